@@ -1,0 +1,13 @@
+package dev.tracefix.capture;
+
+/** The kinds of safe event capture produces. The name is what lands in the {@code type} column. */
+public enum EventType {
+  /** A completed {@code sendto} syscall (also what libc's {@code send} becomes on x86_64). */
+  SENDTO,
+  /** The kernel retransmitted a TCP segment ({@code tcp:tcp_retransmit_skb}). */
+  TCP_RETRANSMIT;
+
+  public String columnValue() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.tracefix.capture;
+
+/**
+ * One redacted event: the only shape in which an event leaves {@code capture}. It holds no raw pid,
+ * no raw address and no payload bytes; identities are keyed tokens, addresses keyed hashes.
+ *
+ * @param timeNs wall-clock time in nanoseconds since the epoch (kernel monotonic time plus the
+ *     boot offset measured at capture start)
+ * @param type what happened
+ * @param processToken HMAC token of the process identity (boot id, pid, start time) under {@code keyId}
+ * @param durationNs syscall latency, enter to exit; 0 where the event has no duration
+ * @param bytes bytes the syscall reported, 0 on error or where not applicable
+ * @param errno positive errno of a failed syscall, 0 on success
+ * @param peerHash keyed hash of the remote address and port, or null when the event has none
+ * @param keyId id of the key that produced the tokens and hashes in this event
+ */
+public record SafeEvent(
+    long timeNs,
+    EventType type,
+    String processToken,
+    long durationNs,
+    long bytes,
+    int errno,
+    String peerHash,
+    String keyId) {}

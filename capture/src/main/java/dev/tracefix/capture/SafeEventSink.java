@@ -1,0 +1,12 @@
+package dev.tracefix.capture;
+
+import java.util.List;
+
+/** Where capture delivers redacted output. Called from the capture thread; must not block long. */
+public interface SafeEventSink {
+  /** A process seen for the first time; always delivered before any event that names it. */
+  void onProcess(SafeProcess process);
+
+  /** A batch of events in ring-buffer order. The list is not reused by the caller. */
+  void onEvents(List<SafeEvent> batch);
+}

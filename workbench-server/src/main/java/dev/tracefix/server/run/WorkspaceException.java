@@ -1,0 +1,26 @@
+package dev.tracefix.server.run;
+
+/** A notebook could not be found, read or parsed; the message names the file (and line). */
+public final class WorkspaceException extends RuntimeException {
+  public enum Kind {
+    NOT_FOUND,
+    MALFORMED,
+    IO
+  }
+
+  private final Kind kind;
+
+  public WorkspaceException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public WorkspaceException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}
