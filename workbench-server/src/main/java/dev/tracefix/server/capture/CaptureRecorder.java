@@ -1,0 +1,40 @@
+package dev.tracefix.server.capture;
+
+import dev.tracefix.capture.Capture;
+import dev.tracefix.capture.CaptureConfig;
+import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.sink.CaptureWriter;
+import dev.tracefix.sink.EventStore;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/** Runs one capture straight into an event store: the glue between capture and arrow-sink. */
+public final class CaptureRecorder {
+  private CaptureRecorder() {}
+
+  /** Captures into the DuckDB file {@code db} and returns what the capture did. */
+  public static CaptureSummary record(CaptureConfig config, Path db) {
+    try (EventStore store = EventStore.open(db)) {
+      return record(config, store);
+    }
+  }
+
+  /** Captures into an open store. */
+  public static CaptureSummary record(CaptureConfig config, EventStore store) {
+    String captureId = "c-" + UUID.randomUUID().toString().substring(0, 8);
+    try (CaptureWriter writer = store.beginCapture(captureId, hostName())) {
+      CaptureSummary summary = Capture.run(config, writer);
+      writer.finish(summary);
+      return summary;
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.capture.CaptureConfig;
+import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.server.capture.CaptureRecorder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "capture",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Capture redacted sendto and TCP retransmit events into a DuckDB file.",
+      "With '-- COMMAND ARGS...' the command is started and traced with its children until it"
+          + " exits. Needs root (CAP_BPF and CAP_PERFMON)."
+    })
+final class CaptureCommand implements Callable<Integer> {
+  @Option(names = "--db", required = true, description = "DuckDB file to write (created if missing)")
+  Path db;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "30s",
+      description = "how long to capture; with a command, the longest (default: ${DEFAULT-VALUE})")
+  Duration duration;
+
+  @Option(names = "--pid", description = "trace only this process and its children")
+  Integer pid;
+
+  @Option(
+      names = "--keys",
+      description = "key store folder for HMAC keys (default: ~/.tracefix/keys)")
+  Path keys;
+
+  @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    CaptureConfig config =
+        new CaptureConfig(
+            duration,
+            pid == null ? OptionalInt.empty() : OptionalInt.of(pid),
+            command,
+            keys == null ? KeyStoreLocation.defaultDir() : keys);
+    System.err.printf(
+        "tracefix capture: capturing %s into %s...%n",
+        command.isEmpty() ? "for " + duration.toSeconds() + "s" : String.join(" ", command), db);
+    CaptureSummary summary = CaptureRecorder.record(config, db);
+    System.out.printf(
+        "capture %s: %d events, %d drops, key %s, stored in %s%n",
+        summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
+    return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
+  }
+}

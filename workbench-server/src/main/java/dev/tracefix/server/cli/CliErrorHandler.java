@@ -1,0 +1,40 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.capture.CaptureException;
+import dev.tracefix.server.run.WorkspaceException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns the domain exceptions of every module into one clear line on stderr and an exit code;
+ * anything unexpected keeps its stack trace, since that is a tracefix bug.
+ */
+final class CliErrorHandler implements IExecutionExceptionHandler {
+  /** Exit code for user errors (bad input, missing privilege): like a usage error. */
+  static final int USER_ERROR = 2;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    String name = cmd.getCommandName();
+    switch (e) {
+      case CaptureException ce -> {
+        System.err.println("tracefix " + name + ": " + ce.getMessage());
+        return ce.kind() == CaptureException.Kind.INTERNAL ? 1 : USER_ERROR;
+      }
+      case WorkspaceException we -> {
+        System.err.println("tracefix " + name + ": " + we.getMessage());
+        return USER_ERROR;
+      }
+      case CliException ce -> {
+        System.err.println("tracefix " + name + ": " + ce.getMessage());
+        return USER_ERROR;
+      }
+      default -> {
+        System.err.println("tracefix " + name + ": internal error: " + e);
+        e.printStackTrace(System.err);
+        return 1;
+      }
+    }
+  }
+}

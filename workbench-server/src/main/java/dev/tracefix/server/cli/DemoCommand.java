@@ -1,0 +1,78 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.server.demo.DemoSetup;
+import dev.tracefix.server.demo.DemoVerdict;
+import dev.tracefix.server.run.FileNotebookWorkspace;
+import dev.tracefix.server.run.HeadlessRunner;
+import dev.tracefix.sink.EventStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The whole loop on a sample service: capture live events while it runs under load,",
+      "then open notebooks/postmortem-timeout.md: SQL, hypothesis, minimize, bisect, patch."
+    })
+final class DemoCommand implements Callable<Integer> {
+  static final String NOTEBOOK = "postmortem-timeout.md";
+
+  @Option(
+      names = "--check",
+      description = "run the notebook headless, print one summary line, exit 0 only if the loop closed")
+  boolean check;
+
+  @Option(names = "--port", defaultValue = "7420", description = "workbench port (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--load", defaultValue = "8s", description = "how long the sample runs under load (default: ${DEFAULT-VALUE})")
+  Duration load;
+
+  @Override
+  public Integer call() throws Exception {
+    DemoSetup setup = new DemoSetup(ProjectPaths.home(), System.err);
+    setup.buildSampleRepo();
+    try (EventStore store = setup.freshStoreWithEvents(load)) {
+      if (!check) {
+        ServeCommand.serve(store, ProjectPaths.notebooks(), port, NOTEBOOK);
+        return 0;
+      }
+      DemoVerdict verdict = runHeadless(store);
+      System.out.println(verdict.summaryLine());
+      return verdict.closed() ? 0 : 1;
+    }
+  }
+
+  private static DemoVerdict runHeadless(EventStore store) throws SQLException {
+    try (FileNotebookWorkspace workspace =
+        Workbench.workspace(ProjectPaths.notebooks(), store, ProjectPaths.home())) {
+      HeadlessRunner.Result result = new HeadlessRunner(workspace, System.err).run(NOTEBOOK);
+      List<DemoVerdict.NamedOutput> outputs =
+          result.cells().stream()
+              .map(c -> new DemoVerdict.NamedOutput(c.cellId(), c.output()))
+              .toList();
+      long[] counts = captureCounts(store);
+      return DemoVerdict.from(counts[0], counts[1], outputs);
+    }
+  }
+
+  /** Events stored and drops counted, over every capture in the store. */
+  private static long[] captureCounts(EventStore store) throws SQLException {
+    try (Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT (SELECT count(*) FROM events), (SELECT coalesce(sum(drop_count), 0) FROM captures)")) {
+      r.next();
+      return new long[] {r.getLong(1), r.getLong(2)};
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.tracefix.server.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the project lives (set by the launcher) and the defaults derived from it. */
+final class ProjectPaths {
+  private ProjectPaths() {}
+
+  /** The tracefix checkout: {@code -Dtracefix.home}, else the nearest parent holding notebooks/. */
+  static Path home() {
+    String home = System.getProperty("tracefix.home");
+    if (home != null && !home.isBlank()) {
+      return Path.of(home).toAbsolutePath().normalize();
+    }
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("notebooks")) && Files.exists(p.resolve("tracefix"))) {
+        return p;
+      }
+    }
+    return dir;
+  }
+
+  static Path notebooks() {
+    return home().resolve("notebooks");
+  }
+
+  static Path defaultDb() {
+    return home().resolve(".tracefix").resolve("workbench.duckdb");
+  }
+}

@@ -1,0 +1,40 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.server.run.FileNotebookWorkspace;
+import dev.tracefix.server.run.HeadlessRunner;
+import dev.tracefix.sink.EventStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run every cell of a notebook headless; exits 1 if any cell fails.")
+final class RunCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
+  Path notebook;
+
+  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
+  Path db;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(notebook)) {
+      throw new CliException("no notebook at " + notebook);
+    }
+    Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
+    Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    Path file = notebook.toAbsolutePath();
+    try (EventStore store = EventStore.open(dbFile);
+        FileNotebookWorkspace workspace =
+            Workbench.workspace(file.getParent(), store, ProjectPaths.home())) {
+      HeadlessRunner.Result result =
+          new HeadlessRunner(workspace, System.out).run(file.getFileName().toString());
+      return result.failed() ? 1 : 0;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.server.http.WorkbenchServer;
+import dev.tracefix.server.run.FileNotebookWorkspace;
+import dev.tracefix.sink.EventStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serve the notebook workbench on 127.0.0.1; prints the URL with its access token.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
+  Path db;
+
+  @Option(names = "--notebooks", description = "folder of notebooks (default: notebooks/)")
+  Path notebooks;
+
+  @Option(names = "--port", defaultValue = "7420", description = "port, 0 for any (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
+    Path dir = notebooks == null ? ProjectPaths.notebooks() : notebooks;
+    if (!Files.isDirectory(dir)) {
+      throw new CliException("no notebooks folder at " + dir + "; pass --notebooks DIR");
+    }
+    Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    try (EventStore store = EventStore.open(dbFile)) {
+      serve(store, dir, port, null);
+    }
+    return 0;
+  }
+
+  /** Serves until the process is interrupted (Ctrl-C); shared with the demo. */
+  static void serve(EventStore store, Path notebooksDir, int port, String openNotebook)
+      throws InterruptedException {
+    try (FileNotebookWorkspace workspace =
+            Workbench.workspace(notebooksDir, store, ProjectPaths.home());
+        WorkbenchServer server = WorkbenchServer.start(workspace, port, null)) {
+      String url = server.url();
+      if (openNotebook != null) {
+        url = url + "#" + openNotebook;
+      }
+      System.out.println("tracefix workbench is serving " + notebooksDir);
+      System.out.println("open: " + url);
+      System.out.println("(Ctrl-C stops it)");
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+      stopped.await();
+    }
+  }
+}

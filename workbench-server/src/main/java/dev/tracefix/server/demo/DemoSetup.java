@@ -1,0 +1,108 @@
+package dev.tracefix.server.demo;
+
+import dev.tracefix.capture.Capture;
+import dev.tracefix.capture.CaptureConfig;
+import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.server.capture.CaptureRecorder;
+import dev.tracefix.sink.EventStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+/**
+ * Prepares the demo: the sample service's git history, then events in a fresh database, captured
+ * live with eBPF while the sample runs under load, or, where eBPF is unavailable, loaded from the
+ * recorded capture shipped in {@code examples/recorded-capture} (made by this same pipeline).
+ */
+public final class DemoSetup {
+  /** Where the demo works, relative to the project: ignored by git. */
+  public static final String WORK_DIR = "demo-work";
+
+  private final Path home;
+  private final PrintStream log;
+
+  public DemoSetup(Path home, PrintStream log) {
+    this.home = home;
+    this.log = log;
+  }
+
+  public Path workDir() {
+    return home.resolve(WORK_DIR);
+  }
+
+  public Path sampleRepo() {
+    return workDir().resolve("timeout-service");
+  }
+
+  public Path database() {
+    return workDir().resolve("demo.duckdb");
+  }
+
+  public Path recordedCapture() {
+    return home.resolve("examples").resolve("recorded-capture");
+  }
+
+  /** Recreates the sample repository from its history script. */
+  public void buildSampleRepo() {
+    deleteRecursively(sampleRepo());
+    log.println("demo: building the sample service's git history in " + sampleRepo());
+    Path script = home.resolve("examples/timeout-service/build-history.sh");
+    ProcessRunner.runChecked(List.of("bash", script.toString(), sampleRepo().toString()), home, log);
+  }
+
+  /** Opens a fresh demo database filled with events; the caller owns the store. */
+  public EventStore freshStoreWithEvents(Duration loadDuration) {
+    deleteRecursively(database());
+    deleteRecursively(Path.of(database() + ".wal"));
+    EventStore store = EventStore.open(database());
+    Optional<String> unavailable = Capture.unavailableReason();
+    if (unavailable.isEmpty()) {
+      captureLive(store, loadDuration);
+    } else {
+      log.println("demo: eBPF capture is unavailable here (" + unavailable.get() + ")");
+      log.println("demo: loading the recorded capture from " + recordedCapture());
+      long rows = store.importParquet(recordedCapture());
+      log.println("demo: loaded " + rows + " recorded rows");
+    }
+    return store;
+  }
+
+  private void captureLive(EventStore store, Duration loadDuration) {
+    Path load = home.resolve("examples/timeout-service/load.sh");
+    List<String> command =
+        List.of(
+            "bash",
+            load.toString(),
+            sampleRepo().toString(),
+            Long.toString(loadDuration.toSeconds()));
+    log.println("demo: capturing live events while the sample service runs under load...");
+    CaptureConfig config =
+        new CaptureConfig(
+            loadDuration.plusSeconds(60), OptionalInt.empty(), command, workDir().resolve("keys"));
+    CaptureSummary summary = CaptureRecorder.record(config, store);
+    log.printf(
+        "demo: captured %d events, %d drops (load exit code %d)%n",
+        summary.eventCount(), summary.dropCount(), summary.commandExitCode());
+  }
+
+  static void deleteRecursively(Path path) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(path)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+}
