@@ -75,13 +75,16 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
-  /** Stores everything buffered and records the capture's summary in {@code captures}. */
+  /**
+   * Stores everything buffered and records the capture's summary in {@code captures}. The row is
+   * the one {@link EventStore#beginCapture} created: this writer's capture id names the capture in
+   * the store (its events already carry it), whatever id capture chose for its own summary.
+   */
   public synchronized void finish(CaptureSummary summary) {
     ensureOpen();
-    if (!summary.captureId().equals(captureId)) {
+    if (finished) {
       throw new SinkException(
-          SinkException.Kind.USER,
-          "summary is for capture " + summary.captureId() + " but this writer stores " + captureId);
+          SinkException.Kind.USER, "capture " + captureId + " is already finished");
     }
     flush();
     try (PreparedStatement update =
@@ -146,11 +149,15 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         connection.commit();
         batchesStored++;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+          connection.setAutoCommit(true);
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
+      connection.setAutoCommit(true);
     } catch (SQLException e) {
       throw failure("storing a batch of " + batch.rowCount() + " events of " + captureId, e);
     } finally {

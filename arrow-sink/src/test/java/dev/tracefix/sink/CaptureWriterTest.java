@@ -185,13 +185,25 @@ class CaptureWriterTest {
   }
 
   @Test
-  void refusesASummaryOfAnotherCapture() {
-    SyntheticCapture other = SyntheticCapture.generate("cap-other", 10, 5);
+  void recordsTheSummaryUnderTheWritersCaptureIdAndOnlyOnce() throws SQLException {
+    SyntheticCapture other = SyntheticCapture.generate("id-chosen-by-capture", 10, 5);
     try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator);
         CaptureWriter writer = store.beginCapture("cap-mine", "node-a")) {
+      other.writeTo(writer, 10);
+      writer.finish(other.summary());
       SinkException e = assertThrows(SinkException.class, () -> writer.finish(other.summary()));
       assertEquals(SinkException.Kind.USER, e.kind());
-      assertTrue(e.getMessage().contains("cap-other"), e.getMessage());
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT capture_id, event_count, (SELECT count(*) FROM events"
+                      + " WHERE capture_id = 'cap-mine') FROM captures")) {
+        assertTrue(rs.next());
+        assertEquals("cap-mine", rs.getString(1));
+        assertEquals(10, rs.getLong(2));
+        assertEquals(10, rs.getLong(3));
+      }
     }
   }
 

@@ -37,6 +37,7 @@ public final class ArrowStreamInsert {
       // The reader holds its own references, so the stream stays valid whatever the batch does.
       Data.exportArrayStream(allocator, new SingleBatchReader(allocator, root), stream);
       connection.registerArrowStream(view, stream);
+      long rows;
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes,"
@@ -44,12 +45,23 @@ public final class ArrowStreamInsert {
                   + " duration_ns, bytes, errno, errno_name, peer_hash, key_id FROM "
                   + view)) {
         insert.setString(1, captureId);
-        return insert.executeLargeUpdate();
-      } finally {
-        try (Statement drop = connection.createStatement()) {
-          drop.execute("DROP VIEW IF EXISTS " + view);
+        rows = insert.executeLargeUpdate();
+      } catch (SQLException e) {
+        try {
+          dropView(connection, view);
+        } catch (SQLException dropFailure) {
+          e.addSuppressed(dropFailure);
         }
+        throw e;
       }
+      dropView(connection, view);
+      return rows;
+    }
+  }
+
+  private static void dropView(DuckDBConnection connection, String view) throws SQLException {
+    try (Statement drop = connection.createStatement()) {
+      drop.execute("DROP VIEW IF EXISTS " + view);
     }
   }
 }

@@ -4,7 +4,6 @@ import static dev.tracefix.sink.parquet.ExportLayout.glob;
 
 import dev.tracefix.sink.SinkException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -57,7 +56,11 @@ public final class ParquetImport {
         connection.commit();
         return rows;
       } catch (SQLException e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
         throw e;
       }
     } catch (SQLException e) {
@@ -80,26 +83,24 @@ public final class ParquetImport {
             + ", "
             + READ_OPTIONS
             + ") WHERE capture_id NOT IN (SELECT capture_id FROM captures)");
-    try {
-      long rows =
-          ExportLayout.rowsOf(
-              statement,
-              "INSERT INTO captures ("
-                  + CAPTURE_COLUMNS
-                  + ") SELECT "
-                  + CAPTURE_COLUMNS
-                  + " FROM tracefix_import_new_captures");
-      if (hasEvents) {
-        rows += insertFor(statement, "events", EVENT_COLUMNS, glob(dir, ExportLayout.EVENTS));
-      }
-      if (hasProcesses) {
-        rows +=
-            insertFor(statement, "processes", PROCESS_COLUMNS, glob(dir, ExportLayout.PROCESSES));
-      }
-      return rows;
-    } finally {
-      statement.execute("DROP TABLE IF EXISTS tracefix_import_new_captures");
+    // No try/finally: on failure the rollback removes the temporary table with everything else,
+    // and a cleanup statement there would only hide the error that matters.
+    long rows =
+        ExportLayout.rowsOf(
+            statement,
+            "INSERT INTO captures ("
+                + CAPTURE_COLUMNS
+                + ") SELECT "
+                + CAPTURE_COLUMNS
+                + " FROM tracefix_import_new_captures");
+    if (hasEvents) {
+      rows += insertFor(statement, "events", EVENT_COLUMNS, glob(dir, ExportLayout.EVENTS));
     }
+    if (hasProcesses) {
+      rows += insertFor(statement, "processes", PROCESS_COLUMNS, glob(dir, ExportLayout.PROCESSES));
+    }
+    statement.execute("DROP TABLE tracefix_import_new_captures");
+    return rows;
   }
 
   private static long insertFor(Statement statement, String table, String columns, String glob)
