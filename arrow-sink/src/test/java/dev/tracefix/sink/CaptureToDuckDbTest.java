@@ -51,7 +51,8 @@ class CaptureToDuckDbTest {
                 new CaptureConfig(
                     Duration.ofSeconds(60),
                     OptionalInt.empty(),
-                    List.of(workload.toString(), Integer.toString(SENDTO_CALLS), pidFile.toString()),
+                    List.of(
+                        workload.toString(), Integer.toString(SENDTO_CALLS), pidFile.toString()),
                     tmp.resolve("keys")),
                 writer);
         writer.finish(summary);

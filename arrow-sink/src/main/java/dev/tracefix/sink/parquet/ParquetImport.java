@@ -23,7 +23,8 @@ public final class ParquetImport {
           + " key_id";
   private static final String PROCESS_COLUMNS =
       "capture_id, token, comm, build_id, cgroup, exe_hash, key_id";
-  private static final String READ_OPTIONS = "hive_partitioning = true, hive_types_autocast = false";
+  private static final String READ_OPTIONS =
+      "hive_partitioning = true, hive_types_autocast = false";
 
   private ParquetImport() {}
 
