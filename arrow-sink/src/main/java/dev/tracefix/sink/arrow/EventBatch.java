@@ -1,0 +1,135 @@
+package dev.tracefix.sink.arrow;
+
+import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.sink.errno.ErrnoNames;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampNanoVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Safe events of one capture, column by column, until they are inserted. The Arrow columns carry
+ * the {@code events} table's names and types except {@code capture_id}, which is the same for the
+ * whole capture and is added by the INSERT instead of being repeated per row.
+ */
+public final class EventBatch implements AutoCloseable {
+  /** Timestamps without a zone: DuckDB reads them as {@code TIMESTAMP_NS} holding UTC. */
+  public static final Schema SCHEMA =
+      new Schema(
+          List.of(
+              field("time", new ArrowType.Timestamp(TimeUnit.NANOSECOND, null), false),
+              field("type", ArrowType.Utf8.INSTANCE, false),
+              field("process_token", ArrowType.Utf8.INSTANCE, true),
+              field("duration_ns", new ArrowType.Int(64, true), false),
+              field("bytes", new ArrowType.Int(64, true), false),
+              field("errno", new ArrowType.Int(32, true), false),
+              field("errno_name", ArrowType.Utf8.INSTANCE, true),
+              field("peer_hash", ArrowType.Utf8.INSTANCE, true),
+              field("key_id", ArrowType.Utf8.INSTANCE, true)));
+
+  private static final Map<EventType, byte[]> TYPE_VALUES = new EnumMap<>(EventType.class);
+
+  static {
+    for (EventType type : EventType.values()) {
+      TYPE_VALUES.put(type, type.columnValue().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private final VectorSchemaRoot root;
+  private final TimeStampNanoVector time;
+  private final VarCharVector type;
+  private final VarCharVector processToken;
+  private final BigIntVector durationNs;
+  private final BigIntVector bytes;
+  private final IntVector errno;
+  private final VarCharVector errnoName;
+  private final VarCharVector peerHash;
+  private final VarCharVector keyId;
+  private final int initialCapacity;
+  private int rows;
+
+  public EventBatch(BufferAllocator allocator, int initialCapacity) {
+    this.initialCapacity = initialCapacity;
+    root = VectorSchemaRoot.create(SCHEMA, allocator);
+    time = (TimeStampNanoVector) root.getVector("time");
+    type = (VarCharVector) root.getVector("type");
+    processToken = (VarCharVector) root.getVector("process_token");
+    durationNs = (BigIntVector) root.getVector("duration_ns");
+    bytes = (BigIntVector) root.getVector("bytes");
+    errno = (IntVector) root.getVector("errno");
+    errnoName = (VarCharVector) root.getVector("errno_name");
+    peerHash = (VarCharVector) root.getVector("peer_hash");
+    keyId = (VarCharVector) root.getVector("key_id");
+    allocate();
+  }
+
+  public void add(SafeEvent event) {
+    int i = rows;
+    time.setSafe(i, event.timeNs());
+    type.setSafe(i, TYPE_VALUES.get(event.type()));
+    setString(processToken, i, event.processToken());
+    durationNs.setSafe(i, event.durationNs());
+    bytes.setSafe(i, event.bytes());
+    errno.setSafe(i, event.errno());
+    setString(errnoName, i, ErrnoNames.nameOf(event.errno()));
+    setString(peerHash, i, event.peerHash());
+    setString(keyId, i, event.keyId());
+    rows++;
+  }
+
+  public int rowCount() {
+    return rows;
+  }
+
+  /**
+   * The filled vectors with their row count set. Valid until {@link #reset}; a reader that needs
+   * the data longer must take its own references (an {@code ArrowRecordBatch} does).
+   */
+  public VectorSchemaRoot sealed() {
+    root.setRowCount(rows);
+    return root;
+  }
+
+  /** Drops this batch's references to its buffers and starts an empty batch. */
+  public void reset() {
+    root.clear();
+    allocate();
+  }
+
+  @Override
+  public void close() {
+    root.close();
+  }
+
+  private void allocate() {
+    rows = 0;
+    for (var vector : root.getFieldVectors()) {
+      vector.setInitialCapacity(initialCapacity);
+      vector.allocateNew();
+    }
+  }
+
+  private static void setString(VarCharVector vector, int index, String value) {
+    if (value == null) {
+      vector.setNull(index);
+    } else {
+      vector.setSafe(index, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Field field(String name, ArrowType type, boolean nullable) {
+    return new Field(name, new FieldType(nullable, type, null), null);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.tracefix.sink.parquet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Stream;
+
+/**
+ * Where each table lives in an export directory. Events are partitioned the way a fleet reads
+ * them ({@code date=/host=/capture=}); processes and captures by capture only, so exports from
+ * many machines can be merged by copying directories.
+ */
+final class ExportLayout {
+  static final String EVENTS = "events";
+  static final String PROCESSES = "processes";
+  static final String CAPTURES = "captures";
+
+  private ExportLayout() {}
+
+  /** The glob DuckDB reads one table from, as a quoted SQL string literal. */
+  static String glob(Path dir, String table) {
+    return literal(dir.resolve(table) + "/**/*.parquet");
+  }
+
+  static String literal(Object text) {
+    return "'" + text.toString().replace("'", "''") + "'";
+  }
+
+  static boolean hasParquet(Path tableDir) {
+    if (!Files.isDirectory(tableDir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(tableDir)) {
+      return files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a COPY or INSERT and returns the rows it reported. */
+  static long rowsOf(Statement statement, String sql) throws SQLException {
+    if (statement.execute(sql)) {
+      try (var rs = statement.getResultSet()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+    return Math.max(0, statement.getLargeUpdateCount());
+  }
+}

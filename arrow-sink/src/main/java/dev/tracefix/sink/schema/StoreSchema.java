@@ -1,0 +1,112 @@
+package dev.tracefix.sink.schema;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The tables every other part of tracefix writes SQL against. Column names are a contract: the
+ * notebook, the saved queries and the Parquet layout all use them verbatim.
+ *
+ * <p>Migrations are a list indexed by version; {@link #migrate} applies the ones a database has
+ * not seen yet, in one transaction each, and records the new version.
+ */
+public final class StoreSchema {
+  /** The version a freshly migrated database reports in {@code schema_version}. */
+  public static final int CURRENT_VERSION = 1;
+
+  private static final List<String> VERSION_1 =
+      List.of(
+          """
+          CREATE TABLE captures(
+            capture_id VARCHAR PRIMARY KEY,
+            host VARCHAR,
+            started_at TIMESTAMP,
+            ended_at TIMESTAMP,
+            probes VARCHAR[],
+            event_count BIGINT,
+            drop_count BIGINT,
+            key_id VARCHAR,
+            command_exit_code INTEGER)
+          """,
+          """
+          CREATE TABLE events(
+            capture_id VARCHAR,
+            time TIMESTAMP_NS,
+            type VARCHAR,
+            process_token VARCHAR,
+            duration_ns BIGINT,
+            bytes BIGINT,
+            errno INTEGER,
+            errno_name VARCHAR,
+            peer_hash VARCHAR,
+            key_id VARCHAR)
+          """,
+          """
+          CREATE TABLE processes(
+            capture_id VARCHAR,
+            token VARCHAR,
+            comm VARCHAR,
+            build_id VARCHAR,
+            cgroup VARCHAR,
+            exe_hash VARCHAR,
+            key_id VARCHAR)
+          """,
+          // One row per sendto call with the identity of the process that made it; the view most
+          // notebook cells start from.
+          """
+          CREATE VIEW sendto_calls AS
+          SELECT e.capture_id, e.time, e.process_token, p.comm, p.build_id, e.duration_ns,
+                 e.bytes, e.errno, e.errno_name, e.peer_hash
+          FROM events e
+          LEFT JOIN processes p ON p.capture_id = e.capture_id AND p.token = e.process_token
+          WHERE e.type = 'sendto'
+          """);
+
+  private static final List<List<String>> MIGRATIONS = List.of(VERSION_1);
+
+  private StoreSchema() {}
+
+  /** Brings the database up to {@link #CURRENT_VERSION}; returns the version found before. */
+  public static int migrate(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+      int found = currentVersion(statement);
+      if (found > CURRENT_VERSION) {
+        throw new SQLException(
+            "database schema version "
+                + found
+                + " is newer than this tracefix understands ("
+                + CURRENT_VERSION
+                + "); upgrade tracefix");
+      }
+      boolean autoCommit = connection.getAutoCommit();
+      for (int version = found + 1; version <= CURRENT_VERSION; version++) {
+        connection.setAutoCommit(false);
+        try {
+          for (String ddl : MIGRATIONS.get(version - 1)) {
+            statement.execute(ddl);
+          }
+          statement.execute("DELETE FROM schema_version");
+          statement.execute("INSERT INTO schema_version VALUES (" + version + ")");
+          connection.commit();
+        } catch (SQLException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(autoCommit);
+        }
+      }
+      return found;
+    }
+  }
+
+  private static int currentVersion(Statement statement) throws SQLException {
+    try (ResultSet rs = statement.executeQuery("SELECT max(version) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1); // NULL reads as 0: an empty database
+    }
+  }
+}

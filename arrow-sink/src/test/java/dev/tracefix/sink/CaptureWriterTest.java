@@ -1,0 +1,213 @@
+package dev.tracefix.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.sink.errno.ErrnoNames;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaptureWriterTest {
+  @TempDir Path tmp;
+  private RootAllocator allocator;
+
+  @BeforeEach
+  void openAllocator() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void closeAllocatorRevealingLeaks() {
+    allocator.close();
+  }
+
+  @Test
+  void storesEveryEventExactlyAsWrittenAcrossSeveralBatches() throws SQLException {
+    int n = 150_000;
+    SyntheticCapture capture = SyntheticCapture.generate("cap-1", n, 1);
+    long started;
+    long elapsed;
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
+      try (CaptureWriter writer = store.beginCapture("cap-1", "node-a", 64 * 1024)) {
+        started = System.nanoTime();
+        capture.writeTo(writer, 4_096);
+        writer.finish(capture.summary());
+        elapsed = System.nanoTime() - started;
+        assertEquals(n, writer.eventsStored());
+        assertEquals(3, writer.batchesStored(), "64k + 64k + the rest, flushed on finish");
+      }
+      System.out.printf(
+          "CaptureWriter stored %d events in %.1f ms (%.2f M rows/s)%n",
+          n, elapsed / 1e6, n / (elapsed / 1e9) / 1e6);
+
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT capture_id, epoch_ns(time), type, process_token, duration_ns, bytes,"
+                      + " errno, errno_name, peer_hash, key_id FROM events ORDER BY time")) {
+        int i = 0;
+        while (rs.next()) {
+          SafeEvent e = capture.events().get(i);
+          String at = "row " + i;
+          assertEquals("cap-1", rs.getString(1), at);
+          assertEquals(e.timeNs(), rs.getLong(2), at);
+          assertEquals(e.type().columnValue(), rs.getString(3), at);
+          assertEquals(e.processToken(), rs.getString(4), at);
+          assertEquals(e.durationNs(), rs.getLong(5), at);
+          assertEquals(e.bytes(), rs.getLong(6), at);
+          assertEquals(e.errno(), rs.getInt(7), at);
+          assertEquals(ErrnoNames.nameOf(e.errno()), rs.getString(8), at);
+          assertEquals(e.peerHash(), rs.getString(9), at);
+          assertEquals(e.keyId(), rs.getString(10), at);
+          i++;
+        }
+        assertEquals(n, i);
+      }
+    }
+  }
+
+  @Test
+  void namesErrnosSymbolicallyAndLeavesSuccessNull() throws SQLException {
+    SyntheticCapture capture = SyntheticCapture.generate("cap-errno", 20_000, 2);
+    Map<String, Long> expected =
+        capture.events().stream()
+            .collect(
+                Collectors.groupingBy(
+                    e -> String.valueOf(ErrnoNames.nameOf(e.errno())),
+                    TreeMap::new,
+                    Collectors.counting()));
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator);
+        CaptureWriter writer = store.beginCapture("cap-errno", "node-a")) {
+      capture.writeTo(writer, 1_000);
+      writer.finish(capture.summary());
+      Map<String, Long> stored = new TreeMap<>();
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT errno_name, count(*) FROM events GROUP BY errno_name")) {
+        while (rs.next()) {
+          stored.put(String.valueOf(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      assertEquals(expected, stored);
+      assertTrue(stored.containsKey("EPIPE") && stored.containsKey("ECONNRESET"), stored::toString);
+      assertTrue(stored.containsKey("E300"), "an errno outside the table keeps its number");
+    }
+  }
+
+  @Test
+  void recordsTheCaptureSummaryAndEveryProcess() throws SQLException {
+    SyntheticCapture capture = SyntheticCapture.generate("cap-sum", 1_000, 3);
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
+      try (CaptureWriter writer = store.beginCapture("cap-sum", "node-b")) {
+        capture.writeTo(writer, 100);
+        writer.finish(capture.summary());
+      }
+      try (Connection c = store.connect();
+          Statement s = c.createStatement()) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT host, epoch_ns(started_at), epoch_ns(ended_at), probes, event_count,"
+                    + " drop_count, key_id, command_exit_code FROM captures"
+                    + " WHERE capture_id = 'cap-sum'")) {
+          assertTrue(rs.next());
+          var summary = capture.summary();
+          assertEquals("node-b", rs.getString(1));
+          // TIMESTAMP keeps microseconds.
+          assertEquals(micros(summary.startedAt()), rs.getLong(2) / 1_000);
+          assertEquals(micros(summary.endedAt()), rs.getLong(3) / 1_000);
+          Object[] probes = (Object[]) rs.getArray(4).getArray();
+          assertEquals(summary.probes(), List.of(probes));
+          assertEquals(1_000, rs.getLong(5));
+          assertEquals(0, rs.getLong(6));
+          assertEquals(SyntheticCapture.KEY_ID, rs.getString(7));
+          assertEquals(0, rs.getInt(8));
+        }
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), count(DISTINCT token), count(build_id) FROM processes")) {
+          rs.next();
+          assertEquals(5, rs.getLong(1));
+          assertEquals(5, rs.getLong(2));
+          assertEquals(3, rs.getLong(3), "processes without a build id keep NULL");
+        }
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM sendto_calls WHERE comm = 'workload'")) {
+          rs.next();
+          long expected =
+              capture.events().stream()
+                  .filter(e -> e.type().columnValue().equals("sendto"))
+                  .filter(e -> e.processToken().endsWith("-0"))
+                  .count();
+          assertEquals(expected, rs.getLong(1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void closingWithoutFinishStoresBufferedEventsAndLeavesTheCaptureOpen() throws SQLException {
+    SyntheticCapture capture = SyntheticCapture.generate("cap-crash", 5_000, 4);
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
+      try (CaptureWriter writer = store.beginCapture("cap-crash", "node-a")) {
+        capture.writeTo(writer, 500);
+      }
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT (SELECT count(*) FROM events), ended_at FROM captures"
+                      + " WHERE capture_id = 'cap-crash'")) {
+        assertTrue(rs.next());
+        assertEquals(5_000, rs.getLong(1));
+        assertNull(rs.getObject(2), "an unfinished capture has no end");
+      }
+    }
+  }
+
+  @Test
+  void recordsTheSummaryUnderTheWritersCaptureIdAndOnlyOnce() throws SQLException {
+    SyntheticCapture other = SyntheticCapture.generate("id-chosen-by-capture", 10, 5);
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator);
+        CaptureWriter writer = store.beginCapture("cap-mine", "node-a")) {
+      other.writeTo(writer, 10);
+      writer.finish(other.summary());
+      SinkException e = assertThrows(SinkException.class, () -> writer.finish(other.summary()));
+      assertEquals(SinkException.Kind.USER, e.kind());
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT capture_id, event_count, (SELECT count(*) FROM events"
+                      + " WHERE capture_id = 'cap-mine') FROM captures")) {
+        assertTrue(rs.next());
+        assertEquals("cap-mine", rs.getString(1));
+        assertEquals(10, rs.getLong(2));
+        assertEquals(10, rs.getLong(3));
+      }
+    }
+  }
+
+  private static long micros(Instant instant) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+  }
+}

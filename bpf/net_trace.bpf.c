@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Network tracing for tracefix: sendto latency/errors and TCP retransmits, optionally limited to
+ * a set of traced processes (and their children). Fixed-size records, no payload bytes. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "net_trace.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load: when false, every process is traced and the verifier drops the
+ * filter lookups as dead code. */
+const volatile bool filter_enabled = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+/* Per-CPU so the drop path never contends; user space sums all CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* tgids to trace when filter_enabled; value unused. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+struct sendto_enter {
+	__u64 ts_ns;
+	__s32 fd;
+	__u16 family;
+	__u16 dport;
+	__u8 daddr[NET_TRACE_ADDR_LEN];
+};
+
+/* In-flight sendto calls, keyed by pid_tgid (one per thread). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct sendto_enter);
+} inflight SEC(".maps");
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	if (!filter_enabled)
+		return true;
+	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
+}
+
+static __always_inline void count_drop(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&drops, &zero);
+	if (n)
+		*n += 1; /* per-CPU slot: no other writer while this program runs on this CPU */
+}
+
+static __always_inline __u64 leader_start_time(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(task, group_leader, start_boottime);
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+
+	struct sendto_enter e = {};
+	e.ts_ns = bpf_ktime_get_ns();
+	e.fd = (__s32)ctx->args[0];
+	const void *uaddr = (const void *)ctx->args[4];
+	if (uaddr) {
+		struct sockaddr_in6 sa = {};
+		/* sockaddr_in6 is the larger of the two families we decode; a shorter sockaddr may make
+		 * the read fault, in which case the family stays 0. */
+		if (bpf_probe_read_user(&sa, sizeof(sa), uaddr) != 0)
+			bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), uaddr);
+		if (sa.sin6_family == AF_INET) {
+			struct sockaddr_in *in = (struct sockaddr_in *)&sa;
+			e.family = AF_INET;
+			e.dport = bpf_ntohs(in->sin_port);
+			__builtin_memcpy(e.daddr, &in->sin_addr, 4);
+		} else if (sa.sin6_family == AF_INET6) {
+			e.family = AF_INET6;
+			e.dport = bpf_ntohs(sa.sin6_port);
+			__builtin_memcpy(e.daddr, &sa.sin6_addr, 16);
+		}
+	}
+	bpf_map_update_elem(&inflight, &id, &e, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int handle_exit_sendto(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sendto_enter *in = bpf_map_lookup_elem(&inflight, &id);
+	if (!in)
+		return 0;
+
+	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_drop();
+		bpf_map_delete_elem(&inflight, &id);
+		return 0;
+	}
+	__u64 now = bpf_ktime_get_ns();
+	ev->ts_ns = now;
+	ev->duration_ns = now - in->ts_ns;
+	ev->start_time_ns = leader_start_time();
+	ev->ret = ctx->ret;
+	ev->type = NET_TRACE_EVENT_SENDTO;
+	ev->tgid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->fd = in->fd;
+	ev->state = 0;
+	ev->family = in->family;
+	ev->sport = 0;
+	ev->dport = in->dport;
+	ev->pad = 0;
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memcpy(ev->daddr, in->daddr, sizeof(ev->daddr));
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, 0);
+	bpf_map_delete_elem(&inflight, &id);
+	return 0;
+}
+
+/* Often runs in softirq context, where "current" is whichever task was interrupted: with the
+ * filter on, only retransmits that happen in a traced task's context are reported. */
+SEC("tracepoint/tcp/tcp_retransmit_skb")
+int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+
+	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_drop();
+		return 0;
+	}
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->duration_ns = 0;
+	ev->start_time_ns = leader_start_time();
+	ev->ret = 0;
+	ev->type = NET_TRACE_EVENT_TCP_RETRANSMIT;
+	ev->tgid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->fd = -1;
+	ev->state = ctx->state;
+	ev->family = ctx->family;
+	ev->sport = ctx->sport;
+	ev->dport = ctx->dport;
+	ev->pad = 0;
+	/* The context may not be read through a variable offset, so copy the addresses by helper. */
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	if (ctx->family == AF_INET6) {
+		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
+	} else {
+		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
+	}
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, 0);
+	return 0;
+}
+
+/* Follows children: the tracepoint runs in the parent, so its tgid decides. A new thread reports
+ * its thread id as child_pid; adding it is harmless because thread ids and tgids share one
+ * number space and the key is only ever compared against tgids. */
+SEC("tracepoint/sched/sched_process_fork")
+int handle_fork(struct trace_event_raw_sched_process_fork *ctx)
+{
+	if (!filter_enabled)
+		return 0;
+	__u32 parent = bpf_get_current_pid_tgid() >> 32;
+	if (!bpf_map_lookup_elem(&traced_tgids, &parent))
+		return 0;
+	__u32 child = ctx->child_pid;
+	__u8 one = 1;
+	bpf_map_update_elem(&traced_tgids, &child, &one, BPF_ANY);
+	return 0;
+}

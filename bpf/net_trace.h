@@ -1,0 +1,38 @@
+/* Shared between net_trace.bpf.c and user space (mirrored by NetTraceLayout.java, field by name).
+ * Only the event record and constants live here. */
+#ifndef TRACEFIX_NET_TRACE_H
+#define TRACEFIX_NET_TRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define NET_TRACE_COMM_LEN 16
+#define NET_TRACE_ADDR_LEN 16
+
+/* Event type ids (the `type` field). */
+#define NET_TRACE_EVENT_SENDTO 1
+#define NET_TRACE_EVENT_TCP_RETRANSMIT 2
+
+/* One fixed-size record per event. Never carries payload bytes; the addresses are read by user
+ * space only to be hashed. Ports are in host byte order, addresses in network byte order. */
+struct net_trace_event {
+	__u64 ts_ns;          /* bpf_ktime_get_ns() when the event completed */
+	__u64 duration_ns;    /* syscall enter to exit; 0 for retransmits */
+	__u64 start_time_ns;  /* start_boottime of the thread-group leader (ns since boot) */
+	__s64 ret;            /* syscall return value (negative errno on failure) */
+	__u32 type;           /* NET_TRACE_EVENT_* */
+	__u32 tgid;
+	__u32 tid;
+	__s32 fd;             /* sendto's fd; -1 for retransmits */
+	__s32 state;          /* TCP state of a retransmit; 0 for sendto */
+	__u16 family;         /* AF_INET / AF_INET6, 0 when no address was given */
+	__u16 sport;
+	__u16 dport;
+	__u16 pad;
+	__u8 saddr[NET_TRACE_ADDR_LEN];
+	__u8 daddr[NET_TRACE_ADDR_LEN];
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+#endif

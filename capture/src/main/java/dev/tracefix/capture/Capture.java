@@ -1,0 +1,160 @@
+package dev.tracefix.capture;
+
+import dev.tracefix.capture.CaptureException.Kind;
+import dev.tracefix.capture.ffm.BpfSession;
+import dev.tracefix.capture.pipeline.CommandLauncher;
+import dev.tracefix.capture.pipeline.SafeEventAssembler;
+import dev.tracefix.capture.probe.KernelFeatures;
+import dev.tracefix.capture.probe.Privileges;
+import dev.tracefix.capture.proc.ProcFs;
+import dev.tracefix.capture.proc.ProcessTable;
+import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.redact.Redactor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Runs one bounded eBPF capture and delivers only redacted events. */
+public final class Capture {
+  static final String OBJECT_RESOURCE = "/bpf/net_trace.bpf.o";
+  private static final int POLL_MS = 100;
+
+  private Capture() {}
+
+  /** Empty if capture can run here (privileges, BTF, libbpf.so.1), else a one-line reason. */
+  public static Optional<String> unavailableReason() {
+    return Privileges.missing()
+        .or(KernelFeatures::missingBtf)
+        .or(BpfSession::libbpfUnavailableReason);
+  }
+
+  /**
+   * Captures until {@code config.duration()} elapses or the command exits, whichever is first,
+   * then drains the ring buffer completely, detaches and reports. Blocks the calling thread.
+   */
+  public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
+    validate(config);
+    Privileges.require();
+    KernelFeatures.requireBtf();
+    BpfSession.libbpfUnavailableReason().ifPresent(reason -> {
+      throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
+    });
+    KernelFeatures.ensureTracefs();
+
+    HmacKey key = KeyStore.current(config.keyDir());
+    ProcFs proc = ProcFs.system();
+    var assembler = new SafeEventAssembler(new Redactor(key, proc.bootId()),
+        new ProcessTable(proc), sink, SafeEventAssembler.measureBootOffsetNs());
+    boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
+
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C: stop polling and let the capture thread detach cleanly before the JVM exits.
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        finished.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "tracefix-capture-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    Path object = extractObject();
+    CommandLauncher command = null;
+    try (BpfSession bpf = BpfSession.open(object)) {
+      bpf.setRodataBool("filter_enabled", filtered);
+      bpf.load();
+      if (config.pid().isPresent()) {
+        bpf.putU32("traced_tgids", config.pid().getAsInt());
+      }
+      bpf.openRingBuffer("events");
+      List<String> probes = bpf.attachAll();
+      Instant startedAt = Instant.now();
+      if (!config.command().isEmpty()) {
+        command = CommandLauncher.startHeld(config.command());
+        bpf.putU32("traced_tgids", Math.toIntExact(command.pid()));
+        command.release();
+      }
+
+      long deadline = System.nanoTime() + config.duration().toNanos();
+      while (!stop.get() && !Thread.currentThread().isInterrupted()) {
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remainingMs <= 0 || (command != null && !command.isAlive())) {
+          break;
+        }
+        assembler.accept(bpf.poll((int) Math.min(POLL_MS, remainingMs)));
+      }
+      // Once the probes are gone nothing new can arrive, so one consume empties the ring.
+      bpf.detach();
+      Instant endedAt = Instant.now();
+      assembler.accept(bpf.drain());
+      long drops = bpf.sumPerCpuU64("drops", 0);
+      int exitCode = command == null ? -1 : command.stop();
+      return new CaptureSummary(UUID.randomUUID().toString(), startedAt, endedAt, probes,
+          assembler.delivered(), drops, key.keyId(), exitCode);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CaptureException(Kind.USER, "capture interrupted", e);
+    } finally {
+      if (command != null) {
+        command.close();
+      }
+      deleteQuietly(object);
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it only waits for the latch released above.
+      }
+    }
+  }
+
+  private static void validate(CaptureConfig config) {
+    if (config.duration() == null || config.duration().isNegative() || config.duration().isZero()) {
+      throw new CaptureException(Kind.USER, "capture duration must be positive, got "
+          + config.duration());
+    }
+    if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
+      throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
+    }
+    if (config.keyDir() == null) {
+      throw new CaptureException(Kind.USER, "no key store directory given");
+    }
+  }
+
+  /** libbpf opens objects by path, so the classpath resource is copied to a private temp file. */
+  private static Path extractObject() {
+    try (InputStream in = Capture.class.getResourceAsStream(OBJECT_RESOURCE)) {
+      if (in == null) {
+        throw new CaptureException(Kind.INTERNAL, "BPF object " + OBJECT_RESOURCE
+            + " is not on the classpath; build with 'mvn -pl capture package' (runs bpf/build.sh)");
+      }
+      Path file = Files.createTempFile("tracefix-net_trace", ".bpf.o");
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException e) {
+      throw new CaptureException(Kind.INTERNAL, "cannot extract " + OBJECT_RESOURCE + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // A stale temp copy of a public object file leaks nothing.
+    }
+  }
+
+}

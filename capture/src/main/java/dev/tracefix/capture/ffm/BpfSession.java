@@ -1,0 +1,361 @@
+package dev.tracefix.capture.ffm;
+
+import dev.tracefix.capture.CaptureException;
+import dev.tracefix.capture.CaptureException.Kind;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One BPF object through its whole life: open, configure, load, attach, poll, destroy. Each stage
+ * fails with its own {@link CaptureException} (kind LIBBPF) quoting libbpf's message and log
+ * (which holds the verifier log when load fails). Not thread-safe: one capture thread drives it.
+ */
+public final class BpfSession implements AutoCloseable {
+  /** The lifecycle stages, in order; a failure names the stage it happened in. */
+  public enum Stage {
+    OPEN, CONFIGURE, LOAD, ATTACH, POLL, DESTROY
+  }
+
+  private static final long BPF_ANY = 0;
+
+  private final Arena arena = Arena.ofShared();
+  private final Path objectFile;
+  private final MemorySegment object;
+  private final List<MemorySegment> links = new ArrayList<>();
+  private final List<RawNetEvent> pending = new ArrayList<>();
+  private MemorySegment ring = MemorySegment.NULL;
+  private boolean loaded;
+  private boolean closed;
+
+  private BpfSession(Path objectFile, MemorySegment object) {
+    this.objectFile = objectFile;
+    this.object = object;
+  }
+
+  /** Empty if libbpf.so.1 can be loaded here, else a one-line reason. */
+  public static Optional<String> libbpfUnavailableReason() {
+    return LibBpf.unavailableReason();
+  }
+
+  /** Stage OPEN: parses the ELF object; nothing reaches the kernel yet. */
+  public static BpfSession open(Path objectFile) {
+    LibBpfLog.install();
+    LibBpfLog.drain();
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment obj = (MemorySegment) LibBpf.H.OPEN_FILE.invokeExact(
+          errno, call.allocateFrom(objectFile.toString()), MemorySegment.NULL);
+      if (obj.equals(MemorySegment.NULL)) {
+        throw failure(Stage.OPEN, objectFile, "bpf_object__open_file", -LibBpf.errno(errno));
+      }
+      return new BpfSession(objectFile, obj);
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.OPEN, t);
+    }
+  }
+
+  /**
+   * Stage CONFIGURE: sets a {@code const volatile} bool in {@code .rodata} before load.
+   *
+   * <p>Why .rodata and not a settings map: after load the kernel freezes .rodata, so the verifier
+   * sees the value as a constant and removes the branches it disables (no map lookup per event
+   * when the filter is off). Before load, libbpf keeps the section's initial image in memory
+   * ({@code bpf_map__initial_value}); the variable's offset in it comes from the object's BTF.
+   */
+  public void setRodataBool(String variable, boolean value) {
+    requireNotLoaded(Stage.CONFIGURE);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment map = findMap(".rodata", Stage.CONFIGURE);
+      MemorySegment sizeOut = call.allocate(JAVA_LONG);
+      MemorySegment data = (MemorySegment) LibBpf.H.MAP_INITIAL_VALUE.invokeExact(map, sizeOut);
+      long size = sizeOut.get(JAVA_LONG, 0);
+      OptionalLong offset = BtfDatasec.offsetOf(object, ".rodata", variable);
+      if (data.equals(MemorySegment.NULL) || offset.isEmpty() || offset.getAsLong() >= size) {
+        throw new CaptureException(Kind.LIBBPF, "libbpf configure of " + objectFile
+            + " failed: .rodata has no variable '" + variable + "' (rebuild bpf/ with build.sh)");
+      }
+      data.reinterpret(size).set(JAVA_BYTE, offset.getAsLong(), (byte) (value ? 1 : 0));
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
+  /** Stage CONFIGURE: resizes a map (e.g. the ring buffer) before load. */
+  public void setMaxEntries(String mapName, int maxEntries) {
+    requireNotLoaded(Stage.CONFIGURE);
+    try {
+      int rc = (int) LibBpf.H.MAP_SET_MAX_ENTRIES.invokeExact(
+          findMap(mapName, Stage.CONFIGURE), maxEntries);
+      if (rc != 0) {
+        throw failure(Stage.CONFIGURE, objectFile, "bpf_map__set_max_entries(" + mapName + ")", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
+  /** Stage LOAD: creates the maps and runs the verifier on every program. */
+  public void load() {
+    requireNotLoaded(Stage.LOAD);
+    LibBpfLog.drain();
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = LibBpf.errnoState(call);
+      int rc = (int) LibBpf.H.OBJECT_LOAD.invokeExact(errno, object);
+      if (rc != 0) {
+        throw failure(Stage.LOAD, objectFile, "bpf_object__load", rc);
+      }
+      loaded = true;
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.LOAD, t);
+    }
+  }
+
+  /** After load: adds a key with a one-byte value to a hash map of u32 keys (the tgid filter). */
+  public void putU32(String mapName, int key) {
+    requireLoaded(Stage.CONFIGURE);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.CONFIGURE);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment k = call.allocateFrom(JAVA_INT, key);
+      MemorySegment v = call.allocateFrom(JAVA_BYTE, (byte) 1);
+      int rc = (int) LibBpf.H.MAP_UPDATE_ELEM.invokeExact(errno, fd, k, v, BPF_ANY);
+      if (rc != 0) {
+        throw failure(Stage.CONFIGURE, objectFile, "bpf_map_update_elem(" + mapName + ")", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
+  /** Stage ATTACH: attaches every program by its section; returns the probes, e.g. tracepoint/x/y. */
+  public List<String> attachAll() {
+    requireLoaded(Stage.ATTACH);
+    List<String> probes = new ArrayList<>();
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment prog = MemorySegment.NULL;
+      while (true) {
+        prog = (MemorySegment) LibBpf.H.NEXT_PROGRAM.invokeExact(object, prog);
+        if (prog.equals(MemorySegment.NULL)) {
+          break;
+        }
+        String section =
+            LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
+        LibBpfLog.drain();
+        MemorySegment errno = LibBpf.errnoState(call);
+        MemorySegment link = (MemorySegment) LibBpf.H.PROGRAM_ATTACH.invokeExact(errno, prog);
+        if (link.equals(MemorySegment.NULL)) {
+          throw failure(Stage.ATTACH, objectFile, "bpf_program__attach(" + section + ")",
+              -LibBpf.errno(errno));
+        }
+        links.add(link);
+        probes.add(section);
+      }
+      return probes;
+    } catch (CaptureException e) {
+      detach();
+      throw e;
+    } catch (Throwable t) {
+      detach();
+      throw internal(Stage.ATTACH, t);
+    }
+  }
+
+  /** Stage POLL setup: opens the ring buffer whose records {@link #poll} returns. */
+  public void openRingBuffer(String mapName) {
+    requireLoaded(Stage.POLL);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.POLL);
+      var target = MethodHandles.lookup()
+          .findVirtual(BpfSession.class, "onRecord", MethodType.methodType(
+              int.class, MemorySegment.class, MemorySegment.class, long.class))
+          .bindTo(this);
+      MemorySegment callback = Linker.nativeLinker().upcallStub(target,
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
+      MemorySegment errno = LibBpf.errnoState(call);
+      ring = (MemorySegment) LibBpf.H.RING_NEW.invokeExact(
+          errno, fd, callback, MemorySegment.NULL, MemorySegment.NULL);
+      if (ring.equals(MemorySegment.NULL)) {
+        throw failure(Stage.POLL, objectFile, "ring_buffer__new(" + mapName + ")",
+            -LibBpf.errno(errno));
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.POLL, t);
+    }
+  }
+
+  /** ring_buffer_sample_fn: copies the record out; must never throw into libbpf. */
+  private int onRecord(MemorySegment ctx, MemorySegment data, long size) {
+    try {
+      if (size >= NetTraceLayout.byteSize()) {
+        pending.add(NetTraceLayout.decode(data.reinterpret(size)));
+      }
+    } catch (Throwable ignored) {
+      // Decoding a fixed-size record from valid memory cannot fail; never unwind into C.
+    }
+    return 0;
+  }
+
+  /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */
+  public List<RawNetEvent> poll(int timeoutMs) {
+    return take(Stage.POLL, () -> (int) LibBpf.H.RING_POLL.invokeExact(ring, timeoutMs));
+  }
+
+  /** Stage POLL: consumes everything in the ring right now without waiting. */
+  public List<RawNetEvent> drain() {
+    return take(Stage.POLL, () -> (int) LibBpf.H.RING_CONSUME.invokeExact(ring));
+  }
+
+  private interface NativeCall {
+    int call() throws Throwable;
+  }
+
+  private List<RawNetEvent> take(Stage stage, NativeCall call) {
+    if (ring.equals(MemorySegment.NULL)) {
+      throw new CaptureException(Kind.INTERNAL, "poll before openRingBuffer");
+    }
+    try {
+      int rc = call.call();
+      if (rc < 0 && rc != -4 /* EINTR: a signal, not a failure */) {
+        throw failure(stage, objectFile, "ring_buffer__poll", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(stage, t);
+    }
+    List<RawNetEvent> batch = List.copyOf(pending);
+    pending.clear();
+    return batch;
+  }
+
+  /** Sums a per-CPU u64 array slot over every possible CPU (the exact drop count). */
+  public long sumPerCpuU64(String mapName, int index) {
+    requireLoaded(Stage.POLL);
+    try (Arena call = Arena.ofConfined()) {
+      int cpus = (int) LibBpf.H.NUM_POSSIBLE_CPUS.invokeExact();
+      if (cpus <= 0) {
+        throw failure(Stage.POLL, objectFile, "libbpf_num_possible_cpus", cpus);
+      }
+      int fd = mapFd(mapName, Stage.POLL);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment values = call.allocate(JAVA_LONG, cpus);
+      int rc = (int) LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(
+          errno, fd, call.allocateFrom(JAVA_INT, index), values);
+      if (rc != 0) {
+        throw failure(Stage.POLL, objectFile, "bpf_map_lookup_elem(" + mapName + ")", rc);
+      }
+      long sum = 0;
+      for (int cpu = 0; cpu < cpus; cpu++) {
+        sum += values.getAtIndex(JAVA_LONG, cpu);
+      }
+      return sum;
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.POLL, t);
+    }
+  }
+
+  /** Destroys every link: the probes stop firing; maps stay readable until close. */
+  public void detach() {
+    for (MemorySegment link : links) {
+      try {
+        int unused = (int) LibBpf.H.LINK_DESTROY.invokeExact(link);
+      } catch (Throwable ignored) {
+        // Best effort: the object close below releases whatever remains.
+      }
+    }
+    links.clear();
+  }
+
+  /** Stage DESTROY: detaches, frees the ring buffer and closes the object. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    detach();
+    try {
+      if (!ring.equals(MemorySegment.NULL)) {
+        LibBpf.H.RING_FREE.invokeExact(ring);
+        ring = MemorySegment.NULL;
+      }
+      LibBpf.H.OBJECT_CLOSE.invokeExact(object);
+    } catch (Throwable t) {
+      throw internal(Stage.DESTROY, t);
+    } finally {
+      arena.close();
+    }
+  }
+
+  private MemorySegment findMap(String name, Stage stage) throws Throwable {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment map =
+          (MemorySegment) LibBpf.H.FIND_MAP.invokeExact(object, call.allocateFrom(name));
+      if (map.equals(MemorySegment.NULL)) {
+        throw new CaptureException(Kind.LIBBPF, "libbpf " + stage.name().toLowerCase()
+            + " of " + objectFile + " failed: no map named '" + name + "'");
+      }
+      return map;
+    }
+  }
+
+  private int mapFd(String name, Stage stage) throws Throwable {
+    int fd = (int) LibBpf.H.MAP_FD.invokeExact(findMap(name, stage));
+    if (fd < 0) {
+      throw failure(stage, objectFile, "bpf_map__fd(" + name + ")", fd);
+    }
+    return fd;
+  }
+
+  private void requireNotLoaded(Stage stage) {
+    if (loaded || closed) {
+      throw new CaptureException(Kind.INTERNAL, stage + " after load or close");
+    }
+  }
+
+  private void requireLoaded(Stage stage) {
+    if (!loaded || closed) {
+      throw new CaptureException(Kind.INTERNAL, stage + " before load or after close");
+    }
+  }
+
+  private static CaptureException failure(Stage stage, Path file, String call, int err) {
+    String log = LibBpfLog.drain().strip();
+    String message = "libbpf " + stage.name().toLowerCase() + " of " + file + " failed in "
+        + call + ": " + LibBpf.strerror(err) + " (errno " + Math.abs(err) + ")"
+        + (log.isEmpty() ? "" : "\nlibbpf log:\n" + log);
+    return new CaptureException(Kind.LIBBPF, message);
+  }
+
+  private static CaptureException internal(Stage stage, Throwable t) {
+    return new CaptureException(Kind.INTERNAL, "native call failed in stage " + stage + ": " + t, t);
+  }
+}

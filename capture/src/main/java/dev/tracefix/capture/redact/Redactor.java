@@ -1,0 +1,60 @@
+package dev.tracefix.capture.redact;
+
+import dev.tracefix.capture.CaptureException;
+import dev.tracefix.capture.CaptureException.Kind;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns raw identities into keyed tokens: HMAC-SHA256 under the local key, truncated to 64 bits
+ * and prefixed by what they stand for ({@code p_} process, {@code a_} address, {@code e_}
+ * executable path). Each input is domain-separated so equal bytes in different roles differ.
+ */
+public final class Redactor {
+  private static final int TOKEN_BYTES = 8;
+
+  private final Mac mac;
+  private final String keyId;
+  private final String bootId;
+
+  public Redactor(HmacKey key, String bootId) {
+    this.keyId = key.keyId();
+    this.bootId = bootId;
+    try {
+      mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.secret(), "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
+      throw new CaptureException(Kind.INTERNAL, "HmacSHA256 is unavailable in this JDK", e);
+    }
+  }
+
+  public String keyId() {
+    return keyId;
+  }
+
+  /** Process identity = boot id + pid + start time (ticks since boot): unique across pid reuse. */
+  public String processToken(int pid, long startTicks) {
+    return token("p_", ("proc\0" + bootId + "\0" + pid + "\0" + startTicks)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An address and port; {@code address} is 4 (IPv4) or 16 (IPv6) bytes in network order. */
+  public String addressHash(int family, byte[] address, int port) {
+    ByteBuffer input = ByteBuffer.allocate(5 + 4 + address.length + 4);
+    input.put("addr\0".getBytes(StandardCharsets.US_ASCII)).putInt(family).put(address).putInt(port);
+    return token("a_", input.array());
+  }
+
+  public String exeHash(String path) {
+    return token("e_", ("exe\0" + path).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private synchronized String token(String prefix, byte[] input) {
+    byte[] digest = mac.doFinal(input);
+    return prefix + HexFormat.of().formatHex(digest, 0, TOKEN_BYTES);
+  }
+}
