@@ -30,11 +30,15 @@ public final class CaptureRecorder {
     }
   }
 
+  /** The host name, reduced to the characters a partition folder name may hold. */
   private static String hostName() {
+    String name;
     try {
-      return InetAddress.getLocalHost().getHostName();
+      name = InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
-      return "localhost";
+      name = "localhost";
     }
+    String safe = name.replaceAll("[^A-Za-z0-9._:-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    return safe.isEmpty() ? "localhost" : safe.substring(0, Math.min(safe.length(), 128));
   }
 }

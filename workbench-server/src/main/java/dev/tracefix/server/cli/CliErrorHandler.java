@@ -1,7 +1,9 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.CaptureException;
+import dev.tracefix.server.demo.DemoException;
 import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.sink.SinkException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -21,6 +23,14 @@ final class CliErrorHandler implements IExecutionExceptionHandler {
       case CaptureException ce -> {
         System.err.println("tracefix " + name + ": " + ce.getMessage());
         return ce.kind() == CaptureException.Kind.INTERNAL ? 1 : USER_ERROR;
+      }
+      case SinkException se -> {
+        System.err.println("tracefix " + name + ": " + se.getMessage());
+        return se.kind() == SinkException.Kind.INTERNAL ? 1 : USER_ERROR;
+      }
+      case DemoException de -> {
+        System.err.println("tracefix " + name + ": " + de.getMessage());
+        return 1;
       }
       case WorkspaceException we -> {
         System.err.println("tracefix " + name + ": " + we.getMessage());
