@@ -9,6 +9,8 @@ const listBox = document.getElementById("notebook-list") as HTMLElement;
 const main = document.getElementById("notebook") as HTMLElement;
 const banner = document.getElementById("banner") as HTMLElement;
 
+let page: NotebookPage | null = null;
+
 function report(message: string | null): void {
   banner.textContent = message ?? "";
   banner.hidden = message === null;
@@ -17,6 +19,12 @@ function report(message: string | null): void {
 function selectedName(): string | null {
   const match = /^#\/notebook\/(.+)$/.exec(window.location.hash);
   return match ? decodeURIComponent(match[1]) : null;
+}
+
+/** The workspace lists a file it cannot parse with a count of -1; opening it shows why. */
+function cellCountText(count: number): string {
+  if (count < 0) return "cannot be read";
+  return `${count} cell${count === 1 ? "" : "s"}`;
 }
 
 function renderList(notebooks: NotebookSummary[]): void {
@@ -31,10 +39,10 @@ function renderList(notebooks: NotebookSummary[]): void {
           href: `#/notebook/${encodeURIComponent(nb.name)}`,
           "data-testid": "notebook-link",
           "data-notebook": nb.name,
-          class: nb.name === current ? "active" : undefined,
+          class: [nb.name === current ? "active" : "", nb.cellCount < 0 ? "unreadable" : ""].join(" ").trim() || undefined,
         },
         el("span", { class: "title" }, nb.title || nb.name),
-        el("span", { class: "meta" }, `${nb.name} · ${nb.cellCount} cell${nb.cellCount === 1 ? "" : "s"}`),
+        el("span", { class: "meta" }, `${nb.name} · ${cellCountText(nb.cellCount)}`),
       ),
     ),
   );
@@ -57,13 +65,14 @@ async function openSelected(): Promise<void> {
   listBox.querySelectorAll("a[data-notebook]").forEach((a) => {
     a.classList.toggle("active", a.getAttribute("data-notebook") === name);
   });
+  page = null;
   if (!name) {
     main.replaceChildren(el("div", { class: "empty" }, el("p", {}, "Pick a notebook on the left.")));
     return;
   }
   main.replaceChildren(el("p", { class: "muted loading" }, `Opening ${name}…`));
   try {
-    new NotebookPage(main, report, await api.open(name));
+    page = new NotebookPage(main, report, await api.open(name));
     report(null);
   } catch (error) {
     main.replaceChildren(
@@ -72,6 +81,21 @@ async function openSelected(): Promise<void> {
   }
 }
 
+/** Progress of long cells, streamed by the server; the page works without it. */
+function followProgress(): void {
+  if (typeof EventSource === "undefined") return;
+  const events = new EventSource("/api/events");
+  events.addEventListener("progress", (event) => {
+    const { notebook, cellId, line } = JSON.parse((event as MessageEvent<string>).data) as {
+      notebook: string;
+      cellId: string;
+      line: string;
+    };
+    if (page && page.name === notebook) page.showProgress(cellId, line);
+  });
+}
+
 adoptTokenFromUrl();
+followProgress();
 window.addEventListener("hashchange", () => void openSelected());
 void loadList().then(openSelected);

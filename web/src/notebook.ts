@@ -11,6 +11,7 @@ interface CellUi {
   section: HTMLElement;
   source: HTMLTextAreaElement;
   outputBox: HTMLElement;
+  progress: HTMLElement;
   runButton: HTMLButtonElement;
   savedSource: string;
   lastOutputJson: string;
@@ -43,7 +44,8 @@ export class NotebookPage {
       el(
         "div",
         {},
-        el("h1", { "data-testid": "notebook-title" }, this.view.title || this.view.name),
+        // The notebook's own leading "# Title" already heads the page; don't say it twice.
+        this.startsWithTitle() ? null : el("h1", { "data-testid": "notebook-title" }, this.view.title || this.view.name),
         el("div", { class: "muted file-name" }, this.view.name),
       ),
       el("div", { class: "notebook-actions" }, el("span", { class: "hint" }, "Shift-Enter runs a cell · Ctrl-Enter saves"), this.runAllButton),
@@ -60,6 +62,12 @@ export class NotebookPage {
     this.root.replaceChildren(header, blocks);
   }
 
+  private startsWithTitle(): boolean {
+    const first = this.view.blocks[0]?.markdown?.trimStart() ?? "";
+    const heading = /^#\s+(.*?)\s*#*\s*$/m.exec(first.split("\n")[0] ?? "");
+    return heading !== null && heading[1] === this.view.title;
+  }
+
   private renderCell(view: CellView): HTMLElement {
     const source = el("textarea", {
       class: "cell-source",
@@ -70,6 +78,7 @@ export class NotebookPage {
     source.value = view.source;
     const runButton = el("button", { type: "button", class: "run", "data-testid": "run-cell", title: "Run (Shift-Enter)" }, "▶ Run");
     const outputBox = el("div", { class: "cell-output", "data-testid": "cell-output" });
+    const progress = el("div", { class: "cell-progress", "data-testid": "cell-progress", "aria-live": "polite" });
     const section = el(
       "section",
       { class: "cell", "data-cell-id": view.id, "data-kind": view.kind, "data-testid": "cell", tabindex: "-1" },
@@ -84,9 +93,10 @@ export class NotebookPage {
         runButton,
       ),
       source,
+      progress,
       outputBox,
     );
-    const ui: CellUi = { view, section, source, outputBox, runButton, savedSource: view.source, lastOutputJson: "" };
+    const ui: CellUi = { view, section, source, outputBox, progress, runButton, savedSource: view.source, lastOutputJson: "" };
     this.cells.set(view.id, ui);
     this.applyCell(ui, view);
     fitHeight(source);
@@ -198,8 +208,15 @@ export class NotebookPage {
     }
   }
 
+  /** A progress line the server streamed for one of this notebook's cells. */
+  showProgress(cellId: string, line: string): void {
+    const ui = this.cells.get(cellId);
+    if (ui && ui.section.classList.contains("running")) ui.progress.textContent = line;
+  }
+
   private setRunning(ui: CellUi, running: boolean): void {
     ui.section.classList.toggle("running", running);
+    ui.progress.textContent = "";
     ui.runButton.disabled = running;
     ui.runButton.textContent = running ? "Running…" : "▶ Run";
   }
@@ -207,7 +224,7 @@ export class NotebookPage {
 
 function fitHeight(area: HTMLTextAreaElement): void {
   const lines = area.value.split("\n").length;
-  area.rows = Math.max(2, Math.min(lines, 30));
+  area.rows = Math.max(1, Math.min(lines, 30));
 }
 
 export function describe(error: unknown, what: string): string {

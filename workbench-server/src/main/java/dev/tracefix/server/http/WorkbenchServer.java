@@ -2,6 +2,7 @@ package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.run.NotebookWorkspace;
+import dev.tracefix.server.run.ProgressListener;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -16,10 +17,12 @@ public final class WorkbenchServer implements AutoCloseable {
 
   private final Javalin app;
   private final String token;
+  private final ProgressEvents progress;
 
-  private WorkbenchServer(Javalin app, String token) {
+  private WorkbenchServer(Javalin app, String token, ProgressEvents progress) {
     this.app = app;
     this.token = token;
+    this.progress = progress;
   }
 
   /**
@@ -32,6 +35,7 @@ public final class WorkbenchServer implements AutoCloseable {
     TokenAuth auth = new TokenAuth(token == null ? TokenAuth.generate() : token);
     ObjectMapper json = JsonMapping.create();
     NotebookRoutes notebooks = new NotebookRoutes(workspace, json);
+    ProgressEvents progress = new ProgressEvents(json);
     Javalin app =
         Javalin.create(
             config -> {
@@ -46,10 +50,11 @@ public final class WorkbenchServer implements AutoCloseable {
                   });
               config.routes.before(auth::handle);
               notebooks.register(config.routes);
+              progress.register(config.routes);
               ErrorMapping.register(config.routes);
             });
     app.start(HOST, port);
-    return new WorkbenchServer(app, auth.token());
+    return new WorkbenchServer(app, auth.token(), progress);
   }
 
   public int port() {
@@ -63,6 +68,14 @@ public final class WorkbenchServer implements AutoCloseable {
   /** The address to open in a browser; it carries the token. */
   public String url() {
     return "http://" + HOST + ":" + port() + "/?token=" + token;
+  }
+
+  /**
+   * Forwards cell progress to open pages; register it with the workspace (e.g. {@code
+   * FileNotebookWorkspace.addProgressListener}) to show long cells' progress live.
+   */
+  public ProgressListener progressListener() {
+    return progress;
   }
 
   @Override

@@ -42,6 +42,7 @@ final class WorkbenchFixture implements AutoCloseable {
     seed(db);
     workspace = new FileNotebookWorkspace(notebooksDir, db::duplicate, tempDir, Map.of());
     server = WorkbenchServer.start(workspace, 0, TOKEN);
+    workspace.addProgressListener(server.progressListener());
   }
 
   /** Redacted-looking events: peers are tokens, never addresses. */

@@ -11,10 +11,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkbenchServerTest {
@@ -207,5 +210,37 @@ class WorkbenchServerTest {
   @Test
   void answers404AsJsonForAnUnknownApiRoute() throws Exception {
     assertEquals("not_found", api("GET", "/api/nothing-here", null, 404).get("error").asText());
+  }
+
+  @Test
+  @Timeout(60) // guards against a hang only; the stream normally answers at once
+  void streamsCellProgressToSubscribedPages() throws Exception {
+    HttpRequest subscribe =
+        HttpRequest.newBuilder(URI.create(workbench.base() + "/api/events"))
+            .header("Authorization", "Bearer " + WorkbenchFixture.TOKEN)
+            .header("Accept", "text/event-stream")
+            .build();
+    HttpResponse<Stream<String>> events = http.send(subscribe, HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, events.statusCode());
+    try (Stream<String> stream = events.body()) {
+      Iterator<String> lines = stream.iterator();
+      while (!lines.next().contains(ProgressEvents.HELLO)) {
+        // skip until the server has registered this subscriber
+      }
+      workbench.server.progressListener().progress("retransmits.md", "by_peer", "step 2 of 5");
+      String data = "";
+      while (!data.startsWith("data:")) {
+        data = lines.next();
+      }
+      JsonNode progress = JSON.readTree(data.substring("data:".length()));
+      assertEquals("retransmits.md", progress.get("notebook").asText());
+      assertEquals("by_peer", progress.get("cellId").asText());
+      assertEquals("step 2 of 5", progress.get("line").asText());
+    }
+  }
+
+  @Test
+  void refusesTheProgressStreamWithoutTheToken() throws Exception {
+    assertEquals(401, send("GET", "/api/events", null, null).statusCode());
   }
 }
