@@ -127,6 +127,23 @@ class NotebookPageTest {
   }
 
   @Test
+  void savingAnEditedCellWithCtrlEnterMarksTheCellsThatUseItStale() throws Exception {
+    WebElement byPeer = openCell("retransmits.md", "by_peer");
+    browser.findElement(By.cssSelector("[data-testid=run-all]")).click();
+    WebElement top =
+        browser.findElement(By.cssSelector("[data-testid=cell][data-cell-id='top_peer']"));
+    outputTableOf(top);
+    assertEquals(null, top.getDomAttribute("data-stale"));
+
+    WebElement source = byPeer.findElement(By.cssSelector("[data-testid=cell-source]"));
+    source.sendKeys(Keys.chord(Keys.CONTROL, Keys.END), "\nlimit 2", Keys.chord(Keys.CONTROL, Keys.ENTER));
+
+    wait.until(d -> top.getDomAttribute("data-stale") != null);
+    assertTrue(top.findElement(By.cssSelector("[data-testid=stale]")).isDisplayed());
+    assertTrue(workbench.notebookText("retransmits.md").contains("order by retx desc, peer\nlimit 2\n```"));
+  }
+
+  @Test
   void aFailingCellShowsItsErrorInTheCell() throws Exception {
     WebElement cell = openCell("failing-cell.md", "typo");
     cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
