@@ -32,4 +32,9 @@ public interface NotebookWorkspace {
 
   /** Replaces a cell's source, saves the file, and marks the cell and its dependents stale. */
   NotebookView updateCell(String name, String cellId, String source);
+
+  /** Stops the statement or snippet that a cell of this notebook is running now, if any. */
+  default void cancel(String name) {
+    throw new UnsupportedOperationException("cancel is not supported by " + getClass().getName());
+  }
 }

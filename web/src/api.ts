@@ -1,0 +1,65 @@
+// Talks to the workbench server. The access token arrives once as ?token=...; it is kept in
+// sessionStorage (per tab) and sent as a Bearer header, so links without it keep working.
+import type { CellOutput, NotebookSummary, NotebookView } from "./types.js";
+
+const TOKEN_KEY = "tracefix.token";
+
+/** Moves ?token= from the address bar into sessionStorage so it is not left in history. */
+export function adoptTokenFromUrl(): void {
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get("token");
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    url.searchParams.delete("token");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers["Authorization"] = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    let error = `http-${response.status}`;
+    let message = text || response.statusText;
+    try {
+      const parsed = JSON.parse(text) as { error?: string; message?: string };
+      error = parsed.error ?? error;
+      message = parsed.message ?? message;
+    } catch {
+      // Not JSON (e.g. a proxy page): keep the raw text as the message.
+    }
+    throw new ApiError(response.status, error, message);
+  }
+  return JSON.parse(text) as T;
+}
+
+const nb = (name: string) => `/api/notebooks/${encodeURIComponent(name)}`;
+
+export const api = {
+  list: () => call<NotebookSummary[]>("GET", "/api/notebooks"),
+  open: (name: string) => call<NotebookView>("GET", nb(name)),
+  runCell: (name: string, cellId: string) =>
+    call<CellOutput>("POST", `${nb(name)}/cells/${encodeURIComponent(cellId)}/run`),
+  runAll: (name: string) => call<NotebookView>("POST", `${nb(name)}/run-all`),
+  updateCell: (name: string, cellId: string, source: string) =>
+    call<NotebookView>("PUT", `${nb(name)}/cells/${encodeURIComponent(cellId)}`, { source }),
+};

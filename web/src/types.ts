@@ -1,0 +1,106 @@
+// The JSON the workbench server sends: mirrors dev.tracefix.server.run.{NotebookWorkspace,CellOutput}.
+
+export interface NotebookSummary {
+  name: string;
+  title: string;
+  cellCount: number;
+}
+
+export interface NotebookView {
+  name: string;
+  title: string;
+  blocks: Block[];
+}
+
+/** Either prose (markdown) or a cell; exactly one of the two is set. */
+export interface Block {
+  markdown: string | null;
+  cell: CellView | null;
+}
+
+export interface CellView {
+  id: string;
+  kind: string;
+  name: string | null;
+  source: string;
+  output: CellOutput | null;
+  stale: boolean;
+}
+
+export type Value = string | number | boolean | null | object;
+
+export interface TableOutput {
+  kind: "table";
+  columns: string[];
+  rows: Value[][];
+  totalRows: number;
+}
+
+export interface TextOutput {
+  kind: "text";
+  text: string;
+}
+
+export interface Hypothesis {
+  statement: string;
+  evidence: string;
+  checkSql: string;
+}
+
+export interface HypothesesOutput {
+  kind: "hypotheses";
+  items: Hypothesis[];
+}
+
+export interface MinimizedOutput {
+  kind: "minimized";
+  columns: string[];
+  rows: Value[][];
+  originalSize: number;
+  oracleCalls: number;
+  testScaffold: string;
+}
+
+export interface BisectStep {
+  commit: string;
+  verdict: string;
+  exitCode: number;
+}
+
+export interface BisectedOutput {
+  kind: "bisected";
+  culprit: string;
+  subject: string;
+  steps: BisectStep[];
+}
+
+export interface PatchedOutput {
+  kind: "patched";
+  strategy: string;
+  branch: string;
+  diff: string;
+  reproPasses: boolean;
+  log: string;
+}
+
+export interface ErrorOutput {
+  kind: "error";
+  errorKind: string;
+  message: string;
+  detail: string;
+}
+
+export type CellOutput =
+  | TableOutput
+  | TextOutput
+  | HypothesesOutput
+  | MinimizedOutput
+  | BisectedOutput
+  | PatchedOutput
+  | ErrorOutput;
+
+/** The body of every non-2xx answer from /api. */
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+}

@@ -1,0 +1,52 @@
+package dev.tracefix.server.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.run.NotebookWorkspace;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+
+/** The notebook API: thin handlers over {@link NotebookWorkspace}; no logic of their own. */
+final class NotebookRoutes {
+  /** The body of {@code PUT /api/notebooks/{name}/cells/{id}}. */
+  record SourceUpdate(String source) {}
+
+  private final NotebookWorkspace workspace;
+  private final ObjectMapper json;
+
+  NotebookRoutes(NotebookWorkspace workspace, ObjectMapper json) {
+    this.workspace = workspace;
+    this.json = json;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/api/notebooks", ctx -> ctx.json(workspace.list()));
+    routes.get("/api/notebooks/{name}", ctx -> ctx.json(workspace.open(ctx.pathParam("name"))));
+    routes.post(
+        "/api/notebooks/{name}/cells/{id}/run",
+        ctx -> ctx.json(workspace.runCell(ctx.pathParam("name"), ctx.pathParam("id"))));
+    routes.post(
+        "/api/notebooks/{name}/run-all", ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
+    routes.put("/api/notebooks/{name}/cells/{id}", this::updateCell);
+  }
+
+  private void updateCell(Context ctx) {
+    SourceUpdate update = parse(ctx.body());
+    ctx.json(workspace.updateCell(ctx.pathParam("name"), ctx.pathParam("id"), update.source()));
+  }
+
+  private SourceUpdate parse(String body) {
+    SourceUpdate update;
+    try {
+      update = json.readValue(body, SourceUpdate.class);
+    } catch (JacksonException e) {
+      throw new BadRequestResponse(
+          "request body must be JSON like {\"source\": \"...\"}: " + e.getOriginalMessage());
+    }
+    if (update == null || update.source() == null) {
+      throw new BadRequestResponse("request body must carry a string field \"source\"");
+    }
+    return update;
+  }
+}

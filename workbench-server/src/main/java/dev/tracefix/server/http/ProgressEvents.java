@@ -1,0 +1,59 @@
+package dev.tracefix.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.run.ProgressListener;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.sse.SseClient;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Streams the progress lines of running cells to every open page as server-sent events on
+ * {@code GET /api/events} (event {@code progress}, data {@code {notebook, cellId, line}}). A run
+ * is still a plain blocking POST; this only lets the page show what a long cell is doing.
+ */
+final class ProgressEvents implements ProgressListener {
+  record Progress(String notebook, String cellId, String line) {}
+
+  /** The comment every new subscriber gets first, once it is registered. */
+  static final String HELLO = "connected";
+
+  private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+  private final ObjectMapper json;
+
+  ProgressEvents(ObjectMapper json) {
+    this.json = json;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.sse("/api/events", this::subscribe);
+  }
+
+  private void subscribe(SseClient client) {
+    client.keepAlive();
+    client.onClose(() -> clients.remove(client));
+    clients.add(client);
+    client.sendComment(HELLO);
+  }
+
+  @Override
+  public void progress(String notebook, String cellId, String line) {
+    String data;
+    try {
+      data = json.writeValueAsString(new Progress(notebook, cellId, line));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("progress line could not be encoded", e);
+    }
+    for (SseClient client : clients) {
+      if (client.terminated()) {
+        clients.remove(client);
+        continue;
+      }
+      // One writer at a time per stream: cells of different notebooks may report at once.
+      synchronized (client) {
+        client.sendEvent("progress", data);
+      }
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.tracefix.server.run;
+
+import dev.tracefix.server.notebook.Cell;
+import dev.tracefix.server.notebook.Notebook;
+import dev.tracefix.server.notebook.NotebookParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * Notebooks stored as Markdown files under one folder, each with a live session once opened. The
+ * file is the source of truth: every call re-reads it, so edits made in an editor or by git show
+ * up (changed cells and their dependents become stale).
+ */
+public final class FileNotebookWorkspace implements NotebookWorkspace, AutoCloseable {
+
+  private final Path notebooksDir;
+  private final ConnectionFactory db;
+  private final Path projectDir;
+  private final Map<String, ActionCellRunner> actionRunners;
+  private final KernelSettings settings;
+  private final Map<String, NotebookSession> sessions = new ConcurrentHashMap<>();
+  private final List<Path> workDirs = new CopyOnWriteArrayList<>();
+  private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
+
+  public FileNotebookWorkspace(
+      Path notebooksDir,
+      ConnectionFactory db,
+      Path projectDir,
+      Map<String, ActionCellRunner> actionRunners) {
+    this(notebooksDir, db, projectDir, actionRunners, KernelSettings.DEFAULTS);
+  }
+
+  public FileNotebookWorkspace(
+      Path notebooksDir,
+      ConnectionFactory db,
+      Path projectDir,
+      Map<String, ActionCellRunner> actionRunners,
+      KernelSettings settings) {
+    this.notebooksDir = notebooksDir.toAbsolutePath().normalize();
+    this.db = db;
+    this.projectDir = projectDir == null ? null : projectDir.toAbsolutePath().normalize();
+    this.actionRunners = Map.copyOf(actionRunners);
+    this.settings = settings;
+  }
+
+  /** Progress lines of running cells go to every listener added here. */
+  public void addProgressListener(ProgressListener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Every {@code .md} file under the folder, sorted by name. A malformed file is still listed (its
+   * cell count is -1) so the UI can show it and open() can report the line that is wrong.
+   */
+  @Override
+  public List<NotebookSummary> list() {
+    if (!Files.isDirectory(notebooksDir)) {
+      return List.of();
+    }
+    List<NotebookSummary> summaries = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(notebooksDir)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        String name = nameOf(file);
+        try {
+          Notebook nb = NotebookParser.parse(name, read(file, name));
+          summaries.add(new NotebookSummary(name, nb.title().orElse(name), nb.cells().size()));
+        } catch (WorkspaceException e) {
+          summaries.add(new NotebookSummary(name, name, -1));
+        }
+      }
+    } catch (IOException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
+    }
+    return summaries;
+  }
+
+  @Override
+  public NotebookView open(String name) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      return session.view();
+    }
+  }
+
+  @Override
+  public CellOutput runCell(String name, String cellId) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      return session.run(cell(session, name, cellId));
+    }
+  }
+
+  @Override
+  public NotebookView runAll(String name) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      for (Cell cell : session.notebook().cells()) {
+        session.run(cell);
+      }
+      return session.view();
+    }
+  }
+
+  @Override
+  public NotebookView updateCell(String name, String cellId, String source) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook edited = session.notebook().withCellSource(cellId, source);
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      return session.view();
+    }
+  }
+
+  /** Stops the SQL statement or Java snippet that a cell of this notebook is running now. */
+  @Override
+  public void cancel(String name) {
+    NotebookSession session = sessions.get(key(name));
+    if (session != null) {
+      session.cancel();
+    }
+  }
+
+  /** The outputs of the cells that ran in this notebook's session, by cell id. */
+  public Map<String, CellOutput> outputs(String name) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      return session.outputs();
+    }
+  }
+
+  /** The notebook as parsed from its file now. */
+  public Notebook notebook(String name) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      return session.notebook();
+    }
+  }
+
+  private Cell cell(NotebookSession session, String name, String cellId) {
+    return session
+        .notebook()
+        .cell(cellId)
+        .orElseThrow(
+            () ->
+                new WorkspaceException(
+                    WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+  }
+
+  /** The session for a notebook, created on first use and refreshed from the file each time. */
+  private NotebookSession session(String name) {
+    Path file = resolve(name);
+    String key = nameOf(file);
+    Notebook onDisk = NotebookParser.parse(key, read(file, key));
+    NotebookSession session =
+        sessions.computeIfAbsent(key, k -> new NotebookSession(k, onDisk, resources(k)));
+    synchronized (session.lock) {
+      if (!session.notebook().text().equals(onDisk.text())) {
+        session.replace(onDisk);
+      }
+    }
+    return session;
+  }
+
+  private SessionResources resources(String name) {
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("tracefix-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
+    } catch (IOException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
+    }
+    workDirs.add(workDir);
+    ProgressListener fanOut =
+        (notebook, cellId, line) -> listeners.forEach(l -> l.progress(notebook, cellId, line));
+    return new SessionResources(
+        db, resolve(name).getParent(), projectDir, workDir, actionRunners, settings, fanOut);
+  }
+
+  private Path resolve(String name) {
+    if (name == null || name.isBlank()) {
+      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, "no notebook name given");
+    }
+    Path file = notebooksDir.resolve(name).normalize();
+    if (!file.startsWith(notebooksDir) || !file.toString().endsWith(".md")) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.NOT_FOUND,
+          name + ": not a notebook (.md file) inside " + notebooksDir);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
+    }
+    return file;
+  }
+
+  private String key(String name) {
+    return notebooksDir.relativize(notebooksDir.resolve(name).normalize()).toString().replace('\\', '/');
+  }
+
+  private String nameOf(Path file) {
+    return notebooksDir.relativize(file).toString().replace('\\', '/');
+  }
+
+  private static String read(Path file, String name) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
+    }
+  }
+
+  /** Writes through a temp file and a rename, so a crash never leaves half a notebook. */
+  private static void write(Path file, String name, String text) {
+    try {
+      Path temp = Files.createTempFile(file.getParent(), ".tracefix-", ".md.tmp");
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot save: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (NotebookSession session : sessions.values()) {
+      session.cancel();
+      synchronized (session.lock) {
+        session.close();
+      }
+    }
+    sessions.clear();
+    for (Path dir : workDirs) {
+      deleteRecursively(dir);
+    }
+    workDirs.clear();
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // a leftover scratch folder in the temp dir is harmless
+    }
+  }
+}

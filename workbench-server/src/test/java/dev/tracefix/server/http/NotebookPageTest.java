@@ -1,0 +1,169 @@
+package dev.tracefix.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** Drives the workbench page in real headless Chromium against a real server. */
+class NotebookPageTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** An upper bound for the page to react, not a measurement: waits end as soon as it does. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @TempDir Path tempDir;
+  private WorkbenchFixture workbench;
+  private ChromeDriver browser;
+  private WebDriverWait wait;
+
+  @BeforeEach
+  void start() throws Exception {
+    boolean ci = "true".equals(System.getenv("CI"));
+    Assumptions.assumeTrue(
+        ci || (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)),
+        "needs Chromium at /usr/bin/chromium and ChromeDriver at /usr/bin/chromedriver"
+            + " (Debian packages chromium, chromium-driver)");
+    workbench = new WorkbenchFixture(tempDir);
+    // Point Selenium at the installed driver and browser so Selenium Manager never downloads.
+    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toString());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1400",
+        "--user-data-dir=" + Files.createDirectories(tempDir.resolve("chromium-profile")));
+    browser = new ChromeDriver(options);
+    wait = new WebDriverWait(browser, PATIENCE);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (workbench != null) {
+      workbench.close();
+    }
+  }
+
+  private WebElement openCell(String notebook, String cellId) {
+    browser.get(workbench.server.url() + "#/notebook/" + notebook);
+    By cell = By.cssSelector("[data-testid=cell][data-cell-id='" + cellId + "']");
+    return wait.until(ExpectedConditions.presenceOfElementLocated(cell));
+  }
+
+  private List<List<String>> rowsOf(WebElement table) {
+    return table.findElements(By.cssSelector("tbody tr")).stream()
+        .map(tr -> tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+        .toList();
+  }
+
+  private WebElement outputTableOf(WebElement cell) {
+    return wait.until(
+        d -> {
+          List<WebElement> tables = cell.findElements(By.cssSelector("[data-testid=output-table]"));
+          return tables.isEmpty() ? null : tables.getFirst();
+        });
+  }
+
+  @Test
+  void runningASqlCellShowsItsRowsInTheOutputTable() throws Exception {
+    WebElement cell = openCell("retransmits.md", "by_peer");
+    assertEquals("sql", cell.findElement(By.cssSelector("[data-testid=cell-kind]")).getText().toLowerCase());
+    assertTrue(
+        browser.findElement(By.cssSelector("[data-testid=prose] h1")).getText().contains("Retransmit storm"));
+
+    cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
+
+    WebElement table = outputTableOf(cell);
+    assertEquals(
+        List.of(List.of("peer-7f3a", "3"), List.of("peer-b2e4", "2"), List.of("peer-19c0", "1")),
+        rowsOf(table));
+    assertEquals("3 rows", cell.findElement(By.cssSelector("[data-testid=row-count]")).getText());
+
+    browser.findElement(By.cssSelector("[data-testid=run-all]")).click();
+    WebElement top =
+        browser.findElement(By.cssSelector("[data-testid=cell][data-cell-id='top_peer']"));
+    assertEquals(List.of(List.of("peer-7f3a")), rowsOf(outputTableOf(top)));
+    screenshot("notebook-page.png");
+  }
+
+  @Test
+  void editingACellAndPressingShiftEnterSavesAndRunsIt() throws Exception {
+    WebElement cell = openCell("retransmits.md", "top_peer");
+    WebElement source = cell.findElement(By.cssSelector("[data-testid=cell-source]"));
+    source.clear();
+    source.sendKeys("select count(*) as n from retransmits");
+    source.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+
+    assertEquals(List.of(List.of("6")), rowsOf(outputTableOf(cell)));
+    assertTrue(
+        workbench.notebookText("retransmits.md").contains("select count(*) as n from retransmits"));
+  }
+
+  @Test
+  void savingAnEditedCellWithCtrlEnterMarksTheCellsThatUseItStale() throws Exception {
+    WebElement byPeer = openCell("retransmits.md", "by_peer");
+    browser.findElement(By.cssSelector("[data-testid=run-all]")).click();
+    WebElement top =
+        browser.findElement(By.cssSelector("[data-testid=cell][data-cell-id='top_peer']"));
+    outputTableOf(top);
+    assertEquals(null, top.getDomAttribute("data-stale"));
+
+    WebElement source = byPeer.findElement(By.cssSelector("[data-testid=cell-source]"));
+    source.sendKeys(Keys.chord(Keys.CONTROL, Keys.END), "\nlimit 2", Keys.chord(Keys.CONTROL, Keys.ENTER));
+
+    wait.until(d -> top.getDomAttribute("data-stale") != null);
+    assertTrue(top.findElement(By.cssSelector("[data-testid=stale]")).isDisplayed());
+    assertTrue(workbench.notebookText("retransmits.md").contains("order by retx desc, peer\nlimit 2\n```"));
+  }
+
+  @Test
+  void aFailingCellShowsItsErrorInTheCell() throws Exception {
+    WebElement cell = openCell("failing-cell.md", "typo");
+    cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
+    WebElement error =
+        wait.until(d -> cell.findElements(By.cssSelector("[data-testid=output-error]")).stream().findFirst().orElse(null));
+    assertTrue(error.getText().toLowerCase().contains("syntax"), error.getText());
+  }
+
+  @Test
+  void aMalformedNotebookShowsTheFileAndLineInsteadOfAPage() throws Exception {
+    browser.get(workbench.server.url() + "#/notebook/broken.md");
+    WebElement error =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=open-error]")));
+    assertTrue(error.getText().contains("broken.md:3"), error.getText());
+  }
+
+  /** Kept under target/ so a person can look at what the page showed. */
+  private void screenshot(String name) throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+    Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(png, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tracefix.server.http;
+
+import dev.tracefix.server.run.FileNotebookWorkspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * A real workbench for tests: notebook fixtures from {@code src/test/resources/http/} copied into
+ * a temporary folder, a DuckDB file with a small {@code retransmits} table, the file-backed
+ * workspace over both, and a {@link WorkbenchServer} on 127.0.0.1 port 0.
+ */
+final class WorkbenchFixture implements AutoCloseable {
+  static final String TOKEN = "test-token_0123456789";
+  static final String[] NOTEBOOKS = {"retransmits.md", "broken.md", "failing-cell.md"};
+
+  final Path notebooksDir;
+  final FileNotebookWorkspace workspace;
+  final WorkbenchServer server;
+  private final DuckDBConnection db;
+
+  WorkbenchFixture(Path tempDir) throws Exception {
+    notebooksDir = Files.createDirectories(tempDir.resolve("notebooks"));
+    for (String name : NOTEBOOKS) {
+      try (InputStream in = WorkbenchFixture.class.getResourceAsStream("/http/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing test fixture /http/" + name);
+        }
+        Files.copy(in, notebooksDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + tempDir.resolve("trace.duckdb"));
+    seed(db);
+    workspace = new FileNotebookWorkspace(notebooksDir, db::duplicate, tempDir, Map.of());
+    server = WorkbenchServer.start(workspace, 0, TOKEN);
+    workspace.addProgressListener(server.progressListener());
+  }
+
+  /** Redacted-looking events: peers are tokens, never addresses. */
+  private static void seed(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("create table retransmits(ts bigint, peer varchar, bytes integer)");
+      s.execute(
+          "insert into retransmits values"
+              + " (1, 'peer-7f3a', 1200), (2, 'peer-7f3a', 800), (3, 'peer-b2e4', 64),"
+              + " (4, 'peer-7f3a', 1500), (5, 'peer-19c0', 40), (6, 'peer-b2e4', 512)");
+    }
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  String notebookText(String name) {
+    try {
+      return Files.readString(notebooksDir.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try (db;
+        workspace) {
+      server.close();
+    }
+  }
+}
