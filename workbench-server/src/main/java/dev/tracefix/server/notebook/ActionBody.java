@@ -54,9 +54,8 @@ public record ActionBody(List<Entry> entries) {
         throw NotebookParser.malformed(
             fileName,
             lineNo,
-            "a "
-                + kind.word()
-                + " cell body line must be 'key: value' (or blank, or a # comment), got: "
+            kind.word()
+                + " cell body lines must be 'key: value' (or blank, or a # comment), got: "
                 + abbreviate(trimmed));
       }
       String key = m.group(1);

@@ -1,6 +1,7 @@
 package dev.tracefix.server.run;
 
 import dev.tracefix.server.notebook.Cell;
+import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
 import java.io.IOException;
@@ -128,6 +129,14 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     NotebookSession session = sessions.get(key(name));
     if (session != null) {
       session.cancel();
+    }
+  }
+
+  @Override
+  public String exportIpynb(String name) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      return IpynbExporter.export(session.notebook(), session.outputs());
     }
   }
 

@@ -37,4 +37,9 @@ public interface NotebookWorkspace {
   default void cancel(String name) {
     throw new UnsupportedOperationException("cancel is not supported by " + getClass().getName());
   }
+
+  /** The notebook as Jupyter nbformat 4.5 JSON, with the outputs of cells that ran. */
+  default String exportIpynb(String name) {
+    throw new UnsupportedOperationException("export is not supported by " + getClass().getName());
+  }
 }

@@ -138,7 +138,7 @@ public final class SqlKernel {
   private ScheduledFuture<?> arm(Statement statement) {
     running = statement;
     return WATCHDOG.schedule(
-        () -> stop("query stopped after the " + timeout.toSeconds() + " s timeout"),
+        () -> stop("query stopped after the " + timeout.toMillis() + " ms timeout"),
         timeout.toMillis(),
         TimeUnit.MILLISECONDS);
   }

@@ -1,0 +1,108 @@
+package dev.tracefix.server.run;
+
+import dev.tracefix.server.notebook.Cell;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every cell of one notebook file in order without a browser, printing one line per cell
+ * ({@code [ok] sql retx: 12 rows (3 ms)} or {@code [FAIL] java cell-4: message}). Backs {@code
+ * tracefix run NOTEBOOK}, which exits non-zero when {@link Result#failed()}.
+ */
+public final class HeadlessRunner {
+
+  /** One cell's outcome. */
+  public record CellResult(String id, String kind, CellOutput output, long millis) {
+    public boolean failed() {
+      return output instanceof CellOutput.Error;
+    }
+  }
+
+  /** Every cell's outcome, in file order. */
+  public record Result(Path notebook, List<CellResult> cells) {
+    public Result {
+      cells = List.copyOf(cells);
+    }
+
+    public boolean failed() {
+      return cells.stream().anyMatch(CellResult::failed);
+    }
+  }
+
+  private final ConnectionFactory db;
+  private final Path projectDir;
+  private final Map<String, ActionCellRunner> actionRunners;
+  private final KernelSettings settings;
+  private final PrintStream out;
+
+  public HeadlessRunner(
+      ConnectionFactory db,
+      Path projectDir,
+      Map<String, ActionCellRunner> actionRunners,
+      KernelSettings settings,
+      PrintStream out) {
+    this.db = db;
+    this.projectDir = projectDir;
+    this.actionRunners = actionRunners;
+    this.settings = settings;
+    this.out = out;
+  }
+
+  /**
+   * Runs the notebook; cell failures are in the result, not thrown.
+   *
+   * @throws WorkspaceException when the file is missing or malformed
+   */
+  public Result run(Path notebookFile) {
+    Path file = notebookFile.toAbsolutePath().normalize();
+    String name = file.getFileName().toString();
+    List<CellResult> results = new ArrayList<>();
+    try (FileNotebookWorkspace workspace =
+        new FileNotebookWorkspace(file.getParent(), db, projectDir, actionRunners, settings)) {
+      workspace.addProgressListener((nb, cellId, line) -> out.println("  .. " + cellId + ": " + line));
+      for (Cell cell : workspace.notebook(name).cells()) {
+        long started = System.nanoTime();
+        CellOutput output = workspace.runCell(name, cell.id());
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        CellResult result = new CellResult(cell.id(), cell.kind().word(), output, millis);
+        results.add(result);
+        out.println(line(result));
+      }
+    }
+    Result result = new Result(file, results);
+    long failures = results.stream().filter(CellResult::failed).count();
+    out.println(
+        failures == 0
+            ? "ok: " + results.size() + " cells ran"
+            : "FAILED: " + failures + " of " + results.size() + " cells failed");
+    return result;
+  }
+
+  static String line(CellResult r) {
+    String head = (r.failed() ? "[FAIL] " : "[ok] ") + r.kind() + " " + r.id() + ": ";
+    return head + summary(r.output()) + " (" + r.millis() + " ms)";
+  }
+
+  private static String summary(CellOutput output) {
+    return switch (output) {
+      case CellOutput.Table t ->
+          t.totalRows() + (t.totalRows() == 1 ? " row" : " rows");
+      case CellOutput.Text t -> {
+        String first = t.text().lines().filter(l -> !l.isBlank()).findFirst().orElse("(no output)");
+        yield first.length() > 80 ? first.substring(0, 77) + "..." : first;
+      }
+      case CellOutput.Hypotheses h ->
+          h.items().size()
+              + " hypotheses"
+              + (h.items().isEmpty() ? "" : "; first: " + h.items().getFirst().statement());
+      case CellOutput.Minimized m -> m.originalSize() + " -> " + m.rows().size() + " rows";
+      case CellOutput.Bisected b -> "culprit " + b.culprit() + " " + b.subject();
+      case CellOutput.Patched p ->
+          "patch on " + p.branch() + (p.reproPasses() ? ", repro passes" : ", repro still fails");
+      case CellOutput.Error e -> e.errorKind() + ": " + e.message();
+    };
+  }
+}

@@ -1,0 +1,83 @@
+package dev.tracefix.server.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracefix.server.run.CellOutput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IpynbExporterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static JsonSchemaCheck schema() throws Exception {
+    Path schema = Path.of("/work/shared/reference/nbformat.v4.5.schema.json");
+    if (!Files.exists(schema)) {
+      schema = NotebookRepositoryFilesTest.repositoryRoot().resolve("shared/reference/nbformat.v4.5.schema.json");
+    }
+    return new JsonSchemaCheck(JSON.readTree(schema.toFile()));
+  }
+
+  private static Notebook basic() throws Exception {
+    return NotebookParser.parse("basic.md", Files.readString(NotebookParserTest.GOLDEN.resolve("good/basic.md")));
+  }
+
+  private static final Map<String, CellOutput> OUTPUTS =
+      Map.of(
+          "failures", new CellOutput.Table(List.of("process_token", "n"), List.of(List.of("tok-1", 40L)), 1),
+          "cell-2", new CellOutput.Text("1\n"),
+          "cell-3", new CellOutput.Hypotheses(List.of(new CellOutput.Hypothesis("worker fails", "40 of 100", "SELECT 1"))),
+          "cell-4", new CellOutput.Error("sql", "Catalog Error: no table", "Catalog Error: no table\nLINE 1"));
+
+  @Test
+  void theExportIsValidNbformat45WithOutputsAndTracefixMetadata() throws Exception {
+    JsonNode exported = JSON.readTree(IpynbExporter.export(basic(), OUTPUTS));
+    assertEquals(List.of(), schema().violations(exported));
+    assertEquals(4, exported.get("nbformat").asInt());
+    assertEquals(5, exported.get("nbformat_minor").asInt());
+    JsonNode failures = exported.get("cells").get(1);
+    assertEquals("code", failures.get("cell_type").asText());
+    assertEquals("failures", failures.get("id").asText());
+    assertEquals("sql", failures.at("/metadata/tracefix/kind").asText());
+    assertEquals("failures", failures.at("/metadata/tracefix/attrs/name").asText());
+    assertEquals("execute_result", failures.at("/outputs/0/output_type").asText());
+    assertEquals(40, failures.at("/outputs/0/data/application~1json/rows/0/1").asInt());
+    List<String> types = new java.util.ArrayList<>();
+    exported.get("cells").forEach(c -> types.add(c.get("cell_type").asText()));
+    assertEquals(List.of("markdown", "code", "markdown", "code", "code", "code"), types);
+  }
+
+  @Test
+  void theSchemaCheckRejectsABrokenExport() throws Exception {
+    ObjectNode exported = (ObjectNode) JSON.readTree(IpynbExporter.export(basic(), OUTPUTS));
+    ((ObjectNode) exported.get("cells").get(1)).remove("outputs");
+    ((ObjectNode) exported.get("cells").get(0)).put("id", "has space");
+    List<String> violations = schema().violations(exported);
+    assertFalse(violations.isEmpty());
+  }
+
+  @Test
+  void anUnexecutedExportIsValidToo() throws Exception {
+    JsonNode exported = JSON.readTree(IpynbExporter.export(basic(), Map.of()));
+    assertEquals(List.of(), schema().violations(exported));
+    assertEquals(true, exported.at("/cells/1/execution_count").isNull());
+  }
+
+  @Test
+  void importingAnExportGivesBackTheCells() throws Exception {
+    Notebook original = basic();
+    String markdown = IpynbImporter.toMarkdown("basic.ipynb", IpynbExporter.export(original, OUTPUTS));
+    Notebook imported = NotebookParser.parse("basic.md", markdown);
+    // line numbers differ (prose is normalized); ids, kinds, attributes and sources do not
+    String lineNumbers = "(?m)^\\d+ |, line=\\d+";
+    assertEquals(NotebookParserTest.describe(original).replaceAll(lineNumbers, ""),
+        NotebookParserTest.describe(imported).replaceAll(lineNumbers, ""));
+    assertEquals(original.title(), imported.title());
+  }
+}
