@@ -2,7 +2,6 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.server.demo.DemoSetup;
 import dev.tracefix.server.demo.DemoVerdict;
-import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.sink.EventStore;
 import java.sql.Connection;
@@ -52,16 +51,12 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static DemoVerdict runHeadless(EventStore store) throws SQLException {
-    try (FileNotebookWorkspace workspace =
-        Workbench.workspace(ProjectPaths.notebooks(), store, ProjectPaths.home())) {
-      HeadlessRunner.Result result = new HeadlessRunner(workspace, System.err).run(NOTEBOOK);
-      List<DemoVerdict.NamedOutput> outputs =
-          result.cells().stream()
-              .map(c -> new DemoVerdict.NamedOutput(c.cellId(), c.output()))
-              .toList();
-      long[] counts = captureCounts(store);
-      return DemoVerdict.from(counts[0], counts[1], outputs);
-    }
+    HeadlessRunner.Result result =
+        Workbench.headless(store, System.err).run(ProjectPaths.notebooks().resolve(NOTEBOOK));
+    List<DemoVerdict.NamedOutput> outputs =
+        result.cells().stream().map(c -> new DemoVerdict.NamedOutput(c.id(), c.output())).toList();
+    long[] counts = captureCounts(store);
+    return DemoVerdict.from(counts[0], counts[1], outputs);
   }
 
   /** Events stored and drops counted, over every capture in the store. */

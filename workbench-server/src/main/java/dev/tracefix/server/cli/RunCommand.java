@@ -1,6 +1,5 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
@@ -28,12 +27,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
-    Path file = notebook.toAbsolutePath();
-    try (EventStore store = EventStore.open(dbFile);
-        FileNotebookWorkspace workspace =
-            Workbench.workspace(file.getParent(), store, ProjectPaths.home())) {
-      HeadlessRunner.Result result =
-          new HeadlessRunner(workspace, System.out).run(file.getFileName().toString());
+    try (EventStore store = EventStore.open(dbFile)) {
+      HeadlessRunner.Result result = Workbench.headless(store, System.out).run(notebook);
       return result.failed() ? 1 : 0;
     }
   }

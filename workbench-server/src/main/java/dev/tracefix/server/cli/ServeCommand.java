@@ -44,9 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     try (FileNotebookWorkspace workspace =
             Workbench.workspace(notebooksDir, store, ProjectPaths.home());
         WorkbenchServer server = WorkbenchServer.start(workspace, port, null)) {
+      workspace.addProgressListener(server.progressListener());
       String url = server.url();
       if (openNotebook != null) {
-        url = url + "#" + openNotebook;
+        url = url + "#/notebook/" + openNotebook;
       }
       System.out.println("tracefix workbench is serving " + notebooksDir);
       System.out.println("open: " + url);

@@ -5,6 +5,9 @@ import dev.tracefix.server.minimize.MinimizeCellRunner;
 import dev.tracefix.server.patch.PatchCellRunner;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.FileNotebookWorkspace;
+import dev.tracefix.server.run.HeadlessRunner;
+import dev.tracefix.server.run.KernelSettings;
+import java.io.PrintStream;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,6 +21,11 @@ final class Workbench {
         "minimize", new MinimizeCellRunner(),
         "bisect", new BisectCellRunner(),
         "patch", new PatchCellRunner());
+  }
+
+  static HeadlessRunner headless(EventStore store, PrintStream out) {
+    return new HeadlessRunner(
+        store::connect, ProjectPaths.home(), actionRunners(), KernelSettings.DEFAULTS, out);
   }
 
   static FileNotebookWorkspace workspace(Path notebooksDir, EventStore store, Path projectDir) {
