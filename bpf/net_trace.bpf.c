@@ -184,6 +184,31 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	return 0;
 }
 
+SEC("tracepoint/sched/sched_process_exec")
+int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+
+	struct net_trace_exec_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_drop();
+		return 0;
+	}
+	ev->type = NET_TRACE_EVENT_EXEC;
+	ev->tgid = id >> 32;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->start_time_ns = leader_start_time();
+	ev->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	unsigned int loc = ctx->__data_loc_filename & 0xFFFF;
+	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename), (void *)ctx + loc) < 0)
+		ev->filename[0] = 0;
+	bpf_ringbuf_submit(ev, 0);
+	return 0;
+}
+
 /* Follows children: the tracepoint runs in the parent, so its tgid decides. A new thread reports
  * its thread id as child_pid; adding it is harmless because thread ids and tgids share one
  * number space and the key is only ever compared against tgids. */

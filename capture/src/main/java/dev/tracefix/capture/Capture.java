@@ -6,6 +6,7 @@ import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
+import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.HmacKey;
@@ -54,7 +55,7 @@ public final class Capture {
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
     var assembler = new SafeEventAssembler(new Redactor(key, proc.bootId()),
-        new ProcessTable(proc), sink, SafeEventAssembler.measureBootOffsetNs());
+        new ProcessTable(proc, CgroupPaths.system()), sink, SafeEventAssembler.measureBootOffsetNs());
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -156,5 +157,4 @@ public final class Capture {
       // A stale temp copy of a public object file leaks nothing.
     }
   }
-
 }

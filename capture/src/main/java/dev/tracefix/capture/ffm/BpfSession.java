@@ -36,7 +36,7 @@ public final class BpfSession implements AutoCloseable {
   private final Path objectFile;
   private final MemorySegment object;
   private final List<MemorySegment> links = new ArrayList<>();
-  private final List<RawNetEvent> pending = new ArrayList<>();
+  private final List<RawRecord> pending = new ArrayList<>();
   private MemorySegment ring = MemorySegment.NULL;
   private boolean loaded;
   private boolean closed;
@@ -212,9 +212,7 @@ public final class BpfSession implements AutoCloseable {
   /** ring_buffer_sample_fn: copies the record out; must never throw into libbpf. */
   private int onRecord(MemorySegment ctx, MemorySegment data, long size) {
     try {
-      if (size >= NetTraceLayout.byteSize()) {
-        pending.add(NetTraceLayout.decode(data.reinterpret(size)));
-      }
+      NetTraceLayout.decodeRecord(data.reinterpret(size)).ifPresent(pending::add);
     } catch (Throwable ignored) {
       // Decoding a fixed-size record from valid memory cannot fail; never unwind into C.
     }
@@ -222,12 +220,12 @@ public final class BpfSession implements AutoCloseable {
   }
 
   /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */
-  public List<RawNetEvent> poll(int timeoutMs) {
+  public List<RawRecord> poll(int timeoutMs) {
     return take(Stage.POLL, () -> (int) LibBpf.H.RING_POLL.invokeExact(ring, timeoutMs));
   }
 
   /** Stage POLL: consumes everything in the ring right now without waiting. */
-  public List<RawNetEvent> drain() {
+  public List<RawRecord> drain() {
     return take(Stage.POLL, () -> (int) LibBpf.H.RING_CONSUME.invokeExact(ring));
   }
 
@@ -235,7 +233,7 @@ public final class BpfSession implements AutoCloseable {
     int call() throws Throwable;
   }
 
-  private List<RawNetEvent> take(Stage stage, NativeCall call) {
+  private List<RawRecord> take(Stage stage, NativeCall call) {
     if (ring.equals(MemorySegment.NULL)) {
       throw new CaptureException(Kind.INTERNAL, "poll before openRingBuffer");
     }
@@ -249,7 +247,7 @@ public final class BpfSession implements AutoCloseable {
     } catch (Throwable t) {
       throw internal(stage, t);
     }
-    List<RawNetEvent> batch = List.copyOf(pending);
+    List<RawRecord> batch = List.copyOf(pending);
     pending.clear();
     return batch;
   }

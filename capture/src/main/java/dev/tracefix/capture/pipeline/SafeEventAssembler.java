@@ -4,7 +4,9 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.ffm.RawExecEvent;
 import dev.tracefix.capture.ffm.RawNetEvent;
+import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -41,25 +43,37 @@ public final class SafeEventAssembler {
   }
 
   /** Redacts one batch and delivers it (processes first); returns the number of events delivered. */
-  public int accept(List<RawNetEvent> raw) {
+  public int accept(List<RawRecord> raw) {
     if (raw.isEmpty()) {
       return 0;
     }
     List<SafeEvent> batch = new ArrayList<>(raw.size());
-    for (RawNetEvent e : raw) {
-      long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
-      String token = redactor.processToken(e.tgid(), startTicks);
-      if (processes.isNew(e.tgid(), startTicks)) {
-        ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
-        sink.onProcess(new SafeProcess(token, info.comm(), info.buildId().orElse(null),
-            info.cgroup().orElse(null), info.exePath().map(redactor::exeHash).orElse(null),
-            redactor.keyId()));
+    for (RawRecord record : raw) {
+      switch (record) {
+        case RawExecEvent x -> processes.onExec(x.tgid(), ProcFs.nanosToTicks(x.startTimeNs()),
+            x.comm(), x.filename(), x.cgroupId());
+        case RawNetEvent e -> batch.add(redact(e));
       }
-      batch.add(toSafe(e, token));
+    }
+    if (batch.isEmpty()) {
+      return 0;
     }
     sink.onEvents(batch);
     delivered += batch.size();
     return batch.size();
+  }
+
+  /** Announces the event's process on first sight, then redacts the event. */
+  private SafeEvent redact(RawNetEvent e) {
+    long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
+    String token = redactor.processToken(e.tgid(), startTicks);
+    if (processes.firstSighting(e.tgid(), startTicks)) {
+      ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
+      sink.onProcess(new SafeProcess(token, info.comm(), info.buildId().orElse(null),
+          info.cgroup().orElse(null), info.exePath().map(redactor::exeHash).orElse(null),
+          redactor.keyId()));
+    }
+    return toSafe(e, token);
   }
 
   public long delivered() {
