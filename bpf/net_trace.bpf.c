@@ -45,9 +45,10 @@ struct sendto_enter {
 	__u8 daddr[NET_TRACE_ADDR_LEN];
 };
 
-/* In-flight sendto calls, keyed by pid_tgid (one per thread). */
+/* In-flight sendto calls, keyed by pid_tgid (one per thread). LRU: a thread killed inside the
+ * syscall never reaches the exit probe, and its stale entry must not fill the map. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct sendto_enter);
@@ -223,5 +224,18 @@ int handle_fork(struct trace_event_raw_sched_process_fork *ctx)
 	__u32 child = ctx->child_pid;
 	__u8 one = 1;
 	bpf_map_update_elem(&traced_tgids, &child, &one, BPF_ANY);
+	return 0;
+}
+
+/* Forgets a traced process when its leader exits, so the filter map only holds live tgids. */
+SEC("tracepoint/sched/sched_process_exit")
+int handle_exit(void *ctx)
+{
+	if (!filter_enabled)
+		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	if ((__u32)id == tgid)
+		bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;
 }

@@ -56,11 +56,45 @@ class CaptureTest {
     KernelAssumptions.assumeCaptureAvailable();
   }
 
-  @Test
-  void capturesEverySendtoOfATracedCommandAndNothingRaw() throws Exception {
+  private Path buildWorkload() throws Exception {
     Path source = dir.resolve("sendto-workload.c");
     Files.copy(CaptureTest.class.getResourceAsStream("/capture/sendto_workload.c"), source);
-    Path workload = NativeBuild.gcc(source, dir.resolve("sendto-workload"));
+    return NativeBuild.gcc(source, dir.resolve("sendto-workload"));
+  }
+
+  @Test
+  void followsTheChildrenOfATracedCommandAndTellsThemApart() throws Exception {
+    Path workload = buildWorkload();
+    RecordingSink sink = new RecordingSink();
+
+    CaptureSummary summary;
+    try (DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      String port = "" + receiver.getLocalPort();
+      // sh forks each workload as a child: the fork probe must add both to the filter.
+      summary = Capture.run(new CaptureConfig(Duration.ofSeconds(60), OptionalInt.empty(),
+          List.of("sh", "-c", "\"$0\" 11 0 $1 $2.a && \"$0\" 23 2 $1 $2.b",
+              workload.toString(), port, dir.resolve("pid").toString()),
+          dir.resolve("keys")), sink);
+    }
+
+    assertEquals(0, summary.commandExitCode());
+    assertEquals(0, summary.dropCount());
+    List<SafeProcess> children = sink.processes.stream()
+        .filter(p -> p.comm().equals("sendto-workload")).toList();
+    assertEquals(2, children.size(), () -> "two workload processes in " + sink.processes);
+    List<Long> perChild = children.stream()
+        .map(p -> sink.events.stream().filter(e -> e.processToken().equals(p.token())).count())
+        .sorted().toList();
+    assertEquals(List.of(11L, 25L), perChild, "events per child process");
+    assertEquals(36, summary.eventCount());
+    assertTrue(children.stream().allMatch(p -> p.buildId() != null && p.exeHash() != null),
+        () -> "metadata of children " + children);
+    assertEquals(1, children.stream().map(SafeProcess::exeHash).distinct().count(), "same exe");
+  }
+
+  @Test
+  void capturesEverySendtoOfATracedCommandAndNothingRaw() throws Exception {
+    Path workload = buildWorkload();
     Path pidFile = dir.resolve("workload.pid");
     RecordingSink sink = new RecordingSink();
 

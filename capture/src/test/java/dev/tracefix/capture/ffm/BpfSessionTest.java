@@ -89,7 +89,8 @@ class BpfSessionTest {
 
       assertEquals(List.of("tracepoint/syscalls/sys_enter_sendto",
           "tracepoint/syscalls/sys_exit_sendto", "tracepoint/tcp/tcp_retransmit_skb",
-          "tracepoint/sched/sched_process_exec", "tracepoint/sched/sched_process_fork"), probes);
+          "tracepoint/sched/sched_process_exec", "tracepoint/sched/sched_process_fork",
+          "tracepoint/sched/sched_process_exit"), probes);
       // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
       assertTrue(session.drain().isEmpty());
       assertEquals(0, session.sumPerCpuU64("drops", 0));
