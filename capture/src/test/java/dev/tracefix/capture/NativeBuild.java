@@ -24,7 +24,9 @@ public final class NativeBuild {
     return output;
   }
 
-  /** Runs a command to completion and returns its stdout+stderr; fails the test on non-zero exit. */
+  /**
+   * Runs a command to completion and returns its stdout+stderr; fails the test on non-zero exit.
+   */
   public static String run(List<String> argv) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

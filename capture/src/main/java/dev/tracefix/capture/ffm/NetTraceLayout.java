@@ -1,5 +1,10 @@
 package dev.tracefix.capture.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
@@ -7,11 +12,6 @@ import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Mirror of {@code struct net_trace_event} in {@code bpf/net_trace.h}, field by field and by name.
@@ -61,8 +61,22 @@ public final class NetTraceLayout {
   /** Field names of net_trace_event in declaration order, as in the C header. */
   public static final List<String> FIELDS =
       List.of(
-          "type", "tgid", "tid", "fd", "ts_ns", "duration_ns", "start_time_ns", "ret", "state",
-          "family", "sport", "dport", "pad", "saddr", "daddr", "comm");
+          "type",
+          "tgid",
+          "tid",
+          "fd",
+          "ts_ns",
+          "duration_ns",
+          "start_time_ns",
+          "ret",
+          "state",
+          "family",
+          "sport",
+          "dport",
+          "pad",
+          "saddr",
+          "daddr",
+          "comm");
 
   /** Field names of net_trace_exec_event in declaration order. */
   public static final List<String> EXEC_FIELDS =
@@ -110,8 +124,8 @@ public final class NetTraceLayout {
   }
 
   /**
-   * Copies one ring-buffer record into Java, by its leading type id; empty for a record that is
-   * too short or of an unknown type (a newer BPF object than this decoder).
+   * Copies one ring-buffer record into Java, by its leading type id; empty for a record that is too
+   * short or of an unknown type (a newer BPF object than this decoder).
    */
   static Optional<RawRecord> decodeRecord(MemorySegment record) {
     if (record.byteSize() < 4) {
@@ -122,13 +136,14 @@ public final class NetTraceLayout {
       return Optional.of(decode(record));
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
-      return Optional.of(new RawExecEvent(
-          record.get(JAVA_LONG, X_TS),
-          record.get(JAVA_INT, X_TGID),
-          record.get(JAVA_LONG, X_START),
-          record.get(JAVA_LONG, X_CGROUP),
-          cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
-          cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE))));
+      return Optional.of(
+          new RawExecEvent(
+              record.get(JAVA_LONG, X_TS),
+              record.get(JAVA_INT, X_TGID),
+              record.get(JAVA_LONG, X_START),
+              record.get(JAVA_LONG, X_CGROUP),
+              cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
+              cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE))));
     }
     return Optional.empty();
   }

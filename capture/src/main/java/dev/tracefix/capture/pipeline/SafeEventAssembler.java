@@ -16,19 +16,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Raw kernel records in, safe events out: redacts identities and addresses, and hands the sink
- * each process's metadata before the first event that names it. Raw records die here.
+ * Raw kernel records in, safe events out: redacts identities and addresses, and hands the sink each
+ * process's metadata before the first event that names it. Raw records die here.
  */
 public final class SafeEventAssembler {
   private final Redactor redactor;
   private final ProcessTable processes;
   private final SafeEventSink sink;
+
   /** Wall-clock minus kernel monotonic time, measured once at capture start. */
   private final long bootOffsetNs;
+
   private long delivered;
 
-  public SafeEventAssembler(Redactor redactor, ProcessTable processes, SafeEventSink sink,
-      long bootOffsetNs) {
+  public SafeEventAssembler(
+      Redactor redactor, ProcessTable processes, SafeEventSink sink, long bootOffsetNs) {
     this.redactor = redactor;
     this.processes = processes;
     this.sink = sink;
@@ -42,7 +44,9 @@ public final class SafeEventAssembler {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano() - mono;
   }
 
-  /** Redacts one batch and delivers it (processes first); returns the number of events delivered. */
+  /**
+   * Redacts one batch and delivers it (processes first); returns the number of events delivered.
+   */
   public int accept(List<RawRecord> raw) {
     if (raw.isEmpty()) {
       return 0;
@@ -50,8 +54,13 @@ public final class SafeEventAssembler {
     List<SafeEvent> batch = new ArrayList<>(raw.size());
     for (RawRecord record : raw) {
       switch (record) {
-        case RawExecEvent x -> processes.onExec(x.tgid(), ProcFs.nanosToTicks(x.startTimeNs()),
-            x.comm(), x.filename(), x.cgroupId());
+        case RawExecEvent x ->
+            processes.onExec(
+                x.tgid(),
+                ProcFs.nanosToTicks(x.startTimeNs()),
+                x.comm(),
+                x.filename(),
+                x.cgroupId());
         case RawNetEvent e -> batch.add(redact(e));
       }
     }
@@ -69,9 +78,14 @@ public final class SafeEventAssembler {
     String token = redactor.processToken(e.tgid(), startTicks);
     if (processes.firstSighting(e.tgid(), startTicks)) {
       ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
-      sink.onProcess(new SafeProcess(token, info.comm(), info.buildId().orElse(null),
-          info.cgroup().orElse(null), info.exePath().map(redactor::exeHash).orElse(null),
-          redactor.keyId()));
+      sink.onProcess(
+          new SafeProcess(
+              token,
+              info.comm(),
+              info.buildId().orElse(null),
+              info.cgroup().orElse(null),
+              info.exePath().map(redactor::exeHash).orElse(null),
+              redactor.keyId()));
     }
     return toSafe(e, token);
   }
@@ -83,12 +97,26 @@ public final class SafeEventAssembler {
   private SafeEvent toSafe(RawNetEvent e, String token) {
     long timeNs = e.tsNs() + bootOffsetNs;
     if (e.isTcpRetransmit()) {
-      return new SafeEvent(timeNs, EventType.TCP_RETRANSMIT, token, 0, 0, 0,
-          peerHash(e.family(), e.daddr(), e.dport()), redactor.keyId());
+      return new SafeEvent(
+          timeNs,
+          EventType.TCP_RETRANSMIT,
+          token,
+          0,
+          0,
+          0,
+          peerHash(e.family(), e.daddr(), e.dport()),
+          redactor.keyId());
     }
     long ret = e.ret();
-    return new SafeEvent(timeNs, EventType.SENDTO, token, e.durationNs(), Math.max(ret, 0),
-        ret < 0 ? (int) -ret : 0, peerHash(e.family(), e.daddr(), e.dport()), redactor.keyId());
+    return new SafeEvent(
+        timeNs,
+        EventType.SENDTO,
+        token,
+        e.durationNs(),
+        Math.max(ret, 0),
+        ret < 0 ? (int) -ret : 0,
+        peerHash(e.family(), e.daddr(), e.dport()),
+        redactor.keyId());
   }
 
   private String peerHash(int family, byte[] address, int port) {

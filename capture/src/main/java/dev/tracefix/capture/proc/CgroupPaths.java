@@ -26,11 +26,12 @@ public final class CgroupPaths {
   /** Uses the cgroup2 mount listed in /proc/self/mountinfo, if there is one. */
   public static CgroupPaths system() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
-      return new CgroupPaths(lines
-          .map(line -> line.split(" "))
-          .filter(f -> f.length > 8 && "cgroup2".equals(fsType(f)))
-          .map(f -> Path.of(f[4]))
-          .findFirst());
+      return new CgroupPaths(
+          lines
+              .map(line -> line.split(" "))
+              .filter(f -> f.length > 8 && "cgroup2".equals(fsType(f)))
+              .map(f -> Path.of(f[4]))
+              .findFirst());
     } catch (IOException e) {
       return new CgroupPaths(Optional.empty());
     }

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Resolves and caches process metadata per (pid, start time), so a reused pid is a new process.
- * Short-lived processes are often gone before their first event is decoded: their exec record
- * (path as executed, cgroup id) still describes them; without one, only the kernel's comm is left.
+ * Short-lived processes are often gone before their first event is decoded: their exec record (path
+ * as executed, cgroup id) still describes them; without one, only the kernel's comm is left.
  */
 public final class ProcessTable {
   private record Key(int pid, long startTicks) {}
@@ -33,25 +33,44 @@ public final class ProcessTable {
   }
 
   public ProcessInfo lookup(int pid, long startTicks, String kernelComm) {
-    return cache.computeIfAbsent(new Key(pid, startTicks),
-        k -> fromProc(pid, startTicks).orElseGet(() -> new ProcessInfo(pid, startTicks, kernelComm,
-            Optional.empty(), Optional.empty(), Optional.empty())));
+    return cache.computeIfAbsent(
+        new Key(pid, startTicks),
+        k ->
+            fromProc(pid, startTicks)
+                .orElseGet(
+                    () ->
+                        new ProcessInfo(
+                            pid,
+                            startTicks,
+                            kernelComm,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty())));
   }
 
   /**
-   * A process executed {@code filename}: describe it now, from /proc while it lives, else from
-   * the exec record. Metadata already announced for this process is left as announced.
+   * A process executed {@code filename}: describe it now, from /proc while it lives, else from the
+   * exec record. Metadata already announced for this process is left as announced.
    */
   public void onExec(int pid, long startTicks, String comm, String filename, long cgroupId) {
     Key key = new Key(pid, startTicks);
     if (announced.contains(key)) {
       return;
     }
-    ProcessInfo info = fromProc(pid, startTicks).orElseGet(() -> {
-      Optional<String> exe = filename.startsWith("/") ? Optional.of(filename) : Optional.empty();
-      return new ProcessInfo(pid, startTicks, comm, exe, exe.flatMap(ProcessTable::buildIdOf),
-          cgroups.pathOf(cgroupId));
-    });
+    ProcessInfo info =
+        fromProc(pid, startTicks)
+            .orElseGet(
+                () -> {
+                  Optional<String> exe =
+                      filename.startsWith("/") ? Optional.of(filename) : Optional.empty();
+                  return new ProcessInfo(
+                      pid,
+                      startTicks,
+                      comm,
+                      exe,
+                      exe.flatMap(ProcessTable::buildIdOf),
+                      cgroups.pathOf(cgroupId));
+                });
     cache.put(key, info);
   }
 

@@ -21,12 +21,14 @@ class BpfSessionTest {
   @TempDir Path dir;
 
   private static void assumeLibbpf() {
-    BpfSession.libbpfUnavailableReason().ifPresent(reason -> {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true requires libbpf, but: " + reason);
-      }
-      assumeTrue(false, reason);
-    });
+    BpfSession.libbpfUnavailableReason()
+        .ifPresent(
+            reason -> {
+              if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true requires libbpf, but: " + reason);
+              }
+              assumeTrue(false, reason);
+            });
   }
 
   private static Path netTraceObject(Path dir) throws Exception {
@@ -52,10 +54,12 @@ class BpfSessionTest {
   void anUnknownSettingFailsInTheConfigureStage() throws Exception {
     assumeLibbpf();
     try (BpfSession session = BpfSession.open(netTraceObject(dir))) {
-      CaptureException e = assertThrows(CaptureException.class,
-          () -> session.setRodataBool("no_such_setting", true));
+      CaptureException e =
+          assertThrows(
+              CaptureException.class, () -> session.setRodataBool("no_such_setting", true));
       assertEquals(CaptureException.Kind.LIBBPF, e.kind());
-      assertTrue(e.getMessage().contains("configure") && e.getMessage().contains("no_such_setting"),
+      assertTrue(
+          e.getMessage().contains("configure") && e.getMessage().contains("no_such_setting"),
           e.getMessage());
     }
   }
@@ -66,15 +70,27 @@ class BpfSessionTest {
     Path source = dir.resolve("rejected.bpf.c");
     Files.copy(BpfSessionTest.class.getResourceAsStream("/ffm/rejected_by_verifier.bpf.c"), source);
     Path object = dir.resolve("rejected.bpf.o");
-    NativeBuild.run(List.of("clang", "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
-        "-I/usr/include/x86_64-linux-gnu", "-c", source.toString(), "-o", object.toString()));
+    NativeBuild.run(
+        List.of(
+            "clang",
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-D__TARGET_ARCH_x86",
+            "-I/usr/include/x86_64-linux-gnu",
+            "-c",
+            source.toString(),
+            "-o",
+            object.toString()));
 
     try (BpfSession session = BpfSession.open(object)) {
       CaptureException e = assertThrows(CaptureException.class, session::load);
 
       assertEquals(CaptureException.Kind.LIBBPF, e.kind());
       assertTrue(e.getMessage().startsWith("libbpf load of " + object), e.getMessage());
-      assertTrue(e.getMessage().contains("map_value_or_null"), "verifier log kept: " + e.getMessage());
+      assertTrue(
+          e.getMessage().contains("map_value_or_null"), "verifier log kept: " + e.getMessage());
     }
   }
 
@@ -88,10 +104,15 @@ class BpfSessionTest {
       session.openRingBuffer("events");
       List<String> probes = session.attachAll();
 
-      assertEquals(Set.of("tracepoint/syscalls/sys_enter_sendto",
-          "tracepoint/syscalls/sys_exit_sendto", "tracepoint/tcp/tcp_retransmit_skb",
-          "tracepoint/sock/inet_sock_set_state", "tracepoint/sched/sched_process_exec",
-          "tracepoint/sched/sched_process_fork", "tracepoint/sched/sched_process_exit"),
+      assertEquals(
+          Set.of(
+              "tracepoint/syscalls/sys_enter_sendto",
+              "tracepoint/syscalls/sys_exit_sendto",
+              "tracepoint/tcp/tcp_retransmit_skb",
+              "tracepoint/sock/inet_sock_set_state",
+              "tracepoint/sched/sched_process_exec",
+              "tracepoint/sched/sched_process_fork",
+              "tracepoint/sched/sched_process_exit"),
           Set.copyOf(probes));
       // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
       assertTrue(session.drain().isEmpty());

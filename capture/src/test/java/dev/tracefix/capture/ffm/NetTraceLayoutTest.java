@@ -16,27 +16,31 @@ class NetTraceLayoutTest {
 
   @Test
   void matchesTheCStructSizesAndEveryFieldOffset() throws Exception {
-    StringBuilder c = new StringBuilder("""
-        #include <stdio.h>
-        #include <stddef.h>
-        #include "net_trace.h"
-        int main(void) {
-          printf("sizeof %zu\\n", sizeof(struct net_trace_event));
-          printf("comm_len %d\\n", NET_TRACE_COMM_LEN);
-          printf("addr_len %d\\n", NET_TRACE_ADDR_LEN);
-          printf("sendto %d\\n", NET_TRACE_EVENT_SENDTO);
-          printf("retransmit %d\\n", NET_TRACE_EVENT_TCP_RETRANSMIT);
-          printf("exec %d\\n", NET_TRACE_EVENT_EXEC);
-          printf("path_len %d\\n", NET_TRACE_PATH_LEN);
-          printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
-        """);
+    StringBuilder c =
+        new StringBuilder(
+            """
+            #include <stdio.h>
+            #include <stddef.h>
+            #include "net_trace.h"
+            int main(void) {
+              printf("sizeof %zu\\n", sizeof(struct net_trace_event));
+              printf("comm_len %d\\n", NET_TRACE_COMM_LEN);
+              printf("addr_len %d\\n", NET_TRACE_ADDR_LEN);
+              printf("sendto %d\\n", NET_TRACE_EVENT_SENDTO);
+              printf("retransmit %d\\n", NET_TRACE_EVENT_TCP_RETRANSMIT);
+              printf("exec %d\\n", NET_TRACE_EVENT_EXEC);
+              printf("path_len %d\\n", NET_TRACE_PATH_LEN);
+              printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
+            """);
     for (String field : NetTraceLayout.FIELDS) {
-      c.append("  printf(\"offset.%1$s %%zu\\n\", offsetof(struct net_trace_event, %1$s));\n"
-          .formatted(field));
+      c.append(
+          "  printf(\"offset.%1$s %%zu\\n\", offsetof(struct net_trace_event, %1$s));\n"
+              .formatted(field));
     }
     for (String field : NetTraceLayout.EXEC_FIELDS) {
-      c.append("  printf(\"exec_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exec_event, %1$s));\n"
-          .formatted(field));
+      c.append(
+          "  printf(\"exec_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exec_event, %1$s));\n"
+              .formatted(field));
     }
     c.append("  return 0;\n}\n");
     Path source = Files.writeString(dir.resolve("layout.c"), c);
@@ -49,7 +53,8 @@ class NetTraceLayoutTest {
 
     assertEquals(fromC.get("sizeof"), NetTraceLayout.byteSize(), "sizeof(struct net_trace_event)");
     for (String field : NetTraceLayout.FIELDS) {
-      assertEquals(fromC.get("offset." + field), NetTraceLayout.offsetOf(field), "offset of " + field);
+      assertEquals(
+          fromC.get("offset." + field), NetTraceLayout.offsetOf(field), "offset of " + field);
     }
     assertEquals(fromC.get("comm_len"), NetTraceLayout.COMM_LEN);
     assertEquals(fromC.get("addr_len"), NetTraceLayout.ADDR_LEN);
@@ -59,7 +64,9 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("path_len"), NetTraceLayout.PATH_LEN);
     assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
     for (String field : NetTraceLayout.EXEC_FIELDS) {
-      assertEquals(fromC.get("exec_offset." + field), NetTraceLayout.execOffsetOf(field),
+      assertEquals(
+          fromC.get("exec_offset." + field),
+          NetTraceLayout.execOffsetOf(field),
           "offset of exec " + field);
     }
   }

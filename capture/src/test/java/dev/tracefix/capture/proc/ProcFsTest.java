@@ -15,7 +15,8 @@ class ProcFsTest {
   @Test
   void readsStartTimeAfterACommThatContainsParenthesesAndSpaces() throws Exception {
     Files.createDirectories(root.resolve("77"));
-    Files.writeString(root.resolve("77/stat"),
+    Files.writeString(
+        root.resolve("77/stat"),
         "77 (evil ) (name) S 1 77 77 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 123456 1000 50\n");
     Files.writeString(root.resolve("77/cgroup"), "4:memory:/x\n0::/system.slice/web.service\n");
     ProcFs proc = new ProcFs(root);

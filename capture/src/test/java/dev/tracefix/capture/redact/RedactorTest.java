@@ -47,8 +47,9 @@ class RedactorTest {
   void aReusedPidWithAnotherStartTimeIsAnotherProcess() {
     Redactor r = new Redactor(KeyStore.current(dir), BOOT);
     assertNotEquals(r.processToken(4242, 9001), r.processToken(4242, 9002));
-    assertNotEquals(r.processToken(4242, 9001), new Redactor(KeyStore.current(dir), "other-boot")
-        .processToken(4242, 9001));
+    assertNotEquals(
+        r.processToken(4242, 9001),
+        new Redactor(KeyStore.current(dir), "other-boot").processToken(4242, 9001));
     assertNotEquals(r.addressHash(2, LOOPBACK, 53), r.addressHash(2, LOOPBACK, 54));
   }
 
