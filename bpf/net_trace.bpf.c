@@ -9,6 +9,11 @@
 
 #define AF_INET 2
 #define AF_INET6 10
+#define IPPROTO_TCP 6
+#define TCP_SYN_SENT 2
+#define TCP_CLOSE 7
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -45,13 +50,29 @@ struct sendto_enter {
 	__u8 daddr[NET_TRACE_ADDR_LEN];
 };
 
-/* In-flight sendto calls, keyed by pid_tgid (one per thread). */
+/* In-flight sendto calls, keyed by pid_tgid (one per thread). LRU: a thread killed inside the
+ * syscall never reaches the exit probe, and its stale entry must not fill the map. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct sendto_enter);
 } inflight SEC(".maps");
+
+/* Which traced process owns a TCP socket: retransmits mostly run from timers in softirq
+ * context, where the current task is unrelated, so they are attributed through the socket. */
+struct sock_owner {
+	__u64 start_time_ns;
+	__u32 tgid;
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock * */
+	__type(value, struct sock_owner);
+} sock_owners SEC(".maps");
 
 static __always_inline bool is_traced(__u32 tgid)
 {
@@ -72,6 +93,32 @@ static __always_inline __u64 leader_start_time(void)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	return BPF_CORE_READ(task, group_leader, start_boottime);
+}
+
+static __always_inline void remember_owner(__u64 sk, __u32 tgid)
+{
+	struct sock_owner owner = {};
+	owner.tgid = tgid;
+	owner.start_time_ns = leader_start_time();
+	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
+	bpf_map_update_elem(&sock_owners, &sk, &owner, BPF_ANY);
+}
+
+/* fd -> struct file -> (if a socket inode) struct socket -> struct sock; 0 if not a socket. */
+static __always_inline __u64 sock_of_fd(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) != 0 || !file)
+		return 0;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	return sock ? (__u64)BPF_CORE_READ(sock, sk) : 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_sendto")
@@ -103,6 +150,30 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 		}
 	}
 	bpf_map_update_elem(&inflight, &id, &e, BPF_ANY);
+
+	__u64 sk = sock_of_fd(e.fd);
+	if (sk)
+		remember_owner(sk, id >> 32);
+	return 0;
+}
+
+/* A traced process connecting a TCP socket becomes its owner before it sends anything, so even
+ * SYN retransmits are attributed; a closed socket is forgotten. */
+SEC("tracepoint/sock/inet_sock_set_state")
+int handle_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	if (ctx->protocol != IPPROTO_TCP)
+		return 0;
+	__u64 sk = (__u64)ctx->skaddr;
+	if (ctx->newstate == TCP_CLOSE) {
+		bpf_map_delete_elem(&sock_owners, &sk);
+		return 0;
+	}
+	if (ctx->newstate != TCP_SYN_SENT)
+		return 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (is_traced(tgid))
+		remember_owner(sk, tgid);
 	return 0;
 }
 
@@ -142,13 +213,16 @@ int handle_exit_sendto(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* Often runs in softirq context, where "current" is whichever task was interrupted: with the
- * filter on, only retransmits that happen in a traced task's context are reported. */
+/* Attributed to the socket's owner when a traced process used it; otherwise (filter off, or a
+ * socket never seen) to the current task if it is traced, which in softirq context is whichever
+ * task was interrupted. */
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 {
+	__u64 sk = (__u64)ctx->skaddr;
 	__u64 id = bpf_get_current_pid_tgid();
-	if (!is_traced(id >> 32))
+	struct sock_owner *owner = bpf_map_lookup_elem(&sock_owners, &sk);
+	if (!owner && !is_traced(id >> 32))
 		return 0;
 
 	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
@@ -158,11 +232,19 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	}
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->duration_ns = 0;
-	ev->start_time_ns = leader_start_time();
 	ev->ret = 0;
 	ev->type = NET_TRACE_EVENT_TCP_RETRANSMIT;
-	ev->tgid = id >> 32;
-	ev->tid = (__u32)id;
+	if (owner) {
+		ev->tgid = owner->tgid;
+		ev->tid = 0;
+		ev->start_time_ns = owner->start_time_ns;
+		__builtin_memcpy(ev->comm, owner->comm, sizeof(ev->comm));
+	} else {
+		ev->tgid = id >> 32;
+		ev->tid = (__u32)id;
+		ev->start_time_ns = leader_start_time();
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	}
 	ev->fd = -1;
 	ev->state = ctx->state;
 	ev->family = ctx->family;
@@ -179,7 +261,31 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
 		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
 	}
+	bpf_ringbuf_submit(ev, 0);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+
+	struct net_trace_exec_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_drop();
+		return 0;
+	}
+	ev->type = NET_TRACE_EVENT_EXEC;
+	ev->tgid = id >> 32;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->start_time_ns = leader_start_time();
+	ev->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	unsigned int loc = ctx->__data_loc_filename & 0xFFFF;
+	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename), (void *)ctx + loc) < 0)
+		ev->filename[0] = 0;
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }
@@ -198,5 +304,18 @@ int handle_fork(struct trace_event_raw_sched_process_fork *ctx)
 	__u32 child = ctx->child_pid;
 	__u8 one = 1;
 	bpf_map_update_elem(&traced_tgids, &child, &one, BPF_ANY);
+	return 0;
+}
+
+/* Forgets a traced process when its leader exits, so the filter map only holds live tgids. */
+SEC("tracepoint/sched/sched_process_exit")
+int handle_exit(void *ctx)
+{
+	if (!filter_enabled)
+		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	if ((__u32)id == tgid)
+		bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;
 }

@@ -9,22 +9,24 @@
 
 #define NET_TRACE_COMM_LEN 16
 #define NET_TRACE_ADDR_LEN 16
+#define NET_TRACE_PATH_LEN 256
 
-/* Event type ids (the `type` field). */
+/* Event type ids: the first field of every record, so user space can tell them apart. */
 #define NET_TRACE_EVENT_SENDTO 1
 #define NET_TRACE_EVENT_TCP_RETRANSMIT 2
+#define NET_TRACE_EVENT_EXEC 3
 
-/* One fixed-size record per event. Never carries payload bytes; the addresses are read by user
- * space only to be hashed. Ports are in host byte order, addresses in network byte order. */
+/* A sendto or a TCP retransmit. Never carries payload bytes; addresses are read by user space
+ * only to be hashed. Ports are in host byte order, addresses in network byte order. */
 struct net_trace_event {
+	__u32 type;           /* NET_TRACE_EVENT_SENDTO or NET_TRACE_EVENT_TCP_RETRANSMIT */
+	__u32 tgid;
+	__u32 tid;
+	__s32 fd;             /* sendto's fd; -1 for retransmits */
 	__u64 ts_ns;          /* bpf_ktime_get_ns() when the event completed */
 	__u64 duration_ns;    /* syscall enter to exit; 0 for retransmits */
 	__u64 start_time_ns;  /* start_boottime of the thread-group leader (ns since boot) */
 	__s64 ret;            /* syscall return value (negative errno on failure) */
-	__u32 type;           /* NET_TRACE_EVENT_* */
-	__u32 tgid;
-	__u32 tid;
-	__s32 fd;             /* sendto's fd; -1 for retransmits */
 	__s32 state;          /* TCP state of a retransmit; 0 for sendto */
 	__u16 family;         /* AF_INET / AF_INET6, 0 when no address was given */
 	__u16 sport;
@@ -33,6 +35,18 @@ struct net_trace_event {
 	__u8 saddr[NET_TRACE_ADDR_LEN];
 	__u8 daddr[NET_TRACE_ADDR_LEN];
 	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* A traced process called exec: lets user space describe processes that exit before their
+ * events are read. The path is read by user space only to hash it and find its build id. */
+struct net_trace_exec_event {
+	__u32 type;           /* NET_TRACE_EVENT_EXEC */
+	__u32 tgid;
+	__u64 ts_ns;
+	__u64 start_time_ns;
+	__u64 cgroup_id;      /* cgroup v2 id (kernfs inode number of the cgroup directory) */
+	char comm[NET_TRACE_COMM_LEN];
+	char filename[NET_TRACE_PATH_LEN];
 };
 
 #endif

@@ -6,6 +6,7 @@ import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
+import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.HmacKey;
@@ -39,35 +40,44 @@ public final class Capture {
   }
 
   /**
-   * Captures until {@code config.duration()} elapses or the command exits, whichever is first,
-   * then drains the ring buffer completely, detaches and reports. Blocks the calling thread.
+   * Captures until {@code config.duration()} elapses or the command exits, whichever is first, then
+   * drains the ring buffer completely, detaches and reports. Blocks the calling thread.
    */
   public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
     validate(config);
     Privileges.require();
     KernelFeatures.requireBtf();
-    BpfSession.libbpfUnavailableReason().ifPresent(reason -> {
-      throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
-    });
+    BpfSession.libbpfUnavailableReason()
+        .ifPresent(
+            reason -> {
+              throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
+            });
     KernelFeatures.ensureTracefs();
 
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
-    var assembler = new SafeEventAssembler(new Redactor(key, proc.bootId()),
-        new ProcessTable(proc), sink, SafeEventAssembler.measureBootOffsetNs());
+    var assembler =
+        new SafeEventAssembler(
+            new Redactor(key, proc.bootId()),
+            new ProcessTable(proc, CgroupPaths.system()),
+            sink,
+            SafeEventAssembler.measureBootOffsetNs());
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: stop polling and let the capture thread detach cleanly before the JVM exits.
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        finished.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "tracefix-capture-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "tracefix-capture-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
     Path object = extractObject();
@@ -101,8 +111,15 @@ public final class Capture {
       assembler.accept(bpf.drain());
       long drops = bpf.sumPerCpuU64("drops", 0);
       int exitCode = command == null ? -1 : command.stop();
-      return new CaptureSummary(UUID.randomUUID().toString(), startedAt, endedAt, probes,
-          assembler.delivered(), drops, key.keyId(), exitCode);
+      return new CaptureSummary(
+          UUID.randomUUID().toString(),
+          startedAt,
+          endedAt,
+          probes,
+          assembler.delivered(),
+          drops,
+          key.keyId(),
+          exitCode);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException(Kind.USER, "capture interrupted", e);
@@ -122,8 +139,8 @@ public final class Capture {
 
   private static void validate(CaptureConfig config) {
     if (config.duration() == null || config.duration().isNegative() || config.duration().isZero()) {
-      throw new CaptureException(Kind.USER, "capture duration must be positive, got "
-          + config.duration());
+      throw new CaptureException(
+          Kind.USER, "capture duration must be positive, got " + config.duration());
     }
     if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
@@ -137,15 +154,19 @@ public final class Capture {
   private static Path extractObject() {
     try (InputStream in = Capture.class.getResourceAsStream(OBJECT_RESOURCE)) {
       if (in == null) {
-        throw new CaptureException(Kind.INTERNAL, "BPF object " + OBJECT_RESOURCE
-            + " is not on the classpath; build with 'mvn -pl capture package' (runs bpf/build.sh)");
+        throw new CaptureException(
+            Kind.INTERNAL,
+            "BPF object "
+                + OBJECT_RESOURCE
+                + " is not on the classpath; build with 'mvn -pl capture package' (runs"
+                + " bpf/build.sh)");
       }
       Path file = Files.createTempFile("tracefix-net_trace", ".bpf.o");
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       return file;
     } catch (IOException e) {
-      throw new CaptureException(Kind.INTERNAL, "cannot extract " + OBJECT_RESOURCE + ": "
-          + e.getMessage(), e);
+      throw new CaptureException(
+          Kind.INTERNAL, "cannot extract " + OBJECT_RESOURCE + ": " + e.getMessage(), e);
     }
   }
 
@@ -156,5 +177,4 @@ public final class Capture {
       // A stale temp copy of a public object file leaks nothing.
     }
   }
-
 }

@@ -1,5 +1,10 @@
 package dev.tracefix.capture.ffm;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
 import java.lang.foreign.Arena;
@@ -14,20 +19,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * One BPF object through its whole life: open, configure, load, attach, poll, destroy. Each stage
- * fails with its own {@link CaptureException} (kind LIBBPF) quoting libbpf's message and log
- * (which holds the verifier log when load fails). Not thread-safe: one capture thread drives it.
+ * fails with its own {@link CaptureException} (kind LIBBPF) quoting libbpf's message and log (which
+ * holds the verifier log when load fails). Not thread-safe: one capture thread drives it.
  */
 public final class BpfSession implements AutoCloseable {
   /** The lifecycle stages, in order; a failure names the stage it happened in. */
   public enum Stage {
-    OPEN, CONFIGURE, LOAD, ATTACH, POLL, DESTROY
+    OPEN,
+    CONFIGURE,
+    LOAD,
+    ATTACH,
+    POLL,
+    DESTROY
   }
 
   private static final long BPF_ANY = 0;
@@ -36,7 +41,7 @@ public final class BpfSession implements AutoCloseable {
   private final Path objectFile;
   private final MemorySegment object;
   private final List<MemorySegment> links = new ArrayList<>();
-  private final List<RawNetEvent> pending = new ArrayList<>();
+  private final List<RawRecord> pending = new ArrayList<>();
   private MemorySegment ring = MemorySegment.NULL;
   private boolean loaded;
   private boolean closed;
@@ -57,8 +62,10 @@ public final class BpfSession implements AutoCloseable {
     LibBpfLog.drain();
     try (Arena call = Arena.ofConfined()) {
       MemorySegment errno = LibBpf.errnoState(call);
-      MemorySegment obj = (MemorySegment) LibBpf.H.OPEN_FILE.invokeExact(
-          errno, call.allocateFrom(objectFile.toString()), MemorySegment.NULL);
+      MemorySegment obj =
+          (MemorySegment)
+              LibBpf.H.OPEN_FILE.invokeExact(
+                  errno, call.allocateFrom(objectFile.toString()), MemorySegment.NULL);
       if (obj.equals(MemorySegment.NULL)) {
         throw failure(Stage.OPEN, objectFile, "bpf_object__open_file", -LibBpf.errno(errno));
       }
@@ -74,9 +81,9 @@ public final class BpfSession implements AutoCloseable {
    * Stage CONFIGURE: sets a {@code const volatile} bool in {@code .rodata} before load.
    *
    * <p>Why .rodata and not a settings map: after load the kernel freezes .rodata, so the verifier
-   * sees the value as a constant and removes the branches it disables (no map lookup per event
-   * when the filter is off). Before load, libbpf keeps the section's initial image in memory
-   * ({@code bpf_map__initial_value}); the variable's offset in it comes from the object's BTF.
+   * sees the value as a constant and removes the branches it disables (no map lookup per event when
+   * the filter is off). Before load, libbpf keeps the section's initial image in memory ({@code
+   * bpf_map__initial_value}); the variable's offset in it comes from the object's BTF.
    */
   public void setRodataBool(String variable, boolean value) {
     requireNotLoaded(Stage.CONFIGURE);
@@ -87,8 +94,13 @@ public final class BpfSession implements AutoCloseable {
       long size = sizeOut.get(JAVA_LONG, 0);
       OptionalLong offset = BtfDatasec.offsetOf(object, ".rodata", variable);
       if (data.equals(MemorySegment.NULL) || offset.isEmpty() || offset.getAsLong() >= size) {
-        throw new CaptureException(Kind.LIBBPF, "libbpf configure of " + objectFile
-            + " failed: .rodata has no variable '" + variable + "' (rebuild bpf/ with build.sh)");
+        throw new CaptureException(
+            Kind.LIBBPF,
+            "libbpf configure of "
+                + objectFile
+                + " failed: .rodata has no variable '"
+                + variable
+                + "' (rebuild bpf/ with build.sh)");
       }
       data.reinterpret(size).set(JAVA_BYTE, offset.getAsLong(), (byte) (value ? 1 : 0));
     } catch (CaptureException e) {
@@ -102,8 +114,10 @@ public final class BpfSession implements AutoCloseable {
   public void setMaxEntries(String mapName, int maxEntries) {
     requireNotLoaded(Stage.CONFIGURE);
     try {
-      int rc = (int) LibBpf.H.MAP_SET_MAX_ENTRIES.invokeExact(
-          findMap(mapName, Stage.CONFIGURE), maxEntries);
+      int rc =
+          (int)
+              LibBpf.H.MAP_SET_MAX_ENTRIES.invokeExact(
+                  findMap(mapName, Stage.CONFIGURE), maxEntries);
       if (rc != 0) {
         throw failure(Stage.CONFIGURE, objectFile, "bpf_map__set_max_entries(" + mapName + ")", rc);
       }
@@ -151,7 +165,9 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** Stage ATTACH: attaches every program by its section; returns the probes, e.g. tracepoint/x/y. */
+  /**
+   * Stage ATTACH: attaches every program by its section; returns the probes, e.g. tracepoint/x/y.
+   */
   public List<String> attachAll() {
     requireLoaded(Stage.ATTACH);
     List<String> probes = new ArrayList<>();
@@ -162,13 +178,15 @@ public final class BpfSession implements AutoCloseable {
         if (prog.equals(MemorySegment.NULL)) {
           break;
         }
-        String section =
-            LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
+        String section = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
         LibBpfLog.drain();
         MemorySegment errno = LibBpf.errnoState(call);
         MemorySegment link = (MemorySegment) LibBpf.H.PROGRAM_ATTACH.invokeExact(errno, prog);
         if (link.equals(MemorySegment.NULL)) {
-          throw failure(Stage.ATTACH, objectFile, "bpf_program__attach(" + section + ")",
+          throw failure(
+              Stage.ATTACH,
+              objectFile,
+              "bpf_program__attach(" + section + ")",
               -LibBpf.errno(errno));
         }
         links.add(link);
@@ -189,18 +207,26 @@ public final class BpfSession implements AutoCloseable {
     requireLoaded(Stage.POLL);
     try (Arena call = Arena.ofConfined()) {
       int fd = mapFd(mapName, Stage.POLL);
-      var target = MethodHandles.lookup()
-          .findVirtual(BpfSession.class, "onRecord", MethodType.methodType(
-              int.class, MemorySegment.class, MemorySegment.class, long.class))
-          .bindTo(this);
-      MemorySegment callback = Linker.nativeLinker().upcallStub(target,
-          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
+      var target =
+          MethodHandles.lookup()
+              .findVirtual(
+                  BpfSession.class,
+                  "onRecord",
+                  MethodType.methodType(
+                      int.class, MemorySegment.class, MemorySegment.class, long.class))
+              .bindTo(this);
+      MemorySegment callback =
+          Linker.nativeLinker()
+              .upcallStub(
+                  target, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
       MemorySegment errno = LibBpf.errnoState(call);
-      ring = (MemorySegment) LibBpf.H.RING_NEW.invokeExact(
-          errno, fd, callback, MemorySegment.NULL, MemorySegment.NULL);
+      ring =
+          (MemorySegment)
+              LibBpf.H.RING_NEW.invokeExact(
+                  errno, fd, callback, MemorySegment.NULL, MemorySegment.NULL);
       if (ring.equals(MemorySegment.NULL)) {
-        throw failure(Stage.POLL, objectFile, "ring_buffer__new(" + mapName + ")",
-            -LibBpf.errno(errno));
+        throw failure(
+            Stage.POLL, objectFile, "ring_buffer__new(" + mapName + ")", -LibBpf.errno(errno));
       }
     } catch (CaptureException e) {
       throw e;
@@ -212,9 +238,7 @@ public final class BpfSession implements AutoCloseable {
   /** ring_buffer_sample_fn: copies the record out; must never throw into libbpf. */
   private int onRecord(MemorySegment ctx, MemorySegment data, long size) {
     try {
-      if (size >= NetTraceLayout.byteSize()) {
-        pending.add(NetTraceLayout.decode(data.reinterpret(size)));
-      }
+      NetTraceLayout.decodeRecord(data.reinterpret(size)).ifPresent(pending::add);
     } catch (Throwable ignored) {
       // Decoding a fixed-size record from valid memory cannot fail; never unwind into C.
     }
@@ -222,12 +246,12 @@ public final class BpfSession implements AutoCloseable {
   }
 
   /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */
-  public List<RawNetEvent> poll(int timeoutMs) {
+  public List<RawRecord> poll(int timeoutMs) {
     return take(Stage.POLL, () -> (int) LibBpf.H.RING_POLL.invokeExact(ring, timeoutMs));
   }
 
   /** Stage POLL: consumes everything in the ring right now without waiting. */
-  public List<RawNetEvent> drain() {
+  public List<RawRecord> drain() {
     return take(Stage.POLL, () -> (int) LibBpf.H.RING_CONSUME.invokeExact(ring));
   }
 
@@ -235,7 +259,7 @@ public final class BpfSession implements AutoCloseable {
     int call() throws Throwable;
   }
 
-  private List<RawNetEvent> take(Stage stage, NativeCall call) {
+  private List<RawRecord> take(Stage stage, NativeCall call) {
     if (ring.equals(MemorySegment.NULL)) {
       throw new CaptureException(Kind.INTERNAL, "poll before openRingBuffer");
     }
@@ -249,7 +273,7 @@ public final class BpfSession implements AutoCloseable {
     } catch (Throwable t) {
       throw internal(stage, t);
     }
-    List<RawNetEvent> batch = List.copyOf(pending);
+    List<RawRecord> batch = List.copyOf(pending);
     pending.clear();
     return batch;
   }
@@ -265,8 +289,10 @@ public final class BpfSession implements AutoCloseable {
       int fd = mapFd(mapName, Stage.POLL);
       MemorySegment errno = LibBpf.errnoState(call);
       MemorySegment values = call.allocate(JAVA_LONG, cpus);
-      int rc = (int) LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(
-          errno, fd, call.allocateFrom(JAVA_INT, index), values);
+      int rc =
+          (int)
+              LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(
+                  errno, fd, call.allocateFrom(JAVA_INT, index), values);
       if (rc != 0) {
         throw failure(Stage.POLL, objectFile, "bpf_map_lookup_elem(" + mapName + ")", rc);
       }
@@ -320,8 +346,15 @@ public final class BpfSession implements AutoCloseable {
       MemorySegment map =
           (MemorySegment) LibBpf.H.FIND_MAP.invokeExact(object, call.allocateFrom(name));
       if (map.equals(MemorySegment.NULL)) {
-        throw new CaptureException(Kind.LIBBPF, "libbpf " + stage.name().toLowerCase()
-            + " of " + objectFile + " failed: no map named '" + name + "'");
+        throw new CaptureException(
+            Kind.LIBBPF,
+            "libbpf "
+                + stage.name().toLowerCase()
+                + " of "
+                + objectFile
+                + " failed: no map named '"
+                + name
+                + "'");
       }
       return map;
     }
@@ -349,13 +382,24 @@ public final class BpfSession implements AutoCloseable {
 
   private static CaptureException failure(Stage stage, Path file, String call, int err) {
     String log = LibBpfLog.drain().strip();
-    String message = "libbpf " + stage.name().toLowerCase() + " of " + file + " failed in "
-        + call + ": " + LibBpf.strerror(err) + " (errno " + Math.abs(err) + ")"
-        + (log.isEmpty() ? "" : "\nlibbpf log:\n" + log);
+    String message =
+        "libbpf "
+            + stage.name().toLowerCase()
+            + " of "
+            + file
+            + " failed in "
+            + call
+            + ": "
+            + LibBpf.strerror(err)
+            + " (errno "
+            + Math.abs(err)
+            + ")"
+            + (log.isEmpty() ? "" : "\nlibbpf log:\n" + log);
     return new CaptureException(Kind.LIBBPF, message);
   }
 
   private static CaptureException internal(Stage stage, Throwable t) {
-    return new CaptureException(Kind.INTERNAL, "native call failed in stage " + stage + ": " + t, t);
+    return new CaptureException(
+        Kind.INTERNAL, "native call failed in stage " + stage + ": " + t, t);
   }
 }

@@ -1,5 +1,9 @@
 package dev.tracefix.capture.ffm;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,10 +12,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Downcall handles into libbpf.so.1 (and libc's vsnprintf for libbpf's log). Every native call of
@@ -77,7 +77,8 @@ final class LibBpf {
         handle("bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS), ERRNO);
     static final MethodHandle LINK_DESTROY =
         handle("bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final MethodHandle MAP_FD = handle("bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle MAP_FD =
+        handle("bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle MAP_UPDATE_ELEM =
         handle(
             "bpf_map_update_elem",
@@ -85,7 +86,9 @@ final class LibBpf {
             ERRNO);
     static final MethodHandle MAP_LOOKUP_ELEM =
         handle(
-            "bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+            "bpf_map_lookup_elem",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
+            ERRNO);
     static final MethodHandle RING_NEW =
         handle(
             "ring_buffer__new",
@@ -108,7 +111,8 @@ final class LibBpf {
     static final MethodHandle OBJECT_BTF =
         handle("bpf_object__btf", FunctionDescriptor.of(ADDRESS, ADDRESS));
     static final MethodHandle BTF_FIND_BY_NAME_KIND =
-        handle("btf__find_by_name_kind", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        handle(
+            "btf__find_by_name_kind", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     static final MethodHandle BTF_TYPE_BY_ID =
         handle("btf__type_by_id", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     static final MethodHandle BTF_NAME_BY_OFFSET =
@@ -142,7 +146,8 @@ final class LibBpf {
 
   /** A C string at a native address, or null for NULL. */
   static String string(MemorySegment pointer) {
-    return pointer.equals(MemorySegment.NULL) ? null : pointer.reinterpret(Long.MAX_VALUE).getString(0);
+    return pointer.equals(MemorySegment.NULL)
+        ? null
+        : pointer.reinterpret(Long.MAX_VALUE).getString(0);
   }
-
 }

@@ -1,5 +1,8 @@
 package dev.tracefix.capture.ffm;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,17 +10,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
  * Captures libbpf's log (warnings and info, which include the verifier log on a failed load) so
  * that a failing stage can quote libbpf's own words instead of printing them to stderr.
  */
 final class LibBpfLog {
   private static final int LIBBPF_DEBUG = 2;
+
   /** Enough for a long verifier log; libbpf prints it in a single call. */
   private static final int LINE_BUFFER = 1 << 20;
+
   /** Keep only the tail: the end of a verifier log names the failing instruction. */
   private static final int KEEP = 256 * 1024;
 
@@ -37,11 +39,14 @@ final class LibBpfLog {
               .findStatic(
                   LibBpfLog.class,
                   "print",
-                  MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
+                  MethodType.methodType(
+                      int.class, int.class, MemorySegment.class, MemorySegment.class));
       MemorySegment stub =
           Linker.nativeLinker()
               .upcallStub(
-                  target, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
+                  target,
+                  FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
+                  Arena.global());
       MemorySegment unusedPrevious = (MemorySegment) LibBpf.H.SET_PRINT.invokeExact(stub);
       installed = true;
     } catch (Throwable e) {

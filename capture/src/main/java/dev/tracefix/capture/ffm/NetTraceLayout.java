@@ -1,15 +1,17 @@
 package dev.tracefix.capture.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Mirror of {@code struct net_trace_event} in {@code bpf/net_trace.h}, field by field and by name.
@@ -18,19 +20,21 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class NetTraceLayout {
   public static final int EVENT_SENDTO = 1;
   public static final int EVENT_TCP_RETRANSMIT = 2;
+  public static final int EVENT_EXEC = 3;
   public static final int COMM_LEN = 16;
   public static final int ADDR_LEN = 16;
+  public static final int PATH_LEN = 256;
 
   static final StructLayout LAYOUT =
       MemoryLayout.structLayout(
-              JAVA_LONG.withName("ts_ns"),
-              JAVA_LONG.withName("duration_ns"),
-              JAVA_LONG.withName("start_time_ns"),
-              JAVA_LONG.withName("ret"),
               JAVA_INT.withName("type"),
               JAVA_INT.withName("tgid"),
               JAVA_INT.withName("tid"),
               JAVA_INT.withName("fd"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("ret"),
               JAVA_INT.withName("state"),
               JAVA_SHORT.withName("family"),
               JAVA_SHORT.withName("sport"),
@@ -42,11 +46,41 @@ public final class NetTraceLayout {
               MemoryLayout.paddingLayout(4))
           .withName("net_trace_event");
 
-  /** Field names in declaration order, as in the C header. */
-  public static final java.util.List<String> FIELDS =
-      java.util.List.of(
-          "ts_ns", "duration_ns", "start_time_ns", "ret", "type", "tgid", "tid", "fd", "state",
-          "family", "sport", "dport", "pad", "saddr", "daddr", "comm");
+  /** Mirror of {@code struct net_trace_exec_event}. */
+  static final StructLayout EXEC_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("cgroup_id"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+              MemoryLayout.sequenceLayout(PATH_LEN, JAVA_BYTE).withName("filename"))
+          .withName("net_trace_exec_event");
+
+  /** Field names of net_trace_event in declaration order, as in the C header. */
+  public static final List<String> FIELDS =
+      List.of(
+          "type",
+          "tgid",
+          "tid",
+          "fd",
+          "ts_ns",
+          "duration_ns",
+          "start_time_ns",
+          "ret",
+          "state",
+          "family",
+          "sport",
+          "dport",
+          "pad",
+          "saddr",
+          "daddr",
+          "comm");
+
+  /** Field names of net_trace_exec_event in declaration order. */
+  public static final List<String> EXEC_FIELDS =
+      List.of("type", "tgid", "ts_ns", "start_time_ns", "cgroup_id", "comm", "filename");
 
   private static final long TS = offsetOf("ts_ns");
   private static final long DURATION = offsetOf("duration_ns");
@@ -64,6 +98,13 @@ public final class NetTraceLayout {
   private static final long DADDR = offsetOf("daddr");
   private static final long COMM = offsetOf("comm");
 
+  private static final long X_TGID = execOffsetOf("tgid");
+  private static final long X_TS = execOffsetOf("ts_ns");
+  private static final long X_START = execOffsetOf("start_time_ns");
+  private static final long X_CGROUP = execOffsetOf("cgroup_id");
+  private static final long X_COMM = execOffsetOf("comm");
+  private static final long X_FILENAME = execOffsetOf("filename");
+
   private NetTraceLayout() {}
 
   public static long byteSize() {
@@ -74,7 +115,40 @@ public final class NetTraceLayout {
     return LAYOUT.byteOffset(PathElement.groupElement(field));
   }
 
-  /** Copies one ring-buffer record into Java; {@code record} must span at least byteSize(). */
+  public static long execByteSize() {
+    return EXEC_LAYOUT.byteSize();
+  }
+
+  public static long execOffsetOf(String field) {
+    return EXEC_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  /**
+   * Copies one ring-buffer record into Java, by its leading type id; empty for a record that is too
+   * short or of an unknown type (a newer BPF object than this decoder).
+   */
+  static Optional<RawRecord> decodeRecord(MemorySegment record) {
+    if (record.byteSize() < 4) {
+      return Optional.empty();
+    }
+    int type = record.get(JAVA_INT, 0);
+    if ((type == EVENT_SENDTO || type == EVENT_TCP_RETRANSMIT) && record.byteSize() >= byteSize()) {
+      return Optional.of(decode(record));
+    }
+    if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
+      return Optional.of(
+          new RawExecEvent(
+              record.get(JAVA_LONG, X_TS),
+              record.get(JAVA_INT, X_TGID),
+              record.get(JAVA_LONG, X_START),
+              record.get(JAVA_LONG, X_CGROUP),
+              cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
+              cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE))));
+    }
+    return Optional.empty();
+  }
+
+  /** Copies one net_trace_event into Java; {@code record} must span at least byteSize(). */
   static RawNetEvent decode(MemorySegment record) {
     return new RawNetEvent(
         record.get(JAVA_LONG, TS),

@@ -26,7 +26,8 @@ public record RawNetEvent(
     int dport,
     byte[] saddr,
     byte[] daddr,
-    String comm) {
+    String comm)
+    implements RawRecord {
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
 

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a command held at a gate: {@code sh} waits for one line on stdin, then execs the command
- * in the same process. The caller learns the pid, adds it to the kernel filter, and only then
- * opens the gate, so not even the command's first syscall is missed. The command's stdout and
- * stderr are inherited; its stdin is the (then closed) gate pipe.
+ * in the same process. The caller learns the pid, adds it to the kernel filter, and only then opens
+ * the gate, so not even the command's first syscall is missed. The command's stdout and stderr are
+ * inherited; its stdin is the (then closed) gate pipe.
  */
 public final class CommandLauncher implements AutoCloseable {
   private final Process process;
@@ -27,17 +27,19 @@ public final class CommandLauncher implements AutoCloseable {
     if (command.isEmpty()) {
       throw new CaptureException(Kind.USER, "no command given to trace");
     }
-    List<String> argv = new ArrayList<>(List.of("sh", "-c", "read -r _; exec \"$@\"", "tracefix-wait"));
+    List<String> argv =
+        new ArrayList<>(List.of("sh", "-c", "read -r _; exec \"$@\"", "tracefix-wait"));
     argv.addAll(command);
     try {
-      Process p = new ProcessBuilder(argv)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      Process p =
+          new ProcessBuilder(argv)
+              .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       return new CommandLauncher(p, List.copyOf(command));
     } catch (IOException e) {
-      throw new CaptureException(Kind.USER, "cannot start " + command.getFirst() + ": "
-          + e.getMessage(), e);
+      throw new CaptureException(
+          Kind.USER, "cannot start " + command.getFirst() + ": " + e.getMessage(), e);
     }
   }
 
@@ -51,8 +53,13 @@ public final class CommandLauncher implements AutoCloseable {
     try (OutputStream gate = process.getOutputStream()) {
       gate.write('\n');
     } catch (IOException e) {
-      throw new CaptureException(Kind.USER, "the held command " + command.getFirst()
-          + " exited before it was released: " + e.getMessage(), e);
+      throw new CaptureException(
+          Kind.USER,
+          "the held command "
+              + command.getFirst()
+              + " exited before it was released: "
+              + e.getMessage(),
+          e);
     }
   }
 

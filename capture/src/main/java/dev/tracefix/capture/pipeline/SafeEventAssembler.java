@@ -4,7 +4,9 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.ffm.RawExecEvent;
 import dev.tracefix.capture.ffm.RawNetEvent;
+import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -14,19 +16,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Raw kernel records in, safe events out: redacts identities and addresses, and hands the sink
- * each process's metadata before the first event that names it. Raw records die here.
+ * Raw kernel records in, safe events out: redacts identities and addresses, and hands the sink each
+ * process's metadata before the first event that names it. Raw records die here.
  */
 public final class SafeEventAssembler {
   private final Redactor redactor;
   private final ProcessTable processes;
   private final SafeEventSink sink;
+
   /** Wall-clock minus kernel monotonic time, measured once at capture start. */
   private final long bootOffsetNs;
+
   private long delivered;
 
-  public SafeEventAssembler(Redactor redactor, ProcessTable processes, SafeEventSink sink,
-      long bootOffsetNs) {
+  public SafeEventAssembler(
+      Redactor redactor, ProcessTable processes, SafeEventSink sink, long bootOffsetNs) {
     this.redactor = redactor;
     this.processes = processes;
     this.sink = sink;
@@ -40,26 +44,50 @@ public final class SafeEventAssembler {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano() - mono;
   }
 
-  /** Redacts one batch and delivers it (processes first); returns the number of events delivered. */
-  public int accept(List<RawNetEvent> raw) {
+  /**
+   * Redacts one batch and delivers it (processes first); returns the number of events delivered.
+   */
+  public int accept(List<RawRecord> raw) {
     if (raw.isEmpty()) {
       return 0;
     }
     List<SafeEvent> batch = new ArrayList<>(raw.size());
-    for (RawNetEvent e : raw) {
-      long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
-      String token = redactor.processToken(e.tgid(), startTicks);
-      if (processes.isNew(e.tgid(), startTicks)) {
-        ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
-        sink.onProcess(new SafeProcess(token, info.comm(), info.buildId().orElse(null),
-            info.cgroup().orElse(null), info.exePath().map(redactor::exeHash).orElse(null),
-            redactor.keyId()));
+    for (RawRecord record : raw) {
+      switch (record) {
+        case RawExecEvent x ->
+            processes.onExec(
+                x.tgid(),
+                ProcFs.nanosToTicks(x.startTimeNs()),
+                x.comm(),
+                x.filename(),
+                x.cgroupId());
+        case RawNetEvent e -> batch.add(redact(e));
       }
-      batch.add(toSafe(e, token));
+    }
+    if (batch.isEmpty()) {
+      return 0;
     }
     sink.onEvents(batch);
     delivered += batch.size();
     return batch.size();
+  }
+
+  /** Announces the event's process on first sight, then redacts the event. */
+  private SafeEvent redact(RawNetEvent e) {
+    long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
+    String token = redactor.processToken(e.tgid(), startTicks);
+    if (processes.firstSighting(e.tgid(), startTicks)) {
+      ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
+      sink.onProcess(
+          new SafeProcess(
+              token,
+              info.comm(),
+              info.buildId().orElse(null),
+              info.cgroup().orElse(null),
+              info.exePath().map(redactor::exeHash).orElse(null),
+              redactor.keyId()));
+    }
+    return toSafe(e, token);
   }
 
   public long delivered() {
@@ -69,12 +97,26 @@ public final class SafeEventAssembler {
   private SafeEvent toSafe(RawNetEvent e, String token) {
     long timeNs = e.tsNs() + bootOffsetNs;
     if (e.isTcpRetransmit()) {
-      return new SafeEvent(timeNs, EventType.TCP_RETRANSMIT, token, 0, 0, 0,
-          peerHash(e.family(), e.daddr(), e.dport()), redactor.keyId());
+      return new SafeEvent(
+          timeNs,
+          EventType.TCP_RETRANSMIT,
+          token,
+          0,
+          0,
+          0,
+          peerHash(e.family(), e.daddr(), e.dport()),
+          redactor.keyId());
     }
     long ret = e.ret();
-    return new SafeEvent(timeNs, EventType.SENDTO, token, e.durationNs(), Math.max(ret, 0),
-        ret < 0 ? (int) -ret : 0, peerHash(e.family(), e.daddr(), e.dport()), redactor.keyId());
+    return new SafeEvent(
+        timeNs,
+        EventType.SENDTO,
+        token,
+        e.durationNs(),
+        Math.max(ret, 0),
+        ret < 0 ? (int) -ret : 0,
+        peerHash(e.family(), e.daddr(), e.dport()),
+        redactor.keyId());
   }
 
   private String peerHash(int family, byte[] address, int port) {

@@ -23,9 +23,11 @@ public final class KernelFeatures {
   }
 
   public static void requireBtf() {
-    missingBtf().ifPresent(reason -> {
-      throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
-    });
+    missingBtf()
+        .ifPresent(
+            reason -> {
+              throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
+            });
   }
 
   /**
@@ -38,22 +40,34 @@ public final class KernelFeatures {
     }
     String fix = "mount -t tracefs nodev " + TRACEFS;
     if (!Privileges.hasSysAdmin()) {
-      throw new CaptureException(Kind.PRIVILEGE, "cannot capture: tracefs is not mounted at "
-          + TRACEFS + " and mounting it needs CAP_SYS_ADMIN; run '" + fix
-          + "' as root, or run as root (sudo ./tracefix capture ...)");
+      throw new CaptureException(
+          Kind.PRIVILEGE,
+          "cannot capture: tracefs is not mounted at "
+              + TRACEFS
+              + " and mounting it needs CAP_SYS_ADMIN; run '"
+              + fix
+              + "' as root, or run as root (sudo ./tracefix capture ...)");
     }
     try {
-      Process mount = new ProcessBuilder(List.of("mount", "-t", "tracefs", "nodev", TRACEFS.toString()))
-          .redirectErrorStream(true)
-          .start();
+      Process mount =
+          new ProcessBuilder(List.of("mount", "-t", "tracefs", "nodev", TRACEFS.toString()))
+              .redirectErrorStream(true)
+              .start();
       String output = new String(mount.getInputStream().readAllBytes()).strip();
-      if (!mount.waitFor(30, TimeUnit.SECONDS) || mount.exitValue() != 0 || !isMountpoint(TRACEFS)) {
-        throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: '" + fix
-            + "' failed (" + output + "); tracepoints need tracefs (CONFIG_TRACING)");
+      if (!mount.waitFor(30, TimeUnit.SECONDS)
+          || mount.exitValue() != 0
+          || !isMountpoint(TRACEFS)) {
+        throw new CaptureException(
+            Kind.KERNEL_FEATURE,
+            "cannot capture: '"
+                + fix
+                + "' failed ("
+                + output
+                + "); tracepoints need tracefs (CONFIG_TRACING)");
       }
     } catch (IOException e) {
-      throw new CaptureException(Kind.KERNEL_FEATURE,
-          "cannot capture: could not run '" + fix + "': " + e.getMessage(), e);
+      throw new CaptureException(
+          Kind.KERNEL_FEATURE, "cannot capture: could not run '" + fix + "': " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException(Kind.KERNEL_FEATURE, "interrupted while mounting tracefs", e);

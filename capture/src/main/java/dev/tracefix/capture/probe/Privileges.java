@@ -25,11 +25,12 @@ public final class Privileges {
   static Optional<String> missing(Path status) {
     long capEff;
     try {
-      capEff = Files.readAllLines(status).stream()
-          .filter(line -> line.startsWith("CapEff:"))
-          .map(line -> Long.parseUnsignedLong(line.substring(7).strip(), 16))
-          .findFirst()
-          .orElse(0L);
+      capEff =
+          Files.readAllLines(status).stream()
+              .filter(line -> line.startsWith("CapEff:"))
+              .map(line -> Long.parseUnsignedLong(line.substring(7).strip(), 16))
+              .findFirst()
+              .orElse(0L);
     } catch (IOException | NumberFormatException e) {
       return Optional.of("cannot read capabilities from " + status + " (" + e.getMessage() + ")");
     }
@@ -43,8 +44,11 @@ public final class Privileges {
     if (lacking.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of("missing " + String.join(" and ", lacking)
-        + " (eBPF tracing needs root or CAP_BPF+CAP_PERFMON); run as root (sudo ./tracefix capture ...)");
+    return Optional.of(
+        "missing "
+            + String.join(" and ", lacking)
+            + " (eBPF tracing needs root or CAP_BPF+CAP_PERFMON); run as root (sudo ./tracefix"
+            + " capture ...)");
   }
 
   static boolean has(long capEff, int cap) {
@@ -55,7 +59,8 @@ public final class Privileges {
     try {
       return Files.readAllLines(Path.of("/proc/self/status")).stream()
           .filter(line -> line.startsWith("CapEff:"))
-          .anyMatch(line -> has(Long.parseUnsignedLong(line.substring(7).strip(), 16), CAP_SYS_ADMIN));
+          .anyMatch(
+              line -> has(Long.parseUnsignedLong(line.substring(7).strip(), 16), CAP_SYS_ADMIN));
     } catch (IOException | NumberFormatException e) {
       return false;
     }
@@ -63,8 +68,10 @@ public final class Privileges {
 
   /** Throws PRIVILEGE naming what is missing. */
   public static void require() {
-    missing().ifPresent(reason -> {
-      throw new CaptureException(Kind.PRIVILEGE, "cannot capture: " + reason);
-    });
+    missing()
+        .ifPresent(
+            reason -> {
+              throw new CaptureException(Kind.PRIVILEGE, "cannot capture: " + reason);
+            });
   }
 }

@@ -17,6 +17,7 @@ public final class ElfBuildId {
   private static final int PT_NOTE = 4;
   private static final int SHT_NOTE = 7;
   private static final int NT_GNU_BUILD_ID = 3;
+
   /** Notes are small; a larger "note" is a corrupt file, not a reason to read megabytes. */
   private static final long MAX_NOTE_BYTES = 1 << 20;
 

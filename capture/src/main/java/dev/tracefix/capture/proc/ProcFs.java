@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 /** Reads the few /proc files process identity and metadata come from. */
 public final class ProcFs {
   /**
-   * USER_HZ, the unit of /proc/PID/stat times: fixed at 100 by the Linux ABI on x86 and arm64
-   * (what {@code getconf CLK_TCK} prints), independent of the kernel's internal HZ.
+   * USER_HZ, the unit of /proc/PID/stat times: fixed at 100 by the Linux ABI on x86 and arm64 (what
+   * {@code getconf CLK_TCK} prints), independent of the kernel's internal HZ.
    */
   public static final long USER_HZ = 100;
 

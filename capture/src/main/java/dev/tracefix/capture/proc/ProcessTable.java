@@ -1,40 +1,83 @@
 package dev.tracefix.capture.proc;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Resolves and caches process metadata per (pid, start time), so a reused pid is a new process.
- * A process that exited before its first event was decoded keeps the kernel's comm and nothing
- * else: /proc no longer knows it.
+ * Short-lived processes are often gone before their first event is decoded: their exec record (path
+ * as executed, cgroup id) still describes them; without one, only the kernel's comm is left.
  */
 public final class ProcessTable {
   private record Key(int pid, long startTicks) {}
 
   private final ProcFs proc;
+  private final CgroupPaths cgroups;
   private final Map<Key, ProcessInfo> cache = new HashMap<>();
+  private final Set<Key> announced = new HashSet<>();
 
-  public ProcessTable(ProcFs proc) {
+  public ProcessTable(ProcFs proc, CgroupPaths cgroups) {
     this.proc = proc;
+    this.cgroups = cgroups;
   }
 
-  /** True the first time a process is looked up. */
-  public boolean isNew(int pid, long startTicks) {
-    return !cache.containsKey(new Key(pid, startTicks));
+  /** True exactly once per process: the moment its metadata must be announced. */
+  public boolean firstSighting(int pid, long startTicks) {
+    return announced.add(new Key(pid, startTicks));
   }
 
   public ProcessInfo lookup(int pid, long startTicks, String kernelComm) {
-    return cache.computeIfAbsent(new Key(pid, startTicks), k -> resolve(pid, startTicks, kernelComm));
+    return cache.computeIfAbsent(
+        new Key(pid, startTicks),
+        k ->
+            fromProc(pid, startTicks)
+                .orElseGet(
+                    () ->
+                        new ProcessInfo(
+                            pid,
+                            startTicks,
+                            kernelComm,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty())));
   }
 
-  private ProcessInfo resolve(int pid, long startTicks, String kernelComm) {
+  /**
+   * A process executed {@code filename}: describe it now, from /proc while it lives, else from the
+   * exec record. Metadata already announced for this process is left as announced.
+   */
+  public void onExec(int pid, long startTicks, String comm, String filename, long cgroupId) {
+    Key key = new Key(pid, startTicks);
+    if (announced.contains(key)) {
+      return;
+    }
+    ProcessInfo info =
+        fromProc(pid, startTicks)
+            .orElseGet(
+                () -> {
+                  Optional<String> exe =
+                      filename.startsWith("/") ? Optional.of(filename) : Optional.empty();
+                  return new ProcessInfo(
+                      pid,
+                      startTicks,
+                      comm,
+                      exe,
+                      exe.flatMap(ProcessTable::buildIdOf),
+                      cgroups.pathOf(cgroupId));
+                });
+    cache.put(key, info);
+  }
+
+  private Optional<ProcessInfo> fromProc(int pid, long startTicks) {
     OptionalLong liveStart = proc.startTimeTicks(pid);
     if (pid <= 0 || liveStart.isEmpty() || liveStart.getAsLong() != startTicks) {
-      return new ProcessInfo(pid, startTicks, kernelComm, Optional.empty(), Optional.empty(),
-          Optional.empty());
+      return Optional.empty();
     }
     Optional<String> buildId;
     try {
@@ -42,12 +85,21 @@ public final class ProcessTable {
     } catch (IOException | RuntimeException e) {
       buildId = Optional.empty();
     }
-    return new ProcessInfo(
-        pid,
-        startTicks,
-        proc.comm(pid).orElse(kernelComm),
-        proc.exePath(pid).map(Object::toString),
-        buildId,
-        proc.cgroupV2(pid));
+    Optional<String> exePath = proc.exePath(pid).map(Object::toString);
+    Optional<String> comm = proc.comm(pid);
+    Optional<String> cgroup = proc.cgroupV2(pid);
+    // Re-check: if the process ended while we read, the files may be from a reused pid.
+    if (proc.startTimeTicks(pid).orElse(-1) != startTicks || comm.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ProcessInfo(pid, startTicks, comm.get(), exePath, buildId, cgroup));
+  }
+
+  private static Optional<String> buildIdOf(String path) {
+    try {
+      return ElfBuildId.read(Path.of(path));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -1,8 +1,8 @@
 package dev.tracefix.capture.redact;
 
 /**
- * A local HMAC-SHA256 key. The id is a short hash of the key, safe to store and export; the
- * secret never leaves the key store directory.
+ * A local HMAC-SHA256 key. The id is a short hash of the key, safe to store and export; the secret
+ * never leaves the key store directory.
  */
 public record HmacKey(String keyId, byte[] secret) {
   public HmacKey {

@@ -17,15 +17,17 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * The local key store: a 0700 directory holding {@code current.key} (0600, hex of 32 random
- * bytes), created on first use. Rotation keeps the old key as {@code <keyId>.key} so earlier
- * tokens can still be matched locally; tokens made under different keys never match.
+ * The local key store: a 0700 directory holding {@code current.key} (0600, hex of 32 random bytes),
+ * created on first use. Rotation keeps the old key as {@code <keyId>.key} so earlier tokens can
+ * still be matched locally; tokens made under different keys never match.
  */
 public final class KeyStore {
   static final String CURRENT = "current.key";
   private static final int KEY_BYTES = 32;
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
 
   private KeyStore() {}
 
@@ -43,8 +45,14 @@ public final class KeyStore {
       }
       return read(file);
     } catch (IOException e) {
-      throw new CaptureException(Kind.USER, "cannot use key store " + dir + ": " + e.getMessage()
-          + " (the directory must be writable by this user)", e);
+      throw new CaptureException(
+          Kind.USER,
+          "cannot use key store "
+              + dir
+              + ": "
+              + e.getMessage()
+              + " (the directory must be writable by this user)",
+          e);
     }
   }
 
@@ -52,11 +60,12 @@ public final class KeyStore {
   public static synchronized HmacKey rotate(Path dir) {
     HmacKey old = current(dir);
     try {
-      Files.move(dir.resolve(CURRENT), dir.resolve(old.keyId() + ".key"),
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          dir.resolve(CURRENT), dir.resolve(old.keyId() + ".key"), StandardCopyOption.ATOMIC_MOVE);
       return current(dir);
     } catch (IOException e) {
-      throw new CaptureException(Kind.USER, "cannot rotate key in " + dir + ": " + e.getMessage(), e);
+      throw new CaptureException(
+          Kind.USER, "cannot rotate key in " + dir + ": " + e.getMessage(), e);
     }
   }
 

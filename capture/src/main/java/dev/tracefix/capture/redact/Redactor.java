@@ -10,9 +10,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Turns raw identities into keyed tokens: HMAC-SHA256 under the local key, truncated to 64 bits
- * and prefixed by what they stand for ({@code p_} process, {@code a_} address, {@code e_}
- * executable path). Each input is domain-separated so equal bytes in different roles differ.
+ * Turns raw identities into keyed tokens: HMAC-SHA256 under the local key, truncated to 64 bits and
+ * prefixed by what they stand for ({@code p_} process, {@code a_} address, {@code e_} executable
+ * path). Each input is domain-separated so equal bytes in different roles differ.
  */
 public final class Redactor {
   private static final int TOKEN_BYTES = 8;
@@ -38,14 +38,19 @@ public final class Redactor {
 
   /** Process identity = boot id + pid + start time (ticks since boot): unique across pid reuse. */
   public String processToken(int pid, long startTicks) {
-    return token("p_", ("proc\0" + bootId + "\0" + pid + "\0" + startTicks)
-        .getBytes(StandardCharsets.UTF_8));
+    return token(
+        "p_",
+        ("proc\0" + bootId + "\0" + pid + "\0" + startTicks).getBytes(StandardCharsets.UTF_8));
   }
 
   /** An address and port; {@code address} is 4 (IPv4) or 16 (IPv6) bytes in network order. */
   public String addressHash(int family, byte[] address, int port) {
     ByteBuffer input = ByteBuffer.allocate(5 + 4 + address.length + 4);
-    input.put("addr\0".getBytes(StandardCharsets.US_ASCII)).putInt(family).put(address).putInt(port);
+    input
+        .put("addr\0".getBytes(StandardCharsets.US_ASCII))
+        .putInt(family)
+        .put(address)
+        .putInt(port);
     return token("a_", input.array());
   }
 

@@ -1,0 +1,124 @@
+package dev.tracefix.capture.ffm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tracefix.capture.CaptureException;
+import dev.tracefix.capture.KernelAssumptions;
+import dev.tracefix.capture.NativeBuild;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BpfSessionTest {
+  @TempDir Path dir;
+
+  private static void assumeLibbpf() {
+    BpfSession.libbpfUnavailableReason()
+        .ifPresent(
+            reason -> {
+              if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true requires libbpf, but: " + reason);
+              }
+              assumeTrue(false, reason);
+            });
+  }
+
+  private static Path netTraceObject(Path dir) throws Exception {
+    Path copy = dir.resolve("net_trace.bpf.o");
+    Files.copy(BpfSessionTest.class.getResourceAsStream("/bpf/net_trace.bpf.o"), copy);
+    return copy;
+  }
+
+  @Test
+  void aFileThatIsNotABpfObjectFailsInTheOpenStageWithLibbpfsMessage() throws Exception {
+    assumeLibbpf();
+    Path junk = Files.writeString(dir.resolve("junk.bpf.o"), "not an ELF object\n");
+
+    CaptureException e = assertThrows(CaptureException.class, () -> BpfSession.open(junk));
+
+    assertEquals(CaptureException.Kind.LIBBPF, e.kind());
+    assertTrue(e.getMessage().startsWith("libbpf open of " + junk), e.getMessage());
+    assertTrue(e.getMessage().contains("bpf_object__open_file"), e.getMessage());
+    assertTrue(e.getMessage().contains("libbpf log:"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownSettingFailsInTheConfigureStage() throws Exception {
+    assumeLibbpf();
+    try (BpfSession session = BpfSession.open(netTraceObject(dir))) {
+      CaptureException e =
+          assertThrows(
+              CaptureException.class, () -> session.setRodataBool("no_such_setting", true));
+      assertEquals(CaptureException.Kind.LIBBPF, e.kind());
+      assertTrue(
+          e.getMessage().contains("configure") && e.getMessage().contains("no_such_setting"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aProgramTheVerifierRejectsFailsInTheLoadStageWithTheVerifierLog() throws Exception {
+    KernelAssumptions.assumeCaptureAvailable();
+    Path source = dir.resolve("rejected.bpf.c");
+    Files.copy(BpfSessionTest.class.getResourceAsStream("/ffm/rejected_by_verifier.bpf.c"), source);
+    Path object = dir.resolve("rejected.bpf.o");
+    NativeBuild.run(
+        List.of(
+            "clang",
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-D__TARGET_ARCH_x86",
+            "-I/usr/include/x86_64-linux-gnu",
+            "-c",
+            source.toString(),
+            "-o",
+            object.toString()));
+
+    try (BpfSession session = BpfSession.open(object)) {
+      CaptureException e = assertThrows(CaptureException.class, session::load);
+
+      assertEquals(CaptureException.Kind.LIBBPF, e.kind());
+      assertTrue(e.getMessage().startsWith("libbpf load of " + object), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("map_value_or_null"), "verifier log kept: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void loadsAttachesAndDetachesTheNetTraceProgramsWithAnEmptyDropCounter() throws Exception {
+    KernelAssumptions.assumeCaptureAvailable();
+    dev.tracefix.capture.probe.KernelFeatures.ensureTracefs();
+    try (BpfSession session = BpfSession.open(netTraceObject(dir))) {
+      session.setRodataBool("filter_enabled", true);
+      session.load();
+      session.openRingBuffer("events");
+      List<String> probes = session.attachAll();
+
+      assertEquals(
+          Set.of(
+              "tracepoint/syscalls/sys_enter_sendto",
+              "tracepoint/syscalls/sys_exit_sendto",
+              "tracepoint/tcp/tcp_retransmit_skb",
+              "tracepoint/sock/inet_sock_set_state",
+              "tracepoint/sched/sched_process_exec",
+              "tracepoint/sched/sched_process_fork",
+              "tracepoint/sched/sched_process_exit"),
+          Set.copyOf(probes));
+      // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
+      assertTrue(session.drain().isEmpty());
+      assertEquals(0, session.sumPerCpuU64("drops", 0));
+      session.detach();
+      assertFalse(probes.isEmpty());
+    }
+  }
+}

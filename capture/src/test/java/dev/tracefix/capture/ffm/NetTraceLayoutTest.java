@@ -1,0 +1,73 @@
+package dev.tracefix.capture.ffm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tracefix.capture.NativeBuild;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetTraceLayoutTest {
+  @TempDir Path dir;
+
+  @Test
+  void matchesTheCStructSizesAndEveryFieldOffset() throws Exception {
+    StringBuilder c =
+        new StringBuilder(
+            """
+            #include <stdio.h>
+            #include <stddef.h>
+            #include "net_trace.h"
+            int main(void) {
+              printf("sizeof %zu\\n", sizeof(struct net_trace_event));
+              printf("comm_len %d\\n", NET_TRACE_COMM_LEN);
+              printf("addr_len %d\\n", NET_TRACE_ADDR_LEN);
+              printf("sendto %d\\n", NET_TRACE_EVENT_SENDTO);
+              printf("retransmit %d\\n", NET_TRACE_EVENT_TCP_RETRANSMIT);
+              printf("exec %d\\n", NET_TRACE_EVENT_EXEC);
+              printf("path_len %d\\n", NET_TRACE_PATH_LEN);
+              printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
+            """);
+    for (String field : NetTraceLayout.FIELDS) {
+      c.append(
+          "  printf(\"offset.%1$s %%zu\\n\", offsetof(struct net_trace_event, %1$s));\n"
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.EXEC_FIELDS) {
+      c.append(
+          "  printf(\"exec_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exec_event, %1$s));\n"
+              .formatted(field));
+    }
+    c.append("  return 0;\n}\n");
+    Path source = Files.writeString(dir.resolve("layout.c"), c);
+    Path exe = NativeBuild.gcc(source, dir.resolve("layout"));
+    Map<String, Long> fromC = new HashMap<>();
+    for (String line : NativeBuild.run(List.of(exe.toString())).lines().toList()) {
+      String[] kv = line.split(" ");
+      fromC.put(kv[0], Long.parseLong(kv[1]));
+    }
+
+    assertEquals(fromC.get("sizeof"), NetTraceLayout.byteSize(), "sizeof(struct net_trace_event)");
+    for (String field : NetTraceLayout.FIELDS) {
+      assertEquals(
+          fromC.get("offset." + field), NetTraceLayout.offsetOf(field), "offset of " + field);
+    }
+    assertEquals(fromC.get("comm_len"), NetTraceLayout.COMM_LEN);
+    assertEquals(fromC.get("addr_len"), NetTraceLayout.ADDR_LEN);
+    assertEquals(fromC.get("sendto"), NetTraceLayout.EVENT_SENDTO);
+    assertEquals(fromC.get("retransmit"), NetTraceLayout.EVENT_TCP_RETRANSMIT);
+    assertEquals(fromC.get("exec"), NetTraceLayout.EVENT_EXEC);
+    assertEquals(fromC.get("path_len"), NetTraceLayout.PATH_LEN);
+    assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
+    for (String field : NetTraceLayout.EXEC_FIELDS) {
+      assertEquals(
+          fromC.get("exec_offset." + field),
+          NetTraceLayout.execOffsetOf(field),
+          "offset of exec " + field);
+    }
+  }
+}
