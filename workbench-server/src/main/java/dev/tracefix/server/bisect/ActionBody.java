@@ -88,14 +88,19 @@ public record ActionBody(String cellKind, Map<String, String> values, Set<String
    * notebook's folder (first that exists).
    */
   public Path repo(CellContext context) {
+    return requireRepo(folder(context));
+  }
+
+  /** Like {@link #repo} without requiring a git repository (minimize runs in any folder). */
+  public Path folder(CellContext context) {
     String text = required("repo");
     Path given = Path.of(text);
-    if (given.isAbsolute()) {
-      return requireRepo(given);
+    if (given.isAbsolute() && Files.isDirectory(given)) {
+      return given;
     }
     for (Path base : new Path[] {context.projectDir(), context.notebookDir()}) {
-      if (base != null && Files.isDirectory(base.resolve(given))) {
-        return requireRepo(base.resolve(given).normalize());
+      if (!given.isAbsolute() && base != null && Files.isDirectory(base.resolve(given))) {
+        return base.resolve(given).normalize();
       }
     }
     throw new FixLoopException(
@@ -103,7 +108,7 @@ public record ActionBody(String cellKind, Map<String, String> values, Set<String
         cellKind
             + " cell: repo '"
             + text
-            + "' is neither under the project root ("
+            + "' is not a folder, neither absolute nor under the project root ("
             + context.projectDir()
             + ") nor under the notebook folder");
   }
