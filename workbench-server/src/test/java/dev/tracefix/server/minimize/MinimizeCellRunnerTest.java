@@ -1,0 +1,118 @@
+package dev.tracefix.server.minimize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracefix.server.bisect.GitFixtures;
+import dev.tracefix.server.bisect.TestCellContext;
+import dev.tracefix.server.run.CellOutput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MinimizeCellRunnerTest {
+  /** Fails (exit 1) when any row's bytes exceed 4096: a stand-in repro that runs in milliseconds. */
+  static final String BULK_FAILS =
+      "awk -F, 'NR > 1 && $2 > 4096 { bulk = 1 } END { exit bulk }' \"$TRACEFIX_INPUT\"";
+
+  @TempDir Path temp;
+
+  /** 30 requests in time order, two of them bulk (rows 8 and 20). */
+  static CellOutput.Table requests() {
+    List<List<Object>> rows = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      long bytes = i == 8 ? 6144 : i == 20 ? 7300 : 200 + (i * 37) % 900;
+      rows.add(List.of(i * 50L, bytes));
+    }
+    return new CellOutput.Table(List.of("time_ms", "bytes"), rows, rows.size());
+  }
+
+  @Test
+  void shrinksTheTimeoutServiceTraceToOneBulkRequest() throws Exception {
+    Path repo = GitFixtures.timeoutServiceRepo(temp.resolve("timeout-service"));
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))
+            .with("requests", requests())) {
+      CellOutput out =
+          new MinimizeCellRunner()
+              .run(Map.of("input", "requests", "repo", repo.toString(), "run", "./repro.sh"),
+                  context);
+      CellOutput.Minimized minimized = assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
+      System.out.println(
+          "minimal rows " + minimized.rows() + " of " + minimized.originalSize() + ", "
+              + minimized.oracleCalls() + " repro runs");
+      assertEquals(1, minimized.rows().size());
+      assertTrue(((Number) minimized.rows().get(0).get(1)).longValue() > 4096);
+      assertEquals(30, minimized.originalSize());
+      System.out.println(minimized.testScaffold());
+    }
+  }
+
+  @Test
+  void readsTheInputFromDuckDbWhenTheCellResultIsNotInMemory() throws Exception {
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+      try (Statement s = context.sql().createStatement()) {
+        s.execute(
+            "CREATE TABLE requests AS SELECT i * 10 AS time_ms,"
+                + " CASE WHEN i IN (3, 17) THEN 5000 ELSE 300 END AS bytes FROM range(1, 41) t(i)");
+      }
+      CellOutput out =
+          new MinimizeCellRunner()
+              .run(Map.of("input", "requests", "repo", temp.toString(), "run", BULK_FAILS), context);
+      CellOutput.Minimized minimized = assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
+      System.out.println("duckdb input: " + minimized.rows() + ", " + minimized.oracleCalls() + " runs");
+      assertEquals(List.of("time_ms", "bytes"), minimized.columns());
+      assertEquals(1, minimized.rows().size());
+      assertEquals(40, minimized.originalSize());
+    }
+  }
+
+  @Test
+  void reportsAReproThatPassesOnTheFullInput() throws Exception {
+    List<List<Object>> small = List.of(List.of(1L, 300L), List.of(2L, 400L));
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))
+            .with("requests", new CellOutput.Table(List.of("time_ms", "bytes"), small, 2))) {
+      CellOutput out =
+          new MinimizeCellRunner()
+              .run(Map.of("input", "requests", "repo", temp.toString(), "run", BULK_FAILS), context);
+      CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out);
+      assertEquals("the repro passes on the full input; nothing to minimize", error.message());
+    }
+  }
+
+  @Test
+  void writesATestScaffoldThatCompiles() throws Exception {
+    String scaffold =
+        JUnitScaffold.render(
+            "requests", 30, "./repro.sh --name \"x\"", InputRows.csv(List.of("bytes"),
+                List.of(List.of(6144L))));
+    Path source = temp.resolve("MinimalReproTest.java");
+    Files.writeString(source, scaffold);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    int status =
+        javac.run(null, null, null, "-d", temp.resolve("classes").toString(),
+            "-cp", System.getProperty("java.class.path"), source.toString());
+    assertEquals(0, status, scaffold);
+    assertTrue(scaffold.contains("          6144\n"), scaffold);
+  }
+
+  @Test
+  void countsOnlyTheSameFailureWhenAMatchIsGiven() {
+    var timedOut = new dev.tracefix.server.bisect.ReproCommand.Run(1, false, "row 4: timed out");
+    var crashed = new dev.tracefix.server.bisect.ReproCommand.Run(1, false, "NullPointerException");
+    var pattern = java.util.Optional.of(java.util.regex.Pattern.compile("timed out"));
+    assertEquals(Outcome.FAIL, MinimizeCellRunner.outcome(timedOut, pattern));
+    assertEquals(Outcome.UNRESOLVED, MinimizeCellRunner.outcome(crashed, pattern));
+    assertEquals(Outcome.FAIL, MinimizeCellRunner.outcome(crashed, java.util.Optional.empty()));
+  }
+}
