@@ -40,11 +40,10 @@ public final class Capture {
   }
 
   /**
-   * Captures until {@code config.duration()} elapses or the command exits, whichever is first, then
-   * drains the ring buffer completely, detaches and reports. Blocks the calling thread.
+   * Throws the {@link CaptureException} that {@link #run} would throw for a missing privilege,
+   * missing BTF or missing libbpf, so callers can fail before they create anything.
    */
-  public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
-    validate(config);
+  public static void requireAvailable() {
     Privileges.require();
     KernelFeatures.requireBtf();
     BpfSession.libbpfUnavailableReason()
@@ -52,6 +51,15 @@ public final class Capture {
             reason -> {
               throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
             });
+  }
+
+  /**
+   * Captures until {@code config.duration()} elapses or the command exits, whichever is first, then
+   * drains the ring buffer completely, detaches and reports. Blocks the calling thread.
+   */
+  public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
+    validate(config);
+    requireAvailable();
     KernelFeatures.ensureTracefs();
 
     HmacKey key = KeyStore.current(config.keyDir());

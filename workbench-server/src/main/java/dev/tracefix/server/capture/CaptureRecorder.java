@@ -15,6 +15,7 @@ public final class CaptureRecorder {
 
   /** Captures into the DuckDB file {@code db} and returns what the capture did. */
   public static CaptureSummary record(CaptureConfig config, Path db) {
+    Capture.requireAvailable(); // before the database file is created
     try (EventStore store = EventStore.open(db)) {
       return record(config, store);
     }
