@@ -23,9 +23,13 @@ if [ ! -d "$repo/.git" ]; then
   "$here/build-history.sh" "$repo" >/dev/null
 fi
 classes="$("$repo/build.sh")"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-"$java" -cp "$classes" inventory.InventoryServer 0 "$scratch/port" &
+java="$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")"
+# Each service runs under its own launcher name, as in production, so a capture tells them
+# apart by process name (comm) instead of seeing two processes called "java".
+ln -s "$java" "$scratch/inventory"
+ln -s "$java" "$scratch/checkout"
+"$scratch/inventory" -cp "$classes" inventory.InventoryServer 0 "$scratch/port" &
 server_pid=$!
 for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.05; done
 port=$(cat "$scratch/port")
-"$java" -cp "$classes" checkout.LoadDriver "$port" "$seconds" "$rate"
+"$scratch/checkout" -cp "$classes" checkout.LoadDriver "$port" "$seconds" "$rate"

@@ -81,8 +81,8 @@ public final class DemoSetup {
         List.of(
             "bash",
             load.toString(),
-            sampleRepo().toString(),
-            Long.toString(loadDuration.toSeconds()));
+            Long.toString(loadDuration.toSeconds()),
+            sampleRepo().toString());
     log.println("demo: capturing live events while the sample service runs under load...");
     CaptureConfig config =
         new CaptureConfig(
