@@ -1,0 +1,43 @@
+package dev.tracefix.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracefix.capture.Capture;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main job, headless: {@code tracefix demo --check} must close the loop on the sample service
+ * (live capture where eBPF works, the recorded capture elsewhere) and name the timeout commit.
+ */
+class DemoCommandTest {
+
+  @Test
+  void demoCheckClosesTheLoopAndNamesTheTimeoutCommit() {
+    boolean live = Capture.unavailableReason().isEmpty();
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(live, "CI must capture live: " + Capture.unavailableReason().orElse(""));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream oldOut = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = Main.commandLine().execute("demo", "--check", "--load", "6s");
+    } finally {
+      System.setOut(oldOut);
+    }
+    String summary = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, summary);
+    assertTrue(summary.contains("client: tighten inventory timeout to fail fast"), summary);
+    assertTrue(summary.contains("patch makes the repro pass"), summary);
+    Matcher events = Pattern.compile("(\\d+) events captured, (\\d+) drops").matcher(summary);
+    assertTrue(events.find(), summary);
+    assertTrue(Long.parseLong(events.group(1)) > 0, "no events: " + summary);
+  }
+}
