@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,15 +17,11 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Drives the workbench page in real headless Chromium against a real server. */
 class NotebookPageTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   /** An upper bound for the page to react, not a measurement: waits end as soon as it does. */
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
@@ -37,27 +32,9 @@ class NotebookPageTest {
 
   @BeforeEach
   void start() throws Exception {
-    boolean ci = "true".equals(System.getenv("CI"));
-    Assumptions.assumeTrue(
-        ci || (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)),
-        "needs Chromium at /usr/bin/chromium and ChromeDriver at /usr/bin/chromedriver"
-            + " (Debian packages chromium, chromium-driver)");
+    HeadlessChromium.assumeInstalled();
     workbench = new WorkbenchFixture(tempDir);
-    // Point Selenium at the installed driver and browser so Selenium Manager never downloads.
-    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toString());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1400",
-        "--user-data-dir=" + Files.createDirectories(tempDir.resolve("chromium-profile")));
-    browser = new ChromeDriver(options);
+    browser = HeadlessChromium.start(tempDir.resolve("chromium-profile"));
     wait = new WebDriverWait(browser, PATIENCE);
   }
 
