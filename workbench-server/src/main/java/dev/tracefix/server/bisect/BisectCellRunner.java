@@ -1,5 +1,8 @@
 package dev.tracefix.server.bisect;
 
+import dev.tracefix.server.fixloop.ActionArguments;
+import dev.tracefix.server.fixloop.FixLoopException;
+import dev.tracefix.server.fixloop.ReproCommand;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;
@@ -22,7 +25,7 @@ public final class BisectCellRunner implements ActionCellRunner {
   @Override
   public CellOutput run(Map<String, String> body, CellContext context) {
     try {
-      ActionBody cell = new ActionBody("bisect", body, KEYS);
+      ActionArguments cell = new ActionArguments("bisect", body, KEYS);
       Path repoDir = cell.repo(context);
       ReproCommand repro =
           new ReproCommand(cell.required("run"), cell.duration("timeout", Duration.ofSeconds(60)));

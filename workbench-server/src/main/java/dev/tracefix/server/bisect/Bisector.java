@@ -1,5 +1,9 @@
 package dev.tracefix.server.bisect;
 
+import dev.tracefix.server.fixloop.FixLoopException;
+import dev.tracefix.server.fixloop.ReproCommand;
+import dev.tracefix.server.fixloop.TreeMaterializer;
+import dev.tracefix.server.fixloop.Verdict;
 import dev.tracefix.server.run.CellOutput;
 import java.io.IOException;
 import java.nio.file.Path;

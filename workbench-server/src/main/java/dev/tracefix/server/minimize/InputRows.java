@@ -1,6 +1,6 @@
 package dev.tracefix.server.minimize;
 
-import dev.tracefix.server.bisect.FixLoopException;
+import dev.tracefix.server.fixloop.FixLoopException;
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;
 import java.io.IOException;

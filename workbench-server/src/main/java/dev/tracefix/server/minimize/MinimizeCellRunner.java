@@ -1,10 +1,10 @@
 package dev.tracefix.server.minimize;
 
-import dev.tracefix.server.bisect.ActionBody;
-import dev.tracefix.server.bisect.FixLoopException;
-import dev.tracefix.server.bisect.ReproCommand;
-import dev.tracefix.server.bisect.TreeMaterializer;
-import dev.tracefix.server.bisect.Verdict;
+import dev.tracefix.server.fixloop.ActionArguments;
+import dev.tracefix.server.fixloop.FixLoopException;
+import dev.tracefix.server.fixloop.ReproCommand;
+import dev.tracefix.server.fixloop.TreeMaterializer;
+import dev.tracefix.server.fixloop.Verdict;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;
@@ -38,7 +38,7 @@ public final class MinimizeCellRunner implements ActionCellRunner {
   @Override
   public CellOutput run(Map<String, String> body, CellContext context) {
     try {
-      ActionBody cell = new ActionBody("minimize", body, KEYS);
+      ActionArguments cell = new ActionArguments("minimize", body, KEYS);
       String inputName = cell.required("input");
       Path repo = cell.folder(context);
       String command = cell.required("run");

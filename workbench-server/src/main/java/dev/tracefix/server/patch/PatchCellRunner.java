@@ -1,10 +1,10 @@
 package dev.tracefix.server.patch;
 
-import dev.tracefix.server.bisect.ActionBody;
 import dev.tracefix.server.bisect.BisectCellRunner;
-import dev.tracefix.server.bisect.FixLoopException;
-import dev.tracefix.server.bisect.ReproCommand;
-import dev.tracefix.server.bisect.TreeMaterializer;
+import dev.tracefix.server.fixloop.ActionArguments;
+import dev.tracefix.server.fixloop.FixLoopException;
+import dev.tracefix.server.fixloop.ReproCommand;
+import dev.tracefix.server.fixloop.TreeMaterializer;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;
@@ -31,7 +31,7 @@ public final class PatchCellRunner implements ActionCellRunner {
   @Override
   public CellOutput run(Map<String, String> body, CellContext context) {
     try {
-      ActionBody cell = new ActionBody("patch", body, KEYS);
+      ActionArguments cell = new ActionArguments("patch", body, KEYS);
       Path repoDir = cell.repo(context);
       String culprit = culprit(cell.required("culprit"), context);
       Duration timeout = cell.duration("timeout", Duration.ofSeconds(60));

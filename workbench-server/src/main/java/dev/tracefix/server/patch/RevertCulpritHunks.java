@@ -1,6 +1,6 @@
 package dev.tracefix.server.patch;
 
-import dev.tracefix.server.bisect.FixLoopException;
+import dev.tracefix.server.fixloop.FixLoopException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,13 @@
 package dev.tracefix.server.bisect;
 
-import static dev.tracefix.server.bisect.GitFixtures.git;
+import static dev.tracefix.server.fixloop.GitFixtures.git;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.server.fixloop.GitFixtures;
+import dev.tracefix.server.fixloop.TestCellContext;
+import dev.tracefix.server.fixloop.Verdict;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package dev.tracefix.server.bisect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.tracefix.server.fixloop.GitFixtures;
+import dev.tracefix.server.fixloop.TestCellContext;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.server.bisect.GitFixtures;
-import dev.tracefix.server.bisect.TestCellContext;
+import dev.tracefix.server.fixloop.GitFixtures;
+import dev.tracefix.server.fixloop.TestCellContext;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +108,8 @@ class MinimizeCellRunnerTest {
 
   @Test
   void countsOnlyTheSameFailureWhenAMatchIsGiven() {
-    var timedOut = new dev.tracefix.server.bisect.ReproCommand.Run(1, false, "row 4: timed out");
-    var crashed = new dev.tracefix.server.bisect.ReproCommand.Run(1, false, "NullPointerException");
+    var timedOut = new dev.tracefix.server.fixloop.ReproCommand.Run(1, false, "row 4: timed out");
+    var crashed = new dev.tracefix.server.fixloop.ReproCommand.Run(1, false, "NullPointerException");
     var pattern = java.util.Optional.of(java.util.regex.Pattern.compile("timed out"));
     assertEquals(Outcome.FAIL, MinimizeCellRunner.outcome(timedOut, pattern));
     assertEquals(Outcome.UNRESOLVED, MinimizeCellRunner.outcome(crashed, pattern));

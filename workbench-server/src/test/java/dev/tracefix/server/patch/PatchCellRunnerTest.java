@@ -1,14 +1,14 @@
 package dev.tracefix.server.patch;
 
-import static dev.tracefix.server.bisect.GitFixtures.git;
+import static dev.tracefix.server.fixloop.GitFixtures.git;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.server.bisect.GitFixtures;
-import dev.tracefix.server.bisect.TestCellContext;
+import dev.tracefix.server.fixloop.GitFixtures;
+import dev.tracefix.server.fixloop.TestCellContext;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;

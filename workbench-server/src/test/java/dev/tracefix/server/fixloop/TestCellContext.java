@@ -1,4 +1,4 @@
-package dev.tracefix.server.bisect;
+package dev.tracefix.server.fixloop;
 
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;

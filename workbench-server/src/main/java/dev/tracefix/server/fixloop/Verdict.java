@@ -1,4 +1,4 @@
-package dev.tracefix.server.bisect;
+package dev.tracefix.server.fixloop;
 
 /** What one repro run says about a commit, with the exit-code rules of {@code git bisect run}. */
 public enum Verdict {

@@ -1,4 +1,4 @@
-package dev.tracefix.server.bisect;
+package dev.tracefix.server.fixloop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.tracefix.server.bisect;
+package dev.tracefix.server.fixloop;
 
 import dev.tracefix.server.run.CellContext;
 import java.nio.file.Files;
@@ -13,11 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The {@code key: value} body of a fix-loop cell, with the lookups the three cells share. */
-public record ActionBody(String cellKind, Map<String, String> values, Set<String> knownKeys) {
+public record ActionArguments(String cellKind, Map<String, String> values, Set<String> knownKeys) {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
 
   /** Rejects keys the cell does not know, so a typo ({@code tiemout}) is not silently ignored. */
-  public ActionBody {
+  public ActionArguments {
     Set<String> unknown = new TreeSet<>(values.keySet());
     unknown.removeAll(knownKeys);
     if (!unknown.isEmpty()) {

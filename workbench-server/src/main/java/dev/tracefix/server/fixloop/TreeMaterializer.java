@@ -1,4 +1,4 @@
-package dev.tracefix.server.bisect;
+package dev.tracefix.server.fixloop;
 
 import java.io.IOException;
 import java.io.OutputStream;

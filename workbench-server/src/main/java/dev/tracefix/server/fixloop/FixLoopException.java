@@ -1,4 +1,4 @@
-package dev.tracefix.server.bisect;
+package dev.tracefix.server.fixloop;
 
 /**
  * A fix-loop step (minimize, bisect, patch) could not run. The action cell runners turn it into a
