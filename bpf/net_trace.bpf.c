@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Network tracing for tracefix: sendto latency/errors and TCP retransmits, optionally limited to
- * a set of traced processes (and their children). Fixed-size records, no payload bytes. */
+/* Network tracing for tracefix: sendto and socket write/writev latency/errors and TCP
+ * retransmits, optionally limited to a set of traced processes (and their children). Fixed-size
+ * records, no payload bytes. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -42,21 +43,23 @@ struct {
 	__type(value, __u8);
 } traced_tgids SEC(".maps");
 
-struct sendto_enter {
+struct syscall_enter {
 	__u64 ts_ns;
 	__s32 fd;
 	__u16 family;
 	__u16 dport;
+	__u32 type; /* NET_TRACE_EVENT_SENDTO or NET_TRACE_EVENT_SOCKET_WRITE */
 	__u8 daddr[NET_TRACE_ADDR_LEN];
 };
 
-/* In-flight sendto calls, keyed by pid_tgid (one per thread). LRU: a thread killed inside the
- * syscall never reaches the exit probe, and its stale entry must not fill the map. */
+/* In-flight sendto and socket write/writev calls, keyed by pid_tgid: a thread is inside at most
+ * one syscall, so one map serves them all. LRU: a thread killed inside the syscall never reaches
+ * the exit probe, and its stale entry must not fill the map. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
-	__type(value, struct sendto_enter);
+	__type(value, struct syscall_enter);
 } inflight SEC(".maps");
 
 /* Which traced process owns a TCP socket: retransmits mostly run from timers in softirq
@@ -128,9 +131,10 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 	if (!is_traced(id >> 32))
 		return 0;
 
-	struct sendto_enter e = {};
+	struct syscall_enter e = {};
 	e.ts_ns = bpf_ktime_get_ns();
 	e.fd = (__s32)ctx->args[0];
+	e.type = NET_TRACE_EVENT_SENDTO;
 	const void *uaddr = (const void *)ctx->args[4];
 	if (uaddr) {
 		struct sockaddr_in6 sa = {};
@@ -177,13 +181,52 @@ int handle_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendto")
-int handle_exit_sendto(struct trace_event_raw_sys_exit *ctx)
+/* write(2)/writev(2) are how the JDK (and most stream clients) send on a connected socket; only
+ * calls whose fd is a socket are kept, so file and pipe writes cost one fd lookup and nothing
+ * else. The socket gets the caller as owner, as with sendto, so retransmits attribute. */
+static __always_inline int enter_socket_write(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct sendto_enter *in = bpf_map_lookup_elem(&inflight, &id);
+	if (!is_traced(id >> 32))
+		return 0;
+	__s32 fd = (__s32)ctx->args[0];
+	__u64 sk = sock_of_fd(fd);
+	if (!sk)
+		return 0;
+
+	struct syscall_enter e = {};
+	e.ts_ns = bpf_ktime_get_ns();
+	e.fd = fd;
+	e.type = NET_TRACE_EVENT_SOCKET_WRITE;
+	bpf_map_update_elem(&inflight, &id, &e, BPF_ANY);
+	remember_owner(sk, id >> 32);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int handle_enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_socket_write(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_enter_writev")
+int handle_enter_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_socket_write(ctx);
+}
+
+/* Completes the in-flight call of this thread into one record. An entry of another type is
+ * stale (its exit was never seen) and is dropped rather than misreported. */
+static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __u32 type)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct syscall_enter *in = bpf_map_lookup_elem(&inflight, &id);
 	if (!in)
 		return 0;
+	if (in->type != type) {
+		bpf_map_delete_elem(&inflight, &id);
+		return 0;
+	}
 
 	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
@@ -196,7 +239,7 @@ int handle_exit_sendto(struct trace_event_raw_sys_exit *ctx)
 	ev->duration_ns = now - in->ts_ns;
 	ev->start_time_ns = leader_start_time();
 	ev->ret = ctx->ret;
-	ev->type = NET_TRACE_EVENT_SENDTO;
+	ev->type = type;
 	ev->tgid = id >> 32;
 	ev->tid = (__u32)id;
 	ev->fd = in->fd;
@@ -211,6 +254,24 @@ int handle_exit_sendto(struct trace_event_raw_sys_exit *ctx)
 	bpf_ringbuf_submit(ev, 0);
 	bpf_map_delete_elem(&inflight, &id);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int handle_exit_sendto(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_syscall(ctx, NET_TRACE_EVENT_SENDTO);
+}
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int handle_exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_syscall(ctx, NET_TRACE_EVENT_SOCKET_WRITE);
+}
+
+SEC("tracepoint/syscalls/sys_exit_writev")
+int handle_exit_writev(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_syscall(ctx, NET_TRACE_EVENT_SOCKET_WRITE);
 }
 
 /* Attributed to the socket's owner when a traced process used it; otherwise (filter off, or a

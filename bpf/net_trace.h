@@ -15,20 +15,22 @@
 #define NET_TRACE_EVENT_SENDTO 1
 #define NET_TRACE_EVENT_TCP_RETRANSMIT 2
 #define NET_TRACE_EVENT_EXEC 3
+#define NET_TRACE_EVENT_SOCKET_WRITE 4
 
-/* A sendto or a TCP retransmit. Never carries payload bytes; addresses are read by user space
- * only to be hashed. Ports are in host byte order, addresses in network byte order. */
+/* A sendto, a write/writev on a socket, or a TCP retransmit. Never carries payload bytes;
+ * addresses are read by user space only to be hashed. Ports are in host byte order, addresses in
+ * network byte order. */
 struct net_trace_event {
-	__u32 type;           /* NET_TRACE_EVENT_SENDTO or NET_TRACE_EVENT_TCP_RETRANSMIT */
+	__u32 type;           /* NET_TRACE_EVENT_SENDTO, _SOCKET_WRITE or _TCP_RETRANSMIT */
 	__u32 tgid;
 	__u32 tid;
-	__s32 fd;             /* sendto's fd; -1 for retransmits */
+	__s32 fd;             /* the syscall's fd; -1 for retransmits */
 	__u64 ts_ns;          /* bpf_ktime_get_ns() when the event completed */
 	__u64 duration_ns;    /* syscall enter to exit; 0 for retransmits */
 	__u64 start_time_ns;  /* start_boottime of the thread-group leader (ns since boot) */
 	__s64 ret;            /* syscall return value (negative errno on failure) */
-	__s32 state;          /* TCP state of a retransmit; 0 for sendto */
-	__u16 family;         /* AF_INET / AF_INET6, 0 when no address was given */
+	__s32 state;          /* TCP state of a retransmit; 0 for syscalls */
+	__u16 family;         /* AF_INET / AF_INET6, 0 when no address was given (always for writes) */
 	__u16 sport;
 	__u16 dport;
 	__u16 pad;

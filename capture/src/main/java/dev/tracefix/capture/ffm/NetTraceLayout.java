@@ -5,8 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,7 @@ public final class NetTraceLayout {
   public static final int EVENT_SENDTO = 1;
   public static final int EVENT_TCP_RETRANSMIT = 2;
   public static final int EVENT_EXEC = 3;
+  public static final int EVENT_SOCKET_WRITE = 4;
   public static final int COMM_LEN = 16;
   public static final int ADDR_LEN = 16;
   public static final int PATH_LEN = 256;
@@ -132,7 +133,8 @@ public final class NetTraceLayout {
       return Optional.empty();
     }
     int type = record.get(JAVA_INT, 0);
-    if ((type == EVENT_SENDTO || type == EVENT_TCP_RETRANSMIT) && record.byteSize() >= byteSize()) {
+    if ((type == EVENT_SENDTO || type == EVENT_TCP_RETRANSMIT || type == EVENT_SOCKET_WRITE)
+        && record.byteSize() >= byteSize()) {
       return Optional.of(decode(record));
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {

@@ -35,6 +35,10 @@ public record RawNetEvent(
     return type == NetTraceLayout.EVENT_SENDTO;
   }
 
+  public boolean isSocketWrite() {
+    return type == NetTraceLayout.EVENT_SOCKET_WRITE;
+  }
+
   public boolean isTcpRetransmit() {
     return type == NetTraceLayout.EVENT_TCP_RETRANSMIT;
   }

@@ -107,10 +107,11 @@ public final class SafeEventAssembler {
           peerHash(e.family(), e.daddr(), e.dport()),
           redactor.keyId());
     }
+    // sendto and socket writes share one shape: bytes on success, errno on failure.
     long ret = e.ret();
     return new SafeEvent(
         timeNs,
-        EventType.SENDTO,
+        e.isSocketWrite() ? EventType.SOCKET_WRITE : EventType.SENDTO,
         token,
         e.durationNs(),
         Math.max(ret, 0),

@@ -108,6 +108,10 @@ class BpfSessionTest {
           Set.of(
               "tracepoint/syscalls/sys_enter_sendto",
               "tracepoint/syscalls/sys_exit_sendto",
+              "tracepoint/syscalls/sys_enter_write",
+              "tracepoint/syscalls/sys_exit_write",
+              "tracepoint/syscalls/sys_enter_writev",
+              "tracepoint/syscalls/sys_exit_writev",
               "tracepoint/tcp/tcp_retransmit_skb",
               "tracepoint/sock/inet_sock_set_state",
               "tracepoint/sched/sched_process_exec",

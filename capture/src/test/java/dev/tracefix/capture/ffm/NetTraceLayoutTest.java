@@ -29,6 +29,7 @@ class NetTraceLayoutTest {
               printf("sendto %d\\n", NET_TRACE_EVENT_SENDTO);
               printf("retransmit %d\\n", NET_TRACE_EVENT_TCP_RETRANSMIT);
               printf("exec %d\\n", NET_TRACE_EVENT_EXEC);
+              printf("socket_write %d\\n", NET_TRACE_EVENT_SOCKET_WRITE);
               printf("path_len %d\\n", NET_TRACE_PATH_LEN);
               printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
             """);
@@ -61,6 +62,7 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("sendto"), NetTraceLayout.EVENT_SENDTO);
     assertEquals(fromC.get("retransmit"), NetTraceLayout.EVENT_TCP_RETRANSMIT);
     assertEquals(fromC.get("exec"), NetTraceLayout.EVENT_EXEC);
+    assertEquals(fromC.get("socket_write"), NetTraceLayout.EVENT_SOCKET_WRITE);
     assertEquals(fromC.get("path_len"), NetTraceLayout.PATH_LEN);
     assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
     for (String field : NetTraceLayout.EXEC_FIELDS) {
