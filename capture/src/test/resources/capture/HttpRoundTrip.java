@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /** One HTTP request from java.net.http.HttpClient to a com.sun.net.httpserver in this JVM. */
 public class HttpRoundTrip {
   public static void main(String[] args) throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/",
         exchange -> {

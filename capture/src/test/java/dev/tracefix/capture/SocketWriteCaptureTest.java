@@ -53,14 +53,13 @@ class SocketWriteCaptureTest {
 
     assertEquals(0, summary.commandExitCode(), "workload exit code");
     assertEquals(0, summary.dropCount(), "ring buffer drops");
-    assertTrue(
-        summary.probes().containsAll(
-                List.of(
-                    "tracepoint/syscalls/sys_enter_write",
-                    "tracepoint/syscalls/sys_exit_write",
-                    "tracepoint/syscalls/sys_enter_writev",
-                    "tracepoint/syscalls/sys_exit_writev")),
-        summary.probes()::toString);
+    List<String> writeProbes =
+        List.of(
+            "tracepoint/syscalls/sys_enter_write",
+            "tracepoint/syscalls/sys_exit_write",
+            "tracepoint/syscalls/sys_enter_writev",
+            "tracepoint/syscalls/sys_exit_writev");
+    assertTrue(summary.probes().containsAll(writeProbes), summary.probes()::toString);
     assertTrue(sink.contractViolations.isEmpty(), "events before their process");
     SafeProcess proc =
         sink.processes.stream()
