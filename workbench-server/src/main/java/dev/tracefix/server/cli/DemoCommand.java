@@ -35,11 +35,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--load", defaultValue = "8s", description = "how long the sample runs under load (default: ${DEFAULT-VALUE})")
   Duration load;
 
+  @Option(
+      names = "--recorded",
+      description = "use the recorded capture in examples/recorded-capture instead of capturing live")
+  boolean recorded;
+
   @Override
   public Integer call() throws Exception {
     DemoSetup setup = new DemoSetup(ProjectPaths.home(), System.err);
     setup.buildSampleRepo();
-    try (EventStore store = setup.freshStoreWithEvents(load)) {
+    try (EventStore store = setup.freshStoreWithEvents(load, recorded)) {
       if (!check) {
         ServeCommand.serve(store, ProjectPaths.notebooks(), port, NOTEBOOK);
         return 0;

@@ -58,20 +58,24 @@ public final class DemoSetup {
     ProcessRunner.runChecked(List.of("bash", script.toString(), sampleRepo().toString()), home, log);
   }
 
-  /** Opens a fresh demo database filled with events; the caller owns the store. */
-  public EventStore freshStoreWithEvents(Duration loadDuration) {
+  /**
+   * Opens a fresh demo database filled with events, captured live unless {@code recorded} is set
+   * or eBPF is unavailable here; the caller owns the store.
+   */
+  public EventStore freshStoreWithEvents(Duration loadDuration, boolean recorded) {
     deleteRecursively(database());
     deleteRecursively(Path.of(database() + ".wal"));
     EventStore store = EventStore.open(database());
     Optional<String> unavailable = Capture.unavailableReason();
-    if (unavailable.isEmpty()) {
+    if (!recorded && unavailable.isEmpty()) {
       captureLive(store, loadDuration);
-    } else {
-      log.println("demo: eBPF capture is unavailable here (" + unavailable.get() + ")");
-      log.println("demo: loading the recorded capture from " + recordedCapture());
-      long rows = store.importParquet(recordedCapture());
-      log.println("demo: loaded " + rows + " recorded rows");
+      return store;
     }
+    unavailable.filter(reason -> !recorded).ifPresent(
+        reason -> log.println("demo: eBPF capture is unavailable here (" + reason + ")"));
+    log.println("demo: loading the recorded capture from " + recordedCapture());
+    long rows = store.importParquet(recordedCapture());
+    log.println("demo: loaded " + rows + " recorded rows");
     return store;
   }
 

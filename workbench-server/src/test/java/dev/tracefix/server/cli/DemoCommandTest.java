@@ -2,6 +2,7 @@ package dev.tracefix.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefix.capture.Capture;
 import java.io.ByteArrayOutputStream;
@@ -18,21 +19,37 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
 
   @Test
-  void demoCheckClosesTheLoopAndNamesTheTimeoutCommit() {
+  void demoCheckClosesTheLoopOnALiveCaptureAndNamesTheTimeoutCommit() {
     boolean live = Capture.unavailableReason().isEmpty();
     if ("true".equals(System.getenv("CI"))) {
       assertTrue(live, "CI must capture live: " + Capture.unavailableReason().orElse(""));
     }
+    assumeTrue(live, () -> "eBPF capture unavailable: " + Capture.unavailableReason().orElse(""));
+    assertLoopClosed(runDemo("demo", "--check", "--load", "6s"));
+  }
+
+  @Test
+  void demoCheckClosesTheLoopOnTheRecordedCapture() {
+    assertLoopClosed(runDemo("demo", "--check", "--recorded"));
+  }
+
+  private record Outcome(int exit, String summary) {}
+
+  private static Outcome runDemo(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream oldOut = System.out;
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    int exit;
     try {
-      exit = Main.commandLine().execute("demo", "--check", "--load", "6s");
+      int exit = Main.commandLine().execute(args);
+      return new Outcome(exit, out.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
     }
-    String summary = out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void assertLoopClosed(Outcome outcome) {
+    int exit = outcome.exit();
+    String summary = outcome.summary();
     assertEquals(0, exit, summary);
     assertTrue(summary.contains("client: tighten inventory timeout to fail fast"), summary);
     assertTrue(summary.contains("patch makes the repro pass"), summary);
