@@ -41,6 +41,11 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final BlockingQueue<SealedBatch> queue;
   private final SpoolIngester ingester;
   private final Thread thread;
+  private final Thread ingestThread;
+  /** Durable batches between the spool thread and the ingest thread, in order. */
+  private final BlockingQueue<SpoolIngester.Spooled> durable = new ArrayBlockingQueue<>(2);
+  private static final SpoolIngester.Spooled STOP_INGEST =
+      new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null);
   private final long[] produced = new long[EventType.values().length];
   private final long[] dropped = new long[EventType.values().length];
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
@@ -67,8 +72,12 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(options.queueBatches());
     this.ingester =
         new SpoolIngester(connection, allocator, spoolDir, captureId, host, options.onDurable());
-    this.thread = Thread.ofPlatform().name("tracefix-ingest-" + captureId).daemon().unstarted(this::run);
+    this.thread =
+        Thread.ofPlatform().name("tracefix-spool-" + captureId).daemon().unstarted(this::run);
+    this.ingestThread =
+        Thread.ofPlatform().name("tracefix-ingest-" + captureId).daemon().unstarted(this::runIngest);
     thread.start();
+    ingestThread.start();
   }
 
   public String captureId() {
@@ -161,6 +170,11 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
             SinkException.Kind.INTERNAL, "interrupted waiting for capture " + captureId);
       }
     }
+  }
+
+  /** Closed batches not yet committed (queued or being ingested). */
+  public synchronized int batchesInFlight() {
+    return inFlight;
   }
 
   /** Events committed to DuckDB so far. */
@@ -288,37 +302,72 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     return sealed;
   }
 
+  /** The spool thread: closes batches on time, writes and fsyncs segments in order. */
   private void run() {
     long delayNanos = options.maxBatchDelay().toNanos();
-    while (true) {
-      SealedBatch next;
+    try {
+      while (true) {
+        SealedBatch next = queue.poll(Math.max(1, delayNanos / 4), TimeUnit.NANOSECONDS);
+        if (next == null) {
+          sealIfDue(delayNanos);
+          continue;
+        }
+        if (next == SealedBatch.STOP) {
+          return;
+        }
+        SpoolIngester.Spooled spooled;
+        try {
+          spooled = ingester.spool(next);
+        } catch (SinkException e) {
+          next.close();
+          done(e);
+          continue;
+        }
+        durable.put(spooled);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
       try {
-        next = queue.poll(Math.max(1, delayNanos / 4), TimeUnit.NANOSECONDS);
+        durable.put(STOP_INGEST);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The ingest thread: one DuckDB transaction per durable segment, in the order written. */
+  private void runIngest() {
+    while (true) {
+      SpoolIngester.Spooled next;
+      try {
+        next = durable.take();
       } catch (InterruptedException e) {
         return;
       }
-      if (next == null) {
-        sealIfDue(delayNanos);
-        continue;
-      }
-      if (next == SealedBatch.STOP) {
+      if (next == STOP_INGEST) {
         return;
       }
+      SinkException failure = null;
       try (next) {
-        ingester.store(next);
+        ingester.ingest(next);
       } catch (SinkException e) {
-        synchronized (this) {
-          if (unreported == null) {
-            unreported = e;
-          }
-        }
-        System.err.println("tracefix: " + e.getMessage());
-      } finally {
-        synchronized (this) {
-          inFlight--;
-          notifyAll();
-        }
+        failure = e;
       }
+      done(failure);
+    }
+  }
+
+  private void done(SinkException failure) {
+    if (failure != null) {
+      System.err.println("tracefix: " + failure.getMessage());
+    }
+    synchronized (this) {
+      if (failure != null && unreported == null) {
+        unreported = failure;
+      }
+      inFlight--;
+      notifyAll();
     }
   }
 
@@ -332,6 +381,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     try {
       queue.put(SealedBatch.STOP);
       thread.join();
+      ingestThread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -17,9 +17,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The ingest thread's work for one closed batch: segment file (fsync, acknowledge), then one
- * DuckDB transaction with the segment id, then delete the file. Used by one thread only; the
- * counters are read by others, hence volatile snapshots.
+ * The work for one closed batch, in two stages on two threads so that the fsync of one batch
+ * overlaps the DuckDB insert of the previous one: {@link #spool} writes the segment files (fsync,
+ * acknowledge), {@link #ingest} runs one DuckDB transaction per segment with its id and deletes
+ * the file. Counters are read by other threads, hence the locks and volatiles.
  */
 final class SpoolIngester {
   private final DuckDBConnection connection;
@@ -50,40 +51,93 @@ final class SpoolIngester {
     this.onDurable = onDurable;
   }
 
-  void store(SealedBatch sealed) {
-    if (!sealed.processes().isEmpty()) {
-      try (VectorSchemaRoot root = ProcessBatch.of(allocator, sealed.processes())) {
-        storeSegment(SegmentTable.PROCESSES, root, 0, 0);
+  /** A batch whose segments are durable (acknowledged) and wait for their DuckDB transaction. */
+  record Spooled(
+      SealedBatch sealed,
+      VectorSchemaRoot processRoot,
+      SegmentName processName,
+      Path processFile,
+      SegmentName eventName,
+      Path eventFile)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      if (processRoot != null) {
+        processRoot.close();
       }
-    }
-    EventBatch events = sealed.events();
-    if (events == null || events.rowCount() == 0) {
-      return;
-    }
-    long[] counts = events.typeCounts();
-    try {
-      VectorSchemaRoot root = events.sealed();
-      storeSegment(SegmentTable.EVENTS, root, events.minTimeNs(), events.maxTimeNs());
-    } catch (SinkException e) {
-      synchronized (this) {
-        for (int t = 0; t < counts.length; t++) {
-          failed[t] += counts[t];
-        }
-        eventsFailed += events.rowCount();
-      }
-      throw e;
-    }
-    synchronized (this) {
-      for (int t = 0; t < counts.length; t++) {
-        stored[t] += counts[t];
-      }
-      eventsStored += events.rowCount();
-      batchesStored++;
+      sealed.close();
     }
   }
 
-  private void storeSegment(SegmentTable table, VectorSchemaRoot root, long minNs, long maxNs) {
-    SegmentName name = new SegmentName(captureId, nextSeq++, table);
+  /** Stage one (spool thread): writes and fsyncs the segments, then acknowledges them. */
+  Spooled spool(SealedBatch sealed) {
+    VectorSchemaRoot processRoot = null;
+    SegmentName processName = null;
+    Path processFile = null;
+    if (!sealed.processes().isEmpty()) {
+      processRoot = ProcessBatch.of(allocator, sealed.processes());
+      processName = new SegmentName(captureId, nextSeq++, SegmentTable.PROCESSES);
+      try {
+        processFile = write(processName, processRoot, 0, 0);
+      } catch (SinkException e) {
+        processRoot.close();
+        throw e;
+      }
+    }
+    EventBatch events = sealed.events();
+    SegmentName eventName = null;
+    Path eventFile = null;
+    if (events != null && events.rowCount() > 0) {
+      eventName = new SegmentName(captureId, nextSeq++, SegmentTable.EVENTS);
+      try {
+        eventFile = write(eventName, events.sealed(), events.minTimeNs(), events.maxTimeNs());
+      } catch (SinkException e) {
+        long[] counts = events.typeCounts();
+        synchronized (this) {
+          for (int t = 0; t < counts.length; t++) {
+            failed[t] += counts[t];
+          }
+          eventsFailed += events.rowCount();
+        }
+        if (processRoot != null) {
+          // The processes are durable: ingest them anyway so their events from later batches join.
+          ingestQuietly(processName, processRoot, processFile);
+          processRoot.close();
+        }
+        throw e;
+      }
+    }
+    return new Spooled(sealed, processRoot, processName, processFile, eventName, eventFile);
+  }
+
+  /** Stage two (ingest thread): one DuckDB transaction per segment, then the file goes. */
+  void ingest(Spooled spooled) {
+    if (spooled.processName() != null) {
+      ingestSegment(spooled.processName(), spooled.processRoot(), spooled.processFile());
+    }
+    if (spooled.eventName() != null) {
+      EventBatch events = spooled.sealed().events();
+      ingestSegment(spooled.eventName(), events.sealed(), spooled.eventFile());
+      long[] counts = events.typeCounts();
+      synchronized (this) {
+        for (int t = 0; t < counts.length; t++) {
+          stored[t] += counts[t];
+        }
+        eventsStored += events.rowCount();
+        batchesStored++;
+      }
+    }
+  }
+
+  private void ingestQuietly(SegmentName name, VectorSchemaRoot root, Path file) {
+    try {
+      ingestSegment(name, root, file);
+    } catch (SinkException e) {
+      System.err.println("tracefix: " + e.getMessage());
+    }
+  }
+
+  private Path write(SegmentName name, VectorSchemaRoot root, long minNs, long maxNs) {
     Path file;
     try {
       file = SegmentFile.write(spoolDir, name, host, root);
@@ -97,13 +151,18 @@ final class SpoolIngester {
               + "); its "
               + root.getRowCount()
               + " "
-              + table.tableName()
+              + name.table().tableName()
               + " rows were dropped and counted in capture_stats. The database and the segments"
               + " acknowledged before are intact; free space in "
               + spoolDir,
           e);
     }
-    onDurable.accept(new SpoolAck(name.id(), table.tableName(), root.getRowCount(), minNs, maxNs, file));
+    onDurable.accept(
+        new SpoolAck(name.id(), name.table().tableName(), root.getRowCount(), minNs, maxNs, file));
+    return file;
+  }
+
+  private void ingestSegment(SegmentName name, VectorSchemaRoot root, Path file) {
     try {
       SegmentIngest.ingest(connection, allocator, name, host, root);
     } catch (SQLException e) {
