@@ -147,6 +147,28 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
+  /** Records session, policy hash, key ids and attestation in this capture's row. */
+  public synchronized void recordProvenance(CaptureProvenance provenance) {
+    ensureOpen();
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE captures SET session_id = ?, policy_hash = ?, key_ids = ?, attestation = ?"
+                + " WHERE capture_id = ?")) {
+      update.setString(1, provenance.sessionId());
+      update.setString(2, provenance.policyHash());
+      update.setArray(
+          3,
+          provenance.keyIds() == null
+              ? null
+              : connection.createArrayOf("VARCHAR", provenance.keyIds().toArray()));
+      update.setString(4, provenance.attestation());
+      update.setString(5, captureId);
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("recording the provenance of capture " + captureId, e);
+    }
+  }
+
   /** Closes the open batch (even if small) and waits until every closed batch is committed. */
   public void flush() {
     synchronized (this) {
