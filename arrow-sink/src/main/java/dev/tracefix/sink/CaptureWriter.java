@@ -1,10 +1,10 @@
 package dev.tracefix.sink;
 
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
-import dev.tracefix.sink.arrow.ArrowStreamInsert;
 import dev.tracefix.sink.arrow.EventBatch;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -14,29 +14,45 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Receives one capture's safe events and stores them. Events collect in Arrow vectors and go to
- * DuckDB in batches of {@code batchRows} (and on {@link #finish}); each batch, together with the
- * processes first seen since the previous one, is inserted in one transaction, so a batch is
- * either fully stored or not at all.
+ * Receives one capture's safe events and stores them durably. The capture thread only appends to
+ * an Arrow batch; a batch closes at {@link IngestOptions#batchRows} events or after {@link
+ * IngestOptions#maxBatchDelay}, and goes through a bounded queue to this writer's ingest thread,
+ * which writes it as a spool segment (fsynced: acknowledged), inserts it into DuckDB together with
+ * its segment id in one transaction, then deletes the segment. A full queue drops the batch and
+ * counts it in {@code capture_stats}: {@link #onEvents} never waits for disk or database.
  *
- * <p>Owns its own DuckDB connection and Arrow allocator; {@link #close} releases both. Closing
- * without {@link #finish} still stores what was buffered and leaves the capture's {@code ended_at}
- * NULL, which marks it as incomplete.
+ * <p>Owns its own DuckDB connection, Arrow allocator and thread; {@link #close} releases them.
+ * Closing without {@link #finish} still stores what was buffered and leaves the capture's {@code
+ * ended_at} NULL, which marks it as incomplete.
  */
 public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final DuckDBConnection connection;
   private final BufferAllocator allocator;
   private final Path dbFile;
   private final String captureId;
-  private final int batchRows;
-  private final EventBatch batch;
+  private final IngestOptions options;
+  private final BlockingQueue<SealedBatch> queue;
+  private final SpoolIngester ingester;
+  private final Thread thread;
+  private final Thread ingestThread;
+  /** Durable batches between the spool thread and the ingest thread, in order. */
+  private final BlockingQueue<SpoolIngester.Spooled> durable = new ArrayBlockingQueue<>(2);
+  private static final SpoolIngester.Spooled STOP_INGEST =
+      new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null);
+  private final long[] produced = new long[EventType.values().length];
+  private final long[] dropped = new long[EventType.values().length];
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
-  private long eventsStored;
-  private long batchesStored;
+  private EventBatch batch;
+  private long batchOpenedNanos;
+  private int inFlight;
+  private SinkException unreported;
   private boolean finished;
   private boolean closed;
 
@@ -44,14 +60,24 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       DuckDBConnection connection,
       BufferAllocator allocator,
       Path dbFile,
+      Path spoolDir,
       String captureId,
-      int batchRows) {
+      String host,
+      IngestOptions options) {
     this.connection = connection;
     this.allocator = allocator;
     this.dbFile = dbFile;
     this.captureId = captureId;
-    this.batchRows = batchRows;
-    this.batch = new EventBatch(allocator, batchRows);
+    this.options = options;
+    this.queue = new ArrayBlockingQueue<>(options.queueBatches());
+    this.ingester =
+        new SpoolIngester(connection, allocator, spoolDir, captureId, host, options.onDurable());
+    this.thread =
+        Thread.ofPlatform().name("tracefix-spool-" + captureId).daemon().unstarted(this::run);
+    this.ingestThread =
+        Thread.ofPlatform().name("tracefix-ingest-" + captureId).daemon().unstarted(this::runIngest);
+    thread.start();
+    ingestThread.start();
   }
 
   public String captureId() {
@@ -68,122 +94,350 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   public synchronized void onEvents(List<SafeEvent> events) {
     ensureOpen();
     for (SafeEvent event : events) {
+      if (batch == null) {
+        batch = new EventBatch(allocator, options.batchRows());
+        batchOpenedNanos = System.nanoTime();
+      }
       batch.add(event);
-      if (batch.rowCount() >= batchRows) {
-        flush();
+      produced[event.type().ordinal()]++;
+      if (batch.rowCount() >= options.batchRows()) {
+        seal();
       }
     }
   }
 
   /**
-   * Stores everything buffered and records the capture's summary in {@code captures}. The row is
+   * Stores everything buffered and records the capture's summary and per-type counts. The row is
    * the one {@link EventStore#beginCapture} created: this writer's capture id names the capture in
-   * the store (its events already carry it), whatever id capture chose for its own summary.
+   * the store (its events already carry it), whatever id capture chose for its own summary. Throws
+   * the first ingest failure (a full disk, say) after recording what was stored.
    */
-  public synchronized void finish(CaptureSummary summary) {
-    ensureOpen();
-    if (finished) {
-      throw new SinkException(
-          SinkException.Kind.USER, "capture " + captureId + " is already finished");
+  public void finish(CaptureSummary summary) {
+    synchronized (this) {
+      ensureOpen();
+      if (finished) {
+        throw new SinkException(
+            SinkException.Kind.USER, "capture " + captureId + " is already finished");
+      }
     }
-    flush();
+    sealAndWait();
+    awaitStored();
+    synchronized (this) {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              "UPDATE captures SET started_at = ?, ended_at = ?, probes = ?, event_count = ?,"
+                  + " drop_count = ?, key_id = ?, command_exit_code = ?,"
+                  + " key_ids = coalesce(key_ids, [?]) WHERE capture_id = ?")) {
+        update.setObject(1, utc(summary.startedAt()));
+        update.setObject(2, utc(summary.endedAt()));
+        update.setArray(3, connection.createArrayOf("VARCHAR", summary.probes().toArray()));
+        update.setLong(4, summary.eventCount());
+        update.setLong(5, summary.dropCount());
+        update.setString(6, summary.keyId());
+        update.setInt(7, summary.commandExitCode());
+        update.setString(8, summary.keyId());
+        update.setString(9, captureId);
+        update.executeUpdate();
+      } catch (SQLException e) {
+        throw failure("recording the summary of capture " + captureId, e);
+      }
+      writeStats();
+      finished = true;
+      throwUnreported();
+    }
+  }
+
+  /** Records session, policy hash, key ids and attestation in this capture's row. */
+  public synchronized void recordProvenance(CaptureProvenance provenance) {
+    ensureOpen();
     try (PreparedStatement update =
         connection.prepareStatement(
-            "UPDATE captures SET started_at = ?, ended_at = ?, probes = ?, event_count = ?,"
-                + " drop_count = ?, key_id = ?, command_exit_code = ? WHERE capture_id = ?")) {
-      update.setObject(1, utc(summary.startedAt()));
-      update.setObject(2, utc(summary.endedAt()));
-      update.setArray(3, connection.createArrayOf("VARCHAR", summary.probes().toArray()));
-      update.setLong(4, summary.eventCount());
-      update.setLong(5, summary.dropCount());
-      update.setString(6, summary.keyId());
-      update.setInt(7, summary.commandExitCode());
-      update.setString(8, captureId);
+            "UPDATE captures SET session_id = ?, policy_hash = ?, key_ids = ?, attestation = ?"
+                + " WHERE capture_id = ?")) {
+      update.setString(1, provenance.sessionId());
+      update.setString(2, provenance.policyHash());
+      update.setArray(
+          3,
+          provenance.keyIds() == null
+              ? null
+              : connection.createArrayOf("VARCHAR", provenance.keyIds().toArray()));
+      update.setString(4, provenance.attestation());
+      update.setString(5, captureId);
       update.executeUpdate();
     } catch (SQLException e) {
-      throw failure("recording the summary of capture " + captureId, e);
+      throw failure("recording the provenance of capture " + captureId, e);
     }
-    finished = true;
   }
 
-  /** Events stored in DuckDB so far (buffered events are not counted until their batch lands). */
-  public synchronized long eventsStored() {
-    return eventsStored;
+  /** Closes the open batch (even if small) and waits until every closed batch is committed. */
+  public void flush() {
+    synchronized (this) {
+      ensureOpen();
+    }
+    sealAndWait();
+    awaitStored();
+    synchronized (this) {
+      throwUnreported();
+    }
   }
 
-  /** Batches (transactions) stored so far. */
-  public synchronized long batchesStored() {
-    return batchesStored;
+  /** Waits until every closed batch is committed (or failed); the open batch keeps filling. */
+  public synchronized void awaitStored() {
+    while (inFlight > 0) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SinkException(
+            SinkException.Kind.INTERNAL, "interrupted waiting for capture " + captureId);
+      }
+    }
+  }
+
+  /** Closed batches not yet committed (queued or being ingested). */
+  public synchronized int batchesInFlight() {
+    return inFlight;
+  }
+
+  /** Events committed to DuckDB so far. */
+  public long eventsStored() {
+    return ingester.eventsStored();
+  }
+
+  /** Event batches (transactions) committed so far. */
+  public long batchesStored() {
+    return ingester.batchesStored();
+  }
+
+  /** Events dropped so far because the queue was full or the spool could not be written. */
+  public synchronized long eventsDropped() {
+    long total = 0;
+    for (long d : dropped) {
+      total += d;
+    }
+    return total + ingester.eventsFailed();
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
     }
     try {
-      if (!finished) {
-        flush();
+      boolean store;
+      synchronized (this) {
+        store = !finished;
       }
+      if (store) {
+        sealAndWait();
+      }
+      awaitStored();
     } finally {
-      closed = true;
-      batch.close();
-      allocator.close();
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        throw failure("closing the connection of capture " + captureId, e);
-      }
-    }
-  }
-
-  private void flush() {
-    if (batch.rowCount() == 0 && pendingProcesses.isEmpty()) {
-      return;
-    }
-    try {
-      connection.setAutoCommit(false);
-      try {
-        insertProcesses();
-        eventsStored += ArrowStreamInsert.insertEvents(connection, allocator, captureId, batch);
-        connection.commit();
-        batchesStored++;
-      } catch (SQLException | RuntimeException e) {
+      stopThread();
+      synchronized (this) {
+        closed = true;
         try {
-          connection.rollback();
-          connection.setAutoCommit(true);
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
+          if (!finished) {
+            writeStats();
+          }
+        } finally {
+          if (batch != null) {
+            batch.close();
+            batch = null;
+          }
+          allocator.close();
+          try {
+            connection.close();
+          } catch (SQLException e) {
+            throw failure("closing the connection of capture " + captureId, e);
+          }
         }
-        throw e;
+        if (!finished) {
+          throwUnreported();
+        }
       }
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw failure("storing a batch of " + batch.rowCount() + " events of " + captureId, e);
-    } finally {
-      // A failed batch is dropped rather than retried forever from the capture thread.
-      pendingProcesses.clear();
-      batch.reset();
     }
   }
 
-  private void insertProcesses() throws SQLException {
-    if (pendingProcesses.isEmpty()) {
+  /**
+   * From the capture thread: hands the open batch and pending processes to the ingest thread, or,
+   * when the queue is full, drops the events (counted); processes stay pending so the next batch
+   * carries them.
+   */
+  private void seal() {
+    SealedBatch sealed = detach();
+    if (sealed == null) {
       return;
     }
-    try (PreparedStatement insert =
-        connection.prepareStatement("INSERT INTO processes VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      for (SafeProcess p : pendingProcesses) {
-        insert.setString(1, captureId);
-        insert.setString(2, p.token());
-        insert.setString(3, p.comm());
-        insert.setString(4, p.buildId());
-        insert.setString(5, p.cgroup());
-        insert.setString(6, p.exeHash());
-        insert.setString(7, p.keyId());
-        insert.addBatch();
+    if (queue.offer(sealed)) {
+      inFlight++;
+      return;
+    }
+    long[] counts = sealed.events() == null ? new long[0] : sealed.events().typeCounts();
+    for (int t = 0; t < counts.length; t++) {
+      dropped[t] += counts[t];
+    }
+    pendingProcesses.addAll(0, sealed.processes());
+    sealed.close();
+  }
+
+  /**
+   * When finishing: hands over everything buffered, waiting for room in the queue. The monitor is
+   * not held while waiting, since the ingest thread takes it after every batch.
+   */
+  private void sealAndWait() {
+    SealedBatch sealed;
+    synchronized (this) {
+      sealed = detach();
+      if (sealed == null) {
+        return;
       }
-      insert.executeBatch();
+      inFlight++;
+    }
+    try {
+      queue.put(sealed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sealed.close();
+      synchronized (this) {
+        inFlight--;
+        notifyAll();
+      }
+      throw new SinkException(
+          SinkException.Kind.INTERNAL, "interrupted storing capture " + captureId);
+    }
+  }
+
+  private synchronized SealedBatch detach() {
+    boolean noEvents = batch == null || batch.rowCount() == 0;
+    if (noEvents && pendingProcesses.isEmpty()) {
+      return null;
+    }
+    SealedBatch sealed = new SealedBatch(noEvents ? null : batch, List.copyOf(pendingProcesses));
+    if (noEvents && batch != null) {
+      batch.close();
+    }
+    batch = null;
+    pendingProcesses.clear();
+    return sealed;
+  }
+
+  /** The spool thread: closes batches on time, writes and fsyncs segments in order. */
+  private void run() {
+    long delayNanos = options.maxBatchDelay().toNanos();
+    try {
+      while (true) {
+        SealedBatch next = queue.poll(Math.max(1, delayNanos / 4), TimeUnit.NANOSECONDS);
+        if (next == null) {
+          sealIfDue(delayNanos);
+          continue;
+        }
+        if (next == SealedBatch.STOP) {
+          return;
+        }
+        SpoolIngester.Spooled spooled;
+        try {
+          spooled = ingester.spool(next);
+        } catch (SinkException e) {
+          next.close();
+          done(e);
+          continue;
+        }
+        durable.put(spooled);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        durable.put(STOP_INGEST);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The ingest thread: one DuckDB transaction per durable segment, in the order written. */
+  private void runIngest() {
+    while (true) {
+      SpoolIngester.Spooled next;
+      try {
+        next = durable.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (next == STOP_INGEST) {
+        return;
+      }
+      SinkException failure = null;
+      try (next) {
+        ingester.ingest(next);
+      } catch (SinkException e) {
+        failure = e;
+      }
+      done(failure);
+    }
+  }
+
+  private void done(SinkException failure) {
+    if (failure != null) {
+      System.err.println("tracefix: " + failure.getMessage());
+    }
+    synchronized (this) {
+      if (failure != null && unreported == null) {
+        unreported = failure;
+      }
+      inFlight--;
+      notifyAll();
+    }
+  }
+
+  private synchronized void sealIfDue(long delayNanos) {
+    if (!closed && batch != null && System.nanoTime() - batchOpenedNanos >= delayNanos) {
+      seal();
+    }
+  }
+
+  private void stopThread() {
+    try {
+      queue.put(SealedBatch.STOP);
+      thread.join();
+      ingestThread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void writeStats() {
+    long[] stored = ingester.storedByType();
+    long[] failed = ingester.failedByType();
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO capture_stats VALUES (?, ?, ?, ?, ?)")) {
+      for (EventType type : EventType.values()) {
+        int t = type.ordinal();
+        if (produced[t] == 0) {
+          continue;
+        }
+        upsert.setString(1, captureId);
+        upsert.setString(2, type.columnValue());
+        upsert.setLong(3, produced[t]);
+        upsert.setLong(4, stored[t]);
+        upsert.setLong(5, dropped[t] + failed[t]);
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    } catch (SQLException e) {
+      throw failure("recording the ingest counts of capture " + captureId, e);
+    }
+  }
+
+  private void throwUnreported() {
+    SinkException e = unreported;
+    unreported = null;
+    if (e != null) {
+      throw e;
     }
   }
 

@@ -3,6 +3,8 @@ package dev.tracefix.sink;
 import dev.tracefix.sink.parquet.ParquetExport;
 import dev.tracefix.sink.parquet.ParquetImport;
 import dev.tracefix.sink.schema.StoreSchema;
+import dev.tracefix.sink.spool.RecoveryReport;
+import dev.tracefix.sink.spool.Spool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,20 +33,35 @@ public final class EventStore implements AutoCloseable {
   private final Path dbFile;
   private final DuckDBConnection connection;
   private final BufferAllocator allocator;
+  private final Spool spool;
+  private final RecoveryReport recovery;
   private final List<CaptureWriter> writers = new ArrayList<>();
   private boolean closed;
 
-  private EventStore(Path dbFile, DuckDBConnection connection, BufferAllocator allocator) {
+  private EventStore(
+      Path dbFile,
+      DuckDBConnection connection,
+      BufferAllocator allocator,
+      Spool spool,
+      RecoveryReport recovery) {
     this.dbFile = dbFile;
     this.connection = connection;
     this.allocator = allocator;
+    this.spool = spool;
+    this.recovery = recovery;
+  }
+
+  /** The spool directory a store uses unless told otherwise: {@code <db file>.spool}. */
+  public static Path defaultSpoolDir(Path dbFile) {
+    Path absolute = dbFile.toAbsolutePath();
+    return absolute.resolveSibling(absolute.getFileName() + ".spool");
   }
 
   /** Opens or creates the DuckDB file, with an Arrow allocator of its own. */
   public static EventStore open(Path dbFile) {
     RootAllocator root = new RootAllocator();
     try {
-      return openWith(dbFile, root);
+      return openWith(dbFile, root, defaultSpoolDir(dbFile));
     } catch (RuntimeException e) {
       root.close();
       throw e;
@@ -56,16 +73,24 @@ public final class EventStore implements AutoCloseable {
    * caller keeps owning (and closing, which then reveals any leak).
    */
   public static EventStore open(Path dbFile, BufferAllocator parent) {
+    return open(dbFile, parent, defaultSpoolDir(dbFile));
+  }
+
+  /**
+   * Opens or creates the DuckDB file with its spool in {@code spoolDir}, and ingests the segments a
+   * previous run left there (see {@link #recovery()}).
+   */
+  public static EventStore open(Path dbFile, BufferAllocator parent, Path spoolDir) {
     BufferAllocator child = parent.newChildAllocator("event-store " + dbFile, 0, Long.MAX_VALUE);
     try {
-      return openWith(dbFile, child);
+      return openWith(dbFile, child, spoolDir.toAbsolutePath());
     } catch (RuntimeException e) {
       child.close();
       throw e;
     }
   }
 
-  private static EventStore openWith(Path dbFile, BufferAllocator allocator) {
+  private static EventStore openWith(Path dbFile, BufferAllocator allocator, Path spoolDir) {
     Path absolute = dbFile.toAbsolutePath();
     try {
       Files.createDirectories(absolute.getParent());
@@ -88,6 +113,14 @@ public final class EventStore implements AutoCloseable {
     }
     try {
       StoreSchema.migrate(connection);
+    } catch (StoreSchema.NewerSchemaException e) {
+      closeQuietly(connection);
+      throw new SinkException(
+          SinkException.Kind.USER,
+          "cannot open " + absolute + ": it was written by a newer tracefix (schema version "
+              + e.found() + ", this one reads up to " + StoreSchema.CURRENT_VERSION
+              + "); open it with that tracefix or upgrade this one",
+          e);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new SinkException(
@@ -96,7 +129,23 @@ public final class EventStore implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    return new EventStore(absolute, connection, allocator);
+    try {
+      Spool spool = new Spool(spoolDir);
+      RecoveryReport recovery = spool.recover(connection, allocator);
+      return new EventStore(absolute, connection, allocator, spool, recovery);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /** What opening found in the spool: segments ingested, already stored, quarantined. */
+  public RecoveryReport recovery() {
+    return recovery;
+  }
+
+  public Path spoolDir() {
+    return spool.dir();
   }
 
   public Path dbFile() {
@@ -119,24 +168,28 @@ public final class EventStore implements AutoCloseable {
     return beginCapture(captureId, host, DEFAULT_BATCH_ROWS);
   }
 
+  /** Starts storing a capture with {@code batchRows} rows per batch and default options. */
+  public CaptureWriter beginCapture(String captureId, String host, int batchRows) {
+    return beginCapture(captureId, host, IngestOptions.DEFAULT.withBatchRows(batchRows));
+  }
+
   /**
-   * Records the capture in {@code captures} (started now, not yet ended) and returns the writer
-   * that stores its events. The id must be new to this store: it names a Parquet directory later.
+   * Records the capture in {@code captures} (started now, not yet ended, with this machine's
+   * kernel) and returns the writer that stores its events. The id must be new to this store: it
+   * names a Parquet directory and its spool segments.
    */
-  public synchronized CaptureWriter beginCapture(String captureId, String host, int batchRows) {
+  public synchronized CaptureWriter beginCapture(
+      String captureId, String host, IngestOptions options) {
     ensureOpen();
     PartitionNames.check("capture id", captureId);
     PartitionNames.check("host", host);
-    if (batchRows <= 0) {
-      throw new SinkException(
-          SinkException.Kind.USER, "batchRows must be positive, was " + batchRows);
-    }
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO captures (capture_id, host, started_at) VALUES (?, ?, ?)")) {
+            "INSERT INTO captures (capture_id, host, started_at, kernel) VALUES (?, ?, ?, ?)")) {
       insert.setString(1, captureId);
       insert.setString(2, host);
       insert.setObject(3, CaptureWriter.utc(Instant.now()));
+      insert.setString(4, System.getProperty("os.name") + " " + System.getProperty("os.version"));
       insert.executeUpdate();
     } catch (SQLException e) {
       String message = String.valueOf(e.getMessage());
@@ -155,7 +208,8 @@ public final class EventStore implements AutoCloseable {
     BufferAllocator writerAllocator =
         allocator.newChildAllocator("capture " + captureId, 0, Long.MAX_VALUE);
     CaptureWriter writer =
-        new CaptureWriter(writerConnection, writerAllocator, dbFile, captureId, batchRows);
+        new CaptureWriter(
+            writerConnection, writerAllocator, dbFile, spool.dir(), captureId, host, options);
     writers.add(writer);
     return writer;
   }

@@ -118,6 +118,8 @@ class CaptureWriterTest {
     SyntheticCapture capture = SyntheticCapture.generate("cap-sum", 1_000, 3);
     try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
       try (CaptureWriter writer = store.beginCapture("cap-sum", "node-b")) {
+        writer.recordProvenance(
+            new CaptureProvenance("sess-1", "pol-abc", List.of("k-2026-01"), "att-xyz"));
         capture.writeTo(writer, 100);
         writer.finish(capture.summary());
       }
@@ -140,6 +142,23 @@ class CaptureWriterTest {
           assertEquals(0, rs.getLong(6));
           assertEquals(SyntheticCapture.KEY_ID, rs.getString(7));
           assertEquals(0, rs.getInt(8));
+        }
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT session_id, policy_hash, key_ids[1], attestation, kernel IS NOT NULL,"
+                    + " (SELECT sum(produced) FROM capture_stats WHERE capture_id = 'cap-sum'),"
+                    + " (SELECT sum(stored) FROM capture_stats WHERE capture_id = 'cap-sum'),"
+                    + " (SELECT sum(dropped) FROM capture_stats WHERE capture_id = 'cap-sum')"
+                    + " FROM captures WHERE capture_id = 'cap-sum'")) {
+          assertTrue(rs.next());
+          assertEquals("sess-1", rs.getString(1));
+          assertEquals("pol-abc", rs.getString(2));
+          assertEquals("k-2026-01", rs.getString(3));
+          assertEquals("att-xyz", rs.getString(4));
+          assertTrue(rs.getBoolean(5));
+          assertEquals(1_000, rs.getLong(6));
+          assertEquals(1_000, rs.getLong(7));
+          assertEquals(0, rs.getLong(8));
         }
         try (ResultSet rs =
             s.executeQuery(

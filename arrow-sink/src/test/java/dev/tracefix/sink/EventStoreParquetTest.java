@@ -51,7 +51,8 @@ class EventStoreParquetTest {
             (Long) single(
                 s,
                 "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM processes)"
-                    + " + (SELECT count(*) FROM captures)");
+                    + " + (SELECT count(*) FROM captures) + (SELECT count(*) FROM capture_stats)"
+                    + " + (SELECT count(*) FROM stacks)");
         assertEquals(sourceRows, written);
 
         String exported =
@@ -87,6 +88,55 @@ class EventStoreParquetTest {
     assertTrue(Files.isDirectory(exportDir.resolve("captures/capture=cap-a")));
   }
 
+  /** Comparable in SQL and in Java: counts and sums over every events column kind. */
+  private static final String PORTABLE_CHECKSUM =
+      "SELECT count(*), sum(duration_ns), sum(bytes), sum(errno), count(peer_hash),"
+          + " sum(length(process_token)), sum(epoch_ns(time) % 1000000007),"
+          + " sum(length(errno_name)) FROM ";
+
+  @Test
+  void parquetReadsBackToTheSameRowsInDuckDbAndInArrowJava() throws Exception {
+    Path exportDir = tmp.resolve("export");
+    Path ipc = tmp.resolve("events-from-parquet.arrow");
+    try (EventStore store = storeWithTwoCaptures(tmp.resolve("source.duckdb"))) {
+      store.exportParquet(exportDir);
+      try (Connection c = store.connect();
+          Statement s = c.createStatement()) {
+        String parquet =
+            "read_parquet('" + exportDir + "/events/**/*.parquet', hive_partitioning = true)";
+        List<Object> source = row(s, PORTABLE_CHECKSUM + "events");
+        List<Object> duckdb = row(s, PORTABLE_CHECKSUM + parquet);
+        // The Parquet rows, decoded once, written as an Arrow IPC file and read back by Arrow
+        // Java's own reader, which then computes the same sums column by column.
+        try (var rs =
+                s.executeQuery(
+                    "SELECT duration_ns, bytes, errno, peer_hash, process_token, time, errno_name"
+                        + " FROM " + parquet)
+                    .unwrap(org.duckdb.DuckDBResultSet.class);
+            var reader =
+                (org.apache.arrow.vector.ipc.ArrowReader) rs.arrowExportStream(allocator, 16_384);
+            var out = java.nio.channels.FileChannel.open(ipc,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            var writer =
+                new org.apache.arrow.vector.ipc.ArrowFileWriter(
+                    reader.getVectorSchemaRoot(), null, out)) {
+          writer.start();
+          while (reader.loadNextBatch()) {
+            writer.writeBatch();
+          }
+          writer.end();
+        }
+        List<Object> arrow = ArrowChecksum.of(ipc, allocator);
+        System.out.println(
+            "Parquet checksums (rows, sum duration, sum bytes, sum errno, peers, token chars,"
+                + " time mod p, errno chars): source=" + source + " duckdb-parquet=" + duckdb
+                + " arrow-java=" + arrow);
+        assertEquals(source, duckdb);
+        assertEquals(source, arrow);
+      }
+    }
+  }
+
   @Test
   void importIntoAFreshStoreGivesTheSameRowsAndIsIdempotent() throws SQLException {
     Path exportDir = tmp.resolve("export");
@@ -113,7 +163,8 @@ class EventStoreParquetTest {
             (Long) single(
                 s,
                 "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM processes)"
-                    + " + (SELECT count(*) FROM captures)");
+                    + " + (SELECT count(*) FROM captures) + (SELECT count(*) FROM capture_stats)"
+                    + " + (SELECT count(*) FROM stacks)");
         assertEquals(total, first);
       }
     }

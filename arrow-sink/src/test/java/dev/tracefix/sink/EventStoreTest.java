@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,21 +32,27 @@ class EventStoreTest {
   }
 
   @Test
-  void createsTheSchemaAtVersionOneInANewFile() throws SQLException {
+  void createsTheCurrentSchemaInANewFile() throws SQLException {
     Path db = tmp.resolve("nested/dir/events.duckdb");
     try (EventStore store = EventStore.open(db, allocator);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertTrue(Files.exists(db));
-      assertEquals(1L, single(s, "SELECT version FROM schema_version"));
+      assertEquals(2L, single(s, "SELECT version FROM schema_version"));
       assertEquals(
-          4L,
+          7L,
           single(
               s,
               "SELECT count(*) FROM duckdb_tables() WHERE table_name IN"
-                  + " ('captures', 'events', 'processes', 'schema_version')"));
+                  + " ('captures', 'events', 'processes', 'schema_version', 'stacks',"
+                  + " 'capture_stats', 'spool_segments')"));
       assertEquals(
-          1L, single(s, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'sendto_calls'"));
+          5L,
+          single(
+              s,
+              "SELECT count(*) FROM duckdb_views() WHERE view_name IN ('sendto_calls',"
+                  + " 'syscalls', 'retransmits_per_connection', 'process_event_sequences',"
+                  + " 'error_bursts')"));
     }
   }
 
@@ -95,8 +102,13 @@ class EventStoreTest {
     try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator);
         Connection reader = store.connect();
         Statement s = reader.createStatement();
-        CaptureWriter writer = store.beginCapture("cap-live", "node-a", 64 * 1024)) {
+        CaptureWriter writer =
+            store.beginCapture(
+                "cap-live",
+                "node-a",
+                IngestOptions.DEFAULT.withBatchRows(64 * 1024).withMaxBatchDelay(Duration.ofHours(1)))) {
       capture.writeTo(writer, 10_000);
+      writer.awaitStored();
       // One full batch has landed; the remainder is still buffered until finish.
       assertEquals(65_536L, single(s, "SELECT count(*) FROM events"));
       writer.finish(capture.summary());

@@ -11,11 +11,29 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Inserts an Arrow batch into the {@code events} table through the Arrow C stream interface:
- * DuckDB scans the vectors in place instead of receiving them row by row over JDBC.
+ * Inserts Arrow batches into DuckDB tables through the Arrow C stream interface: DuckDB scans the
+ * vectors in place instead of receiving them row by row over JDBC.
  */
 public final class ArrowStreamInsert {
+  /** Where the SQL given to {@link #insert} names the registered Arrow batch. */
+  public static final String VIEW = "{arrow}";
+
   private static final AtomicLong NEXT_VIEW = new AtomicLong();
+
+  /** Columns of {@code events} filled from an {@link EventBatch}, capture id first. */
+  public static final String EVENTS_SQL =
+      "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes,"
+          + " errno, errno_name, peer_hash, key_id) SELECT ?, time, type, process_token,"
+          + " duration_ns, bytes, errno, errno_name, peer_hash, key_id FROM "
+          + VIEW;
+
+  /** Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first. */
+  public static final String PROCESSES_SQL =
+      "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id,"
+          + " container) SELECT ?, token, comm, build_id, cgroup, exe_hash, key_id,"
+          + " nullif(regexp_extract(cgroup,"
+          + " '(?:docker|cri-containerd|crio|libpod)-([0-9a-f]{12,64})', 1), '') FROM "
+          + VIEW;
 
   private ArrowStreamInsert() {}
 
@@ -26,7 +44,21 @@ public final class ArrowStreamInsert {
   public static long insertEvents(
       DuckDBConnection connection, BufferAllocator allocator, String captureId, EventBatch batch)
       throws SQLException {
-    VectorSchemaRoot root = batch.sealed();
+    return insert(connection, allocator, batch.sealed(), EVENTS_SQL, captureId);
+  }
+
+  /**
+   * Runs {@code sql} (which reads the batch as {@link #VIEW}, with {@code captureId} as its one
+   * parameter) over {@code root}, in whatever transaction the connection has open. Returns the
+   * rows the statement reported.
+   */
+  public static long insert(
+      DuckDBConnection connection,
+      BufferAllocator allocator,
+      VectorSchemaRoot root,
+      String sql,
+      String captureId)
+      throws SQLException {
     if (root.getRowCount() == 0) {
       return 0;
     }
@@ -38,12 +70,7 @@ public final class ArrowStreamInsert {
       Data.exportArrayStream(allocator, new SingleBatchReader(allocator, root), stream);
       connection.registerArrowStream(view, stream);
       long rows;
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes,"
-                  + " errno, errno_name, peer_hash, key_id) SELECT ?, time, type, process_token,"
-                  + " duration_ns, bytes, errno, errno_name, peer_hash, key_id FROM "
-                  + view)) {
+      try (PreparedStatement insert = connection.prepareStatement(sql.replace(VIEW, view))) {
         insert.setString(1, captureId);
         rows = insert.executeLargeUpdate();
       } catch (SQLException e) {

@@ -58,7 +58,10 @@ public final class EventBatch implements AutoCloseable {
   private final VarCharVector peerHash;
   private final VarCharVector keyId;
   private final int initialCapacity;
+  private final long[] typeCounts = new long[EventType.values().length];
   private int rows;
+  private long minTimeNs = Long.MAX_VALUE;
+  private long maxTimeNs = Long.MIN_VALUE;
 
   public EventBatch(BufferAllocator allocator, int initialCapacity) {
     this.initialCapacity = initialCapacity;
@@ -86,7 +89,25 @@ public final class EventBatch implements AutoCloseable {
     setString(errnoName, i, ErrnoNames.nameOf(event.errno()));
     setString(peerHash, i, event.peerHash());
     setString(keyId, i, event.keyId());
+    typeCounts[event.type().ordinal()]++;
+    minTimeNs = Math.min(minTimeNs, event.timeNs());
+    maxTimeNs = Math.max(maxTimeNs, event.timeNs());
     rows++;
+  }
+
+  /** Rows of each event type, indexed by {@link EventType#ordinal()}; a copy. */
+  public long[] typeCounts() {
+    return typeCounts.clone();
+  }
+
+  /** Earliest event time in this batch (Long.MAX_VALUE when empty). */
+  public long minTimeNs() {
+    return minTimeNs;
+  }
+
+  /** Latest event time in this batch (Long.MIN_VALUE when empty). */
+  public long maxTimeNs() {
+    return maxTimeNs;
   }
 
   public int rowCount() {
@@ -115,6 +136,9 @@ public final class EventBatch implements AutoCloseable {
 
   private void allocate() {
     rows = 0;
+    java.util.Arrays.fill(typeCounts, 0);
+    minTimeNs = Long.MAX_VALUE;
+    maxTimeNs = Long.MIN_VALUE;
     for (var vector : root.getFieldVectors()) {
       vector.setInitialCapacity(initialCapacity);
       vector.allocateNew();

@@ -17,6 +17,8 @@ final class ExportLayout {
   static final String EVENTS = "events";
   static final String PROCESSES = "processes";
   static final String CAPTURES = "captures";
+  /** Tables exported per capture besides events, in import order after captures. */
+  static final java.util.List<String> PER_CAPTURE = java.util.List.of("processes", "capture_stats", "stacks");
 
   private ExportLayout() {}
 

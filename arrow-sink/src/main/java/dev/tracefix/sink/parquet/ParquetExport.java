@@ -34,14 +34,21 @@ public final class ParquetExport {
                   + " ("
                   + options
                   + ", PARTITION_BY (date, host, capture))");
-      rows +=
-          ExportLayout.rowsOf(
-              statement,
-              "COPY (SELECT *, capture_id AS capture FROM processes ORDER BY capture_id, token) TO "
-                  + literal(dir.resolve(ExportLayout.PROCESSES))
-                  + " ("
-                  + options
-                  + ", PARTITION_BY (capture))");
+      for (String table : ExportLayout.PER_CAPTURE) {
+        if (!hasRows(statement, table)) {
+          continue; // COPY of nothing would still leave a file behind in some engines' eyes
+        }
+        rows +=
+            ExportLayout.rowsOf(
+                statement,
+                "COPY (SELECT *, capture_id AS capture FROM "
+                    + table
+                    + " ORDER BY ALL) TO "
+                    + literal(dir.resolve(table))
+                    + " ("
+                    + options
+                    + ", PARTITION_BY (capture))");
+      }
       rows +=
           ExportLayout.rowsOf(
               statement,
@@ -56,6 +63,13 @@ public final class ParquetExport {
           SinkException.Kind.RESOURCE,
           "exporting Parquet to " + dir + " failed: " + e.getMessage(),
           e);
+    }
+  }
+
+  private static boolean hasRows(Statement statement, String table) throws SQLException {
+    try (var rs = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 

@@ -15,14 +15,6 @@ import java.sql.Statement;
  * duplicates rows.
  */
 public final class ParquetImport {
-  private static final String CAPTURE_COLUMNS =
-      "capture_id, host, started_at, ended_at, probes, event_count, drop_count, key_id,"
-          + " command_exit_code";
-  private static final String EVENT_COLUMNS =
-      "capture_id, time, type, process_token, duration_ns, bytes, errno, errno_name, peer_hash,"
-          + " key_id";
-  private static final String PROCESS_COLUMNS =
-      "capture_id, token, comm, build_id, cgroup, exe_hash, key_id";
   private static final String READ_OPTIONS =
       "hive_partitioning = true, hive_types_autocast = false";
 
@@ -32,11 +24,9 @@ public final class ParquetImport {
   public static long read(Connection connection, Path dir) {
     boolean hasCaptures;
     boolean hasEvents;
-    boolean hasProcesses;
     try {
       hasCaptures = ExportLayout.hasParquet(dir.resolve(ExportLayout.CAPTURES));
       hasEvents = ExportLayout.hasParquet(dir.resolve(ExportLayout.EVENTS));
-      hasProcesses = ExportLayout.hasParquet(dir.resolve(ExportLayout.PROCESSES));
     } catch (UncheckedIOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE, "cannot read export directory " + dir, e.getCause());
@@ -53,7 +43,7 @@ public final class ParquetImport {
     try {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
-        long rows = importAll(statement, dir, hasEvents, hasProcesses);
+        long rows = importAll(statement, dir, hasEvents);
         connection.commit();
         return rows;
       } catch (SQLException e) {
@@ -74,11 +64,13 @@ public final class ParquetImport {
   }
 
   private static long importAll(
-      Statement statement, Path dir, boolean hasEvents, boolean hasProcesses)
+      Statement statement, Path dir, boolean hasEvents)
       throws SQLException {
+    String captureGlob = glob(dir, ExportLayout.CAPTURES);
+    String captureColumns = sharedColumns(statement, "captures", captureGlob);
     statement.execute(
         "CREATE OR REPLACE TEMP TABLE tracefix_import_new_captures AS SELECT "
-            + CAPTURE_COLUMNS
+            + captureColumns
             + " FROM read_parquet("
             + glob(dir, ExportLayout.CAPTURES)
             + ", "
@@ -90,18 +82,54 @@ public final class ParquetImport {
         ExportLayout.rowsOf(
             statement,
             "INSERT INTO captures ("
-                + CAPTURE_COLUMNS
+                + captureColumns
                 + ") SELECT "
-                + CAPTURE_COLUMNS
+                + captureColumns
                 + " FROM tracefix_import_new_captures");
     if (hasEvents) {
-      rows += insertFor(statement, "events", EVENT_COLUMNS, glob(dir, ExportLayout.EVENTS));
+      String glob = glob(dir, ExportLayout.EVENTS);
+      rows += insertFor(statement, "events", sharedColumns(statement, "events", glob), glob);
     }
-    if (hasProcesses) {
-      rows += insertFor(statement, "processes", PROCESS_COLUMNS, glob(dir, ExportLayout.PROCESSES));
+    for (String table : ExportLayout.PER_CAPTURE) {
+      if (ExportLayout.hasParquet(dir.resolve(table))) {
+        String glob = glob(dir, table);
+        rows += insertFor(statement, table, sharedColumns(statement, table, glob), glob);
+      }
     }
     statement.execute("DROP TABLE tracefix_import_new_captures");
     return rows;
+  }
+
+  /**
+   * The columns both the files and the table have, in the table's order: an export written before
+   * a column was added imports with that column NULL, and partition-only columns are left out.
+   */
+  private static String sharedColumns(Statement statement, String table, String glob)
+      throws SQLException {
+    java.util.Set<String> inFiles = new java.util.HashSet<>();
+    try (var rs =
+        statement.executeQuery(
+            "DESCRIBE SELECT * FROM read_parquet(" + glob + ", " + READ_OPTIONS + ")")) {
+      while (rs.next()) {
+        inFiles.add(rs.getString(1));
+      }
+    }
+    java.util.List<String> shared = new java.util.ArrayList<>();
+    try (var rs =
+        statement.executeQuery(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = "
+                + ExportLayout.literal(table)
+                + " AND schema_name = 'main' ORDER BY column_index")) {
+      while (rs.next()) {
+        if (inFiles.contains(rs.getString(1))) {
+          shared.add(rs.getString(1));
+        }
+      }
+    }
+    if (!shared.contains("capture_id")) {
+      throw new SQLException(table + " files under " + glob + " have no capture_id column");
+    }
+    return String.join(", ", shared);
   }
 
   private static long insertFor(Statement statement, String table, String columns, String glob)

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 1;
+  public static final int CURRENT_VERSION = 2;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -65,9 +65,28 @@ public final class StoreSchema {
           WHERE e.type = 'sendto'
           """);
 
-  private static final List<List<String>> MIGRATIONS = List.of(VERSION_1);
+  private static final List<List<String>> MIGRATIONS = List.of(VERSION_1, SchemaV2.DDL);
 
   private StoreSchema() {}
+
+  /** The database was written by a newer tracefix; opening it would risk misreading it. */
+  public static final class NewerSchemaException extends SQLException {
+    private final int found;
+
+    NewerSchemaException(int found) {
+      super(
+          "database schema version "
+              + found
+              + " is newer than this tracefix understands (up to "
+              + CURRENT_VERSION
+              + "); open it with the tracefix that wrote it, or upgrade tracefix");
+      this.found = found;
+    }
+
+    public int found() {
+      return found;
+    }
+  }
 
   /** Brings the database up to {@link #CURRENT_VERSION}; returns the version found before. */
   public static int migrate(Connection connection) throws SQLException {
@@ -75,12 +94,7 @@ public final class StoreSchema {
       statement.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
       int found = currentVersion(statement);
       if (found > CURRENT_VERSION) {
-        throw new SQLException(
-            "database schema version "
-                + found
-                + " is newer than this tracefix understands ("
-                + CURRENT_VERSION
-                + "); upgrade tracefix");
+        throw new NewerSchemaException(found);
       }
       boolean autoCommit = connection.getAutoCommit();
       for (int version = found + 1; version <= CURRENT_VERSION; version++) {

@@ -1,0 +1,197 @@
+package dev.tracefix.sink;
+
+import dev.tracefix.capture.EventType;
+import dev.tracefix.sink.arrow.EventBatch;
+import dev.tracefix.sink.arrow.ProcessBatch;
+import dev.tracefix.sink.spool.SegmentFile;
+import dev.tracefix.sink.spool.SegmentIngest;
+import dev.tracefix.sink.spool.SegmentName;
+import dev.tracefix.sink.spool.SegmentTable;
+import dev.tracefix.sink.spool.Spool;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The work for one closed batch, in two stages on two threads so that the fsync of one batch
+ * overlaps the DuckDB insert of the previous one: {@link #spool} writes the segment files (fsync,
+ * acknowledge), {@link #ingest} runs one DuckDB transaction per segment with its id and deletes
+ * the file. Counters are read by other threads, hence the locks and volatiles.
+ */
+final class SpoolIngester {
+  private final DuckDBConnection connection;
+  private final BufferAllocator allocator;
+  private final Path spoolDir;
+  private final String captureId;
+  private final String host;
+  private final Consumer<SpoolAck> onDurable;
+  private final long[] stored = new long[EventType.values().length];
+  private final long[] failed = new long[EventType.values().length];
+  private long nextSeq;
+  private volatile long eventsStored;
+  private volatile long eventsFailed;
+  private volatile long batchesStored;
+
+  SpoolIngester(
+      DuckDBConnection connection,
+      BufferAllocator allocator,
+      Path spoolDir,
+      String captureId,
+      String host,
+      Consumer<SpoolAck> onDurable) {
+    this.connection = connection;
+    this.allocator = allocator;
+    this.spoolDir = spoolDir;
+    this.captureId = captureId;
+    this.host = host;
+    this.onDurable = onDurable;
+  }
+
+  /** A batch whose segments are durable (acknowledged) and wait for their DuckDB transaction. */
+  record Spooled(
+      SealedBatch sealed,
+      VectorSchemaRoot processRoot,
+      SegmentName processName,
+      Path processFile,
+      SegmentName eventName,
+      Path eventFile)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      if (processRoot != null) {
+        processRoot.close();
+      }
+      sealed.close();
+    }
+  }
+
+  /** Stage one (spool thread): writes and fsyncs the segments, then acknowledges them. */
+  Spooled spool(SealedBatch sealed) {
+    VectorSchemaRoot processRoot = null;
+    SegmentName processName = null;
+    Path processFile = null;
+    if (!sealed.processes().isEmpty()) {
+      processRoot = ProcessBatch.of(allocator, sealed.processes());
+      processName = new SegmentName(captureId, nextSeq++, SegmentTable.PROCESSES);
+      try {
+        processFile = write(processName, processRoot, 0, 0);
+      } catch (SinkException e) {
+        processRoot.close();
+        throw e;
+      }
+    }
+    EventBatch events = sealed.events();
+    SegmentName eventName = null;
+    Path eventFile = null;
+    if (events != null && events.rowCount() > 0) {
+      eventName = new SegmentName(captureId, nextSeq++, SegmentTable.EVENTS);
+      try {
+        eventFile = write(eventName, events.sealed(), events.minTimeNs(), events.maxTimeNs());
+      } catch (SinkException e) {
+        long[] counts = events.typeCounts();
+        synchronized (this) {
+          for (int t = 0; t < counts.length; t++) {
+            failed[t] += counts[t];
+          }
+          eventsFailed += events.rowCount();
+        }
+        if (processRoot != null) {
+          // The processes are durable: ingest them anyway so their events from later batches join.
+          ingestQuietly(processName, processRoot, processFile);
+          processRoot.close();
+        }
+        throw e;
+      }
+    }
+    return new Spooled(sealed, processRoot, processName, processFile, eventName, eventFile);
+  }
+
+  /** Stage two (ingest thread): one DuckDB transaction per segment, then the file goes. */
+  void ingest(Spooled spooled) {
+    if (spooled.processName() != null) {
+      ingestSegment(spooled.processName(), spooled.processRoot(), spooled.processFile());
+    }
+    if (spooled.eventName() != null) {
+      EventBatch events = spooled.sealed().events();
+      ingestSegment(spooled.eventName(), events.sealed(), spooled.eventFile());
+      long[] counts = events.typeCounts();
+      synchronized (this) {
+        for (int t = 0; t < counts.length; t++) {
+          stored[t] += counts[t];
+        }
+        eventsStored += events.rowCount();
+        batchesStored++;
+      }
+    }
+  }
+
+  private void ingestQuietly(SegmentName name, VectorSchemaRoot root, Path file) {
+    try {
+      ingestSegment(name, root, file);
+    } catch (SinkException e) {
+      System.err.println("tracefix: " + e.getMessage());
+    }
+  }
+
+  private Path write(SegmentName name, VectorSchemaRoot root, long minNs, long maxNs) {
+    Path file;
+    try {
+      file = SegmentFile.write(spoolDir, name, host, root);
+    } catch (IOException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE,
+          "cannot write spool segment "
+              + spoolDir.resolve(name.fileName())
+              + " ("
+              + e
+              + "); its "
+              + root.getRowCount()
+              + " "
+              + name.table().tableName()
+              + " rows were dropped and counted in capture_stats. The database and the segments"
+              + " acknowledged before are intact; free space in "
+              + spoolDir,
+          e);
+    }
+    onDurable.accept(
+        new SpoolAck(name.id(), name.table().tableName(), root.getRowCount(), minNs, maxNs, file));
+    return file;
+  }
+
+  private void ingestSegment(SegmentName name, VectorSchemaRoot root, Path file) {
+    try {
+      SegmentIngest.ingest(connection, allocator, name, host, root);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE,
+          "inserting spool segment " + file + " into DuckDB failed (" + e.getMessage()
+              + "); the segment is kept and is ingested the next time the store is opened",
+          e);
+    }
+    Spool.delete(file);
+  }
+
+  long eventsStored() {
+    return eventsStored;
+  }
+
+  long eventsFailed() {
+    return eventsFailed;
+  }
+
+  long batchesStored() {
+    return batchesStored;
+  }
+
+  synchronized long[] storedByType() {
+    return stored.clone();
+  }
+
+  synchronized long[] failedByType() {
+    return failed.clone();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.tracefix.sink.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.SinkException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MigrationTest {
+  private static final String CHECKSUM =
+      "SELECT (SELECT count(*) FROM events), (SELECT bit_xor(hash(capture_id, time, type,"
+          + " process_token, duration_ns, bytes, errno, errno_name, peer_hash, key_id)) FROM events),"
+          + " (SELECT bit_xor(hash(capture_id, token, comm, build_id, cgroup, exe_hash, key_id))"
+          + " FROM processes), (SELECT bit_xor(hash(capture_id, host, started_at, ended_at, probes,"
+          + " event_count, drop_count, key_id, command_exit_code)) FROM captures)";
+
+  @TempDir Path tmp;
+  private RootAllocator allocator;
+
+  @BeforeEach
+  void openAllocator() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void closeAllocatorRevealingLeaks() {
+    allocator.close();
+  }
+
+  @Test
+  void upgradesAVersionOneDatabaseKeepingItsData() throws Exception {
+    Path db = tmp.resolve("v1.duckdb");
+    String before;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        Statement s = c.createStatement()) {
+      for (String ddl : v1Ddl().split(";\\s*\\n")) {
+        if (!ddl.strip().replaceAll("(?m)^--.*$", "").isBlank()) {
+          s.execute(ddl);
+        }
+      }
+      s.execute(
+          "INSERT INTO captures VALUES ('c-old', 'node-1', TIMESTAMP '2026-01-01 00:00:00',"
+              + " TIMESTAMP '2026-01-01 00:01:00', ['tracepoint/x'], 10000, 3, 'k1', 0)");
+      s.execute(
+          "INSERT INTO processes VALUES ('c-old', 'tok-a', 'svc', 'b1d', "
+              + "'/system.slice/docker-0123456789abcdef0123.scope', 'exe-a', 'k1'),"
+              + " ('c-old', 'tok-b', 'cli', NULL, '/user.slice', 'exe-b', 'k1')");
+      s.execute(
+          "INSERT INTO events SELECT 'c-old', TIMESTAMP_NS '2026-01-01 00:00:00' + to_microseconds(i),"
+              + " CASE WHEN i % 9 = 0 THEN 'tcp_retransmit' ELSE 'sendto' END,"
+              + " CASE WHEN i % 2 = 0 THEN 'tok-a' ELSE 'tok-b' END, 1000 + i, i % 700,"
+              + " CASE WHEN i % 30 = 0 THEN 32 ELSE 0 END,"
+              + " CASE WHEN i % 30 = 0 THEN 'EPIPE' END, 'peer-' || (i % 5), 'k1'"
+              + " FROM range(10000) t(i)");
+      before = checksum(s);
+    }
+    try (EventStore store = EventStore.open(db, allocator);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(2, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
+      String after = checksum(s);
+      System.out.println("MigrationTest: v1 checksum " + before + " -> v2 checksum " + after);
+      assertEquals(before, after);
+      assertEquals(
+          1,
+          scalar(
+              s,
+              "SELECT count(*) FROM processes WHERE container = '0123456789abcdef0123'"));
+      assertEquals(0, scalar(s, "SELECT count(*) FROM capture_stats"));
+      assertTrue(scalar(s, "SELECT count(*) FROM syscalls WHERE comm = 'svc'") > 0);
+      assertEquals(
+          scalar(s, "SELECT count(*) FROM events WHERE type = 'tcp_retransmit'"),
+          scalar(s, "SELECT sum(retransmits) FROM retransmits_per_connection"));
+      // The old view still answers as before.
+      assertEquals(
+          scalar(s, "SELECT count(*) FROM events WHERE type = 'sendto'"),
+          scalar(s, "SELECT count(*) FROM sendto_calls"));
+    }
+  }
+
+  @Test
+  void refusesADatabaseFromANewerTracefixNamingTheFile() throws Exception {
+    Path db = tmp.resolve("future.duckdb");
+    try (EventStore store = EventStore.open(db, allocator);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      s.execute("UPDATE schema_version SET version = 99");
+    }
+    SinkException e = assertThrows(SinkException.class, () -> EventStore.open(db, allocator));
+    System.out.println("MigrationTest newer: " + e.getMessage());
+    assertEquals(SinkException.Kind.USER, e.kind());
+    assertTrue(e.getMessage().contains(db.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("newer tracefix (schema version 99"), e.getMessage());
+  }
+
+  private static String v1Ddl() throws Exception {
+    try (InputStream in = MigrationTest.class.getResourceAsStream("/schema/v1.sql")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String checksum(Statement s) throws Exception {
+    try (ResultSet rs = s.executeQuery(CHECKSUM)) {
+      rs.next();
+      return rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4);
+    }
+  }
+
+  private static long scalar(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

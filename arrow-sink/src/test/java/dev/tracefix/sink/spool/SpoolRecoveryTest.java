@@ -1,0 +1,132 @@
+package dev.tracefix.sink.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.arrow.EventBatch;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolRecoveryTest {
+  @TempDir Path tmp;
+  private RootAllocator allocator;
+
+  @BeforeEach
+  void openAllocator() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void closeAllocatorRevealingLeaks() {
+    allocator.close();
+  }
+
+  @Test
+  void quarantinesTruncatedAndCorruptSegmentsNamingThemAndIngestsTheRest() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    Path spool = EventStore.defaultSpoolDir(db);
+    Files.createDirectories(spool);
+    Path good1 = segment(spool, 0, 100, 0);
+    Path truncated = segment(spool, 1, 200, 1_000);
+    Path good2 = segment(spool, 2, 300, 2_000);
+    Path corrupt = segment(spool, 3, 400, 3_000);
+    Path good3 = segment(spool, 4, 500, 4_000);
+    Path unfinished = spool.resolve("cap-r~000000000005.events.arrows.partial");
+    Files.write(unfinished, new byte[] {1, 2, 3});
+    try (RandomAccessFile f = new RandomAccessFile(truncated.toFile(), "rw")) {
+      f.setLength(f.length() / 2);
+    }
+    try (RandomAccessFile f = new RandomAccessFile(corrupt.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0x5a); // one flipped byte inside the Arrow data
+    }
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    RecoveryReport report;
+    System.setErr(new PrintStream(err, true));
+    try (EventStore store = EventStore.open(db, allocator);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      report = store.recovery();
+      try (ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT time) FROM events")) {
+        rs.next();
+        assertEquals(100 + 300 + 500, rs.getLong(1));
+        assertEquals(rs.getLong(1), rs.getLong(2));
+      }
+    } finally {
+      System.setErr(original);
+    }
+    String messages = err.toString();
+    System.out.print("SpoolRecoveryTest messages:\n" + messages);
+    System.out.println("SpoolRecoveryTest report: " + report);
+    assertEquals(3, report.ingested());
+    assertEquals(900, report.rows());
+    assertEquals(3, report.quarantined().size());
+    for (Path bad : List.of(truncated, corrupt, unfinished)) {
+      assertTrue(messages.contains(bad.toString()), "message names " + bad + ":\n" + messages);
+      assertFalse(Files.exists(bad));
+      assertTrue(Files.exists(spool.resolve("quarantine").resolve(bad.getFileName())));
+    }
+    assertTrue(messages.contains("truncated"), messages);
+    assertTrue(messages.contains("CRC32C"), messages);
+    for (Path ok : List.of(good1, good2, good3)) {
+      assertFalse(Files.exists(ok), "ingested segments are removed: " + ok);
+    }
+  }
+
+  @Test
+  void aSegmentWhoseIdIsRecordedIsDeletedNotInsertedAgain() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    Path spool = EventStore.defaultSpoolDir(db);
+    Files.createDirectories(spool);
+    Path first = segment(spool, 0, 250, 0);
+    byte[] copy = Files.readAllBytes(first);
+    try (EventStore store = EventStore.open(db, allocator)) {
+      assertEquals(1, store.recovery().ingested());
+    }
+    // The crash came after the commit but before the delete: the file is back, its id recorded.
+    Files.write(first, copy);
+    try (EventStore store = EventStore.open(db, allocator);
+        Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+      assertEquals(1, store.recovery().alreadyStored());
+      assertEquals(0, store.recovery().ingested());
+      rs.next();
+      assertEquals(250, rs.getLong(1));
+      assertFalse(Files.exists(first));
+    }
+  }
+
+  private Path segment(Path spool, long seq, int rows, long offset) throws Exception {
+    try (EventBatch batch = new EventBatch(allocator, rows)) {
+      for (int i = 0; i < rows; i++) {
+        batch.add(
+            new SafeEvent(
+                1_767_225_600_000_000_000L + (offset + i) * 1_000,
+                EventType.SENDTO, "tok", 5_000, 100, 0, "peer", "k"));
+      }
+      return SegmentFile.write(
+          spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());
+    }
+  }
+}
