@@ -1,0 +1,82 @@
+package dev.tracefix.capture.privacy;
+
+import dev.tracefix.capture.privacy.keys.Tokenizer;
+import dev.tracefix.capture.privacy.recognize.Finding;
+import dev.tracefix.capture.privacy.recognize.Recognizer;
+import dev.tracefix.capture.privacy.recognize.Recognizers;
+import dev.tracefix.capture.privacy.recognize.TextScanner;
+import dev.tracefix.capture.redact.HmacKey;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one entry for free text that may reach storage, a report or a model (argv, paths, comm,
+ * error strings, notebook exports, prompts): every recognized value becomes a typed keyed
+ * placeholder such as {@code <EMAIL:3f9a1c2b>}. Equal values under one key give equal placeholders,
+ * so redacted text still shows "the same address twice". Thread-safe.
+ */
+public final class TextRedactor {
+  static final int PLACEHOLDER_HEX = 8;
+
+  private final Tokenizer tokenizer;
+  private final TextScanner scanner;
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  public TextRedactor(Tokenizer tokenizer, List<Recognizer> recognizers) {
+    this.tokenizer = tokenizer;
+    this.scanner = new TextScanner(recognizers);
+  }
+
+  /** The default recognizers under {@code key}. */
+  public static TextRedactor withKey(HmacKey key) {
+    return new TextRedactor(new Tokenizer(key), Recognizers.defaults());
+  }
+
+  public static TextRedactor withTokenizer(Tokenizer tokenizer) {
+    return new TextRedactor(tokenizer, Recognizers.defaults());
+  }
+
+  public String keyId() {
+    return tokenizer.keyId();
+  }
+
+  /** {@code text} with every recognized value replaced; null stays null. */
+  public String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    List<Finding> findings = scanner.scan(text);
+    if (findings.isEmpty()) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16 * findings.size());
+    int at = 0;
+    for (Finding f : findings) {
+      out.append(text, at, f.start());
+      String value = text.substring(f.start(), f.end());
+      out.append('<')
+          .append(f.type())
+          .append(':')
+          .append(tokenizer.token("text:" + f.type(), value, PLACEHOLDER_HEX))
+          .append('>');
+      counts.computeIfAbsent(f.type(), t -> new LongAdder()).increment();
+      at = f.end();
+    }
+    return out.append(text, at, text.length()).toString();
+  }
+
+  /** What would be replaced, without replacing (for tests and explain output). */
+  public List<Finding> findings(String text) {
+    return text == null ? List.of() : scanner.scan(text);
+  }
+
+  /** Replacements so far per recognizer type, for the privacy attestation. */
+  public Map<String, Long> counts() {
+    Map<String, Long> snapshot = new TreeMap<>();
+    counts.forEach((type, n) -> snapshot.put(type, n.sum()));
+    return snapshot;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.tracefix.capture.privacy.recognize;
+
+import java.util.Locale;
+
+/**
+ * One pass over a line that counts the characters recognizers depend on, so a recognizer whose
+ * anchor (an {@code @}, three dots, seven digits, a keyword) is absent costs no regex scan.
+ */
+public final class TextStats {
+  private final String text;
+  private final int start;
+  private final int end;
+  int digits;
+  int upper;
+  int at;
+  int colons;
+  int dots;
+  int dashes;
+  int equals;
+  int slashes;
+  int backslashes;
+  int plus;
+  private String lower;
+
+  TextStats(String text, int start, int end) {
+    this.text = text;
+    this.start = start;
+    this.end = end;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if (c >= 'A' && c <= 'Z') {
+        upper++;
+      } else if (c < 'a') {
+        switch (c) {
+          case '@' -> at++;
+          case ':' -> colons++;
+          case '.' -> dots++;
+          case '-' -> dashes++;
+          case '=' -> equals++;
+          case '/' -> slashes++;
+          case '\\' -> backslashes++;
+          case '+' -> plus++;
+          default -> {}
+        }
+      }
+    }
+  }
+
+  public int length() {
+    return end - start;
+  }
+
+  /** Whether the line contains {@code literal} (case-sensitive). */
+  public boolean has(String literal) {
+    int i = text.indexOf(literal, start);
+    return i >= 0 && i + literal.length() <= end;
+  }
+
+  /** Whether the line contains {@code lowerLiteral} ignoring case; lower-cases the line once. */
+  public boolean hasIgnoreCase(String lowerLiteral) {
+    if (lower == null) {
+      lower = text.substring(start, end).toLowerCase(Locale.ROOT);
+    }
+    return lower.contains(lowerLiteral);
+  }
+
+  public boolean hasAnyIgnoreCase(String... lowerLiterals) {
+    for (String literal : lowerLiterals) {
+      if (hasIgnoreCase(literal)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean hasAny(String... literals) {
+    for (String literal : literals) {
+      if (has(literal)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
