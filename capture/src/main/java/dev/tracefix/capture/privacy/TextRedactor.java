@@ -20,10 +20,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TextRedactor {
   static final int PLACEHOLDER_HEX = 8;
+  private static final int CACHEABLE_LENGTH = 256;
+  private static final int CACHE_LIMIT = 65_536;
 
   private final Tokenizer tokenizer;
   private final TextScanner scanner;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   public TextRedactor(Tokenizer tokenizer, List<Recognizer> recognizers) {
     this.tokenizer = tokenizer;
@@ -49,9 +52,10 @@ public final class TextRedactor {
       return text;
     }
     List<Finding> findings = scanner.scan(text);
-    if (findings.isEmpty()) {
-      return text;
-    }
+    return findings.isEmpty() ? text : replace(text, findings, true);
+  }
+
+  private String replace(String text, List<Finding> findings, boolean count) {
     StringBuilder out = new StringBuilder(text.length() + 16 * findings.size());
     int at = 0;
     for (Finding f : findings) {
@@ -62,11 +66,39 @@ public final class TextRedactor {
           .append(':')
           .append(tokenizer.token("text:" + f.type(), value, PLACEHOLDER_HEX))
           .append('>');
-      counts.computeIfAbsent(f.type(), t -> new LongAdder()).increment();
+      if (count) {
+        counts.computeIfAbsent(f.type(), t -> new LongAdder()).increment();
+      }
       at = f.end();
     }
     return out.append(text, at, text.length()).toString();
   }
+
+  /**
+   * Like {@link #redact}, remembering the result for short values: event fields (comm, cgroup,
+   * tokens) repeat on every event, and a key epoch never changes a value's placeholder.
+   */
+  public String redactCached(String text) {
+    if (text == null || text.length() > CACHEABLE_LENGTH) {
+      return redact(text);
+    }
+    Cached hit = cache.get(text);
+    if (hit == null) {
+      List<Finding> findings = scanner.scan(text);
+      String[] types = findings.stream().map(Finding::type).toArray(String[]::new);
+      hit = new Cached(findings.isEmpty() ? text : replace(text, findings, false), types);
+      if (cache.size() >= CACHE_LIMIT) {
+        cache.clear();
+      }
+      cache.put(text, hit);
+    }
+    for (String type : hit.types()) {
+      counts.computeIfAbsent(type, t -> new LongAdder()).increment();
+    }
+    return hit.redacted();
+  }
+
+  private record Cached(String redacted, String[] types) {}
 
   /** What would be replaced, without replacing (for tests and explain output). */
   public List<Finding> findings(String text) {
