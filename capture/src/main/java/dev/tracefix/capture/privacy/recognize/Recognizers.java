@@ -91,6 +91,11 @@ public final class Recognizers {
             "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+@"
                 + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}+\\.){1,8}+[A-Za-z]{2,24}+(?![A-Za-z0-9-])"),
         Recognizer.of(
+            "EMAIL", // user@host, or an address cut short (a 15-byte comm: alice.smith@exa)
+            s -> s.at > 0,
+            "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+@[A-Za-z][A-Za-z0-9.-]{0,253}+"
+                + "(?![A-Za-z0-9@-])"),
+        Recognizer.of(
             "IBAN",
             s -> s.upper >= 2 && s.digits >= 10,
             "(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}+(?: ?[A-Z0-9]{1,4})?+"
