@@ -69,8 +69,12 @@ public final class TextScanner {
 
   private static void find(
       String text, Recognizer rec, int priority, Matcher m, int from, int to, List<Finding> out) {
-    m.region(from, to);
     int group = rec.group();
+    if (rec.anchor() != null) {
+      findAnchored(text, rec, priority, m, from, to, out);
+      return;
+    }
+    m.region(from, to);
     while (m.find()) {
       int start = m.start(group);
       if (start < 0) {
@@ -80,6 +84,27 @@ public final class TextScanner {
       if (end > start) {
         out.add(new Finding(start, end, rec.type(), priority));
       }
+    }
+  }
+
+  private static void findAnchored(
+      String text, Recognizer rec, int priority, Matcher m, int from, int to, List<Finding> out) {
+    int group = rec.group();
+    int i = from;
+    while (i < to) {
+      if (rec.anchor().canStartAt(text, i)) {
+        m.region(i, to);
+        if (m.lookingAt() && m.start(group) >= 0) {
+          int start = m.start(group);
+          int end = rec.validator().acceptedEnd(m, group, text);
+          if (end > start) {
+            out.add(new Finding(start, end, rec.type(), priority));
+            i = Math.max(end, i + 1);
+            continue;
+          }
+        }
+      }
+      i++;
     }
   }
 

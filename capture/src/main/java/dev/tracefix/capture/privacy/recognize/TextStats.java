@@ -54,7 +54,8 @@ public final class TextStats {
 
   /** Whether the line contains {@code literal} (case-sensitive). */
   public boolean has(String literal) {
-    int i = text.indexOf(literal, start);
+    // Bounded to the line: an unbounded indexOf would rescan the rest of a large text per line.
+    int i = text.indexOf(literal, start, end);
     return i >= 0 && i + literal.length() <= end;
   }
 
