@@ -85,7 +85,7 @@ public final class Recognizers {
             s -> (s.equals > 0 || s.colons > 0) && s.hasAnyIgnoreCase(SecretAssignment.KEYWORDS),
             SecretAssignment.REGEX,
             SecretAssignment.VALUE,
-            SecretAssignment::acceptedEnd).anchored("A-Za-z0-9_.-", "A-Za-z0-9"),
+            SecretAssignment::acceptedEnd).anchored("PpSsTtAaCc", ""),
         Recognizer.of(
             "EMAIL",
             s -> s.at > 0 && s.dots > 0,
@@ -149,7 +149,7 @@ public final class Recognizers {
             Validator.of(user -> !user.startsWith("<"))),
         Recognizer.of(
             "SECRET",
-            s -> (s.equals > 0 || s.colons > 0) && s.length() >= 20,
+            s -> (s.equals > 0 || s.colons > 0) && s.longestTokenRun >= 20,
             "(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_.-]{0,63}+[\"']?[ ]{0,3}+[=:][ ]{0,3}+[\"']?"
                 + "([A-Za-z0-9+/_-]{20,512}+)(?![A-Za-z0-9+/_.-])",
             1,

@@ -16,11 +16,12 @@ final class SecretAssignment {
     "private_key", "credential", "auth"
   };
 
-  static final int VALUE = 6;
+  static final int VALUE = 5;
 
+  /** The key must end in a keyword ({@code DB_PASSWORD}, {@code client_secret}); its value follows. */
   static final String REGEX =
-      "(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token"
-          + "|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth))[\"']?"
+      "(?i)(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key"
+          + "|private[_-]?key|credentials?|auth)[\"']?"
           + "([ ]{0,3}+)([=:])(?!=)([ ]{0,3}+)"
           + "([\"']?+)([^\\s\"'&,;)(\\]}{<>]{1,512}+)";
 
@@ -29,12 +30,12 @@ final class SecretAssignment {
     if (Recognizers.notASecret(value)) {
       return -1;
     }
-    boolean quoted = !m.group(5).isEmpty();
+    boolean quoted = !m.group(4).isEmpty();
     if (!quoted) {
-      boolean spacedBefore = !m.group(2).isEmpty();
-      boolean spacedAfter = !m.group(4).isEmpty();
+      boolean spacedBefore = !m.group(1).isEmpty();
+      boolean spacedAfter = !m.group(3).isEmpty();
       // `token = compute()` and `a ? token : b` are code, not configuration.
-      if (spacedBefore || (m.group(3).equals("=") && spacedAfter)) {
+      if (spacedBefore || (m.group(2).equals("=") && spacedAfter)) {
         return -1;
       }
       int end = m.end(group);

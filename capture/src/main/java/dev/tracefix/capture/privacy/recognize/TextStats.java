@@ -20,14 +20,23 @@ public final class TextStats {
   int slashes;
   int backslashes;
   int plus;
+  /** Longest run of base64/url-token characters: a 20+ char secret needs one. */
+  int longestTokenRun;
   private String lower;
 
   TextStats(String text, int start, int end) {
     this.text = text;
     this.start = start;
     this.end = end;
+    int run = 0;
     for (int i = start; i < end; i++) {
       char c = text.charAt(i);
+      boolean tokenChar = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+          || c == '+' || c == '/' || c == '_' || c == '-';
+      run = tokenChar ? run + 1 : 0;
+      if (run > longestTokenRun) {
+        longestTokenRun = run;
+      }
       if (c >= '0' && c <= '9') {
         digits++;
       } else if (c >= 'A' && c <= 'Z') {
