@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * may reject or shorten a match. Matches become {@code <TYPE:token>}.
  *
  * @param type placeholder type, e.g. {@code EMAIL}
- * @param multiline true if a match may span lines (scanned over the whole text, not per line)
+ * @param multiline true if a match may span lines (scanned over the whole text, not per line;
+ *     its prefilter may only use the literal checks of {@link TextStats})
  * @param anchor where a match can start, or null to let the regex try every position
  */
 public record Recognizer(

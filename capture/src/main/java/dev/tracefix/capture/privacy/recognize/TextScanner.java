@@ -31,7 +31,7 @@ public final class TextScanner {
       Recognizer rec = recognizers.get(r);
       if (rec.multiline()) {
         if (whole == null) {
-          whole = new TextStats(text, 0, text.length());
+          whole = new TextStats(text, 0, text.length(), false);
         }
         if (rec.prefilter().test(whole)) {
           find(text, rec, r, matcher(matchers, r, text), 0, text.length(), raw);

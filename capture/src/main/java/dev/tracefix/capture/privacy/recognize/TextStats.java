@@ -25,9 +25,17 @@ public final class TextStats {
   private String lower;
 
   TextStats(String text, int start, int end) {
+    this(text, start, end, true);
+  }
+
+  /** Without {@code count} only the literal checks work: for multi-line recognizers. */
+  TextStats(String text, int start, int end, boolean count) {
     this.text = text;
     this.start = start;
     this.end = end;
+    if (!count) {
+      return;
+    }
     int run = 0;
     for (int i = start; i < end; i++) {
       char c = text.charAt(i);
