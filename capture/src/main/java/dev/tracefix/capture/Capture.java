@@ -68,7 +68,7 @@ public final class Capture {
         new SafeEventAssembler(
             new Redactor(key, proc.bootId()),
             new ProcessTable(proc, CgroupPaths.system()),
-            sink,
+            dev.tracefix.capture.privacy.PrivacyEngine.withDefaultPolicy(key).guard(sink),
             SafeEventAssembler.measureBootOffsetNs());
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 

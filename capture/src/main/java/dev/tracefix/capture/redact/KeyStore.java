@@ -3,6 +3,18 @@ package dev.tracefix.capture.redact;
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,8 +30,11 @@ import java.util.Set;
 
 /**
  * The local key store: a 0700 directory holding {@code current.key} (0600, hex of 32 random bytes),
- * created on first use. Rotation keeps the old key as {@code <keyId>.key} so earlier tokens can
- * still be matched locally; tokens made under different keys never match.
+ * created on first use. A key is one epoch: {@link #current} rotates it once it is older than the
+ * schedule (daily by default), {@link #rotate} on demand. Rotation keeps the old key as {@code
+ * <keyId>.key} so earlier tokens can still be matched locally; tokens made under different keys
+ * never match. {@link #destroy} overwrites and deletes an old key, after which nothing on disk can
+ * recompute its tokens.
  */
 public final class KeyStore {
   static final String CURRENT = "current.key";
@@ -31,8 +46,103 @@ public final class KeyStore {
 
   private KeyStore() {}
 
-  /** The current key, creating the directory and the key on first use. */
-  public static synchronized HmacKey current(Path dir) {
+  /** Default epoch length: keys rotate daily. */
+  public static final Duration DEFAULT_ROTATION = Duration.ofDays(1);
+
+  /** One stored key: its id, when it was created, and whether it is the current one. */
+  public record KeyInfo(String keyId, Instant createdAt, boolean current) {}
+
+  /** The current key, rotated first if it is older than {@link #DEFAULT_ROTATION}. */
+  public static HmacKey current(Path dir) {
+    return current(dir, DEFAULT_ROTATION, Clock.systemUTC());
+  }
+
+  /**
+   * The current key; if it was created more than {@code rotateEvery} before {@code clock.instant()}
+   * it is rotated first, so a new epoch starts on schedule even if nobody asks for it.
+   */
+  public static synchronized HmacKey current(Path dir, Duration rotateEvery, Clock clock) {
+    HmacKey key = currentUnrotated(dir);
+    try {
+      Instant created = Files.getLastModifiedTime(dir.resolve(CURRENT)).toInstant();
+      if (created.plus(rotateEvery).isBefore(clock.instant())) {
+        return rotate(dir);
+      }
+    } catch (IOException e) {
+      throw new CaptureException(
+          Kind.USER, "cannot read the age of the key in " + dir + ": " + e.getMessage(), e);
+    }
+    return key;
+  }
+
+  /** Every stored key, current one first; ids and dates only, never secrets. */
+  public static synchronized List<KeyInfo> list(Path dir) {
+    List<KeyInfo> keys = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return keys;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".key")).toList()) {
+        HmacKey k = read(f);
+        boolean isCurrent = f.getFileName().toString().equals(CURRENT);
+        keys.add(new KeyInfo(
+            k.keyId(), Files.getLastModifiedTime(f).toInstant(), isCurrent));
+      }
+    } catch (IOException e) {
+      throw new CaptureException(Kind.USER, "cannot list key store " + dir + ": " + e, e);
+    }
+    keys.sort(Comparator.comparing((KeyInfo k) -> !k.current()).thenComparing(KeyInfo::createdAt));
+    return keys;
+  }
+
+  /** A kept old key (to match its tokens locally), if it has not been destroyed. */
+  public static synchronized Optional<HmacKey> find(Path dir, String keyId) {
+    Path f = dir.resolve(keyId + ".key");
+    try {
+      if (Files.exists(f)) {
+        return Optional.of(read(f));
+      }
+      HmacKey cur = Files.exists(dir.resolve(CURRENT)) ? read(dir.resolve(CURRENT)) : null;
+      return cur != null && cur.keyId().equals(keyId) ? Optional.of(cur) : Optional.empty();
+    } catch (IOException e) {
+      throw new CaptureException(Kind.USER, "cannot read key " + keyId + ": " + e, e);
+    }
+  }
+
+  /**
+   * Destroys an old key: its file is overwritten with zeros, synced, then deleted, so its tokens
+   * can no longer be recomputed from anything in the store. The current key must be rotated first.
+   */
+  public static synchronized void destroy(Path dir, String keyId) {
+    if (!keyId.matches("k_[0-9a-f]{12}")) {
+      throw new CaptureException(Kind.USER, "'" + keyId + "' is not a key id (k_ + 12 hex)");
+    }
+    HmacKey cur = currentUnrotated(dir);
+    if (cur.keyId().equals(keyId)) {
+      throw new CaptureException(Kind.USER, "key " + keyId + " is the current key; rotate it"
+          + " first ('tracefix policy rotate-key'), then destroy it");
+    }
+    Path f = dir.resolve(keyId + ".key");
+    if (!Files.exists(f)) {
+      throw new CaptureException(Kind.USER, "no key " + keyId + " in " + dir
+          + " (already destroyed?)");
+    }
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      ch.write(ByteBuffer.allocate((int) size), 0);
+      ch.force(true);
+    } catch (IOException e) {
+      throw new CaptureException(Kind.USER, "cannot overwrite key " + f + ": " + e, e);
+    }
+    try {
+      Files.delete(f);
+    } catch (IOException e) {
+      throw new CaptureException(Kind.USER, "cannot delete key " + f + ": " + e, e);
+    }
+  }
+
+  /** The current key, creating the directory and the key on first use; never rotates. */
+  private static HmacKey currentUnrotated(Path dir) {
     try {
       ensureDirectory(dir);
       Path file = dir.resolve(CURRENT);
@@ -58,11 +168,13 @@ public final class KeyStore {
 
   /** Replaces the current key with a new one; the old one is kept under its key id. */
   public static synchronized HmacKey rotate(Path dir) {
-    HmacKey old = current(dir);
+    HmacKey old = currentUnrotated(dir);
     try {
       Files.move(
           dir.resolve(CURRENT), dir.resolve(old.keyId() + ".key"), StandardCopyOption.ATOMIC_MOVE);
-      return current(dir);
+      return currentUnrotated(dir);
+    } catch (NoSuchFileException rotatedElsewhere) {
+      return currentUnrotated(dir); // another tracefix process rotated at the same moment
     } catch (IOException e) {
       throw new CaptureException(
           Kind.USER, "cannot rotate key in " + dir + ": " + e.getMessage(), e);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ServeCommand.class,
       RunCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

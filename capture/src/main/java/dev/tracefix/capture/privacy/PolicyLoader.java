@@ -1,0 +1,86 @@
+package dev.tracefix.capture.privacy;
+
+import dev.tracefix.capture.CaptureException;
+import dev.tracefix.capture.CaptureException.Kind;
+import dev.tracefix.capture.privacy.policy.EventSchema;
+import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.capture.privacy.policy.PolicyParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loads a policy and runs the tests that live next to it ({@code NAME.yaml} →
+ * {@code NAME.tests.yaml}); a policy whose tests fail is refused. The default policy ships in the
+ * jar under {@code /policies/}.
+ */
+public final class PolicyLoader {
+  public static final String DEFAULT_RESOURCE = "/policies/default.yaml";
+
+  private PolicyLoader() {}
+
+  public static Policy loadDefault() {
+    String policy = resource(DEFAULT_RESOURCE)
+        .orElseThrow(() -> new CaptureException(Kind.INTERNAL,
+            "default policy " + DEFAULT_RESOURCE + " is not on the classpath"));
+    Optional<String> tests = resource(testsName(DEFAULT_RESOURCE));
+    return checked("default.yaml", policy, tests);
+  }
+
+  public static Policy load(Path file) {
+    Path testsFile = file.resolveSibling(testsName(file.getFileName().toString()));
+    return checked(file.toString(), read(file),
+        Files.exists(testsFile) ? Optional.of(read(testsFile)) : Optional.empty());
+  }
+
+  /** Parses without running the tests (for {@code policy test}, which reports them itself). */
+  public static Policy parse(Path file) {
+    return PolicyParser.parse(file.toString(), read(file), EventSchema.current());
+  }
+
+  public static Path testsFileOf(Path policyFile) {
+    return policyFile.resolveSibling(testsName(policyFile.getFileName().toString()));
+  }
+
+  private static Policy checked(String source, String text, Optional<String> tests) {
+    Policy policy = PolicyParser.parse(source, text, EventSchema.current());
+    if (tests.isPresent()) {
+      List<PolicyTests.Result> results = PolicyTests.run(policy, testsName(source), tests.get());
+      List<PolicyTests.Result> failed = results.stream().filter(r -> !r.passed()).toList();
+      if (!failed.isEmpty()) {
+        StringBuilder msg = new StringBuilder("policy " + source + " refused: "
+            + failed.size() + " of " + results.size() + " policy tests fail:");
+        failed.forEach(r -> msg.append("\n  ").append(r));
+        throw new CaptureException(Kind.USER, msg.toString());
+      }
+    }
+    return policy;
+  }
+
+  static String testsName(String policyName) {
+    return policyName.endsWith(".yaml")
+        ? policyName.substring(0, policyName.length() - 5) + ".tests.yaml"
+        : policyName + ".tests.yaml";
+  }
+
+  private static Optional<String> resource(String name) {
+    try (InputStream in = PolicyLoader.class.getResourceAsStream(name)) {
+      return in == null ? Optional.empty()
+          : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CaptureException(Kind.INTERNAL, "cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new CaptureException(Kind.USER, "cannot read policy " + file + ": " + e, e);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.tracefix.capture.privacy;
+
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.capture.SafeEventSink;
+import dev.tracefix.capture.SafeProcess;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The last step before anything leaves capture: every event and process passes the policy. */
+final class PolicySink implements SafeEventSink {
+  private final PrivacyEngine engine;
+  private final SafeEventSink downstream;
+
+  PolicySink(PrivacyEngine engine, SafeEventSink downstream) {
+    this.engine = engine;
+    this.downstream = downstream;
+  }
+
+  @Override
+  public void onProcess(SafeProcess process) {
+    downstream.onProcess(engine.redact(process));
+  }
+
+  @Override
+  public void onEvents(List<SafeEvent> batch) {
+    List<SafeEvent> safe = new ArrayList<>(batch.size());
+    for (SafeEvent e : batch) {
+      safe.add(engine.redact(e));
+    }
+    downstream.onEvents(safe);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.tracefix.capture.privacy;
+
+import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.capture.SafeEventSink;
+import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.privacy.keys.Tokenizer;
+import dev.tracefix.capture.privacy.policy.EventSchema;
+import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.capture.redact.HmacKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Applies a {@link Policy} under one key epoch: per event type and field keep, hmac, hash, bucket,
+ * truncate or drop; every kept text passes the recognizers; any field the policy does not name is
+ * dropped. Works on {@link SafeEvent}/{@link SafeProcess} (the capture path, see {@link #guard})
+ * and on plain field maps (policy tests, other callers). Thread-safe.
+ */
+public final class PrivacyEngine {
+  private final Policy policy;
+  private final Tokenizer tokenizer;
+  private final TextRedactor text;
+  private final Map<String, TypePlan> plans = new ConcurrentHashMap<>();
+  private final RecordShape<SafeEvent> eventShape = new RecordShape<>(SafeEvent.class);
+  private final RecordShape<SafeProcess> processShape = new RecordShape<>(SafeProcess.class);
+  private final TypePlan[] eventPlans;
+  private final TypePlan processPlan;
+  private final LongAdder unknownDropped = new LongAdder();
+
+  public PrivacyEngine(Policy policy, HmacKey key) {
+    this(policy, new Tokenizer(key));
+  }
+
+  public PrivacyEngine(Policy policy, Tokenizer tokenizer) {
+    this.policy = policy;
+    this.tokenizer = tokenizer;
+    this.text = TextRedactor.withTokenizer(tokenizer);
+    EventType[] types = EventType.values();
+    eventPlans = new TypePlan[types.length];
+    for (EventType t : types) {
+      eventPlans[t.ordinal()] = plan(t.columnValue(), List.of(eventShape.names));
+    }
+    processPlan = plan(EventSchema.PROCESS, List.of(processShape.names));
+  }
+
+  /** The default policy (checked against its own tests) under {@code key}. */
+  public static PrivacyEngine withDefaultPolicy(HmacKey key) {
+    return new PrivacyEngine(PolicyLoader.loadDefault(), key);
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  public String keyId() {
+    return tokenizer.keyId();
+  }
+
+  /** The recognizers under this engine's key, for free text outside events. */
+  public TextRedactor text() {
+    return text;
+  }
+
+  /** A sink that redacts everything by this policy before {@code downstream} sees it. */
+  public SafeEventSink guard(SafeEventSink downstream) {
+    return new PolicySink(this, downstream);
+  }
+
+  public SafeEvent redact(SafeEvent event) {
+    TypePlan plan = eventPlans[event.type().ordinal()];
+    return applyRecord(plan, eventShape, event);
+  }
+
+  public SafeProcess redact(SafeProcess process) {
+    return applyRecord(processPlan, processShape, process);
+  }
+
+  /**
+   * Redacts a plain event of {@code type}: the result holds only the fields the policy keeps (in
+   * their safe form) plus {@code key_id}. Unknown types and fields are dropped.
+   */
+  public Map<String, Object> redact(String type, Map<String, ?> fields) {
+    TypePlan plan = plans.computeIfAbsent(type, t -> plan(t, new ArrayList<>(fields.keySet())));
+    Map<String, Object> event = eventMap(type, fields);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (var e : fields.entrySet()) {
+      TypePlan.Decision d = plan.decision(e.getKey());
+      if (d == null) {
+        d = plan(type, List.of(e.getKey())).decision(e.getKey());
+      }
+      Object safe = d.choose(event).apply(e.getValue());
+      if (safe != null) {
+        out.put(e.getKey(), safe);
+      }
+    }
+    out.put("key_id", tokenizer.keyId());
+    return out;
+  }
+
+  private <R extends Record> R applyRecord(TypePlan plan, RecordShape<R> shape, R record) {
+    Object[] values = shape.read(record);
+    Map<String, Object> event = null;
+    if (plan.needsEventMap) {
+      Map<String, Object> raw = new HashMap<>();
+      for (int i = 0; i < values.length; i++) {
+        raw.put(shape.names[i], values[i]);
+      }
+      event = eventMap(plan.type, raw);
+    }
+    for (int i = 0; i < values.length; i++) {
+      String name = shape.names[i];
+      if (name.equals("type")) {
+        continue;
+      }
+      if (name.equals("key_id")) {
+        values[i] = tokenizer.keyId();
+        continue;
+      }
+      values[i] = plan.decision(name).choose(event).apply(values[i]);
+    }
+    return shape.build(values);
+  }
+
+  private TypePlan plan(String type, List<String> fields) {
+    List<String> policed = new ArrayList<>();
+    for (String f : fields) {
+      if (!f.equals("type") && !f.equals("key_id")) {
+        policed.add(f);
+      }
+    }
+    return new TypePlan(type, policed, policy, tokenizer, text);
+  }
+
+  private static Map<String, Object> eventMap(String type, Map<String, ?> fields) {
+    Map<String, Object> event = new HashMap<>();
+    fields.forEach((k, v) -> {
+      if (v != null) {
+        event.put(k, v instanceof Integer i ? (long) i : v instanceof EventType t ? t.columnValue() : v);
+      }
+    });
+    event.put("type", type);
+    return event;
+  }
+
+  /** What this engine did so far: the privacy attestation of a capture or export. */
+  public Attestation attestation() {
+    Map<String, Long> fields = new TreeMap<>();
+    List<TypePlan> all = new ArrayList<>(List.of(eventPlans));
+    all.add(processPlan);
+    all.addAll(plans.values());
+    for (TypePlan p : all) {
+      for (TypePlan.Decision d : p.decisions.values()) {
+        for (FieldOp op : new FieldOp[] {d.fixed(), d.whenTrue(), d.whenFalse()}) {
+          if (op != null && op.applied.sum() > 0) {
+            fields.merge(p.type + "." + op.field + ":" + dev.tracefix.capture.privacy.policy.Action
+                .describe(op.action), op.applied.sum(), Long::sum);
+          }
+        }
+      }
+    }
+    return new Attestation(policy.name(), policy.hash(), List.of(tokenizer.keyId()), fields,
+        text.counts(), true);
+  }
+}

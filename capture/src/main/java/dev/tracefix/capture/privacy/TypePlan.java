@@ -1,0 +1,58 @@
+package dev.tracefix.capture.privacy;
+
+import dev.tracefix.capture.privacy.policy.Action;
+import dev.tracefix.capture.privacy.policy.Condition;
+import dev.tracefix.capture.privacy.policy.FieldRule;
+import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.capture.privacy.keys.Tokenizer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The policy for one event type, compiled: per field the op to apply, with conditions that read
+ * only {@code event.type} already decided. Conditions that read other fields are evaluated per
+ * event against the raw values.
+ */
+final class TypePlan {
+  /** A field's decision: fixed ({@code dynamic} null) or chosen per event by a CEL condition. */
+  record Decision(FieldOp fixed, Condition dynamic, FieldOp whenTrue, FieldOp whenFalse) {
+    FieldOp choose(Map<String, Object> event) {
+      return dynamic == null ? fixed : dynamic.test(event) ? whenTrue : whenFalse;
+    }
+  }
+
+  final String type;
+  final Map<String, Decision> decisions = new HashMap<>();
+  final boolean needsEventMap;
+
+  TypePlan(String type, Iterable<String> fields, Policy policy, Tokenizer tokens, TextRedactor text) {
+    this.type = type;
+    boolean dynamicSeen = false;
+    for (String field : fields) {
+      Optional<FieldRule> rule = policy.rule(type, field);
+      Decision d;
+      if (rule.isEmpty()) {
+        d = new Decision(new FieldOp(field, Action.DROP, tokens, text), null, null, null);
+      } else if (rule.get().when().isEmpty()) {
+        d = new Decision(new FieldOp(field, rule.get().action(), tokens, text), null, null, null);
+      } else {
+        Condition c = rule.get().when().get();
+        FieldOp yes = new FieldOp(field, rule.get().action(), tokens, text);
+        FieldOp no = new FieldOp(field, rule.get().otherwise(), tokens, text);
+        if (c.typeOnly()) {
+          d = new Decision(c.test(Map.of("type", type)) ? yes : no, null, null, null);
+        } else {
+          d = new Decision(null, c, yes, no);
+          dynamicSeen = true;
+        }
+      }
+      decisions.put(field, d);
+    }
+    this.needsEventMap = dynamicSeen;
+  }
+
+  Decision decision(String field) {
+    return decisions.get(field);
+  }
+}
