@@ -18,7 +18,7 @@ import java.util.Random;
  * the recognizers over mixed text. Prints one line per measurement; results go to BENCHMARKS.md.
  *
  * <p>Run: {@code java -cp "bench/target/classes:$(cat bench/target/classpath.txt)"
- * dev.tracefix.bench.privacy.PrivacyBench}
+ * dev.tracefix.bench.privacy.PrivacyBench} (argument {@code text}: only the recognizer measurements)
  */
 public final class PrivacyBench {
   private static final String STRICT = """
@@ -39,17 +39,21 @@ public final class PrivacyBench {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     HmacKey key = new HmacKey("k_bench0000000", secret);
-    List<SafeEvent> events = events(1 << 16);
+    if (args.length == 0 || !args[0].equals("text")) {
+      eventBenches(key);
+    }
+    TextRedactor text = TextRedactor.withKey(key);
+    textThroughput("mixed text, 10% lines with PII", text, mixedText(8 << 20, 10));
+    textThroughput("benign text only", text, mixedText(8 << 20, 0));
+  }
 
+  private static void eventBenches(HmacKey key) {
+    List<SafeEvent> events = events(1 << 16);
     PrivacyEngine defaults = PrivacyEngine.withDefaultPolicy(key);
     PrivacyEngine strict = new PrivacyEngine(
         PolicyParser.parse("strict.yaml", STRICT, EventSchema.current()), key);
     eventThroughput("default policy", defaults, events);
     eventThroughput("strict policy (bucket, hmac, CEL)", strict, events);
-
-    TextRedactor text = TextRedactor.withKey(key);
-    textThroughput("mixed text, 10% lines with PII", text, mixedText(8 << 20, 10));
-    textThroughput("benign text only", text, mixedText(8 << 20, 0));
   }
 
   private static void eventThroughput(String name, PrivacyEngine engine, List<SafeEvent> events) {

@@ -28,21 +28,32 @@ public record Recognizer(
    * notAfter} (the pattern's own lookbehind): the scanner tries the regex only there, which is far
    * cheaper than letting the regex engine try every position of every line.
    */
-  public record Anchor(boolean[] start, boolean[] notAfter) {
-    public static Anchor of(String startChars, String notAfterChars) {
-      return new Anchor(table(startChars), table(notAfterChars));
+  public record Anchor(boolean[] start, boolean[] notAfter, StartCheck check) {
+    public Anchor(boolean[] start, boolean[] notAfter) {
+      this(start, notAfter, StartCheck.ANY);
     }
 
-    boolean canStartAt(CharSequence text, int i) {
+    public static Anchor of(String startChars, String notAfterChars) {
+      return of(startChars, notAfterChars, StartCheck.ANY);
+    }
+
+    public static Anchor of(String startChars, String notAfterChars, StartCheck check) {
+      return new Anchor(table(startChars), table(notAfterChars), check);
+    }
+
+    /** Whether a match may start at {@code i} of a line ending at {@code end}. */
+    boolean canStartAt(CharSequence text, int i, int end) {
       char c = text.charAt(i);
       if (c >= 128 || !start[c]) {
         return false;
       }
-      if (i == 0) {
-        return true;
+      if (i > 0) {
+        char prev = text.charAt(i - 1);
+        if (prev < 128 && notAfter[prev]) {
+          return false;
+        }
       }
-      char prev = text.charAt(i - 1);
-      return prev >= 128 || !notAfter[prev];
+      return check.mayStartAt(text, i, end);
     }
 
     /** Character set from ranges like {@code "A-Za-z0-9_."} (a trailing '-' is literal). */
@@ -65,8 +76,25 @@ public record Recognizer(
 
   /** This recognizer, tried only where {@code anchor} allows a match to start. */
   public Recognizer anchored(String startChars, String notAfterChars) {
+    return anchored(startChars, notAfterChars, StartCheck.ANY);
+  }
+
+  /** Also tried only where {@code check} passes (it must accept every position that can match). */
+  public Recognizer anchored(String startChars, String notAfterChars, StartCheck check) {
     return new Recognizer(type, prefilter, pattern, group, validator, multiline,
-        Anchor.of(startChars, notAfterChars));
+        Anchor.of(startChars, notAfterChars, check));
+  }
+
+  /**
+   * A cheap look at the first characters at {@code i}, before the regex runs there. It must be a
+   * necessary condition of the pattern matching within {@code [i, end)}: it may only reject
+   * positions where the regex would fail, so it changes speed, never findings.
+   */
+  @FunctionalInterface
+  public interface StartCheck {
+    boolean mayStartAt(CharSequence text, int i, int end);
+
+    StartCheck ANY = (text, i, end) -> true;
   }
 
   /** Decides whether a regex match is real; may shorten it. */

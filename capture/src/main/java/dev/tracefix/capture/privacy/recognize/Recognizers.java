@@ -35,7 +35,7 @@ public final class Recognizers {
             "JWT",
             s -> s.has("eyJ"),
             "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,4096}+\\.eyJ[A-Za-z0-9_-]{4,8192}+"
-                + "\\.[A-Za-z0-9_-]{0,1024}+").anchored("e", "A-Za-z0-9_-"),
+                + "\\.[A-Za-z0-9_-]{0,1024}+").anchored("e", "A-Za-z0-9_-", StartChecks::jwt),
         Recognizer.of(
             "URL_CREDENTIALS",
             s -> s.at > 0 && s.has("://"),
@@ -49,7 +49,7 @@ public final class Recognizers {
                 + "(?:bearer|basic|token|digest|negotiate)\\s{1,3}+|\\bbearer\\s{1,3}+)"
                 + "([A-Za-z0-9._~+/-]{8,4096}+=*+)",
             1,
-            Validator.ANY).anchored("AaBb", "A-Za-z0-9"),
+            Validator.ANY).anchored("AaBb", "A-Za-z0-9", StartChecks::auth),
         Recognizer.of(
             "AWS_KEY_ID",
             s -> s.upper >= 4 && s.hasAny("AKIA", "ASIA", "AIDA", "AROA", "AGPA", "ANPA", "ABIA"),
@@ -85,51 +85,53 @@ public final class Recognizers {
             s -> (s.equals > 0 || s.colons > 0) && s.hasAnyIgnoreCase(SecretAssignment.KEYWORDS),
             SecretAssignment.REGEX,
             SecretAssignment.VALUE,
-            SecretAssignment::acceptedEnd).anchored("PpSsTtAaCc", ""),
+            SecretAssignment::acceptedEnd).anchored("PpSsTtAaCc", "", StartChecks::secretKeyword),
         Recognizer.of(
             "EMAIL",
             s -> s.at > 0 && s.dots > 0,
             "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+@"
-                + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}+\\.){1,8}+[A-Za-z]{2,24}+(?![A-Za-z0-9-])").anchored("A-Za-z0-9._%+-", "A-Za-z0-9._%+-"),
+                + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}+\\.){1,8}+[A-Za-z]{2,24}+(?![A-Za-z0-9-])").anchored("A-Za-z0-9._%+-", "A-Za-z0-9._%+-",
+                StartChecks::emailLocalPart),
         Recognizer.of(
             "EMAIL", // user@host, or an address cut short (a 15-byte comm: alice.smith@exa)
             s -> s.at > 0,
             "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+@[A-Za-z][A-Za-z0-9.-]{0,253}+"
-                + "(?![A-Za-z0-9@-])").anchored("A-Za-z0-9._%+-", "A-Za-z0-9._%+-"),
+                + "(?![A-Za-z0-9@-])").anchored("A-Za-z0-9._%+-", "A-Za-z0-9._%+-",
+                StartChecks::emailLocalPart),
         Recognizer.of(
             "IBAN",
             s -> s.upper >= 2 && s.digits >= 10,
             "(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}+(?: ?[A-Z0-9]{1,4})?+"
                 + "(?![A-Za-z0-9])",
             0,
-            Recognizers::ibanEnd).anchored("A-Z", "A-Za-z0-9"),
+            Recognizers::ibanEnd).anchored("A-Z", "A-Za-z0-9", StartChecks::iban),
         Recognizer.of(
             "CARD",
             s -> s.digits >= 13,
             "(?<![0-9A-Za-z.-])(?:[0-9][ -]?){12,18}[0-9](?![0-9A-Za-z-]|\\.[0-9])",
             0,
-            Validator.of(Recognizers::creditCard)).anchored("0-9", "0-9A-Za-z.-"),
+            Validator.of(Recognizers::creditCard)).anchored("0-9", "0-9A-Za-z.-", StartChecks::card),
         Recognizer.of(
             "SSN",
             s -> s.digits >= 9 && (s.dashes >= 2 || s.hasIgnoreCase("ssn")),
             "(?<![0-9-])(?!000|666|9[0-9]{2})[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![0-9-])"
-                + "|(?i)(?<=ssn[:# =]{1,3})[0-9]{9}(?![0-9])").anchored("0-9", "0-9-"),
+                + "|(?i)(?<=ssn[:# =]{1,3})[0-9]{9}(?![0-9])").anchored("0-9", "0-9-", StartChecks::ssn),
         Recognizer.of(
             "IPV6",
             s -> s.colons >= 2,
             Ipv6.REGEX,
             1,
-            Validator.ANY).anchored("0-9A-Fa-f:", "0-9A-Za-z:_."),
+            Validator.ANY).anchored("0-9A-Fa-f:", "0-9A-Za-z:_.", StartChecks::ipv6),
         Recognizer.of(
             "MAC",
             s -> s.colons >= 5 || s.dashes >= 5 || s.dots >= 2,
             "(?<![0-9A-Za-z:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}"
-                + "|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})(?![0-9A-Za-z-]|[:.][0-9A-Za-z])").anchored("0-9A-Fa-f", "0-9A-Za-z:.-"),
+                + "|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})(?![0-9A-Za-z-]|[:.][0-9A-Za-z])").anchored("0-9A-Fa-f", "0-9A-Za-z:.-", StartChecks::mac),
         Recognizer.of(
             "IPV4",
             s -> s.dots >= 3 && s.digits >= 4,
             "(?<![0-9A-Za-z.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-                + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![0-9A-Za-z]|\\.[0-9])").anchored("0-9", "0-9A-Za-z."),
+                + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![0-9A-Za-z]|\\.[0-9])").anchored("0-9", "0-9A-Za-z.", StartChecks::ipv4),
         Recognizer.of(
             "PHONE",
             s -> s.digits >= 7,
@@ -140,7 +142,7 @@ public final class Recognizers {
                 + "|0[1-9][0-9]{1,4}[ /-][0-9]{3,4}[ -]?[0-9]{3,4})"
                 + "(?![0-9A-Za-z]|[.-][0-9])",
             0,
-            Validator.of(Recognizers::phoneDigits)).anchored("0-9+(", "0-9A-Za-z+.-"),
+            Validator.of(Recognizers::phoneDigits)).anchored("0-9+(", "0-9A-Za-z+.-", StartChecks::phone),
         Recognizer.of(
             "USER",
             s -> s.hasAny("/home/", "/Users/", "\\Users\\", "/var/home/"),
@@ -153,7 +155,7 @@ public final class Recognizers {
             "(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_.-]{0,63}+[\"']?[ ]{0,3}+[=:][ ]{0,3}+[\"']?"
                 + "([A-Za-z0-9+/_-]{20,512}+)(?![A-Za-z0-9+/_.-])",
             1,
-            Validator.of(Recognizers::highEntropy)).anchored("A-Za-z_", "A-Za-z0-9_"));
+            Validator.of(Recognizers::highEntropy)).anchored("A-Za-z_", "A-Za-z0-9_", StartChecks::keyAssignment));
   }
 
   private static boolean highEntropy(String value) {

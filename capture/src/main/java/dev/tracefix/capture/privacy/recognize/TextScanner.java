@@ -92,7 +92,7 @@ public final class TextScanner {
     int group = rec.group();
     int i = from;
     while (i < to) {
-      if (rec.anchor().canStartAt(text, i)) {
+      if (rec.anchor().canStartAt(text, i, to)) {
         m.region(i, to);
         if (m.lookingAt() && m.start(group) >= 0) {
           int start = m.start(group);
