@@ -81,7 +81,10 @@ public final class PrivacyBench {
       bytes += c.getBytes(StandardCharsets.UTF_8).length;
     }
     long sink = 0;
-    for (int round = 0; round < 3; round++) {
+    // Warm up for a time, not a round count: on a shared machine the JIT compiler threads compete
+    // for the same cores, and a fixed count sometimes measured half-compiled code.
+    long warmUntil = System.nanoTime() + 3_000_000_000L;
+    for (int round = 0; round < 3 || System.nanoTime() < warmUntil; round++) {
       for (String c : chunks) {
         sink += redactor.redact(c).length();
       }

@@ -1,6 +1,7 @@
 package dev.tracefix.capture.privacy.recognize;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -9,13 +10,49 @@ import java.util.regex.Matcher;
 /**
  * Finds what the recognizers flag in a text. Line by line: one {@link TextStats} pass per line
  * picks the recognizers worth running, each scans only that line (multi-line ones such as PEM
- * blocks scan the whole text once). Overlaps resolve by recognizer order, then position.
+ * blocks scan the whole text once). The anchored ones share a single pass over the line that finds,
+ * per character, which of them may start there. Overlaps resolve by recognizer order, then
+ * position.
  */
 public final class TextScanner {
+  /** Anchored recognizers beyond this many take one pass each. */
+  private static final int SHARED_PASS_LIMIT = Long.SIZE;
+
   private final List<Recognizer> recognizers;
+  /** Bit k of the masks below stands for recognizer {@code shared[k]}. */
+  private final int[] shared;
+  /** For each recognizer index, its bit in the shared pass, or -1. */
+  private final int[] sharedBit;
+  /** Per ASCII character: recognizers that may start at it. */
+  private final long[] startsAt = new long[128];
+  /** Per ASCII character: recognizers that may not start right after it. */
+  private final long[] notAfter = new long[128];
 
   public TextScanner(List<Recognizer> recognizers) {
     this.recognizers = List.copyOf(recognizers);
+    this.sharedBit = new int[this.recognizers.size()];
+    int[] picked = new int[SHARED_PASS_LIMIT];
+    int count = 0;
+    for (int r = 0; r < this.recognizers.size(); r++) {
+      Recognizer rec = this.recognizers.get(r);
+      sharedBit[r] = -1;
+      if (rec.anchor() != null && !rec.multiline() && count < SHARED_PASS_LIMIT) {
+        long bit = 1L << count;
+        boolean[] start = rec.anchor().start();
+        boolean[] after = rec.anchor().notAfter();
+        for (int c = 0; c < 128; c++) {
+          if (c < start.length && start[c]) {
+            startsAt[c] |= bit;
+          }
+          if (c < after.length && after[c]) {
+            notAfter[c] |= bit;
+          }
+        }
+        sharedBit[r] = count;
+        picked[count++] = r;
+      }
+    }
+    this.shared = Arrays.copyOf(picked, count);
   }
 
   public List<Recognizer> recognizers() {
@@ -45,11 +82,19 @@ public final class TextScanner {
       int lineEnd = nl < 0 ? n : nl;
       if (lineEnd > lineStart) {
         TextStats stats = new TextStats(text, lineStart, lineEnd);
+        long active = 0;
         for (int r = 0; r < recognizers.size(); r++) {
           Recognizer rec = recognizers.get(r);
           if (!rec.multiline() && rec.prefilter().test(stats)) {
-            find(text, rec, r, matcher(matchers, r, text), lineStart, lineEnd, raw);
+            if (sharedBit[r] >= 0) {
+              active |= 1L << sharedBit[r];
+            } else {
+              find(text, rec, r, matcher(matchers, r, text), lineStart, lineEnd, raw);
+            }
           }
+        }
+        if (active != 0) {
+          findShared(text, active, matchers, lineStart, lineEnd, raw);
         }
       }
       if (nl < 0) {
@@ -83,6 +128,50 @@ public final class TextScanner {
       int end = rec.validator().acceptedEnd(m, group, text);
       if (end > start) {
         out.add(new Finding(start, end, rec.type(), priority));
+      }
+    }
+  }
+
+  /**
+   * The anchored recognizers in {@code active}, in one pass over {@code [from, to)}: the same
+   * positions and matches as {@link #findAnchored} for each of them.
+   */
+  private void findShared(
+      String text, long active, Matcher[] matchers, int from, int to, List<Finding> out) {
+    int[] resumeAt = null; // per shared bit: after a finding, the next position it is tried at
+    char prev = from > 0 ? text.charAt(from - 1) : 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      long candidates = c < 128 ? startsAt[c] & active : 0;
+      if (candidates != 0 && i > 0 && prev < 128) {
+        candidates &= ~notAfter[prev];
+      }
+      prev = c;
+      while (candidates != 0) {
+        int k = Long.numberOfTrailingZeros(candidates);
+        candidates &= candidates - 1;
+        if (resumeAt != null && i < resumeAt[k]) {
+          continue;
+        }
+        int r = shared[k];
+        Recognizer rec = recognizers.get(r);
+        if (!rec.anchor().check().mayStartAt(text, i, to)) {
+          continue;
+        }
+        int group = rec.group();
+        Matcher m = matcher(matchers, r, text);
+        m.region(i, to);
+        if (m.lookingAt() && m.start(group) >= 0) {
+          int start = m.start(group);
+          int end = rec.validator().acceptedEnd(m, group, text);
+          if (end > start) {
+            out.add(new Finding(start, end, rec.type(), r));
+            if (resumeAt == null) {
+              resumeAt = new int[shared.length];
+            }
+            resumeAt[k] = Math.max(end, i + 1);
+          }
+        }
       }
     }
   }
