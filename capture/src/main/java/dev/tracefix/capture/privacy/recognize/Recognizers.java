@@ -18,6 +18,8 @@ public final class Recognizers {
   private static final String B64 = "A-Za-z0-9+/";
   private static final Set<String> NOT_A_SECRET =
       Set.of("null", "none", "true", "false", "undefined", "return", "new", "this", "nil", "");
+  /** {@code %s}, {@code %08x}, {@code %APPDATA%}: a format or environment placeholder. */
+  private static final Pattern FORMAT_PLACEHOLDER = Pattern.compile("%[-0-9.]*[sdfx]|%[a-z_]+%");
 
   public static List<Recognizer> defaults() {
     return List.of(
@@ -189,7 +191,14 @@ public final class Recognizers {
   }
 
   private static boolean creditCard(String s) {
-    String digits = s.replaceAll("[ -]", "");
+    StringBuilder compact = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != ' ' && c != '-') {
+        compact.append(c);
+      }
+    }
+    String digits = compact.toString();
     int n = digits.length();
     if (n < 13 || n > 19 || !Checksums.luhn(digits)) {
       return false;
@@ -220,7 +229,7 @@ public final class Recognizers {
     return NOT_A_SECRET.contains(v)
         || v.startsWith("$")
         || v.startsWith("<")
-        || v.matches("%[-0-9.]*[sdfx]|%[a-z_]+%")
+        || FORMAT_PLACEHOLDER.matcher(v).matches()
         || v.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
   }
 }
