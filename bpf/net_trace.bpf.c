@@ -27,10 +27,19 @@ struct {
 	__uint(max_entries, 16 * 1024 * 1024);
 } events SEC(".maps");
 
-/* Per-CPU so the drop path never contends; user space sums all CPUs. */
+/* Exact accounting, indexed by event type id: every record a probe decides to emit counts as
+ * produced; a failed ring reserve counts as dropped as well. Per-CPU so neither path contends or
+ * needs atomics; user space sums all CPUs. produced = consumed + dropped, type by type. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} produced SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -84,13 +93,23 @@ static __always_inline bool is_traced(__u32 tgid)
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
 }
 
-static __always_inline void count_drop(void)
+static __always_inline void count(void *counters, __u32 type)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&drops, &zero);
+	__u64 *n = bpf_map_lookup_elem(counters, &type);
 	if (n)
 		*n += 1; /* per-CPU slot: no other writer while this program runs on this CPU */
 }
+
+/* The only way a probe reserves ring space: counts the record as produced and, when the ring is
+ * full, as dropped. Never waits: a full ring costs the traced thread one failed reserve. */
+#define reserve_event(type, size)                                                  \
+	({                                                                         \
+		count(&produced, (type));                                          \
+		void *__r = bpf_ringbuf_reserve(&events, (size), 0);               \
+		if (!__r)                                                          \
+			count(&drops, (type));                                     \
+		__r;                                                               \
+	})
 
 static __always_inline __u64 leader_start_time(void)
 {
@@ -228,9 +247,8 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 		return 0;
 	}
 
-	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	struct net_trace_event *ev = reserve_event(type, sizeof(*ev));
 	if (!ev) {
-		count_drop();
 		bpf_map_delete_elem(&inflight, &id);
 		return 0;
 	}
@@ -286,11 +304,9 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	if (!owner && !is_traced(id >> 32))
 		return 0;
 
-	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		count_drop();
+	struct net_trace_event *ev = reserve_event(NET_TRACE_EVENT_TCP_RETRANSMIT, sizeof(*ev));
+	if (!ev)
 		return 0;
-	}
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->duration_ns = 0;
 	ev->ret = 0;
@@ -333,11 +349,9 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!is_traced(id >> 32))
 		return 0;
 
-	struct net_trace_exec_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		count_drop();
+	struct net_trace_exec_event *ev = reserve_event(NET_TRACE_EVENT_EXEC, sizeof(*ev));
+	if (!ev)
 		return 0;
-	}
 	ev->type = NET_TRACE_EVENT_EXEC;
 	ev->tgid = id >> 32;
 	ev->ts_ns = bpf_ktime_get_ns();

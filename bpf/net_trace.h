@@ -16,6 +16,8 @@
 #define NET_TRACE_EVENT_TCP_RETRANSMIT 2
 #define NET_TRACE_EVENT_EXEC 3
 #define NET_TRACE_EVENT_SOCKET_WRITE 4
+/* One more than the largest type id: the size of the per-type accounting arrays. */
+#define NET_TRACE_EVENT_TYPES 8
 
 /* A sendto, a write/writev on a socket, or a TCP retransmit. Never carries payload bytes;
  * addresses are read by user space only to be hashed. Ports are in host byte order, addresses in

@@ -2,6 +2,7 @@ package dev.tracefix.capture;
 
 import dev.tracefix.capture.CaptureException.Kind;
 import dev.tracefix.capture.ffm.BpfSession;
+import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.probe.KernelFeatures;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -92,6 +94,7 @@ public final class Capture {
     CommandLauncher command = null;
     try (BpfSession bpf = BpfSession.open(object)) {
       bpf.setRodataBool("filter_enabled", filtered);
+      bpf.setMaxEntries("events", config.effectiveRingBufferBytes());
       bpf.load();
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
@@ -117,7 +120,8 @@ public final class Capture {
       bpf.detach();
       Instant endedAt = Instant.now();
       assembler.accept(bpf.drain());
-      long drops = bpf.sumPerCpuU64("drops", 0);
+      List<TypeStats> stats = typeStats(bpf);
+      long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();
       return new CaptureSummary(
           UUID.randomUUID().toString(),
@@ -127,7 +131,8 @@ public final class Capture {
           assembler.delivered(),
           drops,
           key.keyId(),
-          exitCode);
+          exitCode,
+          stats);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException(Kind.USER, "capture interrupted", e);
@@ -145,7 +150,35 @@ public final class Capture {
     }
   }
 
+  /**
+   * Per type: produced and dropped as the kernel counted them, stored as read from the ring. Read
+   * after detach and a full drain, so nothing is in flight and the three add up exactly.
+   */
+  static List<TypeStats> typeStats(BpfSession bpf) {
+    long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
+    long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+    long[] stored = bpf.consumedByType();
+    List<TypeStats> stats = new ArrayList<>();
+    for (int type = 0; type < NetTraceLayout.EVENT_TYPES; type++) {
+      if (produced[type] + stored[type] + dropped[type] > 0) {
+        stats.add(
+            new TypeStats(
+                NetTraceLayout.typeName(type), produced[type], stored[type], dropped[type]));
+      }
+    }
+    return stats;
+  }
+
   private static void validate(CaptureConfig config) {
+    int ring = config.ringBufferBytes();
+    if (ring != 0 && (ring < 4096 || Integer.bitCount(ring) != 1)) {
+      throw new CaptureException(
+          Kind.USER,
+          "ring buffer size must be a power of two of at least 4096 bytes (0 for the default "
+              + CaptureConfig.DEFAULT_RING_BUFFER_BYTES
+              + "), got "
+              + ring);
+    }
     if (config.duration() == null || config.duration().isNegative() || config.duration().isZero()) {
       throw new CaptureException(
           Kind.USER, "capture duration must be positive, got " + config.duration());

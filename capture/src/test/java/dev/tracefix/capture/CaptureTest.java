@@ -165,6 +165,9 @@ class CaptureTest {
     assertEquals(SENDS, ok, "successful sendto events");
     assertEquals(BAD_FD_SENDS, badFd, "EBADF sendto events");
     assertEquals(SENDS + BAD_FD_SENDS, mine.size(), "all events of the workload");
+    TypeStats sendto =
+        summary.stats().stream().filter(t -> t.type().equals("sendto")).findFirst().orElseThrow();
+    assertEquals(new TypeStats("sendto", SENDS + BAD_FD_SENDS, SENDS + BAD_FD_SENDS, 0), sendto);
     assertEquals(1, mine.stream().map(SafeEvent::peerHash).distinct().count(), "one peer");
     assertTrue(mine.getFirst().peerHash().startsWith("a_"));
     assertTrue(

@@ -42,6 +42,8 @@ public final class BpfSession implements AutoCloseable {
   private final MemorySegment object;
   private final List<MemorySegment> links = new ArrayList<>();
   private final List<RawRecord> pending = new ArrayList<>();
+  /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
+  private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
   private MemorySegment ring = MemorySegment.NULL;
   private boolean loaded;
   private boolean closed;
@@ -238,7 +240,10 @@ public final class BpfSession implements AutoCloseable {
   /** ring_buffer_sample_fn: copies the record out; must never throw into libbpf. */
   private int onRecord(MemorySegment ctx, MemorySegment data, long size) {
     try {
-      NetTraceLayout.decodeRecord(data.reinterpret(size)).ifPresent(pending::add);
+      MemorySegment record = data.reinterpret(size);
+      int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
+      consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
+      NetTraceLayout.decodeRecord(record).ifPresent(pending::add);
     } catch (Throwable ignored) {
       // Decoding a fixed-size record from valid memory cannot fail; never unwind into C.
     }
@@ -278,7 +283,24 @@ public final class BpfSession implements AutoCloseable {
     return batch;
   }
 
-  /** Sums a per-CPU u64 array slot over every possible CPU (the exact drop count). */
+  /**
+   * Records read from the ring so far, indexed by kernel type id; index 0 counts records of an
+   * unknown type or too short to carry one.
+   */
+  public long[] consumedByType() {
+    return consumedByType.clone();
+  }
+
+  /** Sums every slot of a per-CPU u64 array over all possible CPUs, slot by slot. */
+  public long[] sumPerCpuSlots(String mapName, int slots) {
+    long[] sums = new long[slots];
+    for (int i = 0; i < slots; i++) {
+      sums[i] = sumPerCpuU64(mapName, i);
+    }
+    return sums;
+  }
+
+  /** Sums a per-CPU u64 array slot over every possible CPU (exact: no sampling, no races). */
   public long sumPerCpuU64(String mapName, int index) {
     requireLoaded(Stage.POLL);
     try (Arena call = Arena.ofConfined()) {

@@ -22,6 +22,8 @@ public final class NetTraceLayout {
   public static final int EVENT_TCP_RETRANSMIT = 2;
   public static final int EVENT_EXEC = 3;
   public static final int EVENT_SOCKET_WRITE = 4;
+  /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
+  public static final int EVENT_TYPES = 8;
   public static final int COMM_LEN = 16;
   public static final int ADDR_LEN = 16;
   public static final int PATH_LEN = 256;
@@ -107,6 +109,17 @@ public final class NetTraceLayout {
   private static final long X_FILENAME = execOffsetOf("filename");
 
   private NetTraceLayout() {}
+
+  /** The name a kernel type id is reported under in per-type accounting. */
+  public static String typeName(int type) {
+    return switch (type) {
+      case EVENT_SENDTO -> "sendto";
+      case EVENT_TCP_RETRANSMIT -> "tcp_retransmit";
+      case EVENT_EXEC -> "exec";
+      case EVENT_SOCKET_WRITE -> "socket_write";
+      default -> "unknown_" + type;
+    };
+  }
 
   public static long byteSize() {
     return LAYOUT.byteSize();

@@ -31,6 +31,7 @@ class NetTraceLayoutTest {
               printf("exec %d\\n", NET_TRACE_EVENT_EXEC);
               printf("socket_write %d\\n", NET_TRACE_EVENT_SOCKET_WRITE);
               printf("path_len %d\\n", NET_TRACE_PATH_LEN);
+              printf("types %d\\n", NET_TRACE_EVENT_TYPES);
               printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
             """);
     for (String field : NetTraceLayout.FIELDS) {
@@ -64,6 +65,7 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("exec"), NetTraceLayout.EVENT_EXEC);
     assertEquals(fromC.get("socket_write"), NetTraceLayout.EVENT_SOCKET_WRITE);
     assertEquals(fromC.get("path_len"), NetTraceLayout.PATH_LEN);
+    assertEquals(fromC.get("types"), NetTraceLayout.EVENT_TYPES);
     assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
     for (String field : NetTraceLayout.EXEC_FIELDS) {
       assertEquals(
