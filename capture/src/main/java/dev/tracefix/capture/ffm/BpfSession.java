@@ -1,6 +1,5 @@
 package dev.tracefix.capture.ffm;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -8,11 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +39,7 @@ public final class BpfSession implements AutoCloseable {
   private final List<RawRecord> pending = new ArrayList<>();
   /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
   private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
-  private MemorySegment ring = MemorySegment.NULL;
+  private RingReader ring;
   private boolean loaded;
   private boolean closed;
 
@@ -204,32 +199,19 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** Stage POLL setup: opens the ring buffer whose records {@link #poll} returns. */
+  /**
+   * Stage POLL setup: maps the ring buffer whose records {@link #poll} returns. Read directly from
+   * its memory (see {@link RingReader}) rather than through libbpf's ring_buffer, whose one upcall
+   * per record made the Java consumer far slower than a C one.
+   */
   public void openRingBuffer(String mapName) {
     requireLoaded(Stage.POLL);
-    try (Arena call = Arena.ofConfined()) {
-      int fd = mapFd(mapName, Stage.POLL);
-      var target =
-          MethodHandles.lookup()
-              .findVirtual(
-                  BpfSession.class,
-                  "onRecord",
-                  MethodType.methodType(
-                      int.class, MemorySegment.class, MemorySegment.class, long.class))
-              .bindTo(this);
-      MemorySegment callback =
-          Linker.nativeLinker()
-              .upcallStub(
-                  target, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
-      MemorySegment errno = LibBpf.errnoState(call);
-      ring =
-          (MemorySegment)
-              LibBpf.H.RING_NEW.invokeExact(
-                  errno, fd, callback, MemorySegment.NULL, MemorySegment.NULL);
-      if (ring.equals(MemorySegment.NULL)) {
-        throw failure(
-            Stage.POLL, objectFile, "ring_buffer__new(" + mapName + ")", -LibBpf.errno(errno));
-      }
+    try {
+      MemorySegment map = findMap(mapName, Stage.POLL);
+      int size = (int) LibBpf.H.MAP_MAX_ENTRIES.invokeExact(map);
+      ring = RingReader.map(mapFd(mapName, Stage.POLL), Integer.toUnsignedLong(size), arena);
+    } catch (RingReader.RingMapException e) {
+      throw failure(Stage.POLL, objectFile, "mmap(" + mapName + ")", -e.errno);
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {
@@ -237,41 +219,31 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** ring_buffer_sample_fn: copies the record out; must never throw into libbpf. */
-  private int onRecord(MemorySegment ctx, MemorySegment data, long size) {
-    try {
-      MemorySegment record = data.reinterpret(size);
-      int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
-      consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
-      NetTraceLayout.decodeRecord(record).ifPresent(pending::add);
-    } catch (Throwable ignored) {
-      // Decoding a fixed-size record from valid memory cannot fail; never unwind into C.
-    }
-    return 0;
+  /** Copies one record out of the ring; a record of an unknown type is counted and skipped. */
+  private void onRecord(MemorySegment record) {
+    long size = record.byteSize();
+    int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
+    consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
+    NetTraceLayout.decodeRecord(record).ifPresent(pending::add);
   }
 
   /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */
   public List<RawRecord> poll(int timeoutMs) {
-    return take(Stage.POLL, () -> (int) LibBpf.H.RING_POLL.invokeExact(ring, timeoutMs));
+    return take(Stage.POLL, timeoutMs);
   }
 
   /** Stage POLL: consumes everything in the ring right now without waiting. */
   public List<RawRecord> drain() {
-    return take(Stage.POLL, () -> (int) LibBpf.H.RING_CONSUME.invokeExact(ring));
+    return take(Stage.POLL, 0);
   }
 
-  private interface NativeCall {
-    int call() throws Throwable;
-  }
-
-  private List<RawRecord> take(Stage stage, NativeCall call) {
-    if (ring.equals(MemorySegment.NULL)) {
+  private List<RawRecord> take(Stage stage, int timeoutMs) {
+    if (ring == null) {
       throw new CaptureException(Kind.INTERNAL, "poll before openRingBuffer");
     }
     try {
-      int rc = call.call();
-      if (rc < 0 && rc != -4 /* EINTR: a signal, not a failure */) {
-        throw failure(stage, objectFile, "ring_buffer__poll", rc);
+      if (timeoutMs <= 0 || ring.await(timeoutMs)) {
+        ring.consume(this::onRecord);
       }
     } catch (CaptureException e) {
       throw e;
@@ -351,9 +323,9 @@ public final class BpfSession implements AutoCloseable {
     closed = true;
     detach();
     try {
-      if (!ring.equals(MemorySegment.NULL)) {
-        LibBpf.H.RING_FREE.invokeExact(ring);
-        ring = MemorySegment.NULL;
+      if (ring != null) {
+        ring.close();
+        ring = null;
       }
       LibBpf.H.OBJECT_CLOSE.invokeExact(object);
     } catch (Throwable t) {
