@@ -2,10 +2,11 @@
 # Drain rate of tracefix's Java ring-buffer consumer vs a plain C libbpf consumer, in one run:
 # same net_trace.bpf.o (built by the capture module), same producer, same ring size, same rounds.
 # Run as root from the project root after `mvn -o -q -B -pl capture,bench compile`.
-#   bench/capture/run-drain.sh [RECORDS_PER_ROUND] [ROUNDS]
+#   bench/capture/run-drain.sh [RECORDS_PER_ROUND] [DRAIN_ROUNDS] [LIVE_ROUNDS]
 set -euo pipefail
 n=${1:-300000}
-rounds=${2:-5}
+drain_rounds=${2:-12}
+live_rounds=${3:-3}
 ring=$((64 * 1024 * 1024))
 root=$(cd "$(dirname "$0")/../.." && pwd)
 obj=$root/capture/target/classes/bpf/net_trace.bpf.o
@@ -21,16 +22,22 @@ cp="$root/capture/target/classes:$root/bench/target/classes"
 
 echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)"
-echo "# $rounds rounds of $n records, ring $ring bytes"
+echo "# $n records per round; drain $drain_rounds rounds, live $live_rounds; ring $ring bytes"
 for mode in drain live; do
+  rounds=$drain_rounds
+  [ "$mode" = live ] && rounds=$live_rounds
   "$out/drain" "$mode" "$ring" "$rounds" "$out/producer" "$n" | tee "$out/c-$mode.txt"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.tracefix.bench.capture.DrainBench \
     "$obj" "$mode" "$ring" "$rounds" "$out/producer" "$n" 2>/dev/null | tee "$out/java-$mode.txt"
 done
 
-# Median records/s over the rounds after the first (JIT warm-up for Java, page faults for both).
-median() { grep -o 'records_per_s=[0-9]*' "$1" | tail -n +2 | cut -d= -f2 | sort -n |
-  awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+# Median records/s over the second half of the rounds: steady state, after the JIT has compiled
+# the Java decoder and both consumers' memory is faulted in.
+median() {
+  local all; all=$(grep -c 'records_per_s=' "$1")
+  grep -o 'records_per_s=[0-9]*' "$1" | tail -n $(((all + 1) / 2)) | cut -d= -f2 | sort -n |
+    awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
+}
 for mode in drain live; do
   c=$(median "$out/c-$mode.txt")
   j=$(median "$out/java-$mode.txt")

@@ -40,6 +40,7 @@ public final class BpfSession implements AutoCloseable {
   /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
   private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
   private RingReader ring;
+  private final NetTraceLayout.CommCache comms = new NetTraceLayout.CommCache();
   private boolean loaded;
   private boolean closed;
 
@@ -224,7 +225,10 @@ public final class BpfSession implements AutoCloseable {
     long size = record.byteSize();
     int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
     consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
-    NetTraceLayout.decodeRecord(record).ifPresent(pending::add);
+    RawRecord decoded = NetTraceLayout.decodeRecord(record, comms);
+    if (decoded != null) {
+      pending.add(decoded);
+    }
   }
 
   /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */

@@ -3,6 +3,7 @@ package dev.tracefix.capture.ffm;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemoryLayout.PathElement;
@@ -11,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Mirror of {@code struct net_trace_event} in {@code bpf/net_trace.h}, field by field and by name.
@@ -138,33 +138,56 @@ public final class NetTraceLayout {
   }
 
   /**
-   * Copies one ring-buffer record into Java, by its leading type id; empty for a record that is too
-   * short or of an unknown type (a newer BPF object than this decoder).
+   * Copies one ring-buffer record into Java, by its leading type id; null for a record that is too
+   * short or of an unknown type (a newer BPF object than this decoder). Called once per record on
+   * the hot path, hence no Optional.
    */
-  static Optional<RawRecord> decodeRecord(MemorySegment record) {
+  static RawRecord decodeRecord(MemorySegment record, CommCache comms) {
     if (record.byteSize() < 4) {
-      return Optional.empty();
+      return null;
     }
     int type = record.get(JAVA_INT, 0);
     if ((type == EVENT_SENDTO || type == EVENT_TCP_RETRANSMIT || type == EVENT_SOCKET_WRITE)
         && record.byteSize() >= byteSize()) {
-      return Optional.of(decode(record));
+      return decode(record, comms);
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
-      return Optional.of(
-          new RawExecEvent(
-              record.get(JAVA_LONG, X_TS),
-              record.get(JAVA_INT, X_TGID),
-              record.get(JAVA_LONG, X_START),
-              record.get(JAVA_LONG, X_CGROUP),
-              cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
-              cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE))));
+      return new RawExecEvent(
+          record.get(JAVA_LONG, X_TS),
+          record.get(JAVA_INT, X_TGID),
+          record.get(JAVA_LONG, X_START),
+          record.get(JAVA_LONG, X_CGROUP),
+          cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
+          cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE)));
     }
-    return Optional.empty();
+    return null;
+  }
+
+  /**
+   * The comm of the previous record and its String: consecutive records mostly come from the same
+   * thread, and decoding a String per record was most of the consumer's cost.
+   */
+  static final class CommCache {
+    private long low = -1;
+    private long high = -1;
+    private String comm = "";
+
+    String of(MemorySegment record) {
+      long l = record.get(JAVA_LONG_UNALIGNED, COMM);
+      long h = record.get(JAVA_LONG_UNALIGNED, COMM + 8);
+      if (l != low || h != high || comm.isEmpty()) {
+        low = l;
+        high = h;
+        comm = cString(record.asSlice(COMM, COMM_LEN).toArray(JAVA_BYTE));
+      }
+      return comm;
+    }
   }
 
   /** Copies one net_trace_event into Java; {@code record} must span at least byteSize(). */
-  static RawNetEvent decode(MemorySegment record) {
+  static RawNetEvent decode(MemorySegment record, CommCache comms) {
+    int family = Short.toUnsignedInt(record.get(JAVA_SHORT, FAMILY));
+    boolean hasAddress = family != 0;
     return new RawNetEvent(
         record.get(JAVA_LONG, TS),
         record.get(JAVA_LONG, DURATION),
@@ -175,12 +198,12 @@ public final class NetTraceLayout {
         record.get(JAVA_INT, TID),
         record.get(JAVA_INT, FD),
         record.get(JAVA_INT, STATE),
-        Short.toUnsignedInt(record.get(JAVA_SHORT, FAMILY)),
+        family,
         Short.toUnsignedInt(record.get(JAVA_SHORT, SPORT)),
         Short.toUnsignedInt(record.get(JAVA_SHORT, DPORT)),
-        record.asSlice(SADDR, ADDR_LEN).toArray(JAVA_BYTE),
-        record.asSlice(DADDR, ADDR_LEN).toArray(JAVA_BYTE),
-        cString(record.asSlice(COMM, COMM_LEN).toArray(JAVA_BYTE)));
+        hasAddress ? record.asSlice(SADDR, ADDR_LEN).toArray(JAVA_BYTE) : RawNetEvent.NO_ADDRESS,
+        hasAddress ? record.asSlice(DADDR, ADDR_LEN).toArray(JAVA_BYTE) : RawNetEvent.NO_ADDRESS,
+        comms.of(record));
   }
 
   private static String cString(byte[] bytes) {
