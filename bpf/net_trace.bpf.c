@@ -382,15 +382,18 @@ int handle_fork(struct trace_event_raw_sched_process_fork *ctx)
 	return 0;
 }
 
-/* Forgets a traced process when its leader exits, so the filter map only holds live tgids. */
+/* Forgets a traced process when its last thread exits, so the filter map only holds live tgids.
+ * Not when the leader exits: a leader may pthread_exit() while its other threads keep working.
+ * do_exit() decrements signal->live before this tracepoint, so 0 means the whole group is dead. */
 SEC("tracepoint/sched/sched_process_exit")
 int handle_exit(void *ctx)
 {
 	if (!filter_enabled)
 		return 0;
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
-	if ((__u32)id == tgid)
-		bpf_map_delete_elem(&traced_tgids, &tgid);
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;
 }
