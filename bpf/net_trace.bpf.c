@@ -22,6 +22,12 @@ char LICENSE[] SEC("license") = "GPL";
  * filter lookups as dead code. */
 const volatile bool filter_enabled = false;
 
+/* Set by the loader before load: wake the consumer only once this many bytes wait in the ring
+ * (0: after every record, the kernel's default). A wakeup per record costs the traced thread an
+ * irq_work and the consumer a context switch per event; batched, the consumer reads on its own
+ * poll timeout or when this much has accumulated. */
+const volatile __u32 wakeup_bytes = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
@@ -102,6 +108,14 @@ static __always_inline void count(void *counters, __u32 type)
 
 /* The only way a probe reserves ring space: counts the record as produced and, when the ring is
  * full, as dropped. Never waits: a full ring costs the traced thread one failed reserve. */
+static __always_inline __u64 submit_flags(void)
+{
+	if (wakeup_bytes == 0)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									 : BPF_RB_NO_WAKEUP;
+}
+
 #define reserve_event(type, size)                                                  \
 	({                                                                         \
 		count(&produced, (type));                                          \
@@ -269,7 +283,7 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
 	__builtin_memcpy(ev->daddr, in->daddr, sizeof(ev->daddr));
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, submit_flags());
 	bpf_map_delete_elem(&inflight, &id);
 	return 0;
 }
@@ -338,7 +352,7 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
 		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
 	}
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }
 
@@ -361,7 +375,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	unsigned int loc = ctx->__data_loc_filename & 0xFFFF;
 	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename), (void *)ctx + loc) < 0)
 		ev->filename[0] = 0;
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }
 

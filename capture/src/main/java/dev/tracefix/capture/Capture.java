@@ -95,6 +95,9 @@ public final class Capture {
     try (BpfSession bpf = BpfSession.open(object)) {
       bpf.setRodataBool("filter_enabled", filtered);
       bpf.setMaxEntries("events", config.effectiveRingBufferBytes());
+      // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
+      // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
+      bpf.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
       bpf.load();
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());

@@ -2,6 +2,7 @@ package dev.tracefix.capture.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.tracefix.capture.CaptureException;
@@ -84,6 +85,16 @@ public final class BpfSession implements AutoCloseable {
    * bpf_map__initial_value}); the variable's offset in it comes from the object's BTF.
    */
   public void setRodataBool(String variable, boolean value) {
+    rodata(variable, 1).set(JAVA_BYTE, 0, (byte) (value ? 1 : 0));
+  }
+
+  /** Stage CONFIGURE: sets a {@code const volatile __u32} in {@code .rodata} before load. */
+  public void setRodataU32(String variable, int value) {
+    rodata(variable, 4).set(JAVA_INT_UNALIGNED, 0, value);
+  }
+
+  /** The bytes of a .rodata variable in libbpf's initial image, to be written before load. */
+  private MemorySegment rodata(String variable, int bytes) {
     requireNotLoaded(Stage.CONFIGURE);
     try (Arena call = Arena.ofConfined()) {
       MemorySegment map = findMap(".rodata", Stage.CONFIGURE);
@@ -91,7 +102,9 @@ public final class BpfSession implements AutoCloseable {
       MemorySegment data = (MemorySegment) LibBpf.H.MAP_INITIAL_VALUE.invokeExact(map, sizeOut);
       long size = sizeOut.get(JAVA_LONG, 0);
       OptionalLong offset = BtfDatasec.offsetOf(object, ".rodata", variable);
-      if (data.equals(MemorySegment.NULL) || offset.isEmpty() || offset.getAsLong() >= size) {
+      if (data.equals(MemorySegment.NULL)
+          || offset.isEmpty()
+          || offset.getAsLong() + bytes > size) {
         throw new CaptureException(
             Kind.LIBBPF,
             "libbpf configure of "
@@ -100,7 +113,7 @@ public final class BpfSession implements AutoCloseable {
                 + variable
                 + "' (rebuild bpf/ with build.sh)");
       }
-      data.reinterpret(size).set(JAVA_BYTE, offset.getAsLong(), (byte) (value ? 1 : 0));
+      return data.reinterpret(size).asSlice(offset.getAsLong(), bytes);
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {

@@ -13,7 +13,9 @@ import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.Redactor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Raw kernel records in, safe events out: redacts identities and addresses, and hands the sink each
@@ -28,6 +30,11 @@ public final class SafeEventAssembler {
   private final long bootOffsetNs;
 
   private long delivered;
+
+  /** A process identity; its token is an HMAC, computed once per process rather than per event. */
+  private record ProcessKey(int tgid, long startTicks) {}
+
+  private final Map<ProcessKey, String> tokens = new HashMap<>();
 
   public SafeEventAssembler(
       Redactor redactor, ProcessTable processes, SafeEventSink sink, long bootOffsetNs) {
@@ -75,7 +82,10 @@ public final class SafeEventAssembler {
   /** Announces the event's process on first sight, then redacts the event. */
   private SafeEvent redact(RawNetEvent e) {
     long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
-    String token = redactor.processToken(e.tgid(), startTicks);
+    String token =
+        tokens.computeIfAbsent(
+            new ProcessKey(e.tgid(), startTicks),
+            k -> redactor.processToken(k.tgid(), k.startTicks()));
     if (processes.firstSighting(e.tgid(), startTicks)) {
       ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
       sink.onProcess(
