@@ -77,6 +77,30 @@ struct {
 	__type(value, struct syscall_enter);
 } inflight SEC(".maps");
 
+/* The syscalls to trace, by number: NET_TRACE_SYSCALL_TRACED, plus NET_TRACE_SYSCALL_ARG0_FD when
+ * the first argument is an fd. Filled by user space before attach; all zero traces nothing. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NET_TRACE_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} syscall_set SEC(".maps");
+
+struct sys_enter_state {
+	__u64 ts_ns;
+	__u32 nr;
+	__s32 fd;
+};
+
+/* In-flight syscalls of the set, by pid_tgid; separate from inflight because a sendto or socket
+ * write is in both at once. LRU for the same reason as inflight (threads killed mid-call). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct sys_enter_state);
+} sys_inflight SEC(".maps");
+
 /* Which traced process owns a TCP socket: retransmits mostly run from timers in softirq
  * context, where the current task is unrelated, so they are attributed through the socket. */
 struct sock_owner {
@@ -409,5 +433,63 @@ int handle_exit(void *ctx)
 		return 0;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_map_delete_elem(&traced_tgids, &tgid);
+	return 0;
+}
+
+/* Every syscall of a traced thread passes here; only those in syscall_set are remembered. */
+SEC("tracepoint/raw_syscalls/sys_enter")
+int handle_raw_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+	long nr = ctx->id;
+	if (nr < 0 || nr >= NET_TRACE_SYSCALL_MAX)
+		return 0;
+	__u32 key = nr;
+	__u8 *bits = bpf_map_lookup_elem(&syscall_set, &key);
+	if (!bits || !(*bits & NET_TRACE_SYSCALL_TRACED))
+		return 0;
+	struct sys_enter_state st = {};
+	st.ts_ns = bpf_ktime_get_ns();
+	st.nr = key;
+	st.fd = (*bits & NET_TRACE_SYSCALL_ARG0_FD) ? (__s32)ctx->args[0] : -1;
+	bpf_map_update_elem(&sys_inflight, &id, &st, BPF_ANY);
+	return 0;
+}
+
+/* Pairs the exit with this thread's enter; a syscall that never returns (exit, a successful
+ * execve) leaves no event, and its entry is overwritten or aged out. */
+SEC("tracepoint/raw_syscalls/sys_exit")
+int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sys_enter_state *st = bpf_map_lookup_elem(&sys_inflight, &id);
+	if (!st)
+		return 0;
+	if (st->nr != ctx->id) {
+		bpf_map_delete_elem(&sys_inflight, &id);
+		return 0;
+	}
+	struct net_trace_syscall_event *ev =
+		reserve_event(NET_TRACE_EVENT_SYSCALL, sizeof(struct net_trace_syscall_event));
+	if (!ev) {
+		bpf_map_delete_elem(&sys_inflight, &id);
+		return 0;
+	}
+	__u64 now = bpf_ktime_get_ns();
+	ev->type = NET_TRACE_EVENT_SYSCALL;
+	ev->tgid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->fd = st->fd;
+	ev->ts_ns = now;
+	ev->duration_ns = now - st->ts_ns;
+	ev->start_time_ns = leader_start_time();
+	ev->ret = ctx->ret;
+	ev->nr = st->nr;
+	ev->pad = 0;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, submit_flags());
+	bpf_map_delete_elem(&sys_inflight, &id);
 	return 0;
 }

@@ -10,12 +10,18 @@
 #define NET_TRACE_COMM_LEN 16
 #define NET_TRACE_ADDR_LEN 16
 #define NET_TRACE_PATH_LEN 256
+/* Size of the syscall_set map: syscall numbers at or above it are never traced. */
+#define NET_TRACE_SYSCALL_MAX 512
+/* Bits of a syscall_set value. */
+#define NET_TRACE_SYSCALL_TRACED 1
+#define NET_TRACE_SYSCALL_ARG0_FD 2
 
 /* Event type ids: the first field of every record, so user space can tell them apart. */
 #define NET_TRACE_EVENT_SENDTO 1
 #define NET_TRACE_EVENT_TCP_RETRANSMIT 2
 #define NET_TRACE_EVENT_EXEC 3
 #define NET_TRACE_EVENT_SOCKET_WRITE 4
+#define NET_TRACE_EVENT_SYSCALL 5
 /* One more than the largest type id: the size of the per-type accounting arrays. */
 #define NET_TRACE_EVENT_TYPES 8
 
@@ -51,6 +57,22 @@ struct net_trace_exec_event {
 	__u64 cgroup_id;      /* cgroup v2 id (kernfs inode number of the cgroup directory) */
 	char comm[NET_TRACE_COMM_LEN];
 	char filename[NET_TRACE_PATH_LEN];
+};
+
+/* One completed syscall of the configured set (raw_syscalls:sys_enter/sys_exit, paired per
+ * thread). The name is resolved from nr in user space. */
+struct net_trace_syscall_event {
+	__u32 type;           /* NET_TRACE_EVENT_SYSCALL */
+	__u32 tgid;
+	__u32 tid;
+	__s32 fd;             /* first argument when the syscall takes an fd there, else -1 */
+	__u64 ts_ns;          /* bpf_ktime_get_ns() at exit */
+	__u64 duration_ns;    /* enter to exit */
+	__u64 start_time_ns;  /* start_boottime of the thread-group leader */
+	__s64 ret;            /* return value (negative errno on failure) */
+	__u32 nr;             /* x86_64 syscall number */
+	__u32 pad;
+	char comm[NET_TRACE_COMM_LEN]; /* the thread's comm: describes a process gone before /proc */
 };
 
 #endif

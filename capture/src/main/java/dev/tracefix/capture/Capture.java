@@ -5,6 +5,7 @@ import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
+import dev.tracefix.capture.pipeline.SyscallTable;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
 import dev.tracefix.capture.proc.CgroupPaths;
@@ -103,10 +104,23 @@ public final class Capture {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
       }
       bpf.openRingBuffer("events");
-      List<String> probes = bpf.attachAll();
+      for (String name : config.syscalls()) {
+        SyscallTable.Syscall syscall = SyscallTable.byName(name);
+        bpf.putArrayU8(
+            "syscall_set",
+            syscall.nr(),
+            (byte)
+                (NetTraceLayout.SYSCALL_TRACED
+                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+      }
+      // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
+      boolean syscalls = !config.syscalls().isEmpty();
+      List<String> probes =
+          bpf.attach(section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/"));
       Instant startedAt = Instant.now();
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
+        command.awaitGate();
         bpf.putU32("traced_tgids", Math.toIntExact(command.pid()));
         command.release();
       }
@@ -189,6 +203,7 @@ public final class Capture {
     if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
     }
+    config.syscalls().forEach(SyscallTable::byName);
     if (config.keyDir() == null) {
       throw new CaptureException(Kind.USER, "no key store directory given");
     }

@@ -7,7 +7,13 @@ public enum EventType {
   /** The kernel retransmitted a TCP segment ({@code tcp:tcp_retransmit_skb}). */
   TCP_RETRANSMIT,
   /** write(2)/writev(2) on a socket: how JVM services send. */
-  SOCKET_WRITE;
+  SOCKET_WRITE,
+  /**
+   * A completed syscall of the configured set ({@code raw_syscalls}), with its name, latency,
+   * result and fd. A socket write is both a {@code socket_write} and, when {@code write} is in the
+   * set, a {@code syscall}.
+   */
+  SYSCALL;
 
   public String columnValue() {
     return name().toLowerCase(java.util.Locale.ROOT);

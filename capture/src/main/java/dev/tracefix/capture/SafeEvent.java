@@ -13,6 +13,9 @@ package dev.tracefix.capture;
  * @param errno positive errno of a failed syscall, 0 on success
  * @param peerHash keyed hash of the remote address and port, or null when the event has none
  * @param keyId id of the key that produced the tokens and hashes in this event
+ * @param syscall the syscall's name (x86_64 table) for {@link EventType#SYSCALL}, else null
+ * @param fd the file descriptor the syscall acted on, or -1 when it takes none (or for events
+ *     that are not syscalls, such as retransmits)
  */
 public record SafeEvent(
     long timeNs,
@@ -22,4 +25,19 @@ public record SafeEvent(
     long bytes,
     int errno,
     String peerHash,
-    String keyId) {}
+    String keyId,
+    String syscall,
+    int fd) {
+  /** An event that is not a syscall and names no fd. */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId) {
+    this(timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, null, -1);
+  }
+}

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,9 @@ class CaptureTest {
   private static final int SENDS = 500;
   private static final int BAD_FD_SENDS = 7;
   private static final int EBADF = 9;
+
+  /** These tests count network events exactly, so no syscall events are asked for. */
+  static final Set<String> NETWORK_ONLY = Set.of();
 
   @TempDir Path dir;
 
@@ -83,7 +87,9 @@ class CaptureTest {
                       workload.toString(),
                       port,
                       dir.resolve("pid").toString()),
-                  dir.resolve("keys")),
+                  dir.resolve("keys"),
+                  0,
+                  NETWORK_ONLY),
               sink);
     }
 
@@ -126,7 +132,9 @@ class CaptureTest {
                       "" + BAD_FD_SENDS,
                       "" + port,
                       pidFile.toString()),
-                  dir.resolve("keys")),
+                  dir.resolve("keys"),
+                  0,
+                  NETWORK_ONLY),
               sink);
     }
 

@@ -48,7 +48,9 @@ class SocketWriteCaptureTest {
                     "" + EPIPES,
                     dir.resolve("written.txt").toString(),
                     dir.resolve("workload.pid").toString()),
-                dir.resolve("keys")),
+                dir.resolve("keys"),
+                0,
+                CaptureTest.NETWORK_ONLY),
             sink);
 
     assertEquals(0, summary.commandExitCode(), "workload exit code");

@@ -176,10 +176,34 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
+  /** After load: sets one byte of an array map with u32 keys (e.g. a syscall's bits). */
+  public void putArrayU8(String mapName, int index, byte value) {
+    requireLoaded(Stage.CONFIGURE);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.CONFIGURE);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment k = call.allocateFrom(JAVA_INT, index);
+      MemorySegment v = call.allocateFrom(JAVA_BYTE, value);
+      int rc = (int) LibBpf.H.MAP_UPDATE_ELEM.invokeExact(errno, fd, k, v, BPF_ANY);
+      if (rc != 0) {
+        throw failure(Stage.CONFIGURE, objectFile, "bpf_map_update_elem(" + mapName + ")", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
   /**
    * Stage ATTACH: attaches every program by its section; returns the probes, e.g. tracepoint/x/y.
    */
   public List<String> attachAll() {
+    return attach(section -> true);
+  }
+
+  /** Stage ATTACH: attaches the programs whose section {@code wanted} accepts. */
+  public List<String> attach(java.util.function.Predicate<String> wanted) {
     requireLoaded(Stage.ATTACH);
     List<String> probes = new ArrayList<>();
     try (Arena call = Arena.ofConfined()) {
@@ -190,6 +214,9 @@ public final class BpfSession implements AutoCloseable {
           break;
         }
         String section = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
+        if (!wanted.test(section)) {
+          continue;
+        }
         LibBpfLog.drain();
         MemorySegment errno = LibBpf.errnoState(call);
         MemorySegment link = (MemorySegment) LibBpf.H.PROGRAM_ATTACH.invokeExact(errno, prog);

@@ -22,6 +22,11 @@ public final class NetTraceLayout {
   public static final int EVENT_TCP_RETRANSMIT = 2;
   public static final int EVENT_EXEC = 3;
   public static final int EVENT_SOCKET_WRITE = 4;
+  public static final int EVENT_SYSCALL = 5;
+  /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
+  public static final int SYSCALL_MAX = 512;
+  public static final byte SYSCALL_TRACED = 1;
+  public static final byte SYSCALL_ARG0_FD = 2;
   /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
   public static final int EVENT_TYPES = 8;
   public static final int COMM_LEN = 16;
@@ -60,6 +65,37 @@ public final class NetTraceLayout {
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
               MemoryLayout.sequenceLayout(PATH_LEN, JAVA_BYTE).withName("filename"))
           .withName("net_trace_exec_event");
+
+  /** Mirror of {@code struct net_trace_syscall_event}. */
+  static final StructLayout SYSCALL_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("fd"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("ret"),
+              JAVA_INT.withName("nr"),
+              JAVA_INT.withName("pad"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_syscall_event");
+
+  /** Field names of net_trace_syscall_event in declaration order. */
+  public static final List<String> SYSCALL_FIELDS =
+      List.of(
+          "type",
+          "tgid",
+          "tid",
+          "fd",
+          "ts_ns",
+          "duration_ns",
+          "start_time_ns",
+          "ret",
+          "nr",
+          "pad",
+          "comm");
 
   /** Field names of net_trace_event in declaration order, as in the C header. */
   public static final List<String> FIELDS =
@@ -108,7 +144,25 @@ public final class NetTraceLayout {
   private static final long X_COMM = execOffsetOf("comm");
   private static final long X_FILENAME = execOffsetOf("filename");
 
+  private static final long S_TGID = syscallOffsetOf("tgid");
+  private static final long S_TID = syscallOffsetOf("tid");
+  private static final long S_FD = syscallOffsetOf("fd");
+  private static final long S_TS = syscallOffsetOf("ts_ns");
+  private static final long S_DURATION = syscallOffsetOf("duration_ns");
+  private static final long S_START = syscallOffsetOf("start_time_ns");
+  private static final long S_RET = syscallOffsetOf("ret");
+  private static final long S_NR = syscallOffsetOf("nr");
+  private static final long S_COMM = syscallOffsetOf("comm");
+
   private NetTraceLayout() {}
+
+  public static long syscallByteSize() {
+    return SYSCALL_LAYOUT.byteSize();
+  }
+
+  public static long syscallOffsetOf(String field) {
+    return SYSCALL_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
 
   /** The name a kernel type id is reported under in per-type accounting. */
   public static String typeName(int type) {
@@ -117,6 +171,7 @@ public final class NetTraceLayout {
       case EVENT_TCP_RETRANSMIT -> "tcp_retransmit";
       case EVENT_EXEC -> "exec";
       case EVENT_SOCKET_WRITE -> "socket_write";
+      case EVENT_SYSCALL -> "syscall";
       default -> "unknown_" + type;
     };
   }
@@ -151,6 +206,18 @@ public final class NetTraceLayout {
         && record.byteSize() >= byteSize()) {
       return decode(record, comms);
     }
+    if (type == EVENT_SYSCALL && record.byteSize() >= syscallByteSize()) {
+      return new RawSyscallEvent(
+          record.get(JAVA_LONG, S_TS),
+          record.get(JAVA_LONG, S_DURATION),
+          record.get(JAVA_LONG, S_START),
+          record.get(JAVA_LONG, S_RET),
+          record.get(JAVA_INT, S_TGID),
+          record.get(JAVA_INT, S_TID),
+          record.get(JAVA_INT, S_FD),
+          record.get(JAVA_INT, S_NR),
+          comms.of(record, S_COMM));
+    }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
       return new RawExecEvent(
           record.get(JAVA_LONG, X_TS),
@@ -172,13 +239,13 @@ public final class NetTraceLayout {
     private long high = -1;
     private String comm = "";
 
-    String of(MemorySegment record) {
-      long l = record.get(JAVA_LONG_UNALIGNED, COMM);
-      long h = record.get(JAVA_LONG_UNALIGNED, COMM + 8);
+    String of(MemorySegment record, long offset) {
+      long l = record.get(JAVA_LONG_UNALIGNED, offset);
+      long h = record.get(JAVA_LONG_UNALIGNED, offset + 8);
       if (l != low || h != high || comm.isEmpty()) {
         low = l;
         high = h;
-        comm = cString(record.asSlice(COMM, COMM_LEN).toArray(JAVA_BYTE));
+        comm = cString(record.asSlice(offset, COMM_LEN).toArray(JAVA_BYTE));
       }
       return comm;
     }
@@ -203,7 +270,7 @@ public final class NetTraceLayout {
         Short.toUnsignedInt(record.get(JAVA_SHORT, DPORT)),
         hasAddress ? record.asSlice(SADDR, ADDR_LEN).toArray(JAVA_BYTE) : RawNetEvent.NO_ADDRESS,
         hasAddress ? record.asSlice(DADDR, ADDR_LEN).toArray(JAVA_BYTE) : RawNetEvent.NO_ADDRESS,
-        comms.of(record));
+        comms.of(record, COMM));
   }
 
   private static String cString(byte[] bytes) {

@@ -7,6 +7,7 @@ import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.ffm.RawExecEvent;
 import dev.tracefix.capture.ffm.RawNetEvent;
 import dev.tracefix.capture.ffm.RawRecord;
+import dev.tracefix.capture.ffm.RawSyscallEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -69,6 +70,7 @@ public final class SafeEventAssembler {
                 x.filename(),
                 x.cgroupId());
         case RawNetEvent e -> batch.add(redact(e));
+        case RawSyscallEvent c -> batch.add(redact(c));
       }
     }
     if (batch.isEmpty()) {
@@ -81,13 +83,35 @@ public final class SafeEventAssembler {
 
   /** Announces the event's process on first sight, then redacts the event. */
   private SafeEvent redact(RawNetEvent e) {
-    long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
+    return toSafe(e, announce(e.tgid(), e.startTimeNs(), e.comm()));
+  }
+
+  private SafeEvent redact(RawSyscallEvent c) {
+    String token = announce(c.tgid(), c.startTimeNs(), c.comm());
+    String name = SyscallTable.nameOf(c.nr());
+    long ret = c.ret();
+    return new SafeEvent(
+        c.tsNs() + bootOffsetNs,
+        EventType.SYSCALL,
+        token,
+        c.durationNs(),
+        ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0,
+        ret < 0 ? (int) -ret : 0,
+        null,
+        redactor.keyId(),
+        name,
+        c.fd());
+  }
+
+  /** The process's token; its metadata goes to the sink the first time the process is seen. */
+  private String announce(int tgid, long startTimeNs, String comm) {
+    long startTicks = ProcFs.nanosToTicks(startTimeNs);
     String token =
         tokens.computeIfAbsent(
-            new ProcessKey(e.tgid(), startTicks),
+            new ProcessKey(tgid, startTicks),
             k -> redactor.processToken(k.tgid(), k.startTicks()));
-    if (processes.firstSighting(e.tgid(), startTicks)) {
-      ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
+    if (processes.firstSighting(tgid, startTicks)) {
+      ProcessInfo info = processes.lookup(tgid, startTicks, comm);
       sink.onProcess(
           new SafeProcess(
               token,
@@ -97,7 +121,7 @@ public final class SafeEventAssembler {
               info.exePath().map(redactor::exeHash).orElse(null),
               redactor.keyId()));
     }
-    return toSafe(e, token);
+    return token;
   }
 
   public long delivered() {
@@ -115,7 +139,9 @@ public final class SafeEventAssembler {
           0,
           0,
           peerHash(e.family(), e.daddr(), e.dport()),
-          redactor.keyId());
+          redactor.keyId(),
+          null,
+          -1);
     }
     // sendto and socket writes share one shape: bytes on success, errno on failure.
     long ret = e.ret();
@@ -127,7 +153,9 @@ public final class SafeEventAssembler {
         Math.max(ret, 0),
         ret < 0 ? (int) -ret : 0,
         peerHash(e.family(), e.daddr(), e.dport()),
-        redactor.keyId());
+        redactor.keyId(),
+        null,
+        e.fd());
   }
 
   private String peerHash(int family, byte[] address, int port) {

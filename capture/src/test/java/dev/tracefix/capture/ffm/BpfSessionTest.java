@@ -117,7 +117,9 @@ class BpfSessionTest {
               "tracepoint/sock/inet_sock_set_state",
               "tracepoint/sched/sched_process_exec",
               "tracepoint/sched/sched_process_fork",
-              "tracepoint/sched/sched_process_exit"),
+              "tracepoint/sched/sched_process_exit",
+              "tracepoint/raw_syscalls/sys_enter",
+              "tracepoint/raw_syscalls/sys_exit"),
           Set.copyOf(probes));
       // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
       assertTrue(session.drain().isEmpty());

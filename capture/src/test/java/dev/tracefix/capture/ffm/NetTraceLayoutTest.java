@@ -32,6 +32,11 @@ class NetTraceLayoutTest {
               printf("socket_write %d\\n", NET_TRACE_EVENT_SOCKET_WRITE);
               printf("path_len %d\\n", NET_TRACE_PATH_LEN);
               printf("types %d\\n", NET_TRACE_EVENT_TYPES);
+              printf("syscall %d\\n", NET_TRACE_EVENT_SYSCALL);
+              printf("syscall_max %d\\n", NET_TRACE_SYSCALL_MAX);
+              printf("syscall_traced %d\\n", NET_TRACE_SYSCALL_TRACED);
+              printf("syscall_arg0_fd %d\\n", NET_TRACE_SYSCALL_ARG0_FD);
+              printf("syscall_sizeof %zu\\n", sizeof(struct net_trace_syscall_event));
               printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
             """);
     for (String field : NetTraceLayout.FIELDS) {
@@ -42,6 +47,12 @@ class NetTraceLayoutTest {
     for (String field : NetTraceLayout.EXEC_FIELDS) {
       c.append(
           "  printf(\"exec_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exec_event, %1$s));\n"
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.SYSCALL_FIELDS) {
+      c.append(
+          ("  printf(\"syscall_offset.%1$s %%zu\\n\","
+                  + " offsetof(struct net_trace_syscall_event, %1$s));\n")
               .formatted(field));
     }
     c.append("  return 0;\n}\n");
@@ -66,6 +77,17 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("socket_write"), NetTraceLayout.EVENT_SOCKET_WRITE);
     assertEquals(fromC.get("path_len"), NetTraceLayout.PATH_LEN);
     assertEquals(fromC.get("types"), NetTraceLayout.EVENT_TYPES);
+    assertEquals(fromC.get("syscall"), NetTraceLayout.EVENT_SYSCALL);
+    assertEquals(fromC.get("syscall_max"), NetTraceLayout.SYSCALL_MAX);
+    assertEquals(fromC.get("syscall_traced"), (long) NetTraceLayout.SYSCALL_TRACED);
+    assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
+    assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.syscallByteSize(), "syscall sizeof");
+    for (String field : NetTraceLayout.SYSCALL_FIELDS) {
+      assertEquals(
+          fromC.get("syscall_offset." + field),
+          NetTraceLayout.syscallOffsetOf(field),
+          "offset of syscall " + field);
+    }
     assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
     for (String field : NetTraceLayout.EXEC_FIELDS) {
       assertEquals(
