@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Overhead of capture on a traced workload, in one run: requests/s of a loopback TCP echo server
-# and client (bench/capture/echo.c) with capture off and on (every probe, full pipeline with
-# redaction, a counting sink), alternated ROUNDS times. Run as root from the project root after
+# and client (bench/capture/echo.c) with capture off, on (every probe incl. raw_syscalls with the
+# default set) and on-net (raw_syscalls not attached); full pipeline with redaction and a counting
+# sink; the three alternate, ROUNDS times. Run as root from the project root after
 # `mvn -o -q -B -pl capture,bench compile`.
 #   bench/capture/run-overhead.sh [SECONDS_PER_RUN] [CONNS] [ROUNDS]
 set -euo pipefail
@@ -21,16 +22,19 @@ bench() {
 
 echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)"
-echo "# $rounds rounds of off/on, ${seconds}s each, $conns connections"
-: > "$out/overhead-off.txt"
-: > "$out/overhead-on.txt"
+echo "# $rounds rounds of off/on/on-net, ${seconds}s each, $conns connections"
+modes="off on on-net"
+for m in $modes; do : > "$out/overhead-$m.txt"; done
 for r in $(seq "$rounds"); do
-  bench off | sed "s/^/off round=$r /" | tee -a "$out/overhead-off.txt"
-  bench on | sed "s/^/on round=$r /" | tee -a "$out/overhead-on.txt"
+  for m in $modes; do
+    bench "$m" | sed "s/^/$m round=$r /" | tee -a "$out/overhead-$m.txt"
+  done
 done
 median() { grep -o 'requests_per_s=[0-9]*' "$1" | cut -d= -f2 | sort -n |
   awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 off=$(median "$out/overhead-off.txt")
-on=$(median "$out/overhead-on.txt")
-awk -v off="$off" -v on="$on" 'BEGIN {
-  printf "echo requests/s median: off %.0f, on %.0f, loss %.1f%%\n", off, on, 100 * (off - on) / off }'
+for m in on on-net; do
+  on=$(median "$out/overhead-$m.txt")
+  awk -v m="$m" -v off="$off" -v on="$on" 'BEGIN {
+    printf "echo requests/s median: off %.0f, %s %.0f, loss %.1f%%\n", off, m, on, 100 * (off - on) / off }'
+done

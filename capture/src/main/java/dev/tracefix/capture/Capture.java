@@ -3,6 +3,7 @@ package dev.tracefix.capture;
 import dev.tracefix.capture.CaptureException.Kind;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.ffm.NetTraceLayout;
+import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.pipeline.SyscallTable;
@@ -136,7 +137,10 @@ public final class Capture {
       // Once the probes are gone nothing new can arrive, so one consume empties the ring.
       bpf.detach();
       Instant endedAt = Instant.now();
-      assembler.accept(bpf.drain());
+      for (List<RawRecord> batch = bpf.drainBatch(); !batch.isEmpty(); ) {
+        assembler.accept(batch);
+        batch = bpf.drainBatch();
+      }
       List<TypeStats> stats = typeStats(bpf);
       long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();

@@ -55,9 +55,12 @@ public final class DrainBench {
           bpf.detach();
           start = System.nanoTime();
         }
-        for (RawRecord r : bpf.drain()) {
-          checksum += r.tsNs();
-          records++;
+        for (List<RawRecord> batch = bpf.drainBatch(); !batch.isEmpty(); ) {
+          for (RawRecord r : batch) {
+            checksum += r.tsNs();
+            records++;
+          }
+          batch = bpf.drainBatch();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int exit = producer.waitFor();

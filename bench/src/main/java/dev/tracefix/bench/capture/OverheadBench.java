@@ -11,13 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Runs the echo workload (bench/capture/echo.c) once, either plain ({@code off}) or traced by a
- * full capture ({@code on}: every probe, redaction, a sink that only counts), so a script can
- * compare its requests/s with capture off and on in one run.
+ * full capture with redaction and a sink that only counts: {@code on} with the default syscall set
+ * (every probe), {@code on-net} without syscalls (the raw_syscalls probes not attached), so a
+ * script can compare requests/s with capture off and on, per probe group, in one run.
  *
- * <pre>OverheadBench off|on ECHO SECONDS CONNS</pre>
+ * <pre>OverheadBench off|on|on-net ECHO SECONDS CONNS</pre>
  *
  * The workload prints its own requests/s; with capture on, one more line summarises the capture.
  */
@@ -42,7 +44,7 @@ public final class OverheadBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 4) {
-      System.err.println("usage: OverheadBench off|on ECHO SECONDS CONNS");
+      System.err.println("usage: OverheadBench off|on|on-net ECHO SECONDS CONNS");
       System.exit(64);
     }
     List<String> command = List.of(args[1], args[2], args[3]);
@@ -54,10 +56,20 @@ public final class OverheadBench {
     CountingSink sink = new CountingSink();
     CaptureSummary summary =
         Capture.run(
-            new CaptureConfig(Duration.ofMinutes(10), OptionalInt.empty(), command, keys), sink);
+            new CaptureConfig(
+                Duration.ofMinutes(10),
+                OptionalInt.empty(),
+                command,
+                keys,
+                0,
+                args[0].equals("on-net") ? Set.of() : CaptureConfig.DEFAULT_SYSCALLS),
+            sink);
     System.out.printf(
         "capture events=%d processes=%d drops=%d exit=%d stats=%s%n",
-        sink.events, sink.processes, summary.dropCount(), summary.commandExitCode(),
+        sink.events,
+        sink.processes,
+        summary.dropCount(),
+        summary.commandExitCode(),
         summary.stats());
     System.exit(summary.commandExitCode());
   }

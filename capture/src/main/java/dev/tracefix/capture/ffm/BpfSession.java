@@ -271,14 +271,29 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */
+  /**
+   * Records per {@link #poll}/{@link #drainBatch} call: batches stay small enough for their records
+   * to die young, instead of one huge list after a burst.
+   */
+  public static final int MAX_BATCH = 8192;
+
+  /** Stage POLL: waits up to {@code timeoutMs} for records and returns up to MAX_BATCH. */
   public List<RawRecord> poll(int timeoutMs) {
     return take(Stage.POLL, timeoutMs);
   }
 
-  /** Stage POLL: consumes everything in the ring right now without waiting. */
-  public List<RawRecord> drain() {
+  /** Stage POLL: up to MAX_BATCH records without waiting; empty once the ring is empty. */
+  public List<RawRecord> drainBatch() {
     return take(Stage.POLL, 0);
+  }
+
+  /** Stage POLL: consumes everything in the ring right now without waiting, as one list. */
+  public List<RawRecord> drain() {
+    List<RawRecord> all = new ArrayList<>();
+    for (List<RawRecord> batch = drainBatch(); !batch.isEmpty(); batch = drainBatch()) {
+      all.addAll(batch);
+    }
+    return all;
   }
 
   private List<RawRecord> take(Stage stage, int timeoutMs) {
@@ -287,7 +302,7 @@ public final class BpfSession implements AutoCloseable {
     }
     try {
       if (timeoutMs <= 0 || ring.await(timeoutMs)) {
-        ring.consume(this::onRecord);
+        ring.consume(this::onRecord, MAX_BATCH);
       }
     } catch (CaptureException e) {
       throw e;

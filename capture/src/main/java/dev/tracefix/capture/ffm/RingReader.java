@@ -115,19 +115,19 @@ final class RingReader {
   }
 
   /**
-   * Hands every committed record to {@code sink} (a view valid only during the call) and returns
-   * how many; stops at the first record still being written.
+   * Hands committed records to {@code sink} (a view valid only during the call), at most {@code
+   * max}, and returns how many; stops at the first record still being written.
    */
-  int consume(Consumer<MemorySegment> sink) {
+  int consume(Consumer<MemorySegment> sink, int max) {
     long mask = dataSize - 1;
     long cons = (long) POS.getAcquire(consumer, 0L);
     int count = 0;
     while (true) {
       long prod = (long) POS.getAcquire(producer, 0L);
-      if (cons >= prod) {
+      if (cons >= prod || count >= max) {
         return count;
       }
-      while (cons < prod) {
+      while (cons < prod && count < max) {
         long at = cons & mask;
         int len = (int) LEN.getAcquire(data, at);
         if ((len & BUSY) != 0) {
