@@ -11,6 +11,7 @@
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
+#define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 #define S_IFMT 00170000
@@ -218,23 +219,220 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-/* A traced process connecting a TCP socket becomes its owner before it sends anything, so even
- * SYN retransmits are attributed; a closed socket is forgotten. */
+/* When each TCP socket was first seen by a state change: the kernel reuses a freed struct sock for
+ * the next socket, so the address alone would join unrelated connections. Forgotten at CLOSE. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock * */
+	__type(value, __u64);
+} sock_births SEC(".maps");
+
+static __always_inline __u64 sock_born(__u64 sk)
+{
+	__u64 *born = sk ? bpf_map_lookup_elem(&sock_births, &sk) : NULL;
+	return born ? *born : 0;
+}
+
+/* When each socket entered SYN_SENT, for the connect latency of SYN_SENT -> ESTABLISHED. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock * */
+	__type(value, __u64);
+} connect_start SEC(".maps");
+
+struct tcp_attribution {
+	__u64 start_time_ns;
+	__u32 tgid;
+	__u32 tid;
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* Who a TCP event belongs to: the socket's owner when a traced process used it, else the current
+ * task when traced (state changes and resets often run in softirq context, where the current
+ * task is whichever was interrupted). False when neither: no event, nothing produced. Decided
+ * before reserving, so every reserved record is submitted and the accounting stays exact. */
+static __always_inline bool attribute_tcp(struct tcp_attribution *who, __u64 sk)
+{
+	struct sock_owner *owner = sk ? bpf_map_lookup_elem(&sock_owners, &sk) : NULL;
+	if (owner) {
+		who->tgid = owner->tgid;
+		who->tid = 0;
+		who->start_time_ns = owner->start_time_ns;
+		__builtin_memcpy(who->comm, owner->comm, sizeof(who->comm));
+		return true;
+	}
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return false;
+	who->tgid = id >> 32;
+	who->tid = (__u32)id;
+	who->start_time_ns = leader_start_time();
+	bpf_get_current_comm(who->comm, sizeof(who->comm));
+	return true;
+}
+
+static __always_inline void fill_attribution(struct net_trace_tcp_event *ev,
+					     const struct tcp_attribution *who)
+{
+	ev->tgid = who->tgid;
+	ev->tid = who->tid;
+	ev->start_time_ns = who->start_time_ns;
+	__builtin_memcpy(ev->comm, who->comm, sizeof(ev->comm));
+}
+
+/* Every TCP state change of a traced socket becomes an event (with the connect latency on
+ * SYN_SENT -> ESTABLISHED). A traced process connecting a TCP socket becomes its owner before it
+ * sends anything, so even SYN retransmits are attributed; a closed socket is forgotten, after
+ * its last event. */
+static __always_inline void emit_state_change(struct trace_event_raw_inet_sock_set_state *ctx,
+					      __u64 sk, __u64 now,
+					      const struct tcp_attribution *who)
+{
+	struct net_trace_tcp_event *ev =
+		reserve_event(NET_TRACE_EVENT_TCP_STATE, sizeof(struct net_trace_tcp_event));
+	if (!ev)
+		return;
+	fill_attribution(ev, who);
+	ev->type = NET_TRACE_EVENT_TCP_STATE;
+	ev->oldstate = ctx->oldstate;
+	ev->newstate = ctx->newstate;
+	ev->family = ctx->family;
+	ev->protocol = ctx->protocol;
+	ev->sport = ctx->sport;
+	ev->dport = ctx->dport;
+	ev->pad = 0;
+	ev->ts_ns = now;
+	ev->duration_ns = 0;
+	if (ctx->oldstate == TCP_SYN_SENT && ctx->newstate == TCP_ESTABLISHED) {
+		__u64 *began = bpf_map_lookup_elem(&connect_start, &sk);
+		if (began)
+			ev->duration_ns = now - *began;
+	}
+	ev->sock = sk;
+	ev->sock_born_ns = sock_born(sk);
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	if (ctx->family == AF_INET6) {
+		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
+	} else {
+		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
+	}
+	bpf_ringbuf_submit(ev, submit_flags());
+}
+
 SEC("tracepoint/sock/inet_sock_set_state")
 int handle_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	if (ctx->protocol != IPPROTO_TCP)
 		return 0;
 	__u64 sk = (__u64)ctx->skaddr;
+	__u64 now = bpf_ktime_get_ns();
+	if (ctx->newstate == TCP_SYN_SENT) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		if (is_traced(tgid))
+			remember_owner(sk, tgid);
+		bpf_map_update_elem(&connect_start, &sk, &now, BPF_ANY);
+	}
+	if (ctx->oldstate == TCP_CLOSE || !bpf_map_lookup_elem(&sock_births, &sk))
+		bpf_map_update_elem(&sock_births, &sk, &now, BPF_ANY);
+	struct tcp_attribution who = {};
+	if (attribute_tcp(&who, sk))
+		emit_state_change(ctx, sk, now, &who);
+	if (ctx->oldstate == TCP_SYN_SENT)
+		bpf_map_delete_elem(&connect_start, &sk);
 	if (ctx->newstate == TCP_CLOSE) {
 		bpf_map_delete_elem(&sock_owners, &sk);
-		return 0;
+		bpf_map_delete_elem(&sock_births, &sk);
 	}
-	if (ctx->newstate != TCP_SYN_SENT)
+	return 0;
+}
+
+/* Copies family, port and address out of a sockaddr_in / sockaddr_in6 image (as tcp_send_reset
+ * records them: 28 bytes). */
+static __always_inline void from_sockaddr(const __u8 *sa, __u16 *family, __u16 *port, __u8 *addr)
+{
+	__u16 fam = 0, be_port = 0;
+	bpf_probe_read_kernel(&fam, 2, sa);
+	bpf_probe_read_kernel(&be_port, 2, sa + 2);
+	*family = fam;
+	*port = bpf_ntohs(be_port);
+	if (fam == AF_INET6)
+		bpf_probe_read_kernel(addr, 16, sa + 8);
+	else if (fam == AF_INET)
+		bpf_probe_read_kernel(addr, 4, sa + 4);
+}
+
+/* A reset this host sent: to a peer of a traced socket, or (no socket: e.g. a SYN to a closed
+ * port) on behalf of the current task when traced. */
+SEC("tracepoint/tcp/tcp_send_reset")
+int handle_tcp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
+{
+	__u64 sk = (__u64)ctx->skaddr;
+	struct tcp_attribution who = {};
+	if (!attribute_tcp(&who, sk))
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	if (is_traced(tgid))
-		remember_owner(sk, tgid);
+	struct net_trace_tcp_event *ev =
+		reserve_event(NET_TRACE_EVENT_TCP_RESET_SENT, sizeof(struct net_trace_tcp_event));
+	if (!ev)
+		return 0;
+	fill_attribution(ev, &who);
+	ev->type = NET_TRACE_EVENT_TCP_RESET_SENT;
+	ev->oldstate = ctx->state;
+	ev->newstate = -1;
+	ev->protocol = IPPROTO_TCP;
+	ev->pad = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->duration_ns = 0;
+	ev->sock = sk;
+	ev->sock_born_ns = sock_born(sk);
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	__u16 dfamily = 0;
+	from_sockaddr(ctx->saddr, &ev->family, &ev->sport, ev->saddr);
+	from_sockaddr(ctx->daddr, &dfamily, &ev->dport, ev->daddr);
+	bpf_ringbuf_submit(ev, submit_flags());
+	return 0;
+}
+
+/* A reset a traced socket received (e.g. connecting to a closed port: ECONNREFUSED). */
+SEC("tracepoint/tcp/tcp_receive_reset")
+int handle_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
+{
+	__u64 sk = (__u64)ctx->skaddr;
+	struct tcp_attribution who = {};
+	if (!attribute_tcp(&who, sk))
+		return 0;
+	struct net_trace_tcp_event *ev =
+		reserve_event(NET_TRACE_EVENT_TCP_RESET_RECEIVED, sizeof(struct net_trace_tcp_event));
+	if (!ev)
+		return 0;
+	fill_attribution(ev, &who);
+	ev->type = NET_TRACE_EVENT_TCP_RESET_RECEIVED;
+	ev->oldstate = BPF_CORE_READ((struct sock *)sk, __sk_common.skc_state);
+	ev->newstate = -1;
+	ev->family = ctx->family;
+	ev->protocol = IPPROTO_TCP;
+	ev->sport = ctx->sport;
+	ev->dport = ctx->dport;
+	ev->pad = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->duration_ns = 0;
+	ev->sock = sk;
+	ev->sock_born_ns = sock_born(sk);
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	if (ctx->family == AF_INET6) {
+		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
+	} else {
+		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
+	}
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }
 

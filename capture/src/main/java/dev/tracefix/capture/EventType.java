@@ -13,7 +13,16 @@ public enum EventType {
    * result and fd. A socket write is both a {@code socket_write} and, when {@code write} is in the
    * set, a {@code syscall}.
    */
-  SYSCALL;
+  SYSCALL,
+  /**
+   * A TCP socket of a traced process changed state ({@code sock:inet_sock_set_state}); the
+   * connect latency rides on SYN_SENT -> ESTABLISHED.
+   */
+  TCP_STATE,
+  /** This host sent a TCP reset ({@code tcp:tcp_send_reset}), e.g. refusing a connection. */
+  TCP_RESET_SENT,
+  /** A traced socket received a TCP reset ({@code tcp:tcp_receive_reset}). */
+  TCP_RESET_RECEIVED;
 
   public String columnValue() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -16,6 +16,16 @@ package dev.tracefix.capture;
  * @param syscall the syscall's name (x86_64 table) for {@link EventType#SYSCALL}, else null
  * @param fd the file descriptor the syscall acted on, or -1 when it takes none (or for events
  *     that are not syscalls, such as retransmits)
+ * @param connectionHash keyed hash of the kernel socket: joins the TCP events of one connection
+ *     (state changes, resets); null for other events and for a reset sent without a socket
+ * @param tcpOldState TCP state before a state change, or the socket's state at a reset (e.g.
+ *     {@code SYN_SENT}); null for other events
+ * @param tcpNewState TCP state after a state change; null for resets and other events
+ * @param family 2 (AF_INET) or 10 (AF_INET6) for TCP events, else 0
+ * @param protocol 6 (TCP) for TCP events, else 0
+ * @param localPort local port of a TCP event, else 0 (kept in the clear; policy decides)
+ * @param remotePort remote port of a TCP event, else 0 (kept in the clear; policy decides)
+ * @param localHash keyed hash of the local address and port of a TCP event, else null
  */
 public record SafeEvent(
     long timeNs,
@@ -27,7 +37,32 @@ public record SafeEvent(
     String peerHash,
     String keyId,
     String syscall,
-    int fd) {
+    int fd,
+    String connectionHash,
+    String tcpOldState,
+    String tcpNewState,
+    int family,
+    int protocol,
+    int localPort,
+    int remotePort,
+    String localHash) {
+  /** An event without connection fields (anything but the TCP state and reset events). */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId,
+      String syscall,
+      int fd) {
+    this(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd, null,
+        null, null, 0, 0, 0, 0, null);
+  }
+
   /** An event that is not a syscall and names no fd. */
   public SafeEvent(
       long timeNs,

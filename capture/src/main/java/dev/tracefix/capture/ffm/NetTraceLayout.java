@@ -23,12 +23,15 @@ public final class NetTraceLayout {
   public static final int EVENT_EXEC = 3;
   public static final int EVENT_SOCKET_WRITE = 4;
   public static final int EVENT_SYSCALL = 5;
+  public static final int EVENT_TCP_STATE = 6;
+  public static final int EVENT_TCP_RESET_SENT = 7;
+  public static final int EVENT_TCP_RESET_RECEIVED = 8;
   /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
   public static final int SYSCALL_MAX = 512;
   public static final byte SYSCALL_TRACED = 1;
   public static final byte SYSCALL_ARG0_FD = 2;
   /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
-  public static final int EVENT_TYPES = 8;
+  public static final int EVENT_TYPES = 16;
   public static final int COMM_LEN = 16;
   public static final int ADDR_LEN = 16;
   public static final int PATH_LEN = 256;
@@ -81,6 +84,36 @@ public final class NetTraceLayout {
               JAVA_INT.withName("pad"),
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
           .withName("net_trace_syscall_event");
+
+  /** Mirror of {@code struct net_trace_tcp_event}. */
+  static final StructLayout TCP_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("oldstate"),
+              JAVA_INT.withName("newstate"),
+              JAVA_SHORT.withName("family"),
+              JAVA_SHORT.withName("protocol"),
+              JAVA_SHORT.withName("sport"),
+              JAVA_SHORT.withName("dport"),
+              JAVA_INT.withName("pad"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("sock"),
+              JAVA_LONG.withName("sock_born_ns"),
+              MemoryLayout.sequenceLayout(ADDR_LEN, JAVA_BYTE).withName("saddr"),
+              MemoryLayout.sequenceLayout(ADDR_LEN, JAVA_BYTE).withName("daddr"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_tcp_event");
+
+  /** Field names of net_trace_tcp_event in declaration order. */
+  public static final List<String> TCP_FIELDS =
+      List.of(
+          "type", "tgid", "tid", "oldstate", "newstate", "family", "protocol", "sport", "dport",
+          "pad", "ts_ns", "duration_ns", "start_time_ns", "sock", "sock_born_ns", "saddr",
+          "daddr", "comm");
 
   /** Field names of net_trace_syscall_event in declaration order. */
   public static final List<String> SYSCALL_FIELDS =
@@ -156,6 +189,35 @@ public final class NetTraceLayout {
 
   private NetTraceLayout() {}
 
+  public static long tcpByteSize() {
+    return TCP_LAYOUT.byteSize();
+  }
+
+  public static long tcpOffsetOf(String field) {
+    return TCP_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  private static RawTcpEvent decodeTcp(MemorySegment r, CommCache comms) {
+    return new RawTcpEvent(
+        r.get(JAVA_LONG, tcpOffsetOf("ts_ns")),
+        r.get(JAVA_LONG, tcpOffsetOf("duration_ns")),
+        r.get(JAVA_LONG, tcpOffsetOf("start_time_ns")),
+        r.get(JAVA_INT, tcpOffsetOf("type")),
+        r.get(JAVA_INT, tcpOffsetOf("tgid")),
+        r.get(JAVA_INT, tcpOffsetOf("tid")),
+        r.get(JAVA_INT, tcpOffsetOf("oldstate")),
+        r.get(JAVA_INT, tcpOffsetOf("newstate")),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("family"))),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("protocol"))),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("sport"))),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("dport"))),
+        r.get(JAVA_LONG, tcpOffsetOf("sock")),
+        r.get(JAVA_LONG, tcpOffsetOf("sock_born_ns")),
+        r.asSlice(tcpOffsetOf("saddr"), ADDR_LEN).toArray(JAVA_BYTE),
+        r.asSlice(tcpOffsetOf("daddr"), ADDR_LEN).toArray(JAVA_BYTE),
+        comms.of(r, tcpOffsetOf("comm")));
+  }
+
   public static long syscallByteSize() {
     return SYSCALL_LAYOUT.byteSize();
   }
@@ -172,6 +234,9 @@ public final class NetTraceLayout {
       case EVENT_EXEC -> "exec";
       case EVENT_SOCKET_WRITE -> "socket_write";
       case EVENT_SYSCALL -> "syscall";
+      case EVENT_TCP_STATE -> "tcp_state";
+      case EVENT_TCP_RESET_SENT -> "tcp_reset_sent";
+      case EVENT_TCP_RESET_RECEIVED -> "tcp_reset_received";
       default -> "unknown_" + type;
     };
   }
@@ -205,6 +270,12 @@ public final class NetTraceLayout {
     if ((type == EVENT_SENDTO || type == EVENT_TCP_RETRANSMIT || type == EVENT_SOCKET_WRITE)
         && record.byteSize() >= byteSize()) {
       return decode(record, comms);
+    }
+    if ((type == EVENT_TCP_STATE
+            || type == EVENT_TCP_RESET_SENT
+            || type == EVENT_TCP_RESET_RECEIVED)
+        && record.byteSize() >= tcpByteSize()) {
+      return decodeTcp(record, comms);
     }
     if (type == EVENT_SYSCALL && record.byteSize() >= syscallByteSize()) {
       return new RawSyscallEvent(

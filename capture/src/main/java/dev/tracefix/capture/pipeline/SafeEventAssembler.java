@@ -4,14 +4,17 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.ffm.RawExecEvent;
 import dev.tracefix.capture.ffm.RawNetEvent;
 import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.ffm.RawSyscallEvent;
+import dev.tracefix.capture.ffm.RawTcpEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.Redactor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,6 +74,7 @@ public final class SafeEventAssembler {
                 x.cgroupId());
         case RawNetEvent e -> batch.add(redact(e));
         case RawSyscallEvent c -> batch.add(redact(c));
+        case RawTcpEvent t -> batch.add(redact(t));
       }
     }
     if (batch.isEmpty()) {
@@ -101,6 +105,42 @@ public final class SafeEventAssembler {
         redactor.keyId(),
         name,
         c.fd());
+  }
+
+  private SafeEvent redact(RawTcpEvent t) {
+    String token = announce(t.tgid(), t.startTimeNs(), t.comm());
+    EventType type =
+        switch (t.type()) {
+          case NetTraceLayout.EVENT_TCP_RESET_SENT -> EventType.TCP_RESET_SENT;
+          case NetTraceLayout.EVENT_TCP_RESET_RECEIVED -> EventType.TCP_RESET_RECEIVED;
+          default -> EventType.TCP_STATE;
+        };
+    // The socket's kernel address and birth time are hashed like an address (family 0): the key
+    // hides the kernel layout and makes hashes unlinkable across keys; one connection, one hash.
+    String connection =
+        t.sock() == 0
+            ? null
+            : redactor.addressHash(
+                0, ByteBuffer.allocate(16).putLong(t.sock()).putLong(t.sockBornNs()).array(), 0);
+    return new SafeEvent(
+        t.tsNs() + bootOffsetNs,
+        type,
+        token,
+        t.durationNs(),
+        0,
+        0,
+        addressHash(t.family(), t.daddr(), t.dport()),
+        redactor.keyId(),
+        null,
+        -1,
+        connection,
+        t.oldState() <= 0 ? null : TcpStates.name(t.oldState()),
+        t.newState() < 0 ? null : TcpStates.name(t.newState()),
+        t.family(),
+        t.protocol(),
+        t.sport(),
+        t.dport(),
+        addressHash(t.family(), t.saddr(), t.sport()));
   }
 
   /** The process's token; its metadata goes to the sink the first time the process is seen. */
@@ -138,7 +178,7 @@ public final class SafeEventAssembler {
           0,
           0,
           0,
-          peerHash(e.family(), e.daddr(), e.dport()),
+          addressHash(e.family(), e.daddr(), e.dport()),
           redactor.keyId(),
           null,
           -1);
@@ -152,13 +192,13 @@ public final class SafeEventAssembler {
         e.durationNs(),
         Math.max(ret, 0),
         ret < 0 ? (int) -ret : 0,
-        peerHash(e.family(), e.daddr(), e.dport()),
+        addressHash(e.family(), e.daddr(), e.dport()),
         redactor.keyId(),
         null,
         e.fd());
   }
 
-  private String peerHash(int family, byte[] address, int port) {
+  private String addressHash(int family, byte[] address, int port) {
     return switch (family) {
       case RawNetEvent.AF_INET -> redactor.addressHash(family, Arrays.copyOf(address, 4), port);
       case RawNetEvent.AF_INET6 -> redactor.addressHash(family, address, port);

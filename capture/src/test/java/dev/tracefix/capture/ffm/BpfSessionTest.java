@@ -119,7 +119,9 @@ class BpfSessionTest {
               "tracepoint/sched/sched_process_fork",
               "tracepoint/sched/sched_process_exit",
               "tracepoint/raw_syscalls/sys_enter",
-              "tracepoint/raw_syscalls/sys_exit"),
+              "tracepoint/raw_syscalls/sys_exit",
+              "tracepoint/tcp/tcp_send_reset",
+              "tracepoint/tcp/tcp_receive_reset"),
           Set.copyOf(probes));
       // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
       assertTrue(session.drain().isEmpty());

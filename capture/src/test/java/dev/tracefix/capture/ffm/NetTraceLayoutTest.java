@@ -37,6 +37,10 @@ class NetTraceLayoutTest {
               printf("syscall_traced %d\\n", NET_TRACE_SYSCALL_TRACED);
               printf("syscall_arg0_fd %d\\n", NET_TRACE_SYSCALL_ARG0_FD);
               printf("syscall_sizeof %zu\\n", sizeof(struct net_trace_syscall_event));
+              printf("tcp_sizeof %zu\\n", sizeof(struct net_trace_tcp_event));
+              printf("tcp_state %d\\n", NET_TRACE_EVENT_TCP_STATE);
+              printf("tcp_reset_sent %d\\n", NET_TRACE_EVENT_TCP_RESET_SENT);
+              printf("tcp_reset_received %d\\n", NET_TRACE_EVENT_TCP_RESET_RECEIVED);
               printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
             """);
     for (String field : NetTraceLayout.FIELDS) {
@@ -53,6 +57,11 @@ class NetTraceLayoutTest {
       c.append(
           ("  printf(\"syscall_offset.%1$s %%zu\\n\","
                   + " offsetof(struct net_trace_syscall_event, %1$s));\n")
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.TCP_FIELDS) {
+      c.append(
+          "  printf(\"tcp_offset.%1$s %%zu\\n\", offsetof(struct net_trace_tcp_event, %1$s));\n"
               .formatted(field));
     }
     c.append("  return 0;\n}\n");
@@ -82,6 +91,14 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("syscall_traced"), (long) NetTraceLayout.SYSCALL_TRACED);
     assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
     assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.syscallByteSize(), "syscall sizeof");
+    assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.tcpByteSize(), "tcp sizeof");
+    assertEquals(fromC.get("tcp_state"), NetTraceLayout.EVENT_TCP_STATE);
+    assertEquals(fromC.get("tcp_reset_sent"), NetTraceLayout.EVENT_TCP_RESET_SENT);
+    assertEquals(fromC.get("tcp_reset_received"), NetTraceLayout.EVENT_TCP_RESET_RECEIVED);
+    for (String field : NetTraceLayout.TCP_FIELDS) {
+      assertEquals(
+          fromC.get("tcp_offset." + field), NetTraceLayout.tcpOffsetOf(field), "tcp " + field);
+    }
     for (String field : NetTraceLayout.SYSCALL_FIELDS) {
       assertEquals(
           fromC.get("syscall_offset." + field),
