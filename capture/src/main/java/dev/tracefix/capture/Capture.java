@@ -9,6 +9,7 @@ import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.pipeline.SyscallTable;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
+import dev.tracefix.capture.probe.ProbeSupport;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -41,6 +42,15 @@ public final class Capture {
     return Privileges.missing()
         .or(KernelFeatures::missingBtf)
         .or(BpfSession::libbpfUnavailableReason);
+  }
+
+  /**
+   * Probe kinds beyond tracepoints that this kernel lacks, one line each, e.g. {@code "kprobes:
+   * unsupported on this kernel (...)"}; fentry is probed by loading a program (never attached), so
+   * this needs the same privileges as a capture. tracefix itself attaches tracepoints only.
+   */
+  public static List<String> unsupportedProbeKinds() {
+    return ProbeSupport.unsupported();
   }
 
   /**
