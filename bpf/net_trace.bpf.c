@@ -618,7 +618,8 @@ int handle_fork(struct trace_event_raw_sched_process_fork *ctx)
 	return 0;
 }
 
-/* Forgets a traced process when its last thread exits, so the filter map only holds live tgids.
+/* Reports a traced process's exit and forgets it when its last thread exits, so the filter map
+ * only holds live tgids. Only with the filter on: a system-wide capture has no process set.
  * Not when the leader exits: a leader may pthread_exit() while its other threads keep working.
  * do_exit() decrements signal->live before this tracepoint, so 0 means the whole group is dead. */
 SEC("tracepoint/sched/sched_process_exit")
@@ -630,6 +631,21 @@ int handle_exit(void *ctx)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
+		return 0;
+	struct net_trace_exit_event *ev =
+		reserve_event(NET_TRACE_EVENT_EXIT, sizeof(struct net_trace_exit_event));
+	if (ev) {
+		ev->type = NET_TRACE_EVENT_EXIT;
+		ev->tgid = tgid;
+		ev->ts_ns = bpf_ktime_get_ns();
+		ev->start_time_ns = leader_start_time();
+		/* Every thread of an exit_group() exits with the group's code, so the last one's is it. */
+		ev->exit_status = BPF_CORE_READ(task, exit_code);
+		ev->pad = 0;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+		bpf_ringbuf_submit(ev, submit_flags());
+	}
 	bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #define NET_TRACE_EVENT_TCP_STATE 6
 #define NET_TRACE_EVENT_TCP_RESET_SENT 7
 #define NET_TRACE_EVENT_TCP_RESET_RECEIVED 8
+#define NET_TRACE_EVENT_EXIT 9
 /* One more than the largest type id: the size of the per-type accounting arrays. */
 #define NET_TRACE_EVENT_TYPES 16
 
@@ -101,6 +102,17 @@ struct net_trace_tcp_event {
 	                       * pair (sock, sock_born_ns) is one connection */
 	__u8 saddr[NET_TRACE_ADDR_LEN];
 	__u8 daddr[NET_TRACE_ADDR_LEN];
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* The last thread of a traced process exited. */
+struct net_trace_exit_event {
+	__u32 type;           /* NET_TRACE_EVENT_EXIT */
+	__u32 tgid;
+	__u64 ts_ns;
+	__u64 start_time_ns;  /* start_boottime of the leader: the process identity */
+	__s32 exit_status;    /* wait(2) status: exit code << 8, or the terminating signal */
+	__u32 pad;
 	char comm[NET_TRACE_COMM_LEN];
 };
 

@@ -151,6 +151,7 @@ public final class Capture {
         assembler.accept(batch);
         batch = bpf.drainBatch();
       }
+      assembler.flush();
       List<TypeStats> stats = typeStats(bpf);
       long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();

@@ -22,7 +22,14 @@ public enum EventType {
   /** This host sent a TCP reset ({@code tcp:tcp_send_reset}), e.g. refusing a connection. */
   TCP_RESET_SENT,
   /** A traced socket received a TCP reset ({@code tcp:tcp_receive_reset}). */
-  TCP_RESET_RECEIVED;
+  TCP_RESET_RECEIVED,
+  /** A traced process executed a program ({@code sched:sched_process_exec}). */
+  PROCESS_EXEC,
+  /**
+   * The last thread of a traced process exited ({@code sched:sched_process_exit}), with its wait
+   * status. Only reported when capture follows a pid or command (not system-wide).
+   */
+  PROCESS_EXIT;
 
   public String columnValue() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -26,6 +26,8 @@ package dev.tracefix.capture;
  * @param localPort local port of a TCP event, else 0 (kept in the clear; policy decides)
  * @param remotePort remote port of a TCP event, else 0 (kept in the clear; policy decides)
  * @param localHash keyed hash of the local address and port of a TCP event, else null
+ * @param exitStatus for {@link EventType#PROCESS_EXIT}: the wait(2) status (exit code shifted
+ *     left by 8, or the terminating signal number); -1 for other events
  */
 public record SafeEvent(
     long timeNs,
@@ -45,7 +47,8 @@ public record SafeEvent(
     int protocol,
     int localPort,
     int remotePort,
-    String localHash) {
+    String localHash,
+    int exitStatus) {
   /** An event without connection fields (anything but the TCP state and reset events). */
   public SafeEvent(
       long timeNs,
@@ -60,7 +63,7 @@ public record SafeEvent(
       int fd) {
     this(
         timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd, null,
-        null, null, 0, 0, 0, 0, null);
+        null, null, 0, 0, 0, 0, null, -1);
   }
 
   /** An event that is not a syscall and names no fd. */

@@ -100,11 +100,29 @@ class CaptureTest {
     assertEquals(2, children.size(), () -> "two workload processes in " + sink.processes);
     List<Long> perChild =
         children.stream()
-            .map(p -> sink.events.stream().filter(e -> e.processToken().equals(p.token())).count())
+            .map(
+                p ->
+                    sink.events.stream()
+                        .filter(e -> e.processToken().equals(p.token()))
+                        .filter(e -> e.type() == EventType.SENDTO)
+                        .count())
             .sorted()
             .toList();
-    assertEquals(List.of(11L, 25L), perChild, "events per child process");
-    assertEquals(36, summary.eventCount());
+    assertEquals(List.of(11L, 25L), perChild, "sendto events per child process");
+    // Each child also execs once and exits once (with status 0).
+    for (SafeProcess child : children) {
+      List<SafeEvent> lifecycle =
+          sink.events.stream()
+              .filter(e -> e.processToken().equals(child.token()))
+              .filter(
+                  e -> e.type() == EventType.PROCESS_EXEC || e.type() == EventType.PROCESS_EXIT)
+              .toList();
+      assertEquals(
+          List.of(EventType.PROCESS_EXEC, EventType.PROCESS_EXIT),
+          lifecycle.stream().map(SafeEvent::type).toList());
+      assertEquals(0, lifecycle.getLast().exitStatus());
+    }
+    assertEquals(sink.events.size(), summary.eventCount());
     assertTrue(
         children.stream().allMatch(p -> p.buildId() != null && p.exeHash() != null),
         () -> "metadata of children " + children);
@@ -158,7 +176,17 @@ class CaptureTest {
     assertNotNull(proc.exeHash());
     assertNotNull(proc.cgroup());
     List<SafeEvent> mine =
-        sink.events.stream().filter(e -> e.processToken().equals(proc.token())).toList();
+        sink.events.stream()
+            .filter(e -> e.processToken().equals(proc.token()))
+            .filter(e -> e.type() == EventType.SENDTO)
+            .toList();
+    assertEquals(
+        List.of(EventType.PROCESS_EXEC, EventType.PROCESS_EXIT),
+        sink.events.stream()
+            .filter(e -> e.processToken().equals(proc.token()) && e.type() != EventType.SENDTO)
+            .map(SafeEvent::type)
+            .toList(),
+        "besides its sendto calls, the workload execs and exits");
     long ok =
         mine.stream()
             .filter(e -> e.type() == EventType.SENDTO && e.errno() == 0 && e.bytes() == 1)
@@ -172,7 +200,7 @@ class CaptureTest {
         ok, badFd, mine.size(), summary.eventCount(), summary.dropCount(), sink.batches);
     assertEquals(SENDS, ok, "successful sendto events");
     assertEquals(BAD_FD_SENDS, badFd, "EBADF sendto events");
-    assertEquals(SENDS + BAD_FD_SENDS, mine.size(), "all events of the workload");
+    assertEquals(SENDS + BAD_FD_SENDS, mine.size(), "all sendto events of the workload");
     TypeStats sendto =
         summary.stats().stream().filter(t -> t.type().equals("sendto")).findFirst().orElseThrow();
     assertEquals(new TypeStats("sendto", SENDS + BAD_FD_SENDS, SENDS + BAD_FD_SENDS, 0), sendto);

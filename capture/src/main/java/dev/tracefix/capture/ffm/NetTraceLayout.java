@@ -26,6 +26,7 @@ public final class NetTraceLayout {
   public static final int EVENT_TCP_STATE = 6;
   public static final int EVENT_TCP_RESET_SENT = 7;
   public static final int EVENT_TCP_RESET_RECEIVED = 8;
+  public static final int EVENT_EXIT = 9;
   /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
   public static final int SYSCALL_MAX = 512;
   public static final byte SYSCALL_TRACED = 1;
@@ -115,6 +116,22 @@ public final class NetTraceLayout {
           "pad", "ts_ns", "duration_ns", "start_time_ns", "sock", "sock_born_ns", "saddr",
           "daddr", "comm");
 
+  /** Mirror of {@code struct net_trace_exit_event}. */
+  static final StructLayout EXIT_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_INT.withName("exit_status"),
+              JAVA_INT.withName("pad"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_exit_event");
+
+  /** Field names of net_trace_exit_event in declaration order. */
+  public static final List<String> EXIT_FIELDS =
+      List.of("type", "tgid", "ts_ns", "start_time_ns", "exit_status", "pad", "comm");
+
   /** Field names of net_trace_syscall_event in declaration order. */
   public static final List<String> SYSCALL_FIELDS =
       List.of(
@@ -189,6 +206,14 @@ public final class NetTraceLayout {
 
   private NetTraceLayout() {}
 
+  public static long exitByteSize() {
+    return EXIT_LAYOUT.byteSize();
+  }
+
+  public static long exitOffsetOf(String field) {
+    return EXIT_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
   public static long tcpByteSize() {
     return TCP_LAYOUT.byteSize();
   }
@@ -237,6 +262,7 @@ public final class NetTraceLayout {
       case EVENT_TCP_STATE -> "tcp_state";
       case EVENT_TCP_RESET_SENT -> "tcp_reset_sent";
       case EVENT_TCP_RESET_RECEIVED -> "tcp_reset_received";
+      case EVENT_EXIT -> "exit";
       default -> "unknown_" + type;
     };
   }
@@ -276,6 +302,14 @@ public final class NetTraceLayout {
             || type == EVENT_TCP_RESET_RECEIVED)
         && record.byteSize() >= tcpByteSize()) {
       return decodeTcp(record, comms);
+    }
+    if (type == EVENT_EXIT && record.byteSize() >= exitByteSize()) {
+      return new RawExitEvent(
+          record.get(JAVA_LONG, exitOffsetOf("ts_ns")),
+          record.get(JAVA_INT, exitOffsetOf("tgid")),
+          record.get(JAVA_LONG, exitOffsetOf("start_time_ns")),
+          record.get(JAVA_INT, exitOffsetOf("exit_status")),
+          comms.of(record, exitOffsetOf("comm")));
     }
     if (type == EVENT_SYSCALL && record.byteSize() >= syscallByteSize()) {
       return new RawSyscallEvent(

@@ -38,6 +38,8 @@ class NetTraceLayoutTest {
               printf("syscall_arg0_fd %d\\n", NET_TRACE_SYSCALL_ARG0_FD);
               printf("syscall_sizeof %zu\\n", sizeof(struct net_trace_syscall_event));
               printf("tcp_sizeof %zu\\n", sizeof(struct net_trace_tcp_event));
+              printf("exit_sizeof %zu\\n", sizeof(struct net_trace_exit_event));
+              printf("exit %d\\n", NET_TRACE_EVENT_EXIT);
               printf("tcp_state %d\\n", NET_TRACE_EVENT_TCP_STATE);
               printf("tcp_reset_sent %d\\n", NET_TRACE_EVENT_TCP_RESET_SENT);
               printf("tcp_reset_received %d\\n", NET_TRACE_EVENT_TCP_RESET_RECEIVED);
@@ -62,6 +64,11 @@ class NetTraceLayoutTest {
     for (String field : NetTraceLayout.TCP_FIELDS) {
       c.append(
           "  printf(\"tcp_offset.%1$s %%zu\\n\", offsetof(struct net_trace_tcp_event, %1$s));\n"
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.EXIT_FIELDS) {
+      c.append(
+          "  printf(\"exit_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exit_event, %1$s));\n"
               .formatted(field));
     }
     c.append("  return 0;\n}\n");
@@ -92,6 +99,12 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
     assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.syscallByteSize(), "syscall sizeof");
     assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.tcpByteSize(), "tcp sizeof");
+    assertEquals(fromC.get("exit_sizeof"), NetTraceLayout.exitByteSize(), "exit sizeof");
+    assertEquals(fromC.get("exit"), NetTraceLayout.EVENT_EXIT);
+    for (String field : NetTraceLayout.EXIT_FIELDS) {
+      assertEquals(
+          fromC.get("exit_offset." + field), NetTraceLayout.exitOffsetOf(field), "exit " + field);
+    }
     assertEquals(fromC.get("tcp_state"), NetTraceLayout.EVENT_TCP_STATE);
     assertEquals(fromC.get("tcp_reset_sent"), NetTraceLayout.EVENT_TCP_RESET_SENT);
     assertEquals(fromC.get("tcp_reset_received"), NetTraceLayout.EVENT_TCP_RESET_RECEIVED);
