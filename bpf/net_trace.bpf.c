@@ -11,6 +11,7 @@
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
+#define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 #define S_IFMT 00170000
@@ -22,15 +23,30 @@ char LICENSE[] SEC("license") = "GPL";
  * filter lookups as dead code. */
 const volatile bool filter_enabled = false;
 
+/* Set by the loader before load: wake the consumer only once this many bytes wait in the ring
+ * (0: after every record, the kernel's default). A wakeup per record costs the traced thread an
+ * irq_work and the consumer a context switch per event; batched, the consumer reads on its own
+ * poll timeout or when this much has accumulated. */
+const volatile __u32 wakeup_bytes = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
 } events SEC(".maps");
 
-/* Per-CPU so the drop path never contends; user space sums all CPUs. */
+/* Exact accounting, indexed by event type id: every record a probe decides to emit counts as
+ * produced; a failed ring reserve counts as dropped as well. Per-CPU so neither path contends or
+ * needs atomics; user space sums all CPUs. produced = consumed + dropped, type by type. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} produced SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -62,6 +78,30 @@ struct {
 	__type(value, struct syscall_enter);
 } inflight SEC(".maps");
 
+/* The syscalls to trace, by number: NET_TRACE_SYSCALL_TRACED, plus NET_TRACE_SYSCALL_ARG0_FD when
+ * the first argument is an fd. Filled by user space before attach; all zero traces nothing. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NET_TRACE_SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} syscall_set SEC(".maps");
+
+struct sys_enter_state {
+	__u64 ts_ns;
+	__u32 nr;
+	__s32 fd;
+};
+
+/* In-flight syscalls of the set, by pid_tgid; separate from inflight because a sendto or socket
+ * write is in both at once. LRU for the same reason as inflight (threads killed mid-call). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct sys_enter_state);
+} sys_inflight SEC(".maps");
+
 /* Which traced process owns a TCP socket: retransmits mostly run from timers in softirq
  * context, where the current task is unrelated, so they are attributed through the socket. */
 struct sock_owner {
@@ -84,13 +124,31 @@ static __always_inline bool is_traced(__u32 tgid)
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
 }
 
-static __always_inline void count_drop(void)
+static __always_inline void count(void *counters, __u32 type)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&drops, &zero);
+	__u64 *n = bpf_map_lookup_elem(counters, &type);
 	if (n)
 		*n += 1; /* per-CPU slot: no other writer while this program runs on this CPU */
 }
+
+/* The only way a probe reserves ring space: counts the record as produced and, when the ring is
+ * full, as dropped. Never waits: a full ring costs the traced thread one failed reserve. */
+static __always_inline __u64 submit_flags(void)
+{
+	if (wakeup_bytes == 0)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									 : BPF_RB_NO_WAKEUP;
+}
+
+#define reserve_event(type, size)                                                  \
+	({                                                                         \
+		count(&produced, (type));                                          \
+		void *__r = bpf_ringbuf_reserve(&events, (size), 0);               \
+		if (!__r)                                                          \
+			count(&drops, (type));                                     \
+		__r;                                                               \
+	})
 
 static __always_inline __u64 leader_start_time(void)
 {
@@ -161,23 +219,220 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-/* A traced process connecting a TCP socket becomes its owner before it sends anything, so even
- * SYN retransmits are attributed; a closed socket is forgotten. */
+/* When each TCP socket was first seen by a state change: the kernel reuses a freed struct sock for
+ * the next socket, so the address alone would join unrelated connections. Forgotten at CLOSE. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock * */
+	__type(value, __u64);
+} sock_births SEC(".maps");
+
+static __always_inline __u64 sock_born(__u64 sk)
+{
+	__u64 *born = sk ? bpf_map_lookup_elem(&sock_births, &sk) : NULL;
+	return born ? *born : 0;
+}
+
+/* When each socket entered SYN_SENT, for the connect latency of SYN_SENT -> ESTABLISHED. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock * */
+	__type(value, __u64);
+} connect_start SEC(".maps");
+
+struct tcp_attribution {
+	__u64 start_time_ns;
+	__u32 tgid;
+	__u32 tid;
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* Who a TCP event belongs to: the socket's owner when a traced process used it, else the current
+ * task when traced (state changes and resets often run in softirq context, where the current
+ * task is whichever was interrupted). False when neither: no event, nothing produced. Decided
+ * before reserving, so every reserved record is submitted and the accounting stays exact. */
+static __always_inline bool attribute_tcp(struct tcp_attribution *who, __u64 sk)
+{
+	struct sock_owner *owner = sk ? bpf_map_lookup_elem(&sock_owners, &sk) : NULL;
+	if (owner) {
+		who->tgid = owner->tgid;
+		who->tid = 0;
+		who->start_time_ns = owner->start_time_ns;
+		__builtin_memcpy(who->comm, owner->comm, sizeof(who->comm));
+		return true;
+	}
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return false;
+	who->tgid = id >> 32;
+	who->tid = (__u32)id;
+	who->start_time_ns = leader_start_time();
+	bpf_get_current_comm(who->comm, sizeof(who->comm));
+	return true;
+}
+
+static __always_inline void fill_attribution(struct net_trace_tcp_event *ev,
+					     const struct tcp_attribution *who)
+{
+	ev->tgid = who->tgid;
+	ev->tid = who->tid;
+	ev->start_time_ns = who->start_time_ns;
+	__builtin_memcpy(ev->comm, who->comm, sizeof(ev->comm));
+}
+
+/* Every TCP state change of a traced socket becomes an event (with the connect latency on
+ * SYN_SENT -> ESTABLISHED). A traced process connecting a TCP socket becomes its owner before it
+ * sends anything, so even SYN retransmits are attributed; a closed socket is forgotten, after
+ * its last event. */
+static __always_inline void emit_state_change(struct trace_event_raw_inet_sock_set_state *ctx,
+					      __u64 sk, __u64 now,
+					      const struct tcp_attribution *who)
+{
+	struct net_trace_tcp_event *ev =
+		reserve_event(NET_TRACE_EVENT_TCP_STATE, sizeof(struct net_trace_tcp_event));
+	if (!ev)
+		return;
+	fill_attribution(ev, who);
+	ev->type = NET_TRACE_EVENT_TCP_STATE;
+	ev->oldstate = ctx->oldstate;
+	ev->newstate = ctx->newstate;
+	ev->family = ctx->family;
+	ev->protocol = ctx->protocol;
+	ev->sport = ctx->sport;
+	ev->dport = ctx->dport;
+	ev->pad = 0;
+	ev->ts_ns = now;
+	ev->duration_ns = 0;
+	if (ctx->oldstate == TCP_SYN_SENT && ctx->newstate == TCP_ESTABLISHED) {
+		__u64 *began = bpf_map_lookup_elem(&connect_start, &sk);
+		if (began)
+			ev->duration_ns = now - *began;
+	}
+	ev->sock = sk;
+	ev->sock_born_ns = sock_born(sk);
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	if (ctx->family == AF_INET6) {
+		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
+	} else {
+		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
+	}
+	bpf_ringbuf_submit(ev, submit_flags());
+}
+
 SEC("tracepoint/sock/inet_sock_set_state")
 int handle_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	if (ctx->protocol != IPPROTO_TCP)
 		return 0;
 	__u64 sk = (__u64)ctx->skaddr;
+	__u64 now = bpf_ktime_get_ns();
+	if (ctx->newstate == TCP_SYN_SENT) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		if (is_traced(tgid))
+			remember_owner(sk, tgid);
+		bpf_map_update_elem(&connect_start, &sk, &now, BPF_ANY);
+	}
+	if (ctx->oldstate == TCP_CLOSE || !bpf_map_lookup_elem(&sock_births, &sk))
+		bpf_map_update_elem(&sock_births, &sk, &now, BPF_ANY);
+	struct tcp_attribution who = {};
+	if (attribute_tcp(&who, sk))
+		emit_state_change(ctx, sk, now, &who);
+	if (ctx->oldstate == TCP_SYN_SENT)
+		bpf_map_delete_elem(&connect_start, &sk);
 	if (ctx->newstate == TCP_CLOSE) {
 		bpf_map_delete_elem(&sock_owners, &sk);
-		return 0;
+		bpf_map_delete_elem(&sock_births, &sk);
 	}
-	if (ctx->newstate != TCP_SYN_SENT)
+	return 0;
+}
+
+/* Copies family, port and address out of a sockaddr_in / sockaddr_in6 image (as tcp_send_reset
+ * records them: 28 bytes). */
+static __always_inline void from_sockaddr(const __u8 *sa, __u16 *family, __u16 *port, __u8 *addr)
+{
+	__u16 fam = 0, be_port = 0;
+	bpf_probe_read_kernel(&fam, 2, sa);
+	bpf_probe_read_kernel(&be_port, 2, sa + 2);
+	*family = fam;
+	*port = bpf_ntohs(be_port);
+	if (fam == AF_INET6)
+		bpf_probe_read_kernel(addr, 16, sa + 8);
+	else if (fam == AF_INET)
+		bpf_probe_read_kernel(addr, 4, sa + 4);
+}
+
+/* A reset this host sent: to a peer of a traced socket, or (no socket: e.g. a SYN to a closed
+ * port) on behalf of the current task when traced. */
+SEC("tracepoint/tcp/tcp_send_reset")
+int handle_tcp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
+{
+	__u64 sk = (__u64)ctx->skaddr;
+	struct tcp_attribution who = {};
+	if (!attribute_tcp(&who, sk))
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	if (is_traced(tgid))
-		remember_owner(sk, tgid);
+	struct net_trace_tcp_event *ev =
+		reserve_event(NET_TRACE_EVENT_TCP_RESET_SENT, sizeof(struct net_trace_tcp_event));
+	if (!ev)
+		return 0;
+	fill_attribution(ev, &who);
+	ev->type = NET_TRACE_EVENT_TCP_RESET_SENT;
+	ev->oldstate = ctx->state;
+	ev->newstate = -1;
+	ev->protocol = IPPROTO_TCP;
+	ev->pad = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->duration_ns = 0;
+	ev->sock = sk;
+	ev->sock_born_ns = sock_born(sk);
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	__u16 dfamily = 0;
+	from_sockaddr(ctx->saddr, &ev->family, &ev->sport, ev->saddr);
+	from_sockaddr(ctx->daddr, &dfamily, &ev->dport, ev->daddr);
+	bpf_ringbuf_submit(ev, submit_flags());
+	return 0;
+}
+
+/* A reset a traced socket received (e.g. connecting to a closed port: ECONNREFUSED). */
+SEC("tracepoint/tcp/tcp_receive_reset")
+int handle_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
+{
+	__u64 sk = (__u64)ctx->skaddr;
+	struct tcp_attribution who = {};
+	if (!attribute_tcp(&who, sk))
+		return 0;
+	struct net_trace_tcp_event *ev =
+		reserve_event(NET_TRACE_EVENT_TCP_RESET_RECEIVED, sizeof(struct net_trace_tcp_event));
+	if (!ev)
+		return 0;
+	fill_attribution(ev, &who);
+	ev->type = NET_TRACE_EVENT_TCP_RESET_RECEIVED;
+	ev->oldstate = BPF_CORE_READ((struct sock *)sk, __sk_common.skc_state);
+	ev->newstate = -1;
+	ev->family = ctx->family;
+	ev->protocol = IPPROTO_TCP;
+	ev->sport = ctx->sport;
+	ev->dport = ctx->dport;
+	ev->pad = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->duration_ns = 0;
+	ev->sock = sk;
+	ev->sock_born_ns = sock_born(sk);
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	if (ctx->family == AF_INET6) {
+		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
+	} else {
+		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
+	}
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }
 
@@ -228,9 +483,8 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 		return 0;
 	}
 
-	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	struct net_trace_event *ev = reserve_event(type, sizeof(*ev));
 	if (!ev) {
-		count_drop();
 		bpf_map_delete_elem(&inflight, &id);
 		return 0;
 	}
@@ -251,7 +505,7 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
 	__builtin_memcpy(ev->daddr, in->daddr, sizeof(ev->daddr));
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, submit_flags());
 	bpf_map_delete_elem(&inflight, &id);
 	return 0;
 }
@@ -286,11 +540,9 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	if (!owner && !is_traced(id >> 32))
 		return 0;
 
-	struct net_trace_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		count_drop();
+	struct net_trace_event *ev = reserve_event(NET_TRACE_EVENT_TCP_RETRANSMIT, sizeof(*ev));
+	if (!ev)
 		return 0;
-	}
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->duration_ns = 0;
 	ev->ret = 0;
@@ -322,7 +574,7 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
 		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
 	}
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }
 
@@ -333,11 +585,9 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!is_traced(id >> 32))
 		return 0;
 
-	struct net_trace_exec_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		count_drop();
+	struct net_trace_exec_event *ev = reserve_event(NET_TRACE_EVENT_EXEC, sizeof(*ev));
+	if (!ev)
 		return 0;
-	}
 	ev->type = NET_TRACE_EVENT_EXEC;
 	ev->tgid = id >> 32;
 	ev->ts_ns = bpf_ktime_get_ns();
@@ -347,7 +597,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	unsigned int loc = ctx->__data_loc_filename & 0xFFFF;
 	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename), (void *)ctx + loc) < 0)
 		ev->filename[0] = 0;
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }
 
@@ -368,15 +618,92 @@ int handle_fork(struct trace_event_raw_sched_process_fork *ctx)
 	return 0;
 }
 
-/* Forgets a traced process when its leader exits, so the filter map only holds live tgids. */
+/* Reports a traced process's exit and forgets it when its last thread exits, so the filter map
+ * only holds live tgids. Only with the filter on: a system-wide capture has no process set.
+ * Not when the leader exits: a leader may pthread_exit() while its other threads keep working.
+ * do_exit() decrements signal->live before this tracepoint, so 0 means the whole group is dead. */
 SEC("tracepoint/sched/sched_process_exit")
 int handle_exit(void *ctx)
 {
 	if (!filter_enabled)
 		return 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
+		return 0;
+	struct net_trace_exit_event *ev =
+		reserve_event(NET_TRACE_EVENT_EXIT, sizeof(struct net_trace_exit_event));
+	if (ev) {
+		ev->type = NET_TRACE_EVENT_EXIT;
+		ev->tgid = tgid;
+		ev->ts_ns = bpf_ktime_get_ns();
+		ev->start_time_ns = leader_start_time();
+		/* Every thread of an exit_group() exits with the group's code, so the last one's is it. */
+		ev->exit_status = BPF_CORE_READ(task, exit_code);
+		ev->pad = 0;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+		bpf_ringbuf_submit(ev, submit_flags());
+	}
+	bpf_map_delete_elem(&traced_tgids, &tgid);
+	return 0;
+}
+
+/* Every syscall of a traced thread passes here; only those in syscall_set are remembered. */
+SEC("tracepoint/raw_syscalls/sys_enter")
+int handle_raw_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
-	if ((__u32)id == tgid)
-		bpf_map_delete_elem(&traced_tgids, &tgid);
+	if (!is_traced(id >> 32))
+		return 0;
+	long nr = ctx->id;
+	if (nr < 0 || nr >= NET_TRACE_SYSCALL_MAX)
+		return 0;
+	__u32 key = nr;
+	__u8 *bits = bpf_map_lookup_elem(&syscall_set, &key);
+	if (!bits || !(*bits & NET_TRACE_SYSCALL_TRACED))
+		return 0;
+	struct sys_enter_state st = {};
+	st.ts_ns = bpf_ktime_get_ns();
+	st.nr = key;
+	st.fd = (*bits & NET_TRACE_SYSCALL_ARG0_FD) ? (__s32)ctx->args[0] : -1;
+	bpf_map_update_elem(&sys_inflight, &id, &st, BPF_ANY);
+	return 0;
+}
+
+/* Pairs the exit with this thread's enter; a syscall that never returns (exit, a successful
+ * execve) leaves no event, and its entry is overwritten or aged out. */
+SEC("tracepoint/raw_syscalls/sys_exit")
+int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sys_enter_state *st = bpf_map_lookup_elem(&sys_inflight, &id);
+	if (!st)
+		return 0;
+	if (st->nr != ctx->id) {
+		bpf_map_delete_elem(&sys_inflight, &id);
+		return 0;
+	}
+	struct net_trace_syscall_event *ev =
+		reserve_event(NET_TRACE_EVENT_SYSCALL, sizeof(struct net_trace_syscall_event));
+	if (!ev) {
+		bpf_map_delete_elem(&sys_inflight, &id);
+		return 0;
+	}
+	__u64 now = bpf_ktime_get_ns();
+	ev->type = NET_TRACE_EVENT_SYSCALL;
+	ev->tgid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->fd = st->fd;
+	ev->ts_ns = now;
+	ev->duration_ns = now - st->ts_ns;
+	ev->start_time_ns = leader_start_time();
+	ev->ret = ctx->ret;
+	ev->nr = st->nr;
+	ev->pad = 0;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, submit_flags());
+	bpf_map_delete_elem(&sys_inflight, &id);
 	return 0;
 }

@@ -10,12 +10,24 @@
 #define NET_TRACE_COMM_LEN 16
 #define NET_TRACE_ADDR_LEN 16
 #define NET_TRACE_PATH_LEN 256
+/* Size of the syscall_set map: syscall numbers at or above it are never traced. */
+#define NET_TRACE_SYSCALL_MAX 512
+/* Bits of a syscall_set value. */
+#define NET_TRACE_SYSCALL_TRACED 1
+#define NET_TRACE_SYSCALL_ARG0_FD 2
 
 /* Event type ids: the first field of every record, so user space can tell them apart. */
 #define NET_TRACE_EVENT_SENDTO 1
 #define NET_TRACE_EVENT_TCP_RETRANSMIT 2
 #define NET_TRACE_EVENT_EXEC 3
 #define NET_TRACE_EVENT_SOCKET_WRITE 4
+#define NET_TRACE_EVENT_SYSCALL 5
+#define NET_TRACE_EVENT_TCP_STATE 6
+#define NET_TRACE_EVENT_TCP_RESET_SENT 7
+#define NET_TRACE_EVENT_TCP_RESET_RECEIVED 8
+#define NET_TRACE_EVENT_EXIT 9
+/* One more than the largest type id: the size of the per-type accounting arrays. */
+#define NET_TRACE_EVENT_TYPES 16
 
 /* A sendto, a write/writev on a socket, or a TCP retransmit. Never carries payload bytes;
  * addresses are read by user space only to be hashed. Ports are in host byte order, addresses in
@@ -49,6 +61,59 @@ struct net_trace_exec_event {
 	__u64 cgroup_id;      /* cgroup v2 id (kernfs inode number of the cgroup directory) */
 	char comm[NET_TRACE_COMM_LEN];
 	char filename[NET_TRACE_PATH_LEN];
+};
+
+/* One completed syscall of the configured set (raw_syscalls:sys_enter/sys_exit, paired per
+ * thread). The name is resolved from nr in user space. */
+struct net_trace_syscall_event {
+	__u32 type;           /* NET_TRACE_EVENT_SYSCALL */
+	__u32 tgid;
+	__u32 tid;
+	__s32 fd;             /* first argument when the syscall takes an fd there, else -1 */
+	__u64 ts_ns;          /* bpf_ktime_get_ns() at exit */
+	__u64 duration_ns;    /* enter to exit */
+	__u64 start_time_ns;  /* start_boottime of the thread-group leader */
+	__s64 ret;            /* return value (negative errno on failure) */
+	__u32 nr;             /* x86_64 syscall number */
+	__u32 pad;
+	char comm[NET_TRACE_COMM_LEN]; /* the thread's comm: describes a process gone before /proc */
+};
+
+/* A TCP socket changed state (sock:inet_sock_set_state), or sent / received a reset
+ * (tcp:tcp_send_reset, tcp:tcp_receive_reset). (sock, sock_born_ns) identifies the connection in
+ * all three; user space keeps only a keyed hash of it. Ports in
+ * host order, addresses in network order, read by user space only to be hashed. */
+struct net_trace_tcp_event {
+	__u32 type;           /* NET_TRACE_EVENT_TCP_STATE, _TCP_RESET_SENT or _TCP_RESET_RECEIVED */
+	__u32 tgid;           /* the socket's owner when known, else the current task */
+	__u32 tid;            /* 0 when attributed through the owner */
+	__s32 oldstate;       /* state changes: TCP state before; resets: the socket's state */
+	__s32 newstate;       /* state changes: TCP state after; resets: -1 */
+	__u16 family;
+	__u16 protocol;       /* IPPROTO_TCP */
+	__u16 sport;
+	__u16 dport;
+	__u32 pad;
+	__u64 ts_ns;
+	__u64 duration_ns;    /* SYN_SENT -> ESTABLISHED: connect latency; else 0 */
+	__u64 start_time_ns;  /* start_boottime of the owner's leader */
+	__u64 sock;           /* struct sock address; 0 for a reset sent without a socket */
+	__u64 sock_born_ns;   /* when this socket was first seen: sock is reused after a close, the
+	                       * pair (sock, sock_born_ns) is one connection */
+	__u8 saddr[NET_TRACE_ADDR_LEN];
+	__u8 daddr[NET_TRACE_ADDR_LEN];
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* The last thread of a traced process exited. */
+struct net_trace_exit_event {
+	__u32 type;           /* NET_TRACE_EVENT_EXIT */
+	__u32 tgid;
+	__u64 ts_ns;
+	__u64 start_time_ns;  /* start_boottime of the leader: the process identity */
+	__s32 exit_status;    /* wait(2) status: exit code << 8, or the terminating signal */
+	__u32 pad;
+	char comm[NET_TRACE_COMM_LEN];
 };
 
 #endif

@@ -2,10 +2,14 @@ package dev.tracefix.capture;
 
 import dev.tracefix.capture.CaptureException.Kind;
 import dev.tracefix.capture.ffm.BpfSession;
+import dev.tracefix.capture.ffm.NetTraceLayout;
+import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
+import dev.tracefix.capture.pipeline.SyscallTable;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
+import dev.tracefix.capture.probe.ProbeSupport;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,6 +42,15 @@ public final class Capture {
     return Privileges.missing()
         .or(KernelFeatures::missingBtf)
         .or(BpfSession::libbpfUnavailableReason);
+  }
+
+  /**
+   * Probe kinds beyond tracepoints that this kernel lacks, one line each, e.g. {@code "kprobes:
+   * unsupported on this kernel (...)"}; fentry is probed by loading a program (never attached), so
+   * this needs the same privileges as a capture. tracefix itself attaches tracepoints only.
+   */
+  public static List<String> unsupportedProbeKinds() {
+    return ProbeSupport.unsupported();
   }
 
   /**
@@ -92,15 +106,32 @@ public final class Capture {
     CommandLauncher command = null;
     try (BpfSession bpf = BpfSession.open(object)) {
       bpf.setRodataBool("filter_enabled", filtered);
+      bpf.setMaxEntries("events", config.effectiveRingBufferBytes());
+      // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
+      // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
+      bpf.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
       bpf.load();
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
       }
       bpf.openRingBuffer("events");
-      List<String> probes = bpf.attachAll();
+      for (String name : config.syscalls()) {
+        SyscallTable.Syscall syscall = SyscallTable.byName(name);
+        bpf.putArrayU8(
+            "syscall_set",
+            syscall.nr(),
+            (byte)
+                (NetTraceLayout.SYSCALL_TRACED
+                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+      }
+      // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
+      boolean syscalls = !config.syscalls().isEmpty();
+      List<String> probes =
+          bpf.attach(section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/"));
       Instant startedAt = Instant.now();
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
+        command.awaitGate();
         bpf.putU32("traced_tgids", Math.toIntExact(command.pid()));
         command.release();
       }
@@ -116,8 +147,13 @@ public final class Capture {
       // Once the probes are gone nothing new can arrive, so one consume empties the ring.
       bpf.detach();
       Instant endedAt = Instant.now();
-      assembler.accept(bpf.drain());
-      long drops = bpf.sumPerCpuU64("drops", 0);
+      for (List<RawRecord> batch = bpf.drainBatch(); !batch.isEmpty(); ) {
+        assembler.accept(batch);
+        batch = bpf.drainBatch();
+      }
+      assembler.flush();
+      List<TypeStats> stats = typeStats(bpf);
+      long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();
       return new CaptureSummary(
           UUID.randomUUID().toString(),
@@ -127,7 +163,8 @@ public final class Capture {
           assembler.delivered(),
           drops,
           key.keyId(),
-          exitCode);
+          exitCode,
+          stats);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException(Kind.USER, "capture interrupted", e);
@@ -145,7 +182,35 @@ public final class Capture {
     }
   }
 
+  /**
+   * Per type: produced and dropped as the kernel counted them, stored as read from the ring. Read
+   * after detach and a full drain, so nothing is in flight and the three add up exactly.
+   */
+  static List<TypeStats> typeStats(BpfSession bpf) {
+    long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
+    long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+    long[] stored = bpf.consumedByType();
+    List<TypeStats> stats = new ArrayList<>();
+    for (int type = 0; type < NetTraceLayout.EVENT_TYPES; type++) {
+      if (produced[type] + stored[type] + dropped[type] > 0) {
+        stats.add(
+            new TypeStats(
+                NetTraceLayout.typeName(type), produced[type], stored[type], dropped[type]));
+      }
+    }
+    return stats;
+  }
+
   private static void validate(CaptureConfig config) {
+    int ring = config.ringBufferBytes();
+    if (ring != 0 && (ring < 4096 || Integer.bitCount(ring) != 1)) {
+      throw new CaptureException(
+          Kind.USER,
+          "ring buffer size must be a power of two of at least 4096 bytes (0 for the default "
+              + CaptureConfig.DEFAULT_RING_BUFFER_BYTES
+              + "), got "
+              + ring);
+    }
     if (config.duration() == null || config.duration().isNegative() || config.duration().isZero()) {
       throw new CaptureException(
           Kind.USER, "capture duration must be positive, got " + config.duration());
@@ -153,6 +218,7 @@ public final class Capture {
     if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
     }
+    config.syscalls().forEach(SyscallTable::byName);
     if (config.keyDir() == null) {
       throw new CaptureException(Kind.USER, "no key store directory given");
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What to capture and for how long.
@@ -12,10 +13,47 @@ import java.util.OptionalInt;
  * @param pid trace only this process (and, with a command, its children); empty for all
  * @param command run this command and trace it and its children until it exits; empty for none
  * @param keyDir directory of the local HMAC key store (created 0700, key files 0600)
+ * @param ringBufferBytes size of the kernel ring buffer: a power of two, at least one page (4096);
+ *     0 for the default ({@link #DEFAULT_RING_BUFFER_BYTES}). A smaller ring drops sooner, never
+ *     blocks the traced process.
+ * @param syscalls names of the syscalls (x86_64) recorded as {@link EventType#SYSCALL} events,
+ *     with latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
  */
 public record CaptureConfig(
-    Duration duration, OptionalInt pid, List<String> command, Path keyDir) {
+    Duration duration,
+    OptionalInt pid,
+    List<String> command,
+    Path keyDir,
+    int ringBufferBytes,
+    Set<String> syscalls) {
+  public static final int DEFAULT_RING_BUFFER_BYTES = 16 * 1024 * 1024;
+
+  /** Network, file I/O and futex. */
+  public static final Set<String> DEFAULT_SYSCALLS =
+      Set.of(
+          "socket", "connect", "accept", "accept4", "bind", "listen", "shutdown", "sendto",
+          "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "read", "write", "pread64",
+          "pwrite64", "readv", "writev", "preadv", "pwritev", "open", "openat", "close", "fsync",
+          "fdatasync", "sendfile", "futex");
+
   public CaptureConfig {
     command = List.copyOf(command);
+    syscalls = Set.copyOf(syscalls);
+  }
+
+  /** A capture with the default ring buffer size and syscall set. */
+  public CaptureConfig(Duration duration, OptionalInt pid, List<String> command, Path keyDir) {
+    this(duration, pid, command, keyDir, 0, DEFAULT_SYSCALLS);
+  }
+
+  /** A capture with the default syscall set. */
+  public CaptureConfig(
+      Duration duration, OptionalInt pid, List<String> command, Path keyDir, int ringBufferBytes) {
+    this(duration, pid, command, keyDir, ringBufferBytes, DEFAULT_SYSCALLS);
+  }
+
+  /** The ring buffer size to load: {@code ringBufferBytes}, or the default for 0. */
+  public int effectiveRingBufferBytes() {
+    return ringBufferBytes == 0 ? DEFAULT_RING_BUFFER_BYTES : ringBufferBytes;
   }
 }

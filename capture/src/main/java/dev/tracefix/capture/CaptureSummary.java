@@ -14,6 +14,7 @@ import java.util.List;
  * @param dropCount events the kernel could not reserve ring space for (exact, summed over CPUs)
  * @param keyId key id under which this capture's tokens were made
  * @param commandExitCode exit code of the traced command, or -1 when none was run
+ * @param stats per record type: produced, stored and dropped, exact; types with no record omitted
  */
 public record CaptureSummary(
     String captureId,
@@ -23,8 +24,32 @@ public record CaptureSummary(
     long eventCount,
     long dropCount,
     String keyId,
-    int commandExitCode) {
+    int commandExitCode,
+    List<TypeStats> stats) {
   public CaptureSummary {
     probes = List.copyOf(probes);
+    stats = List.copyOf(stats);
+  }
+
+  /** A summary without per-type accounting (e.g. a capture recorded before it existed). */
+  public CaptureSummary(
+      String captureId,
+      Instant startedAt,
+      Instant endedAt,
+      List<String> probes,
+      long eventCount,
+      long dropCount,
+      String keyId,
+      int commandExitCode) {
+    this(
+        captureId,
+        startedAt,
+        endedAt,
+        probes,
+        eventCount,
+        dropCount,
+        keyId,
+        commandExitCode,
+        List.of());
   }
 }

@@ -7,7 +7,29 @@ public enum EventType {
   /** The kernel retransmitted a TCP segment ({@code tcp:tcp_retransmit_skb}). */
   TCP_RETRANSMIT,
   /** write(2)/writev(2) on a socket: how JVM services send. */
-  SOCKET_WRITE;
+  SOCKET_WRITE,
+  /**
+   * A completed syscall of the configured set ({@code raw_syscalls}), with its name, latency,
+   * result and fd. A socket write is both a {@code socket_write} and, when {@code write} is in the
+   * set, a {@code syscall}.
+   */
+  SYSCALL,
+  /**
+   * A TCP socket of a traced process changed state ({@code sock:inet_sock_set_state}); the
+   * connect latency rides on SYN_SENT -> ESTABLISHED.
+   */
+  TCP_STATE,
+  /** This host sent a TCP reset ({@code tcp:tcp_send_reset}), e.g. refusing a connection. */
+  TCP_RESET_SENT,
+  /** A traced socket received a TCP reset ({@code tcp:tcp_receive_reset}). */
+  TCP_RESET_RECEIVED,
+  /** A traced process executed a program ({@code sched:sched_process_exec}). */
+  PROCESS_EXEC,
+  /**
+   * The last thread of a traced process exited ({@code sched:sched_process_exit}), with its wait
+   * status. Only reported when capture follows a pid or command (not system-wide).
+   */
+  PROCESS_EXIT;
 
   public String columnValue() {
     return name().toLowerCase(java.util.Locale.ROOT);

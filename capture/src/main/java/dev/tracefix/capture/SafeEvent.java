@@ -13,6 +13,21 @@ package dev.tracefix.capture;
  * @param errno positive errno of a failed syscall, 0 on success
  * @param peerHash keyed hash of the remote address and port, or null when the event has none
  * @param keyId id of the key that produced the tokens and hashes in this event
+ * @param syscall the syscall's name (x86_64 table) for {@link EventType#SYSCALL}, else null
+ * @param fd the file descriptor the syscall acted on, or -1 when it takes none (or for events
+ *     that are not syscalls, such as retransmits)
+ * @param connectionHash keyed hash of the kernel socket: joins the TCP events of one connection
+ *     (state changes, resets); null for other events and for a reset sent without a socket
+ * @param tcpOldState TCP state before a state change, or the socket's state at a reset (e.g.
+ *     {@code SYN_SENT}); null for other events
+ * @param tcpNewState TCP state after a state change; null for resets and other events
+ * @param family 2 (AF_INET) or 10 (AF_INET6) for TCP events, else 0
+ * @param protocol 6 (TCP) for TCP events, else 0
+ * @param localPort local port of a TCP event, else 0 (kept in the clear; policy decides)
+ * @param remotePort remote port of a TCP event, else 0 (kept in the clear; policy decides)
+ * @param localHash keyed hash of the local address and port of a TCP event, else null
+ * @param exitStatus for {@link EventType#PROCESS_EXIT}: the wait(2) status (exit code shifted
+ *     left by 8, or the terminating signal number); -1 for other events
  */
 public record SafeEvent(
     long timeNs,
@@ -22,4 +37,45 @@ public record SafeEvent(
     long bytes,
     int errno,
     String peerHash,
-    String keyId) {}
+    String keyId,
+    String syscall,
+    int fd,
+    String connectionHash,
+    String tcpOldState,
+    String tcpNewState,
+    int family,
+    int protocol,
+    int localPort,
+    int remotePort,
+    String localHash,
+    int exitStatus) {
+  /** An event without connection fields (anything but the TCP state and reset events). */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId,
+      String syscall,
+      int fd) {
+    this(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd, null,
+        null, null, 0, 0, 0, 0, null, -1);
+  }
+
+  /** An event that is not a syscall and names no fd. */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId) {
+    this(timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, null, -1);
+  }
+}

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,9 @@ class CaptureTest {
   private static final int SENDS = 500;
   private static final int BAD_FD_SENDS = 7;
   private static final int EBADF = 9;
+
+  /** These tests count network events exactly, so no syscall events are asked for. */
+  static final Set<String> NETWORK_ONLY = Set.of();
 
   @TempDir Path dir;
 
@@ -83,7 +87,9 @@ class CaptureTest {
                       workload.toString(),
                       port,
                       dir.resolve("pid").toString()),
-                  dir.resolve("keys")),
+                  dir.resolve("keys"),
+                  0,
+                  NETWORK_ONLY),
               sink);
     }
 
@@ -94,11 +100,29 @@ class CaptureTest {
     assertEquals(2, children.size(), () -> "two workload processes in " + sink.processes);
     List<Long> perChild =
         children.stream()
-            .map(p -> sink.events.stream().filter(e -> e.processToken().equals(p.token())).count())
+            .map(
+                p ->
+                    sink.events.stream()
+                        .filter(e -> e.processToken().equals(p.token()))
+                        .filter(e -> e.type() == EventType.SENDTO)
+                        .count())
             .sorted()
             .toList();
-    assertEquals(List.of(11L, 25L), perChild, "events per child process");
-    assertEquals(36, summary.eventCount());
+    assertEquals(List.of(11L, 25L), perChild, "sendto events per child process");
+    // Each child also execs once and exits once (with status 0).
+    for (SafeProcess child : children) {
+      List<SafeEvent> lifecycle =
+          sink.events.stream()
+              .filter(e -> e.processToken().equals(child.token()))
+              .filter(
+                  e -> e.type() == EventType.PROCESS_EXEC || e.type() == EventType.PROCESS_EXIT)
+              .toList();
+      assertEquals(
+          List.of(EventType.PROCESS_EXEC, EventType.PROCESS_EXIT),
+          lifecycle.stream().map(SafeEvent::type).toList());
+      assertEquals(0, lifecycle.getLast().exitStatus());
+    }
+    assertEquals(sink.events.size(), summary.eventCount());
     assertTrue(
         children.stream().allMatch(p -> p.buildId() != null && p.exeHash() != null),
         () -> "metadata of children " + children);
@@ -126,7 +150,9 @@ class CaptureTest {
                       "" + BAD_FD_SENDS,
                       "" + port,
                       pidFile.toString()),
-                  dir.resolve("keys")),
+                  dir.resolve("keys"),
+                  0,
+                  NETWORK_ONLY),
               sink);
     }
 
@@ -150,7 +176,17 @@ class CaptureTest {
     assertNotNull(proc.exeHash());
     assertNotNull(proc.cgroup());
     List<SafeEvent> mine =
-        sink.events.stream().filter(e -> e.processToken().equals(proc.token())).toList();
+        sink.events.stream()
+            .filter(e -> e.processToken().equals(proc.token()))
+            .filter(e -> e.type() == EventType.SENDTO)
+            .toList();
+    assertEquals(
+        List.of(EventType.PROCESS_EXEC, EventType.PROCESS_EXIT),
+        sink.events.stream()
+            .filter(e -> e.processToken().equals(proc.token()) && e.type() != EventType.SENDTO)
+            .map(SafeEvent::type)
+            .toList(),
+        "besides its sendto calls, the workload execs and exits");
     long ok =
         mine.stream()
             .filter(e -> e.type() == EventType.SENDTO && e.errno() == 0 && e.bytes() == 1)
@@ -164,7 +200,10 @@ class CaptureTest {
         ok, badFd, mine.size(), summary.eventCount(), summary.dropCount(), sink.batches);
     assertEquals(SENDS, ok, "successful sendto events");
     assertEquals(BAD_FD_SENDS, badFd, "EBADF sendto events");
-    assertEquals(SENDS + BAD_FD_SENDS, mine.size(), "all events of the workload");
+    assertEquals(SENDS + BAD_FD_SENDS, mine.size(), "all sendto events of the workload");
+    TypeStats sendto =
+        summary.stats().stream().filter(t -> t.type().equals("sendto")).findFirst().orElseThrow();
+    assertEquals(new TypeStats("sendto", SENDS + BAD_FD_SENDS, SENDS + BAD_FD_SENDS, 0), sendto);
     assertEquals(1, mine.stream().map(SafeEvent::peerHash).distinct().count(), "one peer");
     assertTrue(mine.getFirst().peerHash().startsWith("a_"));
     assertTrue(

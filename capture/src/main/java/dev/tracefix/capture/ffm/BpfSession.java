@@ -1,18 +1,14 @@
 package dev.tracefix.capture.ffm;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +38,10 @@ public final class BpfSession implements AutoCloseable {
   private final MemorySegment object;
   private final List<MemorySegment> links = new ArrayList<>();
   private final List<RawRecord> pending = new ArrayList<>();
-  private MemorySegment ring = MemorySegment.NULL;
+  /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
+  private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
+  private RingReader ring;
+  private final NetTraceLayout.CommCache comms = new NetTraceLayout.CommCache();
   private boolean loaded;
   private boolean closed;
 
@@ -86,6 +85,16 @@ public final class BpfSession implements AutoCloseable {
    * bpf_map__initial_value}); the variable's offset in it comes from the object's BTF.
    */
   public void setRodataBool(String variable, boolean value) {
+    rodata(variable, 1).set(JAVA_BYTE, 0, (byte) (value ? 1 : 0));
+  }
+
+  /** Stage CONFIGURE: sets a {@code const volatile __u32} in {@code .rodata} before load. */
+  public void setRodataU32(String variable, int value) {
+    rodata(variable, 4).set(JAVA_INT_UNALIGNED, 0, value);
+  }
+
+  /** The bytes of a .rodata variable in libbpf's initial image, to be written before load. */
+  private MemorySegment rodata(String variable, int bytes) {
     requireNotLoaded(Stage.CONFIGURE);
     try (Arena call = Arena.ofConfined()) {
       MemorySegment map = findMap(".rodata", Stage.CONFIGURE);
@@ -93,7 +102,9 @@ public final class BpfSession implements AutoCloseable {
       MemorySegment data = (MemorySegment) LibBpf.H.MAP_INITIAL_VALUE.invokeExact(map, sizeOut);
       long size = sizeOut.get(JAVA_LONG, 0);
       OptionalLong offset = BtfDatasec.offsetOf(object, ".rodata", variable);
-      if (data.equals(MemorySegment.NULL) || offset.isEmpty() || offset.getAsLong() >= size) {
+      if (data.equals(MemorySegment.NULL)
+          || offset.isEmpty()
+          || offset.getAsLong() + bytes > size) {
         throw new CaptureException(
             Kind.LIBBPF,
             "libbpf configure of "
@@ -102,7 +113,7 @@ public final class BpfSession implements AutoCloseable {
                 + variable
                 + "' (rebuild bpf/ with build.sh)");
       }
-      data.reinterpret(size).set(JAVA_BYTE, offset.getAsLong(), (byte) (value ? 1 : 0));
+      return data.reinterpret(size).asSlice(offset.getAsLong(), bytes);
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {
@@ -165,10 +176,34 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
+  /** After load: sets one byte of an array map with u32 keys (e.g. a syscall's bits). */
+  public void putArrayU8(String mapName, int index, byte value) {
+    requireLoaded(Stage.CONFIGURE);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.CONFIGURE);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment k = call.allocateFrom(JAVA_INT, index);
+      MemorySegment v = call.allocateFrom(JAVA_BYTE, value);
+      int rc = (int) LibBpf.H.MAP_UPDATE_ELEM.invokeExact(errno, fd, k, v, BPF_ANY);
+      if (rc != 0) {
+        throw failure(Stage.CONFIGURE, objectFile, "bpf_map_update_elem(" + mapName + ")", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
   /**
    * Stage ATTACH: attaches every program by its section; returns the probes, e.g. tracepoint/x/y.
    */
   public List<String> attachAll() {
+    return attach(section -> true);
+  }
+
+  /** Stage ATTACH: attaches the programs whose section {@code wanted} accepts. */
+  public List<String> attach(java.util.function.Predicate<String> wanted) {
     requireLoaded(Stage.ATTACH);
     List<String> probes = new ArrayList<>();
     try (Arena call = Arena.ofConfined()) {
@@ -179,6 +214,9 @@ public final class BpfSession implements AutoCloseable {
           break;
         }
         String section = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
+        if (!wanted.test(section)) {
+          continue;
+        }
         LibBpfLog.drain();
         MemorySegment errno = LibBpf.errnoState(call);
         MemorySegment link = (MemorySegment) LibBpf.H.PROGRAM_ATTACH.invokeExact(errno, prog);
@@ -202,32 +240,19 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** Stage POLL setup: opens the ring buffer whose records {@link #poll} returns. */
+  /**
+   * Stage POLL setup: maps the ring buffer whose records {@link #poll} returns. Read directly from
+   * its memory (see {@link RingReader}) rather than through libbpf's ring_buffer, whose one upcall
+   * per record made the Java consumer far slower than a C one.
+   */
   public void openRingBuffer(String mapName) {
     requireLoaded(Stage.POLL);
-    try (Arena call = Arena.ofConfined()) {
-      int fd = mapFd(mapName, Stage.POLL);
-      var target =
-          MethodHandles.lookup()
-              .findVirtual(
-                  BpfSession.class,
-                  "onRecord",
-                  MethodType.methodType(
-                      int.class, MemorySegment.class, MemorySegment.class, long.class))
-              .bindTo(this);
-      MemorySegment callback =
-          Linker.nativeLinker()
-              .upcallStub(
-                  target, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
-      MemorySegment errno = LibBpf.errnoState(call);
-      ring =
-          (MemorySegment)
-              LibBpf.H.RING_NEW.invokeExact(
-                  errno, fd, callback, MemorySegment.NULL, MemorySegment.NULL);
-      if (ring.equals(MemorySegment.NULL)) {
-        throw failure(
-            Stage.POLL, objectFile, "ring_buffer__new(" + mapName + ")", -LibBpf.errno(errno));
-      }
+    try {
+      MemorySegment map = findMap(mapName, Stage.POLL);
+      int size = (int) LibBpf.H.MAP_MAX_ENTRIES.invokeExact(map);
+      ring = RingReader.map(mapFd(mapName, Stage.POLL), Integer.toUnsignedLong(size), arena);
+    } catch (RingReader.RingMapException e) {
+      throw failure(Stage.POLL, objectFile, "mmap(" + mapName + ")", -e.errno);
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {
@@ -235,38 +260,49 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** ring_buffer_sample_fn: copies the record out; must never throw into libbpf. */
-  private int onRecord(MemorySegment ctx, MemorySegment data, long size) {
-    try {
-      NetTraceLayout.decodeRecord(data.reinterpret(size)).ifPresent(pending::add);
-    } catch (Throwable ignored) {
-      // Decoding a fixed-size record from valid memory cannot fail; never unwind into C.
+  /** Copies one record out of the ring; a record of an unknown type is counted and skipped. */
+  private void onRecord(MemorySegment record) {
+    long size = record.byteSize();
+    int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
+    consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
+    RawRecord decoded = NetTraceLayout.decodeRecord(record, comms);
+    if (decoded != null) {
+      pending.add(decoded);
     }
-    return 0;
   }
 
-  /** Stage POLL: waits up to {@code timeoutMs} for records and returns those consumed. */
+  /**
+   * Records per {@link #poll}/{@link #drainBatch} call: batches stay small enough for their records
+   * to die young, instead of one huge list after a burst.
+   */
+  public static final int MAX_BATCH = 8192;
+
+  /** Stage POLL: waits up to {@code timeoutMs} for records and returns up to MAX_BATCH. */
   public List<RawRecord> poll(int timeoutMs) {
-    return take(Stage.POLL, () -> (int) LibBpf.H.RING_POLL.invokeExact(ring, timeoutMs));
+    return take(Stage.POLL, timeoutMs);
   }
 
-  /** Stage POLL: consumes everything in the ring right now without waiting. */
+  /** Stage POLL: up to MAX_BATCH records without waiting; empty once the ring is empty. */
+  public List<RawRecord> drainBatch() {
+    return take(Stage.POLL, 0);
+  }
+
+  /** Stage POLL: consumes everything in the ring right now without waiting, as one list. */
   public List<RawRecord> drain() {
-    return take(Stage.POLL, () -> (int) LibBpf.H.RING_CONSUME.invokeExact(ring));
+    List<RawRecord> all = new ArrayList<>();
+    for (List<RawRecord> batch = drainBatch(); !batch.isEmpty(); batch = drainBatch()) {
+      all.addAll(batch);
+    }
+    return all;
   }
 
-  private interface NativeCall {
-    int call() throws Throwable;
-  }
-
-  private List<RawRecord> take(Stage stage, NativeCall call) {
-    if (ring.equals(MemorySegment.NULL)) {
+  private List<RawRecord> take(Stage stage, int timeoutMs) {
+    if (ring == null) {
       throw new CaptureException(Kind.INTERNAL, "poll before openRingBuffer");
     }
     try {
-      int rc = call.call();
-      if (rc < 0 && rc != -4 /* EINTR: a signal, not a failure */) {
-        throw failure(stage, objectFile, "ring_buffer__poll", rc);
+      if (timeoutMs <= 0 || ring.await(timeoutMs)) {
+        ring.consume(this::onRecord, MAX_BATCH);
       }
     } catch (CaptureException e) {
       throw e;
@@ -278,7 +314,24 @@ public final class BpfSession implements AutoCloseable {
     return batch;
   }
 
-  /** Sums a per-CPU u64 array slot over every possible CPU (the exact drop count). */
+  /**
+   * Records read from the ring so far, indexed by kernel type id; index 0 counts records of an
+   * unknown type or too short to carry one.
+   */
+  public long[] consumedByType() {
+    return consumedByType.clone();
+  }
+
+  /** Sums every slot of a per-CPU u64 array over all possible CPUs, slot by slot. */
+  public long[] sumPerCpuSlots(String mapName, int slots) {
+    long[] sums = new long[slots];
+    for (int i = 0; i < slots; i++) {
+      sums[i] = sumPerCpuU64(mapName, i);
+    }
+    return sums;
+  }
+
+  /** Sums a per-CPU u64 array slot over every possible CPU (exact: no sampling, no races). */
   public long sumPerCpuU64(String mapName, int index) {
     requireLoaded(Stage.POLL);
     try (Arena call = Arena.ofConfined()) {
@@ -329,9 +382,9 @@ public final class BpfSession implements AutoCloseable {
     closed = true;
     detach();
     try {
-      if (!ring.equals(MemorySegment.NULL)) {
-        LibBpf.H.RING_FREE.invokeExact(ring);
-        ring = MemorySegment.NULL;
+      if (ring != null) {
+        ring.close();
+        ring = null;
       }
       LibBpf.H.OBJECT_CLOSE.invokeExact(object);
     } catch (Throwable t) {

@@ -52,8 +52,9 @@ final class LibBpf {
     return LINKER.downcallHandle(symbol, fd, options);
   }
 
-  private static MethodHandle libc(String name, FunctionDescriptor fd) {
-    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
+  private static MethodHandle libc(
+      String name, FunctionDescriptor fd, Linker.Option... options) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
   }
 
   static final class H {
@@ -89,17 +90,6 @@ final class LibBpf {
             "bpf_map_lookup_elem",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
             ERRNO);
-    static final MethodHandle RING_NEW =
-        handle(
-            "ring_buffer__new",
-            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-            ERRNO);
-    static final MethodHandle RING_POLL =
-        handle("ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle RING_CONSUME =
-        handle("ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final MethodHandle RING_FREE =
-        handle("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle OBJECT_CLOSE =
         handle("bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle STRERROR =
@@ -117,6 +107,18 @@ final class LibBpf {
         handle("btf__type_by_id", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     static final MethodHandle BTF_NAME_BY_OFFSET =
         handle("btf__name_by_offset", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+    static final MethodHandle MAP_MAX_ENTRIES =
+        handle("bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle MMAP =
+        libc(
+            "mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            ERRNO);
+    static final MethodHandle MUNMAP =
+        libc("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle POLL =
+        libc("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
+    static final MethodHandle GETPAGESIZE = libc("getpagesize", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle VSNPRINTF =
         libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 

@@ -3,6 +3,7 @@ package dev.tracefix.capture.ffm;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemoryLayout.PathElement;
@@ -11,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Mirror of {@code struct net_trace_event} in {@code bpf/net_trace.h}, field by field and by name.
@@ -22,6 +22,17 @@ public final class NetTraceLayout {
   public static final int EVENT_TCP_RETRANSMIT = 2;
   public static final int EVENT_EXEC = 3;
   public static final int EVENT_SOCKET_WRITE = 4;
+  public static final int EVENT_SYSCALL = 5;
+  public static final int EVENT_TCP_STATE = 6;
+  public static final int EVENT_TCP_RESET_SENT = 7;
+  public static final int EVENT_TCP_RESET_RECEIVED = 8;
+  public static final int EVENT_EXIT = 9;
+  /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
+  public static final int SYSCALL_MAX = 512;
+  public static final byte SYSCALL_TRACED = 1;
+  public static final byte SYSCALL_ARG0_FD = 2;
+  /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
+  public static final int EVENT_TYPES = 16;
   public static final int COMM_LEN = 16;
   public static final int ADDR_LEN = 16;
   public static final int PATH_LEN = 256;
@@ -58,6 +69,83 @@ public final class NetTraceLayout {
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
               MemoryLayout.sequenceLayout(PATH_LEN, JAVA_BYTE).withName("filename"))
           .withName("net_trace_exec_event");
+
+  /** Mirror of {@code struct net_trace_syscall_event}. */
+  static final StructLayout SYSCALL_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("fd"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("ret"),
+              JAVA_INT.withName("nr"),
+              JAVA_INT.withName("pad"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_syscall_event");
+
+  /** Mirror of {@code struct net_trace_tcp_event}. */
+  static final StructLayout TCP_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("oldstate"),
+              JAVA_INT.withName("newstate"),
+              JAVA_SHORT.withName("family"),
+              JAVA_SHORT.withName("protocol"),
+              JAVA_SHORT.withName("sport"),
+              JAVA_SHORT.withName("dport"),
+              JAVA_INT.withName("pad"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("sock"),
+              JAVA_LONG.withName("sock_born_ns"),
+              MemoryLayout.sequenceLayout(ADDR_LEN, JAVA_BYTE).withName("saddr"),
+              MemoryLayout.sequenceLayout(ADDR_LEN, JAVA_BYTE).withName("daddr"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_tcp_event");
+
+  /** Field names of net_trace_tcp_event in declaration order. */
+  public static final List<String> TCP_FIELDS =
+      List.of(
+          "type", "tgid", "tid", "oldstate", "newstate", "family", "protocol", "sport", "dport",
+          "pad", "ts_ns", "duration_ns", "start_time_ns", "sock", "sock_born_ns", "saddr",
+          "daddr", "comm");
+
+  /** Mirror of {@code struct net_trace_exit_event}. */
+  static final StructLayout EXIT_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_INT.withName("exit_status"),
+              JAVA_INT.withName("pad"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_exit_event");
+
+  /** Field names of net_trace_exit_event in declaration order. */
+  public static final List<String> EXIT_FIELDS =
+      List.of("type", "tgid", "ts_ns", "start_time_ns", "exit_status", "pad", "comm");
+
+  /** Field names of net_trace_syscall_event in declaration order. */
+  public static final List<String> SYSCALL_FIELDS =
+      List.of(
+          "type",
+          "tgid",
+          "tid",
+          "fd",
+          "ts_ns",
+          "duration_ns",
+          "start_time_ns",
+          "ret",
+          "nr",
+          "pad",
+          "comm");
 
   /** Field names of net_trace_event in declaration order, as in the C header. */
   public static final List<String> FIELDS =
@@ -106,7 +194,78 @@ public final class NetTraceLayout {
   private static final long X_COMM = execOffsetOf("comm");
   private static final long X_FILENAME = execOffsetOf("filename");
 
+  private static final long S_TGID = syscallOffsetOf("tgid");
+  private static final long S_TID = syscallOffsetOf("tid");
+  private static final long S_FD = syscallOffsetOf("fd");
+  private static final long S_TS = syscallOffsetOf("ts_ns");
+  private static final long S_DURATION = syscallOffsetOf("duration_ns");
+  private static final long S_START = syscallOffsetOf("start_time_ns");
+  private static final long S_RET = syscallOffsetOf("ret");
+  private static final long S_NR = syscallOffsetOf("nr");
+  private static final long S_COMM = syscallOffsetOf("comm");
+
   private NetTraceLayout() {}
+
+  public static long exitByteSize() {
+    return EXIT_LAYOUT.byteSize();
+  }
+
+  public static long exitOffsetOf(String field) {
+    return EXIT_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  public static long tcpByteSize() {
+    return TCP_LAYOUT.byteSize();
+  }
+
+  public static long tcpOffsetOf(String field) {
+    return TCP_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  private static RawTcpEvent decodeTcp(MemorySegment r, CommCache comms) {
+    return new RawTcpEvent(
+        r.get(JAVA_LONG, tcpOffsetOf("ts_ns")),
+        r.get(JAVA_LONG, tcpOffsetOf("duration_ns")),
+        r.get(JAVA_LONG, tcpOffsetOf("start_time_ns")),
+        r.get(JAVA_INT, tcpOffsetOf("type")),
+        r.get(JAVA_INT, tcpOffsetOf("tgid")),
+        r.get(JAVA_INT, tcpOffsetOf("tid")),
+        r.get(JAVA_INT, tcpOffsetOf("oldstate")),
+        r.get(JAVA_INT, tcpOffsetOf("newstate")),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("family"))),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("protocol"))),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("sport"))),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("dport"))),
+        r.get(JAVA_LONG, tcpOffsetOf("sock")),
+        r.get(JAVA_LONG, tcpOffsetOf("sock_born_ns")),
+        r.asSlice(tcpOffsetOf("saddr"), ADDR_LEN).toArray(JAVA_BYTE),
+        r.asSlice(tcpOffsetOf("daddr"), ADDR_LEN).toArray(JAVA_BYTE),
+        comms.of(r, tcpOffsetOf("comm")));
+  }
+
+  public static long syscallByteSize() {
+    return SYSCALL_LAYOUT.byteSize();
+  }
+
+  public static long syscallOffsetOf(String field) {
+    return SYSCALL_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  /** The name a kernel type id is reported under in per-type accounting. */
+  public static String typeName(int type) {
+    return switch (type) {
+      case EVENT_SENDTO -> "sendto";
+      case EVENT_TCP_RETRANSMIT -> "tcp_retransmit";
+      case EVENT_EXEC -> "exec";
+      case EVENT_SOCKET_WRITE -> "socket_write";
+      case EVENT_SYSCALL -> "syscall";
+      case EVENT_TCP_STATE -> "tcp_state";
+      case EVENT_TCP_RESET_SENT -> "tcp_reset_sent";
+      case EVENT_TCP_RESET_RECEIVED -> "tcp_reset_received";
+      case EVENT_EXIT -> "exit";
+      default -> "unknown_" + type;
+    };
+  }
 
   public static long byteSize() {
     return LAYOUT.byteSize();
@@ -125,33 +284,82 @@ public final class NetTraceLayout {
   }
 
   /**
-   * Copies one ring-buffer record into Java, by its leading type id; empty for a record that is too
-   * short or of an unknown type (a newer BPF object than this decoder).
+   * Copies one ring-buffer record into Java, by its leading type id; null for a record that is too
+   * short or of an unknown type (a newer BPF object than this decoder). Called once per record on
+   * the hot path, hence no Optional.
    */
-  static Optional<RawRecord> decodeRecord(MemorySegment record) {
+  static RawRecord decodeRecord(MemorySegment record, CommCache comms) {
     if (record.byteSize() < 4) {
-      return Optional.empty();
+      return null;
     }
     int type = record.get(JAVA_INT, 0);
     if ((type == EVENT_SENDTO || type == EVENT_TCP_RETRANSMIT || type == EVENT_SOCKET_WRITE)
         && record.byteSize() >= byteSize()) {
-      return Optional.of(decode(record));
+      return decode(record, comms);
+    }
+    if ((type == EVENT_TCP_STATE
+            || type == EVENT_TCP_RESET_SENT
+            || type == EVENT_TCP_RESET_RECEIVED)
+        && record.byteSize() >= tcpByteSize()) {
+      return decodeTcp(record, comms);
+    }
+    if (type == EVENT_EXIT && record.byteSize() >= exitByteSize()) {
+      return new RawExitEvent(
+          record.get(JAVA_LONG, exitOffsetOf("ts_ns")),
+          record.get(JAVA_INT, exitOffsetOf("tgid")),
+          record.get(JAVA_LONG, exitOffsetOf("start_time_ns")),
+          record.get(JAVA_INT, exitOffsetOf("exit_status")),
+          comms.of(record, exitOffsetOf("comm")));
+    }
+    if (type == EVENT_SYSCALL && record.byteSize() >= syscallByteSize()) {
+      return new RawSyscallEvent(
+          record.get(JAVA_LONG, S_TS),
+          record.get(JAVA_LONG, S_DURATION),
+          record.get(JAVA_LONG, S_START),
+          record.get(JAVA_LONG, S_RET),
+          record.get(JAVA_INT, S_TGID),
+          record.get(JAVA_INT, S_TID),
+          record.get(JAVA_INT, S_FD),
+          record.get(JAVA_INT, S_NR),
+          comms.of(record, S_COMM));
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
-      return Optional.of(
-          new RawExecEvent(
-              record.get(JAVA_LONG, X_TS),
-              record.get(JAVA_INT, X_TGID),
-              record.get(JAVA_LONG, X_START),
-              record.get(JAVA_LONG, X_CGROUP),
-              cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
-              cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE))));
+      return new RawExecEvent(
+          record.get(JAVA_LONG, X_TS),
+          record.get(JAVA_INT, X_TGID),
+          record.get(JAVA_LONG, X_START),
+          record.get(JAVA_LONG, X_CGROUP),
+          cString(record.asSlice(X_COMM, COMM_LEN).toArray(JAVA_BYTE)),
+          cString(record.asSlice(X_FILENAME, PATH_LEN).toArray(JAVA_BYTE)));
     }
-    return Optional.empty();
+    return null;
+  }
+
+  /**
+   * The comm of the previous record and its String: consecutive records mostly come from the same
+   * thread, and decoding a String per record was most of the consumer's cost.
+   */
+  static final class CommCache {
+    private long low = -1;
+    private long high = -1;
+    private String comm = "";
+
+    String of(MemorySegment record, long offset) {
+      long l = record.get(JAVA_LONG_UNALIGNED, offset);
+      long h = record.get(JAVA_LONG_UNALIGNED, offset + 8);
+      if (l != low || h != high || comm.isEmpty()) {
+        low = l;
+        high = h;
+        comm = cString(record.asSlice(offset, COMM_LEN).toArray(JAVA_BYTE));
+      }
+      return comm;
+    }
   }
 
   /** Copies one net_trace_event into Java; {@code record} must span at least byteSize(). */
-  static RawNetEvent decode(MemorySegment record) {
+  static RawNetEvent decode(MemorySegment record, CommCache comms) {
+    int family = Short.toUnsignedInt(record.get(JAVA_SHORT, FAMILY));
+    boolean hasAddress = family != 0;
     return new RawNetEvent(
         record.get(JAVA_LONG, TS),
         record.get(JAVA_LONG, DURATION),
@@ -162,12 +370,12 @@ public final class NetTraceLayout {
         record.get(JAVA_INT, TID),
         record.get(JAVA_INT, FD),
         record.get(JAVA_INT, STATE),
-        Short.toUnsignedInt(record.get(JAVA_SHORT, FAMILY)),
+        family,
         Short.toUnsignedInt(record.get(JAVA_SHORT, SPORT)),
         Short.toUnsignedInt(record.get(JAVA_SHORT, DPORT)),
-        record.asSlice(SADDR, ADDR_LEN).toArray(JAVA_BYTE),
-        record.asSlice(DADDR, ADDR_LEN).toArray(JAVA_BYTE),
-        cString(record.asSlice(COMM, COMM_LEN).toArray(JAVA_BYTE)));
+        hasAddress ? record.asSlice(SADDR, ADDR_LEN).toArray(JAVA_BYTE) : RawNetEvent.NO_ADDRESS,
+        hasAddress ? record.asSlice(DADDR, ADDR_LEN).toArray(JAVA_BYTE) : RawNetEvent.NO_ADDRESS,
+        comms.of(record, COMM));
   }
 
   private static String cString(byte[] bytes) {

@@ -8,8 +8,10 @@ package dev.tracefix.capture.ffm;
  * @param startTimeNs start_boottime of the process (ns since boot), part of its identity
  * @param ret syscall return value, negative errno on failure
  * @param family AF_INET (2), AF_INET6 (10) or 0 when no address was recorded
- * @param saddr source address bytes (network order; IPv4 in the first 4 bytes)
- * @param daddr destination address bytes (network order; IPv4 in the first 4 bytes)
+ * @param saddr source address bytes (network order; IPv4 in the first 4 bytes); {@link
+ *     #NO_ADDRESS} when family is 0
+ * @param daddr destination address bytes (network order; IPv4 in the first 4 bytes); {@link
+ *     #NO_ADDRESS} when family is 0
  */
 public record RawNetEvent(
     long tsNs,
@@ -30,6 +32,9 @@ public record RawNetEvent(
     implements RawRecord {
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
+
+  /** The (shared, empty, hence unmodifiable) address of an event with family 0. */
+  public static final byte[] NO_ADDRESS = new byte[0];
 
   public boolean isSendto() {
     return type == NetTraceLayout.EVENT_SENDTO;

@@ -4,6 +4,8 @@ import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,28 @@ public final class CommandLauncher implements AutoCloseable {
     } catch (IOException e) {
       throw new CaptureException(
           Kind.USER, "cannot start " + command.getFirst() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the gate shell sits in its {@code read(0, ...)} (syscall 0 in {@code
+   * /proc/<pid>/syscall}), so that once its pid is in the kernel filter the shell makes no traced
+   * call of its own before the exec: the read began before tracing, so its exit has no enter to
+   * pair with. Gives up quietly after a few seconds (the shell's one read would then be recorded
+   * under the command's identity).
+   */
+  public void awaitGate() throws InterruptedException {
+    Path syscall = Path.of("/proc", Long.toString(process.pid()), "syscall");
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (process.isAlive() && System.nanoTime() < giveUp) {
+      try {
+        if (Files.readString(syscall).startsWith("0 ")) {
+          return;
+        }
+      } catch (IOException e) {
+        return; // no /proc/<pid>/syscall here (kernel without CONFIG_HAVE_ARCH_TRACEHOOK)
+      }
+      Thread.sleep(1);
     }
   }
 

@@ -4,16 +4,26 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.ffm.RawExecEvent;
+import dev.tracefix.capture.ffm.RawExitEvent;
 import dev.tracefix.capture.ffm.RawNetEvent;
 import dev.tracefix.capture.ffm.RawRecord;
+import dev.tracefix.capture.ffm.RawSyscallEvent;
+import dev.tracefix.capture.ffm.RawTcpEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.Redactor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Raw kernel records in, safe events out: redacts identities and addresses, and hands the sink each
@@ -28,6 +38,18 @@ public final class SafeEventAssembler {
   private final long bootOffsetNs;
 
   private long delivered;
+
+  /** A process identity; its token is an HMAC, computed once per process rather than per event. */
+  private record ProcessKey(int tgid, long startTicks) {}
+
+  private final Map<ProcessKey, String> tokens = new HashMap<>();
+  private final Set<ProcessKey> announced = new HashSet<>();
+
+  /** Execs of processes not announced yet, in arrival order. */
+  private final Map<ProcessKey, List<SafeEvent>> pendingExecs = new LinkedHashMap<>();
+
+  /** The batch being assembled by accept/flush; null between calls. */
+  private List<SafeEvent> batch;
 
   public SafeEventAssembler(
       Redactor redactor, ProcessTable processes, SafeEventSink sink, long bootOffsetNs) {
@@ -46,38 +68,163 @@ public final class SafeEventAssembler {
 
   /**
    * Redacts one batch and delivers it (processes first); returns the number of events delivered.
+   * An exec of a process not yet announced is held until the process's next event (or {@link
+   * #flush}): a command often execs more than once before it does anything (a gate shell, {@code
+   * ip netns exec}), and the process is announced with the program it runs by then.
    */
   public int accept(List<RawRecord> raw) {
     if (raw.isEmpty()) {
       return 0;
     }
-    List<SafeEvent> batch = new ArrayList<>(raw.size());
+    batch = new ArrayList<>(raw.size());
     for (RawRecord record : raw) {
       switch (record) {
-        case RawExecEvent x ->
-            processes.onExec(
-                x.tgid(),
-                ProcFs.nanosToTicks(x.startTimeNs()),
-                x.comm(),
-                x.filename(),
-                x.cgroupId());
+        case RawExecEvent x -> {
+          processes.onExec(
+              x.tgid(),
+              ProcFs.nanosToTicks(x.startTimeNs()),
+              x.comm(),
+              x.filename(),
+              x.cgroupId());
+          ProcessKey key = keyOf(x.tgid(), x.startTimeNs());
+          SafeEvent exec =
+              lifecycle(x.tsNs(), EventType.PROCESS_EXEC, tokenOf(key), -1);
+          if (announced.contains(key)) {
+            batch.add(exec);
+          } else {
+            pendingExecs.computeIfAbsent(key, k -> new ArrayList<>()).add(exec);
+          }
+        }
+        case RawExitEvent x ->
+            batch.add(
+                lifecycle(
+                    x.tsNs(),
+                    EventType.PROCESS_EXIT,
+                    announce(x.tgid(), x.startTimeNs(), x.comm()),
+                    x.exitStatus()));
         case RawNetEvent e -> batch.add(redact(e));
+        case RawSyscallEvent c -> batch.add(redact(c));
+        case RawTcpEvent t -> batch.add(redact(t));
       }
     }
-    if (batch.isEmpty()) {
+    return deliver();
+  }
+
+  /** Announces the processes whose execs are still held and delivers those execs. */
+  public int flush() {
+    batch = new ArrayList<>();
+    for (ProcessKey key : List.copyOf(pendingExecs.keySet())) {
+      announce(key.tgid(), key.startTicks(), null, true);
+    }
+    return deliver();
+  }
+
+  private int deliver() {
+    List<SafeEvent> out = batch;
+    batch = null;
+    if (out.isEmpty()) {
       return 0;
     }
-    sink.onEvents(batch);
-    delivered += batch.size();
-    return batch.size();
+    sink.onEvents(out);
+    delivered += out.size();
+    return out.size();
   }
 
   /** Announces the event's process on first sight, then redacts the event. */
   private SafeEvent redact(RawNetEvent e) {
-    long startTicks = ProcFs.nanosToTicks(e.startTimeNs());
-    String token = redactor.processToken(e.tgid(), startTicks);
-    if (processes.firstSighting(e.tgid(), startTicks)) {
-      ProcessInfo info = processes.lookup(e.tgid(), startTicks, e.comm());
+    return toSafe(e, announce(e.tgid(), e.startTimeNs(), e.comm()));
+  }
+
+  private SafeEvent redact(RawSyscallEvent c) {
+    String token = announce(c.tgid(), c.startTimeNs(), c.comm());
+    String name = SyscallTable.nameOf(c.nr());
+    long ret = c.ret();
+    return new SafeEvent(
+        c.tsNs() + bootOffsetNs,
+        EventType.SYSCALL,
+        token,
+        c.durationNs(),
+        ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0,
+        ret < 0 ? (int) -ret : 0,
+        null,
+        redactor.keyId(),
+        name,
+        c.fd());
+  }
+
+  private SafeEvent redact(RawTcpEvent t) {
+    String token = announce(t.tgid(), t.startTimeNs(), t.comm());
+    EventType type =
+        switch (t.type()) {
+          case NetTraceLayout.EVENT_TCP_RESET_SENT -> EventType.TCP_RESET_SENT;
+          case NetTraceLayout.EVENT_TCP_RESET_RECEIVED -> EventType.TCP_RESET_RECEIVED;
+          default -> EventType.TCP_STATE;
+        };
+    // The socket's kernel address and birth time are hashed like an address (family 0): the key
+    // hides the kernel layout and makes hashes unlinkable across keys; one connection, one hash.
+    String connection =
+        t.sock() == 0
+            ? null
+            : redactor.addressHash(
+                0, ByteBuffer.allocate(16).putLong(t.sock()).putLong(t.sockBornNs()).array(), 0);
+    return new SafeEvent(
+        t.tsNs() + bootOffsetNs,
+        type,
+        token,
+        t.durationNs(),
+        0,
+        0,
+        addressHash(t.family(), t.daddr(), t.dport()),
+        redactor.keyId(),
+        null,
+        -1,
+        connection,
+        t.oldState() <= 0 ? null : TcpStates.name(t.oldState()),
+        t.newState() < 0 ? null : TcpStates.name(t.newState()),
+        t.family(),
+        t.protocol(),
+        t.sport(),
+        t.dport(),
+        addressHash(t.family(), t.saddr(), t.sport()),
+        -1);
+  }
+
+  private SafeEvent lifecycle(long tsNs, EventType type, String token, int exitStatus) {
+    return new SafeEvent(
+        tsNs + bootOffsetNs,
+        type,
+        token,
+        0,
+        0,
+        0,
+        null,
+        redactor.keyId(),
+        null,
+        -1,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        null,
+        exitStatus);
+  }
+
+  /**
+   * The process's token; its metadata goes to the sink the first time the process is seen, and
+   * execs held for it join the batch before the event that made it appear.
+   */
+  private String announce(int tgid, long startTimeNs, String comm) {
+    return announce(tgid, ProcFs.nanosToTicks(startTimeNs), comm, true);
+  }
+
+  private String announce(int tgid, long startTicks, String comm, boolean releaseHeld) {
+    ProcessKey key = new ProcessKey(tgid, startTicks);
+    String token = tokenOf(key);
+    if (announced.add(key) && processes.firstSighting(tgid, startTicks)) {
+      ProcessInfo info = processes.lookup(tgid, startTicks, comm);
       sink.onProcess(
           new SafeProcess(
               token,
@@ -87,7 +234,19 @@ public final class SafeEventAssembler {
               info.exePath().map(redactor::exeHash).orElse(null),
               redactor.keyId()));
     }
-    return toSafe(e, token);
+    List<SafeEvent> held = releaseHeld ? pendingExecs.remove(key) : null;
+    if (held != null) {
+      batch.addAll(held);
+    }
+    return token;
+  }
+
+  private static ProcessKey keyOf(int tgid, long startTimeNs) {
+    return new ProcessKey(tgid, ProcFs.nanosToTicks(startTimeNs));
+  }
+
+  private String tokenOf(ProcessKey key) {
+    return tokens.computeIfAbsent(key, k -> redactor.processToken(k.tgid(), k.startTicks()));
   }
 
   public long delivered() {
@@ -104,8 +263,10 @@ public final class SafeEventAssembler {
           0,
           0,
           0,
-          peerHash(e.family(), e.daddr(), e.dport()),
-          redactor.keyId());
+          addressHash(e.family(), e.daddr(), e.dport()),
+          redactor.keyId(),
+          null,
+          -1);
     }
     // sendto and socket writes share one shape: bytes on success, errno on failure.
     long ret = e.ret();
@@ -116,11 +277,13 @@ public final class SafeEventAssembler {
         e.durationNs(),
         Math.max(ret, 0),
         ret < 0 ? (int) -ret : 0,
-        peerHash(e.family(), e.daddr(), e.dport()),
-        redactor.keyId());
+        addressHash(e.family(), e.daddr(), e.dport()),
+        redactor.keyId(),
+        null,
+        e.fd());
   }
 
-  private String peerHash(int family, byte[] address, int port) {
+  private String addressHash(int family, byte[] address, int port) {
     return switch (family) {
       case RawNetEvent.AF_INET -> redactor.addressHash(family, Arrays.copyOf(address, 4), port);
       case RawNetEvent.AF_INET6 -> redactor.addressHash(family, address, port);

@@ -31,6 +31,18 @@ class NetTraceLayoutTest {
               printf("exec %d\\n", NET_TRACE_EVENT_EXEC);
               printf("socket_write %d\\n", NET_TRACE_EVENT_SOCKET_WRITE);
               printf("path_len %d\\n", NET_TRACE_PATH_LEN);
+              printf("types %d\\n", NET_TRACE_EVENT_TYPES);
+              printf("syscall %d\\n", NET_TRACE_EVENT_SYSCALL);
+              printf("syscall_max %d\\n", NET_TRACE_SYSCALL_MAX);
+              printf("syscall_traced %d\\n", NET_TRACE_SYSCALL_TRACED);
+              printf("syscall_arg0_fd %d\\n", NET_TRACE_SYSCALL_ARG0_FD);
+              printf("syscall_sizeof %zu\\n", sizeof(struct net_trace_syscall_event));
+              printf("tcp_sizeof %zu\\n", sizeof(struct net_trace_tcp_event));
+              printf("exit_sizeof %zu\\n", sizeof(struct net_trace_exit_event));
+              printf("exit %d\\n", NET_TRACE_EVENT_EXIT);
+              printf("tcp_state %d\\n", NET_TRACE_EVENT_TCP_STATE);
+              printf("tcp_reset_sent %d\\n", NET_TRACE_EVENT_TCP_RESET_SENT);
+              printf("tcp_reset_received %d\\n", NET_TRACE_EVENT_TCP_RESET_RECEIVED);
               printf("exec_sizeof %zu\\n", sizeof(struct net_trace_exec_event));
             """);
     for (String field : NetTraceLayout.FIELDS) {
@@ -41,6 +53,22 @@ class NetTraceLayoutTest {
     for (String field : NetTraceLayout.EXEC_FIELDS) {
       c.append(
           "  printf(\"exec_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exec_event, %1$s));\n"
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.SYSCALL_FIELDS) {
+      c.append(
+          ("  printf(\"syscall_offset.%1$s %%zu\\n\","
+                  + " offsetof(struct net_trace_syscall_event, %1$s));\n")
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.TCP_FIELDS) {
+      c.append(
+          "  printf(\"tcp_offset.%1$s %%zu\\n\", offsetof(struct net_trace_tcp_event, %1$s));\n"
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.EXIT_FIELDS) {
+      c.append(
+          "  printf(\"exit_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exit_event, %1$s));\n"
               .formatted(field));
     }
     c.append("  return 0;\n}\n");
@@ -64,6 +92,32 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("exec"), NetTraceLayout.EVENT_EXEC);
     assertEquals(fromC.get("socket_write"), NetTraceLayout.EVENT_SOCKET_WRITE);
     assertEquals(fromC.get("path_len"), NetTraceLayout.PATH_LEN);
+    assertEquals(fromC.get("types"), NetTraceLayout.EVENT_TYPES);
+    assertEquals(fromC.get("syscall"), NetTraceLayout.EVENT_SYSCALL);
+    assertEquals(fromC.get("syscall_max"), NetTraceLayout.SYSCALL_MAX);
+    assertEquals(fromC.get("syscall_traced"), (long) NetTraceLayout.SYSCALL_TRACED);
+    assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
+    assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.syscallByteSize(), "syscall sizeof");
+    assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.tcpByteSize(), "tcp sizeof");
+    assertEquals(fromC.get("exit_sizeof"), NetTraceLayout.exitByteSize(), "exit sizeof");
+    assertEquals(fromC.get("exit"), NetTraceLayout.EVENT_EXIT);
+    for (String field : NetTraceLayout.EXIT_FIELDS) {
+      assertEquals(
+          fromC.get("exit_offset." + field), NetTraceLayout.exitOffsetOf(field), "exit " + field);
+    }
+    assertEquals(fromC.get("tcp_state"), NetTraceLayout.EVENT_TCP_STATE);
+    assertEquals(fromC.get("tcp_reset_sent"), NetTraceLayout.EVENT_TCP_RESET_SENT);
+    assertEquals(fromC.get("tcp_reset_received"), NetTraceLayout.EVENT_TCP_RESET_RECEIVED);
+    for (String field : NetTraceLayout.TCP_FIELDS) {
+      assertEquals(
+          fromC.get("tcp_offset." + field), NetTraceLayout.tcpOffsetOf(field), "tcp " + field);
+    }
+    for (String field : NetTraceLayout.SYSCALL_FIELDS) {
+      assertEquals(
+          fromC.get("syscall_offset." + field),
+          NetTraceLayout.syscallOffsetOf(field),
+          "offset of syscall " + field);
+    }
     assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
     for (String field : NetTraceLayout.EXEC_FIELDS) {
       assertEquals(

@@ -1,0 +1,19 @@
+package dev.tracefix.capture;
+
+/**
+ * Exact accounting of one kernel record type over a capture: {@code produced = stored + dropped}.
+ *
+ * @param type the record type: an {@link EventType#columnValue()} such as {@code socket_write}, or
+ *     {@code exec} for the process records that describe traced programs
+ * @param produced records the probes tried to put into the ring buffer (counted per CPU in the
+ *     kernel, summed)
+ * @param stored records read from the ring buffer by capture
+ * @param dropped records lost because the ring buffer was full (a failed reserve; the traced
+ *     thread never waits)
+ */
+public record TypeStats(String type, long produced, long stored, long dropped) {
+  /** True when every produced record is accounted for as stored or dropped. */
+  public boolean balanced() {
+    return produced == stored + dropped;
+  }
+}
