@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MigrationTest {
+  /** Fixture events are dated January 2026: keep them whatever today is. */
+  private static final dev.tracefix.sink.StoreOptions KEEP_ALL_RETENTION =
+      dev.tracefix.sink.StoreOptions.DEFAULT.withRetention(dev.tracefix.sink.Retention.KEEP_ALL);
+
   private static final String CHECKSUM =
       "SELECT (SELECT count(*) FROM events), (SELECT bit_xor(hash(capture_id, time, type,"
           + " process_token, duration_ns, bytes, errno, errno_name, peer_hash, key_id)) FROM events),"
@@ -67,13 +71,13 @@ class MigrationTest {
               + " FROM range(10000) t(i)");
       before = checksum(s);
     }
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(2, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(3, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v1 checksum " + before + " -> v2 checksum " + after);
+      System.out.println("MigrationTest: v1 checksum " + before + " -> v3 checksum " + after);
       assertEquals(before, after);
       assertEquals(
           1,
@@ -95,12 +99,12 @@ class MigrationTest {
   @Test
   void refusesADatabaseFromANewerTracefixNamingTheFile() throws Exception {
     Path db = tmp.resolve("future.duckdb");
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       s.execute("UPDATE schema_version SET version = 99");
     }
-    SinkException e = assertThrows(SinkException.class, () -> EventStore.open(db, allocator));
+    SinkException e = assertThrows(SinkException.class, () -> EventStore.open(db, allocator, KEEP_ALL_RETENTION));
     System.out.println("MigrationTest newer: " + e.getMessage());
     assertEquals(SinkException.Kind.USER, e.kind());
     assertTrue(e.getMessage().contains(db.toString()), e.getMessage());
