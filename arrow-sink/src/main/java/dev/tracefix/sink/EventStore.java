@@ -239,10 +239,13 @@ public final class EventStore implements AutoCloseable {
    */
   public synchronized ForgetResult forget(Subject subject, List<Path> parquetDirs) {
     ensureOpen();
+    for (Path dir : parquetDirs) {
+      ParquetForget.checkExport(dir.toAbsolutePath()); // before anything is deleted
+    }
     try (Connection c = connect()) {
       if (subject instanceof Subject.Capture capture) {
         for (CaptureWriter writer : writers) {
-          if (writer.captureId().equals(capture.captureId())) {
+          if (writer.captureId().equals(capture.captureId()) && !writer.isClosed()) {
             throw new SinkException(
                 SinkException.Kind.USER,
                 "capture " + capture.captureId() + " is still being written to " + dbFile

@@ -135,13 +135,18 @@ public final class ParquetForget {
     }
   }
 
-  private static Map<String, String> sources(Path dir) {
+  /** Refuses a folder that is not a tracefix export ({@code USER}). */
+  public static void checkExport(Path dir) {
     if (!Files.isDirectory(dir.resolve("captures")) && !Files.isDirectory(dir.resolve("events"))) {
       throw new SinkException(
           SinkException.Kind.USER,
           "no tracefix export at " + dir + ": expected captures/ or events/ folders of Parquet"
               + " files (written by tracefix export)");
     }
+  }
+
+  private static Map<String, String> sources(Path dir) {
+    checkExport(dir);
     Map<String, String> sources = new LinkedHashMap<>();
     for (String table : SubjectRows.TABLES) {
       if (!parquetFiles(dir.resolve(table)).isEmpty()) {
