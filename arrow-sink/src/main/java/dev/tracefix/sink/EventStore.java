@@ -33,10 +33,9 @@ import org.duckdb.DuckDBConnection;
 /**
  * tracefix's event store: one DuckDB file holding captures, their events and processes.
  *
- * <p>Entry points: {@link #open} a file, {@link #beginCapture} to store a capture, {@link
- * #connect} to query, {@link #exportParquet}/{@link #importParquet} to move captures between
- * machines, {@link #forget} to delete a subject's rows. Every method throws only {@link
- * SinkException}.
+ * <p>Entry points: {@link #open} a file, {@link #beginCapture} to store a capture, {@link #connect}
+ * to query, {@link #exportParquet}/{@link #importParquet} to move captures between machines, {@link
+ * #forget} to delete a subject's rows. Every method throws only {@link SinkException}.
  *
  * <p>Retention ({@link StoreOptions#retention()}, 14 days of events by default) is enforced when
  * the store opens and every {@link StoreOptions#sweepInterval()} while it is open. When rows were
@@ -139,7 +138,9 @@ public final class EventStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
-          "cannot open DuckDB file " + absolute + " (is another process using it?): "
+          "cannot open DuckDB file "
+              + absolute
+              + " (is another process using it?): "
               + e.getMessage(),
           e);
     }
@@ -149,15 +150,23 @@ public final class EventStore implements AutoCloseable {
       closeQuietly(connection);
       throw new SinkException(
           SinkException.Kind.USER,
-          "cannot open " + absolute + ": it was written by a newer tracefix (schema version "
-              + e.found() + ", this one reads up to " + StoreSchema.CURRENT_VERSION
+          "cannot open "
+              + absolute
+              + ": it was written by a newer tracefix (schema version "
+              + e.found()
+              + ", this one reads up to "
+              + StoreSchema.CURRENT_VERSION
               + "); open it with that tracefix or upgrade this one",
           e);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new SinkException(
           SinkException.Kind.DATA,
-          "cannot bring " + absolute + " to schema version " + StoreSchema.CURRENT_VERSION + ": "
+          "cannot bring "
+              + absolute
+              + " to schema version "
+              + StoreSchema.CURRENT_VERSION
+              + ": "
               + e.getMessage(),
           e);
     }
@@ -192,7 +201,8 @@ public final class EventStore implements AutoCloseable {
             enforceRetention();
           } catch (RuntimeException e) {
             // The next sweep tries again; the store itself keeps working.
-            System.err.println("tracefix: retention sweep of " + dbFile + " failed: " + e.getMessage());
+            System.err.println(
+                "tracefix: retention sweep of " + dbFile + " failed: " + e.getMessage());
           }
         },
         every,
@@ -201,8 +211,8 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Deletes what the retention no longer allows as of the options' clock, recording each table
-   * that lost rows in {@code deletions}. Returns rows deleted per table.
+   * Deletes what the retention no longer allows as of the options' clock, recording each table that
+   * lost rows in {@code deletions}. Returns rows deleted per table.
    */
   public synchronized Map<String, Long> enforceRetention() {
     ensureOpen();
@@ -219,7 +229,11 @@ public final class EventStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.INTERNAL,
-          "enforcing retention " + options.retention().maxAge() + " in " + dbFile + " failed: "
+          "enforcing retention "
+              + options.retention().maxAge()
+              + " in "
+              + dbFile
+              + " failed: "
               + e.getMessage(),
           e);
     }
@@ -231,11 +245,11 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Deletes every row of {@code subject} from this database (one transaction) and from each
-   * Parquet export folder in {@code parquetDirs} (affected files rewritten atomically), recording
-   * per table in {@code deletions} when, the subject's kind and digest, and how many rows went.
-   * A capture id neither the database nor the folders hold is refused ({@code USER}), as is a
-   * capture still being written.
+   * Deletes every row of {@code subject} from this database (one transaction) and from each Parquet
+   * export folder in {@code parquetDirs} (affected files rewritten atomically), recording per table
+   * in {@code deletions} when, the subject's kind and digest, and how many rows went. A capture id
+   * neither the database nor the folders hold is refused ({@code USER}), as is a capture still
+   * being written.
    */
   public synchronized ForgetResult forget(Subject subject, List<Path> parquetDirs) {
     ensureOpen();
@@ -248,7 +262,10 @@ public final class EventStore implements AutoCloseable {
           if (writer.captureId().equals(capture.captureId()) && !writer.isClosed()) {
             throw new SinkException(
                 SinkException.Kind.USER,
-                "capture " + capture.captureId() + " is still being written to " + dbFile
+                "capture "
+                    + capture.captureId()
+                    + " is still being written to "
+                    + dbFile
                     + "; forget it after the capture has finished");
           }
         }
@@ -259,7 +276,10 @@ public final class EventStore implements AutoCloseable {
         if (!known) {
           throw new SinkException(
               SinkException.Kind.USER,
-              "no capture " + capture.captureId() + " in " + dbFile
+              "no capture "
+                  + capture.captureId()
+                  + " in "
+                  + dbFile
                   + (parquetDirs.isEmpty() ? "" : " or in " + parquetDirs)
                   + "; list them with: SELECT capture_id FROM captures");
         }
@@ -347,9 +367,14 @@ public final class EventStore implements AutoCloseable {
               : SinkException.Kind.INTERNAL;
       throw new SinkException(
           kind,
-          "cannot begin capture " + captureId + " in " + dbFile
+          "cannot begin capture "
+              + captureId
+              + " in "
+              + dbFile
               + (kind == SinkException.Kind.USER ? ": that capture id is already stored" : "")
-              + " (" + message + ")",
+              + " ("
+              + message
+              + ")",
           e);
     }
     DuckDBConnection writerConnection = (DuckDBConnection) connect();

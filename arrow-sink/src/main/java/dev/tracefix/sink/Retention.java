@@ -9,16 +9,18 @@ import java.util.regex.Pattern;
 
 /**
  * How long each table keeps rows. {@code events} ages by event time; {@code captures} removes a
- * whole capture (with its events, processes, stacks and stats) once it ended that long ago. A
- * table not named keeps its rows.
+ * whole capture (with its events, processes, stacks and stats) once it ended that long ago. A table
+ * not named keeps its rows.
  *
  * @param maxAge per table, the age after which rows are deleted
  */
 public record Retention(Map<String, Duration> maxAge) {
   /** Tables a retention can name. */
   public static final Set<String> TABLES = Set.of("events", "captures");
+
   /** Events are kept 14 days unless configured otherwise. */
   public static final Retention DEFAULT = new Retention(Map.of("events", Duration.ofDays(14)));
+
   /** Keeps everything: for stores whose data is governed elsewhere. */
   public static final Retention KEEP_ALL = new Retention(Map.of());
 
@@ -40,7 +42,9 @@ public record Retention(Map<String, Duration> maxAge) {
     maxAge = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(maxAge));
   }
 
-  /** This retention with {@code table} kept for {@code age}, or forever when {@code age} is null. */
+  /**
+   * This retention with {@code table} kept for {@code age}, or forever when {@code age} is null.
+   */
   public Retention with(String table, Duration age) {
     Map<String, Duration> next = new LinkedHashMap<>(maxAge);
     if (age == null) {
@@ -60,7 +64,9 @@ public record Retention(Map<String, Duration> maxAge) {
     if (eq <= 0) {
       throw new SinkException(
           SinkException.Kind.USER,
-          "retention '" + spec + "' is not TABLE=AGE (e.g. events=14d, captures=90d, events=forever)");
+          "retention '"
+              + spec
+              + "' is not TABLE=AGE (e.g. events=14d, captures=90d, events=forever)");
     }
     String table = spec.substring(0, eq).strip();
     String age = spec.substring(eq + 1).strip();
@@ -71,7 +77,11 @@ public record Retention(Map<String, Duration> maxAge) {
     if (!m.matches()) {
       throw new SinkException(
           SinkException.Kind.USER,
-          "retention age '" + age + "' for " + table + " is not N followed by d, h or m, or forever");
+          "retention age '"
+              + age
+              + "' for "
+              + table
+              + " is not N followed by d, h or m, or forever");
     }
     long n = Long.parseLong(m.group(1));
     Duration duration =

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Whose rows {@link EventStore#forget} deletes: every row of one process token, of every process
- * in one cgroup (path or container id), or of one whole capture.
+ * Whose rows {@link EventStore#forget} deletes: every row of one process token, of every process in
+ * one cgroup (path or container id), or of one whole capture.
  */
 public sealed interface Subject {
   /** A process token ({@code p_…}): its events, its process rows, stacks only it used. */

@@ -1,7 +1,6 @@
 package dev.tracefix.sink;
 
 import static dev.tracefix.sink.EventStoreTest.single;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ForgetTest {
   private static final String TOKEN = "tok-cap-a-1";
+
   /** The synthetic captures start on 2026-01-01; a day later they are well inside retention. */
   private static final Instant JAN_2 = Instant.parse("2026-01-02T00:00:00Z");
 
@@ -64,7 +64,8 @@ class ForgetTest {
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         long tokenEvents = before.get("token events");
-        assertEquals(0L, single(s, "SELECT count(*) FROM events WHERE process_token = '" + TOKEN + "'"));
+        assertEquals(
+            0L, single(s, "SELECT count(*) FROM events WHERE process_token = '" + TOKEN + "'"));
         assertEquals(0L, single(s, "SELECT count(*) FROM processes WHERE token = '" + TOKEN + "'"));
         assertEquals(before.get("events") - tokenEvents, single(s, "SELECT count(*) FROM events"));
         assertEquals(before.get("processes") - 1, single(s, "SELECT count(*) FROM processes"));
@@ -76,10 +77,13 @@ class ForgetTest {
 
         String events = parquet(export, "events");
         assertEquals(
-            0L, single(s, "SELECT count(*) FROM " + events + " WHERE process_token = '" + TOKEN + "'"));
-        assertEquals(before.get("events") - tokenEvents, single(s, "SELECT count(*) FROM " + events));
+            0L,
+            single(s, "SELECT count(*) FROM " + events + " WHERE process_token = '" + TOKEN + "'"));
         assertEquals(
-            before.get("processes") - 1, single(s, "SELECT count(*) FROM " + parquet(export, "processes")));
+            before.get("events") - tokenEvents, single(s, "SELECT count(*) FROM " + events));
+        assertEquals(
+            before.get("processes") - 1,
+            single(s, "SELECT count(*) FROM " + parquet(export, "processes")));
         assertEquals(1L, single(s, "SELECT count(*) FROM " + parquet(export, "stacks")));
         assertEquals(
             before.get("cap-b events"),
@@ -95,13 +99,16 @@ class ForgetTest {
         assertEquals(result.rowsByTable(), audited);
         assertEquals(
             new Subject.Token(TOKEN).digest(),
-            single(s, "SELECT DISTINCT subject_digest FROM deletions WHERE subject_kind = 'token'"));
+            single(
+                s, "SELECT DISTINCT subject_digest FROM deletions WHERE subject_kind = 'token'"));
         assertEquals(
             0L,
             single(
                 s,
                 "SELECT count(*) FROM deletions WHERE concat_ws('|', \"at\", subject_kind,"
-                    + " subject_digest, table_name, rows) LIKE '%" + TOKEN + "%'"));
+                    + " subject_digest, table_name, rows) LIKE '%"
+                    + TOKEN
+                    + "%'"));
       }
     }
     // Closing rewrote the file: the deleted values are not left in freed blocks.
@@ -110,8 +117,11 @@ class ForgetTest {
     try (EventStore store = open(db);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(before.get("events") - before.get("token events"), single(s, "SELECT count(*) FROM events"));
-      assertEquals(result.rowsByTable().size(), (long) (Long) single(s, "SELECT count(*) FROM deletions"));
+      assertEquals(
+          before.get("events") - before.get("token events"),
+          single(s, "SELECT count(*) FROM events"));
+      assertEquals(
+          result.rowsByTable().size(), (long) (Long) single(s, "SELECT count(*) FROM deletions"));
       assertEquals(3L, single(s, "SELECT max(version) FROM schema_version"));
     }
   }
@@ -134,11 +144,17 @@ class ForgetTest {
           Statement s = c.createStatement()) {
         for (String table : List.of("events", "processes", "stacks", "capture_stats", "captures")) {
           assertEquals(
-              0L, single(s, "SELECT count(*) FROM " + table + " WHERE capture_id = 'cap-a'"), table);
+              0L,
+              single(s, "SELECT count(*) FROM " + table + " WHERE capture_id = 'cap-a'"),
+              table);
           if (!table.equals("stacks")) { // only cap-a had stacks: none are left to read
             assertEquals(
                 0L,
-                single(s, "SELECT count(*) FROM " + parquet(export, table) + " WHERE capture_id = 'cap-a'"),
+                single(
+                    s,
+                    "SELECT count(*) FROM "
+                        + parquet(export, table)
+                        + " WHERE capture_id = 'cap-a'"),
                 table);
           }
         }
@@ -148,8 +164,7 @@ class ForgetTest {
         assertEquals(capB, counts(s, "WHERE capture_id = 'cap-b'"));
         assertEquals(
             capB.get("events"), single(s, "SELECT count(*) FROM " + parquet(export, "events")));
-        assertEquals(
-            result.rowsByTable(), audit(s, "capture"));
+        assertEquals(result.rowsByTable(), audit(s, "capture"));
       }
       assertFalse(Files.exists(export.resolve("captures/capture=cap-a")));
       assertFalse(Files.exists(export.resolve("events/date=2026-01-01/host=node-a")));
@@ -221,7 +236,8 @@ class ForgetTest {
         assertEquals(0L, single(s, "SELECT count(*) FROM deletions"));
         clock.set(Instant.parse("2026-02-01T00:00:00Z"));
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while ((Long) single(s, "SELECT count(*) FROM captures") > 0 && System.nanoTime() < deadline) {
+        while ((Long) single(s, "SELECT count(*) FROM captures") > 0
+            && System.nanoTime() < deadline) {
           Thread.sleep(20); // polling for the sweep's effect; the assertions below decide
         }
         Map<String, Long> audited = audit(s, "retention");
@@ -273,9 +289,13 @@ class ForgetTest {
     try (Connection c = store.connect();
         Statement s = c.createStatement()) {
       s.execute(
-          "UPDATE events SET stack_id = CASE WHEN process_token = '" + TOKEN + "' AND bytes % 2 = 0"
+          "UPDATE events SET stack_id = CASE WHEN process_token = '"
+              + TOKEN
+              + "' AND bytes % 2 = 0"
               + " THEN 1 ELSE 2 END WHERE capture_id = 'cap-a'"
-              + " AND process_token IN ('" + TOKEN + "', 'tok-cap-a-2')");
+              + " AND process_token IN ('"
+              + TOKEN
+              + "', 'tok-cap-a-2')");
       s.execute(
           "INSERT INTO stacks VALUES ('cap-a', 1, 'b1d1', ['main', 'send']),"
               + " ('cap-a', 2, 'b1d1', ['main', 'loop'])");
@@ -302,7 +322,8 @@ class ForgetTest {
     counts.put(
         "token events",
         (Long) single(s, "SELECT count(*) FROM events WHERE process_token = '" + TOKEN + "'"));
-    counts.put("cap-b events", (Long) single(s, "SELECT count(*) FROM events WHERE capture_id = 'cap-b'"));
+    counts.put(
+        "cap-b events", (Long) single(s, "SELECT count(*) FROM events WHERE capture_id = 'cap-b'"));
     return counts;
   }
 
@@ -310,7 +331,8 @@ class ForgetTest {
     Map<String, Long> rows = new LinkedHashMap<>();
     try (ResultSet rs =
         s.executeQuery(
-            "SELECT table_name, sum(rows) FROM deletions WHERE subject_kind = '" + kind
+            "SELECT table_name, sum(rows) FROM deletions WHERE subject_kind = '"
+                + kind
                 + "' GROUP BY table_name ORDER BY min(rowid)")) {
       while (rs.next()) {
         rows.put(rs.getString(1), rs.getLong(2));
@@ -330,7 +352,11 @@ class ForgetTest {
   }
 
   private static String parquet(Path export, String table) {
-    return "read_parquet('" + export + "/" + table + "/**/*.parquet', hive_partitioning = true,"
+    return "read_parquet('"
+        + export
+        + "/"
+        + table
+        + "/**/*.parquet', hive_partitioning = true,"
         + " union_by_name = true)";
   }
 

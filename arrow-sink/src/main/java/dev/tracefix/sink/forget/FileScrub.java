@@ -45,9 +45,12 @@ public final class FileScrub {
     } catch (SQLException | IOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
-          "deleted rows are gone from the tables of " + dbFile + ", but rewriting the file to"
+          "deleted rows are gone from the tables of "
+              + dbFile
+              + ", but rewriting the file to"
               + " overwrite their old bytes failed (close every connection to it and run the"
-              + " deletion again): " + e.getMessage(),
+              + " deletion again): "
+              + e.getMessage(),
           e);
     }
   }

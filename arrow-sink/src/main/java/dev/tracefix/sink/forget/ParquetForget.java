@@ -85,7 +85,9 @@ public final class ParquetForget {
     long gone;
     try (ResultSet rs =
         statement.executeQuery(
-            "SELECT count(*), count(*) FILTER (WHERE coalesce(" + predicate + ", false)) FROM "
+            "SELECT count(*), count(*) FILTER (WHERE coalesce("
+                + predicate
+                + ", false)) FROM "
                 + relation)) {
       rs.next();
       total = rs.getLong(1);
@@ -103,8 +105,13 @@ public final class ParquetForget {
       Path temp = file.resolveSibling(file.getFileName() + ".forget");
       Files.deleteIfExists(temp);
       statement.execute(
-          "COPY (SELECT * FROM " + relation + " WHERE NOT coalesce(" + predicate + ", false)) TO "
-              + literal(temp) + " (FORMAT parquet, COMPRESSION zstd)");
+          "COPY (SELECT * FROM "
+              + relation
+              + " WHERE NOT coalesce("
+              + predicate
+              + ", false)) TO "
+              + literal(temp)
+              + " (FORMAT parquet, COMPRESSION zstd)");
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
@@ -140,7 +147,9 @@ public final class ParquetForget {
     if (!Files.isDirectory(dir.resolve("captures")) && !Files.isDirectory(dir.resolve("events"))) {
       throw new SinkException(
           SinkException.Kind.USER,
-          "no tracefix export at " + dir + ": expected captures/ or events/ folders of Parquet"
+          "no tracefix export at "
+              + dir
+              + ": expected captures/ or events/ folders of Parquet"
               + " files (written by tracefix export)");
     }
   }

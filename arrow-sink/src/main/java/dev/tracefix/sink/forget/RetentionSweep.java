@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Deletes what a {@link Retention} no longer allows, as of a given instant, and audits each table
- * that lost rows with subject kind {@code retention} and the rule ({@code events>P14D}) in place
- * of a digest.
+ * that lost rows with subject kind {@code retention} and the rule ({@code events>P14D}) in place of
+ * a digest.
  */
 public final class RetentionSweep {
   private RetentionSweep() {}
@@ -33,7 +33,11 @@ public final class RetentionSweep {
                     connection,
                     "SELECT capture_id FROM captures WHERE coalesce(ended_at, started_at) < ?",
                     cutoff(now, captures));
-            audit(connection, now, "captures>" + captures, DatabaseForget.delete(connection, rows),
+            audit(
+                connection,
+                now,
+                "captures>" + captures,
+                DatabaseForget.delete(connection, rows),
                 deleted);
           }
           Duration events = retention.maxAge().get("events");

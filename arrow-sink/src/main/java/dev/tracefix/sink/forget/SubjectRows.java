@@ -48,7 +48,10 @@ final class SubjectRows {
         String processes = sources.get("processes");
         String sql = "SELECT NULL::VARCHAR AS capture_id, NULL::VARCHAR AS token WHERE false";
         if (events != null) {
-          sql += " UNION SELECT capture_id, process_token FROM " + events + " WHERE process_token = $1";
+          sql +=
+              " UNION SELECT capture_id, process_token FROM "
+                  + events
+                  + " WHERE process_token = $1";
         }
         if (processes != null) {
           sql += " UNION SELECT capture_id, token FROM " + processes + " WHERE token = $1";
@@ -61,7 +64,9 @@ final class SubjectRows {
         if (processes != null) {
           boolean container = columns(connection, processes).contains("container");
           sql +=
-              " UNION SELECT capture_id, token FROM " + processes + " WHERE cgroup = $1"
+              " UNION SELECT capture_id, token FROM "
+                  + processes
+                  + " WHERE cgroup = $1"
                   + (container ? " OR container = $1" : "");
         }
         yield processes(connection, sql, g.cgroup(), sources.get("events"));
@@ -95,12 +100,19 @@ final class SubjectRows {
     String stacks = "SELECT NULL::VARCHAR AS capture_id, NULL::BIGINT AS stack_id WHERE false";
     if (events != null && columns(connection, events).contains("stack_id")) {
       String mine =
-          " EXISTS (SELECT 1 FROM " + KEYS + " k WHERE k.capture_id = e.capture_id"
+          " EXISTS (SELECT 1 FROM "
+              + KEYS
+              + " k WHERE k.capture_id = e.capture_id"
               + " AND k.token = e.process_token)";
       stacks =
-          "SELECT capture_id, stack_id FROM " + events + " e WHERE stack_id IS NOT NULL AND" + mine
-              + " EXCEPT SELECT capture_id, stack_id FROM " + events
-              + " e WHERE stack_id IS NOT NULL AND NOT" + mine;
+          "SELECT capture_id, stack_id FROM "
+              + events
+              + " e WHERE stack_id IS NOT NULL AND"
+              + mine
+              + " EXCEPT SELECT capture_id, stack_id FROM "
+              + events
+              + " e WHERE stack_id IS NOT NULL AND NOT"
+              + mine;
     }
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE OR REPLACE TEMP TABLE " + STACKS + " AS " + stacks);
@@ -111,15 +123,16 @@ final class SubjectRows {
   /** The predicate selecting the subject's rows of {@code table}, if the subject has any there. */
   Optional<String> predicate(String table) {
     if (wholeCaptures) {
-      return Optional.of(
-          table + ".capture_id IN (SELECT capture_id FROM " + CAPTURES + ")");
+      return Optional.of(table + ".capture_id IN (SELECT capture_id FROM " + CAPTURES + ")");
     }
     return switch (table) {
       case "events" -> Optional.of(keyMatch(table + ".process_token", table));
       case "processes" -> Optional.of(keyMatch(table + ".token", table));
       case "stacks" ->
           Optional.of(
-              "EXISTS (SELECT 1 FROM " + STACKS + " s WHERE s.capture_id = stacks.capture_id"
+              "EXISTS (SELECT 1 FROM "
+                  + STACKS
+                  + " s WHERE s.capture_id = stacks.capture_id"
                   + " AND s.stack_id = stacks.stack_id)");
       default -> Optional.empty();
     };
@@ -146,8 +159,14 @@ final class SubjectRows {
   }
 
   private static String keyMatch(String tokenColumn, String table) {
-    return "EXISTS (SELECT 1 FROM " + KEYS + " k WHERE k.capture_id = " + table + ".capture_id"
-        + " AND k.token = " + tokenColumn + ")";
+    return "EXISTS (SELECT 1 FROM "
+        + KEYS
+        + " k WHERE k.capture_id = "
+        + table
+        + ".capture_id"
+        + " AND k.token = "
+        + tokenColumn
+        + ")";
   }
 
   static Set<String> columns(Connection connection, String relation) throws SQLException {

@@ -65,7 +65,8 @@ public final class StoreSchema {
           WHERE e.type = 'sendto'
           """);
 
-  private static final List<List<String>> MIGRATIONS = List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL);
+  private static final List<List<String>> MIGRATIONS =
+      List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL);
 
   private StoreSchema() {}
 

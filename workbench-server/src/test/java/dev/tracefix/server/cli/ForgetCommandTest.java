@@ -52,14 +52,26 @@ class ForgetCommandTest {
         for (int i = 0; i < 1_000; i++) {
           events.add(
               new SafeEvent(
-                  startNs + i * 1_000L, EventType.SENDTO, i % 4 == 0 ? TOKEN : "p_keep0002",
-                  1_000 + i, i, 0, "peer", "k"));
+                  startNs + i * 1_000L,
+                  EventType.SENDTO,
+                  i % 4 == 0 ? TOKEN : "p_keep0002",
+                  1_000 + i,
+                  i,
+                  0,
+                  "peer",
+                  "k"));
         }
         writer.onEvents(events);
         writer.finish(
             new CaptureSummary(
-                "c-cli", Instant.ofEpochSecond(0, startNs), Instant.now(), List.of("t"), 1_000, 0,
-                "k", 0));
+                "c-cli",
+                Instant.ofEpochSecond(0, startNs),
+                Instant.now(),
+                List.of("t"),
+                1_000,
+                0,
+                "k",
+                0));
       }
       store.exportParquet(export);
     }
@@ -72,7 +84,8 @@ class ForgetCommandTest {
 
   @Test
   void forgetsATokenInTheDatabaseAndTheExportAndPrintsOnlyItsDigest() throws Exception {
-    Run run = execute("forget", "--db", db.toString(), "--token", TOKEN, "--parquet", export.toString());
+    Run run =
+        execute("forget", "--db", db.toString(), "--token", TOKEN, "--parquet", export.toString());
     System.out.println("ForgetCommandTest:\n" + run.out());
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().contains("forgot token sha256:"), run.out());
@@ -83,19 +96,30 @@ class ForgetCommandTest {
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertEquals(750, count(s, "SELECT count(*) FROM events"));
-      assertEquals(0, count(s, "SELECT count(*) FROM events WHERE process_token = '" + TOKEN + "'"));
+      assertEquals(
+          0, count(s, "SELECT count(*) FROM events WHERE process_token = '" + TOKEN + "'"));
       assertEquals(
           750,
           count(
               s,
-              "SELECT count(*) FROM read_parquet('" + export + "/events/**/*.parquet')"
-                  + " WHERE process_token <> '" + TOKEN + "'"));
+              "SELECT count(*) FROM read_parquet('"
+                  + export
+                  + "/events/**/*.parquet')"
+                  + " WHERE process_token <> '"
+                  + TOKEN
+                  + "'"));
       assertEquals(
           0,
           count(
               s,
-              "SELECT count(*) FROM read_parquet('" + export + "/**/*.parquet', union_by_name = true)"
-                  + " WHERE process_token = '" + TOKEN + "' OR token = '" + TOKEN + "'"));
+              "SELECT count(*) FROM read_parquet('"
+                  + export
+                  + "/**/*.parquet', union_by_name = true)"
+                  + " WHERE process_token = '"
+                  + TOKEN
+                  + "' OR token = '"
+                  + TOKEN
+                  + "'"));
       assertEquals(250, count(s, "SELECT sum(rows) FROM deletions WHERE table_name = 'events'"));
     }
   }
@@ -123,7 +147,8 @@ class ForgetCommandTest {
     System.out.println("ForgetCommandTest unknown: " + unknown.err());
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("no capture c-nope"), unknown.err());
-    Run badAge = execute("forget", "--db", db.toString(), "--token", TOKEN, "--retention", "events=soon");
+    Run badAge =
+        execute("forget", "--db", db.toString(), "--token", TOKEN, "--retention", "events=soon");
     assertEquals(2, badAge.exit());
     assertTrue(badAge.err().contains("'soon'"), badAge.err());
     Run noDb = execute("forget", "--db", dir.resolve("absent.duckdb").toString(), "--token", TOKEN);
@@ -148,7 +173,8 @@ class ForgetCommandTest {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
       int exit = Main.commandLine().execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
