@@ -218,6 +218,11 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     return total + ingester.eventsFailed();
   }
 
+  /** Whether {@link #close} has finished: nothing of this capture is written any more. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
   @Override
   public void close() {
     synchronized (this) {

@@ -1,5 +1,10 @@
 package dev.tracefix.sink;
 
+import dev.tracefix.sink.forget.AuditLog;
+import dev.tracefix.sink.forget.DatabaseForget;
+import dev.tracefix.sink.forget.FileScrub;
+import dev.tracefix.sink.forget.ParquetForget;
+import dev.tracefix.sink.forget.RetentionSweep;
 import dev.tracefix.sink.parquet.ParquetExport;
 import dev.tracefix.sink.parquet.ParquetImport;
 import dev.tracefix.sink.schema.StoreSchema;
@@ -14,7 +19,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.duckdb.DuckDBConnection;
@@ -22,9 +33,13 @@ import org.duckdb.DuckDBConnection;
 /**
  * tracefix's event store: one DuckDB file holding captures, their events and processes.
  *
- * <p>Entry points: {@link #open} a file, {@link #beginCapture} to store a capture, {@link
- * #connect} to query, {@link #exportParquet}/{@link #importParquet} to move captures between
- * machines. Every method throws only {@link SinkException}.
+ * <p>Entry points: {@link #open} a file, {@link #beginCapture} to store a capture, {@link #connect}
+ * to query, {@link #exportParquet}/{@link #importParquet} to move captures between machines, {@link
+ * #forget} to delete a subject's rows. Every method throws only {@link SinkException}.
+ *
+ * <p>Retention ({@link StoreOptions#retention()}, 14 days of events by default) is enforced when
+ * the store opens and every {@link StoreOptions#sweepInterval()} while it is open. When rows were
+ * deleted, {@link #close} rewrites the file so their bytes do not survive in freed blocks.
  */
 public final class EventStore implements AutoCloseable {
   /** Rows per Arrow batch: large enough to amortize a transaction, small enough to stay cheap. */
@@ -36,6 +51,9 @@ public final class EventStore implements AutoCloseable {
   private final Spool spool;
   private final RecoveryReport recovery;
   private final List<CaptureWriter> writers = new ArrayList<>();
+  private final StoreOptions options;
+  private final AtomicBoolean deletedRows = new AtomicBoolean();
+  private ScheduledExecutorService sweeper;
   private boolean closed;
 
   private EventStore(
@@ -43,12 +61,14 @@ public final class EventStore implements AutoCloseable {
       DuckDBConnection connection,
       BufferAllocator allocator,
       Spool spool,
-      RecoveryReport recovery) {
+      RecoveryReport recovery,
+      StoreOptions options) {
     this.dbFile = dbFile;
     this.connection = connection;
     this.allocator = allocator;
     this.spool = spool;
     this.recovery = recovery;
+    this.options = options;
   }
 
   /** The spool directory a store uses unless told otherwise: {@code <db file>.spool}. */
@@ -61,7 +81,7 @@ public final class EventStore implements AutoCloseable {
   public static EventStore open(Path dbFile) {
     RootAllocator root = new RootAllocator();
     try {
-      return openWith(dbFile, root, defaultSpoolDir(dbFile));
+      return openWith(dbFile, root, defaultSpoolDir(dbFile), StoreOptions.DEFAULT);
     } catch (RuntimeException e) {
       root.close();
       throw e;
@@ -81,16 +101,27 @@ public final class EventStore implements AutoCloseable {
    * previous run left there (see {@link #recovery()}).
    */
   public static EventStore open(Path dbFile, BufferAllocator parent, Path spoolDir) {
+    return open(dbFile, parent, StoreOptions.DEFAULT.withSpoolDir(spoolDir));
+  }
+
+  /**
+   * Opens or creates the DuckDB file as {@code options} say: spool folder, retention and the clock
+   * retention reads. Retention runs once before this returns, then every sweep interval.
+   */
+  public static EventStore open(Path dbFile, BufferAllocator parent, StoreOptions options) {
     BufferAllocator child = parent.newChildAllocator("event-store " + dbFile, 0, Long.MAX_VALUE);
+    Path spoolDir =
+        options.spoolDir() == null ? defaultSpoolDir(dbFile) : options.spoolDir().toAbsolutePath();
     try {
-      return openWith(dbFile, child, spoolDir.toAbsolutePath());
+      return openWith(dbFile, child, spoolDir, options);
     } catch (RuntimeException e) {
       child.close();
       throw e;
     }
   }
 
-  private static EventStore openWith(Path dbFile, BufferAllocator allocator, Path spoolDir) {
+  private static EventStore openWith(
+      Path dbFile, BufferAllocator allocator, Path spoolDir, StoreOptions options) {
     Path absolute = dbFile.toAbsolutePath();
     try {
       Files.createDirectories(absolute.getParent());
@@ -107,7 +138,9 @@ public final class EventStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
-          "cannot open DuckDB file " + absolute + " (is another process using it?): "
+          "cannot open DuckDB file "
+              + absolute
+              + " (is another process using it?): "
               + e.getMessage(),
           e);
     }
@@ -117,25 +150,160 @@ public final class EventStore implements AutoCloseable {
       closeQuietly(connection);
       throw new SinkException(
           SinkException.Kind.USER,
-          "cannot open " + absolute + ": it was written by a newer tracefix (schema version "
-              + e.found() + ", this one reads up to " + StoreSchema.CURRENT_VERSION
+          "cannot open "
+              + absolute
+              + ": it was written by a newer tracefix (schema version "
+              + e.found()
+              + ", this one reads up to "
+              + StoreSchema.CURRENT_VERSION
               + "); open it with that tracefix or upgrade this one",
           e);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new SinkException(
           SinkException.Kind.DATA,
-          "cannot bring " + absolute + " to schema version " + StoreSchema.CURRENT_VERSION + ": "
+          "cannot bring "
+              + absolute
+              + " to schema version "
+              + StoreSchema.CURRENT_VERSION
+              + ": "
               + e.getMessage(),
           e);
     }
     try {
       Spool spool = new Spool(spoolDir);
       RecoveryReport recovery = spool.recover(connection, allocator);
-      return new EventStore(absolute, connection, allocator, spool, recovery);
+      EventStore store = new EventStore(absolute, connection, allocator, spool, recovery, options);
+      store.enforceRetention();
+      store.scheduleRetention();
+      return store;
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
+    }
+  }
+
+  private void scheduleRetention() {
+    if (options.retention().maxAge().isEmpty()) {
+      return;
+    }
+    sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tracefix-retention " + dbFile.getFileName());
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = options.sweepInterval().toMillis();
+    sweeper.scheduleAtFixedRate(
+        () -> {
+          try {
+            enforceRetention();
+          } catch (RuntimeException e) {
+            // The next sweep tries again; the store itself keeps working.
+            System.err.println(
+                "tracefix: retention sweep of " + dbFile + " failed: " + e.getMessage());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Deletes what the retention no longer allows as of the options' clock, recording each table that
+   * lost rows in {@code deletions}. Returns rows deleted per table.
+   */
+  public synchronized Map<String, Long> enforceRetention() {
+    ensureOpen();
+    if (options.retention().maxAge().isEmpty()) {
+      return Map.of();
+    }
+    try {
+      Map<String, Long> deleted =
+          RetentionSweep.run(connection, options.retention(), options.clock().instant());
+      if (!deleted.isEmpty()) {
+        deletedRows.set(true);
+      }
+      return deleted;
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.INTERNAL,
+          "enforcing retention "
+              + options.retention().maxAge()
+              + " in "
+              + dbFile
+              + " failed: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** {@link #forget(Subject, List)} in this database only. */
+  public ForgetResult forget(Subject subject) {
+    return forget(subject, List.of());
+  }
+
+  /**
+   * Deletes every row of {@code subject} from this database (one transaction) and from each Parquet
+   * export folder in {@code parquetDirs} (affected files rewritten atomically), recording per table
+   * in {@code deletions} when, the subject's kind and digest, and how many rows went. A capture id
+   * neither the database nor the folders hold is refused ({@code USER}), as is a capture still
+   * being written.
+   */
+  public synchronized ForgetResult forget(Subject subject, List<Path> parquetDirs) {
+    ensureOpen();
+    for (Path dir : parquetDirs) {
+      ParquetForget.checkExport(dir.toAbsolutePath()); // before anything is deleted
+    }
+    try (Connection c = connect()) {
+      if (subject instanceof Subject.Capture capture) {
+        for (CaptureWriter writer : writers) {
+          if (writer.captureId().equals(capture.captureId()) && !writer.isClosed()) {
+            throw new SinkException(
+                SinkException.Kind.USER,
+                "capture "
+                    + capture.captureId()
+                    + " is still being written to "
+                    + dbFile
+                    + "; forget it after the capture has finished");
+          }
+        }
+        boolean known = DatabaseForget.holdsCapture(c, capture.captureId());
+        for (Path dir : parquetDirs) {
+          known = known || ParquetForget.holdsCapture(c, dir.toAbsolutePath(), capture.captureId());
+        }
+        if (!known) {
+          throw new SinkException(
+              SinkException.Kind.USER,
+              "no capture "
+                  + capture.captureId()
+                  + " in "
+                  + dbFile
+                  + (parquetDirs.isEmpty() ? "" : " or in " + parquetDirs)
+                  + "; list them with: SELECT capture_id FROM captures");
+        }
+      }
+      Map<String, Long> rows = new LinkedHashMap<>();
+      Instant at = options.clock().instant();
+      rows.putAll(DatabaseForget.run(c, subject, at));
+      deletedRows.set(true);
+      int files = 0;
+      for (Path dir : parquetDirs) {
+        ParquetForget.Outcome outcome = ParquetForget.run(c, subject, dir.toAbsolutePath());
+        files += outcome.filesRewritten();
+        for (var entry : outcome.rowsByTable().entrySet()) {
+          AuditLog.record(
+              c, at, subject.kind(), subject.digest(), entry.getKey(), entry.getValue());
+          rows.merge(entry.getKey(), entry.getValue(), Long::sum);
+        }
+      }
+      return new ForgetResult(subject.kind(), subject.digest(), rows, files);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.INTERNAL,
+          "forgetting a " + subject.kind() + " in " + dbFile + " failed: " + e.getMessage(),
+          e);
     }
   }
 
@@ -199,9 +367,14 @@ public final class EventStore implements AutoCloseable {
               : SinkException.Kind.INTERNAL;
       throw new SinkException(
           kind,
-          "cannot begin capture " + captureId + " in " + dbFile
+          "cannot begin capture "
+              + captureId
+              + " in "
+              + dbFile
               + (kind == SinkException.Kind.USER ? ": that capture id is already stored" : "")
-              + " (" + message + ")",
+              + " ("
+              + message
+              + ")",
           e);
     }
     DuckDBConnection writerConnection = (DuckDBConnection) connect();
@@ -243,21 +416,41 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  /** Closes open writers (storing what they buffered), the allocator and the database. */
+  /**
+   * Stops the retention sweeps, closes open writers (storing what they buffered), the allocator and
+   * the database; then, if rows were deleted, rewrites the file without their bytes.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      stopping = sweeper;
     }
-    closed = true;
-    try {
-      for (CaptureWriter writer : writers) {
-        writer.close();
+    if (stopping != null) {
+      stopping.shutdownNow();
+      try {
+        stopping.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } finally {
-      writers.clear();
-      allocator.close();
-      closeQuietly(connection);
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        for (CaptureWriter writer : writers) {
+          writer.close();
+        }
+      } finally {
+        writers.clear();
+        allocator.close();
+        closeQuietly(connection);
+      }
+    }
+    if (deletedRows.get()) {
+      FileScrub.rewrite(dbFile);
     }
   }
 

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BackpressureTest {
+  /** Fixture events are dated January 2026: keep them whatever today is. */
+  private static final StoreOptions KEEP_ALL_RETENTION =
+      StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
+
   @TempDir Path tmp;
   private RootAllocator allocator;
   private Path mounted;
@@ -109,7 +113,7 @@ class BackpressureTest {
     Path spool = mounted.resolve("spool");
     SyntheticCapture capture = SyntheticCapture.generate("cap-full", 20_300, 22);
     Path db = tmp.resolve("full.duckdb");
-    try (EventStore store = EventStore.open(db, allocator, spool)) {
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION.withSpoolDir(spool))) {
       CaptureWriter writer =
           store.beginCapture("cap-full", "node-a", IngestOptions.DEFAULT.withBatchRows(20_000));
       capture.processes().forEach(writer::onProcess);
@@ -126,7 +130,7 @@ class BackpressureTest {
     try (Stream<Path> left = Files.list(spool)) {
       assertEquals(0, left.filter(Files::isRegularFile).count(), "no partial segment is left");
     }
-    try (EventStore store = EventStore.open(db, allocator, spool);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION.withSpoolDir(spool));
         Connection c = store.connect();
         Statement s = c.createStatement();
         ResultSet rs =

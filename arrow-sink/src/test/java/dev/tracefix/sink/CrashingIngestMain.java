@@ -21,7 +21,11 @@ public final class CrashingIngestMain {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
-    try (EventStore store = EventStore.open(Path.of(args[0]))) {
+    // Events are dated January 2026: keep them whatever today is.
+    try (org.apache.arrow.memory.RootAllocator root = new org.apache.arrow.memory.RootAllocator();
+        EventStore store =
+            EventStore.open(
+                Path.of(args[0]), root, StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL))) {
       IngestOptions options =
           IngestOptions.DEFAULT
               .withBatchRows(2_000)

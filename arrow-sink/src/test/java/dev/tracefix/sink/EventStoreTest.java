@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EventStoreTest {
+  /** Fixture events are dated January 2026: keep them whatever today is. */
+  private static final dev.tracefix.sink.StoreOptions KEEP_ALL_RETENTION =
+      dev.tracefix.sink.StoreOptions.DEFAULT.withRetention(dev.tracefix.sink.Retention.KEEP_ALL);
+
   @TempDir Path tmp;
   private RootAllocator allocator;
 
@@ -34,11 +38,11 @@ class EventStoreTest {
   @Test
   void createsTheCurrentSchemaInANewFile() throws SQLException {
     Path db = tmp.resolve("nested/dir/events.duckdb");
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertTrue(Files.exists(db));
-      assertEquals(2L, single(s, "SELECT version FROM schema_version"));
+      assertEquals(3L, single(s, "SELECT version FROM schema_version"));
       assertEquals(
           7L,
           single(
@@ -60,12 +64,12 @@ class EventStoreTest {
   void reopeningKeepsCapturesAndDoesNotMigrateTwice() throws SQLException {
     Path db = tmp.resolve("events.duckdb");
     SyntheticCapture capture = SyntheticCapture.generate("cap-keep", 2_000, 7);
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         CaptureWriter writer = store.beginCapture("cap-keep", "node-a")) {
       capture.writeTo(writer, 256);
       writer.finish(capture.summary());
     }
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertEquals(2_000L, single(s, "SELECT count(*) FROM events"));

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * sets the number of runs (bench/store-crash.sh uses 100).
  */
 class SpoolCrashTest {
+  /** Fixture events are dated January 2026: keep them whatever today is. */
+  private static final dev.tracefix.sink.StoreOptions KEEP_ALL_RETENTION =
+      dev.tracefix.sink.StoreOptions.DEFAULT.withRetention(dev.tracefix.sink.Retention.KEEP_ALL);
+
   @TempDir Path tmp;
 
   record Ack(String id, String table, long rows, long minNs, long maxNs) {}
@@ -49,7 +53,7 @@ class SpoolCrashTest {
       delays.add(delayMs);
       List<Ack> acks = killAfter(db, captureId, delayMs);
       try (RootAllocator allocator = new RootAllocator();
-          EventStore store = EventStore.open(db, allocator);
+          EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
           Connection c = store.connect();
           Statement s = c.createStatement()) {
         RecoveryReport report = store.recovery();

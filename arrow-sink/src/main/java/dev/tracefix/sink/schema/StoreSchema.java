@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 2;
+  public static final int CURRENT_VERSION = 3;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -65,7 +65,8 @@ public final class StoreSchema {
           WHERE e.type = 'sendto'
           """);
 
-  private static final List<List<String>> MIGRATIONS = List.of(VERSION_1, SchemaV2.DDL);
+  private static final List<List<String>> MIGRATIONS =
+      List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL);
 
   private StoreSchema() {}
 

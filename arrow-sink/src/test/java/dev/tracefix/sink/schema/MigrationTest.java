@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MigrationTest {
+  /** Fixture events are dated January 2026: keep them whatever today is. */
+  private static final dev.tracefix.sink.StoreOptions KEEP_ALL_RETENTION =
+      dev.tracefix.sink.StoreOptions.DEFAULT.withRetention(dev.tracefix.sink.Retention.KEEP_ALL);
+
   private static final String CHECKSUM =
       "SELECT (SELECT count(*) FROM events), (SELECT bit_xor(hash(capture_id, time, type,"
           + " process_token, duration_ns, bytes, errno, errno_name, peer_hash, key_id)) FROM events),"
@@ -67,13 +71,13 @@ class MigrationTest {
               + " FROM range(10000) t(i)");
       before = checksum(s);
     }
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(2, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(3, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v1 checksum " + before + " -> v2 checksum " + after);
+      System.out.println("MigrationTest: v1 checksum " + before + " -> v3 checksum " + after);
       assertEquals(before, after);
       assertEquals(
           1,
@@ -93,14 +97,64 @@ class MigrationTest {
   }
 
   @Test
+  void upgradesAVersionTwoDatabaseAddingTheDeletionAuditAndKeepingItsData() throws Exception {
+    Path db = tmp.resolve("v2.duckdb");
+    String before;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        Statement s = c.createStatement()) {
+      for (String ddl : v1Ddl().split(";\\s*\\n")) {
+        if (!ddl.strip().replaceAll("(?m)^--.*$", "").isBlank()) {
+          s.execute(ddl);
+        }
+      }
+      for (String ddl : SchemaV2.DDL) {
+        s.execute(ddl);
+      }
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version VALUES (2)");
+      s.execute(
+          "INSERT INTO captures (capture_id, host, started_at, event_count, key_id, session_id)"
+              + " VALUES ('c-two', 'node-2', TIMESTAMP '2026-06-01 00:00:00', 500, 'k2', 's-1')");
+      s.execute(
+          "INSERT INTO processes VALUES ('c-two', 'tok-a', 'svc', 'b1d', '/svc.slice', 'exe-a',"
+              + " 'k2', NULL)");
+      s.execute(
+          "INSERT INTO events SELECT 'c-two', TIMESTAMP_NS '2026-06-01 00:00:00' + to_microseconds(i),"
+              + " 'sendto', 'tok-a', 1000 + i, i, 0, NULL, 'peer-' || (i % 3), 'k2', i % 4"
+              + " FROM range(500) t(i)");
+      s.execute("INSERT INTO stacks VALUES ('c-two', 1, 'b1d', ['main'])");
+      s.execute("INSERT INTO capture_stats VALUES ('c-two', 'sendto', 500, 500, 0)");
+      before = checksum(s);
+    }
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(3, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
+      String after = checksum(s);
+      System.out.println("MigrationTest: v2 checksum " + before + " -> v3 checksum " + after);
+      assertEquals(before, after);
+      assertEquals(0, scalar(s, "SELECT count(*) FROM deletions"));
+      assertEquals(
+          "at,subject_kind,subject_digest,table_name,rows",
+          stringOf(
+              s,
+              "SELECT string_agg(column_name, ',' ORDER BY column_index) FROM duckdb_columns()"
+                  + " WHERE table_name = 'deletions'"));
+      assertEquals(500, scalar(s, "SELECT sum(stored) FROM capture_stats"));
+      assertEquals(1, scalar(s, "SELECT count(*) FROM stacks"));
+    }
+  }
+
+  @Test
   void refusesADatabaseFromANewerTracefixNamingTheFile() throws Exception {
     Path db = tmp.resolve("future.duckdb");
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       s.execute("UPDATE schema_version SET version = 99");
     }
-    SinkException e = assertThrows(SinkException.class, () -> EventStore.open(db, allocator));
+    SinkException e = assertThrows(SinkException.class, () -> EventStore.open(db, allocator, KEEP_ALL_RETENTION));
     System.out.println("MigrationTest newer: " + e.getMessage());
     assertEquals(SinkException.Kind.USER, e.kind());
     assertTrue(e.getMessage().contains(db.toString()), e.getMessage());
@@ -117,6 +171,13 @@ class MigrationTest {
     try (ResultSet rs = s.executeQuery(CHECKSUM)) {
       rs.next();
       return rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4);
+    }
+  }
+
+  private static String stringOf(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SpoolRecoveryTest {
+  /** Fixture events are dated January 2026: keep them whatever today is. */
+  private static final dev.tracefix.sink.StoreOptions KEEP_ALL_RETENTION =
+      dev.tracefix.sink.StoreOptions.DEFAULT.withRetention(dev.tracefix.sink.Retention.KEEP_ALL);
+
   @TempDir Path tmp;
   private RootAllocator allocator;
 
@@ -63,7 +67,7 @@ class SpoolRecoveryTest {
     PrintStream original = System.err;
     RecoveryReport report;
     System.setErr(new PrintStream(err, true));
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       report = store.recovery();
@@ -100,12 +104,12 @@ class SpoolRecoveryTest {
     Files.createDirectories(spool);
     Path first = segment(spool, 0, 250, 0);
     byte[] copy = Files.readAllBytes(first);
-    try (EventStore store = EventStore.open(db, allocator)) {
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION)) {
       assertEquals(1, store.recovery().ingested());
     }
     // The crash came after the commit but before the delete: the file is back, its id recorded.
     Files.write(first, copy);
-    try (EventStore store = EventStore.open(db, allocator);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {

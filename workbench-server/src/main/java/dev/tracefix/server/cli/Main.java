@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      ForgetCommand.class,
       ServeCommand.class,
       RunCommand.class,
       PolicyCommand.class,

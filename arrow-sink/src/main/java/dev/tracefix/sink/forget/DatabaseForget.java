@@ -1,0 +1,88 @@
+package dev.tracefix.sink.forget;
+
+import dev.tracefix.sink.Subject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Deletes a subject's rows from the store's tables and audits it, in one transaction. */
+public final class DatabaseForget {
+  private DatabaseForget() {}
+
+  /** Whether the store holds a {@code captures} row for {@code captureId}. */
+  public static boolean holdsCapture(Connection connection, String captureId) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT count(*) FROM captures WHERE capture_id = ?")) {
+      query.setString(1, captureId);
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
+  /** Rows deleted per table; every table searched gets an audit row, even with 0 rows. */
+  public static Map<String, Long> run(Connection connection, Subject subject, Instant at)
+      throws SQLException {
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (String table : SubjectRows.TABLES) {
+      sources.put(table, table);
+    }
+    return inTransaction(
+        connection,
+        () -> {
+          SubjectRows rows = SubjectRows.prepare(connection, subject, sources);
+          Map<String, Long> deleted = delete(connection, rows);
+          for (var entry : deleted.entrySet()) {
+            AuditLog.record(
+                connection, at, subject.kind(), subject.digest(), entry.getKey(), entry.getValue());
+          }
+          return deleted;
+        });
+  }
+
+  /** Deletes the rows {@code rows} resolved, table by table; the temporaries go afterwards. */
+  static Map<String, Long> delete(Connection connection, SubjectRows rows) throws SQLException {
+    Map<String, Long> deleted = new LinkedHashMap<>();
+    try (Statement statement = connection.createStatement()) {
+      for (String table : SubjectRows.TABLES) {
+        Optional<String> predicate = rows.predicate(table);
+        if (predicate.isPresent()) {
+          statement.execute("DELETE FROM " + table + " WHERE " + predicate.get());
+          deleted.put(table, Math.max(0, statement.getLargeUpdateCount()));
+        }
+      }
+    }
+    SubjectRows.dropTemporaries(connection);
+    return deleted;
+  }
+
+  interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run();
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+}
