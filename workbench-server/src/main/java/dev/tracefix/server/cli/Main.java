@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ServeCommand.class,
       RunCommand.class,
+      ReportCommand.class,
       PolicyCommand.class,
       CommandLine.HelpCommand.class
     })
