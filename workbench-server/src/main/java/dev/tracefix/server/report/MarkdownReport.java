@@ -9,7 +9,7 @@ final class MarkdownReport {
   /** A redaction placeholder such as {@code <EMAIL:3f9a1c2b>}; unescaped it reads as an autolink. */
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z][A-Z0-9_]*:[0-9a-f]+)>");
 
-  private static final Pattern INLINE_SPECIAL = Pattern.compile("([\\\\`*_\\[\\]<>|#])");
+  private static final Pattern INLINE_SPECIAL = Pattern.compile("([\\\\`*\\[\\]<>|])");
 
   private MarkdownReport() {}
 
@@ -76,9 +76,13 @@ final class MarkdownReport {
   /** One line of literal text: Markdown and HTML syntax escaped, line breaks become spaces. */
   static String inline(String text) {
     String oneLine = text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-    return INLINE_SPECIAL
-        .matcher(oneLine.replace("&", "&amp;"))
-        .replaceAll(m -> Matcher.quoteReplacement("\\" + m.group(1)));
+    String escaped =
+        INLINE_SPECIAL
+            .matcher(oneLine.replace("&", "&amp;"))
+            .replaceAll(m -> Matcher.quoteReplacement("\\" + m.group(1)));
+    // Underscores inside words never start emphasis, so ids like k_0123 stay as they are; a
+    // leading # or - would turn the line into a heading or a list.
+    return escaped.startsWith("#") || escaped.startsWith("-") ? "\\" + escaped : escaped;
   }
 
   private static int longestRun(String text, char c) {

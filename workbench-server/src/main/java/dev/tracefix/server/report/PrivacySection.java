@@ -33,7 +33,7 @@ final class PrivacySection {
             "Every piece of free text in this report (prose, cell sources, outputs, diffs, logs)"
                 + " passed the capture recognizers; " + total
                 + (total == 1 ? " value was" : " values were")
-                + " replaced by keyed placeholders such as <EMAIL:3f9a1c2b> under key "
+                + " replaced by typed placeholders (<TYPE:keyed hash>) under key "
                 + reportKeyId + "."));
     if (!reportReplacements.isEmpty()) {
       List<List<String>> rows = new ArrayList<>();
