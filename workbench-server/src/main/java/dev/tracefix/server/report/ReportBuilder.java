@@ -87,7 +87,7 @@ public final class ReportBuilder {
   private void cellParts(Cell cell, CellOutput output) {
     parts.add(
         new Heading(
-            3,
+            4, // below the prose's own "## section" headings
             "Cell " + redact(cell.id()) + " (" + cell.kind().word() + ", line " + cell.line() + ")"));
     parts.add(new Code(cell.kind().word(), redact(cell.source())));
     if (output == null) {

@@ -125,7 +125,7 @@ class ReportOfHeadlessRunTest {
     assertTrue(md.contains("2 captures from 2025-03-01 10:00:00 to 2025-03-01 11:05:00"), md);
     assertTrue(md.contains("120 events stored, 6 dropped in the kernel"), md);
     assertTrue(md.contains("syscalls:sys_exit_sendto, tcp:tcp_retransmit_skb"), md);
-    assertTrue(md.contains("### Cell writes (sql, line"), md);
+    assertTrue(md.contains("#### Cell writes (sql, line"), md);
     assertTrue(md.contains((ReportTables.EVENTS - ReportBuilder.MAX_ROWS) + " more rows not shown."), md);
     assertTrue(md.contains("Failed (sql): "), md);
     assertTrue(md.contains("No bisect cell produced a result."), md);
