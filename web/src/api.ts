@@ -26,7 +26,12 @@ export class ApiError extends Error {
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  return JSON.parse(await request(method, path, "application/json", body)) as T;
+}
+
+/** The response body as text; non-2xx answers become an ApiError. */
+async function request(method: string, path: string, accept: string, body?: unknown): Promise<string> {
+  const headers: Record<string, string> = { Accept: accept };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers["Authorization"] = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -49,7 +54,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     }
     throw new ApiError(response.status, error, message);
   }
-  return JSON.parse(text) as T;
+  return text;
 }
 
 const nb = (name: string) => `/api/notebooks/${encodeURIComponent(name)}`;
@@ -62,4 +67,7 @@ export const api = {
   runAll: (name: string) => call<NotebookView>("POST", `${nb(name)}/run-all`),
   updateCell: (name: string, cellId: string, source: string) =>
     call<NotebookView>("PUT", `${nb(name)}/cells/${encodeURIComponent(cellId)}`, { source }),
+  /** The redacted postmortem report of the session's current outputs (the server re-runs nothing). */
+  report: (name: string, format: "html" | "md") =>
+    request("GET", `${nb(name)}/report?format=${format}`, format === "html" ? "text/html" : "text/markdown"),
 };

@@ -38,6 +38,8 @@ export class NotebookPage {
   private render(): void {
     this.runAllButton = el("button", { type: "button", class: "primary", "data-testid": "run-all" }, "Run all");
     this.runAllButton.addEventListener("click", () => void this.runAll());
+    const exportButton = el("button", { type: "button", "data-testid": "export-report", title: "Download the redacted postmortem report of the outputs shown" }, "Export report");
+    exportButton.addEventListener("click", () => void this.exportReport(exportButton));
     const header = el(
       "header",
       { class: "notebook-head" },
@@ -48,7 +50,7 @@ export class NotebookPage {
         this.startsWithTitle() ? null : el("h1", { "data-testid": "notebook-title" }, this.view.title || this.view.name),
         el("div", { class: "muted file-name" }, this.view.name),
       ),
-      el("div", { class: "notebook-actions" }, el("span", { class: "hint" }, "Shift-Enter runs a cell · Ctrl-Enter saves"), this.runAllButton),
+      el("div", { class: "notebook-actions" }, el("span", { class: "hint" }, "Shift-Enter runs a cell · Ctrl-Enter saves"), exportButton, this.runAllButton),
     );
     const blocks = el("div", { class: "blocks" });
     for (const block of this.view.blocks) {
@@ -205,6 +207,22 @@ export class NotebookPage {
       this.cells.forEach((ui) => this.setRunning(ui, false));
       this.runAllButton.disabled = false;
       this.runAllButton.textContent = "Run all";
+    }
+  }
+
+  /** Downloads the HTML report of the outputs shown now; the server redacts it. */
+  private async exportReport(button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      const html = await api.report(this.view.name, "html");
+      const link = el("a", { href: URL.createObjectURL(new Blob([html], { type: "text/html" })), download: this.view.name.replace(/\.md$/, "") + "-report.html" });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      this.report(null);
+    } catch (error) {
+      this.report(describe(error, "Export report failed"));
+    } finally {
+      button.disabled = false;
     }
   }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ForgetCommand.class,
       ServeCommand.class,
       RunCommand.class,
+      ReportCommand.class,
       PolicyCommand.class,
       CommandLine.HelpCommand.class
     })

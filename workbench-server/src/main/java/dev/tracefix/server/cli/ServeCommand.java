@@ -1,6 +1,8 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.server.http.WorkbenchServer;
+import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
@@ -43,7 +45,15 @@ final class ServeCommand implements Callable<Integer> {
       throws InterruptedException {
     try (FileNotebookWorkspace workspace =
             Workbench.workspace(notebooksDir, store, ProjectPaths.home());
-        WorkbenchServer server = WorkbenchServer.start(workspace, port, null)) {
+        WorkbenchServer server =
+            WorkbenchServer.start(
+                workspace,
+                port,
+                null,
+                new NotebookReports(
+                    workspace,
+                    store::connect,
+                    () -> KeyStore.current(KeyStoreLocation.defaultDir())))) {
       workspace.addProgressListener(server.progressListener());
       String url = server.url();
       if (openNotebook != null) {

@@ -2,10 +2,14 @@ package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.report.NotebookReports;
+import dev.tracefix.server.report.ReportFormat;
 import dev.tracefix.server.run.NotebookWorkspace;
+import dev.tracefix.server.run.WorkspaceException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
 
 /** The notebook API: thin handlers over {@link NotebookWorkspace}; no logic of their own. */
 final class NotebookRoutes {
@@ -14,10 +18,13 @@ final class NotebookRoutes {
 
   private final NotebookWorkspace workspace;
   private final ObjectMapper json;
+  private final NotebookReports reports;
 
-  NotebookRoutes(NotebookWorkspace workspace, ObjectMapper json) {
+  /** @param reports renders postmortem reports; null when this server offers none */
+  NotebookRoutes(NotebookWorkspace workspace, ObjectMapper json, NotebookReports reports) {
     this.workspace = workspace;
     this.json = json;
+    this.reports = reports;
   }
 
   void register(RoutesConfig routes) {
@@ -29,6 +36,23 @@ final class NotebookRoutes {
     routes.post(
         "/api/notebooks/{name}/run-all", ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
     routes.put("/api/notebooks/{name}/cells/{id}", this::updateCell);
+    routes.get("/api/notebooks/{name}/report", this::report);
+  }
+
+  /** The postmortem report of the session's current outputs (no re-run): ?format=html|md. */
+  private void report(Context ctx) {
+    if (reports == null) {
+      throw new NotFoundResponse("this workbench was started without reports");
+    }
+    String word = ctx.queryParam("format");
+    ReportFormat format;
+    try {
+      format = word == null ? ReportFormat.HTML : ReportFormat.parse(word);
+    } catch (WorkspaceException e) {
+      throw new BadRequestResponse(e.getMessage());
+    }
+    String body = reports.render(ctx.pathParam("name"), format);
+    ctx.contentType(format.contentType()).result(body);
   }
 
   private void updateCell(Context ctx) {

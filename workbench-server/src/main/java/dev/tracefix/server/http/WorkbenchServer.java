@@ -1,6 +1,7 @@
 package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.NotebookWorkspace;
 import dev.tracefix.server.run.ProgressListener;
 import io.javalin.Javalin;
@@ -32,9 +33,20 @@ public final class WorkbenchServer implements AutoCloseable {
    * @param token the access token; {@code null} generates a random one
    */
   public static WorkbenchServer start(NotebookWorkspace workspace, int port, String token) {
+    return start(workspace, port, token, null);
+  }
+
+  /**
+   * Starts serving {@code workspace} with postmortem reports at {@code
+   * /api/notebooks/{name}/report}.
+   *
+   * @param reports renders reports of the workspace's sessions; null serves none
+   */
+  public static WorkbenchServer start(
+      NotebookWorkspace workspace, int port, String token, NotebookReports reports) {
     TokenAuth auth = new TokenAuth(token == null ? TokenAuth.generate() : token);
     ObjectMapper json = JsonMapping.create();
-    NotebookRoutes notebooks = new NotebookRoutes(workspace, json);
+    NotebookRoutes notebooks = new NotebookRoutes(workspace, json, reports);
     ProgressEvents progress = new ProgressEvents(json);
     Javalin app =
         Javalin.create(

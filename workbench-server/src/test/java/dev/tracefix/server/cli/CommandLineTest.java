@@ -35,7 +35,7 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"capture", "sql", "export", "import", "serve", "run", "demo"})
+  @ValueSource(strings = {"capture", "sql", "export", "import", "serve", "run", "report", "demo"})
   void everyCommandExplainsItselfWithHelp(String command) {
     Run run = execute(command, "--help");
     assertEquals(0, run.exit(), run.err());

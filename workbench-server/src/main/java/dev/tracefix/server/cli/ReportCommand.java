@@ -1,0 +1,62 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.report.NotebookReports;
+import dev.tracefix.server.report.PostmortemReport;
+import dev.tracefix.server.report.ReportFormat;
+import dev.tracefix.sink.EventStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a notebook headless and write its postmortem report (Markdown or self-contained HTML,"
+          + " by the extension of --out).",
+      "All free text is redacted; the report ends with the privacy attestation of the captures."
+    })
+final class ReportCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
+  Path notebook;
+
+  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
+  Path db;
+
+  @Option(names = "--out", required = true, description = "report file: FILE.md or FILE.html")
+  Path out;
+
+  @Option(names = "--keys", description = "key store folder for placeholders (default: ~/.tracefix/keys or $TRACEFIX_KEYS)")
+  Path keys;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(notebook)) {
+      throw new CliException("no notebook at " + notebook + "; pass the path of a notebook .md file");
+    }
+    ReportFormat.ofFile(out); // refuse a bad extension before running anything
+    Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
+    if (!Files.exists(dbFile)) {
+      throw new CliException(
+          "no database at " + dbFile + "; create one with 'tracefix capture --db " + dbFile + "'");
+    }
+    try (EventStore store = EventStore.open(dbFile)) {
+      PostmortemReport report =
+          NotebookReports.runHeadless(
+              Workbench.headless(store, System.out),
+              notebook,
+              store::connect,
+              KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys));
+      ReportFormat format = NotebookReports.write(report, out);
+      long replaced = report.replacements().values().stream().mapToLong(Long::longValue).sum();
+      System.out.println(
+          "report written to " + out + " (" + format.word() + ", " + replaced
+              + " values redacted)");
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.tracefix.server.report;
+
+import dev.tracefix.server.notebook.Cell;
+import dev.tracefix.server.notebook.Notebook;
+import dev.tracefix.server.report.ReportPart.Code;
+import dev.tracefix.server.report.ReportPart.Fact;
+import dev.tracefix.server.report.ReportPart.Facts;
+import dev.tracefix.server.report.ReportPart.Heading;
+import dev.tracefix.server.report.ReportPart.Line;
+import dev.tracefix.server.report.ReportPart.Table;
+import dev.tracefix.server.run.CellOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** The fix loop's artifacts in full: minimized repro, bisect result and patch, in cell order. */
+final class FixLoopSection {
+  private final UnaryOperator<String> redact;
+
+  FixLoopSection(UnaryOperator<String> redact) {
+    this.redact = redact;
+  }
+
+  List<ReportPart> parts(Notebook notebook, Map<String, CellOutput> outputs) {
+    List<ReportPart> minimized = new ArrayList<>();
+    List<ReportPart> bisected = new ArrayList<>();
+    List<ReportPart> patched = new ArrayList<>();
+    for (Cell cell : notebook.cells()) {
+      String id = redact.apply(cell.id());
+      switch (outputs.get(cell.id())) {
+        case CellOutput.Minimized m -> minimized.addAll(minimized(id, m));
+        case CellOutput.Bisected b -> bisected.addAll(bisected(id, b));
+        case CellOutput.Patched p -> patched.addAll(patched(id, p));
+        case null, default -> {}
+      }
+    }
+    List<ReportPart> parts = new ArrayList<>();
+    section(parts, "Minimized repro", minimized, "No minimize cell produced a result.");
+    section(parts, "Bisect", bisected, "No bisect cell produced a result.");
+    section(parts, "Patch", patched, "No patch cell produced a result.");
+    return parts;
+  }
+
+  private static void section(
+      List<ReportPart> parts, String title, List<ReportPart> body, String whenEmpty) {
+    parts.add(new Heading(3, title));
+    if (body.isEmpty()) {
+      parts.add(new Line(whenEmpty));
+    } else {
+      parts.addAll(body);
+    }
+  }
+
+  private List<ReportPart> minimized(String cellId, CellOutput.Minimized m) {
+    return List.of(
+        new Line(
+            "Cell " + cellId + ": " + m.rows().size() + " of " + m.originalSize()
+                + " input rows still make the repro fail (1-minimal; " + m.oracleCalls()
+                + " repro runs)."),
+        ReportBuilder.table(m.columns(), m.rows(), m.rows().size(), redact),
+        new Line("JUnit 5 test that replays the minimal sequence:"),
+        new Code("java", redact.apply(m.testScaffold())));
+  }
+
+  private List<ReportPart> bisected(String cellId, CellOutput.Bisected b) {
+    List<List<Object>> steps = new ArrayList<>();
+    for (CellOutput.BisectStep step : b.steps()) {
+      steps.add(
+          List.of(
+              step.commit(),
+              step.verdict(),
+              step.exitCode(),
+              step.commit().equals(b.culprit()) ? "culprit" : ""));
+    }
+    return List.of(
+        new Line(
+            "Cell " + cellId + ": first bad commit " + redact.apply(b.culprit()) + " \u2014 "
+                + redact.apply(b.subject()) + " (" + b.steps().size() + " steps)."),
+        ReportBuilder.table(List.of("commit", "verdict", "exit code", ""), steps, steps.size(), redact));
+  }
+
+  private List<ReportPart> patched(String cellId, CellOutput.Patched p) {
+    List<ReportPart> parts = new ArrayList<>();
+    parts.add(
+        new Facts(
+            List.of(
+                new Fact("cell", cellId),
+                new Fact("strategy", redact.apply(p.strategy())),
+                new Fact("branch", redact.apply(p.branch())),
+                new Fact(
+                    "verdict",
+                    p.reproPasses()
+                        ? "the repro passes with the patch applied"
+                        : "the repro still fails with the patch applied"))));
+    parts.add(new Code("diff", redact.apply(p.diff())));
+    if (p.log() != null && !p.log().isBlank()) {
+      parts.add(new Line("What the checks printed:"));
+      parts.add(new Code("text", redact.apply(p.log())));
+    }
+    return parts;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tracefix.server.report;
+
+import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.server.notebook.Notebook;
+import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.run.ConnectionFactory;
+import dev.tracefix.server.run.FileNotebookWorkspace;
+import dev.tracefix.server.run.HeadlessRunner;
+import dev.tracefix.server.run.WorkspaceException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Where reports come from: a headless run of a notebook file ({@code tracefix report}) or the
+ * outputs a workspace session already holds ({@code GET /api/notebooks/{name}/report}, no re-run).
+ */
+public final class NotebookReports {
+  private final FileNotebookWorkspace workspace;
+  private final ConnectionFactory db;
+  private final Supplier<HmacKey> key;
+
+  /**
+   * @param key the key placeholders are made under; asked once per report, so a rotated key is
+   *     picked up
+   */
+  public NotebookReports(FileNotebookWorkspace workspace, ConnectionFactory db, Supplier<HmacKey> key) {
+    this.workspace = workspace;
+    this.db = db;
+    this.key = key;
+  }
+
+  /** The report of a notebook's session as it stands: cells that did not run say so. */
+  public String render(String notebookName, ReportFormat format) {
+    Notebook notebook = workspace.notebook(notebookName);
+    Map<String, CellOutput> outputs = workspace.outputs(notebookName);
+    return ReportBuilder.build(notebook, outputs, captures(db), key.get()).render(format);
+  }
+
+  /**
+   * Runs every cell of {@code notebookFile} with {@code runner}, then builds the report from the
+   * outputs and the store's captures.
+   */
+  public static PostmortemReport runHeadless(
+      HeadlessRunner runner, Path notebookFile, ConnectionFactory db, HmacKey key) {
+    HeadlessRunner.Result result = runner.run(notebookFile);
+    Map<String, CellOutput> outputs = new LinkedHashMap<>();
+    for (HeadlessRunner.CellResult cell : result.cells()) {
+      outputs.put(cell.id(), cell.output());
+    }
+    String name = notebookFile.getFileName().toString();
+    Notebook notebook;
+    try {
+      notebook = NotebookParser.parse(name, Files.readString(notebookFile, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
+    }
+    return ReportBuilder.build(notebook, outputs, captures(db), key);
+  }
+
+  /** Writes the report in the format the file's extension names, through a temp file. */
+  public static ReportFormat write(PostmortemReport report, Path out) {
+    ReportFormat format = ReportFormat.ofFile(out);
+    Path file = out.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(file.getParent());
+      Path temp = Files.createTempFile(file.getParent(), ".tracefix-report-", ".tmp");
+      Files.writeString(temp, report.render(format), StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, "cannot write the report to " + out + ": " + e, e);
+    }
+    return format;
+  }
+
+  private static List<CaptureFacts> captures(ConnectionFactory db) {
+    try (Connection c = db.connect()) {
+      return CaptureFacts.load(c);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, "cannot open the event store: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.tracefix.server.report;
+
+import dev.tracefix.capture.privacy.TextRedactor;
+import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.server.notebook.Cell;
+import dev.tracefix.server.notebook.Notebook;
+import dev.tracefix.server.notebook.NotebookBlock;
+import dev.tracefix.server.report.ReportPart.Code;
+import dev.tracefix.server.report.ReportPart.Fact;
+import dev.tracefix.server.report.ReportPart.Facts;
+import dev.tracefix.server.report.ReportPart.Heading;
+import dev.tracefix.server.report.ReportPart.Line;
+import dev.tracefix.server.report.ReportPart.Prose;
+import dev.tracefix.server.report.ReportPart.Table;
+import dev.tracefix.server.run.CellOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Turns a notebook, the outputs its cells produced and the store's captures into a {@link
+ * PostmortemReport}. All free text (prose, sources, outputs, diffs, logs) passes one {@link
+ * TextRedactor} made for this report, so its counts are exactly what this report replaced.
+ */
+public final class ReportBuilder {
+  /** Rows shown per table; the rest are counted, not shown. */
+  public static final int MAX_ROWS = 50;
+
+  private final TextRedactor redactor;
+  private final List<ReportPart> parts = new ArrayList<>();
+
+  private ReportBuilder(HmacKey key) {
+    this.redactor = TextRedactor.withKey(key);
+  }
+
+  /**
+   * Builds the report.
+   *
+   * @param outputs the last output of each cell that ran, by cell id
+   * @param key the key that placeholders are made under (the capture key store's current key)
+   */
+  public static PostmortemReport build(
+      Notebook notebook,
+      Map<String, CellOutput> outputs,
+      List<CaptureFacts> captures,
+      HmacKey key) {
+    return new ReportBuilder(key).report(notebook, outputs, captures);
+  }
+
+  private PostmortemReport report(
+      Notebook notebook, Map<String, CellOutput> outputs, List<CaptureFacts> captures) {
+    String title = redact(notebook.title().orElse(notebook.fileName()));
+    parts.add(new Heading(1, title));
+    parts.add(new Line("Postmortem report of notebook " + redact(notebook.fileName()) + "."));
+    parts.add(new Heading(2, "Trace summary"));
+    parts.addAll(TraceSummary.parts(captures, this::redact));
+    parts.add(new Heading(2, "Notebook"));
+    notebookParts(notebook, outputs);
+    parts.add(new Heading(2, "Fix loop"));
+    parts.addAll(new FixLoopSection(this::redact).parts(notebook, outputs));
+    // Last: the attestation counts what everything above replaced.
+    parts.add(new Heading(2, "Privacy attestation"));
+    parts.addAll(PrivacySection.parts(captures, redactor.keyId(), redactor.counts()));
+    return new PostmortemReport(title, parts, redactor.counts());
+  }
+
+  private void notebookParts(Notebook notebook, Map<String, CellOutput> outputs) {
+    boolean titleDropped = false;
+    for (NotebookBlock block : notebook.blocks()) {
+      switch (block) {
+        case NotebookBlock.Prose prose -> {
+          String text = prose.text();
+          if (!titleDropped && notebook.title().isPresent()) {
+            text = withoutTitle(text);
+            titleDropped = text.length() != prose.text().length();
+          }
+          if (!text.isBlank()) {
+            parts.add(new Prose(redact(text.strip())));
+          }
+        }
+        case Cell cell -> cellParts(cell, outputs.get(cell.id()));
+      }
+    }
+  }
+
+  private void cellParts(Cell cell, CellOutput output) {
+    parts.add(
+        new Heading(
+            4, // below the prose's own "## section" headings
+            "Cell " + redact(cell.id()) + " (" + cell.kind().word() + ", line " + cell.line() + ")"));
+    parts.add(new Code(cell.kind().word(), redact(cell.source())));
+    if (output == null) {
+      parts.add(new Line("Not run."));
+      return;
+    }
+    switch (output) {
+      case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows(), this::redact));
+      case CellOutput.Text t -> parts.add(new Code("text", redact(t.text())));
+      case CellOutput.Hypotheses h -> {
+        if (h.items().isEmpty()) {
+          parts.add(new Line("No hypotheses."));
+        }
+        for (CellOutput.Hypothesis item : h.items()) {
+          parts.add(new Line("Hypothesis: " + redact(item.statement())));
+          parts.add(new Line("Evidence: " + redact(item.evidence())));
+          parts.add(new Code("sql", redact(item.checkSql())));
+        }
+      }
+      case CellOutput.Minimized m ->
+          parts.add(
+              new Line(
+                  "Minimized " + m.originalSize() + " rows to " + m.rows().size()
+                      + "; see Fix loop, Minimized repro."));
+      case CellOutput.Bisected b ->
+          parts.add(new Line("First bad commit " + redact(b.culprit()) + "; see Fix loop, Bisect."));
+      case CellOutput.Patched p ->
+          parts.add(
+              new Line(
+                  "Patch on branch " + redact(p.branch()) + " ("
+                      + (p.reproPasses() ? "repro passes" : "repro still fails")
+                      + "); see Fix loop, Patch."));
+      case CellOutput.Error e -> {
+        parts.add(new Line("Failed (" + redact(e.errorKind()) + "): " + redact(e.message())));
+        if (e.detail() != null && !e.detail().isBlank()) {
+          parts.add(new Code("text", redact(e.detail())));
+        }
+      }
+    }
+  }
+
+  /** A result table cut to {@link #MAX_ROWS}, every value redacted. */
+  static Table table(
+      List<String> columns, List<List<Object>> rows, long totalRows, UnaryOperator<String> redact) {
+    List<List<String>> shown = new ArrayList<>();
+    for (List<Object> row : rows.subList(0, Math.min(rows.size(), MAX_ROWS))) {
+      shown.add(row.stream().map(v -> v == null ? "NULL" : redact.apply(String.valueOf(v))).toList());
+    }
+    long total = Math.max(totalRows, rows.size());
+    return new Table(columns.stream().map(redact).toList(), shown, total - shown.size());
+  }
+
+  private String redact(String text) {
+    return text == null ? "" : redactor.redact(text);
+  }
+
+  /** The prose without its first {@code # } heading line, which became the report's title. */
+  private static String withoutTitle(String prose) {
+    int at = 0;
+    while (at < prose.length()) {
+      int end = prose.indexOf('\n', at);
+      int next = end < 0 ? prose.length() : end + 1;
+      if (prose.startsWith("# ", at)) {
+        return prose.substring(0, at) + prose.substring(next);
+      }
+      at = next;
+    }
+    return prose;
+  }
+}
