@@ -7,6 +7,7 @@ import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.pipeline.SyscallTable;
+import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
 import dev.tracefix.capture.probe.ProbeSupport;
@@ -78,11 +79,12 @@ public final class Capture {
 
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
+    PrivacyEngine privacy = PrivacyEngine.withDefaultPolicy(key);
     var assembler =
         new SafeEventAssembler(
             new Redactor(key, proc.bootId()),
             new ProcessTable(proc, CgroupPaths.system()),
-            dev.tracefix.capture.privacy.PrivacyEngine.withDefaultPolicy(key).guard(sink),
+            privacy.guard(sink),
             SafeEventAssembler.measureBootOffsetNs());
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 
@@ -164,7 +166,8 @@ public final class Capture {
           drops,
           key.keyId(),
           exitCode,
-          stats);
+          stats,
+          privacy.attestation());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException(Kind.USER, "capture interrupted", e);

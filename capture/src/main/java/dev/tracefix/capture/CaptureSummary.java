@@ -1,5 +1,6 @@
 package dev.tracefix.capture;
 
+import dev.tracefix.capture.privacy.Attestation;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import java.util.List;
  * @param keyId key id under which this capture's tokens were made
  * @param commandExitCode exit code of the traced command, or -1 when none was run
  * @param stats per record type: produced, stored and dropped, exact; types with no record omitted
+ * @param attestation what the privacy engine can prove about this capture (policy hash, key ids,
+ *     redaction counts, no payload bytes), or null where no engine ran
  */
 public record CaptureSummary(
     String captureId,
@@ -25,10 +28,35 @@ public record CaptureSummary(
     long dropCount,
     String keyId,
     int commandExitCode,
-    List<TypeStats> stats) {
+    List<TypeStats> stats,
+    Attestation attestation) {
   public CaptureSummary {
     probes = List.copyOf(probes);
     stats = List.copyOf(stats);
+  }
+
+  /** A summary without an attestation (made outside the capture pipeline). */
+  public CaptureSummary(
+      String captureId,
+      Instant startedAt,
+      Instant endedAt,
+      List<String> probes,
+      long eventCount,
+      long dropCount,
+      String keyId,
+      int commandExitCode,
+      List<TypeStats> stats) {
+    this(
+        captureId,
+        startedAt,
+        endedAt,
+        probes,
+        eventCount,
+        dropCount,
+        keyId,
+        commandExitCode,
+        stats,
+        null);
   }
 
   /** A summary without per-type accounting (e.g. a capture recorded before it existed). */

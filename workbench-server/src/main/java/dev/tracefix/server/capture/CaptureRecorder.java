@@ -1,8 +1,12 @@
 package dev.tracefix.server.capture;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.privacy.Attestation;
+import dev.tracefix.sink.CaptureProvenance;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
 import java.net.InetAddress;
@@ -11,6 +15,8 @@ import java.util.UUID;
 
 /** Runs one capture straight into an event store: the glue between capture and arrow-sink. */
 public final class CaptureRecorder {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private CaptureRecorder() {}
 
   /** Captures into the DuckDB file {@code db} and returns what the capture did. */
@@ -26,8 +32,25 @@ public final class CaptureRecorder {
     String captureId = "c-" + UUID.randomUUID().toString().substring(0, 8);
     try (CaptureWriter writer = store.beginCapture(captureId, hostName())) {
       CaptureSummary summary = Capture.run(config, writer);
+      writer.recordProvenance(provenance(summary.attestation()));
       writer.finish(summary);
       return summary;
+    }
+  }
+
+  /** The captures row's policy hash, key ids and attestation (as JSON), from the privacy engine. */
+  static CaptureProvenance provenance(Attestation attestation) {
+    if (attestation == null) {
+      return new CaptureProvenance(null, null, null, null);
+    }
+    try {
+      return new CaptureProvenance(
+          null,
+          attestation.policyHash(),
+          attestation.keyIds(),
+          JSON.writeValueAsString(attestation));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the attestation as JSON", e);
     }
   }
 

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefix.capture.Capture;
+import dev.tracefix.server.demo.DemoSetup;
+import dev.tracefix.sink.EventStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +25,30 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
 
   @Test
-  void demoCheckClosesTheLoopOnALiveCaptureAndNamesTheTimeoutCommit() {
+  void demoCheckClosesTheLoopOnALiveCaptureAndNamesTheTimeoutCommit() throws Exception {
     boolean live = Capture.unavailableReason().isEmpty();
     if ("true".equals(System.getenv("CI"))) {
       assertTrue(live, "CI must capture live: " + Capture.unavailableReason().orElse(""));
     }
     assumeTrue(live, () -> "eBPF capture unavailable: " + Capture.unavailableReason().orElse(""));
     assertLoopClosed(runDemo("demo", "--check", "--load", "6s"));
+    assertCaptureCarriesItsAttestation();
+  }
+
+  /** The live capture's row names its policy and keys, with the privacy engine's attestation. */
+  private static void assertCaptureCarriesItsAttestation() throws Exception {
+    Path db = ProjectPaths.home().resolve(DemoSetup.WORK_DIR).resolve("demo.duckdb");
+    try (EventStore store = EventStore.open(db);
+        Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT policy_hash, key_ids, attestation FROM captures")) {
+      assertTrue(r.next(), "no captures row");
+      assertTrue(r.getString(1).startsWith("sha256:"), r.getString(1));
+      assertTrue(r.getString(2).contains("k_"), r.getString(2));
+      String attestation = r.getString(3);
+      assertTrue(attestation.contains("\"noPayloadBytesCaptured\":true"), attestation);
+      assertTrue(attestation.contains(r.getString(1)), attestation);
+    }
   }
 
   @Test
