@@ -10,9 +10,6 @@ import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,8 +31,6 @@ class ForgetCommandTest {
   private RootAllocator allocator;
   private Path db;
   private Path export;
-
-  private record Run(int exit, String out, String err) {}
 
   @BeforeEach
   void storeWithTwoProcessesExportedOnce() {
@@ -84,7 +79,7 @@ class ForgetCommandTest {
 
   @Test
   void forgetsATokenInTheDatabaseAndTheExportAndPrintsOnlyItsDigest() throws Exception {
-    Run run =
+    CliRun run =
         execute("forget", "--db", db.toString(), "--token", TOKEN, "--parquet", export.toString());
     System.out.println("ForgetCommandTest:\n" + run.out());
     assertEquals(0, run.exit(), run.err());
@@ -126,10 +121,10 @@ class ForgetCommandTest {
 
   @Test
   void forgetsACaptureAndACgroup() throws Exception {
-    Run cgroup = execute("forget", "--db", db.toString(), "--cgroup", "/svc.slice/a.scope");
+    CliRun cgroup = execute("forget", "--db", db.toString(), "--cgroup", "/svc.slice/a.scope");
     assertEquals(0, cgroup.exit(), cgroup.err());
     assertTrue(cgroup.out().contains("events                 250 rows"), cgroup.out());
-    Run capture = execute("forget", "--db", db.toString(), "--capture", "c-cli");
+    CliRun capture = execute("forget", "--db", db.toString(), "--capture", "c-cli");
     assertEquals(0, capture.exit(), capture.err());
     assertTrue(capture.out().contains("captures               1 rows"), capture.out());
     assertTrue(capture.out().contains("events                 750 rows"), capture.out());
@@ -137,21 +132,21 @@ class ForgetCommandTest {
 
   @Test
   void noSubjectTwoSubjectsOrAnUnknownCaptureAreUsageErrors() {
-    Run none = execute("forget", "--db", db.toString());
+    CliRun none = execute("forget", "--db", db.toString());
     assertEquals(2, none.exit());
     assertTrue(none.err().contains("Missing required argument"), none.err());
-    Run two = execute("forget", "--db", db.toString(), "--token", TOKEN, "--capture", "c-cli");
+    CliRun two = execute("forget", "--db", db.toString(), "--token", TOKEN, "--capture", "c-cli");
     assertEquals(2, two.exit());
     assertTrue(two.err().contains("mutually exclusive"), two.err());
-    Run unknown = execute("forget", "--db", db.toString(), "--capture", "c-nope");
+    CliRun unknown = execute("forget", "--db", db.toString(), "--capture", "c-nope");
     System.out.println("ForgetCommandTest unknown: " + unknown.err());
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("no capture c-nope"), unknown.err());
-    Run badAge =
+    CliRun badAge =
         execute("forget", "--db", db.toString(), "--token", TOKEN, "--retention", "events=soon");
     assertEquals(2, badAge.exit());
     assertTrue(badAge.err().contains("'soon'"), badAge.err());
-    Run noDb = execute("forget", "--db", dir.resolve("absent.duckdb").toString(), "--token", TOKEN);
+    CliRun noDb = execute("forget", "--db", dir.resolve("absent.duckdb").toString(), "--token", TOKEN);
     assertEquals(2, noDb.exit());
     assertTrue(noDb.err().contains("no database at"), noDb.err());
     assertFalse(Files.exists(dir.resolve("absent.duckdb")));
@@ -164,20 +159,7 @@ class ForgetCommandTest {
     }
   }
 
-  private static Run execute(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = Main.commandLine().execute(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun execute(String... args) {
+    return CliRun.of(args);
   }
 }

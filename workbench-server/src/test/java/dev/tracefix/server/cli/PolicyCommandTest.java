@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,27 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyCommandTest {
   private static final Path DEFAULT_POLICY = Path.of("..", "policies", "default.yaml");
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run execute(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = Main.commandLine().execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun execute(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void policyTestRunsTheTestsNextToTheDefaultPolicy() {
-    Run run = execute("policy", "test", DEFAULT_POLICY.toString());
+    CliRun run = execute("policy", "test", DEFAULT_POLICY.toString());
     assertEquals(0, run.exit(), run.out() + run.err());
     assertTrue(run.out().contains("PASS a field the policy does not name is dropped"), run.out());
     assertTrue(run.out().matches("(?s).*default sha256:[0-9a-f]{32}: \\d+ tests, 0 failed.*"));
@@ -43,7 +26,7 @@ class PolicyCommandTest {
 
   @Test
   void explainSaysPerFieldWhatIsKept() {
-    Run run = execute("policy", "explain");
+    CliRun run = execute("policy", "explain");
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().contains("peer_hash      keep when event.type != \"socket_write\""),
         run.out());
@@ -54,7 +37,7 @@ class PolicyCommandTest {
   void aMalformedPolicyIsRefusedWithLineAndReason(@TempDir Path dir) throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.yaml"),
         "policy: bad\nevents:\n  sendto:\n    bytes: maybe\n");
-    Run run = execute("policy", "explain", bad.toString());
+    CliRun run = execute("policy", "explain", bad.toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains(bad + ":4: unknown action 'maybe'"), run.err());
   }
@@ -62,20 +45,20 @@ class PolicyCommandTest {
   @Test
   void keysRotateListAndDestroyWithoutPrintingSecrets(@TempDir Path dir) throws Exception {
     Path keys = dir.resolve("keys");
-    Run first = execute("policy", "rotate-key", "--keys", keys.toString());
-    Run second = execute("policy", "rotate-key", "--keys", keys.toString());
+    CliRun first = execute("policy", "rotate-key", "--keys", keys.toString());
+    CliRun second = execute("policy", "rotate-key", "--keys", keys.toString());
     assertEquals(0, second.exit(), second.err());
-    Run list = execute("policy", "keys", "--keys", keys.toString());
+    CliRun list = execute("policy", "keys", "--keys", keys.toString());
     String[] lines = list.out().strip().split("\n");
     assertEquals(3, lines.length, list.out());
     String old = lines[1].split(" ")[0];
     String secret = Files.readString(keys.resolve(old + ".key")).strip();
     assertFalse(list.out().contains(secret) || first.out().contains(secret));
 
-    Run destroy = execute("policy", "destroy-key", old, "--keys", keys.toString());
+    CliRun destroy = execute("policy", "destroy-key", old, "--keys", keys.toString());
     assertEquals(0, destroy.exit(), destroy.err());
     assertFalse(Files.exists(keys.resolve(old + ".key")));
-    Run current = execute("policy", "destroy-key", lines[0].split(" ")[0], "--keys",
+    CliRun current = execute("policy", "destroy-key", lines[0].split(" ")[0], "--keys",
         keys.toString());
     assertEquals(2, current.exit());
     assertTrue(current.err().contains("rotate it first"), current.err());

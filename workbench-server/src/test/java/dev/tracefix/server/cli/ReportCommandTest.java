@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.sink.EventStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,30 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReportCommandTest {
-  private record Run(int exit, String out, String err) {}
-
   @TempDir Path dir;
 
-  private static Run execute(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = Main.commandLine().execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun execute(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void aMissingNotebookIsAUserErrorThatNamesThePath() {
     Path missing = dir.resolve("absent.md");
-    Run run =
+    CliRun run =
         execute("report", missing.toString(), "--db", dir.resolve("x.duckdb").toString(),
             "--out", dir.resolve("r.md").toString());
     assertEquals(2, run.exit(), run.err());
@@ -50,7 +33,7 @@ class ReportCommandTest {
   @Test
   void anOutputFileWithoutAKnownExtensionIsRefusedBeforeRunning() throws Exception {
     Path notebook = Files.writeString(dir.resolve("nb.md"), "# t\n");
-    Run run =
+    CliRun run =
         execute("report", notebook.toString(), "--db", dir.resolve("x.duckdb").toString(),
             "--out", dir.resolve("r.pdf").toString());
     assertEquals(2, run.exit(), run.err());
@@ -79,7 +62,7 @@ class ReportCommandTest {
             "# Incident\n\nPaged by carol@example.net.\n\n```sql\n"
                 + "SELECT capture_id, '<b>' || host || '</b>' AS host FROM captures\n```\n");
     Path out = dir.resolve("reports/incident.html");
-    Run run =
+    CliRun run =
         execute("report", notebook.toString(), "--db", db.toString(), "--out", out.toString(),
             "--keys", dir.resolve("keys").toString());
     assertEquals(0, run.exit(), run.err() + run.out());
