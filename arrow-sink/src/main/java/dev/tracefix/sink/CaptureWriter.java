@@ -5,6 +5,7 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.TypeStats;
 import dev.tracefix.sink.arrow.EventBatch;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -141,7 +142,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       } catch (SQLException e) {
         throw failure("recording the summary of capture " + captureId, e);
       }
-      writeStats();
+      writeStats(summary.stats());
       finished = true;
       throwUnreported();
     }
@@ -245,7 +246,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         closed = true;
         try {
           if (!finished) {
-            writeStats();
+            writeStats(List.of());
           }
         } finally {
           if (batch != null) {
@@ -414,22 +415,23 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
-  private void writeStats() {
+  /** Upserts this capture's {@code capture_stats}, merged with the kernel's when it has any. */
+  private void writeStats(List<TypeStats> kernel) {
     long[] stored = ingester.storedByType();
     long[] failed = ingester.failedByType();
+    long[] sinkDropped = new long[dropped.length];
+    for (int t = 0; t < sinkDropped.length; t++) {
+      sinkDropped[t] = dropped[t] + failed[t];
+    }
     try (PreparedStatement upsert =
         connection.prepareStatement(
             "INSERT OR REPLACE INTO capture_stats VALUES (?, ?, ?, ?, ?)")) {
-      for (EventType type : EventType.values()) {
-        int t = type.ordinal();
-        if (produced[t] == 0) {
-          continue;
-        }
+      for (CaptureStats.Row row : CaptureStats.merge(kernel, produced, stored, sinkDropped)) {
         upsert.setString(1, captureId);
-        upsert.setString(2, type.columnValue());
-        upsert.setLong(3, produced[t]);
-        upsert.setLong(4, stored[t]);
-        upsert.setLong(5, dropped[t] + failed[t]);
+        upsert.setString(2, row.type());
+        upsert.setLong(3, row.produced());
+        upsert.setLong(4, row.stored());
+        upsert.setLong(5, row.dropped());
         upsert.addBatch();
       }
       upsert.executeBatch();

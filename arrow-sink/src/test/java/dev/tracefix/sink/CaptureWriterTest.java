@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.capture.TypeStats;
 import dev.tracefix.sink.errno.ErrnoNames;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,7 +64,9 @@ class CaptureWriterTest {
           ResultSet rs =
               s.executeQuery(
                   "SELECT capture_id, epoch_ns(time), type, process_token, duration_ns, bytes,"
-                      + " errno, errno_name, peer_hash, key_id FROM events ORDER BY time")) {
+                      + " errno, errno_name, peer_hash, key_id, syscall, fd, connection_hash,"
+                      + " tcp_old_state, tcp_new_state, family, protocol, local_port, remote_port,"
+                      + " local_hash, exit_status FROM events ORDER BY time")) {
         int i = 0;
         while (rs.next()) {
           SafeEvent e = capture.events().get(i);
@@ -77,6 +81,17 @@ class CaptureWriterTest {
           assertEquals(ErrnoNames.nameOf(e.errno()), rs.getString(8), at);
           assertEquals(e.peerHash(), rs.getString(9), at);
           assertEquals(e.keyId(), rs.getString(10), at);
+          assertEquals(e.syscall(), rs.getString(11), at);
+          assertEquals(e.fd(), rs.getInt(12), at);
+          assertEquals(e.connectionHash(), rs.getString(13), at);
+          assertEquals(e.tcpOldState(), rs.getString(14), at);
+          assertEquals(e.tcpNewState(), rs.getString(15), at);
+          assertEquals(e.family(), rs.getInt(16), at);
+          assertEquals(e.protocol(), rs.getInt(17), at);
+          assertEquals(e.localPort(), rs.getInt(18), at);
+          assertEquals(e.remotePort(), rs.getInt(19), at);
+          assertEquals(e.localHash(), rs.getString(20), at);
+          assertEquals(e.exitStatus(), rs.getInt(21), at);
           i++;
         }
         assertEquals(n, i);
@@ -223,6 +238,83 @@ class CaptureWriterTest {
         assertEquals(10, rs.getLong(2));
         assertEquals(10, rs.getLong(3));
       }
+    }
+  }
+
+  @Test
+  void combinesTheKernelsPerTypeCountsWithTheSinksOwnInCaptureStats() throws SQLException {
+    SyntheticCapture capture = SyntheticCapture.generate("cap-kstats", 4_000, 6);
+    Map<String, Long> delivered =
+        capture.events().stream()
+            .collect(Collectors.groupingBy(e -> e.type().columnValue(), Collectors.counting()));
+    long sendto = delivered.get("sendto");
+    long syscall = delivered.get("syscall");
+    // The kernel produced more than reached the sink: some lost in the ring buffer, some sendto
+    // records left out by the policy; exec records are process records, not event rows.
+    List<TypeStats> kernel =
+        List.of(
+            new TypeStats("sendto", sendto + 50, sendto + 20, 30),
+            new TypeStats("syscall", syscall + 7, syscall, 7),
+            new TypeStats("exec", 12, 11, 1));
+    var s0 = capture.summary();
+    CaptureSummary summary =
+        new CaptureSummary(
+            s0.captureId(), s0.startedAt(), s0.endedAt(), s0.probes(), s0.eventCount(), 38,
+            s0.keyId(), s0.commandExitCode(), kernel);
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
+      try (CaptureWriter writer = store.beginCapture("cap-kstats", "node-a")) {
+        capture.writeTo(writer, 500);
+        writer.finish(summary);
+      }
+      Map<String, List<Long>> rows = new TreeMap<>();
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT type, produced, stored, dropped FROM capture_stats"
+                      + " WHERE capture_id = 'cap-kstats'")) {
+        while (rs.next()) {
+          rows.put(rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+        }
+      }
+      System.out.println("CaptureWriterTest kernel + sink capture_stats: " + rows);
+      assertEquals(List.of(sendto + 50, sendto, 30L), rows.get("sendto"));
+      assertEquals(List.of(syscall + 7, syscall, 7L), rows.get("syscall"));
+      assertEquals(List.of(12L, 11L, 1L), rows.get("exec"), "kernel-only records as reported");
+      long retransmits = delivered.get("tcp_retransmit");
+      assertEquals(
+          List.of(retransmits, retransmits, 0L),
+          rows.get("tcp_retransmit"),
+          "a type the kernel did not report keeps the sink's counts");
+      assertEquals(delivered.size() + 1, rows.size());
+    }
+  }
+
+  @Test
+  void withoutKernelCountsCaptureStatsHoldTheSinksCountsPerType() throws SQLException {
+    SyntheticCapture capture = SyntheticCapture.generate("cap-sstats", 2_000, 9);
+    Map<String, Long> delivered =
+        capture.events().stream()
+            .collect(Collectors.groupingBy(e -> e.type().columnValue(), Collectors.counting()));
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
+      try (CaptureWriter writer = store.beginCapture("cap-sstats", "node-a")) {
+        capture.writeTo(writer, 500);
+        writer.finish(capture.summary());
+      }
+      Map<String, Long> stored = new TreeMap<>();
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT type, produced, stored, dropped FROM capture_stats"
+                      + " WHERE capture_id = 'cap-sstats'")) {
+        while (rs.next()) {
+          assertEquals(rs.getLong(2), rs.getLong(3), rs.getString(1));
+          assertEquals(0, rs.getLong(4), rs.getString(1));
+          stored.put(rs.getString(1), rs.getLong(3));
+        }
+      }
+      assertEquals(new TreeMap<>(delivered), stored);
     }
   }
 

@@ -24,7 +24,10 @@ class EventStoreParquetTest {
   private static final String EVENT_CHECKSUM =
       "SELECT count(*), sum(duration_ns), sum(bytes),"
           + " bit_xor(hash(capture_id, time, type, process_token, duration_ns, bytes, errno,"
-          + " errno_name, peer_hash, key_id)) FROM ";
+          + " errno_name, peer_hash, key_id)),"
+          + " count(syscall), count(connection_hash), sum(local_port), sum(exit_status),"
+          + " bit_xor(hash(syscall, fd, connection_hash, tcp_old_state, tcp_new_state, family,"
+          + " protocol, local_port, remote_port, local_hash, exit_status)) FROM ";
 
   @TempDir Path tmp;
   private RootAllocator allocator;
@@ -92,7 +95,10 @@ class EventStoreParquetTest {
   private static final String PORTABLE_CHECKSUM =
       "SELECT count(*), sum(duration_ns), sum(bytes), sum(errno), count(peer_hash),"
           + " sum(length(process_token)), sum(epoch_ns(time) % 1000000007),"
-          + " sum(length(errno_name)) FROM ";
+          + " sum(length(errno_name)), sum(fd), sum(family + protocol), sum(local_port),"
+          + " sum(remote_port), sum(exit_status), count(syscall), count(connection_hash),"
+          + " count(local_hash), sum(length(syscall)), sum(length(tcp_old_state)),"
+          + " sum(length(tcp_new_state)) FROM ";
 
   @Test
   void parquetReadsBackToTheSameRowsInDuckDbAndInArrowsParquetReader() throws Exception {
@@ -108,7 +114,7 @@ class EventStoreParquetTest {
         List<Object> arrow = ArrowParquet.checksum(exportDir.resolve("events"), allocator);
         System.out.println(
             "Parquet checksums (rows, sum duration, sum bytes, sum errno, peers, token chars,"
-                + " time mod p, errno chars): source=" + source + " duckdb-parquet=" + duckdb
+                + " time mod p, errno chars, then the v4 columns): source=" + source + " duckdb-parquet=" + duckdb
                 + " arrow-dataset-parquet=" + arrow);
         assertEquals(source, duckdb);
         assertEquals(source, arrow);
@@ -170,6 +176,39 @@ class EventStoreParquetTest {
         assertEquals("node-z", single(s, "SELECT host FROM captures WHERE capture_id = 'cap-a'"));
       }
     }
+  }
+
+  @Test
+  void importsTheRecordedExampleWrittenBeforeSchemaVersionFourWithTheNewColumnsNull()
+      throws SQLException {
+    Path example = Path.of("..", "examples", "recorded-capture");
+    try (EventStore fresh = EventStore.open(tmp.resolve("fresh.duckdb"), allocator, keepAll());
+        Connection c = fresh.connect();
+        Statement s = c.createStatement()) {
+      long rows = fresh.importParquet(example);
+      String files =
+          "read_parquet('" + example + "/events/**/*.parquet', hive_partitioning = true)";
+      long inFiles = (Long) single(s, "SELECT count(*) FROM " + files);
+      long events = (Long) single(s, "SELECT count(*) FROM events");
+      System.out.printf(
+          "recorded example: imported %d rows, %d events (files hold %d)%n", rows, events, inFiles);
+      assertTrue(events > 0);
+      assertEquals(inFiles, events);
+      assertEquals(
+          0L,
+          single(
+              s,
+              "SELECT count(*) FROM events WHERE syscall IS NOT NULL OR fd IS NOT NULL"
+                  + " OR connection_hash IS NOT NULL OR exit_status IS NOT NULL"));
+      assertEquals(
+          single(s, "SELECT count(*) FROM events WHERE type IN ('sendto', 'socket_write')"),
+          single(s, "SELECT count(*) FROM syscalls"),
+          "older rows still answer in the syscalls view");
+    }
+  }
+
+  private static StoreOptions keepAll() {
+    return StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
   }
 
   @Test

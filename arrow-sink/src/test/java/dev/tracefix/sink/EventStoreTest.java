@@ -42,7 +42,7 @@ class EventStoreTest {
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertTrue(Files.exists(db));
-      assertEquals(3L, single(s, "SELECT version FROM schema_version"));
+      assertEquals(4L, single(s, "SELECT version FROM schema_version"));
       assertEquals(
           7L,
           single(
@@ -51,12 +51,12 @@ class EventStoreTest {
                   + " ('captures', 'events', 'processes', 'schema_version', 'stacks',"
                   + " 'capture_stats', 'spool_segments')"));
       assertEquals(
-          5L,
+          6L,
           single(
               s,
               "SELECT count(*) FROM duckdb_views() WHERE view_name IN ('sendto_calls',"
                   + " 'syscalls', 'retransmits_per_connection', 'process_event_sequences',"
-                  + " 'error_bursts')"));
+                  + " 'error_bursts', 'tcp_connections')"));
     }
   }
 

@@ -17,6 +17,12 @@ record SyntheticCapture(
   /** Errnos a network service meets, plus one outside the table to see the fallback name. */
   private static final int[] ERRNOS = {32, 104, 110, 9, 111, 11, 300};
 
+  private static final String[] SYSCALLS = {"read", "write", "futex", "epoll_wait", "connect"};
+  /** In the order a connection goes through them: state i changes to state i + 1. */
+  private static final String[] TCP_STATES = {
+    "SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE"
+  };
+
   static SyntheticCapture generate(String captureId, int eventCount, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<SafeProcess> processes = new ArrayList<>();
@@ -33,18 +39,17 @@ record SyntheticCapture(
     long startNs = 1_767_225_600_000_000_000L + seed * 1_000_000L; // 2026-01-01T00:00:00Z
     List<SafeEvent> events = new ArrayList<>(eventCount);
     for (int i = 0; i < eventCount; i++) {
-      boolean retransmit = random.nextInt(10) == 0;
-      int errno = random.nextInt(20) == 0 ? ERRNOS[random.nextInt(ERRNOS.length)] : 0;
+      long timeNs = startNs + i * 1_000L + random.nextInt(1_000);
+      String token = processes.get(random.nextInt(processes.size())).token();
+      int kind = random.nextInt(20);
       events.add(
-          new SafeEvent(
-              startNs + i * 1_000L + random.nextInt(1_000),
-              retransmit ? EventType.TCP_RETRANSMIT : EventType.SENDTO,
-              processes.get(random.nextInt(processes.size())).token(),
-              retransmit ? 0 : 1_000 + random.nextInt(1_000_000),
-              errno != 0 || retransmit ? 0 : random.nextInt(65_536),
-              retransmit ? 0 : errno,
-              random.nextInt(4) == 0 ? null : "peer-" + random.nextInt(50),
-              KEY_ID));
+          switch (kind) {
+            case 0, 1 -> retransmit(timeNs, token, random);
+            case 2, 3, 4 -> syscall(timeNs, token, random);
+            case 5 -> tcp(timeNs, token, random);
+            case 6 -> lifecycle(timeNs, token, random);
+            default -> sendto(timeNs, token, random);
+          });
     }
     Instant started = Instant.ofEpochSecond(0, startNs);
     Instant ended = Instant.ofEpochSecond(0, startNs + eventCount * 1_000L + 1_000);
@@ -59,6 +64,96 @@ record SyntheticCapture(
             KEY_ID,
             0);
     return new SyntheticCapture(captureId, processes, events, summary);
+  }
+
+  private static SafeEvent sendto(long timeNs, String token, SplittableRandom random) {
+    int errno = random.nextInt(20) == 0 ? ERRNOS[random.nextInt(ERRNOS.length)] : 0;
+    return new SafeEvent(
+        timeNs,
+        EventType.SENDTO,
+        token,
+        1_000 + random.nextInt(1_000_000),
+        errno != 0 ? 0 : random.nextInt(65_536),
+        errno,
+        random.nextInt(4) == 0 ? null : "peer-" + random.nextInt(50),
+        KEY_ID);
+  }
+
+  private static SafeEvent retransmit(long timeNs, String token, SplittableRandom random) {
+    return new SafeEvent(
+        timeNs, EventType.TCP_RETRANSMIT, token, 0, 0, 0, "peer-" + random.nextInt(50), KEY_ID);
+  }
+
+  private static SafeEvent syscall(long timeNs, String token, SplittableRandom random) {
+    String name = SYSCALLS[random.nextInt(SYSCALLS.length)];
+    int errno = random.nextInt(20) == 0 ? ERRNOS[random.nextInt(ERRNOS.length)] : 0;
+    return new SafeEvent(
+        timeNs,
+        EventType.SYSCALL,
+        token,
+        500 + random.nextInt(2_000_000),
+        errno != 0 || name.equals("futex") ? 0 : random.nextInt(8_192),
+        errno,
+        null,
+        KEY_ID,
+        name,
+        name.equals("futex") ? -1 : 3 + random.nextInt(60));
+  }
+
+  /** A state change or a reset of one of 40 connections; the policy may null a hash. */
+  private static SafeEvent tcp(long timeNs, String token, SplittableRandom random) {
+    int connection = random.nextInt(40);
+    int kind = random.nextInt(6);
+    EventType type =
+        kind == 0
+            ? EventType.TCP_RESET_SENT
+            : kind == 1 ? EventType.TCP_RESET_RECEIVED : EventType.TCP_STATE;
+    int state = random.nextInt(TCP_STATES.length - 1);
+    boolean connect = type == EventType.TCP_STATE && state == 0;
+    return new SafeEvent(
+        timeNs,
+        type,
+        token,
+        connect ? 20_000 + random.nextInt(500_000) : 0,
+        0,
+        0,
+        "peer-" + connection % 50,
+        KEY_ID,
+        null,
+        -1,
+        random.nextInt(10) == 0 ? null : "conn-" + connection,
+        TCP_STATES[state],
+        type == EventType.TCP_STATE ? TCP_STATES[state + 1] : null,
+        connection % 3 == 0 ? 10 : 2,
+        6,
+        32_768 + connection,
+        connection % 2 == 0 ? 443 : 8080,
+        "local-" + connection,
+        -1);
+  }
+
+  private static SafeEvent lifecycle(long timeNs, String token, SplittableRandom random) {
+    boolean exit = random.nextBoolean();
+    return new SafeEvent(
+        timeNs,
+        exit ? EventType.PROCESS_EXIT : EventType.PROCESS_EXEC,
+        token,
+        0,
+        0,
+        0,
+        null,
+        KEY_ID,
+        null,
+        -1,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        null,
+        exit ? random.nextInt(4) << 8 : -1);
   }
 
   /** Delivers the capture the way capture does: processes first, events in chunks. */

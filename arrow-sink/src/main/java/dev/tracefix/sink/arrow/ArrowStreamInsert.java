@@ -8,6 +8,7 @@ import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -21,11 +22,13 @@ public final class ArrowStreamInsert {
   private static final AtomicLong NEXT_VIEW = new AtomicLong();
 
   /** Columns of {@code events} filled from an {@link EventBatch}, capture id first. */
-  public static final String EVENTS_SQL =
-      "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes,"
-          + " errno, errno_name, peer_hash, key_id) SELECT ?, time, type, process_token,"
-          + " duration_ns, bytes, errno, errno_name, peer_hash, key_id FROM "
-          + VIEW;
+  public static final String EVENTS_SQL = insertNamed("events", EventBatch.SCHEMA.getFields());
+
+  /**
+   * Columns of {@code events} filled from a spool segment written before schema version 4; the
+   * columns it lacks stay NULL.
+   */
+  public static final String EVENTS_V3_SQL = insertNamed("events", EventBatch.V3_FIELDS);
 
   /** Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first. */
   public static final String PROCESSES_SQL =
@@ -36,6 +39,14 @@ public final class ArrowStreamInsert {
           + VIEW;
 
   private ArrowStreamInsert() {}
+
+  /** An INSERT of {@code capture_id} and the Arrow columns into the table columns of their names. */
+  private static String insertNamed(String table, java.util.List<Field> fields) {
+    String columns =
+        String.join(", ", fields.stream().map(Field::getName).toList());
+    return "INSERT INTO " + table + " (capture_id, " + columns + ") SELECT ?, " + columns
+        + " FROM " + VIEW;
+  }
 
   /**
    * Inserts all rows of {@code batch} as events of {@code captureId} on {@code connection}, in

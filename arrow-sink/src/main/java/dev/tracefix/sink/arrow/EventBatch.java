@@ -5,6 +5,7 @@ import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.sink.errno.ErrnoNames;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
@@ -25,19 +26,47 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * whole capture and is added by the INSERT instead of being repeated per row.
  */
 public final class EventBatch implements AutoCloseable {
-  /** Timestamps without a zone: DuckDB reads them as {@code TIMESTAMP_NS} holding UTC. */
+  /**
+   * The columns spool segments had up to schema version 3. Segments left in a spool by that
+   * version are still ingested (the newer columns NULL), so these fields never change.
+   * Timestamps without a zone: DuckDB reads them as {@code TIMESTAMP_NS} holding UTC.
+   */
+  public static final List<Field> V3_FIELDS =
+      List.of(
+          field("time", new ArrowType.Timestamp(TimeUnit.NANOSECOND, null), false),
+          field("type", ArrowType.Utf8.INSTANCE, false),
+          field("process_token", ArrowType.Utf8.INSTANCE, true),
+          field("duration_ns", new ArrowType.Int(64, true), false),
+          field("bytes", new ArrowType.Int(64, true), false),
+          field("errno", new ArrowType.Int(32, true), false),
+          field("errno_name", ArrowType.Utf8.INSTANCE, true),
+          field("peer_hash", ArrowType.Utf8.INSTANCE, true),
+          field("key_id", ArrowType.Utf8.INSTANCE, true));
+
+  /**
+   * Schema version 4 appends the syscall, TCP and process lifecycle fields. Numbers are stored as
+   * given (the policy may zero them); text may be NULL.
+   */
+  public static final List<Field> V4_FIELDS =
+      List.of(
+          field("syscall", ArrowType.Utf8.INSTANCE, true),
+          field("fd", new ArrowType.Int(32, true), false),
+          field("connection_hash", ArrowType.Utf8.INSTANCE, true),
+          field("tcp_old_state", ArrowType.Utf8.INSTANCE, true),
+          field("tcp_new_state", ArrowType.Utf8.INSTANCE, true),
+          field("family", new ArrowType.Int(32, true), false),
+          field("protocol", new ArrowType.Int(32, true), false),
+          field("local_port", new ArrowType.Int(32, true), false),
+          field("remote_port", new ArrowType.Int(32, true), false),
+          field("local_hash", ArrowType.Utf8.INSTANCE, true),
+          field("exit_status", new ArrowType.Int(32, true), false));
+
   public static final Schema SCHEMA =
       new Schema(
-          List.of(
-              field("time", new ArrowType.Timestamp(TimeUnit.NANOSECOND, null), false),
-              field("type", ArrowType.Utf8.INSTANCE, false),
-              field("process_token", ArrowType.Utf8.INSTANCE, true),
-              field("duration_ns", new ArrowType.Int(64, true), false),
-              field("bytes", new ArrowType.Int(64, true), false),
-              field("errno", new ArrowType.Int(32, true), false),
-              field("errno_name", ArrowType.Utf8.INSTANCE, true),
-              field("peer_hash", ArrowType.Utf8.INSTANCE, true),
-              field("key_id", ArrowType.Utf8.INSTANCE, true)));
+          java.util.stream.Stream.concat(V3_FIELDS.stream(), V4_FIELDS.stream()).toList());
+
+  /** Distinct syscall and TCP state names per batch are few: encode each once. */
+  private static final int MAX_CACHED_NAMES = 1_024;
 
   private static final Map<EventType, byte[]> TYPE_VALUES = new EnumMap<>(EventType.class);
 
@@ -57,6 +86,18 @@ public final class EventBatch implements AutoCloseable {
   private final VarCharVector errnoName;
   private final VarCharVector peerHash;
   private final VarCharVector keyId;
+  private final VarCharVector syscall;
+  private final IntVector fd;
+  private final VarCharVector connectionHash;
+  private final VarCharVector tcpOldState;
+  private final VarCharVector tcpNewState;
+  private final IntVector family;
+  private final IntVector protocol;
+  private final IntVector localPort;
+  private final IntVector remotePort;
+  private final VarCharVector localHash;
+  private final IntVector exitStatus;
+  private final Map<String, byte[]> names = new HashMap<>();
   private final int initialCapacity;
   private final long[] typeCounts = new long[EventType.values().length];
   private int rows;
@@ -75,6 +116,17 @@ public final class EventBatch implements AutoCloseable {
     errnoName = (VarCharVector) root.getVector("errno_name");
     peerHash = (VarCharVector) root.getVector("peer_hash");
     keyId = (VarCharVector) root.getVector("key_id");
+    syscall = (VarCharVector) root.getVector("syscall");
+    fd = (IntVector) root.getVector("fd");
+    connectionHash = (VarCharVector) root.getVector("connection_hash");
+    tcpOldState = (VarCharVector) root.getVector("tcp_old_state");
+    tcpNewState = (VarCharVector) root.getVector("tcp_new_state");
+    family = (IntVector) root.getVector("family");
+    protocol = (IntVector) root.getVector("protocol");
+    localPort = (IntVector) root.getVector("local_port");
+    remotePort = (IntVector) root.getVector("remote_port");
+    localHash = (VarCharVector) root.getVector("local_hash");
+    exitStatus = (IntVector) root.getVector("exit_status");
     allocate();
   }
 
@@ -89,6 +141,17 @@ public final class EventBatch implements AutoCloseable {
     setString(errnoName, i, ErrnoNames.nameOf(event.errno()));
     setString(peerHash, i, event.peerHash());
     setString(keyId, i, event.keyId());
+    setName(syscall, i, event.syscall());
+    fd.setSafe(i, event.fd());
+    setString(connectionHash, i, event.connectionHash());
+    setName(tcpOldState, i, event.tcpOldState());
+    setName(tcpNewState, i, event.tcpNewState());
+    family.setSafe(i, event.family());
+    protocol.setSafe(i, event.protocol());
+    localPort.setSafe(i, event.localPort());
+    remotePort.setSafe(i, event.remotePort());
+    setString(localHash, i, event.localHash());
+    exitStatus.setSafe(i, event.exitStatus());
     typeCounts[event.type().ordinal()]++;
     minTimeNs = Math.min(minTimeNs, event.timeNs());
     maxTimeNs = Math.max(maxTimeNs, event.timeNs());
@@ -143,6 +206,22 @@ public final class EventBatch implements AutoCloseable {
       vector.setInitialCapacity(initialCapacity);
       vector.allocateNew();
     }
+  }
+
+  /** Like {@link #setString} for low-cardinality text, encoding each distinct value once. */
+  private void setName(VarCharVector vector, int index, String value) {
+    if (value == null) {
+      vector.setNull(index);
+      return;
+    }
+    byte[] encoded = names.get(value);
+    if (encoded == null) {
+      encoded = value.getBytes(StandardCharsets.UTF_8);
+      if (names.size() < MAX_CACHED_NAMES) {
+        names.put(value, encoded);
+      }
+    }
+    vector.setSafe(index, encoded);
   }
 
   private static void setString(VarCharVector vector, int index, String value) {

@@ -111,7 +111,7 @@ public final class SegmentFile {
         new ArrowStreamReader(new ByteArrayInputStream(bytes, 0, (int) length), allocator);
     try {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      if (!root.getSchema().getFields().equals(name.table().schema().getFields())) {
+      if (name.table().insertSqlFor(root.getSchema().getFields()).isEmpty()) {
         throw new CorruptSegmentException(
             "unexpected columns for " + name.table().tableName() + ": " + root.getSchema());
       }

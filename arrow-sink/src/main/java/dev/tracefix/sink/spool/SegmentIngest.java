@@ -43,9 +43,20 @@ public final class SegmentIngest {
         capture.setString(3, name.captureId());
         capture.executeUpdate();
       }
+      String insertSql =
+          name.table()
+              .insertSqlFor(root.getSchema().getFields())
+              .orElseThrow(
+                  () ->
+                      new SQLException(
+                          "segment "
+                              + name.fileName()
+                              + " has columns no tracefix writes for "
+                              + name.table().tableName()
+                              + ": "
+                              + root.getSchema()));
       long rows =
-          ArrowStreamInsert.insert(
-              connection, allocator, root, name.table().insertSql(), name.captureId());
+          ArrowStreamInsert.insert(connection, allocator, root, insertSql, name.captureId());
       try (PreparedStatement ledger =
           connection.prepareStatement("INSERT INTO spool_segments VALUES (?, ?, ?, ?, ?)")) {
         ledger.setString(1, name.id());

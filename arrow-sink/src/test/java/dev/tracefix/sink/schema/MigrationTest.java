@@ -74,10 +74,10 @@ class MigrationTest {
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(3, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(4, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v1 checksum " + before + " -> v3 checksum " + after);
+      System.out.println("MigrationTest: v1 checksum " + before + " -> v4 checksum " + after);
       assertEquals(before, after);
       assertEquals(
           1,
@@ -129,10 +129,10 @@ class MigrationTest {
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(3, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(4, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v2 checksum " + before + " -> v3 checksum " + after);
+      System.out.println("MigrationTest: v2 checksum " + before + " -> v4 checksum " + after);
       assertEquals(before, after);
       assertEquals(0, scalar(s, "SELECT count(*) FROM deletions"));
       assertEquals(
@@ -143,6 +143,85 @@ class MigrationTest {
                   + " WHERE table_name = 'deletions'"));
       assertEquals(500, scalar(s, "SELECT sum(stored) FROM capture_stats"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM stacks"));
+    }
+  }
+
+  @Test
+  void upgradesAVersionThreeDatabaseAddingTheNewEventColumnsAndKeepingItsData() throws Exception {
+    Path db = tmp.resolve("v3.duckdb");
+    String before;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        Statement s = c.createStatement()) {
+      for (String ddl : v1Ddl().split(";\\s*\\n")) {
+        if (!ddl.strip().replaceAll("(?m)^--.*$", "").isBlank()) {
+          s.execute(ddl);
+        }
+      }
+      for (String ddl : SchemaV2.DDL) {
+        s.execute(ddl);
+      }
+      for (String ddl : SchemaV3.DDL) {
+        s.execute(ddl);
+      }
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version VALUES (3)");
+      s.execute(
+          "INSERT INTO captures (capture_id, host, started_at, event_count, key_id)"
+              + " VALUES ('c-three', 'node-3', TIMESTAMP '2026-09-01 00:00:00', 900, 'k3')");
+      s.execute(
+          "INSERT INTO processes VALUES ('c-three', 'tok-a', 'svc', 'b1d', '/svc.slice',"
+              + " 'exe-a', 'k3', NULL)");
+      s.execute(
+          "INSERT INTO events SELECT 'c-three',"
+              + " TIMESTAMP_NS '2026-09-01 00:00:00' + to_microseconds(i),"
+              + " CASE i % 3 WHEN 0 THEN 'sendto' WHEN 1 THEN 'socket_write'"
+              + " ELSE 'tcp_retransmit' END, 'tok-a', 1000 + i, i, 0, NULL,"
+              + " 'peer-' || (i % 3), 'k3', NULL FROM range(900) t(i)");
+      s.execute("INSERT INTO capture_stats VALUES ('c-three', 'sendto', 300, 300, 0)");
+      s.execute(
+          "INSERT INTO deletions VALUES (TIMESTAMP '2026-09-02 00:00:00', 'token',"
+              + " 'sha256:00', 'events', 3)");
+      before = checksum(s);
+    }
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(4, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
+      String after = checksum(s);
+      System.out.println("MigrationTest: v3 checksum " + before + " -> v4 checksum " + after);
+      assertEquals(before, after);
+      assertEquals(
+          "syscall,fd,connection_hash,tcp_old_state,tcp_new_state,family,protocol,local_port,"
+              + "remote_port,local_hash,exit_status",
+          stringOf(
+              s,
+              "SELECT string_agg(column_name, ',' ORDER BY column_index) FROM duckdb_columns()"
+                  + " WHERE table_name = 'events' AND column_index > 11"));
+      assertEquals(
+          0,
+          scalar(
+              s,
+              "SELECT count(*) FROM events WHERE syscall IS NOT NULL OR fd IS NOT NULL"
+                  + " OR exit_status IS NOT NULL OR local_port IS NOT NULL"));
+      assertEquals(1, scalar(s, "SELECT count(*) FROM deletions"));
+      assertEquals(300, scalar(s, "SELECT sum(stored) FROM capture_stats"));
+      // Old rows answer in the syscalls view, named by their type, as in version 3.
+      assertEquals(600, scalar(s, "SELECT count(*) FROM syscalls"));
+      assertEquals(300, scalar(s, "SELECT count(*) FROM syscalls WHERE syscall = 'sendto'"));
+      assertEquals(0, scalar(s, "SELECT count(*) FROM tcp_connections"));
+
+      // Once the capture also holds syscall rows for sendto, its older sendto rows would count
+      // those calls twice: the view takes the named rows.
+      s.execute(
+          "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno,"
+              + " key_id, syscall, fd) SELECT 'c-three',"
+              + " TIMESTAMP_NS '2026-09-01 00:01:00' + to_microseconds(i), 'syscall', 'tok-a',"
+              + " 2000, 10, 0, 'k3', 'sendto', 7 FROM range(40) t(i)");
+      assertEquals(40, scalar(s, "SELECT count(*) FROM syscalls WHERE syscall = 'sendto'"));
+      assertEquals(
+          300, scalar(s, "SELECT count(*) FROM syscalls WHERE syscall = 'socket_write'"));
+      assertEquals(280, scalar(s, "SELECT sum(fd) / 1 FROM syscalls WHERE fd IS NOT NULL"));
     }
   }
 

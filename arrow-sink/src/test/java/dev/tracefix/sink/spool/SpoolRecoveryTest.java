@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,13 +122,63 @@ class SpoolRecoveryTest {
     }
   }
 
-  private Path segment(Path spool, long seq, int rows, long offset) throws Exception {
+  @Test
+  void aSegmentWrittenBeforeSchemaVersionFourIngestsWithTheNewColumnsNull() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    Path spool = EventStore.defaultSpoolDir(db);
+    Files.createDirectories(spool);
+    Path old = v3Segment(spool, 0, 120, 0);
+    Path current = segment(spool, 1, 80, 1_000);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
+        Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), count(fd), count(syscall), count(exit_status), sum(fd),"
+                    + " count(*) FILTER (WHERE duration_ns = 5000 AND peer_hash = 'peer')"
+                    + " FROM events")) {
+      assertEquals(2, store.recovery().ingested());
+      assertEquals(0, store.recovery().quarantined().size());
+      rs.next();
+      assertEquals(200, rs.getLong(1));
+      assertEquals(80, rs.getLong(2), "only the current segment has an fd");
+      assertEquals(80, rs.getLong(3));
+      assertEquals(80, rs.getLong(4));
+      assertEquals(80 * 7, rs.getLong(5));
+      assertEquals(200, rs.getLong(6), "the columns both layouts share arrive intact");
+    }
+    assertFalse(Files.exists(old));
+    assertFalse(Files.exists(current));
+  }
+
+  /** A segment as schema version 3 wrote it: only the first nine event columns. */
+  private Path v3Segment(Path spool, long seq, int rows, long offset) throws Exception {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
             new SafeEvent(
                 1_767_225_600_000_000_000L + (offset + i) * 1_000,
                 EventType.SENDTO, "tok", 5_000, 100, 0, "peer", "k"));
+      }
+      VectorSchemaRoot all = batch.sealed();
+      VectorSchemaRoot v3 =
+          new VectorSchemaRoot(
+              EventBatch.V3_FIELDS,
+              all.getFieldVectors().subList(0, EventBatch.V3_FIELDS.size()),
+              all.getRowCount());
+      assertEquals(9, v3.getSchema().getFields().size());
+      return SegmentFile.write(
+          spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", v3);
+    }
+  }
+
+  private Path segment(Path spool, long seq, int rows, long offset) throws Exception {
+    try (EventBatch batch = new EventBatch(allocator, rows)) {
+      for (int i = 0; i < rows; i++) {
+        batch.add(
+            new SafeEvent(
+                1_767_225_600_000_000_000L + (offset + i) * 1_000,
+                EventType.SYSCALL, "tok", 5_000, 100, 0, "peer", "k", "sendto", 7));
       }
       return SegmentFile.write(
           spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());
