@@ -199,8 +199,9 @@ public final class EventStore implements AutoCloseable {
         () -> {
           try {
             enforceRetention();
-          } catch (RuntimeException e) {
-            // The next sweep tries again; the store itself keeps working.
+          } catch (RuntimeException | Error e) {
+            // The next sweep tries again; the store itself keeps working. An escaping throwable
+            // would silently cancel every later sweep of the scheduled executor.
             System.err.println(
                 "tracefix: retention sweep of " + dbFile + " failed: " + e.getMessage());
           }

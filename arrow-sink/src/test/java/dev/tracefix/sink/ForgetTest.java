@@ -244,13 +244,28 @@ class ForgetTest {
         }
         Map<String, Long> audited = audit(s, "retention");
         System.out.println("ForgetTest scheduled retention: " + audited);
-        assertEquals(0L, single(s, "SELECT count(*) FROM captures"));
+        assertEquals(
+            0L, single(s, "SELECT count(*) FROM captures"), ForgetTest::retentionThreadStacks);
         assertEquals(0L, single(s, "SELECT count(*) FROM processes"));
         assertEquals(0L, single(s, "SELECT count(*) FROM events"));
         assertEquals(1L, audited.get("captures"));
         assertEquals(5L, audited.get("processes"));
       }
     }
+  }
+
+  /** Where the retention thread is, for a failure message: it should be idle between sweeps. */
+  private static String retentionThreadStacks() {
+    StringBuilder b = new StringBuilder("no sweep deleted the old capture; retention threads:\n");
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (thread.getName().startsWith("tracefix-retention")) {
+        b.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+        for (StackTraceElement frame : stack) {
+          b.append("  at ").append(frame).append('\n');
+        }
+      }
+    });
+    return b.toString();
   }
 
   @Test
