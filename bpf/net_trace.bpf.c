@@ -6,6 +6,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 #include "net_trace.h"
 
 #define AF_INET 2
@@ -705,5 +706,66 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	bpf_ringbuf_submit(ev, submit_flags());
 	bpf_map_delete_elem(&sys_inflight, &id);
+	return 0;
+}
+
+/* A call in flight of a probed function, per thread and probe: the same thread may be inside two
+ * different probed functions at once (one calling the other). */
+struct uprobe_key {
+	__u64 pid_tgid;
+	__u64 probe_id;
+};
+
+/* Entry time of probed calls in flight. LRU: a thread that longjmps out of, or dies inside, a
+ * probed function never returns through the uretprobe, and its entry must not fill the map. A
+ * recursive call overwrites its caller's entry, so only the innermost call of a recursion is
+ * timed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct uprobe_key);
+	__type(value, __u64);
+} uprobe_inflight SEC(".maps");
+
+/* Both programs are attached once per target by user space, with the target's probe id as the
+ * attach cookie (bpf_program__attach_uprobe_opts); a bare SEC("uprobe") is never auto-attached. */
+SEC("uprobe")
+int handle_uprobe_entry(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+	struct uprobe_key key = { .pid_tgid = id, .probe_id = bpf_get_attach_cookie(ctx) };
+	__u64 now = bpf_ktime_get_ns();
+	bpf_map_update_elem(&uprobe_inflight, &key, &now, BPF_ANY);
+	return 0;
+}
+
+/* One record per completed call whose entry was seen: the entry already applied the pid filter. */
+SEC("uretprobe")
+int handle_uprobe_return(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct uprobe_key key = { .pid_tgid = id, .probe_id = bpf_get_attach_cookie(ctx) };
+	__u64 *began = bpf_map_lookup_elem(&uprobe_inflight, &key);
+	if (!began)
+		return 0;
+	__u64 now = bpf_ktime_get_ns();
+	__u64 duration = now - *began;
+	bpf_map_delete_elem(&uprobe_inflight, &key);
+	struct net_trace_uprobe_event *ev =
+		reserve_event(NET_TRACE_EVENT_UPROBE, sizeof(struct net_trace_uprobe_event));
+	if (!ev)
+		return 0;
+	ev->type = NET_TRACE_EVENT_UPROBE;
+	ev->tgid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->probe_id = (__u32)key.probe_id;
+	ev->ts_ns = now;
+	ev->duration_ns = duration;
+	ev->start_time_ns = leader_start_time();
+	ev->ret = PT_REGS_RC(ctx);
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }

@@ -26,6 +26,7 @@
 #define NET_TRACE_EVENT_TCP_RESET_SENT 7
 #define NET_TRACE_EVENT_TCP_RESET_RECEIVED 8
 #define NET_TRACE_EVENT_EXIT 9
+#define NET_TRACE_EVENT_UPROBE 10
 /* One more than the largest type id: the size of the per-type accounting arrays. */
 #define NET_TRACE_EVENT_TYPES 16
 
@@ -113,6 +114,21 @@ struct net_trace_exit_event {
 	__u64 start_time_ns;  /* start_boottime of the leader: the process identity */
 	__s32 exit_status;    /* wait(2) status: exit code << 8, or the terminating signal */
 	__u32 pad;
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* A traced thread returned from a function probed by a uprobe/uretprobe pair. The probe id is
+ * the attach cookie user space gave both programs; it maps it back to binary and symbol. No
+ * arguments, no memory of the process: only the timing and the return register. */
+struct net_trace_uprobe_event {
+	__u32 type;           /* NET_TRACE_EVENT_UPROBE */
+	__u32 tgid;
+	__u32 tid;
+	__u32 probe_id;       /* attach cookie: 1 + index of the target in the capture's list */
+	__u64 ts_ns;          /* bpf_ktime_get_ns() at return */
+	__u64 duration_ns;    /* entry to return of this thread's innermost call */
+	__u64 start_time_ns;  /* start_boottime of the thread-group leader */
+	__s64 ret;            /* the function's return register (rax on x86_64) */
 	char comm[NET_TRACE_COMM_LEN];
 };
 

@@ -7,6 +7,8 @@ import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.pipeline.SyscallTable;
+import dev.tracefix.capture.pipeline.UprobeResolver;
+import dev.tracefix.capture.pipeline.UprobeResolver.ResolvedUprobe;
 import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
@@ -74,6 +76,8 @@ public final class Capture {
    */
   public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
     validate(config);
+    // Before the privilege checks: a misspelt symbol is the user's to fix wherever this runs.
+    List<ResolvedUprobe> uprobes = UprobeResolver.resolve(config.uprobes());
     requireAvailable();
     KernelFeatures.ensureTracefs();
 
@@ -85,7 +89,8 @@ public final class Capture {
             new Redactor(key, proc.bootId()),
             new ProcessTable(proc, CgroupPaths.system()),
             privacy.guard(sink),
-            SafeEventAssembler.measureBootOffsetNs());
+            SafeEventAssembler.measureBootOffsetNs(),
+            uprobes);
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -129,7 +134,17 @@ public final class Capture {
       // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
       boolean syscalls = !config.syscalls().isEmpty();
       List<String> probes =
-          bpf.attach(section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/"));
+          new ArrayList<>(
+              bpf.attach(
+                  section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/")));
+      for (ResolvedUprobe u : uprobes) {
+        // pid -1: every process mapping the file; the programs apply the capture's pid filter.
+        bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
+        bpf.attachUprobe("handle_uprobe_return", true, u.realPath(), u.fileOffset(), u.probeId());
+        // The symbol only: the binary's path must not reach the captures row.
+        probes.add("uprobe:" + u.target().symbol());
+        probes.add("uretprobe:" + u.target().symbol());
+      }
       Instant startedAt = Instant.now();
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());

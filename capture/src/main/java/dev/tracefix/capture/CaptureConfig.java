@@ -18,6 +18,8 @@ import java.util.Set;
  *     blocks the traced process.
  * @param syscalls names of the syscalls (x86_64) recorded as {@link EventType#SYSCALL} events,
  *     with latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
+ * @param uprobes functions whose every call by a traced process becomes an {@link
+ *     EventType#UPROBE} event (duration, return value); empty for none
  */
 public record CaptureConfig(
     Duration duration,
@@ -25,7 +27,8 @@ public record CaptureConfig(
     List<String> command,
     Path keyDir,
     int ringBufferBytes,
-    Set<String> syscalls) {
+    Set<String> syscalls,
+    List<UprobeTarget> uprobes) {
   public static final int DEFAULT_RING_BUFFER_BYTES = 16 * 1024 * 1024;
 
   /** Network, file I/O and futex. */
@@ -39,6 +42,18 @@ public record CaptureConfig(
   public CaptureConfig {
     command = List.copyOf(command);
     syscalls = Set.copyOf(syscalls);
+    uprobes = List.copyOf(uprobes);
+  }
+
+  /** A capture without uprobes. */
+  public CaptureConfig(
+      Duration duration,
+      OptionalInt pid,
+      List<String> command,
+      Path keyDir,
+      int ringBufferBytes,
+      Set<String> syscalls) {
+    this(duration, pid, command, keyDir, ringBufferBytes, syscalls, List.of());
   }
 
   /** A capture with the default ring buffer size and syscall set. */

@@ -29,7 +29,12 @@ public enum EventType {
    * The last thread of a traced process exited ({@code sched:sched_process_exit}), with its wait
    * status. Only reported when capture follows a pid or command (not system-wide).
    */
-  PROCESS_EXIT;
+  PROCESS_EXIT,
+  /**
+   * A traced process returned from a function named by a {@link UprobeTarget} (uprobe +
+   * uretprobe): {@code symbol}, {@code binaryHash}, {@code durationNs}, {@code returnValue}.
+   */
+  UPROBE;
 
   public String columnValue() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -28,6 +28,12 @@ package dev.tracefix.capture;
  * @param localHash keyed hash of the local address and port of a TCP event, else null
  * @param exitStatus for {@link EventType#PROCESS_EXIT}: the wait(2) status (exit code shifted
  *     left by 8, or the terminating signal number); -1 for other events
+ * @param symbol for {@link EventType#UPROBE}: the probed function's name, else null
+ * @param binaryHash for {@link EventType#UPROBE}: keyed hash ({@code e_}) of the real path of the
+ *     binary defining the function, the same hash as {@link SafeProcess#exeHash()} of a process
+ *     running that file; else null. The path itself never leaves capture
+ * @param returnValue for {@link EventType#UPROBE}: the function's return register (for a function
+ *     returning a pointer, an address: the policy decides whether it is kept), else 0
  */
 public record SafeEvent(
     long timeNs,
@@ -48,7 +54,37 @@ public record SafeEvent(
     int localPort,
     int remotePort,
     String localHash,
-    int exitStatus) {
+    int exitStatus,
+    String symbol,
+    String binaryHash,
+    long returnValue) {
+  /** An event that is not a uprobe call. */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId,
+      String syscall,
+      int fd,
+      String connectionHash,
+      String tcpOldState,
+      String tcpNewState,
+      int family,
+      int protocol,
+      int localPort,
+      int remotePort,
+      String localHash,
+      int exitStatus) {
+    this(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd,
+        connectionHash, tcpOldState, tcpNewState, family, protocol, localPort, remotePort,
+        localHash, exitStatus, null, null, 0);
+  }
+
   /** An event without connection fields (anything but the TCP state and reset events). */
   public SafeEvent(
       long timeNs,

@@ -197,9 +197,72 @@ public final class BpfSession implements AutoCloseable {
 
   /**
    * Stage ATTACH: attaches every program by its section; returns the probes, e.g. tracepoint/x/y.
+   * Programs that need a target given at attach time (bare {@code uprobe}/{@code uretprobe}
+   * sections) are left to {@link #attachUprobe}.
    */
   public List<String> attachAll() {
     return attach(section -> true);
+  }
+
+  /** Sections libbpf cannot attach by themselves: the target binary comes from the user. */
+  static boolean needsTarget(String section) {
+    return section.equals("uprobe") || section.equals("uretprobe");
+  }
+
+  /**
+   * {@code struct bpf_uprobe_opts} as far as libbpf 1.1 has it: sz, ref_ctr_offset, bpf_cookie,
+   * retprobe (then func_name, left out: {@code sz} tells libbpf which fields we set).
+   */
+  private static final long UPROBE_OPTS_SIZE = 32;
+
+  /**
+   * Stage ATTACH: attaches program {@code program} as a uprobe (or uretprobe) at {@code
+   * fileOffset} of {@code binary}, in every process that maps it (pid -1; the program's own pid
+   * filter decides), with {@code cookie} readable by the program through bpf_get_attach_cookie.
+   */
+  public void attachUprobe(
+      String program, boolean retprobe, Path binary, long fileOffset, long cookie) {
+    requireLoaded(Stage.ATTACH);
+    String call =
+        "bpf_program__attach_uprobe_opts("
+            + program
+            + ", "
+            + (retprobe ? "retprobe" : "entry")
+            + ", "
+            + binary
+            + ", 0x"
+            + Long.toHexString(fileOffset)
+            + ")";
+    try (Arena c = Arena.ofConfined()) {
+      MemorySegment prog =
+          (MemorySegment) LibBpf.H.FIND_PROGRAM.invokeExact(object, c.allocateFrom(program));
+      if (prog.equals(MemorySegment.NULL)) {
+        throw new CaptureException(
+            Kind.LIBBPF,
+            "libbpf attach of " + objectFile + " failed: no program named '" + program + "'");
+      }
+      MemorySegment opts = c.allocate(UPROBE_OPTS_SIZE, 8);
+      opts.set(JAVA_LONG, 0, UPROBE_OPTS_SIZE);
+      opts.set(JAVA_LONG, 8, 0L);
+      opts.set(JAVA_LONG, 16, cookie);
+      opts.set(JAVA_BYTE, 24, (byte) (retprobe ? 1 : 0));
+      LibBpfLog.drain();
+      MemorySegment errno = LibBpf.errnoState(c);
+      MemorySegment link =
+          (MemorySegment)
+              LibBpf.H.ATTACH_UPROBE_OPTS.invokeExact(
+                  errno, prog, -1, c.allocateFrom(binary.toString()), fileOffset, opts);
+      if (link.equals(MemorySegment.NULL)) {
+        throw failure(Stage.ATTACH, objectFile, call, -LibBpf.errno(errno));
+      }
+      links.add(link);
+    } catch (CaptureException e) {
+      detach();
+      throw e;
+    } catch (Throwable t) {
+      detach();
+      throw internal(Stage.ATTACH, t);
+    }
   }
 
   /** Stage ATTACH: attaches the programs whose section {@code wanted} accepts. */
@@ -214,7 +277,7 @@ public final class BpfSession implements AutoCloseable {
           break;
         }
         String section = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
-        if (!wanted.test(section)) {
+        if (needsTarget(section) || !wanted.test(section)) {
           continue;
         }
         LibBpfLog.drain();

@@ -76,6 +76,14 @@ final class LibBpf {
         handle("bpf_program__section_name", FunctionDescriptor.of(ADDRESS, ADDRESS));
     static final MethodHandle PROGRAM_ATTACH =
         handle("bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS), ERRNO);
+    static final MethodHandle FIND_PROGRAM =
+        handle(
+            "bpf_object__find_program_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle ATTACH_UPROBE_OPTS =
+        handle(
+            "bpf_program__attach_uprobe_opts",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS),
+            ERRNO);
     static final MethodHandle LINK_DESTROY =
         handle("bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle MAP_FD =

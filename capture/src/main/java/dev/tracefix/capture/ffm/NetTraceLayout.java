@@ -27,6 +27,7 @@ public final class NetTraceLayout {
   public static final int EVENT_TCP_RESET_SENT = 7;
   public static final int EVENT_TCP_RESET_RECEIVED = 8;
   public static final int EVENT_EXIT = 9;
+  public static final int EVENT_UPROBE = 10;
   /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
   public static final int SYSCALL_MAX = 512;
   public static final byte SYSCALL_TRACED = 1;
@@ -128,6 +129,26 @@ public final class NetTraceLayout {
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
           .withName("net_trace_exit_event");
 
+  /** Mirror of {@code struct net_trace_uprobe_event}. */
+  static final StructLayout UPROBE_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("probe_id"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("ret"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_uprobe_event");
+
+  /** Field names of net_trace_uprobe_event in declaration order. */
+  public static final List<String> UPROBE_FIELDS =
+      List.of(
+          "type", "tgid", "tid", "probe_id", "ts_ns", "duration_ns", "start_time_ns", "ret",
+          "comm");
+
   /** Field names of net_trace_exit_event in declaration order. */
   public static final List<String> EXIT_FIELDS =
       List.of("type", "tgid", "ts_ns", "start_time_ns", "exit_status", "pad", "comm");
@@ -214,6 +235,14 @@ public final class NetTraceLayout {
     return EXIT_LAYOUT.byteOffset(PathElement.groupElement(field));
   }
 
+  public static long uprobeByteSize() {
+    return UPROBE_LAYOUT.byteSize();
+  }
+
+  public static long uprobeOffsetOf(String field) {
+    return UPROBE_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
   public static long tcpByteSize() {
     return TCP_LAYOUT.byteSize();
   }
@@ -263,6 +292,7 @@ public final class NetTraceLayout {
       case EVENT_TCP_RESET_SENT -> "tcp_reset_sent";
       case EVENT_TCP_RESET_RECEIVED -> "tcp_reset_received";
       case EVENT_EXIT -> "exit";
+      case EVENT_UPROBE -> "uprobe";
       default -> "unknown_" + type;
     };
   }
@@ -322,6 +352,17 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, S_FD),
           record.get(JAVA_INT, S_NR),
           comms.of(record, S_COMM));
+    }
+    if (type == EVENT_UPROBE && record.byteSize() >= uprobeByteSize()) {
+      return new RawUprobeEvent(
+          record.get(JAVA_LONG, uprobeOffsetOf("ts_ns")),
+          record.get(JAVA_LONG, uprobeOffsetOf("duration_ns")),
+          record.get(JAVA_LONG, uprobeOffsetOf("start_time_ns")),
+          record.get(JAVA_LONG, uprobeOffsetOf("ret")),
+          record.get(JAVA_INT, uprobeOffsetOf("tgid")),
+          record.get(JAVA_INT, uprobeOffsetOf("tid")),
+          record.get(JAVA_INT, uprobeOffsetOf("probe_id")),
+          comms.of(record, uprobeOffsetOf("comm")));
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
       return new RawExecEvent(

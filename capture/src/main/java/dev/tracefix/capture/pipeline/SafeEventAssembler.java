@@ -11,6 +11,7 @@ import dev.tracefix.capture.ffm.RawNetEvent;
 import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.ffm.RawSyscallEvent;
 import dev.tracefix.capture.ffm.RawTcpEvent;
+import dev.tracefix.capture.ffm.RawUprobeEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -45,6 +46,12 @@ public final class SafeEventAssembler {
   private final Map<ProcessKey, String> tokens = new HashMap<>();
   private final Set<ProcessKey> announced = new HashSet<>();
 
+  /** What a uprobe event's probe id stands for, in its safe form. */
+  private record ProbeName(String symbol, String binaryHash) {}
+
+  /** By probe id (the BPF attach cookie). */
+  private final Map<Integer, ProbeName> probes = new HashMap<>();
+
   /** Execs of processes not announced yet, in arrival order. */
   private final Map<ProcessKey, List<SafeEvent>> pendingExecs = new LinkedHashMap<>();
 
@@ -57,6 +64,24 @@ public final class SafeEventAssembler {
     this.processes = processes;
     this.sink = sink;
     this.bootOffsetNs = bootOffsetNs;
+  }
+
+  /**
+   * An assembler for a capture with uprobes: each target's binary path is hashed here, once, and
+   * only the hash and the symbol go into events.
+   */
+  public SafeEventAssembler(
+      Redactor redactor,
+      ProcessTable processes,
+      SafeEventSink sink,
+      long bootOffsetNs,
+      List<UprobeResolver.ResolvedUprobe> uprobes) {
+    this(redactor, processes, sink, bootOffsetNs);
+    for (UprobeResolver.ResolvedUprobe u : uprobes) {
+      probes.put(
+          u.probeId(),
+          new ProbeName(u.target().symbol(), redactor.exeHash(u.realPath().toString())));
+    }
   }
 
   /** The offset that turns CLOCK_MONOTONIC (bpf_ktime_get_ns, System.nanoTime) into epoch ns. */
@@ -105,6 +130,7 @@ public final class SafeEventAssembler {
         case RawNetEvent e -> batch.add(redact(e));
         case RawSyscallEvent c -> batch.add(redact(c));
         case RawTcpEvent t -> batch.add(redact(t));
+        case RawUprobeEvent u -> batch.add(redact(u));
       }
     }
     return deliver();
@@ -187,6 +213,34 @@ public final class SafeEventAssembler {
         t.dport(),
         addressHash(t.family(), t.saddr(), t.sport()),
         -1);
+  }
+
+  private SafeEvent redact(RawUprobeEvent u) {
+    String token = announce(u.tgid(), u.startTimeNs(), u.comm());
+    ProbeName name = probes.getOrDefault(u.probeId(), new ProbeName(null, null));
+    return new SafeEvent(
+        u.tsNs() + bootOffsetNs,
+        EventType.UPROBE,
+        token,
+        u.durationNs(),
+        0,
+        0,
+        null,
+        redactor.keyId(),
+        null,
+        -1,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        null,
+        -1,
+        name.symbol(),
+        name.binaryHash(),
+        u.ret());
   }
 
   private SafeEvent lifecycle(long tsNs, EventType type, String token, int exitStatus) {

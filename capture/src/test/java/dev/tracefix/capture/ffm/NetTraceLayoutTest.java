@@ -40,6 +40,8 @@ class NetTraceLayoutTest {
               printf("tcp_sizeof %zu\\n", sizeof(struct net_trace_tcp_event));
               printf("exit_sizeof %zu\\n", sizeof(struct net_trace_exit_event));
               printf("exit %d\\n", NET_TRACE_EVENT_EXIT);
+              printf("uprobe %d\\n", NET_TRACE_EVENT_UPROBE);
+              printf("uprobe_sizeof %zu\\n", sizeof(struct net_trace_uprobe_event));
               printf("tcp_state %d\\n", NET_TRACE_EVENT_TCP_STATE);
               printf("tcp_reset_sent %d\\n", NET_TRACE_EVENT_TCP_RESET_SENT);
               printf("tcp_reset_received %d\\n", NET_TRACE_EVENT_TCP_RESET_RECEIVED);
@@ -69,6 +71,12 @@ class NetTraceLayoutTest {
     for (String field : NetTraceLayout.EXIT_FIELDS) {
       c.append(
           "  printf(\"exit_offset.%1$s %%zu\\n\", offsetof(struct net_trace_exit_event, %1$s));\n"
+              .formatted(field));
+    }
+    for (String field : NetTraceLayout.UPROBE_FIELDS) {
+      c.append(
+          ("  printf(\"uprobe_offset.%1$s %%zu\\n\","
+                  + " offsetof(struct net_trace_uprobe_event, %1$s));\n")
               .formatted(field));
     }
     c.append("  return 0;\n}\n");
@@ -104,6 +112,14 @@ class NetTraceLayoutTest {
     for (String field : NetTraceLayout.EXIT_FIELDS) {
       assertEquals(
           fromC.get("exit_offset." + field), NetTraceLayout.exitOffsetOf(field), "exit " + field);
+    }
+    assertEquals(fromC.get("uprobe"), NetTraceLayout.EVENT_UPROBE);
+    assertEquals(fromC.get("uprobe_sizeof"), NetTraceLayout.uprobeByteSize(), "uprobe sizeof");
+    for (String field : NetTraceLayout.UPROBE_FIELDS) {
+      assertEquals(
+          fromC.get("uprobe_offset." + field),
+          NetTraceLayout.uprobeOffsetOf(field),
+          "uprobe " + field);
     }
     assertEquals(fromC.get("tcp_state"), NetTraceLayout.EVENT_TCP_STATE);
     assertEquals(fromC.get("tcp_reset_sent"), NetTraceLayout.EVENT_TCP_RESET_SENT);

@@ -2,6 +2,7 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.server.capture.CaptureRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,14 @@ final class CaptureCommand implements Callable<Integer> {
       description = "key store folder for HMAC keys (default: ~/.tracefix/keys)")
   Path keys;
 
+  @Option(
+      names = "--uprobe",
+      paramLabel = "BINARY:SYMBOL",
+      description =
+          "time every call of a function, e.g. /usr/lib/x86_64-linux-gnu/libc.so.6:getaddrinfo"
+              + " (repeatable; executables, PIE and shared libraries; list symbols with nm -D)")
+  List<String> uprobes = new ArrayList<>();
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
   List<String> command = new ArrayList<>();
 
@@ -49,7 +58,10 @@ final class CaptureCommand implements Callable<Integer> {
             duration,
             pid == null ? OptionalInt.empty() : OptionalInt.of(pid),
             command,
-            keys == null ? KeyStoreLocation.defaultDir() : keys);
+            keys == null ? KeyStoreLocation.defaultDir() : keys,
+            0,
+            CaptureConfig.DEFAULT_SYSCALLS,
+            uprobes.stream().map(UprobeTarget::parse).toList());
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
         command.isEmpty() ? "for " + duration.toSeconds() + "s" : String.join(" ", command), db);

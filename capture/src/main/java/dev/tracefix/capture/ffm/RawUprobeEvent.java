@@ -1,0 +1,25 @@
+package dev.tracefix.capture.ffm;
+
+/**
+ * One completed call of a function probed by a uprobe/uretprobe pair, still raw (real pid).
+ *
+ * @param probeId the attach cookie: 1 + the target's index in the capture's uprobe list
+ * @param durationNs entry to return of the call
+ * @param ret the function's return register (may be a pointer: never leaves capture as is)
+ */
+public record RawUprobeEvent(
+    long tsNs,
+    long durationNs,
+    long startTimeNs,
+    long ret,
+    int tgid,
+    int tid,
+    int probeId,
+    String comm)
+    implements RawRecord {
+  /** Raw records are never printed: this keeps pids and return values out of logs. */
+  @Override
+  public String toString() {
+    return "RawUprobeEvent[probeId=" + probeId + ", redacted]";
+  }
+}
