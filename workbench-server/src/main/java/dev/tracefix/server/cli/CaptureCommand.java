@@ -1,8 +1,10 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.server.capture.CaptureRecorder;
+import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +55,11 @@ final class CaptureCommand implements Callable<Integer> {
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
         command.isEmpty() ? "for " + duration.toSeconds() + "s" : String.join(" ", command), db);
-    CaptureSummary summary = CaptureRecorder.record(config, db);
+    Capture.requireAvailable(); // before the database file is created
+    CaptureSummary summary;
+    try (EventStore store = Stores.open(db)) {
+      summary = CaptureRecorder.record(config, store);
+    }
     System.out.printf(
         "capture %s: %d events, %d drops, key %s, stored in %s%n",
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
