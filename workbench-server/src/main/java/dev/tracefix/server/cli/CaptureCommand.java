@@ -52,9 +52,13 @@ final class CaptureCommand implements Callable<Integer> {
             pid == null ? OptionalInt.empty() : OptionalInt.of(pid),
             command,
             keys == null ? KeyStoreLocation.defaultDir() : keys);
+    // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
-        command.isEmpty() ? "for " + duration.toSeconds() + "s" : String.join(" ", command), db);
+        command.isEmpty()
+            ? "for " + duration.toSeconds() + "s"
+            : "a command with " + (command.size() - 1) + " arguments (not logged)",
+        db);
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
     try (EventStore store = Stores.open(db)) {
