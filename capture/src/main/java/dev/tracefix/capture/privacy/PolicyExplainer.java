@@ -4,6 +4,7 @@ import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.FieldKind;
 import dev.tracefix.capture.privacy.policy.FieldRule;
 import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.capture.privacy.policy.RetentionRule;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
 import java.util.LinkedHashSet;
@@ -33,6 +34,19 @@ public final class PolicyExplainer {
       }
     }
     out.append("\nany other event type or field: dropped\n");
+    out.append("\nretention (enforced when a store opens and daily while it is open):\n");
+    for (RetentionRule rule : policy.retention()) {
+      String why = rule.line() == 0 ? "(default: the policy has no retention section)"
+          : "(line " + rule.line() + ")";
+      String what = rule.maxAge().isEmpty() ? "kept until forgotten"
+          : "deleted after " + rule.age();
+      out.append(String.format("  %-14s %s  %s%n", rule.table(), what, why));
+    }
+    for (String table : RetentionRule.TABLES.stream().sorted().toList()) {
+      if (policy.retention().stream().noneMatch(r -> r.table().equals(table))) {
+        out.append(String.format("  %-14s kept until forgotten (not named)%n", table));
+      }
+    }
     Set<String> types = new LinkedHashSet<>();
     for (Recognizer r : Recognizers.defaults()) {
       types.add(r.type());

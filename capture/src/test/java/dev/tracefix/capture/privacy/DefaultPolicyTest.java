@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.capture.privacy.policy.RetentionRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,21 @@ class DefaultPolicyTest {
     assertTrue(results.size() >= 5, "tests found: " + results.size());
     assertTrue(results.stream().allMatch(PolicyTests.Result::passed), results.toString());
     assertTrue(policy.hash().matches("sha256:[0-9a-f]{32}"), policy.hash());
+  }
+
+  @Test
+  void theDefaultPolicyKeepsEventsFourteenDaysAndExplainSaysSoWithTheLine() {
+    Policy policy = PolicyLoader.loadDefault();
+    assertEquals(List.of("events=14d", "captures=90d"),
+        policy.retention().stream().map(RetentionRule::spec).toList());
+    String explained = PolicyExplainer.explain(policy);
+    System.out.println(explained);
+    int line = policy.retention().get(0).line();
+    assertTrue(line > 1, "line " + line);
+    assertTrue(explained.contains("events         deleted after 14d  (line " + line + ")"),
+        explained);
+    assertTrue(explained.contains("captures       deleted after 90d  (line " + (line + 1) + ")"),
+        explained);
   }
 
   @Test

@@ -1,9 +1,11 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.server.capture.CaptureRecorder;
+import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,10 +64,18 @@ final class CaptureCommand implements Callable<Integer> {
             0,
             CaptureConfig.DEFAULT_SYSCALLS,
             uprobes.stream().map(UprobeTarget::parse).toList());
+    // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
-        command.isEmpty() ? "for " + duration.toSeconds() + "s" : String.join(" ", command), db);
-    CaptureSummary summary = CaptureRecorder.record(config, db);
+        command.isEmpty()
+            ? "for " + duration.toSeconds() + "s"
+            : "a command with " + (command.size() - 1) + " arguments (not logged)",
+        db);
+    Capture.requireAvailable(); // before the database file is created
+    CaptureSummary summary;
+    try (EventStore store = Stores.open(db)) {
+      summary = CaptureRecorder.record(config, store);
+    }
     System.out.printf(
         "capture %s: %d events, %d drops, key %s, stored in %s%n",
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);

@@ -23,7 +23,7 @@ final class ExportCommand implements Callable<Integer> {
     if (!Files.exists(db)) {
       throw new CliException("no database at " + db);
     }
-    try (EventStore store = EventStore.open(db)) {
+    try (EventStore store = Stores.open(db)) {
       long rows = store.exportParquet(dir);
       System.out.printf("exported %d rows to %s%n", rows, dir);
     }

@@ -1,16 +1,15 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.ForgetResult;
 import dev.tracefix.sink.Retention;
-import dev.tracefix.sink.StoreOptions;
 import dev.tracefix.sink.Subject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +25,8 @@ import picocli.CommandLine.Option;
       "Delete every row of one process token, cgroup or capture from a database and from Parquet"
           + " exports of it; the deletions table records when, a SHA-256 digest of the subject"
           + " and the rows per table, never the subject itself.",
-      "Opening the database also enforces its retention (--retention, default events=14d)."
+      "Opening the database also enforces its retention (the default policy's, e.g. events=14d;"
+          + " --retention overrides a table)."
     })
 final class ForgetCommand implements Callable<Integer> {
   @Option(names = "--db", required = true, paramLabel = "FILE", description = "DuckDB file")
@@ -46,7 +46,7 @@ final class ForgetCommand implements Callable<Integer> {
       paramLabel = "TABLE=AGE",
       description =
           "retention to enforce on open, e.g. events=7d, captures=90d, events=forever (repeatable;"
-              + " default events=14d)")
+              + " tables not given keep the default policy's retention)")
   List<String> retention = new ArrayList<>();
 
   /** Exactly one subject; picocli refuses none or two with a usage error (exit 2). */
@@ -76,18 +76,15 @@ final class ForgetCommand implements Callable<Integer> {
     if (!Files.exists(db)) {
       throw new CliException("no database at " + db + "; give the --db a capture wrote");
     }
-    Retention rules = Retention.DEFAULT;
+    Retention rules = Stores.retention(PolicyLoader.loadDefault());
     for (String spec : retention) {
       rules = rules.with(spec);
     }
     Subject target = subject.subject();
     ForgetResult result;
-    try (RootAllocator allocator = new RootAllocator()) {
-      try (EventStore store =
-          EventStore.open(db, allocator, StoreOptions.DEFAULT.withRetention(rules))) {
-        result = store.forget(target, parquet);
-      } // closing rewrites the file, so the deleted values leave no bytes behind
-    }
+    try (EventStore store = Stores.open(db, rules)) {
+      result = store.forget(target, parquet);
+    } // closing rewrites the file, so the deleted values leave no bytes behind
     System.out.printf("forgot %s %s%n", result.subjectKind(), result.subjectDigest());
     result
         .rowsByTable()

@@ -23,7 +23,7 @@ final class ImportCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir)) {
       throw new CliException("no export folder at " + dir);
     }
-    try (EventStore store = EventStore.open(db)) {
+    try (EventStore store = Stores.open(db)) {
       long rows = store.importParquet(dir);
       System.out.printf("imported %d rows from %s into %s%n", rows, dir, db);
     }

@@ -44,7 +44,7 @@ final class ReportCommand implements Callable<Integer> {
       throw new CliException(
           "no database at " + dbFile + "; create one with 'tracefix capture --db " + dbFile + "'");
     }
-    try (EventStore store = EventStore.open(dbFile)) {
+    try (EventStore store = Stores.open(dbFile)) {
       PostmortemReport report =
           NotebookReports.runHeadless(
               Workbench.headless(store, System.out),

@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
-    try (EventStore store = EventStore.open(dbFile)) {
+    try (EventStore store = Stores.open(dbFile)) {
       HeadlessRunner.Result result = Workbench.headless(store, System.out).run(notebook);
       return result.failed() ? 1 : 0;
     }

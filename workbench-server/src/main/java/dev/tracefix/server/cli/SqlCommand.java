@@ -35,7 +35,7 @@ final class SqlCommand implements Callable<Integer> {
     if (!Files.exists(db)) {
       throw new CliException("no database at " + db + "; create one with 'tracefix capture --db " + db + "'");
     }
-    try (EventStore store = EventStore.open(db);
+    try (EventStore store = Stores.open(db);
         Connection connection = store.connect();
         Statement statement = connection.createStatement()) {
       boolean hasRows = statement.execute(query);

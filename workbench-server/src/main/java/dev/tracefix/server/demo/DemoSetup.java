@@ -5,6 +5,8 @@ import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.Retention;
+import dev.tracefix.sink.StoreOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Prepares the demo: the sample service's git history, then events in a fresh database, captured
@@ -25,6 +28,9 @@ import java.util.stream.Stream;
 public final class DemoSetup {
   /** Where the demo works, relative to the project: ignored by git. */
   public static final String WORK_DIR = "demo-work";
+
+  /** Arrow memory of demo stores; each takes a child it closes with itself. */
+  private static final RootAllocator DEMO_MEMORY = new RootAllocator();
 
   private final Path home;
   private final PrintStream log;
@@ -65,7 +71,11 @@ public final class DemoSetup {
   public EventStore freshStoreWithEvents(Duration loadDuration, boolean recorded) {
     deleteRecursively(database());
     deleteRecursively(Path.of(database() + ".wal"));
-    EventStore store = EventStore.open(database());
+    // KEEP_ALL: the demo database is rebuilt on every run, and the recorded capture it may load
+    // (dated 2026-11-25) must not age out under the default policy's 14 days of events.
+    EventStore store =
+        EventStore.open(
+            database(), DEMO_MEMORY, StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL));
     Optional<String> unavailable = Capture.unavailableReason();
     if (!recorded && unavailable.isEmpty()) {
       captureLive(store, loadDuration);

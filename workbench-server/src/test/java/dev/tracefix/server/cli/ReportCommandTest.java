@@ -50,7 +50,8 @@ class ReportCommandTest {
       s.execute(
           "INSERT INTO captures (capture_id, host, started_at, ended_at, probes, event_count,"
               + " drop_count, key_id, policy_hash, key_ids, attestation) VALUES ('c1', 'h',"
-              + " TIMESTAMP '2025-03-01 10:00:00', TIMESTAMP '2025-03-01 10:01:00',"
+              // An hour ago: inside the default policy's retention (captures 90 days).
+              + " now()::TIMESTAMP - INTERVAL 61 MINUTE, now()::TIMESTAMP - INTERVAL 60 MINUTE,"
               + " ['syscalls:sys_exit_sendto'], 0, 0, 'k_0123456789ab', '" + hash + "',"
               + " ['k_0123456789ab'], '{\"policyName\":\"default\",\"policyHash\":\"" + hash
               + "\",\"keyIds\":[\"k_0123456789ab\"],\"fieldActions\":{},\"recognizerHits\":{},"

@@ -1,5 +1,6 @@
 package dev.tracefix.capture.privacy.policy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -12,18 +13,21 @@ import java.util.Set;
  * @param name the policy's own name
  * @param source where it was read from, for messages
  * @param hash {@code sha256:} + hex of the policy file's bytes; recorded with every capture
+ * @param retention per table, how long the event store keeps rows; a table not named keeps them
  */
 public record Policy(
     String name,
     String source,
     String hash,
     Map<String, Map<String, FieldRule>> rules,
-    Set<String> knownTypes) {
+    Set<String> knownTypes,
+    List<RetentionRule> retention) {
   public static final String ANY_TYPE = "*";
 
   public Policy {
     rules = Map.copyOf(rules);
     knownTypes = Set.copyOf(knownTypes);
+    retention = List.copyOf(retention);
   }
 
   /** The rule for a field; {@code "*"} covers known event types only, never unknown ones. */

@@ -6,6 +6,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,6 +37,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *     bytes: bucket
  *     comm: truncate(32)
  *     port: {action: keep, when: 'event.type == "tcp_retransmit"', else: drop}
+ * retention:                   # optional; without it events are kept 14 days
+ *   events: 14d
+ *   captures: forever
  * </pre>
  *
  * Anything wrong is refused with {@code FILE:LINE: reason} as a {@link CaptureException} of kind
@@ -42,7 +47,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 public final class PolicyParser {
   private static final Pattern TRUNCATE = Pattern.compile("truncate\\((\\d{1,6})\\)");
-  private static final Set<String> TOP = Set.of("policy", "events", "description");
+  private static final Pattern AGE = Pattern.compile("(\\d{1,6})([dhm])");
+  private static final Set<String> TOP = Set.of("policy", "events", "description", "retention");
   private static final Set<String> RULE_KEYS = Set.of("action", "when", "else");
 
   private final String source;
@@ -70,12 +76,14 @@ public final class PolicyParser {
     }
     String name = null;
     Map<String, Map<String, FieldRule>> rules = new LinkedHashMap<>();
+    List<RetentionRule> retention = List.of(RetentionRule.DEFAULT_EVENTS);
     for (NodeTuple t : entries(top)) {
       String key = scalar(t.getKeyNode(), "a key");
       switch (key) {
         case "policy" -> name = scalar(t.getValueNode(), "the policy name");
         case "description" -> scalar(t.getValueNode(), "a description");
         case "events" -> rules = events(t.getValueNode());
+        case "retention" -> retention = retention(t.getValueNode());
         default -> throw refuse(line(t.getKeyNode()),
             "unknown key '" + key + "'; expected one of " + TOP);
       }
@@ -83,7 +91,41 @@ public final class PolicyParser {
     if (name == null) {
       throw refuse(1, "missing 'policy: NAME'");
     }
-    return new Policy(name, source, hash(text), rules, schema.types().keySet());
+    return new Policy(name, source, hash(text), rules, schema.types().keySet(), retention);
+  }
+
+  private List<RetentionRule> retention(Node node) {
+    MappingNode map = mapping(node, "'retention' maps tables (events, captures) to ages like 14d");
+    List<RetentionRule> rules = new ArrayList<>();
+    for (NodeTuple t : entries(map)) {
+      String table = scalar(t.getKeyNode(), "a table name");
+      if (!RetentionRule.TABLES.contains(table)) {
+        throw refuse(line(t.getKeyNode()), "no retention for table '" + table
+            + "'; tables: events, captures");
+      }
+      String age = scalar(t.getValueNode(), "an age like 14d, 12h, 30m or forever");
+      int at = line(t.getValueNode());
+      if (age.equals("forever")) {
+        rules.add(new RetentionRule(table, Optional.empty(), at));
+        continue;
+      }
+      Matcher m = AGE.matcher(age);
+      if (!m.matches()) {
+        throw refuse(at, "retention age '" + age + "' for " + table
+            + " is not N followed by d, h or m (e.g. 14d), or forever");
+      }
+      long n = Long.parseLong(m.group(1));
+      if (n == 0) {
+        throw refuse(at, "retention age for " + table + " must be positive; to keep rows say forever");
+      }
+      Duration d = switch (m.group(2)) {
+        case "d" -> Duration.ofDays(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofMinutes(n);
+      };
+      rules.add(new RetentionRule(table, Optional.of(d), at));
+    }
+    return rules;
   }
 
   private Map<String, Map<String, FieldRule>> events(Node node) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.CaptureException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,13 @@ class PolicyParserTest {
         "policy: x\\nevents:\\n  sendto:\\n    bytes: [keep\\n | 5 | not valid YAML",
         "policy: x\\nevents:\\n  sendto:\\n    key_id: keep\\n | 4 | is set by tracefix",
         "events:\\n  sendto:\\n    bytes: keep\\n | 1 | missing 'policy: NAME'",
+        "policy: x\\nretention:\\n  events: 14d\\n  processes: 7d\\n"
+            + " | 4 | no retention for table 'processes'",
+        "policy: x\\nretention:\\n  events: 2w\\n | 3 | retention age '2w' for events",
+        "policy: x\\nretention:\\n  events: 0d\\n | 3 | must be positive",
+        "policy: x\\nretention:\\n  events: 14d\\n  events: 7d\\n | 4 | appears twice",
+        "policy: x\\nretention: 14d\\n | 2 | expected a mapping: 'retention' maps tables",
+        "policy: x\\nretention:\\n  events: [14d]\\n | 3 | expected an age like 14d",
       })
   void aMalformedPolicyIsRefusedWithItsLineAndReason(String yaml, int line, String reason) {
     CaptureException e =
@@ -38,6 +48,21 @@ class PolicyParserTest {
     assertEquals(CaptureException.Kind.USER, e.kind());
     assertTrue(e.getMessage().startsWith("policy p.yaml:" + line + ": "), e.getMessage());
     assertTrue(e.getMessage().contains(reason), e.getMessage());
+  }
+
+  @Test
+  void retentionEntriesAreReadWithTheirLinesAndAbsenceMeansEventsFor14Days() {
+    Policy p = parse("policy: x\nretention:\n  events: 36h\n  captures: forever\n");
+    assertEquals(
+        List.of(
+            new RetentionRule("events", Optional.of(Duration.ofHours(36)), 3),
+            new RetentionRule("captures", Optional.empty(), 4)),
+        p.retention());
+    assertEquals(List.of("events=36h", "captures=forever"),
+        p.retention().stream().map(RetentionRule::spec).toList());
+    Policy none = parse("policy: x\nevents:\n  sendto:\n    bytes: keep\n");
+    assertEquals(List.of(RetentionRule.DEFAULT_EVENTS), none.retention());
+    assertEquals("events=14d", none.retention().get(0).spec());
   }
 
   @Test
