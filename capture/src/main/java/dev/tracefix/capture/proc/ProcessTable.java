@@ -66,7 +66,7 @@ public final class ProcessTable {
                   return new ProcessInfo(
                       pid,
                       startTicks,
-                      comm,
+                      untruncated(comm, exe),
                       exe,
                       exe.flatMap(ProcessTable::buildIdOf),
                       cgroups.pathOf(cgroupId));
@@ -92,7 +92,26 @@ public final class ProcessTable {
     if (proc.startTimeTicks(pid).orElse(-1) != startTicks || comm.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ProcessInfo(pid, startTicks, comm.get(), exePath, buildId, cgroup));
+    return Optional.of(
+        new ProcessInfo(pid, startTicks, untruncated(comm.get(), exePath), exePath, buildId, cgroup));
+  }
+
+  /** The kernel keeps 15 bytes of a program name (TASK_COMM_LEN is 16). */
+  private static final int KERNEL_COMM_BYTES = 15;
+
+  /**
+   * The whole program name when the kernel cut it short: the executable's file name if it starts
+   * with the 15 bytes the kernel kept. Privacy needs the whole name, since the recognizers cannot
+   * tell that a cut-off name was an address or a key, and would let its first 15 bytes through.
+   */
+  static String untruncated(String comm, Optional<String> exePath) {
+    if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length != KERNEL_COMM_BYTES
+        || exePath.isEmpty()) {
+      return comm;
+    }
+    Path name = Path.of(exePath.get()).getFileName();
+    String full = name == null ? "" : name.toString();
+    return full.startsWith(comm) ? full : comm;
   }
 
   private static Optional<String> buildIdOf(String path) {

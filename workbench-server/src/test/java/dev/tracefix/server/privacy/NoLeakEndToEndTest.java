@@ -70,9 +70,17 @@ class NoLeakEndToEndTest {
     List<String> values = corpus.stream().map(PlantedCorpus.Planted::secret).distinct().toList();
 
     // Working directories: nested folders named by values, each under PATH_MAX; the workload in
-    // each is a copy named by a value, so the kernel's comm is that value's first 15 bytes.
+    // each is a copy named by a value, so the kernel's comm is that value's first 15 bytes. A file
+    // name carries no context, so the copies are named by values recognizable on their own
+    // (an address, a key with its prefix), not by a user name or a secret that needs its key.
     Path workload = compileWorkload();
     List<String> fileNames = values.stream().filter(NoLeakEndToEndTest::fileNameSafe).toList();
+    java.util.Iterator<String> binaryNames =
+        corpus.stream()
+            .filter(p -> !NEEDS_CONTEXT.contains(p.type()) && !DOTTED_NAME_REFUSED.contains(p.type()))
+            .map(PlantedCorpus.Planted::secret)
+            .filter(NoLeakEndToEndTest::fileNameSafe)
+            .iterator();
     List<String> driverPairs = new ArrayList<>();
     List<String> commPrefixes = new ArrayList<>();
     Path work = dir.resolve("w");
@@ -81,13 +89,13 @@ class NoLeakEndToEndTest {
     for (String name : fileNames) {
       Path next = current.resolve(name);
       if (next.toString().getBytes(StandardCharsets.UTF_8).length > 3_000) {
-        driverPairs.addAll(plantWorkload(current, workload, commPrefixes));
+        driverPairs.addAll(plantWorkload(current, binaryNames.next(), workload, commPrefixes));
         chunks++;
         next = work.resolve(name);
       }
       current = next;
     }
-    driverPairs.addAll(plantWorkload(current, workload, commPrefixes));
+    driverPairs.addAll(plantWorkload(current, binaryNames.next(), workload, commPrefixes));
     chunks++;
 
     Path db = dir.resolve("store.duckdb");
@@ -187,11 +195,10 @@ class NoLeakEndToEndTest {
     return binary;
   }
 
-  /** Copies the workload into {@code folder} under the folder's own (value) name. */
-  private static List<String> plantWorkload(Path folder, Path workload, List<String> commPrefixes)
-      throws IOException {
+  /** Copies the workload into {@code folder}, named by {@code name} (a planted value). */
+  private static List<String> plantWorkload(
+      Path folder, String name, Path workload, List<String> commPrefixes) throws IOException {
     Files.createDirectories(folder);
-    String name = folder.getFileName().toString();
     Path copy = folder.resolve(name + ".bin");
     Files.copy(workload, copy);
     copy.toFile().setExecutable(true);
@@ -214,6 +221,16 @@ class NoLeakEndToEndTest {
     md.append(") AS t(note)\n```\n");
     return md.toString();
   }
+
+  /** Types a recognizer finds only next to their key or path: {@code /home/<user>}, {@code password=}. */
+  private static final Set<String> NEEDS_CONTEXT =
+      Set.of("USER", "AUTH", "AWS_SECRET", "SECRET", "URL_CREDENTIALS", "PRIVATE_KEY");
+
+  /**
+   * Address recognizers refuse a match followed by {@code .word} (host names, version strings),
+   * so {@code 00:1a:2b:3c:4d:5e.bin} is not an address to them; those values stay in folder names.
+   */
+  private static final Set<String> DOTTED_NAME_REFUSED = Set.of("MAC", "IPV4", "IPV6");
 
   private static boolean fileNameSafe(String v) {
     byte[] bytes = v.getBytes(StandardCharsets.UTF_8);

@@ -224,10 +224,20 @@ public final class Recognizers {
     return digits >= 7 && digits <= 15;
   }
 
+  /** {@code $VAR}, {@code ${VAR}}, {@code $(cmd ...)}: a reference to a secret, not one. */
+  private static final java.util.regex.Pattern VARIABLE_REFERENCE =
+      java.util.regex.Pattern.compile(
+          "\\$(?:\\{[A-Za-z_][A-Za-z0-9_]*}|[A-Za-z_][A-Za-z0-9_]*|\\(.*)?");
+
+  /** Tokens and hashes tracefix itself made ({@code p_…}, {@code a_…}): keyed already. */
+  private static final java.util.regex.Pattern TRACEFIX_TOKEN =
+      java.util.regex.Pattern.compile("[paek]_[0-9a-f]{8,64}");
+
   static boolean notASecret(String value) {
     String v = value.toLowerCase(java.util.Locale.ROOT);
     return NOT_A_SECRET.contains(v)
-        || v.startsWith("$")
+        || VARIABLE_REFERENCE.matcher(value).matches()
+        || TRACEFIX_TOKEN.matcher(value).matches()
         || v.startsWith("<")
         || FORMAT_PLACEHOLDER.matcher(v).matches()
         || v.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');

@@ -23,7 +23,7 @@ final class SecretAssignment {
       "(?i)(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key"
           + "|private[_-]?key|credentials?|auth)[\"']?"
           + "([ ]{0,3}+)([=:])(?!=)([ ]{0,3}+)"
-          + "([\"']?+)([^\\s\"'&,;)(\\]}{<>]{1,512}+)";
+          + "([\"']{0,2}+)([^\\s\"'&,;)(\\]}{<>]{1,512}+)";
 
   static int acceptedEnd(MatchResult m, int group, CharSequence text) {
     String value = m.group(group);
