@@ -25,6 +25,7 @@ final class ArrowChecksum {
     long[] ints = new long[5]; // fd, family + protocol, local_port, remote_port, exit_status
     long[] present = new long[3]; // syscall, connection_hash, local_hash
     long[] chars = new long[3]; // syscall, tcp_old_state, tcp_new_state
+    long[] uprobe = new long[4]; // symbol count and chars, binary_hash count and chars
     VectorSchemaRoot root = reader.getVectorSchemaRoot();
     while (reader.loadNextBatch()) {
       BigIntVector d = (BigIntVector) root.getVector("duration_ns");
@@ -45,6 +46,8 @@ final class ArrowChecksum {
       VarCharVector localHash = (VarCharVector) root.getVector("local_hash");
       VarCharVector oldState = (VarCharVector) root.getVector("tcp_old_state");
       VarCharVector newState = (VarCharVector) root.getVector("tcp_new_state");
+      VarCharVector symbol = (VarCharVector) root.getVector("symbol");
+      VarCharVector binaryHash = (VarCharVector) root.getVector("binary_hash");
       for (int i = 0; i < root.getRowCount(); i++) {
         ints[0] += fd.get(i);
         ints[1] += family.get(i) + protocol.get(i);
@@ -57,6 +60,14 @@ final class ArrowChecksum {
         chars[0] += syscall.isNull(i) ? 0 : syscall.getObject(i).toString().length();
         chars[1] += oldState.isNull(i) ? 0 : oldState.getObject(i).toString().length();
         chars[2] += newState.isNull(i) ? 0 : newState.getObject(i).toString().length();
+        if (!symbol.isNull(i)) {
+          uprobe[0]++;
+          uprobe[1] += symbol.getObject(i).toString().length();
+        }
+        if (!binaryHash.isNull(i)) {
+          uprobe[2]++;
+          uprobe[3] += binaryHash.getObject(i).toString().length();
+        }
         rows++;
         duration = duration.add(BigInteger.valueOf(d.get(i)));
         bytes = bytes.add(BigInteger.valueOf(b.get(i)));
@@ -82,6 +93,9 @@ final class ArrowChecksum {
       sums.add(String.valueOf(v));
     }
     for (long v : chars) {
+      sums.add(String.valueOf(v));
+    }
+    for (long v : uprobe) {
       sums.add(String.valueOf(v));
     }
     return List.copyOf(sums);

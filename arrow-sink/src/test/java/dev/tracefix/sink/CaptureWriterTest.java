@@ -66,7 +66,7 @@ class CaptureWriterTest {
                   "SELECT capture_id, epoch_ns(time), type, process_token, duration_ns, bytes,"
                       + " errno, errno_name, peer_hash, key_id, syscall, fd, connection_hash,"
                       + " tcp_old_state, tcp_new_state, family, protocol, local_port, remote_port,"
-                      + " local_hash, exit_status FROM events ORDER BY time")) {
+                      + " local_hash, exit_status, symbol, binary_hash FROM events ORDER BY time")) {
         int i = 0;
         while (rs.next()) {
           SafeEvent e = capture.events().get(i);
@@ -92,6 +92,8 @@ class CaptureWriterTest {
           assertEquals(e.remotePort(), rs.getInt(19), at);
           assertEquals(e.localHash(), rs.getString(20), at);
           assertEquals(e.exitStatus(), rs.getInt(21), at);
+          assertEquals(e.symbol(), rs.getString(22), at);
+          assertEquals(e.binaryHash(), rs.getString(23), at);
           i++;
         }
         assertEquals(n, i);

@@ -27,7 +27,8 @@ class EventStoreParquetTest {
           + " errno_name, peer_hash, key_id)),"
           + " count(syscall), count(connection_hash), sum(local_port), sum(exit_status),"
           + " bit_xor(hash(syscall, fd, connection_hash, tcp_old_state, tcp_new_state, family,"
-          + " protocol, local_port, remote_port, local_hash, exit_status)) FROM ";
+          + " protocol, local_port, remote_port, local_hash, exit_status)),"
+          + " count(symbol), count(binary_hash), bit_xor(hash(symbol, binary_hash)) FROM ";
 
   @TempDir Path tmp;
   private RootAllocator allocator;
@@ -98,7 +99,8 @@ class EventStoreParquetTest {
           + " sum(length(errno_name)), sum(fd), sum(family + protocol), sum(local_port),"
           + " sum(remote_port), sum(exit_status), count(syscall), count(connection_hash),"
           + " count(local_hash), sum(length(syscall)), sum(length(tcp_old_state)),"
-          + " sum(length(tcp_new_state)) FROM ";
+          + " sum(length(tcp_new_state)), count(symbol), sum(length(symbol)),"
+          + " count(binary_hash), sum(length(binary_hash)) FROM ";
 
   @Test
   void parquetReadsBackToTheSameRowsInDuckDbAndInArrowsParquetReader() throws Exception {
@@ -114,7 +116,7 @@ class EventStoreParquetTest {
         List<Object> arrow = ArrowParquet.checksum(exportDir.resolve("events"), allocator);
         System.out.println(
             "Parquet checksums (rows, sum duration, sum bytes, sum errno, peers, token chars,"
-                + " time mod p, errno chars, then the v4 columns): source=" + source + " duckdb-parquet=" + duckdb
+                + " time mod p, errno chars, then the v4 and v5 columns): source=" + source + " duckdb-parquet=" + duckdb
                 + " arrow-dataset-parquet=" + arrow);
         assertEquals(source, duckdb);
         assertEquals(source, arrow);
@@ -133,6 +135,10 @@ class EventStoreParquetTest {
           Statement s = c.createStatement()) {
         sourceEvents = row(s, EVENT_CHECKSUM + "events");
         sourceOthers = row(s, OTHERS_CHECKSUM);
+        assertTrue(
+            (Long) single(s, "SELECT count(*) FROM events WHERE type = 'uprobe'"
+                + " AND symbol IS NOT NULL AND binary_hash IS NOT NULL") > 0,
+            "the round trip covers the uprobe columns");
       }
     }
     try (EventStore fresh = EventStore.open(tmp.resolve("fresh.duckdb"), allocator)) {
@@ -199,7 +205,8 @@ class EventStoreParquetTest {
           single(
               s,
               "SELECT count(*) FROM events WHERE syscall IS NOT NULL OR fd IS NOT NULL"
-                  + " OR connection_hash IS NOT NULL OR exit_status IS NOT NULL"));
+                  + " OR connection_hash IS NOT NULL OR exit_status IS NOT NULL"
+                  + " OR symbol IS NOT NULL OR binary_hash IS NOT NULL"));
       assertEquals(
           single(s, "SELECT count(*) FROM events WHERE type IN ('sendto', 'socket_write')"),
           single(s, "SELECT count(*) FROM syscalls"),

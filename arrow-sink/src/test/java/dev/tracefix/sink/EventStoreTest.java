@@ -42,7 +42,7 @@ class EventStoreTest {
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertTrue(Files.exists(db));
-      assertEquals(4L, single(s, "SELECT version FROM schema_version"));
+      assertEquals(5L, single(s, "SELECT version FROM schema_version"));
       assertEquals(
           7L,
           single(

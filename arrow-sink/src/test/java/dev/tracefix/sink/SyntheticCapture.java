@@ -17,6 +17,8 @@ record SyntheticCapture(
   /** Errnos a network service meets, plus one outside the table to see the fallback name. */
   private static final int[] ERRNOS = {32, 104, 110, 9, 111, 11, 300};
 
+  private static final String[] SYMBOLS = {"SSL_write", "SSL_read", "malloc", "handle_request"};
+
   private static final String[] SYSCALLS = {"read", "write", "futex", "epoll_wait", "connect"};
   /** In the order a connection goes through them: state i changes to state i + 1. */
   private static final String[] TCP_STATES = {
@@ -48,6 +50,7 @@ record SyntheticCapture(
             case 2, 3, 4 -> syscall(timeNs, token, random);
             case 5 -> tcp(timeNs, token, random);
             case 6 -> lifecycle(timeNs, token, random);
+            case 7 -> uprobe(timeNs, token, random);
             default -> sendto(timeNs, token, random);
           });
     }
@@ -154,6 +157,33 @@ record SyntheticCapture(
         0,
         null,
         exit ? random.nextInt(4) << 8 : -1);
+  }
+
+  /** A uprobe call: the return value is 0, as the default policy leaves it (it drops it). */
+  private static SafeEvent uprobe(long timeNs, String token, SplittableRandom random) {
+    return new SafeEvent(
+        timeNs,
+        EventType.UPROBE,
+        token,
+        200 + random.nextInt(100_000),
+        0,
+        0,
+        null,
+        KEY_ID,
+        null,
+        -1,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        null,
+        -1,
+        random.nextInt(10) == 0 ? null : SYMBOLS[random.nextInt(SYMBOLS.length)],
+        "e_bin" + random.nextInt(3),
+        0);
   }
 
   /** Delivers the capture the way capture does: processes first, events in chunks. */

@@ -30,6 +30,13 @@ public final class ArrowStreamInsert {
    */
   public static final String EVENTS_V3_SQL = insertNamed("events", EventBatch.V3_FIELDS);
 
+  /**
+   * Columns of {@code events} filled from a spool segment written by schema version 4; the uprobe
+   * columns stay NULL.
+   */
+  public static final String EVENTS_V4_SQL =
+      insertNamed("events", EventBatch.V4_LAYOUT_FIELDS);
+
   /** Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first. */
   public static final String PROCESSES_SQL =
       "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id,"

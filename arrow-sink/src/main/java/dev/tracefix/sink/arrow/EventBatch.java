@@ -61,9 +61,22 @@ public final class EventBatch implements AutoCloseable {
           field("local_hash", ArrowType.Utf8.INSTANCE, true),
           field("exit_status", new ArrowType.Int(32, true), false));
 
+  /**
+   * Schema version 5 appends the uprobe fields: the probed function's name and the keyed hash of
+   * its binary. The return value is never stored: it may be a raw address.
+   */
+  public static final List<Field> V5_FIELDS =
+      List.of(
+          field("symbol", ArrowType.Utf8.INSTANCE, true),
+          field("binary_hash", ArrowType.Utf8.INSTANCE, true));
+
+  /** The columns spool segments had in schema version 4 (v3's followed by v4's). */
+  public static final List<Field> V4_LAYOUT_FIELDS =
+      java.util.stream.Stream.concat(V3_FIELDS.stream(), V4_FIELDS.stream()).toList();
+
   public static final Schema SCHEMA =
       new Schema(
-          java.util.stream.Stream.concat(V3_FIELDS.stream(), V4_FIELDS.stream()).toList());
+          java.util.stream.Stream.concat(V4_LAYOUT_FIELDS.stream(), V5_FIELDS.stream()).toList());
 
   /** Distinct syscall and TCP state names per batch are few: encode each once. */
   private static final int MAX_CACHED_NAMES = 1_024;
@@ -97,6 +110,8 @@ public final class EventBatch implements AutoCloseable {
   private final IntVector remotePort;
   private final VarCharVector localHash;
   private final IntVector exitStatus;
+  private final VarCharVector symbol;
+  private final VarCharVector binaryHash;
   private final Map<String, byte[]> names = new HashMap<>();
   private final int initialCapacity;
   private final long[] typeCounts = new long[EventType.values().length];
@@ -127,6 +142,8 @@ public final class EventBatch implements AutoCloseable {
     remotePort = (IntVector) root.getVector("remote_port");
     localHash = (VarCharVector) root.getVector("local_hash");
     exitStatus = (IntVector) root.getVector("exit_status");
+    symbol = (VarCharVector) root.getVector("symbol");
+    binaryHash = (VarCharVector) root.getVector("binary_hash");
     allocate();
   }
 
@@ -152,6 +169,9 @@ public final class EventBatch implements AutoCloseable {
     remotePort.setSafe(i, event.remotePort());
     setString(localHash, i, event.localHash());
     exitStatus.setSafe(i, event.exitStatus());
+    setName(symbol, i, event.symbol());
+    setName(binaryHash, i, event.binaryHash());
+    // event.returnValue() is not stored: the privacy policy drops it (it may be a raw address).
     typeCounts[event.type().ordinal()]++;
     minTimeNs = Math.min(minTimeNs, event.timeNs());
     maxTimeNs = Math.max(maxTimeNs, event.timeNs());

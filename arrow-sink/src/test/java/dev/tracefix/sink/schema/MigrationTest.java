@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,10 @@ class MigrationTest {
           + " (SELECT bit_xor(hash(capture_id, token, comm, build_id, cgroup, exe_hash, key_id))"
           + " FROM processes), (SELECT bit_xor(hash(capture_id, host, started_at, ended_at, probes,"
           + " event_count, drop_count, key_id, command_exit_code)) FROM captures)";
+
+  private static final String V4_COLUMNS_CHECKSUM =
+      "SELECT bit_xor(hash(syscall, fd, connection_hash, tcp_old_state, tcp_new_state, family,"
+          + " protocol, local_port, remote_port, local_hash, exit_status))::VARCHAR FROM events";
 
   @TempDir Path tmp;
   private RootAllocator allocator;
@@ -74,10 +79,10 @@ class MigrationTest {
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(4, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(5, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v1 checksum " + before + " -> v4 checksum " + after);
+      System.out.println("MigrationTest: v1 checksum " + before + " -> v5 checksum " + after);
       assertEquals(before, after);
       assertEquals(
           1,
@@ -129,10 +134,10 @@ class MigrationTest {
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(4, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(5, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v2 checksum " + before + " -> v4 checksum " + after);
+      System.out.println("MigrationTest: v2 checksum " + before + " -> v5 checksum " + after);
       assertEquals(before, after);
       assertEquals(0, scalar(s, "SELECT count(*) FROM deletions"));
       assertEquals(
@@ -186,10 +191,10 @@ class MigrationTest {
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement()) {
-      assertEquals(4, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(5, scalar(s, "SELECT max(version) FROM schema_version"));
       assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
       String after = checksum(s);
-      System.out.println("MigrationTest: v3 checksum " + before + " -> v4 checksum " + after);
+      System.out.println("MigrationTest: v3 checksum " + before + " -> v5 checksum " + after);
       assertEquals(before, after);
       assertEquals(
           "syscall,fd,connection_hash,tcp_old_state,tcp_new_state,family,protocol,local_port,"
@@ -197,7 +202,7 @@ class MigrationTest {
           stringOf(
               s,
               "SELECT string_agg(column_name, ',' ORDER BY column_index) FROM duckdb_columns()"
-                  + " WHERE table_name = 'events' AND column_index > 11"));
+                  + " WHERE table_name = 'events' AND column_index > 11 AND column_index < 23"));
       assertEquals(
           0,
           scalar(
@@ -222,6 +227,70 @@ class MigrationTest {
       assertEquals(
           300, scalar(s, "SELECT count(*) FROM syscalls WHERE syscall = 'socket_write'"));
       assertEquals(280, scalar(s, "SELECT sum(fd) / 1 FROM syscalls WHERE fd IS NOT NULL"));
+    }
+  }
+
+  @Test
+  void upgradesAVersionFourDatabaseAddingTheUprobeColumnsAndKeepingItsData() throws Exception {
+    Path db = tmp.resolve("v4.duckdb");
+    String before;
+    String beforeV4Columns;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        Statement s = c.createStatement()) {
+      for (String ddl : v1Ddl().split(";\\s*\\n")) {
+        if (!ddl.strip().replaceAll("(?m)^--.*$", "").isBlank()) {
+          s.execute(ddl);
+        }
+      }
+      for (List<String> migration : List.of(SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL)) {
+        for (String ddl : migration) {
+          s.execute(ddl);
+        }
+      }
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version VALUES (4)");
+      s.execute(
+          "INSERT INTO captures (capture_id, host, started_at, event_count, key_id)"
+              + " VALUES ('c-four', 'node-4', TIMESTAMP '2026-10-01 00:00:00', 600, 'k4')");
+      s.execute(
+          "INSERT INTO processes VALUES ('c-four', 'tok-a', 'svc', 'b1d', '/svc.slice',"
+              + " 'exe-a', 'k4', NULL)");
+      s.execute(
+          "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno,"
+              + " peer_hash, key_id, syscall, fd, exit_status) SELECT 'c-four',"
+              + " TIMESTAMP_NS '2026-10-01 00:00:00' + to_microseconds(i),"
+              + " CASE WHEN i % 2 = 0 THEN 'syscall' ELSE 'sendto' END, 'tok-a', 1000 + i, i, 0,"
+              + " 'peer-' || (i % 3), 'k4', CASE WHEN i % 2 = 0 THEN 'read' END, i % 10, -1"
+              + " FROM range(600) t(i)");
+      before = checksum(s);
+      beforeV4Columns = stringOf(s, V4_COLUMNS_CHECKSUM);
+    }
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(5, scalar(s, "SELECT max(version) FROM schema_version"));
+      assertEquals(1, scalar(s, "SELECT count(*) FROM schema_version"));
+      String after = checksum(s);
+      System.out.println("MigrationTest: v4 checksum " + before + " -> v5 checksum " + after);
+      assertEquals(before, after);
+      assertEquals(beforeV4Columns, stringOf(s, V4_COLUMNS_CHECKSUM));
+      assertEquals(
+          "symbol,binary_hash",
+          stringOf(
+              s,
+              "SELECT string_agg(column_name, ',' ORDER BY column_index) FROM duckdb_columns()"
+                  + " WHERE table_name = 'events' AND column_index > 22"));
+      assertEquals(
+          0,
+          scalar(
+              s,
+              "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'events'"
+                  + " AND column_name = 'return_value'"),
+          "a return value may be a raw address: the store has no column for it");
+      assertEquals(
+          0,
+          scalar(s, "SELECT count(*) FROM events WHERE symbol IS NOT NULL OR binary_hash IS NOT NULL"));
+      assertEquals(300, scalar(s, "SELECT count(*) FROM syscalls WHERE syscall = 'read'"));
     }
   }
 

@@ -151,6 +151,70 @@ class SpoolRecoveryTest {
     assertFalse(Files.exists(current));
   }
 
+  @Test
+  void aSegmentWrittenBySchemaVersionFourIngestsWithTheUprobeColumnsNull() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    Path spool = EventStore.defaultSpoolDir(db);
+    Files.createDirectories(spool);
+    Path old = v4Segment(spool, 0, 90, 0);
+    Path current = uprobeSegment(spool, 1, 60, 1_000);
+    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
+        Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), count(symbol), count(binary_hash),"
+                    + " sum(fd) FILTER (WHERE symbol IS NULL),"
+                    + " count(*) FILTER (WHERE symbol = 'SSL_write' AND binary_hash = 'e_bin')"
+                    + " FROM events")) {
+      assertEquals(2, store.recovery().ingested());
+      assertEquals(0, store.recovery().quarantined().size());
+      rs.next();
+      assertEquals(150, rs.getLong(1));
+      assertEquals(60, rs.getLong(2), "only the current segment has a symbol");
+      assertEquals(60, rs.getLong(3));
+      assertEquals(90 * 7, rs.getLong(4), "the v4 columns of the older segment arrive intact");
+      assertEquals(60, rs.getLong(5));
+    }
+    assertFalse(Files.exists(old));
+    assertFalse(Files.exists(current));
+  }
+
+  /** A segment as schema version 4 wrote it: the event columns before the uprobe ones. */
+  private Path v4Segment(Path spool, long seq, int rows, long offset) throws Exception {
+    try (EventBatch batch = new EventBatch(allocator, rows)) {
+      for (int i = 0; i < rows; i++) {
+        batch.add(
+            new SafeEvent(
+                1_767_225_600_000_000_000L + (offset + i) * 1_000,
+                EventType.SYSCALL, "tok", 5_000, 100, 0, "peer", "k", "sendto", 7));
+      }
+      VectorSchemaRoot all = batch.sealed();
+      VectorSchemaRoot v4 =
+          new VectorSchemaRoot(
+              EventBatch.V4_LAYOUT_FIELDS,
+              all.getFieldVectors().subList(0, EventBatch.V4_LAYOUT_FIELDS.size()),
+              all.getRowCount());
+      assertEquals(20, v4.getSchema().getFields().size());
+      return SegmentFile.write(
+          spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", v4);
+    }
+  }
+
+  private Path uprobeSegment(Path spool, long seq, int rows, long offset) throws Exception {
+    try (EventBatch batch = new EventBatch(allocator, rows)) {
+      for (int i = 0; i < rows; i++) {
+        batch.add(
+            new SafeEvent(
+                1_767_225_600_000_000_000L + (offset + i) * 1_000,
+                EventType.UPROBE, "tok", 3_000, 0, 0, null, "k", null, -1, null, null, null, 0,
+                0, 0, 0, null, -1, "SSL_write", "e_bin", 0));
+      }
+      return SegmentFile.write(
+          spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());
+    }
+  }
+
   /** A segment as schema version 3 wrote it: only the first nine event columns. */
   private Path v3Segment(Path spool, long seq, int rows, long offset) throws Exception {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
