@@ -220,9 +220,11 @@ public final class EventStore implements AutoCloseable {
     if (options.retention().maxAge().isEmpty()) {
       return Map.of();
     }
-    try {
+    // A connection of its own per sweep: the sweep must read what other connections (the
+    // writers' ingest threads) committed since, never a snapshot the shared connection holds.
+    try (Connection sweep = connection.duplicate()) {
       Map<String, Long> deleted =
-          RetentionSweep.run(connection, options.retention(), options.clock().instant());
+          RetentionSweep.run(sweep, options.retention(), options.clock().instant());
       if (!deleted.isEmpty()) {
         deletedRows.set(true);
       }
