@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
+import dev.tracefix.capture.privacy.recognize.SeededCorpus;
 import dev.tracefix.server.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class NoLeakEndToEndTest {
   @Test
   void noPlantedValueReachesTheDatabaseTheExportTheReportsOrTheLogs() throws Exception {
     assumeKernelCapture();
-    List<PlantedCorpus.Planted> corpus = new PlantedCorpus(20251125L).generate(25);
+    List<SeededCorpus.Planted> corpus = new SeededCorpus(20251125L, true).generate(25);
     Set<String> recognizerTypes = new TreeSet<>();
     for (Recognizer r : Recognizers.defaults()) {
       recognizerTypes.add(r.type());
@@ -67,7 +68,7 @@ class NoLeakEndToEndTest {
     corpus.forEach(p -> perType.merge(p.type(), 1, Integer::sum));
     assertTrue(corpus.size() >= 500, "corpus size " + corpus.size());
     assertEquals(recognizerTypes, perType.keySet(), "the corpus covers every recognizer type");
-    List<String> values = corpus.stream().map(PlantedCorpus.Planted::secret).distinct().toList();
+    List<String> values = corpus.stream().map(SeededCorpus.Planted::secret).distinct().toList();
 
     // Working directories: nested folders named by values, each under PATH_MAX; the workload in
     // each is a copy named by a value, so the kernel's comm is that value's first 15 bytes. A file
@@ -78,7 +79,7 @@ class NoLeakEndToEndTest {
     java.util.Iterator<String> binaryNames =
         corpus.stream()
             .filter(p -> !NEEDS_CONTEXT.contains(p.type()) && !DOTTED_NAME_REFUSED.contains(p.type()))
-            .map(PlantedCorpus.Planted::secret)
+            .map(SeededCorpus.Planted::secret)
             .filter(NoLeakEndToEndTest::fileNameSafe)
             .iterator();
     List<String> driverPairs = new ArrayList<>();
@@ -210,9 +211,9 @@ class NoLeakEndToEndTest {
   }
 
   /** A notebook whose prose and SQL string literals carry every planted line. */
-  private static String notebook(List<PlantedCorpus.Planted> corpus) {
+  private static String notebook(List<SeededCorpus.Planted> corpus) {
     StringBuilder md = new StringBuilder("# Incident review\n\nWhat the on-call saw:\n\n");
-    for (PlantedCorpus.Planted p : corpus) {
+    for (SeededCorpus.Planted p : corpus) {
       md.append("- ").append(p.line().replace("\n", "\n  ")).append('\n');
     }
     md.append("\n```sql\nSELECT note, (SELECT count(*) FROM events) AS events FROM (VALUES ");
@@ -290,8 +291,8 @@ class NoLeakEndToEndTest {
     return found;
   }
 
-  private static String typeOf(List<PlantedCorpus.Planted> corpus, String value) {
-    return corpus.stream().filter(p -> p.secret().equals(value)).map(PlantedCorpus.Planted::type)
+  private static String typeOf(List<SeededCorpus.Planted> corpus, String value) {
+    return corpus.stream().filter(p -> p.secret().equals(value)).map(SeededCorpus.Planted::type)
         .findFirst().orElse("COMM_PREFIX");
   }
 

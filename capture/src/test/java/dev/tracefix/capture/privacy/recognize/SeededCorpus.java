@@ -28,9 +28,19 @@ public final class SeededCorpus {
   };
 
   private final Random random;
+  private final boolean fullUserNames;
 
   public SeededCorpus(long seed) {
+    this(seed, false);
+  }
+
+  /**
+   * With {@code fullUserNames}, user names are always {@code first.last}, so no planted value is
+   * short enough to turn up by chance in compressed or binary bytes (the end-to-end leak scan).
+   */
+  public SeededCorpus(long seed, boolean fullUserNames) {
     this.random = new Random(seed);
+    this.fullUserNames = fullUserNames;
   }
 
   /** {@code perType} values of each type. */
@@ -79,7 +89,7 @@ public final class SeededCorpus {
       out.add(new Planted("SECRET", entropic, pick(
           "SIGNING_SEED=" + entropic, "X-Request-Signature: " + entropic,
           "env HMAC_SALT=" + entropic + " ./run")));
-      String user = word() + (random.nextBoolean() ? "" : "." + word());
+      String user = word() + (fullUserNames || !random.nextBoolean() ? "." + word() : "");
       out.add(new Planted("USER", user, pick(
           "/home/" + user + "/src/app/Main.java", "open /Users/" + user + "/Library/prefs: denied",
           "cd /home/" + user)));
