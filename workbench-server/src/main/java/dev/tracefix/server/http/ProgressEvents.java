@@ -33,8 +33,12 @@ final class ProgressEvents implements ProgressListener {
   private void subscribe(SseClient client) {
     client.keepAlive();
     client.onClose(() -> clients.remove(client));
-    clients.add(client);
-    client.sendComment(HELLO);
+    // Registered first so no line is missed; the greeting then takes the same per-stream lock
+    // as progress lines, since Jetty refuses two writes to one response at once.
+    synchronized (client) {
+      clients.add(client);
+      client.sendComment(HELLO);
+    }
   }
 
   @Override
