@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.sink.schema.StoreSchema;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,8 @@ class EventStoreTest {
         Connection c = store.connect();
         Statement s = c.createStatement()) {
       assertTrue(Files.exists(db));
-      assertEquals(5L, single(s, "SELECT version FROM schema_version"));
+      assertEquals(
+          (long) StoreSchema.CURRENT_VERSION, single(s, "SELECT version FROM schema_version"));
       assertEquals(
           7L,
           single(
@@ -110,7 +112,9 @@ class EventStoreTest {
             store.beginCapture(
                 "cap-live",
                 "node-a",
-                IngestOptions.DEFAULT.withBatchRows(64 * 1024).withMaxBatchDelay(Duration.ofHours(1)))) {
+                IngestOptions.DEFAULT
+                    .withBatchRows(64 * 1024)
+                    .withMaxBatchDelay(Duration.ofHours(1)))) {
       capture.writeTo(writer, 10_000);
       writer.awaitStored();
       // One full batch has landed; the remainder is still buffered until finish.

@@ -257,14 +257,16 @@ class ForgetTest {
   /** Where the retention thread is, for a failure message: it should be idle between sweeps. */
   private static String retentionThreadStacks() {
     StringBuilder b = new StringBuilder("no sweep deleted the old capture; retention threads:\n");
-    Thread.getAllStackTraces().forEach((thread, stack) -> {
-      if (thread.getName().startsWith("tracefix-retention")) {
-        b.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
-        for (StackTraceElement frame : stack) {
-          b.append("  at ").append(frame).append('\n');
-        }
-      }
-    });
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              if (thread.getName().startsWith("tracefix-retention")) {
+                b.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                  b.append("  at ").append(frame).append('\n');
+                }
+              }
+            });
     return b.toString();
   }
 
@@ -314,8 +316,8 @@ class ForgetTest {
               + TOKEN
               + "', 'tok-cap-a-2')");
       s.execute(
-          "INSERT INTO stacks VALUES ('cap-a', 1, 'b1d1', ['main', 'send']),"
-              + " ('cap-a', 2, 'b1d1', ['main', 'loop'])");
+          "INSERT INTO stacks(capture_id, stack_id, build_id, frames) VALUES ('cap-a', 1, 'b1d1',"
+              + " ['main', 'send']), ('cap-a', 2, 'b1d1', ['main', 'loop'])");
     }
     return store;
   }

@@ -22,7 +22,14 @@ import java.util.Set;
 final class SubjectRows {
   /** Deletion order: rows that point at others first, {@code captures} last. */
   static final List<String> TABLES =
-      List.of("stacks", "events", "processes", "capture_stats", "spool_segments", "captures");
+      List.of(
+          "stacks",
+          "events",
+          "processes",
+          "capture_stats",
+          "trigger_firings",
+          "spool_segments",
+          "captures");
 
   private static final String KEYS = "tracefix_forget_keys";
   private static final String STACKS = "tracefix_forget_stacks";

@@ -9,16 +9,18 @@ import java.sql.Statement;
 import java.util.stream.Stream;
 
 /**
- * Where each table lives in an export directory. Events are partitioned the way a fleet reads
- * them ({@code date=/host=/capture=}); processes and captures by capture only, so exports from
- * many machines can be merged by copying directories.
+ * Where each table lives in an export directory. Events are partitioned the way a fleet reads them
+ * ({@code date=/host=/capture=}); processes and captures by capture only, so exports from many
+ * machines can be merged by copying directories.
  */
 final class ExportLayout {
   static final String EVENTS = "events";
   static final String PROCESSES = "processes";
   static final String CAPTURES = "captures";
+
   /** Tables exported per capture besides events, in import order after captures. */
-  static final java.util.List<String> PER_CAPTURE = java.util.List.of("processes", "capture_stats", "stacks");
+  static final java.util.List<String> PER_CAPTURE =
+      java.util.List.of("processes", "capture_stats", "stacks", "trigger_firings");
 
   private ExportLayout() {}
 

@@ -10,12 +10,12 @@ import java.util.List;
  * The tables every other part of tracefix writes SQL against. Column names are a contract: the
  * notebook, the saved queries and the Parquet layout all use them verbatim.
  *
- * <p>Migrations are a list indexed by version; {@link #migrate} applies the ones a database has
- * not seen yet, in one transaction each, and records the new version.
+ * <p>Migrations are a list indexed by version; {@link #migrate} applies the ones a database has not
+ * seen yet, in one transaction each, and records the new version.
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 5;
+  public static final int CURRENT_VERSION = 6;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -66,7 +66,7 @@ public final class StoreSchema {
           """);
 
   private static final List<List<String>> MIGRATIONS =
-      List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL);
+      List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL, SchemaV6.DDL);
 
   private StoreSchema() {}
 
