@@ -22,8 +22,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Receives one capture's safe events and stores them durably. The capture thread only appends to
- * an Arrow batch; a batch closes at {@link IngestOptions#batchRows} events or after {@link
+ * Receives one capture's safe events and stores them durably. The capture thread only appends to an
+ * Arrow batch; a batch closes at {@link IngestOptions#batchRows} events or after {@link
  * IngestOptions#maxBatchDelay}, and goes through a bounded queue to this writer's ingest thread,
  * which writes it as a spool segment (fsynced: acknowledged), inserts it into DuckDB together with
  * its segment id in one transaction, then deletes the segment. A full queue drops the batch and
@@ -43,8 +43,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final SpoolIngester ingester;
   private final Thread thread;
   private final Thread ingestThread;
+
   /** Durable batches between the spool thread and the ingest thread, in order. */
   private final BlockingQueue<SpoolIngester.Spooled> durable = new ArrayBlockingQueue<>(2);
+
   private static final SpoolIngester.Spooled STOP_INGEST =
       new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null);
   private final long[] produced = new long[EventType.values().length];
@@ -76,7 +78,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     this.thread =
         Thread.ofPlatform().name("tracefix-spool-" + captureId).daemon().unstarted(this::run);
     this.ingestThread =
-        Thread.ofPlatform().name("tracefix-ingest-" + captureId).daemon().unstarted(this::runIngest);
+        Thread.ofPlatform()
+            .name("tracefix-ingest-" + captureId)
+            .daemon()
+            .unstarted(this::runIngest);
     thread.start();
     ingestThread.start();
   }
@@ -425,7 +430,8 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     try (PreparedStatement upsert =
         connection.prepareStatement(
-            "INSERT OR REPLACE INTO capture_stats VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT OR REPLACE INTO capture_stats(capture_id, type, produced, stored, dropped)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
       for (CaptureStats.Row row : CaptureStats.merge(kernel, produced, stored, sinkDropped)) {
         upsert.setString(1, captureId);
         upsert.setString(2, row.type());

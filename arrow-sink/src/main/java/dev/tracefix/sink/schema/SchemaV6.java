@@ -10,6 +10,9 @@ import java.util.List;
  *       thread id never lands), {@code events.wait_state}: how an off-CPU thread left the CPU
  *       ({@code sleeping}, {@code blocked} for uninterruptible waits such as disk, {@code
  *       preempted}).
+ *   <li>{@code events.child_token}: the process token of the child a traced process forked.
+ *   <li>{@code capture_stats.sampled_out}: events of the type a probe saw and skipped because of
+ *       in-kernel sampling (1 in N); {@code produced = stored + dropped} still holds.
  *   <li>{@code stacks.kernel_frames}: the kernel half of a stack; {@code frames} stays the user
  *       half, leaf first, each {@code module!symbol+0xoffset} with the module name redacted.
  *   <li>{@code captures.boot_id}: a hash of the kernel's boot id (captures of one boot share it),
@@ -28,6 +31,8 @@ final class SchemaV6 {
       List.of(
           "ALTER TABLE events ADD COLUMN thread_token VARCHAR",
           "ALTER TABLE events ADD COLUMN wait_state VARCHAR",
+          "ALTER TABLE events ADD COLUMN child_token VARCHAR",
+          "ALTER TABLE capture_stats ADD COLUMN sampled_out BIGINT",
           "ALTER TABLE stacks ADD COLUMN kernel_frames VARCHAR[]",
           "ALTER TABLE captures ADD COLUMN boot_id VARCHAR",
           "ALTER TABLE captures ADD COLUMN clock_offset_ns BIGINT",
