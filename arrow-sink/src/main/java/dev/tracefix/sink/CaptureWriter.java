@@ -5,6 +5,7 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.TriggerFiring;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.sink.arrow.EventBatch;
 import java.nio.file.Path;
@@ -109,6 +110,27 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       if (batch.rowCount() >= options.batchRows()) {
         seal();
       }
+    }
+  }
+
+  /** Records one firing of a trigger rule in {@code trigger_firings} (rare: written at once). */
+  @Override
+  public synchronized void onTriggerFiring(TriggerFiring firing) {
+    ensureOpen();
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO trigger_firings VALUES (?, ?, make_timestamp_ns(?), make_timestamp_ns(?),"
+                + " ?, ?, ?)")) {
+      insert.setString(1, captureId);
+      insert.setString(2, firing.rule());
+      insert.setLong(3, firing.firedAtNs());
+      insert.setLong(4, firing.endedAtNs());
+      insert.setDouble(5, firing.observedPerSecond());
+      insert.setDouble(6, firing.thresholdPerSecond());
+      insert.setArray(7, connection.createArrayOf("VARCHAR", firing.probes().toArray()));
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("recording a trigger firing of capture " + captureId, e);
     }
   }
 

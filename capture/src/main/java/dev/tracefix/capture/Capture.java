@@ -19,6 +19,7 @@ import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.trigger.TriggerEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -77,20 +80,31 @@ public final class Capture {
   public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
     validate(config);
     // Before the privilege checks: a misspelt symbol is the user's to fix wherever this runs.
-    List<ResolvedUprobe> uprobes = UprobeResolver.resolve(config.uprobes());
+    List<ResolvedUprobe> allUprobes = UprobeResolver.resolve(allUprobeTargets(config));
+    List<ResolvedUprobe> uprobes = allUprobes.subList(0, config.uprobes().size());
     requireAvailable();
     KernelFeatures.ensureTracefs();
 
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
     PrivacyEngine privacy = PrivacyEngine.withDefaultPolicy(key);
+    // Trigger probes are switched on the capture thread, once the BPF object is loaded.
+    var probeSwitch = new DeferredProbeSwitch();
+    // Events carry the monotonic clock plus this offset; the engine reads the same clock.
+    long bootOffsetNs = SafeEventAssembler.measureBootOffsetNs();
+    TriggerEngine triggers =
+        new TriggerEngine(
+            config.triggers(),
+            probeSwitch,
+            () -> System.nanoTime() + bootOffsetNs,
+            privacy.guard(sink));
     var assembler =
         new SafeEventAssembler(
             new Redactor(key, proc.bootId()),
             new ProcessTable(proc, CgroupPaths.system()),
-            privacy.guard(sink),
-            SafeEventAssembler.measureBootOffsetNs(),
-            uprobes);
+            config.triggers().isEmpty() ? privacy.guard(sink) : triggers,
+            bootOffsetNs,
+            allUprobes);
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -145,6 +159,7 @@ public final class Capture {
         probes.add("uprobe:" + u.target().symbol());
         probes.add("uretprobe:" + u.target().symbol());
       }
+      probeSwitch.bind(new BpfProbeSwitch(bpf, triggerUprobes(config, allUprobes)));
       Instant startedAt = Instant.now();
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
@@ -160,7 +175,9 @@ public final class Capture {
           break;
         }
         assembler.accept(bpf.poll((int) Math.min(POLL_MS, remainingMs)));
+        triggers.tick();
       }
+      triggers.close();
       // Once the probes are gone nothing new can arrive, so one consume empties the ring.
       bpf.detach();
       Instant endedAt = Instant.now();
@@ -217,6 +234,25 @@ public final class Capture {
       }
     }
     return stats;
+  }
+
+  /** The capture's own uprobe targets, then each trigger rule's, in order (probe ids follow). */
+  private static List<UprobeTarget> allUprobeTargets(CaptureConfig config) {
+    List<UprobeTarget> all = new ArrayList<>(config.uprobes());
+    config.triggers().forEach(rule -> all.addAll(rule.uprobes()));
+    return all;
+  }
+
+  /** Each rule's slice of {@code all} (laid out as {@link #allUprobeTargets}). */
+  private static Map<TriggerRule, List<ResolvedUprobe>> triggerUprobes(
+      CaptureConfig config, List<ResolvedUprobe> all) {
+    Map<TriggerRule, List<ResolvedUprobe>> byRule = new HashMap<>();
+    int next = config.uprobes().size();
+    for (TriggerRule rule : config.triggers()) {
+      byRule.put(rule, all.subList(next, next + rule.uprobes().size()));
+      next += rule.uprobes().size();
+    }
+    return byRule;
   }
 
   private static void validate(CaptureConfig config) {

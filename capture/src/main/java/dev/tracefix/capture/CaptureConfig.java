@@ -20,6 +20,8 @@ import java.util.Set;
  *     with latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
  * @param uprobes functions whose every call by a traced process becomes an {@link
  *     EventType#UPROBE} event (duration, return value); empty for none
+ * @param triggers rules that turn richer probes (stacks, uprobes) on while errors burst; empty for
+ *     none
  */
 public record CaptureConfig(
     Duration duration,
@@ -28,7 +30,8 @@ public record CaptureConfig(
     Path keyDir,
     int ringBufferBytes,
     Set<String> syscalls,
-    List<UprobeTarget> uprobes) {
+    List<UprobeTarget> uprobes,
+    List<TriggerRule> triggers) {
   public static final int DEFAULT_RING_BUFFER_BYTES = 16 * 1024 * 1024;
 
   /** Network, file I/O and futex. */
@@ -43,6 +46,19 @@ public record CaptureConfig(
     command = List.copyOf(command);
     syscalls = Set.copyOf(syscalls);
     uprobes = List.copyOf(uprobes);
+    triggers = List.copyOf(triggers);
+  }
+
+  /** A capture without trigger rules. */
+  public CaptureConfig(
+      Duration duration,
+      OptionalInt pid,
+      List<String> command,
+      Path keyDir,
+      int ringBufferBytes,
+      Set<String> syscalls,
+      List<UprobeTarget> uprobes) {
+    this(duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, List.of());
   }
 
   /** A capture without uprobes. */

@@ -9,4 +9,10 @@ public interface SafeEventSink {
 
   /** A batch of events in ring-buffer order. The list is not reused by the caller. */
   void onEvents(List<SafeEvent> batch);
+
+  /**
+   * A trigger rule's richer probes went off again (or the capture ended while they were on). Sinks
+   * that do not store firings may ignore them.
+   */
+  default void onTriggerFiring(TriggerFiring firing) {}
 }

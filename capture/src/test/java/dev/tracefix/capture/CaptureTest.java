@@ -36,7 +36,13 @@ class CaptureTest {
     final List<SafeProcess> processes = Collections.synchronizedList(new ArrayList<>());
     final List<SafeEvent> events = Collections.synchronizedList(new ArrayList<>());
     final List<String> contractViolations = new ArrayList<>();
+    final List<TriggerFiring> firings = Collections.synchronizedList(new ArrayList<>());
     int batches;
+
+    @Override
+    public void onTriggerFiring(TriggerFiring firing) {
+      firings.add(firing);
+    }
 
     @Override
     public void onProcess(SafeProcess process) {

@@ -222,6 +222,23 @@ public final class BpfSession implements AutoCloseable {
    */
   public void attachUprobe(
       String program, boolean retprobe, Path binary, long fileOffset, long cookie) {
+    try {
+      attachUprobeLink(program, retprobe, binary, fileOffset, cookie);
+    } catch (CaptureException e) {
+      detach();
+      throw e;
+    }
+  }
+
+  /** An attached probe that can be destroyed on its own, while the others keep running. */
+  public record Link(MemorySegment handle) {}
+
+  /**
+   * Like {@link #attachUprobe}, but a failure leaves the probes already attached in place, and the
+   * probe can be destroyed alone ({@link #destroy}): for probes turned on and off during a capture.
+   */
+  public Link attachUprobeLink(
+      String program, boolean retprobe, Path binary, long fileOffset, long cookie) {
     requireLoaded(Stage.ATTACH);
     String call =
         "bpf_program__attach_uprobe_opts("
@@ -256,11 +273,10 @@ public final class BpfSession implements AutoCloseable {
         throw failure(Stage.ATTACH, objectFile, call, -LibBpf.errno(errno));
       }
       links.add(link);
+      return new Link(link);
     } catch (CaptureException e) {
-      detach();
       throw e;
     } catch (Throwable t) {
-      detach();
       throw internal(Stage.ATTACH, t);
     }
   }
@@ -421,6 +437,17 @@ public final class BpfSession implements AutoCloseable {
       throw e;
     } catch (Throwable t) {
       throw internal(Stage.POLL, t);
+    }
+  }
+
+  /** Destroys one link made by {@link #attachUprobeLink}; a link already destroyed is ignored. */
+  public void destroy(Link link) {
+    if (links.remove(link.handle())) {
+      try {
+        int unused = (int) LibBpf.H.LINK_DESTROY.invokeExact(link.handle());
+      } catch (Throwable ignored) {
+        // Best effort, as in detach(): closing the object releases whatever remains.
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tracefix.capture.privacy;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.TriggerFiring;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,5 +29,18 @@ final class PolicySink implements SafeEventSink {
       safe.add(engine.redact(e));
     }
     downstream.onEvents(safe);
+  }
+
+  /** A rule is free text written by a user (it may name a cgroup or a path): scrubbed. */
+  @Override
+  public void onTriggerFiring(TriggerFiring firing) {
+    downstream.onTriggerFiring(
+        new TriggerFiring(
+            engine.text().redact(firing.rule()),
+            firing.firedAtNs(),
+            firing.endedAtNs(),
+            firing.observedPerSecond(),
+            firing.thresholdPerSecond(),
+            firing.probes().stream().map(engine.text()::redact).toList()));
   }
 }

@@ -3,6 +3,7 @@ package dev.tracefix.server.cli;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.sink.EventStore;
@@ -50,6 +51,15 @@ final class CaptureCommand implements Callable<Integer> {
               + " (repeatable; executables, PIE and shared libraries; list symbols with nm -D)")
   List<String> uprobes = new ArrayList<>();
 
+  @Option(
+      names = "--trigger",
+      paramLabel = "RULE",
+      description =
+          "turn richer probes on while errors burst, e.g. 'ETIMEDOUT,ECONNRESET > 5/s in"
+              + " /system.slice/checkout.service -> stacks,uprobe=/path/bin:symbol for 30s'"
+              + " (repeatable; each firing lands in the trigger_firings table)")
+  List<String> triggers = new ArrayList<>();
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
   List<String> command = new ArrayList<>();
 
@@ -63,7 +73,8 @@ final class CaptureCommand implements Callable<Integer> {
             keys == null ? KeyStoreLocation.defaultDir() : keys,
             0,
             CaptureConfig.DEFAULT_SYSCALLS,
-            uprobes.stream().map(UprobeTarget::parse).toList());
+            uprobes.stream().map(UprobeTarget::parse).toList(),
+            triggers.stream().map(TriggerRule::parse).toList());
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",

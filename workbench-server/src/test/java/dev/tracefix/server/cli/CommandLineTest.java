@@ -3,6 +3,7 @@ package dev.tracefix.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,18 @@ class CommandLineTest {
     CliRun run = execute("capture", "--db", dir.resolve("x.duckdb").toString(), "--duration", "soon");
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("is not a duration"), run.err());
+  }
+
+  @Test
+  void aMalformedTriggerRuleIsOneLineNamingTheSyntaxAndCreatesNoDatabase(@TempDir Path dir) {
+    Path db = dir.resolve("t.duckdb");
+    CliRun run =
+        execute("capture", "--db", db.toString(), "--trigger", "ETIMEDOUT > lots -> stacks");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("trigger 'ETIMEDOUT > lots -> stacks'"), run.err());
+    assertTrue(run.err().contains("ERRNO[,ERRNO...] > RATE/s"), run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(Files.notExists(db), "nothing is created for a malformed rule");
   }
 
   @Test

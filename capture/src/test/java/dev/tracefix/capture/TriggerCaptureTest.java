@@ -1,0 +1,109 @@
+package dev.tracefix.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A trigger rule turns a uprobe on when refused connects burst, and off after its TTL: the probed
+ * function's calls are recorded only while the rule is on, and the firing is reported.
+ */
+class TriggerCaptureTest {
+  private static final int CONNECTS = 100;
+  private static final String SYMBOL = "tracefix_slow_path";
+
+  @TempDir Path dir;
+  private Path exe;
+  private int closedPort;
+
+  @BeforeEach
+  void build() throws Exception {
+    KernelAssumptions.assumeCaptureAvailable();
+    Path source = dir.resolve("trigger_workload.c");
+    Files.copy(getClass().getResourceAsStream("/capture/trigger_workload.c"), source);
+    exe = NativeBuild.gcc(source, dir.resolve("trigwork"));
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+  }
+
+  private CaptureSummary capture(String rule, CaptureTest.RecordingSink sink) {
+    return Capture.run(
+        new CaptureConfig(
+            Duration.ofSeconds(60),
+            OptionalInt.empty(),
+            List.of(exe.toString(), "2500", "800", "" + CONNECTS, "" + closedPort),
+            dir.resolve("keys"),
+            0,
+            Set.of("connect"),
+            List.of(),
+            List.of(TriggerRule.parse(rule))),
+        sink);
+  }
+
+  private static List<SafeEvent> ofType(CaptureTest.RecordingSink sink, EventType type) {
+    return sink.events.stream().filter(e -> e.type() == type).toList();
+  }
+
+  @Test
+  void attachesTheRulesUprobeOnlyWhileRefusedConnectsBurst() {
+    var sink = new CaptureTest.RecordingSink();
+    String rule = "ECONNREFUSED > 20/s -> uprobe=" + exe + ":" + SYMBOL + " for 1s";
+    CaptureSummary summary = capture(rule, sink);
+
+    List<SafeEvent> refused =
+        ofType(sink, EventType.SYSCALL).stream().filter(e -> e.errno() == 111).toList();
+    List<SafeEvent> calls = ofType(sink, EventType.UPROBE);
+    System.out.printf(
+        "trigger: %d refused connects, firings %s, %d probed calls recorded%n",
+        refused.size(), sink.firings, calls.size());
+    assertEquals(0, summary.commandExitCode(), "workload exit code");
+    assertEquals(CONNECTS, refused.size(), "every refused connect is an event");
+    assertEquals(1, sink.firings.size(), sink.firings::toString);
+    TriggerFiring firing = sink.firings.getFirst();
+    assertEquals(List.of("uprobe:" + SYMBOL), firing.probes());
+    assertEquals(21, firing.observedPerSecond(), "21 refusals within a second tripped 20/s");
+    assertEquals(20, firing.thresholdPerSecond());
+    assertTrue(
+        firing.endedAtNs() - firing.firedAtNs() >= Duration.ofSeconds(1).toNanos(),
+        "the probe stays on for the TTL");
+    // The 21st refusal is what tripped the rule: it happened before the probe went on.
+    assertTrue(refused.get(20).timeNs() <= firing.firedAtNs(), "fired after the burst");
+    // The workload calls the function every millisecond for 2.5 s: before, during and after.
+    assertTrue(!calls.isEmpty(), "calls while the rule was on are recorded");
+    for (SafeEvent call : calls) {
+      assertTrue(
+          call.timeNs() >= firing.firedAtNs() && call.timeNs() <= firing.endedAtNs(),
+          "a call recorded outside the firing, ns after firing "
+              + (call.timeNs() - firing.firedAtNs())
+              + ", ns before its end "
+              + (firing.endedAtNs() - call.timeNs()));
+    }
+  }
+
+  @Test
+  void aRuleLimitedToAnotherCgroupNeverFires() {
+    var sink = new CaptureTest.RecordingSink();
+    capture(
+        "ECONNREFUSED > 20/s in /tracefix-no-such.slice -> uprobe="
+            + exe
+            + ":"
+            + SYMBOL
+            + " for 1s",
+        sink);
+    assertEquals(
+        CONNECTS, ofType(sink, EventType.SYSCALL).stream().filter(e -> e.errno() == 111).count());
+    assertEquals(List.of(), sink.firings);
+    assertEquals(List.of(), ofType(sink, EventType.UPROBE));
+  }
+}
