@@ -300,11 +300,12 @@ public final class BpfSession implements AutoCloseable {
         MemorySegment errno = LibBpf.errnoState(call);
         MemorySegment link = (MemorySegment) LibBpf.H.PROGRAM_ATTACH.invokeExact(errno, prog);
         if (link.equals(MemorySegment.NULL)) {
-          throw failure(
-              Stage.ATTACH,
-              objectFile,
-              "bpf_program__attach(" + section + ")",
-              -LibBpf.errno(errno));
+          int err = -LibBpf.errno(errno);
+          CaptureException failure =
+              failure(Stage.ATTACH, objectFile, "bpf_program__attach(" + section + ")", err);
+          throw missingTracepoint(section, err)
+              .map(hint -> new CaptureException(Kind.LIBBPF, hint + "\n" + failure.getMessage()))
+              .orElse(failure);
         }
         links.add(link);
         probes.add(section);
@@ -539,6 +540,26 @@ public final class BpfSession implements AutoCloseable {
             + ")"
             + (log.isEmpty() ? "" : "\nlibbpf log:\n" + log);
     return new CaptureException(Kind.LIBBPF, message);
+  }
+
+  /**
+   * For a tracepoint program whose attach failed with ENOENT: the tracepoint is not in this
+   * kernel's tracefs (renamed, or its subsystem is not built in), said first with where to look.
+   */
+  static Optional<String> missingTracepoint(String section, int err) {
+    String prefix = "tracepoint/";
+    if (!section.startsWith(prefix) || Math.abs(err) != 2) {
+      return Optional.empty();
+    }
+    String name = section.substring(prefix.length());
+    String category = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+    return Optional.of(
+        "tracepoint "
+            + name
+            + " does not exist on this kernel: list the ones it has with 'ls /sys/kernel/tracing/"
+            + "events/"
+            + category
+            + "/' (tracefs mounted), and use a tracefix built for this kernel");
   }
 
   private static CaptureException internal(Stage stage, Throwable t) {

@@ -17,9 +17,18 @@ public final class KernelFeatures {
   private KernelFeatures() {}
 
   public static Optional<String> missingBtf() {
-    return Files.isReadable(BTF)
+    return missingBtf(BTF);
+  }
+
+  /** Why a kernel whose BTF would be at {@code btf} cannot run CO-RE programs, if it cannot. */
+  static Optional<String> missingBtf(Path btf) {
+    return Files.isReadable(btf)
         ? Optional.empty()
-        : Optional.of("kernel BTF " + BTF + " is missing (needs CONFIG_DEBUG_INFO_BTF=y)");
+        : Optional.of(
+            "kernel BTF "
+                + btf
+                + " is missing: CO-RE programs need a kernel built with CONFIG_DEBUG_INFO_BTF=y"
+                + " (most distribution kernels since 5.4; check 'ls /sys/kernel/btf/vmlinux')");
   }
 
   public static void requireBtf() {

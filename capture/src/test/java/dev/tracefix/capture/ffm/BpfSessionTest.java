@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.KernelAssumptions;
 import dev.tracefix.capture.NativeBuild;
+import dev.tracefix.capture.probe.KernelFeatures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,6 +93,40 @@ class BpfSessionTest {
       assertTrue(e.getMessage().startsWith("libbpf load of " + object), e.getMessage());
       assertTrue(
           e.getMessage().contains("map_value_or_null"), "verifier log kept: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void anUnknownTracepointFailsInTheAttachStageNamingItAndWhereToLook() throws Exception {
+    KernelAssumptions.assumeCaptureAvailable();
+    KernelFeatures.ensureTracefs();
+    Path source = dir.resolve("unknown_tracepoint.bpf.c");
+    Files.copy(BpfSessionTest.class.getResourceAsStream("/ffm/unknown_tracepoint.bpf.c"), source);
+    Path object = dir.resolve("unknown_tracepoint.bpf.o");
+    NativeBuild.run(
+        List.of(
+            "clang",
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-I/usr/include/x86_64-linux-gnu",
+            "-c",
+            source.toString(),
+            "-o",
+            object.toString()));
+
+    try (BpfSession session = BpfSession.open(object)) {
+      session.load();
+      CaptureException e = assertThrows(CaptureException.class, () -> session.attach(s -> true));
+
+      assertEquals(CaptureException.Kind.LIBBPF, e.kind());
+      assertTrue(
+          e.getMessage()
+              .startsWith("tracepoint tracefix_none/no_such_event does not exist on this kernel"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("ls /sys/kernel/tracing/events/tracefix_none/"));
+      assertTrue(e.getMessage().contains("libbpf attach of " + object), e.getMessage());
     }
   }
 
