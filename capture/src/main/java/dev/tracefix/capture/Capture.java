@@ -19,6 +19,7 @@ import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.stacks.StackCollector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Capture {
   static final String OBJECT_RESOURCE = "/bpf/net_trace.bpf.o";
   private static final int POLL_MS = 100;
+  /** Fires on every context switch of the machine: attached only for off-CPU time. */
+  static final String SCHED_SWITCH = "tracepoint/sched/sched_switch";
 
   private Capture() {}
 
@@ -84,11 +87,12 @@ public final class Capture {
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
     PrivacyEngine privacy = PrivacyEngine.withDefaultPolicy(key);
+    SafeEventSink guarded = privacy.guard(sink);
     var assembler =
         new SafeEventAssembler(
             new Redactor(key, proc.bootId()),
             new ProcessTable(proc, CgroupPaths.system()),
-            privacy.guard(sink),
+            guarded,
             SafeEventAssembler.measureBootOffsetNs(),
             uprobes);
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
@@ -117,7 +121,18 @@ public final class Capture {
       // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
       // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
       bpf.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
+      boolean offCpu = config.offCpuMin() != null;
+      if (offCpu) {
+        bpf.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());
+      }
       bpf.load();
+      if (!config.stackTypes().isEmpty()) {
+        bpf.putArrayU32("stack_types", 0, stackTypeBits(config.stackTypes()));
+        assembler.useStacks(
+            new StackCollector(
+                id -> bpf.stackFrames("stack_traces", id, NetTraceLayout.STACK_DEPTH),
+                guarded::onStack));
+      }
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
       }
@@ -136,7 +151,9 @@ public final class Capture {
       List<String> probes =
           new ArrayList<>(
               bpf.attach(
-                  section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/")));
+                  section ->
+                      (syscalls || !section.startsWith("tracepoint/raw_syscalls/"))
+                          && (offCpu || !section.equals(SCHED_SWITCH))));
       for (ResolvedUprobe u : uprobes) {
         // pid -1: every process mapping the file; the programs apply the capture's pid filter.
         bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
@@ -219,7 +236,31 @@ public final class Capture {
     return stats;
   }
 
+  /** The stack_types bitmask: bit (1 << kernel type id) per event type that takes stacks. */
+  static int stackTypeBits(java.util.Set<EventType> types) {
+    int bits = 0;
+    for (EventType t : types) {
+      bits |=
+          switch (t) {
+            case SYSCALL -> 1 << NetTraceLayout.EVENT_SYSCALL;
+            case UPROBE -> 1 << NetTraceLayout.EVENT_UPROBE;
+            case OFF_CPU -> 1 << NetTraceLayout.EVENT_OFF_CPU;
+            default ->
+                throw new CaptureException(
+                    Kind.USER,
+                    "stacks are taken for syscall, uprobe and off_cpu events only, not "
+                        + t.columnValue());
+          };
+    }
+    return bits;
+  }
+
   private static void validate(CaptureConfig config) {
+    stackTypeBits(config.stackTypes());
+    if (config.offCpuMin() != null && config.offCpuMin().isNegative()) {
+      throw new CaptureException(
+          Kind.USER, "the off-CPU minimum must not be negative, got " + config.offCpuMin());
+    }
     int ring = config.ringBufferBytes();
     if (ring != 0 && (ring < 4096 || Integer.bitCount(ring) != 1)) {
       throw new CaptureException(

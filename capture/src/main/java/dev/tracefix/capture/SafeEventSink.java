@@ -9,4 +9,10 @@ public interface SafeEventSink {
 
   /** A batch of events in ring-buffer order. The list is not reused by the caller. */
   void onEvents(List<SafeEvent> batch);
+
+  /**
+   * A stack seen for the first time in this capture, delivered before the first event that names
+   * it ({@link SafeEvent#stackId()}). Frames are symbols, never raw addresses.
+   */
+  default void onStack(SafeStack stack) {}
 }
