@@ -79,5 +79,4 @@ final class KernelSymbols {
   int size() {
     return starts.length;
   }
-
 }

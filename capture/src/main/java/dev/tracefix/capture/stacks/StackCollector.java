@@ -28,7 +28,9 @@ public final class StackCollector {
   /** What an event's stack became: an id now, or later. */
   public sealed interface Ref permits Ready, Deferred {}
 
-  /** @param stackId the stack's id, or 0 for none */
+  /**
+   * @param stackId the stack's id, or 0 for none
+   */
   public record Ready(long stackId) implements Ref {}
 
   /** A stack with frames only a perf map can name; complete it once that map is written. */
