@@ -157,6 +157,61 @@ static __always_inline __u64 leader_start_time(void)
 	return BPF_CORE_READ(task, group_leader, start_boottime);
 }
 
+/* Call stacks, by id: kernel and user halves are separate entries. Ids are stable for the
+ * capture: entries are never deleted, and a hash-bucket collision fails the grab (counted in
+ * stack_failures) instead of replacing a stack an unread record still names. */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__uint(value_size, NET_TRACE_STACK_DEPTH * sizeof(__u64));
+} stack_traces SEC(".maps");
+
+/* Key 0: bit (1 << event type id) set = take stacks for that type. A map, not .rodata: user space
+ * may turn stacks on and off while the probes stay attached. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} stack_types SEC(".maps");
+
+/* Stack grabs that failed (a full map, a bucket collision, an unreadable user stack), by event
+ * type id. Per-CPU like produced/drops. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} stack_failures SEC(".maps");
+
+/* Kernel and user stack ids for a record of {@code type}, -1 each when stacks are off for it or
+ * the grab failed; with {@code leaf} also the word at the user stack pointer. */
+static __always_inline void take_stacks(void *ctx, __u32 type, __s32 *user, __s32 *kernel,
+					__u64 *leaf)
+{
+	*user = -1;
+	*kernel = -1;
+	if (leaf)
+		*leaf = 0;
+	__u32 zero = 0;
+	__u32 *bits = bpf_map_lookup_elem(&stack_types, &zero);
+	if (!bits || type >= 32 || !(*bits & (1u << type)))
+		return;
+	long k = bpf_get_stackid(ctx, &stack_traces, 0);
+	long u = bpf_get_stackid(ctx, &stack_traces, BPF_F_USER_STACK);
+	if (k < 0 || u < 0)
+		count(&stack_failures, type);
+	*kernel = k < 0 ? -1 : (__s32)k;
+	*user = u < 0 ? -1 : (__s32)u;
+	if (leaf && u >= 0) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		__u64 sp = BPF_CORE_READ(regs, sp);
+		if (bpf_probe_read_user(leaf, sizeof(*leaf), (void *)sp) != 0)
+			*leaf = 0;
+	}
+}
+
 static __always_inline void remember_owner(__u64 sk, __u32 tgid)
 {
 	struct sock_owner owner = {};
@@ -704,6 +759,8 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	ev->nr = st->nr;
 	ev->pad = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	take_stacks(ctx, NET_TRACE_EVENT_SYSCALL, &ev->user_stack_id, &ev->kernel_stack_id,
+		    &ev->leaf_return);
 	bpf_ringbuf_submit(ev, submit_flags());
 	bpf_map_delete_elem(&sys_inflight, &id);
 	return 0;
@@ -765,6 +822,110 @@ int handle_uprobe_return(struct pt_regs *ctx)
 	ev->duration_ns = duration;
 	ev->start_time_ns = leader_start_time();
 	ev->ret = PT_REGS_RC(ctx);
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	take_stacks(ctx, NET_TRACE_EVENT_UPROBE, &ev->user_stack_id, &ev->kernel_stack_id, NULL);
+	bpf_ringbuf_submit(ev, submit_flags());
+	return 0;
+}
+
+/* Set by the loader before load: off-CPU spans shorter than this are not reported. */
+const volatile __u64 offcpu_min_ns = 1000000;
+
+/* A traced thread that left the CPU: when, how, and its stacks at that moment. */
+struct offcpu_start {
+	__u64 ts_ns;
+	__u64 start_time_ns;
+	__u64 leaf_return;
+	__u32 tgid;
+	__u32 prev_state;
+	__s32 user_stack_id;
+	__s32 kernel_stack_id;
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* By thread id. LRU: a thread that exits while off the CPU never switches back in. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct offcpu_start);
+} offcpu_starts SEC(".maps");
+
+/* Off-CPU time: runs in the task leaving the CPU (prev is current), so its stacks are the ones
+ * bpf_get_stackid sees; the span closes when the same thread is switched back in. Attached only
+ * when off-CPU time is asked for: it fires on every context switch of the machine. */
+SEC("tracepoint/sched/sched_switch")
+int handle_sched_switch(struct trace_event_raw_sched_switch *ctx)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 prev = (__u32)id;
+	if (prev != 0 && is_traced(id >> 32)) {
+		struct offcpu_start st = {};
+		st.ts_ns = now;
+		st.tgid = id >> 32;
+		st.prev_state = (__u32)ctx->prev_state;
+		st.start_time_ns = leader_start_time();
+		take_stacks(ctx, NET_TRACE_EVENT_OFF_CPU, &st.user_stack_id, &st.kernel_stack_id,
+			    &st.leaf_return);
+		bpf_get_current_comm(st.comm, sizeof(st.comm));
+		bpf_map_update_elem(&offcpu_starts, &prev, &st, BPF_ANY);
+	}
+	__u32 next = (__u32)ctx->next_pid;
+	if (next == 0)
+		return 0;
+	struct offcpu_start *st = bpf_map_lookup_elem(&offcpu_starts, &next);
+	if (!st)
+		return 0;
+	__u64 off = now - st->ts_ns;
+	if (off >= offcpu_min_ns) {
+		struct net_trace_offcpu_event *ev = reserve_event(
+			NET_TRACE_EVENT_OFF_CPU, sizeof(struct net_trace_offcpu_event));
+		if (ev) {
+			ev->type = NET_TRACE_EVENT_OFF_CPU;
+			ev->tgid = st->tgid;
+			ev->tid = next;
+			ev->prev_state = st->prev_state;
+			ev->ts_ns = now;
+			ev->duration_ns = off;
+			ev->start_time_ns = st->start_time_ns;
+			__builtin_memcpy(ev->comm, st->comm, sizeof(ev->comm));
+			ev->user_stack_id = st->user_stack_id;
+			ev->kernel_stack_id = st->kernel_stack_id;
+			ev->leaf_return = st->leaf_return;
+			bpf_ringbuf_submit(ev, submit_flags());
+		}
+	}
+	bpf_map_delete_elem(&offcpu_starts, &next);
+	return 0;
+}
+
+/* A traced process forked a new process. The raw tracepoint (not the tracepoint) hands over the
+ * child's task_struct, whose pid == tgid only for a new process: the tracepoint's child_pid
+ * cannot tell a thread from a process. Runs in the parent. With the filter off every fork of the
+ * machine is reported, like execs. */
+SEC("raw_tracepoint/sched_process_fork")
+int handle_fork_event(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 pid = BPF_CORE_READ(child, pid);
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	if (pid != child_tgid)
+		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_traced(id >> 32))
+		return 0;
+	struct net_trace_fork_event *ev =
+		reserve_event(NET_TRACE_EVENT_FORK, sizeof(struct net_trace_fork_event));
+	if (!ev)
+		return 0;
+	ev->type = NET_TRACE_EVENT_FORK;
+	ev->tgid = id >> 32;
+	ev->child_tgid = child_tgid;
+	ev->pad = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->start_time_ns = leader_start_time();
+	ev->child_start_time_ns = BPF_CORE_READ(child, start_boottime);
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;

@@ -27,6 +27,8 @@
 #define NET_TRACE_EVENT_TCP_RESET_RECEIVED 8
 #define NET_TRACE_EVENT_EXIT 9
 #define NET_TRACE_EVENT_UPROBE 10
+#define NET_TRACE_EVENT_OFF_CPU 11
+#define NET_TRACE_EVENT_FORK 12
 /* One more than the largest type id: the size of the per-type accounting arrays. */
 #define NET_TRACE_EVENT_TYPES 16
 
@@ -78,6 +80,11 @@ struct net_trace_syscall_event {
 	__u32 nr;             /* x86_64 syscall number */
 	__u32 pad;
 	char comm[NET_TRACE_COMM_LEN]; /* the thread's comm: describes a process gone before /proc */
+	__s32 user_stack_id;  /* id in stack_traces, or -1 (stacks off for this type, or failed) */
+	__s32 kernel_stack_id;
+	__u64 leaf_return;    /* the word at the user stack pointer: the caller of a leaf syscall
+	                       * wrapper, which a frame-pointer walk skips; user space keeps it only
+	                       * when it is a return address (see stacks.LeafCaller) */
 };
 
 /* A TCP socket changed state (sock:inet_sock_set_state), or sent / received a reset
@@ -130,6 +137,40 @@ struct net_trace_uprobe_event {
 	__u64 start_time_ns;  /* start_boottime of the thread-group leader */
 	__s64 ret;            /* the function's return register (rax on x86_64) */
 	char comm[NET_TRACE_COMM_LEN];
+	__s32 user_stack_id;  /* id in stack_traces, or -1 */
+	__s32 kernel_stack_id;
 };
+
+/* A traced thread was off the CPU for at least offcpu_min_ns (sched:sched_switch, out to in). The
+ * stacks were taken when it left the CPU. */
+struct net_trace_offcpu_event {
+	__u32 type;           /* NET_TRACE_EVENT_OFF_CPU */
+	__u32 tgid;
+	__u32 tid;
+	__u32 prev_state;     /* sched_switch prev_state when it left: 0 or TASK_REPORT_MAX (0x100 on
+	                       * this kernel) runnable/preempted, 1 interruptible, 2 uninterruptible */
+	__u64 ts_ns;          /* back on the CPU */
+	__u64 duration_ns;    /* off the CPU */
+	__u64 start_time_ns;  /* start_boottime of the thread-group leader */
+	char comm[NET_TRACE_COMM_LEN];
+	__s32 user_stack_id;
+	__s32 kernel_stack_id;
+	__u64 leaf_return;    /* as in net_trace_syscall_event */
+};
+
+/* A traced process forked a new process (not a thread). */
+struct net_trace_fork_event {
+	__u32 type;           /* NET_TRACE_EVENT_FORK */
+	__u32 tgid;           /* the parent */
+	__u32 child_tgid;
+	__u32 pad;
+	__u64 ts_ns;
+	__u64 start_time_ns;  /* start_boottime of the parent's leader */
+	__u64 child_start_time_ns; /* start_boottime of the child (its own leader) */
+	char comm[NET_TRACE_COMM_LEN];
+};
+
+/* Frames per stack_traces entry. */
+#define NET_TRACE_STACK_DEPTH 127
 
 #endif

@@ -5,6 +5,7 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.SafeStack;
 import dev.tracefix.capture.TriggerFiring;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.sink.arrow.EventBatch;
@@ -53,6 +54,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final long[] produced = new long[EventType.values().length];
   private final long[] dropped = new long[EventType.values().length];
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
+  private final List<SafeStack> pendingStacks = new ArrayList<>();
   private EventBatch batch;
   private long batchOpenedNanos;
   private int inFlight;
@@ -95,6 +97,39 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   public synchronized void onProcess(SafeProcess process) {
     ensureOpen();
     pendingProcesses.add(process);
+  }
+
+  /**
+   * Keeps the stack until the next commit point ({@link #flush}, {@link #finish}, {@link #close}):
+   * stacks are few, and the connection belongs to the ingest thread until then.
+   */
+  @Override
+  public synchronized void onStack(SafeStack stack) {
+    ensureOpen();
+    pendingStacks.add(stack);
+  }
+
+  /** Inserts the stacks received so far as rows of {@code stacks}. Call with no batch in flight. */
+  private synchronized void writeStacks() {
+    if (pendingStacks.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO stacks(capture_id, stack_id, build_id, frames, kernel_frames)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      for (SafeStack s : pendingStacks) {
+        insert.setString(1, captureId);
+        insert.setLong(2, s.stackId());
+        insert.setString(3, s.buildId());
+        insert.setArray(4, connection.createArrayOf("VARCHAR", s.frames().toArray()));
+        insert.setArray(5, connection.createArrayOf("VARCHAR", s.kernelFrames().toArray()));
+        insert.executeUpdate();
+      }
+      pendingStacks.clear();
+    } catch (SQLException e) {
+      throw failure("storing the stacks of capture " + captureId, e);
+    }
   }
 
   @Override
@@ -150,6 +185,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     sealAndWait();
     awaitStored();
+    writeStacks();
     synchronized (this) {
       try (PreparedStatement update =
           connection.prepareStatement(
@@ -204,6 +240,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     sealAndWait();
     awaitStored();
+    writeStacks();
     synchronized (this) {
       throwUnreported();
     }
@@ -267,6 +304,9 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         sealAndWait();
       }
       awaitStored();
+      if (store) {
+        writeStacks();
+      }
     } finally {
       stopThread();
       synchronized (this) {

@@ -10,25 +10,45 @@ import java.util.Map;
 
 /**
  * Turns trigger probes on and off in a running {@link BpfSession}: uprobes are attached on firing
- * and destroyed on expiry. Called only from the capture thread.
+ * and destroyed on expiry; stacks are a bit per event type in the runtime-writable {@code
+ * stack_types} map, on while any firing rule wants them. Called only from the capture thread.
  */
 final class BpfProbeSwitch implements ProbeSwitch {
   private final BpfSession bpf;
   private final Map<TriggerRule, List<ResolvedUprobe>> uprobesByRule;
   private final Map<TriggerRule, List<BpfSession.Link>> attached = new HashMap<>();
+  private final int baseStackBits;
+  private final int triggerStackBits;
+  private int rulesWantingStacks;
 
-  /** {@code uprobesByRule}: each rule's uprobe targets, resolved before the capture started. */
-  BpfProbeSwitch(BpfSession bpf, Map<TriggerRule, List<ResolvedUprobe>> uprobesByRule) {
+  /**
+   * @param uprobesByRule each rule's uprobe targets, resolved before the capture started
+   * @param baseStackBits the capture's own stack_types mask, restored when no rule wants stacks
+   * @param triggerStackBits the event types a rule's stacks cover
+   */
+  BpfProbeSwitch(
+      BpfSession bpf,
+      Map<TriggerRule, List<ResolvedUprobe>> uprobesByRule,
+      int baseStackBits,
+      int triggerStackBits) {
     this.bpf = bpf;
     this.uprobesByRule = uprobesByRule;
+    this.baseStackBits = baseStackBits;
+    this.triggerStackBits = triggerStackBits;
   }
 
   @Override
   public List<String> turnOn(TriggerRule rule) {
     List<String> failed = new ArrayList<>();
     if (rule.stacks()) {
-      // This BPF object takes no stacks yet: recorded as a probe that could not be turned on.
-      failed.add("stacks");
+      try {
+        if (rulesWantingStacks++ == 0) {
+          bpf.putArrayU32("stack_types", 0, baseStackBits | triggerStackBits);
+        }
+      } catch (CaptureException e) {
+        rulesWantingStacks--;
+        failed.add("stacks");
+      }
     }
     List<BpfSession.Link> links = new ArrayList<>();
     for (ResolvedUprobe u : uprobesByRule.getOrDefault(rule, List.of())) {
@@ -46,6 +66,9 @@ final class BpfProbeSwitch implements ProbeSwitch {
 
   @Override
   public void turnOff(TriggerRule rule) {
+    if (rule.stacks() && rulesWantingStacks > 0 && --rulesWantingStacks == 0) {
+      bpf.putArrayU32("stack_types", 0, baseStackBits);
+    }
     for (BpfSession.Link link : attached.getOrDefault(rule, List.of())) {
       bpf.destroy(link);
     }

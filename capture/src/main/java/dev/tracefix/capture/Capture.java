@@ -19,6 +19,7 @@ import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.stacks.StackCollector;
 import dev.tracefix.capture.trigger.TriggerEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Capture {
   static final String OBJECT_RESOURCE = "/bpf/net_trace.bpf.o";
   private static final int POLL_MS = 100;
+  /** Fires on every context switch of the machine: attached only for off-CPU time. */
+  static final String SCHED_SWITCH = "tracepoint/sched/sched_switch";
 
   private Capture() {}
 
@@ -88,21 +92,19 @@ public final class Capture {
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
     PrivacyEngine privacy = PrivacyEngine.withDefaultPolicy(key);
+    SafeEventSink guarded = privacy.guard(sink);
     // Trigger probes are switched on the capture thread, once the BPF object is loaded.
     var probeSwitch = new DeferredProbeSwitch();
     // Events carry the monotonic clock plus this offset; the engine reads the same clock.
     long bootOffsetNs = SafeEventAssembler.measureBootOffsetNs();
     TriggerEngine triggers =
         new TriggerEngine(
-            config.triggers(),
-            probeSwitch,
-            () -> System.nanoTime() + bootOffsetNs,
-            privacy.guard(sink));
+            config.triggers(), probeSwitch, () -> System.nanoTime() + bootOffsetNs, guarded);
     var assembler =
         new SafeEventAssembler(
             new Redactor(key, proc.bootId()),
             new ProcessTable(proc, CgroupPaths.system()),
-            config.triggers().isEmpty() ? privacy.guard(sink) : triggers,
+            config.triggers().isEmpty() ? guarded : triggers,
             bootOffsetNs,
             allUprobes);
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
@@ -131,7 +133,26 @@ public final class Capture {
       // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
       // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
       bpf.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
+      boolean offCpu = config.offCpuMin() != null;
+      if (offCpu) {
+        bpf.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());
+      }
       bpf.load();
+      int stackBits = stackTypeBits(config.stackTypes());
+      // A rule's stacks: every stack-taking event type this capture records.
+      int triggerStackBits =
+          stackTypeBits(
+              offCpu
+                  ? Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU)
+                  : Set.of(EventType.SYSCALL, EventType.UPROBE));
+      boolean triggerStacks = config.triggers().stream().anyMatch(TriggerRule::stacks);
+      if (!config.stackTypes().isEmpty() || triggerStacks) {
+        bpf.putArrayU32("stack_types", 0, stackBits);
+        assembler.useStacks(
+            new StackCollector(
+                id -> bpf.stackFrames("stack_traces", id, NetTraceLayout.STACK_DEPTH),
+                guarded::onStack));
+      }
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
       }
@@ -150,7 +171,9 @@ public final class Capture {
       List<String> probes =
           new ArrayList<>(
               bpf.attach(
-                  section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/")));
+                  section ->
+                      (syscalls || !section.startsWith("tracepoint/raw_syscalls/"))
+                          && (offCpu || !section.equals(SCHED_SWITCH))));
       for (ResolvedUprobe u : uprobes) {
         // pid -1: every process mapping the file; the programs apply the capture's pid filter.
         bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
@@ -159,7 +182,9 @@ public final class Capture {
         probes.add("uprobe:" + u.target().symbol());
         probes.add("uretprobe:" + u.target().symbol());
       }
-      probeSwitch.bind(new BpfProbeSwitch(bpf, triggerUprobes(config, allUprobes)));
+      probeSwitch.bind(
+          new BpfProbeSwitch(
+              bpf, triggerUprobes(config, allUprobes), stackBits, triggerStackBits));
       Instant startedAt = Instant.now();
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
@@ -255,7 +280,31 @@ public final class Capture {
     return byRule;
   }
 
+  /** The stack_types bitmask: bit (1 << kernel type id) per event type that takes stacks. */
+  static int stackTypeBits(java.util.Set<EventType> types) {
+    int bits = 0;
+    for (EventType t : types) {
+      bits |=
+          switch (t) {
+            case SYSCALL -> 1 << NetTraceLayout.EVENT_SYSCALL;
+            case UPROBE -> 1 << NetTraceLayout.EVENT_UPROBE;
+            case OFF_CPU -> 1 << NetTraceLayout.EVENT_OFF_CPU;
+            default ->
+                throw new CaptureException(
+                    Kind.USER,
+                    "stacks are taken for syscall, uprobe and off_cpu events only, not "
+                        + t.columnValue());
+          };
+    }
+    return bits;
+  }
+
   private static void validate(CaptureConfig config) {
+    stackTypeBits(config.stackTypes());
+    if (config.offCpuMin() != null && config.offCpuMin().isNegative()) {
+      throw new CaptureException(
+          Kind.USER, "the off-CPU minimum must not be negative, got " + config.offCpuMin());
+    }
     int ring = config.ringBufferBytes();
     if (ring != 0 && (ring < 4096 || Integer.bitCount(ring) != 1)) {
       throw new CaptureException(

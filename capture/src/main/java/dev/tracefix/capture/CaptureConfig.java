@@ -20,8 +20,13 @@ import java.util.Set;
  *     with latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
  * @param uprobes functions whose every call by a traced process becomes an {@link
  *     EventType#UPROBE} event (duration, return value); empty for none
- * @param triggers rules that turn richer probes (stacks, uprobes) on while errors burst; empty for
- *     none
+ * @param stackTypes event types whose events carry a call stack (kernel and user, symbolized on
+ *     the box): {@link EventType#SYSCALL}, {@link EventType#UPROBE}, {@link EventType#OFF_CPU};
+ *     empty for none
+ * @param offCpuMin report off-CPU spans of traced threads at least this long ({@code
+ *     sched:sched_switch}); null for no off-CPU events (the probe is then not attached)
+ * @param triggers rules that turn richer probes (stacks, uprobes) on while errors burst; empty
+ *     for none
  */
 public record CaptureConfig(
     Duration duration,
@@ -31,7 +36,16 @@ public record CaptureConfig(
     int ringBufferBytes,
     Set<String> syscalls,
     List<UprobeTarget> uprobes,
+    Set<EventType> stackTypes,
+    Duration offCpuMin,
     List<TriggerRule> triggers) {
+  /** Event types that can carry stacks. */
+  public static final Set<EventType> STACK_TYPES =
+      Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU);
+
+  /** The off-CPU minimum when off-CPU time is asked for without one. */
+  public static final Duration DEFAULT_OFF_CPU_MIN = Duration.ofMillis(1);
+
   public static final int DEFAULT_RING_BUFFER_BYTES = 16 * 1024 * 1024;
 
   /** Network, file I/O and futex. */
@@ -46,10 +60,11 @@ public record CaptureConfig(
     command = List.copyOf(command);
     syscalls = Set.copyOf(syscalls);
     uprobes = List.copyOf(uprobes);
+    stackTypes = Set.copyOf(stackTypes);
     triggers = List.copyOf(triggers);
   }
 
-  /** A capture without trigger rules. */
+  /** A capture without stacks, off-CPU time or triggers. */
   public CaptureConfig(
       Duration duration,
       OptionalInt pid,
@@ -58,7 +73,30 @@ public record CaptureConfig(
       int ringBufferBytes,
       Set<String> syscalls,
       List<UprobeTarget> uprobes) {
-    this(duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, List.of());
+    this(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, Set.of(), null,
+        List.of());
+  }
+
+  /** This capture, taking stacks for {@code types}. */
+  public CaptureConfig withStacks(Set<EventType> types) {
+    return new CaptureConfig(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, types, offCpuMin,
+        triggers);
+  }
+
+  /** This capture, reporting off-CPU spans of at least {@code min} (null: none). */
+  public CaptureConfig withOffCpu(Duration min) {
+    return new CaptureConfig(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, min,
+        triggers);
+  }
+
+  /** This capture, with these trigger rules. */
+  public CaptureConfig withTriggers(List<TriggerRule> rules) {
+    return new CaptureConfig(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
+        rules);
   }
 
   /** A capture without uprobes. */

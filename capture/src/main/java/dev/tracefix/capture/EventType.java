@@ -34,7 +34,15 @@ public enum EventType {
    * A traced process returned from a function named by a {@link UprobeTarget} (uprobe +
    * uretprobe): {@code symbol}, {@code binaryHash}, {@code durationNs}, {@code returnValue}.
    */
-  UPROBE;
+  UPROBE,
+  /**
+   * A traced thread was off the CPU for at least the configured minimum ({@code
+   * sched:sched_switch}): {@code durationNs}, {@code waitState}, {@code threadToken}, its stack
+   * when it left the CPU.
+   */
+  OFF_CPU,
+  /** A traced process forked a new process (not a thread): {@code childToken}. */
+  PROCESS_FORK;
 
   public String columnValue() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -34,6 +34,14 @@ package dev.tracefix.capture;
  *     running that file; else null. The path itself never leaves capture
  * @param returnValue for {@link EventType#UPROBE}: the function's return register (for a function
  *     returning a pointer, an address: the policy decides whether it is kept), else 0
+ * @param stackId id of the event's stack ({@link SafeStack#stackId()}, delivered to the sink
+ *     before the first event naming it), or 0 when the event has none
+ * @param threadToken keyed token ({@code t_}) of the thread (boot id, process, thread id) for
+ *     per-thread events (syscalls, uprobes, off-CPU time), else null
+ * @param waitState for {@link EventType#OFF_CPU}: {@code sleeping}, {@code blocked}
+ *     (uninterruptible), {@code preempted} or {@code stopped}; else null
+ * @param childToken for {@link EventType#PROCESS_FORK}: the process token of the new child, else
+ *     null
  */
 public record SafeEvent(
     long timeNs,
@@ -57,7 +65,51 @@ public record SafeEvent(
     int exitStatus,
     String symbol,
     String binaryHash,
-    long returnValue) {
+    long returnValue,
+    long stackId,
+    String threadToken,
+    String waitState,
+    String childToken) {
+  /** An event without stack, thread, wait state or child. */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId,
+      String syscall,
+      int fd,
+      String connectionHash,
+      String tcpOldState,
+      String tcpNewState,
+      int family,
+      int protocol,
+      int localPort,
+      int remotePort,
+      String localHash,
+      int exitStatus,
+      String symbol,
+      String binaryHash,
+      long returnValue) {
+    this(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd,
+        connectionHash, tcpOldState, tcpNewState, family, protocol, localPort, remotePort,
+        localHash, exitStatus, symbol, binaryHash, returnValue, 0, null, null, null);
+  }
+
+  /** This event with a stack, thread, wait state and child (the fields schema v6 added). */
+  public SafeEvent withThreadFields(
+      long stackId, String threadToken, String waitState, String childToken) {
+    return new SafeEvent(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd,
+        connectionHash, tcpOldState, tcpNewState, family, protocol, localPort, remotePort,
+        localHash, exitStatus, symbol, binaryHash, returnValue, stackId, threadToken, waitState,
+        childToken);
+  }
+
   /** An event that is not a uprobe call. */
   public SafeEvent(
       long timeNs,

@@ -15,4 +15,10 @@ public interface SafeEventSink {
    * that do not store firings may ignore them.
    */
   default void onTriggerFiring(TriggerFiring firing) {}
+
+  /**
+   * A stack seen for the first time in this capture, delivered before the first event that names
+   * it ({@link SafeEvent#stackId()}). Frames are symbols, never raw addresses.
+   */
+  default void onStack(SafeStack stack) {}
 }

@@ -37,7 +37,13 @@ class CaptureTest {
     final List<SafeEvent> events = Collections.synchronizedList(new ArrayList<>());
     final List<String> contractViolations = new ArrayList<>();
     final List<TriggerFiring> firings = Collections.synchronizedList(new ArrayList<>());
+    final List<SafeStack> stacks = Collections.synchronizedList(new ArrayList<>());
     int batches;
+
+    @Override
+    public void onStack(SafeStack stack) {
+      stacks.add(stack);
+    }
 
     @Override
     public void onTriggerFiring(TriggerFiring firing) {

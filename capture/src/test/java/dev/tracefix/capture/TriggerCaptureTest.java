@@ -38,17 +38,16 @@ class TriggerCaptureTest {
   }
 
   private CaptureSummary capture(String rule, CaptureTest.RecordingSink sink) {
-    return Capture.run(
+    CaptureConfig config =
         new CaptureConfig(
             Duration.ofSeconds(60),
             OptionalInt.empty(),
             List.of(exe.toString(), "2500", "800", "" + CONNECTS, "" + closedPort),
             dir.resolve("keys"),
             0,
-            Set.of("connect"),
-            List.of(),
-            List.of(TriggerRule.parse(rule))),
-        sink);
+            Set.of("connect", "clock_nanosleep"),
+            List.of());
+    return Capture.run(config.withTriggers(List.of(TriggerRule.parse(rule))), sink);
   }
 
   private static List<SafeEvent> ofType(CaptureTest.RecordingSink sink, EventType type) {
@@ -88,6 +87,42 @@ class TriggerCaptureTest {
               + (call.timeNs() - firing.firedAtNs())
               + ", ns before its end "
               + (firing.endedAtNs() - call.timeNs()));
+    }
+  }
+
+  @Test
+  void takesStacksOnlyWhileTheRuleIsOn() {
+    var sink = new CaptureTest.RecordingSink();
+    capture("ECONNREFUSED > 20/s -> stacks for 1s", sink);
+
+    assertEquals(1, sink.firings.size(), sink.firings::toString);
+    TriggerFiring firing = sink.firings.getFirst();
+    assertEquals(List.of("stacks"), firing.probes());
+    // The workload sleeps a millisecond between calls for 2.5 s: its clock_nanosleep events
+    // span the time before, during and after the firing.
+    List<SafeEvent> naps =
+        ofType(sink, EventType.SYSCALL).stream()
+            .filter(e -> "clock_nanosleep".equals(e.syscall()))
+            .toList();
+    List<SafeEvent> withStacks = naps.stream().filter(e -> e.stackId() != 0).toList();
+    System.out.printf(
+        "trigger stacks: %d naps, %d with a stack, %d stacks delivered, firing %s%n",
+        naps.size(), withStacks.size(), sink.stacks.size(), firing);
+    assertTrue(!withStacks.isEmpty(), "naps while the rule was on carry stacks");
+    assertTrue(
+        naps.stream().anyMatch(e -> e.stackId() == 0 && e.timeNs() < firing.firedAtNs()),
+        "naps before the firing carry none");
+    assertTrue(
+        naps.stream().anyMatch(e -> e.stackId() == 0 && e.timeNs() > firing.endedAtNs()),
+        "naps after the firing carry none");
+    for (SafeEvent nap : withStacks) {
+      assertTrue(
+          nap.timeNs() >= firing.firedAtNs() && nap.timeNs() <= firing.endedAtNs(),
+          "a stack taken outside the firing, ns after firing "
+              + (nap.timeNs() - firing.firedAtNs()));
+      assertTrue(
+          sink.stacks.stream().anyMatch(st -> st.stackId() == nap.stackId()),
+          "every stack id is delivered as a stack");
     }
   }
 

@@ -27,9 +27,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class EventBatch implements AutoCloseable {
   /**
-   * The columns spool segments had up to schema version 3. Segments left in a spool by that
-   * version are still ingested (the newer columns NULL), so these fields never change.
-   * Timestamps without a zone: DuckDB reads them as {@code TIMESTAMP_NS} holding UTC.
+   * The columns spool segments had up to schema version 3. Segments left in a spool by that version
+   * are still ingested (the newer columns NULL), so these fields never change. Timestamps without a
+   * zone: DuckDB reads them as {@code TIMESTAMP_NS} holding UTC.
    */
   public static final List<Field> V3_FIELDS =
       List.of(
@@ -70,13 +70,29 @@ public final class EventBatch implements AutoCloseable {
           field("symbol", ArrowType.Utf8.INSTANCE, true),
           field("binary_hash", ArrowType.Utf8.INSTANCE, true));
 
+  /**
+   * Schema version 6 appends the stack and thread fields: the id of the event's stack (a row of
+   * {@code stacks}; NULL when none), the keyed thread token, an off-CPU event's wait state and a
+   * fork's child token.
+   */
+  public static final List<Field> V6_FIELDS =
+      List.of(
+          field("stack_id", new ArrowType.Int(64, true), true),
+          field("thread_token", ArrowType.Utf8.INSTANCE, true),
+          field("wait_state", ArrowType.Utf8.INSTANCE, true),
+          field("child_token", ArrowType.Utf8.INSTANCE, true));
+
   /** The columns spool segments had in schema version 4 (v3's followed by v4's). */
   public static final List<Field> V4_LAYOUT_FIELDS =
       java.util.stream.Stream.concat(V3_FIELDS.stream(), V4_FIELDS.stream()).toList();
 
+  /** The columns spool segments had in schema version 5 (v4's followed by v5's). */
+  public static final List<Field> V5_LAYOUT_FIELDS =
+      java.util.stream.Stream.concat(V4_LAYOUT_FIELDS.stream(), V5_FIELDS.stream()).toList();
+
   public static final Schema SCHEMA =
       new Schema(
-          java.util.stream.Stream.concat(V4_LAYOUT_FIELDS.stream(), V5_FIELDS.stream()).toList());
+          java.util.stream.Stream.concat(V5_LAYOUT_FIELDS.stream(), V6_FIELDS.stream()).toList());
 
   /** Distinct syscall and TCP state names per batch are few: encode each once. */
   private static final int MAX_CACHED_NAMES = 1_024;
@@ -112,6 +128,10 @@ public final class EventBatch implements AutoCloseable {
   private final IntVector exitStatus;
   private final VarCharVector symbol;
   private final VarCharVector binaryHash;
+  private final BigIntVector stackId;
+  private final VarCharVector threadToken;
+  private final VarCharVector waitState;
+  private final VarCharVector childToken;
   private final Map<String, byte[]> names = new HashMap<>();
   private final int initialCapacity;
   private final long[] typeCounts = new long[EventType.values().length];
@@ -144,6 +164,10 @@ public final class EventBatch implements AutoCloseable {
     exitStatus = (IntVector) root.getVector("exit_status");
     symbol = (VarCharVector) root.getVector("symbol");
     binaryHash = (VarCharVector) root.getVector("binary_hash");
+    stackId = (BigIntVector) root.getVector("stack_id");
+    threadToken = (VarCharVector) root.getVector("thread_token");
+    waitState = (VarCharVector) root.getVector("wait_state");
+    childToken = (VarCharVector) root.getVector("child_token");
     allocate();
   }
 
@@ -171,6 +195,14 @@ public final class EventBatch implements AutoCloseable {
     exitStatus.setSafe(i, event.exitStatus());
     setName(symbol, i, event.symbol());
     setName(binaryHash, i, event.binaryHash());
+    if (event.stackId() == 0) {
+      stackId.setNull(i);
+    } else {
+      stackId.setSafe(i, event.stackId());
+    }
+    setString(threadToken, i, event.threadToken());
+    setName(waitState, i, event.waitState());
+    setString(childToken, i, event.childToken());
     // event.returnValue() is not stored: the privacy policy drops it (it may be a raw address).
     typeCounts[event.type().ordinal()]++;
     minTimeNs = Math.min(minTimeNs, event.timeNs());

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
@@ -86,6 +87,11 @@ public final class BpfSession implements AutoCloseable {
    */
   public void setRodataBool(String variable, boolean value) {
     rodata(variable, 1).set(JAVA_BYTE, 0, (byte) (value ? 1 : 0));
+  }
+
+  /** Stage CONFIGURE: sets a {@code const volatile __u64} in {@code .rodata} before load. */
+  public void setRodataU64(String variable, long value) {
+    rodata(variable, 8).set(JAVA_LONG_UNALIGNED, 0, value);
   }
 
   /** Stage CONFIGURE: sets a {@code const volatile __u32} in {@code .rodata} before load. */
@@ -192,6 +198,58 @@ public final class BpfSession implements AutoCloseable {
       throw e;
     } catch (Throwable t) {
       throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
+  /** After load: sets one u32 of an array map with u32 keys (e.g. the stack_types bitmask). */
+  public void putArrayU32(String mapName, int index, int value) {
+    requireLoaded(Stage.CONFIGURE);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.CONFIGURE);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment k = call.allocateFrom(JAVA_INT, index);
+      MemorySegment v = call.allocateFrom(JAVA_INT, value);
+      int rc = (int) LibBpf.H.MAP_UPDATE_ELEM.invokeExact(errno, fd, k, v, BPF_ANY);
+      if (rc != 0) {
+        throw failure(Stage.CONFIGURE, objectFile, "bpf_map_update_elem(" + mapName + ")", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
+  /**
+   * The instruction pointers of stack {@code id} of a stack-trace map, leaf first, up to the first
+   * zero; empty when the id is unknown. Raw addresses: they stay in memory until symbolized.
+   */
+  public long[] stackFrames(String mapName, int id, int depth) {
+    requireLoaded(Stage.POLL);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.POLL);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment values = call.allocate(JAVA_LONG, depth);
+      int rc =
+          (int)
+              LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(
+                  errno, fd, call.allocateFrom(JAVA_INT, id), values);
+      if (rc != 0) {
+        return new long[0];
+      }
+      int n = 0;
+      while (n < depth && values.getAtIndex(JAVA_LONG, n) != 0) {
+        n++;
+      }
+      long[] ips = new long[n];
+      for (int i = 0; i < n; i++) {
+        ips[i] = values.getAtIndex(JAVA_LONG, i);
+      }
+      return ips;
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.POLL, t);
     }
   }
 

@@ -28,6 +28,10 @@ public final class NetTraceLayout {
   public static final int EVENT_TCP_RESET_RECEIVED = 8;
   public static final int EVENT_EXIT = 9;
   public static final int EVENT_UPROBE = 10;
+  public static final int EVENT_OFF_CPU = 11;
+  public static final int EVENT_FORK = 12;
+  /** NET_TRACE_STACK_DEPTH: u64 frames per stack_traces entry. */
+  public static final int STACK_DEPTH = 127;
   /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
   public static final int SYSCALL_MAX = 512;
   public static final byte SYSCALL_TRACED = 1;
@@ -84,7 +88,10 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("ret"),
               JAVA_INT.withName("nr"),
               JAVA_INT.withName("pad"),
-              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+              JAVA_INT.withName("user_stack_id"),
+              JAVA_INT.withName("kernel_stack_id"),
+              JAVA_LONG.withName("leaf_return"))
           .withName("net_trace_syscall_event");
 
   /** Mirror of {@code struct net_trace_tcp_event}. */
@@ -140,14 +147,73 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("duration_ns"),
               JAVA_LONG.withName("start_time_ns"),
               JAVA_LONG.withName("ret"),
-              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+              JAVA_INT.withName("user_stack_id"),
+              JAVA_INT.withName("kernel_stack_id"))
           .withName("net_trace_uprobe_event");
+
+  /** Mirror of {@code struct net_trace_offcpu_event}. */
+  static final StructLayout OFFCPU_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("prev_state"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("duration_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+              JAVA_INT.withName("user_stack_id"),
+              JAVA_INT.withName("kernel_stack_id"),
+              JAVA_LONG.withName("leaf_return"))
+          .withName("net_trace_offcpu_event");
+
+  /** Field names of net_trace_offcpu_event in declaration order. */
+  public static final List<String> OFFCPU_FIELDS =
+      List.of(
+          "type", "tgid", "tid", "prev_state", "ts_ns", "duration_ns", "start_time_ns", "comm",
+          "user_stack_id", "kernel_stack_id", "leaf_return");
+
+  /** Mirror of {@code struct net_trace_fork_event}. */
+  static final StructLayout FORK_LAYOUT =
+      MemoryLayout.structLayout(
+              JAVA_INT.withName("type"),
+              JAVA_INT.withName("tgid"),
+              JAVA_INT.withName("child_tgid"),
+              JAVA_INT.withName("pad"),
+              JAVA_LONG.withName("ts_ns"),
+              JAVA_LONG.withName("start_time_ns"),
+              JAVA_LONG.withName("child_start_time_ns"),
+              MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+          .withName("net_trace_fork_event");
+
+  /** Field names of net_trace_fork_event in declaration order. */
+  public static final List<String> FORK_FIELDS =
+      List.of(
+          "type", "tgid", "child_tgid", "pad", "ts_ns", "start_time_ns", "child_start_time_ns",
+          "comm");
+
+  public static long offCpuByteSize() {
+    return OFFCPU_LAYOUT.byteSize();
+  }
+
+  public static long offCpuOffsetOf(String field) {
+    return OFFCPU_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  public static long forkByteSize() {
+    return FORK_LAYOUT.byteSize();
+  }
+
+  public static long forkOffsetOf(String field) {
+    return FORK_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
 
   /** Field names of net_trace_uprobe_event in declaration order. */
   public static final List<String> UPROBE_FIELDS =
       List.of(
           "type", "tgid", "tid", "probe_id", "ts_ns", "duration_ns", "start_time_ns", "ret",
-          "comm");
+          "comm", "user_stack_id", "kernel_stack_id");
 
   /** Field names of net_trace_exit_event in declaration order. */
   public static final List<String> EXIT_FIELDS =
@@ -166,7 +232,10 @@ public final class NetTraceLayout {
           "ret",
           "nr",
           "pad",
-          "comm");
+          "comm",
+          "user_stack_id",
+          "kernel_stack_id",
+          "leaf_return");
 
   /** Field names of net_trace_event in declaration order, as in the C header. */
   public static final List<String> FIELDS =
@@ -293,6 +362,8 @@ public final class NetTraceLayout {
       case EVENT_TCP_RESET_RECEIVED -> "tcp_reset_received";
       case EVENT_EXIT -> "exit";
       case EVENT_UPROBE -> "uprobe";
+      case EVENT_OFF_CPU -> "off_cpu";
+      case EVENT_FORK -> "fork";
       default -> "unknown_" + type;
     };
   }
@@ -351,7 +422,10 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, S_TID),
           record.get(JAVA_INT, S_FD),
           record.get(JAVA_INT, S_NR),
-          comms.of(record, S_COMM));
+          comms.of(record, S_COMM),
+          record.get(JAVA_INT, syscallOffsetOf("user_stack_id")),
+          record.get(JAVA_INT, syscallOffsetOf("kernel_stack_id")),
+          record.get(JAVA_LONG, syscallOffsetOf("leaf_return")));
     }
     if (type == EVENT_UPROBE && record.byteSize() >= uprobeByteSize()) {
       return new RawUprobeEvent(
@@ -362,7 +436,31 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, uprobeOffsetOf("tgid")),
           record.get(JAVA_INT, uprobeOffsetOf("tid")),
           record.get(JAVA_INT, uprobeOffsetOf("probe_id")),
-          comms.of(record, uprobeOffsetOf("comm")));
+          comms.of(record, uprobeOffsetOf("comm")),
+          record.get(JAVA_INT, uprobeOffsetOf("user_stack_id")),
+          record.get(JAVA_INT, uprobeOffsetOf("kernel_stack_id")));
+    }
+    if (type == EVENT_OFF_CPU && record.byteSize() >= offCpuByteSize()) {
+      return new RawOffCpuEvent(
+          record.get(JAVA_LONG, offCpuOffsetOf("ts_ns")),
+          record.get(JAVA_LONG, offCpuOffsetOf("duration_ns")),
+          record.get(JAVA_LONG, offCpuOffsetOf("start_time_ns")),
+          record.get(JAVA_INT, offCpuOffsetOf("tgid")),
+          record.get(JAVA_INT, offCpuOffsetOf("tid")),
+          record.get(JAVA_INT, offCpuOffsetOf("prev_state")),
+          comms.of(record, offCpuOffsetOf("comm")),
+          record.get(JAVA_INT, offCpuOffsetOf("user_stack_id")),
+          record.get(JAVA_INT, offCpuOffsetOf("kernel_stack_id")),
+          record.get(JAVA_LONG, offCpuOffsetOf("leaf_return")));
+    }
+    if (type == EVENT_FORK && record.byteSize() >= forkByteSize()) {
+      return new RawForkEvent(
+          record.get(JAVA_LONG, forkOffsetOf("ts_ns")),
+          record.get(JAVA_INT, forkOffsetOf("tgid")),
+          record.get(JAVA_LONG, forkOffsetOf("start_time_ns")),
+          record.get(JAVA_INT, forkOffsetOf("child_tgid")),
+          record.get(JAVA_LONG, forkOffsetOf("child_start_time_ns")),
+          comms.of(record, forkOffsetOf("comm")));
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
       return new RawExecEvent(

@@ -8,8 +8,8 @@ package dev.tracefix.capture.ffm;
  * @param startTimeNs start_boottime of the process (ns since boot), part of its identity
  * @param ret syscall return value, negative errno on failure
  * @param family AF_INET (2), AF_INET6 (10) or 0 when no address was recorded
- * @param saddr source address bytes (network order; IPv4 in the first 4 bytes); {@link
- *     #NO_ADDRESS} when family is 0
+ * @param saddr source address bytes (network order; IPv4 in the first 4 bytes); {@link #NO_ADDRESS}
+ *     when family is 0
  * @param daddr destination address bytes (network order; IPv4 in the first 4 bytes); {@link
  *     #NO_ADDRESS} when family is 0
  */

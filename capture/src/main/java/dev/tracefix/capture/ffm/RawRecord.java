@@ -7,7 +7,9 @@ public sealed interface RawRecord
         RawSyscallEvent,
         RawTcpEvent,
         RawExitEvent,
-        RawUprobeEvent {
+        RawUprobeEvent,
+        RawOffCpuEvent,
+        RawForkEvent {
   /** Kernel monotonic time of the record. */
   long tsNs();
 }

@@ -1,8 +1,8 @@
 package dev.tracefix.capture.ffm;
 
 /**
- * A TCP state change or reset, still raw: real pid, addresses and the kernel address of the
- * socket, all of which only leave capture as keyed hashes.
+ * A TCP state change or reset, still raw: real pid, addresses and the kernel address of the socket,
+ * all of which only leave capture as keyed hashes.
  *
  * @param type NetTraceLayout.EVENT_TCP_STATE, EVENT_TCP_RESET_SENT or EVENT_TCP_RESET_RECEIVED
  * @param oldState TCP state before (state changes) or the socket's state (resets)

@@ -15,8 +15,29 @@ public record RawUprobeEvent(
     int tgid,
     int tid,
     int probeId,
-    String comm)
-    implements RawRecord {
+    String comm,
+    int userStackId,
+    int kernelStackId)
+    implements RawRecord, RawStacked {
+  /** A call without stacks. */
+  public RawUprobeEvent(
+      long tsNs,
+      long durationNs,
+      long startTimeNs,
+      long ret,
+      int tgid,
+      int tid,
+      int probeId,
+      String comm) {
+    this(tsNs, durationNs, startTimeNs, ret, tgid, tid, probeId, comm, -1, -1);
+  }
+
+  /** A uretprobe's user stack starts at the return site, so no leaf caller is missing. */
+  @Override
+  public long leafReturn() {
+    return 0;
+  }
+
   /** Raw records are never printed: this keeps pids and return values out of logs. */
   @Override
   public String toString() {

@@ -7,6 +7,9 @@ import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.ffm.RawExecEvent;
 import dev.tracefix.capture.ffm.RawExitEvent;
+import dev.tracefix.capture.ffm.RawForkEvent;
+import dev.tracefix.capture.ffm.RawOffCpuEvent;
+import dev.tracefix.capture.ffm.RawStacked;
 import dev.tracefix.capture.ffm.RawNetEvent;
 import dev.tracefix.capture.ffm.RawRecord;
 import dev.tracefix.capture.ffm.RawSyscallEvent;
@@ -16,6 +19,7 @@ import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.stacks.StackCollector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +59,19 @@ public final class SafeEventAssembler {
   /** Execs of processes not announced yet, in arrival order. */
   private final Map<ProcessKey, List<SafeEvent>> pendingExecs = new LinkedHashMap<>();
 
+  /** Symbolizes stacks; null when the capture takes none. */
+  private StackCollector stacks;
+
+  /** An event whose stack waits for a perf map (see {@link StackCollector.Deferred}). */
+  private record Held(SafeEvent event, StackCollector.Deferred stack) {}
+
+  /** Events held for their stacks, by tgid, in arrival order. */
+  private final Map<Integer, List<Held>> held = new LinkedHashMap<>();
+
+  private record ThreadKey(int tgid, long startTicks, int tid) {}
+
+  private final Map<ThreadKey, String> threadTokens = new HashMap<>();
+
   /** The batch being assembled by accept/flush; null between calls. */
   private List<SafeEvent> batch;
 
@@ -82,6 +99,11 @@ public final class SafeEventAssembler {
           u.probeId(),
           new ProbeName(u.target().symbol(), redactor.exeHash(u.realPath().toString())));
     }
+  }
+
+  /** Takes stacks from now on: events naming kernel stack ids get symbolized stacks. */
+  public void useStacks(StackCollector collector) {
+    this.stacks = collector;
   }
 
   /** The offset that turns CLOCK_MONOTONIC (bpf_ktime_get_ns, System.nanoTime) into epoch ns. */
@@ -120,25 +142,106 @@ public final class SafeEventAssembler {
             pendingExecs.computeIfAbsent(key, k -> new ArrayList<>()).add(exec);
           }
         }
-        case RawExitEvent x ->
+        case RawExitEvent x -> {
+          // The process is gone: a JIT's perf map, if any, is written by now.
+          release(x.tgid());
+          if (stacks != null) {
+            stacks.forget(x.tgid());
+          }
+          batch.add(
+              lifecycle(
+                  x.tsNs(),
+                  EventType.PROCESS_EXIT,
+                  announce(x.tgid(), x.startTimeNs(), x.comm()),
+                  x.exitStatus()));
+        }
+        case RawNetEvent e -> batch.add(redact(e));
+        case RawSyscallEvent c -> withStack(redact(c), c, c.tid(), c.startTimeNs(), null);
+        case RawTcpEvent t -> batch.add(redact(t));
+        case RawUprobeEvent u -> withStack(redact(u), u, u.tid(), u.startTimeNs(), null);
+        case RawOffCpuEvent o ->
+            withStack(
+                lifecycle(
+                        o.tsNs(),
+                        EventType.OFF_CPU,
+                        announce(o.tgid(), o.startTimeNs(), o.comm()),
+                        -1)
+                    .withThreadFields(0, null, null, null),
+                o,
+                o.tid(),
+                o.startTimeNs(),
+                WaitStates.of(o.prevState()),
+                o.durationNs());
+        case RawForkEvent f ->
             batch.add(
                 lifecycle(
-                    x.tsNs(),
-                    EventType.PROCESS_EXIT,
-                    announce(x.tgid(), x.startTimeNs(), x.comm()),
-                    x.exitStatus()));
-        case RawNetEvent e -> batch.add(redact(e));
-        case RawSyscallEvent c -> batch.add(redact(c));
-        case RawTcpEvent t -> batch.add(redact(t));
-        case RawUprobeEvent u -> batch.add(redact(u));
+                        f.tsNs(),
+                        EventType.PROCESS_FORK,
+                        announce(f.tgid(), f.startTimeNs(), f.comm()),
+                        -1)
+                    .withThreadFields(
+                        0, null, null, tokenOf(keyOf(f.childTgid(), f.childStartTimeNs()))));
       }
     }
     return deliver();
   }
 
+  /** An event with its thread token and stack: added to the batch, or held for its stack. */
+  private void withStack(
+      SafeEvent event, RawStacked raw, int tid, long startTimeNs, String waitState) {
+    String thread =
+        threadTokens.computeIfAbsent(
+            new ThreadKey(raw.tgid(), ProcFs.nanosToTicks(startTimeNs), tid),
+            k -> redactor.threadToken(k.tgid(), k.startTicks(), k.tid()));
+    StackCollector.Ref ref =
+        stacks == null
+            ? new StackCollector.Ready(0)
+            : stacks.resolve(
+                raw.tgid(), raw.userStackId(), raw.kernelStackId(), raw.leafReturn());
+    switch (ref) {
+      case StackCollector.Ready r ->
+          batch.add(event.withThreadFields(r.stackId(), thread, waitState, null));
+      case StackCollector.Deferred d ->
+          held.computeIfAbsent(raw.tgid(), t -> new ArrayList<>())
+              .add(new Held(event.withThreadFields(0, thread, waitState, null), d));
+    }
+  }
+
+  /** An off-CPU event: its duration is the time off the CPU. */
+  private void withStack(
+      SafeEvent event,
+      RawStacked raw,
+      int tid,
+      long startTimeNs,
+      String waitState,
+      long durationNs) {
+    SafeEvent timed =
+        new SafeEvent(
+            event.timeNs(), event.type(), event.processToken(), durationNs, 0, 0, null,
+            event.keyId(), null, -1);
+    withStack(timed, raw, tid, startTimeNs, waitState);
+  }
+
+  /** Names the held stacks of {@code tgid} and adds their events to the batch. */
+  private void release(int tgid) {
+    List<Held> events = held.remove(tgid);
+    if (events == null) {
+      return;
+    }
+    for (Held h : events) {
+      SafeEvent e = h.event();
+      batch.add(
+          e.withThreadFields(
+              stacks.complete(h.stack()), e.threadToken(), e.waitState(), e.childToken()));
+    }
+  }
+
   /** Announces the processes whose execs are still held and delivers those execs. */
   public int flush() {
     batch = new ArrayList<>();
+    for (Integer tgid : List.copyOf(held.keySet())) {
+      release(tgid);
+    }
     for (ProcessKey key : List.copyOf(pendingExecs.keySet())) {
       announce(key.tgid(), key.startTicks(), null, true);
     }

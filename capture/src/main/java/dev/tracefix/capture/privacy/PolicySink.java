@@ -3,6 +3,7 @@ package dev.tracefix.capture.privacy;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.SafeStack;
 import dev.tracefix.capture.TriggerFiring;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,17 @@ final class PolicySink implements SafeEventSink {
   @Override
   public void onProcess(SafeProcess process) {
     downstream.onProcess(engine.redact(process));
+  }
+
+  /** Module and symbol names pass the recognizers: a binary's name may carry a user's name. */
+  @Override
+  public void onStack(SafeStack stack) {
+    downstream.onStack(
+        new SafeStack(
+            stack.stackId(),
+            stack.frames().stream().map(engine.text()::redactCached).toList(),
+            stack.kernelFrames().stream().map(engine.text()::redactCached).toList(),
+            stack.buildId()));
   }
 
   @Override

@@ -103,6 +103,93 @@ public final class ElfSymbols {
     }
   }
 
+  /** A defined function: where its code starts in the file, how long it is, its name. */
+  public record Function(long fileOffset, long size, String name) {}
+
+  /**
+   * Every defined function of {@code .symtab} and {@code .dynsym}, by file offset (ascending), for
+   * naming addresses of a running process: {@code file offset = address - mapping start + mapping
+   * offset}. Empty for a stripped file.
+   */
+  public static List<Function> functions(Path elf) throws IOException {
+    try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
+      ByteBuffer ident = readAt(ch, 0, 64);
+      if (ident.limit() < 64 || ident.getInt(0) != 0x7f454c46 || ident.get(4) != 2) {
+        throw new NotElfException(elf + " is not a 64-bit ELF file");
+      }
+      ByteOrder order = ident.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+      ByteBuffer h = ident.order(order);
+      long phoff = h.getLong(0x20);
+      long shoff = h.getLong(0x28);
+      int phentsize = Short.toUnsignedInt(h.getShort(0x36));
+      int phnum = Short.toUnsignedInt(h.getShort(0x38));
+      int shentsize = Short.toUnsignedInt(h.getShort(0x3a));
+      int shnum = Short.toUnsignedInt(h.getShort(0x3c));
+      List<Segment> loads = new ArrayList<>();
+      for (int i = 0; i < phnum && phoff != 0; i++) {
+        ByteBuffer ph = readAt(ch, phoff + (long) i * phentsize, phentsize).order(order);
+        if (ph.getInt(0) == PT_LOAD) {
+          loads.add(new Segment(ph.getLong(16), ph.getLong(40), ph.getLong(8)));
+        }
+      }
+      List<ByteBuffer> sections = new ArrayList<>();
+      for (int i = 0; i < shnum && shoff != 0; i++) {
+        sections.add(readAt(ch, shoff + (long) i * shentsize, shentsize).order(order));
+      }
+      java.util.Map<Long, Function> byOffset = new java.util.TreeMap<>();
+      for (int tableType : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
+        for (ByteBuffer sh : sections) {
+          int link = sh.getInt(40);
+          if (sh.getInt(4) != tableType || link <= 0 || link >= sections.size()) {
+            continue;
+          }
+          ByteBuffer strtab = sections.get(link);
+          long size = sh.getLong(32);
+          long entsize = sh.getLong(56);
+          long strSize = strtab.getLong(32);
+          if (entsize <= 0 || size > MAX_TABLE_BYTES || strSize > MAX_TABLE_BYTES) {
+            continue;
+          }
+          ByteBuffer syms = readAt(ch, sh.getLong(24), (int) size).order(order);
+          ByteBuffer strings = readAt(ch, strtab.getLong(24), (int) strSize);
+          for (long at = 0; at + entsize <= syms.limit(); at += entsize) {
+            int i = (int) at;
+            int info = Byte.toUnsignedInt(syms.get(i + 4));
+            int shndx = Short.toUnsignedInt(syms.getShort(i + 6));
+            int kind = info & 0xf;
+            long value = syms.getLong(i + 8);
+            if ((kind != STT_FUNC && kind != STT_GNU_IFUNC) || shndx == SHN_UNDEF || value == 0) {
+              continue;
+            }
+            for (Segment s : loads) {
+              if (value >= s.vaddr() && value < s.vaddr() + s.memsz()) {
+                long offset = value - s.vaddr() + s.offset();
+                // .symtab first: its (local) names win over .dynsym aliases at one offset.
+                byOffset.putIfAbsent(
+                    offset, new Function(offset, syms.getLong(i + 16), cString(strings, syms.getInt(i))));
+                break;
+              }
+            }
+          }
+        }
+      }
+      return List.copyOf(byOffset.values());
+    }
+  }
+
+  private static String cString(ByteBuffer strings, int at) {
+    if (at < 0 || at >= strings.limit()) {
+      return "";
+    }
+    int end = at;
+    while (end < strings.limit() && strings.get(end) != 0) {
+      end++;
+    }
+    byte[] bytes = new byte[end - at];
+    strings.get(at, bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
   /** st_value of the defined function named {@code wanted} in one symbol table. */
   private static OptionalLong findValue(
       FileChannel ch, boolean is64, ByteOrder order, ByteBuffer table, ByteBuffer strtab,

@@ -43,6 +43,17 @@ public final class Redactor {
         ("proc\0" + bootId + "\0" + pid + "\0" + startTicks).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Thread identity = the process identity (boot id, pid, leader start time) + thread id: a raw
+   * thread id never leaves capture.
+   */
+  public String threadToken(int pid, long startTicks, int tid) {
+    return token(
+        "t_",
+        ("thread\0" + bootId + "\0" + pid + "\0" + startTicks + "\0" + tid)
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
   /** An address and port; {@code address} is 4 (IPv4) or 16 (IPv6) bytes in network order. */
   public String addressHash(int family, byte[] address, int port) {
     ByteBuffer input = ByteBuffer.allocate(5 + 4 + address.length + 4);

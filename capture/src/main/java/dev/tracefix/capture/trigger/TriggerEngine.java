@@ -3,6 +3,7 @@ package dev.tracefix.capture.trigger;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.SafeStack;
 import dev.tracefix.capture.TriggerFiring;
 import dev.tracefix.capture.TriggerRule;
 import java.util.ArrayList;
@@ -55,6 +56,11 @@ public final class TriggerEngine implements SafeEventSink {
       }
     }
     downstream.onEvents(batch);
+  }
+
+  @Override
+  public void onStack(SafeStack stack) {
+    downstream.onStack(stack);
   }
 
   /** Turns off the probes of rules whose TTL has passed. Call often (every poll). */

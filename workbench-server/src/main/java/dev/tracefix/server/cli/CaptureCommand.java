@@ -3,6 +3,7 @@ package dev.tracefix.server.cli;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.server.capture.CaptureRecorder;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Parameters;
           + " exits. Needs root (CAP_BPF and CAP_PERFMON)."
     })
 final class CaptureCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "DuckDB file to write (created if missing)")
+  @Option(
+      names = "--db",
+      required = true,
+      description = "DuckDB file to write (created if missing)")
   Path db;
 
   @Option(
@@ -60,8 +64,37 @@ final class CaptureCommand implements Callable<Integer> {
               + " (repeatable; each firing lands in the trigger_firings table)")
   List<String> triggers = new ArrayList<>();
 
+  @Option(
+      names = "--stacks",
+      split = ",",
+      paramLabel = "TYPE",
+      description =
+          "take kernel and user stacks (symbolized on this host) for these event types:"
+              + " syscall, uprobe, off_cpu. Java frames need -XX:+PreserveFramePointer and a perf"
+              + " map (-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit)")
+  List<String> stacks = new ArrayList<>();
+
+  @Option(
+      names = "--off-cpu",
+      arity = "0..1",
+      fallbackValue = "1ms",
+      paramLabel = "MIN",
+      description = "report when traced threads are off the CPU for at least MIN (default 1ms)")
+  Duration offCpu;
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
   List<String> command = new ArrayList<>();
+
+  private static EventType stackType(String name) {
+    for (EventType t : CaptureConfig.STACK_TYPES) {
+      if (t.columnValue().equals(name.strip())) {
+        return t;
+      }
+    }
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(new CaptureCommand()),
+        "--stacks: '" + name + "' is not one of syscall, uprobe, off_cpu");
+  }
 
   @Override
   public Integer call() {
@@ -74,6 +107,10 @@ final class CaptureCommand implements Callable<Integer> {
             0,
             CaptureConfig.DEFAULT_SYSCALLS,
             uprobes.stream().map(UprobeTarget::parse).toList(),
+            stacks.stream()
+                .map(CaptureCommand::stackType)
+                .collect(java.util.stream.Collectors.toSet()),
+            offCpu,
             triggers.stream().map(TriggerRule::parse).toList());
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
