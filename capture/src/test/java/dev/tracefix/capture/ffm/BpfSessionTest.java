@@ -156,7 +156,9 @@ class BpfSessionTest {
               "tracepoint/raw_syscalls/sys_enter",
               "tracepoint/raw_syscalls/sys_exit",
               "tracepoint/tcp/tcp_send_reset",
-              "tracepoint/tcp/tcp_receive_reset"),
+              "tracepoint/tcp/tcp_receive_reset",
+              "tracepoint/sched/sched_switch",
+              "raw_tracepoint/sched_process_fork"),
           Set.copyOf(probes));
       // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
       assertTrue(session.drain().isEmpty());
