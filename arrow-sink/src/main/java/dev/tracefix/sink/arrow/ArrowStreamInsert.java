@@ -34,11 +34,20 @@ public final class ArrowStreamInsert {
    * Columns of {@code events} filled from a spool segment written by schema version 4; the uprobe
    * columns stay NULL.
    */
-  public static final String EVENTS_V4_SQL =
-      insertNamed("events", EventBatch.V4_LAYOUT_FIELDS);
+  public static final String EVENTS_V4_SQL = insertNamed("events", EventBatch.V4_LAYOUT_FIELDS);
 
-  /** Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first. */
+  /**
+   * Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first; the
+   * container id is the one capture parsed from the unredacted cgroup path.
+   */
   public static final String PROCESSES_SQL =
+      insertNamed("processes", ProcessBatch.SCHEMA.getFields());
+
+  /**
+   * Columns of {@code processes} filled from a spool segment written before capture parsed
+   * container ids: the container id is extracted from the stored cgroup path.
+   */
+  public static final String PROCESSES_V5_SQL =
       "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id,"
           + " container) SELECT ?, token, comm, build_id, cgroup, exe_hash, key_id,"
           + " nullif(regexp_extract(cgroup,"
@@ -47,12 +56,19 @@ public final class ArrowStreamInsert {
 
   private ArrowStreamInsert() {}
 
-  /** An INSERT of {@code capture_id} and the Arrow columns into the table columns of their names. */
+  /**
+   * An INSERT of {@code capture_id} and the Arrow columns into the table columns of their names.
+   */
   private static String insertNamed(String table, java.util.List<Field> fields) {
-    String columns =
-        String.join(", ", fields.stream().map(Field::getName).toList());
-    return "INSERT INTO " + table + " (capture_id, " + columns + ") SELECT ?, " + columns
-        + " FROM " + VIEW;
+    String columns = String.join(", ", fields.stream().map(Field::getName).toList());
+    return "INSERT INTO "
+        + table
+        + " (capture_id, "
+        + columns
+        + ") SELECT ?, "
+        + columns
+        + " FROM "
+        + VIEW;
   }
 
   /**
@@ -67,8 +83,8 @@ public final class ArrowStreamInsert {
 
   /**
    * Runs {@code sql} (which reads the batch as {@link #VIEW}, with {@code captureId} as its one
-   * parameter) over {@code root}, in whatever transaction the connection has open. Returns the
-   * rows the statement reported.
+   * parameter) over {@code root}, in whatever transaction the connection has open. Returns the rows
+   * the statement reported.
    */
   public static long insert(
       DuckDBConnection connection,
