@@ -4,6 +4,7 @@ import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.server.metrics.MetricsAddress;
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -133,13 +135,34 @@ final class CaptureCommand implements Callable<Integer> {
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
-      summary =
-          CaptureRecorder.record(config, store, endpoint == null ? CaptureObserver.NONE : endpoint);
+      summary = CaptureRecorder.record(config, store, announcing(endpoint));
     }
     System.out.printf(
         "capture %s: %d events, %d drops, key %s, stored in %s%n",
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
+    for (TypeStats t : summary.stats()) {
+      System.out.printf(
+          "  %s: produced %d, stored %d, dropped %d%n",
+          t.type(), t.produced(), t.stored(), t.dropped());
+    }
     return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
+  }
+
+  /**
+   * Says once on stderr that the probes are attached (the first snapshot comes after the first
+   * poll), then hands every snapshot to the metrics endpoint, if any.
+   */
+  private static CaptureObserver announcing(MetricsEndpoint endpoint) {
+    AtomicBoolean announced = new AtomicBoolean();
+    return stats -> {
+      if (stats.running() && !announced.getAndSet(true)) {
+        System.err.println(
+            "tracefix capture: probes attached; SIGINT or SIGTERM stops and stores the capture");
+      }
+      if (endpoint != null) {
+        endpoint.onStats(stats);
+      }
+    };
   }
 
   private MetricsEndpoint startMetrics() {
