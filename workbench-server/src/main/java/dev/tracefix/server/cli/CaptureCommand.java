@@ -99,6 +99,9 @@ final class CaptureCommand implements Callable<Integer> {
    * store cannot keep the process alive forever).
    */
   private void awaitRecorded() {
+    if (recorded.getCount() > 0) {
+      System.err.println("tracefix capture: stopping; draining and storing the capture...");
+    }
     try {
       if (!recorded.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
         System.err.println(

@@ -29,10 +29,12 @@ final class CliProcess implements AutoCloseable {
   private final List<String> errSeen = new ArrayList<>();
   private final StringBuilder out = new StringBuilder();
   private final Thread outReader;
+  private final Thread errReader;
 
   private CliProcess(Process process) {
     this.process = process;
-    Thread.ofPlatform().daemon().start(() -> pump(process.getErrorStream(), errLines::add));
+    errReader =
+        Thread.ofPlatform().daemon().start(() -> pump(process.getErrorStream(), errLines::add));
     outReader =
         Thread.ofPlatform()
             .daemon()
@@ -92,6 +94,7 @@ final class CliProcess implements AutoCloseable {
   int awaitExit() throws InterruptedException {
     assertTrue(process.waitFor(180, TimeUnit.SECONDS), "tracefix did not exit; stderr: " + err());
     outReader.join(10_000);
+    errReader.join(10_000);
     return process.exitValue();
   }
 
