@@ -191,7 +191,8 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
           connection.prepareStatement(
               "UPDATE captures SET started_at = ?, ended_at = ?, probes = ?, event_count = ?,"
                   + " drop_count = ?, key_id = ?, command_exit_code = ?,"
-                  + " key_ids = coalesce(key_ids, [?]) WHERE capture_id = ?")) {
+                  + " key_ids = coalesce(key_ids, [?]), boot_id = ?, clock_offset_ns = ?"
+                  + " WHERE capture_id = ?")) {
         update.setObject(1, utc(summary.startedAt()));
         update.setObject(2, utc(summary.endedAt()));
         update.setArray(3, connection.createArrayOf("VARCHAR", summary.probes().toArray()));
@@ -200,7 +201,13 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         update.setString(6, summary.keyId());
         update.setInt(7, summary.commandExitCode());
         update.setString(8, summary.keyId());
-        update.setString(9, captureId);
+        update.setString(9, summary.bootIdHash());
+        if (summary.clockOffsetNs() == null) {
+          update.setNull(10, java.sql.Types.BIGINT);
+        } else {
+          update.setLong(10, summary.clockOffsetNs());
+        }
+        update.setString(11, captureId);
         update.executeUpdate();
       } catch (SQLException e) {
         throw failure("recording the summary of capture " + captureId, e);

@@ -345,9 +345,9 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Records the capture in {@code captures} (started now, not yet ended, with this machine's
-   * kernel) and returns the writer that stores its events. The id must be new to this store: it
-   * names a Parquet directory and its spool segments.
+   * Records the capture in {@code captures} (started now, not yet ended, with this machine's kernel
+   * release as {@code uname -r} prints it) and returns the writer that stores its events. The id
+   * must be new to this store: it names a Parquet directory and its spool segments.
    */
   public synchronized CaptureWriter beginCapture(
       String captureId, String host, IngestOptions options) {
@@ -360,7 +360,8 @@ public final class EventStore implements AutoCloseable {
       insert.setString(1, captureId);
       insert.setString(2, host);
       insert.setObject(3, CaptureWriter.utc(Instant.now()));
-      insert.setString(4, System.getProperty("os.name") + " " + System.getProperty("os.version"));
+      // On Linux the JDK's os.version is uname(2)'s release, e.g. 6.18.0-1-amd64.
+      insert.setString(4, System.getProperty("os.version"));
       insert.executeUpdate();
     } catch (SQLException e) {
       String message = String.valueOf(e.getMessage());

@@ -13,6 +13,7 @@ import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
 import dev.tracefix.capture.probe.ProbeSupport;
+import dev.tracefix.capture.proc.BootIdHash;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -82,6 +83,15 @@ public final class Capture {
    * drains the ring buffer completely, detaches and reports. Blocks the calling thread.
    */
   public static CaptureSummary run(CaptureConfig config, SafeEventSink sink) {
+    return run(config, sink, CaptureObserver.NONE);
+  }
+
+  /**
+   * Like {@link #run(CaptureConfig, SafeEventSink)}, handing {@code observer} a {@link LiveStats}
+   * snapshot about once a second from the capture thread, and a last one after the final drain.
+   */
+  public static CaptureSummary run(
+      CaptureConfig config, SafeEventSink sink, CaptureObserver observer) {
     validate(config);
     // Before the privilege checks: a misspelt symbol is the user's to fix wherever this runs.
     List<ResolvedUprobe> allUprobes = UprobeResolver.resolve(allUprobeTargets(config));
@@ -100,13 +110,15 @@ public final class Capture {
     TriggerEngine triggers =
         new TriggerEngine(
             config.triggers(), probeSwitch, () -> System.nanoTime() + bootOffsetNs, guarded);
+    String bootId = proc.bootId();
     var assembler =
         new SafeEventAssembler(
-            new Redactor(key, proc.bootId()),
+            new Redactor(key, bootId),
             new ProcessTable(proc, CgroupPaths.system()),
             config.triggers().isEmpty() ? guarded : triggers,
             bootOffsetNs,
             allUprobes);
+    LiveStatsSampler sampler = new LiveStatsSampler(observer);
     boolean filtered = config.pid().isPresent() || !config.command().isEmpty();
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -201,6 +213,7 @@ public final class Capture {
         }
         assembler.accept(bpf.poll((int) Math.min(POLL_MS, remainingMs)));
         triggers.tick();
+        sampler.maybeSample(bpf, assembler.delivered());
       }
       triggers.close();
       // Once the probes are gone nothing new can arrive, so one consume empties the ring.
@@ -211,6 +224,7 @@ public final class Capture {
         batch = bpf.drainBatch();
       }
       assembler.flush();
+      sampler.last(bpf, assembler.delivered());
       List<TypeStats> stats = typeStats(bpf);
       long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();
@@ -224,7 +238,9 @@ public final class Capture {
           key.keyId(),
           exitCode,
           stats,
-          privacy.attestation());
+          privacy.attestation(),
+          bootId.equals(ProcFs.UNKNOWN_BOOT) ? null : BootIdHash.of(bootId),
+          bootOffsetNs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CaptureException(Kind.USER, "capture interrupted", e);
@@ -244,12 +260,13 @@ public final class Capture {
 
   /**
    * Per type: produced and dropped as the kernel counted them, stored as read from the ring. Read
-   * after detach and a full drain, so nothing is in flight and the three add up exactly.
+   * after detach and a full drain, so nothing is in flight and the three add up exactly. While
+   * probes fire, produced is read last so that it is never below stored plus dropped.
    */
   static List<TypeStats> typeStats(BpfSession bpf) {
-    long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
-    long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
     long[] stored = bpf.consumedByType();
+    long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+    long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
     List<TypeStats> stats = new ArrayList<>();
     for (int type = 0; type < NetTraceLayout.EVENT_TYPES; type++) {
       if (produced[type] + stored[type] + dropped[type] > 0) {

@@ -18,6 +18,11 @@ import java.util.List;
  * @param stats per record type: produced, stored and dropped, exact; types with no record omitted
  * @param attestation what the privacy engine can prove about this capture (policy hash, key ids,
  *     redaction counts, no payload bytes), or null where no engine ran
+ * @param bootIdHash hash of the kernel's boot id ({@link dev.tracefix.capture.proc.BootIdHash}), or
+ *     null where unknown
+ * @param clockOffsetNs wall clock minus CLOCK_MONOTONIC (the clock of {@code bpf_ktime_get_ns},
+ *     which stamps every event) at capture start, in ns: {@code events.time} is the monotonic
+ *     timestamp plus this offset; null where unknown
  */
 public record CaptureSummary(
     String captureId,
@@ -29,10 +34,39 @@ public record CaptureSummary(
     String keyId,
     int commandExitCode,
     List<TypeStats> stats,
-    Attestation attestation) {
+    Attestation attestation,
+    String bootIdHash,
+    Long clockOffsetNs) {
   public CaptureSummary {
     probes = List.copyOf(probes);
     stats = List.copyOf(stats);
+  }
+
+  /** A summary without boot id and clock offset (made outside the capture pipeline). */
+  public CaptureSummary(
+      String captureId,
+      Instant startedAt,
+      Instant endedAt,
+      List<String> probes,
+      long eventCount,
+      long dropCount,
+      String keyId,
+      int commandExitCode,
+      List<TypeStats> stats,
+      Attestation attestation) {
+    this(
+        captureId,
+        startedAt,
+        endedAt,
+        probes,
+        eventCount,
+        dropCount,
+        keyId,
+        commandExitCode,
+        stats,
+        attestation,
+        null,
+        null);
   }
 
   /** A summary without an attestation (made outside the capture pipeline). */

@@ -42,8 +42,18 @@ public final class ArrowStreamInsert {
    */
   public static final String EVENTS_V5_SQL = insertNamed("events", EventBatch.V5_LAYOUT_FIELDS);
 
-  /** Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first. */
+  /**
+   * Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first; the
+   * container id is the one capture parsed from the unredacted cgroup path.
+   */
   public static final String PROCESSES_SQL =
+      insertNamed("processes", ProcessBatch.SCHEMA.getFields());
+
+  /**
+   * Columns of {@code processes} filled from a spool segment written before capture parsed
+   * container ids: the container id is extracted from the stored cgroup path.
+   */
+  public static final String PROCESSES_V5_SQL =
       "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id,"
           + " container) SELECT ?, token, comm, build_id, cgroup, exe_hash, key_id,"
           + " nullif(regexp_extract(cgroup,"

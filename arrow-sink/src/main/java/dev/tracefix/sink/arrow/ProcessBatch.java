@@ -13,15 +13,20 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /** Processes first seen since the previous batch, as Arrow columns named like {@code processes}. */
 public final class ProcessBatch {
-  public static final Schema SCHEMA =
-      new Schema(
-          List.of(
-              text("token"),
-              text("comm"),
-              text("build_id"),
-              text("cgroup"),
-              text("exe_hash"),
-              text("key_id")));
+  /**
+   * The columns spool segments held before capture parsed container ids; the store derives {@code
+   * container} from {@code cgroup} for them.
+   */
+  public static final List<Field> V5_FIELDS =
+      List.of(
+          text("token"),
+          text("comm"),
+          text("build_id"),
+          text("cgroup"),
+          text("exe_hash"),
+          text("key_id"));
+
+  public static final Schema SCHEMA = new Schema(withContainer());
 
   private ProcessBatch() {}
 
@@ -38,6 +43,7 @@ public final class ProcessBatch {
         set(root, "cgroup", i, p.cgroup());
         set(root, "exe_hash", i, p.exeHash());
         set(root, "key_id", i, p.keyId());
+        set(root, "container", i, p.container());
       }
       root.setRowCount(processes.size());
       return root;
@@ -54,6 +60,12 @@ public final class ProcessBatch {
     } else {
       vector.setSafe(index, value.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  private static List<Field> withContainer() {
+    List<Field> fields = new java.util.ArrayList<>(V5_FIELDS);
+    fields.add(text("container"));
+    return List.copyOf(fields);
   }
 
   private static Field text(String name) {

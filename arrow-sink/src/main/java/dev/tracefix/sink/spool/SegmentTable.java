@@ -20,7 +20,9 @@ public enum SegmentTable {
       new Layout(EventBatch.V4_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V4_SQL),
       new Layout(EventBatch.V3_FIELDS, ArrowStreamInsert.EVENTS_V3_SQL)),
   PROCESSES(
-      "processes", new Layout(ProcessBatch.SCHEMA.getFields(), ArrowStreamInsert.PROCESSES_SQL));
+      "processes",
+      new Layout(ProcessBatch.SCHEMA.getFields(), ArrowStreamInsert.PROCESSES_SQL),
+      new Layout(ProcessBatch.V5_FIELDS, ArrowStreamInsert.PROCESSES_V5_SQL));
 
   /** The Arrow fields of a segment and the INSERT that reads them into the table. */
   record Layout(List<Field> fields, String insertSql) {}

@@ -15,6 +15,9 @@ public final class ProcFs {
    */
   public static final long USER_HZ = 100;
 
+  /** What {@link #bootId} returns where the boot id cannot be read. */
+  public static final String UNKNOWN_BOOT = "unknown-boot";
+
   private final Path root;
 
   public ProcFs(Path root) {
@@ -30,7 +33,7 @@ public final class ProcFs {
     try {
       return Files.readString(root.resolve("sys/kernel/random/boot_id")).strip();
     } catch (IOException e) {
-      return "unknown-boot";
+      return UNKNOWN_BOOT;
     }
   }
 

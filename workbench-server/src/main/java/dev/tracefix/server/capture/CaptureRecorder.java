@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
+import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.privacy.Attestation;
 import dev.tracefix.sink.CaptureProvenance;
@@ -29,9 +30,15 @@ public final class CaptureRecorder {
 
   /** Captures into an open store. */
   public static CaptureSummary record(CaptureConfig config, EventStore store) {
+    return record(config, store, CaptureObserver.NONE);
+  }
+
+  /** Captures into an open store while {@code observer} watches the capture. */
+  public static CaptureSummary record(
+      CaptureConfig config, EventStore store, CaptureObserver observer) {
     String captureId = "c-" + UUID.randomUUID().toString().substring(0, 8);
     try (CaptureWriter writer = store.beginCapture(captureId, hostName())) {
-      CaptureSummary summary = Capture.run(config, writer);
+      CaptureSummary summary = Capture.run(config, writer, observer);
       writer.recordProvenance(provenance(summary.attestation()));
       writer.finish(summary);
       return summary;

@@ -2,11 +2,16 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
+import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.TriggerRule;
+import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.server.capture.CaptureRecorder;
+import dev.tracefix.server.metrics.MetricsAddress;
+import dev.tracefix.server.metrics.MetricsEndpoint;
+import dev.tracefix.server.metrics.MetricsException;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,6 +35,8 @@ import picocli.CommandLine.Parameters;
           + " exits. Needs root (CAP_BPF and CAP_PERFMON)."
     })
 final class CaptureCommand implements Callable<Integer> {
+  private static final int SHUTDOWN_WAIT_SECONDS = 60;
+
   @Option(
       names = "--db",
       required = true,
@@ -82,6 +92,17 @@ final class CaptureCommand implements Callable<Integer> {
       description = "report when traced threads are off the CPU for at least MIN (default 1ms)")
   Duration offCpu;
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "[HOST:]PORT",
+      description =
+          "serve Prometheus metrics of the running capture at http://HOST:PORT/metrics (host"
+              + " default 127.0.0.1; port 0 picks a free one; off unless given)")
+  String metrics;
+
+  /** Released once the summary is stored: SIGTERM and SIGINT wait for it before the JVM exits. */
+  private final CountDownLatch recorded = new CountDownLatch(1);
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
   List<String> command = new ArrayList<>();
 
@@ -98,6 +119,42 @@ final class CaptureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Thread hook = Thread.ofPlatform().name("tracefix-capture-store").unstarted(this::awaitRecorded);
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return capture();
+    } finally {
+      recorded.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running and returns now that the latch is released.
+      }
+    }
+  }
+
+  /**
+   * On SIGTERM/SIGINT capture's own hook stops polling; the capture then drains, detaches and
+   * returns its summary, which this command still has to store. Waits for that (bounded, so a stuck
+   * store cannot keep the process alive forever).
+   */
+  private void awaitRecorded() {
+    if (recorded.getCount() > 0) {
+      System.err.println("tracefix capture: stopping; draining and storing the capture...");
+    }
+    try {
+      if (!recorded.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        System.err.println(
+            "tracefix capture: the capture was not stored within "
+                + SHUTDOWN_WAIT_SECONDS
+                + "s of the signal; its row stays incomplete (ended_at NULL)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Integer capture() {
     CaptureConfig config =
         new CaptureConfig(
             duration,
@@ -121,12 +178,49 @@ final class CaptureCommand implements Callable<Integer> {
         db);
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
-    try (EventStore store = Stores.open(db)) {
-      summary = CaptureRecorder.record(config, store);
+    try (MetricsEndpoint endpoint = startMetrics();
+        EventStore store = Stores.open(db)) {
+      if (endpoint != null) {
+        System.err.println("tracefix capture: metrics at " + endpoint.url());
+      }
+      summary = CaptureRecorder.record(config, store, announcing(endpoint));
     }
     System.out.printf(
         "capture %s: %d events, %d drops, key %s, stored in %s%n",
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
+    for (TypeStats t : summary.stats()) {
+      System.out.printf(
+          "  %s: produced %d, stored %d, dropped %d%n",
+          t.type(), t.produced(), t.stored(), t.dropped());
+    }
     return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
+  }
+
+  /**
+   * Says once on stderr that the probes are attached (the first snapshot comes after the first
+   * poll), then hands every snapshot to the metrics endpoint, if any.
+   */
+  private static CaptureObserver announcing(MetricsEndpoint endpoint) {
+    AtomicBoolean announced = new AtomicBoolean();
+    return stats -> {
+      if (stats.running() && !announced.getAndSet(true)) {
+        System.err.println(
+            "tracefix capture: probes attached; SIGINT or SIGTERM stops and stores the capture");
+      }
+      if (endpoint != null) {
+        endpoint.onStats(stats);
+      }
+    };
+  }
+
+  private MetricsEndpoint startMetrics() {
+    if (metrics == null) {
+      return null;
+    }
+    try {
+      return MetricsEndpoint.start(MetricsAddress.parse(metrics));
+    } catch (MetricsException e) {
+      throw new CliException(e.getMessage(), e);
+    }
   }
 }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# CPU and memory of the capture agent at a fixed event rate, through the real CLI path
+# (`tracefix capture`: BPF ring -> redaction -> Arrow -> spool -> DuckDB), next to the plain C
+# libbpf consumer (drain.c, live mode) at the same record rate, in one run.
+# The producer (producer.c) is paced: each write() is one socket_write record, plus one syscall
+# record under the CLI's default syscall set, so the CLI run paces RATE/2 calls/s and the C run
+# (socket records only) RATE calls/s; both report the records they actually saw.
+# Every second the agent JVM's /proc/PID/stat (utime+stime), VmRSS and VmHWM are sampled and its
+# /metrics scraped (heap). Run as root from the project root after
+# `mvn -o -q -B -pl capture,arrow-sink,workbench-server -am compile`.
+#   bench/capture/run-agent-cost.sh [RATE_EVENTS_PER_S] [SECONDS]
+set -euo pipefail
+rate=${1:-100000}
+seconds=${2:-20}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+obj=$root/capture/target/classes/bpf/net_trace.bpf.o
+java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+[ -s "$obj" ] || { echo "missing $obj: run mvn -o -q -B -pl capture,arrow-sink,workbench-server -am compile" >&2; exit 1; }
+out=$root/bench/target/capture
+mkdir -p "$out"
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+bpftool gen skeleton "$obj" name net_trace_bpf > "$out/net_trace.skel.h"
+gcc -O2 -Wall -I"$root/bpf" -I"$out" -o "$out/drain" "$root/bench/capture/drain.c" -lbpf
+gcc -O2 -Wall -o "$out/producer" "$root/bench/capture/producer.c"
+(cd "$root" && JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} mvn -o -q -B \
+  -pl workbench-server dependency:build-classpath -Dmdep.outputFile="$out/cli.classpath" >/dev/null)
+cp="$root/workbench-server/target/classes:$root/capture/target/classes"
+cp="$cp:$root/arrow-sink/target/classes:$(cat "$out/cli.classpath")"
+hz=$(getconf CLK_TCK)
+
+echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+  "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)"
+echo "# target $rate records/s for ${seconds}s"
+
+# ticks of utime+stime of PID (fields 14, 15; counted after comm's closing parenthesis)
+ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# --- tracefix capture (the JVM agent) ---
+calls=$((rate / 2))
+rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys"
+"$java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -Xlog:disable \
+  -cp "$cp" dev.tracefix.server.cli.Main capture --db "$out/agent-cost.duckdb" \
+  --keys "$out/agent-keys" --duration $((seconds + 30))s --metrics 127.0.0.1:0 \
+  -- "$out/producer" $((calls * seconds)) "$calls" >"$out/agent-cost.out" 2>"$out/agent-cost.err" &
+jvm=$!
+until grep -q 'probes attached' "$out/agent-cost.err"; do
+  kill -0 $jvm 2>/dev/null || { cat "$out/agent-cost.err" >&2; exit 1; }
+  sleep 0.1
+done
+url=$(grep -o 'http://[^ ]*/metrics' "$out/agent-cost.err")
+t0=$(date +%s.%N); c0=$(ticks $jvm)
+: > "$out/agent-cost.samples"
+while kill -0 $jvm 2>/dev/null && [ -e /proc/$jvm/stat ]; do
+  t=$(date +%s.%N); c=$(ticks $jvm 2>/dev/null) || break
+  rss=$(kb $jvm VmRSS) || break; hwm=$(kb $jvm VmHWM) || break
+  heap=$(curl -s --max-time 1 "$url" | awk '$1 == "tracefix_agent_heap_used_bytes" {print $2}' || true)
+  echo "$t $c $rss $hwm ${heap:-0}" >> "$out/agent-cost.samples"
+  sleep 1
+done
+wait $jvm
+# CPU over the sampled window (probes attached .. last sample while the producer ran).
+awk -v t0="$t0" -v c0="$c0" -v hz="$hz" '
+  {t = $1; c = $2; if ($3 > rss) rss = $3; if ($4 > hwm) hwm = $4; if ($5 > heap) heap = $5; n++}
+  END {printf "tracefix capture: cpu %.1f%% of one core over %.1fs (%d samples), peak VmRSS %.0f MiB, VmHWM %.0f MiB, peak heap used %.0f MiB\n",
+         100 * (c - c0) / hz / (t - t0), t - t0, n, rss / 1024, hwm / 1024, heap / 1048576}' \
+  "$out/agent-cost.samples"
+grep -E '^capture |^  ' "$out/agent-cost.out"
+awk -v s="$seconds" '/^  [a-z_]+: produced/ {gsub(",", ""); p += $3; st += $5; d += $7}
+  END {printf "tracefix capture: %d records stored, %d dropped, %.0f records/s\n", st, d, p / s}' \
+  "$out/agent-cost.out"
+
+# --- C libbpf consumer, live mode, same record rate ---
+"$out/drain" live $((16 * 1024 * 1024)) 1 "$out/producer" $((rate * seconds)) "$rate" \
+  > "$out/c-cost.out" &
+drain=$!
+sleep 0.5
+c0=$(ticks $drain); t0=$(date +%s.%N); hwm=0
+while kill -0 $drain 2>/dev/null && [ -e /proc/$drain/stat ]; do
+  c=$(ticks $drain 2>/dev/null) || break; t=$(date +%s.%N)
+  h=$(kb $drain VmHWM 2>/dev/null) || break; hwm=$h
+  sleep 1
+done
+wait $drain
+cat "$out/c-cost.out"
+awk -v c0="$c0" -v c="$c" -v t0="$t0" -v t="$t" -v hz="$hz" -v hwm="$hwm" 'BEGIN {
+  printf "C drain: cpu %.1f%% of one core over %.1fs, VmHWM %.0f MiB\n", 100 * (c - c0) / hz / (t - t0), t - t0, hwm / 1024}'

@@ -1,0 +1,15 @@
+package dev.tracefix.capture;
+
+/**
+ * Watches a running capture. Called on the capture thread between polls, so it must return quickly
+ * (publish the snapshot, do not serve it from here); an exception it throws is reported on stderr
+ * once and the capture goes on.
+ */
+@FunctionalInterface
+public interface CaptureObserver {
+  /** An observer that ignores every snapshot. */
+  CaptureObserver NONE = stats -> {};
+
+  /** A snapshot, about once a second while capturing and once more after the final drain. */
+  void onStats(LiveStats stats);
+}

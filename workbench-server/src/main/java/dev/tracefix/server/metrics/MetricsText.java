@@ -1,0 +1,116 @@
+package dev.tracefix.server.metrics;
+
+import dev.tracefix.capture.LiveStats;
+import dev.tracefix.capture.TypeStats;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
+
+/**
+ * Renders a capture's {@link LiveStats} in the Prometheus text exposition format, version 0.0.4:
+ * per metric one {@code # HELP} and one {@code # TYPE} line, then its samples, each line ending in
+ * {@code \n}.
+ */
+public final class MetricsText {
+  /** The Content-Type of a response in this format. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private MetricsText() {}
+
+  /** The exposition of {@code stats}, or of a capture that has not taken a snapshot yet (null). */
+  public static String render(LiveStats stats) {
+    StringBuilder out = new StringBuilder();
+    List<TypeStats> types = stats == null ? List.of() : stats.types();
+    perType(
+        out,
+        "tracefix_events_produced_total",
+        "Records the kernel probes tried to put into the ring buffer, by record type.",
+        types,
+        TypeStats::produced);
+    perType(
+        out,
+        "tracefix_events_stored_total",
+        "Records the capture read from the ring buffer, by record type.",
+        types,
+        TypeStats::stored);
+    perType(
+        out,
+        "tracefix_events_dropped_total",
+        "Records lost because the ring buffer was full, by record type.",
+        types,
+        TypeStats::dropped);
+    single(
+        out,
+        "tracefix_events_delivered_total",
+        "counter",
+        "Redacted events delivered to the event store.",
+        stats == null ? "0" : Long.toString(stats.delivered()));
+    single(
+        out,
+        "tracefix_agent_cpu_seconds_total",
+        "counter",
+        "User and system CPU time of the capturing process.",
+        stats == null ? "0" : number(stats.cpuSeconds()));
+    single(
+        out,
+        "tracefix_agent_resident_bytes",
+        "gauge",
+        "Resident memory (VmRSS) of the capturing process.",
+        stats == null ? "0" : Long.toString(stats.residentBytes()));
+    single(
+        out,
+        "tracefix_agent_heap_used_bytes",
+        "gauge",
+        "Java heap in use by the capturing process.",
+        stats == null ? "0" : Long.toString(stats.heapUsedBytes()));
+    single(
+        out,
+        "tracefix_capture_running",
+        "gauge",
+        "1 while probes are attached, 0 once they are detached.",
+        stats == null || stats.running() ? "1" : "0");
+    return out.toString();
+  }
+
+  /** A label value escaped as the format requires: backslash, double quote and line feed. */
+  static String escapeLabelValue(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  /** HELP text escaped as the format requires: backslash and line feed. */
+  static String escapeHelp(String help) {
+    return help.replace("\\", "\\\\").replace("\n", "\\n");
+  }
+
+  private static void perType(
+      StringBuilder out,
+      String name,
+      String help,
+      List<TypeStats> types,
+      ToLongFunction<TypeStats> value) {
+    header(out, name, "counter", help);
+    for (TypeStats t : types) {
+      out.append(name)
+          .append("{type=\"")
+          .append(escapeLabelValue(t.type()))
+          .append("\"} ")
+          .append(value.applyAsLong(t))
+          .append('\n');
+    }
+  }
+
+  private static void single(
+      StringBuilder out, String name, String type, String help, String value) {
+    header(out, name, type, help);
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void header(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static String number(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
+  }
+}
