@@ -13,6 +13,7 @@ import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
 import dev.tracefix.capture.probe.ProbeSupport;
+import dev.tracefix.capture.proc.CgroupIds;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,7 @@ public final class Capture {
     validate(config);
     // Before the privilege checks: a misspelt symbol is the user's to fix wherever this runs.
     List<ResolvedUprobe> uprobes = UprobeResolver.resolve(config.uprobes());
+    Set<Long> cgroupIds = CgroupIds.resolve(config.cgroups(), CgroupPaths.system());
     requireAvailable();
     KernelFeatures.ensureTracefs();
 
@@ -113,6 +116,19 @@ public final class Capture {
     CommandLauncher command = null;
     try (BpfSession bpf = BpfSession.open(object)) {
       bpf.setRodataBool("filter_enabled", filtered);
+      bpf.setRodataBool("cgroup_filter_enabled", !cgroupIds.isEmpty());
+      for (var sample : config.sampling().entrySet()) {
+        bpf.setRodataU32("sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
+      }
+      for (String name : config.syscalls()) {
+        SyscallTable.Syscall syscall = SyscallTable.byName(name);
+        bpf.setRodataU8(
+            "syscall_set",
+            syscall.nr(),
+            (byte)
+                (NetTraceLayout.SYSCALL_TRACED
+                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+      }
       bpf.setMaxEntries("events", config.effectiveRingBufferBytes());
       // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
       // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
@@ -121,22 +137,18 @@ public final class Capture {
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
       }
-      bpf.openRingBuffer("events");
-      for (String name : config.syscalls()) {
-        SyscallTable.Syscall syscall = SyscallTable.byName(name);
-        bpf.putArrayU8(
-            "syscall_set",
-            syscall.nr(),
-            (byte)
-                (NetTraceLayout.SYSCALL_TRACED
-                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+      for (long cgroup : cgroupIds) {
+        bpf.putU64("traced_cgroups", cgroup);
       }
+      bpf.openRingBuffer("events");
       // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
       boolean syscalls = !config.syscalls().isEmpty();
       List<String> probes =
           new ArrayList<>(
               bpf.attach(
-                  section -> syscalls || !section.startsWith("tracepoint/raw_syscalls/")));
+                  section ->
+                      ProbeGroup.attaches(section, config.probeGroups())
+                          && (syscalls || !section.startsWith("tracepoint/raw_syscalls/"))));
       for (ResolvedUprobe u : uprobes) {
         // pid -1: every process mapping the file; the programs apply the capture's pid filter.
         bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
@@ -207,13 +219,18 @@ public final class Capture {
   static List<TypeStats> typeStats(BpfSession bpf) {
     long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
     long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+    long[] sampledOut = bpf.sumPerCpuSlots("sampled_out", NetTraceLayout.EVENT_TYPES);
     long[] stored = bpf.consumedByType();
     List<TypeStats> stats = new ArrayList<>();
     for (int type = 0; type < NetTraceLayout.EVENT_TYPES; type++) {
-      if (produced[type] + stored[type] + dropped[type] > 0) {
+      if (produced[type] + stored[type] + dropped[type] + sampledOut[type] > 0) {
         stats.add(
             new TypeStats(
-                NetTraceLayout.typeName(type), produced[type], stored[type], dropped[type]));
+                NetTraceLayout.typeName(type),
+                produced[type],
+                stored[type],
+                dropped[type],
+                sampledOut[type]));
       }
     }
     return stats;
@@ -237,6 +254,17 @@ public final class Capture {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
     }
     config.syscalls().forEach(SyscallTable::byName);
+    config
+        .sampling()
+        .forEach(
+            (type, every) -> {
+              NetTraceLayout.typeId(type);
+              if (every == null || every < 1) {
+                throw new CaptureException(
+                    Kind.USER,
+                    "sampling of " + type + " must keep 1 in N with N >= 1, got " + every);
+              }
+            });
     if (config.keyDir() == null) {
       throw new CaptureException(Kind.USER, "no key store directory given");
     }

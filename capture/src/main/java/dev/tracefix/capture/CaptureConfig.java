@@ -3,6 +3,7 @@ package dev.tracefix.capture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -20,6 +21,15 @@ import java.util.Set;
  *     with latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
  * @param uprobes functions whose every call by a traced process becomes an {@link
  *     EventType#UPROBE} event (duration, return value); empty for none
+ * @param cgroups cgroup v2 directories whose tasks alone are traced, as {@code /proc/PID/cgroup}
+ *     shows them (relative to the cgroup2 mount, e.g. {@code /system.slice/x.service}) or as full
+ *     paths under the mount; a directory includes the cgroups below it that exist at the start.
+ *     Empty for no cgroup filter. With a pid or command as well, a task is traced only when it
+ *     passes both (in one of the cgroups AND in the traced process set)
+ * @param sampling per record type name ({@code syscall}, {@code socket_write}, {@code sendto},
+ *     {@code tcp_state}, ...): keep 1 in N records of the type, decided in the kernel before ring
+ *     space is reserved; skipped ones are counted as sampled out. Empty (or N = 1) keeps all
+ * @param probeGroups the probe groups to attach; {@link ProbeGroup#ALL} by default
  */
 public record CaptureConfig(
     Duration duration,
@@ -28,7 +38,10 @@ public record CaptureConfig(
     Path keyDir,
     int ringBufferBytes,
     Set<String> syscalls,
-    List<UprobeTarget> uprobes) {
+    List<UprobeTarget> uprobes,
+    List<String> cgroups,
+    Map<String, Integer> sampling,
+    Set<ProbeGroup> probeGroups) {
   public static final int DEFAULT_RING_BUFFER_BYTES = 16 * 1024 * 1024;
 
   /** Network, file I/O and futex. */
@@ -43,6 +56,31 @@ public record CaptureConfig(
     command = List.copyOf(command);
     syscalls = Set.copyOf(syscalls);
     uprobes = List.copyOf(uprobes);
+    cgroups = List.copyOf(cgroups);
+    sampling = Map.copyOf(sampling);
+    probeGroups = Set.copyOf(probeGroups);
+  }
+
+  /** A capture of every probe group, without cgroup filter or sampling. */
+  public CaptureConfig(
+      Duration duration,
+      OptionalInt pid,
+      List<String> command,
+      Path keyDir,
+      int ringBufferBytes,
+      Set<String> syscalls,
+      List<UprobeTarget> uprobes) {
+    this(
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        List.of(),
+        Map.of(),
+        ProbeGroup.ALL);
   }
 
   /** A capture without uprobes. */
