@@ -16,8 +16,8 @@ import java.util.Set;
 final class CaptureStats {
   private CaptureStats() {}
 
-  /** One {@code capture_stats} row; sampledOut is null where no kernel figure exists. */
-  record Row(String type, long produced, long stored, long dropped, Long sampledOut) {}
+  /** One {@code capture_stats} row. */
+  record Row(String type, long produced, long stored, long dropped, long sampledOut) {}
 
   /**
    * Merges the kernel's stats with the sink's counts, each indexed by {@link EventType#ordinal()}:
@@ -29,7 +29,7 @@ final class CaptureStats {
    * event rows of that name (the {@code exec} and {@code exit} records behind processes and process
    * events) keep the kernel's own figures. Event types the kernel did not report keep the sink's
    * counts. Records sampled out in the kernel are the kernel's figure ({@code sampled_out}, never
-   * part of produced); null for rows without kernel accounting.
+   * part of produced); 0 for rows without kernel accounting (only the kernel samples).
    */
   static List<Row> merge(List<TypeStats> kernel, long[] produced, long[] stored, long[] dropped) {
     List<Row> rows = new ArrayList<>();
@@ -48,7 +48,7 @@ final class CaptureStats {
     for (EventType type : EventType.values()) {
       int t = type.ordinal();
       if (produced[t] > 0 && !reported.contains(type.columnValue())) {
-        rows.add(new Row(type.columnValue(), produced[t], stored[t], dropped[t], null));
+        rows.add(new Row(type.columnValue(), produced[t], stored[t], dropped[t], 0));
       }
     }
     return rows;

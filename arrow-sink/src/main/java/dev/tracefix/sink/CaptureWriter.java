@@ -438,11 +438,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         upsert.setLong(3, row.produced());
         upsert.setLong(4, row.stored());
         upsert.setLong(5, row.dropped());
-        if (row.sampledOut() == null) {
-          upsert.setNull(6, java.sql.Types.BIGINT);
-        } else {
-          upsert.setLong(6, row.sampledOut());
-        }
+        upsert.setLong(6, row.sampledOut());
         upsert.addBatch();
       }
       upsert.executeBatch();
