@@ -23,7 +23,12 @@ gcc -O2 -Wall -pthread -o "$out/echo" "$root/bench/capture/echo.c"
 gcc -O2 -Wall -pthread -o "$out/reqresp" "$root/bench/capture/reqresp.c"
 head -c 4096 /dev/urandom > "$out/page"
 if [ -n "${BASE_CLASSES:-}" ]; then modes="$modes base-on base-on-net"; fi
-cp="$root/capture/target/classes:$root/bench/target/classes"
+# Third-party jars capture needs (e.g. snakeyaml for the privacy policy), from ~/.m2; tracefix's
+# own modules come from this tree's target/classes, never from installed snapshots.
+(cd "$root" && mvn -o -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$out/deps.txt" >/dev/null)
+deps=$(tr ':' '\n' < "$out/deps.txt" | grep -v '/dev/tracefix/' | paste -sd:)
+cp="$root/capture/target/classes:$root/bench/target/classes:$deps"
+if [ -n "${BASE_CLASSES:-}" ]; then BASE_CLASSES="$BASE_CLASSES:$deps"; fi
 bench() { # MODE WORKLOAD
   local mode=$1 classes=$cp
   case $mode in base-*) mode=${mode#base-}; classes=$BASE_CLASSES ;; esac
