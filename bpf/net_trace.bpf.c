@@ -30,6 +30,19 @@ const volatile bool filter_enabled = false;
  * poll timeout or when this much has accumulated. */
 const volatile __u32 wakeup_bytes = 0;
 
+/* Set by the loader before load: when true, only tasks whose cgroup v2 id is in traced_cgroups
+ * are traced, AND (when filter_enabled) only tgids of traced_tgids. */
+const volatile bool cgroup_filter_enabled = false;
+
+/* Set by the loader before load, indexed by event type id: keep 1 in N records of the type (0 or
+ * 1: keep all). The verifier sees the values as constants, so unsampled types cost nothing. */
+const volatile __u32 sample_every[NET_TRACE_EVENT_TYPES] = {};
+
+/* Set by the loader before load, by syscall number: NET_TRACE_SYSCALL_TRACED, plus
+ * NET_TRACE_SYSCALL_ARG0_FD when the first argument is an fd; all zero traces nothing. A global
+ * rather than a map: the raw_syscalls probes test it with one load, before any map lookup. */
+const volatile __u8 syscall_set[NET_TRACE_SYSCALL_MAX] = {};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
@@ -51,6 +64,32 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/* Records a probe saw and skipped because of sample_every, by type id. Not in produced: produced
+ * = stored + dropped holds for the records that were emitted, sampled_out is separate. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} sampled_out SEC(".maps");
+
+/* Per type: records seen on this CPU that sampling decided about; the record whose tick is a
+ * multiple of N is kept, so one CPU keeps exactly ceil(seen / N). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NET_TRACE_EVENT_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} sample_ticks SEC(".maps");
+
+/* cgroup v2 ids (inode numbers of the cgroup directories) to trace when cgroup_filter_enabled. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} traced_cgroups SEC(".maps");
 
 /* tgids to trace when filter_enabled; value unused. */
 struct {
@@ -79,27 +118,19 @@ struct {
 	__type(value, struct syscall_enter);
 } inflight SEC(".maps");
 
-/* The syscalls to trace, by number: NET_TRACE_SYSCALL_TRACED, plus NET_TRACE_SYSCALL_ARG0_FD when
- * the first argument is an fd. Filled by user space before attach; all zero traces nothing. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NET_TRACE_SYSCALL_MAX);
-	__type(key, __u32);
-	__type(value, __u8);
-} syscall_set SEC(".maps");
-
 struct sys_enter_state {
 	__u64 ts_ns;
 	__u32 nr;
 	__s32 fd;
 };
 
-/* In-flight syscalls of the set, by pid_tgid; separate from inflight because a sendto or socket
- * write is in both at once. LRU for the same reason as inflight (threads killed mid-call). */
+/* The in-flight syscall of the set, per thread (task storage: no hash, no LRU, freed with the
+ * thread); separate from inflight because a sendto or socket write is in both at once. nr is
+ * NET_TRACE_SYSCALL_MAX when the thread is not inside a traced syscall. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct sys_enter_state);
 } sys_inflight SEC(".maps");
 
@@ -118,8 +149,14 @@ struct {
 	__type(value, struct sock_owner);
 } sock_owners SEC(".maps");
 
+/* tgid is the current task's: the cgroup tested is the current task's cgroup. */
 static __always_inline bool is_traced(__u32 tgid)
 {
+	if (cgroup_filter_enabled) {
+		__u64 cgroup = bpf_get_current_cgroup_id();
+		if (!bpf_map_lookup_elem(&traced_cgroups, &cgroup))
+			return false;
+	}
 	if (!filter_enabled)
 		return true;
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
@@ -142,12 +179,36 @@ static __always_inline __u64 submit_flags(void)
 									 : BPF_RB_NO_WAKEUP;
 }
 
+/* True when sampling skips this record of the type (counted as sampled out). Decided before any
+ * ring reserve, so a skipped record costs two per-CPU counter updates. */
+static __always_inline bool sampled_away(__u32 type)
+{
+	if (type >= NET_TRACE_EVENT_TYPES)
+		return false;
+	__u32 every = sample_every[type];
+	if (every <= 1)
+		return false;
+	__u64 *tick = bpf_map_lookup_elem(&sample_ticks, &type);
+	if (!tick)
+		return false;
+	__u64 seen = *tick;
+	*tick = seen + 1;
+	if (seen % every == 0)
+		return false;
+	count(&sampled_out, type);
+	return true;
+}
+
+/* Syscall records are sampled at sys_enter (a skipped call then costs no in-flight state). */
 #define reserve_event(type, size)                                                  \
 	({                                                                         \
-		count(&produced, (type));                                          \
-		void *__r = bpf_ringbuf_reserve(&events, (size), 0);               \
-		if (!__r)                                                          \
-			count(&drops, (type));                                     \
+		void *__r = NULL;                                                  \
+		if ((type) == NET_TRACE_EVENT_SYSCALL || !sampled_away(type)) {    \
+			count(&produced, (type));                                  \
+			__r = bpf_ringbuf_reserve(&events, (size), 0);             \
+			if (!__r)                                                  \
+				count(&drops, (type));                             \
+		}                                                                  \
 		__r;                                                               \
 	})
 
@@ -706,47 +767,58 @@ int handle_exit(void *ctx)
 	return 0;
 }
 
-/* Every syscall of a traced thread passes here; only those in syscall_set are remembered. */
+/* The syscall_set bits of nr (0 for numbers outside the table). */
+static __always_inline __u8 syscall_bits(long nr)
+{
+	if (nr < 0 || nr >= NET_TRACE_SYSCALL_MAX)
+		return 0;
+	return syscall_set[nr];
+}
+
+/* Every syscall of every task passes here: the set is tested first (one load), then the filter,
+ * then sampling; only then is per-thread state touched. */
 SEC("tracepoint/raw_syscalls/sys_enter")
 int handle_raw_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
+	long nr = ctx->id;
+	__u8 bits = syscall_bits(nr);
+	if (!(bits & NET_TRACE_SYSCALL_TRACED))
+		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	if (!is_traced(id >> 32))
 		return 0;
-	long nr = ctx->id;
-	if (nr < 0 || nr >= NET_TRACE_SYSCALL_MAX)
+	if (sampled_away(NET_TRACE_EVENT_SYSCALL))
 		return 0;
-	__u32 key = nr;
-	__u8 *bits = bpf_map_lookup_elem(&syscall_set, &key);
-	if (!bits || !(*bits & NET_TRACE_SYSCALL_TRACED))
+	struct sys_enter_state *st =
+		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0,
+				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
 		return 0;
-	struct sys_enter_state st = {};
-	st.ts_ns = bpf_ktime_get_ns();
-	st.nr = key;
-	st.fd = (*bits & NET_TRACE_SYSCALL_ARG0_FD) ? (__s32)ctx->args[0] : -1;
-	bpf_map_update_elem(&sys_inflight, &id, &st, BPF_ANY);
+	st->ts_ns = bpf_ktime_get_ns();
+	st->nr = nr;
+	st->fd = (bits & NET_TRACE_SYSCALL_ARG0_FD) ? (__s32)ctx->args[0] : -1;
 	return 0;
 }
 
 /* Pairs the exit with this thread's enter; a syscall that never returns (exit, a successful
- * execve) leaves no event, and its entry is overwritten or aged out. */
+ * execve) leaves no event, and its state is overwritten by the thread's next traced syscall or
+ * freed with the thread. */
 SEC("tracepoint/raw_syscalls/sys_exit")
 int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
+	long nr = ctx->id;
+	if (!(syscall_bits(nr) & NET_TRACE_SYSCALL_TRACED))
+		return 0;
+	struct sys_enter_state *st =
+		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!st || st->nr != nr)
+		return 0;
+	st->nr = NET_TRACE_SYSCALL_MAX; /* consumed: a later exit without enter must not pair */
 	__u64 id = bpf_get_current_pid_tgid();
-	struct sys_enter_state *st = bpf_map_lookup_elem(&sys_inflight, &id);
-	if (!st)
-		return 0;
-	if (st->nr != ctx->id) {
-		bpf_map_delete_elem(&sys_inflight, &id);
-		return 0;
-	}
 	struct net_trace_syscall_event *ev =
 		reserve_event(NET_TRACE_EVENT_SYSCALL, sizeof(struct net_trace_syscall_event));
-	if (!ev) {
-		bpf_map_delete_elem(&sys_inflight, &id);
+	if (!ev)
 		return 0;
-	}
 	__u64 now = bpf_ktime_get_ns();
 	ev->type = NET_TRACE_EVENT_SYSCALL;
 	ev->tgid = id >> 32;
@@ -756,13 +828,12 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	ev->duration_ns = now - st->ts_ns;
 	ev->start_time_ns = leader_start_time();
 	ev->ret = ctx->ret;
-	ev->nr = st->nr;
+	ev->nr = nr;
 	ev->pad = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	take_stacks(ctx, NET_TRACE_EVENT_SYSCALL, &ev->user_stack_id, &ev->kernel_stack_id,
 		    &ev->leaf_return);
 	bpf_ringbuf_submit(ev, submit_flags());
-	bpf_map_delete_elem(&sys_inflight, &id);
 	return 0;
 }
 

@@ -17,7 +17,7 @@ final class CaptureStats {
   private CaptureStats() {}
 
   /** One {@code capture_stats} row. */
-  record Row(String type, long produced, long stored, long dropped) {}
+  record Row(String type, long produced, long stored, long dropped, long sampledOut) {}
 
   /**
    * Merges the kernel's stats with the sink's counts, each indexed by {@link EventType#ordinal()}:
@@ -26,9 +26,10 @@ final class CaptureStats {
    *
    * <p>For a kernel type that is an event type: produced = the kernel's, stored = the sink's
    * committed rows, dropped = the kernel's drops plus the sink's. Record types that never become
-   * event rows of that name (the {@code exec} and {@code exit} records behind processes and
-   * process events) keep the kernel's own figures. Event types the kernel did not report keep the
-   * sink's counts.
+   * event rows of that name (the {@code exec} and {@code exit} records behind processes and process
+   * events) keep the kernel's own figures. Event types the kernel did not report keep the sink's
+   * counts. Records sampled out in the kernel are the kernel's figure ({@code sampled_out}, never
+   * part of produced); 0 for rows without kernel accounting (only the kernel samples).
    */
   static List<Row> merge(List<TypeStats> kernel, long[] produced, long[] stored, long[] dropped) {
     List<Row> rows = new ArrayList<>();
@@ -37,16 +38,17 @@ final class CaptureStats {
       reported.add(k.type());
       EventType type = eventType(k.type());
       if (type == null) {
-        rows.add(new Row(k.type(), k.produced(), k.stored(), k.dropped()));
+        rows.add(new Row(k.type(), k.produced(), k.stored(), k.dropped(), k.sampledOut()));
       } else {
         int t = type.ordinal();
-        rows.add(new Row(k.type(), k.produced(), stored[t], k.dropped() + dropped[t]));
+        rows.add(
+            new Row(k.type(), k.produced(), stored[t], k.dropped() + dropped[t], k.sampledOut()));
       }
     }
     for (EventType type : EventType.values()) {
       int t = type.ordinal();
       if (produced[t] > 0 && !reported.contains(type.columnValue())) {
-        rows.add(new Row(type.columnValue(), produced[t], stored[t], dropped[t]));
+        rows.add(new Row(type.columnValue(), produced[t], stored[t], dropped[t], 0));
       }
     }
     return rows;

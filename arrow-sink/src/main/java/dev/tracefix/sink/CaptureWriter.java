@@ -499,14 +499,15 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     try (PreparedStatement upsert =
         connection.prepareStatement(
-            "INSERT OR REPLACE INTO capture_stats(capture_id, type, produced, stored, dropped)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT OR REPLACE INTO capture_stats(capture_id, type, produced, stored, dropped,"
+                + " sampled_out) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (CaptureStats.Row row : CaptureStats.merge(kernel, produced, stored, sinkDropped)) {
         upsert.setString(1, captureId);
         upsert.setString(2, row.type());
         upsert.setLong(3, row.produced());
         upsert.setLong(4, row.stored());
         upsert.setLong(5, row.dropped());
+        upsert.setLong(6, row.sampledOut());
         upsert.addBatch();
       }
       upsert.executeBatch();

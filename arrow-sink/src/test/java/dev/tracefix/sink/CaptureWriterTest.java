@@ -1,8 +1,8 @@
 package dev.tracefix.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.CaptureSummary;
@@ -256,7 +256,7 @@ class CaptureWriterTest {
     List<TypeStats> kernel =
         List.of(
             new TypeStats("sendto", sendto + 50, sendto + 20, 30),
-            new TypeStats("syscall", syscall + 7, syscall, 7),
+            new TypeStats("syscall", syscall + 7, syscall, 7, 900),
             new TypeStats("exec", 12, 11, 1));
     var s0 = capture.summary();
     CaptureSummary summary =
@@ -289,6 +289,20 @@ class CaptureWriterTest {
           rows.get("tcp_retransmit"),
           "a type the kernel did not report keeps the sink's counts");
       assertEquals(delivered.size() + 1, rows.size());
+      Map<String, Long> sampledOut = new TreeMap<>();
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT type, sampled_out FROM capture_stats WHERE capture_id = 'cap-kstats'")) {
+        while (rs.next()) {
+          long value = rs.getLong(2);
+          sampledOut.put(rs.getString(1), rs.wasNull() ? null : value);
+        }
+      }
+      assertEquals(900L, sampledOut.get("syscall"), "the kernel's sampled-out count");
+      assertEquals(0L, sampledOut.get("exec"));
+      assertEquals(0L, sampledOut.get("tcp_retransmit"), "only the kernel samples");
     }
   }
 

@@ -14,6 +14,7 @@ import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
 import dev.tracefix.capture.probe.ProbeSupport;
 import dev.tracefix.capture.proc.BootIdHash;
+import dev.tracefix.capture.proc.CgroupIds;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
@@ -96,6 +97,7 @@ public final class Capture {
     // Before the privilege checks: a misspelt symbol is the user's to fix wherever this runs.
     List<ResolvedUprobe> allUprobes = UprobeResolver.resolve(allUprobeTargets(config));
     List<ResolvedUprobe> uprobes = allUprobes.subList(0, config.uprobes().size());
+    Set<Long> cgroupIds = CgroupIds.resolve(config.cgroups(), CgroupPaths.system());
     requireAvailable();
     KernelFeatures.ensureTracefs();
 
@@ -141,6 +143,19 @@ public final class Capture {
     CommandLauncher command = null;
     try (BpfSession bpf = BpfSession.open(object)) {
       bpf.setRodataBool("filter_enabled", filtered);
+      bpf.setRodataBool("cgroup_filter_enabled", !cgroupIds.isEmpty());
+      for (var sample : config.sampling().entrySet()) {
+        bpf.setRodataU32("sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
+      }
+      for (String name : config.syscalls()) {
+        SyscallTable.Syscall syscall = SyscallTable.byName(name);
+        bpf.setRodataU8(
+            "syscall_set",
+            syscall.nr(),
+            (byte)
+                (NetTraceLayout.SYSCALL_TRACED
+                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+      }
       bpf.setMaxEntries("events", config.effectiveRingBufferBytes());
       // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
       // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
@@ -168,23 +183,18 @@ public final class Capture {
       if (config.pid().isPresent()) {
         bpf.putU32("traced_tgids", config.pid().getAsInt());
       }
-      bpf.openRingBuffer("events");
-      for (String name : config.syscalls()) {
-        SyscallTable.Syscall syscall = SyscallTable.byName(name);
-        bpf.putArrayU8(
-            "syscall_set",
-            syscall.nr(),
-            (byte)
-                (NetTraceLayout.SYSCALL_TRACED
-                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+      for (long cgroup : cgroupIds) {
+        bpf.putU64("traced_cgroups", cgroup);
       }
+      bpf.openRingBuffer("events");
       // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
       boolean syscalls = !config.syscalls().isEmpty();
       List<String> probes =
           new ArrayList<>(
               bpf.attach(
                   section ->
-                      (syscalls || !section.startsWith("tracepoint/raw_syscalls/"))
+                      ProbeGroup.attaches(section, config.probeGroups())
+                          && (syscalls || !section.startsWith("tracepoint/raw_syscalls/"))
                           && (offCpu || !section.equals(SCHED_SWITCH))));
       for (ResolvedUprobe u : uprobes) {
         // pid -1: every process mapping the file; the programs apply the capture's pid filter.
@@ -264,15 +274,20 @@ public final class Capture {
    * probes fire, produced is read last so that it is never below stored plus dropped.
    */
   static List<TypeStats> typeStats(BpfSession bpf) {
+    long[] sampledOut = bpf.sumPerCpuSlots("sampled_out", NetTraceLayout.EVENT_TYPES);
     long[] stored = bpf.consumedByType();
     long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
     long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
     List<TypeStats> stats = new ArrayList<>();
     for (int type = 0; type < NetTraceLayout.EVENT_TYPES; type++) {
-      if (produced[type] + stored[type] + dropped[type] > 0) {
+      if (produced[type] + stored[type] + dropped[type] + sampledOut[type] > 0) {
         stats.add(
             new TypeStats(
-                NetTraceLayout.typeName(type), produced[type], stored[type], dropped[type]));
+                NetTraceLayout.typeName(type),
+                produced[type],
+                stored[type],
+                dropped[type],
+                sampledOut[type]));
       }
     }
     return stats;
@@ -339,6 +354,17 @@ public final class Capture {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
     }
     config.syscalls().forEach(SyscallTable::byName);
+    config
+        .sampling()
+        .forEach(
+            (type, every) -> {
+              NetTraceLayout.typeId(type);
+              if (every == null || every < 1) {
+                throw new CaptureException(
+                    Kind.USER,
+                    "sampling of " + type + " must keep 1 in N with N >= 1, got " + every);
+              }
+            });
     if (config.keyDir() == null) {
       throw new CaptureException(Kind.USER, "no key store directory given");
     }

@@ -3,6 +3,7 @@ package dev.tracefix.capture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -27,6 +28,15 @@ import java.util.Set;
  *     sched:sched_switch}); null for no off-CPU events (the probe is then not attached)
  * @param triggers rules that turn richer probes (stacks, uprobes) on while errors burst; empty
  *     for none
+ * @param cgroups cgroup v2 directories whose tasks alone are traced, as {@code /proc/PID/cgroup}
+ *     shows them (relative to the cgroup2 mount, e.g. {@code /system.slice/x.service}) or as full
+ *     paths under the mount; a directory includes the cgroups below it that exist at the start.
+ *     Empty for no cgroup filter. With a pid or command as well, a task is traced only when it
+ *     passes both (in one of the cgroups AND in the traced process set)
+ * @param sampling per record type name ({@code syscall}, {@code socket_write}, {@code sendto},
+ *     {@code tcp_state}, ...): keep 1 in N records of the type, decided in the kernel before ring
+ *     space is reserved; skipped ones are counted as sampled out. Empty (or N = 1) keeps all
+ * @param probeGroups the probe groups to attach; {@link ProbeGroup#ALL} by default
  */
 public record CaptureConfig(
     Duration duration,
@@ -38,7 +48,10 @@ public record CaptureConfig(
     List<UprobeTarget> uprobes,
     Set<EventType> stackTypes,
     Duration offCpuMin,
-    List<TriggerRule> triggers) {
+    List<TriggerRule> triggers,
+    List<String> cgroups,
+    Map<String, Integer> sampling,
+    Set<ProbeGroup> probeGroups) {
   /** Event types that can carry stacks. */
   public static final Set<EventType> STACK_TYPES =
       Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU);
@@ -62,9 +75,15 @@ public record CaptureConfig(
     uprobes = List.copyOf(uprobes);
     stackTypes = Set.copyOf(stackTypes);
     triggers = List.copyOf(triggers);
+    cgroups = List.copyOf(cgroups);
+    sampling = Map.copyOf(sampling);
+    probeGroups = Set.copyOf(probeGroups);
   }
 
-  /** A capture without stacks, off-CPU time or triggers. */
+  /**
+   * A capture of every probe group without stacks, off-CPU time, triggers, cgroup filter or
+   * sampling; the {@code with...} methods add those.
+   */
   public CaptureConfig(
       Duration duration,
       OptionalInt pid,
@@ -74,29 +93,48 @@ public record CaptureConfig(
       Set<String> syscalls,
       List<UprobeTarget> uprobes) {
     this(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, Set.of(), null,
-        List.of());
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        Set.of(),
+        null,
+        List.of(),
+        List.of(),
+        Map.of(),
+        ProbeGroup.ALL);
   }
 
   /** This capture, taking stacks for {@code types}. */
   public CaptureConfig withStacks(Set<EventType> types) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, types, offCpuMin,
-        triggers);
+        triggers, cgroups, sampling, probeGroups);
   }
 
   /** This capture, reporting off-CPU spans of at least {@code min} (null: none). */
   public CaptureConfig withOffCpu(Duration min) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, min,
-        triggers);
+        triggers, cgroups, sampling, probeGroups);
   }
 
   /** This capture, with these trigger rules. */
   public CaptureConfig withTriggers(List<TriggerRule> rules) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        rules);
+        rules, cgroups, sampling, probeGroups);
+  }
+
+  /** This capture, limited to {@code cgroupPaths}, sampled per type, attaching only {@code groups}. */
+  public CaptureConfig withFilters(
+      List<String> cgroupPaths, Map<String, Integer> samplingByType, Set<ProbeGroup> groups) {
+    return new CaptureConfig(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
+        triggers, cgroupPaths, samplingByType, groups);
   }
 
   /** A capture without uprobes. */

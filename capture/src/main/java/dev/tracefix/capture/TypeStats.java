@@ -8,10 +8,18 @@ package dev.tracefix.capture;
  * @param produced records the probes tried to put into the ring buffer (counted per CPU in the
  *     kernel, summed)
  * @param stored records read from the ring buffer by capture
- * @param dropped records lost because the ring buffer was full (a failed reserve; the traced
- *     thread never waits)
+ * @param dropped records lost because the ring buffer was full (a failed reserve; the traced thread
+ *     never waits)
+ * @param sampledOut records a probe saw and skipped because of in-kernel sampling ({@link
+ *     CaptureConfig#sampling()}); not part of produced, so {@code produced = stored + dropped}
+ *     holds for the records emitted, and {@code produced + sampledOut} is what the probe saw
  */
-public record TypeStats(String type, long produced, long stored, long dropped) {
+public record TypeStats(String type, long produced, long stored, long dropped, long sampledOut) {
+  /** Accounting of a type without sampling. */
+  public TypeStats(String type, long produced, long stored, long dropped) {
+    this(type, produced, stored, dropped, 0);
+  }
+
   /** True when every produced record is accounted for as stored or dropped. */
   public boolean balanced() {
     return produced == stored + dropped;

@@ -3,6 +3,7 @@ package dev.tracefix.bench.capture;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.ProbeGroup;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
@@ -10,16 +11,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Runs the echo workload (bench/capture/echo.c) once, either plain ({@code off}) or traced by a
- * full capture with redaction and a sink that only counts: {@code on} with the default syscall set
- * (every probe), {@code on-net} without syscalls (the raw_syscalls probes not attached), so a
- * script can compare requests/s with capture off and on, per probe group, in one run.
+ * Runs a workload once (bench/capture/echo.c, the worst case, or reqresp.c, a request/response
+ * server doing some work per request), either plain ({@code off}) or traced by a full capture with
+ * redaction and a sink that only counts, so a script can compare requests/s with capture off and
+ * on, per probe group, in one run. Modes:
  *
- * <pre>OverheadBench off|on|on-net ECHO SECONDS CONNS</pre>
+ * <ul>
+ *   <li>{@code on}: every probe group, default syscall set
+ *   <li>{@code on-net}: every group but raw_syscalls (empty syscall set)
+ *   <li>{@code socket}, {@code syscalls}, {@code tcp}, {@code process}: that probe group alone
+ *   <li>{@code sample10}, {@code sample100}: every group, 1 in 10 (100) syscall records kept
+ * </ul>
+ *
+ * <pre>OverheadBench MODE WORKLOAD [WORKLOAD ARGS...]</pre>
  *
  * The workload prints its own requests/s; with capture on, one more line summarises the capture.
  */
@@ -42,34 +51,52 @@ public final class OverheadBench {
     }
   }
 
+  private static CaptureConfig config(String mode, List<String> command, Path keys) {
+    Set<String> syscalls = mode.equals("on-net") ? Set.of() : CaptureConfig.DEFAULT_SYSCALLS;
+    Map<String, Integer> sampling =
+        switch (mode) {
+          case "sample10" -> Map.of("syscall", 10);
+          case "sample100" -> Map.of("syscall", 100);
+          default -> Map.of();
+        };
+    Set<ProbeGroup> groups =
+        switch (mode) {
+          case "on", "on-net", "sample10", "sample100" -> ProbeGroup.ALL;
+          default -> Set.of(ProbeGroup.parse(mode));
+        };
+    return new CaptureConfig(
+        Duration.ofMinutes(10),
+        OptionalInt.empty(),
+        command,
+        keys,
+        0,
+            syscalls,
+            List.of())
+        .withFilters(List.of(), sampling, groups);
+  }
+
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: OverheadBench off|on|on-net ECHO SECONDS CONNS");
+    if (args.length < 2) {
+      System.err.println(
+          "usage: OverheadBench off|on|on-net|socket|syscalls|tcp|process|sample10|sample100"
+              + " WORKLOAD [ARGS...]");
       System.exit(64);
     }
-    List<String> command = List.of(args[1], args[2], args[3]);
+    List<String> command = List.of(args).subList(1, args.length);
     if (args[0].equals("off")) {
       Process p = new ProcessBuilder(command).inheritIO().start();
       System.exit(p.waitFor());
     }
     Path keys = Files.createTempDirectory("tracefix-bench-keys");
     CountingSink sink = new CountingSink();
-    CaptureSummary summary =
-        Capture.run(
-            new CaptureConfig(
-                Duration.ofMinutes(10),
-                OptionalInt.empty(),
-                command,
-                keys,
-                0,
-                args[0].equals("on-net") ? Set.of() : CaptureConfig.DEFAULT_SYSCALLS),
-            sink);
+    CaptureSummary summary = Capture.run(config(args[0], command, keys), sink);
     System.out.printf(
-        "capture events=%d processes=%d drops=%d exit=%d stats=%s%n",
+        "capture events=%d processes=%d drops=%d exit=%d probes=%d stats=%s%n",
         sink.events,
         sink.processes,
         summary.dropCount(),
         summary.commandExitCode(),
+        summary.probes().size(),
         summary.stats());
     System.exit(summary.commandExitCode());
   }

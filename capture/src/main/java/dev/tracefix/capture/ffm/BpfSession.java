@@ -39,8 +39,10 @@ public final class BpfSession implements AutoCloseable {
   private final MemorySegment object;
   private final List<MemorySegment> links = new ArrayList<>();
   private final List<RawRecord> pending = new ArrayList<>();
+
   /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
   private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
+
   private RingReader ring;
   private final NetTraceLayout.CommCache comms = new NetTraceLayout.CommCache();
   private boolean loaded;
@@ -99,8 +101,21 @@ public final class BpfSession implements AutoCloseable {
     rodata(variable, 4).set(JAVA_INT_UNALIGNED, 0, value);
   }
 
-  /** The bytes of a .rodata variable in libbpf's initial image, to be written before load. */
-  private MemorySegment rodata(String variable, int bytes) {
+  /** Stage CONFIGURE: sets element {@code index} of a {@code const volatile __u32[]} in .rodata. */
+  public void setRodataU32(String variable, int index, int value) {
+    rodata(variable, 4L * (index + 1)).set(JAVA_INT_UNALIGNED, 4L * index, value);
+  }
+
+  /** Stage CONFIGURE: sets element {@code index} of a {@code const volatile __u8[]} in .rodata. */
+  public void setRodataU8(String variable, int index, byte value) {
+    rodata(variable, index + 1L).set(JAVA_BYTE, index, value);
+  }
+
+  /**
+   * The first {@code bytes} bytes of a .rodata variable in libbpf's initial image, to be written
+   * before load; a CONFIGURE failure when the variable is missing or smaller.
+   */
+  private MemorySegment rodata(String variable, long bytes) {
     requireNotLoaded(Stage.CONFIGURE);
     try (Arena call = Arena.ofConfined()) {
       MemorySegment map = findMap(".rodata", Stage.CONFIGURE);
@@ -170,6 +185,25 @@ public final class BpfSession implements AutoCloseable {
       int fd = mapFd(mapName, Stage.CONFIGURE);
       MemorySegment errno = LibBpf.errnoState(call);
       MemorySegment k = call.allocateFrom(JAVA_INT, key);
+      MemorySegment v = call.allocateFrom(JAVA_BYTE, (byte) 1);
+      int rc = (int) LibBpf.H.MAP_UPDATE_ELEM.invokeExact(errno, fd, k, v, BPF_ANY);
+      if (rc != 0) {
+        throw failure(Stage.CONFIGURE, objectFile, "bpf_map_update_elem(" + mapName + ")", rc);
+      }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.CONFIGURE, t);
+    }
+  }
+
+  /** After load: adds a key with a one-byte value to a hash map of u64 keys (the cgroup filter). */
+  public void putU64(String mapName, long key) {
+    requireLoaded(Stage.CONFIGURE);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.CONFIGURE);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment k = call.allocateFrom(JAVA_LONG, key);
       MemorySegment v = call.allocateFrom(JAVA_BYTE, (byte) 1);
       int rc = (int) LibBpf.H.MAP_UPDATE_ELEM.invokeExact(errno, fd, k, v, BPF_ANY);
       if (rc != 0) {
@@ -274,9 +308,9 @@ public final class BpfSession implements AutoCloseable {
   private static final long UPROBE_OPTS_SIZE = 32;
 
   /**
-   * Stage ATTACH: attaches program {@code program} as a uprobe (or uretprobe) at {@code
-   * fileOffset} of {@code binary}, in every process that maps it (pid -1; the program's own pid
-   * filter decides), with {@code cookie} readable by the program through bpf_get_attach_cookie.
+   * Stage ATTACH: attaches program {@code program} as a uprobe (or uretprobe) at {@code fileOffset}
+   * of {@code binary}, in every process that maps it (pid -1; the program's own pid filter
+   * decides), with {@code cookie} readable by the program through bpf_get_attach_cookie.
    */
   public void attachUprobe(
       String program, boolean retprobe, Path binary, long fileOffset, long cookie) {

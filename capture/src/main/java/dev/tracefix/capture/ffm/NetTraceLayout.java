@@ -6,11 +6,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.tracefix.capture.CaptureException;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +34,7 @@ public final class NetTraceLayout {
   public static final int EVENT_FORK = 12;
   /** NET_TRACE_STACK_DEPTH: u64 frames per stack_traces entry. */
   public static final int STACK_DEPTH = 127;
-  /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set map. */
+  /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set global. */
   public static final int SYSCALL_MAX = 512;
   public static final byte SYSCALL_TRACED = 1;
   public static final byte SYSCALL_ARG0_FD = 2;
@@ -347,6 +349,25 @@ public final class NetTraceLayout {
 
   public static long syscallOffsetOf(String field) {
     return SYSCALL_LAYOUT.byteOffset(PathElement.groupElement(field));
+  }
+
+  /**
+   * The kernel type id of a per-type accounting name ({@link #typeName}); a user error naming the
+   * valid names for any other.
+   */
+  public static int typeId(String name) {
+    List<String> known = new ArrayList<>();
+    for (int type = 1; type < EVENT_TYPES; type++) {
+      if (typeName(type).equals(name)) {
+        return type;
+      }
+      if (!typeName(type).startsWith("unknown_")) {
+        known.add(typeName(type));
+      }
+    }
+    throw new CaptureException(
+        CaptureException.Kind.USER,
+        "unknown event type '" + name + "' to sample; use one of " + String.join(", ", known));
   }
 
   /** The name a kernel type id is reported under in per-type accounting. */

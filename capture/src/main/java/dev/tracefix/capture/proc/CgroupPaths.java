@@ -47,6 +47,11 @@ public final class CgroupPaths {
     return "";
   }
 
+  /** Where cgroup2 is mounted, if it is. */
+  public Optional<Path> mount() {
+    return mount;
+  }
+
   public Optional<String> pathOf(long cgroupId) {
     if (cgroupId == ROOT_ID) {
       return Optional.of("/");

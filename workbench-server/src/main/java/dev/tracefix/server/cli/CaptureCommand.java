@@ -5,6 +5,7 @@ import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.ProbeGroup;
 import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
@@ -16,12 +17,15 @@ import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,10 +41,7 @@ import picocli.CommandLine.Parameters;
 final class CaptureCommand implements Callable<Integer> {
   private static final int SHUTDOWN_WAIT_SECONDS = 60;
 
-  @Option(
-      names = "--db",
-      required = true,
-      description = "DuckDB file to write (created if missing)")
+  @Option(names = "--db", required = true, description = "DuckDB file to write (created if missing)")
   Path db;
 
   @Option(
@@ -103,6 +104,38 @@ final class CaptureCommand implements Callable<Integer> {
   /** Released once the summary is stored: SIGTERM and SIGINT wait for it before the JVM exits. */
   private final CountDownLatch recorded = new CountDownLatch(1);
 
+  @Option(
+      names = "--cgroup",
+      paramLabel = "PATH",
+      description =
+          "trace only tasks in this cgroup v2 directory and the cgroups below it at the start, as"
+              + " /proc/PID/cgroup shows it on its '0::' line (e.g. /system.slice/nginx.service) or"
+              + " as a path under the cgroup2 mount (repeatable: a task in any of them). With --pid"
+              + " or a command, a task must pass both: in one of the cgroups AND in the traced"
+              + " process set")
+  List<String> cgroups = new ArrayList<>();
+
+  @Option(
+      names = "--sample",
+      paramLabel = "TYPE=N",
+      description =
+          "record only 1 in N events of a type, decided in the kernel (e.g. syscall=10;"
+              + " repeatable; types: syscall, socket_write, sendto, tcp_state, tcp_retransmit,"
+              + " tcp_reset_sent, tcp_reset_received, exec, exit, uprobe). Skipped events are"
+              + " counted per type as sampled_out in capture_stats, apart from produced ="
+              + " stored + dropped")
+  Map<String, Integer> sampling = new LinkedHashMap<>();
+
+  @Option(
+      names = "--probes",
+      paramLabel = "GROUP",
+      split = ",",
+      description =
+          "attach only these probe groups: socket (sendto/write/writev on sockets), syscalls"
+              + " (raw_syscalls for the default set), tcp (state changes, resets, retransmits),"
+              + " process (exec/exit); default: all")
+  List<String> probes = new ArrayList<>();
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
   List<String> command = new ArrayList<>();
 
@@ -157,18 +190,22 @@ final class CaptureCommand implements Callable<Integer> {
   private Integer capture() {
     CaptureConfig config =
         new CaptureConfig(
-            duration,
-            pid == null ? OptionalInt.empty() : OptionalInt.of(pid),
-            command,
-            keys == null ? KeyStoreLocation.defaultDir() : keys,
-            0,
-            CaptureConfig.DEFAULT_SYSCALLS,
-            uprobes.stream().map(UprobeTarget::parse).toList(),
-            stacks.stream()
-                .map(CaptureCommand::stackType)
-                .collect(java.util.stream.Collectors.toSet()),
-            offCpu,
-            triggers.stream().map(TriggerRule::parse).toList());
+                duration,
+                pid == null ? OptionalInt.empty() : OptionalInt.of(pid),
+                command,
+                keys == null ? KeyStoreLocation.defaultDir() : keys,
+                0,
+                CaptureConfig.DEFAULT_SYSCALLS,
+                uprobes.stream().map(UprobeTarget::parse).toList())
+            .withFilters(
+                cgroups,
+                sampling,
+                probes.isEmpty()
+                    ? ProbeGroup.ALL
+                    : probes.stream().map(ProbeGroup::parse).collect(Collectors.toSet()))
+            .withStacks(stacks.stream().map(CaptureCommand::stackType).collect(Collectors.toSet()))
+            .withOffCpu(offCpu)
+            .withTriggers(triggers.stream().map(TriggerRule::parse).toList());
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
