@@ -8,7 +8,8 @@
 # the modes base-on and base-on-net run that build too, for a before/after in the same run (that
 # build's OverheadBench must accept MODE WORKLOAD ARGS...; the one before reqresp.c takes echo's).
 # Run as root from the project root after `mvn -o -q -B -pl capture,bench -am compile`.
-#   bench/capture/run-overhead.sh [SECONDS_PER_RUN] [CONNS] [ROUNDS] [WORKLOADS] [MODES]
+#   [PIN=1] bench/capture/run-overhead.sh [SECONDS_PER_RUN] [CONNS] [ROUNDS] [WORKLOADS] [MODES]
+# PIN=1 runs the workload on CPU 1 and the capture JVM on CPU 0.
 set -euo pipefail
 seconds=${1:-5}
 conns=${2:-4}
@@ -35,15 +36,20 @@ bench() { # MODE WORKLOAD
   case $1 in base-*) [ "$2" = reqresp ] && return ;; esac
   local argv=("$out/$2" "$seconds" "$conns")
   [ "$2" = reqresp ] && argv+=("$out/page")
+  # PIN=1: the workload gets CPU 1 to itself, the capture JVM CPU 0 (the agent on its own core,
+  # as on a many-core host), so a loss is what the probes cost the traced threads.
+  local agent=()
+  if [ "${PIN:-0}" = 1 ]; then argv=(taskset -c 1 "${argv[@]}"); agent=(taskset -c 0); fi
   if [ "$mode" = off ]; then "${argv[@]}"; return; fi
-  "$java" --enable-native-access=ALL-UNNAMED -cp "$classes" \
+  "${agent[@]}" "$java" --enable-native-access=ALL-UNNAMED -cp "$classes" \
     dev.tracefix.bench.capture.OverheadBench "$mode" "${argv[@]}" 2>/dev/null
 }
 
 echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)," \
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $rounds rounds of [$modes] on [$workloads], ${seconds}s each, $conns connections"
+echo "# $rounds rounds of [$modes] on [$workloads], ${seconds}s each, $conns connections," \
+  "pinned: ${PIN:-0}"
 for w in $workloads; do for m in $modes; do : > "$out/overhead-$w-$m.txt"; done; done
 for r in $(seq "$rounds"); do
   for w in $workloads; do
