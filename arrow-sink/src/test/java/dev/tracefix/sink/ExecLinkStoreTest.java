@@ -52,6 +52,8 @@ class ExecLinkStoreTest {
       try (EventStore store = EventStore.open(tmp.resolve("a.duckdb"), allocator)) {
         writeCapture(store, "cap-x");
         assertEquals(List.of("server exec from sh"), execLinks(store));
+        assertEquals(
+            List.of("0 start sh", "1 fork dirname", "1 exec server"), lineageOf(store, "sh"));
         store.exportParquet(export);
       }
       try (EventStore copy = EventStore.open(tmp.resolve("b.duckdb"), allocator)) {
@@ -61,6 +63,22 @@ class ExecLinkStoreTest {
         assertEquals(List.of("server exec from sh"), links);
       }
     }
+  }
+
+  /** The saved lineage query from {@code comm}: depth, link and program of each row. */
+  private static List<String> lineageOf(EventStore store, String comm) throws Exception {
+    SavedQueriesTest.SavedQuery query =
+        SavedQueriesTest.SavedQuery.parse(SavedQueriesTest.QUERIES.resolve("process-lineage.sql"));
+    List<String> rows = new ArrayList<>();
+    try (Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query.sql().replace("$comm", "'" + comm + "'"))) {
+      while (rs.next()) {
+        rows.add(rs.getInt("depth") + " " + rs.getString("via") + " " + rs.getString("comm"));
+      }
+    }
+    System.out.printf("process-lineage.sql from %s: %s%n", comm, rows);
+    return rows;
   }
 
   /** Each exec's program and the program before it, joined through {@code processes}. */
