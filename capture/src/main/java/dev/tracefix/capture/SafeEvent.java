@@ -42,6 +42,9 @@ package dev.tracefix.capture;
  *     (uninterruptible), {@code preempted} or {@code stopped}; else null
  * @param childToken for {@link EventType#PROCESS_FORK}: the process token of the new child, else
  *     null
+ * @param previousToken for {@link EventType#PROCESS_EXEC} of a process already announced: the
+ *     token the process had before it executed a new program (each program a process runs gets
+ *     its own token, announced with its own comm, exe hash and build id); else null
  */
 public record SafeEvent(
     long timeNs,
@@ -69,7 +72,43 @@ public record SafeEvent(
     long stackId,
     String threadToken,
     String waitState,
-    String childToken) {
+    String childToken,
+    String previousToken) {
+  /** An event without a previous token (anything but the exec of an announced process). */
+  public SafeEvent(
+      long timeNs,
+      EventType type,
+      String processToken,
+      long durationNs,
+      long bytes,
+      int errno,
+      String peerHash,
+      String keyId,
+      String syscall,
+      int fd,
+      String connectionHash,
+      String tcpOldState,
+      String tcpNewState,
+      int family,
+      int protocol,
+      int localPort,
+      int remotePort,
+      String localHash,
+      int exitStatus,
+      String symbol,
+      String binaryHash,
+      long returnValue,
+      long stackId,
+      String threadToken,
+      String waitState,
+      String childToken) {
+    this(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd,
+        connectionHash, tcpOldState, tcpNewState, family, protocol, localPort, remotePort,
+        localHash, exitStatus, symbol, binaryHash, returnValue, stackId, threadToken, waitState,
+        childToken, null);
+  }
+
   /** An event without stack, thread, wait state or child. */
   public SafeEvent(
       long timeNs,
@@ -107,7 +146,16 @@ public record SafeEvent(
         timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd,
         connectionHash, tcpOldState, tcpNewState, family, protocol, localPort, remotePort,
         localHash, exitStatus, symbol, binaryHash, returnValue, stackId, threadToken, waitState,
-        childToken);
+        childToken, previousToken);
+  }
+
+  /** This event with the token its process had before an exec (the field schema v7 added). */
+  public SafeEvent withPreviousToken(String previousToken) {
+    return new SafeEvent(
+        timeNs, type, processToken, durationNs, bytes, errno, peerHash, keyId, syscall, fd,
+        connectionHash, tcpOldState, tcpNewState, family, protocol, localPort, remotePort,
+        localHash, exitStatus, symbol, binaryHash, returnValue, stackId, threadToken, waitState,
+        childToken, previousToken);
   }
 
   /** An event that is not a uprobe call. */

@@ -43,6 +43,12 @@ public final class ArrowStreamInsert {
   public static final String EVENTS_V5_SQL = insertNamed("events", EventBatch.V5_LAYOUT_FIELDS);
 
   /**
+   * Columns of {@code events} filled from a spool segment written by schema version 6; the
+   * previous token of execs stays NULL.
+   */
+  public static final String EVENTS_V6_SQL = insertNamed("events", EventBatch.V6_LAYOUT_FIELDS);
+
+  /**
    * Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first; the
    * container id is the one capture parsed from the unredacted cgroup path.
    */

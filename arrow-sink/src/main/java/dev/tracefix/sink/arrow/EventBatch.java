@@ -82,6 +82,10 @@ public final class EventBatch implements AutoCloseable {
           field("wait_state", ArrowType.Utf8.INSTANCE, true),
           field("child_token", ArrowType.Utf8.INSTANCE, true));
 
+  /** Schema version 7 appends an exec's previous process token. */
+  public static final List<Field> V7_FIELDS =
+      List.of(field("previous_token", ArrowType.Utf8.INSTANCE, true));
+
   /** The columns spool segments had in schema version 4 (v3's followed by v4's). */
   public static final List<Field> V4_LAYOUT_FIELDS =
       java.util.stream.Stream.concat(V3_FIELDS.stream(), V4_FIELDS.stream()).toList();
@@ -90,9 +94,13 @@ public final class EventBatch implements AutoCloseable {
   public static final List<Field> V5_LAYOUT_FIELDS =
       java.util.stream.Stream.concat(V4_LAYOUT_FIELDS.stream(), V5_FIELDS.stream()).toList();
 
+  /** The columns spool segments had in schema version 6 (v5's followed by v6's). */
+  public static final List<Field> V6_LAYOUT_FIELDS =
+      java.util.stream.Stream.concat(V5_LAYOUT_FIELDS.stream(), V6_FIELDS.stream()).toList();
+
   public static final Schema SCHEMA =
       new Schema(
-          java.util.stream.Stream.concat(V5_LAYOUT_FIELDS.stream(), V6_FIELDS.stream()).toList());
+          java.util.stream.Stream.concat(V6_LAYOUT_FIELDS.stream(), V7_FIELDS.stream()).toList());
 
   /** Distinct syscall and TCP state names per batch are few: encode each once. */
   private static final int MAX_CACHED_NAMES = 1_024;
@@ -132,6 +140,7 @@ public final class EventBatch implements AutoCloseable {
   private final VarCharVector threadToken;
   private final VarCharVector waitState;
   private final VarCharVector childToken;
+  private final VarCharVector previousToken;
   private final Map<String, byte[]> names = new HashMap<>();
   private final int initialCapacity;
   private final long[] typeCounts = new long[EventType.values().length];
@@ -168,6 +177,7 @@ public final class EventBatch implements AutoCloseable {
     threadToken = (VarCharVector) root.getVector("thread_token");
     waitState = (VarCharVector) root.getVector("wait_state");
     childToken = (VarCharVector) root.getVector("child_token");
+    previousToken = (VarCharVector) root.getVector("previous_token");
     allocate();
   }
 
@@ -203,6 +213,7 @@ public final class EventBatch implements AutoCloseable {
     setString(threadToken, i, event.threadToken());
     setName(waitState, i, event.waitState());
     setString(childToken, i, event.childToken());
+    setString(previousToken, i, event.previousToken());
     // event.returnValue() is not stored: the privacy policy drops it (it may be a raw address).
     typeCounts[event.type().ordinal()]++;
     minTimeNs = Math.min(minTimeNs, event.timeNs());

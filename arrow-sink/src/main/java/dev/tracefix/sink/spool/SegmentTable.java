@@ -16,6 +16,7 @@ public enum SegmentTable {
   EVENTS(
       "events",
       new Layout(EventBatch.SCHEMA.getFields(), ArrowStreamInsert.EVENTS_SQL),
+      new Layout(EventBatch.V6_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V6_SQL),
       new Layout(EventBatch.V5_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V5_SQL),
       new Layout(EventBatch.V4_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V4_SQL),
       new Layout(EventBatch.V3_FIELDS, ArrowStreamInsert.EVENTS_V3_SQL)),

@@ -44,11 +44,21 @@ public final class SafeEventAssembler {
 
   private long delivered;
 
-  /** A process identity; its token is an HMAC, computed once per process rather than per event. */
+  /** A process identity. */
   private record ProcessKey(int tgid, long startTicks) {}
 
-  private final Map<ProcessKey, String> tokens = new HashMap<>();
-  private final Set<ProcessKey> announced = new HashSet<>();
+  /**
+   * One program a process runs: generation 0 until the process executes another program after it
+   * was announced, then one more per such exec. Its token is an HMAC, computed once per image
+   * rather than per event.
+   */
+  private record ImageKey(ProcessKey process, int generation) {}
+
+  private final Map<ImageKey, String> tokens = new HashMap<>();
+  private final Set<ImageKey> announced = new HashSet<>();
+
+  /** The current exec generation of processes that have one above 0. */
+  private final Map<ProcessKey, Integer> generations = new HashMap<>();
 
   /** What a uprobe event's probe id stands for, in its safe form. */
   private record ProbeName(String symbol, String binaryHash) {}
@@ -127,20 +137,27 @@ public final class SafeEventAssembler {
     for (RawRecord record : raw) {
       switch (record) {
         case RawExecEvent x -> {
-          processes.onExec(
-              x.tgid(),
-              ProcFs.nanosToTicks(x.startTimeNs()),
-              x.comm(),
-              x.filename(),
-              x.cgroupId());
           ProcessKey key = keyOf(x.tgid(), x.startTimeNs());
-          SafeEvent exec =
-              lifecycle(x.tsNs(), EventType.PROCESS_EXEC, tokenOf(key), -1);
-          if (announced.contains(key)) {
-            batch.add(exec);
-          } else {
-            pendingExecs.computeIfAbsent(key, k -> new ArrayList<>()).add(exec);
+          ImageKey before = imageOf(key);
+          ImageKey image = before;
+          String previousToken = null;
+          if (announced.contains(before)) {
+            // The announced program is replaced: the new one gets its own token and description.
+            // Ring order is causal for one process, so every later event is the new program's.
+            image = new ImageKey(key, before.generation() + 1);
+            generations.put(key, image.generation());
+            previousToken = tokenOf(before);
+            if (stacks != null) {
+              release(x.tgid());
+              stacks.forget(x.tgid()); // the old program's mappings are gone
+            }
           }
+          processes.onExec(
+              x.tgid(), key.startTicks(), image.generation(), x.comm(), x.filename(), x.cgroupId());
+          SafeEvent exec =
+              lifecycle(x.tsNs(), EventType.PROCESS_EXEC, tokenOf(image), -1)
+                  .withPreviousToken(previousToken);
+          pendingExecs.computeIfAbsent(key, k -> new ArrayList<>()).add(exec);
         }
         case RawExitEvent x -> {
           // The process is gone: a JIT's perf map, if any, is written by now.
@@ -180,7 +197,11 @@ public final class SafeEventAssembler {
                         announce(f.tgid(), f.startTimeNs(), f.comm()),
                         -1)
                     .withThreadFields(
-                        0, null, null, tokenOf(keyOf(f.childTgid(), f.childStartTimeNs()))));
+                        0,
+                        null,
+                        null,
+                        // A child starts as generation 0 of its own identity.
+                        tokenOf(new ImageKey(keyOf(f.childTgid(), f.childStartTimeNs()), 0))));
       }
     }
     return deliver();
@@ -379,9 +400,10 @@ public final class SafeEventAssembler {
 
   private String announce(int tgid, long startTicks, String comm, boolean releaseHeld) {
     ProcessKey key = new ProcessKey(tgid, startTicks);
-    String token = tokenOf(key);
-    if (announced.add(key) && processes.firstSighting(tgid, startTicks)) {
-      ProcessInfo info = processes.lookup(tgid, startTicks, comm);
+    ImageKey image = imageOf(key);
+    String token = tokenOf(image);
+    if (announced.add(image) && processes.firstSighting(tgid, startTicks, image.generation())) {
+      ProcessInfo info = processes.lookup(tgid, startTicks, image.generation(), comm);
       sink.onProcess(
           new SafeProcess(
               token,
@@ -402,8 +424,17 @@ public final class SafeEventAssembler {
     return new ProcessKey(tgid, ProcFs.nanosToTicks(startTimeNs));
   }
 
-  private String tokenOf(ProcessKey key) {
-    return tokens.computeIfAbsent(key, k -> redactor.processToken(k.tgid(), k.startTicks()));
+  /** The program the process runs now, as far as the records read so far tell. */
+  private ImageKey imageOf(ProcessKey key) {
+    return new ImageKey(key, generations.getOrDefault(key, 0));
+  }
+
+  private String tokenOf(ImageKey image) {
+    return tokens.computeIfAbsent(
+        image,
+        k ->
+            redactor.processToken(
+                k.process().tgid(), k.process().startTicks(), k.generation()));
   }
 
   public long delivered() {

@@ -10,12 +10,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Resolves and caches process metadata per (pid, start time), so a reused pid is a new process.
+ * Resolves and caches process metadata per (pid, start time, exec generation), so a reused pid is a
+ * new process and each program a process executes after it was announced is described anew.
  * Short-lived processes are often gone before their first event is decoded: their exec record (path
  * as executed, cgroup id) still describes them; without one, only the kernel's comm is left.
  */
 public final class ProcessTable {
-  private record Key(int pid, long startTicks) {}
+  private record Key(int pid, long startTicks, int generation) {}
 
   private final ProcFs proc;
   private final CgroupPaths cgroups;
@@ -29,12 +30,22 @@ public final class ProcessTable {
 
   /** True exactly once per process: the moment its metadata must be announced. */
   public boolean firstSighting(int pid, long startTicks) {
-    return announced.add(new Key(pid, startTicks));
+    return firstSighting(pid, startTicks, 0);
+  }
+
+  /** True exactly once per program a process runs ({@code generation}, counted from 0). */
+  public boolean firstSighting(int pid, long startTicks, int generation) {
+    return announced.add(new Key(pid, startTicks, generation));
   }
 
   public ProcessInfo lookup(int pid, long startTicks, String kernelComm) {
+    return lookup(pid, startTicks, 0, kernelComm);
+  }
+
+  /** The description of the {@code generation}-th program of a process. */
+  public ProcessInfo lookup(int pid, long startTicks, int generation, String kernelComm) {
     return cache.computeIfAbsent(
-        new Key(pid, startTicks),
+        new Key(pid, startTicks, generation),
         k ->
             fromProc(pid, startTicks)
                 .orElseGet(
@@ -53,12 +64,23 @@ public final class ProcessTable {
    * exec record. Metadata already announced for this process is left as announced.
    */
   public void onExec(int pid, long startTicks, String comm, String filename, long cgroupId) {
-    Key key = new Key(pid, startTicks);
+    onExec(pid, startTicks, 0, comm, filename, cgroupId);
+  }
+
+  /**
+   * The {@code generation}-th program of a process is {@code filename}. /proc is read only while it
+   * still shows that program: a process that executed yet another one since is described from the
+   * exec record (its comm is the new program's, set by the exec itself).
+   */
+  public void onExec(
+      int pid, long startTicks, int generation, String comm, String filename, long cgroupId) {
+    Key key = new Key(pid, startTicks, generation);
     if (announced.contains(key)) {
       return;
     }
     ProcessInfo info =
         fromProc(pid, startTicks)
+            .filter(live -> sameProgram(live.comm(), comm))
             .orElseGet(
                 () -> {
                   Optional<String> exe =
@@ -72,6 +94,11 @@ public final class ProcessTable {
                       cgroups.pathOf(cgroupId));
                 });
     cache.put(key, info);
+  }
+
+  /** The kernel comm as the exec set it, against a (possibly untruncated) comm from /proc. */
+  private static boolean sameProgram(String procComm, String execComm) {
+    return execComm == null || execComm.isEmpty() || procComm.startsWith(execComm);
   }
 
   private Optional<ProcessInfo> fromProc(int pid, long startTicks) {

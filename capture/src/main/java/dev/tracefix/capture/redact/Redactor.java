@@ -44,6 +44,21 @@ public final class Redactor {
   }
 
   /**
+   * The token of the {@code generation}-th program a process runs: generation 0 is the process as
+   * first seen ({@link #processToken(int, long)}), each exec after it was announced adds one, so
+   * each program a process becomes is told apart under its own token.
+   */
+  public String processToken(int pid, long startTicks, int generation) {
+    if (generation == 0) {
+      return processToken(pid, startTicks);
+    }
+    return token(
+        "p_",
+        ("proc\0" + bootId + "\0" + pid + "\0" + startTicks + "\0exec\0" + generation)
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
    * Thread identity = the process identity (boot id, pid, leader start time) + thread id: a raw
    * thread id never leaves capture.
    */

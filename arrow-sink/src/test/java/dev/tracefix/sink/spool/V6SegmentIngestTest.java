@@ -1,0 +1,88 @@
+package dev.tracefix.sink.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.Retention;
+import dev.tracefix.sink.StoreOptions;
+import dev.tracefix.sink.arrow.EventBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A spool segment left by schema version 6 still ingests after the upgrade to version 7. */
+class V6SegmentIngestTest {
+  private static final StoreOptions KEEP_ALL =
+      StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
+  private static final long JANUARY_2026_NS = 1_767_225_600_000_000_000L;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aSegmentWrittenBySchemaVersionSixIngestsWithThePreviousTokenNull() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    Path spool = EventStore.defaultSpoolDir(db);
+    Files.createDirectories(spool);
+    try (RootAllocator allocator = new RootAllocator()) {
+      Path old = segment(allocator, spool, 0, 40, false);
+      Path current = segment(allocator, spool, 1, 25, true);
+      try (EventStore store = EventStore.open(db, allocator, KEEP_ALL);
+          Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*), count(previous_token), count(child_token),"
+                      + " count(*) FILTER (WHERE previous_token = 'p_before') FROM events")) {
+        assertEquals(2, store.recovery().ingested());
+        assertEquals(0, store.recovery().quarantined().size());
+        rs.next();
+        assertEquals(65, rs.getLong(1));
+        assertEquals(25, rs.getLong(2), "only the version 7 segment has previous tokens");
+        assertEquals(65, rs.getLong(3), "the version 6 columns of the older segment arrive intact");
+        assertEquals(25, rs.getLong(4));
+      }
+      assertFalse(Files.exists(old));
+      assertFalse(Files.exists(current));
+    }
+  }
+
+  /** A segment of exec events: as version 6 wrote it (no previous token) or as written today. */
+  private static Path segment(
+      RootAllocator allocator, Path spool, long seq, int rows, boolean current) throws Exception {
+    try (EventBatch batch = new EventBatch(allocator, rows)) {
+      for (int i = 0; i < rows; i++) {
+        batch.add(
+            new SafeEvent(
+                    JANUARY_2026_NS + (seq * 1_000 + i) * 1_000,
+                    EventType.PROCESS_EXEC,
+                    "p_after",
+                    0,
+                    0,
+                    0,
+                    null,
+                    "k")
+                .withThreadFields(0, null, null, "p_child")
+                .withPreviousToken("p_before"));
+      }
+      VectorSchemaRoot all = batch.sealed();
+      VectorSchemaRoot root =
+          current
+              ? all
+              : new VectorSchemaRoot(
+                  EventBatch.V6_LAYOUT_FIELDS,
+                  all.getFieldVectors().subList(0, EventBatch.V6_LAYOUT_FIELDS.size()),
+                  all.getRowCount());
+      return SegmentFile.write(
+          spool, new SegmentName("cap-v6", seq, SegmentTable.EVENTS), "node-r", root);
+    }
+  }
+}
