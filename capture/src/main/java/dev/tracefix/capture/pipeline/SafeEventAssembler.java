@@ -407,7 +407,7 @@ public final class SafeEventAssembler {
       sink.onProcess(
           new SafeProcess(
               token,
-              info.comm(),
+              info.commMayBeCut() ? redactor.cutCommToken(info.comm()) : info.comm(),
               info.buildId().orElse(null),
               info.cgroup().orElse(null),
               info.exePath().map(redactor::exeHash).orElse(null),

@@ -123,16 +123,13 @@ public final class ProcessTable {
         new ProcessInfo(pid, startTicks, untruncated(comm.get(), exePath), exePath, buildId, cgroup));
   }
 
-  /** The kernel keeps 15 bytes of a program name (TASK_COMM_LEN is 16). */
-  private static final int KERNEL_COMM_BYTES = 15;
-
   /**
    * The whole program name when the kernel cut it short: the executable's file name if it starts
    * with the 15 bytes the kernel kept. Privacy needs the whole name, since the recognizers cannot
    * tell that a cut-off name was an address or a key, and would let its first 15 bytes through.
    */
   static String untruncated(String comm, Optional<String> exePath) {
-    if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length != KERNEL_COMM_BYTES
+    if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length != ProcessInfo.KERNEL_COMM_BYTES
         || exePath.isEmpty()) {
       return comm;
     }

@@ -84,6 +84,17 @@ public final class Redactor {
     return token("e_", ("exe\0" + path).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A program name the kernel may have cut to 15 bytes, whose whole name could not be read: a
+   * keyed token in the recognizers' {@code <TYPE:token>} form. The 15 bytes themselves may be the
+   * start of an address or key that no recognizer can spot cut short.
+   */
+  public String cutCommToken(String comm) {
+    return "<CUT_COMM:"
+        + token("", ("comm\0" + comm).getBytes(StandardCharsets.UTF_8)).substring(0, 8)
+        + ">";
+  }
+
   private synchronized String token(String prefix, byte[] input) {
     byte[] digest = mac.doFinal(input);
     return prefix + HexFormat.of().formatHex(digest, 0, TOKEN_BYTES);
