@@ -750,8 +750,12 @@ int handle_exit(void *ctx)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
 		return 0;
+	/* In the process set but outside the --cgroup set: forgotten without an event, like every
+	 * other event of that process. */
 	struct net_trace_exit_event *ev =
-		reserve_event(NET_TRACE_EVENT_EXIT, sizeof(struct net_trace_exit_event));
+		is_traced(tgid)
+			? reserve_event(NET_TRACE_EVENT_EXIT, sizeof(struct net_trace_exit_event))
+			: NULL;
 	if (ev) {
 		ev->type = NET_TRACE_EVENT_EXIT;
 		ev->tgid = tgid;

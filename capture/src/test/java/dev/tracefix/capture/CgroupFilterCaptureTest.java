@@ -108,6 +108,11 @@ class CgroupFilterCaptureTest {
     assertEquals(0, both.commandExitCode(), "both workloads ran");
     assertEquals(YIELDS, yields(filtered), "only the workload inside the cgroup");
     assertEquals(2L * YIELDS, yields(unfiltered), "both workloads without the cgroup filter");
+    // Processes outside the cgroup leave no exit event either: only the workload inside exits.
+    assertEquals(
+        1, filtered.events.stream().filter(e -> e.type() == EventType.PROCESS_EXIT).count());
+    assertEquals(
+        3, unfiltered.events.stream().filter(e -> e.type() == EventType.PROCESS_EXIT).count());
     for (TypeStats t : inCgroup.stats()) {
       assertTrue(t.balanced(), t::toString);
     }
