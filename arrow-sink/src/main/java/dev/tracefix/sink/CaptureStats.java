@@ -17,7 +17,8 @@ final class CaptureStats {
   private CaptureStats() {}
 
   /** One {@code capture_stats} row. */
-  record Row(String type, long produced, long stored, long dropped, long sampledOut) {}
+  record Row(
+      String type, long produced, long stored, long dropped, long sampledOut, long stackFailures) {}
 
   /**
    * Merges the kernel's stats with the sink's counts, each indexed by {@link EventType#ordinal()}:
@@ -38,17 +39,30 @@ final class CaptureStats {
       reported.add(k.type());
       EventType type = eventType(k.type());
       if (type == null) {
-        rows.add(new Row(k.type(), k.produced(), k.stored(), k.dropped(), k.sampledOut()));
+        rows.add(
+            new Row(
+                k.type(),
+                k.produced(),
+                k.stored(),
+                k.dropped(),
+                k.sampledOut(),
+                k.stackFailures()));
       } else {
         int t = type.ordinal();
         rows.add(
-            new Row(k.type(), k.produced(), stored[t], k.dropped() + dropped[t], k.sampledOut()));
+            new Row(
+                k.type(),
+                k.produced(),
+                stored[t],
+                k.dropped() + dropped[t],
+                k.sampledOut(),
+                k.stackFailures()));
       }
     }
     for (EventType type : EventType.values()) {
       int t = type.ordinal();
       if (produced[t] > 0 && !reported.contains(type.columnValue())) {
-        rows.add(new Row(type.columnValue(), produced[t], stored[t], dropped[t], 0));
+        rows.add(new Row(type.columnValue(), produced[t], stored[t], dropped[t], 0, 0));
       }
     }
     return rows;

@@ -500,7 +500,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     try (PreparedStatement upsert =
         connection.prepareStatement(
             "INSERT OR REPLACE INTO capture_stats(capture_id, type, produced, stored, dropped,"
-                + " sampled_out) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " sampled_out, stack_failures) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       for (CaptureStats.Row row : CaptureStats.merge(kernel, produced, stored, sinkDropped)) {
         upsert.setString(1, captureId);
         upsert.setString(2, row.type());
@@ -508,6 +508,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         upsert.setLong(4, row.stored());
         upsert.setLong(5, row.dropped());
         upsert.setLong(6, row.sampledOut());
+        upsert.setLong(7, row.stackFailures());
         upsert.addBatch();
       }
       upsert.executeBatch();

@@ -256,7 +256,7 @@ class CaptureWriterTest {
     List<TypeStats> kernel =
         List.of(
             new TypeStats("sendto", sendto + 50, sendto + 20, 30),
-            new TypeStats("syscall", syscall + 7, syscall, 7, 900),
+            new TypeStats("syscall", syscall + 7, syscall, 7, 900, 4),
             new TypeStats("exec", 12, 11, 1));
     var s0 = capture.summary();
     CaptureSummary summary =
@@ -290,16 +290,21 @@ class CaptureWriterTest {
           "a type the kernel did not report keeps the sink's counts");
       assertEquals(delivered.size() + 1, rows.size());
       Map<String, Long> sampledOut = new TreeMap<>();
+      Map<String, Long> stackFailures = new TreeMap<>();
       try (Connection c = store.connect();
           Statement s = c.createStatement();
           ResultSet rs =
               s.executeQuery(
-                  "SELECT type, sampled_out FROM capture_stats WHERE capture_id = 'cap-kstats'")) {
+                  "SELECT type, sampled_out, stack_failures FROM capture_stats"
+                      + " WHERE capture_id = 'cap-kstats'")) {
         while (rs.next()) {
           long value = rs.getLong(2);
           sampledOut.put(rs.getString(1), rs.wasNull() ? null : value);
+          stackFailures.put(rs.getString(1), rs.getLong(3));
         }
       }
+      assertEquals(4L, stackFailures.get("syscall"), "the kernel's stack failures");
+      assertEquals(0L, stackFailures.get("exec"));
       assertEquals(900L, sampledOut.get("syscall"), "the kernel's sampled-out count");
       assertEquals(0L, sampledOut.get("exec"));
       assertEquals(0L, sampledOut.get("tcp_retransmit"), "only the kernel samples");

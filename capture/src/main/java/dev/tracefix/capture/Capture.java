@@ -275,6 +275,7 @@ public final class Capture {
    */
   static List<TypeStats> typeStats(BpfSession bpf) {
     long[] sampledOut = bpf.sumPerCpuSlots("sampled_out", NetTraceLayout.EVENT_TYPES);
+    long[] stackFailures = bpf.sumPerCpuSlots("stack_failures", NetTraceLayout.EVENT_TYPES);
     long[] stored = bpf.consumedByType();
     long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
     long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
@@ -287,7 +288,8 @@ public final class Capture {
                 produced[type],
                 stored[type],
                 dropped[type],
-                sampledOut[type]));
+                sampledOut[type],
+                stackFailures[type]));
       }
     }
     return stats;

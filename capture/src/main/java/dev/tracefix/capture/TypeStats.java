@@ -13,11 +13,19 @@ package dev.tracefix.capture;
  * @param sampledOut records a probe saw and skipped because of in-kernel sampling ({@link
  *     CaptureConfig#sampling()}); not part of produced, so {@code produced = stored + dropped}
  *     holds for the records emitted, and {@code produced + sampledOut} is what the probe saw
+ * @param stackFailures records of the type that asked for a stack and went without one (the stack
+ *     map was full, or the walk failed); the record itself is still counted above
  */
-public record TypeStats(String type, long produced, long stored, long dropped, long sampledOut) {
+public record TypeStats(
+    String type, long produced, long stored, long dropped, long sampledOut, long stackFailures) {
   /** Accounting of a type without sampling. */
   public TypeStats(String type, long produced, long stored, long dropped) {
-    this(type, produced, stored, dropped, 0);
+    this(type, produced, stored, dropped, 0, 0);
+  }
+
+  /** Accounting of a type that takes no stacks. */
+  public TypeStats(String type, long produced, long stored, long dropped, long sampledOut) {
+    this(type, produced, stored, dropped, sampledOut, 0);
   }
 
   /** True when every produced record is accounted for as stored or dropped. */

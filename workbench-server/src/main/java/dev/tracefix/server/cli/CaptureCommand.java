@@ -227,8 +227,13 @@ final class CaptureCommand implements Callable<Integer> {
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
     for (TypeStats t : summary.stats()) {
       System.out.printf(
-          "  %s: produced %d, stored %d, dropped %d%n",
-          t.type(), t.produced(), t.stored(), t.dropped());
+          "  %s: produced %d, stored %d, dropped %d%s%s%n",
+          t.type(),
+          t.produced(),
+          t.stored(),
+          t.dropped(),
+          t.sampledOut() > 0 ? ", sampled out " + t.sampledOut() : "",
+          t.stackFailures() > 0 ? ", without stack " + t.stackFailures() : "");
     }
     return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
   }

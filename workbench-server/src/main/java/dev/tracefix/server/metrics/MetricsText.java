@@ -39,6 +39,12 @@ public final class MetricsText {
         "Records lost because the ring buffer was full, by record type.",
         types,
         TypeStats::dropped);
+    perType(
+        out,
+        "tracefix_stack_failures_total",
+        "Records that asked for a stack and went without one (stack map full), by record type.",
+        types,
+        TypeStats::stackFailures);
     single(
         out,
         "tracefix_events_delivered_total",

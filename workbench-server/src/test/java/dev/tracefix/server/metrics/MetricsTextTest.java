@@ -14,7 +14,7 @@ class MetricsTextTest {
   private static final LiveStats STATS =
       new LiveStats(
           Instant.parse("2026-01-02T03:04:05Z"),
-          List.of(new TypeStats("syscall", 120, 100, 20), new TypeStats("exec", 3, 3, 0)),
+          List.of(new TypeStats("syscall", 120, 100, 20, 0, 6), new TypeStats("exec", 3, 3, 0)),
           97,
           1.25,
           123_456_789,
@@ -52,6 +52,7 @@ class MetricsTextTest {
     assertTrue(text.contains("# TYPE tracefix_events_produced_total counter\n"), text);
     assertTrue(text.contains("tracefix_events_produced_total{type=\"syscall\"} 120\n"), text);
     assertTrue(text.contains("tracefix_events_stored_total{type=\"syscall\"} 100\n"), text);
+    assertTrue(text.contains("tracefix_stack_failures_total{type=\"syscall\"} 6\n"), text);
     assertTrue(text.contains("tracefix_events_dropped_total{type=\"syscall\"} 20\n"), text);
     assertTrue(text.contains("tracefix_events_produced_total{type=\"exec\"} 3\n"), text);
     assertTrue(text.contains("tracefix_events_delivered_total 97\n"), text);
