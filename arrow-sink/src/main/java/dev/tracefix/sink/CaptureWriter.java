@@ -54,7 +54,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final long[] produced = new long[EventType.values().length];
   private final long[] dropped = new long[EventType.values().length];
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
-  private final List<SafeStack> pendingStacks = new ArrayList<>();
+  private final SideRows sideRows = new SideRows();
   private EventBatch batch;
   private long batchOpenedNanos;
   private int inFlight;
@@ -106,29 +106,27 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   @Override
   public synchronized void onStack(SafeStack stack) {
     ensureOpen();
-    pendingStacks.add(stack);
+    sideRows.add(stack);
   }
 
-  /** Inserts the stacks received so far as rows of {@code stacks}. Call with no batch in flight. */
-  private synchronized void writeStacks() {
-    if (pendingStacks.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO stacks(capture_id, stack_id, build_id, frames, kernel_frames)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
-      for (SafeStack s : pendingStacks) {
-        insert.setString(1, captureId);
-        insert.setLong(2, s.stackId());
-        insert.setString(3, s.buildId());
-        insert.setArray(4, connection.createArrayOf("VARCHAR", s.frames().toArray()));
-        insert.setArray(5, connection.createArrayOf("VARCHAR", s.kernelFrames().toArray()));
-        insert.executeUpdate();
-      }
-      pendingStacks.clear();
+  /** Keeps a trigger firing for {@code trigger_firings} until the next commit point, as stacks. */
+  @Override
+  public synchronized void onTriggerFiring(TriggerFiring firing) {
+    ensureOpen();
+    sideRows.add(firing);
+  }
+
+  /**
+   * Inserts the pending stacks and firings. Waits (releasing the monitor) until no batch is in
+   * flight; holding the monitor after that keeps the capture thread from sealing a new one, so the
+   * ingest thread leaves the connection alone meanwhile.
+   */
+  private synchronized void writeSideRows() {
+    awaitStored();
+    try {
+      sideRows.write(connection, captureId);
     } catch (SQLException e) {
-      throw failure("storing the stacks of capture " + captureId, e);
+      throw failure("storing the stacks and trigger firings of capture " + captureId, e);
     }
   }
 
@@ -148,27 +146,6 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
-  /** Records one firing of a trigger rule in {@code trigger_firings} (rare: written at once). */
-  @Override
-  public synchronized void onTriggerFiring(TriggerFiring firing) {
-    ensureOpen();
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO trigger_firings VALUES (?, ?, make_timestamp_ns(?), make_timestamp_ns(?),"
-                + " ?, ?, ?)")) {
-      insert.setString(1, captureId);
-      insert.setString(2, firing.rule());
-      insert.setLong(3, firing.firedAtNs());
-      insert.setLong(4, firing.endedAtNs());
-      insert.setDouble(5, firing.observedPerSecond());
-      insert.setDouble(6, firing.thresholdPerSecond());
-      insert.setArray(7, connection.createArrayOf("VARCHAR", firing.probes().toArray()));
-      insert.executeUpdate();
-    } catch (SQLException e) {
-      throw failure("recording a trigger firing of capture " + captureId, e);
-    }
-  }
-
   /**
    * Stores everything buffered and records the capture's summary and per-type counts. The row is
    * the one {@link EventStore#beginCapture} created: this writer's capture id names the capture in
@@ -185,7 +162,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     sealAndWait();
     awaitStored();
-    writeStacks();
+    writeSideRows();
     synchronized (this) {
       try (PreparedStatement update =
           connection.prepareStatement(
@@ -221,6 +198,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   /** Records session, policy hash, key ids and attestation in this capture's row. */
   public synchronized void recordProvenance(CaptureProvenance provenance) {
     ensureOpen();
+    awaitStored(); // the ingest thread owns the connection while a batch is in flight
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE captures SET session_id = ?, policy_hash = ?, key_ids = ?, attestation = ?"
@@ -247,7 +225,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     sealAndWait();
     awaitStored();
-    writeStacks();
+    writeSideRows();
     synchronized (this) {
       throwUnreported();
     }
@@ -312,7 +290,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       }
       awaitStored();
       if (store) {
-        writeStacks();
+        writeSideRows();
       }
     } finally {
       stopThread();
