@@ -108,15 +108,23 @@ struct syscall_enter {
 	__u8 daddr[NET_TRACE_ADDR_LEN];
 };
 
-/* In-flight sendto and socket write/writev calls, keyed by pid_tgid: a thread is inside at most
- * one syscall, so one map serves them all. LRU: a thread killed inside the syscall never reaches
- * the exit probe, and its stale entry must not fill the map. */
+/* In-flight sendto and socket write/writev calls: a thread is inside at most one syscall, so one
+ * slot per thread serves them all. Task storage, not a hash keyed by pid_tgid: no hashing or LRU
+ * bookkeeping on the hot path, and the slot is freed with the thread (one killed inside the
+ * syscall leaves nothing behind). type 0 marks a slot with no call in flight. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct syscall_enter);
 } inflight SEC(".maps");
+
+/* This thread's in-flight slot, created on first use. */
+static __always_inline struct syscall_enter *inflight_slot(void)
+{
+	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
 
 struct sys_enter_state {
 	__u64 ts_ns;
@@ -275,9 +283,15 @@ static __always_inline void take_stacks(void *ctx, __u32 type, __s32 *user, __s3
 
 static __always_inline void remember_owner(__u64 sk, __u32 tgid)
 {
+	__u64 started = leader_start_time();
+	/* Every write on a socket passes here: a lookup is far cheaper than an LRU update, and the
+	 * owner rarely changes. */
+	struct sock_owner *known = bpf_map_lookup_elem(&sock_owners, &sk);
+	if (known && known->tgid == tgid && known->start_time_ns == started)
+		return;
 	struct sock_owner owner = {};
 	owner.tgid = tgid;
-	owner.start_time_ns = leader_start_time();
+	owner.start_time_ns = started;
 	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
 	bpf_map_update_elem(&sock_owners, &sk, &owner, BPF_ANY);
 }
@@ -328,7 +342,9 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 			__builtin_memcpy(e.daddr, &sa.sin6_addr, 16);
 		}
 	}
-	bpf_map_update_elem(&inflight, &id, &e, BPF_ANY);
+	struct syscall_enter *slot = inflight_slot();
+	if (slot)
+		*slot = e;
 
 	__u64 sk = sock_of_fd(e.fd);
 	if (sk)
@@ -570,7 +586,9 @@ static __always_inline int enter_socket_write(struct trace_event_raw_sys_enter *
 	e.ts_ns = bpf_ktime_get_ns();
 	e.fd = fd;
 	e.type = NET_TRACE_EVENT_SOCKET_WRITE;
-	bpf_map_update_elem(&inflight, &id, &e, BPF_ANY);
+	struct syscall_enter *slot = inflight_slot();
+	if (slot)
+		*slot = e;
 	remember_owner(sk, id >> 32);
 	return 0;
 }
@@ -591,18 +609,18 @@ int handle_enter_writev(struct trace_event_raw_sys_enter *ctx)
  * stale (its exit was never seen) and is dropped rather than misreported. */
 static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __u32 type)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct syscall_enter *in = bpf_map_lookup_elem(&inflight, &id);
-	if (!in)
+	struct syscall_enter *in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!in || in->type == 0)
 		return 0;
 	if (in->type != type) {
-		bpf_map_delete_elem(&inflight, &id);
+		in->type = 0; /* a stale call of another kind: consumed */
 		return 0;
 	}
+	__u64 id = bpf_get_current_pid_tgid();
 
 	struct net_trace_event *ev = reserve_event(type, sizeof(*ev));
 	if (!ev) {
-		bpf_map_delete_elem(&inflight, &id);
+		in->type = 0;
 		return 0;
 	}
 	__u64 now = bpf_ktime_get_ns();
@@ -623,7 +641,7 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 	__builtin_memcpy(ev->daddr, in->daddr, sizeof(ev->daddr));
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	bpf_ringbuf_submit(ev, submit_flags());
-	bpf_map_delete_elem(&inflight, &id);
+	in->type = 0;
 	return 0;
 }
 
