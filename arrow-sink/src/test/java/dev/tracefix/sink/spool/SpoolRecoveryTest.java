@@ -185,9 +185,17 @@ class SpoolRecoveryTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.SYSCALL, "tok", 5_000, 100, 0, "peer", "k", "sendto", 7));
+            SafeEvent.builder(
+                    1_767_225_600_000_000_000L + (offset + i) * 1_000,
+                    EventType.SYSCALL,
+                    "tok",
+                    "k")
+                .durationNs(5_000)
+                .bytes(100)
+                .peerHash("peer")
+                .syscall("sendto")
+                .fd(7)
+                .build());
       }
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v4 =
@@ -205,10 +213,12 @@ class SpoolRecoveryTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.UPROBE, "tok", 3_000, 0, 0, null, "k", null, -1, null, null, null, 0,
-                0, 0, 0, null, -1, "SSL_write", "e_bin", 0));
+            SafeEvent.builder(
+                    1_767_225_600_000_000_000L + (offset + i) * 1_000, EventType.UPROBE, "tok", "k")
+                .durationNs(3_000)
+                .symbol("SSL_write")
+                .binaryHash("e_bin")
+                .build());
       }
       return SegmentFile.write(
           spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());
@@ -220,9 +230,12 @@ class SpoolRecoveryTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.SENDTO, "tok", 5_000, 100, 0, "peer", "k"));
+            SafeEvent.builder(
+                    1_767_225_600_000_000_000L + (offset + i) * 1_000, EventType.SENDTO, "tok", "k")
+                .durationNs(5_000)
+                .bytes(100)
+                .peerHash("peer")
+                .build());
       }
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v3 =
@@ -240,9 +253,17 @@ class SpoolRecoveryTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.SYSCALL, "tok", 5_000, 100, 0, "peer", "k", "sendto", 7));
+            SafeEvent.builder(
+                    1_767_225_600_000_000_000L + (offset + i) * 1_000,
+                    EventType.SYSCALL,
+                    "tok",
+                    "k")
+                .durationNs(5_000)
+                .bytes(100)
+                .peerHash("peer")
+                .syscall("sendto")
+                .fd(7)
+                .build());
       }
       return SegmentFile.write(
           spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());

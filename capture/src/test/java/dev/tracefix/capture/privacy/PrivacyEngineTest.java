@@ -50,8 +50,12 @@ class PrivacyEngineTest {
   @Test
   void eachActionIsAppliedAndUnnamedFieldsAreDropped() {
     PrivacyEngine engine = engine();
-    SafeEvent in = new SafeEvent(42, EventType.SENDTO, "p_0123456789abcdef", 1234, 1000, 0,
-        "a_fedcba9876543210", "k_000000000000");
+    SafeEvent in =
+        SafeEvent.builder(42, EventType.SENDTO, "p_0123456789abcdef", "k_000000000000")
+            .durationNs(1234)
+            .bytes(1000)
+            .peerHash("a_fedcba9876543210")
+            .build();
 
     SafeEvent out = engine.redact(in);
 
@@ -68,11 +72,23 @@ class PrivacyEngineTest {
   @Test
   void conditionsReadTheEventTypeAndOtherFields() {
     PrivacyEngine engine = engine();
-    SafeEvent failed = engine.redact(new SafeEvent(1, EventType.SENDTO, "p", 1, 0, 9, "a_1", "k"));
+    SafeEvent failed =
+        engine.redact(
+            SafeEvent.builder(1, EventType.SENDTO, "p", "k")
+                .durationNs(1)
+                .errno(9)
+                .peerHash("a_1")
+                .build());
     SafeEvent retransmit =
-        engine.redact(new SafeEvent(1, EventType.TCP_RETRANSMIT, "p", 0, 0, 0, "a_1", "k"));
+        engine.redact(
+            SafeEvent.builder(1, EventType.TCP_RETRANSMIT, "p", "k").peerHash("a_1").build());
     SafeEvent socketWrite =
-        engine.redact(new SafeEvent(1, EventType.SOCKET_WRITE, "p", 1, 0, 9, "a_1", "k"));
+        engine.redact(
+            SafeEvent.builder(1, EventType.SOCKET_WRITE, "p", "k")
+                .durationNs(1)
+                .errno(9)
+                .peerHash("a_1")
+                .build());
 
     assertEquals(9, failed.errno());
     assertEquals(0, socketWrite.errno(), "errno kept only for sendto");
