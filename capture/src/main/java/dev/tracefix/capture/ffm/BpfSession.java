@@ -4,7 +4,6 @@ import static dev.tracefix.capture.ffm.LibBpfFailure.attachFailure;
 import static dev.tracefix.capture.ffm.LibBpfFailure.failure;
 import static dev.tracefix.capture.ffm.LibBpfFailure.internal;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.tracefix.capture.CaptureException;
@@ -38,13 +37,8 @@ public final class BpfSession implements AutoCloseable {
   private final MemorySegment object;
   private final BpfMaps maps;
   private final List<MemorySegment> links = new ArrayList<>();
-  private final List<RawRecord> pending = new ArrayList<>();
-
-  /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
-  private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
-
+  private final RingRecords records = new RingRecords();
   private RingReader ring;
-  private final NetTraceLayout.CommCache comms = new NetTraceLayout.CommCache();
   private boolean loaded;
   private boolean closed;
 
@@ -246,17 +240,6 @@ public final class BpfSession implements AutoCloseable {
     }
   }
 
-  /** Copies one record out of the ring; a record of an unknown type is counted and skipped. */
-  private void onRecord(MemorySegment record) {
-    long size = record.byteSize();
-    int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
-    consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
-    RawRecord decoded = NetTraceLayout.decodeRecord(record, comms);
-    if (decoded != null) {
-      pending.add(decoded);
-    }
-  }
-
   /**
    * Records per {@link #poll}/{@link #drainBatch} call: batches stay small enough for their records
    * to die young, instead of one huge list after a burst.
@@ -288,16 +271,14 @@ public final class BpfSession implements AutoCloseable {
     }
     try {
       if (timeoutMs <= 0 || ring.await(timeoutMs)) {
-        ring.consume(this::onRecord, MAX_BATCH);
+        ring.consume(records::onRecord, MAX_BATCH);
       }
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {
       throw internal(stage, t);
     }
-    List<RawRecord> batch = List.copyOf(pending);
-    pending.clear();
-    return batch;
+    return records.takeBatch();
   }
 
   /**
@@ -305,7 +286,7 @@ public final class BpfSession implements AutoCloseable {
    * unknown type or too short to carry one.
    */
   public long[] consumedByType() {
-    return consumedByType.clone();
+    return records.consumedByType();
   }
 
   /** Destroys one link made by {@link #attachUprobeLink}; a link already destroyed is ignored. */
