@@ -184,18 +184,7 @@ class SpoolRecoveryTest {
   private Path v4Segment(Path spool, long seq, int rows, long offset) throws Exception {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
-        batch.add(
-            SafeEvent.builder(
-                    1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                    EventType.SYSCALL,
-                    "tok",
-                    "k")
-                .durationNs(5_000)
-                .bytes(100)
-                .peerHash("peer")
-                .syscall("sendto")
-                .fd(7)
-                .build());
+        batch.add(sendtoSyscall(1_767_225_600_000_000_000L + (offset + i) * 1_000));
       }
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v4 =
@@ -249,21 +238,20 @@ class SpoolRecoveryTest {
     }
   }
 
+  private static SafeEvent sendtoSyscall(long timeNs) {
+    return SafeEvent.builder(timeNs, EventType.SYSCALL, "tok", "k")
+        .durationNs(5_000)
+        .bytes(100)
+        .peerHash("peer")
+        .syscall("sendto")
+        .fd(7)
+        .build();
+  }
+
   private Path segment(Path spool, long seq, int rows, long offset) throws Exception {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
-        batch.add(
-            SafeEvent.builder(
-                    1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                    EventType.SYSCALL,
-                    "tok",
-                    "k")
-                .durationNs(5_000)
-                .bytes(100)
-                .peerHash("peer")
-                .syscall("sendto")
-                .fd(7)
-                .build());
+        batch.add(sendtoSyscall(1_767_225_600_000_000_000L + (offset + i) * 1_000));
       }
       return SegmentFile.write(
           spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());

@@ -168,14 +168,8 @@ public final class BpfMaps {
   public long[] stackFrames(String mapName, int id, int depth) {
     session.requireLoaded(Stage.POLL);
     try (Arena call = Arena.ofConfined()) {
-      int fd = mapFd(mapName, Stage.POLL);
-      MemorySegment errno = LibBpf.errnoState(call);
       MemorySegment values = call.allocate(JAVA_LONG, depth);
-      int rc =
-          (int)
-              LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(
-                  errno, fd, call.allocateFrom(JAVA_INT, id), values);
-      if (rc != 0) {
+      if (lookup(call, mapName, id, values) != 0) {
         return new long[0];
       }
       int n = 0;
@@ -211,13 +205,8 @@ public final class BpfMaps {
       if (cpus <= 0) {
         throw failure(Stage.POLL, objectFile, "libbpf_num_possible_cpus", cpus);
       }
-      int fd = mapFd(mapName, Stage.POLL);
-      MemorySegment errno = LibBpf.errnoState(call);
       MemorySegment values = call.allocate(JAVA_LONG, cpus);
-      int rc =
-          (int)
-              LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(
-                  errno, fd, call.allocateFrom(JAVA_INT, index), values);
+      int rc = lookup(call, mapName, index, values);
       if (rc != 0) {
         throw failure(Stage.POLL, objectFile, "bpf_map_lookup_elem(" + mapName + ")", rc);
       }
@@ -231,6 +220,14 @@ public final class BpfMaps {
     } catch (Throwable t) {
       throw internal(Stage.POLL, t);
     }
+  }
+
+  /** Reads element {@code key} (u32) of a map into {@code values}; libbpf's result, 0 if found. */
+  private int lookup(Arena call, String mapName, int key, MemorySegment values) throws Throwable {
+    int fd = mapFd(mapName, Stage.POLL);
+    MemorySegment errno = LibBpf.errnoState(call);
+    return (int)
+        LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(errno, fd, call.allocateFrom(JAVA_INT, key), values);
   }
 
   /** The libbpf handle of map {@code name}; a failure of {@code stage} when there is none. */

@@ -72,28 +72,21 @@ class PrivacyEngineTest {
   @Test
   void conditionsReadTheEventTypeAndOtherFields() {
     PrivacyEngine engine = engine();
-    SafeEvent failed =
-        engine.redact(
-            SafeEvent.builder(1, EventType.SENDTO, "p", "k")
-                .durationNs(1)
-                .errno(9)
-                .peerHash("a_1")
-                .build());
+    SafeEvent failed = engine.redact(failedWrite(EventType.SENDTO));
     SafeEvent retransmit =
         engine.redact(
             SafeEvent.builder(1, EventType.TCP_RETRANSMIT, "p", "k").peerHash("a_1").build());
-    SafeEvent socketWrite =
-        engine.redact(
-            SafeEvent.builder(1, EventType.SOCKET_WRITE, "p", "k")
-                .durationNs(1)
-                .errno(9)
-                .peerHash("a_1")
-                .build());
+    SafeEvent socketWrite = engine.redact(failedWrite(EventType.SOCKET_WRITE));
 
     assertEquals(9, failed.errno());
     assertEquals(0, socketWrite.errno(), "errno kept only for sendto");
     assertEquals("a_1", retransmit.peerHash());
     assertNull(socketWrite.peerHash());
+  }
+
+  /** A write that failed with errno 9 after 1 ns, to peer {@code a_1}. */
+  private static SafeEvent failedWrite(EventType type) {
+    return SafeEvent.builder(1, type, "p", "k").durationNs(1).errno(9).peerHash("a_1").build();
   }
 
   @Test
