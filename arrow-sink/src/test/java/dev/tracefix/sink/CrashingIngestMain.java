@@ -51,16 +51,14 @@ public final class CrashingIngestMain {
       while (true) {
         List<SafeEvent> chunk = new ArrayList<>(500);
         for (int n = 0; n < 500; n++, i++) {
+          EventType type = i % 7 == 0 ? EventType.TCP_RETRANSMIT : EventType.SENDTO;
           chunk.add(
-              new SafeEvent(
-                  BASE_NS + i,
-                  i % 7 == 0 ? EventType.TCP_RETRANSMIT : EventType.SENDTO,
-                  "tok-" + (i % 3),
-                  1_000 + i % 5_000,
-                  i % 1_500,
-                  i % 50 == 0 ? 104 : 0,
-                  "peer-" + (i % 11),
-                  "k"));
+              SafeEvent.builder(BASE_NS + i, type, "tok-" + (i % 3), "k")
+                  .durationNs(1_000 + i % 5_000)
+                  .bytes(i % 1_500)
+                  .errno(i % 50 == 0 ? 104 : 0)
+                  .peerHash("peer-" + (i % 11))
+                  .build());
         }
         writer.onEvents(chunk);
         Thread.sleep(1);

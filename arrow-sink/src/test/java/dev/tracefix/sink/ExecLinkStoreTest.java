@@ -27,7 +27,7 @@ class ExecLinkStoreTest {
   @TempDir Path tmp;
 
   private static SafeEvent event(EventType type, long time, String token) {
-    return new SafeEvent(time, type, token, 0, 0, 0, null, "k1", null, -1);
+    return SafeEvent.builder(time, type, token, "k1").build();
   }
 
   private static void writeCapture(EventStore store, String captureId) {
@@ -38,8 +38,10 @@ class ExecLinkStoreTest {
       writer.onProcess(new SafeProcess(PROGRAM, "server", null, null, "e_server", "k1"));
       writer.onEvents(
           List.of(
-              event(EventType.PROCESS_FORK, 1_000, SHELL).withThreadFields(0, null, null, CHILD),
-              event(EventType.PROCESS_EXEC, 2_000, PROGRAM).withPreviousToken(SHELL),
+              event(EventType.PROCESS_FORK, 1_000, SHELL).toBuilder().childToken(CHILD).build(),
+              event(EventType.PROCESS_EXEC, 2_000, PROGRAM).toBuilder()
+                  .previousToken(SHELL)
+                  .build(),
               event(EventType.PROCESS_EXIT, 3_000, PROGRAM)));
       writer.finish(capture.summary());
     }

@@ -27,8 +27,13 @@ class StacksStoreTest {
 
   private static SafeEvent event(
       EventType type, long time, long stackId, String wait, String child) {
-    return new SafeEvent(time, type, "p_0123456789abcdef", 20_000_000, 0, 0, null, "k1", null, -1)
-        .withThreadFields(stackId, "t_0123456789abcdef", wait, child);
+    return SafeEvent.builder(time, type, "p_0123456789abcdef", "k1")
+        .durationNs(20_000_000)
+        .stackId(stackId)
+        .threadToken("t_0123456789abcdef")
+        .waitState(wait)
+        .childToken(child)
+        .build();
   }
 
   @Test

@@ -71,36 +71,31 @@ record SyntheticCapture(
 
   private static SafeEvent sendto(long timeNs, String token, SplittableRandom random) {
     int errno = random.nextInt(20) == 0 ? ERRNOS[random.nextInt(ERRNOS.length)] : 0;
-    return new SafeEvent(
-        timeNs,
-        EventType.SENDTO,
-        token,
-        1_000 + random.nextInt(1_000_000),
-        errno != 0 ? 0 : random.nextInt(65_536),
-        errno,
-        random.nextInt(4) == 0 ? null : "peer-" + random.nextInt(50),
-        KEY_ID);
+    // Setters in this order: the random draws, and so the generated data, must not change.
+    return SafeEvent.builder(timeNs, EventType.SENDTO, token, KEY_ID)
+        .durationNs(1_000 + random.nextInt(1_000_000))
+        .bytes(errno != 0 ? 0 : random.nextInt(65_536))
+        .errno(errno)
+        .peerHash(random.nextInt(4) == 0 ? null : "peer-" + random.nextInt(50))
+        .build();
   }
 
   private static SafeEvent retransmit(long timeNs, String token, SplittableRandom random) {
-    return new SafeEvent(
-        timeNs, EventType.TCP_RETRANSMIT, token, 0, 0, 0, "peer-" + random.nextInt(50), KEY_ID);
+    return SafeEvent.builder(timeNs, EventType.TCP_RETRANSMIT, token, KEY_ID)
+        .peerHash("peer-" + random.nextInt(50))
+        .build();
   }
 
   private static SafeEvent syscall(long timeNs, String token, SplittableRandom random) {
     String name = SYSCALLS[random.nextInt(SYSCALLS.length)];
     int errno = random.nextInt(20) == 0 ? ERRNOS[random.nextInt(ERRNOS.length)] : 0;
-    return new SafeEvent(
-        timeNs,
-        EventType.SYSCALL,
-        token,
-        500 + random.nextInt(2_000_000),
-        errno != 0 || name.equals("futex") ? 0 : random.nextInt(8_192),
-        errno,
-        null,
-        KEY_ID,
-        name,
-        name.equals("futex") ? -1 : 3 + random.nextInt(60));
+    return SafeEvent.builder(timeNs, EventType.SYSCALL, token, KEY_ID)
+        .durationNs(500 + random.nextInt(2_000_000))
+        .bytes(errno != 0 || name.equals("futex") ? 0 : random.nextInt(8_192))
+        .errno(errno)
+        .syscall(name)
+        .fd(name.equals("futex") ? -1 : 3 + random.nextInt(60))
+        .build();
   }
 
   /** A state change or a reset of one of 40 connections; the policy may null a hash. */
@@ -113,77 +108,35 @@ record SyntheticCapture(
             : kind == 1 ? EventType.TCP_RESET_RECEIVED : EventType.TCP_STATE;
     int state = random.nextInt(TCP_STATES.length - 1);
     boolean connect = type == EventType.TCP_STATE && state == 0;
-    return new SafeEvent(
-        timeNs,
-        type,
-        token,
-        connect ? 20_000 + random.nextInt(500_000) : 0,
-        0,
-        0,
-        "peer-" + connection % 50,
-        KEY_ID,
-        null,
-        -1,
-        random.nextInt(10) == 0 ? null : "conn-" + connection,
-        TCP_STATES[state],
-        type == EventType.TCP_STATE ? TCP_STATES[state + 1] : null,
-        connection % 3 == 0 ? 10 : 2,
-        6,
-        32_768 + connection,
-        connection % 2 == 0 ? 443 : 8080,
-        "local-" + connection,
-        -1);
+    return SafeEvent.builder(timeNs, type, token, KEY_ID)
+        .durationNs(connect ? 20_000 + random.nextInt(500_000) : 0)
+        .peerHash("peer-" + connection % 50)
+        .connectionHash(random.nextInt(10) == 0 ? null : "conn-" + connection)
+        .tcpOldState(TCP_STATES[state])
+        .tcpNewState(type == EventType.TCP_STATE ? TCP_STATES[state + 1] : null)
+        .family(connection % 3 == 0 ? 10 : 2)
+        .protocol(6)
+        .localPort(32_768 + connection)
+        .remotePort(connection % 2 == 0 ? 443 : 8080)
+        .localHash("local-" + connection)
+        .build();
   }
 
   private static SafeEvent lifecycle(long timeNs, String token, SplittableRandom random) {
     boolean exit = random.nextBoolean();
-    return new SafeEvent(
-        timeNs,
-        exit ? EventType.PROCESS_EXIT : EventType.PROCESS_EXEC,
-        token,
-        0,
-        0,
-        0,
-        null,
-        KEY_ID,
-        null,
-        -1,
-        null,
-        null,
-        null,
-        0,
-        0,
-        0,
-        0,
-        null,
-        exit ? random.nextInt(4) << 8 : -1);
+    EventType type = exit ? EventType.PROCESS_EXIT : EventType.PROCESS_EXEC;
+    return SafeEvent.builder(timeNs, type, token, KEY_ID)
+        .exitStatus(exit ? random.nextInt(4) << 8 : -1)
+        .build();
   }
 
   /** A uprobe call: the return value is 0, as the default policy leaves it (it drops it). */
   private static SafeEvent uprobe(long timeNs, String token, SplittableRandom random) {
-    return new SafeEvent(
-        timeNs,
-        EventType.UPROBE,
-        token,
-        200 + random.nextInt(100_000),
-        0,
-        0,
-        null,
-        KEY_ID,
-        null,
-        -1,
-        null,
-        null,
-        null,
-        0,
-        0,
-        0,
-        0,
-        null,
-        -1,
-        random.nextInt(10) == 0 ? null : SYMBOLS[random.nextInt(SYMBOLS.length)],
-        "e_bin" + random.nextInt(3),
-        0);
+    return SafeEvent.builder(timeNs, EventType.UPROBE, token, KEY_ID)
+        .durationNs(200 + random.nextInt(100_000))
+        .symbol(random.nextInt(10) == 0 ? null : SYMBOLS[random.nextInt(SYMBOLS.length)])
+        .binaryHash("e_bin" + random.nextInt(3))
+        .build();
   }
 
   /** Delivers the capture the way capture does: processes first, events in chunks. */

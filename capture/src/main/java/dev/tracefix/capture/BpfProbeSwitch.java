@@ -43,7 +43,7 @@ final class BpfProbeSwitch implements ProbeSwitch {
     if (rule.stacks()) {
       try {
         if (rulesWantingStacks++ == 0) {
-          bpf.putArrayU32("stack_types", 0, baseStackBits | triggerStackBits);
+          bpf.maps().putArrayU32("stack_types", 0, baseStackBits | triggerStackBits);
         }
       } catch (CaptureException e) {
         rulesWantingStacks--;
@@ -67,7 +67,7 @@ final class BpfProbeSwitch implements ProbeSwitch {
   @Override
   public void turnOff(TriggerRule rule) {
     if (rule.stacks() && rulesWantingStacks > 0 && --rulesWantingStacks == 0) {
-      bpf.putArrayU32("stack_types", 0, baseStackBits);
+      bpf.maps().putArrayU32("stack_types", 0, baseStackBits);
     }
     for (BpfSession.Link link : attached.getOrDefault(rule, List.of())) {
       bpf.destroy(link);

@@ -1,6 +1,7 @@
 package dev.tracefix.capture;
 
 import dev.tracefix.capture.CaptureException.Kind;
+import dev.tracefix.capture.ffm.BpfMaps;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.ffm.RawRecord;
@@ -142,27 +143,29 @@ public final class Capture {
     Path object = extractObject();
     CommandLauncher command = null;
     try (BpfSession bpf = BpfSession.open(object)) {
-      bpf.setRodataBool("filter_enabled", filtered);
-      bpf.setRodataBool("cgroup_filter_enabled", !cgroupIds.isEmpty());
+      BpfMaps maps = bpf.maps();
+      maps.setRodataBool("filter_enabled", filtered);
+      maps.setRodataBool("cgroup_filter_enabled", !cgroupIds.isEmpty());
       for (var sample : config.sampling().entrySet()) {
-        bpf.setRodataU32("sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
+        maps.setRodataU32(
+            "sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
       }
       for (String name : config.syscalls()) {
         SyscallTable.Syscall syscall = SyscallTable.byName(name);
-        bpf.setRodataU8(
+        maps.setRodataU8(
             "syscall_set",
             syscall.nr(),
             (byte)
                 (NetTraceLayout.SYSCALL_TRACED
                     | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
       }
-      bpf.setMaxEntries("events", config.effectiveRingBufferBytes());
+      maps.setMaxEntries("events", config.effectiveRingBufferBytes());
       // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
       // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
-      bpf.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
+      maps.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
       boolean offCpu = config.offCpuMin() != null;
       if (offCpu) {
-        bpf.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());
+        maps.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());
       }
       bpf.load();
       int stackBits = stackTypeBits(config.stackTypes());
@@ -174,17 +177,17 @@ public final class Capture {
                   : Set.of(EventType.SYSCALL, EventType.UPROBE));
       boolean triggerStacks = config.triggers().stream().anyMatch(TriggerRule::stacks);
       if (!config.stackTypes().isEmpty() || triggerStacks) {
-        bpf.putArrayU32("stack_types", 0, stackBits);
+        maps.putArrayU32("stack_types", 0, stackBits);
         assembler.useStacks(
             new StackCollector(
-                id -> bpf.stackFrames("stack_traces", id, NetTraceLayout.STACK_DEPTH),
+                id -> maps.stackFrames("stack_traces", id, NetTraceLayout.STACK_DEPTH),
                 guarded::onStack));
       }
       if (config.pid().isPresent()) {
-        bpf.putU32("traced_tgids", config.pid().getAsInt());
+        maps.putU32("traced_tgids", config.pid().getAsInt());
       }
       for (long cgroup : cgroupIds) {
-        bpf.putU64("traced_cgroups", cgroup);
+        maps.putU64("traced_cgroups", cgroup);
       }
       bpf.openRingBuffer("events");
       // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
@@ -211,7 +214,7 @@ public final class Capture {
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
         command.awaitGate();
-        bpf.putU32("traced_tgids", Math.toIntExact(command.pid()));
+        maps.putU32("traced_tgids", Math.toIntExact(command.pid()));
         command.release();
       }
 
@@ -274,11 +277,12 @@ public final class Capture {
    * probes fire, produced is read last so that it is never below stored plus dropped.
    */
   static List<TypeStats> typeStats(BpfSession bpf) {
-    long[] sampledOut = bpf.sumPerCpuSlots("sampled_out", NetTraceLayout.EVENT_TYPES);
-    long[] stackFailures = bpf.sumPerCpuSlots("stack_failures", NetTraceLayout.EVENT_TYPES);
+    long[] sampledOut = bpf.maps().sumPerCpuSlots("sampled_out", NetTraceLayout.EVENT_TYPES);
+    long[] stackFailures =
+        bpf.maps().sumPerCpuSlots("stack_failures", NetTraceLayout.EVENT_TYPES);
     long[] stored = bpf.consumedByType();
-    long[] dropped = bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
-    long[] produced = bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
+    long[] dropped = bpf.maps().sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+    long[] produced = bpf.maps().sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
     List<TypeStats> stats = new ArrayList<>();
     for (int type = 0; type < NetTraceLayout.EVENT_TYPES; type++) {
       if (produced[type] + stored[type] + dropped[type] + sampledOut[type] > 0) {

@@ -23,7 +23,11 @@ class ArrowStreamInsertTest {
     EventBatch batch = new EventBatch(allocator, 16);
     for (int i = 0; i < rows; i++) {
       batch.add(
-          new SafeEvent(i, EventType.SENDTO, "tok", i * 10L, i, i % 2 == 0 ? 0 : 104, null, "k"));
+          SafeEvent.builder(i, EventType.SENDTO, "tok", "k")
+              .durationNs(i * 10L)
+              .bytes(i)
+              .errno(i % 2 == 0 ? 0 : 104)
+              .build());
     }
     return batch;
   }

@@ -184,10 +184,7 @@ class SpoolRecoveryTest {
   private Path v4Segment(Path spool, long seq, int rows, long offset) throws Exception {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
-        batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.SYSCALL, "tok", 5_000, 100, 0, "peer", "k", "sendto", 7));
+        batch.add(sendtoSyscall(1_767_225_600_000_000_000L + (offset + i) * 1_000));
       }
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v4 =
@@ -205,10 +202,12 @@ class SpoolRecoveryTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.UPROBE, "tok", 3_000, 0, 0, null, "k", null, -1, null, null, null, 0,
-                0, 0, 0, null, -1, "SSL_write", "e_bin", 0));
+            SafeEvent.builder(
+                    1_767_225_600_000_000_000L + (offset + i) * 1_000, EventType.UPROBE, "tok", "k")
+                .durationNs(3_000)
+                .symbol("SSL_write")
+                .binaryHash("e_bin")
+                .build());
       }
       return SegmentFile.write(
           spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());
@@ -220,9 +219,12 @@ class SpoolRecoveryTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.SENDTO, "tok", 5_000, 100, 0, "peer", "k"));
+            SafeEvent.builder(
+                    1_767_225_600_000_000_000L + (offset + i) * 1_000, EventType.SENDTO, "tok", "k")
+                .durationNs(5_000)
+                .bytes(100)
+                .peerHash("peer")
+                .build());
       }
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v3 =
@@ -236,13 +238,20 @@ class SpoolRecoveryTest {
     }
   }
 
+  private static SafeEvent sendtoSyscall(long timeNs) {
+    return SafeEvent.builder(timeNs, EventType.SYSCALL, "tok", "k")
+        .durationNs(5_000)
+        .bytes(100)
+        .peerHash("peer")
+        .syscall("sendto")
+        .fd(7)
+        .build();
+  }
+
   private Path segment(Path spool, long seq, int rows, long offset) throws Exception {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
-        batch.add(
-            new SafeEvent(
-                1_767_225_600_000_000_000L + (offset + i) * 1_000,
-                EventType.SYSCALL, "tok", 5_000, 100, 0, "peer", "k", "sendto", 7));
+        batch.add(sendtoSyscall(1_767_225_600_000_000_000L + (offset + i) * 1_000));
       }
       return SegmentFile.write(
           spool, new SegmentName("cap-r", seq, SegmentTable.EVENTS), "node-r", batch.sealed());

@@ -61,17 +61,14 @@ class V6SegmentIngestTest {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(
-            new SafeEvent(
+            SafeEvent.builder(
                     JANUARY_2026_NS + (seq * 1_000 + i) * 1_000,
                     EventType.PROCESS_EXEC,
                     "p_after",
-                    0,
-                    0,
-                    0,
-                    null,
                     "k")
-                .withThreadFields(0, null, null, "p_child")
-                .withPreviousToken("p_before"));
+                .childToken("p_child")
+                .previousToken("p_before")
+                .build());
       }
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot root =

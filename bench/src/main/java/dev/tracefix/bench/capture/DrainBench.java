@@ -30,13 +30,13 @@ public final class DrainBench {
     List<String> producerArgv = List.of(args).subList(4, args.length);
     KernelFeatures.ensureTracefs();
     try (BpfSession bpf = BpfSession.open(Path.of(args[0]))) {
-      bpf.setRodataBool("filter_enabled", true);
-      bpf.setMaxEntries("events", Integer.parseInt(args[2]));
+      bpf.maps().setRodataBool("filter_enabled", true);
+      bpf.maps().setMaxEntries("events", Integer.parseInt(args[2]));
       bpf.load();
       bpf.openRingBuffer("events");
       for (int round = 1; round <= rounds; round++) {
         CommandLauncher producer = CommandLauncher.startHeld(producerArgv);
-        bpf.putU32("traced_tgids", Math.toIntExact(producer.pid()));
+        bpf.maps().putU32("traced_tgids", Math.toIntExact(producer.pid()));
         bpf.attachAll();
         long records = 0;
         long checksum = 0;
@@ -72,8 +72,8 @@ public final class DrainBench {
             records,
             seconds,
             records / seconds,
-            Arrays.stream(bpf.sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES)).sum(),
-            Arrays.stream(bpf.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES)).sum(),
+            Arrays.stream(bpf.maps().sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES)).sum(),
+            Arrays.stream(bpf.maps().sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES)).sum(),
             exit,
             checksum % 10);
       }

@@ -106,9 +106,18 @@ public final class PrivacyBench {
     EventType[] types = EventType.values();
     List<SafeEvent> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(new SafeEvent(1_731_571_200_000_000_000L + i, types[r.nextInt(types.length)],
-          "p_%016x".formatted(r.nextInt(50)), r.nextInt(2_000_000), r.nextInt(65_536),
-          r.nextInt(10) == 0 ? 32 : 0, "a_%016x".formatted(r.nextInt(200)), "k_bench0000000"));
+      // Random draws in the order the fields are set: the same seed, the same events.
+      out.add(
+          SafeEvent.builder(
+                  1_731_571_200_000_000_000L + i,
+                  types[r.nextInt(types.length)],
+                  "p_%016x".formatted(r.nextInt(50)),
+                  "k_bench0000000")
+              .durationNs(r.nextInt(2_000_000))
+              .bytes(r.nextInt(65_536))
+              .errno(r.nextInt(10) == 0 ? 32 : 0)
+              .peerHash("a_%016x".formatted(r.nextInt(200)))
+              .build());
     }
     return out;
   }

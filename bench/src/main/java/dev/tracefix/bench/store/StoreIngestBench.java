@@ -114,16 +114,15 @@ public final class StoreIngestBench {
       boolean retransmit = random.nextInt(20) == 0;
       int errno = random.nextInt(50) == 0 ? 104 : 0;
       t += random.nextInt(2_000);
+      EventType type = retransmit ? EventType.TCP_RETRANSMIT : EventType.SENDTO;
+      // Random draws in the order the fields are set: the same seed, the same events.
       events.add(
-          new SafeEvent(
-              t,
-              retransmit ? EventType.TCP_RETRANSMIT : EventType.SENDTO,
-              tokens[random.nextInt(tokens.length)],
-              retransmit ? 0 : 1_000 + random.nextInt(500_000),
-              errno == 0 && !retransmit ? random.nextInt(65_536) : 0,
-              retransmit ? 0 : errno,
-              peers[random.nextInt(peers.length)],
-              "k"));
+          SafeEvent.builder(t, type, tokens[random.nextInt(tokens.length)], "k")
+              .durationNs(retransmit ? 0 : 1_000 + random.nextInt(500_000))
+              .bytes(errno == 0 && !retransmit ? random.nextInt(65_536) : 0)
+              .errno(retransmit ? 0 : errno)
+              .peerHash(peers[random.nextInt(peers.length)])
+              .build());
     }
     return events;
   }

@@ -155,8 +155,9 @@ public final class SafeEventAssembler {
           processes.onExec(
               x.tgid(), key.startTicks(), image.generation(), x.comm(), x.filename(), x.cgroupId());
           SafeEvent exec =
-              lifecycle(x.tsNs(), EventType.PROCESS_EXEC, tokenOf(image), -1)
-                  .withPreviousToken(previousToken);
+              lifecycle(x.tsNs(), EventType.PROCESS_EXEC, tokenOf(image), -1).toBuilder()
+                  .previousToken(previousToken)
+                  .build();
           pendingExecs.computeIfAbsent(key, k -> new ArrayList<>()).add(exec);
         }
         case RawExitEvent x -> {
@@ -179,11 +180,7 @@ public final class SafeEventAssembler {
         case RawOffCpuEvent o ->
             withStack(
                 lifecycle(
-                        o.tsNs(),
-                        EventType.OFF_CPU,
-                        announce(o.tgid(), o.startTimeNs(), o.comm()),
-                        -1)
-                    .withThreadFields(0, null, null, null),
+                    o.tsNs(), EventType.OFF_CPU, announce(o.tgid(), o.startTimeNs(), o.comm()), -1),
                 o,
                 o.tid(),
                 o.startTimeNs(),
@@ -196,12 +193,11 @@ public final class SafeEventAssembler {
                         EventType.PROCESS_FORK,
                         announce(f.tgid(), f.startTimeNs(), f.comm()),
                         -1)
-                    .withThreadFields(
-                        0,
-                        null,
-                        null,
-                        // A child starts as generation 0 of its own identity.
-                        tokenOf(new ImageKey(keyOf(f.childTgid(), f.childStartTimeNs()), 0))));
+                    .toBuilder()
+                    // A child starts as generation 0 of its own identity.
+                    .childToken(
+                        tokenOf(new ImageKey(keyOf(f.childTgid(), f.childStartTimeNs()), 0)))
+                    .build());
       }
     }
     return deliver();
@@ -220,12 +216,22 @@ public final class SafeEventAssembler {
             : stacks.resolve(
                 raw.tgid(), raw.userStackId(), raw.kernelStackId(), raw.leafReturn());
     switch (ref) {
-      case StackCollector.Ready r ->
-          batch.add(event.withThreadFields(r.stackId(), thread, waitState, null));
+      case StackCollector.Ready r -> batch.add(withThread(event, r.stackId(), thread, waitState));
       case StackCollector.Deferred d ->
           held.computeIfAbsent(raw.tgid(), t -> new ArrayList<>())
-              .add(new Held(event.withThreadFields(0, thread, waitState, null), d));
+              .add(new Held(withThread(event, 0, thread, waitState), d));
     }
+  }
+
+  /** The event with its stack, thread and wait state, and no child. */
+  private static SafeEvent withThread(
+      SafeEvent event, long stackId, String thread, String waitState) {
+    return event.toBuilder()
+        .stackId(stackId)
+        .threadToken(thread)
+        .waitState(waitState)
+        .childToken(null)
+        .build();
   }
 
   /** An off-CPU event: its duration is the time off the CPU. */
@@ -237,9 +243,9 @@ public final class SafeEventAssembler {
       String waitState,
       long durationNs) {
     SafeEvent timed =
-        new SafeEvent(
-            event.timeNs(), event.type(), event.processToken(), durationNs, 0, 0, null,
-            event.keyId(), null, -1);
+        SafeEvent.builder(event.timeNs(), event.type(), event.processToken(), event.keyId())
+            .durationNs(durationNs)
+            .build();
     withStack(timed, raw, tid, startTimeNs, waitState);
   }
 
@@ -251,9 +257,7 @@ public final class SafeEventAssembler {
     }
     for (Held h : events) {
       SafeEvent e = h.event();
-      batch.add(
-          e.withThreadFields(
-              stacks.complete(h.stack()), e.threadToken(), e.waitState(), e.childToken()));
+      batch.add(e.toBuilder().stackId(stacks.complete(h.stack())).build());
     }
   }
 
@@ -289,17 +293,13 @@ public final class SafeEventAssembler {
     String token = announce(c.tgid(), c.startTimeNs(), c.comm());
     String name = SyscallTable.nameOf(c.nr());
     long ret = c.ret();
-    return new SafeEvent(
-        c.tsNs() + bootOffsetNs,
-        EventType.SYSCALL,
-        token,
-        c.durationNs(),
-        ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0,
-        ret < 0 ? (int) -ret : 0,
-        null,
-        redactor.keyId(),
-        name,
-        c.fd());
+    return SafeEvent.builder(c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
+        .durationNs(c.durationNs())
+        .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
+        .errno(ret < 0 ? (int) -ret : 0)
+        .syscall(name)
+        .fd(c.fd())
+        .build();
   }
 
   private SafeEvent redact(RawTcpEvent t) {
@@ -317,77 +317,35 @@ public final class SafeEventAssembler {
             ? null
             : redactor.addressHash(
                 0, ByteBuffer.allocate(16).putLong(t.sock()).putLong(t.sockBornNs()).array(), 0);
-    return new SafeEvent(
-        t.tsNs() + bootOffsetNs,
-        type,
-        token,
-        t.durationNs(),
-        0,
-        0,
-        addressHash(t.family(), t.daddr(), t.dport()),
-        redactor.keyId(),
-        null,
-        -1,
-        connection,
-        t.oldState() <= 0 ? null : TcpStates.name(t.oldState()),
-        t.newState() < 0 ? null : TcpStates.name(t.newState()),
-        t.family(),
-        t.protocol(),
-        t.sport(),
-        t.dport(),
-        addressHash(t.family(), t.saddr(), t.sport()),
-        -1);
+    return SafeEvent.builder(t.tsNs() + bootOffsetNs, type, token, redactor.keyId())
+        .durationNs(t.durationNs())
+        .peerHash(addressHash(t.family(), t.daddr(), t.dport()))
+        .connectionHash(connection)
+        .tcpOldState(t.oldState() <= 0 ? null : TcpStates.name(t.oldState()))
+        .tcpNewState(t.newState() < 0 ? null : TcpStates.name(t.newState()))
+        .family(t.family())
+        .protocol(t.protocol())
+        .localPort(t.sport())
+        .remotePort(t.dport())
+        .localHash(addressHash(t.family(), t.saddr(), t.sport()))
+        .build();
   }
 
   private SafeEvent redact(RawUprobeEvent u) {
     String token = announce(u.tgid(), u.startTimeNs(), u.comm());
     ProbeName name = probes.getOrDefault(u.probeId(), new ProbeName(null, null));
-    return new SafeEvent(
-        u.tsNs() + bootOffsetNs,
-        EventType.UPROBE,
-        token,
-        u.durationNs(),
-        0,
-        0,
-        null,
-        redactor.keyId(),
-        null,
-        -1,
-        null,
-        null,
-        null,
-        0,
-        0,
-        0,
-        0,
-        null,
-        -1,
-        name.symbol(),
-        name.binaryHash(),
-        u.ret());
+    return SafeEvent.builder(u.tsNs() + bootOffsetNs, EventType.UPROBE, token, redactor.keyId())
+        .durationNs(u.durationNs())
+        .symbol(name.symbol())
+        .binaryHash(name.binaryHash())
+        .returnValue(u.ret())
+        .build();
   }
 
   private SafeEvent lifecycle(long tsNs, EventType type, String token, int exitStatus) {
-    return new SafeEvent(
-        tsNs + bootOffsetNs,
-        type,
-        token,
-        0,
-        0,
-        0,
-        null,
-        redactor.keyId(),
-        null,
-        -1,
-        null,
-        null,
-        null,
-        0,
-        0,
-        0,
-        0,
-        null,
-        exitStatus);
+    return SafeEvent.builder(tsNs + bootOffsetNs, type, token, redactor.keyId())
+        .exitStatus(exitStatus)
+        .build();
   }
 
   /**
@@ -444,31 +402,20 @@ public final class SafeEventAssembler {
   private SafeEvent toSafe(RawNetEvent e, String token) {
     long timeNs = e.tsNs() + bootOffsetNs;
     if (e.isTcpRetransmit()) {
-      return new SafeEvent(
-          timeNs,
-          EventType.TCP_RETRANSMIT,
-          token,
-          0,
-          0,
-          0,
-          addressHash(e.family(), e.daddr(), e.dport()),
-          redactor.keyId(),
-          null,
-          -1);
+      return SafeEvent.builder(timeNs, EventType.TCP_RETRANSMIT, token, redactor.keyId())
+          .peerHash(addressHash(e.family(), e.daddr(), e.dport()))
+          .build();
     }
     // sendto and socket writes share one shape: bytes on success, errno on failure.
     long ret = e.ret();
-    return new SafeEvent(
-        timeNs,
-        e.isSocketWrite() ? EventType.SOCKET_WRITE : EventType.SENDTO,
-        token,
-        e.durationNs(),
-        Math.max(ret, 0),
-        ret < 0 ? (int) -ret : 0,
-        addressHash(e.family(), e.daddr(), e.dport()),
-        redactor.keyId(),
-        null,
-        e.fd());
+    EventType type = e.isSocketWrite() ? EventType.SOCKET_WRITE : EventType.SENDTO;
+    return SafeEvent.builder(timeNs, type, token, redactor.keyId())
+        .durationNs(e.durationNs())
+        .bytes(Math.max(ret, 0))
+        .errno(ret < 0 ? (int) -ret : 0)
+        .peerHash(addressHash(e.family(), e.daddr(), e.dport()))
+        .fd(e.fd())
+        .build();
   }
 
   private String addressHash(int family, byte[] address, int port) {

@@ -58,7 +58,7 @@ class BpfSessionTest {
     try (BpfSession session = BpfSession.open(netTraceObject(dir))) {
       CaptureException e =
           assertThrows(
-              CaptureException.class, () -> session.setRodataBool("no_such_setting", true));
+              CaptureException.class, () -> session.maps().setRodataBool("no_such_setting", true));
       assertEquals(CaptureException.Kind.LIBBPF, e.kind());
       assertTrue(
           e.getMessage().contains("configure") && e.getMessage().contains("no_such_setting"),
@@ -135,7 +135,7 @@ class BpfSessionTest {
     KernelAssumptions.assumeCaptureAvailable();
     dev.tracefix.capture.probe.KernelFeatures.ensureTracefs();
     try (BpfSession session = BpfSession.open(netTraceObject(dir))) {
-      session.setRodataBool("filter_enabled", true);
+      session.maps().setRodataBool("filter_enabled", true);
       session.load();
       session.openRingBuffer("events");
       List<String> probes = session.attachAll();
@@ -162,7 +162,7 @@ class BpfSessionTest {
           Set.copyOf(probes));
       // The filter map is empty, so nothing is traced: nothing to read, nothing dropped.
       assertTrue(session.drain().isEmpty());
-      long[] drops = session.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+      long[] drops = session.maps().sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
       assertEquals(0, Arrays.stream(drops).sum());
       session.detach();
       assertFalse(probes.isEmpty());

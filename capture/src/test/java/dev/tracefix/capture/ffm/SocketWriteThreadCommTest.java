@@ -38,10 +38,10 @@ class SocketWriteThreadCommTest {
     try (BpfSession session = BpfSession.open(object);
         CommandLauncher command =
             CommandLauncher.startHeld(List.of(java.toString(), program.toString()))) {
-      session.setRodataBool("filter_enabled", true);
+      session.maps().setRodataBool("filter_enabled", true);
       session.load();
       session.openRingBuffer("events");
-      session.putU32("traced_tgids", Math.toIntExact(command.pid()));
+      session.maps().putU32("traced_tgids", Math.toIntExact(command.pid()));
       session.attachAll();
       command.release();
       while (command.isAlive()) {
@@ -50,7 +50,7 @@ class SocketWriteThreadCommTest {
       session.detach();
       collectSocketWrites(session.drain(), writes);
       exitCode = command.waitFor();
-      long[] drops = session.sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
+      long[] drops = session.maps().sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
       assertEquals(0, Arrays.stream(drops).sum(), "ring buffer drops");
     }
 

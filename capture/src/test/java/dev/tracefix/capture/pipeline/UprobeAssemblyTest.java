@@ -93,7 +93,7 @@ class UprobeAssemblyTest {
     try (BpfSession session = BpfSession.open(object);
         CommandLauncher command =
             CommandLauncher.startHeld(List.of(exe.toString(), "" + CALLS, "" + LIB_CALLS))) {
-      session.setRodataBool("filter_enabled", true);
+      session.maps().setRodataBool("filter_enabled", true);
       session.load();
       session.openRingBuffer("events");
       session.attach(section -> section.startsWith("tracepoint/sched/"));
@@ -104,7 +104,7 @@ class UprobeAssemblyTest {
             "handle_uprobe_return", true, u.realPath(), u.fileOffset(), u.probeId());
       }
       command.awaitGate();
-      session.putU32("traced_tgids", Math.toIntExact(command.pid()));
+      session.maps().putU32("traced_tgids", Math.toIntExact(command.pid()));
       command.release();
       while (command.isAlive()) {
         assembler.accept(session.poll(100));

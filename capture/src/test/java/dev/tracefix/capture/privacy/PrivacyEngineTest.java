@@ -50,8 +50,12 @@ class PrivacyEngineTest {
   @Test
   void eachActionIsAppliedAndUnnamedFieldsAreDropped() {
     PrivacyEngine engine = engine();
-    SafeEvent in = new SafeEvent(42, EventType.SENDTO, "p_0123456789abcdef", 1234, 1000, 0,
-        "a_fedcba9876543210", "k_000000000000");
+    SafeEvent in =
+        SafeEvent.builder(42, EventType.SENDTO, "p_0123456789abcdef", "k_000000000000")
+            .durationNs(1234)
+            .bytes(1000)
+            .peerHash("a_fedcba9876543210")
+            .build();
 
     SafeEvent out = engine.redact(in);
 
@@ -68,16 +72,21 @@ class PrivacyEngineTest {
   @Test
   void conditionsReadTheEventTypeAndOtherFields() {
     PrivacyEngine engine = engine();
-    SafeEvent failed = engine.redact(new SafeEvent(1, EventType.SENDTO, "p", 1, 0, 9, "a_1", "k"));
+    SafeEvent failed = engine.redact(failedWrite(EventType.SENDTO));
     SafeEvent retransmit =
-        engine.redact(new SafeEvent(1, EventType.TCP_RETRANSMIT, "p", 0, 0, 0, "a_1", "k"));
-    SafeEvent socketWrite =
-        engine.redact(new SafeEvent(1, EventType.SOCKET_WRITE, "p", 1, 0, 9, "a_1", "k"));
+        engine.redact(
+            SafeEvent.builder(1, EventType.TCP_RETRANSMIT, "p", "k").peerHash("a_1").build());
+    SafeEvent socketWrite = engine.redact(failedWrite(EventType.SOCKET_WRITE));
 
     assertEquals(9, failed.errno());
     assertEquals(0, socketWrite.errno(), "errno kept only for sendto");
     assertEquals("a_1", retransmit.peerHash());
     assertNull(socketWrite.peerHash());
+  }
+
+  /** A write that failed with errno 9 after 1 ns, to peer {@code a_1}. */
+  private static SafeEvent failedWrite(EventType type) {
+    return SafeEvent.builder(1, type, "p", "k").durationNs(1).errno(9).peerHash("a_1").build();
   }
 
   @Test

@@ -66,7 +66,12 @@ class TriggerEngineTest {
   }
 
   private static SafeEvent failure(String token, long timeNs, int errno) {
-    return new SafeEvent(timeNs, EventType.SYSCALL, token, 10, 0, errno, null, "k1", "read", 3);
+    return SafeEvent.builder(timeNs, EventType.SYSCALL, token, "k1")
+        .durationNs(10)
+        .errno(errno)
+        .syscall("read")
+        .fd(3)
+        .build();
   }
 
   /** {@code count} failures of one process spread evenly over {@code spanMs}. */

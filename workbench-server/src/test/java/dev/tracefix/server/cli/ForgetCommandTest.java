@@ -46,15 +46,15 @@ class ForgetCommandTest {
         List<SafeEvent> events = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
           events.add(
-              new SafeEvent(
-                  startNs + i * 1_000L,
-                  EventType.SENDTO,
-                  i % 4 == 0 ? TOKEN : "p_keep0002",
-                  1_000 + i,
-                  i,
-                  0,
-                  "peer",
-                  "k"));
+              SafeEvent.builder(
+                      startNs + i * 1_000L,
+                      EventType.SENDTO,
+                      i % 4 == 0 ? TOKEN : "p_keep0002",
+                      "k")
+                  .durationNs(1_000 + i)
+                  .bytes(i)
+                  .peerHash("peer")
+                  .build());
         }
         writer.onEvents(events);
         writer.finish(

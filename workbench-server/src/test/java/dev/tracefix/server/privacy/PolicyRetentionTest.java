@@ -43,7 +43,12 @@ class PolicyRetentionTest {
         List<SafeEvent> events = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
           Instant at = now.minus(Duration.ofDays(i < 10 ? 20 : 1)).plusSeconds(i);
-          events.add(new SafeEvent(nanos(at), EventType.SENDTO, "p_ret0001", 10, 1, 0, "a", "k"));
+          events.add(
+              SafeEvent.builder(nanos(at), EventType.SENDTO, "p_ret0001", "k")
+                  .durationNs(10)
+                  .bytes(1)
+                  .peerHash("a")
+                  .build());
         }
         writer.onEvents(events);
         writer.finish(
