@@ -10,7 +10,8 @@ import java.util.List;
  * @param firedAtNs wall-clock ns (the same clock as {@link SafeEvent#timeNs()}) of the event that
  *     pushed the rate over the threshold
  * @param endedAtNs wall-clock ns when the probes were turned off
- * @param observedPerSecond matching events in the second before the firing
+ * @param observedPerSecond matching events that fell within one second and tripped the rule (the
+ *     rate rounded down, plus one: the window keeps no more than that)
  * @param thresholdPerSecond the rule's rate
  * @param probes what was turned on ({@link TriggerRule#probeNames()}); a probe that failed to
  *     attach is listed as {@code failed:NAME}
