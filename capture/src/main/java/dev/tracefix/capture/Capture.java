@@ -160,9 +160,12 @@ public final class Capture {
                     | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
       }
       maps.setMaxEntries("events", config.effectiveRingBufferBytes());
-      // Batch wakeups: the consumer reads every POLL_MS anyway, or early when the ring is an
-      // eighth full, instead of being woken (and waking the traced thread's CPU) per record.
-      maps.setRodataU32("wakeup_bytes", config.effectiveRingBufferBytes() / 8);
+      // Batch wakeups: the consumer reads every POLL_MS anyway, or early once the CPUs together
+      // have submitted an eighth of the ring, instead of being woken (and waking the traced
+      // thread's CPU) per record. Counted per CPU in the kernel, so each CPU's share.
+      maps.setRodataU32(
+          "wakeup_bytes",
+          Math.max(1, config.effectiveRingBufferBytes() / 8 / BpfMaps.possibleCpus()));
       boolean offCpu = config.offCpuMin() != null;
       if (offCpu) {
         maps.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());

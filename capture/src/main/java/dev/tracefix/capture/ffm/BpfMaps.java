@@ -197,14 +197,30 @@ public final class BpfMaps {
     return sums;
   }
 
+  /**
+   * The CPUs the kernel may run probes on (libbpf_num_possible_cpus): the slots of a per-CPU map,
+   * whatever this process's own CPU affinity.
+   */
+  public static int possibleCpus() {
+    try {
+      int cpus = (int) LibBpf.H.NUM_POSSIBLE_CPUS.invokeExact();
+      if (cpus <= 0) {
+        throw new CaptureException(
+            Kind.LIBBPF, "libbpf_num_possible_cpus failed: " + LibBpf.strerror(cpus));
+      }
+      return cpus;
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new CaptureException(Kind.INTERNAL, "libbpf_num_possible_cpus failed: " + t, t);
+    }
+  }
+
   /** Sums a per-CPU u64 array slot over every possible CPU (exact: no sampling, no races). */
   public long sumPerCpuU64(String mapName, int index) {
     session.requireLoaded(Stage.POLL);
     try (Arena call = Arena.ofConfined()) {
-      int cpus = (int) LibBpf.H.NUM_POSSIBLE_CPUS.invokeExact();
-      if (cpus <= 0) {
-        throw failure(Stage.POLL, objectFile, "libbpf_num_possible_cpus", cpus);
-      }
+      int cpus = possibleCpus();
       MemorySegment values = call.allocate(JAVA_LONG, cpus);
       int rc = lookup(call, mapName, index, values);
       if (rc != 0) {
