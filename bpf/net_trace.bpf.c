@@ -239,8 +239,7 @@ static __always_inline bool sampled_away(__u32 type)
 
 static __always_inline __u64 leader_start_time(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	return BPF_CORE_READ(task, group_leader, start_boottime);
+	return bpf_get_current_task_btf()->group_leader->start_boottime;
 }
 
 /* Call stacks, by id: kernel and user halves are separate entries. Ids are stable for the
@@ -316,11 +315,13 @@ static __always_inline void remember_owner(__u64 sk, __u32 tgid)
 /* fd -> struct file -> (if a socket inode) struct socket -> struct sock; 0 if not a socket. */
 static __always_inline __u64 sock_of_fd(int fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	/* BTF-typed pointers: each field is a plain (fault-safe) load rather than a helper call,
+	 * which matters here because every write of a traced process passes this way. */
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return 0;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds = fdt->fd;
 	struct file *file = NULL;
 	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) != 0 || !file)
 		return 0;
