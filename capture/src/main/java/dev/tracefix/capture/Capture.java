@@ -46,7 +46,6 @@ public final class Capture {
   static final String OBJECT_RESOURCE = "/bpf/net_trace.bpf.o";
   private static final int POLL_MS = 100;
   /** Fires on every context switch of the machine: attached only for off-CPU time. */
-  static final String SCHED_SWITCH = "tracepoint/sched/sched_switch";
 
   private Capture() {}
 
@@ -144,40 +143,11 @@ public final class Capture {
     CommandLauncher command = null;
     try (BpfSession bpf = BpfSession.open(object)) {
       BpfMaps maps = bpf.maps();
-      maps.setRodataBool("filter_enabled", filtered);
-      maps.setRodataBool("cgroup_filter_enabled", !cgroupIds.isEmpty());
-      for (var sample : config.sampling().entrySet()) {
-        maps.setRodataU32(
-            "sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
-      }
-      for (String name : config.syscalls()) {
-        SyscallTable.Syscall syscall = SyscallTable.byName(name);
-        maps.setRodataU8(
-            "syscall_set",
-            syscall.nr(),
-            (byte)
-                (NetTraceLayout.SYSCALL_TRACED
-                    | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
-      }
-      maps.setMaxEntries("events", config.effectiveRingBufferBytes());
-      // Batch wakeups: the consumer reads every POLL_MS anyway, or early once the CPUs together
-      // have submitted an eighth of the ring, instead of being woken (and waking the traced
-      // thread's CPU) per record. Counted per CPU in the kernel, so each CPU's share.
-      maps.setRodataU32(
-          "wakeup_bytes",
-          Math.max(1, config.effectiveRingBufferBytes() / 8 / BpfMaps.possibleCpus()));
+      ProbeSettings.beforeLoad(maps, config, filtered, cgroupIds);
       boolean offCpu = config.offCpuMin() != null;
-      if (offCpu) {
-        maps.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());
-      }
       bpf.load();
-      int stackBits = stackTypeBits(config.stackTypes());
-      // A rule's stacks: every stack-taking event type this capture records.
-      int triggerStackBits =
-          stackTypeBits(
-              offCpu
-                  ? Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU)
-                  : Set.of(EventType.SYSCALL, EventType.UPROBE));
+      int stackBits = ProbeSettings.stackTypeBits(config.stackTypes());
+      int triggerStackBits = ProbeSettings.triggerStackBits(offCpu);
       boolean triggerStacks = config.triggers().stream().anyMatch(TriggerRule::stacks);
       if (!config.stackTypes().isEmpty() || triggerStacks) {
         maps.putArrayU32("stack_types", 0, stackBits);
@@ -186,22 +156,10 @@ public final class Capture {
                 id -> maps.stackFrames("stack_traces", id, NetTraceLayout.STACK_DEPTH),
                 guarded::onStack));
       }
-      if (config.pid().isPresent()) {
-        maps.putU32("traced_tgids", config.pid().getAsInt());
-      }
-      for (long cgroup : cgroupIds) {
-        maps.putU64("traced_cgroups", cgroup);
-      }
+      ProbeSettings.afterLoad(maps, config, cgroupIds);
       bpf.openRingBuffer("events");
-      // raw_syscalls fire on every syscall of every task: not attached when none is wanted.
-      boolean syscalls = !config.syscalls().isEmpty();
       List<String> probes =
-          new ArrayList<>(
-              bpf.attach(
-                  section ->
-                      ProbeGroup.attaches(section, config.probeGroups())
-                          && (syscalls || !section.startsWith("tracepoint/raw_syscalls/"))
-                          && (offCpu || !section.equals(SCHED_SWITCH))));
+          new ArrayList<>(bpf.attach(section -> ProbeSettings.attaches(section, config)));
       for (ResolvedUprobe u : uprobes) {
         // pid -1: every process mapping the file; the programs apply the capture's pid filter.
         bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
@@ -321,27 +279,8 @@ public final class Capture {
     return byRule;
   }
 
-  /** The stack_types bitmask: bit (1 << kernel type id) per event type that takes stacks. */
-  static int stackTypeBits(java.util.Set<EventType> types) {
-    int bits = 0;
-    for (EventType t : types) {
-      bits |=
-          switch (t) {
-            case SYSCALL -> 1 << NetTraceLayout.EVENT_SYSCALL;
-            case UPROBE -> 1 << NetTraceLayout.EVENT_UPROBE;
-            case OFF_CPU -> 1 << NetTraceLayout.EVENT_OFF_CPU;
-            default ->
-                throw new CaptureException(
-                    Kind.USER,
-                    "stacks are taken for syscall, uprobe and off_cpu events only, not "
-                        + t.columnValue());
-          };
-    }
-    return bits;
-  }
-
   private static void validate(CaptureConfig config) {
-    stackTypeBits(config.stackTypes());
+    ProbeSettings.stackTypeBits(config.stackTypes());
     if (config.offCpuMin() != null && config.offCpuMin().isNegative()) {
       throw new CaptureException(
           Kind.USER, "the off-CPU minimum must not be negative, got " + config.offCpuMin());

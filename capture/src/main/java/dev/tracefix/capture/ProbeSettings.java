@@ -1,0 +1,100 @@
+package dev.tracefix.capture;
+
+import dev.tracefix.capture.CaptureException.Kind;
+import dev.tracefix.capture.ffm.BpfMaps;
+import dev.tracefix.capture.ffm.NetTraceLayout;
+import dev.tracefix.capture.pipeline.SyscallTable;
+import java.util.Set;
+
+/**
+ * How a {@link CaptureConfig} becomes the BPF object's settings: the {@code .rodata} values fixed
+ * before load, the maps filled after it, and which programs attach. Kept apart from {@link
+ * Capture}, which runs the capture's lifecycle.
+ */
+final class ProbeSettings {
+  /** Attached only when off-CPU time is asked for. */
+  static final String SCHED_SWITCH = "tracepoint/sched/sched_switch";
+
+  /** The consumer reads on this poll timeout anyway; wakeups only shorten the wait. */
+  private static final int WAKEUP_RING_FRACTION = 8;
+
+  private ProbeSettings() {}
+
+  /** The settings the verifier sees: filters, sampling, the syscall set, ring size, wakeups. */
+  static void beforeLoad(
+      BpfMaps maps, CaptureConfig config, boolean filtered, Set<Long> cgroupIds) {
+    maps.setRodataBool("filter_enabled", filtered);
+    maps.setRodataBool("cgroup_filter_enabled", !cgroupIds.isEmpty());
+    for (var sample : config.sampling().entrySet()) {
+      maps.setRodataU32("sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
+    }
+    for (String name : config.syscalls()) {
+      SyscallTable.Syscall syscall = SyscallTable.byName(name);
+      maps.setRodataU8(
+          "syscall_set",
+          syscall.nr(),
+          (byte)
+              (NetTraceLayout.SYSCALL_TRACED
+                  | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+    }
+    maps.setMaxEntries("events", config.effectiveRingBufferBytes());
+    // Batch wakeups: the consumer is woken early once the CPUs together have submitted an eighth
+    // of the ring, instead of (waking the traced thread's CPU) per record. Counted per CPU in the
+    // kernel, so each CPU's share.
+    maps.setRodataU32(
+        "wakeup_bytes",
+        Math.max(
+            1, config.effectiveRingBufferBytes() / WAKEUP_RING_FRACTION / BpfMaps.possibleCpus()));
+    if (config.offCpuMin() != null) {
+      maps.setRodataU64("offcpu_min_ns", config.offCpuMin().toNanos());
+    }
+  }
+
+  /** The filter maps: the pid given (a command's pid is added once it starts) and the cgroups. */
+  static void afterLoad(BpfMaps maps, CaptureConfig config, Set<Long> cgroupIds) {
+    if (config.pid().isPresent()) {
+      maps.putU32("traced_tgids", config.pid().getAsInt());
+    }
+    for (long cgroup : cgroupIds) {
+      maps.putU64("traced_cgroups", cgroup);
+    }
+  }
+
+  /**
+   * Whether the program in {@code section} attaches: its probe group is selected, raw_syscalls only
+   * with a syscall set (they fire on every syscall of every task), sched_switch only for off-CPU
+   * time.
+   */
+  static boolean attaches(String section, CaptureConfig config) {
+    return ProbeGroup.attaches(section, config.probeGroups())
+        && (!config.syscalls().isEmpty() || !section.startsWith("tracepoint/raw_syscalls/"))
+        && (config.offCpuMin() != null || !section.equals(SCHED_SWITCH));
+  }
+
+  /** The stack_types bitmask: bit (1 << kernel type id) per event type that takes stacks. */
+  static int stackTypeBits(Set<EventType> types) {
+    int bits = 0;
+    for (EventType t : types) {
+      bits |=
+          switch (t) {
+            case SYSCALL -> 1 << NetTraceLayout.EVENT_SYSCALL;
+            case UPROBE -> 1 << NetTraceLayout.EVENT_UPROBE;
+            case OFF_CPU -> 1 << NetTraceLayout.EVENT_OFF_CPU;
+            default ->
+                throw new CaptureException(
+                    Kind.USER,
+                    "stacks are taken for syscall, uprobe and off_cpu events only, not "
+                        + t.columnValue());
+          };
+    }
+    return bits;
+  }
+
+  /** A trigger rule's stacks: every stack-taking event type this capture records. */
+  static int triggerStackBits(boolean offCpu) {
+    return stackTypeBits(
+        offCpu
+            ? Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU)
+            : Set.of(EventType.SYSCALL, EventType.UPROBE));
+  }
+}
