@@ -30,7 +30,7 @@ hz=$(getconf CLK_TCK)
 
 echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)"
-echo "# target $rate records/s for ${seconds}s"
+echo "# target $rate records/s for ${seconds}s, agent JVM options: ${AGENT_JAVA_OPTS:-none}"
 
 # ticks of utime+stime of PID (fields 14, 15; counted after comm's closing parenthesis)
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
@@ -39,7 +39,10 @@ kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # --- tracefix capture (the JVM agent) ---
 calls=$((rate / 2))
 rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys"
+# AGENT_JAVA_OPTS: extra JVM options for the agent, e.g. "-Xmx256m -XX:+UseSerialGC".
+# shellcheck disable=SC2086
 "$java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -Xlog:disable \
+  ${AGENT_JAVA_OPTS:-} \
   -cp "$cp" dev.tracefix.server.cli.Main capture --db "$out/agent-cost.duckdb" \
   --keys "$out/agent-keys" --duration $((seconds + 30))s --metrics 127.0.0.1:0 \
   -- "$out/producer" $((calls * seconds)) "$calls" >"$out/agent-cost.out" 2>"$out/agent-cost.err" &
