@@ -295,6 +295,57 @@ public final class NetTraceLayout {
   private static final long S_RET = syscallOffsetOf("ret");
   private static final long S_NR = syscallOffsetOf("nr");
   private static final long S_COMM = syscallOffsetOf("comm");
+  private static final long E_COMM = exitOffsetOf("comm");
+  private static final long E_EXIT_STATUS = exitOffsetOf("exit_status");
+  private static final long E_START_TIME_NS = exitOffsetOf("start_time_ns");
+  private static final long E_TGID = exitOffsetOf("tgid");
+  private static final long E_TS_NS = exitOffsetOf("ts_ns");
+  private static final long F_CHILD_START_TIME_NS = forkOffsetOf("child_start_time_ns");
+  private static final long F_CHILD_TGID = forkOffsetOf("child_tgid");
+  private static final long F_COMM = forkOffsetOf("comm");
+  private static final long F_START_TIME_NS = forkOffsetOf("start_time_ns");
+  private static final long F_TGID = forkOffsetOf("tgid");
+  private static final long F_TS_NS = forkOffsetOf("ts_ns");
+  private static final long O_COMM = offCpuOffsetOf("comm");
+  private static final long O_DURATION_NS = offCpuOffsetOf("duration_ns");
+  private static final long O_KERNEL_STACK_ID = offCpuOffsetOf("kernel_stack_id");
+  private static final long O_LEAF_RETURN = offCpuOffsetOf("leaf_return");
+  private static final long O_PREV_STATE = offCpuOffsetOf("prev_state");
+  private static final long O_START_TIME_NS = offCpuOffsetOf("start_time_ns");
+  private static final long O_TGID = offCpuOffsetOf("tgid");
+  private static final long O_TID = offCpuOffsetOf("tid");
+  private static final long O_TS_NS = offCpuOffsetOf("ts_ns");
+  private static final long O_USER_STACK_ID = offCpuOffsetOf("user_stack_id");
+  private static final long S_KERNEL_STACK_ID = syscallOffsetOf("kernel_stack_id");
+  private static final long S_LEAF_RETURN = syscallOffsetOf("leaf_return");
+  private static final long S_USER_STACK_ID = syscallOffsetOf("user_stack_id");
+  private static final long T_COMM = tcpOffsetOf("comm");
+  private static final long T_DADDR = tcpOffsetOf("daddr");
+  private static final long T_DPORT = tcpOffsetOf("dport");
+  private static final long T_DURATION_NS = tcpOffsetOf("duration_ns");
+  private static final long T_FAMILY = tcpOffsetOf("family");
+  private static final long T_NEWSTATE = tcpOffsetOf("newstate");
+  private static final long T_OLDSTATE = tcpOffsetOf("oldstate");
+  private static final long T_PROTOCOL = tcpOffsetOf("protocol");
+  private static final long T_SADDR = tcpOffsetOf("saddr");
+  private static final long T_SOCK = tcpOffsetOf("sock");
+  private static final long T_SOCK_BORN_NS = tcpOffsetOf("sock_born_ns");
+  private static final long T_SPORT = tcpOffsetOf("sport");
+  private static final long T_START_TIME_NS = tcpOffsetOf("start_time_ns");
+  private static final long T_TGID = tcpOffsetOf("tgid");
+  private static final long T_TID = tcpOffsetOf("tid");
+  private static final long T_TS_NS = tcpOffsetOf("ts_ns");
+  private static final long T_TYPE = tcpOffsetOf("type");
+  private static final long U_COMM = uprobeOffsetOf("comm");
+  private static final long U_DURATION_NS = uprobeOffsetOf("duration_ns");
+  private static final long U_KERNEL_STACK_ID = uprobeOffsetOf("kernel_stack_id");
+  private static final long U_PROBE_ID = uprobeOffsetOf("probe_id");
+  private static final long U_RET = uprobeOffsetOf("ret");
+  private static final long U_START_TIME_NS = uprobeOffsetOf("start_time_ns");
+  private static final long U_TGID = uprobeOffsetOf("tgid");
+  private static final long U_TID = uprobeOffsetOf("tid");
+  private static final long U_TS_NS = uprobeOffsetOf("ts_ns");
+  private static final long U_USER_STACK_ID = uprobeOffsetOf("user_stack_id");
 
   private NetTraceLayout() {}
 
@@ -324,23 +375,23 @@ public final class NetTraceLayout {
 
   private static RawTcpEvent decodeTcp(MemorySegment r, CommCache comms) {
     return new RawTcpEvent(
-        r.get(JAVA_LONG, tcpOffsetOf("ts_ns")),
-        r.get(JAVA_LONG, tcpOffsetOf("duration_ns")),
-        r.get(JAVA_LONG, tcpOffsetOf("start_time_ns")),
-        r.get(JAVA_INT, tcpOffsetOf("type")),
-        r.get(JAVA_INT, tcpOffsetOf("tgid")),
-        r.get(JAVA_INT, tcpOffsetOf("tid")),
-        r.get(JAVA_INT, tcpOffsetOf("oldstate")),
-        r.get(JAVA_INT, tcpOffsetOf("newstate")),
-        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("family"))),
-        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("protocol"))),
-        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("sport"))),
-        Short.toUnsignedInt(r.get(JAVA_SHORT, tcpOffsetOf("dport"))),
-        r.get(JAVA_LONG, tcpOffsetOf("sock")),
-        r.get(JAVA_LONG, tcpOffsetOf("sock_born_ns")),
-        r.asSlice(tcpOffsetOf("saddr"), ADDR_LEN).toArray(JAVA_BYTE),
-        r.asSlice(tcpOffsetOf("daddr"), ADDR_LEN).toArray(JAVA_BYTE),
-        comms.of(r, tcpOffsetOf("comm")));
+        r.get(JAVA_LONG, T_TS_NS),
+        r.get(JAVA_LONG, T_DURATION_NS),
+        r.get(JAVA_LONG, T_START_TIME_NS),
+        r.get(JAVA_INT, T_TYPE),
+        r.get(JAVA_INT, T_TGID),
+        r.get(JAVA_INT, T_TID),
+        r.get(JAVA_INT, T_OLDSTATE),
+        r.get(JAVA_INT, T_NEWSTATE),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, T_FAMILY)),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, T_PROTOCOL)),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, T_SPORT)),
+        Short.toUnsignedInt(r.get(JAVA_SHORT, T_DPORT)),
+        r.get(JAVA_LONG, T_SOCK),
+        r.get(JAVA_LONG, T_SOCK_BORN_NS),
+        r.asSlice(T_SADDR, ADDR_LEN).toArray(JAVA_BYTE),
+        r.asSlice(T_DADDR, ADDR_LEN).toArray(JAVA_BYTE),
+        comms.of(r, T_COMM));
   }
 
   public static long syscallByteSize() {
@@ -427,11 +478,11 @@ public final class NetTraceLayout {
     }
     if (type == EVENT_EXIT && record.byteSize() >= exitByteSize()) {
       return new RawExitEvent(
-          record.get(JAVA_LONG, exitOffsetOf("ts_ns")),
-          record.get(JAVA_INT, exitOffsetOf("tgid")),
-          record.get(JAVA_LONG, exitOffsetOf("start_time_ns")),
-          record.get(JAVA_INT, exitOffsetOf("exit_status")),
-          comms.of(record, exitOffsetOf("comm")));
+          record.get(JAVA_LONG, E_TS_NS),
+          record.get(JAVA_INT, E_TGID),
+          record.get(JAVA_LONG, E_START_TIME_NS),
+          record.get(JAVA_INT, E_EXIT_STATUS),
+          comms.of(record, E_COMM));
     }
     if (type == EVENT_SYSCALL && record.byteSize() >= syscallByteSize()) {
       return new RawSyscallEvent(
@@ -444,44 +495,44 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, S_FD),
           record.get(JAVA_INT, S_NR),
           comms.of(record, S_COMM),
-          record.get(JAVA_INT, syscallOffsetOf("user_stack_id")),
-          record.get(JAVA_INT, syscallOffsetOf("kernel_stack_id")),
-          record.get(JAVA_LONG, syscallOffsetOf("leaf_return")));
+          record.get(JAVA_INT, S_USER_STACK_ID),
+          record.get(JAVA_INT, S_KERNEL_STACK_ID),
+          record.get(JAVA_LONG, S_LEAF_RETURN));
     }
     if (type == EVENT_UPROBE && record.byteSize() >= uprobeByteSize()) {
       return new RawUprobeEvent(
-          record.get(JAVA_LONG, uprobeOffsetOf("ts_ns")),
-          record.get(JAVA_LONG, uprobeOffsetOf("duration_ns")),
-          record.get(JAVA_LONG, uprobeOffsetOf("start_time_ns")),
-          record.get(JAVA_LONG, uprobeOffsetOf("ret")),
-          record.get(JAVA_INT, uprobeOffsetOf("tgid")),
-          record.get(JAVA_INT, uprobeOffsetOf("tid")),
-          record.get(JAVA_INT, uprobeOffsetOf("probe_id")),
-          comms.of(record, uprobeOffsetOf("comm")),
-          record.get(JAVA_INT, uprobeOffsetOf("user_stack_id")),
-          record.get(JAVA_INT, uprobeOffsetOf("kernel_stack_id")));
+          record.get(JAVA_LONG, U_TS_NS),
+          record.get(JAVA_LONG, U_DURATION_NS),
+          record.get(JAVA_LONG, U_START_TIME_NS),
+          record.get(JAVA_LONG, U_RET),
+          record.get(JAVA_INT, U_TGID),
+          record.get(JAVA_INT, U_TID),
+          record.get(JAVA_INT, U_PROBE_ID),
+          comms.of(record, U_COMM),
+          record.get(JAVA_INT, U_USER_STACK_ID),
+          record.get(JAVA_INT, U_KERNEL_STACK_ID));
     }
     if (type == EVENT_OFF_CPU && record.byteSize() >= offCpuByteSize()) {
       return new RawOffCpuEvent(
-          record.get(JAVA_LONG, offCpuOffsetOf("ts_ns")),
-          record.get(JAVA_LONG, offCpuOffsetOf("duration_ns")),
-          record.get(JAVA_LONG, offCpuOffsetOf("start_time_ns")),
-          record.get(JAVA_INT, offCpuOffsetOf("tgid")),
-          record.get(JAVA_INT, offCpuOffsetOf("tid")),
-          record.get(JAVA_INT, offCpuOffsetOf("prev_state")),
-          comms.of(record, offCpuOffsetOf("comm")),
-          record.get(JAVA_INT, offCpuOffsetOf("user_stack_id")),
-          record.get(JAVA_INT, offCpuOffsetOf("kernel_stack_id")),
-          record.get(JAVA_LONG, offCpuOffsetOf("leaf_return")));
+          record.get(JAVA_LONG, O_TS_NS),
+          record.get(JAVA_LONG, O_DURATION_NS),
+          record.get(JAVA_LONG, O_START_TIME_NS),
+          record.get(JAVA_INT, O_TGID),
+          record.get(JAVA_INT, O_TID),
+          record.get(JAVA_INT, O_PREV_STATE),
+          comms.of(record, O_COMM),
+          record.get(JAVA_INT, O_USER_STACK_ID),
+          record.get(JAVA_INT, O_KERNEL_STACK_ID),
+          record.get(JAVA_LONG, O_LEAF_RETURN));
     }
     if (type == EVENT_FORK && record.byteSize() >= forkByteSize()) {
       return new RawForkEvent(
-          record.get(JAVA_LONG, forkOffsetOf("ts_ns")),
-          record.get(JAVA_INT, forkOffsetOf("tgid")),
-          record.get(JAVA_LONG, forkOffsetOf("start_time_ns")),
-          record.get(JAVA_INT, forkOffsetOf("child_tgid")),
-          record.get(JAVA_LONG, forkOffsetOf("child_start_time_ns")),
-          comms.of(record, forkOffsetOf("comm")));
+          record.get(JAVA_LONG, F_TS_NS),
+          record.get(JAVA_INT, F_TGID),
+          record.get(JAVA_LONG, F_START_TIME_NS),
+          record.get(JAVA_INT, F_CHILD_TGID),
+          record.get(JAVA_LONG, F_CHILD_START_TIME_NS),
+          comms.of(record, F_COMM));
     }
     if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
       return new RawExecEvent(
