@@ -34,7 +34,9 @@ import picocli.CommandLine.Parameters;
     name = "capture",
     mixinStandardHelpOptions = true,
     description = {
-      "Capture redacted sendto and TCP retransmit events into a DuckDB file.",
+      "Capture redacted runtime events into a DuckDB file: syscalls with latency and errno, socket"
+          + " writes, TCP state changes, resets and retransmits, exec/fork/exit, and on request"
+          + " uprobes, off-CPU time and kernel+user stacks.",
       "With '-- COMMAND ARGS...' the command is started and traced with its children until it"
           + " exits. Needs root (CAP_BPF and CAP_PERFMON)."
     })
@@ -121,7 +123,8 @@ final class CaptureCommand implements Callable<Integer> {
       description =
           "record only 1 in N events of a type, decided in the kernel (e.g. syscall=10;"
               + " repeatable; types: syscall, socket_write, sendto, tcp_state, tcp_retransmit,"
-              + " tcp_reset_sent, tcp_reset_received, exec, exit, uprobe). Skipped events are"
+              + " tcp_reset_sent, tcp_reset_received, exec, exit, fork, uprobe, off_cpu). Skipped"
+              + " events are"
               + " counted per type as sampled_out in capture_stats, apart from produced ="
               + " stored + dropped")
   Map<String, Integer> sampling = new LinkedHashMap<>();
@@ -133,7 +136,7 @@ final class CaptureCommand implements Callable<Integer> {
       description =
           "attach only these probe groups: socket (sendto/write/writev on sockets), syscalls"
               + " (raw_syscalls for the default set), tcp (state changes, resets, retransmits),"
-              + " process (exec/exit); default: all")
+              + " process (exec/exit/fork events); default: all")
   List<String> probes = new ArrayList<>();
 
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
