@@ -124,9 +124,8 @@ final class CaptureCommand implements Callable<Integer> {
           "record only 1 in N events of a type, decided in the kernel (e.g. syscall=10;"
               + " repeatable; types: syscall, socket_write, sendto, tcp_state, tcp_retransmit,"
               + " tcp_reset_sent, tcp_reset_received, exec, exit, fork, uprobe, off_cpu). Skipped"
-              + " events are"
-              + " counted per type as sampled_out in capture_stats, apart from produced ="
-              + " stored + dropped")
+              + " events are counted per type as sampled_out in capture_stats, apart from"
+              + " produced = stored + dropped")
   Map<String, Integer> sampling = new LinkedHashMap<>();
 
   @Option(
