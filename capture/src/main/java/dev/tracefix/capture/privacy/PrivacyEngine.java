@@ -114,6 +114,7 @@ public final class PrivacyEngine {
       }
       event = eventMap(plan.type, raw);
     }
+    TypePlan.Decision[] decisions = plan.inOrder(shape.names);
     for (int i = 0; i < values.length; i++) {
       String name = shape.names[i];
       if (name.equals("type")) {
@@ -123,7 +124,7 @@ public final class PrivacyEngine {
         values[i] = tokenizer.keyId();
         continue;
       }
-      values[i] = plan.decision(name).choose(event).apply(values[i]);
+      values[i] = decisions[i].choose(event).apply(values[i]);
     }
     return shape.build(values);
   }

@@ -55,4 +55,27 @@ final class TypePlan {
   Decision decision(String field) {
     return decisions.get(field);
   }
+
+  /** The decisions for a record's fields in component order, found once per record shape. */
+  private record Ordered(String[] names, Decision[] decisions) {}
+
+  private volatile Ordered ordered;
+
+  /**
+   * {@link #decision} for each of {@code names} (a record shape's component names, the same array
+   * every call), by index: the hot path redacts every event, and a map lookup per field per event
+   * was a good part of its cost.
+   */
+  Decision[] inOrder(String[] names) {
+    Ordered current = ordered;
+    if (current == null || current.names() != names) {
+      Decision[] byIndex = new Decision[names.length];
+      for (int i = 0; i < names.length; i++) {
+        byIndex[i] = decisions.get(names[i]);
+      }
+      current = new Ordered(names, byIndex);
+      ordered = current;
+    }
+    return current.decisions();
+  }
 }
