@@ -53,6 +53,14 @@ const volatile __u32 sample_every[NET_TRACE_EVENT_TYPES] = {};
  * rather than a map: the raw_syscalls probes test it with one load, before any map lookup. */
 const volatile __u8 syscall_set[NET_TRACE_SYSCALL_MAX] = {};
 
+/* Set by the loader before load when the socket and syscalls probe groups are both attached: the
+ * raw_syscalls probes then also do the socket work of write, writev and sendto (their numbers
+ * carry NET_TRACE_SYSCALL_SOCKET_WRITE / _SENDTO in syscall_set), and the six syscalls:sys_*
+ * tracepoints stay detached. Two programs per socket write instead of four: each program run and
+ * tracepoint dispatch cost about as much as its work, and the fold shares the filter test, the
+ * clock reads and the task-storage slot between the two records. */
+const volatile bool socket_in_raw = false;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
@@ -140,6 +148,7 @@ struct sys_enter_state {
 	__u64 ts_ns;
 	__u32 nr;
 	__s32 fd;
+	struct syscall_enter sock; /* socket_in_raw: the in-flight socket call (type 0: none) */
 };
 
 /* The in-flight syscall of the set, per thread (task storage: no hash, no LRU, freed with the
@@ -331,6 +340,28 @@ static __always_inline __u64 sock_of_fd(int fd)
 	return sock ? (__u64)BPF_CORE_READ(sock, sk) : 0;
 }
 
+/* The destination of a sendto from its user sockaddr (none for a connected socket). */
+static __always_inline void sendto_destination(struct syscall_enter *e, const void *uaddr)
+{
+	if (!uaddr)
+		return;
+	struct sockaddr_in6 sa = {};
+	/* sockaddr_in6 is the larger of the two families we decode; a shorter sockaddr may make the
+	 * read fault, in which case the family stays 0. */
+	if (bpf_probe_read_user(&sa, sizeof(sa), uaddr) != 0)
+		bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), uaddr);
+	if (sa.sin6_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&sa;
+		e->family = AF_INET;
+		e->dport = bpf_ntohs(in->sin_port);
+		__builtin_memcpy(e->daddr, &in->sin_addr, 4);
+	} else if (sa.sin6_family == AF_INET6) {
+		e->family = AF_INET6;
+		e->dport = bpf_ntohs(sa.sin6_port);
+		__builtin_memcpy(e->daddr, &sa.sin6_addr, 16);
+	}
+}
+
 SEC("tracepoint/syscalls/sys_enter_sendto")
 int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
@@ -342,24 +373,7 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 	e.ts_ns = bpf_ktime_get_ns();
 	e.fd = (__s32)ctx->args[0];
 	e.type = NET_TRACE_EVENT_SENDTO;
-	const void *uaddr = (const void *)ctx->args[4];
-	if (uaddr) {
-		struct sockaddr_in6 sa = {};
-		/* sockaddr_in6 is the larger of the two families we decode; a shorter sockaddr may make
-		 * the read fault, in which case the family stays 0. */
-		if (bpf_probe_read_user(&sa, sizeof(sa), uaddr) != 0)
-			bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), uaddr);
-		if (sa.sin6_family == AF_INET) {
-			struct sockaddr_in *in = (struct sockaddr_in *)&sa;
-			e.family = AF_INET;
-			e.dport = bpf_ntohs(in->sin_port);
-			__builtin_memcpy(e.daddr, &in->sin_addr, 4);
-		} else if (sa.sin6_family == AF_INET6) {
-			e.family = AF_INET6;
-			e.dport = bpf_ntohs(sa.sin6_port);
-			__builtin_memcpy(e.daddr, &sa.sin6_addr, 16);
-		}
-	}
+	sendto_destination(&e, (const void *)ctx->args[4]);
 	struct syscall_enter *slot = inflight_slot();
 	if (slot)
 		*slot = e;
@@ -623,25 +637,19 @@ int handle_enter_writev(struct trace_event_raw_sys_enter *ctx)
 	return enter_socket_write(ctx);
 }
 
-/* Completes the in-flight call of this thread into one record. An entry of another type is
- * stale (its exit was never seen) and is dropped rather than misreported. */
-static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __u32 type)
+/* The record of a completed socket call {@code in} of {@code type}; consumes the slot. now 0: read
+ * the clock after the reserve. */
+static __always_inline void emit_socket_record(struct trace_event_raw_sys_exit *ctx,
+					       struct syscall_enter *in, __u32 type, __u64 id,
+					       __u64 now)
 {
-	struct syscall_enter *in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
-	if (!in || in->type == 0)
-		return 0;
-	if (in->type != type) {
-		in->type = 0; /* a stale call of another kind: consumed */
-		return 0;
-	}
-	__u64 id = bpf_get_current_pid_tgid();
-
 	struct net_trace_event *ev = reserve_event(type, sizeof(*ev));
 	if (!ev) {
 		in->type = 0;
-		return 0;
+		return;
 	}
-	__u64 now = bpf_ktime_get_ns();
+	if (!now)
+		now = bpf_ktime_get_ns();
 	ev->ts_ns = now;
 	ev->duration_ns = now - in->ts_ns;
 	ev->start_time_ns = leader_start_time();
@@ -660,6 +668,20 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 	in->type = 0;
+}
+
+/* Completes the in-flight call of this thread into one record. An entry of another type is
+ * stale (its exit was never seen) and is dropped rather than misreported. */
+static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __u32 type)
+{
+	struct syscall_enter *in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!in || in->type == 0)
+		return 0;
+	if (in->type != type) {
+		in->type = 0; /* a stale call of another kind: consumed */
+		return 0;
+	}
+	emit_socket_record(ctx, in, type, bpf_get_current_pid_tgid(), 0);
 	return 0;
 }
 
@@ -807,6 +829,8 @@ int handle_exit(void *ctx)
 	return 0;
 }
 
+#define RAW_SOCKET_BITS (NET_TRACE_SYSCALL_SOCKET_WRITE | NET_TRACE_SYSCALL_SENDTO)
+
 /* The syscall_set bits of nr (0 for numbers outside the table). */
 static __always_inline __u8 syscall_bits(long nr)
 {
@@ -822,19 +846,46 @@ int handle_raw_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	long nr = ctx->id;
 	__u8 bits = syscall_bits(nr);
-	if (!(bits & NET_TRACE_SYSCALL_TRACED))
+	if (!(bits & (NET_TRACE_SYSCALL_TRACED | (socket_in_raw ? RAW_SOCKET_BITS : 0))))
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	if (!is_traced(id >> 32))
 		return 0;
+	struct sys_enter_state *st = NULL;
+	__u64 now = 0;
+	if (socket_in_raw && (bits & RAW_SOCKET_BITS)) {
+		/* As the sys_enter_{write,writev,sendto} probes do, before (and whatever) sampling of
+		 * syscall records decides: a sampled-away syscall still has its socket record. */
+		__s32 fd = (__s32)ctx->args[0];
+		__u64 sk = sock_of_fd(fd);
+		bool sendto = bits & NET_TRACE_SYSCALL_SENDTO;
+		if (sk || sendto) {
+			st = bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
+			if (st) {
+				now = bpf_ktime_get_ns();
+				struct syscall_enter e = {};
+				e.ts_ns = now;
+				e.fd = fd;
+				e.type = sendto ? NET_TRACE_EVENT_SENDTO : NET_TRACE_EVENT_SOCKET_WRITE;
+				if (sendto)
+					sendto_destination(&e, (const void *)ctx->args[4]);
+				st->sock = e;
+			}
+			if (sk)
+				remember_owner(sk, id >> 32);
+		}
+		if (!(bits & NET_TRACE_SYSCALL_TRACED))
+			return 0;
+	}
 	if (sampled_away(NET_TRACE_EVENT_SYSCALL))
 		return 0;
-	struct sys_enter_state *st =
-		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0,
-				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		st = bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
-	st->ts_ns = bpf_ktime_get_ns();
+	st->ts_ns = now ? now : bpf_ktime_get_ns();
 	st->nr = nr;
 	st->fd = (bits & NET_TRACE_SYSCALL_ARG0_FD) ? (__s32)ctx->args[0] : -1;
 	return 0;
@@ -847,19 +898,35 @@ SEC("tracepoint/raw_syscalls/sys_exit")
 int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	long nr = ctx->id;
-	if (!(syscall_bits(nr) & NET_TRACE_SYSCALL_TRACED))
+	__u8 bits = syscall_bits(nr);
+	if (!(bits & (NET_TRACE_SYSCALL_TRACED | (socket_in_raw ? RAW_SOCKET_BITS : 0))))
 		return 0;
 	struct sys_enter_state *st =
 		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0, 0);
-	if (!st || st->nr != nr)
+	if (!st)
+		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 now = 0;
+	if (socket_in_raw && (bits & RAW_SOCKET_BITS) && st->sock.type != 0) {
+		/* As the sys_exit_{write,writev,sendto} probes do: a slot of another type is stale. */
+		__u32 type = (bits & NET_TRACE_SYSCALL_SENDTO) ? NET_TRACE_EVENT_SENDTO
+							       : NET_TRACE_EVENT_SOCKET_WRITE;
+		if (st->sock.type != type) {
+			st->sock.type = 0;
+		} else {
+			now = bpf_ktime_get_ns();
+			emit_socket_record(ctx, &st->sock, type, id, now);
+		}
+	}
+	if (!(bits & NET_TRACE_SYSCALL_TRACED) || st->nr != nr)
 		return 0;
 	st->nr = NET_TRACE_SYSCALL_MAX; /* consumed: a later exit without enter must not pair */
-	__u64 id = bpf_get_current_pid_tgid();
 	struct net_trace_syscall_event *ev =
 		reserve_event(NET_TRACE_EVENT_SYSCALL, sizeof(struct net_trace_syscall_event));
 	if (!ev)
 		return 0;
-	__u64 now = bpf_ktime_get_ns();
+	if (!now)
+		now = bpf_ktime_get_ns();
 	ev->type = NET_TRACE_EVENT_SYSCALL;
 	ev->tgid = id >> 32;
 	ev->tid = (__u32)id;

@@ -15,6 +15,10 @@
 /* Bits of a syscall_set value. */
 #define NET_TRACE_SYSCALL_TRACED 1
 #define NET_TRACE_SYSCALL_ARG0_FD 2
+/* Socket probes folded into raw_syscalls (socket_in_raw): the call is a write/writev, or a sendto,
+ * whose socket record raw_syscalls emit; set even when the number is not TRACED itself. */
+#define NET_TRACE_SYSCALL_SOCKET_WRITE 4
+#define NET_TRACE_SYSCALL_SENDTO 8
 
 /* Event type ids: the first field of every record, so user space can tell them apart. */
 #define NET_TRACE_EVENT_SENDTO 1

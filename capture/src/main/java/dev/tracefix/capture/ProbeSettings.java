@@ -28,14 +28,25 @@ final class ProbeSettings {
     for (var sample : config.sampling().entrySet()) {
       maps.setRodataU32("sample_every", NetTraceLayout.typeId(sample.getKey()), sample.getValue());
     }
+    byte[] syscallSet = new byte[NetTraceLayout.SYSCALL_MAX];
     for (String name : config.syscalls()) {
       SyscallTable.Syscall syscall = SyscallTable.byName(name);
-      maps.setRodataU8(
-          "syscall_set",
-          syscall.nr(),
+      syscallSet[syscall.nr()] |=
           (byte)
               (NetTraceLayout.SYSCALL_TRACED
-                  | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0)));
+                  | (syscall.arg0IsFd() ? NetTraceLayout.SYSCALL_ARG0_FD : 0));
+    }
+    boolean socketInRaw = socketInRaw(config);
+    maps.setRodataBool("socket_in_raw", socketInRaw);
+    if (socketInRaw) {
+      syscallSet[SyscallTable.byName("write").nr()] |= NetTraceLayout.SYSCALL_SOCKET_WRITE;
+      syscallSet[SyscallTable.byName("writev").nr()] |= NetTraceLayout.SYSCALL_SOCKET_WRITE;
+      syscallSet[SyscallTable.byName("sendto").nr()] |= NetTraceLayout.SYSCALL_SENDTO;
+    }
+    for (int nr = 0; nr < syscallSet.length; nr++) {
+      if (syscallSet[nr] != 0) {
+        maps.setRodataU8("syscall_set", nr, syscallSet[nr]);
+      }
     }
     maps.setMaxEntries("events", config.effectiveRingBufferBytes());
     // Batch wakeups: the consumer is woken early once the CPUs together have submitted an eighth
@@ -62,13 +73,26 @@ final class ProbeSettings {
 
   /**
    * Whether the program in {@code section} attaches: its probe group is selected, raw_syscalls only
-   * with a syscall set (they fire on every syscall of every task), sched_switch only for off-CPU
-   * time.
+   * with a syscall set (they fire on every syscall of every task), the socket group's syscalls:*
+   * tracepoints only when raw_syscalls do not do their work ({@link #socketInRaw}), sched_switch
+   * only for off-CPU time.
    */
   static boolean attaches(String section, CaptureConfig config) {
     return ProbeGroup.attaches(section, config.probeGroups())
         && (!config.syscalls().isEmpty() || !section.startsWith("tracepoint/raw_syscalls/"))
+        && (!socketInRaw(config) || !section.startsWith("tracepoint/syscalls/"))
         && (config.offCpuMin() != null || !section.equals(SCHED_SWITCH));
+  }
+
+  /**
+   * Whether the raw_syscalls programs also do the socket group's work (write, writev, sendto), so
+   * its syscalls:sys_enter/sys_exit tracepoints stay detached: when both groups attach. Two program
+   * runs per socket write instead of four.
+   */
+  static boolean socketInRaw(CaptureConfig config) {
+    return config.probeGroups().contains(ProbeGroup.SOCKET)
+        && config.probeGroups().contains(ProbeGroup.SYSCALLS)
+        && !config.syscalls().isEmpty();
   }
 
   /** The stack_types bitmask: bit (1 << kernel type id) per event type that takes stacks. */

@@ -38,6 +38,10 @@ public final class NetTraceLayout {
   public static final int SYSCALL_MAX = 512;
   public static final byte SYSCALL_TRACED = 1;
   public static final byte SYSCALL_ARG0_FD = 2;
+  /** NET_TRACE_SYSCALL_SOCKET_WRITE: raw_syscalls do this write/writev's socket work. */
+  public static final byte SYSCALL_SOCKET_WRITE = 4;
+  /** NET_TRACE_SYSCALL_SENDTO: raw_syscalls do this sendto's socket work. */
+  public static final byte SYSCALL_SENDTO = 8;
   /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
   public static final int EVENT_TYPES = 16;
   public static final int COMM_LEN = 16;

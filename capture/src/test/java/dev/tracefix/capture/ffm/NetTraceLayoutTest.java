@@ -36,6 +36,8 @@ class NetTraceLayoutTest {
               printf("syscall_max %d\\n", NET_TRACE_SYSCALL_MAX);
               printf("syscall_traced %d\\n", NET_TRACE_SYSCALL_TRACED);
               printf("syscall_arg0_fd %d\\n", NET_TRACE_SYSCALL_ARG0_FD);
+              printf("syscall_socket_write %d\\n", NET_TRACE_SYSCALL_SOCKET_WRITE);
+              printf("syscall_sendto %d\\n", NET_TRACE_SYSCALL_SENDTO);
               printf("syscall_sizeof %zu\\n", sizeof(struct net_trace_syscall_event));
               printf("tcp_sizeof %zu\\n", sizeof(struct net_trace_tcp_event));
               printf("exit_sizeof %zu\\n", sizeof(struct net_trace_exit_event));
@@ -105,6 +107,8 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("syscall_max"), NetTraceLayout.SYSCALL_MAX);
     assertEquals(fromC.get("syscall_traced"), (long) NetTraceLayout.SYSCALL_TRACED);
     assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
+    assertEquals(fromC.get("syscall_socket_write"), (long) NetTraceLayout.SYSCALL_SOCKET_WRITE);
+    assertEquals(fromC.get("syscall_sendto"), (long) NetTraceLayout.SYSCALL_SENDTO);
     assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.syscallByteSize(), "syscall sizeof");
     assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.tcpByteSize(), "tcp sizeof");
     assertEquals(fromC.get("exit_sizeof"), NetTraceLayout.exitByteSize(), "exit sizeof");
