@@ -17,6 +17,7 @@
 #define TCP_CLOSE 7
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
+#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is active (x86_64) */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -847,6 +848,10 @@ int handle_raw_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	long nr = ctx->id;
 	__u8 bits = syscall_bits(nr);
 	if (!(bits & (NET_TRACE_SYSCALL_TRACED | (socket_in_raw ? RAW_SOCKET_BITS : 0))))
+		return 0;
+	/* A 32-bit process's syscall numbers are another table (1 is exit there, not write): its
+	 * calls are not in the x86_64 set this table describes. */
+	if (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT)
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	if (!is_traced(id >> 32))
