@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.SafeStack;
+import dev.tracefix.capture.TriggerFiring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SavedQueriesTest {
   static final Path QUERIES = Path.of("..", "queries");
-  private static final Pattern PARAMETER = Pattern.compile("\\$([a-z_]+)\\s*=\\s*('[^']*'|[0-9.]+)");
+  private static final Pattern PARAMETER =
+      Pattern.compile("\\$([a-z_]+)\\s*=\\s*('[^']*'|[0-9.]+)");
 
   @TempDir Path tmp;
 
@@ -78,6 +86,69 @@ class SavedQueriesTest {
     }
   }
 
+  /**
+   * What the generated captures lack: stacks on syscall events, off-CPU waits with stacks, and a
+   * trigger firing whose window holds failures before it and stacked events while it was on.
+   */
+  private static void writeStackedCapture(EventStore store) {
+    long t0 = 1_767_225_600_000_000_000L;
+    long ms = 1_000_000L;
+    String token = "tok-stacked";
+    try (CaptureWriter writer = store.beginCapture("cap-stacks", "node-s")) {
+      writer.onProcess(new SafeProcess(token, "checkout", null, "/svc.slice/checkout", "e1", "k1"));
+      writer.onStack(
+          new SafeStack(
+              11L,
+              List.of("libc.so.6!__write+0x10", "checkout!send_reply+0x1d"),
+              List.of("do_syscall_64+0x22e"),
+              null));
+      writer.onStack(
+          new SafeStack(
+              12L,
+              List.of("libc.so.6!__futex+0x20", "checkout!take_lock+0x9"),
+              List.of("__schedule+0x618", "futex_wait+0x12"),
+              null));
+      List<SafeEvent> events = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        boolean failing = i < 10;
+        events.add(
+            SafeEvent.builder(t0 + i * ms, EventType.SYSCALL, token, "k1")
+                .syscall(failing ? "connect" : "write")
+                .errno(failing ? 110 : 0)
+                .durationNs(failing ? 50 * ms : 20_000)
+                .stackId(failing ? 0 : 11L)
+                .build());
+        events.add(
+            SafeEvent.builder(t0 + i * ms + 500_000, EventType.OFF_CPU, token, "k1")
+                .durationNs((i % 3 + 1) * 2 * ms)
+                .threadToken("t_" + (i % 2))
+                .waitState(i % 2 == 0 ? "blocked" : "sleeping")
+                .stackId(12L)
+                .build());
+      }
+      writer.onEvents(events);
+      writer.onTriggerFiring(
+          new TriggerFiring(
+              "ETIMEDOUT > 5/s -> stacks for 20ms",
+              t0 + 10 * ms,
+              t0 + 30 * ms,
+              6,
+              5,
+              List.of("stacks")));
+      writer.finish(
+          new CaptureSummary(
+              "cap-stacks",
+              java.time.Instant.ofEpochSecond(1_767_225_600),
+              java.time.Instant.ofEpochSecond(1_767_225_601),
+              List.of(),
+              events.size(),
+              0,
+              "k1",
+              -1,
+              List.of()));
+    }
+  }
+
   @Test
   void everySavedQueryHasAHeaderAndRunsWithItsParameters() throws Exception {
     List<Path> files = files();
@@ -91,14 +162,21 @@ class SavedQueriesTest {
           writer.finish(capture.summary());
         }
       }
+      writeStackedCapture(store);
       try (Connection connection = store.connect();
           Statement s = connection.createStatement()) {
         for (Path file : files) {
           SavedQuery q = SavedQuery.parse(file);
           assertFalse(q.title().isBlank() || q.title().equals("null"), file + ": no title");
           assertFalse(q.description().equals("null"), file + ": no description");
-          int declared = (int) Pattern.compile("\\$[a-z_]+").matcher(q.sql()).results()
-              .map(r -> r.group()).distinct().count();
+          int declared =
+              (int)
+                  Pattern.compile("\\$[a-z_]+")
+                      .matcher(q.sql())
+                      .results()
+                      .map(r -> r.group())
+                      .distinct()
+                      .count();
           assertEquals(declared, q.parameters().size(), file + ": every $parameter has a value");
           long rows = 0;
           try (ResultSet rs = s.executeQuery(q.boundSql())) {
