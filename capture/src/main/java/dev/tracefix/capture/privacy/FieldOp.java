@@ -25,9 +25,17 @@ final class FieldOp {
     this.text = text;
   }
 
-  /** The safe value, or null when the field is dropped. */
+  /** The safe value, or null when the field is dropped; counted for the attestation. */
   Object apply(Object value) {
     applied.increment();
+    return applyUncounted(value);
+  }
+
+  /**
+   * {@link #apply} for a caller that counts in bulk: a record's fixed decisions are counted once
+   * per record by its {@link TypePlan}, not once per field.
+   */
+  Object applyUncounted(Object value) {
     if (value == null) {
       return null;
     }

@@ -124,8 +124,13 @@ public final class PrivacyEngine {
         values[i] = tokenizer.keyId();
         continue;
       }
-      values[i] = decisions[i].choose(event).apply(values[i]);
+      TypePlan.Decision d = decisions[i];
+      values[i] =
+          d.dynamic() == null
+              ? d.fixed().applyUncounted(values[i])
+              : d.choose(event).apply(values[i]);
     }
+    plan.records.increment();
     return shape.build(values);
   }
 
@@ -159,9 +164,10 @@ public final class PrivacyEngine {
     for (TypePlan p : all) {
       for (TypePlan.Decision d : p.decisions.values()) {
         for (FieldOp op : new FieldOp[] {d.fixed(), d.whenTrue(), d.whenFalse()}) {
-          if (op != null && op.applied.sum() > 0) {
+          long count = op == null ? 0 : p.appliedCount(op);
+          if (count > 0) {
             fields.merge(p.type + "." + op.field + ":" + dev.tracefix.capture.privacy.policy.Action
-                .describe(op.action), op.applied.sum(), Long::sum);
+                .describe(op.action), count, Long::sum);
           }
         }
       }

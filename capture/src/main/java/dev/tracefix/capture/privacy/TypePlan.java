@@ -8,6 +8,7 @@ import dev.tracefix.capture.privacy.keys.Tokenizer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The policy for one event type, compiled: per field the op to apply, with conditions that read
@@ -24,6 +25,12 @@ final class TypePlan {
 
   final String type;
   final Map<String, Decision> decisions = new HashMap<>();
+
+  /**
+   * Records redacted whole by this plan: each of its fixed decisions applied once per record, so
+   * they are counted here once rather than per field (see {@link #appliedCount}).
+   */
+  final LongAdder records = new LongAdder();
   final boolean needsEventMap;
 
   TypePlan(String type, Iterable<String> fields, Policy policy, Tokenizer tokens, TextRedactor text) {
@@ -50,6 +57,13 @@ final class TypePlan {
       decisions.put(field, d);
     }
     this.needsEventMap = dynamicSeen;
+  }
+
+  /** How many values {@code op} (one of this plan's) was applied to. */
+  long appliedCount(FieldOp op) {
+    long count = op.applied.sum();
+    Decision d = decisions.get(op.field);
+    return d != null && d.fixed() == op ? count + records.sum() : count;
   }
 
   Decision decision(String field) {

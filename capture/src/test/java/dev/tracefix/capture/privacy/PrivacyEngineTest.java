@@ -118,6 +118,29 @@ class PrivacyEngineTest {
   }
 
   @Test
+  void theAttestationCountsEveryValueOfFixedAndConditionalDecisionsExactly() {
+    PrivacyEngine engine = engine();
+    for (int i = 0; i < 7; i++) {
+      // errno is kept only for failed sendto calls: 3 of the 7 take the condition's keep branch.
+      engine.redact(
+          dev.tracefix.capture.SafeEvent.builder(
+                  i, dev.tracefix.capture.EventType.SENDTO, "p", "k")
+              .errno(i < 3 ? 104 : 0)
+              .build());
+    }
+    Map<String, Object> plain = new LinkedHashMap<>();
+    plain.put("time_ns", 5L);
+    engine.redact("sendto", plain);
+    Map<String, Long> counts = engine.attestation().fieldActions();
+
+    assertEquals(8L, counts.get("sendto.time_ns:keep"), "7 records and 1 plain event");
+    assertEquals(7L, counts.get("sendto.duration_ns:bucket"));
+    assertEquals(3L, counts.get("sendto.errno:keep"));
+    assertEquals(4L, counts.get("sendto.errno:drop"));
+    assertEquals(7L, counts.get("sendto.process_token:drop"), "unnamed fields are dropped");
+  }
+
+  @Test
   void theAttestationNamesPolicyKeyAndCounts() {
     PrivacyEngine engine = engine();
     engine.redact(new SafeProcess("p", "bob@example.com", null, "/home/bob", null, "k"));
