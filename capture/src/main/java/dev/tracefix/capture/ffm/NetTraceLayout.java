@@ -199,22 +199,6 @@ public final class NetTraceLayout {
           "type", "tgid", "child_tgid", "pad", "ts_ns", "start_time_ns", "child_start_time_ns",
           "comm");
 
-  public static long offCpuByteSize() {
-    return OFFCPU_LAYOUT.byteSize();
-  }
-
-  public static long offCpuOffsetOf(String field) {
-    return OFFCPU_LAYOUT.byteOffset(PathElement.groupElement(field));
-  }
-
-  public static long forkByteSize() {
-    return FORK_LAYOUT.byteSize();
-  }
-
-  public static long forkOffsetOf(String field) {
-    return FORK_LAYOUT.byteOffset(PathElement.groupElement(field));
-  }
-
   /** Field names of net_trace_uprobe_event in declaration order. */
   public static final List<String> UPROBE_FIELDS =
       List.of(
@@ -283,99 +267,75 @@ public final class NetTraceLayout {
   private static final long DADDR = offsetOf("daddr");
   private static final long COMM = offsetOf("comm");
 
-  private static final long X_TGID = execOffsetOf("tgid");
-  private static final long X_TS = execOffsetOf("ts_ns");
-  private static final long X_START = execOffsetOf("start_time_ns");
-  private static final long X_CGROUP = execOffsetOf("cgroup_id");
-  private static final long X_COMM = execOffsetOf("comm");
-  private static final long X_FILENAME = execOffsetOf("filename");
+  private static final long X_TGID = offsetOf(EXEC_LAYOUT, "tgid");
+  private static final long X_TS = offsetOf(EXEC_LAYOUT, "ts_ns");
+  private static final long X_START = offsetOf(EXEC_LAYOUT, "start_time_ns");
+  private static final long X_CGROUP = offsetOf(EXEC_LAYOUT, "cgroup_id");
+  private static final long X_COMM = offsetOf(EXEC_LAYOUT, "comm");
+  private static final long X_FILENAME = offsetOf(EXEC_LAYOUT, "filename");
 
-  private static final long S_TGID = syscallOffsetOf("tgid");
-  private static final long S_TID = syscallOffsetOf("tid");
-  private static final long S_FD = syscallOffsetOf("fd");
-  private static final long S_TS = syscallOffsetOf("ts_ns");
-  private static final long S_DURATION = syscallOffsetOf("duration_ns");
-  private static final long S_START = syscallOffsetOf("start_time_ns");
-  private static final long S_RET = syscallOffsetOf("ret");
-  private static final long S_NR = syscallOffsetOf("nr");
-  private static final long S_COMM = syscallOffsetOf("comm");
-  private static final long E_COMM = exitOffsetOf("comm");
-  private static final long E_EXIT_STATUS = exitOffsetOf("exit_status");
-  private static final long E_START_TIME_NS = exitOffsetOf("start_time_ns");
-  private static final long E_TGID = exitOffsetOf("tgid");
-  private static final long E_TS_NS = exitOffsetOf("ts_ns");
-  private static final long F_CHILD_START_TIME_NS = forkOffsetOf("child_start_time_ns");
-  private static final long F_CHILD_TGID = forkOffsetOf("child_tgid");
-  private static final long F_COMM = forkOffsetOf("comm");
-  private static final long F_START_TIME_NS = forkOffsetOf("start_time_ns");
-  private static final long F_TGID = forkOffsetOf("tgid");
-  private static final long F_TS_NS = forkOffsetOf("ts_ns");
-  private static final long O_COMM = offCpuOffsetOf("comm");
-  private static final long O_DURATION_NS = offCpuOffsetOf("duration_ns");
-  private static final long O_KERNEL_STACK_ID = offCpuOffsetOf("kernel_stack_id");
-  private static final long O_LEAF_RETURN = offCpuOffsetOf("leaf_return");
-  private static final long O_PREV_STATE = offCpuOffsetOf("prev_state");
-  private static final long O_START_TIME_NS = offCpuOffsetOf("start_time_ns");
-  private static final long O_TGID = offCpuOffsetOf("tgid");
-  private static final long O_TID = offCpuOffsetOf("tid");
-  private static final long O_TS_NS = offCpuOffsetOf("ts_ns");
-  private static final long O_USER_STACK_ID = offCpuOffsetOf("user_stack_id");
-  private static final long S_KERNEL_STACK_ID = syscallOffsetOf("kernel_stack_id");
-  private static final long S_LEAF_RETURN = syscallOffsetOf("leaf_return");
-  private static final long S_USER_STACK_ID = syscallOffsetOf("user_stack_id");
-  private static final long T_COMM = tcpOffsetOf("comm");
-  private static final long T_DADDR = tcpOffsetOf("daddr");
-  private static final long T_DPORT = tcpOffsetOf("dport");
-  private static final long T_DURATION_NS = tcpOffsetOf("duration_ns");
-  private static final long T_FAMILY = tcpOffsetOf("family");
-  private static final long T_NEWSTATE = tcpOffsetOf("newstate");
-  private static final long T_OLDSTATE = tcpOffsetOf("oldstate");
-  private static final long T_PROTOCOL = tcpOffsetOf("protocol");
-  private static final long T_SADDR = tcpOffsetOf("saddr");
-  private static final long T_SOCK = tcpOffsetOf("sock");
-  private static final long T_SOCK_BORN_NS = tcpOffsetOf("sock_born_ns");
-  private static final long T_SPORT = tcpOffsetOf("sport");
-  private static final long T_START_TIME_NS = tcpOffsetOf("start_time_ns");
-  private static final long T_TGID = tcpOffsetOf("tgid");
-  private static final long T_TID = tcpOffsetOf("tid");
-  private static final long T_TS_NS = tcpOffsetOf("ts_ns");
-  private static final long T_TYPE = tcpOffsetOf("type");
-  private static final long U_COMM = uprobeOffsetOf("comm");
-  private static final long U_DURATION_NS = uprobeOffsetOf("duration_ns");
-  private static final long U_KERNEL_STACK_ID = uprobeOffsetOf("kernel_stack_id");
-  private static final long U_PROBE_ID = uprobeOffsetOf("probe_id");
-  private static final long U_RET = uprobeOffsetOf("ret");
-  private static final long U_START_TIME_NS = uprobeOffsetOf("start_time_ns");
-  private static final long U_TGID = uprobeOffsetOf("tgid");
-  private static final long U_TID = uprobeOffsetOf("tid");
-  private static final long U_TS_NS = uprobeOffsetOf("ts_ns");
-  private static final long U_USER_STACK_ID = uprobeOffsetOf("user_stack_id");
+  private static final long S_TGID = offsetOf(SYSCALL_LAYOUT, "tgid");
+  private static final long S_TID = offsetOf(SYSCALL_LAYOUT, "tid");
+  private static final long S_FD = offsetOf(SYSCALL_LAYOUT, "fd");
+  private static final long S_TS = offsetOf(SYSCALL_LAYOUT, "ts_ns");
+  private static final long S_DURATION = offsetOf(SYSCALL_LAYOUT, "duration_ns");
+  private static final long S_START = offsetOf(SYSCALL_LAYOUT, "start_time_ns");
+  private static final long S_RET = offsetOf(SYSCALL_LAYOUT, "ret");
+  private static final long S_NR = offsetOf(SYSCALL_LAYOUT, "nr");
+  private static final long S_COMM = offsetOf(SYSCALL_LAYOUT, "comm");
+  private static final long E_COMM = offsetOf(EXIT_LAYOUT, "comm");
+  private static final long E_EXIT_STATUS = offsetOf(EXIT_LAYOUT, "exit_status");
+  private static final long E_START_TIME_NS = offsetOf(EXIT_LAYOUT, "start_time_ns");
+  private static final long E_TGID = offsetOf(EXIT_LAYOUT, "tgid");
+  private static final long E_TS_NS = offsetOf(EXIT_LAYOUT, "ts_ns");
+  private static final long F_CHILD_START_TIME_NS = offsetOf(FORK_LAYOUT, "child_start_time_ns");
+  private static final long F_CHILD_TGID = offsetOf(FORK_LAYOUT, "child_tgid");
+  private static final long F_COMM = offsetOf(FORK_LAYOUT, "comm");
+  private static final long F_START_TIME_NS = offsetOf(FORK_LAYOUT, "start_time_ns");
+  private static final long F_TGID = offsetOf(FORK_LAYOUT, "tgid");
+  private static final long F_TS_NS = offsetOf(FORK_LAYOUT, "ts_ns");
+  private static final long O_COMM = offsetOf(OFFCPU_LAYOUT, "comm");
+  private static final long O_DURATION_NS = offsetOf(OFFCPU_LAYOUT, "duration_ns");
+  private static final long O_KERNEL_STACK_ID = offsetOf(OFFCPU_LAYOUT, "kernel_stack_id");
+  private static final long O_LEAF_RETURN = offsetOf(OFFCPU_LAYOUT, "leaf_return");
+  private static final long O_PREV_STATE = offsetOf(OFFCPU_LAYOUT, "prev_state");
+  private static final long O_START_TIME_NS = offsetOf(OFFCPU_LAYOUT, "start_time_ns");
+  private static final long O_TGID = offsetOf(OFFCPU_LAYOUT, "tgid");
+  private static final long O_TID = offsetOf(OFFCPU_LAYOUT, "tid");
+  private static final long O_TS_NS = offsetOf(OFFCPU_LAYOUT, "ts_ns");
+  private static final long O_USER_STACK_ID = offsetOf(OFFCPU_LAYOUT, "user_stack_id");
+  private static final long S_KERNEL_STACK_ID = offsetOf(SYSCALL_LAYOUT, "kernel_stack_id");
+  private static final long S_LEAF_RETURN = offsetOf(SYSCALL_LAYOUT, "leaf_return");
+  private static final long S_USER_STACK_ID = offsetOf(SYSCALL_LAYOUT, "user_stack_id");
+  private static final long T_COMM = offsetOf(TCP_LAYOUT, "comm");
+  private static final long T_DADDR = offsetOf(TCP_LAYOUT, "daddr");
+  private static final long T_DPORT = offsetOf(TCP_LAYOUT, "dport");
+  private static final long T_DURATION_NS = offsetOf(TCP_LAYOUT, "duration_ns");
+  private static final long T_FAMILY = offsetOf(TCP_LAYOUT, "family");
+  private static final long T_NEWSTATE = offsetOf(TCP_LAYOUT, "newstate");
+  private static final long T_OLDSTATE = offsetOf(TCP_LAYOUT, "oldstate");
+  private static final long T_PROTOCOL = offsetOf(TCP_LAYOUT, "protocol");
+  private static final long T_SADDR = offsetOf(TCP_LAYOUT, "saddr");
+  private static final long T_SOCK = offsetOf(TCP_LAYOUT, "sock");
+  private static final long T_SOCK_BORN_NS = offsetOf(TCP_LAYOUT, "sock_born_ns");
+  private static final long T_SPORT = offsetOf(TCP_LAYOUT, "sport");
+  private static final long T_START_TIME_NS = offsetOf(TCP_LAYOUT, "start_time_ns");
+  private static final long T_TGID = offsetOf(TCP_LAYOUT, "tgid");
+  private static final long T_TID = offsetOf(TCP_LAYOUT, "tid");
+  private static final long T_TS_NS = offsetOf(TCP_LAYOUT, "ts_ns");
+  private static final long T_TYPE = offsetOf(TCP_LAYOUT, "type");
+  private static final long U_COMM = offsetOf(UPROBE_LAYOUT, "comm");
+  private static final long U_DURATION_NS = offsetOf(UPROBE_LAYOUT, "duration_ns");
+  private static final long U_KERNEL_STACK_ID = offsetOf(UPROBE_LAYOUT, "kernel_stack_id");
+  private static final long U_PROBE_ID = offsetOf(UPROBE_LAYOUT, "probe_id");
+  private static final long U_RET = offsetOf(UPROBE_LAYOUT, "ret");
+  private static final long U_START_TIME_NS = offsetOf(UPROBE_LAYOUT, "start_time_ns");
+  private static final long U_TGID = offsetOf(UPROBE_LAYOUT, "tgid");
+  private static final long U_TID = offsetOf(UPROBE_LAYOUT, "tid");
+  private static final long U_TS_NS = offsetOf(UPROBE_LAYOUT, "ts_ns");
+  private static final long U_USER_STACK_ID = offsetOf(UPROBE_LAYOUT, "user_stack_id");
 
   private NetTraceLayout() {}
-
-  public static long exitByteSize() {
-    return EXIT_LAYOUT.byteSize();
-  }
-
-  public static long exitOffsetOf(String field) {
-    return EXIT_LAYOUT.byteOffset(PathElement.groupElement(field));
-  }
-
-  public static long uprobeByteSize() {
-    return UPROBE_LAYOUT.byteSize();
-  }
-
-  public static long uprobeOffsetOf(String field) {
-    return UPROBE_LAYOUT.byteOffset(PathElement.groupElement(field));
-  }
-
-  public static long tcpByteSize() {
-    return TCP_LAYOUT.byteSize();
-  }
-
-  public static long tcpOffsetOf(String field) {
-    return TCP_LAYOUT.byteOffset(PathElement.groupElement(field));
-  }
 
   private static RawTcpEvent decodeTcp(MemorySegment r, CommCache comms) {
     return new RawTcpEvent(
@@ -396,14 +356,6 @@ public final class NetTraceLayout {
         r.asSlice(T_SADDR, ADDR_LEN).toArray(JAVA_BYTE),
         r.asSlice(T_DADDR, ADDR_LEN).toArray(JAVA_BYTE),
         comms.of(r, T_COMM));
-  }
-
-  public static long syscallByteSize() {
-    return SYSCALL_LAYOUT.byteSize();
-  }
-
-  public static long syscallOffsetOf(String field) {
-    return SYSCALL_LAYOUT.byteOffset(PathElement.groupElement(field));
   }
 
   /**
@@ -449,15 +401,12 @@ public final class NetTraceLayout {
   }
 
   public static long offsetOf(String field) {
-    return LAYOUT.byteOffset(PathElement.groupElement(field));
+    return offsetOf(LAYOUT, field);
   }
 
-  public static long execByteSize() {
-    return EXEC_LAYOUT.byteSize();
-  }
-
-  public static long execOffsetOf(String field) {
-    return EXEC_LAYOUT.byteOffset(PathElement.groupElement(field));
+  /** The byte offset of {@code field} in a record layout; computed once per field, at load. */
+  static long offsetOf(StructLayout layout, String field) {
+    return layout.byteOffset(PathElement.groupElement(field));
   }
 
   /**
@@ -477,10 +426,10 @@ public final class NetTraceLayout {
     if ((type == EVENT_TCP_STATE
             || type == EVENT_TCP_RESET_SENT
             || type == EVENT_TCP_RESET_RECEIVED)
-        && record.byteSize() >= tcpByteSize()) {
+        && record.byteSize() >= TCP_LAYOUT.byteSize()) {
       return decodeTcp(record, comms);
     }
-    if (type == EVENT_EXIT && record.byteSize() >= exitByteSize()) {
+    if (type == EVENT_EXIT && record.byteSize() >= EXIT_LAYOUT.byteSize()) {
       return new RawExitEvent(
           record.get(JAVA_LONG, E_TS_NS),
           record.get(JAVA_INT, E_TGID),
@@ -488,7 +437,7 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, E_EXIT_STATUS),
           comms.of(record, E_COMM));
     }
-    if (type == EVENT_SYSCALL && record.byteSize() >= syscallByteSize()) {
+    if (type == EVENT_SYSCALL && record.byteSize() >= SYSCALL_LAYOUT.byteSize()) {
       return new RawSyscallEvent(
           record.get(JAVA_LONG, S_TS),
           record.get(JAVA_LONG, S_DURATION),
@@ -503,7 +452,7 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, S_KERNEL_STACK_ID),
           record.get(JAVA_LONG, S_LEAF_RETURN));
     }
-    if (type == EVENT_UPROBE && record.byteSize() >= uprobeByteSize()) {
+    if (type == EVENT_UPROBE && record.byteSize() >= UPROBE_LAYOUT.byteSize()) {
       return new RawUprobeEvent(
           record.get(JAVA_LONG, U_TS_NS),
           record.get(JAVA_LONG, U_DURATION_NS),
@@ -516,7 +465,7 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, U_USER_STACK_ID),
           record.get(JAVA_INT, U_KERNEL_STACK_ID));
     }
-    if (type == EVENT_OFF_CPU && record.byteSize() >= offCpuByteSize()) {
+    if (type == EVENT_OFF_CPU && record.byteSize() >= OFFCPU_LAYOUT.byteSize()) {
       return new RawOffCpuEvent(
           record.get(JAVA_LONG, O_TS_NS),
           record.get(JAVA_LONG, O_DURATION_NS),
@@ -529,7 +478,7 @@ public final class NetTraceLayout {
           record.get(JAVA_INT, O_KERNEL_STACK_ID),
           record.get(JAVA_LONG, O_LEAF_RETURN));
     }
-    if (type == EVENT_FORK && record.byteSize() >= forkByteSize()) {
+    if (type == EVENT_FORK && record.byteSize() >= FORK_LAYOUT.byteSize()) {
       return new RawForkEvent(
           record.get(JAVA_LONG, F_TS_NS),
           record.get(JAVA_INT, F_TGID),
@@ -538,7 +487,7 @@ public final class NetTraceLayout {
           record.get(JAVA_LONG, F_CHILD_START_TIME_NS),
           comms.of(record, F_COMM));
     }
-    if (type == EVENT_EXEC && record.byteSize() >= execByteSize()) {
+    if (type == EVENT_EXEC && record.byteSize() >= EXEC_LAYOUT.byteSize()) {
       return new RawExecEvent(
           record.get(JAVA_LONG, X_TS),
           record.get(JAVA_INT, X_TGID),

@@ -109,20 +109,20 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
     assertEquals(fromC.get("syscall_socket_write"), (long) NetTraceLayout.SYSCALL_SOCKET_WRITE);
     assertEquals(fromC.get("syscall_sendto"), (long) NetTraceLayout.SYSCALL_SENDTO);
-    assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.syscallByteSize(), "syscall sizeof");
-    assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.tcpByteSize(), "tcp sizeof");
-    assertEquals(fromC.get("exit_sizeof"), NetTraceLayout.exitByteSize(), "exit sizeof");
+    assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.SYSCALL_LAYOUT.byteSize(), "syscall sizeof");
+    assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.TCP_LAYOUT.byteSize(), "tcp sizeof");
+    assertEquals(fromC.get("exit_sizeof"), NetTraceLayout.EXIT_LAYOUT.byteSize(), "exit sizeof");
     assertEquals(fromC.get("exit"), NetTraceLayout.EVENT_EXIT);
     for (String field : NetTraceLayout.EXIT_FIELDS) {
       assertEquals(
-          fromC.get("exit_offset." + field), NetTraceLayout.exitOffsetOf(field), "exit " + field);
+          fromC.get("exit_offset." + field), NetTraceLayout.offsetOf(NetTraceLayout.EXIT_LAYOUT, field), "exit " + field);
     }
     assertEquals(fromC.get("uprobe"), NetTraceLayout.EVENT_UPROBE);
-    assertEquals(fromC.get("uprobe_sizeof"), NetTraceLayout.uprobeByteSize(), "uprobe sizeof");
+    assertEquals(fromC.get("uprobe_sizeof"), NetTraceLayout.UPROBE_LAYOUT.byteSize(), "uprobe sizeof");
     for (String field : NetTraceLayout.UPROBE_FIELDS) {
       assertEquals(
           fromC.get("uprobe_offset." + field),
-          NetTraceLayout.uprobeOffsetOf(field),
+          NetTraceLayout.offsetOf(NetTraceLayout.UPROBE_LAYOUT, field),
           "uprobe " + field);
     }
     assertEquals(fromC.get("tcp_state"), NetTraceLayout.EVENT_TCP_STATE);
@@ -130,19 +130,19 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("tcp_reset_received"), NetTraceLayout.EVENT_TCP_RESET_RECEIVED);
     for (String field : NetTraceLayout.TCP_FIELDS) {
       assertEquals(
-          fromC.get("tcp_offset." + field), NetTraceLayout.tcpOffsetOf(field), "tcp " + field);
+          fromC.get("tcp_offset." + field), NetTraceLayout.offsetOf(NetTraceLayout.TCP_LAYOUT, field), "tcp " + field);
     }
     for (String field : NetTraceLayout.SYSCALL_FIELDS) {
       assertEquals(
           fromC.get("syscall_offset." + field),
-          NetTraceLayout.syscallOffsetOf(field),
+          NetTraceLayout.offsetOf(NetTraceLayout.SYSCALL_LAYOUT, field),
           "offset of syscall " + field);
     }
-    assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.execByteSize(), "sizeof(exec event)");
+    assertEquals(fromC.get("exec_sizeof"), NetTraceLayout.EXEC_LAYOUT.byteSize(), "sizeof(exec event)");
     for (String field : NetTraceLayout.EXEC_FIELDS) {
       assertEquals(
           fromC.get("exec_offset." + field),
-          NetTraceLayout.execOffsetOf(field),
+          NetTraceLayout.offsetOf(NetTraceLayout.EXEC_LAYOUT, field),
           "offset of exec " + field);
     }
   }
