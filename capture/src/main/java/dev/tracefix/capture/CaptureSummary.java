@@ -42,33 +42,6 @@ public record CaptureSummary(
     stats = List.copyOf(stats);
   }
 
-  /** A summary without boot id and clock offset (made outside the capture pipeline). */
-  public CaptureSummary(
-      String captureId,
-      Instant startedAt,
-      Instant endedAt,
-      List<String> probes,
-      long eventCount,
-      long dropCount,
-      String keyId,
-      int commandExitCode,
-      List<TypeStats> stats,
-      Attestation attestation) {
-    this(
-        captureId,
-        startedAt,
-        endedAt,
-        probes,
-        eventCount,
-        dropCount,
-        keyId,
-        commandExitCode,
-        stats,
-        attestation,
-        null,
-        null);
-  }
-
   /** A summary without an attestation (made outside the capture pipeline). */
   public CaptureSummary(
       String captureId,
@@ -90,6 +63,8 @@ public record CaptureSummary(
         keyId,
         commandExitCode,
         stats,
+        null,
+        null,
         null);
   }
 
