@@ -247,6 +247,23 @@ static __always_inline bool sampled_away(__u32 type)
 		__r;                                                               \
 	})
 
+/* Copies the addresses of a tcp/sock tracepoint's context (every one of them names its fields
+ * family, saddr, daddr, saddr_v6, daddr_v6) into a record, zero-padded. The context may not be
+ * read through a variable offset, so the copies go through the helper. A macro because each
+ * tracepoint has its own context type. */
+#define copy_tcp_addresses(ev, ctx)                                               \
+	do {                                                                      \
+		__builtin_memset((ev)->saddr, 0, sizeof((ev)->saddr));           \
+		__builtin_memset((ev)->daddr, 0, sizeof((ev)->daddr));           \
+		if ((ctx)->family == AF_INET6) {                                  \
+			bpf_probe_read_kernel((ev)->saddr, 16, (ctx)->saddr_v6);  \
+			bpf_probe_read_kernel((ev)->daddr, 16, (ctx)->daddr_v6);  \
+		} else {                                                          \
+			bpf_probe_read_kernel((ev)->saddr, 4, (ctx)->saddr);      \
+			bpf_probe_read_kernel((ev)->daddr, 4, (ctx)->daddr);      \
+		}                                                                 \
+	} while (0)
+
 static __always_inline __u64 leader_start_time(void)
 {
 	return bpf_get_current_task_btf()->group_leader->start_boottime;
@@ -478,15 +495,7 @@ static __always_inline void emit_state_change(struct trace_event_raw_inet_sock_s
 	}
 	ev->sock = sk;
 	ev->sock_born_ns = sock_born(sk);
-	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
-	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
-	if (ctx->family == AF_INET6) {
-		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
-		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
-	} else {
-		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
-		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
-	}
+	copy_tcp_addresses(ev, ctx);
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 }
 
@@ -589,15 +598,7 @@ int handle_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 	ev->duration_ns = 0;
 	ev->sock = sk;
 	ev->sock_born_ns = sock_born(sk);
-	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
-	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
-	if (ctx->family == AF_INET6) {
-		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
-		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
-	} else {
-		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
-		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
-	}
+	copy_tcp_addresses(ev, ctx);
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 	return 0;
 }
@@ -740,16 +741,7 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	ev->sport = ctx->sport;
 	ev->dport = ctx->dport;
 	ev->pad = 0;
-	/* The context may not be read through a variable offset, so copy the addresses by helper. */
-	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
-	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
-	if (ctx->family == AF_INET6) {
-		bpf_probe_read_kernel(ev->saddr, 16, ctx->saddr_v6);
-		bpf_probe_read_kernel(ev->daddr, 16, ctx->daddr_v6);
-	} else {
-		bpf_probe_read_kernel(ev->saddr, 4, ctx->saddr);
-		bpf_probe_read_kernel(ev->daddr, 4, ctx->daddr);
-	}
+	copy_tcp_addresses(ev, ctx);
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 	return 0;
 }
