@@ -26,22 +26,13 @@ public final class ElfBuildId {
   /** The build id as lowercase hex, or empty if the file is not ELF or has no build id note. */
   public static Optional<String> read(Path elf) throws IOException {
     try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
-      ByteBuffer ident = readAt(ch, 0, 64);
-      if (ident.limit() < 52 || ident.getInt(0) != 0x7f454c46 /* \x7fELF, big-endian read */) {
+      Optional<ElfFile.Header> header = ElfFile.header(ch);
+      if (header.isEmpty()) {
         return Optional.empty();
       }
-      boolean is64 = ident.get(4) == 2;
-      ByteOrder order = ident.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-      ByteBuffer h = ident.order(order);
-      long phoff = is64 ? h.getLong(0x20) : Integer.toUnsignedLong(h.getInt(0x1c));
-      long shoff = is64 ? h.getLong(0x28) : Integer.toUnsignedLong(h.getInt(0x20));
-      int phentsize = Short.toUnsignedInt(h.getShort(is64 ? 0x36 : 0x2a));
-      int phnum = Short.toUnsignedInt(h.getShort(is64 ? 0x38 : 0x2c));
-      int shentsize = Short.toUnsignedInt(h.getShort(is64 ? 0x3a : 0x2e));
-      int shnum = Short.toUnsignedInt(h.getShort(is64 ? 0x3c : 0x30));
-
-      for (int i = 0; i < phnum && phoff != 0; i++) {
-        ByteBuffer ph = readAt(ch, phoff + (long) i * phentsize, phentsize).order(order);
+      boolean is64 = header.get().is64();
+      ByteOrder order = header.get().order();
+      for (ByteBuffer ph : ElfFile.programHeaders(ch, header.get())) {
         if (ph.getInt(0) == PT_NOTE) {
           long offset = is64 ? ph.getLong(8) : Integer.toUnsignedLong(ph.getInt(4));
           long size = is64 ? ph.getLong(32) : Integer.toUnsignedLong(ph.getInt(16));
@@ -51,8 +42,8 @@ public final class ElfBuildId {
           }
         }
       }
-      for (int i = 0; i < shnum && shoff != 0; i++) {
-        ByteBuffer sh = readAt(ch, shoff + (long) i * shentsize, shentsize).order(order);
+      // Section headers only for objects whose program headers carry no build id note.
+      for (ByteBuffer sh : ElfFile.sectionHeaders(ch, header.get())) {
         if (sh.getInt(4) == SHT_NOTE) {
           long offset = is64 ? sh.getLong(24) : Integer.toUnsignedLong(sh.getInt(16));
           long size = is64 ? sh.getLong(32) : Integer.toUnsignedLong(sh.getInt(20));
@@ -72,7 +63,7 @@ public final class ElfBuildId {
     if (size <= 0 || size > MAX_NOTE_BYTES) {
       return Optional.empty();
     }
-    ByteBuffer notes = readAt(ch, offset, (int) size).order(order);
+    ByteBuffer notes = ElfFile.readAt(ch, offset, (int) size).order(order);
     int pos = 0;
     while (pos + 12 <= notes.limit()) {
       int namesz = notes.getInt(pos);
@@ -102,16 +93,5 @@ public final class ElfBuildId {
 
   private static int align4(int n) {
     return (n + 3) & ~3;
-  }
-
-  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, position + buf.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    return buf.flip();
   }
 }

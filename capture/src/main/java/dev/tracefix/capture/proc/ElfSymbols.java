@@ -47,37 +47,12 @@ public final class ElfSymbols {
    */
   public static OptionalLong fileOffsetOf(Path elf, String symbol) throws IOException {
     try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
-      ByteBuffer ident = readAt(ch, 0, 64);
-      if (ident.limit() < 52 || ident.getInt(0) != 0x7f454c46 /* \x7fELF, big-endian read */) {
-        throw new NotElfException(elf + " is not an ELF file");
-      }
-      boolean is64 = ident.get(4) == 2;
-      ByteOrder order = ident.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-      ByteBuffer h = ident.order(order);
-      long phoff = is64 ? h.getLong(0x20) : Integer.toUnsignedLong(h.getInt(0x1c));
-      long shoff = is64 ? h.getLong(0x28) : Integer.toUnsignedLong(h.getInt(0x20));
-      int phentsize = Short.toUnsignedInt(h.getShort(is64 ? 0x36 : 0x2a));
-      int phnum = Short.toUnsignedInt(h.getShort(is64 ? 0x38 : 0x2c));
-      int shentsize = Short.toUnsignedInt(h.getShort(is64 ? 0x3a : 0x2e));
-      int shnum = Short.toUnsignedInt(h.getShort(is64 ? 0x3c : 0x30));
-
-      List<Segment> loads = new ArrayList<>();
-      for (int i = 0; i < phnum && phoff != 0; i++) {
-        ByteBuffer ph = readAt(ch, phoff + (long) i * phentsize, phentsize).order(order);
-        if (ph.getInt(0) == PT_LOAD) {
-          loads.add(
-              is64
-                  ? new Segment(ph.getLong(16), ph.getLong(40), ph.getLong(8))
-                  : new Segment(
-                      Integer.toUnsignedLong(ph.getInt(8)),
-                      Integer.toUnsignedLong(ph.getInt(20)),
-                      Integer.toUnsignedLong(ph.getInt(4))));
-        }
-      }
-      List<ByteBuffer> sections = new ArrayList<>();
-      for (int i = 0; i < shnum && shoff != 0; i++) {
-        sections.add(readAt(ch, shoff + (long) i * shentsize, shentsize).order(order));
-      }
+      ElfFile.Header header =
+          ElfFile.header(ch).orElseThrow(() -> new NotElfException(elf + " is not an ELF file"));
+      boolean is64 = header.is64();
+      ByteOrder order = header.order();
+      List<Segment> loads = loadSegments(ch, header);
+      List<ByteBuffer> sections = ElfFile.sectionHeaders(ch, header);
       byte[] wanted = symbol.getBytes(StandardCharsets.UTF_8);
       for (int tableType : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
         for (ByteBuffer sh : sections) {
@@ -90,11 +65,9 @@ public final class ElfSymbols {
           }
           OptionalLong value = findValue(ch, is64, order, sh, sections.get(link), wanted);
           if (value.isPresent()) {
-            for (Segment s : loads) {
-              long v = value.getAsLong();
-              if (v >= s.vaddr() && v < s.vaddr() + s.memsz()) {
-                return OptionalLong.of(v - s.vaddr() + s.offset());
-              }
+            OptionalLong offset = fileOffset(loads, value.getAsLong());
+            if (offset.isPresent()) {
+              return offset;
             }
           }
         }
@@ -113,29 +86,13 @@ public final class ElfSymbols {
    */
   public static List<Function> functions(Path elf) throws IOException {
     try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
-      ByteBuffer ident = readAt(ch, 0, 64);
-      if (ident.limit() < 64 || ident.getInt(0) != 0x7f454c46 || ident.get(4) != 2) {
-        throw new NotElfException(elf + " is not a 64-bit ELF file");
-      }
-      ByteOrder order = ident.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-      ByteBuffer h = ident.order(order);
-      long phoff = h.getLong(0x20);
-      long shoff = h.getLong(0x28);
-      int phentsize = Short.toUnsignedInt(h.getShort(0x36));
-      int phnum = Short.toUnsignedInt(h.getShort(0x38));
-      int shentsize = Short.toUnsignedInt(h.getShort(0x3a));
-      int shnum = Short.toUnsignedInt(h.getShort(0x3c));
-      List<Segment> loads = new ArrayList<>();
-      for (int i = 0; i < phnum && phoff != 0; i++) {
-        ByteBuffer ph = readAt(ch, phoff + (long) i * phentsize, phentsize).order(order);
-        if (ph.getInt(0) == PT_LOAD) {
-          loads.add(new Segment(ph.getLong(16), ph.getLong(40), ph.getLong(8)));
-        }
-      }
-      List<ByteBuffer> sections = new ArrayList<>();
-      for (int i = 0; i < shnum && shoff != 0; i++) {
-        sections.add(readAt(ch, shoff + (long) i * shentsize, shentsize).order(order));
-      }
+      ElfFile.Header header =
+          ElfFile.header(ch)
+              .filter(ElfFile.Header::is64)
+              .orElseThrow(() -> new NotElfException(elf + " is not a 64-bit ELF file"));
+      ByteOrder order = header.order();
+      List<Segment> loads = loadSegments(ch, header);
+      List<ByteBuffer> sections = ElfFile.sectionHeaders(ch, header);
       java.util.Map<Long, Function> byOffset = new java.util.TreeMap<>();
       for (int tableType : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
         for (ByteBuffer sh : sections) {
@@ -150,8 +107,8 @@ public final class ElfSymbols {
           if (entsize <= 0 || size > MAX_TABLE_BYTES || strSize > MAX_TABLE_BYTES) {
             continue;
           }
-          ByteBuffer syms = readAt(ch, sh.getLong(24), (int) size).order(order);
-          ByteBuffer strings = readAt(ch, strtab.getLong(24), (int) strSize);
+          ByteBuffer syms = ElfFile.readAt(ch, sh.getLong(24), (int) size).order(order);
+          ByteBuffer strings = ElfFile.readAt(ch, strtab.getLong(24), (int) strSize);
           for (long at = 0; at + entsize <= syms.limit(); at += entsize) {
             int i = (int) at;
             int info = Byte.toUnsignedInt(syms.get(i + 4));
@@ -161,20 +118,47 @@ public final class ElfSymbols {
             if ((kind != STT_FUNC && kind != STT_GNU_IFUNC) || shndx == SHN_UNDEF || value == 0) {
               continue;
             }
-            for (Segment s : loads) {
-              if (value >= s.vaddr() && value < s.vaddr() + s.memsz()) {
-                long offset = value - s.vaddr() + s.offset();
-                // .symtab first: its (local) names win over .dynsym aliases at one offset.
-                byOffset.putIfAbsent(
-                    offset, new Function(offset, syms.getLong(i + 16), cString(strings, syms.getInt(i))));
-                break;
-              }
+            OptionalLong offset = fileOffset(loads, value);
+            if (offset.isPresent()) {
+              // .symtab first: its (local) names win over .dynsym aliases at one offset.
+              byOffset.putIfAbsent(
+                  offset.getAsLong(),
+                  new Function(
+                      offset.getAsLong(), syms.getLong(i + 16), cString(strings, syms.getInt(i))));
             }
           }
         }
       }
       return List.copyOf(byOffset.values());
     }
+  }
+
+  /** The PT_LOAD segments: where each part of the address space comes from in the file. */
+  private static List<Segment> loadSegments(FileChannel ch, ElfFile.Header header)
+      throws IOException {
+    List<Segment> loads = new ArrayList<>();
+    for (ByteBuffer ph : ElfFile.programHeaders(ch, header)) {
+      if (ph.getInt(0) == PT_LOAD) {
+        loads.add(
+            header.is64()
+                ? new Segment(ph.getLong(16), ph.getLong(40), ph.getLong(8))
+                : new Segment(
+                    Integer.toUnsignedLong(ph.getInt(8)),
+                    Integer.toUnsignedLong(ph.getInt(20)),
+                    Integer.toUnsignedLong(ph.getInt(4))));
+      }
+    }
+    return loads;
+  }
+
+  /** Where virtual address {@code value} lies in the file: {@code value - p_vaddr + p_offset}. */
+  private static OptionalLong fileOffset(List<Segment> loads, long value) {
+    for (Segment s : loads) {
+      if (value >= s.vaddr() && value < s.vaddr() + s.memsz()) {
+        return OptionalLong.of(value - s.vaddr() + s.offset());
+      }
+    }
+    return OptionalLong.empty();
   }
 
   private static String cString(ByteBuffer strings, int at) {
@@ -202,8 +186,8 @@ public final class ElfSymbols {
     if (entsize <= 0 || size > MAX_TABLE_BYTES || strSize > MAX_TABLE_BYTES) {
       return OptionalLong.empty();
     }
-    ByteBuffer syms = readAt(ch, offset, (int) size).order(order);
-    ByteBuffer strings = readAt(ch, strOffset, (int) strSize);
+    ByteBuffer syms = ElfFile.readAt(ch, offset, (int) size).order(order);
+    ByteBuffer strings = ElfFile.readAt(ch, strOffset, (int) strSize);
     for (long at = 0; at + entsize <= syms.limit(); at += entsize) {
       int i = (int) at;
       int name = syms.getInt(i);
@@ -231,16 +215,5 @@ public final class ElfSymbols {
       }
     }
     return strings.get(at + wanted.length) == 0;
-  }
-
-  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, position + buf.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    return buf.flip();
   }
 }
