@@ -21,20 +21,6 @@ public record RawSyscallEvent(
     int kernelStackId,
     long leafReturn)
     implements RawRecord, RawStacked {
-  /** A syscall without stacks. */
-  public RawSyscallEvent(
-      long tsNs,
-      long durationNs,
-      long startTimeNs,
-      long ret,
-      int tgid,
-      int tid,
-      int fd,
-      int nr,
-      String comm) {
-    this(tsNs, durationNs, startTimeNs, ret, tgid, tid, fd, nr, comm, -1, -1, 0);
-  }
-
   /** Raw records are never printed: this keeps pids out of logs and messages. */
   @Override
   public String toString() {

@@ -19,19 +19,6 @@ public record RawUprobeEvent(
     int userStackId,
     int kernelStackId)
     implements RawRecord, RawStacked {
-  /** A call without stacks. */
-  public RawUprobeEvent(
-      long tsNs,
-      long durationNs,
-      long startTimeNs,
-      long ret,
-      int tgid,
-      int tid,
-      int probeId,
-      String comm) {
-    this(tsNs, durationNs, startTimeNs, ret, tgid, tid, probeId, comm, -1, -1);
-  }
-
   /** A uretprobe's user stack starts at the return site, so no leaf caller is missing. */
   @Override
   public long leafReturn() {
