@@ -1,6 +1,7 @@
 package dev.tracefix.sink.forget;
 
 import dev.tracefix.sink.Subject;
+import dev.tracefix.sink.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +35,7 @@ public final class DatabaseForget {
     for (String table : SubjectRows.TABLES) {
       sources.put(table, table);
     }
-    return inTransaction(
+    return Transactions.inTransaction(
         connection,
         () -> {
           SubjectRows rows = SubjectRows.prepare(connection, subject, sources);
@@ -61,28 +62,5 @@ public final class DatabaseForget {
     }
     SubjectRows.dropTemporaries(connection);
     return deleted;
-  }
-
-  interface Work<T> {
-    T run() throws SQLException;
-  }
-
-  static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try {
-      T result = work.run();
-      connection.commit();
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        connection.rollback();
-      } catch (SQLException rollbackFailure) {
-        e.addSuppressed(rollbackFailure);
-      }
-      throw e;
-    } finally {
-      connection.setAutoCommit(autoCommit);
-    }
   }
 }

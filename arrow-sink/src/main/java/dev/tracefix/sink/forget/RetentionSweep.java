@@ -1,6 +1,7 @@
 package dev.tracefix.sink.forget;
 
 import dev.tracefix.sink.Retention;
+import dev.tracefix.sink.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,7 +23,7 @@ public final class RetentionSweep {
   /** Rows deleted per table (only tables that lost rows). */
   public static Map<String, Long> run(Connection connection, Retention retention, Instant now)
       throws SQLException {
-    return DatabaseForget.inTransaction(
+    return Transactions.inTransaction(
         connection,
         () -> {
           Map<String, Long> deleted = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.tracefix.sink.spool;
 
+import dev.tracefix.sink.Transactions;
 import dev.tracefix.sink.arrow.ArrowStreamInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,58 +27,47 @@ public final class SegmentIngest {
       String host,
       VectorSchemaRoot root)
       throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try {
-      if (alreadyIngested(connection, name)) {
-        connection.rollback();
-        return -1;
-      }
-      // A segment recovered without its capture row (copied from another machine) still lands.
-      try (PreparedStatement capture =
-          connection.prepareStatement(
-              "INSERT INTO captures (capture_id, host) SELECT ?, ?"
-                  + " WHERE NOT EXISTS (SELECT 1 FROM captures WHERE capture_id = ?)")) {
-        capture.setString(1, name.captureId());
-        capture.setString(2, host);
-        capture.setString(3, name.captureId());
-        capture.executeUpdate();
-      }
-      String insertSql =
-          name.table()
-              .insertSqlFor(root.getSchema().getFields())
-              .orElseThrow(
-                  () ->
-                      new SQLException(
-                          "segment "
-                              + name.fileName()
-                              + " has columns no tracefix writes for "
-                              + name.table().tableName()
-                              + ": "
-                              + root.getSchema()));
-      long rows =
-          ArrowStreamInsert.insert(connection, allocator, root, insertSql, name.captureId());
-      try (PreparedStatement ledger =
-          connection.prepareStatement("INSERT INTO spool_segments VALUES (?, ?, ?, ?, ?)")) {
-        ledger.setString(1, name.id());
-        ledger.setString(2, name.captureId());
-        ledger.setString(3, name.table().tableName());
-        ledger.setLong(4, rows);
-        ledger.setObject(5, LocalDateTime.now(ZoneOffset.UTC));
-        ledger.executeUpdate();
-      }
-      connection.commit();
-      return rows;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        connection.rollback();
-      } catch (SQLException rollbackFailure) {
-        e.addSuppressed(rollbackFailure);
-      }
-      throw e;
-    } finally {
-      connection.setAutoCommit(autoCommit);
-    }
+    return Transactions.inTransaction(
+        connection,
+        () -> {
+          if (alreadyIngested(connection, name)) {
+            return -1L; // nothing written: the empty transaction commits
+          }
+          // A segment recovered without its capture row (copied from another machine) still lands.
+          try (PreparedStatement capture =
+              connection.prepareStatement(
+                  "INSERT INTO captures (capture_id, host) SELECT ?, ?"
+                      + " WHERE NOT EXISTS (SELECT 1 FROM captures WHERE capture_id = ?)")) {
+            capture.setString(1, name.captureId());
+            capture.setString(2, host);
+            capture.setString(3, name.captureId());
+            capture.executeUpdate();
+          }
+          String insertSql =
+              name.table()
+                  .insertSqlFor(root.getSchema().getFields())
+                  .orElseThrow(
+                      () ->
+                          new SQLException(
+                              "segment "
+                                  + name.fileName()
+                                  + " has columns no tracefix writes for "
+                                  + name.table().tableName()
+                                  + ": "
+                                  + root.getSchema()));
+          long rows =
+              ArrowStreamInsert.insert(connection, allocator, root, insertSql, name.captureId());
+          try (PreparedStatement ledger =
+              connection.prepareStatement("INSERT INTO spool_segments VALUES (?, ?, ?, ?, ?)")) {
+            ledger.setString(1, name.id());
+            ledger.setString(2, name.captureId());
+            ledger.setString(3, name.table().tableName());
+            ledger.setLong(4, rows);
+            ledger.setObject(5, LocalDateTime.now(ZoneOffset.UTC));
+            ledger.executeUpdate();
+          }
+          return rows;
+        });
   }
 
   private static boolean alreadyIngested(DuckDBConnection connection, SegmentName name)
