@@ -165,8 +165,10 @@ public final class Capture {
         bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
         bpf.attachUprobe("handle_uprobe_return", true, u.realPath(), u.fileOffset(), u.probeId());
         // The symbol only: the binary's path must not reach the captures row.
-        probes.add("uprobe:" + u.target().symbol());
-        probes.add("uretprobe:" + u.target().symbol());
+        // and the symbol is a name a user typed: it passes the identity rule like a comm.
+        String symbol = privacy.text().identity().name(u.target().symbol());
+        probes.add("uprobe:" + symbol);
+        probes.add("uretprobe:" + symbol);
       }
       probeSwitch.bind(
           new BpfProbeSwitch(

@@ -45,6 +45,8 @@ final class FieldOp {
       case Action.Hash h -> "s_" + sha256(field + '\0' + value);
       case Action.Bucket b -> value instanceof Number n ? bucket(n.longValue()) : null;
       case Action.Truncate t -> truncate(text.redactCached(value.toString()), t.length());
+      case Action.Name n -> text.identity().name(value.toString());
+      case Action.CgroupPath c -> text.identity().cgroupPath(value.toString());
       case Action.Drop d -> null;
     };
   }

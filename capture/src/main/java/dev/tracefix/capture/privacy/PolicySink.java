@@ -53,6 +53,6 @@ final class PolicySink implements SafeEventSink {
             firing.endedAtNs(),
             firing.observedPerSecond(),
             firing.thresholdPerSecond(),
-            firing.probes().stream().map(engine.text()::redact).toList()));
+            firing.probes().stream().map(engine.text().identity()::probeSpec).toList()));
   }
 }

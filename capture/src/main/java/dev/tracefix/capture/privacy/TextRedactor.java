@@ -1,5 +1,6 @@
 package dev.tracefix.capture.privacy;
 
+import dev.tracefix.capture.privacy.identity.IdentityText;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.recognize.Finding;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
@@ -25,12 +26,19 @@ public final class TextRedactor {
 
   private final Tokenizer tokenizer;
   private final TextScanner scanner;
+  private final IdentityText identity;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   public TextRedactor(Tokenizer tokenizer, List<Recognizer> recognizers) {
     this.tokenizer = tokenizer;
     this.scanner = new TextScanner(recognizers);
+    this.identity = new IdentityText(tokenizer);
+  }
+
+  /** The stricter rule for names a traced program chose (comm, cgroup, host, symbol), same key. */
+  public IdentityText identity() {
+    return identity;
   }
 
   /** The default recognizers under {@code key}. */
@@ -109,6 +117,7 @@ public final class TextRedactor {
   public Map<String, Long> counts() {
     Map<String, Long> snapshot = new TreeMap<>();
     counts.forEach((type, n) -> snapshot.put(type, n.sum()));
+    identity.counts().forEach((type, n) -> snapshot.merge("identity:" + type, n, Long::sum));
     return snapshot;
   }
 }

@@ -17,6 +17,15 @@ public sealed interface Action {
   /** Keep at most {@code length} characters of the recognizer-redacted text. */
   record Truncate(int length) implements Action {}
 
+  /**
+   * A name a program chose (comm, thread, executable, symbol): kept whole when it is plain words,
+   * else whole as a keyed token; see {@code IdentityText#name}.
+   */
+  record Name() implements Action {}
+
+  /** A cgroup path: runtime and systemd segments kept, every other segment a keyed token. */
+  record CgroupPath() implements Action {}
+
   /** Remove the field. */
   record Drop() implements Action {}
 
@@ -30,6 +39,8 @@ public sealed interface Action {
       case Hash h -> "hash";
       case Bucket b -> "bucket";
       case Truncate t -> "truncate(" + t.length() + ")";
+      case Name n -> "name";
+      case CgroupPath c -> "cgroup_path";
       case Drop d -> "drop";
     };
   }

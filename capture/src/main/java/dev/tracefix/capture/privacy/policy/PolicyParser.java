@@ -204,16 +204,19 @@ public final class PolicyParser {
       case "hmac" -> new Action.Hmac();
       case "hash" -> new Action.Hash();
       case "bucket" -> new Action.Bucket();
+      case "name" -> new Action.Name();
+      case "cgroup_path" -> new Action.CgroupPath();
       default -> {
         if (truncate.matches()) {
           yield new Action.Truncate(Integer.parseInt(truncate.group(1)));
         }
         throw refuse(line(node), "unknown action '" + word
-            + "'; expected keep, hmac, hash, bucket, truncate(N) or drop");
+            + "'; expected keep, hmac, hash, bucket, truncate(N), name, cgroup_path or drop");
       }
     };
     boolean textOnly = action instanceof Action.Hmac || action instanceof Action.Hash
-        || action instanceof Action.Truncate;
+        || action instanceof Action.Truncate || action instanceof Action.Name
+        || action instanceof Action.CgroupPath;
     if (textOnly && kind != FieldKind.TEXT) {
       throw refuse(line(node), Action.describe(action) + " needs a text field; '" + field
           + "' is a number (use keep, bucket or drop)");

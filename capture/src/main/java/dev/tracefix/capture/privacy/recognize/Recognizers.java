@@ -21,6 +21,13 @@ public final class Recognizers {
   /** {@code %s}, {@code %08x}, {@code %APPDATA%}: a format or environment placeholder. */
   private static final Pattern FORMAT_PLACEHOLDER = Pattern.compile("%[-0-9.]*[sdfx]|%[a-z_]+%");
 
+  /** Vendor prefixes of tokens, for {@code SECRET_PREFIX}'s prefilter. */
+  private static final String[] CUT_TOKEN_STARTS = {
+    "eyJ", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA",
+    "ASCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "_live_", "_test_",
+    "whsec_", "AIza", "glpat-", "npm_"
+  };
+
   public static List<Recognizer> defaults() {
     return List.of(
         new Recognizer(
@@ -82,6 +89,17 @@ public final class Recognizers {
             s -> s.hasAny("_live_", "_test_", "whsec_"),
             "(?<![A-Za-z0-9])(?:(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,247}+"
                 + "|whsec_[0-9A-Za-z]{24,247}+)"),
+        Recognizer.of(
+            // A token cut short (a 15-byte comm, a truncated log line): its vendor prefix and a
+            // few characters are enough to tell, and are themselves a part of the secret.
+            "SECRET_PREFIX",
+            s -> s.hasAny(CUT_TOKEN_STARTS),
+            "(?<![A-Za-z0-9_-])(?:eyJ[A-Za-z0-9_-]{5,4096}+"
+                + "|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{4,15}+"
+                + "|gh[pousr]_[A-Za-z0-9]{4,255}+|github_pat_[A-Za-z0-9_]{4,255}+"
+                + "|xox[abposre]-[A-Za-z0-9-]{4,255}+|(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{2,247}+"
+                + "|whsec_[0-9A-Za-z]{4,247}+|AIza[0-9A-Za-z_-]{4,34}+|glpat-[0-9A-Za-z_-]{4,64}+"
+                + "|npm_[A-Za-z0-9]{8,64}+)(?![A-Za-z0-9_-])"),
         Recognizer.of(
             "SECRET",
             s -> (s.equals > 0 || s.colons > 0) && s.hasAnyIgnoreCase(SecretAssignment.KEYWORDS),
