@@ -195,23 +195,24 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
-  /** Records session, policy hash, key ids and attestation in this capture's row. */
+  /** Records session, policy hash and file, key ids and attestation in this capture's row. */
   public synchronized void recordProvenance(CaptureProvenance provenance) {
     ensureOpen();
     awaitStored(); // the ingest thread owns the connection while a batch is in flight
     try (PreparedStatement update =
         connection.prepareStatement(
-            "UPDATE captures SET session_id = ?, policy_hash = ?, key_ids = ?, attestation = ?"
-                + " WHERE capture_id = ?")) {
+            "UPDATE captures SET session_id = ?, policy_hash = ?, policy_source = ?, key_ids = ?,"
+                + " attestation = ? WHERE capture_id = ?")) {
       update.setString(1, provenance.sessionId());
       update.setString(2, provenance.policyHash());
+      update.setString(3, provenance.policySource());
       update.setArray(
-          3,
+          4,
           provenance.keyIds() == null
               ? null
               : connection.createArrayOf("VARCHAR", provenance.keyIds().toArray()));
-      update.setString(4, provenance.attestation());
-      update.setString(5, captureId);
+      update.setString(5, provenance.attestation());
+      update.setString(6, captureId);
       update.executeUpdate();
     } catch (SQLException e) {
       throw failure("recording the provenance of capture " + captureId, e);

@@ -136,7 +136,8 @@ class CaptureWriterTest {
     try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
       try (CaptureWriter writer = store.beginCapture("cap-sum", "node-b")) {
         writer.recordProvenance(
-            new CaptureProvenance("sess-1", "pol-abc", List.of("k-2026-01"), "att-xyz"));
+            new CaptureProvenance(
+                "sess-1", "pol-abc", "policies/strict.yaml", List.of("k-2026-01"), "att-xyz"));
         capture.writeTo(writer, 100);
         writer.finish(capture.summary());
       }
@@ -165,8 +166,8 @@ class CaptureWriterTest {
                 "SELECT session_id, policy_hash, key_ids[1], attestation, kernel IS NOT NULL,"
                     + " (SELECT sum(produced) FROM capture_stats WHERE capture_id = 'cap-sum'),"
                     + " (SELECT sum(stored) FROM capture_stats WHERE capture_id = 'cap-sum'),"
-                    + " (SELECT sum(dropped) FROM capture_stats WHERE capture_id = 'cap-sum')"
-                    + " FROM captures WHERE capture_id = 'cap-sum'")) {
+                    + " (SELECT sum(dropped) FROM capture_stats WHERE capture_id = 'cap-sum'),"
+                    + " policy_source FROM captures WHERE capture_id = 'cap-sum'")) {
           assertTrue(rs.next());
           assertEquals("sess-1", rs.getString(1));
           assertEquals("pol-abc", rs.getString(2));
@@ -176,6 +177,7 @@ class CaptureWriterTest {
           assertEquals(1_000, rs.getLong(6));
           assertEquals(1_000, rs.getLong(7));
           assertEquals(0, rs.getLong(8));
+          assertEquals("policies/strict.yaml", rs.getString(9));
         }
         try (ResultSet rs =
             s.executeQuery(

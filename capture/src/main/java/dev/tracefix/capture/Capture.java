@@ -10,7 +10,9 @@ import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.pipeline.SyscallTable;
 import dev.tracefix.capture.pipeline.UprobeResolver;
 import dev.tracefix.capture.pipeline.UprobeResolver.ResolvedUprobe;
+import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.capture.privacy.PrivacyEngine;
+import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
 import dev.tracefix.capture.probe.ProbeSupport;
@@ -94,6 +96,8 @@ public final class Capture {
   public static CaptureSummary run(
       CaptureConfig config, SafeEventSink sink, CaptureObserver observer) {
     validate(config);
+    // Fail closed: a policy that does not parse or whose tests fail stops the capture here.
+    Policy policy = PolicyLoader.loadOrDefault(config.policyFile());
     // Before the privilege checks: a misspelt symbol is the user's to fix wherever this runs.
     List<ResolvedUprobe> allUprobes = UprobeResolver.resolve(allUprobeTargets(config));
     List<ResolvedUprobe> uprobes = allUprobes.subList(0, config.uprobes().size());
@@ -103,7 +107,7 @@ public final class Capture {
 
     HmacKey key = KeyStore.current(config.keyDir());
     ProcFs proc = ProcFs.system();
-    PrivacyEngine privacy = PrivacyEngine.withDefaultPolicy(key);
+    PrivacyEngine privacy = new PrivacyEngine(policy, key);
     SafeEventSink guarded = privacy.guard(sink);
     // Trigger probes are switched on the capture thread, once the BPF object is loaded.
     var probeSwitch = new DeferredProbeSwitch();

@@ -37,6 +37,8 @@ import java.util.Set;
  *     {@code tcp_state}, ...): keep 1 in N records of the type, decided in the kernel before ring
  *     space is reserved; skipped ones are counted as sampled out. Empty (or N = 1) keeps all
  * @param probeGroups the probe groups to attach; {@link ProbeGroup#ALL} by default
+ * @param policyFile the privacy policy to apply, read when the capture starts (its tests beside
+ *     it run first); null for the policy built into the jar
  */
 public record CaptureConfig(
     Duration duration,
@@ -51,7 +53,8 @@ public record CaptureConfig(
     List<TriggerRule> triggers,
     List<String> cgroups,
     Map<String, Integer> sampling,
-    Set<ProbeGroup> probeGroups) {
+    Set<ProbeGroup> probeGroups,
+    Path policyFile) {
   /** Event types that can carry stacks. */
   public static final Set<EventType> STACK_TYPES =
       Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU);
@@ -105,28 +108,29 @@ public record CaptureConfig(
         List.of(),
         List.of(),
         Map.of(),
-        ProbeGroup.ALL);
+        ProbeGroup.ALL,
+        null);
   }
 
   /** This capture, taking stacks for {@code types}. */
   public CaptureConfig withStacks(Set<EventType> types) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, types, offCpuMin,
-        triggers, cgroups, sampling, probeGroups);
+        triggers, cgroups, sampling, probeGroups, policyFile);
   }
 
   /** This capture, reporting off-CPU spans of at least {@code min} (null: none). */
   public CaptureConfig withOffCpu(Duration min) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, min,
-        triggers, cgroups, sampling, probeGroups);
+        triggers, cgroups, sampling, probeGroups, policyFile);
   }
 
   /** This capture, with these trigger rules. */
   public CaptureConfig withTriggers(List<TriggerRule> rules) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        rules, cgroups, sampling, probeGroups);
+        rules, cgroups, sampling, probeGroups, policyFile);
   }
 
   /** This capture, limited to {@code cgroupPaths}, sampled per type, attaching only {@code groups}. */
@@ -134,7 +138,14 @@ public record CaptureConfig(
       List<String> cgroupPaths, Map<String, Integer> samplingByType, Set<ProbeGroup> groups) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        triggers, cgroupPaths, samplingByType, groups);
+        triggers, cgroupPaths, samplingByType, groups, policyFile);
+  }
+
+  /** This capture, applying the policy in {@code file} (null: the built-in one). */
+  public CaptureConfig withPolicy(Path file) {
+    return new CaptureConfig(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
+        triggers, cgroups, sampling, probeGroups, file);
   }
 
   /** A capture without uprobes. */

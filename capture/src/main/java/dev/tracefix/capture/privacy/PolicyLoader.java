@@ -31,6 +31,11 @@ public final class PolicyLoader {
     return checked("default.yaml", policy, tests);
   }
 
+  /** The policy in {@code file} (checked against its tests), or the built-in one for null. */
+  public static Policy loadOrDefault(Path file) {
+    return file == null ? loadDefault() : load(file);
+  }
+
   public static Policy load(Path file) {
     Path testsFile = file.resolveSibling(testsName(file.getFileName().toString()));
     return checked(file.toString(), read(file),

@@ -7,10 +7,15 @@ import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.privacy.Attestation;
+import dev.tracefix.capture.privacy.identity.IdentityText;
+import dev.tracefix.capture.privacy.keys.Tokenizer;
+import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.sink.CaptureProvenance;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -37,23 +42,28 @@ public final class CaptureRecorder {
   public static CaptureSummary record(
       CaptureConfig config, EventStore store, CaptureObserver observer) {
     String captureId = "c-" + UUID.randomUUID().toString().substring(0, 8);
-    try (CaptureWriter writer = store.beginCapture(captureId, hostName())) {
+    // The host name is whatever its operator chose: it passes the identity rule under the key.
+    IdentityText identity = new IdentityText(new Tokenizer(KeyStore.current(config.keyDir())));
+    String host = identity.hostname(hostName());
+    try (CaptureWriter writer = store.beginCapture(captureId, host)) {
       CaptureSummary summary = Capture.run(config, writer, observer);
-      writer.recordProvenance(provenance(summary.attestation()));
+      writer.recordProvenance(
+          provenance(summary.attestation(), policySource(config.policyFile())));
       writer.finish(summary);
       return summary;
     }
   }
 
   /** The captures row's policy hash, key ids and attestation (as JSON), from the privacy engine. */
-  static CaptureProvenance provenance(Attestation attestation) {
+  static CaptureProvenance provenance(Attestation attestation, String policySource) {
     if (attestation == null) {
-      return new CaptureProvenance(null, null, null, null);
+      return new CaptureProvenance(null, null, policySource, null, null);
     }
     try {
       return new CaptureProvenance(
           null,
           attestation.policyHash(),
+          policySource,
           attestation.keyIds(),
           JSON.writeValueAsString(attestation));
     } catch (JsonProcessingException e) {
@@ -61,13 +71,36 @@ public final class CaptureRecorder {
     }
   }
 
-  /** The host name, reduced to the characters a partition folder name may hold. */
+  /**
+   * Which policy file a capture applied, for its row: {@code built-in}, or the path with the
+   * user's home shown as {@code ~} (a home folder's name is often a person's).
+   */
+  public static String policySource(Path policyFile) {
+    if (policyFile == null) {
+      return "built-in";
+    }
+    Path file = policyFile.toAbsolutePath().normalize();
+    Path home = Path.of(System.getProperty("user.home")).toAbsolutePath().normalize();
+    String shown = file.startsWith(home) && !home.toString().equals("/")
+        ? "~/" + home.relativize(file)
+        : file.toString();
+    return shown.replaceAll("^/(home|Users|var/home)/[^/]+/", "/$1/<USER>/");
+  }
+
+  /**
+   * The host name as the kernel knows it (this UTS namespace's, without a DNS lookup that may hang
+   * with no network), reduced to the characters a partition folder name may hold.
+   */
   private static String hostName() {
     String name;
     try {
-      name = InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      name = "localhost";
+      name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException e) {
+      try {
+        name = InetAddress.getLocalHost().getHostName();
+      } catch (IOException unknown) {
+        name = "localhost";
+      }
     }
     String safe = name.replaceAll("[^A-Za-z0-9._:-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
     return safe.isEmpty() ? "localhost" : safe.substring(0, Math.min(safe.length(), 128));

@@ -9,6 +9,8 @@ import dev.tracefix.capture.ProbeGroup;
 import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
+import dev.tracefix.capture.privacy.PolicyLoader;
+import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.server.metrics.MetricsAddress;
 import dev.tracefix.server.metrics.MetricsEndpoint;
@@ -138,6 +140,15 @@ final class CaptureCommand implements Callable<Integer> {
               + " process (exec/exit/fork events); default: all")
   List<String> probes = new ArrayList<>();
 
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "privacy policy to apply, read now (its tests beside it run first; a policy that does"
+              + " not parse or fails a test stops the capture). Default: the checkout's"
+              + " policies/default.yaml, else ~/.tracefix/policy.yaml, else the built-in copy")
+  Path policy;
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "command to run and trace")
   List<String> command = new ArrayList<>();
 
@@ -207,7 +218,13 @@ final class CaptureCommand implements Callable<Integer> {
                     : probes.stream().map(ProbeGroup::parse).collect(Collectors.toSet()))
             .withStacks(stacks.stream().map(CaptureCommand::stackType).collect(Collectors.toSet()))
             .withOffCpu(offCpu)
-            .withTriggers(triggers.stream().map(TriggerRule::parse).toList());
+            .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
+            .withPolicy(policy == null ? ProjectPaths.defaultPolicy() : policy);
+    // Fail closed before anything is created: a broken policy names its line and stops here.
+    Policy inForce = PolicyLoader.loadOrDefault(config.policyFile());
+    System.err.printf(
+        "tracefix capture: policy %s from %s (%s)%n",
+        inForce.name(), CaptureRecorder.policySource(config.policyFile()), inForce.hash());
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",

@@ -26,6 +26,21 @@ final class ProjectPaths {
     return home().resolve("notebooks");
   }
 
+  /**
+   * The policy a capture applies unless told otherwise: the checkout's {@code
+   * policies/default.yaml}, else the user's {@code ~/.tracefix/policy.yaml}; null when neither
+   * exists (the copy built into the jar, rebuilt by the launcher whenever {@code policies/}
+   * changes).
+   */
+  static Path defaultPolicy() {
+    Path checkout = home().resolve("policies").resolve("default.yaml");
+    if (Files.isRegularFile(checkout)) {
+      return checkout;
+    }
+    Path user = Path.of(System.getProperty("user.home"), ".tracefix", "policy.yaml");
+    return Files.isRegularFile(user) ? user : null;
+  }
+
   static Path defaultDb() {
     return home().resolve(".tracefix").resolve("workbench.duckdb");
   }

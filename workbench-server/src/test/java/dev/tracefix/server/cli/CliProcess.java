@@ -54,7 +54,16 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts {@code tracefix ARGS...} with this test's classpath and HOME in {@code home}. */
   static CliProcess start(Path home, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    return startWrapped(List.of(), home, args);
+  }
+
+  /**
+   * Starts {@code tracefix ARGS...} under {@code wrapper} (e.g. {@code unshare --uts sh -c '...;
+   * exec "$@"' sh}), which must end by executing the command it is given.
+   */
+  static CliProcess startWrapped(List<String> wrapper, Path home, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
