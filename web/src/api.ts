@@ -34,6 +34,9 @@ async function request(method: string, path: string, accept: string, body?: unkn
   const headers: Record<string, string> = { Accept: accept };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers["Authorization"] = `Bearer ${token}`;
+  // Without a token in this tab the cookie authenticates; changes must echo the XSRF cookie.
+  const xsrf = document.cookie.match(/(?:^|; )tracefix_xsrf=([^;]*)/);
+  if (xsrf) headers["X-XSRF-Token"] = decodeURIComponent(xsrf[1]);
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, {
     method,

@@ -39,6 +39,8 @@ final class ErrorMapping {
         switch (e.getStatus()) {
           case 400 -> "bad_request";
           case 401 -> "unauthorized";
+          case 403 -> "forbidden";
+          case 413 -> "payload_too_large";
           case 404 -> "not_found";
           case 405 -> "method_not_allowed";
           default -> "http_" + e.getStatus();

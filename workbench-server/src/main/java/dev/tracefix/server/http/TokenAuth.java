@@ -14,10 +14,13 @@ import java.util.Base64;
  */
 final class TokenAuth {
   static final String COOKIE = "tracefix_token";
+  /** Readable by this server's pages (not HttpOnly); they echo it in {@code X-XSRF-Token}. */
+  static final String XSRF_COOKIE = "tracefix_xsrf";
   private static final String BEARER = "Bearer ";
 
   private final byte[] expected;
   private final String token;
+  private final String xsrf;
 
   TokenAuth(String token) {
     if (token.isBlank() || !token.matches("[A-Za-z0-9_-]+")) {
@@ -26,6 +29,19 @@ final class TokenAuth {
     }
     this.token = token;
     this.expected = token.getBytes(StandardCharsets.UTF_8);
+    this.xsrf = deriveXsrf(expected);
+  }
+
+  /** A value only someone who can read this server's cookies knows, derived from the token. */
+  private static String deriveXsrf(byte[] token) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(token, "HmacSHA256"));
+      byte[] digest = mac.doFinal("tracefix-xsrf".getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable in this JDK", e);
+    }
   }
 
   /** 32 random bytes, URL- and cookie-safe. */
@@ -43,8 +59,9 @@ final class TokenAuth {
   void handle(Context ctx) {
     String fromQuery = ctx.queryParam("token");
     if (fromQuery != null && matches(fromQuery)) {
-      ctx.header(
+      ctx.res().addHeader(
           "Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+      ctx.res().addHeader("Set-Cookie", XSRF_COOKIE + "=" + xsrf + "; Path=/; SameSite=Strict");
     }
     if (isApi(ctx.path()) && !authorized(ctx)) {
       throw new UnauthorizedResponse(
@@ -55,6 +72,19 @@ final class TokenAuth {
 
   private static boolean isApi(String path) {
     return path.equals("/api") || path.startsWith("/api/");
+  }
+
+  /** True when the request carries no Bearer header, so only the cookie can have let it in. */
+  boolean viaCookie(Context ctx) {
+    String header = ctx.header("Authorization");
+    return header == null || !header.startsWith(BEARER);
+  }
+
+  /** Constant-time check of the XSRF header against this server's value. */
+  boolean xsrfMatches(String candidate) {
+    return candidate != null
+        && MessageDigest.isEqual(
+            xsrf.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
   }
 
   private boolean authorized(Context ctx) {

@@ -7,14 +7,17 @@ import dev.tracefix.server.run.ProgressListener;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The workbench's HTTP server: the browser UI (classpath folder {@code /web}) and the notebook
- * API over a {@link NotebookWorkspace}. It listens on 127.0.0.1 only and every API call needs
- * the token printed at start, like Jupyter.
+ * API over a {@link NotebookWorkspace}. It listens on 127.0.0.1 only, every API call needs the
+ * token printed at start, and {@link RequestGuard} refuses foreign hosts and origins, like Jupyter.
  */
 public final class WorkbenchServer implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
+  static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
   private final Javalin app;
   private final String token;
@@ -44,7 +47,21 @@ public final class WorkbenchServer implements AutoCloseable {
    */
   public static WorkbenchServer start(
       NotebookWorkspace workspace, int port, String token, NotebookReports reports) {
+    return start(workspace, port, token, reports, Set.of());
+  }
+
+  /**
+   * Starts serving {@code workspace}, reachable under the loopback names and {@code extraHosts}
+   * (e.g. a name an SSH tunnel or a proxy uses); any other {@code Host} is refused.
+   */
+  public static WorkbenchServer start(
+      NotebookWorkspace workspace,
+      int port,
+      String token,
+      NotebookReports reports,
+      Set<String> extraHosts) {
     TokenAuth auth = new TokenAuth(token == null ? TokenAuth.generate() : token);
+    RequestGuard guard = new RequestGuard(auth, extraHosts);
     ObjectMapper json = JsonMapping.create();
     NotebookRoutes notebooks = new NotebookRoutes(workspace, json, reports);
     ProgressEvents progress = new ProgressEvents(json);
@@ -54,13 +71,16 @@ public final class WorkbenchServer implements AutoCloseable {
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
               config.jsonMapper(new JavalinJackson(json, false));
+              // Cell sources and notebook edits are small; a bigger body is a mistake or an
+              // attack, answered 413 before it is read into memory.
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.staticFiles.add(
                   files -> {
                     files.hostedPath = "/";
                     files.directory = "/web";
                     files.location = Location.CLASSPATH;
                   });
-              config.routes.before(auth::handle);
+              config.routes.before(guard::handle);
               notebooks.register(config.routes);
               progress.register(config.routes);
               ErrorMapping.register(config.routes);
@@ -75,6 +95,18 @@ public final class WorkbenchServer implements AutoCloseable {
 
   public String token() {
     return token;
+  }
+
+  /**
+   * Every HTTP route as {@code METHOD /path/{param}}, read from the router: tests walk them all,
+   * so a route added later cannot miss the guards.
+   */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(p -> p.endpoint.method.isHttpMethod()) // not the before/after filters
+        .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
+        .sorted()
+        .toList();
   }
 
   /** The address to open in a browser; it carries the token. */

@@ -210,6 +210,16 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       throw new WorkspaceException(
           WorkspaceException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
     }
+    // A symlink inside the folder may point anywhere: what it reaches must be inside too.
+    try {
+      if (!file.toRealPath().startsWith(notebooksDir.toRealPath())) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.NOT_FOUND,
+            name + ": links outside " + notebooksDir + "; only notebooks inside it are served");
+      }
+    } catch (IOException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot resolve: " + e, e);
+    }
     return file;
   }
 
