@@ -36,6 +36,7 @@ final class NotebookRoutes {
     routes.post(
         "/api/notebooks/{name}/run-all", ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
     routes.put("/api/notebooks/{name}/cells/{id}", this::updateCell);
+    routes.post("/api/notebooks/{name}/interrupt", this::interrupt);
     routes.get("/api/notebooks/{name}/report", this::report);
   }
 
@@ -53,6 +54,14 @@ final class NotebookRoutes {
     }
     String body = reports.render(ctx.pathParam("name"), format);
     ctx.contentType(format.contentType()).result(body);
+  }
+
+  /** Stops the cell this notebook is running now, if any; its run answers with an error. */
+  private void interrupt(Context ctx) {
+    String name = ctx.pathParam("name");
+    workspace.open(name); // 404 for a notebook that does not exist
+    workspace.cancel(name);
+    ctx.json(java.util.Map.of("notebook", name, "interrupted", true));
   }
 
   private void updateCell(Context ctx) {

@@ -87,10 +87,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   @Override
   public NotebookView open(String name) {
-    NotebookSession session = session(name);
-    synchronized (session.lock) {
-      return session.view();
-    }
+    return session(name).view(); // never waits for a running cell
   }
 
   @Override
@@ -173,10 +170,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     Notebook onDisk = NotebookParser.parse(key, read(file, key));
     NotebookSession session =
         sessions.computeIfAbsent(key, k -> new NotebookSession(k, onDisk, resources(k)));
-    synchronized (session.lock) {
-      if (!session.notebook().text().equals(onDisk.text())) {
-        session.replace(onDisk);
-      }
+    if (!session.notebook().text().equals(onDisk.text())) {
+      session.replace(onDisk);
     }
     return session;
   }

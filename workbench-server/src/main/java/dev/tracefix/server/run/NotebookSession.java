@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One open notebook: its own database connection and kernels, the outputs of cells that ran, and
- * which of them are stale. Callers serialize use through {@link #lock}; {@link #cancel} is the one
- * method meant to be called while a cell runs.
+ * which of them are stale. Callers serialize runs and edits through {@link #lock}; reading (
+ * {@link #view}, {@link #outputs}), adopting the file's new text ({@link #replace}) and {@link
+ * #cancel} do not take it, so a cell that runs for minutes never keeps anyone from seeing the
+ * notebook or stopping the cell.
  */
 final class NotebookSession implements AutoCloseable {
   final Object lock = new Object();
@@ -29,7 +31,7 @@ final class NotebookSession implements AutoCloseable {
   private final SessionResources resources;
   private final Map<String, CellOutput> outputs = new ConcurrentHashMap<>();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
-  private Notebook notebook;
+  private volatile Notebook notebook;
   private Connection connection;
   private SqlKernel sql;
   private JavaKernel java;
@@ -45,7 +47,7 @@ final class NotebookSession implements AutoCloseable {
   }
 
   /** Adopts a new version of the file: changed cells and their dependents become stale. */
-  void replace(Notebook fresh) {
+  synchronized void replace(Notebook fresh) {
     Notebook old = notebook;
     notebook = fresh;
     for (Cell cell : fresh.cells()) {
@@ -189,6 +191,7 @@ final class NotebookSession implements AutoCloseable {
   }
 
   NotebookWorkspace.NotebookView view() {
+    Notebook notebook = this.notebook; // one version throughout, even if the file changes now
     List<NotebookWorkspace.Block> blocks = new ArrayList<>();
     for (NotebookBlock block : notebook.blocks()) {
       switch (block) {
