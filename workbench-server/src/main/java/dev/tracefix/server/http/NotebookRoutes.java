@@ -6,6 +6,8 @@ import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
 import dev.tracefix.server.run.NotebookWorkspace;
 import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.share.NotebookGit;
+import dev.tracefix.server.share.Revision;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -15,6 +17,12 @@ import io.javalin.http.NotFoundResponse;
 final class NotebookRoutes {
   /** The body of {@code PUT /api/notebooks/{name}/cells/{id}}. */
   record SourceUpdate(String source) {}
+
+  /** The body of {@code POST /api/notebooks/{name}/save}; the message may be left out. */
+  record SaveRequest(String message) {}
+
+  /** What a save did: the new revision, or none when the file had no change. */
+  record SaveResult(boolean saved, Revision revision) {}
 
   private final NotebookWorkspace workspace;
   private final ObjectMapper json;
@@ -37,6 +45,13 @@ final class NotebookRoutes {
         "/api/notebooks/{name}/run-all", ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
     routes.put("/api/notebooks/{name}/cells/{id}", this::updateCell);
     routes.post("/api/notebooks/{name}/interrupt", this::interrupt);
+    routes.post("/api/notebooks/{name}/save", this::save);
+    routes.get(
+        "/api/notebooks/{name}/history", ctx -> ctx.json(workspace.history(ctx.pathParam("name"))));
+    routes.get("/api/notebooks/{name}/diff", this::diff);
+    routes.get(
+        "/api/notebooks/{name}/at/{revision}",
+        ctx -> ctx.json(workspace.openAt(ctx.pathParam("name"), ctx.pathParam("revision"))));
     routes.get("/api/notebooks/{name}/report", this::report);
   }
 
@@ -62,6 +77,33 @@ final class NotebookRoutes {
     workspace.open(name); // 404 for a notebook that does not exist
     workspace.cancel(name);
     ctx.json(java.util.Map.of("notebook", name, "interrupted", true));
+  }
+
+  /** Commits the notebook file; the body may be empty or {"message": "..."}. */
+  private void save(Context ctx) {
+    String body = ctx.body();
+    SaveRequest request;
+    try {
+      request = body.isBlank() ? new SaveRequest(null) : json.readValue(body, SaveRequest.class);
+    } catch (JacksonException e) {
+      throw new BadRequestResponse(
+          "request body must be empty or JSON like {\"message\": \"...\"}: "
+              + e.getOriginalMessage());
+    }
+    var revision = workspace.save(ctx.pathParam("name"), request == null ? null : request.message());
+    ctx.json(new SaveResult(revision.isPresent(), revision.orElse(null)));
+  }
+
+  /** ?from=REV&to=REV (default: the last saved version against the file now). */
+  private void diff(Context ctx) {
+    String from = ctx.queryParam("from");
+    String to = ctx.queryParam("to");
+    ctx.contentType("text/x-diff; charset=utf-8")
+        .result(
+            workspace.diff(
+                ctx.pathParam("name"),
+                from == null ? "HEAD" : from,
+                to == null ? NotebookGit.WORKING : to));
   }
 
   private void updateCell(Context ctx) {

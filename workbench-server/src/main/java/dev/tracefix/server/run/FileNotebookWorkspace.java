@@ -4,6 +4,9 @@ import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.share.NotebookGit;
+import dev.tracefix.server.share.Revision;
+import dev.tracefix.server.share.ShareException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -117,6 +121,52 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       write(resolve(name), name, edited.text());
       session.replace(edited);
       return session.view();
+    }
+  }
+
+  @Override
+  public Optional<Revision> save(String name, String message) {
+    Path file = resolve(name);
+    String text = message == null || message.isBlank() ? "Update " + nameOf(file) : message.strip();
+    return shared(() -> git().save(file, text));
+  }
+
+  @Override
+  public List<Revision> history(String name) {
+    Path file = resolve(name);
+    return shared(() -> git().history(file));
+  }
+
+  @Override
+  public String diff(String name, String from, String to) {
+    Path file = resolve(name);
+    return shared(() -> git().diff(file, from, to));
+  }
+
+  @Override
+  public NotebookView openAt(String name, String revision) {
+    Path file = resolve(name);
+    String key = nameOf(file);
+    Notebook then = NotebookParser.parse(key, shared(() -> git().textAt(file, revision)));
+    return NotebookSession.viewOf(key, then, Map.of(), java.util.Set.of());
+  }
+
+  private NotebookGit git() {
+    return new NotebookGit(notebooksDir);
+  }
+
+  /** Git failures as workspace errors: no repository is a conflict, an unknown revision 404. */
+  private static <T> T shared(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ShareException e) {
+      WorkspaceException.Kind kind =
+          switch (e.kind()) {
+            case NOT_A_REPOSITORY -> WorkspaceException.Kind.CONFLICT;
+            case UNKNOWN_REVISION -> WorkspaceException.Kind.NOT_FOUND;
+            case GIT -> WorkspaceException.Kind.IO;
+          };
+      throw new WorkspaceException(kind, e.getMessage(), e);
     }
   }
 

@@ -191,26 +191,32 @@ final class NotebookSession implements AutoCloseable {
   }
 
   NotebookWorkspace.NotebookView view() {
-    Notebook notebook = this.notebook; // one version throughout, even if the file changes now
+    // One version throughout, even if the file changes meanwhile.
+    return viewOf(name, notebook, outputs, stale);
+  }
+
+  /** The UI's view of {@code notebook} with these outputs and stale marks. */
+  static NotebookWorkspace.NotebookView viewOf(
+      String name, Notebook notebook, Map<String, CellOutput> outputs, Set<String> stale) {
     List<NotebookWorkspace.Block> blocks = new ArrayList<>();
     for (NotebookBlock block : notebook.blocks()) {
       switch (block) {
         case NotebookBlock.Prose prose -> blocks.add(new NotebookWorkspace.Block(prose.text(), null));
-        case Cell cell -> blocks.add(new NotebookWorkspace.Block(null, cellView(cell)));
+        case Cell cell ->
+            blocks.add(
+                new NotebookWorkspace.Block(
+                    null,
+                    new NotebookWorkspace.CellView(
+                        cell.id(),
+                        cell.kind().word(),
+                        cell.name().orElse(null),
+                        cell.source(),
+                        outputs.get(cell.id()),
+                        stale.contains(cell.id()))));
       }
     }
     return new NotebookWorkspace.NotebookView(
         name, notebook.title().orElse(name), List.copyOf(blocks));
-  }
-
-  NotebookWorkspace.CellView cellView(Cell cell) {
-    return new NotebookWorkspace.CellView(
-        cell.id(),
-        cell.kind().word(),
-        cell.name().orElse(null),
-        cell.source(),
-        outputs.get(cell.id()),
-        stale.contains(cell.id()));
   }
 
   Map<String, CellOutput> outputs() {

@@ -1,6 +1,8 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.share.Revision;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The notebooks of one folder and their live sessions: what the HTTP layer and the CLI drive.
@@ -36,6 +38,29 @@ public interface NotebookWorkspace {
   /** Stops the statement or snippet that a cell of this notebook is running now, if any. */
   default void cancel(String name) {
     throw new UnsupportedOperationException("cancel is not supported by " + getClass().getName());
+  }
+
+  /**
+   * Commits the notebook's file to the git repository its folder is in; empty when the file has
+   * not changed since its last commit.
+   */
+  default Optional<Revision> save(String name, String message) {
+    throw new UnsupportedOperationException("save is not supported by " + getClass().getName());
+  }
+
+  /** The notebook's saved versions, newest first. */
+  default List<Revision> history(String name) {
+    throw new UnsupportedOperationException("history is not supported by " + getClass().getName());
+  }
+
+  /** A unified diff of the notebook between two revisions ({@code working}: the file now). */
+  default String diff(String name, String from, String to) {
+    throw new UnsupportedOperationException("diff is not supported by " + getClass().getName());
+  }
+
+  /** The notebook as saved in {@code revision}, read-only and without outputs. */
+  default NotebookView openAt(String name, String revision) {
+    throw new UnsupportedOperationException("openAt is not supported by " + getClass().getName());
   }
 
   /** The notebook as Jupyter nbformat 4.5 JSON, with the outputs of cells that ran. */
