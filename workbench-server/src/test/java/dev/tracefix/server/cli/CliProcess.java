@@ -67,6 +67,7 @@ final class CliProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    command.add("--sun-misc-unsafe-memory-access=allow"); // as the launcher passes it
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.tracefix.server.cli.Main");
