@@ -10,6 +10,8 @@ export interface NotebookView {
   name: string;
   title: string;
   blocks: Block[];
+  /** Values the SQL cells run with ($name): front-matter defaults, session values on top. */
+  parameters: Record<string, string>;
 }
 
 /** Either prose (markdown) or a cell; exactly one of the two is set. */

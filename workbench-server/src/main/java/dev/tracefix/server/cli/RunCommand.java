@@ -12,13 +12,29 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run every cell of a notebook headless; exits 1 if any cell fails.")
+    description = {
+      "Run every cell of a notebook headless; exits 1 if any cell fails, naming it.",
+      "Parameters declared in the notebook's front matter take other values with -p; SQL cells"
+          + " see them as $name."
+    })
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
   Path notebook;
 
   @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
   Path db;
+
+  @Option(
+      names = {"-p", "--parameter"},
+      paramLabel = "NAME=VALUE",
+      description = "a value for a parameter the notebook declares (repeatable)")
+  java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+
+  @Option(
+      names = "--ipynb",
+      paramLabel = "FILE",
+      description = "also write the executed notebook, outputs included, as Jupyter .ipynb")
+  Path ipynb;
 
   @Override
   public Integer call() throws Exception {
@@ -28,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
     try (EventStore store = Stores.open(dbFile)) {
-      HeadlessRunner.Result result = Workbench.headless(store, System.out).run(notebook);
+      HeadlessRunner.Result result =
+          Workbench.headless(store, System.out).run(notebook, parameters, ipynb);
       return result.failed() ? 1 : 0;
     }
   }

@@ -46,6 +46,7 @@ final class NotebookRoutes {
     routes.put("/api/notebooks/{name}/cells/{id}", this::updateCell);
     routes.post("/api/notebooks/{name}/interrupt", this::interrupt);
     routes.post("/api/notebooks/{name}/save", this::save);
+    routes.put("/api/notebooks/{name}/parameters", this::setParameters);
     routes.get(
         "/api/notebooks/{name}/history", ctx -> ctx.json(workspace.history(ctx.pathParam("name"))));
     routes.get("/api/notebooks/{name}/diff", this::diff);
@@ -77,6 +78,25 @@ final class NotebookRoutes {
     workspace.open(name); // 404 for a notebook that does not exist
     workspace.cancel(name);
     ctx.json(java.util.Map.of("notebook", name, "interrupted", true));
+  }
+
+  /** Body: {"window": "5m", ...}: values for parameters the notebook declares. */
+  private void setParameters(Context ctx) {
+    java.util.Map<String, String> values;
+    try {
+      values =
+          json.readValue(
+              ctx.body(),
+              new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+    } catch (JacksonException e) {
+      throw new BadRequestResponse(
+          "request body must be a JSON object of parameter names to string values: "
+              + e.getOriginalMessage());
+    }
+    if (values == null) {
+      throw new BadRequestResponse("request body must be a JSON object, e.g. {\"window\": \"5m\"}");
+    }
+    ctx.json(workspace.setParameters(ctx.pathParam("name"), values));
   }
 
   /** Commits the notebook file; the body may be empty or {"message": "..."}. */

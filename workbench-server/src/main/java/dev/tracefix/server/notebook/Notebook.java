@@ -2,6 +2,7 @@ package dev.tracefix.server.notebook;
 
 import dev.tracefix.server.run.WorkspaceException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,11 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
 
   public Optional<Cell> cell(String id) {
     return cells().stream().filter(c -> c.id().equals(id)).findFirst();
+  }
+
+  /** Parameters declared in the front matter, name → default, in file order. */
+  public Map<String, String> parameters() {
+    return FrontMatter.parameters(fileName, text());
   }
 
   /** The text of the first {@code # } heading in prose, if any. */

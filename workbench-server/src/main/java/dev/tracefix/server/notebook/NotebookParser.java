@@ -76,6 +76,7 @@ public final class NotebookParser {
     if (!prose.isEmpty()) {
       blocks.add(new NotebookBlock.Prose(prose.toString()));
     }
+    FrontMatter.parameters(fileName, text); // a broken front matter is a malformed notebook
     return new Notebook(fileName, blocks);
   }
 

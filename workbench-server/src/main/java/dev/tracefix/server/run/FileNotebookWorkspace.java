@@ -125,6 +125,13 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
+  public NotebookView setParameters(String name, Map<String, String> values) {
+    NotebookSession session = session(name);
+    session.setParameters(values);
+    return session.view();
+  }
+
+  @Override
   public Optional<Revision> save(String name, String message) {
     Path file = resolve(name);
     String text = message == null || message.isBlank() ? "Update " + nameOf(file) : message.strip();
@@ -148,7 +155,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     Path file = resolve(name);
     String key = nameOf(file);
     Notebook then = NotebookParser.parse(key, shared(() -> git().textAt(file, revision)));
-    return NotebookSession.viewOf(key, then, Map.of(), java.util.Set.of());
+    return NotebookSession.viewOf(key, then, Map.of(), java.util.Set.of(), then.parameters());
   }
 
   private NotebookGit git() {

@@ -57,12 +57,23 @@ public final class HeadlessRunner {
    * @throws WorkspaceException when the file is missing or malformed
    */
   public Result run(Path notebookFile) {
+    return run(notebookFile, Map.of(), null);
+  }
+
+  /**
+   * Runs the notebook with {@code parameters} set (names its front matter declares) and, when
+   * {@code ipynb} is given, writes the executed notebook there as nbformat 4.5 with outputs.
+   */
+  public Result run(Path notebookFile, Map<String, String> parameters, Path ipynb) {
     Path file = notebookFile.toAbsolutePath().normalize();
     String name = file.getFileName().toString();
     List<CellResult> results = new ArrayList<>();
     try (FileNotebookWorkspace workspace =
         new FileNotebookWorkspace(file.getParent(), db, projectDir, actionRunners, settings)) {
       workspace.addProgressListener((nb, cellId, line) -> out.println("  .. " + cellId + ": " + line));
+      if (!parameters.isEmpty()) {
+        workspace.setParameters(name, parameters);
+      }
       for (Cell cell : workspace.notebook(name).cells()) {
         long started = System.nanoTime();
         CellOutput output = workspace.runCell(name, cell.id());
@@ -71,14 +82,35 @@ public final class HeadlessRunner {
         results.add(result);
         out.println(line(result));
       }
+      if (ipynb != null) {
+        writeIpynb(ipynb, workspace.exportIpynb(name));
+      }
     }
     Result result = new Result(file, results);
     long failures = results.stream().filter(CellResult::failed).count();
     out.println(
         failures == 0
             ? "ok: " + results.size() + " cells ran"
-            : "FAILED: " + failures + " of " + results.size() + " cells failed");
+            : "FAILED: " + failures + " of " + results.size() + " cells failed: "
+                + String.join(
+                    ", ", results.stream().filter(CellResult::failed).map(CellResult::id).toList()));
+    if (ipynb != null) {
+      out.println("executed notebook: " + ipynb);
+    }
     return result;
+  }
+
+  private static void writeIpynb(Path target, String json) {
+    try {
+      Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) {
+        java.nio.file.Files.createDirectories(parent);
+      }
+      java.nio.file.Files.writeString(target, json);
+    } catch (java.io.IOException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, "cannot write the executed notebook " + target + ": " + e, e);
+    }
   }
 
   static String line(CellResult r) {

@@ -31,6 +31,7 @@ final class NotebookSession implements AutoCloseable {
   private final SessionResources resources;
   private final Map<String, CellOutput> outputs = new ConcurrentHashMap<>();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
+  private volatile Map<String, String> parameterOverrides = Map.of();
   private volatile Notebook notebook;
   private Connection connection;
   private SqlKernel sql;
@@ -61,6 +62,29 @@ final class NotebookSession implements AutoCloseable {
     stale.removeIf(id -> fresh.cell(id).isEmpty());
   }
 
+  /** The values SQL cells run with: declared defaults, this session's values on top. */
+  Map<String, String> parameters() {
+    return NotebookParameters.effective(notebook.parameters(), parameterOverrides);
+  }
+
+  /** Sets this session's parameter values; cells that use a changed one become stale. */
+  synchronized void setParameters(Map<String, String> values) {
+    Map<String, String> before = parameters();
+    Map<String, String> after = NotebookParameters.effective(notebook.parameters(), values);
+    parameterOverrides = Map.copyOf(values);
+    Set<String> changed = new java.util.HashSet<>();
+    after.forEach((k, v) -> {
+      if (!v.equals(before.get(k))) {
+        changed.add(k);
+      }
+    });
+    for (Cell cell : notebook.cells()) {
+      if (outputs.containsKey(cell.id()) && NotebookParameters.refersTo(cell.source(), changed)) {
+        stale.addAll(CellDependencies.withDependents(notebook, cell.id()));
+      }
+    }
+  }
+
   CellOutput run(Cell cell) {
     CellOutput output;
     try {
@@ -83,8 +107,14 @@ final class NotebookSession implements AutoCloseable {
   private CellOutput execute(Cell cell) {
     return switch (cell.kind()) {
       case SQL -> {
+        String source;
+        try {
+          source = NotebookParameters.apply(cell.source(), parameters());
+        } catch (NotebookParameters.Missing | WorkspaceException e) {
+          yield new CellOutput.Error("parameter", e.getMessage(), "");
+        }
         Optional<CellOutput> failure = ensureConnection();
-        yield failure.orElseGet(() -> sql.run(cell.source(), cell.name()));
+        yield failure.orElseGet(() -> sql.run(source, cell.name()));
       }
       case JAVA -> {
         Optional<CellOutput> failure = ensureConnection();
@@ -192,12 +222,22 @@ final class NotebookSession implements AutoCloseable {
 
   NotebookWorkspace.NotebookView view() {
     // One version throughout, even if the file changes meanwhile.
-    return viewOf(name, notebook, outputs, stale);
+    Notebook current = notebook;
+    return viewOf(
+        name,
+        current,
+        outputs,
+        stale,
+        NotebookParameters.effective(current.parameters(), parameterOverrides));
   }
 
   /** The UI's view of {@code notebook} with these outputs and stale marks. */
   static NotebookWorkspace.NotebookView viewOf(
-      String name, Notebook notebook, Map<String, CellOutput> outputs, Set<String> stale) {
+      String name,
+      Notebook notebook,
+      Map<String, CellOutput> outputs,
+      Set<String> stale,
+      Map<String, String> parameters) {
     List<NotebookWorkspace.Block> blocks = new ArrayList<>();
     for (NotebookBlock block : notebook.blocks()) {
       switch (block) {
@@ -216,7 +256,7 @@ final class NotebookSession implements AutoCloseable {
       }
     }
     return new NotebookWorkspace.NotebookView(
-        name, notebook.title().orElse(name), List.copyOf(blocks));
+        name, notebook.title().orElse(name), List.copyOf(blocks), Map.copyOf(parameters));
   }
 
   Map<String, CellOutput> outputs() {

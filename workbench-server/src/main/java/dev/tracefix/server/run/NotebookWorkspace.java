@@ -2,6 +2,7 @@ package dev.tracefix.server.run;
 
 import dev.tracefix.server.share.Revision;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,8 +19,12 @@ public interface NotebookWorkspace {
   record CellView(
       String id, String kind, String name, String source, CellOutput output, boolean stale) {}
 
-  /** A notebook as the UI shows it: prose blocks and cells in file order. */
-  record NotebookView(String name, String title, List<Block> blocks) {}
+  /**
+   * A notebook as the UI shows it: prose blocks and cells in file order, and the parameter values
+   * its SQL cells run with (front-matter defaults, with the values set for this session on top).
+   */
+  record NotebookView(
+      String name, String title, List<Block> blocks, Map<String, String> parameters) {}
 
   /** Either prose (markdown) or a cell, in file order. */
   record Block(String markdown, CellView cell) {}
@@ -34,6 +39,14 @@ public interface NotebookWorkspace {
 
   /** Replaces a cell's source, saves the file, and marks the cell and its dependents stale. */
   NotebookView updateCell(String name, String cellId, String source);
+
+  /**
+   * Sets parameter values for this notebook's session (names it declares in its front matter);
+   * cells that use a changed parameter become stale.
+   */
+  default NotebookView setParameters(String name, Map<String, String> values) {
+    throw new UnsupportedOperationException("parameters are not supported by " + getClass().getName());
+  }
 
   /** Stops the statement or snippet that a cell of this notebook is running now, if any. */
   default void cancel(String name) {

@@ -16,7 +16,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.notebook.NbformatSchema;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main job, headless: {@code tracefix demo --check} must close the loop on the sample service
@@ -52,8 +57,22 @@ class DemoCommandTest {
   }
 
   @Test
-  void demoCheckClosesTheLoopOnTheRecordedCapture() {
+  void demoCheckClosesTheLoopOnTheRecordedCapture(@TempDir Path dir) throws Exception {
     assertLoopClosed(runDemo("demo", "--check", "--recorded"));
+    // The same notebook, headless with a parameter, writes an executed .ipynb that validates.
+    Path home = ProjectPaths.home();
+    Path ipynb = dir.resolve("executed.ipynb");
+    Outcome run =
+        runDemo(
+            "run", home.resolve("notebooks/postmortem-timeout.md").toString(),
+            "-p", "window=30s",
+            "--db", home.resolve(DemoSetup.WORK_DIR).resolve("demo.duckdb").toString(),
+            "--ipynb", ipynb.toString());
+    assertEquals(0, run.exit(), run.summary());
+    assertTrue(run.summary().contains("[ok] sql error_rate"), run.summary());
+    JsonNode executed = new ObjectMapper().readTree(ipynb.toFile());
+    assertEquals(List.of(), NbformatSchema.violations(executed));
+    assertTrue(executed.toString().contains("\"bucket\""), "error_rate's table is in the .ipynb");
   }
 
   private record Outcome(int exit, String summary) {}

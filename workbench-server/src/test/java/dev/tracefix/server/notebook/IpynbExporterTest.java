@@ -16,14 +16,6 @@ import org.junit.jupiter.api.Test;
 class IpynbExporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static JsonSchemaCheck schema() throws Exception {
-    Path schema = Path.of("/work/shared/reference/nbformat.v4.5.schema.json");
-    if (!Files.exists(schema)) {
-      schema = NotebookRepositoryFilesTest.repositoryRoot().resolve("shared/reference/nbformat.v4.5.schema.json");
-    }
-    return new JsonSchemaCheck(JSON.readTree(schema.toFile()));
-  }
-
   private static Notebook basic() throws Exception {
     return NotebookParser.parse("basic.md", Files.readString(NotebookParserTest.GOLDEN.resolve("good/basic.md")));
   }
@@ -38,7 +30,7 @@ class IpynbExporterTest {
   @Test
   void theExportIsValidNbformat45WithOutputsAndTracefixMetadata() throws Exception {
     JsonNode exported = JSON.readTree(IpynbExporter.export(basic(), OUTPUTS));
-    assertEquals(List.of(), schema().violations(exported));
+    assertEquals(List.of(), NbformatSchema.violations(exported));
     assertEquals(4, exported.get("nbformat").asInt());
     assertEquals(5, exported.get("nbformat_minor").asInt());
     JsonNode failures = exported.get("cells").get(1);
@@ -58,14 +50,14 @@ class IpynbExporterTest {
     ObjectNode exported = (ObjectNode) JSON.readTree(IpynbExporter.export(basic(), OUTPUTS));
     ((ObjectNode) exported.get("cells").get(1)).remove("outputs");
     ((ObjectNode) exported.get("cells").get(0)).put("id", "has space");
-    List<String> violations = schema().violations(exported);
+    List<String> violations = NbformatSchema.violations(exported);
     assertFalse(violations.isEmpty());
   }
 
   @Test
   void anUnexecutedExportIsValidToo() throws Exception {
     JsonNode exported = JSON.readTree(IpynbExporter.export(basic(), Map.of()));
-    assertEquals(List.of(), schema().violations(exported));
+    assertEquals(List.of(), NbformatSchema.violations(exported));
     assertEquals(true, exported.at("/cells/1/execution_count").isNull());
   }
 

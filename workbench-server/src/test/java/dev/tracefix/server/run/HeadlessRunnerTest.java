@@ -63,7 +63,7 @@ class HeadlessRunnerTest {
     assertTrue(
         lines.get(1).startsWith("[FAIL] sql cell-2: sql: Catalog Error: Table with name retx_typo"),
         lines.get(1));
-    assertEquals("FAILED: 1 of 2 cells failed", lines.get(2));
+    assertEquals("FAILED: 1 of 2 cells failed: cell-2", lines.get(2));
   }
 
   @Test

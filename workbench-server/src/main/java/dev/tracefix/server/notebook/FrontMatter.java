@@ -1,0 +1,109 @@
+package dev.tracefix.server.notebook;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The YAML block a notebook may open with, between two {@code ---} lines, as in most Markdown
+ * tools. It declares the notebook's parameters with their defaults, papermill-style:
+ *
+ * <pre>
+ * ---
+ * parameters:
+ *   window: 30s
+ *   errno_name: EPIPE
+ * ---
+ * </pre>
+ *
+ * SQL cells refer to a parameter as {@code $window}; {@code tracefix run -p window=5m} and the
+ * workbench set other values for a run. The block stays prose, so files round-trip unchanged.
+ */
+public final class FrontMatter {
+  private static final String FENCE = "---";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private FrontMatter() {}
+
+  /**
+   * The parameters declared at the top of {@code text} (name → default, in file order); empty
+   * when the notebook has no front matter.
+   *
+   * @throws dev.tracefix.server.run.WorkspaceException MALFORMED with the line of the problem
+   */
+  static Map<String, String> parameters(String fileName, String text) {
+    List<String> lines = Lines.split(text);
+    if (lines.isEmpty() || !Lines.stripTerminator(lines.getFirst()).equals(FENCE)) {
+      return Map.of();
+    }
+    int close = -1;
+    for (int i = 1; i < lines.size(); i++) {
+      if (Lines.stripTerminator(lines.get(i)).equals(FENCE)) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) {
+      throw NotebookParser.malformed(fileName, 1, "front matter '---' is never closed by '---'");
+    }
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 1; i < close; i++) {
+      yaml.append(lines.get(i));
+    }
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml.toString());
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 2;
+      throw NotebookParser.malformed(fileName, line, "front matter is not valid YAML: " + e.getProblem());
+    } catch (YAMLException e) {
+      throw NotebookParser.malformed(fileName, 2, "front matter is not valid YAML: " + e.getMessage());
+    }
+    if (root == null) {
+      return Map.of();
+    }
+    if (!(root instanceof Map<?, ?> top)) {
+      throw NotebookParser.malformed(fileName, 2, "front matter must be a mapping (key: value)");
+    }
+    Object declared = top.get("parameters");
+    if (declared == null) {
+      return Map.of();
+    }
+    if (!(declared instanceof Map<?, ?> params)) {
+      throw NotebookParser.malformed(
+          fileName, lineOf(lines, close, "parameters"), "'parameters' must map names to defaults");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (var e : params.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      if (!NAME.matcher(name).matches()) {
+        throw NotebookParser.malformed(
+            fileName,
+            lineOf(lines, close, name),
+            "parameter name '" + name + "' must be an identifier (letters, digits, _)");
+      }
+      Object value = e.getValue();
+      if (value instanceof Map<?, ?> || value instanceof List<?>) {
+        throw NotebookParser.malformed(
+            fileName, lineOf(lines, close, name), "parameter '" + name + "' needs a single value");
+      }
+      out.put(name, value == null ? "" : String.valueOf(value));
+    }
+    return out;
+  }
+
+  private static int lineOf(List<String> lines, int close, String key) {
+    for (int i = 1; i < close; i++) {
+      if (Lines.stripTerminator(lines.get(i)).strip().startsWith(key + ":")) {
+        return i + 1;
+      }
+    }
+    return 2;
+  }
+}
