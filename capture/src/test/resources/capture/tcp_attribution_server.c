@@ -1,8 +1,9 @@
 /* The --pid target of TcpAttributionCaptureTest. Listens on 127.0.0.1 at once (listener A, before
  * any capture starts) and prints "A PORT"; after a line on stdin it listens again (listener B,
- * while traced) and prints "B PORT". Then serves ACCEPT_A connections on A (accepted and closed at
- * once, never read: the process touches those sockets only through accept and close) and
- * ACCEPT_B on B (read to EOF, then closed), and exits. */
+ * while traced) and prints "B PORT". Then serves ACCEPT_A connections on A (accepted, by accept()
+ * and accept4() in turn, and closed at once, never read: the process touches those sockets only
+ * through accept and close) and ACCEPT_B on B (read to EOF, then closed), and exits. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 		if (poll(fds, 2, 30000) <= 0)
 			return 68;
 		if (fds[0].revents & POLLIN) {
-			int s = accept(a, NULL, NULL);
+			int s = got_a % 2 ? accept4(a, NULL, NULL, SOCK_CLOEXEC) : accept(a, NULL, NULL);
 			if (s < 0 || close(s) != 0)
 				return 69;
 			got_a++;

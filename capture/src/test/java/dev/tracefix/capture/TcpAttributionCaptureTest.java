@@ -135,8 +135,20 @@ class TcpAttributionCaptureTest {
     }
   }
 
+  /** Every probe group: raw_syscalls' exit makes the server owner of what it accepts. */
   @Test
   void aPidCaptureOfAServerHoldsItsAcceptedSocketsAndNoneOfItsUntracedClients() throws Exception {
+    captureServer(ProbeGroup.ALL);
+  }
+
+  /** The tcp group alone: syscalls:sys_exit_accept{,4} do it instead. */
+  @Test
+  void theTcpGroupAloneAlsoHoldsTheServersAcceptedSockets() throws Exception {
+    captureServer(Set.of(ProbeGroup.TCP));
+  }
+
+  /** Runs the server, traced by pid with these probe groups, and its untraced clients. */
+  private void captureServer(Set<ProbeGroup> groups) throws Exception {
     KernelAssumptions.assumeCaptureAvailable();
     Path exe = build("tcp_attribution_server.c", "attr-server");
     Path keys = dir.resolve("keys");
@@ -152,10 +164,14 @@ class TcpAttributionCaptureTest {
             () ->
                 Capture.run(
                     new CaptureConfig(
-                        Duration.ofSeconds(8),
-                        OptionalInt.of((int) server.pid()),
-                        List.of(),
-                        keys),
+                            Duration.ofSeconds(8),
+                            OptionalInt.of((int) server.pid()),
+                            List.of(),
+                            keys,
+                            0,
+                            CaptureConfig.DEFAULT_SYSCALLS,
+                            List.of())
+                        .withFilters(List.of(), Map.of(), groups),
                     sink,
                     stats -> attached.countDown()));
     assertTrue(attached.await(30, TimeUnit.SECONDS), "capture started");
@@ -186,13 +202,15 @@ class TcpAttributionCaptureTest {
       Predicate<SafeEvent> serverSide = e -> e.localPort() == portA || e.localPort() == portB;
       List<SafeEvent> clientSide = tcp.stream().filter(serverSide.negate()).toList();
       System.out.printf(
-          "server TCP events %d: port A (listening before the capture) %s; port B %s; "
-              + "client-side sockets %d %s; stats %s%n",
+          "%s: server TCP events %d: port A (listening before the capture) %s; port B %s; "
+              + "client-side sockets %d %s; probes %s; stats %s%n",
+          groups,
           tcp.size(),
           byTransition(tcp, port(portA)),
           byTransition(tcp, port(portB)),
           clientSide.size(),
           byTransition(clientSide, any()),
+          summary.probes(),
           summary.stats());
 
       assertTrue(
