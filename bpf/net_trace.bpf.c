@@ -14,7 +14,9 @@
 #define IPPROTO_TCP 6
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
 #define TCP_CLOSE 7
+#define TCP_LISTEN 10
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is active (x86_64) */
@@ -162,8 +164,15 @@ struct {
 	__type(value, struct sys_enter_state);
 } sys_inflight SEC(".maps");
 
-/* Which traced process owns a TCP socket: retransmits mostly run from timers in softirq
- * context, where the current task is unrelated, so they are attributed through the socket. */
+/* Which process owns a TCP socket. State changes, resets and retransmits mostly run in softirq
+ * context, where the current task is whichever one was interrupted (on loopback: the task whose
+ * send carried the packet, i.e. the peer), so every TCP event is attributed through this map and
+ * never to the current task. An owner is only ever taken from a task acting on the socket itself:
+ * connect() (SYN_SENT) and listen() (LISTEN), accept()/accept4() (the fd returned), a receive
+ * (sock:sock_recv_length), a sendto/write/writev (the fd); an accepted socket starts with its
+ * listener's owner (listener_owners). Only TCP sockets are entered. CLOSE removes an entry, and
+ * a new socket's first state change sets or removes the one at its address (own_new_socket), so
+ * an entry a freed socket left behind never names the next socket there. */
 struct sock_owner {
 	__u64 start_time_ns;
 	__u32 tgid;
@@ -176,6 +185,19 @@ struct {
 	__type(key, __u64); /* struct sock * */
 	__type(value, struct sock_owner);
 } sock_owners SEC(".maps");
+
+/* A listener's owner, carried to the connections it accepts: set when a traced process calls
+ * listen(); BPF_F_CLONE makes the kernel copy it into each socket cloned from the listener
+ * (sk_clone_lock, before the child's LISTEN -> SYN_RECV), so a connection belongs to its
+ * listener's owner from its first state change, before accept() returns it. Exact where a port
+ * would not be (listeners of different processes may share a port: SO_REUSEPORT, or different
+ * addresses). Socket storage is open to BTF programs only, hence tp_btf for the state changes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sock_owner);
+} listener_owners SEC(".maps");
 
 /* tgid is the current task's: the cgroup tested is the current task's cgroup. */
 static __always_inline bool is_traced(__u32 tgid)
@@ -324,19 +346,34 @@ static __always_inline void take_stacks(void *ctx, __u32 type, __s32 *user, __s3
 	}
 }
 
+/* The current process as a socket owner. */
+static __always_inline void current_owner(struct sock_owner *owner, __u32 tgid)
+{
+	__builtin_memset(owner, 0, sizeof(*owner));
+	owner->tgid = tgid;
+	owner->start_time_ns = leader_start_time();
+	bpf_get_current_comm(owner->comm, sizeof(owner->comm));
+}
+
+/* Makes the current process (tgid) owner of TCP socket sk. */
 static __always_inline void remember_owner(__u64 sk, __u32 tgid)
 {
-	__u64 started = leader_start_time();
-	/* Every write on a socket passes here: a lookup is far cheaper than an LRU update, and the
-	 * owner rarely changes. */
+	/* Every write and receive on a socket passes here: a lookup is far cheaper than an LRU
+	 * update, and the owner rarely changes. */
 	struct sock_owner *known = bpf_map_lookup_elem(&sock_owners, &sk);
-	if (known && known->tgid == tgid && known->start_time_ns == started)
+	if (known && known->tgid == tgid && known->start_time_ns == leader_start_time())
 		return;
-	struct sock_owner owner = {};
-	owner.tgid = tgid;
-	owner.start_time_ns = started;
-	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
+	struct sock_owner owner;
+	current_owner(&owner, tgid);
 	bpf_map_update_elem(&sock_owners, &sk, &owner, BPF_ANY);
+}
+
+/* remember_owner for a socket found through an fd, which may be of any kind: only TCP sockets,
+ * whose entries the state changes keep (see sock_owners); others would only fill the LRU. */
+static __always_inline void remember_fd_owner(__u64 sk, __u32 tgid)
+{
+	if (BPF_CORE_READ((struct sock *)sk, sk_protocol) == IPPROTO_TCP)
+		remember_owner(sk, tgid);
 }
 
 /* fd -> struct file -> (if a socket inode) struct socket -> struct sock; 0 if not a socket. */
@@ -398,7 +435,7 @@ int handle_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 
 	__u64 sk = sock_of_fd(e.fd);
 	if (sk)
-		remember_owner(sk, id >> 32);
+		remember_fd_owner(sk, id >> 32);
 	return 0;
 }
 
@@ -425,103 +462,152 @@ struct {
 	__type(value, __u64);
 } connect_start SEC(".maps");
 
-struct tcp_attribution {
-	__u64 start_time_ns;
-	__u32 tgid;
-	__u32 tid;
-	char comm[NET_TRACE_COMM_LEN];
-};
-
-/* Who a TCP event belongs to: the socket's owner when a traced process used it, else the current
- * task when traced (state changes and resets often run in softirq context, where the current
- * task is whichever was interrupted). False when neither: no event, nothing produced. Decided
- * before reserving, so every reserved record is submitted and the accounting stays exact. */
-static __always_inline bool attribute_tcp(struct tcp_attribution *who, __u64 sk)
+/* Who a TCP event belongs to: the socket's owner (sock_owners), never the current task. With a
+ * pid or cgroup filter, a socket no traced process owns is none of the capture's business: false,
+ * nothing produced. Without one (system-wide) its events are kept as unattributed: tgid 0, no
+ * comm. Decided before reserving, so every reserved record is submitted and the accounting stays
+ * exact. */
+static __always_inline bool attribute_tcp(struct sock_owner *who, __u64 sk)
 {
 	struct sock_owner *owner = sk ? bpf_map_lookup_elem(&sock_owners, &sk) : NULL;
 	if (owner) {
-		who->tgid = owner->tgid;
-		who->tid = 0;
-		who->start_time_ns = owner->start_time_ns;
-		__builtin_memcpy(who->comm, owner->comm, sizeof(who->comm));
+		*who = *owner;
 		return true;
 	}
-	__u64 id = bpf_get_current_pid_tgid();
-	if (!is_traced(id >> 32))
+	if (filter_enabled || cgroup_filter_enabled)
 		return false;
-	who->tgid = id >> 32;
-	who->tid = (__u32)id;
-	who->start_time_ns = leader_start_time();
-	bpf_get_current_comm(who->comm, sizeof(who->comm));
+	__builtin_memset(who, 0, sizeof(*who));
 	return true;
 }
 
 static __always_inline void fill_attribution(struct net_trace_tcp_event *ev,
-					     const struct tcp_attribution *who)
+					     const struct sock_owner *who)
 {
 	ev->tgid = who->tgid;
-	ev->tid = who->tid;
+	ev->tid = 0;
 	ev->start_time_ns = who->start_time_ns;
 	__builtin_memcpy(ev->comm, who->comm, sizeof(ev->comm));
 }
 
-/* Every TCP state change of a traced socket becomes an event (with the connect latency on
- * SYN_SENT -> ESTABLISHED). A traced process connecting a TCP socket becomes its owner before it
- * sends anything, so even SYN retransmits are attributed; a closed socket is forgotten, after
- * its last event. */
-static __always_inline void emit_state_change(struct trace_event_raw_inet_sock_set_state *ctx,
-					      __u64 sk, __u64 now,
-					      const struct tcp_attribution *who)
+/* A new socket's first state change (connect, listen, or cloned from a listener) decides its
+ * owner, or that it has none: an entry a freed socket left at this address (a receive or write
+ * that raced with its CLOSE re-entered it) is overwritten or removed here, never inherited.
+ *
+ * The current task is used at two transitions only, where it is the socket's user: only
+ * tcp_v4_connect / tcp_v6_connect set SYN_SENT and only inet_csk_listen_start sets LISTEN, both
+ * with the socket locked by the task calling connect() (or sendto/sendmsg with MSG_FASTOPEN) or
+ * listen() on it, in that task's context: lock_sock() may sleep, so never from softirq. (A kernel
+ * socket's thread, e.g. an MPTCP subflow's kworker, is its user the same way.) A traced listener's
+ * owner also goes into its socket storage, for the connections it will accept. */
+static __always_inline void own_new_socket(const struct sock *sk, int newstate, bool cloned)
+{
+	__u64 key = (__u64)sk;
+	if (cloned) {
+		struct sock_owner *carried =
+			bpf_sk_storage_get(&listener_owners, (struct sock *)sk, 0, 0);
+		if (carried)
+			bpf_map_update_elem(&sock_owners, &key, carried, BPF_ANY);
+		else
+			bpf_map_delete_elem(&sock_owners, &key);
+		return;
+	}
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	bool user = newstate == TCP_SYN_SENT || newstate == TCP_LISTEN;
+	if (user && is_traced(tgid)) {
+		remember_owner(key, tgid);
+	} else {
+		bpf_map_delete_elem(&sock_owners, &key);
+	}
+	if (newstate != TCP_LISTEN)
+		return;
+	if (is_traced(tgid)) {
+		struct sock_owner *carried = bpf_sk_storage_get(
+			&listener_owners, (struct sock *)sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (carried)
+			current_owner(carried, tgid);
+	} else {
+		/* listening again under an untraced task: not the old owner's connections */
+		bpf_sk_storage_delete(&listener_owners, (struct sock *)sk);
+	}
+}
+
+/* The socket's addresses as sock:inet_sock_set_state records them: an AF_INET6 socket's IPv6
+ * addresses (v4-mapped for an IPv4 peer), else the IPv4 source and destination. */
+static __always_inline void copy_sock_addresses(struct net_trace_tcp_event *ev,
+						const struct sock *sk)
+{
+	__builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+	__builtin_memset(ev->daddr, 0, sizeof(ev->daddr));
+	if (ev->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&ev->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&ev->daddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		__be32 saddr = BPF_CORE_READ((struct inet_sock *)sk, inet_saddr);
+		__be32 daddr = sk->__sk_common.skc_daddr;
+		__builtin_memcpy(ev->saddr, &saddr, 4);
+		__builtin_memcpy(ev->daddr, &daddr, 4);
+	}
+}
+
+/* One tcp_state record (with the connect latency on SYN_SENT -> ESTABLISHED). */
+static __always_inline void emit_state_change(const struct sock *sk, int oldstate, int newstate,
+					      __u64 now, const struct sock_owner *who)
 {
 	struct net_trace_tcp_event *ev =
 		reserve_event(NET_TRACE_EVENT_TCP_STATE, sizeof(struct net_trace_tcp_event));
 	if (!ev)
 		return;
+	__u64 key = (__u64)sk;
 	fill_attribution(ev, who);
 	ev->type = NET_TRACE_EVENT_TCP_STATE;
-	ev->oldstate = ctx->oldstate;
-	ev->newstate = ctx->newstate;
-	ev->family = ctx->family;
-	ev->protocol = ctx->protocol;
-	ev->sport = ctx->sport;
-	ev->dport = ctx->dport;
+	ev->oldstate = oldstate;
+	ev->newstate = newstate;
+	ev->family = sk->__sk_common.skc_family;
+	ev->protocol = IPPROTO_TCP;
+	ev->sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	ev->dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	ev->pad = 0;
 	ev->ts_ns = now;
 	ev->duration_ns = 0;
-	if (ctx->oldstate == TCP_SYN_SENT && ctx->newstate == TCP_ESTABLISHED) {
-		__u64 *began = bpf_map_lookup_elem(&connect_start, &sk);
+	if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
+		__u64 *began = bpf_map_lookup_elem(&connect_start, &key);
 		if (began)
 			ev->duration_ns = now - *began;
 	}
-	ev->sock = sk;
-	ev->sock_born_ns = sock_born(sk);
-	copy_tcp_addresses(ev, ctx);
+	ev->sock = key;
+	ev->sock_born_ns = sock_born(key);
+	copy_sock_addresses(ev, sk);
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 }
 
-SEC("tracepoint/sock/inet_sock_set_state")
-int handle_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
+/* Every state change of an owned TCP socket becomes an event; a new socket's owner is decided
+ * here (own_new_socket). A closed socket is forgotten after its last event. A BTF tracepoint (the same sock:inet_sock_set_state) because
+ * only those may use socket storage; the fields the classic tracepoint copied are read from the
+ * socket the same way. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(handle_sock_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	if (ctx->protocol != IPPROTO_TCP)
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
-	__u64 sk = (__u64)ctx->skaddr;
+	__u64 key = (__u64)sk;
 	__u64 now = bpf_ktime_get_ns();
-	if (ctx->newstate == TCP_SYN_SENT) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-		if (is_traced(tgid))
-			remember_owner(sk, tgid);
-		bpf_map_update_elem(&connect_start, &sk, &now, BPF_ANY);
-	}
-	if (ctx->oldstate == TCP_CLOSE || !bpf_map_lookup_elem(&sock_births, &sk))
-		bpf_map_update_elem(&sock_births, &sk, &now, BPF_ANY);
-	struct tcp_attribution who = {};
-	if (attribute_tcp(&who, sk))
-		emit_state_change(ctx, sk, now, &who);
-	if (ctx->oldstate == TCP_SYN_SENT)
-		bpf_map_delete_elem(&connect_start, &sk);
-	if (ctx->newstate == TCP_CLOSE) {
-		bpf_map_delete_elem(&sock_owners, &sk);
-		bpf_map_delete_elem(&sock_births, &sk);
+	/* A connection cloned from its listener starts in the listener's state. */
+	bool cloned = oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV;
+	bool born = oldstate == TCP_CLOSE || cloned;
+	if (born)
+		own_new_socket(sk, newstate, cloned);
+	if (newstate == TCP_SYN_SENT)
+		bpf_map_update_elem(&connect_start, &key, &now, BPF_ANY);
+	if (born || !bpf_map_lookup_elem(&sock_births, &key))
+		bpf_map_update_elem(&sock_births, &key, &now, BPF_ANY);
+	struct sock_owner who;
+	if (attribute_tcp(&who, key))
+		emit_state_change(sk, oldstate, newstate, now, &who);
+	if (oldstate == TCP_SYN_SENT)
+		bpf_map_delete_elem(&connect_start, &key);
+	if (newstate == TCP_CLOSE) {
+		bpf_map_delete_elem(&sock_owners, &key);
+		bpf_map_delete_elem(&sock_births, &key);
 	}
 	return 0;
 }
@@ -541,13 +627,14 @@ static __always_inline void from_sockaddr(const __u8 *sa, __u16 *family, __u16 *
 		bpf_probe_read_kernel(addr, 4, sa + 4);
 }
 
-/* A reset this host sent: to a peer of a traced socket, or (no socket: e.g. a SYN to a closed
- * port) on behalf of the current task when traced. */
+/* A reset this host sent from an owned socket. A reset sent without a socket (e.g. to a SYN for a
+ * closed port) or from a time-wait or request socket has no owner: kept unattributed without a
+ * filter, dropped with one. */
 SEC("tracepoint/tcp/tcp_send_reset")
 int handle_tcp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
 {
 	__u64 sk = (__u64)ctx->skaddr;
-	struct tcp_attribution who = {};
+	struct sock_owner who;
 	if (!attribute_tcp(&who, sk))
 		return 0;
 	struct net_trace_tcp_event *ev =
@@ -573,12 +660,12 @@ int handle_tcp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
 	return 0;
 }
 
-/* A reset a traced socket received (e.g. connecting to a closed port: ECONNREFUSED). */
+/* A reset an owned socket received (e.g. connecting to a closed port: ECONNREFUSED). */
 SEC("tracepoint/tcp/tcp_receive_reset")
 int handle_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 {
 	__u64 sk = (__u64)ctx->skaddr;
-	struct tcp_attribution who = {};
+	struct sock_owner who;
 	if (!attribute_tcp(&who, sk))
 		return 0;
 	struct net_trace_tcp_event *ev =
@@ -623,7 +710,7 @@ static __always_inline int enter_socket_write(struct trace_event_raw_sys_enter *
 	struct syscall_enter *slot = inflight_slot();
 	if (slot)
 		*slot = e;
-	remember_owner(sk, id >> 32);
+	remember_fd_owner(sk, id >> 32);
 	return 0;
 }
 
@@ -705,16 +792,64 @@ int handle_exit_writev(struct trace_event_raw_sys_exit *ctx)
 	return exit_syscall(ctx, NET_TRACE_EVENT_SOCKET_WRITE);
 }
 
-/* Attributed to the socket's owner when a traced process used it; otherwise (filter off, or a
- * socket never seen) to the current task if it is traced, which in softirq context is whichever
- * task was interrupted. */
+/* A traced process that accepted a connection owns the socket accept() returned (fd). Its owner
+ * until then was its listener's, if a traced process listened on it during the capture. */
+static __always_inline void own_accepted(long fd)
+{
+	if (fd < 0)
+		return;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!is_traced(tgid))
+		return;
+	__u64 sk = sock_of_fd(fd);
+	if (sk)
+		remember_fd_owner(sk, tgid);
+}
+
+/* Part of the tcp group (socket ownership), attached only when raw_syscalls do not do it: with a
+ * syscall set, accept and accept4 carry NET_TRACE_SYSCALL_ACCEPT and the raw exit owns the socket,
+ * so no syscalls:* tracepoint is added to every syscall's path. */
+SEC("tracepoint/syscalls/sys_exit_accept")
+int handle_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	own_accepted(ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int handle_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	own_accepted(ctx->ret);
+	return 0;
+}
+
+/* A receive on a TCP socket (read, readv, recv*, io_uring: every path through sock_recvmsg),
+ * which runs in the receiving task's own context (it may sleep on the socket lock): a traced
+ * reader owns the socket. This covers sockets it
+ * neither connected nor accepted during the capture (open before it started, inherited, passed
+ * over a Unix socket). BTF-typed: the socket is an argument, no fd lookup, and one compare
+ * leaves every other kind of socket alone. */
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(handle_sock_recv, struct sock *sk, int ret, int flags)
+{
+	/* The read that returns end-of-file often comes after the socket's CLOSE: re-entering it
+	 * then would only leave an entry behind (see own_new_socket). */
+	if (sk->sk_protocol != IPPROTO_TCP || sk->__sk_common.skc_state == TCP_CLOSE)
+		return 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (is_traced(tgid))
+		remember_owner((__u64)sk, tgid);
+	return 0;
+}
+
+/* Mostly fired from the retransmit timer in softirq: attributed like every TCP event, to the
+ * socket's owner (attribute_tcp). */
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 {
 	__u64 sk = (__u64)ctx->skaddr;
-	__u64 id = bpf_get_current_pid_tgid();
-	struct sock_owner *owner = bpf_map_lookup_elem(&sock_owners, &sk);
-	if (!owner && !is_traced(id >> 32))
+	struct sock_owner who;
+	if (!attribute_tcp(&who, sk))
 		return 0;
 
 	struct net_trace_event *ev = reserve_event(NET_TRACE_EVENT_TCP_RETRANSMIT, sizeof(*ev));
@@ -724,17 +859,10 @@ int handle_tcp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	ev->duration_ns = 0;
 	ev->ret = 0;
 	ev->type = NET_TRACE_EVENT_TCP_RETRANSMIT;
-	if (owner) {
-		ev->tgid = owner->tgid;
-		ev->tid = 0;
-		ev->start_time_ns = owner->start_time_ns;
-		__builtin_memcpy(ev->comm, owner->comm, sizeof(ev->comm));
-	} else {
-		ev->tgid = id >> 32;
-		ev->tid = (__u32)id;
-		ev->start_time_ns = leader_start_time();
-		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	}
+	ev->tgid = who.tgid;
+	ev->tid = 0;
+	ev->start_time_ns = who.start_time_ns;
+	__builtin_memcpy(ev->comm, who.comm, sizeof(ev->comm));
 	ev->fd = -1;
 	ev->state = ctx->state;
 	ev->family = ctx->family;
@@ -870,7 +998,7 @@ int handle_raw_sys_enter(struct trace_event_raw_sys_enter *ctx)
 				st->sock = e;
 			}
 			if (sk)
-				remember_owner(sk, id >> 32);
+				remember_fd_owner(sk, id >> 32);
 		}
 		if (!(bits & NET_TRACE_SYSCALL_TRACED))
 			return 0;
@@ -896,8 +1024,13 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	long nr = ctx->id;
 	__u8 bits = syscall_bits(nr);
-	if (!(bits & (NET_TRACE_SYSCALL_TRACED | (socket_in_raw ? RAW_SOCKET_BITS : 0))))
+	if (!(bits & (NET_TRACE_SYSCALL_TRACED | NET_TRACE_SYSCALL_ACCEPT |
+		      (socket_in_raw ? RAW_SOCKET_BITS : 0))))
 		return 0;
+	/* As sys_exit_accept{,4} do; a 32-bit process's number 43 or 288 is another call. */
+	if ((bits & NET_TRACE_SYSCALL_ACCEPT) &&
+	    !(bpf_get_current_task_btf()->thread_info.status & TS_COMPAT))
+		own_accepted(ctx->ret);
 	struct sys_enter_state *st =
 		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!st)

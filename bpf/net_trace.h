@@ -19,6 +19,9 @@
  * whose socket record raw_syscalls emit; set even when the number is not TRACED itself. */
 #define NET_TRACE_SYSCALL_SOCKET_WRITE 4
 #define NET_TRACE_SYSCALL_SENDTO 8
+/* TCP socket ownership folded into raw_syscalls: an accept/accept4 whose exit makes the caller
+ * owner of the accepted socket; set even when the number is not TRACED itself. */
+#define NET_TRACE_SYSCALL_ACCEPT 16
 
 /* Event type ids: the first field of every record, so user space can tell them apart. */
 #define NET_TRACE_EVENT_SENDTO 1
@@ -97,8 +100,8 @@ struct net_trace_syscall_event {
  * host order, addresses in network order, read by user space only to be hashed. */
 struct net_trace_tcp_event {
 	__u32 type;           /* NET_TRACE_EVENT_TCP_STATE, _TCP_RESET_SENT or _TCP_RESET_RECEIVED */
-	__u32 tgid;           /* the socket's owner when known, else the current task */
-	__u32 tid;            /* 0 when attributed through the owner */
+	__u32 tgid;           /* the socket's owner; 0 (unattributed) when unknown, filter off only */
+	__u32 tid;            /* 0: attributed through the owner, never the current thread */
 	__s32 oldstate;       /* state changes: TCP state before; resets: the socket's state */
 	__s32 newstate;       /* state changes: TCP state after; resets: -1 */
 	__u16 family;
@@ -108,7 +111,7 @@ struct net_trace_tcp_event {
 	__u32 pad;
 	__u64 ts_ns;
 	__u64 duration_ns;    /* SYN_SENT -> ESTABLISHED: connect latency; else 0 */
-	__u64 start_time_ns;  /* start_boottime of the owner's leader */
+	__u64 start_time_ns;  /* start_boottime of the owner's leader; 0 when unattributed */
 	__u64 sock;           /* struct sock address; 0 for a reset sent without a socket */
 	__u64 sock_born_ns;   /* when this socket was first seen: sock is reused after a close, the
 	                       * pair (sock, sock_born_ns) is one connection */

@@ -4,7 +4,10 @@ package dev.tracefix.capture;
 public enum EventType {
   /** A completed {@code sendto} syscall (also what libc's {@code send} becomes on x86_64). */
   SENDTO,
-  /** The kernel retransmitted a TCP segment ({@code tcp:tcp_retransmit_skb}). */
+  /**
+   * The kernel retransmitted a TCP segment ({@code tcp:tcp_retransmit_skb}). Like every TCP event,
+   * the socket owner's (see {@link #TCP_STATE}).
+   */
   TCP_RETRANSMIT,
   /** write(2)/writev(2) on a socket: how JVM services send. */
   SOCKET_WRITE,
@@ -16,10 +19,16 @@ public enum EventType {
   SYSCALL,
   /**
    * A TCP socket of a traced process changed state ({@code sock:inet_sock_set_state}); the
-   * connect latency rides on SYN_SENT -> ESTABLISHED.
+   * connect latency rides on SYN_SENT -> ESTABLISHED. TCP events carry the socket owner's process
+   * token (the process that connected, listened on, accepted, read or wrote it), never that of the
+   * task the kernel happened to interrupt; without a filter, a socket with no known owner is the
+   * {@code [unattributed]} process's.
    */
   TCP_STATE,
-  /** This host sent a TCP reset ({@code tcp:tcp_send_reset}), e.g. refusing a connection. */
+  /**
+   * This host sent a TCP reset ({@code tcp:tcp_send_reset}) from an owned socket; one sent without
+   * a socket (a SYN to a closed port) is unattributed.
+   */
   TCP_RESET_SENT,
   /** A traced socket received a TCP reset ({@code tcp:tcp_receive_reset}). */
   TCP_RESET_RECEIVED,

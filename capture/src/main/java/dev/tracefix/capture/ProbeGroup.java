@@ -14,10 +14,24 @@ public enum ProbeGroup {
   SOCKET,
   /** raw_syscalls:sys_enter/sys_exit for the configured syscall set. */
   SYSCALLS,
-  /** TCP state changes, resets sent and received, retransmits. */
+  /**
+   * TCP state changes, resets sent and received, retransmits; and the socket ownership they are
+   * attributed by (accept exits, receives).
+   */
   TCP,
   /** exec, exit and fork events of traced processes. */
   PROCESS;
+
+  /**
+   * Programs of the tcp group outside tcp:* and sock:*: BTF tracepoints (socket storage needs
+   * them) and the accept exits that make a traced process owner of the sockets it accepts.
+   */
+  static final Set<String> TCP_OWNERSHIP =
+      Set.of(
+          "tp_btf/inet_sock_set_state",
+          "tp_btf/sock_recv_length",
+          "tracepoint/syscalls/sys_exit_accept",
+          "tracepoint/syscalls/sys_exit_accept4");
 
   /** Every group: the default. */
   public static final Set<ProbeGroup> ALL = Set.copyOf(EnumSet.allOf(ProbeGroup.class));
@@ -43,6 +57,9 @@ public enum ProbeGroup {
    * The group of a program's section, e.g. tcp for tracepoint/tcp/tcp_send_reset; empty if none.
    */
   public static Optional<ProbeGroup> ofSection(String section) {
+    if (TCP_OWNERSHIP.contains(section)) {
+      return Optional.of(TCP);
+    }
     if (section.startsWith("tracepoint/raw_syscalls/")) {
       return Optional.of(SYSCALLS);
     }

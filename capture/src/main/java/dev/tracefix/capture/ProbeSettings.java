@@ -43,6 +43,10 @@ final class ProbeSettings {
       syscallSet[SyscallTable.byName("writev").nr()] |= NetTraceLayout.SYSCALL_SOCKET_WRITE;
       syscallSet[SyscallTable.byName("sendto").nr()] |= NetTraceLayout.SYSCALL_SENDTO;
     }
+    if (acceptInRaw(config)) {
+      syscallSet[SyscallTable.byName("accept").nr()] |= NetTraceLayout.SYSCALL_ACCEPT;
+      syscallSet[SyscallTable.byName("accept4").nr()] |= NetTraceLayout.SYSCALL_ACCEPT;
+    }
     for (int nr = 0; nr < syscallSet.length; nr++) {
       if (syscallSet[nr] != 0) {
         maps.setRodataU8("syscall_set", nr, syscallSet[nr]);
@@ -74,14 +78,22 @@ final class ProbeSettings {
   /**
    * Whether the program in {@code section} attaches: its probe group is selected, raw_syscalls only
    * with a syscall set (they fire on every syscall of every task), the socket group's syscalls:*
-   * tracepoints only when raw_syscalls do not do their work ({@link #socketInRaw}), sched_switch
-   * only for off-CPU time.
+   * tracepoints only when raw_syscalls do not do their work ({@link #socketInRaw}), nor the tcp
+   * group's accept exits ({@link #acceptInRaw}), sched_switch only for off-CPU time.
    */
   static boolean attaches(String section, CaptureConfig config) {
+    boolean syscallTracepoint = section.startsWith("tracepoint/syscalls/");
+    boolean ownership = ProbeGroup.TCP_OWNERSHIP.contains(section);
     return ProbeGroup.attaches(section, config.probeGroups())
-        && (!config.syscalls().isEmpty() || !section.startsWith("tracepoint/raw_syscalls/"))
-        && (!socketInRaw(config) || !section.startsWith("tracepoint/syscalls/"))
+        && (rawSyscalls(config) || !section.startsWith("tracepoint/raw_syscalls/"))
+        && (!socketInRaw(config) || !syscallTracepoint || ownership)
+        && (!acceptInRaw(config) || !syscallTracepoint || !ownership)
         && (config.offCpuMin() != null || !section.equals(SCHED_SWITCH));
+  }
+
+  /** Whether the raw_syscalls programs attach: the syscalls group, with a syscall set. */
+  private static boolean rawSyscalls(CaptureConfig config) {
+    return config.probeGroups().contains(ProbeGroup.SYSCALLS) && !config.syscalls().isEmpty();
   }
 
   /**
@@ -90,9 +102,16 @@ final class ProbeSettings {
    * runs per socket write instead of four.
    */
   static boolean socketInRaw(CaptureConfig config) {
-    return config.probeGroups().contains(ProbeGroup.SOCKET)
-        && config.probeGroups().contains(ProbeGroup.SYSCALLS)
-        && !config.syscalls().isEmpty();
+    return config.probeGroups().contains(ProbeGroup.SOCKET) && rawSyscalls(config);
+  }
+
+  /**
+   * Whether the raw_syscalls exit also makes a traced process owner of the sockets it accepts (the
+   * tcp group's work), so the syscalls:sys_exit_accept{,4} tracepoints stay detached: when both
+   * groups attach. Those tracepoints would add a callback to every syscall of the machine.
+   */
+  static boolean acceptInRaw(CaptureConfig config) {
+    return config.probeGroups().contains(ProbeGroup.TCP) && rawSyscalls(config);
   }
 
   /** The stack_types bitmask: bit (1 << kernel type id) per event type that takes stacks. */

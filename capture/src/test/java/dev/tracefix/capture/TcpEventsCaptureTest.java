@@ -21,7 +21,7 @@ class TcpEventsCaptureTest {
   @TempDir Path dir;
 
   @Test
-  void seesTheConnectLatencyAndOneResetEachWayPerRefusedConnect() throws Exception {
+  void seesTheConnectLatencyAndTheResetEachRefusedConnectReceived() throws Exception {
     KernelAssumptions.assumeCaptureAvailable();
     Path source = dir.resolve("tcp.c");
     Files.copy(getClass().getResourceAsStream("/capture/tcp_workload.c"), source);
@@ -72,7 +72,9 @@ class TcpEventsCaptureTest {
     assertEquals(1, established.size(), "one connect reached ESTABLISHED");
     assertTrue(established.getFirst().durationNs() > 0, "connect latency");
     assertEquals(REFUSED, received.size(), "resets received: one per refused connect");
-    assertEquals(REFUSED, sent.size(), "resets sent: one per refused connect");
+    // The kernel answers each SYN to the closed port with a reset sent without a socket: no
+    // process owns it, so it is not the command's (TcpAttributionCaptureTest: unattributed).
+    assertEquals(0, sent.size(), "resets sent for the closed port");
     assertTrue(received.stream().allMatch(e -> "SYN_SENT".equals(e.tcpOldState())));
     // Each refused socket: its CLOSE -> SYN_SENT and its reset share one connection hash.
     Set<String> connecting =

@@ -42,6 +42,8 @@ public final class NetTraceLayout {
   public static final byte SYSCALL_SOCKET_WRITE = 4;
   /** NET_TRACE_SYSCALL_SENDTO: raw_syscalls do this sendto's socket work. */
   public static final byte SYSCALL_SENDTO = 8;
+  /** NET_TRACE_SYSCALL_ACCEPT: raw_syscalls make this accept's caller owner of its socket. */
+  public static final byte SYSCALL_ACCEPT = 16;
   /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
   public static final int EVENT_TYPES = 16;
   public static final int COMM_LEN = 16;

@@ -16,6 +16,17 @@ import java.util.Set;
  * as executed, cgroup id) still describes them; without one, only the kernel's comm is left.
  */
 public final class ProcessTable {
+  /**
+   * What tgid 0 stands for: no process. A capture without a pid or cgroup filter records TCP events
+   * of sockets whose owner it never saw (open and idle since before the capture, a reset sent for
+   * a closed port) under it, rather than under whichever task the kernel interrupted.
+   */
+  public static final String UNATTRIBUTED_COMM = "[unattributed]";
+
+  private static final ProcessInfo UNATTRIBUTED =
+      new ProcessInfo(
+          0, 0, UNATTRIBUTED_COMM, Optional.empty(), Optional.empty(), Optional.empty());
+
   private record Key(int pid, long startTicks, int generation) {}
 
   private final ProcFs proc;
@@ -44,6 +55,9 @@ public final class ProcessTable {
 
   /** The description of the {@code generation}-th program of a process. */
   public ProcessInfo lookup(int pid, long startTicks, int generation, String kernelComm) {
+    if (pid == 0) {
+      return UNATTRIBUTED;
+    }
     return cache.computeIfAbsent(
         new Key(pid, startTicks, generation),
         k ->

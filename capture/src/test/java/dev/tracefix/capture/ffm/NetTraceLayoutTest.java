@@ -38,6 +38,7 @@ class NetTraceLayoutTest {
               printf("syscall_arg0_fd %d\\n", NET_TRACE_SYSCALL_ARG0_FD);
               printf("syscall_socket_write %d\\n", NET_TRACE_SYSCALL_SOCKET_WRITE);
               printf("syscall_sendto %d\\n", NET_TRACE_SYSCALL_SENDTO);
+              printf("syscall_accept %d\\n", NET_TRACE_SYSCALL_ACCEPT);
               printf("syscall_sizeof %zu\\n", sizeof(struct net_trace_syscall_event));
               printf("tcp_sizeof %zu\\n", sizeof(struct net_trace_tcp_event));
               printf("exit_sizeof %zu\\n", sizeof(struct net_trace_exit_event));
@@ -109,6 +110,7 @@ class NetTraceLayoutTest {
     assertEquals(fromC.get("syscall_arg0_fd"), (long) NetTraceLayout.SYSCALL_ARG0_FD);
     assertEquals(fromC.get("syscall_socket_write"), (long) NetTraceLayout.SYSCALL_SOCKET_WRITE);
     assertEquals(fromC.get("syscall_sendto"), (long) NetTraceLayout.SYSCALL_SENDTO);
+    assertEquals(fromC.get("syscall_accept"), (long) NetTraceLayout.SYSCALL_ACCEPT);
     assertEquals(fromC.get("syscall_sizeof"), NetTraceLayout.SYSCALL_LAYOUT.byteSize(), "syscall sizeof");
     assertEquals(fromC.get("tcp_sizeof"), NetTraceLayout.TCP_LAYOUT.byteSize(), "tcp sizeof");
     assertEquals(fromC.get("exit_sizeof"), NetTraceLayout.EXIT_LAYOUT.byteSize(), "exit sizeof");
