@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
+import dev.tracefix.server.run.CellOutput;
 import dev.tracefix.server.run.NotebookWorkspace;
 import dev.tracefix.server.run.WorkspaceException;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -35,25 +35,76 @@ final class NotebookRoutes {
     this.reports = reports;
   }
 
-  void register(RoutesConfig routes) {
-    routes.get("/api/notebooks", ctx -> ctx.json(workspace.list()));
-    routes.get("/api/notebooks/{name}", ctx -> ctx.json(workspace.open(ctx.pathParam("name"))));
-    routes.post(
+  /** The outcome of {@code POST /api/notebooks/{name}/interrupt}. */
+  record InterruptResult(String notebook, boolean interrupted) {}
+
+  void register(ApiRoutes api) {
+    api.get(
+        "/api/notebooks",
+        "the notebooks of the folder, with title and cell count",
+        ApiRoutes.listOf(NotebookWorkspace.NotebookSummary.class),
+        ctx -> ctx.json(workspace.list()));
+    api.get(
+        "/api/notebooks/{name}",
+        "a notebook with its cells' last outputs, stale marks and parameter values",
+        NotebookWorkspace.NotebookView.class,
+        ctx -> ctx.json(workspace.open(ctx.pathParam("name"))));
+    api.post(
         "/api/notebooks/{name}/cells/{id}/run",
+        "runs one cell; a failing cell is an error output, not an HTTP error",
+        null,
+        CellOutput.class,
         ctx -> ctx.json(workspace.runCell(ctx.pathParam("name"), ctx.pathParam("id"))));
-    routes.post(
-        "/api/notebooks/{name}/run-all", ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
-    routes.put("/api/notebooks/{name}/cells/{id}", this::updateCell);
-    routes.post("/api/notebooks/{name}/interrupt", this::interrupt);
-    routes.post("/api/notebooks/{name}/save", this::save);
-    routes.put("/api/notebooks/{name}/parameters", this::setParameters);
-    routes.get(
-        "/api/notebooks/{name}/history", ctx -> ctx.json(workspace.history(ctx.pathParam("name"))));
-    routes.get("/api/notebooks/{name}/diff", this::diff);
-    routes.get(
+    api.post(
+        "/api/notebooks/{name}/run-all",
+        "runs every cell in order",
+        null,
+        NotebookWorkspace.NotebookView.class,
+        ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
+    api.put(
+        "/api/notebooks/{name}/cells/{id}",
+        "replaces a cell's source and saves the file; the cell and its dependents go stale",
+        SourceUpdate.class,
+        NotebookWorkspace.NotebookView.class,
+        this::updateCell);
+    api.post(
+        "/api/notebooks/{name}/interrupt",
+        "stops the cell this notebook is running now, if any",
+        null,
+        InterruptResult.class,
+        this::interrupt);
+    api.put(
+        "/api/notebooks/{name}/parameters",
+        "sets values for parameters the notebook declares; cells using a changed one go stale",
+        ApiRoutes.mapOf(String.class),
+        NotebookWorkspace.NotebookView.class,
+        this::setParameters);
+    api.post(
+        "/api/notebooks/{name}/save",
+        "commits the notebook file to the folder's git repository (no empty commits)",
+        SaveRequest.class,
+        SaveResult.class,
+        this::save);
+    api.get(
+        "/api/notebooks/{name}/history",
+        "the notebook's saved versions, newest first",
+        ApiRoutes.listOf(Revision.class),
+        ctx -> ctx.json(workspace.history(ctx.pathParam("name"))));
+    api.getText(
+        "/api/notebooks/{name}/diff",
+        "unified diff between ?from= and ?to= (default: last saved version and the file now)",
+        "text/x-diff",
+        this::diff);
+    api.get(
         "/api/notebooks/{name}/at/{revision}",
+        "the notebook as saved in a revision, read-only and without outputs",
+        NotebookWorkspace.NotebookView.class,
         ctx -> ctx.json(workspace.openAt(ctx.pathParam("name"), ctx.pathParam("revision"))));
-    routes.get("/api/notebooks/{name}/report", this::report);
+    api.getText(
+        "/api/notebooks/{name}/report",
+        "the redacted postmortem report of the session's outputs: ?format=html|md",
+        "text/html",
+        this::report);
   }
 
   /** The postmortem report of the session's current outputs (no re-run): ?format=html|md. */
@@ -77,7 +128,7 @@ final class NotebookRoutes {
     String name = ctx.pathParam("name");
     workspace.open(name); // 404 for a notebook that does not exist
     workspace.cancel(name);
-    ctx.json(java.util.Map.of("notebook", name, "interrupted", true));
+    ctx.json(new InterruptResult(name, true));
   }
 
   /** Body: {"window": "5m", ...}: values for parameters the notebook declares. */

@@ -3,7 +3,6 @@ package dev.tracefix.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.run.ProgressListener;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.sse.SseClient;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +25,11 @@ final class ProgressEvents implements ProgressListener {
     this.json = json;
   }
 
-  void register(RoutesConfig routes) {
-    routes.sse("/api/events", this::subscribe);
+  void register(ApiRoutes api) {
+    api.sse(
+        "/api/events",
+        "server-sent events: 'progress' with {notebook, cellId, line} while cells run",
+        this::subscribe);
   }
 
   private void subscribe(SseClient client) {

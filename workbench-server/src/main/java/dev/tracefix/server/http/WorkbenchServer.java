@@ -22,11 +22,14 @@ public final class WorkbenchServer implements AutoCloseable {
   private final Javalin app;
   private final String token;
   private final ProgressEvents progress;
+  private final List<ApiRoutes.Route> api;
 
-  private WorkbenchServer(Javalin app, String token, ProgressEvents progress) {
+  private WorkbenchServer(
+      Javalin app, String token, ProgressEvents progress, List<ApiRoutes.Route> api) {
     this.app = app;
     this.token = token;
     this.progress = progress;
+    this.api = api;
   }
 
   /**
@@ -65,9 +68,12 @@ public final class WorkbenchServer implements AutoCloseable {
     ObjectMapper json = JsonMapping.create();
     NotebookRoutes notebooks = new NotebookRoutes(workspace, json, reports);
     ProgressEvents progress = new ProgressEvents(json);
+    ApiRoutes[] holder = new ApiRoutes[1];
     Javalin app =
         Javalin.create(
             config -> {
+              ApiRoutes api = new ApiRoutes(config.routes);
+              holder[0] = api;
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
               config.jsonMapper(new JavalinJackson(json, false));
@@ -81,12 +87,34 @@ public final class WorkbenchServer implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                   });
               config.routes.before(guard::handle);
-              notebooks.register(config.routes);
-              progress.register(config.routes);
+              notebooks.register(api);
+              progress.register(api);
+              api.getText(
+                  "/api/openapi.json",
+                  "this document",
+                  ApiRoutes.JSON,
+                  ctx -> ctx.contentType(ApiRoutes.JSON).result(openApiDocument()));
               ErrorMapping.register(config.routes);
             });
     app.start(HOST, port);
-    return new WorkbenchServer(app, auth.token(), progress);
+    return new WorkbenchServer(app, auth.token(), progress, holder[0].documented());
+  }
+
+  /** The committed OpenAPI document of this API (checked against the routes by a test). */
+  static String openApiDocument() {
+    try (var in = WorkbenchServer.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the server's resources");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The documented routes, as the router serves them. */
+  List<ApiRoutes.Route> apiRoutes() {
+    return api;
   }
 
   public int port() {

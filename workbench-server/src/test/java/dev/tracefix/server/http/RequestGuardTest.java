@@ -108,7 +108,10 @@ class RequestGuardTest {
   }
 
   private String concrete(String route, String cellId) {
-    return route.replace("{name}", "retransmits.md").replace("{id}", cellId);
+    return route
+        .replace("{name}", "retransmits.md")
+        .replace("{id}", cellId)
+        .replace("{revision}", "HEAD");
   }
 
   @Test
