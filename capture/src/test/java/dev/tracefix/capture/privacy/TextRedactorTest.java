@@ -23,6 +23,13 @@ class TextRedactorTest {
   }
 
   @Test
+  void aSecretInMarkdownInlineCodeAtTheEndOfASentenceIsReplaced() {
+    String out = redactor.redact("the ticket quoted `password=" + PlantedSecrets.PASSWORD + "`.");
+    assertEquals("the ticket quoted `password=<SECRET:", out.substring(0, 36), out);
+    assertFalse(out.contains(PlantedSecrets.PASSWORD), out);
+  }
+
+  @Test
   void theFifteenBytePrefixesTheRecognizersCatchAreReplaced() {
     for (PlantedSecrets p : PlantedSecrets.all()) {
       String prefix = PlantedSecrets.prefix15(p.value());
