@@ -66,10 +66,20 @@ public enum FileModes {
     };
   }
 
-  /** The modes this process applied, else what the environment asks for. */
+  /**
+   * The modes this process applied, else what the environment asks for; an unreadable setting
+   * reads as {@link #PRIVATE} here (the CLI refuses it at start, naming it).
+   */
   public static FileModes active() {
     FileModes a = applied;
-    return a != null ? a : fromEnvironment();
+    if (a != null) {
+      return a;
+    }
+    try {
+      return fromEnvironment();
+    } catch (CaptureException unreadable) {
+      return PRIVATE;
+    }
   }
 
   /**

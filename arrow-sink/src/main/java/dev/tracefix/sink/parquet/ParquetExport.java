@@ -100,7 +100,7 @@ public final class ParquetExport {
       statement.execute("DROP TABLE IF EXISTS " + RedactedTable.MAPPINGS);
       FileModes.active().tightenTree(dir);
       return new ExportResult(rows, changed, redaction.counts(), redaction.keyId());
-    } catch (SQLException e) {
+    } catch (SQLException | java.io.UncheckedIOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
           "exporting Parquet to " + dir + " failed: " + e.getMessage(),
