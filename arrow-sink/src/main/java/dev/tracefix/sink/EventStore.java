@@ -1,5 +1,7 @@
 package dev.tracefix.sink;
 
+import dev.tracefix.capture.FileModes;
+import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.sink.forget.AuditLog;
 import dev.tracefix.sink.forget.DatabaseForget;
 import dev.tracefix.sink.forget.FileScrub;
@@ -124,7 +126,7 @@ public final class EventStore implements AutoCloseable {
       Path dbFile, BufferAllocator allocator, Path spoolDir, StoreOptions options) {
     Path absolute = dbFile.toAbsolutePath();
     try {
-      Files.createDirectories(absolute.getParent());
+      Files.createDirectories(absolute.getParent(), FileModes.active().directoryAttribute());
     } catch (IOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
@@ -144,6 +146,9 @@ public final class EventStore implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    // DuckDB created the file under the process umask (0600 when the CLI set it); a file created
+    // by a library caller with a looser umask, or by an older tracefix, is tightened here.
+    tightenDatabaseFiles(absolute);
     try {
       StoreSchema.migrate(connection);
     } catch (StoreSchema.NewerSchemaException e) {
@@ -394,12 +399,15 @@ public final class EventStore implements AutoCloseable {
   /**
    * Writes every capture as Hive-partitioned Parquet under {@code dir}, which must be empty or
    * absent: {@code events/date=/host=/capture=/}, {@code processes/capture=/}, {@code
-   * captures/capture=/}. Returns the rows written over all three tables.
+   * captures/capture=/} and the other per-capture tables. Every text value passes capture's
+   * recognizers under {@code key} first (keyed placeholders such as {@code <EMAIL:3f9a1c2b>}); a
+   * host name or capture id they fire on becomes a keyed token ({@code h_…}, {@code c_…}) in
+   * folder names and columns alike. Files and folders get {@link FileModes#active()}'s modes.
    */
-  public long exportParquet(Path dir) {
+  public ExportResult exportParquet(Path dir, HmacKey key) {
     ensureOpen();
     try (Connection exportConnection = connect()) {
-      return ParquetExport.write(exportConnection, dir.toAbsolutePath());
+      return ParquetExport.write(exportConnection, dir.toAbsolutePath(), key);
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.INTERNAL, "closing the export connection of " + dbFile, e);
@@ -455,6 +463,19 @@ public final class EventStore implements AutoCloseable {
     }
     if (deletedRows.get()) {
       FileScrub.rewrite(dbFile);
+    }
+    tightenDatabaseFiles(dbFile);
+  }
+
+  /** The database and its write-ahead log get {@link FileModes#active()}'s file mode. */
+  private static void tightenDatabaseFiles(Path db) {
+    try {
+      FileModes modes = FileModes.active();
+      modes.tighten(db);
+      modes.tighten(db.resolveSibling(db.getFileName() + ".wal"));
+    } catch (java.io.UncheckedIOException e) {
+      // Someone else's file opened through group write access: usable, just not ours to chmod.
+      System.err.println("tracefix: " + e.getMessage());
     }
   }
 

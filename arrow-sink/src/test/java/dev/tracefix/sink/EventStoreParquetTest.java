@@ -47,7 +47,7 @@ class EventStoreParquetTest {
   void exportsHivePartitionedParquetThatReadsBackIdentical() throws Exception {
     Path exportDir = tmp.resolve("export");
     try (EventStore store = storeWithTwoCaptures(tmp.resolve("source.duckdb"))) {
-      long written = store.exportParquet(exportDir);
+      long written = store.exportParquet(exportDir, TestKeys.KEY).rows();
       System.out.printf("exportParquet wrote %d rows to %s%n", written, exportDir);
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
@@ -106,7 +106,7 @@ class EventStoreParquetTest {
   void parquetReadsBackToTheSameRowsInDuckDbAndInArrowsParquetReader() throws Exception {
     Path exportDir = tmp.resolve("export");
     try (EventStore store = storeWithTwoCaptures(tmp.resolve("source.duckdb"))) {
-      store.exportParquet(exportDir);
+      store.exportParquet(exportDir, TestKeys.KEY);
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         String parquet =
@@ -130,7 +130,7 @@ class EventStoreParquetTest {
     List<Object> sourceEvents;
     List<Object> sourceOthers;
     try (EventStore store = storeWithTwoCaptures(tmp.resolve("source.duckdb"))) {
-      store.exportParquet(exportDir);
+      store.exportParquet(exportDir, TestKeys.KEY);
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         sourceEvents = row(s, EVENT_CHECKSUM + "events");
@@ -165,7 +165,7 @@ class EventStoreParquetTest {
   void importSkipsCapturesTheStoreAlreadyHoldsButAddsNewOnes() throws SQLException {
     Path exportDir = tmp.resolve("export");
     try (EventStore store = storeWithTwoCaptures(tmp.resolve("source.duckdb"))) {
-      store.exportParquet(exportDir);
+      store.exportParquet(exportDir, TestKeys.KEY);
     }
     try (EventStore target = EventStore.open(tmp.resolve("target.duckdb"), allocator)) {
       SyntheticCapture a = SyntheticCapture.generate("cap-a", 100, 99);
@@ -223,7 +223,7 @@ class EventStoreParquetTest {
     Path exportDir = Files.createDirectories(tmp.resolve("export"));
     Files.writeString(exportDir.resolve("keep.txt"), "mine");
     try (EventStore store = EventStore.open(tmp.resolve("s.duckdb"), allocator)) {
-      SinkException e = assertThrows(SinkException.class, () -> store.exportParquet(exportDir));
+      SinkException e = assertThrows(SinkException.class, () -> store.exportParquet(exportDir, TestKeys.KEY));
       assertEquals(SinkException.Kind.USER, e.kind());
       assertTrue(e.getMessage().contains(exportDir.toString()), e.getMessage());
     }
@@ -243,7 +243,7 @@ class EventStoreParquetTest {
   void aCorruptParquetFileFailsTheWholeImportNamingTheFile() throws Exception {
     Path exportDir = tmp.resolve("export");
     try (EventStore store = storeWithTwoCaptures(tmp.resolve("source.duckdb"))) {
-      store.exportParquet(exportDir);
+      store.exportParquet(exportDir, TestKeys.KEY);
     }
     Path victim;
     try (Stream<Path> files = Files.walk(exportDir.resolve("events"))) {

@@ -56,7 +56,7 @@ class ExecLinkStoreTest {
         assertEquals(List.of("server exec from sh"), execLinks(store));
         assertEquals(
             List.of("0 start sh", "1 fork dirname", "1 exec server"), lineageOf(store, "sh"));
-        store.exportParquet(export);
+        store.exportParquet(export, TestKeys.KEY);
       }
       try (EventStore copy = EventStore.open(tmp.resolve("b.duckdb"), allocator)) {
         copy.importParquet(export);

@@ -52,7 +52,7 @@ class ForgetTest {
     Map<String, Long> before;
     ForgetResult result;
     try (EventStore store = storeWithTwoCaptures(db)) {
-      store.exportParquet(export);
+      store.exportParquet(export, TestKeys.KEY);
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         before = counts(s, "");
@@ -132,7 +132,7 @@ class ForgetTest {
   void forgettingACaptureRemovesItFromEveryTableAndItsExportPartitions() throws Exception {
     Path export = tmp.resolve("export");
     try (EventStore store = storeWithTwoCaptures(tmp.resolve("store.duckdb"))) {
-      store.exportParquet(export);
+      store.exportParquet(export, TestKeys.KEY);
       Map<String, Long> capB;
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {

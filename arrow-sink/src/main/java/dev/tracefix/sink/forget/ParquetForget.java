@@ -115,6 +115,11 @@ public final class ParquetForget {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
+      try {
+        dev.tracefix.capture.FileModes.active().tighten(temp); // DuckDB wrote it under the umask
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       try (FileChannel dirChannel = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
         dirChannel.force(true);

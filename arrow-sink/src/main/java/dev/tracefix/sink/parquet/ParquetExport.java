@@ -2,6 +2,9 @@ package dev.tracefix.sink.parquet;
 
 import static dev.tracefix.sink.parquet.ExportLayout.literal;
 
+import dev.tracefix.capture.FileModes;
+import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.sink.ExportResult;
 import dev.tracefix.sink.SinkException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,27 +12,60 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-/** Writes a store's tables as Hive-partitioned, zstd-compressed Parquet. */
+/**
+ * Writes a store's tables as Hive-partitioned, zstd-compressed Parquet. Every text value passes
+ * the export's {@link ExportRedaction} on its way out ({@link RedactedTable}), and the values that
+ * become folder names pass its identity check, so what leaves the machine holds no more than the
+ * recognizers allow, whatever the store itself holds (rows imported from elsewhere, rows written
+ * before a recognizer existed).
+ */
 public final class ParquetExport {
   private ParquetExport() {}
 
-  /** Exports every capture into {@code dir} (empty or absent); returns rows written. */
-  public static long write(Connection connection, Path dir) {
+  /**
+   * Exports every capture into {@code dir} (empty or absent), every text value redacted under
+   * {@code key}.
+   */
+  public static ExportResult write(Connection connection, Path dir, HmacKey key) {
     prepareEmpty(dir);
+    ExportRedaction redaction = new ExportRedaction(key);
     String options = "FORMAT parquet, COMPRESSION zstd";
     try (Statement statement = connection.createStatement()) {
+      RedactedTable.createMappings(statement);
+      UnaryOperator<String> text = redaction::text;
+      UnaryOperator<String> captureId = redaction::captureId;
+      Map<String, UnaryOperator<String>> ids = Map.of("capture_id", captureId);
+      RedactedTable captures =
+          RedactedTable.of(
+              connection,
+              ExportLayout.CAPTURES,
+              "t",
+              Map.of("capture_id", captureId, "host", redaction::redactHostname),
+              text);
+      int changed = captures.changedValues();
       long rows = 0;
+      RedactedTable events = RedactedTable.of(connection, ExportLayout.EVENTS, "t", ids, text);
+      changed += events.changedValues();
       // Partition values are path segments; the ids also stay inside the files as columns, so a
-      // reader never depends on how an engine decodes directory names.
+      // reader never depends on how an engine decodes directory names. The host comes from the
+      // captures row, through the same mapping as captures.host.
+      String host =
+          "coalesce(hm.redacted, c.host, 'unknown')";
       rows +=
           ExportLayout.rowsOf(
               statement,
-              "COPY (SELECT e.*, CAST(e.time AS DATE) AS date,"
-                  + " coalesce(c.host, 'unknown') AS host, e.capture_id AS capture"
-                  + " FROM events e LEFT JOIN captures c ON c.capture_id = e.capture_id"
-                  + " ORDER BY e.capture_id, e.time) TO "
+              "COPY (" + events.with() + "SELECT " + events.selectList()
+                  + ", CAST(t.time AS DATE) AS date, " + host + " AS host, "
+                  + events.expression("capture_id") + " AS capture"
+                  + " FROM " + events.from()
+                  + " LEFT JOIN captures c ON c.capture_id = t.capture_id"
+                  + " LEFT JOIN " + RedactedTable.MAPPINGS + " hm ON hm.col = 'captures.host'"
+                  + " AND hm.original = c.host"
+                  + " ORDER BY t.capture_id, t.time) TO "
                   + literal(dir.resolve(ExportLayout.EVENTS))
                   + " ("
                   + options
@@ -38,11 +74,13 @@ public final class ParquetExport {
         if (!hasRows(statement, table)) {
           continue; // COPY of nothing would still leave a file behind in some engines' eyes
         }
+        RedactedTable redacted = RedactedTable.of(connection, table, "t", ids, text);
+        changed += redacted.changedValues();
         rows +=
             ExportLayout.rowsOf(
                 statement,
-                "COPY (SELECT *, capture_id AS capture FROM "
-                    + table
+                "COPY (" + redacted.with() + "SELECT " + redacted.selectList() + ", "
+                    + redacted.expression("capture_id") + " AS capture FROM " + redacted.from()
                     + " ORDER BY ALL) TO "
                     + literal(dir.resolve(table))
                     + " ("
@@ -52,13 +90,17 @@ public final class ParquetExport {
       rows +=
           ExportLayout.rowsOf(
               statement,
-              "COPY (SELECT *, capture_id AS capture FROM captures ORDER BY capture_id) TO "
+              "COPY (" + captures.with() + "SELECT " + captures.selectList() + ", "
+                  + captures.expression("capture_id") + " AS capture FROM " + captures.from()
+                  + " ORDER BY t.capture_id) TO "
                   + literal(dir.resolve(ExportLayout.CAPTURES))
                   + " ("
                   + options
                   + ", PARTITION_BY (capture))");
-      return rows;
-    } catch (SQLException e) {
+      statement.execute("DROP TABLE IF EXISTS " + RedactedTable.MAPPINGS);
+      FileModes.active().tightenTree(dir);
+      return new ExportResult(rows, changed, redaction.counts(), redaction.keyId());
+    } catch (SQLException | java.io.UncheckedIOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
           "exporting Parquet to " + dir + " failed: " + e.getMessage(),
@@ -90,7 +132,7 @@ public final class ParquetExport {
           }
         }
       }
-      Files.createDirectories(dir);
+      Files.createDirectories(dir, FileModes.active().directoryAttribute());
     } catch (IOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,

@@ -1,5 +1,6 @@
 package dev.tracefix.sink.spool;
 
+import dev.tracefix.capture.FileModes;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -47,8 +48,8 @@ public final class SegmentFile {
     try (FileChannel channel =
         FileChannel.open(
             partial,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)) {
+            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            FileModes.active().fileAttribute())) {
       CRC32C crc = new CRC32C();
       CountingStream counting = new CountingStream(java.nio.channels.Channels.newOutputStream(channel));
       try (OutputStream out = new CheckedOutputStream(new BufferedOutputStream(counting, 1 << 20), crc)) {

@@ -1,5 +1,6 @@
 package dev.tracefix.sink.spool;
 
+import dev.tracefix.capture.FileModes;
 import dev.tracefix.sink.SinkException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ public final class Spool {
     this.dir = dir;
     this.quarantine = dir.resolve("quarantine");
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
+      Files.createDirectories(dir, FileModes.active().directoryAttribute());
+      FileModes.active().tighten(dir);
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
           "cannot create spool directory " + dir + ": " + e.getMessage(),
@@ -110,7 +112,7 @@ public final class Spool {
 
   private Quarantined quarantine(Path file, String reason) {
     try {
-      Files.createDirectories(quarantine);
+      Files.createDirectories(quarantine, FileModes.active().directoryAttribute());
       Path target = quarantine.resolve(file.getFileName());
       for (int n = 1; Files.exists(target); n++) {
         target = quarantine.resolve(file.getFileName() + "." + n);

@@ -99,6 +99,19 @@ class SpoolRecoveryTest {
   }
 
   @Test
+  void segmentsAreBornOwnerOnlyAndTheSpoolFolderIsTightened() throws Exception {
+    Path spool = Files.createDirectories(tmp.resolve("wide.spool"));
+    Files.setPosixFilePermissions(
+        spool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    new Spool(spool);
+    Path segment = segment(spool, 0, 10, 0);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(spool)));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(segment)));
+  }
+
+  @Test
   void aSegmentWhoseIdIsRecordedIsDeletedNotInsertedAgain() throws Exception {
     Path db = tmp.resolve("store.duckdb");
     Path spool = EventStore.defaultSpoolDir(db);

@@ -14,8 +14,9 @@ import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
 /**
- * Downcall handles into libbpf.so.1 (and libc's vsnprintf for libbpf's log). Every native call of
- * tracefix goes through this class; calls that report failure through errno capture it.
+ * Downcall handles into libbpf.so.1 (and libc: vsnprintf for libbpf's log, mmap/poll for the ring,
+ * umask for the CLI). Every native call of tracefix goes through this class; calls that report
+ * failure through errno capture it.
  */
 final class LibBpf {
   static final String LIBRARY = "libbpf.so.1";
@@ -131,6 +132,16 @@ final class LibBpf {
         libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
     private H() {}
+  }
+
+  /**
+   * libc calls that need no libbpf: kept apart from {@link H}, whose first use loads libbpf, so
+   * the CLI can set its umask on machines (and in commands) that never capture.
+   */
+  static final class Libc {
+    static final MethodHandle UMASK = libc("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    private Libc() {}
   }
 
   /** A segment for the errno capture state of one call. */

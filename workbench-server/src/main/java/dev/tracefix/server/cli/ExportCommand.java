@@ -1,6 +1,8 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.ExportResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +12,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Export a capture database as Hive-partitioned Parquet (date=/host=/capture=).")
+    description = {
+      "Export a capture database as Hive-partitioned Parquet (date=/host=/capture=).",
+      "Every text value passes the capture recognizers first (keyed placeholders); a host name"
+          + " they fire on becomes a keyed h_ token in folder names and columns."
+    })
 final class ExportCommand implements Callable<Integer> {
   @Option(names = "--db", required = true, description = "DuckDB file written by capture")
   Path db;
@@ -18,14 +24,23 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--parquet", required = true, description = "folder to write Parquet files into")
   Path dir;
 
+  @Option(
+      names = "--keys",
+      description = "key store folder for placeholders (default: ~/.tracefix/keys or $TRACEFIX_KEYS)")
+  Path keys;
+
   @Override
   public Integer call() {
     if (!Files.exists(db)) {
       throw new CliException("no database at " + db);
     }
     try (EventStore store = Stores.open(db)) {
-      long rows = store.exportParquet(dir);
-      System.out.printf("exported %d rows to %s%n", rows, dir);
+      ExportResult result =
+          store.exportParquet(
+              dir, KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys));
+      System.out.printf(
+          "exported %d rows to %s; redacted %d distinct values (%s) under key %s%n",
+          result.rows(), dir, result.changedValues(), result.replacementSummary(), result.keyId());
     }
     return 0;
   }

@@ -1,10 +1,12 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.PostmortemReport;
 import dev.tracefix.server.report.ReportFormat;
 import dev.tracefix.sink.EventStore;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run a notebook headless and write its postmortem report (Markdown or self-contained HTML,"
           + " by the extension of --out).",
-      "All free text is redacted; the report ends with the privacy attestation of the captures."
+      "Every value the report shows passes the capture recognizers (so do the cell lines printed"
+          + " while it runs); it ends with the privacy attestation of the captures and the counts"
+          + " of what this report replaced, by type."
     })
 final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
@@ -44,13 +48,12 @@ final class ReportCommand implements Callable<Integer> {
       throw new CliException(
           "no database at " + dbFile + "; create one with 'tracefix capture --db " + dbFile + "'");
     }
-    try (EventStore store = Stores.open(dbFile)) {
+    HmacKey key = KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys);
+    try (EventStore store = Stores.open(dbFile);
+        PrintStream console = RedactedConsole.of(System.out, key)) {
       PostmortemReport report =
           NotebookReports.runHeadless(
-              Workbench.headless(store, System.out),
-              notebook,
-              store::connect,
-              KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys));
+              Workbench.headless(store, console), notebook, store::connect, key);
       ReportFormat format = NotebookReports.write(report, out);
       long replaced = report.replacements().values().stream().mapToLong(Long::longValue).sum();
       System.out.println(

@@ -12,22 +12,15 @@ import dev.tracefix.server.run.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /** The fix loop's artifacts in full: minimized repro, bisect result and patch, in cell order. */
 final class FixLoopSection {
-  private final UnaryOperator<String> redact;
-
-  FixLoopSection(UnaryOperator<String> redact) {
-    this.redact = redact;
-  }
-
   List<ReportPart> parts(Notebook notebook, Map<String, CellOutput> outputs) {
     List<ReportPart> minimized = new ArrayList<>();
     List<ReportPart> bisected = new ArrayList<>();
     List<ReportPart> patched = new ArrayList<>();
     for (Cell cell : notebook.cells()) {
-      String id = redact.apply(cell.id());
+      String id = cell.id();
       switch (outputs.get(cell.id())) {
         case CellOutput.Minimized m -> minimized.addAll(minimized(id, m));
         case CellOutput.Bisected b -> bisected.addAll(bisected(id, b));
@@ -58,9 +51,9 @@ final class FixLoopSection {
             "Cell " + cellId + ": " + m.rows().size() + " of " + m.originalSize()
                 + " input rows still make the repro fail (1-minimal; " + m.oracleCalls()
                 + " repro runs)."),
-        ReportBuilder.table(m.columns(), m.rows(), m.rows().size(), redact),
+        ReportBuilder.table(m.columns(), m.rows(), m.rows().size()),
         new Line("JUnit 5 test that replays the minimal sequence:"),
-        new Code("java", redact.apply(m.testScaffold())));
+        new Code("java", m.testScaffold()));
   }
 
   private List<ReportPart> bisected(String cellId, CellOutput.Bisected b) {
@@ -75,9 +68,9 @@ final class FixLoopSection {
     }
     return List.of(
         new Line(
-            "Cell " + cellId + ": first bad commit " + redact.apply(b.culprit()) + " \u2014 "
-                + redact.apply(b.subject()) + " (" + b.steps().size() + " steps)."),
-        ReportBuilder.table(List.of("commit", "verdict", "exit code", ""), steps, steps.size(), redact));
+            "Cell " + cellId + ": first bad commit " + b.culprit() + " \u2014 "
+                + b.subject() + " (" + b.steps().size() + " steps)."),
+        ReportBuilder.table(List.of("commit", "verdict", "exit code", ""), steps, steps.size()));
   }
 
   private List<ReportPart> patched(String cellId, CellOutput.Patched p) {
@@ -86,17 +79,17 @@ final class FixLoopSection {
         new Facts(
             List.of(
                 new Fact("cell", cellId),
-                new Fact("strategy", redact.apply(p.strategy())),
-                new Fact("branch", redact.apply(p.branch())),
+                new Fact("strategy", p.strategy()),
+                new Fact("branch", p.branch()),
                 new Fact(
                     "verdict",
                     p.reproPasses()
                         ? "the repro passes with the patch applied"
                         : "the repro still fails with the patch applied"))));
-    parts.add(new Code("diff", redact.apply(p.diff())));
+    parts.add(new Code("diff", p.diff()));
     if (p.log() != null && !p.log().isBlank()) {
       parts.add(new Line("What the checks printed:"));
-      parts.add(new Code("text", redact.apply(p.log())));
+      parts.add(new Code("text", p.log()));
     }
     return parts;
   }

@@ -1,5 +1,6 @@
 package dev.tracefix.server.report;
 
+import dev.tracefix.capture.FileModes;
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
@@ -72,8 +73,10 @@ public final class NotebookReports {
     ReportFormat format = ReportFormat.ofFile(out);
     Path file = out.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(file.getParent());
-      Path temp = Files.createTempFile(file.getParent(), ".tracefix-report-", ".tmp");
+      FileModes modes = FileModes.active();
+      Files.createDirectories(file.getParent(), modes.directoryAttribute());
+      Path temp =
+          Files.createTempFile(file.getParent(), ".tracefix-report-", ".tmp", modes.fileAttribute());
       Files.writeString(temp, report.render(format), StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

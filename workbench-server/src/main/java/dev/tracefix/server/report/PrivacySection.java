@@ -13,25 +13,34 @@ import java.util.TreeMap;
 
 /**
  * The privacy attestation, derived from data only: each capture's recorded attestation (policy
- * hash, key ids, what the field rules and recognizers handled) and what the recognizers replaced
- * in this report. "No payload bytes were captured" is stated only when every capture attests it.
+ * hash, key ids, what the field rules and recognizers handled) and what the report's redaction
+ * pass replaced ({@link ReportRedaction}). "No payload bytes were captured" is stated only when every capture attests it.
  */
 final class PrivacySection {
   static final String NO_PAYLOADS = "No payload bytes were captured.";
 
   private PrivacySection() {}
 
-  static List<ReportPart> parts(
-      List<CaptureFacts> captures, String reportKeyId, Map<String, Long> reportReplacements) {
+  /** The captures' recorded attestations; raw values, redacted with the rest of the report. */
+  static List<ReportPart> captureParts(List<CaptureFacts> captures) {
     List<ReportPart> parts = new ArrayList<>();
     parts.add(new Heading(3, "Captures"));
-    parts.addAll(captureParts(captures));
+    parts.addAll(perCapture(captures));
+    return parts;
+  }
+
+  /**
+   * What the report's redaction pass replaced, by type: built after the pass over everything
+   * else, from its counts.
+   */
+  static List<ReportPart> reportParts(String reportKeyId, Map<String, Long> reportReplacements) {
+    List<ReportPart> parts = new ArrayList<>();
     parts.add(new Heading(3, "This report"));
     long total = reportReplacements.values().stream().mapToLong(Long::longValue).sum();
     parts.add(
         new Line(
-            "Every piece of free text in this report (prose, cell sources, outputs, diffs, logs)"
-                + " passed the capture recognizers; " + total
+            "Every value this report shows (prose, cell sources, table cells, outputs, error"
+                + " messages, diffs, logs, capture facts) passed the capture recognizers; " + total
                 + (total == 1 ? " value was" : " values were")
                 + " replaced by typed placeholders (<TYPE:keyed hash>) under key "
                 + reportKeyId + "."));
@@ -44,7 +53,7 @@ final class PrivacySection {
     return parts;
   }
 
-  private static List<ReportPart> captureParts(List<CaptureFacts> captures) {
+  private static List<ReportPart> perCapture(List<CaptureFacts> captures) {
     if (captures.isEmpty()) {
       return List.of(new Line("The store holds no captures, so there is nothing to attest."));
     }

@@ -16,22 +16,22 @@ import dev.tracefix.server.run.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Turns a notebook, the outputs its cells produced and the store's captures into a {@link
- * PostmortemReport}. All free text (prose, sources, outputs, diffs, logs) passes one {@link
- * TextRedactor} made for this report, so its counts are exactly what this report replaced.
+ * PostmortemReport}. Sections are built from raw values; then every string of every part passes
+ * one {@link ReportRedaction} made for this report, and the privacy attestation states what that
+ * pass replaced, by type.
  */
 public final class ReportBuilder {
   /** Rows shown per table; the rest are counted, not shown. */
   public static final int MAX_ROWS = 50;
 
-  private final TextRedactor redactor;
+  private final ReportRedaction redaction;
   private final List<ReportPart> parts = new ArrayList<>();
 
   private ReportBuilder(HmacKey key) {
-    this.redactor = TextRedactor.withKey(key);
+    this.redaction = new ReportRedaction(TextRedactor.withKey(key));
   }
 
   /**
@@ -50,19 +50,29 @@ public final class ReportBuilder {
 
   private PostmortemReport report(
       Notebook notebook, Map<String, CellOutput> outputs, List<CaptureFacts> captures) {
-    String title = redact(notebook.title().orElse(notebook.fileName()));
+    String title = notebook.title().orElse(notebook.fileName());
     parts.add(new Heading(1, title));
-    parts.add(new Line("Postmortem report of notebook " + redact(notebook.fileName()) + "."));
+    parts.add(new Line("Postmortem report of notebook " + notebook.fileName() + "."));
     parts.add(new Heading(2, "Trace summary"));
-    parts.addAll(TraceSummary.parts(captures, this::redact));
+    parts.addAll(TraceSummary.parts(captures));
     parts.add(new Heading(2, "Notebook"));
     notebookParts(notebook, outputs);
     parts.add(new Heading(2, "Fix loop"));
-    parts.addAll(new FixLoopSection(this::redact).parts(notebook, outputs));
-    // Last: the attestation counts what everything above replaced.
+    parts.addAll(new FixLoopSection().parts(notebook, outputs));
     parts.add(new Heading(2, "Privacy attestation"));
-    parts.addAll(PrivacySection.parts(captures, redactor.keyId(), redactor.counts()));
-    return new PostmortemReport(title, parts, redactor.counts());
+    parts.addAll(PrivacySection.captureParts(captures));
+    List<ReportPart> redacted = new ArrayList<>(redaction.apply(parts));
+    // Last: what the pass above replaced. These parts pass the recognizers too; they hold only
+    // type names, counts and the key id, so they must replace nothing, or the counts they state
+    // would be wrong.
+    Map<String, Long> replaced = redaction.counts();
+    redacted.addAll(redaction.apply(PrivacySection.reportParts(redaction.keyId(), replaced)));
+    if (!redaction.counts().equals(replaced)) {
+      throw new IllegalStateException(
+          "the report's own attestation matched a recognizer: " + redaction.counts());
+    }
+    String shownTitle = ((Heading) redacted.getFirst()).text();
+    return new PostmortemReport(shownTitle, redacted, replaced);
   }
 
   private void notebookParts(Notebook notebook, Map<String, CellOutput> outputs) {
@@ -76,7 +86,7 @@ public final class ReportBuilder {
             titleDropped = text.length() != prose.text().length();
           }
           if (!text.isBlank()) {
-            parts.add(new Prose(redact(text.strip())));
+            parts.add(new Prose(text.strip()));
           }
         }
         case Cell cell -> cellParts(cell, outputs.get(cell.id()));
@@ -88,23 +98,23 @@ public final class ReportBuilder {
     parts.add(
         new Heading(
             4, // below the prose's own "## section" headings
-            "Cell " + redact(cell.id()) + " (" + cell.kind().word() + ", line " + cell.line() + ")"));
-    parts.add(new Code(cell.kind().word(), redact(cell.source())));
+            "Cell " + cell.id() + " (" + cell.kind().word() + ", line " + cell.line() + ")"));
+    parts.add(new Code(cell.kind().word(), cell.source()));
     if (output == null) {
       parts.add(new Line("Not run."));
       return;
     }
     switch (output) {
-      case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows(), this::redact));
-      case CellOutput.Text t -> parts.add(new Code("text", redact(t.text())));
+      case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows()));
+      case CellOutput.Text t -> parts.add(new Code("text", t.text()));
       case CellOutput.Hypotheses h -> {
         if (h.items().isEmpty()) {
           parts.add(new Line("No hypotheses."));
         }
         for (CellOutput.Hypothesis item : h.items()) {
-          parts.add(new Line("Hypothesis: " + redact(item.statement())));
-          parts.add(new Line("Evidence: " + redact(item.evidence())));
-          parts.add(new Code("sql", redact(item.checkSql())));
+          parts.add(new Line("Hypothesis: " + item.statement()));
+          parts.add(new Line("Evidence: " + item.evidence()));
+          parts.add(new Code("sql", item.checkSql()));
         }
       }
       case CellOutput.Minimized m ->
@@ -113,35 +123,47 @@ public final class ReportBuilder {
                   "Minimized " + m.originalSize() + " rows to " + m.rows().size()
                       + "; see Fix loop, Minimized repro."));
       case CellOutput.Bisected b ->
-          parts.add(new Line("First bad commit " + redact(b.culprit()) + "; see Fix loop, Bisect."));
+          parts.add(new Line("First bad commit " + b.culprit() + "; see Fix loop, Bisect."));
       case CellOutput.Patched p ->
           parts.add(
               new Line(
-                  "Patch on branch " + redact(p.branch()) + " ("
+                  "Patch on branch " + p.branch() + " ("
                       + (p.reproPasses() ? "repro passes" : "repro still fails")
                       + "); see Fix loop, Patch."));
       case CellOutput.Error e -> {
-        parts.add(new Line("Failed (" + redact(e.errorKind()) + "): " + redact(e.message())));
+        parts.add(new Line("Failed (" + e.errorKind() + "): " + e.message()));
         if (e.detail() != null && !e.detail().isBlank()) {
-          parts.add(new Code("text", redact(e.detail())));
+          parts.add(new Code("text", e.detail()));
         }
       }
     }
   }
 
-  /** A result table cut to {@link #MAX_ROWS}, every value redacted. */
-  static Table table(
-      List<String> columns, List<List<Object>> rows, long totalRows, UnaryOperator<String> redact) {
+  /** A result table cut to {@link #MAX_ROWS}; values as text, redacted with the rest later. */
+  static Table table(List<String> columns, List<List<Object>> rows, long totalRows) {
     List<List<String>> shown = new ArrayList<>();
     for (List<Object> row : rows.subList(0, Math.min(rows.size(), MAX_ROWS))) {
-      shown.add(row.stream().map(v -> v == null ? "NULL" : redact.apply(String.valueOf(v))).toList());
+      shown.add(row.stream().map(ReportBuilder::cell).toList());
     }
     long total = Math.max(totalRows, rows.size());
-    return new Table(columns.stream().map(redact).toList(), shown, total - shown.size());
+    return new Table(columns, shown, total - shown.size());
   }
 
-  private String redact(String text) {
-    return text == null ? "" : redactor.redact(text);
+  /** A cell value as text: lists and arrays element by element, so none hides behind toString. */
+  private static String cell(Object value) {
+    return switch (value) {
+      case null -> "NULL";
+      case java.sql.Array a -> {
+        try {
+          yield cell(a.getArray());
+        } catch (java.sql.SQLException e) {
+          yield "(unreadable array: " + e.getMessage() + ")";
+        }
+      }
+      case Object[] a -> java.util.Arrays.stream(a).map(ReportBuilder::cell).toList().toString();
+      case java.util.Collection<?> c -> c.stream().map(ReportBuilder::cell).toList().toString();
+      default -> String.valueOf(value);
+    };
   }
 
   /** The prose without its first {@code # } heading line, which became the report's title. */

@@ -4,13 +4,12 @@ import dev.tracefix.server.report.ReportPart.Line;
 import dev.tracefix.server.report.ReportPart.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /** What was captured: one row per capture (time range, events, drops, probes) and the totals. */
 final class TraceSummary {
   private TraceSummary() {}
 
-  static List<ReportPart> parts(List<CaptureFacts> captures, UnaryOperator<String> redact) {
+  static List<ReportPart> parts(List<CaptureFacts> captures) {
     if (captures.isEmpty()) {
       return List.of(new Line("The store holds no captures."));
     }
@@ -44,7 +43,6 @@ final class TraceSummary {
         ReportBuilder.table(
             List.of("capture", "host", "started", "ended", "events", "drops", "probes"),
             rows,
-            rows.size(),
-            redact));
+            rows.size()));
   }
 }

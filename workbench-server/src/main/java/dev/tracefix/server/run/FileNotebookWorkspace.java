@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.capture.FileModes;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
@@ -294,7 +295,9 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   /** Writes through a temp file and a rename, so a crash never leaves half a notebook. */
   private static void write(Path file, String name, String text) {
     try {
-      Path temp = Files.createTempFile(file.getParent(), ".tracefix-", ".md.tmp");
+      Path temp =
+          Files.createTempFile(
+              file.getParent(), ".tracefix-", ".md.tmp", FileModes.active().fileAttribute());
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -54,7 +54,13 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts {@code tracefix ARGS...} with this test's classpath and HOME in {@code home}. */
   static CliProcess start(Path home, String... args) throws IOException {
-    return startWrapped(List.of(), home, args);
+    return startWrapped(List.of(), home, java.util.Map.of(), args);
+  }
+
+  /** {@link #start(Path, String...)} with {@code env} added to the environment (null: removed). */
+  static CliProcess start(Path home, java.util.Map<String, String> env, String... args)
+      throws IOException {
+    return startWrapped(List.of(), home, env, args);
   }
 
   /**
@@ -62,6 +68,12 @@ final class CliProcess implements AutoCloseable {
    * exec "$@"' sh}), which must end by executing the command it is given.
    */
   static CliProcess startWrapped(List<String> wrapper, Path home, String... args)
+      throws IOException {
+    return startWrapped(wrapper, home, java.util.Map.of(), args);
+  }
+
+  private static CliProcess startWrapped(
+      List<String> wrapper, Path home, java.util.Map<String, String> env, String... args)
       throws IOException {
     List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,6 +86,13 @@ final class CliProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("HOME", home.toString());
+    env.forEach((k, v) -> {
+      if (v == null) {
+        pb.environment().remove(k); // a variable the test's own environment must not pass on
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
     return new CliProcess(pb.start());
   }
 

@@ -119,7 +119,8 @@ class NoLeakEndToEndTest {
       capture.addAll(values);
       assertEquals(0, Main.commandLine().execute(capture.toArray(String[]::new)), "capture");
       assertEquals(0, Main.commandLine().execute(
-          "export", "--db", db.toString(), "--parquet", parquet.toString()), "export");
+          "export", "--db", db.toString(), "--parquet", parquet.toString(), "--keys",
+          keys.toString()), "export");
       for (Path out : List.of(reportMd, reportHtml)) {
         assertEquals(0, Main.commandLine().execute("report", notebook.toString(), "--db",
             db.toString(), "--out", out.toString(), "--keys", keys.toString()), "report " + out);

@@ -32,6 +32,8 @@ public final class IdentityText {
   private static final Pattern PLAIN = Pattern.compile("[\\p{L}\\p{N} ._:/@+#()\\[\\],~-]*+");
   /** Our own placeholders and the recognizers' ({@code <EMAIL:3f9a1c2b>}): already safe. */
   private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z_]{1,32}:[0-9a-f]{6,32}>");
+  /** A host name this class already replaced. */
+  private static final Pattern HOST_TOKEN = Pattern.compile("host-[0-9a-f]{" + 12 + "}");
 
   private static final PersonNames PERSON_NAMES = PersonNames.bundled();
 
@@ -147,6 +149,9 @@ public final class IdentityText {
   }
 
   private String tokenizeHost(String host) {
+    if (HOST_TOKEN.matcher(host).matches()) {
+      return host; // exporting an imported export changes nothing
+    }
     for (String label : host.split("\\.")) {
       Optional<String> why = finding(label);
       if (why.isPresent()) {

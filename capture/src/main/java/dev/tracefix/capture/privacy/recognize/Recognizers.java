@@ -43,8 +43,9 @@ public final class Recognizers {
         Recognizer.of(
             "JWT",
             s -> s.has("eyJ"),
-            "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,4096}+\\.eyJ[A-Za-z0-9_-]{4,8192}+"
-                + "\\.[A-Za-z0-9_-]{0,1024}+").anchored("e", "A-Za-z0-9_-", StartChecks::jwt),
+            // After '_' or '-' too: a token in a file, process or cgroup name (Bearer_eyJ...).
+            "(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{4,4096}+\\.eyJ[A-Za-z0-9_-]{4,8192}+"
+                + "\\.[A-Za-z0-9_-]{0,1024}+").anchored("e", "A-Za-z0-9", StartChecks::jwt),
         Recognizer.of(
             "URL_CREDENTIALS",
             s -> s.at > 0 && s.has("://"),
@@ -55,10 +56,11 @@ public final class Recognizers {
             "AUTH",
             s -> s.hasAnyIgnoreCase("bearer", "basic", "authorization", "token "),
             "(?i)(?:(?:proxy-)?authorization[\"']?\\s{0,3}+[:=]\\s{0,3}+[\"']?"
-                + "(?:bearer|basic|token|digest|negotiate)\\s{1,3}+|\\bbearer\\s{1,3}+)"
+                + "(?:bearer|basic|token|digest|negotiate)\\s{1,3}+"
+                + "|(?<![A-Za-z0-9])bearer(\\s{1,3}+|_))"
                 + "([A-Za-z0-9._~+/-]{8,4096}+=*+)",
-            1,
-            Validator.ANY).anchored("AaBb", "A-Za-z0-9", StartChecks::auth),
+            2,
+            Recognizers::authEnd).anchored("AaBb", "A-Za-z0-9", StartChecks::auth),
         Recognizer.of(
             "AWS_KEY_ID",
             s -> s.upper >= 4 && s.hasAny("AKIA", "ASIA", "AIDA", "AROA", "AGPA", "ANPA", "ABIA"),
@@ -176,6 +178,23 @@ public final class Recognizers {
                 + "([A-Za-z0-9+/_-]{20,512}+)(?![A-Za-z0-9+/_.-])",
             1,
             Validator.of(Recognizers::highEntropy)).anchored("A-Za-z_", "A-Za-z0-9_", StartChecks::keyAssignment));
+  }
+
+  /**
+   * {@code Bearer_<token>} is how a header reads once made a file, process or cgroup name; an
+   * identifier such as {@code bearer_authentication} is not one, so that form needs a long value
+   * with letters and digits.
+   */
+  private static int authEnd(MatchResult m, int group, CharSequence text) {
+    if ("_".equals(m.group(1))) {
+      String value = m.group(group);
+      boolean letter = value.chars().anyMatch(Character::isLetter);
+      boolean digit = value.chars().anyMatch(Character::isDigit);
+      if (value.length() < 16 || !letter || !digit) {
+        return -1;
+      }
+    }
+    return m.end(group);
   }
 
   private static boolean highEntropy(String value) {

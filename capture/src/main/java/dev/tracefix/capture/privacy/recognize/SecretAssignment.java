@@ -23,7 +23,8 @@ final class SecretAssignment {
       "(?i)(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key"
           + "|private[_-]?key|credentials?|auth)[\"']?"
           + "([ ]{0,3}+)([=:])(?!=)([ ]{0,3}+)"
-          + "([\"']{0,2}+)([^\\s\"'&,;)(\\]}{<>]{1,512}+)";
+          // A backtick ends the value: Markdown's inline code and the shell's substitution.
+          + "([\"']{0,2}+)([^\\s\"'`&,;)(\\]}{<>]{1,512}+)";
 
   static int acceptedEnd(MatchResult m, int group, CharSequence text) {
     String value = m.group(group);

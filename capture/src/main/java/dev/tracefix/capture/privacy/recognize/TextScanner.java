@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds what the recognizers flag in a text. Line by line: one {@link TextStats} pass per line
@@ -15,6 +16,13 @@ import java.util.regex.Matcher;
  * position.
  */
 public final class TextScanner {
+  /**
+   * A placeholder a redactor already wrote ({@code <SECRET:0a1b2c3d>}). Its type word can read as
+   * a secret's key ({@code SECRET:0a1b2c3d}, {@code AUTH:...}), so without this a second pass would
+   * nest placeholders; redacted text must come out of another pass unchanged.
+   */
+  private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z][A-Z0-9_]{0,31}:[0-9a-f]{8,64}>");
+
   /** Anchored recognizers beyond this many take one pass each. */
   private static final int SHARED_PASS_LIMIT = Long.SIZE;
 
@@ -102,7 +110,39 @@ public final class TextScanner {
       }
       lineStart = nl + 1;
     }
-    return resolve(raw);
+    return outsidePlaceholders(text, resolve(raw));
+  }
+
+  /**
+   * Drops findings that lie wholly inside a placeholder. One that only overlaps a placeholder is
+   * kept: it may be a real secret (a key block) that merely contains one.
+   */
+  private static List<Finding> outsidePlaceholders(String text, List<Finding> findings) {
+    if (findings.isEmpty() || text.indexOf('<') < 0) {
+      return findings;
+    }
+    List<int[]> spans = new ArrayList<>();
+    Matcher m = PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      spans.add(new int[] {m.start(), m.end()});
+    }
+    if (spans.isEmpty()) {
+      return findings;
+    }
+    List<Finding> kept = new ArrayList<>(findings.size());
+    for (Finding f : findings) {
+      boolean inside = false;
+      for (int[] span : spans) {
+        if (f.start() >= span[0] && f.end() <= span[1]) {
+          inside = true;
+          break;
+        }
+      }
+      if (!inside) {
+        kept.add(f);
+      }
+    }
+    return kept;
   }
 
   private Matcher matcher(Matcher[] matchers, int r, String text) {
