@@ -159,9 +159,12 @@ public final class IdentityText {
         return "host-" + tokenizer.token("identity:host", host, HOST_TOKEN_HEX);
       }
     }
-    return finding(host).isPresent()
-        ? "host-" + tokenizer.token("identity:host", host, HOST_TOKEN_HEX)
-        : host;
+    Optional<String> whole = finding(host);
+    if (whole.isEmpty()) {
+      return host;
+    }
+    count(whole.get());
+    return "host-" + tokenizer.token("identity:host", host, HOST_TOKEN_HEX);
   }
 
   /**

@@ -96,7 +96,7 @@ public final class Recognizers {
             // few characters are enough to tell, and are themselves a part of the secret.
             "SECRET_PREFIX",
             s -> s.hasAny(CUT_TOKEN_STARTS),
-            "(?<![A-Za-z0-9_-])(?:eyJ[A-Za-z0-9_-]{5,4096}+"
+            "(?<![A-Za-z0-9])(?:eyJ[A-Za-z0-9_-]{5,4096}+"
                 + "|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{4,15}+"
                 + "|gh[pousr]_[A-Za-z0-9]{4,255}+|github_pat_[A-Za-z0-9_]{4,255}+"
                 + "|xox[abposre]-[A-Za-z0-9-]{4,255}+|(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{2,247}+"

@@ -30,23 +30,23 @@ public record PlantedSecrets(String type, String value, String secret, boolean p
   public static final String AWS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 
   /**
-   * The planted values. 15-byte prefixes the recognizers cannot tell from ordinary text yet, so
-   * not checked: a JWT's ({@code eyJhbGciOiJIUzI}: one segment, no signature), a card number's
-   * (13 digits at least, Luhn), an AWS key id's (exactly 20 characters), and {@code
-   * Bearer_<8 chars>} (the underscore form needs 16 characters, to spare identifiers like
-   * {@code bearer_authentication}).
+   * The planted values. A JWT's and an AWS key id's 15-byte prefixes are caught by their vendor
+   * prefix ({@code SECRET_PREFIX}). Prefixes free text cannot tell from ordinary text, so not
+   * checked here: a card number's (13 digits at least, Luhn; as a process name the identity rule
+   * catches it as a long number) and {@code Bearer_<8 chars>} (the underscore form needs 16
+   * characters, to spare identifiers like {@code bearer_authentication}).
    */
   public static List<PlantedSecrets> all() {
     return List.of(
-        new PlantedSecrets("JWT", JWT, JWT, false),
-        new PlantedSecrets("JWT", "Bearer_" + JWT, JWT, false),
+        new PlantedSecrets("JWT", JWT, JWT, true),
+        new PlantedSecrets("JWT", "Bearer_" + JWT, JWT, true),
         new PlantedSecrets("AUTH", "Bearer " + BEARER_SECRET, BEARER_SECRET, true),
         new PlantedSecrets("AUTH", "Bearer_" + BEARER_SECRET, BEARER_SECRET, false),
         new PlantedSecrets("SECRET", "password=" + PASSWORD, PASSWORD, true),
         new PlantedSecrets("EMAIL", EMAIL, EMAIL, true),
         new PlantedSecrets("CARD", CARD, CARD, false),
         new PlantedSecrets("CARD", CARD_DASHED, CARD_DASHED, false),
-        new PlantedSecrets("AWS_KEY_ID", AWS_KEY_ID, AWS_KEY_ID, false));
+        new PlantedSecrets("AWS_KEY_ID", AWS_KEY_ID, AWS_KEY_ID, true));
   }
 
   /** {@code text} with every character outside {@code [A-Za-z0-9@._:+-]} replaced by {@code _}. */
