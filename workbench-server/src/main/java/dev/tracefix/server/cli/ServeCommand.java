@@ -26,6 +26,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7420", description = "port, 0 for any (default: ${DEFAULT-VALUE})")
   int port;
 
+  @Option(
+      names = "--unlocked",
+      description = {
+        "let SQL cells read and write any file this process can, load extensions and change"
+            + " settings (default: locked to the store's exports/ folder)"
+      })
+  boolean unlocked;
+
   @Override
   public Integer call() throws Exception {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
@@ -35,16 +43,23 @@ final class ServeCommand implements Callable<Integer> {
     }
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
     try (EventStore store = Stores.open(dbFile)) {
-      serve(store, dir, port, null);
+      if (unlocked) {
+        System.err.println(
+            "tracefix: WARNING: --unlocked: SQL cells can read and write any file this process"
+                + " can (as " + System.getProperty("user.name") + "), load extensions and change"
+                + " settings for every notebook");
+      }
+      serve(store, dir, port, null, unlocked ? Workbench.Access.UNLOCKED : Workbench.Access.LOCKED);
     }
     return 0;
   }
 
   /** Serves until the process is interrupted (Ctrl-C); shared with the demo. */
-  static void serve(EventStore store, Path notebooksDir, int port, String openNotebook)
+  static void serve(
+      EventStore store, Path notebooksDir, int port, String openNotebook, Workbench.Access access)
       throws InterruptedException {
     try (FileNotebookWorkspace workspace =
-            Workbench.workspace(notebooksDir, store, ProjectPaths.home());
+            Workbench.workspace(notebooksDir, store, ProjectPaths.home(), access);
         WorkbenchServer server =
             WorkbenchServer.start(
                 workspace,
