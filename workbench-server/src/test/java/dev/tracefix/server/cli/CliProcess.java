@@ -54,6 +54,12 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts {@code tracefix ARGS...} with this test's classpath and HOME in {@code home}. */
   static CliProcess start(Path home, String... args) throws IOException {
+    return start(home, java.util.Map.of(), args);
+  }
+
+  /** Like {@link #start(Path, String...)}, with {@code env} added to the environment. */
+  static CliProcess start(Path home, java.util.Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -64,6 +70,7 @@ final class CliProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("HOME", home.toString());
+    pb.environment().putAll(env);
     return new CliProcess(pb.start());
   }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
       ProcessBuilder builder =
           new ProcessBuilder(command).directory(starter.workDir.toFile()).redirectErrorStream(true);
       Map<String, String> env = builder.environment();
-      Map<String, String> kept = new java.util.HashMap<>();
+      Map<String, String> kept = new HashMap<>();
       for (String name : List.of("LANG", "LC_ALL", "TZ")) {
         String value = env.get(name);
         if (value != null) {
