@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,10 +55,27 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Serves until the process is interrupted (Ctrl-C); shared with the demo. */
+  /**
+   * Serves until the process is interrupted (Ctrl-C); shared with the demo. The shutdown hook
+   * waits until the workspace has closed, so snippet VMs and work folders go with the server
+   * rather than being cut off when the JVM halts.
+   */
   static void serve(
       EventStore store, Path notebooksDir, int port, String openNotebook, Workbench.Access access)
       throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopped.countDown();
+                  try {
+                    closed.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     try (FileNotebookWorkspace workspace =
             Workbench.workspace(notebooksDir, store, ProjectPaths.home(), access);
         WorkbenchServer server =
@@ -77,9 +95,9 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("tracefix workbench is serving " + notebooksDir);
       System.out.println("open: " + url);
       System.out.println("(Ctrl-C stops it)");
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();
+    } finally {
+      closed.countDown();
     }
   }
 }

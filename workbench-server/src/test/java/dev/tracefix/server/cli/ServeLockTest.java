@@ -80,6 +80,7 @@ class ServeLockTest {
       assertEquals("text", count.get("kind").asText(), count.toString());
       assertEquals("0", count.get("text").asText());
       assertFalse(serve.err().contains("--unlocked"), serve.err());
+      stop(serve);
     }
   }
 
@@ -96,7 +97,14 @@ class ServeLockTest {
           "<KEY_MATERIAL:withheld>", keyRead.get("rows").get(0).get(0).asText().strip());
       String report = workbench.get("/api/notebooks/sandbox.md/report?format=md");
       assertFalse(report.contains(key), "the key is in the report");
+      stop(serve);
     }
+  }
+
+  /** Ctrl-C (SIGTERM, exit 143), so the workbench closes its sessions: snippet VMs, work folders. */
+  private static void stop(CliProcess serve) throws InterruptedException {
+    serve.process.destroy();
+    assertEquals(143, serve.awaitExit(), serve.err());
   }
 
   private CliProcess serve(String... extra) throws Exception {
