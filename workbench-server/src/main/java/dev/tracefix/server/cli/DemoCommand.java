@@ -46,7 +46,8 @@ final class DemoCommand implements Callable<Integer> {
     setup.buildSampleRepo();
     try (EventStore store = setup.freshStoreWithEvents(load, recorded)) {
       if (!check) {
-        ServeCommand.serve(store, ProjectPaths.notebooks(), port, NOTEBOOK);
+        ServeCommand.serve(
+            store, ProjectPaths.notebooks(), port, NOTEBOOK, Workbench.Access.LOCKED);
         return 0;
       }
       DemoVerdict verdict = runHeadless(store);

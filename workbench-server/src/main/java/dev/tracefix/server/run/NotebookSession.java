@@ -92,6 +92,7 @@ final class NotebookSession implements AutoCloseable {
     } catch (RuntimeException e) {
       output = new CellOutput.Error("internal", cell.kind().word() + " cell failed: " + e, stackOf(e));
     }
+    output = KeyMaterialGuard.output(output);
     outputs.put(cell.id(), output);
     Set<String> downstream = CellDependencies.withDependents(notebook, cell.id());
     downstream.remove(cell.id());
@@ -267,7 +268,7 @@ final class NotebookSession implements AutoCloseable {
   private final class SessionData implements HostData {
     @Override
     public List<Map<String, Object>> sql(String query) throws SQLException {
-      return sql.rows(query);
+      return KeyMaterialGuard.rowMaps(sql.rows(query));
     }
 
     @Override
@@ -278,7 +279,7 @@ final class NotebookSession implements AutoCloseable {
             "no result named '" + resultName + "': run the cell with name=" + resultName + " first");
       }
       if (output instanceof CellOutput.Table) {
-        return sql.rows("SELECT * FROM \"" + resultName + "\"");
+        return KeyMaterialGuard.rowMaps(sql.rows("SELECT * FROM \"" + resultName + "\""));
       }
       return ResultRows.of(output);
     }

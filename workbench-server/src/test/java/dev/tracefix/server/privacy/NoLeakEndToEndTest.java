@@ -224,9 +224,12 @@ class NoLeakEndToEndTest {
     return md.toString();
   }
 
-  /** Types a recognizer finds only next to their key or path: {@code /home/<user>}, {@code password=}. */
+  /**
+   * Types a recognizer finds only next to their key or path: {@code /home/<user>}, {@code
+   * password=}, a key store key at a line end.
+   */
   private static final Set<String> NEEDS_CONTEXT =
-      Set.of("USER", "AUTH", "AWS_SECRET", "SECRET", "URL_CREDENTIALS", "PRIVATE_KEY");
+      Set.of("USER", "AUTH", "AWS_SECRET", "SECRET", "URL_CREDENTIALS", "PRIVATE_KEY", "KEY_MATERIAL");
 
   /**
    * Address recognizers refuse a match followed by {@code .word} (host names, version strings),

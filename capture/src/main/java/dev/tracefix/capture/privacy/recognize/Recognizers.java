@@ -177,7 +177,26 @@ public final class Recognizers {
             "(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_.-]{0,63}+[\"']?[ ]{0,3}+[=:][ ]{0,3}+[\"']?"
                 + "([A-Za-z0-9+/_-]{20,512}+)(?![A-Za-z0-9+/_.-])",
             1,
-            Validator.of(Recognizers::highEntropy)).anchored("A-Za-z_", "A-Za-z0-9_", StartChecks::keyAssignment));
+            Validator.of(Recognizers::highEntropy)).anchored("A-Za-z_", "A-Za-z0-9_", StartChecks::keyAssignment),
+        // A tracefix key as KeyStore writes it: 32 random bytes as 64 hex digits of one case,
+        // standing alone at the end of a line (as read from the file, also as an escaped "\n").
+        // A container id is the same 64 hex digits: one kept as a field of its own has no line
+        // end and stays; in a path, after "sha256:" or "=", or beside more token characters, too.
+        Recognizer.of(
+            "KEY_MATERIAL",
+            s -> s.longestTokenRun >= 64 && s.digits >= 8,
+            "(?<![A-Za-z0-9_+/=:.-])(?:[0-9a-f]{64}|[0-9A-F]{64})(?![A-Za-z0-9_+/=:.-])",
+            0,
+            (m, g, text) -> {
+              int end = m.end(g);
+              boolean lineEnd = end < text.length()
+                  && (text.charAt(end) == '\n' || text.charAt(end) == '\r'
+                      || (text.charAt(end) == '\\' && end + 1 < text.length()
+                          && (text.charAt(end + 1) == 'n' || text.charAt(end + 1) == 'r')));
+              boolean letters = m.group(g).chars().anyMatch(Character::isLetter);
+              return lineEnd && letters ? end : -1;
+            })
+            .anchored("0-9A-Fa-f", "A-Za-z0-9_+/=:.-"));
   }
 
   /**

@@ -93,6 +93,10 @@ public final class SeededCorpus {
       out.add(new Planted("USER", user, pick(
           "/home/" + user + "/src/app/Main.java", "open /Users/" + user + "/Library/prefs: denied",
           "cd /home/" + user)));
+      String key = chars("0123456789abcdef", 64);
+      out.add(new Planted("KEY_MATERIAL", key, pick(
+          "cat ~/.tracefix/keys/current.key\n" + key + "\n$ exit", key + "\n(from current.key)",
+          "{\"content\": \"" + key + "\\n\"}")));
     }
     return out;
   }

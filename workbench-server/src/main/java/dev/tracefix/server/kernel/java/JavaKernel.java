@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -27,11 +28,15 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.execution.JdiExecutionControlProvider;
 
 /**
- * Runs Java cells with the JShell API. Snippets execute in a separate JVM (JShell's default
- * remote engine), so a runaway loop is ended with {@link JShell#stop()} after the timeout and a
- * snippet that calls {@code System.exit} only ends that JVM; the next cell starts a fresh one.
+ * Runs Java cells with the JShell API. Snippets execute in a separate JVM (JShell's JDI engine,
+ * started by {@link SnippetVmStarter}), so a runaway loop is ended with {@link JShell#stop()} after
+ * the timeout and a snippet that calls {@code System.exit} only ends that JVM; the next cell starts
+ * a fresh one. That JVM runs unprivileged ({@link SnippetSandbox}) with a private class path
+ * ({@link SnippetClasspath}): a snippet reaches the notebook's data only through {@code sql(...)}
+ * and {@code result(...)}, never the key store or other users' files.
  */
 public final class JavaKernel implements AutoCloseable {
 
@@ -43,21 +48,34 @@ public final class JavaKernel implements AutoCloseable {
             return t;
           });
 
+  /** How long the snippet VM may take to start and connect (JShell's default is 5 s). */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
   private final HostData data;
   private final Duration timeout;
+  private final SnippetSandbox sandbox;
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   private HostBridge bridge;
+  private SnippetClasspath classpath;
   private JShell shell;
   private volatile boolean vmEnded;
   private volatile boolean timedOut;
 
   public JavaKernel(HostData data, Duration timeout) {
+    this(data, timeout, SnippetSandbox.forThisProcess());
+  }
+
+  JavaKernel(HostData data, Duration timeout, SnippetSandbox sandbox) {
     this.data = data;
     this.timeout = timeout;
+    this.sandbox = sandbox;
   }
 
   /** Evaluates the cell's snippets in order; stops at the first one that fails. */
   public synchronized CellOutput run(String source) {
+    if (sandbox.unavailable().isPresent()) {
+      return new CellOutput.Error("java", sandbox.unavailable().get(), "");
+    }
     try {
       ensureStarted();
     } catch (IOException | RuntimeException e) {
@@ -160,7 +178,28 @@ public final class JavaKernel implements AutoCloseable {
           default -> exception.toString();
         };
     String detail = printedText() + stack(exception);
+    if (sandbox.dropsPrivileges() && permissionDenied(exception)) {
+      message =
+          "permission denied: Java cells run as the unprivileged user "
+              + sandbox.user()
+              + ", not allowed to read the key store, /root or other protected files ("
+              + firstLine(message)
+              + ")";
+    }
     return new CellOutput.Error("java", firstLine(message), detail);
+  }
+
+  /** A refusal of the operating system somewhere in the snippet's exception chain. */
+  private static boolean permissionDenied(Exception exception) {
+    for (Throwable t = exception; t != null; t = t.getCause()) {
+      String type = t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName();
+      String message = String.valueOf(t.getMessage());
+      if (type.equals("java.nio.file.AccessDeniedException")
+          || message.contains("Permission denied")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private CellOutput failureAfterStop() {
@@ -189,11 +228,24 @@ public final class JavaKernel implements AutoCloseable {
     if (bridge == null) {
       bridge = new HostBridge(data);
     }
+    if (classpath == null) {
+      classpath = SnippetClasspath.copyOf(jacksonJars(), sandbox.dropsPrivileges());
+    }
     PrintStream out = new PrintStream(new Synchronized(printed), true, StandardCharsets.UTF_8);
     vmEnded = false;
-    JShell fresh = JShell.builder().out(out).err(out).build();
+    JShell fresh =
+        JShell.builder()
+            .out(out)
+            .err(out)
+            .remoteVMOptions("-XX:-UsePerfData") // no hsperfdata files in /tmp
+            .executionEngine(
+                new JdiExecutionControlProvider(new SnippetVmStarter(sandbox, classpath.dir())),
+                Map.of(
+                    JdiExecutionControlProvider.PARAM_TIMEOUT,
+                    Long.toString(START_TIMEOUT.toMillis())))
+            .build();
     fresh.onShutdown(ended -> vmEnded = true);
-    for (Path jar : jacksonJars()) {
+    for (Path jar : classpath.jars()) {
       fresh.addToClasspath(jar.toString());
     }
     List<String> setup = new java.util.ArrayList<>(SnippetHelpers.IMPORTS);
@@ -260,6 +312,10 @@ public final class JavaKernel implements AutoCloseable {
   @Override
   public synchronized void close() {
     closeShell();
+    if (classpath != null) {
+      classpath.close();
+      classpath = null;
+    }
     if (bridge != null) {
       bridge.close();
       bridge = null;

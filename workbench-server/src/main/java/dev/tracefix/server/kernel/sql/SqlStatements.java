@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Splits a cell's SQL into statements at top-level semicolons, skipping those inside quotes,
- * comments and dollar-quoted strings.
+ * comments and dollar-quoted strings (by {@link SqlTokens}, which follows DuckDB's rules).
  */
 public final class SqlStatements {
   private SqlStatements() {}
@@ -14,81 +14,51 @@ public final class SqlStatements {
   /** Statements in order, without their terminating semicolons; comment-only pieces dropped. */
   public static List<String> split(String sql) {
     List<String> statements = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      int end = i + 1;
-      if (c == '\'' || c == '"') {
-        end = closeQuote(sql, i, c);
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int nl = sql.indexOf('\n', i);
-        end = nl < 0 ? n : nl;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int close = sql.indexOf("*/", i + 2);
-        end = close < 0 ? n : close + 2;
-      } else if (c == '$' && i + 1 < n && sql.charAt(i + 1) == '$') {
-        int close = sql.indexOf("$$", i + 2);
-        end = close < 0 ? n : close + 2;
-      } else if (c == ';') {
-        add(statements, current.toString());
-        current.setLength(0);
-        i++;
-        continue;
-      }
-      current.append(sql, i, end);
-      i = end;
-    }
-    add(statements, current.toString());
-    return statements;
-  }
-
-  private static int closeQuote(String sql, int start, char quote) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2; // doubled quote is an escaped quote
-          continue;
+    int from = 0;
+    boolean hasToken = false;
+    for (SqlTokens.Token token : SqlTokens.of(sql)) {
+      if (token.kind() == SqlTokens.Kind.SEMICOLON) {
+        if (hasToken) {
+          statements.add(sql.substring(from, token.start()).strip());
         }
-        return i + 1;
+        from = token.end();
+        hasToken = false;
+      } else {
+        hasToken = true;
       }
-      i++;
     }
-    return sql.length();
-  }
-
-  private static void add(List<String> statements, String statement) {
-    if (!withoutComments(statement).isBlank()) {
-      statements.add(statement.strip());
+    if (hasToken) {
+      statements.add(sql.substring(from).strip());
     }
+    return statements;
   }
 
   /** The statement with comments removed (quotes kept), for keyword checks. */
   public static String withoutComments(String sql) {
     StringBuilder sb = new StringBuilder();
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = closeQuote(sql, i, c);
-        sb.append(sql, i, end);
-        i = end;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int nl = sql.indexOf('\n', i);
-        i = nl < 0 ? n : nl;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int close = sql.indexOf("*/", i + 2);
-        i = close < 0 ? n : close + 2;
+    int at = 0;
+    for (SqlTokens.Token token : SqlTokens.of(sql)) {
+      appendGap(sb, sql, at, token.start());
+      sb.append(sql, token.start(), token.end());
+      at = token.end();
+    }
+    appendGap(sb, sql, at, sql.length());
+    return sb.toString();
+  }
+
+  /** White space between tokens as it is, each comment in it as one space. */
+  private static void appendGap(StringBuilder sb, String sql, int from, int to) {
+    int i = from;
+    while (i < to) {
+      int comment = SqlTokens.commentEnd(sql, i);
+      if (comment >= 0) {
         sb.append(' ');
+        i = Math.min(comment, to);
       } else {
-        sb.append(c);
+        sb.append(sql.charAt(i));
         i++;
       }
     }
-    return sb.toString();
   }
 
   /**

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.run.CellOutput;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,5 +87,25 @@ class JavaKernelTest {
     assertEquals(new CellOutput.Text("7"), kernel.run("3 + 4"));
     CellOutput gone = kernel.run("kept");
     assertInstanceOf(CellOutput.Error.class, gone, "definitions from the ended VM are gone");
+  }
+
+  @Test
+  void aRootServerWithoutSetprivRefusesJavaCellsInsteadOfRunningThemAsRoot() {
+    SnippetSandbox noSetpriv = SnippetSandbox.of(0, Optional.empty(), "nogroup");
+    try (JavaKernel refusing = new JavaKernel(DATA, Duration.ofSeconds(3), noSetpriv)) {
+      CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, refusing.run("1 + 1"));
+      assertEquals("java", error.errorKind());
+      assertTrue(error.message().contains("setpriv (util-linux)"), error.message());
+      assertTrue(error.message().contains("runs as root"), error.message());
+    }
+  }
+
+  @Test
+  void aServerThatIsNotRootRunsSnippetsAsItselfAndARootOneThroughSetpriv() {
+    assertEquals(List.of(), SnippetSandbox.of(1000, Optional.empty(), "nogroup").commandPrefix());
+    assertEquals(
+        List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+            "--no-new-privs"),
+        SnippetSandbox.of(0, Optional.of(Path.of("/usr/bin/setpriv")), "nogroup").commandPrefix());
   }
 }
