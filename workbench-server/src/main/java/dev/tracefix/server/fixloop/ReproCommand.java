@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A repro command from a cell body, run with {@code bash -c} in a work tree.
+ * A repro command from a cell body, run with {@code bash -c} in a work tree, with tracefix's key
+ * folders hidden from it ({@link KeyStoreShield}).
  *
  * <p>A run that exceeds {@code timeout} is killed (with its descendants) and reported as exit
  * code 124, as {@code timeout(1)} would: a hang counts as a failure, like under {@code git bisect
@@ -39,7 +40,8 @@ public record ReproCommand(String command, Duration timeout) {
     String script = args.isEmpty() ? command : command + " \"$@\"";
     List<String> argv = new ArrayList<>(List.of("bash", "-c", script, "tracefix"));
     argv.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(KeyStoreShield.wrap(argv)).directory(dir.toFile());
     builder.redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process;
