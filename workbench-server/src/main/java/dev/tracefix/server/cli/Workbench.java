@@ -1,5 +1,6 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.FileModes;
 import dev.tracefix.server.bisect.BisectCellRunner;
 import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.minimize.MinimizeCellRunner;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -73,9 +73,8 @@ final class Workbench {
     SqlLock lock = new SqlLock(List.of(exports));
     try {
       if (!Files.isDirectory(exports)) {
-        Files.createDirectories(
-            exports,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // 0700, or 0750 when the user asked for group read: like every folder tracefix writes.
+        Files.createDirectories(exports, FileModes.active().directoryAttribute());
       }
       try (Connection connection = store.connect()) {
         lock.apply(connection);

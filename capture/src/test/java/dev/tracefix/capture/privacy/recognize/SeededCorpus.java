@@ -97,6 +97,9 @@ public final class SeededCorpus {
       out.add(new Planted("KEY_MATERIAL", key, pick(
           "cat ~/.tracefix/keys/current.key\n" + key + "\n$ exit", key + "\n(from current.key)",
           "{\"content\": \"" + key + "\\n\"}")));
+      // A vendor token cut short, as a 15-byte comm or a truncated log line keeps it.
+      plain(out, "SECRET_PREFIX", r -> pick("eyJhbGciOi", "ghp_", "xoxb-", "sk_live_", "AKIA")
+          + chars(UPPER_NUM, 4 + r.nextInt(6)));
     }
     return out;
   }
