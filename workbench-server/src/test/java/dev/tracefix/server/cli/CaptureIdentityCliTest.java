@@ -45,12 +45,22 @@ class CaptureIdentityCliTest {
             "printf %s \"$0\" > /proc/sys/kernel/hostname && exec \"$@\"", PLANTED_HOST);
     String out;
     String err;
+    String metrics;
     try (CliProcess cli =
         CliProcess.startWrapped(
             wrapper, dir,
             "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--duration", "30s", "--policy", policy.toString(),
-            "--", "sh", "-c", "exec sleep 0.3")) {
+            "--duration", "30s", "--policy", policy.toString(), "--metrics", "127.0.0.1:0",
+            "--", "sh", "-c", "exec sleep 2")) {
+      String line = cli.awaitErrLine(l -> l.contains("metrics at "), "the metrics address");
+      String url = line.substring(line.indexOf("http://")).strip();
+      metrics =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(metrics.contains("tracefix_"), metrics);
       assertEquals(0, cli.awaitExit(), cli::err);
       out = cli.out();
       err = cli.err();
@@ -85,7 +95,8 @@ class CaptureIdentityCliTest {
             PLANTED_HOST.substring(0, 15),
             PLANTED_HOST.replaceAll("[^A-Za-z0-9@._:+-]", "_"),
             "eyJzdWIiOiJib2IifQ");
-    String texts = out + "\n" + err + "\n" + export.out() + export.err() + "\n" + dump(db);
+    String texts =
+        out + "\n" + err + "\n" + metrics + "\n" + export.out() + export.err() + "\n" + dump(db);
     try (Stream<Path> files = Files.walk(parquet)) {
       for (Path p : files.toList()) {
         texts += "\n" + parquet.relativize(p);
