@@ -101,6 +101,15 @@ final class NotebookRoutes {
         NotebookWorkspace.NotebookView.class,
         ctx -> ctx.json(workspace.openAt(ctx.pathParam("name"), ctx.pathParam("revision"))));
     api.getText(
+        "/api/notebooks/{name}/export.ipynb",
+        "the notebook as Jupyter nbformat 4.5 with the session's outputs",
+        "application/x-ipynb+json",
+        ctx -> {
+          ctx.header("Content-Disposition", "attachment");
+          ctx.contentType("application/x-ipynb+json")
+              .result(workspace.exportIpynb(ctx.pathParam("name")));
+        });
+    api.getText(
         "/api/notebooks/{name}/report",
         "the redacted postmortem report of the session's outputs: ?format=html|md",
         "text/html",
@@ -120,6 +129,7 @@ final class NotebookRoutes {
       throw new BadRequestResponse(e.getMessage());
     }
     String body = reports.render(ctx.pathParam("name"), format);
+    SecurityHeaders.document(ctx); // a static document: no script runs in it, whatever it holds
     ctx.contentType(format.contentType()).result(body);
   }
 

@@ -86,6 +86,7 @@ public final class WorkbenchServer implements AutoCloseable {
                     files.directory = "/web";
                     files.location = Location.CLASSPATH;
                   });
+              config.routes.before(SecurityHeaders::app);
               config.routes.before(guard::handle);
               notebooks.register(api);
               progress.register(api);
