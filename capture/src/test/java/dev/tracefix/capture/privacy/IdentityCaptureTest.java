@@ -11,7 +11,6 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.KernelAssumptions;
 import dev.tracefix.capture.NativeBuild;
 import dev.tracefix.capture.SafeEvent;
-import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.capture.proc.CgroupPaths;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +68,7 @@ class IdentityCaptureTest {
     Path cgroup = CGROUP_ROOT.resolve(planted.get("cgroup directory"));
     Files.createDirectory(cgroup);
 
-    RecordingSink sink = new RecordingSink();
+    PrivacyCaptureTest.RecordingSink sink = new PrivacyCaptureTest.RecordingSink();
     CaptureSummary summary;
     try (DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       List<String> command =
@@ -154,20 +152,5 @@ class IdentityCaptureTest {
     }
     forms.add(value.replaceAll("[^A-Za-z0-9@._:+-]", "_"));
     return forms;
-  }
-
-  private static final class RecordingSink implements SafeEventSink {
-    final List<SafeProcess> processes = Collections.synchronizedList(new ArrayList<>());
-    final List<SafeEvent> events = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public void onProcess(SafeProcess process) {
-      processes.add(process);
-    }
-
-    @Override
-    public void onEvents(List<SafeEvent> batch) {
-      events.addAll(batch);
-    }
   }
 }

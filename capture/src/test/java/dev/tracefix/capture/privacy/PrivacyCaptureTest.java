@@ -81,7 +81,8 @@ class PrivacyCaptureTest {
     assertTrue(sink.events.stream().allMatch(e -> e.keyId().equals(summary.keyId())));
   }
 
-  private static final class RecordingSink implements SafeEventSink {
+  /** Keeps what the capture delivers; shared by the privacy capture tests. */
+  static final class RecordingSink implements SafeEventSink {
     final List<SafeProcess> processes = Collections.synchronizedList(new ArrayList<>());
     final List<SafeEvent> events = Collections.synchronizedList(new ArrayList<>());
 

@@ -113,47 +113,44 @@ class CaptureIdentityCliTest {
     assertEquals(List.of(), leaks, texts);
   }
 
-  /** Every value of every table, and of the Parquet files read back, as text. */
+  /** Every value of every table of the store, as text. */
   private static String dump(Path db) throws Exception {
     StringBuilder all = new StringBuilder();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
         Statement s = c.createStatement()) {
       List<String> tables = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery("SELECT table_name FROM information_schema.tables")) {
+      try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
       }
       for (String table : tables) {
-        try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-          int columns = rs.getMetaData().getColumnCount();
-          while (rs.next()) {
-            for (int i = 1; i <= columns; i++) {
-              all.append(rs.getString(i)).append('\t');
-            }
-            all.append('\n');
-          }
-        }
+        all.append(rows(s, "SELECT * FROM \"" + table + "\""));
       }
     }
     return all.toString();
   }
 
+  /** Every value of a Parquet file read back, as text. */
   private static String dumpParquet(Path file) throws Exception {
-    StringBuilder all = new StringBuilder();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM read_parquet('" + file + "')")) {
+        Statement s = c.createStatement()) {
+      return rows(s, "SELECT * FROM read_parquet('" + file + "')");
+    }
+  }
+
+  private static String rows(Statement s, String query) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (ResultSet rs = s.executeQuery(query)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         for (int i = 1; i <= columns; i++) {
-          all.append(rs.getString(i)).append('\t');
+          out.append(rs.getString(i)).append('\t');
         }
-        all.append('\n');
+        out.append('\n');
       }
     }
-    return all.toString();
+    return out.toString();
   }
 
   private static String sha256(Path file) throws Exception {
