@@ -23,14 +23,17 @@ final class PolicySink implements SafeEventSink {
     downstream.onProcess(engine.redact(process));
   }
 
-  /** Module and symbol names pass the recognizers: a binary's name may carry a user's name. */
+  /**
+   * Module and symbol names pass the recognizers, and a module's file name the identity rule too:
+   * a binary's name may carry a user's name.
+   */
   @Override
   public void onStack(SafeStack stack) {
     downstream.onStack(
         new SafeStack(
             stack.stackId(),
-            stack.frames().stream().map(engine.text()::redactCached).toList(),
-            stack.kernelFrames().stream().map(engine.text()::redactCached).toList(),
+            stack.frames().stream().map(engine.text()::redactFrame).toList(),
+            stack.kernelFrames().stream().map(engine.text()::redactFrame).toList(),
             stack.buildId()));
   }
 

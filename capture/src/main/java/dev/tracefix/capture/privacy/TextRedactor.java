@@ -108,6 +108,20 @@ public final class TextRedactor {
 
   private record Cached(String redacted, String[] types) {}
 
+  /**
+   * A symbolized stack frame, {@code module!symbol+0xoff}: the module is a file name whoever
+   * installed the binary chose, so it passes the identity rule ({@code <PERSON:…>!main+0x10}); the
+   * symbol is code and passes the recognizers like other text. A frame without a module (kernel
+   * symbols, {@code [unknown]}) is plain text.
+   */
+  public String redactFrame(String frame) {
+    int bang = frame == null ? -1 : frame.indexOf('!');
+    if (bang <= 0) {
+      return redactCached(frame);
+    }
+    return identity.name(frame.substring(0, bang)) + "!" + redactCached(frame.substring(bang + 1));
+  }
+
   /** What would be replaced, without replacing (for tests and explain output). */
   public List<Finding> findings(String text) {
     return text == null ? List.of() : scanner.scan(text);

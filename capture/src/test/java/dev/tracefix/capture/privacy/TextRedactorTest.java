@@ -23,6 +23,18 @@ class TextRedactorTest {
   }
 
   @Test
+  void aStackFramesModuleNamePassesTheIdentityRuleAndItsSymbolTheRecognizers() {
+    assertEquals("libc.so.6!write+0x1a", redactor.redactFrame("libc.so.6!write+0x1a"));
+    assertEquals("[jit]!Lcom/example/Pool;::take", redactor.redactFrame("[jit]!Lcom/example/Pool;::take"));
+    assertTrue(
+        redactor.redactFrame("alice_johnson!main+0x10").matches("<PERSON:[0-9a-f]{8}>!main\\+0x10"),
+        redactor.redactFrame("alice_johnson!main+0x10"));
+    String mail = redactor.redactFrame("worker!bo@example.io+0x4");
+    assertTrue(mail.startsWith("worker!<EMAIL:") && !mail.contains("bo@example.io"), mail);
+    assertEquals("tcp_sendmsg+0x44", redactor.redactFrame("tcp_sendmsg+0x44"));
+  }
+
+  @Test
   void aSecretInMarkdownInlineCodeAtTheEndOfASentenceIsReplaced() {
     String out = redactor.redact("the ticket quoted `password=" + PlantedSecrets.PASSWORD + "`.");
     assertEquals("the ticket quoted `password=<SECRET:", out.substring(0, 36), out);
