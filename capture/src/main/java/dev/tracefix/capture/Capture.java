@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -209,7 +208,7 @@ public final class Capture {
       long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();
       return new CaptureSummary(
-          UUID.randomUUID().toString(),
+          CaptureSummary.newCaptureId(),
           startedAt,
           endedAt,
           probes,
