@@ -81,6 +81,19 @@ public final class Capture {
   }
 
   /**
+   * Throws the {@link CaptureException} ({@code USER}) that {@link #run} would throw for what a
+   * user can get wrong in {@code config}: a duration, pid, ring size, syscall, sampling or stack
+   * setting out of range, a pid no process has, a uprobe whose binary or symbol does not resolve, a
+   * cgroup that does not exist. Needs no privilege, so callers check before they create anything
+   * (a database, a captures row) and a run that cannot start leaves nothing behind.
+   */
+  public static void check(CaptureConfig config) {
+    validate(config);
+    UprobeResolver.resolve(allUprobeTargets(config));
+    CgroupIds.resolve(config.cgroups(), CgroupPaths.system());
+  }
+
+  /**
    * Captures until {@code config.duration()} elapses or the command exits, whichever is first, then
    * drains the ring buffer completely, detaches and reports. Blocks the calling thread.
    */
@@ -301,10 +314,18 @@ public final class Capture {
     }
     if (config.duration() == null || config.duration().isNegative() || config.duration().isZero()) {
       throw new CaptureException(
-          Kind.USER, "capture duration must be positive, got " + config.duration());
+          Kind.USER,
+          "capture duration must be positive, got "
+              + (config.duration() == null ? "none" : config.duration().toMillis() + "ms"));
     }
     if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
+    }
+    if (config.pid().isPresent() && !Files.isDirectory(Path.of("/proc", "" + config.pid().getAsInt()))) {
+      // Tracing a pid nobody has would store an empty capture that looks like a quiet process.
+      int pid = config.pid().getAsInt();
+      throw new CaptureException(
+          Kind.USER, "no process has pid " + pid + " (check it with: ps -p " + pid + ")");
     }
     config.syscalls().forEach(SyscallTable::byName);
     config

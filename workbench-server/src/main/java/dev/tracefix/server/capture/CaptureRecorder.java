@@ -40,6 +40,7 @@ public final class CaptureRecorder {
   /** Captures into an open store while {@code observer} watches the capture. */
   public static CaptureSummary record(
       CaptureConfig config, EventStore store, CaptureObserver observer) {
+    Capture.check(config); // a run that cannot start must not leave a captures row behind
     String captureId = CaptureSummary.newCaptureId();
     // The host name is whatever its operator chose: it passes the identity rule under the key.
     IdentityText identity = new IdentityText(new Tokenizer(KeyStore.current(config.keyDir())));

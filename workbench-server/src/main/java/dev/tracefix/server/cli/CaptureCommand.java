@@ -220,6 +220,8 @@ final class CaptureCommand implements Callable<Integer> {
             .withOffCpu(offCpu)
             .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
             .withPolicy(policy == null ? ProjectPaths.defaultPolicy() : policy);
+    // Everything the user can get wrong is checked before the database or its row exist.
+    Capture.check(config);
     // Fail closed before anything is created: a broken policy names its line and stops here.
     Policy inForce = PolicyLoader.loadOrDefault(config.policyFile());
     System.err.printf(
