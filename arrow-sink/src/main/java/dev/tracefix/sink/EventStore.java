@@ -250,9 +250,9 @@ public final class EventStore implements AutoCloseable {
   /**
    * Deletes every row of {@code subject} from this database (one transaction) and from each Parquet
    * export folder in {@code parquetDirs} (affected files rewritten atomically), recording per table
-   * in {@code deletions} when, the subject's kind and digest, and how many rows went. A capture id
-   * neither the database nor the folders hold is refused ({@code USER}), as is a capture still
-   * being written.
+   * in {@code deletions} when, the subject's kind and digest, and how many rows went. A subject
+   * neither the database nor the folders hold any row of (a mistyped token, an unknown capture id)
+   * is refused ({@code USER}) with nothing deleted or audited, as is a capture still being written.
    */
   public synchronized ForgetResult forget(Subject subject, List<Path> parquetDirs) {
     ensureOpen();
@@ -272,20 +272,29 @@ public final class EventStore implements AutoCloseable {
                     + "; forget it after the capture has finished");
           }
         }
-        boolean known = DatabaseForget.holdsCapture(c, capture.captureId());
-        for (Path dir : parquetDirs) {
-          known = known || ParquetForget.holdsCapture(c, dir.toAbsolutePath(), capture.captureId());
-        }
-        if (!known) {
-          throw new SinkException(
-              SinkException.Kind.USER,
-              "no capture "
-                  + capture.captureId()
-                  + " in "
-                  + dbFile
-                  + (parquetDirs.isEmpty() ? "" : " or in " + parquetDirs)
-                  + "; list them with: SELECT capture_id FROM captures");
-        }
+      }
+      // A subject nobody has is a typo, not a deletion: refused before any audit row is written.
+      boolean known = DatabaseForget.holds(c, subject);
+      for (Path dir : parquetDirs) {
+        known = known || ParquetForget.holds(c, dir.toAbsolutePath(), subject);
+      }
+      if (!known) {
+        String where = dbFile + (parquetDirs.isEmpty() ? "" : " or in " + parquetDirs);
+        throw new SinkException(
+            SinkException.Kind.USER,
+            switch (subject) {
+              case Subject.Capture capture ->
+                  "no capture " + capture.captureId() + " in " + where
+                      + "; list them with: SELECT capture_id FROM captures";
+              case Subject.Token t ->
+                  "no rows for that subject: no process token matches in " + where
+                      + "; nothing deleted or recorded (list tokens with: SELECT token, comm FROM"
+                      + " processes)";
+              case Subject.Cgroup g ->
+                  "no rows for that subject: no process of that cgroup or container in " + where
+                      + "; nothing deleted or recorded (list them with: SELECT DISTINCT cgroup,"
+                      + " container FROM processes)";
+            });
       }
       Map<String, Long> rows = new LinkedHashMap<>();
       Instant at = options.clock().instant();
