@@ -256,7 +256,11 @@ final class NotebookSession implements AutoCloseable {
       }
     }
     return new NotebookWorkspace.NotebookView(
-        name, notebook.title().orElse(name), List.copyOf(blocks), Map.copyOf(parameters));
+        name,
+        notebook.title().orElse(name),
+        List.copyOf(blocks),
+        Map.copyOf(parameters),
+        notebook.warnings());
   }
 
   Map<String, CellOutput> outputs() {
