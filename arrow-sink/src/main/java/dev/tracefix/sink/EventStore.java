@@ -120,6 +120,61 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
+  /**
+   * A read-only connection to an existing store: nothing is migrated, ingested from the spool or
+   * deleted by retention, and every write fails. The caller closes it. A file that does not exist
+   * or that a newer tracefix wrote is refused ({@code USER}); an older schema is read as it is
+   * (see {@link #schemaVersion}).
+   */
+  public static Connection connectReadOnly(Path dbFile) {
+    Path absolute = dbFile.toAbsolutePath();
+    if (!Files.isRegularFile(absolute)) {
+      throw new SinkException(SinkException.Kind.USER, "no database at " + absolute);
+    }
+    java.util.Properties readOnly = new java.util.Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection("jdbc:duckdb:" + absolute, readOnly);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE,
+          "cannot open DuckDB file " + absolute + " (is another process writing it?): "
+              + e.getMessage(),
+          e);
+    }
+    int version = schemaVersion(connection);
+    if (version > StoreSchema.CURRENT_VERSION) {
+      closeQuietly(connection);
+      throw new SinkException(
+          SinkException.Kind.USER,
+          "cannot open " + absolute + ": it was written by a newer tracefix (schema version "
+              + version + ", this one reads up to " + StoreSchema.CURRENT_VERSION + ")");
+    }
+    return connection;
+  }
+
+  /** The schema version of the database behind {@code connection}; 0 when it has none. */
+  public static int schemaVersion(Connection connection) {
+    try (java.sql.Statement s = connection.createStatement()) {
+      try (java.sql.ResultSet rs =
+          s.executeQuery(
+              "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          return 0;
+        }
+      }
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.DATA, "cannot read the schema version: " + e.getMessage(), e);
+    }
+  }
+
   private static EventStore openWith(
       Path dbFile, BufferAllocator allocator, Path spoolDir, StoreOptions options) {
     Path absolute = dbFile.toAbsolutePath();
@@ -228,6 +283,7 @@ public final class EventStore implements AutoCloseable {
       if (!deleted.isEmpty()) {
         deletedRows.set(true);
       }
+      options.onSweep().accept(deleted);
       return deleted;
     } catch (SQLException e) {
       throw new SinkException(

@@ -237,7 +237,7 @@ final class CaptureCommand implements Callable<Integer> {
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
     try (MetricsEndpoint endpoint = startMetrics();
-        EventStore store = Stores.open(db)) {
+        EventStore store = Stores.openApplyingRetention(db, System.err)) {
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }

@@ -34,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliException("no notebooks folder at " + dir + "; pass --notebooks DIR");
     }
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
-    try (EventStore store = Stores.open(dbFile)) {
+    try (EventStore store = Stores.openApplyingRetention(dbFile, System.err)) {
       serve(store, dir, port, null);
     }
     return 0;
