@@ -48,15 +48,19 @@ public record CaptureSummary(
     return "c-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** This summary under the id its store gave the capture. */
-  public CaptureSummary withCaptureId(String id) {
+  /**
+   * This summary as its store recorded it: under the store's capture id, with the events the store
+   * committed and every event lost on the way (kernel, ingest queue, spool), which is what its
+   * {@code captures} row says.
+   */
+  public CaptureSummary asStored(String id, long eventsStored, long eventsLost) {
     return new CaptureSummary(
         id,
         startedAt,
         endedAt,
         probes,
-        eventCount,
-        dropCount,
+        eventsStored,
+        eventsLost,
         keyId,
         commandExitCode,
         stats,

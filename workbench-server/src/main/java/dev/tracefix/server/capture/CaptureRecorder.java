@@ -50,8 +50,9 @@ public final class CaptureRecorder {
       writer.recordProvenance(
           provenance(summary.attestation(), policySource(config.policyFile())));
       writer.finish(summary);
-      // One id everywhere: the one the captures row, the events and forget --capture know.
-      return summary.withCaptureId(captureId);
+      CaptureWriter.Loss stored = writer.loss().orElseThrow();
+      // One id and one count everywhere: what the captures row and the events table say.
+      return summary.asStored(captureId, stored.stored(), stored.lost());
     }
   }
 

@@ -220,13 +220,13 @@ final class CaptureCommand implements Callable<Integer> {
             .withOffCpu(offCpu)
             .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
             .withPolicy(policy == null ? ProjectPaths.defaultPolicy() : policy);
-    // Everything the user can get wrong is checked before the database or its row exist.
-    Capture.check(config);
     // Fail closed before anything is created: a broken policy names its line and stops here.
     Policy inForce = PolicyLoader.loadOrDefault(config.policyFile());
     System.err.printf(
         "tracefix capture: policy %s from %s (%s)%n",
         inForce.name(), CaptureRecorder.policySource(config.policyFile()), inForce.hash());
+    // Everything else the user can get wrong is checked before the database or its row exist.
+    Capture.check(config);
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
@@ -244,8 +244,14 @@ final class CaptureCommand implements Callable<Integer> {
       summary = CaptureRecorder.record(config, store, announcing(endpoint));
     }
     System.out.printf(
-        "capture %s: %d events, %d drops, key %s, stored in %s%n",
+        "capture %s: %d events stored, %d lost, key %s, stored in %s%n",
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
+    if (summary.dropCount() > 0) {
+      System.out.printf(
+          "  what was lost and why: tracefix sql --db %s \"SELECT loss FROM captures WHERE"
+              + " capture_id = '%s'\"%n",
+          db, summary.captureId());
+    }
     for (TypeStats t : summary.stats()) {
       System.out.printf(
           "  %s: produced %d, stored %d, dropped %d%s%s%n",
