@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       CaptureCommand.class,
       SqlCommand.class,
+      QueryCommand.class,
       ExportCommand.class,
       ImportCommand.class,
       ForgetCommand.class,
