@@ -201,6 +201,7 @@ final class CaptureCommand implements Callable<Integer> {
   }
 
   private Integer capture() {
+    Stores.preload(); // in parallel with the policy below: start-up is time the workload runs untraced
     CaptureConfig config =
         new CaptureConfig(
                 duration,
@@ -237,7 +238,7 @@ final class CaptureCommand implements Callable<Integer> {
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
     try (MetricsEndpoint endpoint = startMetrics();
-        EventStore store = Stores.openApplyingRetention(db, System.err)) {
+        EventStore store = Stores.openApplyingRetention(db, inForce, System.err)) {
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }

@@ -29,6 +29,26 @@ final class Stores {
 
   private Stores() {}
 
+  /**
+   * Loads DuckDB's native library on a daemon thread (it unpacks and links about 70 MB, most of a
+   * second of a cold start) while the caller does other start-up work, such as loading the privacy
+   * policy; the store itself opens later. Creates nothing on disk but DuckDB's own temp copy of the
+   * library, which every open makes anyway.
+   */
+  static void preload() {
+    Thread.ofPlatform()
+        .daemon()
+        .name("tracefix-duckdb-preload")
+        .start(
+            () -> {
+              try (java.sql.Connection warm = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+                // loaded
+              } catch (java.sql.SQLException | RuntimeException e) {
+                // The real open reports any problem, with the file named.
+              }
+            });
+  }
+
   /** Opens or creates {@code db} without retention: nothing is deleted. */
   static EventStore open(Path db) {
     return EventStore.open(
@@ -41,7 +61,12 @@ final class Stores {
    * deleted 640 events older than 14d}.
    */
   static EventStore openApplyingRetention(Path db, PrintStream out) {
-    return openApplying(db, retention(PolicyLoader.loadDefault()), out);
+    return openApplyingRetention(db, PolicyLoader.loadDefault(), out);
+  }
+
+  /** As {@link #openApplyingRetention(Path, PrintStream)}, under {@code policy}'s retention. */
+  static EventStore openApplyingRetention(Path db, Policy policy, PrintStream out) {
+    return openApplying(db, retention(policy), out);
   }
 
   /** Opens or creates {@code db}, enforcing {@code retention} and printing each sweep's line. */
