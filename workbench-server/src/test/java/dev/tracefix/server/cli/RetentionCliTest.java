@@ -157,4 +157,20 @@ class RetentionCliTest {
     assertEquals("0", sql(db, "SELECT count(*) FROM events WHERE capture_id = 'c-old'"));
     assertEquals("640", sql(db, "SELECT count(*) FROM events WHERE capture_id = 'c-a0ab1555'"));
   }
+
+  @Test
+  void serveAppliesRetentionWithAPrintedLine() throws Exception {
+    // Its own JVM, on the system clock: events of 2026-11-15 are past 14 days from any today
+    // since 2026-11-29, when this test was written.
+    Path db = storeWithAMonthOldCapture();
+    Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
+    try (CliProcess serve =
+        CliProcess.start(
+            dir, "serve", "--db", db.toString(), "--notebooks", notebooks.toString(),
+            "--port", "0")) {
+      String line = serve.awaitErrLine(l -> l.startsWith("retention: "), "its retention line");
+      System.out.println("RetentionCliTest serve: " + line);
+      assertEquals("retention: deleted 1000 events older than 14d", line);
+    }
+  }
 }
