@@ -310,8 +310,9 @@ struct {
 	__type(value, __u32);
 } stack_types SEC(".maps");
 
-/* Stack grabs that failed (a full map, a bucket collision, an unreadable user stack), by event
- * type id. Per-CPU like produced/drops. */
+/* Emitted records that asked for stacks and carry none (a full map, a bucket collision, an
+ * unreadable user stack), by event type id: equal to the type's rows whose stack_id is NULL.
+ * Per-CPU like produced/drops. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, NET_TRACE_EVENT_TYPES);
@@ -320,9 +321,13 @@ struct {
 } stack_failures SEC(".maps");
 
 /* Kernel and user stack ids for a record of {@code type}, -1 each when stacks are off for it or
- * the grab failed; with {@code leaf} also the word at the user stack pointer. */
-static __always_inline void take_stacks(void *ctx, __u32 type, __s32 *user, __s32 *kernel,
-					__u64 *leaf)
+ * the grab failed; with {@code leaf} also the word at the user stack pointer. A probe that fires
+ * in user mode (a uprobe) passes {@code in_kernel} false: it has no kernel stack to take (the
+ * helper would fail every time). Returns true when stacks were asked for and the record got
+ * none at all, which is what stack_failures counts, once per record that is emitted: a record
+ * that carries either half has a stack (events.stack_id is set). */
+static __always_inline bool take_stacks(void *ctx, __u32 type, __s32 *user, __s32 *kernel,
+					__u64 *leaf, bool in_kernel)
 {
 	*user = -1;
 	*kernel = -1;
@@ -331,11 +336,9 @@ static __always_inline void take_stacks(void *ctx, __u32 type, __s32 *user, __s3
 	__u32 zero = 0;
 	__u32 *bits = bpf_map_lookup_elem(&stack_types, &zero);
 	if (!bits || type >= 32 || !(*bits & (1u << type)))
-		return;
-	long k = bpf_get_stackid(ctx, &stack_traces, 0);
+		return false;
+	long k = in_kernel ? bpf_get_stackid(ctx, &stack_traces, 0) : -1;
 	long u = bpf_get_stackid(ctx, &stack_traces, BPF_F_USER_STACK);
-	if (k < 0 || u < 0)
-		count(&stack_failures, type);
 	*kernel = k < 0 ? -1 : (__s32)k;
 	*user = u < 0 ? -1 : (__s32)u;
 	if (leaf && u >= 0) {
@@ -344,6 +347,7 @@ static __always_inline void take_stacks(void *ctx, __u32 type, __s32 *user, __s3
 		if (bpf_probe_read_user(leaf, sizeof(*leaf), (void *)sp) != 0)
 			*leaf = 0;
 	}
+	return k < 0 && u < 0;
 }
 
 /* The current process as a socket owner. */
@@ -1068,8 +1072,9 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	ev->nr = nr;
 	ev->pad = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	take_stacks(ctx, NET_TRACE_EVENT_SYSCALL, &ev->user_stack_id, &ev->kernel_stack_id,
-		    &ev->leaf_return);
+	if (take_stacks(ctx, NET_TRACE_EVENT_SYSCALL, &ev->user_stack_id, &ev->kernel_stack_id,
+			&ev->leaf_return, true))
+		count(&stack_failures, NET_TRACE_EVENT_SYSCALL);
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 	return 0;
 }
@@ -1131,7 +1136,9 @@ int handle_uprobe_return(struct pt_regs *ctx)
 	ev->start_time_ns = leader_start_time();
 	ev->ret = PT_REGS_RC(ctx);
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	take_stacks(ctx, NET_TRACE_EVENT_UPROBE, &ev->user_stack_id, &ev->kernel_stack_id, NULL);
+	if (take_stacks(ctx, NET_TRACE_EVENT_UPROBE, &ev->user_stack_id, &ev->kernel_stack_id, NULL,
+			false))
+		count(&stack_failures, NET_TRACE_EVENT_UPROBE);
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 	return 0;
 }
@@ -1148,6 +1155,7 @@ struct offcpu_start {
 	__u32 prev_state;
 	__s32 user_stack_id;
 	__s32 kernel_stack_id;
+	__u32 stack_failed; /* stacks were asked for and none was taken: counted if the span is emitted */
 	char comm[NET_TRACE_COMM_LEN];
 };
 
@@ -1174,8 +1182,10 @@ int handle_sched_switch(struct trace_event_raw_sched_switch *ctx)
 		st.tgid = id >> 32;
 		st.prev_state = (__u32)ctx->prev_state;
 		st.start_time_ns = leader_start_time();
-		take_stacks(ctx, NET_TRACE_EVENT_OFF_CPU, &st.user_stack_id, &st.kernel_stack_id,
-			    &st.leaf_return);
+		/* Every switch-out grabs stacks, but only spans of at least offcpu_min_ns become
+		 * records: a failure is counted when its record is emitted, below, not here. */
+		st.stack_failed = take_stacks(ctx, NET_TRACE_EVENT_OFF_CPU, &st.user_stack_id,
+					      &st.kernel_stack_id, &st.leaf_return, true);
 		bpf_get_current_comm(st.comm, sizeof(st.comm));
 		bpf_map_update_elem(&offcpu_starts, &prev, &st, BPF_ANY);
 	}
@@ -1201,6 +1211,8 @@ int handle_sched_switch(struct trace_event_raw_sched_switch *ctx)
 			ev->user_stack_id = st->user_stack_id;
 			ev->kernel_stack_id = st->kernel_stack_id;
 			ev->leaf_return = st->leaf_return;
+			if (st->stack_failed)
+				count(&stack_failures, NET_TRACE_EVENT_OFF_CPU);
 			bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 		}
 	}

@@ -61,7 +61,11 @@ export class NotebookPage {
         blocks.append(prose);
       }
     }
-    this.root.replaceChildren(header, blocks);
+    const warnings = (this.view.warnings ?? []).length === 0
+      ? null
+      : el("ul", { class: "notebook-warnings", "data-testid": "notebook-warnings" },
+          ...this.view.warnings.map((w) => el("li", {}, w)));
+    this.root.replaceChildren(...[header, warnings, blocks].filter((n): n is HTMLElement => n !== null));
   }
 
   private startsWithTitle(): boolean {

@@ -12,6 +12,8 @@ export interface NotebookView {
   blocks: Block[];
   /** Values the SQL cells run with ($name): front-matter defaults, session values on top. */
   parameters: Record<string, string>;
+  /** What parses but was probably not meant, e.g. a misspelt cell kind ("nb.md:12: ..."). */
+  warnings: string[];
 }
 
 /** Either prose (markdown) or a cell; exactly one of the two is set. */

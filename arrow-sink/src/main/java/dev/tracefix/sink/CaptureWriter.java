@@ -59,6 +59,8 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private long batchOpenedNanos;
   private int inFlight;
   private SinkException unreported;
+  /** The first spool or ingest failure's cause, for the captures row's {@code loss}. */
+  private String firstFailure;
   private boolean finished;
   private boolean closed;
 
@@ -164,17 +166,19 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     awaitStored();
     writeSideRows();
     synchronized (this) {
+      Loss loss = countLoss(summary.dropCount());
       try (PreparedStatement update =
           connection.prepareStatement(
               "UPDATE captures SET started_at = ?, ended_at = ?, probes = ?, event_count = ?,"
                   + " drop_count = ?, key_id = ?, command_exit_code = ?,"
-                  + " key_ids = coalesce(key_ids, [?]), boot_id = ?, clock_offset_ns = ?"
-                  + " WHERE capture_id = ?")) {
+                  + " key_ids = coalesce(key_ids, [?]), boot_id = ?, clock_offset_ns = ?,"
+                  + " loss = ? WHERE capture_id = ?")) {
         update.setObject(1, utc(summary.startedAt()));
         update.setObject(2, utc(summary.endedAt()));
         update.setArray(3, connection.createArrayOf("VARCHAR", summary.probes().toArray()));
-        update.setLong(4, summary.eventCount());
-        update.setLong(5, summary.dropCount());
+        // What the row says was stored is what the events table holds, not what was delivered.
+        update.setLong(4, loss.stored());
+        update.setLong(5, loss.lost());
         update.setString(6, summary.keyId());
         update.setInt(7, summary.commandExitCode());
         update.setString(8, summary.keyId());
@@ -184,15 +188,76 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         } else {
           update.setLong(10, summary.clockOffsetNs());
         }
-        update.setString(11, captureId);
+        update.setString(11, loss.text());
+        update.setString(12, captureId);
         update.executeUpdate();
       } catch (SQLException e) {
         throw failure("recording the summary of capture " + captureId, e);
       }
       writeStats(summary.stats());
       finished = true;
-      throwUnreported();
+      recorded = loss;
+      SinkException e = unreported;
+      unreported = null;
+      if (e != null) {
+        throw new SinkException(
+            e.kind(),
+            "capture " + captureId + " stored " + loss.stored() + " events; " + loss.text()
+                + " (recorded in its captures row, column loss). First error: " + e.getMessage(),
+            e);
+      }
     }
+  }
+
+  /**
+   * What a finished capture stored and lost.
+   *
+   * @param stored events committed to the {@code events} table
+   * @param lost events lost on the way: in the kernel's ring buffer, in a full ingest queue, in a
+   *     failed spool write
+   * @param text the captures row's {@code loss}: what was lost and why; null when nothing was
+   */
+  public record Loss(long stored, long lost, String text) {}
+
+  private Loss recorded;
+
+  /** What {@link #finish} recorded; empty before it ran. */
+  public synchronized java.util.Optional<Loss> loss() {
+    return java.util.Optional.ofNullable(recorded);
+  }
+
+  /** Counts this writer's losses by cause; {@code kernelDropped} comes from the capture summary. */
+  private Loss countLoss(long kernelDropped) {
+    long delivered = 0;
+    long queueDropped = 0;
+    for (int t = 0; t < produced.length; t++) {
+      delivered += produced[t];
+      queueDropped += dropped[t];
+    }
+    long stored = ingester.eventsStored();
+    long spoolFailed = ingester.eventsFailed();
+    long waiting = Math.max(0, delivered - stored - queueDropped - spoolFailed);
+    long lost = kernelDropped + queueDropped + spoolFailed;
+    List<String> causes = new ArrayList<>();
+    if (kernelDropped > 0) {
+      causes.add(kernelDropped + " in the kernel (ring buffer full)");
+    }
+    if (queueDropped > 0) {
+      causes.add(queueDropped + " in a full ingest queue (the disk or DuckDB fell behind)");
+    }
+    if (spoolFailed > 0) {
+      causes.add(spoolFailed + " on failed spool writes (" + firstFailure + ")");
+    }
+    String text = null;
+    if (lost > 0) {
+      text = lost + " of " + (delivered + kernelDropped) + " events lost: "
+          + String.join("; ", causes);
+    }
+    if (waiting > 0) {
+      text = (text == null ? "" : text + "; ") + waiting + " events spooled but not inserted ("
+          + firstFailure + "); they are stored the next time the database is opened";
+    }
+    return new Loss(stored, lost, text);
   }
 
   /** Records session, policy hash and file, key ids and attestation in this capture's row. */
@@ -446,6 +511,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     synchronized (this) {
       if (failure != null && unreported == null) {
         unreported = failure;
+      }
+      if (failure != null && firstFailure == null) {
+        firstFailure =
+            failure.getCause() == null ? failure.getMessage() : failure.getCause().toString();
       }
       inFlight--;
       notifyAll();

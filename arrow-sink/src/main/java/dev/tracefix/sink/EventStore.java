@@ -122,6 +122,61 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
+  /**
+   * A read-only connection to an existing store: nothing is migrated, ingested from the spool or
+   * deleted by retention, and every write fails. The caller closes it. A file that does not exist
+   * or that a newer tracefix wrote is refused ({@code USER}); an older schema is read as it is
+   * (see {@link #schemaVersion}).
+   */
+  public static Connection connectReadOnly(Path dbFile) {
+    Path absolute = dbFile.toAbsolutePath();
+    if (!Files.isRegularFile(absolute)) {
+      throw new SinkException(SinkException.Kind.USER, "no database at " + absolute);
+    }
+    java.util.Properties readOnly = new java.util.Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection("jdbc:duckdb:" + absolute, readOnly);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE,
+          "cannot open DuckDB file " + absolute + " (is another process writing it?): "
+              + e.getMessage(),
+          e);
+    }
+    int version = schemaVersion(connection);
+    if (version > StoreSchema.CURRENT_VERSION) {
+      closeQuietly(connection);
+      throw new SinkException(
+          SinkException.Kind.USER,
+          "cannot open " + absolute + ": it was written by a newer tracefix (schema version "
+              + version + ", this one reads up to " + StoreSchema.CURRENT_VERSION + ")");
+    }
+    return connection;
+  }
+
+  /** The schema version of the database behind {@code connection}; 0 when it has none. */
+  public static int schemaVersion(Connection connection) {
+    try (java.sql.Statement s = connection.createStatement()) {
+      try (java.sql.ResultSet rs =
+          s.executeQuery(
+              "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          return 0;
+        }
+      }
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.DATA, "cannot read the schema version: " + e.getMessage(), e);
+    }
+  }
+
   private static EventStore openWith(
       Path dbFile, BufferAllocator allocator, Path spoolDir, StoreOptions options) {
     Path absolute = dbFile.toAbsolutePath();
@@ -233,6 +288,7 @@ public final class EventStore implements AutoCloseable {
       if (!deleted.isEmpty()) {
         deletedRows.set(true);
       }
+      options.onSweep().accept(deleted);
       return deleted;
     } catch (SQLException e) {
       throw new SinkException(
@@ -255,9 +311,9 @@ public final class EventStore implements AutoCloseable {
   /**
    * Deletes every row of {@code subject} from this database (one transaction) and from each Parquet
    * export folder in {@code parquetDirs} (affected files rewritten atomically), recording per table
-   * in {@code deletions} when, the subject's kind and digest, and how many rows went. A capture id
-   * neither the database nor the folders hold is refused ({@code USER}), as is a capture still
-   * being written.
+   * in {@code deletions} when, the subject's kind and digest, and how many rows went. A subject
+   * neither the database nor the folders hold any row of (a mistyped token, an unknown capture id)
+   * is refused ({@code USER}) with nothing deleted or audited, as is a capture still being written.
    */
   public synchronized ForgetResult forget(Subject subject, List<Path> parquetDirs) {
     ensureOpen();
@@ -277,20 +333,29 @@ public final class EventStore implements AutoCloseable {
                     + "; forget it after the capture has finished");
           }
         }
-        boolean known = DatabaseForget.holdsCapture(c, capture.captureId());
-        for (Path dir : parquetDirs) {
-          known = known || ParquetForget.holdsCapture(c, dir.toAbsolutePath(), capture.captureId());
-        }
-        if (!known) {
-          throw new SinkException(
-              SinkException.Kind.USER,
-              "no capture "
-                  + capture.captureId()
-                  + " in "
-                  + dbFile
-                  + (parquetDirs.isEmpty() ? "" : " or in " + parquetDirs)
-                  + "; list them with: SELECT capture_id FROM captures");
-        }
+      }
+      // A subject nobody has is a typo, not a deletion: refused before any audit row is written.
+      boolean known = DatabaseForget.holds(c, subject);
+      for (Path dir : parquetDirs) {
+        known = known || ParquetForget.holds(c, dir.toAbsolutePath(), subject);
+      }
+      if (!known) {
+        String where = dbFile + (parquetDirs.isEmpty() ? "" : " or in " + parquetDirs);
+        throw new SinkException(
+            SinkException.Kind.USER,
+            switch (subject) {
+              case Subject.Capture capture ->
+                  "no capture " + capture.captureId() + " in " + where
+                      + "; list them with: SELECT capture_id FROM captures";
+              case Subject.Token t ->
+                  "no rows for that subject: no process token matches in " + where
+                      + "; nothing deleted or recorded (list tokens with: SELECT token, comm FROM"
+                      + " processes)";
+              case Subject.Cgroup g ->
+                  "no rows for that subject: no process of that cgroup or container in " + where
+                      + "; nothing deleted or recorded (list them with: SELECT DISTINCT cgroup,"
+                      + " container FROM processes)";
+            });
       }
       Map<String, Long> rows = new LinkedHashMap<>();
       Instant at = options.clock().instant();

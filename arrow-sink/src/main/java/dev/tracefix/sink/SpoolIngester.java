@@ -81,6 +81,8 @@ final class SpoolIngester {
         processFile = write(processName, processRoot, 0, 0);
       } catch (SinkException e) {
         processRoot.close();
+        // The batch's events go with it: counted as failed, or they would vanish uncounted.
+        countFailed(sealed.events());
         throw e;
       }
     }
@@ -92,13 +94,7 @@ final class SpoolIngester {
       try {
         eventFile = write(eventName, events.sealed(), events.minTimeNs(), events.maxTimeNs());
       } catch (SinkException e) {
-        long[] counts = events.typeCounts();
-        synchronized (this) {
-          for (int t = 0; t < counts.length; t++) {
-            failed[t] += counts[t];
-          }
-          eventsFailed += events.rowCount();
-        }
+        countFailed(events);
         if (processRoot != null) {
           // The processes are durable: ingest them anyway so their events from later batches join.
           ingestQuietly(processName, processRoot, processFile);
@@ -108,6 +104,19 @@ final class SpoolIngester {
       }
     }
     return new Spooled(sealed, processRoot, processName, processFile, eventName, eventFile);
+  }
+
+  private void countFailed(EventBatch events) {
+    if (events == null || events.rowCount() == 0) {
+      return;
+    }
+    long[] counts = events.typeCounts();
+    synchronized (this) {
+      for (int t = 0; t < counts.length; t++) {
+        failed[t] += counts[t];
+      }
+      eventsFailed += events.rowCount();
+    }
   }
 
   /** Stage two (ingest thread): one DuckDB transaction per segment, then the file goes. */

@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,6 +78,19 @@ public final class Capture {
             reason -> {
               throw new CaptureException(Kind.KERNEL_FEATURE, "cannot capture: " + reason);
             });
+  }
+
+  /**
+   * Throws the {@link CaptureException} ({@code USER}) that {@link #run} would throw for what a
+   * user can get wrong in {@code config}: a duration, pid, ring size, syscall, sampling or stack
+   * setting out of range, a pid no process has, a uprobe whose binary or symbol does not resolve, a
+   * cgroup that does not exist. Needs no privilege, so callers check before they create anything
+   * (a database, a captures row) and a run that cannot start leaves nothing behind.
+   */
+  public static void check(CaptureConfig config) {
+    validate(config);
+    UprobeResolver.resolve(allUprobeTargets(config));
+    CgroupIds.resolve(config.cgroups(), CgroupPaths.system());
   }
 
   /**
@@ -209,7 +221,7 @@ public final class Capture {
       long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
       int exitCode = command == null ? -1 : command.stop();
       return new CaptureSummary(
-          UUID.randomUUID().toString(),
+          CaptureSummary.newCaptureId(),
           startedAt,
           endedAt,
           probes,
@@ -302,10 +314,18 @@ public final class Capture {
     }
     if (config.duration() == null || config.duration().isNegative() || config.duration().isZero()) {
       throw new CaptureException(
-          Kind.USER, "capture duration must be positive, got " + config.duration());
+          Kind.USER,
+          "capture duration must be positive, got "
+              + (config.duration() == null ? "none" : config.duration().toMillis() + "ms"));
     }
     if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
+    }
+    if (config.pid().isPresent() && !Files.isDirectory(Path.of("/proc", "" + config.pid().getAsInt()))) {
+      // Tracing a pid nobody has would store an empty capture that looks like a quiet process.
+      int pid = config.pid().getAsInt();
+      throw new CaptureException(
+          Kind.USER, "no process has pid " + pid + " (check it with: ps -p " + pid + ")");
     }
     config.syscalls().forEach(SyscallTable::byName);
     config

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What one capture did, recorded in the {@code captures} table.
  *
- * @param captureId unique id of this capture
+ * @param captureId the capture's id, {@code c-} and 8 hex digits ({@link #newCaptureId()}); a
+ *     capture stored in an event store carries the id of its {@code captures} row
  * @param startedAt when probes were attached
  * @param endedAt when probes were detached
  * @param probes the attached probes, e.g. {@code tracepoint/syscalls/sys_enter_sendto}
@@ -40,6 +41,32 @@ public record CaptureSummary(
   public CaptureSummary {
     probes = List.copyOf(probes);
     stats = List.copyOf(stats);
+  }
+
+  /** A fresh capture id: {@code c-} and 8 random hex digits, the form every capture id takes. */
+  public static String newCaptureId() {
+    return "c-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * This summary as its store recorded it: under the store's capture id, with the events the store
+   * committed and every event lost on the way (kernel, ingest queue, spool), which is what its
+   * {@code captures} row says.
+   */
+  public CaptureSummary asStored(String id, long eventsStored, long eventsLost) {
+    return new CaptureSummary(
+        id,
+        startedAt,
+        endedAt,
+        probes,
+        eventsStored,
+        eventsLost,
+        keyId,
+        commandExitCode,
+        stats,
+        attestation,
+        bootIdHash,
+        clockOffsetNs);
   }
 
   /** A summary without an attestation (made outside the capture pipeline). */

@@ -13,8 +13,9 @@ package dev.tracefix.capture;
  * @param sampledOut records a probe saw and skipped because of in-kernel sampling ({@link
  *     CaptureConfig#sampling()}); not part of produced, so {@code produced = stored + dropped}
  *     holds for the records emitted, and {@code produced + sampledOut} is what the probe saw
- * @param stackFailures records of the type that asked for a stack and went without one (the stack
- *     map was full, or the walk failed); the record itself is still counted above
+ * @param stackFailures records of the type that asked for a stack and carry none, kernel or user
+ *     (the stack map was full, or the walk failed): exactly the type's stored rows whose {@code
+ *     stack_id} is NULL, as long as none were dropped; the record itself is still counted above
  */
 public record TypeStats(
     String type, long produced, long stored, long dropped, long sampledOut, long stackFailures) {

@@ -22,12 +22,18 @@ public record UprobeTarget(Path binary, String symbol) {
   /**
    * Parses {@code /path/to/bin:symbol} (split at the last colon, so paths may contain colons).
    */
+  /**
+   * A target that resolves on Debian and Ubuntu x86_64 (libc keeps its dynamic symbols; an
+   * executable such as /usr/bin/curl is stripped, so its main cannot be probed).
+   */
+  public static final String EXAMPLE = "/usr/lib/x86_64-linux-gnu/libc.so.6:getaddrinfo";
+
   public static UprobeTarget parse(String spec) {
     int colon = spec == null ? -1 : spec.lastIndexOf(':');
     if (colon <= 0 || colon == spec.length() - 1) {
       throw new CaptureException(
           Kind.USER,
-          "uprobe target '" + spec + "' must be /path/to/binary:symbol, e.g. /usr/bin/curl:main");
+          "uprobe target '" + spec + "' must be /path/to/binary:symbol, e.g. " + EXAMPLE);
     }
     return new UprobeTarget(Path.of(spec.substring(0, colon)), spec.substring(colon + 1));
   }

@@ -16,15 +16,16 @@ import java.util.Optional;
 public final class DatabaseForget {
   private DatabaseForget() {}
 
-  /** Whether the store holds a {@code captures} row for {@code captureId}. */
-  public static boolean holdsCapture(Connection connection, String captureId) throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement("SELECT count(*) FROM captures WHERE capture_id = ?")) {
-      query.setString(1, captureId);
-      try (ResultSet rs = query.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
+  /** Whether any row of the store belongs to {@code subject}. */
+  public static boolean holds(Connection connection, Subject subject) throws SQLException {
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (String table : SubjectRows.TABLES) {
+      sources.put(table, table);
+    }
+    try {
+      return !SubjectRows.prepare(connection, subject, sources).isEmpty(connection, "captures");
+    } finally {
+      SubjectRows.dropTemporaries(connection);
     }
   }
 

@@ -51,6 +51,19 @@ public final class ParquetForget {
     return false;
   }
 
+  /** Whether any row of the export under {@code dir} belongs to {@code subject}. */
+  public static boolean holds(Connection connection, Path dir, Subject subject)
+      throws SQLException {
+    if (subject instanceof Subject.Capture capture) {
+      return holdsCapture(connection, dir, capture.captureId());
+    }
+    try {
+      return !SubjectRows.prepare(connection, subject, sources(dir)).isEmpty(connection, null);
+    } finally {
+      SubjectRows.dropTemporaries(connection);
+    }
+  }
+
   public static Outcome run(Connection connection, Subject subject, Path dir) throws SQLException {
     Map<String, String> sources = sources(dir);
     SubjectRows rows = SubjectRows.prepare(connection, subject, sources);

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Deletes what a {@link Retention} no longer allows, as of a given instant, and audits each table
  * that lost rows with subject kind {@code retention} and the rule ({@code events>P14D}) in place of
- * a digest.
+ * a digest. Captures marked {@code retention_exempt} (the shipped recorded example) keep every row.
  */
 public final class RetentionSweep {
   private RetentionSweep() {}
@@ -32,7 +32,8 @@ public final class RetentionSweep {
             SubjectRows rows =
                 SubjectRows.capturesWhere(
                     connection,
-                    "SELECT capture_id FROM captures WHERE coalesce(ended_at, started_at) < ?",
+                    "SELECT capture_id FROM captures WHERE coalesce(ended_at, started_at) < ?"
+                        + " AND NOT coalesce(retention_exempt, false)",
                     cutoff(now, captures));
             audit(
                 connection,
@@ -44,7 +45,9 @@ public final class RetentionSweep {
           Duration events = retention.maxAge().get("events");
           if (events != null) {
             try (PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM events WHERE time < ?")) {
+                connection.prepareStatement(
+                    "DELETE FROM events WHERE time < ? AND capture_id NOT IN"
+                        + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
               delete.setObject(1, cutoff(now, events));
               long rows = Math.max(0, delete.executeLargeUpdate());
               audit(connection, now, "events>" + events, Map.of("events", rows), deleted);

@@ -145,6 +145,23 @@ final class SubjectRows {
     };
   }
 
+  /**
+   * Whether the subject resolved to anything: a process (token, cgroup) or a capture id present in
+   * {@code captureTable}, a relation with a {@code capture_id} column.
+   */
+  boolean isEmpty(Connection connection, String captureTable) throws SQLException {
+    String sql =
+        wholeCaptures
+            ? "SELECT count(*) FROM " + CAPTURES + " WHERE capture_id IN (SELECT capture_id FROM "
+                + captureTable + ")"
+            : "SELECT count(*) FROM " + KEYS;
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1) == 0;
+    }
+  }
+
   /** Number of captures the subject names (0 for token and cgroup subjects). */
   long captureCount(Connection connection) throws SQLException {
     if (!wholeCaptures) {

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 9;
+  public static final int CURRENT_VERSION = 11;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -67,7 +67,8 @@ public final class StoreSchema {
 
   private static final List<List<String>> MIGRATIONS =
       List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL, SchemaV6.DDL,
-          SchemaV7.DDL, SchemaV8.DDL, SchemaV9.DDL);
+          SchemaV7.DDL, SchemaV8.DDL, SchemaV9.DDL, SchemaV10.DDL,
+          SchemaV11.DDL);
 
   private StoreSchema() {}
 

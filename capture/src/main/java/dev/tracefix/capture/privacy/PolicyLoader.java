@@ -10,8 +10,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Loads a policy and runs the tests that live next to it ({@code NAME.yaml} →
@@ -51,7 +54,25 @@ public final class PolicyLoader {
     return policyFile.resolveSibling(testsName(policyFile.getFileName().toString()));
   }
 
+  /**
+   * Policies already parsed and tested in this process, by their exact text: a capture reads its
+   * policy before it creates anything and again when it starts, and parsing (CEL) plus the tests
+   * cost about a second of a cold JVM's start-up. A changed file is a new key.
+   */
+  private static final Map<List<String>, Policy> CHECKED = new ConcurrentHashMap<>();
+
   private static Policy checked(String source, String text, Optional<String> tests) {
+    List<String> key = Arrays.asList(source, text, tests.orElse(null));
+    Policy known = CHECKED.get(key);
+    if (known != null) {
+      return known;
+    }
+    Policy policy = check(source, text, tests);
+    CHECKED.put(key, policy);
+    return policy;
+  }
+
+  private static Policy check(String source, String text, Optional<String> tests) {
     Policy policy = PolicyParser.parse(source, text, EventSchema.current());
     if (tests.isPresent()) {
       List<PolicyTests.Result> results = PolicyTests.run(policy, testsName(source), tests.get());

@@ -36,6 +36,11 @@ final class RateWindow {
     return Math.abs(timeNs - times[next]) < WINDOW_NS;
   }
 
+  /** When the oldest of the events the window holds happened; after a trip, the burst's first. */
+  long oldestNs() {
+    return size < times.length ? times[0] : times[next];
+  }
+
   /** The events that tripped the window: {@code limit + 1} within one second. */
   int tripCount() {
     return times.length;

@@ -19,6 +19,8 @@ import java.util.function.LongSupplier;
  * thread, the one that also polls the ring and may touch the BPF object.
  */
 public final class TriggerEngine implements SafeEventSink {
+  private static final long SECOND_NS = 1_000_000_000L;
+
   private final SafeEventSink downstream;
   private final ProbeSwitch probes;
   private final LongSupplier wallClockNs;
@@ -94,6 +96,9 @@ public final class TriggerEngine implements SafeEventSink {
     private long onAtNs;
     private long offAtNs;
     private List<String> failed = List.of();
+    /** The first of the events that tripped the rule, and the matching events since, within 1 s. */
+    private long burstStartNs;
+    private long burstEvents;
 
     RuleState(TriggerRule rule) {
       this.rule = rule;
@@ -101,14 +106,22 @@ public final class TriggerEngine implements SafeEventSink {
     }
 
     void observe(SafeEvent event) {
-      if (on
-          || !rule.errnos().contains(event.errno())
+      if (!rule.errnos().contains(event.errno())
           || !rule.covers(cgroupByToken.get(event.processToken()))) {
+        return;
+      }
+      if (on) {
+        // The window stops at limit + 1 events; the rate is what the burst's first second held.
+        if (event.timeNs() - burstStartNs < SECOND_NS) {
+          burstEvents++;
+        }
         return;
       }
       if (window.add(event.timeNs())) {
         on = true;
         firings++;
+        burstStartNs = window.oldestNs();
+        burstEvents = window.tripCount();
         onAtNs = wallClockNs.getAsLong();
         offAtNs = onAtNs + rule.ttl().toNanos();
         failed = probes.turnOn(rule);
@@ -127,7 +140,17 @@ public final class TriggerEngine implements SafeEventSink {
       }
       downstream.onTriggerFiring(
           new TriggerFiring(
-              rule.text(), onAtNs, endedAtNs, window.tripCount(), rule.perSecond(), named));
+              rule.text(), onAtNs, endedAtNs, observedPerSecond(endedAtNs), rule.perSecond(),
+              named));
+    }
+
+    /**
+     * Matching events in the second that began with the burst's first event; when the probes went
+     * off before that second was over, the events so far over the time that passed.
+     */
+    private double observedPerSecond(long endedAtNs) {
+      long spanNs = Math.min(SECOND_NS, Math.max(1, endedAtNs - burstStartNs));
+      return burstEvents * (double) SECOND_NS / spanNs;
     }
   }
 }

@@ -150,4 +150,23 @@ class TriggerEngineTest {
     engine.close();
     assertEquals(List.of("failed:stacks"), firings.getFirst().probes());
   }
+
+  @Test
+  void theObservedRateIsTheBurstsRealRateNotTheThresholdPlusOne() {
+    TriggerEngine engine = engine("ETIMEDOUT > 5/s -> stacks for 30s");
+    engine.onEvents(burst("p_api", T0, 80, 1_000, 110)); // 80/s for one second
+    engine.onEvents(burst("p_api", T0 + 1_000 * MS, 50, 1_000, 110)); // the next second: not it
+    now = T0 + 30_000 * MS;
+    engine.tick();
+    assertEquals(80.0, firings.getFirst().observedPerSecond(), firings::toString);
+  }
+
+  @Test
+  void aBurstCutShortByTheCaptureEndIsRatedOverTheTimeItHad() {
+    TriggerEngine engine = engine("ETIMEDOUT > 5/s -> stacks for 30s");
+    engine.onEvents(burst("p_api", T0, 20, 250, 110)); // 20 in the first 250 ms
+    now = T0 + 250 * MS;
+    engine.close();
+    assertEquals(80.0, firings.getFirst().observedPerSecond(), firings::toString);
+  }
 }

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 /** Runs one capture straight into an event store: the glue between capture and arrow-sink. */
 public final class CaptureRecorder {
@@ -41,7 +40,8 @@ public final class CaptureRecorder {
   /** Captures into an open store while {@code observer} watches the capture. */
   public static CaptureSummary record(
       CaptureConfig config, EventStore store, CaptureObserver observer) {
-    String captureId = "c-" + UUID.randomUUID().toString().substring(0, 8);
+    Capture.check(config); // a run that cannot start must not leave a captures row behind
+    String captureId = CaptureSummary.newCaptureId();
     // The host name is whatever its operator chose: it passes the identity rule under the key.
     IdentityText identity = new IdentityText(new Tokenizer(KeyStore.current(config.keyDir())));
     String host = identity.hostname(hostName());
@@ -50,7 +50,9 @@ public final class CaptureRecorder {
       writer.recordProvenance(
           provenance(summary.attestation(), policySource(config.policyFile())));
       writer.finish(summary);
-      return summary;
+      CaptureWriter.Loss stored = writer.loss().orElseThrow();
+      // One id and one count everywhere: what the captures row and the events table say.
+      return summary.asStored(captureId, stored.stored(), stored.lost());
     }
   }
 

@@ -201,6 +201,7 @@ final class CaptureCommand implements Callable<Integer> {
   }
 
   private Integer capture() {
+    Stores.preload(); // in parallel with the policy below: start-up is time the workload runs untraced
     CaptureConfig config =
         new CaptureConfig(
                 duration,
@@ -225,6 +226,8 @@ final class CaptureCommand implements Callable<Integer> {
     System.err.printf(
         "tracefix capture: policy %s from %s (%s)%n",
         inForce.name(), CaptureRecorder.policySource(config.policyFile()), inForce.hash());
+    // Everything else the user can get wrong is checked before the database or its row exist.
+    Capture.check(config);
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
@@ -235,15 +238,21 @@ final class CaptureCommand implements Callable<Integer> {
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
     try (MetricsEndpoint endpoint = startMetrics();
-        EventStore store = Stores.open(db)) {
+        EventStore store = Stores.openApplyingRetention(db, inForce, System.err)) {
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
       summary = CaptureRecorder.record(config, store, announcing(endpoint));
     }
     System.out.printf(
-        "capture %s: %d events, %d drops, key %s, stored in %s%n",
+        "capture %s: %d events stored, %d lost, key %s, stored in %s%n",
         summary.captureId(), summary.eventCount(), summary.dropCount(), summary.keyId(), db);
+    if (summary.dropCount() > 0) {
+      System.out.printf(
+          "  what was lost and why: tracefix sql --db %s \"SELECT loss FROM captures WHERE"
+              + " capture_id = '%s'\"%n",
+          db, summary.captureId());
+    }
     for (TypeStats t : summary.stats()) {
       System.out.printf(
           "  %s: produced %d, stored %d, dropped %d%s%s%n",

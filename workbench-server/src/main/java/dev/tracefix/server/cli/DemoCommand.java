@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "The whole loop on a sample service: capture live events while it runs under load,",
-      "then open notebooks/postmortem-timeout.md: SQL, hypothesis, minimize, bisect, patch."
+      "The whole loop on a sample service: capture it under load, then work the postmortem.",
+      "Opens notebooks/postmortem-timeout.md: SQL, hypothesis, minimize, bisect, patch."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String NOTEBOOK = "postmortem-timeout.md";

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
       "Delete every row of one process token, cgroup or capture from a database and from Parquet"
           + " exports of it; the deletions table records when, a SHA-256 digest of the subject"
           + " and the rows per table, never the subject itself.",
-      "Opening the database also enforces its retention (the default policy's, e.g. events=14d;"
-          + " --retention overrides a table)."
+      "With --retention it also enforces the default policy's retention (e.g. events=14d),"
+          + " with the tables given overridden, and prints what that deleted."
     })
 final class ForgetCommand implements Callable<Integer> {
   @Option(names = "--db", required = true, paramLabel = "FILE", description = "DuckDB file")
@@ -45,8 +45,9 @@ final class ForgetCommand implements Callable<Integer> {
       names = "--retention",
       paramLabel = "TABLE=AGE",
       description =
-          "retention to enforce on open, e.g. events=7d, captures=90d, events=forever (repeatable;"
-              + " tables not given keep the default policy's retention)")
+          "also enforce retention, e.g. events=7d, captures=90d, events=forever (repeatable;"
+              + " tables not given keep the default policy's retention); without it nothing but"
+              + " the subject is deleted")
   List<String> retention = new ArrayList<>();
 
   /** Exactly one subject; picocli refuses none or two with a usage error (exit 2). */
@@ -78,11 +79,12 @@ final class ForgetCommand implements Callable<Integer> {
     }
     Retention rules = Stores.retention(PolicyLoader.loadDefault());
     for (String spec : retention) {
-      rules = rules.with(spec);
+      rules = rules.with(spec); // parsed before the database is opened: a typo deletes nothing
     }
     Subject target = subject.subject();
     ForgetResult result;
-    try (EventStore store = Stores.open(db, rules)) {
+    try (EventStore store =
+        retention.isEmpty() ? Stores.open(db) : Stores.openApplying(db, rules, System.out)) {
       result = store.forget(target, parquet);
     } // closing rewrites the file, so the deleted values leave no bytes behind
     System.out.printf("forgot %s %s%n", result.subjectKind(), result.subjectDigest());

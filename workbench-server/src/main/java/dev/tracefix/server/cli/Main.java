@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       CaptureCommand.class,
       SqlCommand.class,
+      QueryCommand.class,
       ExportCommand.class,
       ImportCommand.class,
       ForgetCommand.class,

@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
   Path notebook;
 
-  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
+  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb; it must exist)")
   Path db;
 
   @Option(
@@ -42,7 +42,14 @@ final class RunCommand implements Callable<Integer> {
       throw new CliException("no notebook at " + notebook);
     }
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
-    Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    if (!Files.exists(dbFile)) {
+      // An empty database would run every cell "ok" with 0 rows: a wrong answer, not an error.
+      throw new CliException(
+          "no database at "
+              + dbFile
+              + (db == null ? " (the default)" : "")
+              + "; pass --db FILE, a database written by 'tracefix capture' or 'tracefix import'");
+    }
     try (EventStore store = Stores.open(dbFile)) {
       HeadlessRunner.Result result =
           Workbench.headless(store, System.out).run(notebook, parameters, ipynb);

@@ -43,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliException("no notebooks folder at " + dir + "; pass --notebooks DIR");
     }
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
-    try (EventStore store = Stores.open(dbFile)) {
+    try (EventStore store = Stores.openApplyingRetention(dbFile, System.err)) {
       if (unlocked) {
         System.err.println(
             "tracefix: WARNING: --unlocked: SQL cells can read and write any file this process"

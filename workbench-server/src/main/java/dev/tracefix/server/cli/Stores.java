@@ -6,26 +6,81 @@ import dev.tracefix.capture.privacy.policy.RetentionRule;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.Retention;
 import dev.tracefix.sink.StoreOptions;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * Opens the event stores of CLI commands with the retention the default privacy policy states, so
- * a store ages out rows when it opens and daily while it stays open (serve).
+ * Opens the event stores of CLI commands. Retention deletes rows, so it is never a side effect of
+ * opening: only {@code capture} and {@code serve} apply it ({@link #openApplyingRetention}), and
+ * say what it deleted; every other command opens with {@link Retention#KEEP_ALL}.
  */
 final class Stores {
   /** One root per CLI process; each store allocates from a child it closes with itself. */
   private static final RootAllocator ROOT = new RootAllocator();
 
+  /** What "now" is for retention; tests set a clock past the recorded example's 14 days. */
+  static Clock clock = Clock.systemUTC();
+
   private Stores() {}
 
-  /** Opens or creates {@code db} under the default policy's retention. */
-  static EventStore open(Path db) {
-    return open(db, retention(PolicyLoader.loadDefault()));
+  /**
+   * Loads DuckDB's native library on a daemon thread (it unpacks and links about 70 MB, most of a
+   * second of a cold start) while the caller does other start-up work, such as loading the privacy
+   * policy; the store itself opens later. Creates nothing on disk but DuckDB's own temp copy of the
+   * library, which every open makes anyway.
+   */
+  static void preload() {
+    Thread.ofPlatform()
+        .daemon()
+        .name("tracefix-duckdb-preload")
+        .start(
+            () -> {
+              try (java.sql.Connection warm = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+                // loaded
+              } catch (java.sql.SQLException | RuntimeException e) {
+                // The real open reports any problem, with the file named.
+              }
+            });
   }
 
-  static EventStore open(Path db, Retention retention) {
-    return EventStore.open(db, ROOT, StoreOptions.DEFAULT.withRetention(retention));
+  /** Opens or creates {@code db} without retention: nothing is deleted. */
+  static EventStore open(Path db) {
+    return EventStore.open(
+        db, ROOT, StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL).withClock(clock));
+  }
+
+  /**
+   * Opens or creates {@code db} under the default policy's retention, enforced now and daily while
+   * the store stays open; every sweep prints one line on {@code out}, e.g. {@code retention:
+   * deleted 640 events older than 14d}.
+   */
+  static EventStore openApplyingRetention(Path db, PrintStream out) {
+    return openApplyingRetention(db, PolicyLoader.loadDefault(), out);
+  }
+
+  /** As {@link #openApplyingRetention(Path, PrintStream)}, under {@code policy}'s retention. */
+  static EventStore openApplyingRetention(Path db, Policy policy, PrintStream out) {
+    return openApplying(db, retention(policy), out);
+  }
+
+  /** Opens or creates {@code db}, enforcing {@code retention} and printing each sweep's line. */
+  static EventStore openApplying(Path db, Retention retention, PrintStream out) {
+    if (retention.maxAge().isEmpty()) {
+      out.println("retention: none (the privacy policy keeps every row)");
+    }
+    return EventStore.open(
+        db,
+        ROOT,
+        StoreOptions.DEFAULT
+            .withRetention(retention)
+            .withClock(clock)
+            .withOnSweep(deleted -> out.println(describe(retention, deleted))));
   }
 
   /** The policy's retention rules as the store's; a table the policy does not name is kept. */
@@ -35,5 +90,31 @@ final class Stores {
       retention = retention.with(rule.table(), rule.maxAge().orElse(null));
     }
     return retention;
+  }
+
+  /**
+   * {@code retention: deleted 640 events older than 14d}, or {@code retention: deleted 2 captures
+   * older than 90d and 640 events older than 14d} when whole captures went too.
+   */
+  static String describe(Retention retention, Map<String, Long> deleted) {
+    List<String> parts = new ArrayList<>();
+    Duration captures = retention.maxAge().get("captures");
+    Duration events = retention.maxAge().get("events");
+    // Whole captures are rarely due: named when some went, or when they are the only rule.
+    if (captures != null && (deleted.getOrDefault("captures", 0L) > 0 || events == null)) {
+      parts.add(deleted.getOrDefault("captures", 0L) + " captures older than " + age(captures));
+    }
+    if (events != null) {
+      parts.add(deleted.getOrDefault("events", 0L) + " events older than " + age(events));
+    }
+    return "retention: deleted " + String.join(" and ", parts);
+  }
+
+  /** 14d, 12h or 30m: how a retention age is written. */
+  private static String age(Duration d) {
+    if (d.toHours() % 24 == 0 && d.toMinutes() % 60 == 0) {
+      return d.toDays() + "d";
+    }
+    return d.toMinutes() % 60 == 0 ? d.toHours() + "h" : d.toMinutes() + "m";
   }
 }

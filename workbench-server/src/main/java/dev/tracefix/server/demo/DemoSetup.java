@@ -52,6 +52,11 @@ public final class DemoSetup {
     return workDir().resolve("demo.duckdb");
   }
 
+  /** Where the sample service's own output goes during a live capture, not to the terminal. */
+  public Path sampleLog() {
+    return workDir().resolve("sample-service.log");
+  }
+
   public Path recordedCapture() {
     return home.resolve("examples").resolve("recorded-capture");
   }
@@ -91,13 +96,21 @@ public final class DemoSetup {
 
   private void captureLive(EventStore store, Duration loadDuration) {
     Path load = home.resolve("examples/timeout-service/load.sh");
+    // The sample's lines ("inventory listening on ...", the load driver's per-second counts)
+    // go to a log file, so demo --check prints only its summary line.
     List<String> command =
         List.of(
+            "bash",
+            "-c",
+            "log=$1; shift; exec \"$@\" >\"$log\" 2>&1",
+            "demo-sample",
+            sampleLog().toString(),
             "bash",
             load.toString(),
             Long.toString(loadDuration.toSeconds()),
             sampleRepo().toString());
     log.println("demo: capturing live events while the sample service runs under load...");
+    log.println("demo: the sample service's output goes to " + sampleLog());
     CaptureConfig config =
         new CaptureConfig(
             loadDuration.plusSeconds(60), OptionalInt.empty(), command, workDir().resolve("keys"));

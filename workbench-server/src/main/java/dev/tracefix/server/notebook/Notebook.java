@@ -31,6 +31,11 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
     return cells().stream().filter(c -> c.id().equals(id)).findFirst();
   }
 
+  /** What parses but was probably not meant (e.g. a misspelt cell kind), as file:line: message. */
+  public List<String> warnings() {
+    return NotebookParser.warnings(fileName, text());
+  }
+
   /** Parameters declared in the front matter, name → default, in file order. */
   public Map<String, String> parameters() {
     return FrontMatter.parameters(fileName, text());

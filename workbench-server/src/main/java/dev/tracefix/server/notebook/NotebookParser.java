@@ -25,6 +25,24 @@ public final class NotebookParser {
    * @throws WorkspaceException MALFORMED with {@code file:line: reason}
    */
   public static Notebook parse(String fileName, String text) {
+    return parse(fileName, text, new ArrayList<>());
+  }
+
+  /**
+   * What in {@code text} parses but is probably not what its author meant, as {@code file:line:
+   * message}: a fence whose word looks like a misspelt cell kind ({@code SQL}, {@code sqll}) is
+   * prose, so its code never runs. A fence of an ordinary language ({@code text}, {@code sh}) is
+   * prose without a warning.
+   *
+   * @throws WorkspaceException MALFORMED as {@link #parse} does
+   */
+  public static List<String> warnings(String fileName, String text) {
+    List<String> warnings = new ArrayList<>();
+    parse(fileName, text, warnings);
+    return List.copyOf(warnings);
+  }
+
+  private static Notebook parse(String fileName, String text, List<String> warnings) {
     List<String> lines = Lines.split(text);
     List<NotebookBlock> blocks = new ArrayList<>();
     Map<String, Integer> idLines = new HashMap<>();
@@ -51,6 +69,14 @@ public final class NotebookParser {
       }
       Optional<CellKind> kind = CellKind.fromWord(fence.get().firstWord());
       if (kind.isEmpty()) {
+        String word = fence.get().firstWord();
+        CellKind.lookalike(word)
+            .ifPresent(
+                meant ->
+                    warnings.add(
+                        fileName + ":" + (openAt + 1) + ": '" + word + "' is not a cell kind (did"
+                            + " you mean '" + meant.word() + "'?), so this block is prose and"
+                            + " never runs; cell kinds: " + CellKind.words()));
         for (int k = openAt; k <= closeAt; k++) {
           prose.append(lines.get(k));
         }

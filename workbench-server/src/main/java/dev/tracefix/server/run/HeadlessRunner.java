@@ -74,6 +74,9 @@ public final class HeadlessRunner {
       if (!parameters.isEmpty()) {
         workspace.setParameters(name, parameters);
       }
+      for (String warning : workspace.notebook(name).warnings()) {
+        out.println("warning: " + warning);
+      }
       for (Cell cell : workspace.notebook(name).cells()) {
         long started = System.nanoTime();
         CellOutput output = workspace.runCell(name, cell.id());

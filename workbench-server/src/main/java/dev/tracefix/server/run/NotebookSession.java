@@ -7,6 +7,7 @@ import dev.tracefix.server.kernel.sql.SqlKernel;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
+import dev.tracefix.server.parameters.SqlParameters;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +80,7 @@ final class NotebookSession implements AutoCloseable {
       }
     });
     for (Cell cell : notebook.cells()) {
-      if (outputs.containsKey(cell.id()) && NotebookParameters.refersTo(cell.source(), changed)) {
+      if (outputs.containsKey(cell.id()) && SqlParameters.refersTo(cell.source(), changed)) {
         stale.addAll(CellDependencies.withDependents(notebook, cell.id()));
       }
     }
@@ -111,7 +112,7 @@ final class NotebookSession implements AutoCloseable {
         String source;
         try {
           source = NotebookParameters.apply(cell.source(), parameters());
-        } catch (NotebookParameters.Missing | WorkspaceException e) {
+        } catch (WorkspaceException e) {
           yield new CellOutput.Error("parameter", e.getMessage(), "");
         }
         Optional<CellOutput> failure = ensureConnection();
@@ -257,7 +258,11 @@ final class NotebookSession implements AutoCloseable {
       }
     }
     return new NotebookWorkspace.NotebookView(
-        name, notebook.title().orElse(name), List.copyOf(blocks), Map.copyOf(parameters));
+        name,
+        notebook.title().orElse(name),
+        List.copyOf(blocks),
+        Map.copyOf(parameters),
+        notebook.warnings());
   }
 
   Map<String, CellOutput> outputs() {

@@ -20,11 +20,16 @@ public interface NotebookWorkspace {
       String id, String kind, String name, String source, CellOutput output, boolean stale) {}
 
   /**
-   * A notebook as the UI shows it: prose blocks and cells in file order, and the parameter values
-   * its SQL cells run with (front-matter defaults, with the values set for this session on top).
+   * A notebook as the UI shows it: prose blocks and cells in file order, the parameter values its
+   * SQL cells run with (front-matter defaults, with the values set for this session on top), and
+   * what in its file was probably not meant ({@code file:line: message}, e.g. a misspelt cell kind).
    */
   record NotebookView(
-      String name, String title, List<Block> blocks, Map<String, String> parameters) {}
+      String name,
+      String title,
+      List<Block> blocks,
+      Map<String, String> parameters,
+      List<String> warnings) {}
 
   /** Either prose (markdown) or a cell, in file order. */
   record Block(String markdown, CellView cell) {}

@@ -30,13 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
 
   @Test
-  void demoCheckClosesTheLoopOnALiveCaptureAndNamesTheTimeoutCommit() throws Exception {
+  void demoCheckClosesTheLoopOnALiveCaptureAndNamesTheTimeoutCommit(@TempDir Path home)
+      throws Exception {
     boolean live = Capture.unavailableReason().isEmpty();
     if ("true".equals(System.getenv("CI"))) {
       assertTrue(live, "CI must capture live: " + Capture.unavailableReason().orElse(""));
     }
     assumeTrue(live, () -> "eBPF capture unavailable: " + Capture.unavailableReason().orElse(""));
-    assertLoopClosed(runDemo("demo", "--check", "--load", "6s"));
+    // As a user runs it, in its own JVM: the sample service writes to the process's real stdout,
+    // which an in-process run would not see.
+    Outcome outcome;
+    String err;
+    try (CliProcess demo = CliProcess.start(home, "demo", "--check", "--load", "6s")) {
+      int exit = demo.awaitExit();
+      outcome = new Outcome(exit, demo.out());
+      err = demo.err();
+    }
+    assertLoopClosed(outcome);
+    assertEquals(1, outcome.summary().lines().count(), "only the summary line: " + outcome.summary());
+    Path sampleLog = ProjectPaths.home().resolve(DemoSetup.WORK_DIR).resolve("sample-service.log");
+    assertTrue(err.contains("the sample service's output goes to " + sampleLog), err);
+    String logged = java.nio.file.Files.readString(sampleLog);
+    System.out.println("DemoCommandTest sample-service.log:\n" + logged);
+    assertTrue(logged.contains("inventory listening on"), logged);
     assertCaptureCarriesItsAttestation();
   }
 

@@ -152,6 +152,24 @@ class ForgetCommandTest {
     assertFalse(Files.exists(dir.resolve("absent.duckdb")));
   }
 
+  @Test
+  void aMistypedTokenIsAnErrorThatDeletesAndRecordsNothing() throws Exception {
+    CliRun typo = execute("forget", "--db", db.toString(), "--token", "p_forgetme0010");
+    System.out.println("ForgetCommandTest typo: exit " + typo.exit() + ", " + typo.err().strip());
+    assertEquals(2, typo.exit(), typo.out() + typo.err());
+    assertTrue(typo.err().contains("no rows for that subject"), typo.err());
+    assertFalse(typo.err().contains("p_forgetme0010"), "the value is never echoed: " + typo.err());
+    CliRun cgroup = execute("forget", "--db", db.toString(), "--cgroup", "/svc.slice/b.scope");
+    assertEquals(2, cgroup.exit(), cgroup.out() + cgroup.err());
+    assertTrue(cgroup.err().contains("no rows for that subject"), cgroup.err());
+    try (EventStore store = EventStore.open(db, allocator);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(0, count(s, "SELECT count(*) FROM deletions"));
+      assertEquals(1_000, count(s, "SELECT count(*) FROM events"));
+    }
+  }
+
   private static long count(Statement s, String sql) throws Exception {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();

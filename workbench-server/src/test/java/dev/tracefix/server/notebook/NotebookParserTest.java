@@ -104,4 +104,32 @@ class NotebookParserTest {
         List.of("basic.md:24: ask cell body lines must be 'key: value' (or blank, or a # comment), got: question why"),
         List.of(e.getMessage()));
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "SQL, sql",
+    "Sql, sql",
+    "sqll, sql",
+    "jav, java",
+    "bisec, bisect",
+    "pach, patch",
+  })
+  void aMisspeltCellKindWarnsWithItsLineAndTheKnownKinds(String word, String meant) {
+    String text = "# t\n\n```" + word + "\nSELECT 1\n```\n";
+    assertEquals(
+        List.of(
+            "nb.md:3: '" + word + "' is not a cell kind (did you mean '" + meant + "'?), so this"
+                + " block is prose and never runs; cell kinds: sql, java, ask, capture, minimize,"
+                + " bisect, patch"),
+        NotebookParser.warnings("nb.md", text));
+    assertEquals(List.of(), NotebookParser.parse("nb.md", text).cells());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"text", "sh", "bash", "json", "yaml", "psql", "''", "diff", "console", "ask2x"})
+  void anOrdinaryFenceStaysProseWithoutAWarning(String word) {
+    String text = "```" + word + "\nsome text\n```\n\n```sql\nSELECT 1\n```\n";
+    assertEquals(List.of(), NotebookParser.warnings("nb.md", text));
+    assertEquals(1, NotebookParser.parse("nb.md", text).cells().size());
+  }
 }

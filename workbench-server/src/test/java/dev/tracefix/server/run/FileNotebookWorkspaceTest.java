@@ -143,4 +143,13 @@ class FileNotebookWorkspaceTest {
     assertEquals("unsupported", ((CellOutput.Error) outputs.get(0)).errorKind());
     assertFalse(((CellOutput.Hypotheses) outputs.get(1)).items().isEmpty());
   }
+
+  @Test
+  void theNotebookViewCarriesTheWarningsOfAMisspeltCellKind() throws Exception {
+    write("typo.md", "# t\n\n```Sql\nSELECT 1\n```\n\n```text\nnotes\n```\n");
+    NotebookWorkspace.NotebookView view = workspace.open("typo.md");
+    assertEquals(1, view.warnings().size(), view.warnings().toString());
+    assertTrue(view.warnings().getFirst().startsWith("typo.md:3: 'Sql' is not a cell kind"),
+        view.warnings().toString());
+  }
 }

@@ -1,0 +1,88 @@
+package dev.tracefix.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A capture whose spool disk is full: the captures row counts what was stored (the rows in
+ * {@code events}), not what was captured, and says what was lost and why. The spool lives on a
+ * full 1 MiB tmpfs (the database beside it on the normal disk), so every batch fails to spool.
+ */
+class CaptureLossTest {
+  @TempDir Path dir;
+  private Path mounted;
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mounted != null) {
+      new ProcessBuilder("umount", mounted.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  @Test
+  void afterADiskFullCaptureTheRowSaysWhatWasStoredAndWhatWasLostAndWhy() throws Exception {
+    CliProcess.assumeKernelCapture();
+    mounted = Files.createDirectories(dir.resolve("small-disk"));
+    int rc =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mounted.toString())
+            .inheritIO()
+            .start()
+            .waitFor();
+    if (rc != 0) {
+      mounted = null;
+      assertTrue(!"true".equals(System.getenv("CI")), "CI runs as root: mount must work");
+      assumeTrue(false, "mount -t tmpfs failed with " + rc);
+    }
+    try (RandomAccessFile filler = new RandomAccessFile(mounted.resolve("filler").toFile(), "rw")) {
+      filler.setLength(1024 * 1024);
+      filler.write(new byte[1024 * 1024]); // tmpfs allocates on write
+    } catch (java.io.IOException full) {
+      // Expected: the disk is now full.
+    }
+    Path db = dir.resolve("c.duckdb");
+    Files.createDirectories(mounted.resolve("spool"));
+    Files.createSymbolicLink(dir.resolve("c.duckdb.spool"), mounted.resolve("spool"));
+
+    CliRun capture =
+        CliRun.of(
+            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
+            "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000");
+    System.out.println("CaptureLossTest: exit " + capture.exit() + "\n" + capture.err());
+    assertEquals(2, capture.exit(), capture.out() + capture.err());
+    assertTrue(capture.err().contains("No space left on device"), capture.err());
+    assertTrue(capture.err().matches("(?s).*capture c-[0-9a-f]{8} stored \\d+ events; .*"),
+        capture.err());
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT c.event_count, (SELECT count(*) FROM events e"
+                    + " WHERE e.capture_id = c.capture_id), c.drop_count, c.loss,"
+                    + " (SELECT sum(dropped) FROM capture_stats st"
+                    + " WHERE st.capture_id = c.capture_id AND st.type = 'syscall')"
+                    + " FROM captures c")) {
+      assertTrue(r.next(), "no captures row");
+      System.out.printf(
+          "CaptureLossTest row: event_count %d, events rows %d, drop_count %d, syscall dropped %d,"
+              + " loss %s%n",
+          r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(5), r.getString(4));
+      assertEquals(r.getLong(2), r.getLong(1), "event_count is the rows the events table holds");
+      assertTrue(r.getLong(3) >= 40_000, "dd's 40000 read/write syscalls were lost: " + r.getLong(3));
+      assertTrue(r.getString(4).contains("on failed spool writes"), r.getString(4));
+      assertTrue(r.getString(4).contains("No space left on device"), r.getString(4));
+    }
+  }
+}
