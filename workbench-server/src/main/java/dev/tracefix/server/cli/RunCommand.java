@@ -43,10 +43,12 @@ final class RunCommand implements Callable<Integer> {
     }
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    // Opened for schema, spool recovery and retention, then closed: notebooks attach it read-only.
     try (EventStore store = Stores.open(dbFile)) {
-      HeadlessRunner.Result result =
-          Workbench.headless(store, System.out).run(notebook, parameters, ipynb);
-      return result.failed() ? 1 : 0;
+      dbFile = store.dbFile();
     }
+    HeadlessRunner.Result result =
+        Workbench.headless(dbFile, System.out).run(notebook, parameters, ipynb);
+    return result.failed() ? 1 : 0;
   }
 }
