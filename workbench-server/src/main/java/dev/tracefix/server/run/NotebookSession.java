@@ -533,7 +533,7 @@ final class NotebookSession implements AutoCloseable {
           handle,
           kept.table(),
           offset,
-          Math.max(1, Math.min(limit, ResultPages.MAX_PAGE_ROWS)),
+          Math.max(1, Math.min(limit, ResultPages.MAX_READ_ROWS)),
           kept.size(),
           false,
           null);

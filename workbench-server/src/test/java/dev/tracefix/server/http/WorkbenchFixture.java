@@ -1,6 +1,7 @@
 package dev.tracefix.server.http;
 
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.KernelSettings;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +37,11 @@ final class WorkbenchFixture implements AutoCloseable {
   }
 
   WorkbenchFixture(Path tempDir, KernelSettings settings) throws Exception {
+    this(tempDir, settings, false);
+  }
+
+  /** @param locked notebooks' SQL locked as {@code serve} locks it (files only in exports/) */
+  WorkbenchFixture(Path tempDir, KernelSettings settings, boolean locked) throws Exception {
     notebooksDir = Files.createDirectories(tempDir.resolve("notebooks"));
     for (String name : NOTEBOOKS) {
       try (InputStream in = WorkbenchFixture.class.getResourceAsStream("/http/" + name)) {
@@ -48,9 +55,13 @@ final class WorkbenchFixture implements AutoCloseable {
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + storeFile)) {
       seed(db);
     }
-    workspace =
-        new FileNotebookWorkspace(
-            notebooksDir, NotebookDatabases.unlocked(storeFile), tempDir, Map.of(), settings);
+    NotebookDatabases databases =
+        locked
+            ? NotebookDatabases.locked(
+                storeFile,
+                new SqlLock(List.of(Files.createDirectories(tempDir.resolve("exports")))))
+            : NotebookDatabases.unlocked(storeFile);
+    workspace = new FileNotebookWorkspace(notebooksDir, databases, tempDir, Map.of(), settings);
     server = WorkbenchServer.start(workspace, 0, TOKEN);
     workspace.addProgressListener(server.progressListener());
   }

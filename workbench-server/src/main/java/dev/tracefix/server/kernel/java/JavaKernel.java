@@ -117,6 +117,9 @@ public final class JavaKernel implements AutoCloseable {
   private volatile JShell shell;
   private volatile boolean vmEnded;
   private volatile Run current;
+  /** A run is starting its VM: a stop now ends it as soon as the VM is up. */
+  private volatile boolean starting;
+  private volatile boolean stopWhileStarting;
 
   /** @param onRestart called whenever this kernel's VM ended or was killed under a cell */
   public JavaKernel(HostData data, VmLimits vm, Runnable onRestart) {
@@ -140,11 +143,19 @@ public final class JavaKernel implements AutoCloseable {
     if (sandbox.unavailable().isPresent()) {
       return new CellOutput.Error("java", sandbox.unavailable().get(), "");
     }
+    stopWhileStarting = false;
+    starting = true;
     try {
       ensureStarted();
     } catch (IOException | RuntimeException e) {
       return new CellOutput.Error(
           "java", "could not start the Java snippet VM: " + e.getMessage(), stack(e));
+    } finally {
+      starting = false;
+    }
+    if (stopWhileStarting) {
+      return new CellOutput.Error(
+          "interrupted", "cell interrupted: stopped while its Java VM started, before it ran", "");
     }
     Run run = new Run(limits);
     current = run;
@@ -180,6 +191,8 @@ public final class JavaKernel implements AutoCloseable {
     Run run = current;
     if (run != null) {
       stop(run, Stop.REQUEST);
+    } else if (starting) {
+      stopWhileStarting = true;
     }
   }
 

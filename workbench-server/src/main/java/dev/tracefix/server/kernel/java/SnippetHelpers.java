@@ -81,7 +81,7 @@ final class SnippetHelpers {
     String table =
         """
         final class SqlTable extends java.util.AbstractList<java.util.Map<String, Object>> {
-          private static final int PAGE = 1000;
+          private static final int PAGE = 10_000;
           private final String handle;
           private final java.util.List<String> columns;
           private final int size;

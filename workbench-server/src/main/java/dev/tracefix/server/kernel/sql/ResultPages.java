@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * Reads one page of a result kept in DuckDB. The server holds one page at a time, never the
- * result: at most {@link #MAX_PAGE_ROWS} rows and, roughly, {@link #PAGE_BYTES} of values; text
+ * result: at most {@link #MAX_READ_ROWS} rows and, roughly, {@link #PAGE_BYTES} of values; text
  * longer than {@link #MAX_TEXT_CHARS} is cut in SQL before it reaches the server, and binary
  * values arrive as their size.
  *
@@ -24,7 +24,10 @@ import java.util.concurrent.ScheduledFuture;
  * ties keep table order.
  */
 public final class ResultPages {
+  /** The most rows one page of the API holds. */
   public static final int MAX_PAGE_ROWS = 1000;
+  /** The most rows one read holds: a Java snippet's pages, which are read row by row. */
+  public static final int MAX_READ_ROWS = 10_000;
   public static final long PAGE_BYTES = 4L << 20;
   static final int MAX_TEXT_CHARS = 65_536;
 
@@ -40,7 +43,7 @@ public final class ResultPages {
   /**
    * Rows {@code offset ..} of {@code table}.
    *
-   * @param limit rows wanted, 1 to {@link #MAX_PAGE_ROWS}
+   * @param limit rows wanted, 1 to {@link #MAX_READ_ROWS}
    * @param sort the column to sort by, if any
    * @param byteBudget stop adding rows past this many bytes (after the first row)
    * @param timeout the read is cancelled after this long
@@ -55,9 +58,9 @@ public final class ResultPages {
       long byteBudget,
       Duration timeout)
       throws SQLException {
-    if (offset < 0 || limit < 1 || limit > MAX_PAGE_ROWS) {
+    if (offset < 0 || limit < 1 || limit > MAX_READ_ROWS) {
       throw new IllegalArgumentException(
-          "offset must be >= 0 and limit between 1 and " + MAX_PAGE_ROWS);
+          "offset must be >= 0 and limit between 1 and " + MAX_READ_ROWS);
     }
     try (Statement statement = connection.createStatement()) {
       String[] stopped = new String[1];
