@@ -11,7 +11,9 @@ import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Opens the event stores of CLI commands with the retention the default privacy policy states, so
- * a store ages out rows when it opens and daily while it stays open (serve).
+ * a store ages out rows when it opens and daily while it stays open. {@code serve}, {@code run},
+ * {@code report} and {@code demo} close it again before notebooks run (each notebook attaches it
+ * read-only), so for them retention runs at start.
  */
 final class Stores {
   /** One root per CLI process; each store allocates from a child it closes with itself. */

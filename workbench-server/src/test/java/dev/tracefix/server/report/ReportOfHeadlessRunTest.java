@@ -47,22 +47,20 @@ class ReportOfHeadlessRunTest {
       ReportTables.create(root, attestedSecond);
     }
     NotebookDatabases databases = NotebookDatabases.unlocked(store);
-    {
-      HeadlessRunner runner =
-          new HeadlessRunner(
-              databases,
-              dir,
-              Map.of(),
-              KernelSettings.DEFAULTS,
-              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-      PostmortemReport report =
-          NotebookReports.runHeadless(runner, notebook, databases::connect, key);
-      Path md = dir.resolve("out/report.md");
-      Path html = dir.resolve("out/report.html");
-      assertEquals(ReportFormat.MARKDOWN, NotebookReports.write(report, md));
-      assertEquals(ReportFormat.HTML, NotebookReports.write(report, html));
-      return new Written(report, Files.readString(md), Files.readString(html));
-    }
+    HeadlessRunner runner =
+        new HeadlessRunner(
+            databases,
+            dir,
+            Map.of(),
+            KernelSettings.DEFAULTS,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    PostmortemReport report =
+        NotebookReports.runHeadless(runner, notebook, databases::connect, key);
+    Path md = dir.resolve("out/report.md");
+    Path html = dir.resolve("out/report.html");
+    assertEquals(ReportFormat.MARKDOWN, NotebookReports.write(report, md));
+    assertEquals(ReportFormat.HTML, NotebookReports.write(report, html));
+    return new Written(report, Files.readString(md), Files.readString(html));
   }
 
   @Test

@@ -30,17 +30,15 @@ class HeadlessRunnerTest {
       TraceTables.create(root);
       TraceTables.fill(root, 3);
     }
-    {
-      HeadlessRunner runner =
-          new HeadlessRunner(
-              NotebookDatabases.unlocked(store),
-              dir,
-              Map.of(),
-              KernelSettings.DEFAULTS,
-              new PrintStream(printed, true, StandardCharsets.UTF_8));
-      HeadlessRunner.Result result = runner.run(file);
-      failed.add(result.failed());
-    }
+    HeadlessRunner runner =
+        new HeadlessRunner(
+            NotebookDatabases.unlocked(store),
+            dir,
+            Map.of(),
+            KernelSettings.DEFAULTS,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+    HeadlessRunner.Result result = runner.run(file);
+    failed.add(result.failed());
     return printed.toString(StandardCharsets.UTF_8);
   }
 
