@@ -153,6 +153,14 @@ class LargeResultTest {
     assertEquals(400, api.get("/api/notebooks/big.md/cells/endless/rows?offset=-1").statusCode());
     assertEquals(400, api.get("/api/notebooks/big.md/cells/endless/rows?desc=maybe").statusCode());
     assertEquals(404, api.get("/api/notebooks/big.md/cells/nope/rows").statusCode());
+    api.run("retransmits.md", "by_peer");
+    HttpResponse<String> unknown = api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?sort=nope");
+    assertEquals(400, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("no column 'nope' in the result; its columns: peer, retx"), unknown.body());
+    assertEquals(
+        "peer-19c0",
+        ApiClient.json(api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?sort=retx&limit=1"))
+            .path("rows").path(0).path(0).asText());
   }
 
   @Test
