@@ -1,6 +1,6 @@
 // Talks to the workbench server. The access token arrives once as ?token=...; it is kept in
 // sessionStorage (per tab) and sent as a Bearer header, so links without it keep working.
-import type { CellOutput, NotebookSummary, NotebookView } from "./types.js";
+import type { CellOutput, NotebookSummary, NotebookView, ResultPage } from "./types.js";
 
 const TOKEN_KEY = "tracefix.token";
 
@@ -68,6 +68,17 @@ export const api = {
   runCell: (name: string, cellId: string) =>
     call<CellOutput>("POST", `${nb(name)}/cells/${encodeURIComponent(cellId)}/run`),
   runAll: (name: string) => call<NotebookView>("POST", `${nb(name)}/run-all`),
+  /** Runs the stale cells (and the never-run cells they read) in dependency order. */
+  runStale: (name: string) => call<NotebookView>("POST", `${nb(name)}/run-stale`),
+  /** Stops the cell this notebook runs now; its own run request then answers with an error. */
+  interrupt: (name: string) => call<{ notebook: string; interrupted: boolean }>("POST", `${nb(name)}/interrupt`),
+  /** A page of a SQL cell's result, which the server keeps in DuckDB, sorted if asked. */
+  rows: (name: string, cellId: string, offset: number, limit: number, sort: string | null, desc: boolean) =>
+    call<ResultPage>(
+      "GET",
+      `${nb(name)}/cells/${encodeURIComponent(cellId)}/rows?offset=${offset}&limit=${limit}` +
+        (sort === null ? "" : `&sort=${encodeURIComponent(sort)}&desc=${desc}`),
+    ),
   updateCell: (name: string, cellId: string, source: string) =>
     call<NotebookView>("PUT", `${nb(name)}/cells/${encodeURIComponent(cellId)}`, { source }),
   /** The redacted postmortem report of the session's current outputs (the server re-runs nothing). */

@@ -13,6 +13,7 @@ interface CellUi {
   outputBox: HTMLElement;
   progress: HTMLElement;
   runButton: HTMLButtonElement;
+  stopButton: HTMLButtonElement;
   savedSource: string;
   lastOutputJson: string;
 }
@@ -22,6 +23,7 @@ export type Reporter = (message: string | null) => void;
 export class NotebookPage {
   private readonly cells = new Map<string, CellUi>();
   private runAllButton!: HTMLButtonElement;
+  private runStaleButton!: HTMLButtonElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -38,6 +40,8 @@ export class NotebookPage {
   private render(): void {
     this.runAllButton = el("button", { type: "button", class: "primary", "data-testid": "run-all" }, "Run all");
     this.runAllButton.addEventListener("click", () => void this.runAll());
+    this.runStaleButton = el("button", { type: "button", "data-testid": "run-stale", title: "Run the stale cells, and what they read, in dependency order" }, "Run stale");
+    this.runStaleButton.addEventListener("click", () => void this.runStale());
     const exportButton = el("button", { type: "button", "data-testid": "export-report", title: "Download the redacted postmortem report of the outputs shown" }, "Export report");
     exportButton.addEventListener("click", () => void this.exportReport(exportButton));
     const header = el(
@@ -50,7 +54,7 @@ export class NotebookPage {
         this.startsWithTitle() ? null : el("h1", { "data-testid": "notebook-title" }, this.view.title || this.view.name),
         el("div", { class: "muted file-name" }, this.view.name),
       ),
-      el("div", { class: "notebook-actions" }, el("span", { class: "hint" }, "Shift-Enter runs a cell · Ctrl-Enter saves"), exportButton, this.runAllButton),
+      el("div", { class: "notebook-actions" }, el("span", { class: "hint" }, "Shift-Enter runs a cell · Ctrl-Enter saves"), exportButton, this.runStaleButton, this.runAllButton),
     );
     const blocks = el("div", { class: "blocks" });
     for (const block of this.view.blocks) {
@@ -83,6 +87,7 @@ export class NotebookPage {
     });
     source.value = view.source;
     const runButton = el("button", { type: "button", class: "run", "data-testid": "run-cell", title: "Run (Shift-Enter)" }, "▶ Run");
+    const stopButton = el("button", { type: "button", class: "stop", "data-testid": "stop-cell", title: "Stop this cell", hidden: true }, "■ Stop");
     const outputBox = el("div", { class: "cell-output", "data-testid": "cell-output" });
     const progress = el("div", { class: "cell-progress", "data-testid": "cell-progress", "aria-live": "polite" });
     const section = el(
@@ -96,13 +101,14 @@ export class NotebookPage {
         el("span", { class: "badge stale-badge", "data-testid": "stale" }, "stale"),
         el("span", { class: "save-state", "data-testid": "save-state" }),
         el("span", { class: "spacer" }),
+        stopButton,
         runButton,
       ),
       source,
       progress,
       outputBox,
     );
-    const ui: CellUi = { view, section, source, outputBox, progress, runButton, savedSource: view.source, lastOutputJson: "" };
+    const ui: CellUi = { view, section, source, outputBox, progress, runButton, stopButton, savedSource: view.source, lastOutputJson: "" };
     this.cells.set(view.id, ui);
     this.applyCell(ui, view);
     fitHeight(source);
@@ -113,6 +119,7 @@ export class NotebookPage {
     });
     source.addEventListener("blur", () => void this.save(ui));
     runButton.addEventListener("click", () => void this.run(ui));
+    stopButton.addEventListener("click", () => void this.stop());
     section.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && event.shiftKey) {
         event.preventDefault();
@@ -143,7 +150,12 @@ export class NotebookPage {
     const json = JSON.stringify(output);
     if (json === ui.lastOutputJson) return;
     ui.lastOutputJson = json;
-    ui.outputBox.replaceChildren(...(output ? [renderOutput(output)] : []));
+    const cellId = ui.view.id;
+    const pages =
+      ui.view.kind === "sql"
+        ? (offset: number, limit: number, sort: string | null, desc: boolean) => api.rows(this.view.name, cellId, offset, limit, sort, desc)
+        : undefined;
+    ui.outputBox.replaceChildren(...(output ? [renderOutput(output, pages)] : []));
     ui.section.dataset.outputKind = output?.kind ?? "";
   }
 
@@ -214,6 +226,30 @@ export class NotebookPage {
     }
   }
 
+  private async runStale(): Promise<void> {
+    for (const ui of this.cells.values()) if (!(await this.save(ui))) return;
+    this.runStaleButton.disabled = true;
+    this.runStaleButton.textContent = "Running…";
+    try {
+      this.sync(await api.runStale(this.view.name));
+      this.report(null);
+    } catch (error) {
+      this.report(describe(error, "Run stale failed"));
+    } finally {
+      this.runStaleButton.disabled = false;
+      this.runStaleButton.textContent = "Run stale";
+    }
+  }
+
+  /** Asks the server to stop the running cell; the cell's own run then answers with an error. */
+  private async stop(): Promise<void> {
+    try {
+      await api.interrupt(this.view.name);
+    } catch (error) {
+      this.report(describe(error, "Stop failed"));
+    }
+  }
+
   /** Downloads the HTML report of the outputs shown now; the server redacts it. */
   private async exportReport(button: HTMLButtonElement): Promise<void> {
     button.disabled = true;
@@ -241,6 +277,7 @@ export class NotebookPage {
     ui.progress.textContent = "";
     ui.runButton.disabled = running;
     ui.runButton.textContent = running ? "Running…" : "▶ Run";
+    ui.stopButton.hidden = !running;
   }
 }
 

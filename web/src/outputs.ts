@@ -7,15 +7,19 @@ import type {
   HypothesesOutput,
   MinimizedOutput,
   PatchedOutput,
+  ResultPage,
   TableOutput,
   TextOutput,
   Value,
 } from "./types.js";
 
-export function renderOutput(output: CellOutput): HTMLElement {
+/** Fetches a page of the table's result from the server; absent for outputs it does not keep. */
+export type PageSource = (offset: number, limit: number, sort: string | null, desc: boolean) => Promise<ResultPage>;
+
+export function renderOutput(output: CellOutput, pages?: PageSource): HTMLElement {
   switch (output.kind) {
     case "table":
-      return renderTable(output);
+      return renderTable(output, pages);
     case "text":
       return renderText(output);
     case "hypotheses":
@@ -35,8 +39,8 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function dataTable(columns: string[], rows: Value[][]): HTMLElement {
-  const head = el("tr", {}, ...columns.map((c) => el("th", { scope: "col" }, c)));
+function dataTable(columns: string[], rows: Value[][], header?: (column: string) => HTMLElement): HTMLElement {
+  const head = el("tr", {}, ...columns.map((c) => (header ? header(c) : el("th", { scope: "col" }, c))));
   const body = rows.map((row) =>
     el(
       "tr",
@@ -49,18 +53,64 @@ function dataTable(columns: string[], rows: Value[][]): HTMLElement {
   return el("div", { class: "table-scroll" }, el("table", { class: "data" }, el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
-function renderTable(out: TableOutput): HTMLElement {
-  const shown = out.rows.length;
-  const meta =
-    shown < out.totalRows
-      ? `${plural(out.totalRows, "row")} (showing first ${shown.toLocaleString()})`
-      : plural(out.totalRows, "row");
-  return el(
-    "div",
-    { class: "output output-table", "data-testid": "output-table" },
-    el("div", { class: "output-meta", "data-testid": "row-count" }, meta),
-    out.columns.length ? dataTable(out.columns, out.rows) : el("p", { class: "muted" }, "No columns."),
-  );
+const PAGE_ROWS = 100;
+
+/**
+ * A result table. Its first rows come with the output; with a page source, Previous/Next fetch
+ * other pages and a click on a column head sorts the whole result, in DuckDB on the server.
+ */
+function renderTable(out: TableOutput, pages?: PageSource): HTMLElement {
+  const box = el("div", { class: "output output-table", "data-testid": "output-table" });
+  if (!out.columns.length) {
+    box.append(el("div", { class: "output-meta", "data-testid": "row-count" }, plural(out.totalRows, "row")), el("p", { class: "muted" }, "No columns."));
+    return box;
+  }
+  let sort: string | null = null;
+  let desc = false;
+  const show = (page: ResultPage): void => {
+    const from = page.offset + 1;
+    const to = page.offset + page.rows.length;
+    const meta =
+      page.rows.length < page.totalRows
+        ? `${plural(page.totalRows, "row")} (showing ${from.toLocaleString()}–${to.toLocaleString()}${sort === null ? "" : `, sorted by ${sort}${desc ? " descending" : ""}`})`
+        : plural(page.totalRows, "row");
+    const header = (column: string): HTMLElement => {
+      if (!pages) return el("th", { scope: "col" }, column);
+      const mark = sort === column ? (desc ? " ▼" : " ▲") : "";
+      const th = el("th", { scope: "col", class: "sortable", title: "Sort the whole result by this column", "data-testid": "sort-column" }, column + mark);
+      th.addEventListener("click", () => {
+        desc = sort === column ? !desc : false;
+        sort = column;
+        void load(0);
+      });
+      return th;
+    };
+    const nav: HTMLElement[] = [];
+    if (pages && page.rows.length < page.totalRows) {
+      const previous = el("button", { type: "button", class: "small", "data-testid": "page-previous", disabled: page.offset === 0 }, "◀ Previous");
+      const next = el("button", { type: "button", class: "small", "data-testid": "page-next", disabled: to >= page.totalRows }, "Next ▶");
+      previous.addEventListener("click", () => void load(Math.max(0, page.offset - PAGE_ROWS)));
+      next.addEventListener("click", () => void load(to));
+      nav.push(el("span", { class: "pager" }, previous, next));
+    }
+    box.replaceChildren(
+      el("div", { class: "output-meta", "data-testid": "row-count" }, meta, ...nav),
+      dataTable(page.columns, page.rows, header),
+    );
+  };
+  const load = async (offset: number): Promise<void> => {
+    if (!pages) return;
+    box.classList.add("loading");
+    try {
+      show(await pages(offset, PAGE_ROWS, sort, desc));
+    } catch (error) {
+      box.append(el("p", { class: "page-error", "data-testid": "page-error" }, error instanceof Error ? error.message : String(error)));
+    } finally {
+      box.classList.remove("loading");
+    }
+  };
+  show({ columns: out.columns, rows: out.rows, offset: 0, totalRows: out.totalRows });
+  return box;
 }
 
 function renderText(out: TextOutput): HTMLElement {

@@ -40,6 +40,14 @@ export interface TableOutput {
   totalRows: number;
 }
 
+/** A page of a result the server keeps: rows offset .. offset + rows.length of totalRows. */
+export interface ResultPage {
+  columns: string[];
+  rows: Value[][];
+  offset: number;
+  totalRows: number;
+}
+
 export interface TextOutput {
   kind: "text";
   text: string;

@@ -1,6 +1,7 @@
 package dev.tracefix.bench.workbench;
 
 import dev.tracefix.server.http.WorkbenchServer;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.lang.management.ManagementFactory;
@@ -63,10 +64,15 @@ public final class ConcurrencyBench {
       Files.writeString(notebooks.resolve("nb-" + i + ".md"), NOTEBOOK.formatted(i));
     }
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    try (EventStore store = EventStore.open(work.resolve("bench.duckdb"))) {
-      long rows = store.importParquet(recorded);
-      try (FileNotebookWorkspace workspace =
-              new FileNotebookWorkspace(notebooks, store::connect, work, Map.of());
+    Path dbFile = work.resolve("bench.duckdb");
+    long rows;
+    try (EventStore store = EventStore.open(dbFile)) {
+      rows = store.importParquet(recorded);
+    }
+    // As serve does: the store is closed, each notebook attaches it read-only in its own DuckDB.
+    try (FileNotebookWorkspace workspace =
+              new FileNotebookWorkspace(
+                  notebooks, NotebookDatabases.unlocked(dbFile), work, Map.of());
           WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN)) {
         String base = "http://127.0.0.1:" + server.port();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -147,7 +153,6 @@ public final class ConcurrencyBench {
             "  server heap MiB: before %d, peak %d, after %d (max %d)%n",
             heapBefore >> 20, heapPeak.get() >> 20, heapAfter >> 20,
             memory.getHeapMemoryUsage().getMax() >> 20);
-      }
     }
   }
 

@@ -2,8 +2,10 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.server.demo.DemoSetup;
 import dev.tracefix.server.demo.DemoVerdict;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.sink.EventStore;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,24 +46,33 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DemoSetup setup = new DemoSetup(ProjectPaths.home(), System.err);
     setup.buildSampleRepo();
+    Path dbFile;
+    long[] counts;
+    // Closed before notebooks run: they attach the store read-only.
     try (EventStore store = setup.freshStoreWithEvents(load, recorded)) {
-      if (!check) {
-        ServeCommand.serve(
-            store, ProjectPaths.notebooks(), port, NOTEBOOK, Workbench.Access.LOCKED);
-        return 0;
-      }
-      DemoVerdict verdict = runHeadless(store);
-      System.out.println(verdict.summaryLine());
-      return verdict.closed() ? 0 : 1;
+      dbFile = store.dbFile();
+      counts = captureCounts(store);
     }
+    if (!check) {
+      ServeCommand.serve(
+          dbFile,
+          ProjectPaths.notebooks(),
+          port,
+          NOTEBOOK,
+          Workbench.Access.LOCKED,
+          Limits.defaults());
+      return 0;
+    }
+    DemoVerdict verdict = runHeadless(dbFile, counts);
+    System.out.println(verdict.summaryLine());
+    return verdict.closed() ? 0 : 1;
   }
 
-  private static DemoVerdict runHeadless(EventStore store) throws SQLException {
+  private static DemoVerdict runHeadless(Path dbFile, long[] counts) {
     HeadlessRunner.Result result =
-        Workbench.headless(store, System.err).run(ProjectPaths.notebooks().resolve(NOTEBOOK));
+        Workbench.headless(dbFile, System.err).run(ProjectPaths.notebooks().resolve(NOTEBOOK));
     List<DemoVerdict.NamedOutput> outputs =
         result.cells().stream().map(c -> new DemoVerdict.NamedOutput(c.id(), c.output())).toList();
-    long[] counts = captureCounts(store);
     return DemoVerdict.from(counts[0], counts[1], outputs);
   }
 

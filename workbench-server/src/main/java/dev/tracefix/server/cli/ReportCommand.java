@@ -2,6 +2,7 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.PostmortemReport;
 import dev.tracefix.server.report.ReportFormat;
@@ -49,11 +50,15 @@ final class ReportCommand implements Callable<Integer> {
           "no database at " + dbFile + "; create one with 'tracefix capture --db " + dbFile + "'");
     }
     HmacKey key = KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys);
-    try (EventStore store = Stores.open(dbFile);
-        PrintStream console = RedactedConsole.of(System.out, key)) {
+    // Opened for schema, spool recovery and retention, then closed: notebooks attach it read-only.
+    try (EventStore store = Stores.open(dbFile)) {
+      dbFile = store.dbFile();
+    }
+    NotebookDatabases databases = Workbench.notebookDatabases(dbFile, Workbench.Access.LOCKED);
+    try (PrintStream console = RedactedConsole.of(System.out, key)) {
       PostmortemReport report =
           NotebookReports.runHeadless(
-              Workbench.headless(store, console), notebook, store::connect, key);
+              Workbench.headless(dbFile, console), notebook, databases::connect, key);
       ReportFormat format = NotebookReports.write(report, out);
       long replaced = report.replacements().values().stream().mapToLong(Long::longValue).sum();
       System.out.println(

@@ -50,10 +50,12 @@ final class RunCommand implements Callable<Integer> {
               + (db == null ? " (the default)" : "")
               + "; pass --db FILE, a database written by 'tracefix capture' or 'tracefix import'");
     }
+    // Opened for schema and spool recovery, then closed: notebooks attach it read-only.
     try (EventStore store = Stores.open(dbFile)) {
-      HeadlessRunner.Result result =
-          Workbench.headless(store, System.out).run(notebook, parameters, ipynb);
-      return result.failed() ? 1 : 0;
+      dbFile = store.dbFile();
     }
+    HeadlessRunner.Result result =
+        Workbench.headless(dbFile, System.out).run(notebook, parameters, ipynb);
+    return result.failed() ? 1 : 0;
   }
 }

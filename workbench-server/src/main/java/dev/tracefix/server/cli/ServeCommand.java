@@ -2,11 +2,17 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.server.http.WorkbenchServer;
+import dev.tracefix.server.kernel.java.JavaKernel;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.limits.LimitException;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +22,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Serve the notebook workbench on 127.0.0.1; prints the URL with its access token.")
+    description = {
+      "Serve the notebook workbench on 127.0.0.1; prints the URL with its access token.",
+      "Every notebook gets a DuckDB database and a Java VM of its own, bounded by limits: the"
+          + " defaults printed at start, --limit to change them, a notebook's front matter"
+          + " ('limits:') and a cell's fence (```sql timeout=30s max_rows=100000```) for its own."
+    })
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
   Path db;
@@ -31,9 +42,18 @@ final class ServeCommand implements Callable<Integer> {
       names = "--unlocked",
       description = {
         "let SQL cells read and write any file this process can, load extensions and change"
-            + " settings (default: locked to the store's exports/ folder)"
+            + " their notebook's settings (default: locked to the store's exports/ folder)"
       })
   boolean unlocked;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "NAME=VALUE",
+      description = {
+        "a default limit for every notebook (repeatable): timeout, max_rows, max_bytes, memory,"
+            + " threads, java_heap, java_cpu; e.g. --limit memory=4GB --limit timeout=10m"
+      })
+  Map<String, String> limits = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -42,26 +62,40 @@ final class ServeCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir)) {
       throw new CliException("no notebooks folder at " + dir + "; pass --notebooks DIR");
     }
-    Files.createDirectories(dbFile.toAbsolutePath().getParent());
-    try (EventStore store = Stores.openApplyingRetention(dbFile, System.err)) {
-      if (unlocked) {
-        System.err.println(
-            "tracefix: WARNING: --unlocked: SQL cells can read and write any file this process"
-                + " can (as " + System.getProperty("user.name") + "), load extensions and change"
-                + " settings for every notebook");
-      }
-      serve(store, dir, port, null, unlocked ? Workbench.Access.UNLOCKED : Workbench.Access.LOCKED);
+    Limits defaults;
+    try {
+      defaults = Limits.defaults().with(limits);
+    } catch (LimitException e) {
+      throw new CliException("--limit " + e.getMessage());
     }
+    Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    // Opened once for its schema, spool recovery and retention (printed), then closed: notebooks
+    // attach the file read-only, which DuckDB refuses while this process holds it writable.
+    try (EventStore store = Stores.openApplyingRetention(dbFile, System.err)) {
+      dbFile = store.dbFile();
+    }
+    if (unlocked) {
+      System.err.println(
+          "tracefix: WARNING: --unlocked: SQL cells can read and write any file this process"
+              + " can (as " + System.getProperty("user.name") + ") and load extensions");
+    }
+    serve(dbFile, dir, port, null, unlocked ? Workbench.Access.UNLOCKED : Workbench.Access.LOCKED,
+        defaults);
     return 0;
   }
 
   /**
-   * Serves until the process is interrupted (Ctrl-C); shared with the demo. The shutdown hook
-   * waits until the workspace has closed, so snippet VMs and work folders go with the server
-   * rather than being cut off when the JVM halts.
+   * Serves until the process is interrupted (Ctrl-C); shared with the demo. The store in {@code
+   * dbFile} must be closed. The shutdown hook waits until the workspace has closed, so snippet VMs
+   * and work folders go with the server rather than being cut off when the JVM halts.
    */
   static void serve(
-      EventStore store, Path notebooksDir, int port, String openNotebook, Workbench.Access access)
+      Path dbFile,
+      Path notebooksDir,
+      int port,
+      String openNotebook,
+      Workbench.Access access,
+      Limits defaults)
       throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
@@ -76,8 +110,9 @@ final class ServeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                   }
                 }));
+    NotebookDatabases databases = Workbench.notebookDatabases(dbFile, access);
     try (FileNotebookWorkspace workspace =
-            Workbench.workspace(notebooksDir, store, ProjectPaths.home(), access);
+            Workbench.workspace(notebooksDir, databases, ProjectPaths.home(), defaults);
         WorkbenchServer server =
             WorkbenchServer.start(
                 workspace,
@@ -85,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
                 null,
                 new NotebookReports(
                     workspace,
-                    store::connect,
+                    databases::connect,
                     () -> KeyStore.current(KeyStoreLocation.defaultDir())))) {
       workspace.addProgressListener(server.progressListener());
       String url = server.url();
@@ -93,11 +128,22 @@ final class ServeCommand implements Callable<Integer> {
         url = url + "#/notebook/" + openNotebook;
       }
       System.out.println("tracefix workbench is serving " + notebooksDir);
+      System.out.println(limitsLine(defaults));
       System.out.println("open: " + url);
       System.out.println("(Ctrl-C stops it)");
       stopped.await();
     } finally {
       closed.countDown();
     }
+  }
+
+  /** The one line that says what bounds every notebook and where to change it. */
+  static String limitsLine(Limits defaults) {
+    return "limits per notebook: "
+        + defaults.line()
+        + " (change: --limit NAME=VALUE; a notebook's front matter 'limits:'; timeout, max_rows,"
+        + " max_bytes also on a cell's fence; java_cpu: "
+        + JavaKernel.cpuLimitAvailability()
+        + ")";
   }
 }

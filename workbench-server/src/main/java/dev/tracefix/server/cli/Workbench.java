@@ -2,25 +2,27 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.server.bisect.BisectCellRunner;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.minimize.MinimizeCellRunner;
 import dev.tracefix.server.patch.PatchCellRunner;
 import dev.tracefix.server.run.ActionCellRunner;
-import dev.tracefix.server.run.ConnectionFactory;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.server.run.KernelSettings;
-import dev.tracefix.sink.EventStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
-/** Assembles a notebook workspace over an event store, the same way for serve, run and demo. */
+/**
+ * Assembles a notebook workspace over an event store, the same way for serve, run and demo. The
+ * commands open the store first (schema, spool recovery, retention) and close it before notebooks
+ * run: each notebook attaches it read-only in a database of its own.
+ */
 final class Workbench {
   private Workbench() {}
 
@@ -37,9 +39,13 @@ final class Workbench {
         "patch", new PatchCellRunner());
   }
 
-  static HeadlessRunner headless(EventStore store, PrintStream out) {
+  /**
+   * Runs notebooks headless over the store in {@code dbFile}, locked; the store must be closed
+   * (notebooks attach it read-only, see {@link NotebookDatabases}).
+   */
+  static HeadlessRunner headless(Path dbFile, PrintStream out) {
     return new HeadlessRunner(
-        notebookConnections(store, Access.LOCKED),
+        notebookDatabases(dbFile, Access.LOCKED),
         ProjectPaths.home(),
         actionRunners(),
         KernelSettings.DEFAULTS,
@@ -47,46 +53,46 @@ final class Workbench {
   }
 
   static FileNotebookWorkspace workspace(
-      Path notebooksDir, EventStore store, Path projectDir, Access access) {
+      Path notebooksDir, NotebookDatabases databases, Path projectDir, Limits defaults) {
     return new FileNotebookWorkspace(
-        notebooksDir, notebookConnections(store, access), projectDir, actionRunners());
+        notebooksDir,
+        databases,
+        projectDir,
+        actionRunners(),
+        KernelSettings.DEFAULTS.withDefaults(defaults));
   }
 
   /**
-   * Where notebooks' connections come from. Locked, the store's database is locked now (for this
-   * process: the CLI's own connections here only query and delete) and each connection is
-   * guarded; SQL cells may use files only in the store folder's {@code exports/}, created
-   * owner-only so no other user (a Java snippet's) can plant files there. Not the store folder
-   * itself: the store, its spool and, where the store sits beside it, the key store live there.
+   * The databases notebooks run on: one per notebook, the store in {@code dbFile} attached
+   * read-only. Locked, each is locked ({@link SqlLock}) and its connections guarded; SQL cells may
+   * use files only in the store folder's {@code exports/}, created owner-only so no other user (a
+   * Java snippet's) can plant files there. Not the store folder itself: the store, its spool and,
+   * where the store sits beside it, the key store live there.
    */
-  static ConnectionFactory notebookConnections(EventStore store, Access access) {
+  static NotebookDatabases notebookDatabases(Path dbFile, Access access) {
     if (access == Access.UNLOCKED) {
-      return store::connect;
+      return NotebookDatabases.unlocked(dbFile);
     }
-    Path exports = exportsDir(store);
+    Path exports = exportsDir(dbFile);
     Path keys = KeyStoreLocation.defaultDir().toAbsolutePath().normalize();
     if (keys.startsWith(exports) || exports.startsWith(keys)) {
       throw new CliException(
           "the notebooks' file folder " + exports + " and the key store " + keys
               + " overlap; keep the event store outside the key store");
     }
-    SqlLock lock = new SqlLock(List.of(exports));
     try {
       if (!Files.isDirectory(exports)) {
         // 0700, or 0750 when the user asked for group read: like every folder tracefix writes.
         Files.createDirectories(exports, FileModes.active().directoryAttribute());
       }
-      try (Connection connection = store.connect()) {
-        lock.apply(connection);
-      }
-    } catch (IOException | SQLException e) {
-      throw new CliException(
-          "cannot lock the notebook database " + store.dbFile() + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CliException("cannot create the notebooks' exports folder " + exports + ": " + e, e);
     }
-    return () -> lock.guard(store.connect());
+    return NotebookDatabases.locked(dbFile, new SqlLock(List.of(exports)));
   }
 
-  static Path exportsDir(EventStore store) {
-    return store.dbFile().toAbsolutePath().normalize().resolveSibling("exports");
+  /** The store folder's {@code exports/}: the one folder locked SQL cells may read and write. */
+  static Path exportsDir(Path dbFile) {
+    return dbFile.toAbsolutePath().normalize().resolveSibling("exports");
   }
 }

@@ -26,6 +26,7 @@ final class ErrorMapping {
     switch (e.kind()) {
       case NOT_FOUND -> answer(ctx, 404, "not_found", e.getMessage());
       case MALFORMED -> answer(ctx, 422, "malformed_notebook", e.getMessage());
+      case INVALID -> answer(ctx, 400, "bad_request", e.getMessage());
       case CONFLICT -> answer(ctx, 409, "conflict", e.getMessage());
       case IO -> {
         log.warn("notebook I/O failed on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);

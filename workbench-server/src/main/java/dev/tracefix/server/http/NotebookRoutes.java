@@ -2,6 +2,8 @@ package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.kernel.sql.ResultPage;
+import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
 import dev.tracefix.server.run.CellOutput;
@@ -61,6 +63,20 @@ final class NotebookRoutes {
         null,
         NotebookWorkspace.NotebookView.class,
         ctx -> ctx.json(workspace.runAll(ctx.pathParam("name"))));
+    api.post(
+        "/api/notebooks/{name}/run-stale",
+        "runs the stale cells in dependency order; a cycle or a missing named result is an error"
+            + " output of the cells involved",
+        null,
+        NotebookWorkspace.NotebookView.class,
+        ctx -> ctx.json(workspace.runStale(ctx.pathParam("name"))));
+    api.get(
+        "/api/notebooks/{name}/cells/{id}/rows",
+        "a page of a SQL cell's kept result: ?offset=0&limit=100 (at most "
+            + ResultPages.MAX_PAGE_ROWS
+            + ")&sort=COLUMN&desc=true; never waits for a running cell",
+        ResultPage.class,
+        this::rows);
     api.put(
         "/api/notebooks/{name}/cells/{id}",
         "replaces a cell's source and saves the file; the cell and its dependents go stale",
@@ -131,6 +147,41 @@ final class NotebookRoutes {
     String body = reports.render(ctx.pathParam("name"), format);
     SecurityHeaders.document(ctx); // a static document: no script runs in it, whatever it holds
     ctx.contentType(format.contentType()).result(body);
+  }
+
+  /** ?offset=&limit=&sort=&desc=: a page of the cell's result, as the session keeps it. */
+  private void rows(Context ctx) {
+    long offset = number(ctx, "offset", 0);
+    long limit = number(ctx, "limit", 100);
+    if (offset < 0 || limit < 1 || limit > ResultPages.MAX_PAGE_ROWS) {
+      throw new BadRequestResponse(
+          "offset must be 0 or more and limit between 1 and " + ResultPages.MAX_PAGE_ROWS);
+    }
+    String sort = ctx.queryParam("sort");
+    String desc = ctx.queryParam("desc");
+    if (desc != null && !desc.equals("true") && !desc.equals("false")) {
+      throw new BadRequestResponse("desc must be true or false, not '" + desc + "'");
+    }
+    ctx.json(
+        workspace.page(
+            ctx.pathParam("name"),
+            ctx.pathParam("id"),
+            offset,
+            (int) limit,
+            java.util.Optional.ofNullable(sort).filter(s -> !s.isEmpty()),
+            "true".equals(desc)));
+  }
+
+  private static long number(Context ctx, String param, long otherwise) {
+    String value = ctx.queryParam(param);
+    if (value == null || value.isEmpty()) {
+      return otherwise;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new BadRequestResponse(param + " must be a whole number, not '" + value + "'");
+    }
   }
 
   /** Stops the cell this notebook is running now, if any; its run answers with an error. */

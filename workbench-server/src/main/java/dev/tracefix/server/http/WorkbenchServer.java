@@ -1,12 +1,14 @@
 package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.metrics.MetricsText;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.NotebookWorkspace;
 import dev.tracefix.server.run.ProgressListener;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Set;
 
@@ -90,6 +92,18 @@ public final class WorkbenchServer implements AutoCloseable {
               config.routes.before(guard::handle);
               notebooks.register(api);
               progress.register(api);
+              api.getText(
+                  "/api/metrics",
+                  "the server's heap, threads, sessions, running cells and snippet VMs"
+                      + " (Prometheus text format)",
+                  MetricsText.CONTENT_TYPE,
+                  ctx ->
+                      ctx.contentType(MetricsText.CONTENT_TYPE)
+                          .result(
+                              MetricsText.renderWorkbench(
+                                  workspace.stats(),
+                                  ManagementFactory.getMemoryMXBean().getHeapMemoryUsage(),
+                                  ManagementFactory.getThreadMXBean().getThreadCount())));
               api.getText(
                   "/api/openapi.json",
                   "this document",

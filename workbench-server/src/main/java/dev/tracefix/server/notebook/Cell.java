@@ -1,5 +1,6 @@
 package dev.tracefix.server.notebook;
 
+import dev.tracefix.server.limits.Limit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,25 @@ public record Cell(
   /** The {@code name} attribute: under this name later cells see the cell's result. */
   public Optional<String> name() {
     return Optional.ofNullable(attributes.get("name"));
+  }
+
+  /**
+   * The limits this cell's fence sets (e.g. {@code timeout=30s max_rows=100000}): attributes named
+   * like a {@link Limit}, checked by the parser.
+   */
+  public Map<String, String> limits() {
+    return limitsOf(attributes);
+  }
+
+  static Map<String, String> limitsOf(Map<String, String> attributes) {
+    Map<String, String> limits = new java.util.LinkedHashMap<>();
+    attributes.forEach(
+        (key, value) -> {
+          if (Limit.ofKey(key).isPresent()) {
+            limits.put(key, value);
+          }
+        });
+    return limits;
   }
 
   /** The body as a person edits it: without the line terminator that precedes the closing fence. */

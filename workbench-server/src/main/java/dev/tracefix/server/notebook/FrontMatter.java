@@ -1,5 +1,7 @@
 package dev.tracefix.server.notebook;
 
+import dev.tracefix.server.limits.LimitException;
+import dev.tracefix.server.limits.Limits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  *
  * SQL cells refer to a parameter as {@code $window}; {@code tracefix run -p window=5m} and the
- * workbench set other values for a run. The block stays prose, so files round-trip unchanged.
+ * workbench set other values for a run. A {@code limits:} mapping beside it sets the notebook's
+ * {@link Limits} ({@link #limits}). The block stays prose, so files round-trip unchanged.
  */
 public final class FrontMatter {
   private static final String FENCE = "---";
@@ -38,6 +41,36 @@ public final class FrontMatter {
    * @throws dev.tracefix.server.run.WorkspaceException MALFORMED with the line of the problem
    */
   static Map<String, String> parameters(String fileName, String text) {
+    return section(fileName, text, "parameters", true);
+  }
+
+  /**
+   * The limits the notebook sets for itself (limit name → value as written), checked against
+   * {@link Limits}: an unknown name or a value that does not parse is a malformed notebook.
+   *
+   * <pre>
+   * ---
+   * limits:
+   *   timeout: 5m
+   *   memory: 2GB
+   * ---
+   * </pre>
+   */
+  static Map<String, String> limits(String fileName, String text) {
+    Map<String, String> limits = section(fileName, text, "limits", false);
+    try {
+      Limits.defaults().with(limits);
+    } catch (LimitException e) {
+      List<String> lines = Lines.split(text);
+      throw NotebookParser.malformed(
+          fileName, lineOf(lines, lines.size(), e.key()), "front matter limits: " + e.getMessage());
+    }
+    return limits;
+  }
+
+  /** One mapping of scalars under {@code key} (in file order); empty when absent. */
+  private static Map<String, String> section(
+      String fileName, String text, String key, boolean identifiers) {
     List<String> lines = Lines.split(text);
     if (lines.isEmpty() || !Lines.stripTerminator(lines.getFirst()).equals(FENCE)) {
       return Map.of();
@@ -71,27 +104,30 @@ public final class FrontMatter {
     if (!(root instanceof Map<?, ?> top)) {
       throw NotebookParser.malformed(fileName, 2, "front matter must be a mapping (key: value)");
     }
-    Object declared = top.get("parameters");
+    Object declared = top.get(key);
     if (declared == null) {
       return Map.of();
     }
-    if (!(declared instanceof Map<?, ?> params)) {
+    String noun = identifiers ? "parameter" : "limit";
+    if (!(declared instanceof Map<?, ?> entries)) {
       throw NotebookParser.malformed(
-          fileName, lineOf(lines, close, "parameters"), "'parameters' must map names to defaults");
+          fileName,
+          lineOf(lines, close, key),
+          "'" + key + "' must map " + noun + " names to " + (identifiers ? "defaults" : "values"));
     }
     Map<String, String> out = new LinkedHashMap<>();
-    for (var e : params.entrySet()) {
+    for (var e : entries.entrySet()) {
       String name = String.valueOf(e.getKey());
       if (!NAME.matcher(name).matches()) {
         throw NotebookParser.malformed(
             fileName,
             lineOf(lines, close, name),
-            "parameter name '" + name + "' must be an identifier (letters, digits, _)");
+            noun + " name '" + name + "' must be an identifier (letters, digits, _)");
       }
       Object value = e.getValue();
       if (value instanceof Map<?, ?> || value instanceof List<?>) {
         throw NotebookParser.malformed(
-            fileName, lineOf(lines, close, name), "parameter '" + name + "' needs a single value");
+            fileName, lineOf(lines, close, name), noun + " '" + name + "' needs a single value");
       }
       out.put(name, value == null ? "" : String.valueOf(value));
     }

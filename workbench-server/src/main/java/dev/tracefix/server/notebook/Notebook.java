@@ -41,6 +41,14 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
     return FrontMatter.parameters(fileName, text());
   }
 
+  /**
+   * The limits the front matter sets for this notebook (limit name → value as written); the
+   * parser has checked them against {@link dev.tracefix.server.limits.Limits}.
+   */
+  public Map<String, String> limits() {
+    return FrontMatter.limits(fileName, text());
+  }
+
   /** The text of the first {@code # } heading in prose, if any. */
   public Optional<String> title() {
     for (NotebookBlock block : blocks) {

@@ -1,5 +1,7 @@
 package dev.tracefix.server.notebook;
 
+import dev.tracefix.server.limits.LimitException;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.run.WorkspaceException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,6 +105,7 @@ public final class NotebookParser {
       blocks.add(new NotebookBlock.Prose(prose.toString()));
     }
     FrontMatter.parameters(fileName, text); // a broken front matter is a malformed notebook
+    FrontMatter.limits(fileName, text);
     return new Notebook(fileName, blocks);
   }
 
@@ -141,6 +144,11 @@ public final class NotebookParser {
                 + value
                 + "' is not an identifier (letters, digits, _; not starting with a digit)");
       }
+    }
+    try {
+      Limits.defaults().withCell(Cell.limitsOf(attributes));
+    } catch (LimitException e) {
+      throw malformed(fileName, lineNo, e.getMessage());
     }
     String id = attributes.getOrDefault("name", attributes.getOrDefault("id", "cell-" + ordinal));
     StringBuilder body = new StringBuilder();

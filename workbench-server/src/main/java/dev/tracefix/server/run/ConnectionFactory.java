@@ -4,8 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Opens a database connection for one notebook session. Each session gets its own connection, so
- * one notebook's temp tables (named results) never leak into another's.
+ * Opens a connection for a short read of the event store outside notebook sessions (a report's
+ * capture facts); the caller closes it. Notebook sessions get databases of their own ({@link
+ * dev.tracefix.server.kernel.sql.NotebookDatabases}).
  */
 @FunctionalInterface
 public interface ConnectionFactory {

@@ -1,6 +1,8 @@
 package dev.tracefix.server.run;
 
 import dev.tracefix.capture.FileModes;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
@@ -29,30 +31,34 @@ import java.util.stream.Stream;
 public final class FileNotebookWorkspace implements NotebookWorkspace, AutoCloseable {
 
   private final Path notebooksDir;
-  private final ConnectionFactory db;
+  private final NotebookDatabases databases;
   private final Path projectDir;
   private final Map<String, ActionCellRunner> actionRunners;
   private final KernelSettings settings;
   private final Map<String, NotebookSession> sessions = new ConcurrentHashMap<>();
   private final List<Path> workDirs = new CopyOnWriteArrayList<>();
   private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
+  private final WorkspaceCounters counters = new WorkspaceCounters();
 
+  /**
+   * @param databases opens each notebook's own DuckDB database (the store attached read-only)
+   */
   public FileNotebookWorkspace(
       Path notebooksDir,
-      ConnectionFactory db,
+      NotebookDatabases databases,
       Path projectDir,
       Map<String, ActionCellRunner> actionRunners) {
-    this(notebooksDir, db, projectDir, actionRunners, KernelSettings.DEFAULTS);
+    this(notebooksDir, databases, projectDir, actionRunners, KernelSettings.DEFAULTS);
   }
 
   public FileNotebookWorkspace(
       Path notebooksDir,
-      ConnectionFactory db,
+      NotebookDatabases databases,
       Path projectDir,
       Map<String, ActionCellRunner> actionRunners,
       KernelSettings settings) {
     this.notebooksDir = notebooksDir.toAbsolutePath().normalize();
-    this.db = db;
+    this.databases = databases;
     this.projectDir = projectDir == null ? null : projectDir.toAbsolutePath().normalize();
     this.actionRunners = Map.copyOf(actionRunners);
     this.settings = settings;
@@ -112,6 +118,46 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       }
       return session.view();
     }
+  }
+
+  @Override
+  public NotebookView runStale(String name) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      session.runStale();
+      return session.view();
+    }
+  }
+
+  @Override
+  public ResultPage page(
+      String name, String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
+    return session(name).page(cellId, offset, limit, sort, descending); // never waits for a cell
+  }
+
+  @Override
+  public WorkspaceStats stats() {
+    int running = 0;
+    int vms = 0;
+    int dbs = 0;
+    for (NotebookSession session : sessions.values()) {
+      running += session.runningCell().isPresent() ? 1 : 0;
+      vms += session.javaVmRunning() ? 1 : 0;
+      dbs += session.databaseOpen() ? 1 : 0;
+    }
+    return new WorkspaceStats(
+        sessions.size(),
+        running,
+        vms,
+        dbs,
+        counters.cellsRun.get(),
+        counters.limitErrors.get(),
+        counters.kernelRestarts.get());
+  }
+
+  /** The limits a notebook runs with: the server's defaults, its front matter's on top. */
+  public dev.tracefix.server.limits.Limits limits(String name) {
+    return session(name).limits();
   }
 
   @Override
@@ -246,7 +292,14 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     ProgressListener fanOut =
         (notebook, cellId, line) -> listeners.forEach(l -> l.progress(notebook, cellId, line));
     return new SessionResources(
-        db, resolve(name).getParent(), projectDir, workDir, actionRunners, settings, fanOut);
+        databases,
+        resolve(name).getParent(),
+        projectDir,
+        workDir,
+        actionRunners,
+        settings,
+        fanOut,
+        counters);
   }
 
   private Path resolve(String name) {

@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.notebook.Cell;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,19 +33,19 @@ public final class HeadlessRunner {
     }
   }
 
-  private final ConnectionFactory db;
+  private final NotebookDatabases databases;
   private final Path projectDir;
   private final Map<String, ActionCellRunner> actionRunners;
   private final KernelSettings settings;
   private final PrintStream out;
 
   public HeadlessRunner(
-      ConnectionFactory db,
+      NotebookDatabases databases,
       Path projectDir,
       Map<String, ActionCellRunner> actionRunners,
       KernelSettings settings,
       PrintStream out) {
-    this.db = db;
+    this.databases = databases;
     this.projectDir = projectDir;
     this.actionRunners = actionRunners;
     this.settings = settings;
@@ -69,7 +70,8 @@ public final class HeadlessRunner {
     String name = file.getFileName().toString();
     List<CellResult> results = new ArrayList<>();
     try (FileNotebookWorkspace workspace =
-        new FileNotebookWorkspace(file.getParent(), db, projectDir, actionRunners, settings)) {
+        new FileNotebookWorkspace(
+            file.getParent(), databases, projectDir, actionRunners, settings)) {
       workspace.addProgressListener((nb, cellId, line) -> out.println("  .. " + cellId + ": " + line));
       if (!parameters.isEmpty()) {
         workspace.setParameters(name, parameters);

@@ -1,15 +1,18 @@
 package dev.tracefix.server.run;
 
-import java.time.Duration;
+import dev.tracefix.server.limits.Limits;
 
 /**
- * Limits for the kernels of every session.
+ * How the kernels of every session run.
  *
- * @param sqlTimeout a SQL statement is cancelled after this long
- * @param javaTimeout a Java cell's snippets are stopped after this long
- * @param maxDisplayedRows rows kept in a table output (totalRows still counts all)
+ * @param defaults the limits of a notebook that sets none ({@code serve --limit} changes them)
+ * @param firstPageRows rows of a result that a cell's output carries; the rest is paged
+ * @param firstPageBytes and at most about this many bytes of them
  */
-public record KernelSettings(Duration sqlTimeout, Duration javaTimeout, int maxDisplayedRows) {
-  public static final KernelSettings DEFAULTS =
-      new KernelSettings(Duration.ofMinutes(2), Duration.ofSeconds(60), 1000);
+public record KernelSettings(Limits defaults, int firstPageRows, long firstPageBytes) {
+  public static final KernelSettings DEFAULTS = new KernelSettings(Limits.defaults(), 200, 1 << 20);
+
+  public KernelSettings withDefaults(Limits limits) {
+    return new KernelSettings(limits, firstPageRows, firstPageBytes);
+  }
 }

@@ -84,7 +84,8 @@ final class KeyMaterialGuard {
     return out;
   }
 
-  private static List<List<Object>> rows(List<List<Object>> rows) {
+  /** Rows of a table or a page. */
+  static List<List<Object>> rows(List<List<Object>> rows) {
     List<List<Object>> out = new ArrayList<>(rows.size());
     for (List<Object> row : rows) {
       out.add(row.stream().map(KeyMaterialGuard::value).toList());

@@ -2,9 +2,18 @@ package dev.tracefix.server.run;
 
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
+import dev.tracefix.server.kernel.java.HostTable;
 import dev.tracefix.server.kernel.java.JavaKernel;
+import dev.tracefix.server.kernel.sql.NotebookDatabase;
+import dev.tracefix.server.kernel.sql.ResultPage;
+import dev.tracefix.server.kernel.sql.ResultPages;
+import dev.tracefix.server.kernel.sql.ResultTable;
 import dev.tracefix.server.kernel.sql.SqlKernel;
+import dev.tracefix.server.limits.Limit;
+import dev.tracefix.server.limits.LimitException;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.notebook.Cell;
+import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
 import dev.tracefix.server.parameters.SqlParameters;
@@ -12,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,11 +29,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One open notebook: its own database connection and kernels, the outputs of cells that ran, and
- * which of them are stale. Callers serialize runs and edits through {@link #lock}; reading (
- * {@link #view}, {@link #outputs}), adopting the file's new text ({@link #replace}) and {@link
- * #cancel} do not take it, so a cell that runs for minutes never keeps anyone from seeing the
- * notebook or stopping the cell.
+ * One open notebook: its own DuckDB database ({@link NotebookDatabase}) and Java VM, the outputs
+ * of cells that ran, and which of them are stale. Callers serialize runs and edits through {@link
+ * #lock}; reading ({@link #view}, {@link #outputs}, {@link #page}), adopting the file's new text
+ * ({@link #replace}) and {@link #cancel} do not take it, so a cell that runs for minutes never
+ * keeps anyone from seeing the notebook, paging a result or stopping the cell.
+ *
+ * <p>The notebook's limits (front matter over the server's defaults) open its database and VM;
+ * when the front matter changes them, both are closed before the next cell and reopened with the
+ * new ones, and every cell that ran goes stale (its kept result is gone).
  */
 final class NotebookSession implements AutoCloseable {
   final Object lock = new Object();
@@ -32,11 +46,15 @@ final class NotebookSession implements AutoCloseable {
   private final SessionResources resources;
   private final Map<String, CellOutput> outputs = new ConcurrentHashMap<>();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
+  private final SessionData data = new SessionData();
   private volatile Map<String, String> parameterOverrides = Map.of();
   private volatile Notebook notebook;
+  private volatile NotebookDatabase database;
   private Connection connection;
-  private SqlKernel sql;
-  private JavaKernel java;
+  private volatile SqlKernel sql;
+  private volatile JavaKernel java;
+  private Limits openedWith;
+  private volatile String runningCell;
 
   NotebookSession(String name, Notebook notebook, SessionResources resources) {
     this.name = name;
@@ -46,6 +64,11 @@ final class NotebookSession implements AutoCloseable {
 
   Notebook notebook() {
     return notebook;
+  }
+
+  /** The notebook's limits: the server's defaults, the front matter's on top. */
+  Limits limits() {
+    return resources.settings().defaults().with(notebook.limits());
   }
 
   /** Adopts a new version of the file: changed cells and their dependents become stale. */
@@ -88,12 +111,29 @@ final class NotebookSession implements AutoCloseable {
 
   CellOutput run(Cell cell) {
     CellOutput output;
+    runningCell = cell.id();
+    resources.counters().running.incrementAndGet();
     try {
+      reopenIfLimitsChanged();
       output = execute(cell);
+    } catch (LimitException e) {
+      output = new CellOutput.Error("limit", e.getMessage(), "");
     } catch (RuntimeException e) {
       output = new CellOutput.Error("internal", cell.kind().word() + " cell failed: " + e, stackOf(e));
+    } finally {
+      runningCell = null;
+      resources.counters().running.decrementAndGet();
     }
-    output = KeyMaterialGuard.output(output);
+    return record(cell, output);
+  }
+
+  /** Keeps a cell's output (guarded) and marks the cells that read its result stale. */
+  private CellOutput record(Cell cell, CellOutput result) {
+    CellOutput output = KeyMaterialGuard.output(result);
+    resources.counters().cellsRun.incrementAndGet();
+    if (output instanceof CellOutput.Error e && e.errorKind().equals("limit")) {
+      resources.counters().limitErrors.incrementAndGet();
+    }
     outputs.put(cell.id(), output);
     Set<String> downstream = CellDependencies.withDependents(notebook, cell.id());
     downstream.remove(cell.id());
@@ -106,6 +146,41 @@ final class NotebookSession implements AutoCloseable {
     return output;
   }
 
+  /**
+   * Runs the stale cells, and the never-run cells whose named results they read, in dependency
+   * order. A cell in a cycle of named results, one that reads a result no cell names, and one
+   * whose upstream cell failed in this pass get an error output instead of running.
+   */
+  void runStale() {
+    Notebook current = notebook;
+    CellDependencies.Plan plan = CellDependencies.plan(current, stale, outputs.keySet());
+    Set<String> failed = new java.util.HashSet<>();
+    for (String id : plan.order()) {
+      Cell cell = current.cell(id).orElseThrow();
+      String why = plan.failures().get(id);
+      CellOutput output;
+      if (why != null) {
+        output = record(cell, new CellOutput.Error("dependency", why, ""));
+      } else {
+        Optional<String> broken =
+            plan.dependencies().getOrDefault(id, Set.of()).stream().filter(failed::contains).findFirst();
+        output =
+            broken.isPresent()
+                ? record(
+                    cell,
+                    new CellOutput.Error(
+                        "dependency",
+                        "not run: cell '" + broken.get() + "', whose result this cell reads,"
+                            + " failed in this run",
+                        ""))
+                : run(cell);
+      }
+      if (output instanceof CellOutput.Error) {
+        failed.add(id);
+      }
+    }
+  }
+
   private CellOutput execute(Cell cell) {
     return switch (cell.kind()) {
       case SQL -> {
@@ -115,21 +190,20 @@ final class NotebookSession implements AutoCloseable {
         } catch (WorkspaceException e) {
           yield new CellOutput.Error("parameter", e.getMessage(), "");
         }
-        Optional<CellOutput> failure = ensureConnection();
-        yield failure.orElseGet(() -> sql.run(source, cell.name()));
+        Optional<CellOutput> failure = ensureDatabase();
+        yield failure.orElseGet(() -> sql.run(source, cell.id(), cell.name(), cellLimits(cell)));
       }
       case JAVA -> {
-        Optional<CellOutput> failure = ensureConnection();
+        Optional<CellOutput> failure = ensureDatabase();
         if (failure.isPresent()) {
           yield failure.get();
         }
-        if (java == null) {
-          java = new JavaKernel(new SessionData(), resources.settings().javaTimeout());
-        }
-        yield java.run(cell.source());
+        Limits limits = cellLimits(cell);
+        data.limits = limits;
+        yield javaKernel().run(cell.source(), limits);
       }
       case ASK -> {
-        Optional<CellOutput> failure = ensureConnection();
+        Optional<CellOutput> failure = ensureDatabase();
         yield failure.orElseGet(
             () -> new TraceAnalyst().ask(connection, cell.actionBody().orElseThrow().asMap()));
       }
@@ -144,7 +218,7 @@ final class NotebookSession implements AutoCloseable {
           yield new CellOutput.Error(
               "unsupported", "no runner for " + cell.kind().word() + " cells is installed", "");
         }
-        Optional<CellOutput> failure = ensureConnection();
+        Optional<CellOutput> failure = ensureDatabase();
         if (failure.isPresent()) {
           yield failure.get();
         }
@@ -156,17 +230,59 @@ final class NotebookSession implements AutoCloseable {
     };
   }
 
-  private Optional<CellOutput> ensureConnection() {
-    if (connection != null) {
+  private Limits cellLimits(Cell cell) {
+    return limits().withCell(cell.limits());
+  }
+
+  private JavaKernel javaKernel() {
+    if (java == null) {
+      Limits limits = limits();
+      java =
+          new JavaKernel(
+              data,
+              JavaKernel.VmLimits.of(limits),
+              resources.counters().kernelRestarts::incrementAndGet);
+      if (openedWith == null) {
+        openedWith = limits;
+      }
+    }
+    return java;
+  }
+
+  /** Closes the database and the VM when the front matter changed what they were opened with. */
+  private void reopenIfLimitsChanged() {
+    if (openedWith == null || openedWith.sameNotebookLimits(limits())) {
+      return;
+    }
+    closeKernels();
+    stale.addAll(outputs.keySet());
+  }
+
+  private Optional<CellOutput> ensureDatabase() {
+    if (sql != null) {
       return Optional.empty();
     }
+    Limits limits = limits();
     try {
-      connection = resources.db().connect();
+      NotebookDatabase opened =
+          resources
+              .databases()
+              .open(limits.memory(), limits.threads(), resources.workDir().resolve("duckdb-spill"));
+      try {
+        connection = opened.connect();
+      } catch (SQLException | RuntimeException e) {
+        opened.close();
+        throw e;
+      }
+      database = opened;
       sql =
           new SqlKernel(
               connection,
-              resources.settings().sqlTimeout(),
-              resources.settings().maxDisplayedRows());
+              resources.settings().firstPageRows(),
+              resources.settings().firstPageBytes());
+      if (openedWith == null) {
+        openedWith = limits;
+      }
       return Optional.empty();
     } catch (SQLException | RuntimeException e) {
       return Optional.of(
@@ -210,6 +326,58 @@ final class NotebookSession implements AutoCloseable {
     };
   }
 
+  /**
+   * Rows {@code offset ..} of a SQL cell's kept result, read on a connection of its own, so it
+   * works while another cell of the notebook runs.
+   *
+   * @throws WorkspaceException NOT_FOUND when the cell has no kept result in this session,
+   *     INVALID for a sort column the result lacks
+   */
+  ResultPage page(String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
+    Cell cell =
+        notebook
+            .cell(cellId)
+            .orElseThrow(
+                () ->
+                    new WorkspaceException(
+                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+    NotebookDatabase db = database;
+    if (cell.kind() != CellKind.SQL
+        || !(outputs.get(cellId) instanceof CellOutput.Table)
+        || db == null) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.NOT_FOUND,
+          name + ": cell '" + cellId + "' has no table result in this session; run it first");
+    }
+    try (Connection c = db.connect()) {
+      ResultPage page =
+          ResultPages.read(
+              c,
+              ResultTable.ofCell(cellId, cell.name()),
+              offset,
+              limit,
+              sort,
+              descending,
+              ResultPages.PAGE_BYTES,
+              limits().timeout());
+      return new ResultPage(
+          page.columns(), KeyMaterialGuard.rows(page.rows()), page.offset(), page.totalRows());
+    } catch (ResultPages.UnknownColumn e) {
+      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+    } catch (SQLException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Catalog Error")) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.NOT_FOUND,
+            name + ": the result of cell '" + cellId + "' is not kept (only a query's result is;"
+                + " SHOW, PRAGMA and the like show their first rows only)",
+            e);
+      }
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
+    }
+  }
+
   /** Stops whatever runs now (SQL statement or Java snippet); callable from any thread. */
   void cancel() {
     SqlKernel s = sql;
@@ -220,6 +388,20 @@ final class NotebookSession implements AutoCloseable {
     if (j != null) {
       j.cancel();
     }
+  }
+
+  /** The id of the cell running now, if one is. */
+  Optional<String> runningCell() {
+    return Optional.ofNullable(runningCell);
+  }
+
+  boolean javaVmRunning() {
+    JavaKernel j = java;
+    return j != null && j.vmRunning();
+  }
+
+  boolean databaseOpen() {
+    return database != null;
   }
 
   NotebookWorkspace.NotebookView view() {
@@ -269,24 +451,118 @@ final class NotebookSession implements AutoCloseable {
     return Map.copyOf(outputs);
   }
 
-  /** Rows for Java cells, served over the kernel's loopback bridge. */
+  /**
+   * Rows for Java cells, served over the kernel's loopback bridge. A query's rows are kept in the
+   * notebook's database ({@code tracefix_java}), at most the cell's {@code max_rows}, and handed
+   * out a page at a time; the {@link #KEPT_JAVA_TABLES} newest stay, older ones are dropped.
+   */
   private final class SessionData implements HostData {
+    static final int KEPT_JAVA_TABLES = 8;
+    private static final int FIRST_PAGE = 1000;
+
+    volatile Limits limits = Limits.defaults();
+    /** Tables snippets page through, by handle; {@code size} -1: as many rows as the table has. */
+    private final Map<String, Kept> handles = new LinkedHashMap<>();
+    private long queries;
+
     @Override
-    public List<Map<String, Object>> sql(String query) throws SQLException {
-      return KeyMaterialGuard.rowMaps(sql.rows(query));
+    public HostTable sql(String query) throws SQLException {
+      SqlKernel kernel = sql;
+      Limits cell = limits;
+      ResultTable table;
+      String handle;
+      synchronized (handles) {
+        table = ResultTable.ofJava(++queries);
+        handle = table.table();
+      }
+      SqlKernel.Kept kept = kernel.keepForJava(query, table, cell);
+      synchronized (handles) {
+        handles.put(handle, new Kept(table, kept.rows()));
+        while (handles.size() > KEPT_JAVA_TABLES) {
+          String oldest = handles.keySet().iterator().next();
+          Kept dropped = handles.remove(oldest);
+          if (dropped.table().schema().equals(NotebookDatabase.JAVA)) {
+            kernel.drop(dropped.table());
+          }
+        }
+      }
+      String note =
+          kept.truncated()
+              ? "sql(...) truncated at " + kept.rows() + " rows: "
+                  + cell.exceeded(
+                      Limit.MAX_ROWS,
+                      "the query had more rows than a Java cell's sql() keeps",
+                      "java")
+              : null;
+      return page(handle, table, 0, FIRST_PAGE, kept.rows(), kept.truncated(), note);
     }
 
     @Override
-    public List<Map<String, Object>> result(String resultName) throws SQLException {
+    public HostTable result(String resultName) throws SQLException {
       CellOutput output = outputs.get(resultName);
-      if (output == null || notebook.cell(resultName).flatMap(Cell::name).isEmpty()) {
+      Optional<Cell> cell = notebook.cell(resultName).filter(c -> c.name().isPresent());
+      if (output == null || cell.isEmpty()) {
         throw new IllegalArgumentException(
             "no result named '" + resultName + "': run the cell with name=" + resultName + " first");
       }
-      if (output instanceof CellOutput.Table) {
-        return KeyMaterialGuard.rowMaps(sql.rows("SELECT * FROM \"" + resultName + "\""));
+      if (output instanceof CellOutput.Table && cell.get().kind() == CellKind.SQL) {
+        ResultTable table = ResultTable.ofCell(resultName, cell.get().name());
+        String handle = "result:" + resultName;
+        synchronized (handles) {
+          handles.put(handle, new Kept(table, -1));
+        }
+        return page(handle, table, 0, FIRST_PAGE, -1, false, null);
       }
-      return ResultRows.of(output);
+      List<Map<String, Object>> rows = ResultRows.of(output);
+      List<String> columns = rows.isEmpty() ? List.of() : List.copyOf(rows.getFirst().keySet());
+      List<List<Object>> values = new ArrayList<>();
+      for (Map<String, Object> row : rows) {
+        values.add(columns.stream().map(row::get).toList());
+      }
+      return new HostTable(
+          null, columns, KeyMaterialGuard.rows(values), 0, values.size(), false, null);
+    }
+
+    @Override
+    public HostTable page(String handle, long offset, int limit) throws SQLException {
+      Kept kept;
+      synchronized (handles) {
+        kept = handles.get(handle);
+      }
+      if (kept == null) {
+        throw new IllegalArgumentException(
+            "this table is no longer kept (a notebook keeps its " + KEPT_JAVA_TABLES
+                + " newest sql() results); call sql(...) again");
+      }
+      return page(
+          handle,
+          kept.table(),
+          offset,
+          Math.max(1, Math.min(limit, ResultPages.MAX_READ_ROWS)),
+          kept.size(),
+          false,
+          null);
+    }
+
+    private record Kept(ResultTable table, long size) {}
+
+    private HostTable page(
+        String handle,
+        ResultTable table,
+        long offset,
+        int limit,
+        long size,
+        boolean truncated,
+        String note)
+        throws SQLException {
+      ResultPage page = sql.page(table, offset, limit, limits.timeout());
+      long rows = size >= 0 ? size : page.totalRows();
+      List<List<Object>> kept = page.rows();
+      if (offset + kept.size() > rows) {
+        kept = kept.subList(0, (int) Math.max(0, rows - offset));
+      }
+      return new HostTable(
+          handle, page.columns(), KeyMaterialGuard.rows(kept), offset, rows, truncated, note);
     }
   }
 
@@ -296,8 +572,7 @@ final class NotebookSession implements AutoCloseable {
     return sw.toString();
   }
 
-  @Override
-  public void close() {
+  private void closeKernels() {
     if (java != null) {
       java.close();
       java = null;
@@ -306,9 +581,21 @@ final class NotebookSession implements AutoCloseable {
       try {
         connection.close();
       } catch (SQLException ignored) {
-        // closing is best effort; the database keeps no session state
+        // closing is best effort; the database goes with it
       }
       connection = null;
     }
+    sql = null;
+    NotebookDatabase db = database;
+    database = null;
+    if (db != null) {
+      db.close();
+    }
+    openedWith = null;
+  }
+
+  @Override
+  public void close() {
+    closeKernels();
   }
 }

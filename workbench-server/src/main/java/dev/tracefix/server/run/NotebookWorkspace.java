@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.kernel.sql.ResultPage;
+import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.share.Revision;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,28 @@ public interface NotebookWorkspace {
   CellOutput runCell(String name, String cellId);
 
   NotebookView runAll(String name);
+
+  /**
+   * Runs the stale cells (and the never-run cells whose results they read) in dependency order;
+   * a cycle of named results or a result no cell names is an error output of the cells involved.
+   */
+  default NotebookView runStale(String name) {
+    throw new UnsupportedOperationException("run-stale is not supported by " + getClass().getName());
+  }
+
+  /**
+   * Rows {@code offset ..} of a SQL cell's result as the session keeps it (at most {@link
+   * ResultPages#MAX_PAGE_ROWS}), sorted by {@code sort} if given; never waits for a running cell.
+   */
+  default ResultPage page(
+      String name, String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
+    throw new UnsupportedOperationException("paging is not supported by " + getClass().getName());
+  }
+
+  /** Sessions, running cells and child VMs now, for {@code /metrics}. */
+  default WorkspaceStats stats() {
+    throw new UnsupportedOperationException("stats are not supported by " + getClass().getName());
+  }
 
   /** Replaces a cell's source, saves the file, and marks the cell and its dependents stale. */
   NotebookView updateCell(String name, String cellId, String source);

@@ -5,6 +5,8 @@ public final class WorkspaceException extends RuntimeException {
   public enum Kind {
     NOT_FOUND,
     MALFORMED,
+    /** A request the workspace cannot answer as asked, e.g. a sort column a result lacks. */
+    INVALID,
     /** The request cannot be done in this state, e.g. saving where there is no git repository. */
     CONFLICT,
     IO

@@ -60,6 +60,10 @@ class ServeLockTest {
         ```java id=count
         sql("select count(*) AS n from events").get(0).get("n")
         ```
+
+        ```sql id=memory
+        SELECT current_setting('memory_limit') AS memory
+        ```
         """
             .replace("KEY", keyFile.toString()));
   }
@@ -81,6 +85,29 @@ class ServeLockTest {
       assertEquals("0", count.get("text").asText());
       assertFalse(serve.err().contains("--unlocked"), serve.err());
       stop(serve);
+    }
+  }
+
+  @Test
+  void servePrintsItsLimitsOnOneLineAndTakesOthersWithLimit() throws Exception {
+    try (CliProcess serve = serve("--limit", "memory=300MB", "--limit", "timeout=5m")) {
+      Workbench workbench = awaitWorkbench(serve);
+      String line =
+          serve.out().lines().filter(l -> l.startsWith("limits per notebook: ")).findFirst().orElse("");
+      System.out.println(line);
+      assertTrue(
+          line.startsWith(
+              "limits per notebook: timeout=5m max_rows=10000000 max_bytes=2GB memory=300MB"
+                  + " threads="),
+          serve.out());
+      assertTrue(line.contains("java_cpu: "), line);
+      JsonNode memory = workbench.run("memory");
+      assertEquals("300.0 MiB", memory.get("rows").get(0).get(0).asText(), memory.toString());
+      stop(serve);
+    }
+    try (CliProcess wrong = serve("--limit", "ram=1GB")) {
+      assertEquals(2, wrong.awaitExit(), wrong.err());
+      assertTrue(wrong.err().contains("--limit unknown limit 'ram'"), wrong.err());
     }
   }
 

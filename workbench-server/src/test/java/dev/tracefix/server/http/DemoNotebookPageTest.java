@@ -3,6 +3,7 @@ package dev.tracefix.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
@@ -28,38 +29,40 @@ class DemoNotebookPageTest {
   void theDemoNotebookRunsASqlCellAndShowsBothServices(@TempDir Path temp) throws Exception {
     HeadlessChromium.assumeInstalled();
     Path project = projectRoot();
-    try (EventStore store = EventStore.open(temp.resolve("demo.duckdb"))) {
+    Path db = temp.resolve("demo.duckdb");
+    try (EventStore store = EventStore.open(db)) {
       long imported = store.importParquet(project.resolve("examples/recorded-capture"));
       assertTrue(imported > 0, "the recorded capture is empty");
-      try (FileNotebookWorkspace workspace =
-              new FileNotebookWorkspace(project.resolve("notebooks"), store::connect, project, Map.of());
-          WorkbenchServer server = WorkbenchServer.start(workspace, 0, null)) {
-        ChromeDriver browser = HeadlessChromium.start(temp.resolve("profile"));
-        try {
-          browser.get(server.url() + "#/notebook/postmortem-timeout.md");
-          WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-          WebElement cell =
-              wait.until(
-                  ExpectedConditions.presenceOfElementLocated(
-                      By.cssSelector("[data-testid=cell][data-cell-id='by_process']")));
-          cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
-          WebElement table =
-              wait.until(
-                  d -> {
-                    List<WebElement> t = cell.findElements(By.cssSelector("[data-testid=output-table]"));
-                    return t.isEmpty() ? null : t.getFirst();
-                  });
-          List<String> processes =
-              table.findElements(By.cssSelector("tbody tr")).stream()
-                  .map(tr -> tr.findElements(By.tagName("td")).getFirst().getText())
-                  .sorted()
-                  .toList();
-          assertTrue(processes.containsAll(List.of("checkout", "inventory")), processes.toString());
-          assertEquals(
-              "sql", cell.findElement(By.cssSelector("[data-testid=cell-kind]")).getText().toLowerCase());
-        } finally {
-          browser.quit();
-        }
+    }
+    try (FileNotebookWorkspace workspace =
+            new FileNotebookWorkspace(
+                project.resolve("notebooks"), NotebookDatabases.unlocked(db), project, Map.of());
+        WorkbenchServer server = WorkbenchServer.start(workspace, 0, null)) {
+      ChromeDriver browser = HeadlessChromium.start(temp.resolve("profile"));
+      try {
+        browser.get(server.url() + "#/notebook/postmortem-timeout.md");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebElement cell =
+            wait.until(
+                ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("[data-testid=cell][data-cell-id='by_process']")));
+        cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
+        WebElement table =
+            wait.until(
+                d -> {
+                  List<WebElement> t = cell.findElements(By.cssSelector("[data-testid=output-table]"));
+                  return t.isEmpty() ? null : t.getFirst();
+                });
+        List<String> processes =
+            table.findElements(By.cssSelector("tbody tr")).stream()
+                .map(tr -> tr.findElements(By.tagName("td")).getFirst().getText())
+                .sorted()
+                .toList();
+        assertTrue(processes.containsAll(List.of("checkout", "inventory")), processes.toString());
+        assertEquals(
+            "sql", cell.findElement(By.cssSelector("[data-testid=cell-kind]")).getText().toLowerCase());
+      } finally {
+        browser.quit();
       }
     }
   }

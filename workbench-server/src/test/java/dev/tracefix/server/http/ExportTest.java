@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.notebook.NbformatSchema;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.FileNotebookWorkspace;
@@ -51,15 +52,17 @@ class ExportTest {
     Files.writeString(
         notebooks.resolve("nb.md"),
         "# Export\n\n" + MARKUP + "\n\n```sql name=evil\nSELECT '" + MARKUP + "' AS v, 42 AS n\n```\n");
-    try (DuckDBConnection db =
-            (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"));
-        FileNotebookWorkspace workspace =
-            new FileNotebookWorkspace(notebooks, db::duplicate, dir, Map.of())) {
-      try (Statement s = db.createStatement()) {
-        s.execute("CREATE TABLE captures(capture_id VARCHAR, started_at TIMESTAMP)");
-      }
+    Path file = dir.resolve("t.duckdb");
+    try (DuckDBConnection db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        Statement s = db.createStatement()) {
+      s.execute("CREATE TABLE captures(capture_id VARCHAR, started_at TIMESTAMP)");
+    }
+    NotebookDatabases databases = NotebookDatabases.unlocked(file);
+    try (FileNotebookWorkspace workspace =
+        new FileNotebookWorkspace(notebooks, databases, dir, Map.of())) {
       NotebookReports reports =
-          new NotebookReports(workspace, db::duplicate, () -> KeyStore.current(dir.resolve("keys")));
+          new NotebookReports(
+              workspace, databases::connect, () -> KeyStore.current(dir.resolve("keys")));
       try (WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN, reports)) {
         String root = "http://127.0.0.1:" + server.port();
         String base = root + "/api/notebooks/nb.md";

@@ -137,6 +137,45 @@ class NotebookPageTest {
     assertTrue(error.getText().contains("broken.md:3"), error.getText());
   }
 
+  @Test
+  void aResultLargerThanItsFirstPagePagesAndSortsOnTheServer() throws Exception {
+    Files.writeString(
+        workbench.notebooksDir.resolve("big.md"),
+        "# Big\n\n```sql id=thousand\nSELECT range AS i FROM range(1000)\n```\n");
+    WebElement cell = openCell("big.md", "thousand");
+    cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
+    WebElement count =
+        wait.until(d -> cell.findElements(By.cssSelector("[data-testid=row-count]")).stream().findFirst().orElse(null));
+    assertTrue(count.getText().startsWith("1,000 rows (showing 1–200)"), count.getText());
+
+    cell.findElement(By.cssSelector("[data-testid=page-next]")).click();
+    wait.until(d -> cell.findElement(By.cssSelector("[data-testid=row-count]")).getText().contains("201–300"));
+    assertEquals("200", rowsOf(outputTableOf(cell)).getFirst().getFirst());
+
+    cell.findElement(By.cssSelector("[data-testid=sort-column]")).click(); // i, ascending
+    wait.until(d -> cell.findElement(By.cssSelector("[data-testid=row-count]")).getText().contains("sorted by i)"));
+    cell.findElement(By.cssSelector("[data-testid=sort-column]")).click(); // i, descending
+    wait.until(d -> cell.findElement(By.cssSelector("[data-testid=row-count]")).getText().contains("descending"));
+    assertEquals("999", rowsOf(outputTableOf(cell)).getFirst().getFirst());
+    screenshot("paged-table.png");
+  }
+
+  @Test
+  void theStopButtonStopsARunawayCell() throws Exception {
+    Files.writeString(
+        workbench.notebooksDir.resolve("spin.md"), "# Spin\n\n```java id=spin\nwhile (true) { }\n```\n");
+    WebElement cell = openCell("spin.md", "spin");
+    cell.findElement(By.cssSelector("[data-testid=run-cell]")).click();
+    WebElement stop = cell.findElement(By.cssSelector("[data-testid=stop-cell]"));
+    wait.until(d -> stop.isDisplayed());
+    Thread.sleep(3000); // the snippet VM starts, the loop runs; nothing depends on how long
+    stop.click();
+    WebElement error =
+        wait.until(d -> cell.findElements(By.cssSelector("[data-testid=output-error]")).stream().findFirst().orElse(null));
+    assertTrue(error.getText().contains("cell interrupted"), error.getText());
+    wait.until(d -> !stop.isDisplayed());
+  }
+
   /** Kept under target/ so a person can look at what the page showed. */
   private void screenshot(String name) throws Exception {
     Path dir = Files.createDirectories(Path.of("target", "screenshots"));

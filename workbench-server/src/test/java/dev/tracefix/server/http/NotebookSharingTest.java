@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import java.io.IOException;
 import java.net.URI;
@@ -146,7 +147,8 @@ class NotebookSharingTest {
 
     // Grace, through her own workspace on her clone: the last cell.
     try (FileNotebookWorkspace grace =
-        new FileNotebookWorkspace(clone, () -> { throw new java.sql.SQLException("no db"); }, dir, Map.of())) {
+        new FileNotebookWorkspace(
+            clone, NotebookDatabases.unlocked(dir.resolve("none.duckdb")), dir, Map.of())) {
       grace.updateCell("retransmits.md", "top_peer", "select peer from by_peer order by retx desc limit 1");
       assertTrue(grace.save("retransmits.md", "Top peer by count").isPresent());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import java.net.URI;
@@ -42,15 +43,16 @@ class ReportRouteTest {
         notebooks.resolve("nb.md"),
         "# Route\n\nAsk dave@example.com.\n\n```sql name=who\nSELECT '<i>x</i>' AS v\n```\n\n"
             + "```sql name=later\nSELECT 2\n```\n");
-    try (DuckDBConnection db =
-            (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"));
-        FileNotebookWorkspace workspace =
-            new FileNotebookWorkspace(notebooks, db::duplicate, dir, Map.of())) {
-      try (Statement s = db.createStatement()) {
-        s.execute("CREATE TABLE captures(capture_id VARCHAR, started_at TIMESTAMP)");
-      }
+    Path file = dir.resolve("t.duckdb");
+    try (DuckDBConnection db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        Statement s = db.createStatement()) {
+      s.execute("CREATE TABLE captures(capture_id VARCHAR, started_at TIMESTAMP)");
+    }
+    NotebookDatabases databases = NotebookDatabases.unlocked(file);
+    try (FileNotebookWorkspace workspace =
+        new FileNotebookWorkspace(notebooks, databases, dir, Map.of())) {
       NotebookReports reports =
-          new NotebookReports(workspace, db::duplicate, () -> KeyStore.current(dir.resolve("keys")));
+          new NotebookReports(workspace, databases::connect, () -> KeyStore.current(dir.resolve("keys")));
       try (WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN, reports)) {
         String base = "http://127.0.0.1:" + server.port() + "/api/notebooks/nb.md";
         assertEquals(200, send("POST", base + "/cells/who/run").statusCode());

@@ -1,6 +1,9 @@
 package dev.tracefix.server.http;
 
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.run.FileNotebookWorkspace;
+import dev.tracefix.server.run.KernelSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,24 +14,34 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBConnection;
 
 /**
  * A real workbench for tests: notebook fixtures from {@code src/test/resources/http/} copied into
- * a temporary folder, a DuckDB file with a small {@code retransmits} table, the file-backed
- * workspace over both, and a {@link WorkbenchServer} on 127.0.0.1 port 0.
+ * a temporary folder, a DuckDB file with a small {@code retransmits} table (closed once seeded:
+ * every notebook attaches it read-only in a database of its own), the file-backed workspace over
+ * both, and a {@link WorkbenchServer} on 127.0.0.1 port 0.
  */
 final class WorkbenchFixture implements AutoCloseable {
   static final String TOKEN = "test-token_0123456789";
   static final String[] NOTEBOOKS = {"retransmits.md", "broken.md", "failing-cell.md"};
 
   final Path notebooksDir;
+  final Path storeFile;
   final FileNotebookWorkspace workspace;
   final WorkbenchServer server;
-  private final DuckDBConnection db;
 
   WorkbenchFixture(Path tempDir) throws Exception {
+    this(tempDir, KernelSettings.DEFAULTS);
+  }
+
+  WorkbenchFixture(Path tempDir, KernelSettings settings) throws Exception {
+    this(tempDir, settings, false);
+  }
+
+  /** @param locked notebooks' SQL locked as {@code serve} locks it (files only in exports/) */
+  WorkbenchFixture(Path tempDir, KernelSettings settings, boolean locked) throws Exception {
     notebooksDir = Files.createDirectories(tempDir.resolve("notebooks"));
     for (String name : NOTEBOOKS) {
       try (InputStream in = WorkbenchFixture.class.getResourceAsStream("/http/" + name)) {
@@ -38,9 +51,17 @@ final class WorkbenchFixture implements AutoCloseable {
         Files.copy(in, notebooksDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + tempDir.resolve("trace.duckdb"));
-    seed(db);
-    workspace = new FileNotebookWorkspace(notebooksDir, db::duplicate, tempDir, Map.of());
+    storeFile = tempDir.resolve("trace.duckdb");
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + storeFile)) {
+      seed(db);
+    }
+    NotebookDatabases databases =
+        locked
+            ? NotebookDatabases.locked(
+                storeFile,
+                new SqlLock(List.of(Files.createDirectories(tempDir.resolve("exports")))))
+            : NotebookDatabases.unlocked(storeFile);
+    workspace = new FileNotebookWorkspace(notebooksDir, databases, tempDir, Map.of(), settings);
     server = WorkbenchServer.start(workspace, 0, TOKEN);
     workspace.addProgressListener(server.progressListener());
   }
@@ -70,8 +91,7 @@ final class WorkbenchFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try (db;
-        workspace) {
+    try (workspace) {
       server.close();
     }
   }

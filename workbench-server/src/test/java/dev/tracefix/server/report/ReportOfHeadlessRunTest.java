@@ -14,6 +14,7 @@ import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.server.run.KernelSettings;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -41,24 +42,25 @@ class ReportOfHeadlessRunTest {
       Files.copy(in, notebook);
     }
     HmacKey key = KeyStore.current(dir.resolve("keys"));
-    try (DuckDBConnection root =
-        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"))) {
+    Path store = dir.resolve("t.duckdb");
+    try (DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
       ReportTables.create(root, attestedSecond);
-      HeadlessRunner runner =
-          new HeadlessRunner(
-              root::duplicate,
-              dir,
-              Map.of(),
-              KernelSettings.DEFAULTS,
-              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-      PostmortemReport report =
-          NotebookReports.runHeadless(runner, notebook, root::duplicate, key);
-      Path md = dir.resolve("out/report.md");
-      Path html = dir.resolve("out/report.html");
-      assertEquals(ReportFormat.MARKDOWN, NotebookReports.write(report, md));
-      assertEquals(ReportFormat.HTML, NotebookReports.write(report, html));
-      return new Written(report, Files.readString(md), Files.readString(html));
     }
+    NotebookDatabases databases = NotebookDatabases.unlocked(store);
+    HeadlessRunner runner =
+        new HeadlessRunner(
+            databases,
+            dir,
+            Map.of(),
+            KernelSettings.DEFAULTS,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    PostmortemReport report =
+        NotebookReports.runHeadless(runner, notebook, databases::connect, key);
+    Path md = dir.resolve("out/report.md");
+    Path html = dir.resolve("out/report.html");
+    assertEquals(ReportFormat.MARKDOWN, NotebookReports.write(report, md));
+    assertEquals(ReportFormat.HTML, NotebookReports.write(report, html));
+    return new Written(report, Files.readString(md), Files.readString(html));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.analyst.TraceTables;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,23 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileNotebookWorkspaceTest {
   @TempDir Path dir;
-  private DuckDBConnection root;
+  private Path store;
   private FileNotebookWorkspace workspace;
   private Path notebooks;
 
   @BeforeEach
   void setUp() throws Exception {
-    root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("trace.duckdb"));
-    TraceTables.create(root);
-    TraceTables.fill(root, 7);
+    store = dir.resolve("trace.duckdb");
+    try (DuckDBConnection root =
+        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
+      TraceTables.create(root);
+      TraceTables.fill(root, 7);
+    }
     notebooks = Files.createDirectories(dir.resolve("notebooks"));
-    workspace = new FileNotebookWorkspace(notebooks, root::duplicate, dir, Map.of());
+    workspace = new FileNotebookWorkspace(notebooks, NotebookDatabases.unlocked(store), dir, Map.of());
   }
 
   @AfterEach
   void tearDown() throws Exception {
     workspace.close();
-    root.close();
   }
 
   private void write(String name, String text) throws Exception {
@@ -122,7 +125,7 @@ class FileNotebookWorkspaceTest {
   void anActionCellWithoutARunnerIsUnsupportedAndARunnerSeesItsBodyAndResults() throws Exception {
     write("fix.md", "```sql name=seq\nSELECT 1 AS step\n```\n```minimize\ninput: seq\n```\n```bisect\n```\n");
     List<Map<String, String>> bodies = new java.util.ArrayList<>();
-    try (FileNotebookWorkspace withRunner = new FileNotebookWorkspace(notebooks, root::duplicate, dir,
+    try (FileNotebookWorkspace withRunner = new FileNotebookWorkspace(notebooks, NotebookDatabases.unlocked(store), dir,
         Map.of("minimize", (body, ctx) -> {
           bodies.add(body);
           return ctx.result(body.get("input")).orElseThrow();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.analyst.TraceTables;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,20 +25,20 @@ class HeadlessRunnerTest {
     Path file = dir.resolve("nb.md");
     Files.writeString(file, notebook);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (DuckDBConnection root =
-        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"))) {
+    Path store = dir.resolve("t.duckdb");
+    try (DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
       TraceTables.create(root);
       TraceTables.fill(root, 3);
-      HeadlessRunner runner =
-          new HeadlessRunner(
-              root::duplicate,
-              dir,
-              Map.of(),
-              KernelSettings.DEFAULTS,
-              new PrintStream(printed, true, StandardCharsets.UTF_8));
-      HeadlessRunner.Result result = runner.run(file);
-      failed.add(result.failed());
     }
+    HeadlessRunner runner =
+        new HeadlessRunner(
+            NotebookDatabases.unlocked(store),
+            dir,
+            Map.of(),
+            KernelSettings.DEFAULTS,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+    HeadlessRunner.Result result = runner.run(file);
+    failed.add(result.failed());
     return printed.toString(StandardCharsets.UTF_8);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -72,9 +73,12 @@ class NotebookParametersTest {
   void sessionValuesReachTheCellsAndMarkTheUsersStale() throws Exception {
     Path notebooks = Files.createDirectories(dir.resolve("nb"));
     Files.writeString(notebooks.resolve("p.md"), NOTEBOOK);
-    try (DuckDBConnection root =
-            (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"));
-        FileNotebookWorkspace ws = new FileNotebookWorkspace(notebooks, root::duplicate, dir, Map.of())) {
+    Path store = dir.resolve("t.duckdb");
+    try (DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
+      root.createStatement().execute("SELECT 1");
+    }
+    try (FileNotebookWorkspace ws =
+        new FileNotebookWorkspace(notebooks, NotebookDatabases.unlocked(store), dir, Map.of())) {
       CellOutput.Table first = (CellOutput.Table) ws.runCell("p.md", "params");
       assertEquals("00:00:30", String.valueOf(first.rows().getFirst().get(0)));
       assertEquals("$window stays", String.valueOf(first.rows().getFirst().get(3)));

@@ -19,18 +19,25 @@ import java.util.concurrent.Executors;
  * The loopback channel through which snippets reach the notebook's data. Snippets run in a
  * separate JVM (so a runaway or exiting snippet cannot harm the server), and a JDBC connection
  * cannot cross a process boundary; instead the snippet VM posts a query (or a result name) to
- * this server on 127.0.0.1 and receives rows as JSON. A random per-kernel token guards the port
- * against other local processes.
+ * this server on 127.0.0.1 and receives a page of rows as JSON ({@link HostTable}), then asks for
+ * more pages as it reads. A random per-kernel token guards the port against other local
+ * processes. A request body over {@link #MAX_REQUEST_BYTES} is refused unread, so a snippet cannot
+ * make the server hold a huge query text either.
  */
 final class HostBridge implements AutoCloseable {
   static final String TOKEN_HEADER = "X-Tracefix-Token";
+  static final int MAX_REQUEST_BYTES = 1 << 20;
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final String token;
   private final ObjectMapper json = new ObjectMapper();
 
-  HostBridge(HostData data) throws IOException {
+  private final java.util.function.Consumer<String> notes;
+
+  /** @param notes receives what replies say the cell's output should mention (a cut at a cap) */
+  HostBridge(HostData data, java.util.function.Consumer<String> notes) throws IOException {
+    this.notes = notes;
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     this.token = HexFormat.of().formatHex(secret);
@@ -45,6 +52,7 @@ final class HostBridge implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/sql", exchange -> handle(exchange, data::sql));
     server.createContext("/result", exchange -> handle(exchange, data::result));
+    server.createContext("/page", exchange -> handle(exchange, HostBridge.paging(data)));
     server.start();
   }
 
@@ -57,7 +65,18 @@ final class HostBridge implements AutoCloseable {
   }
 
   private interface Lookup {
-    Object apply(String argument) throws Exception;
+    HostTable apply(String argument) throws Exception;
+  }
+
+  /** {@code /page}'s body: the handle, the offset and the limit, one per line. */
+  private static Lookup paging(HostData data) {
+    return argument -> {
+      String[] lines = argument.split("\n");
+      if (lines.length != 3) {
+        throw new IllegalArgumentException("a page request is: handle, offset, limit");
+      }
+      return data.page(lines[0], Long.parseLong(lines[1]), Integer.parseInt(lines[2]));
+    };
   }
 
   private void handle(HttpExchange exchange, Lookup lookup) throws IOException {
@@ -71,10 +90,22 @@ final class HostBridge implements AutoCloseable {
       }
       String argument;
       try (InputStream in = exchange.getRequestBody()) {
-        argument = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+        if (body.length > MAX_REQUEST_BYTES) {
+          reply(
+              exchange,
+              413,
+              ("the query is longer than " + MAX_REQUEST_BYTES + " bytes").getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+        argument = new String(body, StandardCharsets.UTF_8);
       }
       try {
-        reply(exchange, 200, json.writeValueAsBytes(lookup.apply(argument)));
+        HostTable table = lookup.apply(argument);
+        if (table.note() != null) {
+          notes.accept(table.note());
+        }
+        reply(exchange, 200, json.writeValueAsBytes(table));
       } catch (Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         reply(exchange, 400, message.getBytes(StandardCharsets.UTF_8));

@@ -1,11 +1,16 @@
 package dev.tracefix.server.kernel.java;
 
-import java.util.List;
-import java.util.Map;
-
-/** What Java snippets may ask the host for: rows of a query and rows of a named result. */
+/**
+ * What Java snippets may ask the host for. Rows never cross whole: a query's rows (or a named
+ * result's) stay in the notebook's DuckDB and the snippet pages through them.
+ */
 public interface HostData {
-  List<Map<String, Object>> sql(String query) throws Exception;
+  /** Runs {@code query} and keeps its rows for paging; returns the first page. */
+  HostTable sql(String query) throws Exception;
 
-  List<Map<String, Object>> result(String name) throws Exception;
+  /** The named result {@code name}; its first page. */
+  HostTable result(String name) throws Exception;
+
+  /** Rows {@code offset ..} of a table an earlier call kept ({@link HostTable#handle()}). */
+  HostTable page(String handle, long offset, int limit) throws Exception;
 }

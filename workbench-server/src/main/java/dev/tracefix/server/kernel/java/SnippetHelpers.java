@@ -3,8 +3,14 @@ package dev.tracefix.server.kernel.java;
 import java.util.List;
 
 /**
- * The snippets every fresh snippet VM evaluates first: common imports and the {@code sql(...)}
- * and {@code result(...)} helpers, which call back to the {@link HostBridge}.
+ * The snippets every fresh snippet VM evaluates first: common imports, the {@code sql(...)} and
+ * {@code result(...)} helpers, which call back to the {@link HostBridge}, and the thread baseline
+ * the kernel compares against after a stop ({@code TracefixHost.strays()}).
+ *
+ * <p>{@code sql(...)} returns a {@code SqlTable}: a {@code List<Map<String, Object>>} that holds
+ * one page of rows and fetches others as they are read, so a 15 M-row query costs the snippet VM
+ * a page, not the rows. It holds at most the cell's {@code max_rows}; {@code truncated()} and its
+ * {@code toString()} say when the query was cut there.
  */
 final class SnippetHelpers {
   private SnippetHelpers() {}
@@ -17,6 +23,12 @@ final class SnippetHelpers {
           "import java.math.*;",
           "import java.time.*;");
 
+  /** Evaluated once the helpers are in: every thread alive now belongs to the VM, not a snippet. */
+  static final String BASELINE = "TracefixHost.baseline();";
+
+  /** Evaluates to how many threads that snippets started are alive. */
+  static final String STRAYS = "TracefixHost.strays()";
+
   static List<String> snippets(String baseUrl, String token) {
     String host =
         """
@@ -27,8 +39,9 @@ final class SnippetHelpers {
               java.net.http.HttpClient.newHttpClient();
           private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
               new com.fasterxml.jackson.databind.ObjectMapper();
+          private static final java.util.Set<Long> BASELINE = new java.util.HashSet<>();
 
-          static java.util.List<java.util.Map<String, Object>> call(String path, String argument) {
+          static java.util.Map<String, Object> call(String path, String argument) {
             try {
               var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(BASE + path))
                   .header("%s", TOKEN)
@@ -41,7 +54,7 @@ final class SnippetHelpers {
               }
               return JSON.readValue(response.body(),
                   new com.fasterxml.jackson.core.type.TypeReference<
-                      java.util.List<java.util.Map<String, Object>>>() {});
+                      java.util.Map<String, Object>>() {});
             } catch (java.io.IOException e) {
               throw new java.io.UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -49,13 +62,108 @@ final class SnippetHelpers {
               throw new IllegalStateException("interrupted", e);
             }
           }
+
+          static void baseline() {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+              BASELINE.add(t.threadId());
+            }
+          }
+
+          static long strays() {
+            return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !BASELINE.contains(t.threadId()))
+                .filter(t -> !t.getName().startsWith("HttpClient-"))
+                .count();
+          }
         }
         """
             .formatted(baseUrl, token, HostBridge.TOKEN_HEADER);
+    String table =
+        """
+        final class SqlTable extends java.util.AbstractList<java.util.Map<String, Object>> {
+          private static final int PAGE = 10_000;
+          private final String handle;
+          private final java.util.List<String> columns;
+          private final int size;
+          private final boolean truncated;
+          private final String note;
+          private java.util.List<java.util.List<Object>> rows;
+          private long offset;
+
+          @SuppressWarnings("unchecked")
+          SqlTable(java.util.Map<String, Object> page) {
+            handle = (String) page.get("handle");
+            columns = java.util.List.copyOf((java.util.List<String>) page.get("columns"));
+            size = Math.toIntExact(((Number) page.get("size")).longValue());
+            truncated = Boolean.TRUE.equals(page.get("truncated"));
+            note = (String) page.get("note");
+            take(page);
+          }
+
+          @SuppressWarnings("unchecked")
+          private void take(java.util.Map<String, Object> page) {
+            rows = (java.util.List<java.util.List<Object>>) page.get("rows");
+            offset = ((Number) page.get("offset")).longValue();
+          }
+
+          @Override
+          public int size() {
+            return size;
+          }
+
+          @Override
+          public java.util.Map<String, Object> get(int index) {
+            java.util.Objects.checkIndex(index, size);
+            if (index < offset || index >= offset + rows.size()) {
+              if (handle == null) {
+                throw new IllegalStateException("row " + index + " is not on the host any more");
+              }
+              take(TracefixHost.call("/page", handle + "\\n" + index + "\\n" + PAGE));
+              if (rows.isEmpty()) {
+                throw new IllegalStateException("the host has no row " + index);
+              }
+            }
+            java.util.List<Object> values = rows.get((int) (index - offset));
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            for (int c = 0; c < columns.size(); c++) {
+              row.put(columns.get(c), c < values.size() ? values.get(c) : null);
+            }
+            return row;
+          }
+
+          /** Column names, in order. */
+          public java.util.List<String> columns() {
+            return columns;
+          }
+
+          /** Whether the query had more rows than the cell's max_rows and was cut there. */
+          public boolean truncated() {
+            return truncated;
+          }
+
+          @Override
+          public String toString() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(size).append(size == 1 ? " row " : " rows ").append(columns);
+            int shown = Math.min(size, 10);
+            for (int i = 0; i < shown; i++) {
+              sb.append("\\n  ").append(get(i));
+            }
+            if (size > shown) {
+              sb.append("\\n  ... ").append(size - shown).append(" more");
+            }
+            if (note != null) {
+              sb.append("\\n").append(note);
+            }
+            return sb.toString();
+          }
+        }
+        """;
     return List.of(
         host,
-        "List<Map<String, Object>> sql(String query) { return TracefixHost.call(\"/sql\", query); }",
-        "List<Map<String, Object>> result(String name) { return TracefixHost.call(\"/result\","
-            + " name); }");
+        table,
+        "SqlTable sql(String query) { return new SqlTable(TracefixHost.call(\"/sql\", query)); }",
+        "SqlTable result(String name) { return new SqlTable(TracefixHost.call(\"/result\","
+            + " name)); }");
   }
 }

@@ -16,10 +16,12 @@ import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * Starts the snippet VM the way JShell's default engine does (a JDI listening connector, the
- * remote agent connecting back on loopback), with three differences: the command line starts with
- * the {@link SnippetSandbox}'s prefix ({@code setpriv ...} as root), the working folder is the
- * private {@link SnippetClasspath} folder, and the environment is cleared (the server's may hold
- * API keys) but for {@code PATH} and the locale.
+ * remote agent connecting back on loopback), with four differences: the command line starts with
+ * the {@link SnippetCgroup}'s prefix (join the notebook's cgroup) and the {@link SnippetSandbox}'s
+ * ({@code setpriv ...} as root), the working folder is the private {@link SnippetClasspath}
+ * folder, the environment is cleared (the server's may hold API keys) but for {@code PATH} and the
+ * locale, and the VM's process is kept ({@link #process()}) so the kernel can kill it when a
+ * snippet does not stop.
  */
 final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
   /** Loopback only: the debugger connection controls the snippet VM. */
@@ -29,10 +31,44 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
 
   private final SnippetSandbox sandbox;
   private final Path workDir;
+  private final List<String> cgroupPrefix;
+  /** What the VM printed itself (not snippets' output): the last {@link #OUTPUT_KEPT} chars. */
+  private final StringBuilder output = new StringBuilder();
+  private volatile Process process;
+  private volatile Thread drain;
 
-  SnippetVmStarter(SnippetSandbox sandbox, Path workDir) {
+  SnippetVmStarter(SnippetSandbox sandbox, Path workDir, List<String> cgroupPrefix) {
     this.sandbox = sandbox;
     this.workDir = workDir;
+    this.cgroupPrefix = List.copyOf(cgroupPrefix);
+  }
+
+  /** The VM started last, if any. */
+  Process process() {
+    return process;
+  }
+
+  /**
+   * The end of what the VM printed itself, e.g. "Terminating due to java.lang.OutOfMemoryError",
+   * once it has exited and that has been read (waiting at most {@code wait}).
+   */
+  String outputTailAfterExit(java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      Process p = process;
+      if (p != null) {
+        p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      Thread d = drain;
+      if (d != null) {
+        d.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (output) {
+      return output.toString();
+    }
   }
 
   @Override
@@ -58,7 +94,8 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
     @Override
     protected void runListenProcess(
         String jdiAddress, int controlPort, List<String> options, ProcessStarted setupVm) {
-      List<String> command = new ArrayList<>(starter.sandbox.commandPrefix());
+      List<String> command = new ArrayList<>(starter.cgroupPrefix);
+      command.addAll(starter.sandbox.commandPrefix());
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-agentlib:jdwp=transport=dt_socket,address=" + jdiAddress);
       command.addAll(options);
@@ -77,13 +114,18 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
       env.clear();
       env.putAll(kept);
       env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-      StringBuilder output = new StringBuilder();
+      StringBuilder output = starter.output;
+      synchronized (output) {
+        output.setLength(0);
+      }
       Thread drain = null;
       try {
         process = builder.start();
+        starter.process = process;
         Process started = process;
         drain = Thread.ofPlatform().daemon().name("tracefix-snippet-vm-output")
             .start(() -> keep(started.getInputStream(), output));
+        starter.drain = drain;
         setupVm.processStarted(process);
       } catch (Throwable e) {
         if (process != null) {
@@ -108,14 +150,15 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
       }
     }
 
-    /** Keeps what the VM prints itself (start-up failures) and drains the rest. */
+    /** Keeps the end of what the VM prints itself (start-up failures, its last words). */
     private static void keep(InputStream in, StringBuilder output) {
       byte[] buffer = new byte[4096];
       try (in) {
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
           synchronized (output) {
-            if (output.length() < OUTPUT_KEPT) {
-              output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            if (output.length() > OUTPUT_KEPT) {
+              output.delete(0, output.length() - OUTPUT_KEPT);
             }
           }
         }

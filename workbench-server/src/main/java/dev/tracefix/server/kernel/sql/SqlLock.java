@@ -11,16 +11,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The lock on the database notebooks query: SQL cells read the event store and keep named results
- * as temp tables, but read and write no file outside {@code allowedDirectories}, install and load
+ * The lock on a notebook's database: SQL cells read the event store and keep results in the
+ * notebook's own in-memory catalog, but read and write no file outside {@code allowedDirectories}, install and load
  * no extension, attach no other database file and change no setting.
  *
- * <p>DuckDB holds these settings per database, not per connection, and every notebook connection
- * is a duplicate of the store's one: {@link #apply} locks the whole database for the rest of the
- * process, server connections included (they need no files: ingest, export and forget run in
- * their own {@code tracefix} processes). Because every notebook shares the database, a notebook
- * that changed {@code memory_limit} or {@code threads} would change them for all; locked, it
- * cannot.
+ * <p>DuckDB holds these settings per database, not per connection. Every notebook has a database
+ * of its own ({@link NotebookDatabase}: in memory, the store attached read-only), and {@link
+ * #apply} locks it once the store is attached: its {@code memory_limit} and {@code threads} are
+ * the notebook's limits, which its cells cannot change.
  *
  * <p>DuckDB itself always lets the database write its own files (the store, its WAL and temp
  * folder): measured on DuckDB 2.0, a locked connection could still overwrite the store with {@code
@@ -92,7 +90,8 @@ public record SqlLock(List<Path> allowedDirectories) {
       what = "SQL cells cannot install or load extensions";
     } else if (setting.find()) {
       what = "database settings such as " + setting.group(1)
-          + " are shared by every notebook and cannot be changed";
+          + " come from the notebook's limits and cannot be changed with SET (set them in the"
+          + " notebook's front matter, e.g. 'limits:' then '  memory: 2GB')";
     }
     if (what == null) {
       return e;

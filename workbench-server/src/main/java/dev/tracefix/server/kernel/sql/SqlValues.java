@@ -61,7 +61,10 @@ public final class SqlValues {
     return row;
   }
 
-  /** All rows as column-name maps (for Java cells; not capped). */
+  /**
+   * All rows as column-name maps: for queries whose size the caller knows is small (the analyst's
+   * aggregates). Cells' results never come through here; they stay in DuckDB and are paged.
+   */
   public static List<Map<String, Object>> rowMaps(ResultSet rs) throws SQLException {
     List<String> columns = columns(rs);
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -73,5 +76,31 @@ public final class SqlValues {
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * Roughly what a row costs the server's heap and the JSON it becomes: two bytes per character,
+   * sixteen per other value; what a page's byte budget counts.
+   */
+  public static long estimatedBytes(List<Object> row) {
+    long bytes = 0;
+    for (Object value : row) {
+      bytes += valueBytes(value);
+    }
+    return bytes;
+  }
+
+  private static long valueBytes(Object value) {
+    return switch (value) {
+      case String s -> 16 + 2L * s.length();
+      case List<?> list -> {
+        long sum = 16;
+        for (Object item : list) {
+          sum += valueBytes(item);
+        }
+        yield sum;
+      }
+      case null, default -> 16;
+    };
   }
 }

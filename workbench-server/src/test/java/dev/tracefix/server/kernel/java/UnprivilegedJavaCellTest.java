@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.kernel.sql.NotebookDatabase;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.kernel.sql.ResultPage;
+import dev.tracefix.server.kernel.sql.ResultTable;
 import dev.tracefix.server.kernel.sql.SqlKernel;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +22,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +36,7 @@ class UnprivilegedJavaCellTest {
   @TempDir static Path dir;
   private static Path keyFile;
   private static String key;
+  private static NotebookDatabase database;
   private static Connection db;
   private static JavaKernel kernel;
 
@@ -45,25 +49,43 @@ class UnprivilegedJavaCellTest {
     KeyStore.current(dir.resolve("keys"));
     keyFile = dir.resolve("keys").resolve("current.key");
     key = Files.readString(keyFile).strip();
-    db = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("store.duckdb"));
-    try (Statement s = db.createStatement()) {
+    Path store = dir.resolve("store.duckdb");
+    try (Connection seed = DriverManager.getConnection("jdbc:duckdb:" + store);
+        Statement s = seed.createStatement()) {
       s.execute("CREATE TABLE events AS SELECT range AS id FROM range(3)");
     }
-    SqlKernel sql = new SqlKernel(db, Duration.ofSeconds(30), 100);
+    database = NotebookDatabases.unlocked(store).open(256L << 20, 1, null);
+    db = database.connect();
+    SqlKernel sql = new SqlKernel(db, 100, 1 << 20);
+    Limits limits = Limits.defaults();
     kernel =
         new JavaKernel(
             new HostData() {
               @Override
-              public List<Map<String, Object>> sql(String query) throws Exception {
-                return sql.rows(query);
+              public HostTable sql(String query) throws Exception {
+                ResultTable table = ResultTable.ofJava(1);
+                SqlKernel.Kept kept = sql.keepForJava(query, table, limits);
+                ResultPage page = sql.page(table, 0, 100, Duration.ofSeconds(30));
+                return new HostTable(
+                    "q1", page.columns(), page.rows(), 0, kept.rows(), kept.truncated(), null);
               }
 
               @Override
-              public List<Map<String, Object>> result(String name) {
+              public HostTable result(String name) {
                 throw new IllegalArgumentException("no results here");
               }
+
+              @Override
+              public HostTable page(String handle, long offset, int limit) {
+                throw new IllegalArgumentException("one page is all there is");
+              }
             },
-            Duration.ofSeconds(30));
+            new JavaKernel.VmLimits(256L << 20, 1),
+            () -> {});
+  }
+
+  private static CellOutput run(String source) {
+    return kernel.run(source, Limits.defaults());
   }
 
   @AfterAll
@@ -74,14 +96,17 @@ class UnprivilegedJavaCellTest {
     if (db != null) {
       db.close();
     }
+    if (database != null) {
+      database.close();
+    }
   }
 
   @Test
   void snippetsRunAsNobodyWithoutTheServersEnvironment() {
-    assertEquals(new CellOutput.Text("\"nobody\""), kernel.run("System.getProperty(\"user.name\")"));
+    assertEquals(new CellOutput.Text("\"nobody\""), run("System.getProperty(\"user.name\")"));
     CellOutput.Text env =
         assertInstanceOf(
-            CellOutput.Text.class, kernel.run("String.join(\",\", new TreeSet<>(System.getenv().keySet()))"));
+            CellOutput.Text.class, run("String.join(\",\", new TreeSet<>(System.getenv().keySet()))"));
     for (String name : env.text().replace("\"", "").split(",")) {
       assertTrue(Set.of("PATH", "LANG", "LC_ALL", "TZ").contains(name), "leaked variable " + name);
     }
@@ -115,11 +140,11 @@ class UnprivilegedJavaCellTest {
   void sqlStillReachesTheNotebooksData() {
     assertEquals(
         new CellOutput.Text("3"),
-        kernel.run("((Number) sql(\"select count(*) AS n from events\").get(0).get(\"n\")).intValue()"));
+        run("((Number) sql(\"select count(*) AS n from events\").get(0).get(\"n\")).intValue()"));
   }
 
   private static void assertDenied(String snippet) {
-    CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, kernel.run(snippet), snippet);
+    CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, run(snippet), snippet);
     assertTrue(error.message().startsWith("permission denied: "), error.message());
     assertTrue(error.message().contains("nobody"), error.message());
     assertFalse(error.detail().contains(key), "the key is in the error detail");

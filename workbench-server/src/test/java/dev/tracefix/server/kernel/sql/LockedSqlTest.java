@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.run.CellOutput;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,13 +37,17 @@ class LockedSqlTest {
   private Path homeParquet;
   private Path keyFile;
   private RootAllocator allocator;
-  private EventStore store;
+  private Path storeFile;
+  private NotebookDatabase database;
   private Connection notebook;
 
   @BeforeEach
   void open() throws Exception {
     allocator = new RootAllocator();
-    store = EventStore.open(dir.resolve("store.duckdb"), allocator);
+    // Created with its schema, then closed: notebook databases attach it read-only.
+    try (EventStore store = EventStore.open(dir.resolve("store.duckdb"), allocator)) {
+      storeFile = store.dbFile();
+    }
     KeyStore.current(dir.resolve("keys"));
     keyFile = dir.resolve("keys").resolve("current.key");
     // A Parquet file in the user's home (root's in CI), for read_parquet to reach for.
@@ -59,7 +63,9 @@ class LockedSqlTest {
     if (notebook != null) {
       notebook.close();
     }
-    store.close();
+    if (database != null) {
+      database.close();
+    }
     allocator.close();
     for (Path p : List.of(tmpCsv, tmpDb, Path.of(tmpDb + ".wal"), homeParquet)) {
       Files.deleteIfExists(p);
@@ -96,7 +102,7 @@ class LockedSqlTest {
     List<String> all = new ArrayList<>(corpus());
     all.addAll(LOCKED_ONLY);
     for (String sql : all) {
-      CellOutput output = kernel.run(sql, Optional.empty());
+      CellOutput output = run(kernel, sql);
       if (!(output instanceof CellOutput.Error error)) {
         escaped.add(sql + "  ->  " + output);
       } else if (!error.message().startsWith("the notebook is locked: ")
@@ -125,25 +131,25 @@ class LockedSqlTest {
     SqlKernel kernel = lockedKernel();
     assertInstanceOf(
         CellOutput.Table.class,
-        kernel.run("SELECT count(*) AS n FROM events", Optional.of("counted")));
+        kernel.run("SELECT count(*) AS n FROM events", "counted", Optional.of("counted"), LIMITS));
     CellOutput.Table again =
         assertInstanceOf(
-            CellOutput.Table.class, kernel.run("SELECT n + 1 FROM counted", Optional.empty()));
+            CellOutput.Table.class, run(kernel, "SELECT n + 1 FROM counted"));
     assertEquals(1L, ((Number) again.rows().getFirst().getFirst()).longValue());
     assertInstanceOf(
         CellOutput.Table.class,
-        kernel.run("CREATE OR REPLACE TEMP VIEW v AS SELECT 2 AS two; SELECT * FROM v", Optional.empty()));
+        run(kernel, "CREATE OR REPLACE TEMP VIEW v AS SELECT 2 AS two; SELECT * FROM v"));
     Path exported = exports().resolve("answer.csv");
     assertInstanceOf(
         CellOutput.Text.class,
-        kernel.run("COPY (SELECT 42 AS answer) TO '" + exported + "'", Optional.empty()));
+        run(kernel, "COPY (SELECT 42 AS answer) TO '" + exported + "'"));
     CellOutput.Table read =
         assertInstanceOf(
             CellOutput.Table.class,
-            kernel.run("SELECT answer FROM read_csv('" + exported + "')", Optional.empty()));
+            run(kernel, "SELECT answer FROM read_csv('" + exported + "')"));
     assertEquals(42L, ((Number) read.rows().getFirst().getFirst()).longValue());
     assertInstanceOf(
-        CellOutput.Text.class, kernel.run("ATTACH ':memory:' AS scratch", Optional.empty()));
+        CellOutput.Text.class, run(kernel, "ATTACH ':memory:' AS scratch"));
   }
 
   /**
@@ -155,7 +161,7 @@ class LockedSqlTest {
   void theStoresOwnFilesCannotBeOverwrittenAttachedOrReachedThroughPrepareOrExplain()
       throws Exception {
     SqlKernel kernel = lockedKernel();
-    Path db = store.dbFile();
+    Path db = storeFile;
     String wal = db + ".wal.checkpoint";
     String overwrite = "COPY (SELECT 1) TO '" + db + "' (USE_TMP_FILE false)";
     List<String> attempts =
@@ -174,7 +180,7 @@ class LockedSqlTest {
             "IMPORT DATABASE '" + exports() + "'");
     List<String> escaped = new ArrayList<>();
     for (String sql : attempts) {
-      CellOutput output = kernel.run(sql, Optional.empty());
+      CellOutput output = run(kernel, sql);
       if (!(output instanceof CellOutput.Error error)
           || !error.message().startsWith("the notebook is locked: ")) {
         escaped.add(sql + "  ->  " + output);
@@ -184,9 +190,10 @@ class LockedSqlTest {
     assertFalse(Files.exists(Path.of(wal)), "a checkpoint WAL was written");
     notebook.close();
     notebook = null;
-    store.close();
-    store = EventStore.open(db, allocator); // still a database, schema intact
-    try (Connection c = store.connect();
+    database.close();
+    database = null;
+    try (EventStore store = EventStore.open(db, allocator); // still a database, schema intact
+        Connection c = store.connect();
         Statement s = c.createStatement();
         var rs = s.executeQuery("SELECT count(*) FROM events")) {
       assertTrue(rs.next());
@@ -209,11 +216,12 @@ class LockedSqlTest {
 
   @Test
   void theSameStatementsSucceedUnlockedSoTheCorpusCanFail() throws Exception {
-    try (Connection unlocked = store.connect()) {
-      SqlKernel kernel = new SqlKernel(unlocked, Duration.ofSeconds(30), 100);
+    try (NotebookDatabase open = NotebookDatabases.unlocked(storeFile).open(256L << 20, 1, null);
+        Connection unlocked = open.connect()) {
+      SqlKernel kernel = new SqlKernel(unlocked, 100, 1 << 20);
       List<String> failed = new ArrayList<>();
       for (String sql : corpus()) {
-        CellOutput output = kernel.run(sql, Optional.empty());
+        CellOutput output = run(kernel, sql);
         if (output instanceof CellOutput.Error error) {
           failed.add(sql + "  ->  " + error.message());
         }
@@ -225,11 +233,15 @@ class LockedSqlTest {
 
   private SqlKernel lockedKernel() throws Exception {
     SqlLock lock = new SqlLock(List.of(exports()));
-    try (Connection c = store.connect()) {
-      lock.apply(c);
-    }
-    notebook = lock.guard(store.connect());
-    return new SqlKernel(notebook, Duration.ofSeconds(30), 100);
+    database = NotebookDatabases.locked(storeFile, lock).open(256L << 20, 1, null);
+    notebook = database.connect();
+    return new SqlKernel(notebook, 100, 1 << 20);
+  }
+
+  private static final Limits LIMITS = Limits.defaults();
+
+  private static CellOutput run(SqlKernel kernel, String sql) {
+    return kernel.run(sql, "cell-1", Optional.empty(), LIMITS);
   }
 
   private Path exports() throws Exception {
@@ -238,7 +250,7 @@ class LockedSqlTest {
 
   private static void assertRefused(SqlKernel kernel, String sql, String saying) {
     CellOutput.Error error =
-        assertInstanceOf(CellOutput.Error.class, kernel.run(sql, Optional.empty()), sql);
+        assertInstanceOf(CellOutput.Error.class, run(kernel, sql), sql);
     assertTrue(error.message().startsWith("the notebook is locked: "), error.message());
     assertTrue(error.message().contains(saying), () -> sql + ": " + error.message());
   }

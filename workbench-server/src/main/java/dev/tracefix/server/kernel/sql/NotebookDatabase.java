@@ -1,0 +1,147 @@
+package dev.tracefix.server.kernel.sql;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One notebook's DuckDB database: in memory, with its own {@code memory_limit} and {@code
+ * threads}, spilling to the session's folder, the event store attached {@code READ_ONLY} as
+ * {@code store}, and, unless the workbench is unlocked, locked ({@link SqlLock}).
+ *
+ * <p>Its writable catalog holds the notebook's results, so they live in DuckDB rather than in the
+ * server's heap and every connection of the notebook reads them (a temp table would be visible to
+ * one connection only): schema {@code scratch} holds named results and whatever cells create;
+ * {@code tracefix_cells} keeps unnamed cells' results and {@code tracefix_java} the tables Java
+ * cells' {@code sql(...)} page through. Connections search {@code scratch}, then the store.
+ */
+public final class NotebookDatabase implements AutoCloseable {
+  public static final String CATALOG = "memory";
+  public static final String SCRATCH = "scratch";
+  public static final String CELLS = "tracefix_cells";
+  public static final String JAVA = "tracefix_java";
+  static final String STORE = "store";
+
+  private final DuckDBConnection root;
+  private final SqlLock lock;
+  private final boolean hasStore;
+  private final long memoryBytes;
+  private final int threads;
+
+  private NotebookDatabase(
+      DuckDBConnection root, SqlLock lock, boolean hasStore, long memoryBytes, int threads) {
+    this.root = root;
+    this.lock = lock;
+    this.hasStore = hasStore;
+    this.memoryBytes = memoryBytes;
+    this.threads = threads;
+  }
+
+  static NotebookDatabase open(
+      NotebookDatabases where, long memoryBytes, int threads, Path spillDir) throws SQLException {
+    Properties config = new Properties();
+    config.setProperty("memory_limit", (memoryBytes / 1024) + "KiB");
+    config.setProperty("threads", Integer.toString(threads));
+    if (spillDir != null) {
+      try {
+        Files.createDirectories(spillDir);
+      } catch (java.io.IOException e) {
+        throw new SQLException("cannot create the notebook database's spill folder: " + e, e);
+      }
+      config.setProperty("temp_directory", spillDir.toString());
+    } else {
+      config.setProperty("temp_directory", "");
+    }
+    DuckDBConnection root =
+        DriverManager.getConnection("jdbc:duckdb:", config).unwrap(DuckDBConnection.class);
+    try (Statement s = root.createStatement()) {
+      if (where.storeFile() != null) {
+        if (!Files.isRegularFile(where.storeFile())) {
+          throw new SQLException("no event store at " + where.storeFile());
+        }
+        s.execute(
+            "ATTACH '" + where.storeFile().toString().replace("'", "''") + "' AS " + STORE
+                + " (READ_ONLY)");
+      }
+      for (String schema : new String[] {SCRATCH, CELLS, JAVA}) {
+        s.execute("CREATE SCHEMA " + CATALOG + "." + schema);
+      }
+      if (where.lock() != null) {
+        where.lock().apply(root);
+      }
+    } catch (SQLException | RuntimeException e) {
+      root.close();
+      throw e;
+    }
+    return new NotebookDatabase(root, where.lock(), where.storeFile() != null, memoryBytes, threads);
+  }
+
+  /**
+   * A new connection to this database: searching {@code scratch} then the store, and guarded
+   * when the database is locked. The caller closes it; the database stays open until {@link
+   * #close} and every connection are closed.
+   */
+  public Connection connect() throws SQLException {
+    DuckDBConnection c = root.duplicate().unwrap(DuckDBConnection.class);
+    try (Statement s = c.createStatement()) {
+      s.execute("USE " + CATALOG + "." + SCRATCH);
+      s.execute(
+          "SET search_path = '" + CATALOG + "." + SCRATCH + (hasStore ? "," + STORE + ".main" : "")
+              + "'");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return lock == null ? c : lock.guard(c);
+  }
+
+  /** A connection whose close also closes this database. */
+  Connection connectClosingDatabase() throws SQLException {
+    Connection c = connect();
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              try {
+                return method.invoke(c, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              } finally {
+                if (method.getName().equals("close")) {
+                  close();
+                }
+              }
+            });
+  }
+
+  /** The memory_limit it was opened with, in bytes. */
+  public long memoryBytes() {
+    return memoryBytes;
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  /** Whether cells run locked (no files but the exports folder, no settings, no extensions). */
+  public boolean locked() {
+    return lock != null;
+  }
+
+  /** Closes the database once its last connection closes. */
+  @Override
+  public void close() {
+    try {
+      root.close();
+    } catch (SQLException ignored) {
+      // nothing left to release
+    }
+  }
+}
