@@ -108,13 +108,30 @@ public final class ReportBuilder {
       case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows()));
       case CellOutput.Text t -> parts.add(new Code("text", t.text()));
       case CellOutput.Hypotheses h -> {
+        if (h.provenance() != null) {
+          CellOutput.Provenance p = h.provenance();
+          parts.add(
+              new Line(
+                  "Answered by the " + p.answeredBy()
+                      + (p.model() == null ? "" : " (" + p.provider() + " " + p.model()
+                          + ", prompt sha256 " + p.promptSha256() + ")")
+                      + (p.note() == null ? "" : ": " + p.note())));
+        }
         if (h.items().isEmpty()) {
           parts.add(new Line("No hypotheses."));
         }
         for (CellOutput.Hypothesis item : h.items()) {
           parts.add(new Line("Hypothesis: " + item.statement()));
           parts.add(new Line("Evidence: " + item.evidence()));
-          parts.add(new Code("sql", item.checkSql()));
+          parts.add(new Code("sql", item.checkSql() == null ? "" : item.checkSql()));
+          if (item.check() != null) {
+            parts.add(
+                new Line(
+                    "Verdict (run by the workbench): " + item.check().verdict()
+                        + (item.check().message() == null || item.check().message().isEmpty()
+                            ? ""
+                            : " (" + item.check().message() + ")")));
+          }
         }
       }
       case CellOutput.Minimized m ->
