@@ -134,10 +134,14 @@ public final class PrivacyGateway {
     if (text == null) {
       return null;
     }
-    for (Finding f : redactor.findings(text)) {
+    // A text ends a line where it ends: rules that want a value alone at a line end (a key file's
+    // 64 hex digits) must see the last line of a snippet or a tool result as one.
+    String line = text + "\n";
+    for (Finding f : redactor.findings(line)) {
       hits.merge(f.type(), 1L, Long::sum);
     }
-    String redacted = redactor.redact(text);
+    String redacted = redactor.redact(line);
+    redacted = redacted.substring(0, redacted.length() - 1);
     all.append(redacted).append('\n');
     return redacted;
   }
