@@ -117,7 +117,7 @@ final class NetworkDetectors {
       String targetText =
           target.startsWith("call:") ? "its " + target.substring(5) + " calls" : "peer " + shortened(target);
       String errno = row.get("errno_name") == null ? "resets" : row.get("errno_name").toString();
-      String process = TraceStats.process(null, row.get("process_token"));
+      String process = stats.processName(row.get("process_token"));
       String statement =
           "retry storm: %s keeps retrying %s, failing with %s faster and faster"
               .formatted(process, targetText, errno);

@@ -24,12 +24,15 @@ import java.util.regex.Pattern;
  * rolled back. The notebook's connection is locked as well (no files, no extensions).
  */
 public final class ReadOnlyQuery {
-  /** Statement words that write, change settings or reach files; never run on a model's behalf. */
+  /**
+   * Words that write or reach files wherever they stand (a CTE may lead into an INSERT). Words
+   * that can only start a statement (SET, CALL, LOAD, USE, ...) are kept out by the first-word
+   * rule instead, so a column named {@code call} or {@code load} stays usable.
+   */
   private static final Pattern WRITING =
       Pattern.compile(
           "\\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|COPY|EXPORT|IMPORT"
-              + "|ATTACH|DETACH|INSTALL|LOAD|SET|RESET|PRAGMA|CALL|CHECKPOINT|VACUUM|GRANT|REVOKE"
-              + "|BEGIN|COMMIT|ROLLBACK|ABORT|USE|PREPARE|EXECUTE|DEALLOCATE)\\b",
+              + "|ATTACH|DETACH|INSTALL|PRAGMA|CHECKPOINT|VACUUM)\\b",
           Pattern.CASE_INSENSITIVE);
 
   private static final Pattern STRINGS = Pattern.compile("'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"");

@@ -46,7 +46,7 @@ final class ResourceDetectors {
     String sql =
         """
         SELECT e.process_token, any_value(p.comm) AS comm, e.errno_name,
-          coalesce(e.syscall, e.type) AS call, count(*) AS failures, min(e.time)::VARCHAR AS first
+          coalesce(e.syscall, e.type) AS call_name, count(*) AS failures, min(e.time)::VARCHAR AS first
         FROM events e %s
         WHERE e.errno_name IN ('EMFILE', 'ENFILE', 'ENOSPC', 'EDQUOT', 'ENOMEM')
            OR (e.errno_name = 'EAGAIN' AND coalesce(e.syscall, e.type) NOT IN %s)
@@ -61,13 +61,13 @@ final class ResourceDetectors {
         continue;
       }
       String process = TraceStats.process(row.get("comm"), row.get("process_token"));
-      String call = row.get("call").toString();
+      String call = row.get("call_name").toString();
       String statement =
           "%s %s: %s fails with %s from %s".formatted(process, MEANING.get(errno), call, errno, row.get("first"));
       String evidence = "%d %s calls by this process returned %s".formatted(failures, call, errno);
       String check =
           """
-          SELECT process_token, coalesce(syscall, type) AS call, count(*) AS failures, min(time) AS first
+          SELECT process_token, coalesce(syscall, type) AS call_name, count(*) AS failures, min(time) AS first
           FROM events WHERE process_token = %s AND errno_name = %s
             AND coalesce(syscall, type) = %s
           GROUP BY ALL"""

@@ -23,7 +23,8 @@ import java.util.Set;
  * replies that fail because the peer is gone (EPIPE, ECONNRESET on a write), how long after the
  * request they answer were they written: the request is taken to be the largest write another
  * process made in the second before, since a client that times out sends its next requests
- * meanwhile and the largest (slowest to serve) is the one still being answered. Without
+ * meanwhile and the largest (slowest to serve) is the one still being answered; only requests
+ * over twice their sender's median size count, so ordinary traffic pairs with nothing. Without
  * connection ids in the trace this pairing is an estimate; the check query shows each pair.
  */
 final class TimeoutDetector {
@@ -45,16 +46,23 @@ final class TimeoutDetector {
     return findings;
   }
 
-  private static String lateRepliesSql(String processJoin) {
+  /**
+   * Failed replies paired with a request: the latest write by another process, larger than 90% of
+   * that process's writes, in the second before the failure.
+   */
+  private static String lateRepliesSql() {
     return """
-        WITH failed AS (
+        WITH typical AS (
+          SELECT process_token, quantile_cont(bytes, 0.9) AS bytes FROM events WHERE bytes > 0 GROUP BY 1),
+        failed AS (
           SELECT e.time, e.process_token, e.errno_name FROM events e
           WHERE e.errno_name IN ('EPIPE', 'ECONNRESET')
             AND coalesce(e.syscall, e.type) IN ('sendto', 'socket_write', 'write', 'writev', 'sendmsg')),
         paired AS (
           SELECT f.time, f.process_token, f.errno_name,
-            (SELECT arg_max(o.time, o.bytes) FROM events o
-              WHERE o.process_token <> f.process_token AND o.bytes > 0
+            (SELECT max(o.time) FROM events o
+              WHERE o.process_token <> f.process_token
+                AND o.bytes > (SELECT t.bytes FROM typical t WHERE t.process_token = o.process_token)
                 AND o.time BETWEEN f.time - INTERVAL 1 SECOND AND f.time) AS request_time
           FROM failed f)
         SELECT p.time, p.process_token, p.errno_name, p.request_time,
@@ -63,39 +71,52 @@ final class TimeoutDetector {
         """;
   }
 
-  /** Failed replies written later than a timeout after the request they answer. */
+  /**
+   * Failed replies that come a steady time after large requests, and later than a configured
+   * timeout: the most common delay (10 ms buckets) must hold at least 3 and 30% of the pairs.
+   */
   private static List<Finding> lateReplies(TraceStats stats, List<RepositoryTimeouts.Timeout> timeouts)
       throws SQLException {
     String sql =
-        "WITH d AS (" + lateRepliesSql(stats.processJoin()) + ")"
-            + " SELECT d.process_token, any_value(d.errno_name) AS errno_name, count(*) AS replies,"
-            + " median(delay_ms) AS p50_ms, min(delay_ms) AS min_ms, max(delay_ms) AS max_ms"
-            + " FROM d GROUP BY d.process_token HAVING count(*) >= 3 ORDER BY replies DESC LIMIT 3";
+        "WITH d AS (" + lateRepliesSql() + "),\n"
+            + "b AS (SELECT process_token, any_value(errno_name) AS errno_name,"
+            + " round(delay_ms / 10) * 10 AS bucket_ms, count(*) AS n, median(delay_ms) AS typical_ms"
+            + " FROM d WHERE delay_ms > 0 GROUP BY process_token, bucket_ms),\n"
+            + "tot AS (SELECT process_token, count(*) AS total FROM d GROUP BY 1)\n"
+            + "SELECT b.*, tot.total FROM b JOIN tot USING (process_token)"
+            + " QUALIFY row_number() OVER (PARTITION BY b.process_token ORDER BY b.n DESC, b.bucket_ms) = 1";
     List<Finding> findings = new ArrayList<>();
     for (Map<String, Object> row : stats.rows(sql)) {
-      double p50 = asDouble(row.get("p50_ms"));
+      long n = asLong(row.get("n"));
+      long total = asLong(row.get("total"));
+      double typical = asDouble(row.get("typical_ms"));
+      if (n < 3 || n < 0.3 * total) {
+        continue; // no steady delay: the pairing found nothing
+      }
       // The largest timeout the typical late reply still crosses: the one that explains it.
       RepositoryTimeouts.Timeout crossed =
-          timeouts.stream().filter(t -> p50 > t.value().toMillis()).findFirst().orElse(null);
+          timeouts.stream().filter(t -> typical > t.value().toMillis()).findFirst().orElse(null);
       if (crossed == null) {
         continue;
       }
       long limit = crossed.value().toMillis();
-      String process = processName(stats, row.get("process_token"));
+      double bucket = asDouble(row.get("bucket_ms"));
+      String process = stats.processName(row.get("process_token"));
       String errno = String.valueOf(row.get("errno_name"));
       String statement =
-          ("%s's replies come %.0f ms after the request (median), past the %s timeout at %s%s;"
+          ("%s's replies come %.0f ms after the request, past the %s timeout at %s%s;"
                   + " the client has given up, so the replies fail with %s")
-              .formatted(process, p50, human(crossed.value()), crossed.where(), history(crossed), errno);
+              .formatted(process, typical, human(crossed.value()), crossed.where(), history(crossed), errno);
       String evidence =
-          "%d failed replies by %s; from the largest request written in the second before, they came %.0f to %.0f ms later (median %.0f); the configured line: %s"
-              .formatted(asLong(row.get("replies")), process, asDouble(row.get("min_ms")),
-                  asDouble(row.get("max_ms")), p50, crossed.text());
+          ("%d of %d failed replies by %s came %.0f ms (±10 ms) after the latest large request another"
+                  + " process wrote; the configured line: %s")
+              .formatted(n, total, process, typical, crossed.text());
       String check =
-          "WITH d AS (" + lateRepliesSql("").strip() + ")\n"
+          "WITH d AS (" + lateRepliesSql().strip() + ")\n"
               + "SELECT time, errno_name, request_time, delay_ms FROM d\n"
               + "WHERE process_token = " + literal(row.get("process_token"))
-              + " AND delay_ms > " + limit + "\nORDER BY time";
+              + " AND delay_ms > " + limit
+              + " AND delay_ms BETWEEN " + (bucket - 10) + " AND " + (bucket + 10) + "\nORDER BY time";
       findings.add(
           new Finding("latency-vs-timeout", new Hypothesis(statement, evidence, check), 0.95,
               Set.of(Topic.LATENCY, Topic.ERRORS, Topic.CHANGE)));
@@ -108,7 +129,7 @@ final class TimeoutDetector {
       throws SQLException {
     String sql =
         """
-        SELECT coalesce(syscall, type) AS call, count(*) AS n,
+        SELECT coalesce(syscall, type) AS call_name, count(*) AS n,
           quantile_cont(duration_ns, 0.5) / 1e6 AS p50_ms, quantile_cont(duration_ns, 0.99) / 1e6 AS p99_ms
         FROM events WHERE duration_ns > 0 AND type <> 'off_cpu'
         GROUP BY 1 HAVING count(*) >= 20 ORDER BY 1
@@ -125,7 +146,7 @@ final class TimeoutDetector {
       if (crossed == null) {
         continue;
       }
-      String call = row.get("call").toString();
+      String call = row.get("call_name").toString();
       String statement =
           "%s calls cross the %s timeout at %s%s: p99 %.1f ms, median %.2f ms"
               .formatted(call, human(crossed.value()), crossed.where(), history(crossed), p99, p50);
@@ -133,7 +154,7 @@ final class TimeoutDetector {
           "over %d %s calls; the configured line: %s".formatted(asLong(row.get("n")), call, crossed.text());
       String check =
           """
-          SELECT coalesce(syscall, type) AS call, count(*) AS over_timeout
+          SELECT coalesce(syscall, type) AS call_name, count(*) AS over_timeout
           FROM events WHERE coalesce(syscall, type) = %s AND duration_ns > %d
           GROUP BY 1"""
               .formatted(literal(call), crossed.value().toNanos());
@@ -142,16 +163,6 @@ final class TimeoutDetector {
               Set.of(Topic.LATENCY)));
     }
     return findings;
-  }
-
-  private static String processName(TraceStats stats, Object token) throws SQLException {
-    if (stats.hasTable("processes")) {
-      var rows = stats.rows("SELECT any_value(comm) AS comm FROM processes WHERE token = " + literal(token));
-      if (!rows.isEmpty() && rows.getFirst().get("comm") != null) {
-        return rows.getFirst().get("comm").toString();
-      }
-    }
-    return TraceStats.process(null, token);
   }
 
   private static String history(RepositoryTimeouts.Timeout t) {

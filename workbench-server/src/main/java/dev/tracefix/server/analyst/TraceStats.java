@@ -65,4 +65,14 @@ final class TraceStats {
   static String percent(double share) {
     return String.format(java.util.Locale.ROOT, "%.0f%%", share * 100);
   }
+  /** A process's comm where the processes table knows it, else its short token label. */
+  String processName(Object token) throws SQLException {
+    if (hasTable("processes")) {
+      var found = rows("SELECT any_value(comm) AS comm FROM processes WHERE token = " + literal(token));
+      if (!found.isEmpty() && found.getFirst().get("comm") != null) {
+        return found.getFirst().get("comm").toString();
+      }
+    }
+    return process(null, token);
+  }
 }
