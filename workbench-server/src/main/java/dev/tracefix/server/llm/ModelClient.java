@@ -130,6 +130,12 @@ final class ModelClient {
   LlmException translate(RuntimeException e) {
     String provider = settings.provider().word() + " at " + settings.baseUrl();
     String detail = settings.apiKey().scrub(firstLine(e));
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return new LlmException(LlmException.Kind.FAILED,
+            "cannot reach " + provider + " (connection refused): is the server running?");
+      }
+    }
     if (isTimeout(e)) {
       return new LlmException(LlmException.Kind.TIMEOUT,
           provider + " did not answer within " + settings.timeout().toSeconds() + " s");

@@ -24,30 +24,30 @@ import java.util.concurrent.Executors;
  * {@code /api/chat} (tool calls; NDJSON streaming), answering from a script, and keeping every
  * request byte it received.
  */
-final class LoopbackModelServer implements AutoCloseable {
-  enum Protocol {
+public final class LoopbackModelServer implements AutoCloseable {
+  public enum Protocol {
     OPENAI,
     OLLAMA
   }
 
   /** One scripted answer. */
-  sealed interface Reply {}
+  public sealed interface Reply {}
 
   /** The model calls tools: name and JSON arguments, in order. */
-  record ToolCalls(List<Map.Entry<String, String>> calls) implements Reply {}
+  public record ToolCalls(List<Map.Entry<String, String>> calls) implements Reply {}
 
   /** The model answers with text. */
-  record Text(String content) implements Reply {}
+  public record Text(String content) implements Reply {}
 
   /** The provider fails with this HTTP status and body. */
-  record Failure(int status, String body) implements Reply {}
+  public record Failure(int status, String body) implements Reply {}
 
   /** The provider takes this long before it answers with {@code then}. */
-  record Slow(long millis, Reply then) implements Reply {}
+  public record Slow(long millis, Reply then) implements Reply {}
 
   /** What arrived: path, headers, and the body bytes exactly as received. */
-  record Received(String path, Map<String, List<String>> headers, byte[] body) {
-    String text() {
+  public record Received(String path, Map<String, List<String>> headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -59,7 +59,7 @@ final class LoopbackModelServer implements AutoCloseable {
   private final Iterator<Reply> script;
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
-  LoopbackModelServer(Protocol protocol, List<Reply> script) throws IOException {
+  public LoopbackModelServer(Protocol protocol, List<Reply> script) throws IOException {
     this.protocol = protocol;
     this.script = new ArrayList<>(script).iterator();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -68,12 +68,12 @@ final class LoopbackModelServer implements AutoCloseable {
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     String root = "http://127.0.0.1:" + server.getAddress().getPort();
     return protocol == Protocol.OPENAI ? root + "/v1" : root;
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 
