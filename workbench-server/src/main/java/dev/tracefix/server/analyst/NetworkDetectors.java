@@ -89,7 +89,7 @@ final class NetworkDetectors {
         """
         WITH span AS (SELECT min(time) AS t0, max(time) AS t1 FROM events),
         failures AS (
-          SELECT process_token, coalesce(peer_hash, 'call:' || coalesce(syscall, type)) AS target,
+          SELECT process_token, coalesce(peer_hash, 'call:' || %s) AS target,
             any_value(errno_name) AS errno_name, time
           FROM events WHERE coalesce(errno, 0) <> 0 OR type = 'tcp_reset_received'
           GROUP BY ALL),
@@ -105,7 +105,8 @@ final class NetworkDetectors {
         FROM thirds GROUP BY process_token, target
         HAVING count(*) >= 20
         ORDER BY failures DESC LIMIT 3
-        """;
+        """
+            .formatted(stats.call(""));
     for (Map<String, Object> row : stats.rows(sql)) {
       long first = asLong(row.get("first_third"));
       long last = asLong(row.get("last_third"));
@@ -126,7 +127,7 @@ final class NetworkDetectors {
               .formatted(asLong(row.get("failures")), first / thirdSeconds, last / thirdSeconds);
       String targetCondition =
           target.startsWith("call:")
-              ? "peer_hash IS NULL AND coalesce(syscall, type) = " + literal(target.substring(5))
+              ? "peer_hash IS NULL AND " + stats.call("") + " = " + literal(target.substring(5))
               : "peer_hash = " + literal(target);
       String check =
           """

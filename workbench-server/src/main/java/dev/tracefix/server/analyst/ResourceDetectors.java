@@ -46,14 +46,14 @@ final class ResourceDetectors {
     String sql =
         """
         SELECT e.process_token, any_value(p.comm) AS comm, e.errno_name,
-          coalesce(e.syscall, e.type) AS call_name, count(*) AS failures, min(e.time)::VARCHAR AS first
-        FROM events e %s
+          %1$s AS call_name, count(*) AS failures, min(e.time)::VARCHAR AS first
+        FROM events e %2$s
         WHERE e.errno_name IN ('EMFILE', 'ENFILE', 'ENOSPC', 'EDQUOT', 'ENOMEM')
-           OR (e.errno_name = 'EAGAIN' AND coalesce(e.syscall, e.type) NOT IN %s)
-        GROUP BY e.process_token, e.errno_name, coalesce(e.syscall, e.type)
+           OR (e.errno_name = 'EAGAIN' AND %1$s NOT IN %3$s)
+        GROUP BY e.process_token, e.errno_name, %1$s
         ORDER BY failures DESC LIMIT 5
         """
-            .formatted(stats.processJoin(), NONBLOCKING_IO);
+            .formatted(stats.call("e"), stats.processJoin(), NONBLOCKING_IO);
     for (Map<String, Object> row : stats.rows(sql)) {
       String errno = row.get("errno_name").toString();
       long failures = asLong(row.get("failures"));
@@ -67,11 +67,11 @@ final class ResourceDetectors {
       String evidence = "%d %s calls by this process returned %s".formatted(failures, call, errno);
       String check =
           """
-          SELECT process_token, coalesce(syscall, type) AS call_name, count(*) AS failures, min(time) AS first
-          FROM events WHERE process_token = %s AND errno_name = %s
-            AND coalesce(syscall, type) = %s
+          SELECT process_token, %1$s AS call_name, count(*) AS failures, min(time) AS first
+          FROM events WHERE process_token = %2$s AND errno_name = %3$s
+            AND %1$s = %4$s
           GROUP BY ALL"""
-              .formatted(literal(row.get("process_token")), literal(errno), literal(call));
+              .formatted(stats.call(""), literal(row.get("process_token")), literal(errno), literal(call));
       double strength = Math.min(1.0, 0.7 + Math.log10(failures + 1) / 10);
       findings.add(
           new Finding("resource-exhaustion", new Hypothesis(statement, evidence, check), strength,
@@ -113,7 +113,7 @@ final class ResourceDetectors {
         ORDER BY per.opened - per.closed DESC LIMIT 3
         """
             .formatted(FD_CREATORS);
-    if (!stats.hasTable("processes")) {
+    if (!stats.hasTable("processes") || !stats.hasColumn("events", "fd")) {
       return findings;
     }
     for (Map<String, Object> row : stats.rows(sql)) {

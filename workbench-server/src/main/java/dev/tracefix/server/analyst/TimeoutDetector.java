@@ -50,14 +50,14 @@ final class TimeoutDetector {
    * Failed replies paired with a request: the latest write by another process, larger than 90% of
    * that process's writes, in the second before the failure.
    */
-  private static String lateRepliesSql() {
+  private static String lateRepliesSql(String call) {
     return """
         WITH typical AS (
           SELECT process_token, quantile_cont(bytes, 0.9) AS bytes FROM events WHERE bytes > 0 GROUP BY 1),
         failed AS (
           SELECT e.time, e.process_token, e.errno_name FROM events e
           WHERE e.errno_name IN ('EPIPE', 'ECONNRESET')
-            AND coalesce(e.syscall, e.type) IN ('sendto', 'socket_write', 'write', 'writev', 'sendmsg')),
+            AND %s IN ('sendto', 'socket_write', 'write', 'writev', 'sendmsg')),
         paired AS (
           SELECT f.time, f.process_token, f.errno_name,
             (SELECT max(o.time) FROM events o
@@ -68,7 +68,8 @@ final class TimeoutDetector {
         SELECT p.time, p.process_token, p.errno_name, p.request_time,
           (epoch_ns(p.time) - epoch_ns(p.request_time)) / 1e6 AS delay_ms
         FROM paired p WHERE p.request_time IS NOT NULL
-        """;
+        """
+        .formatted(call);
   }
 
   /**
@@ -78,7 +79,7 @@ final class TimeoutDetector {
   private static List<Finding> lateReplies(TraceStats stats, List<RepositoryTimeouts.Timeout> timeouts)
       throws SQLException {
     String sql =
-        "WITH d AS (" + lateRepliesSql() + "),\n"
+        "WITH d AS (" + lateRepliesSql(stats.call("e")) + "),\n"
             + "b AS (SELECT process_token, any_value(errno_name) AS errno_name,"
             + " round(delay_ms / 10) * 10 AS bucket_ms, count(*) AS n, median(delay_ms) AS typical_ms"
             + " FROM d WHERE delay_ms > 0 GROUP BY process_token, bucket_ms),\n"
@@ -112,7 +113,7 @@ final class TimeoutDetector {
                   + " process wrote; the configured line: %s")
               .formatted(n, total, process, typical, crossed.text());
       String check =
-          "WITH d AS (" + lateRepliesSql().strip() + ")\n"
+          "WITH d AS (" + lateRepliesSql(stats.call("e")).strip() + ")\n"
               + "SELECT time, errno_name, request_time, delay_ms FROM d\n"
               + "WHERE process_token = " + literal(row.get("process_token"))
               + " AND delay_ms > " + limit
@@ -129,11 +130,12 @@ final class TimeoutDetector {
       throws SQLException {
     String sql =
         """
-        SELECT coalesce(syscall, type) AS call_name, count(*) AS n,
+        SELECT %1$s AS call_name, count(*) AS n,
           quantile_cont(duration_ns, 0.5) / 1e6 AS p50_ms, quantile_cont(duration_ns, 0.99) / 1e6 AS p99_ms
         FROM events WHERE duration_ns > 0 AND type <> 'off_cpu'
         GROUP BY 1 HAVING count(*) >= 20 ORDER BY 1
-        """;
+        """
+            .formatted(stats.call(""));
     List<Finding> findings = new ArrayList<>();
     for (Map<String, Object> row : stats.rows(sql)) {
       double p50 = asDouble(row.get("p50_ms"));
@@ -154,10 +156,10 @@ final class TimeoutDetector {
           "over %d %s calls; the configured line: %s".formatted(asLong(row.get("n")), call, crossed.text());
       String check =
           """
-          SELECT coalesce(syscall, type) AS call_name, count(*) AS over_timeout
-          FROM events WHERE coalesce(syscall, type) = %s AND duration_ns > %d
+          SELECT %1$s AS call_name, count(*) AS over_timeout
+          FROM events WHERE %1$s = %2$s AND duration_ns > %3$d
           GROUP BY 1"""
-              .formatted(literal(call), crossed.value().toNanos());
+              .formatted(stats.call(""), literal(call), crossed.value().toNanos());
       findings.add(
           new Finding("latency-vs-timeout", new Hypothesis(statement, evidence, check), 0.8,
               Set.of(Topic.LATENCY)));

@@ -75,4 +75,16 @@ final class TraceStats {
     }
     return process(null, token);
   }
+  /** Whether {@code table} has {@code column} (tables made by hand, or before schema v4, lack some). */
+  boolean hasColumn(String table, String column) throws SQLException {
+    return !rows("SELECT 1 FROM information_schema.columns WHERE lower(table_name) = " + literal(table)
+            + " AND lower(column_name) = " + literal(column))
+        .isEmpty();
+  }
+
+  /** The call an event stands for: its syscall name where the table has one, else its type. */
+  String call(String alias) throws SQLException {
+    String prefix = alias.isEmpty() ? "" : alias + ".";
+    return hasColumn("events", "syscall") ? "coalesce(" + prefix + "syscall, " + prefix + "type)" : prefix + "type";
+  }
 }
