@@ -20,14 +20,16 @@ import java.util.concurrent.Executors;
 
 /**
  * A model provider on 127.0.0.1 for tests: a real HTTP server speaking the OpenAI chat-completions
- * protocol (tool calls; streaming as server-sent events when the request asks for it) or Ollama's
- * {@code /api/chat} (tool calls; NDJSON streaming), answering from a script, and keeping every
+ * protocol (tool calls; streaming as server-sent events when the request asks for it), Ollama's
+ * {@code /api/chat} (tool calls; NDJSON streaming) or Anthropic's {@code /v1/messages} (tool use,
+ * not streamed), answering from a script, and keeping every
  * request byte it received.
  */
 public final class LoopbackModelServer implements AutoCloseable {
   public enum Protocol {
     OPENAI,
-    OLLAMA
+    OLLAMA,
+    ANTHROPIC
   }
 
   /** One scripted answer. */
@@ -70,7 +72,7 @@ public final class LoopbackModelServer implements AutoCloseable {
 
   public String baseUrl() {
     String root = "http://127.0.0.1:" + server.getAddress().getPort();
-    return protocol == Protocol.OPENAI ? root + "/v1" : root;
+    return protocol == Protocol.OLLAMA ? root : root + "/v1";
   }
 
   public List<Received> received() {
@@ -107,6 +109,8 @@ public final class LoopbackModelServer implements AutoCloseable {
         } else {
           send(exchange, 200, "application/json", JSON.writeValueAsBytes(openAiCompletion(model, reply)));
         }
+      } else if (protocol == Protocol.ANTHROPIC) {
+        send(exchange, 200, "application/json", JSON.writeValueAsBytes(anthropicMessage(model, reply)));
       } else {
         ObjectNode done = ollamaMessage(model, reply);
         if (stream) {
@@ -197,6 +201,27 @@ public final class LoopbackModelServer implements AutoCloseable {
     choice.put("index", 0);
     choice.putObject("delta");
     choice.putNull("finish_reason");
+    return root;
+  }
+
+  private static ObjectNode anthropicMessage(String model, Reply reply) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("id", "msg_test").put("type", "message").put("role", "assistant").put("model", model);
+    ArrayNode content = root.putArray("content");
+    if (reply instanceof ToolCalls calls) {
+      int i = 0;
+      for (var call : calls.calls()) {
+        ObjectNode c = content.addObject();
+        c.put("type", "tool_use").put("id", "toolu_" + (i++)).put("name", call.getKey());
+        c.set("input", JSON.readTree(call.getValue()));
+      }
+      root.put("stop_reason", "tool_use");
+    } else {
+      content.addObject().put("type", "text").put("text", ((Text) reply).content());
+      root.put("stop_reason", "end_turn");
+    }
+    root.putNull("stop_sequence");
+    root.putObject("usage").put("input_tokens", 10).put("output_tokens", 5);
     return root;
   }
 

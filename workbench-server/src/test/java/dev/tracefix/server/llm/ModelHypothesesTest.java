@@ -66,7 +66,7 @@ class ModelHypothesesTest {
   }
 
   @ParameterizedTest(name = "{0}, stream={1}")
-  @CsvSource({"OPENAI, false", "OPENAI, true", "OLLAMA, false", "OLLAMA, true"})
+  @CsvSource({"OPENAI, false", "OPENAI, true", "OLLAMA, false", "OLLAMA, true", "ANTHROPIC, false"})
   void aToolCallingLoopReachesASupportedHypothesisAndNoPlantedValueReachesTheProvider(
       Protocol protocol, boolean stream) throws Exception {
     String question = "why does inventory fail to answer checkout? (reported by " + DemoIncident.class.getSimpleName()
