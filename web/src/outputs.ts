@@ -132,27 +132,58 @@ function copyButton(text: string, label: string): HTMLButtonElement {
 }
 
 function renderHypotheses(out: HypothesesOutput): HTMLElement {
+  const provenance = renderProvenance(out);
   if (out.items.length === 0) {
-    return el("div", { class: "output", "data-testid": "output-hypotheses" }, el("p", { class: "muted" }, "No hypotheses."));
+    return el("div", { class: "output", "data-testid": "output-hypotheses" }, provenance, el("p", { class: "muted" }, "No hypotheses."));
   }
   return el(
-    "ol",
+    "div",
     { class: "output output-hypotheses", "data-testid": "output-hypotheses" },
-    ...out.items.map((h) =>
-      el(
-        "li",
-        { class: "hypothesis" },
-        el("p", { class: "statement" }, h.statement),
-        el("p", { class: "evidence" }, h.evidence),
+    provenance,
+    el(
+      "ol",
+      {},
+      ...out.items.map((h) =>
         el(
-          "div",
-          { class: "check" },
-          el("div", { class: "check-head" }, el("span", { class: "label" }, "Check with"), copyButton(h.checkSql, "Copy SQL")),
-          el("pre", { class: "sql" }, h.checkSql),
+          "li",
+          { class: "hypothesis" },
+          el("p", { class: "statement" }, h.statement),
+          el("p", { class: "evidence" }, h.evidence),
+          renderVerdict(h),
+          el(
+            "div",
+            { class: "check" },
+            el("div", { class: "check-head" }, el("span", { class: "label" }, "Check with"), copyButton(h.checkSql ?? "", "Copy SQL")),
+            el("pre", { class: "sql" }, h.checkSql ?? "(no check query)"),
+          ),
         ),
       ),
     ),
   );
+}
+
+/** Who answered; says so plainly when no model is configured and the analyst answered. */
+function renderProvenance(out: HypothesesOutput): HTMLElement {
+  const p = out.provenance;
+  if (p === null) {
+    return el("span", {});
+  }
+  const who = p.model === null ? `Answered by the ${p.answeredBy}` : `Answered by ${p.provider} ${p.model} (prompt sha256 ${(p.promptSha256 ?? "").slice(0, 12)}, ${p.requests} requests)`;
+  return el("p", { class: "muted provenance", "data-testid": "hypotheses-provenance" }, p.note === null ? who + "." : `${who}: ${p.note}.`);
+}
+
+/** The workbench's verdict from running the check itself, with the first rows it returned. */
+function renderVerdict(h: HypothesesOutput["items"][number]): HTMLElement {
+  if (h.check === null) {
+    return el("span", {});
+  }
+  const c = h.check;
+  const verdict = el("p", { class: `hypothesis-verdict hv-${c.verdict.replace(/ /g, "-")}`, "data-testid": "hypothesis-verdict" },
+    el("span", { class: "label" }, "Verdict (checked by the workbench): "), c.verdict, c.message ? ` — ${c.message}` : "");
+  if (c.rows.length === 0) {
+    return verdict;
+  }
+  return el("div", {}, verdict, renderTable({ kind: "table", columns: c.columns, rows: c.rows, totalRows: c.totalRows }));
 }
 
 function renderMinimized(out: MinimizedOutput): HTMLElement {

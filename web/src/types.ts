@@ -56,12 +56,37 @@ export interface TextOutput {
 export interface Hypothesis {
   statement: string;
   evidence: string;
-  checkSql: string;
+  /** A read-only query: rows when the hypothesis holds, none when it does not. */
+  checkSql: string | null;
+  /** The rows it rests on, by key (process_token=..., time=...). */
+  evidenceKeys: string[];
+  /** The workbench's own run of checkSql; null until it ran. */
+  check: Check | null;
+}
+
+/** verdict: "supported" (rows came back), "refuted" (none did) or "not checkable". */
+export interface Check {
+  verdict: string;
+  columns: string[];
+  rows: Value[][];
+  totalRows: number;
+  message: string;
+}
+
+/** Who answered: "deterministic analyst" or "model", with what, so a rerun is comparable. */
+export interface Provenance {
+  answeredBy: string;
+  provider: string;
+  model: string | null;
+  promptSha256: string | null;
+  requests: number;
+  note: string | null;
 }
 
 export interface HypothesesOutput {
   kind: "hypotheses";
   items: Hypothesis[];
+  provenance: Provenance | null;
 }
 
 export interface MinimizedOutput {

@@ -51,7 +51,7 @@ final class ErrorDetectors {
               .formatted(literal(errno), literal(row.get("process_token")), literal(row.get("type")), literal(errno));
       // strong when most calls fail and there are enough of them to rule out chance
       double strength = share * Math.min(1.0, Math.log10(failures + 1) / 2);
-      findings.add(new Finding(new Hypothesis(statement, evidence, check), strength, Set.of(Topic.ERRORS)));
+      findings.add(new Finding("errno-by-process", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.ERRORS)));
     }
     return findings;
   }
@@ -95,7 +95,55 @@ final class ErrorDetectors {
           GROUP BY 1 HAVING count(*) >= %d ORDER BY 1"""
               .formatted(literal(errno), peak);
       double strength = Math.min(1.0, (peak / Math.max(average, 0.1)) / 20) * ((double) peak / total);
-      findings.add(new Finding(new Hypothesis(statement, evidence, check), strength, Set.of(Topic.BURSTS, Topic.ERRORS)));
+      findings.add(new Finding("errno-burst", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.BURSTS, Topic.ERRORS)));
+    }
+    return findings;
+  }
+  /**
+   * Errors of one errno that begin partway through: steady traffic without them first, then a run
+   * of them. The onset is the time to line up with a deploy, a config push or a peer's restart.
+   */
+  static List<Finding> errorOnset(TraceStats stats) throws SQLException {
+    List<Finding> findings = new ArrayList<>();
+    String sql =
+        """
+        WITH span AS (SELECT min(time) AS t0, max(time) AS t1 FROM events),
+        errs AS (
+          SELECT errno_name, min(time) AS onset, count(*) AS errors
+          FROM events WHERE coalesce(errno, 0) <> 0 AND errno_name IS NOT NULL GROUP BY errno_name)
+        SELECT errno_name, onset::VARCHAR AS onset, errors,
+          (epoch_ns(onset) - epoch_ns(t0)) / 1e9 AS quiet_s,
+          (epoch_ns(t1) - epoch_ns(t0)) / 1e9 AS span_s,
+          (SELECT count(*) FROM events e WHERE e.time < errs.onset) AS calls_before
+        FROM errs, span WHERE errors >= 5 ORDER BY onset
+        """;
+    for (Map<String, Object> row : stats.rows(sql)) {
+      double quiet = asDouble(row.get("quiet_s"));
+      double span = asDouble(row.get("span_s"));
+      long before = asLong(row.get("calls_before"));
+      long errors = asLong(row.get("errors"));
+      if (quiet < 2 || quiet < 0.2 * span || before < 20) {
+        continue;
+      }
+      String errno = row.get("errno_name").toString();
+      String onset = row.get("onset").toString();
+      String statement =
+          "%s errors begin at %s: none in the first %.0f s of traffic, %d after"
+              .formatted(errno, onset, quiet, errors);
+      String evidence =
+          "%d calls ran without %s before %s; %d %s errors from then on"
+              .formatted(before, errno, onset, errors, errno);
+      String check =
+          """
+          SELECT min(time) AS onset, count(*) AS errors FROM events
+          WHERE errno_name = %s
+          HAVING min(time) >= TIMESTAMP %s
+            AND (SELECT count(*) FROM events WHERE time < TIMESTAMP %s) >= 20"""
+              .formatted(literal(errno), literal(onset), literal(onset));
+      double strength = Math.min(0.9, 0.4 + quiet / span / 2);
+      findings.add(
+          new Finding("errno-onset", new Hypothesis(statement, evidence, check), strength,
+              Set.of(Topic.ERRORS, Topic.BURSTS, Topic.CHANGE)));
     }
     return findings;
   }

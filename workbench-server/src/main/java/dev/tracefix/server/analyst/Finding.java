@@ -4,16 +4,19 @@ import dev.tracefix.server.run.CellOutput;
 import java.util.Set;
 
 /**
- * A hypothesis with its strength in [0, 1] (how far the data departs from the unremarkable) and
- * the question topics it answers, used for ranking.
+ * A hypothesis with its strength in [0, 1] (how far the data departs from the unremarkable), the
+ * question topics it answers (for ranking) and the detector that found it (for tests and for
+ * telling the model where a hypothesis came from).
  */
-record Finding(CellOutput.Hypothesis hypothesis, double strength, Set<Topic> topics) {
+record Finding(String detector, CellOutput.Hypothesis hypothesis, double strength, Set<Topic> topics) {
 
   enum Topic {
     ERRORS,
     BURSTS,
     LATENCY,
     NETWORK,
-    ACTIVITY
+    ACTIVITY,
+    RESOURCES,
+    CHANGE
   }
 }

@@ -49,7 +49,7 @@ final class FlowDetectors {
           GROUP BY process_token ORDER BY slow_calls DESC"""
               .formatted(literal(type), threshold);
       double strength = Math.min(1.0, Math.log10(Math.max(p99, max / 10) / p50) / 3);
-      findings.add(new Finding(new Hypothesis(statement, evidence, check), strength, Set.of(Topic.LATENCY)));
+      findings.add(new Finding("latency-tail", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.LATENCY)));
     }
     return findings;
   }
@@ -87,7 +87,7 @@ final class FlowDetectors {
         GROUP BY peer_hash HAVING count(*) >= %d ORDER BY retransmits DESC"""
             .formatted(n);
     double strength = Math.min(1.0, Math.log10(total + 1) / 2) * (peers > 1 ? share : 0.6);
-    return List.of(new Finding(new Hypothesis(statement, evidence, check), strength, Set.of(Topic.NETWORK)));
+    return List.of(new Finding("retransmits-by-peer", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.NETWORK)));
   }
 
   /** The busiest process: always derivable, so there is a hypothesis whenever there are events. */
@@ -115,6 +115,6 @@ final class FlowDetectors {
         SELECT process_token, type, count(*) AS events FROM events
         WHERE process_token = %s GROUP BY ALL ORDER BY events DESC"""
             .formatted(literal(row.get("process_token")));
-    return List.of(new Finding(new Hypothesis(statement, evidence, check), 0.1 * share, Set.of(Topic.ACTIVITY)));
+    return List.of(new Finding("busiest-process", new Hypothesis(statement, evidence, check), 0.1 * share, Set.of(Topic.ACTIVITY)));
   }
 }

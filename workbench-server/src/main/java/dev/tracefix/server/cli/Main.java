@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       ReportCommand.class,
       PolicyCommand.class,
+      LlmCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,10 +1,12 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.FileModes;
+import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.server.bisect.BisectCellRunner;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.limits.Limits;
+import dev.tracefix.server.llm.HypothesisCellRunner;
 import dev.tracefix.server.minimize.MinimizeCellRunner;
 import dev.tracefix.server.patch.PatchCellRunner;
 import dev.tracefix.server.run.ActionCellRunner;
@@ -36,7 +38,8 @@ final class Workbench {
     return Map.of(
         "minimize", new MinimizeCellRunner(),
         "bisect", new BisectCellRunner(),
-        "patch", new PatchCellRunner());
+        "patch", new PatchCellRunner(),
+        "ask", new HypothesisCellRunner(() -> KeyStore.current(KeyStoreLocation.defaultDir())));
   }
 
   /**

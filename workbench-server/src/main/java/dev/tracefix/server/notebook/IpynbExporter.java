@@ -118,9 +118,17 @@ public final class IpynbExporter {
   }
 
   private static String markdown(CellOutput.Hypotheses h) {
-    return h.items().stream()
-        .map(i -> "- " + i.statement() + "\n  evidence: " + i.evidence() + "\n  check: " + i.checkSql().replace("\n", " "))
-        .collect(Collectors.joining("\n"));
+    String items =
+        h.items().stream()
+            .map(
+                i ->
+                    "- " + i.statement() + "\n  evidence: " + i.evidence() + "\n  check: "
+                        + String.valueOf(i.checkSql()).replace("\n", " ")
+                        + (i.check() == null ? "" : "\n  verdict: " + i.check().verdict()))
+            .collect(Collectors.joining("\n"));
+    return h.provenance() == null || h.provenance().note() == null
+        ? items
+        : h.provenance().note() + "\n" + items;
   }
 
   private static String plainTable(CellOutput.Table t) {

@@ -2,6 +2,7 @@ package dev.tracefix.server.report;
 
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.run.CellOutput;
@@ -44,7 +45,7 @@ public final class NotebookReports {
   public String render(String notebookName, ReportFormat format) {
     Notebook notebook = workspace.notebook(notebookName);
     Map<String, CellOutput> outputs = workspace.outputs(notebookName);
-    return ReportBuilder.build(notebook, outputs, captures(db), key.get()).render(format);
+    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db), key.get()).render(format);
   }
 
   /**
@@ -65,7 +66,7 @@ public final class NotebookReports {
     } catch (IOException e) {
       throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
     }
-    return ReportBuilder.build(notebook, outputs, captures(db), key);
+    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db), key);
   }
 
   /** Writes the report in the format the file's extension names, through a temp file. */
@@ -84,6 +85,15 @@ public final class NotebookReports {
           WorkspaceException.Kind.IO, "cannot write the report to " + out + ": " + e, e);
     }
     return format;
+  }
+
+  private static java.util.Optional<LlmAudit.Summary> modelRequests(ConnectionFactory db) {
+    try (Connection c = db.connect()) {
+      return LlmAudit.summary(c);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, "cannot read llm_audit from the event store: " + e.getMessage(), e);
+    }
   }
 
   private static List<CaptureFacts> captures(ConnectionFactory db) {

@@ -1,6 +1,7 @@
 package dev.tracefix.server.report;
 
 import dev.tracefix.capture.privacy.Attestation;
+import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.report.ReportPart.Fact;
 import dev.tracefix.server.report.ReportPart.Facts;
 import dev.tracefix.server.report.ReportPart.Heading;
@@ -49,6 +50,31 @@ final class PrivacySection {
       new TreeMap<>(reportReplacements)
           .forEach((type, n) -> rows.add(List.of(type, Long.toString(n))));
       parts.add(new Table(List.of("recognizer", "values replaced"), rows, 0));
+    }
+    return parts;
+  }
+
+  /**
+   * What went to a model, from the store's {@code llm_audit}: requests by the gateway's decision
+   * and the recognizer hits replaced in them. Counts and type names only.
+   */
+  static List<ReportPart> modelParts(java.util.Optional<LlmAudit.Summary> requests) {
+    List<ReportPart> parts = new ArrayList<>();
+    parts.add(new Heading(3, "Model requests"));
+    if (requests.isEmpty() || requests.get().requests() == 0) {
+      parts.add(new Line("No request went to a model: the store's llm_audit table records none."));
+      return parts;
+    }
+    LlmAudit.Summary s = requests.get();
+    parts.add(
+        new Line(
+            s.requests() + " request(s) to a model passed the privacy gateway (llm_audit): " + s.sent()
+                + " sent unchanged, " + s.redacted() + " sent with recognized values replaced, "
+                + s.blocked() + " blocked and never sent."));
+    if (!s.hitsByType().isEmpty()) {
+      List<List<String>> rows = new ArrayList<>();
+      new TreeMap<>(s.hitsByType()).forEach((type, n) -> rows.add(List.of(type, Long.toString(n))));
+      parts.add(new Table(List.of("recognizer", "values replaced in model requests"), rows, 0));
     }
     return parts;
   }

@@ -12,6 +12,7 @@ import dev.tracefix.server.report.ReportPart.Heading;
 import dev.tracefix.server.report.ReportPart.Line;
 import dev.tracefix.server.report.ReportPart.Prose;
 import dev.tracefix.server.report.ReportPart.Table;
+import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.run.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +46,24 @@ public final class ReportBuilder {
       Map<String, CellOutput> outputs,
       List<CaptureFacts> captures,
       HmacKey key) {
-    return new ReportBuilder(key).report(notebook, outputs, captures);
+    return build(notebook, outputs, captures, java.util.Optional.empty(), key);
+  }
+
+  /** Like {@link #build(Notebook, Map, List, HmacKey)}, attesting the store's model requests too. */
+  public static PostmortemReport build(
+      Notebook notebook,
+      Map<String, CellOutput> outputs,
+      List<CaptureFacts> captures,
+      java.util.Optional<LlmAudit.Summary> modelRequests,
+      HmacKey key) {
+    return new ReportBuilder(key).report(notebook, outputs, captures, modelRequests);
   }
 
   private PostmortemReport report(
-      Notebook notebook, Map<String, CellOutput> outputs, List<CaptureFacts> captures) {
+      Notebook notebook,
+      Map<String, CellOutput> outputs,
+      List<CaptureFacts> captures,
+      java.util.Optional<LlmAudit.Summary> modelRequests) {
     String title = notebook.title().orElse(notebook.fileName());
     parts.add(new Heading(1, title));
     parts.add(new Line("Postmortem report of notebook " + notebook.fileName() + "."));
@@ -61,6 +75,7 @@ public final class ReportBuilder {
     parts.addAll(new FixLoopSection().parts(notebook, outputs));
     parts.add(new Heading(2, "Privacy attestation"));
     parts.addAll(PrivacySection.captureParts(captures));
+    parts.addAll(PrivacySection.modelParts(modelRequests));
     List<ReportPart> redacted = new ArrayList<>(redaction.apply(parts));
     // Last: what the pass above replaced. These parts pass the recognizers too; they hold only
     // type names, counts and the key id, so they must replace nothing, or the counts they state
@@ -108,13 +123,30 @@ public final class ReportBuilder {
       case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows()));
       case CellOutput.Text t -> parts.add(new Code("text", t.text()));
       case CellOutput.Hypotheses h -> {
+        if (h.provenance() != null) {
+          CellOutput.Provenance p = h.provenance();
+          parts.add(
+              new Line(
+                  "Answered by the " + p.answeredBy()
+                      + (p.model() == null ? "" : " (" + p.provider() + " " + p.model()
+                          + ", prompt sha256 " + p.promptSha256() + ")")
+                      + (p.note() == null ? "" : ": " + p.note())));
+        }
         if (h.items().isEmpty()) {
           parts.add(new Line("No hypotheses."));
         }
         for (CellOutput.Hypothesis item : h.items()) {
           parts.add(new Line("Hypothesis: " + item.statement()));
           parts.add(new Line("Evidence: " + item.evidence()));
-          parts.add(new Code("sql", item.checkSql()));
+          parts.add(new Code("sql", item.checkSql() == null ? "" : item.checkSql()));
+          if (item.check() != null) {
+            parts.add(
+                new Line(
+                    "Verdict (run by the workbench): " + item.check().verdict()
+                        + (item.check().message() == null || item.check().message().isEmpty()
+                            ? ""
+                            : " (" + item.check().message() + ")")));
+          }
         }
       }
       case CellOutput.Minimized m ->

@@ -27,10 +27,75 @@ public sealed interface CellOutput {
   /** Plain text, e.g. what a Java snippet printed and the value of its last expression. */
   record Text(String text) implements CellOutput {}
 
-  /** Hypotheses, each with the SQL query that checks it against the data. */
-  record Hypotheses(List<Hypothesis> items) implements CellOutput {}
+  /**
+   * Hypotheses, each with the SQL query that checks it against the data and the workbench's
+   * verdict from running that query.
+   *
+   * @param provenance who answered (the deterministic analyst or a model), with what; null for
+   *     outputs made before it existed
+   */
+  record Hypotheses(List<Hypothesis> items, Provenance provenance) implements CellOutput {
+    public Hypotheses(List<Hypothesis> items) {
+      this(items, null);
+    }
+  }
 
-  record Hypothesis(String statement, String evidence, String checkSql) {}
+  /**
+   * One hypothesis.
+   *
+   * @param statement what is claimed
+   * @param evidence the figures it rests on, in words
+   * @param checkSql a read-only query that returns rows when the hypothesis holds and none when it
+   *     does not
+   * @param evidenceKeys the rows it rests on, by key ({@code process_token=p_...}, {@code
+   *     peer_hash=...}, {@code time=...}); may be empty
+   * @param check what running {@code checkSql} gave; null until the workbench ran it
+   */
+  record Hypothesis(
+      String statement, String evidence, String checkSql, List<String> evidenceKeys, Check check) {
+    public Hypothesis(String statement, String evidence, String checkSql) {
+      this(statement, evidence, checkSql, List.of(), null);
+    }
+
+    public Hypothesis {
+      evidenceKeys = evidenceKeys == null ? List.of() : List.copyOf(evidenceKeys);
+    }
+
+    public Hypothesis withCheck(Check check) {
+      return new Hypothesis(statement, evidence, checkSql, evidenceKeys, check);
+    }
+  }
+
+  /**
+   * The workbench's verdict on a hypothesis, from running its check query itself: {@code
+   * supported} (rows came back), {@code refuted} (none did) or {@code not checkable} (no query, a
+   * query that is not read-only, or one that failed or ran out of time; {@code message} says
+   * which). {@code rows} is a prefix of {@code totalRows}.
+   */
+  record Check(
+      String verdict, List<String> columns, List<List<Object>> rows, long totalRows, String message) {
+    public static final String SUPPORTED = "supported";
+    public static final String REFUTED = "refuted";
+    public static final String NOT_CHECKABLE = "not checkable";
+  }
+
+  /**
+   * Who produced a set of hypotheses, so a rerun is comparable.
+   *
+   * @param answeredBy {@code deterministic analyst} or {@code model}
+   * @param provider {@code openai}, {@code ollama}, {@code anthropic}, or {@code none}
+   * @param model the model name; null for the analyst
+   * @param promptSha256 SHA-256 of the prompt as it left the privacy gateway; null for the analyst
+   * @param requests requests sent to the model (each recorded in {@code llm_audit})
+   * @param note one line for the reader, e.g. that no model is configured
+   */
+  record Provenance(
+      String answeredBy,
+      String provider,
+      String model,
+      String promptSha256,
+      int requests,
+      String note) {}
 
   /**
    * A 1-minimal failing input found by delta debugging.

@@ -134,7 +134,11 @@ public final class HeadlessRunner {
       case CellOutput.Hypotheses h ->
           h.items().size()
               + " hypotheses"
-              + (h.items().isEmpty() ? "" : "; first: " + h.items().getFirst().statement());
+              + (h.provenance() == null ? "" : " by the " + h.provenance().answeredBy())
+              + (h.items().isEmpty() ? "" : "; first: " + h.items().getFirst().statement())
+              + (h.items().isEmpty() || h.items().getFirst().check() == null
+                  ? ""
+                  : " (" + h.items().getFirst().check().verdict() + ")");
       case CellOutput.Minimized m -> m.originalSize() + " -> " + m.rows().size() + " rows";
       case CellOutput.Bisected b -> "culprit " + b.culprit() + " " + b.subject();
       case CellOutput.Patched p ->

@@ -61,8 +61,20 @@ final class KeyMaterialGuard {
                   .map(
                       i ->
                           new CellOutput.Hypothesis(
-                              text(i.statement()), text(i.evidence()), i.checkSql()))
-                  .toList());
+                              text(i.statement()),
+                              text(i.evidence()),
+                              i.checkSql(),
+                              i.evidenceKeys().stream().map(KeyMaterialGuard::text).toList(),
+                              i.check() == null
+                                  ? null
+                                  : new CellOutput.Check(
+                                      i.check().verdict(),
+                                      i.check().columns(),
+                                      rows(i.check().rows()),
+                                      i.check().totalRows(),
+                                      text(i.check().message()))))
+                  .toList(),
+              h.provenance());
       case CellOutput.Minimized m ->
           new CellOutput.Minimized(
               m.columns(), rows(m.rows()), m.originalSize(), m.oracleCalls(), text(m.testScaffold()));

@@ -204,8 +204,11 @@ final class NotebookSession implements AutoCloseable {
       }
       case ASK -> {
         Optional<CellOutput> failure = ensureDatabase();
+        // The workbench installs an "ask" runner (a model behind the privacy gateway, else the analyst).
+        ActionCellRunner asker = resources.actionRunners().get("ask");
+        Map<String, String> body = cell.actionBody().orElseThrow().asMap();
         yield failure.orElseGet(
-            () -> new TraceAnalyst().ask(connection, cell.actionBody().orElseThrow().asMap()));
+            () -> asker != null ? asker.run(body, context(cell)) : new TraceAnalyst().ask(connection, body));
       }
       case CAPTURE ->
           new CellOutput.Error(

@@ -22,6 +22,7 @@ final class ResultRows {
                     r.put("statement", i.statement());
                     r.put("evidence", i.evidence());
                     r.put("checkSql", i.checkSql());
+                    r.put("verdict", i.check() == null ? null : i.check().verdict());
                     return r;
                   })
               .toList();

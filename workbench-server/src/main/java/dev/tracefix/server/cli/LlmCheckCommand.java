@@ -1,0 +1,49 @@
+package dev.tracefix.server.cli;
+
+import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.server.llm.LlmCheck;
+import dev.tracefix.sink.EventStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Say which model is configured (llm.yaml in the notebook folder, TRACEFIX_LLM_PROVIDER,"
+          + " _BASE_URL, _MODEL, _API_KEY) and make one tiny request through the privacy gateway."
+          + " Exits 1 when the provider does not answer. The API key is never printed."
+    })
+final class LlmCheckCommand implements Callable<Integer> {
+  @Option(names = "--notebooks", description = "folder of notebooks holding llm.yaml (default: notebooks/)")
+  Path notebooks;
+
+  @Option(names = "--db", description = "record the request in this store's llm_audit table")
+  Path db;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = notebooks == null ? ProjectPaths.notebooks() : notebooks;
+    LlmCheck.Result result;
+    if (db != null) {
+      if (!Files.isRegularFile(db)) {
+        throw new CliException("no event store at " + db);
+      }
+      try (EventStore store = Stores.open(db); Connection c = store.connect()) {
+        result = run(dir, c);
+      }
+    } else {
+      result = run(dir, null);
+    }
+    result.lines().forEach(System.out::println);
+    return result.ok() ? 0 : 1;
+  }
+
+  private static LlmCheck.Result run(Path dir, Connection audit) {
+    return LlmCheck.run(dir, System.getenv(), audit, () -> KeyStore.current(KeyStoreLocation.defaultDir()));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.tracefix.server.analyst;
+
+import dev.tracefix.sink.schema.StoreSchema;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+
+/**
+ * A capture written straight into a DuckDB migrated with the event store's own schema
+ * ({@link StoreSchema}), one event at a time: for detector tests that need a pattern (or its
+ * absence) that a live capture would take minutes to produce.
+ */
+final class SyntheticCapture implements AutoCloseable {
+  static final long START_NS = 1_740_823_200_000_000_000L; // 2025-03-01 10:00:00 UTC
+
+  final Connection connection;
+  private final PreparedStatement insert;
+
+  SyntheticCapture() throws SQLException {
+    connection = DriverManager.getConnection("jdbc:duckdb:");
+    StoreSchema.migrate(connection);
+    try (Statement s = connection.createStatement()) {
+      s.execute("INSERT INTO captures (capture_id, host, started_at, ended_at, event_count, drop_count, key_id)"
+          + " VALUES ('c1', 'host-a', TIMESTAMP '2025-03-01 10:00:00', TIMESTAMP '2025-03-01 10:01:00', 0, 0, 'k1')");
+    }
+    insert = connection.prepareStatement(
+        "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, errno_name,"
+            + " peer_hash, key_id, syscall, fd) VALUES ('c1', make_timestamp_ns(?), ?, ?, ?, ?, ?, ?, ?, 'k1', ?, ?)");
+  }
+
+  SyntheticCapture process(String token, String comm, String buildId) throws SQLException {
+    try (PreparedStatement p = connection.prepareStatement(
+        "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id)"
+            + " VALUES ('c1', ?, ?, ?, '/', 'e_1', 'k1')")) {
+      p.setString(1, token);
+      p.setString(2, comm);
+      p.setString(3, buildId);
+      p.executeUpdate();
+    }
+    return this;
+  }
+
+  /** One event; {@code errnoName} null for success; {@code syscall} only for type syscall. */
+  SyntheticCapture event(double atSeconds, String type, String token, long durationNs, long bytes,
+      String errnoName, String peer, String syscall, int fd) throws SQLException {
+    insert.setLong(1, START_NS + (long) (atSeconds * 1e9));
+    insert.setString(2, type);
+    insert.setString(3, token);
+    insert.setLong(4, durationNs);
+    insert.setLong(5, bytes);
+    insert.setInt(6, errnoName == null ? 0 : errnoNumber(errnoName));
+    if (errnoName == null) {
+      insert.setNull(7, Types.VARCHAR);
+    } else {
+      insert.setString(7, errnoName);
+    }
+    insert.setString(8, peer);
+    insert.setString(9, syscall);
+    insert.setInt(10, fd);
+    insert.executeUpdate();
+    return this;
+  }
+
+  SyntheticCapture call(double at, String token, String syscall, int fd, long durationNs, String errnoName)
+      throws SQLException {
+    return event(at, "syscall", token, durationNs, 0, errnoName, null, syscall, fd);
+  }
+
+  private static int errnoNumber(String name) {
+    return switch (name) {
+      case "EAGAIN" -> 11;
+      case "ENOMEM" -> 12;
+      case "EMFILE" -> 24;
+      case "ENOSPC" -> 28;
+      case "EPIPE" -> 32;
+      case "ECONNRESET" -> 104;
+      case "ETIMEDOUT" -> 110;
+      case "ECONNREFUSED" -> 111;
+      default -> 5;
+    };
+  }
+
+  @Override
+  public void close() throws SQLException {
+    insert.close();
+    connection.close();
+  }
+}
