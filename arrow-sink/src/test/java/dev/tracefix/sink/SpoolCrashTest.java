@@ -113,6 +113,7 @@ class SpoolCrashTest {
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     List<Ack> acks = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
     Thread reader =
         Thread.ofPlatform()
             .start(
@@ -123,6 +124,9 @@ class SpoolCrashTest {
                     String line;
                     while ((line = in.readLine()) != null) {
                       String[] f = line.split(" ");
+                      if (f[0].equals("ready")) {
+                        ready.countDown();
+                      }
                       if (f[0].equals("ack") && f.length == 6) {
                         acks.add(
                             new Ack(
@@ -134,6 +138,9 @@ class SpoolCrashTest {
                     // The pipe closes when the child dies.
                   }
                 });
+    // The kill delay counts from when the child ingests, not from its start: a JVM start takes
+    // seconds on a loaded machine, and a kill before "ready" would test nothing.
+    assertTrue(ready.await(120, TimeUnit.SECONDS), "the ingesting child never became ready");
     boolean exited = child.waitFor(delayMs, TimeUnit.MILLISECONDS);
     assertTrue(!exited, "the ingesting child exited by itself with " + (exited ? child.exitValue() : 0));
     child.destroyForcibly(); // SIGKILL on Linux
