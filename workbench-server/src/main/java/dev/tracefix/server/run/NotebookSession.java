@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
 import dev.tracefix.server.kernel.java.JavaKernel;
@@ -36,6 +37,8 @@ final class NotebookSession implements AutoCloseable {
   private Connection connection;
   private SqlKernel sql;
   private JavaKernel java;
+  /** Stops the action cell running now, if any (see {@link #cancel}). */
+  private volatile Cancellation actionCancel;
 
   NotebookSession(String name, Notebook notebook, SessionResources resources) {
     this.name = name;
@@ -147,7 +150,14 @@ final class NotebookSession implements AutoCloseable {
         if (failure.isPresent()) {
           yield failure.get();
         }
-        CellOutput out = runner.run(cell.actionBody().orElseThrow().asMap(), context(cell));
+        Cancellation stop = new Cancellation();
+        actionCancel = stop;
+        CellOutput out;
+        try {
+          out = runner.run(cell.actionBody().orElseThrow().asMap(), context(cell, stop));
+        } finally {
+          actionCancel = null;
+        }
         yield out == null
             ? new CellOutput.Error("internal", cell.kind().word() + " runner returned nothing", "")
             : out;
@@ -174,7 +184,7 @@ final class NotebookSession implements AutoCloseable {
     }
   }
 
-  private CellContext context(Cell cell) {
+  private CellContext context(Cell cell, Cancellation stop) {
     return new CellContext() {
       @Override
       public Path notebookDir() {
@@ -206,11 +216,20 @@ final class NotebookSession implements AutoCloseable {
       public void progress(String line) {
         resources.progress().progress(name, cell.id(), line);
       }
+
+      @Override
+      public Cancellation cancellation() {
+        return stop;
+      }
     };
   }
 
-  /** Stops whatever runs now (SQL statement or Java snippet); callable from any thread. */
+  /** Stops whatever runs now (SQL statement, Java snippet, action cell); callable from any thread. */
   void cancel() {
+    Cancellation action = actionCancel;
+    if (action != null) {
+      action.cancel();
+    }
     SqlKernel s = sql;
     if (s != null) {
       s.cancel();
