@@ -26,18 +26,21 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  * change with both paths.
  */
 public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange> files, String diff) {
-  /** One file of the culprit; {@code before}/{@code after} are null for an added/deleted file. */
+  /**
+   * One file of the culprit; {@code before}/{@code after} are null for an added/deleted file.
+   * {@code hunks} groups {@code edits} as a unified diff shows them (edits within three lines of
+   * each other form one hunk), the unit a person reads and a strategy reverts.
+   */
   public record FileChange(
       DiffEntry.ChangeType type, String oldPath, String newPath, List<String> before, List<String> after,
-      List<Edit> edits, boolean binary) {
+      List<Edit> edits, List<List<Edit>> hunks, boolean binary) {
     /** The path at the culprit (the new path, or the old one for a deletion). */
     public String path() {
       return type == DiffEntry.ChangeType.DELETE ? oldPath : newPath;
     }
   }
 
-  /** One hunk of one file, as the strategies name and pick them. */
-  public record Hunk(int file, int edit, String label) {}
+  private static final int CONTEXT = 3;
 
   public static CulpritChange of(Repository repo, RevCommit culprit) {
     if (culprit.getParentCount() == 0) {
@@ -56,9 +59,14 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
         byte[] before = entry.getChangeType() == DiffEntry.ChangeType.ADD ? null : reader.open(entry.getOldId().toObjectId()).getBytes();
         byte[] after = entry.getChangeType() == DiffEntry.ChangeType.DELETE ? null : reader.open(entry.getNewId().toObjectId()).getBytes();
         boolean binary = (before != null && RawText.isBinary(before)) || (after != null && RawText.isBinary(after));
-        List<Edit> edits = binary ? List.of() : List.copyOf(hunks.toFileHeader(entry).toEditList());
+        List<Edit> edits = List.of();
+        List<List<Edit>> grouped = List.of();
+        if (!binary) {
+          edits = List.copyOf(hunks.toFileHeader(entry).toEditList());
+          grouped = group(edits);
+        }
         files.add(new FileChange(entry.getChangeType(), entry.getOldPath(), entry.getNewPath(),
-            before == null ? null : lines(before), after == null ? null : lines(after), edits, binary));
+            before == null ? null : lines(before), after == null ? null : lines(after), edits, grouped, binary));
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (DiffFormatter text = new DiffFormatter(out)) {
@@ -86,18 +94,33 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
     return paths;
   }
 
-  /** The text hunks of modified (and renamed-and-modified) files, in diff order. */
-  public List<Hunk> hunks() {
-    List<Hunk> out = new ArrayList<>();
-    for (int f = 0; f < files.size(); f++) {
-      FileChange file = files.get(f);
-      for (int e = 0; e < file.edits().size(); e++) {
-        Edit edit = file.edits().get(e);
-        out.add(new Hunk(f, e, file.path() + " -" + (edit.getBeginA() + 1) + "," + edit.getLengthA()
-            + " +" + (edit.getBeginB() + 1) + "," + edit.getLengthB()));
+  /**
+   * Edits as git groups them into hunks: two edits whose unchanged gap is at most twice the
+   * context (3 lines) share a hunk. (JGit's FileHeader built from an edit list holds them all in
+   * one hunk, so the grouping is done here.)
+   */
+  static List<List<Edit>> group(List<Edit> edits) {
+    List<List<Edit>> hunks = new ArrayList<>();
+    List<Edit> current = new ArrayList<>();
+    for (Edit edit : edits) {
+      if (!current.isEmpty() && edit.getBeginA() - current.getLast().getEndA() > 2 * CONTEXT) {
+        hunks.add(List.copyOf(current));
+        current = new ArrayList<>();
       }
+      current.add(edit);
     }
-    return out;
+    if (!current.isEmpty()) {
+      hunks.add(List.copyOf(current));
+    }
+    return List.copyOf(hunks);
+  }
+
+  /** A hunk's label as a unified diff header shows it: {@code path -12,16 +12,17}. */
+  static String label(String path, List<Edit> hunk) {
+    Edit first = hunk.getFirst();
+    Edit last = hunk.getLast();
+    return path + " -" + (first.getBeginA() + 1) + "," + (last.getEndA() - first.getBeginA())
+        + " +" + (first.getBeginB() + 1) + "," + (last.getEndB() - first.getBeginB());
   }
 
   /** Lines with their line endings, so joining them gives the file back byte for byte. */

@@ -94,7 +94,7 @@ public final class RestoreChangedValue implements PatchStrategy {
           diffs.add(newValues.get(i) + " back to " + oldValues.get(i));
         }
       }
-      return Optional.of("the value " + String.join(", ", diffs));
+      return diffs.isEmpty() ? Optional.empty() : Optional.of("the value " + String.join(", ", diffs));
     }
     Matcher o = SETTING.matcher(oldLine.stripTrailing());
     Matcher n = SETTING.matcher(newLine.stripTrailing());

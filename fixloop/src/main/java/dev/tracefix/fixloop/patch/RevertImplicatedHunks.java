@@ -22,8 +22,8 @@ import org.eclipse.jgit.diff.Edit;
 public final class RevertImplicatedHunks implements PatchStrategy {
   public static final String NAME = "revert-implicated-hunks";
 
-  /** One revertible piece: a text hunk of a modified file, or a whole added/deleted file. */
-  record Unit(int file, int edit, String label) {}
+  /** One revertible piece: a hunk of a modified file, or a whole added/deleted file. */
+  record Unit(int file, int hunk, String label) {}
 
   @Override
   public String name() {
@@ -92,15 +92,17 @@ public final class RevertImplicatedHunks implements PatchStrategy {
         case ADD -> units.add(new Unit(f, -1, file.newPath() + " (added)"));
         case DELETE -> units.add(new Unit(f, -1, file.oldPath() + " (deleted)"));
         case MODIFY, RENAME, COPY -> {
-          for (int e = 0; e < file.edits().size(); e++) {
-            Edit edit = file.edits().get(e);
-            units.add(new Unit(f, e, file.newPath() + " -" + (edit.getBeginA() + 1) + "," + edit.getLengthA()
-                + " +" + (edit.getBeginB() + 1) + "," + edit.getLengthB()));
+          for (int h = 0; h < file.hunks().size(); h++) {
+            units.add(new Unit(f, h, CulpritChange.label(file.newPath(), file.hunks().get(h))));
           }
         }
       }
     }
     return units;
+  }
+
+  private static Edit span(List<Edit> hunk) {
+    return new Edit(hunk.getFirst().getBeginA(), hunk.getLast().getEndA(), hunk.getFirst().getBeginB(), hunk.getLast().getEndB());
   }
 
   /** The file edits that revert {@code units} at the bad commit; empty if one does not apply. */
@@ -134,7 +136,11 @@ public final class RevertImplicatedHunks implements PatchStrategy {
           if (atBad.isEmpty()) {
             return Optional.empty();
           }
-          List<Edit> selected = e.getValue().stream().map(u -> file.edits().get(u.edit())).toList();
+          // A hunk reverts as one span (the lines between its edits are the same on both sides),
+          // so its edits never have to find each other's context after one of them moved.
+          List<Edit> selected = e.getValue().stream()
+              .sorted(java.util.Comparator.comparingInt(Unit::hunk))
+              .map(u -> span(file.hunks().get(u.hunk()))).toList();
           HunkReverter.Outcome reverted =
               HunkReverter.revert(file.before(), file.after(), selected, CulpritChange.lines(atBad.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
           if (reverted.applied() < selected.size()) {

@@ -24,6 +24,10 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       ReportCommand.class,
       PolicyCommand.class,
+      MinimizeCommand.class,
+      BisectCommand.class,
+      PatchCommand.class,
+      FixCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
