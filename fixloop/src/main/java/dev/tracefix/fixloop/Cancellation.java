@@ -35,7 +35,7 @@ public final class Cancellation {
   /** Throws {@link FixLoopException.Kind#CANCELLED} once cancelled. */
   public void check() {
     if (cancelled) {
-      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "cancelled");
+      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "stopped on request; the commands it ran were killed");
     }
   }
 

@@ -130,6 +130,8 @@ public final class Bisector {
   }
 
   private void checkEnds(ObjectId bad, BisectOptions options, Set<ObjectId> goods, List<BisectStep> tested) {
+    control.report(ProgressEvent.Stage.BISECT, "checking the ends: bad " + bad.abbreviate(7).name() + " must fail, "
+        + goods.size() + " good commit(s) must pass (not counted as steps)");
     Verdict onBad = judge(bad, BisectStep.Role.END_CHECK, options, tested, -1);
     if (onBad != Verdict.BAD) {
       if (onBad == Verdict.ABORT) {

@@ -42,6 +42,8 @@ public final class ValueShrinker {
 
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
   private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,15}\\.\\d{1,15}");
+  /** A point in time written as text: not a timing, kept as it is (its gap is delay_ms). */
+  private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}.*");
 
   private final List<String> columns;
   private final Predicate<String> shrinkable;
@@ -119,7 +121,7 @@ public final class ValueShrinker {
       }
       return value;
     }
-    if (isText) {
+    if (isText && !TIMESTAMP.matcher(text).matches()) {
       return shrinkText(text, s -> fails.test(s));
     }
     return value; // timestamps and other types keep their value
