@@ -31,7 +31,8 @@ import java.util.Set;
  * stopped run resumes; default the repository's {@code .git/tracefix/minimize}, {@code off} for
  * none), and the repro spec's keys ({@link ReproSpec}: {@code run}, {@code match}, {@code
  * timeout} (default 30s), {@code build}, {@code start}/{@code ready}, {@code schedule}, {@code
- * shrink}, ...; {@code spec:} reads them from a file in the repo).
+ * shrink}, ...; {@code spec:} reads them from a file in the repo, whose {@code input:} CSV is used
+ * when the cell names no input cell).
  */
 public final class MinimizeCellRunner implements ActionCellRunner {
   static final Set<String> KEYS = Set.of("input", "repo", "parallel", "cache");
@@ -42,9 +43,17 @@ public final class MinimizeCellRunner implements ActionCellRunner {
       ActionArguments cell = new ActionArguments("minimize", body, KEYS);
       Path repo = cell.folder(context);
       ReproSpec spec = cell.spec(repo, Duration.ofSeconds(30));
-      String inputName = cell.optional("input").or(spec::input).orElseThrow(() -> new FixLoopException(
-          FixLoopException.Kind.USER, "minimize cell: missing 'input:' line (the sql cell whose rows to minimize)"));
-      InputTable input = CellInputs.fromCell("minimize", inputName, context);
+      // input: a cell of this notebook; without one, the CSV file a spec file names
+      InputTable input;
+      String inputName;
+      if (cell.optional("input").isPresent() || spec.inputFile().isEmpty()) {
+        inputName = cell.optional("input").orElseThrow(() -> new FixLoopException(
+            FixLoopException.Kind.USER, "minimize cell: missing 'input:' line (the sql cell whose rows to minimize)"));
+        input = CellInputs.fromCell("minimize", inputName, context);
+      } else {
+        inputName = spec.inputFile().get().getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "_");
+        input = InputTable.readCsv(spec.inputFile().get());
+      }
       if (input.size() == 0) {
         return new CellOutput.Error("repro", "input '" + inputName + "' has no rows", "");
       }
