@@ -6,6 +6,7 @@ import type {
   ErrorOutput,
   HypothesesOutput,
   MinimizedOutput,
+  PatchCandidate,
   PatchedOutput,
   ResultPage,
   TableOutput,
@@ -197,7 +198,15 @@ function renderMinimized(out: MinimizedOutput): HTMLElement {
         `(${plural(out.oracleCalls, "repro run")})`,
     ),
     dataTable(out.columns, out.rows),
-    el("details", {}, el("summary", {}, "JUnit 5 test scaffold"), el("pre", { class: "code" }, out.testScaffold)),
+    out.shrunk.length
+      ? el("ul", { class: "shrunk", "data-testid": "shrunk" }, ...out.shrunk.map((line) => el("li", {}, line)))
+      : null,
+    el(
+      "details",
+      {},
+      el("summary", {}, `Regression test for ${out.testPath}`),
+      el("pre", { class: "code" }, out.testScaffold),
+    ),
   );
 }
 
@@ -213,6 +222,8 @@ function renderBisected(out: BisectedOutput): HTMLElement {
       el("td", {}, el("code", { title: s.commit }, shortCommit(s.commit))),
       el("td", {}, el("span", { class: `verdict verdict-${s.verdict}` }, s.verdict)),
       el("td", { class: "num" }, String(s.exitCode)),
+      el("td", {}, s.role === "probe" ? "" : s.role),
+      el("td", {}, s.votes.includes("of") ? s.votes : ""),
     ),
   );
   return el(
@@ -224,14 +235,22 @@ function renderBisected(out: BisectedOutput): HTMLElement {
       el("span", { class: "label" }, "First bad commit"),
       el("code", { "data-testid": "culprit", title: out.culprit }, shortCommit(out.culprit)),
       el("span", { class: "subject" }, out.subject),
+      el("span", { class: "label" }, `${plural(out.stepCount, "step")}`),
     ),
+    out.disagreements.length
+      ? el("div", { class: "output-meta" }, `Runs disagreed on: ${out.disagreements.join("; ")}`)
+      : null,
     el(
       "div",
       { class: "table-scroll" },
       el(
         "table",
         { class: "data" },
-        el("thead", {}, el("tr", {}, el("th", {}, "commit"), el("th", {}, "verdict"), el("th", {}, "exit"))),
+        el(
+          "thead",
+          {},
+          el("tr", {}, el("th", {}, "commit"), el("th", {}, "verdict"), el("th", {}, "exit"), el("th", {}, "role"), el("th", {}, "votes")),
+        ),
         el("tbody", {}, ...rows),
       ),
     ),
@@ -261,13 +280,44 @@ function renderPatched(out: PatchedOutput): HTMLElement {
       el(
         "span",
         { class: `verdict ${out.reproPasses ? "verdict-good" : "verdict-bad"}`, "data-testid": "patch-verdict" },
-        out.reproPasses ? "repro passes" : "repro still fails",
+        out.reviewPassed ? "passed the review gate" : out.reproPasses ? "repro passes, review gate refused" : "repro still fails",
       ),
       el("span", {}, "strategy ", el("code", {}, out.strategy)),
       el("span", {}, "branch ", el("code", {}, out.branch)),
+      out.accepted ? el("span", {}, "accepted ", el("code", { title: out.accepted }, shortCommit(out.accepted))) : null,
     ),
     renderDiff(out.diff),
+    renderCandidates(out.candidates),
+    out.pullRequest
+      ? el("details", {}, el("summary", {}, "Pull-request description"), el("pre", { class: "code" }, out.pullRequest))
+      : null,
     out.log ? el("details", {}, el("summary", {}, "Check log"), el("pre", { class: "code" }, out.log)) : null,
+  );
+}
+
+function renderCandidates(candidates: PatchCandidate[]): HTMLElement | null {
+  if (candidates.length === 0) return null;
+  const rows = candidates.map((c) =>
+    el(
+      "tr",
+      {},
+      el("td", {}, el("code", {}, c.strategy)),
+      el("td", {}, c.summary),
+      el("td", {}, c.branch ? el("code", {}, c.branch) : "(no branch)"),
+      el("td", {}, el("span", { class: `verdict ${c.passed ? "verdict-good" : "verdict-bad"}` }, c.passed ? "passed" : "refused")),
+      el("td", {}, c.guardrails.filter((g) => g.status !== "pass").map((g) => `${g.name}: ${g.status}${g.detail ? " (" + g.detail + ")" : ""}`).join("; ")),
+    ),
+  );
+  return el(
+    "details",
+    { "data-testid": "patch-candidates" },
+    el("summary", {}, `Candidates and guardrails (${candidates.length})`),
+    el(
+      "table",
+      { class: "data" },
+      el("thead", {}, el("tr", {}, el("th", {}, "strategy"), el("th", {}, "candidate"), el("th", {}, "branch"), el("th", {}, "review"), el("th", {}, "not passed"))),
+      el("tbody", {}, ...rows),
+    ),
   );
 }
 

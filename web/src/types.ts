@@ -96,12 +96,17 @@ export interface MinimizedOutput {
   originalSize: number;
   oracleCalls: number;
   testScaffold: string;
+  testPath: string;
+  shrunk: string[];
+  cacheHitsOnDisk: number;
 }
 
 export interface BisectStep {
   commit: string;
   verdict: string;
   exitCode: number;
+  role: string;
+  votes: string;
 }
 
 export interface BisectedOutput {
@@ -109,6 +114,22 @@ export interface BisectedOutput {
   culprit: string;
   subject: string;
   steps: BisectStep[];
+  stepCount: number;
+  disagreements: string[];
+}
+
+export interface Guardrail {
+  name: string;
+  status: string;
+  detail: string;
+}
+
+export interface PatchCandidate {
+  strategy: string;
+  summary: string;
+  branch: string;
+  passed: boolean;
+  guardrails: Guardrail[];
 }
 
 export interface PatchedOutput {
@@ -117,7 +138,11 @@ export interface PatchedOutput {
   branch: string;
   diff: string;
   reproPasses: boolean;
+  reviewPassed: boolean;
   log: string;
+  candidates: PatchCandidate[];
+  accepted: string | null;
+  pullRequest: string | null;
 }
 
 export interface ErrorOutput {

@@ -36,6 +36,11 @@ final class CliErrorHandler implements IExecutionExceptionHandler {
         System.err.println("tracefix " + name + ": " + we.getMessage());
         return USER_ERROR;
       }
+      case dev.tracefix.fixloop.FixLoopException fe -> {
+        // the fix-loop commands exit 1 on any error, as 'git bisect run' does
+        System.err.println("tracefix " + name + ": " + fe.getMessage());
+        return 1;
+      }
       case CliException ce -> {
         System.err.println("tracefix " + name + ": " + ce.getMessage());
         return USER_ERROR;

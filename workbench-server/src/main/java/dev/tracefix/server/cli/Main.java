@@ -26,6 +26,10 @@ import picocli.CommandLine.ScopeType;
       ReportCommand.class,
       PolicyCommand.class,
       LlmCommand.class,
+      MinimizeCommand.class,
+      BisectCommand.class,
+      PatchCommand.class,
+      FixCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -45,7 +45,7 @@ public record DemoVerdict(
           culprit = b.culprit();
           subject = b.subject();
         }
-        case CellOutput.Patched p -> patchPasses = p.reproPasses();
+        case CellOutput.Patched p -> patchPasses = p.reproPasses() && p.reviewPassed();
         case CellOutput.Error e -> failed.add(named.cellId() + " (" + e.message() + ")");
         default -> {}
       }

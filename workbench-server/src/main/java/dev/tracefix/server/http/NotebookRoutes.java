@@ -9,6 +9,7 @@ import dev.tracefix.server.report.ReportFormat;
 import dev.tracefix.server.run.CellOutput;
 import dev.tracefix.server.run.NotebookWorkspace;
 import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
 import io.javalin.http.BadRequestResponse;
@@ -36,6 +37,9 @@ final class NotebookRoutes {
     this.json = json;
     this.reports = reports;
   }
+
+  /** The body of {@code POST /api/notebooks/{name}/cells/from-query}. */
+  record QueryInsert(String query) {}
 
   /** The outcome of {@code POST /api/notebooks/{name}/interrupt}. */
   record InterruptResult(String notebook, boolean interrupted) {}
@@ -89,6 +93,17 @@ final class NotebookRoutes {
         null,
         InterruptResult.class,
         this::interrupt);
+    api.get(
+        "/api/queries",
+        "the project's saved queries (queries/) with title, description and parameters",
+        ApiRoutes.listOf(SavedQuery.class),
+        ctx -> ctx.json(workspace.savedQueries()));
+    api.post(
+        "/api/notebooks/{name}/cells/from-query",
+        "appends a saved query as a SQL cell; its parameters join the notebook's front matter",
+        QueryInsert.class,
+        NotebookWorkspace.NotebookView.class,
+        this::insertQuery);
     api.put(
         "/api/notebooks/{name}/parameters",
         "sets values for parameters the notebook declares; cells using a changed one go stale",
@@ -190,6 +205,20 @@ final class NotebookRoutes {
     workspace.open(name); // 404 for a notebook that does not exist
     workspace.cancel(name);
     ctx.json(new InterruptResult(name, true));
+  }
+
+  private void insertQuery(Context ctx) {
+    QueryInsert insert;
+    try {
+      insert = json.readValue(ctx.body(), QueryInsert.class);
+    } catch (JacksonException e) {
+      throw new BadRequestResponse(
+          "request body must be JSON like {\"query\": \"error-bursts\"}: " + e.getOriginalMessage());
+    }
+    if (insert == null || insert.query() == null || insert.query().isBlank()) {
+      throw new BadRequestResponse("request body must name a saved query: {\"query\": \"...\"}");
+    }
+    ctx.json(workspace.insertSavedQuery(ctx.pathParam("name"), insert.query()));
   }
 
   /** Body: {"window": "5m", ...}: values for parameters the notebook declares. */

@@ -104,7 +104,9 @@ public final class IpynbExporter {
           display(out, m.originalSize() + " rows minimized to " + m.rows().size(), output);
       case CellOutput.Bisected b -> display(out, "culprit " + b.culprit() + " " + b.subject(), output);
       case CellOutput.Patched p ->
-          display(out, "patch on branch " + p.branch() + "\n\n" + p.diff(), output);
+          display(out, "patch " + p.strategy() + " on branch " + p.branch()
+              + (p.reviewPassed() ? " (passed the review gate)" : " (did not pass the review gate)")
+              + "\n\n" + p.diff(), output);
     }
     return out;
   }

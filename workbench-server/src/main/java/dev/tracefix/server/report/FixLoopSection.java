@@ -46,14 +46,20 @@ final class FixLoopSection {
   }
 
   private List<ReportPart> minimized(String cellId, CellOutput.Minimized m) {
-    return List.of(
+    List<ReportPart> parts = new ArrayList<>();
+    parts.add(
         new Line(
             "Cell " + cellId + ": " + m.rows().size() + " of " + m.originalSize()
                 + " input rows still make the repro fail (1-minimal; " + m.oracleCalls()
-                + " repro runs)."),
-        ReportBuilder.table(m.columns(), m.rows(), m.rows().size()),
-        new Line("JUnit 5 test that replays the minimal sequence:"),
-        new Code("java", m.testScaffold()));
+                + " repro runs)."));
+    parts.add(ReportBuilder.table(m.columns(), m.rows(), m.rows().size()));
+    for (String change : m.shrunk()) {
+      parts.add(new Line("Value shrunk: " + change));
+    }
+    boolean java = m.testPath().endsWith(".java");
+    parts.add(new Line("Regression test for " + m.testPath() + " (fails until the bug is fixed):"));
+    parts.add(new Code(java ? "java" : "bash", m.testScaffold()));
+    return parts;
   }
 
   private List<ReportPart> bisected(String cellId, CellOutput.Bisected b) {
@@ -64,13 +70,15 @@ final class FixLoopSection {
               step.commit(),
               step.verdict(),
               step.exitCode(),
+              step.role(),
               step.commit().equals(b.culprit()) ? "culprit" : ""));
     }
     return List.of(
         new Line(
             "Cell " + cellId + ": first bad commit " + b.culprit() + " \u2014 "
-                + b.subject() + " (" + b.steps().size() + " steps)."),
-        ReportBuilder.table(List.of("commit", "verdict", "exit code", ""), steps, steps.size()));
+                + b.subject() + " (" + b.stepCount() + " steps"
+                + (b.disagreements().isEmpty() ? "" : "; runs disagreed on " + b.disagreements()) + ")."),
+        ReportBuilder.table(List.of("commit", "verdict", "exit code", "role", ""), steps, steps.size()));
   }
 
   private List<ReportPart> patched(String cellId, CellOutput.Patched p) {
@@ -83,10 +91,25 @@ final class FixLoopSection {
                 new Fact("branch", p.branch()),
                 new Fact(
                     "verdict",
-                    p.reproPasses()
-                        ? "the repro passes with the patch applied"
-                        : "the repro still fails with the patch applied"))));
+                    p.reviewPassed()
+                        ? "passed the review gate (the repro passes with the patch applied)"
+                        : p.reproPasses()
+                            ? "the repro passes, but the review gate refused it"
+                            : "the repro still fails with the patch applied"),
+                new Fact("accepted", p.accepted() == null ? "not accepted" : p.accepted()))));
+    List<List<Object>> rows = new ArrayList<>();
+    for (CellOutput.PatchCandidate c : p.candidates()) {
+      rows.add(List.of(c.strategy(), c.summary(), c.branch(), c.passed() ? "passed" : "refused",
+          String.join("; ", c.guardrails().stream().map(g -> g.name() + " " + g.status()).toList())));
+    }
+    if (!rows.isEmpty()) {
+      parts.add(ReportBuilder.table(List.of("strategy", "candidate", "branch", "review gate", "guardrails"), rows, rows.size()));
+    }
     parts.add(new Code("diff", p.diff()));
+    if (p.pullRequest() != null) {
+      parts.add(new Line("Pull-request description of the accepted commit:"));
+      parts.add(new Code("markdown", p.pullRequest()));
+    }
     if (p.log() != null && !p.log().isBlank()) {
       parts.add(new Line("What the checks printed:"));
       parts.add(new Code("text", p.log()));

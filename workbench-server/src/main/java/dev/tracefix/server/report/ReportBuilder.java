@@ -160,7 +160,7 @@ public final class ReportBuilder {
           parts.add(
               new Line(
                   "Patch on branch " + p.branch() + " ("
-                      + (p.reproPasses() ? "repro passes" : "repro still fails")
+                      + (p.reviewPassed() ? "passed the review gate" : p.reproPasses() ? "repro passes, review gate not passed" : "repro still fails")
                       + "); see Fix loop, Patch."));
       case CellOutput.Error e -> {
         parts.add(new Line("Failed (" + e.errorKind() + "): " + e.message()));

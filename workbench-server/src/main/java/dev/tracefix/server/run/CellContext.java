@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.fixloop.Cancellation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Optional;
@@ -23,4 +24,10 @@ public interface CellContext {
 
   /** Reports progress of long work (one line); shown in the UI and printed by the headless runner. */
   void progress(String line);
+
+  /**
+   * Fires when someone stops the running cell (the notebook's interrupt); action cells hand it to
+   * the fix loop, which kills the repro it is running.
+   */
+  Cancellation cancellation();
 }

@@ -98,39 +98,78 @@ public sealed interface CellOutput {
       String note) {}
 
   /**
-   * A 1-minimal failing input found by delta debugging.
+   * A 1-minimal failing input found by delta debugging, its values shrunk where the repro still
+   * failed, and the regression test generated from it.
    *
    * @param columns columns of the input rows
-   * @param rows the minimal failing rows
+   * @param rows the minimal failing rows (after value shrinking)
    * @param originalSize rows in the input
-   * @param oracleCalls repro runs made (cache hits excluded)
-   * @param testScaffold a JUnit 5 test that replays the minimal sequence
+   * @param oracleCalls repro runs made by ddmin (memory and disk cache hits excluded)
+   * @param testScaffold the generated regression test (JUnit 5 for a Java target, else a script)
+   * @param testPath where the test goes in the target repository
+   * @param shrunk what value shrinking changed, one line each
+   * @param cacheHitsOnDisk answers taken from the outcome cache on disk (a resumed run)
    */
   record Minimized(
       List<String> columns,
       List<List<Object>> rows,
       int originalSize,
       int oracleCalls,
-      String testScaffold)
+      String testScaffold,
+      String testPath,
+      List<String> shrunk,
+      int cacheHitsOnDisk)
       implements CellOutput {}
-
-  /** The first bad commit found by bisecting, with the verdict of every step. */
-  record Bisected(String culprit, String subject, List<BisectStep> steps) implements CellOutput {}
-
-  /** One tested commit; {@code verdict} is good, bad or skip; exitCode as from the repro. */
-  record BisectStep(String commit, String verdict, int exitCode) {}
 
   /**
-   * A drafted patch applied on its own branch and checked.
+   * The first bad commit found by bisecting, with the verdict of every tested commit.
    *
-   * @param strategy how the diff was drafted, e.g. {@code revert-culprit-hunks}
-   * @param branch the branch holding the patch
-   * @param diff unified diff of the patch
-   * @param reproPasses whether the repro passes with the patch applied
-   * @param log what the checks printed (redacted)
+   * @param stepCount what {@code git bisect run} would count (probes and merge bases; the checks
+   *     of the given ends are listed in {@code steps} but not counted)
+   * @param disagreements commits whose repeated runs did not all agree (flaky mode)
    */
-  record Patched(String strategy, String branch, String diff, boolean reproPasses, String log)
+  record Bisected(
+      String culprit, String subject, List<BisectStep> steps, int stepCount, List<String> disagreements)
       implements CellOutput {}
+
+  /**
+   * One tested commit; {@code verdict} is good, bad or skip; exitCode as from the repro.
+   *
+   * @param role {@code probe}, {@code merge base} or {@code end check}
+   * @param votes the verdicts of repeated runs, e.g. {@code bad (bad 2, good 1 of 3)}
+   */
+  record BisectStep(String commit, String verdict, int exitCode, String role, String votes) {}
+
+  /**
+   * The patch step: every strategy's candidates through the review gate, and the one chosen.
+   *
+   * @param strategy the chosen candidate's strategy (or the last one tried when none passed)
+   * @param branch the branch holding that candidate
+   * @param diff its unified diff (secrets redacted)
+   * @param reproPasses whether the repro passes with it applied
+   * @param reviewPassed whether it passed every guardrail (only then can it be accepted)
+   * @param log what the strategies and checks reported (redacted)
+   * @param candidates every candidate, in the order tried
+   * @param accepted the accepted commit, when the cell said {@code accept: yes}
+   * @param pullRequest the pull-request description (Markdown) of the accepted commit
+   */
+  record Patched(
+      String strategy,
+      String branch,
+      String diff,
+      boolean reproPasses,
+      boolean reviewPassed,
+      String log,
+      List<PatchCandidate> candidates,
+      String accepted,
+      String pullRequest)
+      implements CellOutput {}
+
+  /** One drafted candidate and its guardrails; {@code branch} is empty when it was refused for a secret. */
+  record PatchCandidate(String strategy, String summary, String branch, boolean passed, List<Guardrail> guardrails) {}
+
+  /** One guardrail's verdict: {@code pass}, {@code fail}, {@code not run} or {@code not configured}. */
+  record Guardrail(String name, String status, String detail) {}
 
   /**
    * A cell that failed.

@@ -7,6 +7,10 @@ import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.notebook.SavedQueryCell;
+import dev.tracefix.server.query.QueryException;
+import dev.tracefix.server.query.SavedQueries;
+import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
 import dev.tracefix.server.share.ShareException;
@@ -169,6 +173,40 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       session.replace(edited);
       return session.view();
     }
+  }
+
+  @Override
+  public List<SavedQuery> savedQueries() {
+    try {
+      return queries().list();
+    } catch (QueryException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.IO, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public NotebookView insertSavedQuery(String name, String query) {
+    SavedQuery saved;
+    try {
+      saved = queries().get(query);
+    } catch (QueryException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, e.getMessage(), e);
+    }
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook edited =
+          SavedQueryCell.append(
+              session.notebook(), saved.name(), saved.title(), saved.sql(), saved.parameters());
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      return session.view();
+    }
+  }
+
+  /** The project's {@code queries/} folder. */
+  private SavedQueries queries() {
+    Path dir = (projectDir == null ? notebooksDir.getParent() : projectDir).resolve("queries");
+    return new SavedQueries(dir);
   }
 
   @Override

@@ -142,7 +142,9 @@ public final class HeadlessRunner {
       case CellOutput.Minimized m -> m.originalSize() + " -> " + m.rows().size() + " rows";
       case CellOutput.Bisected b -> "culprit " + b.culprit() + " " + b.subject();
       case CellOutput.Patched p ->
-          "patch on " + p.branch() + (p.reproPasses() ? ", repro passes" : ", repro still fails");
+          "patch " + p.strategy() + " on " + p.branch()
+              + (p.reviewPassed() ? ", passed the review gate" : p.reproPasses() ? ", repro passes, review gate refused" : ", repro still fails")
+              + (p.accepted() == null ? "" : ", accepted as " + p.accepted().substring(0, 12));
       case CellOutput.Error e -> e.errorKind() + ": " + e.message();
     };
   }

@@ -77,11 +77,13 @@ final class KeyMaterialGuard {
               h.provenance());
       case CellOutput.Minimized m ->
           new CellOutput.Minimized(
-              m.columns(), rows(m.rows()), m.originalSize(), m.oracleCalls(), text(m.testScaffold()));
+              m.columns(), rows(m.rows()), m.originalSize(), m.oracleCalls(), text(m.testScaffold()),
+              m.testPath(), m.shrunk().stream().map(KeyMaterialGuard::text).toList(), m.cacheHitsOnDisk());
       case CellOutput.Bisected b -> b;
       case CellOutput.Patched p ->
           new CellOutput.Patched(
-              p.strategy(), p.branch(), text(p.diff()), p.reproPasses(), text(p.log()));
+              p.strategy(), p.branch(), text(p.diff()), p.reproPasses(), p.reviewPassed(), text(p.log()),
+              p.candidates(), p.accepted(), p.pullRequest() == null ? null : text(p.pullRequest()));
     };
   }
 

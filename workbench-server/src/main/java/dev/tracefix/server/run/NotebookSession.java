@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
 import dev.tracefix.server.kernel.java.HostTable;
@@ -55,6 +56,8 @@ final class NotebookSession implements AutoCloseable {
   private volatile JavaKernel java;
   private Limits openedWith;
   private volatile String runningCell;
+  /** Stops the action cell running now, if any (see {@link #cancel}). */
+  private volatile Cancellation actionCancel;
 
   NotebookSession(String name, Notebook notebook, SessionResources resources) {
     this.name = name;
@@ -208,7 +211,10 @@ final class NotebookSession implements AutoCloseable {
         ActionCellRunner asker = resources.actionRunners().get("ask");
         Map<String, String> body = cell.actionBody().orElseThrow().asMap();
         yield failure.orElseGet(
-            () -> asker != null ? asker.run(body, context(cell)) : new TraceAnalyst().ask(connection, body));
+            () ->
+                asker != null
+                    ? asker.run(body, context(cell, new Cancellation()))
+                    : new TraceAnalyst().ask(connection, body));
       }
       case CAPTURE ->
           new CellOutput.Error(
@@ -225,7 +231,14 @@ final class NotebookSession implements AutoCloseable {
         if (failure.isPresent()) {
           yield failure.get();
         }
-        CellOutput out = runner.run(cell.actionBody().orElseThrow().asMap(), context(cell));
+        Cancellation stop = new Cancellation();
+        actionCancel = stop;
+        CellOutput out;
+        try {
+          out = runner.run(cell.actionBody().orElseThrow().asMap(), context(cell, stop));
+        } finally {
+          actionCancel = null;
+        }
         yield out == null
             ? new CellOutput.Error("internal", cell.kind().word() + " runner returned nothing", "")
             : out;
@@ -294,7 +307,7 @@ final class NotebookSession implements AutoCloseable {
     }
   }
 
-  private CellContext context(Cell cell) {
+  private CellContext context(Cell cell, Cancellation stop) {
     return new CellContext() {
       @Override
       public Path notebookDir() {
@@ -325,6 +338,11 @@ final class NotebookSession implements AutoCloseable {
       @Override
       public void progress(String line) {
         resources.progress().progress(name, cell.id(), line);
+      }
+
+      @Override
+      public Cancellation cancellation() {
+        return stop;
       }
     };
   }
@@ -381,8 +399,12 @@ final class NotebookSession implements AutoCloseable {
     }
   }
 
-  /** Stops whatever runs now (SQL statement or Java snippet); callable from any thread. */
+  /** Stops whatever runs now (SQL statement, Java snippet, action cell); callable from any thread. */
   void cancel() {
+    Cancellation action = actionCancel;
+    if (action != null) {
+      action.cancel();
+    }
     SqlKernel s = sql;
     if (s != null) {
       s.cancel();

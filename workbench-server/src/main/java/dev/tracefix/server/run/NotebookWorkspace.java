@@ -105,6 +105,19 @@ public interface NotebookWorkspace {
     throw new UnsupportedOperationException("openAt is not supported by " + getClass().getName());
   }
 
+  /** The project's saved queries ({@code queries/}), with titles and parameters. */
+  default List<dev.tracefix.server.query.SavedQuery> savedQueries() {
+    throw new UnsupportedOperationException("saved queries are not offered by " + getClass().getName());
+  }
+
+  /**
+   * Appends saved query {@code query} to the notebook as a SQL cell and declares its parameters
+   * in the front matter; saves the file.
+   */
+  default NotebookView insertSavedQuery(String name, String query) {
+    throw new UnsupportedOperationException("saved queries are not offered by " + getClass().getName());
+  }
+
   /** The notebook as Jupyter nbformat 4.5 JSON, with the outputs of cells that ran. */
   default String exportIpynb(String name) {
     throw new UnsupportedOperationException("export is not supported by " + getClass().getName());

@@ -34,6 +34,7 @@ final class ResultRows {
                     r.put("commit", s.commit());
                     r.put("verdict", s.verdict());
                     r.put("exitCode", s.exitCode());
+                    r.put("role", s.role());
                     r.put("culprit", s.commit().equals(b.culprit()));
                     return r;
                   })
@@ -44,6 +45,8 @@ final class ResultRows {
         r.put("branch", p.branch());
         r.put("diff", p.diff());
         r.put("reproPasses", p.reproPasses());
+        r.put("reviewPassed", p.reviewPassed());
+        r.put("accepted", p.accepted());
         yield List.of(r);
       }
       case CellOutput.Error e -> {

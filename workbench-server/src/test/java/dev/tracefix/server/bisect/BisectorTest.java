@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.fixloop.GitFixtures;
 import dev.tracefix.server.fixloop.TestCellContext;
-import dev.tracefix.server.fixloop.Verdict;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,21 +97,32 @@ class BisectorTest {
   }
 
   @Test
-  void mapsExitCodesLikeGitBisectRun() {
-    assertEquals(Verdict.GOOD, Verdict.ofExitCode(0));
-    assertEquals(Verdict.BAD, Verdict.ofExitCode(1));
-    assertEquals(Verdict.BAD, Verdict.ofExitCode(124));
-    assertEquals(Verdict.SKIP, Verdict.ofExitCode(125));
-    assertEquals(Verdict.BAD, Verdict.ofExitCode(127));
-    assertEquals(Verdict.ABORT, Verdict.ofExitCode(128));
-    assertEquals(Verdict.ABORT, Verdict.ofExitCode(255));
+  void takesSeveralGoodCommitsAndReportsGitComparableSteps() throws Exception {
+    Path repo = sixteenCommitRepo();
+    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+      CellOutput out =
+          new BisectCellRunner()
+              .run(Map.of("repo", repo.toString(), "good", "v1, HEAD~10", "bad", "HEAD", "run", PREDICATE),
+                  context);
+      CellOutput.Bisected bisected = assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
+      assertEquals(git(repo, "rev-parse", "HEAD~5"), bisected.culprit());
+      assertEquals(bisected.steps().size() - 3, bisected.stepCount(), "bad and both goods are checked, not counted");
+      assertTrue(bisected.steps().stream().limit(3).allMatch(s -> s.role().equals("end check")));
+    }
   }
 
   @Test
-  void probesTheMiddleAndStepsAroundSkippedCommits() {
-    assertEquals(4, Bisector.pickProbe(-1, 9, Set.of()));
-    assertEquals(3, Bisector.pickProbe(-1, 9, Set.of(4)));
-    assertEquals(-1, Bisector.pickProbe(2, 4, Set.of(3)));
+  void anExitCodeOf128OrMoreStopsTheCellWithTheReason() throws Exception {
+    Path repo = sixteenCommitRepo();
+    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+      CellOutput out =
+          new BisectCellRunner()
+              .run(Map.of("repo", repo.toString(), "good", "v1", "run", "grep -q BROKEN app.txt && exit 1; exit 200"),
+                  context);
+      CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out, out.toString());
+      assertEquals("aborted", error.errorKind());
+      assertTrue(error.message().contains("exited with 200"), error.message());
+    }
   }
 
   @Test

@@ -33,6 +33,14 @@ public final class GitFixtures {
     return dest;
   }
 
+  /** Builds the metrics-relay sample history (Python) at {@code dest} with its build-history.sh. */
+  public static Path metricsRelayRepo(Path dest) throws IOException, InterruptedException {
+    Path script = projectRoot().resolve("examples/metrics-relay/build-history.sh");
+    Result built = run(dest.getParent(), List.of(script.toString(), dest.toString()));
+    assertEquals(0, built.exitCode(), built.output());
+    return dest;
+  }
+
   public record Result(int exitCode, String output) {}
 
   public static Result run(Path dir, List<String> argv) throws IOException, InterruptedException {

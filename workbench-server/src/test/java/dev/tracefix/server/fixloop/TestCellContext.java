@@ -1,5 +1,6 @@
 package dev.tracefix.server.fixloop;
 
+import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ public final class TestCellContext implements CellContext, AutoCloseable {
   private final Map<String, CellOutput> results = new HashMap<>();
   private final List<String> progress = new ArrayList<>();
   private Connection connection;
+  private final Cancellation cancellation = new Cancellation();
 
   public TestCellContext(Path projectDir, Path workDir) {
     this.projectDir = projectDir;
@@ -74,6 +76,11 @@ public final class TestCellContext implements CellContext, AutoCloseable {
     synchronized (progress) {
       progress.add(line);
     }
+  }
+
+  @Override
+  public Cancellation cancellation() {
+    return cancellation;
   }
 
   @Override

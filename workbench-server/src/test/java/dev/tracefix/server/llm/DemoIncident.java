@@ -5,6 +5,7 @@ import dev.tracefix.capture.privacy.recognize.SeededCorpus;
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.server.fixloop.GitFixtures;
 import dev.tracefix.server.kernel.sql.SqlLock;
+import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.run.CellOutput;
 import dev.tracefix.sink.EventStore;
@@ -91,8 +92,9 @@ final class DemoIncident implements AutoCloseable {
     GitFixtures.git(repo, "add", "config/oncall.env");
     GitFixtures.git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "oncall contacts");
     plantedCommit = GitFixtures.git(repo, "rev-parse", "HEAD").strip();
-    results.put("culprit", new CellOutput.Bisected(culprit, "client: tighten inventory timeout to fail fast", List.of()));
-    results.put("planted_commit", new CellOutput.Bisected(plantedCommit, "oncall contacts", List.of()));
+    results.put("culprit", new CellOutput.Bisected(
+            culprit, "client: tighten inventory timeout to fail fast", List.of(), 0, List.of()));
+    results.put("planted_commit", new CellOutput.Bisected(plantedCommit, "oncall contacts", List.of(), 0, List.of()));
   }
 
   /** Every form of every planted value that must not reach a model. */
@@ -141,6 +143,11 @@ final class DemoIncident implements AutoCloseable {
 
       @Override
       public void progress(String line) {}
+
+      @Override
+      public Cancellation cancellation() {
+        return new Cancellation();
+      }
     };
   }
 

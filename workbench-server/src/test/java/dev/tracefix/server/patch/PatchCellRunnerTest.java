@@ -4,7 +4,6 @@ import static dev.tracefix.server.fixloop.GitFixtures.git;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.fixloop.GitFixtures;
@@ -26,7 +25,7 @@ class PatchCellRunnerTest {
     String culprit = git(repo, "log", "--format=%H", "--grep=tighten inventory timeout");
     String headBefore = git(repo, "rev-parse", "HEAD");
     CellOutput.Bisected bisected =
-        new CellOutput.Bisected(culprit, "client: tighten inventory timeout to fail fast", List.of());
+        new CellOutput.Bisected(culprit, "client: tighten inventory timeout to fail fast", List.of(), 0, List.of());
     try (TestCellContext context =
         new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))
             .with("culprit", bisected)) {
@@ -39,10 +38,12 @@ class PatchCellRunnerTest {
       CellOutput.Patched patched = assertInstanceOf(CellOutput.Patched.class, out, out.toString());
       System.out.println("branch " + patched.branch() + "\n" + patched.diff() + "\n" + patched.log());
       assertTrue(patched.reproPasses(), patched.log());
+      assertTrue(patched.reviewPassed(), patched.log());
+      assertEquals("revert-implicated-hunks", patched.strategy());
       assertTrue(patched.diff().contains("-  static final Duration INVENTORY_TIMEOUT = Duration.ofMillis(50);"));
       assertTrue(patched.diff().contains("+  static final Duration INVENTORY_TIMEOUT = Duration.ofMillis(500);"));
-      assertTrue(patched.log().contains("test: exit 0"), patched.log());
-      assertEquals("tracefix/patch-" + culprit.substring(0, 7), patched.branch());
+      assertTrue(patched.log().contains("target's tests: pass (exit 0)"), patched.log());
+      assertEquals("tracefix/revert-implicated-hunks-" + culprit.substring(0, 7), patched.branch());
       assertEquals(headBefore, git(repo, "rev-parse", patched.branch() + "^"));
       assertEquals(headBefore, git(repo, "rev-parse", "HEAD"), "HEAD must not move");
       assertEquals("", git(repo, "status", "--porcelain"), "the work tree must stay clean");
@@ -64,12 +65,18 @@ class PatchCellRunnerTest {
     try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
       CellOutput out =
           new PatchCellRunner()
-              .run(Map.of("repo", repo.toString(), "culprit", "HEAD", "run", "true"), context);
-      CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out, out.toString());
-      System.out.println(error);
-      assertEquals("guardrail", error.errorKind());
-      assertTrue(error.message().contains("password_assignment at app.properties:2"), error.message());
-      assertThrows(IllegalStateException.class, () -> git(repo, "rev-parse", "--verify", "tracefix/patch-" + git(repo, "rev-parse", "--short=7", "HEAD")));
+              .run(Map.of("repo", repo.toString(), "culprit", "HEAD", "run", "grep -q password app.properties"), context);
+      CellOutput.Patched patched = assertInstanceOf(CellOutput.Patched.class, out, out.toString());
+      System.out.println(patched.log());
+      assertFalse(patched.reviewPassed());
+      CellOutput.PatchCandidate refused = patched.candidates().getFirst();
+      assertEquals("", refused.branch(), "a candidate that adds a secret gets no branch");
+      CellOutput.Guardrail scan = refused.guardrails().getFirst();
+      assertEquals("secret scan", scan.name());
+      assertEquals("fail", scan.status());
+      assertTrue(scan.detail().contains("SECRET at app.properties:2"), scan.detail());
+      assertFalse(patched.diff().contains("hunter2secret"), "the diff shown is redacted");
+      assertFalse(git(repo, "branch", "--list", "tracefix/*").contains("tracefix/"), "no branch was created");
     }
   }
 
@@ -101,26 +108,37 @@ class PatchCellRunnerTest {
       assertTrue(patched.reproPasses());
       assertTrue(patched.diff().contains("-line five\n+line 5\n"), patched.diff());
       assertFalse(patched.diff().contains("twenty-five"), patched.diff());
-      assertTrue(patched.log().contains("no longer matches"), patched.log());
+      assertTrue(patched.log().contains("f.txt -25,1 +25,1: no longer applies at the bad commit"), patched.log());
     }
   }
 
   @Test
-  void findsSecretsOnlyOnAddedLines() {
-    String diff =
-        """
-        diff --git a/c.env b/c.env
-        --- a/c.env
-        +++ b/c.env
-        @@ -1,2 +1,3 @@
-        -password=oldvalue1
-         user=app
-        +aws=AKIAABCDEFGHIJKLMNOP
-        +-----BEGIN RSA PRIVATE KEY-----
-        """;
-    List<SecretScan.Finding> findings = SecretScan.addedSecrets(diff);
-    assertEquals(
-        "[aws_access_key at c.env:2, private_key_block at c.env:3]", findings.toString());
-    assertEquals("key [redacted aws_access_key]", SecretScan.redact("key AKIAABCDEFGHIJKLMNOP"));
+  void acceptsTheChosenPatchWithTheRegressionTestAndWritesThePullRequest() throws Exception {
+    Path repo = GitFixtures.timeoutServiceRepo(temp.resolve("timeout-service"));
+    git(repo, "config", "user.name", "Dana Reyes");
+    git(repo, "config", "user.email", "dana@checkout.example");
+    String culprit = git(repo, "log", "--format=%H", "--grep=tighten inventory timeout");
+    CellOutput.Minimized minimal = new CellOutput.Minimized(List.of("time_ms", "bytes"),
+        List.of(List.of(0L, 4097L)), 30, 20, "", "", List.of(), 0);
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work"))).with("minimal", minimal)) {
+      CellOutput out =
+          new PatchCellRunner()
+              .run(Map.of("repo", repo.toString(), "culprit", culprit, "run", "./repro.sh", "test", "./check.sh",
+                  "input", "minimal", "incident", "INC-2041 checkout timeouts", "accept", "yes"), context);
+      CellOutput.Patched patched = assertInstanceOf(CellOutput.Patched.class, out, out.toString());
+      System.out.println(patched.pullRequest());
+      assertTrue(patched.reviewPassed(), patched.log());
+      String message = git(repo, "log", "-1", "--format=%B", patched.branch());
+      assertTrue(message.startsWith("Fix INC-2041 checkout timeouts: revert the hunk of"), message);
+      assertTrue(message.contains("Culprit: " + culprit), message);
+      assertTrue(message.contains("Repro: ./repro.sh on 1 input row(s), minimized from 30"), message);
+      assertTrue(message.contains("Test: tracefix/IncidentInc2041CheckoutTimeoutsReproTest.java"), message);
+      assertEquals(patched.accepted(), git(repo, "rev-parse", patched.branch()));
+      assertEquals("Dana Reyes", git(repo, "log", "-1", "--format=%an", patched.branch()));
+      assertTrue(git(repo, "show", "--name-only", "--format=", patched.branch()).contains("tracefix/IncidentInc2041CheckoutTimeoutsReproTest.java"));
+      assertTrue(patched.pullRequest().contains("| failing runs | 3 of 3 | 0 of 3 |"), patched.pullRequest());
+      assertEquals("", git(repo, "status", "--porcelain"), "the work tree must stay clean");
+    }
   }
 }

@@ -65,26 +65,36 @@ class ReportBuilderTest {
                     List.of(List.of("t1", 4096), List.of("t2", 8192)),
                     40,
                     17,
-                    scaffold),
+                    scaffold,
+                    "tracefix/MinimalReproTest.java",
+                    List.of("row 1 bytes: 6144 -> 4097 (14 tries)"),
+                    0),
                 "culprit",
                 new CellOutput.Bisected(
                     "3f2a9c1",
                     "inventory: shorter reservation timeout",
                     List.of(
-                        new CellOutput.BisectStep("aa11bb2", "good", 0),
-                        new CellOutput.BisectStep("3f2a9c1", "bad", 1))),
+                        new CellOutput.BisectStep("aa11bb2", "good", 0, "probe", "good"),
+                        new CellOutput.BisectStep("3f2a9c1", "bad", 1, "probe", "bad")),
+                    2,
+                    List.of()),
                 "fix",
                 new CellOutput.Patched(
-                    "revert-culprit-hunks", "tracefix/fix-3f2a9c1", diff, true,
-                    "repro: exit 0\nchecks: password=Tr0ub4dor&3 ok\n")));
+                    "revert-implicated-hunks", "tracefix/fix-3f2a9c1", diff, true, true,
+                    "repro: exit 0\nchecks: password=Tr0ub4dor&3 ok\n",
+                    List.of(new CellOutput.PatchCandidate("revert-implicated-hunks", "revert the hunk of 3f2a9c1",
+                        "tracefix/fix-3f2a9c1", true, List.of(new CellOutput.Guardrail("repro", "pass", "")))),
+                    null,
+                    null)));
     String md = report.render(ReportFormat.MARKDOWN);
     String fixLoop = md.substring(md.indexOf("## Fix loop"), md.indexOf("## Privacy attestation"));
     assertTrue(fixLoop.contains("2 of 40 input rows still make the repro fail"), fixLoop);
     assertTrue(fixLoop.contains("| t2 | 8192 |"), fixLoop);
     assertTrue(fixLoop.contains("```java\n" + scaffold + "```"), fixLoop);
     assertTrue(fixLoop.contains("first bad commit 3f2a9c1"), fixLoop);
-    assertTrue(fixLoop.contains("| 3f2a9c1 | bad | 1 | culprit |"), fixLoop);
+    assertTrue(fixLoop.contains("| 3f2a9c1 | bad | 1 | probe | culprit |"), fixLoop);
     assertTrue(fixLoop.contains("the repro passes with the patch applied"), fixLoop);
+    assertTrue(fixLoop.contains("Value shrunk: row 1 bytes: 6144"), fixLoop);
     assertTrue(fixLoop.contains("+int timeoutMs = 500;"), fixLoop);
     assertFalse(md.contains("bob@example.org"), "the diff is redacted");
     assertFalse(md.contains("Tr0ub4dor"), "the check log is redacted");

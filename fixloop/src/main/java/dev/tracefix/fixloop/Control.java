@@ -1,0 +1,32 @@
+package dev.tracefix.fixloop;
+
+import java.util.function.Consumer;
+
+/**
+ * What every step of the loop is handed by its front end: where progress goes and how it is
+ * stopped. The CLI and the notebook cells build one each; the steps never know which.
+ */
+public record Control(Consumer<ProgressEvent> progress, Cancellation cancellation) {
+  /** No progress output, never cancelled (tests, benchmarks). */
+  public static Control quiet() {
+    return new Control(event -> {}, new Cancellation());
+  }
+
+  /** Progress as lines (e.g. {@code System.err::println}). */
+  public static Control lines(Consumer<String> out, Cancellation cancellation) {
+    return new Control(event -> out.accept(event.line()), cancellation);
+  }
+
+  public void report(ProgressEvent.Stage stage, String message) {
+    progress.accept(ProgressEvent.of(stage, message));
+  }
+
+  public void report(ProgressEvent.Stage stage, long done, long bound, String message) {
+    progress.accept(new ProgressEvent(stage, done, bound, message));
+  }
+
+  /** Throws {@link FixLoopException.Kind#CANCELLED} if the front end asked to stop. */
+  public void check() {
+    cancellation.check();
+  }
+}

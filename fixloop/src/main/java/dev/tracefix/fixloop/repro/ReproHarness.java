@@ -1,0 +1,206 @@
+package dev.tracefix.fixloop.repro;
+
+import dev.tracefix.fixloop.Cancellation;
+import dev.tracefix.fixloop.Control;
+import dev.tracefix.fixloop.FixLoopException;
+import dev.tracefix.fixloop.ProgressEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+
+/**
+ * Runs a {@link ReproSpec} on a source tree: build (once per tree), start the target, replay the
+ * input, judge the run, kill everything it started. Every command goes through {@link
+ * ReproCommand} (own process group, time limit, key folders hidden). Safe to use from several
+ * threads at once (parallel minimization): each run gets its own input file.
+ */
+public final class ReproHarness {
+  private final ReproSpec spec;
+  private final Path scratch;
+  private final Control control;
+  private final Map<Path, Attempt> builds = new ConcurrentHashMap<>();
+  private final AtomicInteger inputs = new AtomicInteger();
+
+  /** @param scratch a folder for input files; created when needed */
+  public ReproHarness(ReproSpec spec, Path scratch, Control control) {
+    this.spec = spec;
+    this.scratch = scratch;
+    this.control = control;
+  }
+
+  public ReproSpec spec() {
+    return spec;
+  }
+
+  public Control control() {
+    return control;
+  }
+
+  /** {@code spec.repeat()} attempts on {@code tree}; the majority decides. */
+  public Judgement judge(Path tree, Optional<InputTable> input) {
+    return judge(tree, input, spec.repeat());
+  }
+
+  public Judgement judge(Path tree, Optional<InputTable> input, int repeat) {
+    return judge(tree, input, repeat, control.cancellation());
+  }
+
+  /** As {@link #judge(Path, Optional, int)}, stopped by {@code cancel} (a speculative run). */
+  public Judgement judge(Path tree, Optional<InputTable> input, int repeat, Cancellation cancel) {
+    List<Attempt> attempts = new ArrayList<>();
+    for (int i = 0; i < repeat; i++) {
+      Attempt attempt = attempt(tree, input, cancel);
+      attempts.add(attempt);
+      if (attempt.verdict() == Verdict.ABORT || attempt.phase() == Attempt.Phase.BUILD) {
+        break; // an abort stops the bisect; a failed build fails every time
+      }
+    }
+    return Judgement.of(attempts);
+  }
+
+  /** One attempt: the (cached) build, then start + run. */
+  public Attempt attempt(Path tree, Optional<InputTable> input) {
+    return attempt(tree, input, control.cancellation());
+  }
+
+  public Attempt attempt(Path tree, Optional<InputTable> input, Cancellation cancel) {
+    Attempt built = build(tree);
+    if (built.verdict() != Verdict.GOOD) {
+      return built;
+    }
+    return run(tree, input, cancel);
+  }
+
+  /**
+   * Runs the build command in {@code tree} once; later calls for the same folder return the first
+   * outcome. A failed build is a skip (exit 125), as a bisect script would report it.
+   */
+  public Attempt build(Path tree) {
+    if (spec.build().isEmpty()) {
+      return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, "", Duration.ZERO, "no build step");
+    }
+    return builds.computeIfAbsent(tree.toAbsolutePath().normalize(), this::runBuild);
+  }
+
+  /** Forgets the build of {@code tree} (its folder was deleted or rewritten). */
+  public void forgetBuild(Path tree) {
+    builds.remove(tree.toAbsolutePath().normalize());
+  }
+
+  private Attempt runBuild(Path tree) {
+    control.check();
+    control.report(ProgressEvent.Stage.BUILD, "building in " + tree.getFileName());
+    ReproCommand.Run run =
+        new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout())
+            .run(tree, List.of(), Map.of(), control.cancellation());
+    if (run.exitCode() == 0) {
+      return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, run.outputTail(), run.elapsed(), "built");
+    }
+    return new Attempt(
+        Verdict.SKIP, run.exitCode(), Attempt.Phase.BUILD, run.outputTail(), run.elapsed(),
+        run.timedOut() ? "the build timed out" : "the build failed");
+  }
+
+  /** Start (if any) and run, without building. */
+  public Attempt run(Path tree, Optional<InputTable> input) {
+    return run(tree, input, control.cancellation());
+  }
+
+  public Attempt run(Path tree, Optional<InputTable> input, Cancellation cancel) {
+    cancel.check();
+    Map<String, String> env = new HashMap<>();
+    List<String> args = List.of();
+    Path file = null;
+    if (input.isPresent()) {
+      InputTable table = spec.schedule().map(c -> Schedule.withDelays(input.get(), c)).orElse(input.get());
+      file = table.writeCsv(scratch.resolve("input-" + inputs.incrementAndGet() + ".csv"));
+      env.put("TRACEFIX_INPUT", file.toString());
+      if (!spec.run().contains("TRACEFIX_INPUT")) {
+        args = List.of(file.toString());
+      }
+    }
+    ReproCommand.Started target = null;
+    try {
+      if (spec.start().isPresent()) {
+        AtomicReference<String> ready = new AtomicReference<>();
+        CountDownLatch readyLatch = new CountDownLatch(1);
+        target =
+            new ReproCommand(spec.start().get(), spec.timeout())
+                .start(tree, List.of(), env, line -> {
+                  if (readyLatch.getCount() == 0) {
+                    return;
+                  }
+                  if (spec.ready().isEmpty()) {
+                    return;
+                  }
+                  Matcher m = spec.ready().get().matcher(line);
+                  if (m.find()) {
+                    ready.set(m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group());
+                    readyLatch.countDown();
+                  }
+                });
+        Optional<Attempt> notReady = awaitReady(target, readyLatch, cancel);
+        if (notReady.isPresent()) {
+          return notReady.get();
+        }
+        if (ready.get() != null) {
+          env.put("TRACEFIX_READY", ready.get());
+        }
+      }
+      ReproCommand.Run run =
+          new ReproCommand(spec.run(), spec.timeout()).run(tree, args, env, cancel);
+      Verdict verdict = Verdict.ofExitCode(run.exitCode());
+      String note = run.timedOut() ? "timed out after " + spec.timeout().toMillis() + " ms" : "";
+      if (verdict == Verdict.BAD && spec.match().isPresent()
+          && !spec.match().get().matcher(run.outputTail()).find()) {
+        verdict = Verdict.SKIP;
+        note = "failed differently: the output does not match /" + spec.match().get().pattern() + "/";
+      }
+      return new Attempt(verdict, run.exitCode(), Attempt.Phase.RUN, run.outputTail(), run.elapsed(), note);
+    } finally {
+      if (target != null) {
+        target.kill();
+      }
+      if (file != null) {
+        file.toFile().delete();
+      }
+    }
+  }
+
+  private Optional<Attempt> awaitReady(ReproCommand.Started target, CountDownLatch readyLatch, Cancellation cancel) {
+    if (spec.ready().isEmpty()) {
+      return Optional.empty();
+    }
+    long deadline = System.nanoTime() + spec.timeout().toNanos();
+    try (var ignored = cancel.onCancel(readyLatch::countDown)) {
+      while (System.nanoTime() < deadline) {
+        if (readyLatch.await(50, TimeUnit.MILLISECONDS)) {
+          cancel.check();
+          return Optional.empty();
+        }
+        if (!target.isAlive()) {
+          if (readyLatch.getCount() == 0) {
+            return Optional.empty();
+          }
+          return Optional.of(new Attempt(Verdict.SKIP, 125, Attempt.Phase.START, target.outputTail(),
+              Duration.ZERO, "the target exited before its output matched /" + spec.ready().get().pattern() + "/"));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "interrupted while starting the target", e);
+    }
+    return Optional.of(new Attempt(Verdict.SKIP, 125, Attempt.Phase.START, target.outputTail(),
+        spec.timeout(), "the target was not ready within " + spec.timeout().toMillis() + " ms"));
+  }
+}
