@@ -125,20 +125,26 @@ public record CaptureFacts(
     return counts;
   }
 
+  /**
+   * The captures table's columns as the connection resolves the name (a notebook's connection
+   * finds it through its search path, not in its current schema); empty when there is none.
+   */
   private static Map<String, String> columnTypes(Connection db) throws SQLException {
     Map<String, String> types = new LinkedHashMap<>();
-    try (PreparedStatement s =
-        db.prepareStatement(
-            "SELECT column_name, data_type FROM information_schema.columns"
-                + " WHERE table_name = 'captures' AND table_schema = current_schema()")) {
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          types.put(rs.getString(1), rs.getString(2));
-        }
+    try (PreparedStatement s = db.prepareStatement("SELECT * FROM captures LIMIT 0");
+        ResultSet rs = s.executeQuery()) {
+      var meta = rs.getMetaData();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        types.put(meta.getColumnName(i), meta.getColumnTypeName(i));
+      }
+    } catch (SQLException noTable) {
+      if (!String.valueOf(noTable.getMessage()).contains("captures")) {
+        throw noTable;
       }
     }
     return types;
   }
+
 
   /** The column as text; lists joined by commas; a column this store lacks reads as NULL. */
   private static String text(String column, Map<String, String> types) {
