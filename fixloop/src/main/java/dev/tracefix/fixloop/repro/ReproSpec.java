@@ -218,6 +218,23 @@ public record ReproSpec(
         buildTimeout, test, repeat, newShrink, testFile, baseDir);
   }
 
+  /**
+   * {@code text} as a whole number of at least 1; anything else is a user error naming {@code
+   * where} and {@code key}.
+   */
+  public static int parsePositiveInt(String text, String where, String key) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new FixLoopException(
+        FixLoopException.Kind.USER, where + ": '" + key + ": " + text + "' must be a whole number >= 1");
+  }
+
   /** Durations as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}). */
   public static Duration parseDuration(String text, String what) {
     Matcher m = SHORT_DURATION.matcher(text.strip());
@@ -267,21 +284,7 @@ public record ReproSpec(
     }
 
     int positiveInt(String key, int fallback) {
-      Optional<String> text = optional(key);
-      if (text.isEmpty()) {
-        return fallback;
-      }
-      try {
-        int n = Integer.parseInt(text.get());
-        if (n >= 1) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new FixLoopException(
-          FixLoopException.Kind.USER,
-          where + ": '" + key + ": " + text.get() + "' must be a whole number >= 1");
+      return optional(key).map(t -> parsePositiveInt(t, where, key)).orElse(fallback);
     }
 
     Shrink shrink() {

@@ -54,22 +54,11 @@ public record ActionArguments(String cellKind, Map<String, String> values, Set<S
   }
 
   public int positiveInt(String key, int fallback) {
-    Optional<String> text = optional(key);
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(text.get());
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new FixLoopException(
-        FixLoopException.Kind.USER,
-        cellKind + " cell: '" + key + ": " + text.get() + "' must be a whole number >= 1");
+    return optional(key)
+        .map(t -> ReproSpec.parsePositiveInt(t, cellKind + " cell", key))
+        .orElse(fallback);
   }
+
 
   /** {@code yes}/{@code true}/{@code on} or {@code no}/{@code false}/{@code off}. */
   public boolean flag(String key) {
