@@ -52,7 +52,12 @@ class OffCpuForkCaptureTest {
     assertEquals(0, summary.commandExitCode());
     assertTrue(
         summary.probes().contains("tracepoint/sched/sched_switch"), summary.probes()::toString);
-    SafeProcess proc = sink.process("offcpu");
+    // The last announcement: the gate shell may be announced under the program's comm too.
+    SafeProcess proc =
+        sink.processes.stream()
+            .filter(p -> p.comm().equals("offcpu"))
+            .reduce((first, second) -> second)
+            .orElseThrow();
     List<SafeEvent> naps =
         sink.events.stream()
             .filter(e -> e.processToken().equals(proc.token()) && e.type() == EventType.OFF_CPU)
