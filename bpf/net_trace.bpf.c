@@ -1253,3 +1253,4 @@ int handle_fork_event(struct bpf_raw_tracepoint_args *ctx)
 	bpf_ringbuf_submit(ev, submit_flags(sizeof(*ev)));
 	return 0;
 }
+#include "syscall_stats.bpf.h"

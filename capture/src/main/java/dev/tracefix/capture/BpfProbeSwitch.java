@@ -1,5 +1,6 @@
 package dev.tracefix.capture;
 
+import dev.tracefix.capture.aggregate.StatsLayout;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.pipeline.UprobeResolver.ResolvedUprobe;
 import dev.tracefix.capture.trigger.ProbeSwitch;
@@ -19,27 +20,52 @@ final class BpfProbeSwitch implements ProbeSwitch {
   private final Map<TriggerRule, List<BpfSession.Link>> attached = new HashMap<>();
   private final int baseStackBits;
   private final int triggerStackBits;
+  private final boolean fullAlwaysOn;
   private int rulesWantingStacks;
+  private int rulesWantingFull;
+  private final List<BpfSession.Link> fullLinks = new ArrayList<>();
+
+  /** The raw_syscalls pair a {@code full} firing attaches (configured before load for it). */
+  static final List<String> FULL_PROGRAMS = List.of("handle_raw_sys_enter", "handle_raw_sys_exit");
 
   /**
    * @param uprobesByRule each rule's uprobe targets, resolved before the capture started
    * @param baseStackBits the capture's own stack_types mask, restored when no rule wants stacks
    * @param triggerStackBits the event types a rule's stacks cover
+   * @param fullAlwaysOn raw_syscalls are attached for the whole capture ({@code --probes full}):
+   *     a rule's {@code full} has nothing to add
    */
   BpfProbeSwitch(
       BpfSession bpf,
       Map<TriggerRule, List<ResolvedUprobe>> uprobesByRule,
       int baseStackBits,
-      int triggerStackBits) {
+      int triggerStackBits,
+      boolean fullAlwaysOn) {
     this.bpf = bpf;
     this.uprobesByRule = uprobesByRule;
     this.baseStackBits = baseStackBits;
     this.triggerStackBits = triggerStackBits;
+    this.fullAlwaysOn = fullAlwaysOn;
   }
 
   @Override
   public List<String> turnOn(TriggerRule rule) {
     List<String> failed = new ArrayList<>();
+    if (rule.full() && !fullAlwaysOn && rulesWantingFull++ == 0) {
+      try {
+        // Enter before exit, so no exit runs without its enter having had the chance; then the
+        // stats exits stop streaming what raw_syscalls now stream.
+        for (String program : FULL_PROGRAMS) {
+          fullLinks.add(bpf.attachProgramLink(program));
+        }
+        bpf.maps().putArrayU32(StatsLayout.STREAMING_ALL_MAP, 0, 1);
+      } catch (CaptureException e) {
+        fullLinks.forEach(bpf::destroy);
+        fullLinks.clear();
+        rulesWantingFull--;
+        failed.add("full");
+      }
+    }
     if (rule.stacks()) {
       try {
         if (rulesWantingStacks++ == 0) {
@@ -66,6 +92,13 @@ final class BpfProbeSwitch implements ProbeSwitch {
 
   @Override
   public void turnOff(TriggerRule rule) {
+    if (rule.full() && !fullAlwaysOn && rulesWantingFull > 0 && --rulesWantingFull == 0) {
+      // The stats exits stream failures again before raw_syscalls go: a failure in between may be
+      // streamed twice, never lost.
+      bpf.maps().putArrayU32(StatsLayout.STREAMING_ALL_MAP, 0, 0);
+      fullLinks.forEach(bpf::destroy);
+      fullLinks.clear();
+    }
     if (rule.stacks() && rulesWantingStacks > 0 && --rulesWantingStacks == 0) {
       bpf.maps().putArrayU32("stack_types", 0, baseStackBits);
     }

@@ -402,6 +402,27 @@ public final class SafeEventAssembler {
     return delivered;
   }
 
+  /**
+   * The token of a process known from kernel aggregates (default mode's syscall_stats), announced
+   * to the sink on first sight as for an event, with the execs held for it delivered first.
+   */
+  public String processToken(int tgid, long startTimeNs) {
+    batch = new ArrayList<>();
+    String token = announce(tgid, startTimeNs, null);
+    deliver();
+    return token;
+  }
+
+  /** The keyed hash of an inet peer (family 2 or 10) as events carry it; null for another family. */
+  public String peerHash(int family, byte[] address, int port) {
+    return addressHash(family, address, port);
+  }
+
+  /** The id of the key that makes this capture's tokens and hashes. */
+  public String keyId() {
+    return redactor.keyId();
+  }
+
   private SafeEvent toSafe(RawNetEvent e, String token) {
     long timeNs = e.tsNs() + bootOffsetNs;
     if (e.isTcpRetransmit()) {

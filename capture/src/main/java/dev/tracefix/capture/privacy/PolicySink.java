@@ -46,6 +46,30 @@ final class PolicySink implements SafeEventSink {
     downstream.onEvents(safe);
   }
 
+  /**
+   * Aggregates carry no free text: a process token and a peer hash the pipeline keyed, a syscall
+   * name from the x86_64 table, numbers. A row whose token or hash is not keyed under this
+   * capture's key would be a leak, so it fails closed (dropped), never passed on.
+   */
+  @Override
+  public void onSyscallStats(List<dev.tracefix.capture.SyscallStat> rows) {
+    List<dev.tracefix.capture.SyscallStat> safe = new ArrayList<>(rows.size());
+    for (var r : rows) {
+      boolean keyed =
+          r.processToken() != null
+              && r.processToken().startsWith("p_")
+              && (r.peerHash() == null || r.peerHash().startsWith("a_"))
+              && r.syscall() != null
+              && r.syscall().matches("[a-z0-9_]+");
+      if (keyed) {
+        safe.add(r);
+      }
+    }
+    if (!safe.isEmpty()) {
+      downstream.onSyscallStats(safe);
+    }
+  }
+
   /** A rule is free text written by a user (it may name a cgroup or a path): scrubbed. */
   @Override
   public void onTriggerFiring(TriggerFiring firing) {
