@@ -12,9 +12,8 @@
 /* Bits of stats_bits, set by the loader before load, by syscall number. */
 #define STATS_ARG0_FD 1   /* argument 0 is an fd (kept in a streamed record) */
 #define STATS_SOCK_PEER 2 /* the fd may be a socket: aggregate per peer (and own a TCP socket) */
-#define STATS_DEST_ARG1 4 /* the peer is the sockaddr of argument 1 (connect) */
-#define STATS_DEST_ARG4 8 /* the peer is the sockaddr of argument 4, when given (sendto) */
 #define STATS_ACCEPTS 16  /* the return value is a new socket's fd (accept, accept4) */
+#define STATS_FAMILY 32   /* one of the syscalls the stats programs attach to */
 
 const volatile __u8 stats_bits[NET_TRACE_SYSCALL_MAX] = {};
 
@@ -45,15 +44,22 @@ struct {
 	__type(value, __u64);
 } stats_overflow SEC(".maps");
 
-/* Key 0: non-zero while raw_syscalls stream every call (--probes full switched on by a trigger):
- * the exits then leave failed and slow calls to them instead of streaming them twice. A map: user
- * space flips it while the programs run. Read only on the rare streaming path. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} streaming_all SEC(".maps");
+/* Set by the loader before load when the stats programs are attached. raw_syscalls (--probes
+ * full, or switched on by a trigger) then leave the failed and slow calls of the stats families to
+ * the stats exits, which see every one of them (they were attached first): one record per call,
+ * whichever programs run. */
+const volatile bool stats_attached = false;
+
+/* Whether the stats exit streams this call (raw_syscalls must not stream it again). */
+static __always_inline bool stats_streams(__u32 nr, long ret, __u64 enter_ns)
+{
+	if (!stats_attached || nr >= NET_TRACE_SYSCALL_MAX || !(stats_bits[nr] & STATS_FAMILY))
+		return false;
+	if (ret < 0 && ret >= -4095)
+		return true;
+	__u64 slow = slow_call_ns[nr];
+	return slow != 0 && bpf_ktime_get_ns() - enter_ns >= slow;
+}
 
 struct stats_enter_state {
 	__u64 ts_ns;
@@ -78,8 +84,10 @@ static __always_inline __u8 stats_bits_of(__u32 nr)
 
 /* The filter is applied here; an exit pairs only with an enter it finds, so it needs none. A
  * 32-bit process's calls never reach these tracepoints (the kernel leaves compat syscalls out of
- * syscalls:*). */
-static __always_inline int stats_enter(struct trace_event_raw_sys_enter *ctx)
+ * syscalls:*). dest_arg is a constant per program: the argument holding the peer's sockaddr
+ * (connect: 1, sendto: 4) or -1. A constant because the kernel refuses to attach a program that
+ * may read past the tracepoint's own arguments (close has one), whatever the branch. */
+static __always_inline int stats_enter(struct trace_event_raw_sys_enter *ctx, int dest_arg)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	if (!is_traced(id >> 32))
@@ -88,14 +96,12 @@ static __always_inline int stats_enter(struct trace_event_raw_sys_enter *ctx)
 		&stats_inflight, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
-	__u32 nr = (__u32)ctx->id; /* the tracepoint's int __syscall_nr: the low half */
-	__u8 bits = stats_bits_of(nr);
-	st->nr = nr;
+	st->nr = (__u32)ctx->id; /* the tracepoint's int __syscall_nr: the low half */
 	st->fd = (__s32)ctx->args[0];
 	st->dest.family = 0;
-	if (bits & STATS_DEST_ARG1)
+	if (dest_arg == 1)
 		sendto_destination(&st->dest, (const void *)ctx->args[1]);
-	else if (bits & STATS_DEST_ARG4)
+	else if (dest_arg == 4)
 		sendto_destination(&st->dest, (const void *)ctx->args[4]);
 	st->ts_ns = bpf_ktime_get_ns(); /* last: the latency leaves out the probe's own work */
 	return 0;
@@ -144,10 +150,6 @@ static __always_inline void stream_call(struct trace_event_raw_sys_exit *ctx,
 					const struct stats_enter_state *st, __u32 nr, __u8 bits,
 					__u64 id, __u64 now, __u64 duration, __u64 leader_start)
 {
-	__u32 zero = 0;
-	__u32 *full = bpf_map_lookup_elem(&streaming_all, &zero);
-	if (full && *full)
-		return;
 	struct net_trace_syscall_event *ev =
 		reserve_event(NET_TRACE_EVENT_SYSCALL, sizeof(struct net_trace_syscall_event));
 	if (!ev)
@@ -231,11 +233,11 @@ static __always_inline int stats_exit(struct trace_event_raw_sys_exit *ctx)
 
 /* One enter/exit pair per syscall of the default families; user space attaches those whose
  * numbers it configured (ProbeSettings), all in the stats group. */
-#define STATS_PROBES(name)                                                          \
+#define STATS_PROBES_DEST(name, dest_arg)                                          \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                               \
 	int stats_enter_##name(struct trace_event_raw_sys_enter *ctx)              \
 	{                                                                          \
-		return stats_enter(ctx);                                           \
+		return stats_enter(ctx, dest_arg);                                 \
 	}                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                \
 	int stats_exit_##name(struct trace_event_raw_sys_exit *ctx)                \
@@ -243,10 +245,12 @@ static __always_inline int stats_exit(struct trace_event_raw_sys_exit *ctx)
 		return stats_exit(ctx);                                            \
 	}
 
-STATS_PROBES(connect)
+#define STATS_PROBES(name) STATS_PROBES_DEST(name, -1)
+
+STATS_PROBES_DEST(connect, 1)
 STATS_PROBES(accept)
 STATS_PROBES(accept4)
-STATS_PROBES(sendto)
+STATS_PROBES_DEST(sendto, 4)
 STATS_PROBES(recvfrom)
 STATS_PROBES(sendmsg)
 STATS_PROBES(recvmsg)

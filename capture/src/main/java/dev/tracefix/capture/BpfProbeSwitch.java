@@ -1,6 +1,5 @@
 package dev.tracefix.capture;
 
-import dev.tracefix.capture.aggregate.StatsLayout;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.pipeline.UprobeResolver.ResolvedUprobe;
 import dev.tracefix.capture.trigger.ProbeSwitch;
@@ -53,12 +52,11 @@ final class BpfProbeSwitch implements ProbeSwitch {
     List<String> failed = new ArrayList<>();
     if (rule.full() && !fullAlwaysOn && rulesWantingFull++ == 0) {
       try {
-        // Enter before exit, so no exit runs without its enter having had the chance; then the
-        // stats exits stop streaming what raw_syscalls now stream.
+        // Enter before exit: an exit pairs only with an enter it saw, so a call in flight at the
+        // switch is not streamed half-seen. Failed and slow calls stay the stats exits' records.
         for (String program : FULL_PROGRAMS) {
           fullLinks.add(bpf.attachProgramLink(program));
         }
-        bpf.maps().putArrayU32(StatsLayout.STREAMING_ALL_MAP, 0, 1);
       } catch (CaptureException e) {
         fullLinks.forEach(bpf::destroy);
         fullLinks.clear();
@@ -93,9 +91,6 @@ final class BpfProbeSwitch implements ProbeSwitch {
   @Override
   public void turnOff(TriggerRule rule) {
     if (rule.full() && !fullAlwaysOn && rulesWantingFull > 0 && --rulesWantingFull == 0) {
-      // The stats exits stream failures again before raw_syscalls go: a failure in between may be
-      // streamed twice, never lost.
-      bpf.maps().putArrayU32(StatsLayout.STREAMING_ALL_MAP, 0, 0);
       fullLinks.forEach(bpf::destroy);
       fullLinks.clear();
     }

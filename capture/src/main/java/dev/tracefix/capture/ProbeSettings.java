@@ -71,11 +71,7 @@ final class ProbeSettings {
     if (config.pid().isPresent()) {
       maps.putU32("traced_tgids", config.pid().getAsInt());
     }
-    if (rawSyscalls(config)) {
-      // raw_syscalls stream every call: the stats exits (if attached too) must not stream the
-      // failed and slow ones a second time.
-      maps.putArrayU32(dev.tracefix.capture.aggregate.StatsLayout.STREAMING_ALL_MAP, 0, 1);
-    }
+
     for (long cgroup : cgroupIds) {
       maps.putU64("traced_cgroups", cgroup);
     }

@@ -5,16 +5,15 @@ import dev.tracefix.capture.pipeline.SyscallTable;
 import java.util.Set;
 
 /**
- * The stats group's {@code .rodata} (bpf/syscall_stats.bpf.h): which calls take a peer from a
- * socket or a sockaddr argument, and each syscall's slow-call threshold, from {@link StatsConfig}.
+ * The stats group's {@code .rodata} (bpf/syscall_stats.bpf.h): which calls take a peer from their
+ * socket (connect and sendto take it from their sockaddr argument in the program itself), and each syscall's slow-call threshold, from {@link StatsConfig}.
  * Set whatever the groups are (the programs are only attached with {@link ProbeGroup#STATS}).
  */
 final class StatsSettings {
   static final int ARG0_FD = 1;
   static final int SOCK_PEER = 2;
-  static final int DEST_ARG1 = 4;
-  static final int DEST_ARG4 = 8;
   static final int ACCEPTS = 16;
+  static final int FAMILY = 32;
 
   /** Calls whose fd may be a socket: aggregated per peer, and (tcp group) owning the socket. */
   private static final Set<String> SOCKET_CALLS =
@@ -26,25 +25,23 @@ final class StatsSettings {
 
   static void beforeLoad(BpfMaps maps, CaptureConfig config) {
     maps.setRodataBool("stats_own_sockets", ProbeSettings.acceptInStats(config));
+    maps.setRodataBool("stats_attached", config.probeGroups().contains(ProbeGroup.STATS));
     StatsConfig stats = config.stats();
     for (var family : StatsConfig.FAMILIES.entrySet()) {
       long slowNs = stats.slowCallOf(family.getKey()).toNanos();
       for (String name : family.getValue()) {
         SyscallTable.Syscall syscall = SyscallTable.byName(name);
-        int bits = syscall.arg0IsFd() ? ARG0_FD : 0;
+        int bits = FAMILY | (syscall.arg0IsFd() ? ARG0_FD : 0);
         if (SOCKET_CALLS.contains(name)) {
           bits |= SOCK_PEER;
         }
         bits |=
             switch (name) {
-              case "connect" -> DEST_ARG1 | SOCK_PEER;
-              case "sendto" -> DEST_ARG4;
+              case "connect" -> SOCK_PEER;
               case "accept", "accept4" -> ACCEPTS;
               default -> 0;
             };
-        if (bits != 0) {
-          maps.setRodataU8("stats_bits", syscall.nr(), (byte) bits);
-        }
+        maps.setRodataU8("stats_bits", syscall.nr(), (byte) bits);
         if (slowNs > 0) {
           maps.setRodataU64("slow_call_ns", syscall.nr(), slowNs);
         }

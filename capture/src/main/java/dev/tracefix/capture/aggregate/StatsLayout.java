@@ -29,7 +29,4 @@ public final class StatsLayout {
 
   /** Calls that found the map full and were counted nowhere else (a per-CPU u64 array). */
   public static final String OVERFLOW_MAP = "stats_overflow";
-
-  /** Key 0 non-zero while raw_syscalls stream every call (a trigger's {@code full}). */
-  public static final String STREAMING_ALL_MAP = "streaming_all";
 }

@@ -408,7 +408,9 @@ public final class SafeEventAssembler {
    */
   public String processToken(int tgid, long startTimeNs) {
     batch = new ArrayList<>();
-    String token = announce(tgid, startTimeNs, null);
+    // An aggregate has no comm: a process gone before /proc was read, with no exec record to
+    // describe it, is announced under a placeholder rather than a guess.
+    String token = announce(tgid, startTimeNs, ProcessTable.GONE_COMM);
     deliver();
     return token;
   }
