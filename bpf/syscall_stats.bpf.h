@@ -14,6 +14,7 @@
 #define STATS_SOCK_PEER 2 /* the fd may be a socket: aggregate per peer (and own a TCP socket) */
 #define STATS_ACCEPTS 16  /* the return value is a new socket's fd (accept, accept4) */
 #define STATS_FAMILY 32   /* one of the syscalls the stats programs attach to */
+#define STATS_BYTES 64    /* a positive return value is a byte count */
 
 const volatile __u8 stats_bits[NET_TRACE_SYSCALL_MAX] = {};
 
@@ -219,6 +220,8 @@ static __always_inline int stats_exit(struct trace_event_raw_sys_exit *ctx)
 	if (v) {
 		v->calls += 1; /* per-CPU slot: no other writer while this program runs on this CPU */
 		v->total_ns += duration;
+		if ((bits & STATS_BYTES) && ret > 0)
+			v->bytes += ret;
 		__u32 b = latency_bucket(duration);
 		if (b < SYSCALL_STATS_BUCKETS)
 			v->hist[b] += 1;

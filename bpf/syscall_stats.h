@@ -28,6 +28,7 @@ struct syscall_stats_key {
 struct syscall_stats_value {
 	__u64 calls;
 	__u64 total_ns;
+	__u64 bytes;         /* returned by the successful calls of a read/write-style syscall */
 	__u64 hist[SYSCALL_STATS_BUCKETS];
 };
 

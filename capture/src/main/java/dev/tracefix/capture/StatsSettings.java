@@ -14,6 +14,7 @@ final class StatsSettings {
   static final int SOCK_PEER = 2;
   static final int ACCEPTS = 16;
   static final int FAMILY = 32;
+  static final int BYTES = 64;
 
   /** Calls whose fd may be a socket: aggregated per peer, and (tcp group) owning the socket. */
   private static final Set<String> SOCKET_CALLS =
@@ -32,6 +33,9 @@ final class StatsSettings {
       for (String name : family.getValue()) {
         SyscallTable.Syscall syscall = SyscallTable.byName(name);
         int bits = FAMILY | (syscall.arg0IsFd() ? ARG0_FD : 0);
+        if (SyscallTable.returnsBytes(name)) {
+          bits |= BYTES;
+        }
         if (SOCKET_CALLS.contains(name)) {
           bits |= SOCK_PEER;
         }

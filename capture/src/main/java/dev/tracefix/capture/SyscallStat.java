@@ -17,6 +17,7 @@ import java.util.Arrays;
  *     inet socket (or connect/sendto with an address), else null
  * @param calls calls completed in the interval
  * @param totalNs their latencies (enter to exit) summed
+ * @param bytes bytes the successful calls of a read/write-style syscall returned, summed; else 0
  * @param latencyBuckets calls per log2 latency bucket: index i counts latencies in [2^i, 2^(i+1))
  *     ns (0 ns in bucket 0; the last bucket open-ended); trailing empty buckets left out. Sums to
  *     {@code calls}
@@ -31,6 +32,7 @@ public record SyscallStat(
     String peerHash,
     long calls,
     long totalNs,
+    long bytes,
     long[] latencyBuckets,
     String keyId) {
   public SyscallStat {
@@ -58,6 +60,7 @@ public record SyscallStat(
         && java.util.Objects.equals(peerHash, s.peerHash)
         && calls == s.calls
         && totalNs == s.totalNs
+        && bytes == s.bytes
         && Arrays.equals(latencyBuckets, s.latencyBuckets)
         && java.util.Objects.equals(keyId, s.keyId);
   }

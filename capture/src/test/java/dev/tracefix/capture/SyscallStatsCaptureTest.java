@@ -132,6 +132,12 @@ class SyscallStatsCaptureTest {
     expected.put("connect/" + ECONNREFUSED, (long) REFUSED);
     assertEquals(expected, parentCalls, "the generator's calls, exactly");
     assertEquals(Map.of("write", (long) SLOW_READS), childCalls, "the writer's calls, exactly");
+    long written =
+        sink.syscallStats.stream()
+            .filter(s -> s.processToken().equals(parent) && s.syscall().equals("write"))
+            .mapToLong(SyscallStat::bytes)
+            .sum();
+    assertEquals(5L * WRITES, written, "bytes the writes returned");
 
     // A refused connect is aggregated under its peer (the sockaddr it named), keyed.
     List<SyscallStat> connects =

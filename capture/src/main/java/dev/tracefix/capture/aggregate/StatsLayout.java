@@ -19,10 +19,11 @@ public final class StatsLayout {
   public static final int KEY_DADDR = 24;
   public static final int ADDR_LEN = 16;
 
-  public static final int VALUE_SIZE = 16 + 8 * BUCKETS;
+  public static final int VALUE_SIZE = 24 + 8 * BUCKETS;
   public static final int VALUE_CALLS = 0;
   public static final int VALUE_TOTAL_NS = 8;
-  public static final int VALUE_HIST = 16;
+  public static final int VALUE_BYTES = 16;
+  public static final int VALUE_HIST = 24;
 
   /** The map's name in the BPF object. */
   public static final String MAP = "syscall_stats";

@@ -46,8 +46,10 @@ public final class SyscallStatsDrain {
     }
   }
 
-  /** Totals of one key: calls, total ns, then the buckets. */
-  private static final int TOTALS = 2 + StatsLayout.BUCKETS;
+  /** Totals of one key: calls, total ns, bytes, then the buckets. */
+  private static final int TOTALS = 3 + StatsLayout.BUCKETS;
+
+  private static final int FIRST_BUCKET = 3;
 
   private final BpfMaps maps;
   private final Identities identities;
@@ -80,23 +82,30 @@ public final class SyscallStatsDrain {
       long[] buckets = new long[StatsLayout.BUCKETS];
       int last = -1;
       for (int b = 0; b < buckets.length; b++) {
-        buckets[b] = after[2 + b] - before[2 + b];
+        buckets[b] = after[FIRST_BUCKET + b] - before[FIRST_BUCKET + b];
         if (buckets[b] != 0) {
           last = b;
         }
       }
-      rows.add(row(e.getKey().bytes(), startNs, endNs, calls, after[1] - before[1],
-          Arrays.copyOf(buckets, last + 1)));
+      rows.add(
+          row(
+              e.getKey().bytes(),
+              startNs,
+              endNs,
+              calls,
+              after[1] - before[1],
+              after[2] - before[2],
+              Arrays.copyOf(buckets, last + 1)));
       previous.put(e.getKey(), after);
     }
     return rows;
   }
 
   /**
-   * One key's totals over the CPUs. The program counts the call, then its time, then its bucket: a
-   * CPU's value read in between has one call more than its buckets. Such a value is taken with the
-   * buckets' count (the call is reported with the next interval, whose totals are consistent
-   * again), so every row's buckets sum to its calls and the totals never go backwards.
+   * One key's totals over the CPUs. The program counts the call, then its time and bytes, then
+   * its bucket: a CPU's value read in between has one call more than its buckets. Such a value is
+   * taken with the buckets' count (the call is reported with the next interval, whose totals are
+   * consistent again), so every row's buckets sum to its calls and the totals never go backwards.
    */
   private static long[] sum(MemorySegment[] byCpu) {
     long[] totals = new long[TOTALS];
@@ -110,15 +119,16 @@ public final class SyscallStatsDrain {
       }
       totals[0] += Math.min(calls, bucketSum);
       totals[1] += v.get(JAVA_LONG_UNALIGNED, StatsLayout.VALUE_TOTAL_NS);
+      totals[2] += v.get(JAVA_LONG_UNALIGNED, StatsLayout.VALUE_BYTES);
       for (int b = 0; b < buckets.length; b++) {
-        totals[2 + b] += buckets[b];
+        totals[FIRST_BUCKET + b] += buckets[b];
       }
     }
     return totals;
   }
 
   private SyscallStat row(
-      byte[] key, long startNs, long endNs, long calls, long totalNs, long[] buckets) {
+      byte[] key, long startNs, long endNs, long calls, long totalNs, long bytes, long[] buckets) {
     ByteBuffer k = ByteBuffer.wrap(key).order(java.nio.ByteOrder.nativeOrder());
     int tgid = k.getInt(StatsLayout.KEY_TGID);
     int nr = k.getInt(StatsLayout.KEY_NR);
@@ -138,6 +148,7 @@ public final class SyscallStatsDrain {
         family == 0 ? null : identities.peerHash(family, address, port),
         calls,
         totalNs,
+        bytes,
         buckets,
         identities.keyId());
   }
