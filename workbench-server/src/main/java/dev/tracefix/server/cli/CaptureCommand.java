@@ -6,6 +6,7 @@ import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.ProbeGroup;
+import dev.tracefix.capture.StatsConfig;
 import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
@@ -135,10 +136,30 @@ final class CaptureCommand implements Callable<Integer> {
       paramLabel = "GROUP",
       split = ",",
       description =
-          "attach only these probe groups: socket (sendto/write/writev on sockets), syscalls"
-              + " (raw_syscalls for the default set), tcp (state changes, resets, retransmits),"
-              + " process (exec/exit/fork events); default: all")
+          "default (the default: syscalls counted and timed in the kernel into syscall_stats,"
+              + " only failed and slow calls streamed, plus tcp and process events; cheap enough"
+              + " to leave on), full (every syscall of the set and every socket write streamed:"
+              + " for short windows), or these probe groups: stats (the default's syscalls),"
+              + " socket (sendto/write/writev on sockets), syscalls (raw_syscalls for the default"
+              + " set), tcp (state changes, resets, retransmits), process (exec/exit/fork)")
   List<String> probes = new ArrayList<>();
+
+  @Option(
+      names = "--stats-interval",
+      paramLabel = "DURATION",
+      description = "how often default mode's aggregates become syscall_stats rows (default 1s)")
+  Duration statsInterval;
+
+  @Option(
+      names = "--slow",
+      paramLabel = "FAMILY=DURATION",
+      description =
+          "stream a successful call of a syscall family at least this slow (default mode; e.g."
+              + " recv=200ms; 0 streams none; repeatable). Families and defaults: connect"
+              + " (connect, accept, accept4) 100ms, send (sendto, sendmsg, write, writev) 50ms,"
+              + " recv (recvfrom, recvmsg, read, readv) 1s, close (close, shutdown) 50ms, open"
+              + " (openat) 50ms. Failed calls are always streamed")
+  List<String> slow = new ArrayList<>();
 
   @Option(
       names = "--policy",
@@ -200,6 +221,18 @@ final class CaptureCommand implements Callable<Integer> {
     }
   }
 
+  /** Default mode's interval and slow-call thresholds from --stats-interval and --slow. */
+  private StatsConfig statsConfig() {
+    StatsConfig stats =
+        statsInterval == null
+            ? StatsConfig.DEFAULT
+            : new StatsConfig(statsInterval, java.util.Map.of());
+    for (String spec : slow) {
+      stats = stats.withSlowCall(spec);
+    }
+    return stats;
+  }
+
   private Integer capture() {
     Stores.preload(); // in parallel with the policy below: start-up is time the workload runs untraced
     CaptureConfig config =
@@ -214,9 +247,8 @@ final class CaptureCommand implements Callable<Integer> {
             .withFilters(
                 cgroups,
                 sampling,
-                probes.isEmpty()
-                    ? ProbeGroup.ALL
-                    : probes.stream().map(ProbeGroup::parse).collect(Collectors.toSet()))
+                probes.isEmpty() ? ProbeGroup.DEFAULT : ProbeGroup.parseList(probes))
+            .withStats(statsConfig())
             .withStacks(stacks.stream().map(CaptureCommand::stackType).collect(Collectors.toSet()))
             .withOffCpu(offCpu)
             .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
