@@ -75,8 +75,8 @@ class V6SegmentIngestTest {
           current
               ? all
               : new VectorSchemaRoot(
-                  EventBatch.V6_LAYOUT_FIELDS,
-                  all.getFieldVectors().subList(0, EventBatch.V6_LAYOUT_FIELDS.size()),
+                  OlderSegments.fields(6),
+                  all.getFieldVectors().subList(0, OlderSegments.fields(6).size()),
                   all.getRowCount());
       return SegmentFile.write(
           spool, new SegmentName("cap-v6", seq, SegmentTable.EVENTS), "node-r", root);
