@@ -193,6 +193,12 @@ public final class NetTraceLayout {
 
 
 
+  /**
+   * Members of net_trace_syscall_event stored as they are, in the SafeEvent component of the same
+   * name (the policy decides whether they are kept).
+   */
+  static final CopiedMembers SYSCALL_COPIED = CopiedMembers.of(SYSCALL_LAYOUT);
+
   /** Every struct of the header (NetTraceLayoutTest finds them here by name). */
   static final List<StructLayout> STRUCTS =
       List.of(
@@ -404,7 +410,8 @@ public final class NetTraceLayout {
           comms.of(record, S_COMM),
           record.get(JAVA_INT, S_USER_STACK_ID),
           record.get(JAVA_INT, S_KERNEL_STACK_ID),
-          record.get(JAVA_LONG, S_LEAF_RETURN));
+          record.get(JAVA_LONG, S_LEAF_RETURN),
+          SYSCALL_COPIED.read(record));
     }
     if (type == EVENT_UPROBE && record.byteSize() >= UPROBE_LAYOUT.byteSize()) {
       return new RawUprobeEvent(

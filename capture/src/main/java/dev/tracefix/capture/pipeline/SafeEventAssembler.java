@@ -293,12 +293,14 @@ public final class SafeEventAssembler {
     String token = announce(c.tgid(), c.startTimeNs(), c.comm());
     String name = SyscallTable.nameOf(c.nr());
     long ret = c.ret();
-    return SafeEvent.builder(c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
-        .durationNs(c.durationNs())
-        .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
-        .errno(ret < 0 ? (int) -ret : 0)
-        .syscall(name)
-        .fd(c.fd())
+    return c.copyMembersInto(
+            SafeEvent.builder(
+                    c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
+                .durationNs(c.durationNs())
+                .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
+                .errno(ret < 0 ? (int) -ret : 0)
+                .syscall(name)
+                .fd(c.fd()))
         .build();
   }
 
