@@ -151,8 +151,9 @@ export class NotebookPage {
     if (json === ui.lastOutputJson) return;
     ui.lastOutputJson = json;
     const cellId = ui.view.id;
+    // SQL results are kept on the server; so is a Java cell's show(sql(...)) (else the server says so).
     const pages =
-      ui.view.kind === "sql"
+      ui.view.kind === "sql" || ui.view.kind === "java"
         ? (offset: number, limit: number, sort: string | null, desc: boolean) => api.rows(this.view.name, cellId, offset, limit, sort, desc)
         : undefined;
     ui.outputBox.replaceChildren(...(output ? [renderOutput(output, pages)] : []));
