@@ -98,7 +98,7 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("start_time_ns"),
               JAVA_LONG.withName("ret"),
               JAVA_INT.withName("nr"),
-              JAVA_INT.withName("pad"),
+              JAVA_INT.withName("cpu"),
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
               JAVA_INT.withName("user_stack_id"),
               JAVA_INT.withName("kernel_stack_id"),
@@ -197,7 +197,7 @@ public final class NetTraceLayout {
    * Members of net_trace_syscall_event stored as they are, in the SafeEvent component of the same
    * name (the policy decides whether they are kept).
    */
-  static final CopiedMembers SYSCALL_COPIED = CopiedMembers.of(SYSCALL_LAYOUT);
+  static final CopiedMembers SYSCALL_COPIED = CopiedMembers.of(SYSCALL_LAYOUT, "cpu");
 
   /** Every struct of the header (NetTraceLayoutTest finds them here by name). */
   static final List<StructLayout> STRUCTS =
