@@ -9,7 +9,7 @@ import dev.tracefix.server.analyst.ReadOnlyQuery;
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
