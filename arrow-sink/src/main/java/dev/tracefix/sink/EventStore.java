@@ -1,7 +1,7 @@
 package dev.tracefix.sink;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.sink.forget.AuditLog;
 import dev.tracefix.sink.forget.DatabaseForget;
 import dev.tracefix.sink.forget.FileScrub;

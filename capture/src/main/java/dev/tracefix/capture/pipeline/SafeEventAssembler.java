@@ -18,7 +18,7 @@ import dev.tracefix.capture.ffm.RawUprobeEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

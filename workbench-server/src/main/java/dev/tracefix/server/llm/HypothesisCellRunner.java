@@ -3,7 +3,7 @@ package dev.tracefix.server.llm;
 import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.capture.privacy.TextRedactor;
 import dev.tracefix.capture.privacy.policy.Policy;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.analyst.HypothesisChecks;
 import dev.tracefix.server.analyst.ReadOnlyQuery;
 import dev.tracefix.server.analyst.TraceAnalyst;

@@ -1,7 +1,7 @@
 package dev.tracefix.server.report;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;

@@ -2,7 +2,7 @@ package dev.tracefix.server.llm;
 
 import dev.tracefix.capture.privacy.recognize.PlantedSecrets;
 import dev.tracefix.capture.privacy.recognize.SeededCorpus;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.fixloop.GitFixtures;
 import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.fixloop.Cancellation;

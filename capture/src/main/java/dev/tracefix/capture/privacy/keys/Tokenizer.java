@@ -2,7 +2,6 @@ package dev.tracefix.capture.privacy.keys;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
-import dev.tracefix.capture.redact.HmacKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;

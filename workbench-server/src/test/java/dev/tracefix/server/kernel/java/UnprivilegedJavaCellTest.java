@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
