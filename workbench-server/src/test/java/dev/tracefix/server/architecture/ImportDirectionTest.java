@@ -53,7 +53,7 @@ class ImportDirectionTest {
           Set.of(
               "capture", "capture.ffm", "capture.pipeline", "capture.privacy",
               "capture.privacy.identity", "capture.privacy.keys", "capture.privacy.policy",
-              "capture.probe", "capture.proc", "capture.redact", "capture.stacks",
+              "capture.probe", "capture.proc", "capture.stacks",
               "capture.trigger"),
           Set.of(
               "fixloop", "fixloop.bisect", "fixloop.minimize", "fixloop.patch", "fixloop.repro"),
