@@ -39,10 +39,6 @@ public final class Spool {
     return dir;
   }
 
-  public Path quarantineDir() {
-    return quarantine;
-  }
-
   /**
    * Ingests every segment left in the spool, in the order written; skips ids already recorded,
    * moves unreadable segments (and unfinished writes, which were never acknowledged) to {@code
