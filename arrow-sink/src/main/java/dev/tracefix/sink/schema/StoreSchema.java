@@ -11,7 +11,12 @@ import java.util.List;
  * notebook, the saved queries and the Parquet layout all use them verbatim.
  *
  * <p>Migrations are a list indexed by version; {@link #migrate} applies the ones a database has not
- * seen yet, in one transaction each, and records the new version.
+ * seen yet, in one transaction each, and records the new version. Then it adds the {@code events}
+ * columns {@link EventColumns} (that is, {@code SafeEvent}) declares and the table lacks: a field
+ * added to {@code SafeEvent} needs no migration here. Write one for what is not additive (a column
+ * renamed, retyped or dropped, a view, another table); since the column may already have been
+ * added that way, a migration that adds an {@code events} column uses {@code ADD COLUMN IF NOT
+ * EXISTS}.
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
@@ -120,6 +125,16 @@ public final class StoreSchema {
         } finally {
           connection.setAutoCommit(autoCommit);
         }
+      }
+      connection.setAutoCommit(false);
+      try {
+        EventColumnSync.addMissing(statement);
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
       }
       return found;
     }

@@ -2,7 +2,7 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.server.demo.DemoException;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.SinkException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -32,7 +32,7 @@ final class CliErrorHandler implements IExecutionExceptionHandler {
         System.err.println("tracefix " + name + ": " + de.getMessage());
         return 1;
       }
-      case WorkspaceException we -> {
+      case ServerException we -> {
         System.err.println("tracefix " + name + ": " + we.getMessage());
         return USER_ERROR;
       }

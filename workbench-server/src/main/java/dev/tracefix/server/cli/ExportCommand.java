@@ -1,6 +1,6 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.ExportResult;
 import java.nio.file.Files;

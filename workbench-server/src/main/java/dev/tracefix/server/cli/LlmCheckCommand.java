@@ -1,6 +1,6 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.llm.LlmCheck;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.http.WorkbenchServer;
 import dev.tracefix.server.kernel.java.JavaKernel;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;

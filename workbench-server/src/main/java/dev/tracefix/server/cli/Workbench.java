@@ -1,7 +1,7 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.bisect.BisectCellRunner;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;

@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
@@ -89,13 +91,13 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
         try {
           Notebook nb = NotebookParser.parse(name, read(file, name));
           summaries.add(new NotebookSummary(name, nb.title().orElse(name), nb.cells().size()));
-        } catch (WorkspaceException e) {
+        } catch (ServerException e) {
           summaries.add(new NotebookSummary(name, name, -1));
         }
       }
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
     }
     return summaries;
   }
@@ -180,7 +182,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       return queries().list();
     } catch (QueryException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.IO, e.getMessage(), e);
     }
   }
 
@@ -190,7 +192,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       saved = queries().get(query);
     } catch (QueryException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.NOT_FOUND, e.getMessage(), e);
     }
     NotebookSession session = session(name);
     synchronized (session.lock) {
@@ -252,13 +254,13 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       return call.get();
     } catch (ShareException e) {
-      WorkspaceException.Kind kind =
+      ServerException.Kind kind =
           switch (e.kind()) {
-            case NOT_A_REPOSITORY -> WorkspaceException.Kind.CONFLICT;
-            case UNKNOWN_REVISION -> WorkspaceException.Kind.NOT_FOUND;
-            case GIT -> WorkspaceException.Kind.IO;
+            case NOT_A_REPOSITORY -> ServerException.Kind.CONFLICT;
+            case UNKNOWN_REVISION -> ServerException.Kind.NOT_FOUND;
+            case GIT -> ServerException.Kind.IO;
           };
-      throw new WorkspaceException(kind, e.getMessage(), e);
+      throw new ServerException(kind, e.getMessage(), e);
     }
   }
 
@@ -301,8 +303,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
         .cell(cellId)
         .orElseThrow(
             () ->
-                new WorkspaceException(
-                    WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                new ServerException(
+                    ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
   }
 
   /** The session for a notebook, created on first use and refreshed from the file each time. */
@@ -323,8 +325,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       workDir = Files.createTempDirectory("tracefix-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
     }
     workDirs.add(workDir);
     ProgressListener fanOut =
@@ -342,27 +344,27 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   private Path resolve(String name) {
     if (name == null || name.isBlank()) {
-      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, "no notebook name given");
+      throw new ServerException(ServerException.Kind.NOT_FOUND, "no notebook name given");
     }
     Path file = notebooksDir.resolve(name).normalize();
     if (!file.startsWith(notebooksDir) || !file.toString().endsWith(".md")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           name + ": not a notebook (.md file) inside " + notebooksDir);
     }
     if (!Files.isRegularFile(file)) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
     }
     // A symlink inside the folder may point anywhere: what it reaches must be inside too.
     try {
       if (!file.toRealPath().startsWith(notebooksDir.toRealPath())) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": links outside " + notebooksDir + "; only notebooks inside it are served");
       }
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot resolve: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
     }
     return file;
   }
@@ -379,7 +381,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot read: " + e, e);
     }
   }
 
@@ -392,7 +394,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot save: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot save: " + e, e);
     }
   }
 

@@ -1,7 +1,7 @@
-package dev.tracefix.server.run;
+package dev.tracefix.server;
 
 /** A notebook could not be found, read or parsed; the message names the file (and line). */
-public final class WorkspaceException extends RuntimeException {
+public final class ServerException extends RuntimeException {
   public enum Kind {
     NOT_FOUND,
     MALFORMED,
@@ -14,12 +14,12 @@ public final class WorkspaceException extends RuntimeException {
 
   private final Kind kind;
 
-  public WorkspaceException(Kind kind, String message) {
+  public ServerException(Kind kind, String message) {
     super(message);
     this.kind = kind;
   }
 
-  public WorkspaceException(Kind kind, String message, Throwable cause) {
+  public ServerException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }
