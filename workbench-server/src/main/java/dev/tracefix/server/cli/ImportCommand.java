@@ -2,7 +2,7 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.server.notebook.IpynbImporter;
 import dev.tracefix.server.notebook.NotebookParser;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.EventStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +82,7 @@ final class ImportCommand implements Callable<Integer> {
       return 0;
     } catch (FileAlreadyExistsException e) {
       throw new CliException(out + " already exists: choose another file with --to");
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       throw new CliException(e.getMessage());
     } catch (java.nio.charset.MalformedInputException e) {
       throw new CliException(in + " is not UTF-8 text");

@@ -63,10 +63,10 @@ public final class IpynbImporter {
   private static void readsBack(String fileName, int cell, String markdown) {
     try {
       NotebookParser.parse(fileName, markdown);
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       String where = cell == 0 ? "" : " cell " + cell + ":";
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED,
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           fileName + ":" + where + " does not convert to a notebook: "
               + e.getMessage().substring(fileName.length() + 1),
           e);
@@ -87,8 +87,8 @@ public final class IpynbImporter {
     }
     // A backtick fence's info string is one line without backticks (CommonMark).
     if (info.contains("`") || info.contains("\n") || info.contains("\r")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED,
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           fileName + ": cell " + cell + ": its tracefix kind and attributes are not one line"
               + " without backticks");
     }
