@@ -15,6 +15,15 @@ final class StatsSettings {
   static final int ACCEPTS = 16;
   static final int FAMILY = 32;
   static final int BYTES = 64;
+  static final int OWNS = 128;
+
+  /**
+   * Calls whose success makes the caller owner of the TCP socket (tcp group): what raw_syscalls or
+   * the socket group do in full mode. Receives are left out: tp_btf/sock_recv_length owns those
+   * sockets already, and a second owner update per read cost the exit about 20% (bpf_stats).
+   */
+  private static final Set<String> OWNING_CALLS =
+      Set.of("connect", "accept", "accept4", "sendto", "sendmsg", "write", "writev");
 
   /** Calls whose fd may be a socket: aggregated per peer, and (tcp group) owning the socket. */
   private static final Set<String> SOCKET_CALLS =
@@ -35,6 +44,9 @@ final class StatsSettings {
         int bits = FAMILY | (syscall.arg0IsFd() ? ARG0_FD : 0);
         if (SyscallTable.returnsBytes(name)) {
           bits |= BYTES;
+        }
+        if (OWNING_CALLS.contains(name)) {
+          bits |= OWNS;
         }
         if (SOCKET_CALLS.contains(name)) {
           bits |= SOCK_PEER;
