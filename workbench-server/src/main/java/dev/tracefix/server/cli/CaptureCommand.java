@@ -145,6 +145,23 @@ final class CaptureCommand implements Callable<Integer> {
   List<String> probes = new ArrayList<>();
 
   @Option(
+      names = "--store-memory-mb",
+      defaultValue = "256",
+      paramLabel = "MIB",
+      description =
+          "DuckDB memory_limit of the capture's store, in MiB (default: ${DEFAULT-VALUE}; 0 for"
+              + " DuckDB's default of 80% of RAM). The Java heap is capped by the launcher"
+              + " (TRACEFIX_CAPTURE_HEAP, default 256m); both are printed at start")
+  int storeMemoryMib;
+
+  @Option(
+      names = "--store-threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "DuckDB threads of the capture's store (default: ${DEFAULT-VALUE}; 0: one per core)")
+  int storeThreads;
+
+  @Option(
       names = "--stats-interval",
       paramLabel = "DURATION",
       description = "how often default mode's aggregates become syscall_stats rows (default 1s)")
@@ -270,7 +287,13 @@ final class CaptureCommand implements Callable<Integer> {
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
     try (MetricsEndpoint endpoint = startMetrics();
-        EventStore store = Stores.openApplyingRetention(db, inForce, System.err)) {
+        EventStore store =
+            Stores.openApplyingRetention(
+                db, inForce, System.err, (long) storeMemoryMib << 20, storeThreads)) {
+      // What this agent may take beside the traced service, as it actually runs.
+      System.err.printf(
+          "tracefix capture: limits: java heap max %d MiB, store %s%n",
+          Runtime.getRuntime().maxMemory() >> 20, store.limits());
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
