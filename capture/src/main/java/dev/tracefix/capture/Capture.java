@@ -1,7 +1,7 @@
 package dev.tracefix.capture;
 
 import dev.tracefix.capture.CaptureException.Kind;
-import dev.tracefix.capture.aggregate.SyscallStatsDrain;
+import dev.tracefix.capture.ffm.SyscallStatsDrain;
 import dev.tracefix.capture.ffm.BpfMaps;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.ffm.NetTraceLayout;

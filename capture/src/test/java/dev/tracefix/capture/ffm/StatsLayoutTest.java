@@ -1,4 +1,4 @@
-package dev.tracefix.capture.aggregate;
+package dev.tracefix.capture.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,10 +1,9 @@
-package dev.tracefix.capture.aggregate;
+package dev.tracefix.capture.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.tracefix.capture.SyscallStat;
-import dev.tracefix.capture.ffm.BpfMaps;
 import dev.tracefix.capture.pipeline.SyscallTable;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.tracefix.capture.aggregate;
+package dev.tracefix.capture.ffm;
 
 /**
  * Mirror of {@code bpf/syscall_stats.h}: the key and value of the {@code syscall_stats} per-CPU
