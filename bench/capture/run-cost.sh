@@ -5,6 +5,7 @@
 # per request, one read and one write per side). Modes, alternating within each round:
 #   off, off2         no tracing (twice: off against off2 is the noise floor)
 #   default, full     tracefix capture in default mode / --probes full (OverheadBench)
+#   duty              default mode with every call streamed 100 ms in every 2 s (1 in 20)
 #   stats socket syscalls tcp process   tracefix with one probe group alone
 #   floor-MODE        count-only programs (bench/capture/floor) on exactly the tracepoints MODE
 #                     attached (its probe list from this run), no agent
@@ -18,7 +19,7 @@ seconds=${1:-3}
 conns=${2:-4}
 rounds=${3:-5}
 workloads=${4:-"echo reqresp compute"}
-modes=${5:-"off off2 default floor-default bpftrace-default full floor-full bpftrace-full stats floor-stats socket floor-socket syscalls floor-syscalls tcp floor-tcp process floor-process"}
+modes=${5:-"off off2 default floor-default bpftrace-default duty full floor-full bpftrace-full stats floor-stats socket floor-socket syscalls floor-syscalls tcp floor-tcp process floor-process"}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 out=$root/bench/target/cost

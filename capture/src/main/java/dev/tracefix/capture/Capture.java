@@ -179,13 +179,18 @@ public final class Capture {
         probes.add("uprobe:" + symbol);
         probes.add("uretprobe:" + symbol);
       }
-      probeSwitch.bind(
+      BpfProbeSwitch switches =
           new BpfProbeSwitch(
               bpf,
               triggerUprobes(config, allUprobes),
               stackBits,
               triggerStackBits,
-              ProbeSettings.rawSyscalls(config)));
+              ProbeSettings.rawSyscalls(config));
+      probeSwitch.bind(switches);
+      FullDutyCycle duty =
+          ProbeSettings.rawPrepared(config) && config.stats().dutyCycled()
+              ? new FullDutyCycle(switches, config.stats())
+              : null;
       SyscallStatsDrain aggregates =
           config.probeGroups().contains(ProbeGroup.STATS)
               ? new SyscallStatsDrain(maps, identities(assembler))
@@ -211,9 +216,15 @@ public final class Capture {
           statsFrom = drainStats(aggregates, statsFrom, bootOffsetNs, guarded);
         }
         triggers.tick();
+        if (duty != null) {
+          duty.tick(System.nanoTime());
+        }
         sampler.maybeSample(bpf, assembler.delivered());
       }
       triggers.close();
+      if (duty != null) {
+        duty.close();
+      }
       // Once the probes are gone nothing new can arrive, so one consume empties the ring.
       bpf.detach();
       Instant endedAt = Instant.now();

@@ -117,7 +117,9 @@ final class ProbeSettings {
    * --probes full}), or attachable by a trigger's {@code full} action.
    */
   static boolean rawPrepared(CaptureConfig config) {
-    return rawSyscalls(config) || (config.fullOnTrigger() && !config.syscalls().isEmpty());
+    return rawSyscalls(config)
+        || ((config.fullOnTrigger() || config.stats().dutyCycled())
+            && !config.syscalls().isEmpty());
   }
 
   /** Whether the raw_syscalls programs attach: the syscalls group, with a syscall set. */

@@ -16,8 +16,12 @@ import java.util.Map;
  * @param slowCall per family name ({@link #FAMILIES}): a successful call at least this slow is
  *     streamed; {@link Duration#ZERO} streams none by latency. Families not named keep their
  *     default ({@link #DEFAULT_SLOW_CALL})
+ * @param fullFor with {@code fullEvery}: stream every call (raw_syscalls attached, as {@code
+ *     --probes full}) for this long at the start of every {@code fullEvery}; null for never
+ * @param fullEvery the duty cycle's period (e.g. 1 s in 20 s); null for none
  */
-public record StatsConfig(Duration interval, Map<String, Duration> slowCall) {
+public record StatsConfig(
+    Duration interval, Map<String, Duration> slowCall, Duration fullFor, Duration fullEvery) {
   /** The syscall families the stats group attaches, by name, with their syscalls. */
   public static final Map<String, List<String>> FAMILIES = families();
 
@@ -34,6 +38,11 @@ public record StatsConfig(Duration interval, Map<String, Duration> slowCall) {
           "open", Duration.ofMillis(50));
 
   public static final StatsConfig DEFAULT = new StatsConfig(Duration.ofSeconds(1), Map.of());
+
+  /** Aggregation without a duty-cycled full window. */
+  public StatsConfig(Duration interval, Map<String, Duration> slowCall) {
+    this(interval, slowCall, null, null);
+  }
 
   public StatsConfig {
     if (interval == null || interval.toMillis() < 10) {
@@ -57,6 +66,35 @@ public record StatsConfig(Duration interval, Map<String, Duration> slowCall) {
       }
     }
     slowCall = Map.copyOf(slowCall);
+    if ((fullFor == null) != (fullEvery == null)
+        || (fullFor != null
+            && (fullFor.toMillis() < 10 || fullEvery.compareTo(fullFor) <= 0))) {
+      throw new CaptureException(
+          Kind.USER,
+          "a duty-cycled full window is ON/PERIOD with 10ms <= ON < PERIOD (e.g. 1s/20s), got "
+              + fullFor
+              + "/"
+              + fullEvery);
+    }
+  }
+
+  /** Whether full streaming is switched on for part of every period. */
+  public boolean dutyCycled() {
+    return fullFor != null;
+  }
+
+  /** This configuration with a duty-cycled full window parsed from e.g. {@code 1s/20s}. */
+  public StatsConfig withFullDuty(String spec) {
+    int slash = spec.indexOf('/');
+    if (slash <= 0) {
+      throw new CaptureException(
+          Kind.USER, "a duty-cycled full window is ON/PERIOD (e.g. 1s/20s), got '" + spec + "'");
+    }
+    return new StatsConfig(
+        interval,
+        slowCall,
+        parseDuration(spec.substring(0, slash)),
+        parseDuration(spec.substring(slash + 1)));
   }
 
   /** The threshold of {@code family}: configured, else its default. */
@@ -73,7 +111,7 @@ public record StatsConfig(Duration interval, Map<String, Duration> slowCall) {
     }
     Map<String, Duration> all = new LinkedHashMap<>(slowCall);
     all.put(spec.substring(0, eq).strip().toLowerCase(Locale.ROOT), parseDuration(spec.substring(eq + 1)));
-    return new StatsConfig(interval, all);
+    return new StatsConfig(interval, all, fullFor, fullEvery);
   }
 
   /** {@code 250ms}, {@code 2s}, {@code 500us}, {@code 0}. */

@@ -184,6 +184,47 @@ class TriggerCaptureTest {
   }
 
   @Test
+  void aDutyCycledFullWindowStreamsEveryCallOnlyForItsShareOfEachPeriod() {
+    var sink = new CaptureTest.RecordingSink();
+    CaptureConfig config =
+        new CaptureConfig(
+                Duration.ofSeconds(60),
+                OptionalInt.empty(),
+                List.of(exe.toString(), "2500", "800", "" + CONNECTS, "" + closedPort),
+                dir.resolve("keys"),
+                0,
+                Set.of("connect", "clock_nanosleep"),
+                List.of())
+            .withFilters(List.of(), java.util.Map.of(), ProbeGroup.DEFAULT)
+            .withStats(StatsConfig.DEFAULT.withFullDuty("200ms/1s"));
+    CaptureSummary summary = Capture.run(config, sink);
+
+    assertEquals(0, summary.commandExitCode(), "workload exit code");
+    List<SafeEvent> naps =
+        ofType(sink, EventType.SYSCALL).stream()
+            .filter(e -> "clock_nanosleep".equals(e.syscall()))
+            .toList();
+    List<SafeEvent> refused =
+        ofType(sink, EventType.SYSCALL).stream().filter(e -> e.errno() == 111).toList();
+    // The workload naps about 2500 times, one per millisecond; the windows are on a fifth of the
+    // time (polled every 100 ms, so a window runs 200-300 ms).
+    System.out.printf(
+        "duty-cycled full: %d of ~2500 naps streamed, %d refused connects%n",
+        naps.size(), refused.size());
+    assertEquals(CONNECTS, refused.size(), "failures are streamed in and out of the windows");
+    assertTrue(naps.size() >= 100, "naps streamed inside the windows: " + naps.size());
+    assertTrue(naps.size() <= 1250, "naps not streamed outside them: " + naps.size());
+    // Gaps of at least half a period between streamed naps: windows, not a stream.
+    long gaps = 0;
+    for (int i = 1; i < naps.size(); i++) {
+      if (naps.get(i).timeNs() - naps.get(i - 1).timeNs() >= 500_000_000L) {
+        gaps++;
+      }
+    }
+    assertTrue(gaps >= 1, "windows separated by unstreamed time");
+  }
+
+  @Test
   void aRuleLimitedToAnotherCgroupNeverFires() {
     var sink = new CaptureTest.RecordingSink();
     capture(

@@ -7,6 +7,7 @@ import dev.tracefix.capture.ProbeGroup;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.StatsConfig;
 import dev.tracefix.capture.SyscallStat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.Set;
  *   <li>{@code full}, {@code on}: every streaming group ({@code --probes full}), default syscall
  *       set
  *   <li>{@code on-net}: every group but raw_syscalls (empty syscall set)
+ *   <li>{@code duty}: default mode with every call streamed 100 ms in every 2 s (1 in 20)
  *   <li>{@code stats}, {@code socket}, {@code syscalls}, {@code tcp}, {@code process}: that probe
  *       group alone
  *   <li>{@code sample10}, {@code sample100}: every group, 1 in 10 (100) syscall records kept
@@ -75,7 +77,7 @@ public final class OverheadBench {
     Set<ProbeGroup> groups =
         switch (mode) {
           case "on", "full", "on-net", "sample10", "sample100" -> ProbeGroup.ALL;
-          case "default" -> ProbeGroup.DEFAULT;
+          case "default", "duty" -> ProbeGroup.DEFAULT;
           default -> Set.of(ProbeGroup.parse(mode));
         };
     return new CaptureConfig(
@@ -86,13 +88,18 @@ public final class OverheadBench {
         0,
             syscalls,
             List.of())
-        .withFilters(List.of(), sampling, groups);
+        .withFilters(List.of(), sampling, groups)
+        // duty: 1 in 20 of the time fully streamed (100 ms of every 2 s, so a 3 s run has one)
+        .withStats(
+            mode.equals("duty")
+                ? StatsConfig.DEFAULT.withFullDuty("100ms/2s")
+                : StatsConfig.DEFAULT);
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: OverheadBench off|default|full|on|on-net|stats|socket|syscalls|tcp|process"
+          "usage: OverheadBench off|default|duty|full|on|on-net|stats|socket|syscalls|tcp|process"
               + "|sample10|sample100"
               + " WORKLOAD [ARGS...]");
       System.exit(64);

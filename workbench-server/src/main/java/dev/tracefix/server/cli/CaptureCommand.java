@@ -168,6 +168,15 @@ final class CaptureCommand implements Callable<Integer> {
   Duration statsInterval;
 
   @Option(
+      names = "--full-duty",
+      paramLabel = "ON/PERIOD",
+      description =
+          "default mode: also stream every call (as --probes full) for ON at the start of every"
+              + " PERIOD, e.g. 1s/20s: a sample of per-call rows at about ON/PERIOD of full mode's"
+              + " cost")
+  String fullDuty;
+
+  @Option(
       names = "--slow",
       paramLabel = "FAMILY=DURATION",
       description =
@@ -247,7 +256,7 @@ final class CaptureCommand implements Callable<Integer> {
     for (String spec : slow) {
       stats = stats.withSlowCall(spec);
     }
-    return stats;
+    return fullDuty == null ? stats : stats.withFullDuty(fullDuty);
   }
 
   private Integer capture() {
