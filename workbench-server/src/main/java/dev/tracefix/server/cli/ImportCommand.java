@@ -1,5 +1,6 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!Files.isDirectory(dir)) {
-      throw new CliException("no export folder at " + dir);
+      throw new ServerException(ServerException.Kind.INVALID, "no export folder at " + dir);
     }
     try (EventStore store = Stores.open(db)) {
       long rows = store.importParquet(dir);
