@@ -1,15 +1,28 @@
 package dev.tracefix.server;
 
-/** A notebook could not be found, read or parsed; the message names the file (and line). */
+/**
+ * The workbench's one exception: {@link Kind} says what went wrong, and so how the HTTP layer
+ * answers it (one mapping, {@code http.ErrorMapping}) and which exit code the CLI gives ({@code
+ * cli.CliErrorHandler}). The message is for the user: it names the file, line, argument or command
+ * and what to change.
+ */
 public final class ServerException extends RuntimeException {
   public enum Kind {
+    /** A notebook, saved query or revision that does not exist. */
     NOT_FOUND,
+    /** A notebook or saved query file that does not parse; the message names the line. */
     MALFORMED,
-    /** A request the workspace cannot answer as asked, e.g. a sort column a result lacks. */
+    /**
+     * A request or argument the user can fix: a command-line usage error, a sort column a result
+     * lacks, a {@code --metrics} address that does not parse.
+     */
     INVALID,
     /** The request cannot be done in this state, e.g. saving where there is no git repository. */
     CONFLICT,
-    IO
+    /** A file, folder or port could not be read, written or bound. */
+    IO,
+    /** A program tracefix runs failed (a step of the demo); the message quotes its output. */
+    EXTERNAL
   }
 
   private final Kind kind;

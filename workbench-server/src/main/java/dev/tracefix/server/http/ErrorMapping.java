@@ -32,6 +32,10 @@ final class ErrorMapping {
         log.warn("notebook I/O failed on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
         answer(ctx, 500, "io", e.getMessage());
       }
+      case EXTERNAL -> {
+        log.warn("a program failed on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+        answer(ctx, 502, "external", e.getMessage());
+      }
     }
   }
 

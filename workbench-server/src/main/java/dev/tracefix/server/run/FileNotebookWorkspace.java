@@ -10,12 +10,10 @@ import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.notebook.SavedQueryCell;
-import dev.tracefix.server.query.QueryException;
 import dev.tracefix.server.query.SavedQueries;
 import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
-import dev.tracefix.server.share.ShareException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,21 +177,12 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   @Override
   public List<SavedQuery> savedQueries() {
-    try {
-      return queries().list();
-    } catch (QueryException e) {
-      throw new ServerException(ServerException.Kind.IO, e.getMessage(), e);
-    }
+    return queries().list();
   }
 
   @Override
   public NotebookView insertSavedQuery(String name, String query) {
-    SavedQuery saved;
-    try {
-      saved = queries().get(query);
-    } catch (QueryException e) {
-      throw new ServerException(ServerException.Kind.NOT_FOUND, e.getMessage(), e);
-    }
+    SavedQuery saved = queries().get(query);
     NotebookSession session = session(name);
     synchronized (session.lock) {
       Notebook edited =
@@ -222,46 +211,31 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   public Optional<Revision> save(String name, String message) {
     Path file = resolve(name);
     String text = message == null || message.isBlank() ? "Update " + nameOf(file) : message.strip();
-    return shared(() -> git().save(file, text));
+    return git().save(file, text);
   }
 
   @Override
   public List<Revision> history(String name) {
     Path file = resolve(name);
-    return shared(() -> git().history(file));
+    return git().history(file);
   }
 
   @Override
   public String diff(String name, String from, String to) {
     Path file = resolve(name);
-    return shared(() -> git().diff(file, from, to));
+    return git().diff(file, from, to);
   }
 
   @Override
   public NotebookView openAt(String name, String revision) {
     Path file = resolve(name);
     String key = nameOf(file);
-    Notebook then = NotebookParser.parse(key, shared(() -> git().textAt(file, revision)));
+    Notebook then = NotebookParser.parse(key, git().textAt(file, revision));
     return NotebookSession.viewOf(key, then, Map.of(), java.util.Set.of(), then.parameters());
   }
 
   private NotebookGit git() {
     return new NotebookGit(notebooksDir);
-  }
-
-  /** Git failures as workspace errors: no repository is a conflict, an unknown revision 404. */
-  private static <T> T shared(java.util.function.Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (ShareException e) {
-      ServerException.Kind kind =
-          switch (e.kind()) {
-            case NOT_A_REPOSITORY -> ServerException.Kind.CONFLICT;
-            case UNKNOWN_REVISION -> ServerException.Kind.NOT_FOUND;
-            case GIT -> ServerException.Kind.IO;
-          };
-      throw new ServerException(kind, e.getMessage(), e);
-    }
   }
 
   /** Stops the SQL statement or Java snippet that a cell of this notebook is running now. */
