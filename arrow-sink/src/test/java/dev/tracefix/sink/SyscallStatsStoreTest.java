@@ -64,6 +64,14 @@ class SyscallStatsStoreTest {
       assertFalse(fromEvents.isEmpty());
       assertEquals(fromEvents, fromStats, "the same totals and quantile buckets either way");
 
+      // Exported to Parquet and loaded into another store, the aggregates answer the same.
+      Path export = tmp.resolve("export");
+      store.exportParquet(export, TestKeys.KEY);
+      try (EventStore copy = EventStore.open(tmp.resolve("copy.duckdb"), allocator)) {
+        copy.importParquet(export);
+        assertEquals(fromStats, totals(copy, "cap-agg", "syscall_stats"), "after export/import");
+      }
+
       store.forget(new dev.tracefix.sink.Subject.Token("tok-cap-agg-0"));
       try (Connection c = store.connect();
           Statement s = c.createStatement();
