@@ -1073,7 +1073,7 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	ev->start_time_ns = leader_start_time();
 	ev->ret = ctx->ret;
 	ev->nr = nr;
-	ev->pad = 0;
+	ev->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	if (take_stacks(ctx, NET_TRACE_EVENT_SYSCALL, &ev->user_stack_id, &ev->kernel_stack_id,
 			&ev->leaf_return, true))

@@ -22,6 +22,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Receives one capture's safe events and stores them durably. The capture thread only appends to an
@@ -36,6 +38,8 @@ import org.duckdb.DuckDBConnection;
  * ended_at} NULL, which marks it as incomplete.
  */
 public final class CaptureWriter implements SafeEventSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptureWriter.class);
+
   private final DuckDBConnection connection;
   private final BufferAllocator allocator;
   private final Path dbFile;
@@ -506,7 +510,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
 
   private void done(SinkException failure) {
     if (failure != null) {
-      System.err.println("tracefix: " + failure.getMessage());
+      LOG.warn("tracefix: {}", failure.getMessage());
     }
     synchronized (this) {
       if (failure != null && unreported == null) {

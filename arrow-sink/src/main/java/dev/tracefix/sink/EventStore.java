@@ -1,7 +1,7 @@
 package dev.tracefix.sink;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.sink.forget.AuditLog;
 import dev.tracefix.sink.forget.DatabaseForget;
 import dev.tracefix.sink.forget.FileScrub;
@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * tracefix's event store: one DuckDB file holding captures, their events and processes.
@@ -44,6 +46,8 @@ import org.duckdb.DuckDBConnection;
  * deleted, {@link #close} rewrites the file so their bytes do not survive in freed blocks.
  */
 public final class EventStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+
   /** Rows per Arrow batch: large enough to amortize a transaction, small enough to stay cheap. */
   public static final int DEFAULT_BATCH_ROWS = 64 * 1024;
 
@@ -262,8 +266,7 @@ public final class EventStore implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             // The next sweep tries again; the store itself keeps working. An escaping throwable
             // would silently cancel every later sweep of the scheduled executor.
-            System.err.println(
-                "tracefix: retention sweep of " + dbFile + " failed: " + e.getMessage());
+            LOG.warn("tracefix: retention sweep of {} failed: {}", dbFile, e.getMessage());
           }
         },
         every,
@@ -540,7 +543,7 @@ public final class EventStore implements AutoCloseable {
       modes.tighten(db.resolveSibling(db.getFileName() + ".wal"));
     } catch (java.io.UncheckedIOException e) {
       // Someone else's file opened through group write access: usable, just not ours to chmod.
-      System.err.println("tracefix: " + e.getMessage());
+      LOG.warn("tracefix: {}", e.getMessage());
     }
   }
 

@@ -15,15 +15,14 @@ import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
-import dev.tracefix.capture.probe.ProbeSupport;
 import dev.tracefix.capture.proc.BootIdHash;
 import dev.tracefix.capture.proc.CgroupIds;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.redact.HmacKey;
-import dev.tracefix.capture.redact.KeyStore;
-import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import dev.tracefix.capture.trigger.TriggerEngine;
 import java.io.IOException;
@@ -55,15 +54,6 @@ public final class Capture {
     return Privileges.missing()
         .or(KernelFeatures::missingBtf)
         .or(BpfSession::libbpfUnavailableReason);
-  }
-
-  /**
-   * Probe kinds beyond tracepoints that this kernel lacks, one line each, e.g. {@code "kprobes:
-   * unsupported on this kernel (...)"}; fentry is probed by loading a program (never attached), so
-   * this needs the same privileges as a capture. tracefix itself attaches tracepoints only.
-   */
-  public static List<String> unsupportedProbeKinds() {
-    return ProbeSupport.unsupported();
   }
 
   /**

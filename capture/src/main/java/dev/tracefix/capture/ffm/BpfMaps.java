@@ -131,11 +131,6 @@ public final class BpfMaps {
     update(mapName, c -> c.allocateFrom(JAVA_LONG, key), c -> c.allocateFrom(JAVA_BYTE, (byte) 1));
   }
 
-  /** After load: sets one byte of an array map with u32 keys (e.g. a syscall's bits). */
-  public void putArrayU8(String mapName, int index, byte value) {
-    update(mapName, c -> c.allocateFrom(JAVA_INT, index), c -> c.allocateFrom(JAVA_BYTE, value));
-  }
-
   /** After load: sets one u32 of an array map with u32 keys (e.g. the stack_types bitmask). */
   public void putArrayU32(String mapName, int index, int value) {
     update(mapName, c -> c.allocateFrom(JAVA_INT, index), c -> c.allocateFrom(JAVA_INT, value));

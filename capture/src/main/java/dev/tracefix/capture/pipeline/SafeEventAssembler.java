@@ -18,7 +18,7 @@ import dev.tracefix.capture.ffm.RawUprobeEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -296,12 +296,14 @@ public final class SafeEventAssembler {
     String token = announce(c.tgid(), c.startTimeNs(), c.comm());
     String name = SyscallTable.nameOf(c.nr());
     long ret = c.ret();
-    return SafeEvent.builder(c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
-        .durationNs(c.durationNs())
-        .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
-        .errno(ret < 0 ? (int) -ret : 0)
-        .syscall(name)
-        .fd(c.fd())
+    return c.copyMembersInto(
+            SafeEvent.builder(
+                    c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
+                .durationNs(c.durationNs())
+                .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
+                .errno(ret < 0 ? (int) -ret : 0)
+                .syscall(name)
+                .fd(c.fd()))
         .build();
   }
 

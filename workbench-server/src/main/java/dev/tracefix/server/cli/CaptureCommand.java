@@ -14,7 +14,6 @@ import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.server.metrics.MetricsAddress;
 import dev.tracefix.server.metrics.MetricsEndpoint;
-import dev.tracefix.server.metrics.MetricsException;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -287,10 +286,6 @@ final class CaptureCommand implements Callable<Integer> {
     if (metrics == null) {
       return null;
     }
-    try {
-      return MetricsEndpoint.start(MetricsAddress.parse(metrics));
-    } catch (MetricsException e) {
-      throw new CliException(e.getMessage(), e);
-    }
+    return MetricsEndpoint.start(MetricsAddress.parse(metrics));
   }
 }

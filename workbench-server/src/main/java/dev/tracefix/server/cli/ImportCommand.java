@@ -1,8 +1,8 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.notebook.IpynbImporter;
 import dev.tracefix.server.notebook.NotebookParser;
-import dev.tracefix.server.run.WorkspaceException;
 import dev.tracefix.sink.EventStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,10 +52,10 @@ final class ImportCommand implements Callable<Integer> {
 
   private int importParquet() {
     if (db == null) {
-      throw new CliException("--parquet needs --db: the database to load the export into");
+      throw new ServerException(ServerException.Kind.INVALID, "--parquet needs --db: the database to load the export into");
     }
     if (!Files.isDirectory(source.parquet)) {
-      throw new CliException("no export folder at " + source.parquet);
+      throw new ServerException(ServerException.Kind.INVALID, "no export folder at " + source.parquet);
     }
     try (EventStore store = Stores.open(db)) {
       long rows = store.importParquet(source.parquet);
@@ -69,10 +69,10 @@ final class ImportCommand implements Callable<Integer> {
     Path out = to != null ? to : in.resolveSibling(baseName(in) + ".md");
     try {
       if (!Files.isRegularFile(in)) {
-        throw new CliException("no file at " + in);
+        throw new ServerException(ServerException.Kind.INVALID, "no file at " + in);
       }
       if (Files.size(in) > MAX_IPYNB_BYTES) {
-        throw new CliException(in + " is over 64 MiB: not a notebook to import");
+        throw new ServerException(ServerException.Kind.INVALID, in + " is over 64 MiB: not a notebook to import");
       }
       String markdown = IpynbImporter.toMarkdown(in.getFileName().toString(), Files.readString(in));
       int cells = NotebookParser.parse(out.getFileName().toString(), markdown).cells().size();
@@ -81,11 +81,9 @@ final class ImportCommand implements Callable<Integer> {
       System.out.printf("imported %d cells from %s into %s%n", cells, in, out);
       return 0;
     } catch (FileAlreadyExistsException e) {
-      throw new CliException(out + " already exists: choose another file with --to");
-    } catch (WorkspaceException e) {
-      throw new CliException(e.getMessage());
+      throw new ServerException(ServerException.Kind.INVALID, out + " already exists: choose another file with --to");
     } catch (java.nio.charset.MalformedInputException e) {
-      throw new CliException(in + " is not UTF-8 text");
+      throw new ServerException(ServerException.Kind.INVALID, in + " is not UTF-8 text");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

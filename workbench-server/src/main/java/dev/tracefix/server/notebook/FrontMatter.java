@@ -38,7 +38,7 @@ public final class FrontMatter {
    * The parameters declared at the top of {@code text} (name → default, in file order); empty
    * when the notebook has no front matter.
    *
-   * @throws dev.tracefix.server.run.WorkspaceException MALFORMED with the line of the problem
+   * @throws dev.tracefix.server.ServerException MALFORMED with the line of the problem
    */
   static Map<String, String> parameters(String fileName, String text) {
     return section(fileName, text, "parameters", true);

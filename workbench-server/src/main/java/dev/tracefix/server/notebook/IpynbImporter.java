@@ -2,7 +2,7 @@ package dev.tracefix.server.notebook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,12 +26,12 @@ public final class IpynbImporter {
     try {
       root = JSON.readTree(ipynb);
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED, fileName + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new ServerException(
+          ServerException.Kind.MALFORMED, fileName + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     if (root == null || !root.path("cells").isArray()) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED, fileName + ": no cells array (not an .ipynb file?)");
+      throw new ServerException(
+          ServerException.Kind.MALFORMED, fileName + ": no cells array (not an .ipynb file?)");
     }
     String language = root.path("metadata").path("language_info").path("name").asText("");
     StringBuilder sb = new StringBuilder();
@@ -63,10 +63,10 @@ public final class IpynbImporter {
   private static void readsBack(String fileName, int cell, String markdown) {
     try {
       NotebookParser.parse(fileName, markdown);
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       String where = cell == 0 ? "" : " cell " + cell + ":";
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED,
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           fileName + ":" + where + " does not convert to a notebook: "
               + e.getMessage().substring(fileName.length() + 1),
           e);
@@ -87,8 +87,8 @@ public final class IpynbImporter {
     }
     // A backtick fence's info string is one line without backticks (CommonMark).
     if (info.contains("`") || info.contains("\n") || info.contains("\r")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED,
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           fileName + ": cell " + cell + ": its tracefix kind and attributes are not one line"
               + " without backticks");
     }

@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
@@ -8,12 +10,10 @@ import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.notebook.SavedQueryCell;
-import dev.tracefix.server.query.QueryException;
 import dev.tracefix.server.query.SavedQueries;
 import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
-import dev.tracefix.server.share.ShareException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,13 +89,13 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
         try {
           Notebook nb = NotebookParser.parse(name, read(file, name));
           summaries.add(new NotebookSummary(name, nb.title().orElse(name), nb.cells().size()));
-        } catch (WorkspaceException e) {
+        } catch (ServerException e) {
           summaries.add(new NotebookSummary(name, name, -1));
         }
       }
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
     }
     return summaries;
   }
@@ -177,21 +177,12 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   @Override
   public List<SavedQuery> savedQueries() {
-    try {
-      return queries().list();
-    } catch (QueryException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, e.getMessage(), e);
-    }
+    return queries().list();
   }
 
   @Override
   public NotebookView insertSavedQuery(String name, String query) {
-    SavedQuery saved;
-    try {
-      saved = queries().get(query);
-    } catch (QueryException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, e.getMessage(), e);
-    }
+    SavedQuery saved = queries().get(query);
     NotebookSession session = session(name);
     synchronized (session.lock) {
       Notebook edited =
@@ -220,46 +211,31 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   public Optional<Revision> save(String name, String message) {
     Path file = resolve(name);
     String text = message == null || message.isBlank() ? "Update " + nameOf(file) : message.strip();
-    return shared(() -> git().save(file, text));
+    return git().save(file, text);
   }
 
   @Override
   public List<Revision> history(String name) {
     Path file = resolve(name);
-    return shared(() -> git().history(file));
+    return git().history(file);
   }
 
   @Override
   public String diff(String name, String from, String to) {
     Path file = resolve(name);
-    return shared(() -> git().diff(file, from, to));
+    return git().diff(file, from, to);
   }
 
   @Override
   public NotebookView openAt(String name, String revision) {
     Path file = resolve(name);
     String key = nameOf(file);
-    Notebook then = NotebookParser.parse(key, shared(() -> git().textAt(file, revision)));
+    Notebook then = NotebookParser.parse(key, git().textAt(file, revision));
     return NotebookSession.viewOf(key, then, Map.of(), java.util.Set.of(), then.parameters());
   }
 
   private NotebookGit git() {
     return new NotebookGit(notebooksDir);
-  }
-
-  /** Git failures as workspace errors: no repository is a conflict, an unknown revision 404. */
-  private static <T> T shared(java.util.function.Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (ShareException e) {
-      WorkspaceException.Kind kind =
-          switch (e.kind()) {
-            case NOT_A_REPOSITORY -> WorkspaceException.Kind.CONFLICT;
-            case UNKNOWN_REVISION -> WorkspaceException.Kind.NOT_FOUND;
-            case GIT -> WorkspaceException.Kind.IO;
-          };
-      throw new WorkspaceException(kind, e.getMessage(), e);
-    }
   }
 
   /** Stops the SQL statement or Java snippet that a cell of this notebook is running now. */
@@ -301,8 +277,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
         .cell(cellId)
         .orElseThrow(
             () ->
-                new WorkspaceException(
-                    WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                new ServerException(
+                    ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
   }
 
   /** The session for a notebook, created on first use and refreshed from the file each time. */
@@ -323,8 +299,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       workDir = Files.createTempDirectory("tracefix-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
     }
     workDirs.add(workDir);
     ProgressListener fanOut =
@@ -342,27 +318,27 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   private Path resolve(String name) {
     if (name == null || name.isBlank()) {
-      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, "no notebook name given");
+      throw new ServerException(ServerException.Kind.NOT_FOUND, "no notebook name given");
     }
     Path file = notebooksDir.resolve(name).normalize();
     if (!file.startsWith(notebooksDir) || !file.toString().endsWith(".md")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           name + ": not a notebook (.md file) inside " + notebooksDir);
     }
     if (!Files.isRegularFile(file)) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
     }
     // A symlink inside the folder may point anywhere: what it reaches must be inside too.
     try {
       if (!file.toRealPath().startsWith(notebooksDir.toRealPath())) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": links outside " + notebooksDir + "; only notebooks inside it are served");
       }
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot resolve: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
     }
     return file;
   }
@@ -379,7 +355,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot read: " + e, e);
     }
   }
 
@@ -392,7 +368,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot save: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot save: " + e, e);
     }
   }
 

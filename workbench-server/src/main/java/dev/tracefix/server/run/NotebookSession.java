@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
@@ -192,7 +194,7 @@ final class NotebookSession implements AutoCloseable {
         String source;
         try {
           source = NotebookParameters.apply(cell.source(), parameters());
-        } catch (WorkspaceException e) {
+        } catch (ServerException e) {
           yield new CellOutput.Error("parameter", e.getMessage(), "");
         }
         Optional<CellOutput> failure = ensureDatabase();
@@ -361,7 +363,7 @@ final class NotebookSession implements AutoCloseable {
    * Rows {@code offset ..} of a SQL cell's kept result, read on a connection of its own, so it
    * works while another cell of the notebook runs.
    *
-   * @throws WorkspaceException NOT_FOUND when the cell has no kept result in this session,
+   * @throws ServerException NOT_FOUND when the cell has no kept result in this session,
    *     INVALID for a sort column the result lacks
    */
   ResultPage page(String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
@@ -370,15 +372,15 @@ final class NotebookSession implements AutoCloseable {
             .cell(cellId)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
     SessionData.Kept shownTable = cell.kind() == CellKind.JAVA ? shownTables.get(cellId) : null;
     if ((cell.kind() != CellKind.SQL && shownTable == null)
         || !(outputs.get(cellId) instanceof CellOutput.Table)
         || db == null) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           name + ": cell '" + cellId + "' has no kept table result in this session; run it first"
               + " (a Java cell's table is kept when it shows sql(...))");
     }
@@ -402,18 +404,18 @@ final class NotebookSession implements AutoCloseable {
       }
       return new ResultPage(page.columns(), KeyMaterialGuard.rows(rows), page.offset(), total);
     } catch (ResultPages.UnknownColumn e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("Catalog Error")) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": the result of cell '" + cellId + "' is not kept (only a query's result is;"
                 + " SHOW, PRAGMA and the like show their first rows only)",
             e);
       }
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
     }
   }
 

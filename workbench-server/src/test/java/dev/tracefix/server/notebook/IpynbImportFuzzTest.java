@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ class IpynbImportFuzzTest {
     String markdown;
     try {
       markdown = IpynbImporter.toMarkdown("in.ipynb", text);
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       Statistics.collect("refused");
       assertTrue(e.getMessage().startsWith("in.ipynb"), e.getMessage());
       return;
@@ -57,7 +57,7 @@ class IpynbImportFuzzTest {
       String markdown = IpynbImporter.toMarkdown("in.ipynb", text);
       assertEquals(markdown, NotebookParser.parse("in.md", markdown).text());
       Statistics.collect("imported");
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       assertTrue(e.getMessage().startsWith("in.ipynb"), e.getMessage());
       Statistics.collect("refused");
     }

@@ -3,7 +3,7 @@ package dev.tracefix.server.notebook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,9 +60,9 @@ class NotebookFuzzTest {
     try {
       assertEquals(text, NotebookParser.parse(FILE, text).text());
       Statistics.collect("parsed back");
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       Statistics.collect("refused with a line");
-      assertEquals(WorkspaceException.Kind.MALFORMED, e.kind());
+      assertEquals(ServerException.Kind.MALFORMED, e.kind());
       assertTrue(CLEAR_ERROR.matcher(e.getMessage()).matches(), "unclear error: " + e.getMessage());
     }
   }

@@ -3,7 +3,7 @@ package dev.tracefix.server.kernel.java;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.tracefix.server.kernel.java;
 
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 
 /**
  * What Java snippets may ask the host for. Rows never cross whole: a query's rows (or a named

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.limits.Limit;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.tracefix.server.kernel.sql;
 
 import dev.tracefix.server.limits.Limit;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultTable;
 import dev.tracefix.server.kernel.sql.SqlKernel;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

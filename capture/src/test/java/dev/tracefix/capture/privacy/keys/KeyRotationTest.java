@@ -1,4 +1,4 @@
-package dev.tracefix.capture.redact;
+package dev.tracefix.capture.privacy.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.tracefix.capture.redact;
+package dev.tracefix.capture.privacy.keys;
 
 /**
  * A local HMAC-SHA256 key. The id is a short hash of the key, safe to store and export; the secret

@@ -1,4 +1,4 @@
-package dev.tracefix.capture.redact;
+package dev.tracefix.capture.privacy.keys;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;

@@ -1,4 +1,4 @@
-package dev.tracefix.capture.redact;
+package dev.tracefix.capture.privacy.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +30,37 @@ class RedactorTest {
     assertTrue(a.processToken(4242, 9001).matches("p_[0-9a-f]{16}"));
     assertTrue(a.addressHash(2, LOOPBACK, 53).matches("a_[0-9a-f]{16}"));
     assertTrue(a.exeHash("/usr/bin/curl").matches("e_[0-9a-f]{16}"));
+  }
+
+  @Test
+  void tokensAreTheFirst64BitsOfTheHmacOfTheDomainSeparatedIdentityAsStoresAlreadyHoldThem()
+      throws Exception {
+    byte[] secret = new byte[32];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) (7 * i + 1);
+    }
+    Redactor r = new Redactor(new HmacKey("k_fixed", secret), BOOT);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+    java.util.function.Function<byte[], String> first64 =
+        input -> HexFormat.of().formatHex(mac.doFinal(input), 0, 8);
+
+    assertEquals(
+        "p_" + first64.apply(("proc\0" + BOOT + "\0" + 4242 + "\0" + 9001).getBytes()),
+        r.processToken(4242, 9001));
+    assertEquals(
+        "t_" + first64.apply(("thread\0" + BOOT + "\0" + 4242 + "\0" + 9001 + "\0" + 7).getBytes()),
+        r.threadToken(4242, 9001, 7));
+    assertEquals(
+        "e_" + first64.apply("exe\0/usr/bin/curl".getBytes()), r.exeHash("/usr/bin/curl"));
+    byte[] address =
+        java.nio.ByteBuffer.allocate(17)
+            .put("addr\0".getBytes())
+            .putInt(2)
+            .put(LOOPBACK)
+            .putInt(53)
+            .array();
+    assertEquals("a_" + first64.apply(address), r.addressHash(2, LOOPBACK, 53));
   }
 
   @Test

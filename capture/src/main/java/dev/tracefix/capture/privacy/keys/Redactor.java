@@ -1,35 +1,26 @@
-package dev.tracefix.capture.redact;
+package dev.tracefix.capture.privacy.keys;
 
-import dev.tracefix.capture.CaptureException;
-import dev.tracefix.capture.CaptureException.Kind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Turns raw identities into keyed tokens: HMAC-SHA256 under the local key, truncated to 64 bits and
- * prefixed by what they stand for ({@code p_} process, {@code a_} address, {@code e_} executable
- * path). Each input is domain-separated so equal bytes in different roles differ.
+ * Turns raw identities into keyed tokens: HMAC-SHA256 under the local key (through {@link
+ * Tokenizer}, the one HMAC of capture), truncated to 64 bits and prefixed by what they stand for
+ * ({@code p_} process, {@code t_} thread, {@code a_} address, {@code e_} executable path). Each
+ * input is domain-separated so equal bytes in different roles differ.
  */
 public final class Redactor {
-  private static final int TOKEN_BYTES = 8;
+  /** 64 bits of the HMAC, as hex. */
+  private static final int TOKEN_HEX = 16;
 
-  private final Mac mac;
+  private final Tokenizer tokenizer;
   private final String keyId;
   private final String bootId;
 
   public Redactor(HmacKey key, String bootId) {
     this.keyId = key.keyId();
     this.bootId = bootId;
-    try {
-      mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.secret(), "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new CaptureException(Kind.INTERNAL, "HmacSHA256 is unavailable in this JDK", e);
-    }
+    this.tokenizer = new Tokenizer(key);
   }
 
   public String keyId() {
@@ -95,8 +86,7 @@ public final class Redactor {
         + ">";
   }
 
-  private synchronized String token(String prefix, byte[] input) {
-    byte[] digest = mac.doFinal(input);
-    return prefix + HexFormat.of().formatHex(digest, 0, TOKEN_BYTES);
+  private String token(String prefix, byte[] input) {
+    return prefix + tokenizer.token(input, TOKEN_HEX);
   }
 }

@@ -1,4 +1,4 @@
-package dev.tracefix.server.run;
+package dev.tracefix.server.message;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
