@@ -954,6 +954,10 @@ int handle_exit(void *ctx)
 	return 0;
 }
 
+/* Default mode's aggregating programs (stats group); before the raw_syscalls programs, which
+ * defer to them for the calls they stream (stats_streams). */
+#include "syscall_stats.bpf.h"
+
 #define RAW_SOCKET_BITS (NET_TRACE_SYSCALL_SOCKET_WRITE | NET_TRACE_SYSCALL_SENDTO)
 
 /* The syscall_set bits of nr (0 for numbers outside the table). */
@@ -1039,6 +1043,14 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!st)
 		return 0;
+	/* A failed or slow call of the stats families is the stats exit's record (stats_streams). */
+	if (stats_attached && stats_streams(nr, ctx->ret,
+					    st->sock.type != 0 ? st->sock.ts_ns : st->ts_ns)) {
+		st->sock.type = 0;
+		if (st->nr == nr)
+			st->nr = NET_TRACE_SYSCALL_MAX;
+		return 0;
+	}
 	__u64 id = bpf_get_current_pid_tgid();
 	if (socket_in_raw && (bits & RAW_SOCKET_BITS) && st->sock.type != 0) {
 		/* As the sys_exit_{write,writev,sendto} probes do: a slot of another type is stale. */

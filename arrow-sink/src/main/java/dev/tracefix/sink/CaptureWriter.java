@@ -6,6 +6,7 @@ import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.SafeStack;
+import dev.tracefix.capture.SyscallStat;
 import dev.tracefix.capture.TriggerFiring;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.sink.arrow.EventBatch;
@@ -120,6 +121,13 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   public synchronized void onTriggerFiring(TriggerFiring firing) {
     ensureOpen();
     sideRows.add(firing);
+  }
+
+  /** Keeps syscall aggregates for {@code syscall_stats} until the next commit point, as stacks. */
+  @Override
+  public synchronized void onSyscallStats(List<SyscallStat> rows) {
+    ensureOpen();
+    sideRows.add(rows);
   }
 
   /**

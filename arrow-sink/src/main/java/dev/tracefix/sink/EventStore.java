@@ -194,8 +194,18 @@ public final class EventStore implements AutoCloseable {
     }
     DuckDBConnection connection;
     try {
+      // Caps from the options, set before anything runs: a store left open beside a traced
+      // service takes no more memory and cores than it was given.
+      java.util.Properties config = new java.util.Properties();
+      if (options.memoryLimitBytes() > 0) {
+        config.setProperty("memory_limit", (options.memoryLimitBytes() >> 20) + "MiB");
+      }
+      if (options.threads() > 0) {
+        config.setProperty("threads", Integer.toString(options.threads()));
+      }
       connection =
-          DriverManager.getConnection("jdbc:duckdb:" + absolute).unwrap(DuckDBConnection.class);
+          DriverManager.getConnection("jdbc:duckdb:" + absolute, config)
+              .unwrap(DuckDBConnection.class);
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
@@ -404,6 +414,24 @@ public final class EventStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE, "cannot connect to " + dbFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * DuckDB's {@code memory_limit} and {@code threads} as this store's database runs with them, e.g.
+   * {@code memory_limit=256.0 MiB threads=1}: what the options capped, or DuckDB's defaults.
+   */
+  public String limits() {
+    try (Connection c = connect();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT current_setting('memory_limit'), current_setting('threads')")) {
+      rs.next();
+      return "memory_limit=" + rs.getString(1) + " threads=" + rs.getString(2);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE, "cannot read the limits of " + dbFile + ": " + e.getMessage(), e);
     }
   }
 

@@ -38,7 +38,18 @@ class CaptureTest {
     final List<String> contractViolations = new ArrayList<>();
     final List<TriggerFiring> firings = Collections.synchronizedList(new ArrayList<>());
     final List<SafeStack> stacks = Collections.synchronizedList(new ArrayList<>());
+    final List<SyscallStat> syscallStats = Collections.synchronizedList(new ArrayList<>());
     int batches;
+
+    @Override
+    public void onSyscallStats(List<SyscallStat> rows) {
+      for (SyscallStat r : rows) {
+        if (processes.stream().noneMatch(p -> p.token().equals(r.processToken()))) {
+          contractViolations.add(r.processToken());
+        }
+      }
+      syscallStats.addAll(rows);
+    }
 
     @Override
     public void onStack(SafeStack stack) {

@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 12;
+  public static final int CURRENT_VERSION = 13;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -73,7 +73,7 @@ public final class StoreSchema {
   private static final List<List<String>> MIGRATIONS =
       List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL, SchemaV6.DDL,
           SchemaV7.DDL, SchemaV8.DDL, SchemaV9.DDL, SchemaV10.DDL,
-          SchemaV11.DDL, SchemaV12.DDL);
+          SchemaV11.DDL, SchemaV12.DDL, SchemaV13.DDL);
 
   private StoreSchema() {}
 

@@ -404,6 +404,29 @@ public final class SafeEventAssembler {
     return delivered;
   }
 
+  /**
+   * The token of a process known from kernel aggregates (default mode's syscall_stats), announced
+   * to the sink on first sight as for an event, with the execs held for it delivered first.
+   */
+  public String processToken(int tgid, long startTimeNs) {
+    batch = new ArrayList<>();
+    // An aggregate has no comm: a process gone before /proc was read, with no exec record to
+    // describe it, is announced under a placeholder rather than a guess.
+    String token = announce(tgid, startTimeNs, ProcessTable.GONE_COMM);
+    deliver();
+    return token;
+  }
+
+  /** The keyed hash of an inet peer (family 2 or 10) as events carry it; null for another family. */
+  public String peerHash(int family, byte[] address, int port) {
+    return addressHash(family, address, port);
+  }
+
+  /** The id of the key that makes this capture's tokens and hashes. */
+  public String keyId() {
+    return redactor.keyId();
+  }
+
   private SafeEvent toSafe(RawNetEvent e, String token) {
     long timeNs = e.tsNs() + bootOffsetNs;
     if (e.isTcpRetransmit()) {

@@ -38,6 +38,7 @@ class CaptureLossTest {
     CliRun capture =
         CliRun.of(
             "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
+            "--probes", "full", // every write streamed: enough rows to fill the disk
             "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000");
     System.out.println("CaptureLossTest: exit " + capture.exit() + "\n" + capture.err());
     assertEquals(2, capture.exit(), capture.out() + capture.err());
