@@ -3,6 +3,7 @@ package dev.tracefix.server.cli;
 import dev.tracefix.capture.redact.HmacKey;
 import dev.tracefix.capture.redact.KeyStore;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.PostmortemReport;
 import dev.tracefix.server.report.ReportFormat;
@@ -58,7 +59,8 @@ final class ReportCommand implements Callable<Integer> {
     try (PrintStream console = RedactedConsole.of(System.out, key)) {
       PostmortemReport report =
           NotebookReports.runHeadless(
-              Workbench.headless(dbFile, console), notebook, databases::connect, key);
+              Workbench.headless(dbFile, console), notebook, databases::connect,
+              AuditStore.beside(dbFile), key);
       ReportFormat format = NotebookReports.write(report, out);
       long replaced = report.replacements().values().stream().mapToLong(Long::longValue).sum();
       System.out.println(

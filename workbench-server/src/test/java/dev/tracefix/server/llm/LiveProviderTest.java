@@ -2,7 +2,6 @@ package dev.tracefix.server.llm;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.server.run.CellOutput;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +22,7 @@ class LiveProviderTest {
   void aRealModelAnswersTheDemoQuestionWithCheckedHypotheses() throws Exception {
     try (DemoIncident incident = new DemoIncident(dir)) {
       CellOutput out =
-          new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, System.getenv())
+          incident.runner(System.getenv())
               .run(Map.of("question", "why does inventory fail to answer checkout?", "repo", incident.repo.toString()),
                   incident.context());
       System.out.println(out);
