@@ -118,6 +118,28 @@ public final class ReproHarness {
 
   public Attempt run(Path tree, Optional<InputTable> input, Cancellation cancel) {
     cancel.check();
+    if (spec.captureQuery().isEmpty()) {
+      return run(tree, input, cancel, List.of());
+    }
+    try (RunCapture.Session capture = control.capture().begin(scratch);
+        Cancellation.Registration stop = cancel.onCancel(capture::close)) {
+      cancel.check();
+      Attempt ran = run(tree, input, cancel, capture.enter()); // the target is killed by now
+      Verdict byExit = Verdict.ofExitCode(ran.exitCode());
+      if (ran.phase() != Attempt.Phase.RUN || byExit == Verdict.SKIP || byExit == Verdict.ABORT) {
+        return ran;
+      }
+      control.report(ProgressEvent.Stage.REPRO, "querying the capture of the run");
+      Optional<String> row = capture.stopAndQuery(spec.captureQuery().get(), spec.timeout());
+      cancel.check();
+      return new Attempt(
+          row.isPresent() ? Verdict.BAD : Verdict.GOOD, ran.exitCode(), Attempt.Phase.RUN, ran.outputTail(),
+          ran.elapsed(),
+          row.map(r -> "the capture query returned a row: " + r).orElse("the capture query returned no row"));
+    }
+  }
+
+  private Attempt run(Path tree, Optional<InputTable> input, Cancellation cancel, List<String> enter) {
     Map<String, String> env = new HashMap<>();
     List<String> args = List.of();
     Path file = null;
@@ -136,7 +158,7 @@ public final class ReproHarness {
         CountDownLatch readyLatch = new CountDownLatch(1);
         target =
             new ReproCommand(spec.start().get(), spec.timeout())
-                .start(tree, List.of(), env, line -> {
+                .start(tree, List.of(), env, enter, line -> {
                   if (readyLatch.getCount() == 0) {
                     return;
                   }
@@ -158,7 +180,7 @@ public final class ReproHarness {
         }
       }
       ReproCommand.Run run =
-          new ReproCommand(spec.run(), spec.timeout()).run(tree, args, env, cancel);
+          new ReproCommand(spec.run(), spec.timeout()).run(tree, args, env, cancel, enter);
       Verdict verdict = Verdict.ofExitCode(run.exitCode());
       String note = run.timedOut() ? "timed out after " + spec.timeout().toMillis() + " ms" : "";
       if (verdict == Verdict.BAD && spec.match().isPresent()
