@@ -28,7 +28,8 @@ public final class ReproHarness {
   private final ReproSpec spec;
   private final Path scratch;
   private final Control control;
-  private final Map<Path, Attempt> builds = new ConcurrentHashMap<>();
+  /** Builds by tree folder, done or under way: concurrent callers for one tree share one build. */
+  private final Map<Path, java.util.concurrent.CompletableFuture<Attempt>> builds = new ConcurrentHashMap<>();
   private final AtomicInteger inputs = new AtomicInteger();
 
   /** @param scratch a folder for input files; created when needed */
@@ -86,10 +87,40 @@ public final class ReproHarness {
    * outcome. A failed build is a skip (exit 125), as a bisect script would report it.
    */
   public Attempt build(Path tree) {
+    return build(tree, control.cancellation());
+  }
+
+  /**
+   * As {@link #build(Path)}, stopped by {@code cancel} as well (a build started ahead of need);
+   * a stopped build is not remembered.
+   */
+  public Attempt build(Path tree, Cancellation cancel) {
     if (spec.build().isEmpty()) {
       return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, "", Duration.ZERO, "no build step");
     }
-    return builds.computeIfAbsent(tree.toAbsolutePath().normalize(), this::runBuild);
+    Path dir = tree.toAbsolutePath().normalize();
+    while (true) {
+      java.util.concurrent.CompletableFuture<Attempt> mine = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Attempt> first = builds.putIfAbsent(dir, mine);
+      if (first == null) {
+        try {
+          Attempt built = runBuild(dir, cancel);
+          mine.complete(built);
+          return built;
+        } catch (RuntimeException e) {
+          builds.remove(dir, mine); // a stopped or failed build is not remembered
+          mine.completeExceptionally(e);
+          throw e;
+        }
+      }
+      try {
+        return first.join(); // another caller builds this tree: its outcome is ours
+      } catch (java.util.concurrent.CompletionException e) {
+        // that build was stopped (it was started ahead of need) or failed: build it here
+        control.check();
+        cancel.check();
+      }
+    }
   }
 
   /** Forgets the build of {@code tree} (its folder was deleted or rewritten). */
@@ -97,12 +128,15 @@ public final class ReproHarness {
     builds.remove(tree.toAbsolutePath().normalize());
   }
 
-  private Attempt runBuild(Path tree) {
+  private Attempt runBuild(Path tree, Cancellation cancel) {
     control.check();
+    cancel.check();
     control.report(ProgressEvent.Stage.BUILD, "building in " + tree.getFileName());
-    ReproCommand.Run run =
-        new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout())
-            .run(tree, List.of(), Map.of(), control.cancellation());
+    Cancellation either = new Cancellation();
+    ReproCommand.Run run;
+    try (var a = control.cancellation().onCancel(either::cancel); var b = cancel.onCancel(either::cancel)) {
+      run = new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout()).run(tree, List.of(), Map.of(), either);
+    }
     if (run.exitCode() == 0) {
       return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, run.outputTail(), run.elapsed(), "built");
     }
