@@ -219,14 +219,23 @@ final class NotebookSession implements AutoCloseable {
       }
       case ASK -> {
         Optional<CellOutput> failure = ensureDatabase();
+        if (failure.isPresent()) {
+          yield failure.get();
+        }
         // The workbench installs an "ask" runner (a model behind the privacy gateway, else the analyst).
         ActionCellRunner asker = resources.actionRunners().get("ask");
         Map<String, String> body = cell.actionBody().orElseThrow().asMap();
-        yield failure.orElseGet(
-            () ->
-                asker != null
-                    ? asker.run(body, context(cell, new Cancellation()))
-                    : new TraceAnalyst().ask(connection, body));
+        if (asker == null) {
+          yield new TraceAnalyst().ask(connection, body);
+        }
+        // Stoppable like the fix-loop cells: a stop aborts the model request in flight.
+        Cancellation stop = new Cancellation();
+        actionCancel = stop;
+        try {
+          yield asker.run(body, context(cell, stop));
+        } finally {
+          actionCancel = null;
+        }
       }
       case CAPTURE ->
           new CellOutput.Error(
