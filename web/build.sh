@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the browser UI into OUT_DIR with the machine's node/npm: installs the locked packages
-# (npm ci), type-checks with tsc (no output), and bundles with esbuild (build.mjs) into a few
+# (npm ci), generates the API types from the OpenAPI document, type-checks with tsc (no output), and bundles with esbuild (build.mjs) into a few
 # content-hashed files plus index.html. Everything the page loads is in OUT_DIR; nothing is
 # fetched at run time.
 set -euo pipefail
@@ -17,5 +17,8 @@ if [[ ! -x node_modules/.bin/esbuild || ! -x node_modules/.bin/tsc \
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The client's wire types and routes come from the server's committed OpenAPI document; the type
+# check below fails when the client and the document disagree.
+node scripts/gen-api-types.mjs ../workbench-server/src/main/resources/openapi.json src/generated/api.ts
 node_modules/.bin/tsc -p . --noEmit
 node build.mjs "$out"
