@@ -55,6 +55,19 @@ async function open(notebook) {
   await page.locator("[data-testid=cell]").first().waitFor();
 }
 
+/** Polls `check` until it passes (the server writes the file after the page already shows it). */
+async function eventually(check) {
+  const end = Date.now() + PATIENCE;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > end) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 const cell = (id) => page.locator(`[data-testid=cell][data-cell-id='${id}']`);
 const fileText = (name) => readFileSync(join(notebooks, name), "utf8");
 
@@ -237,8 +250,9 @@ test("command mode: B inserts, M and Y switch kinds, DD deletes, Z undoes, ? lis
 
 test("Ctrl+Enter on an edited cell runs it and marks the cells that read it stale", async () => {
   await open("retransmits.md");
+  const runs = Number((await page.locator("#notebook").getAttribute("data-runs")) ?? "0");
   await page.locator("[data-testid=run-all]").click();
-  await cell("top_peer").locator("[data-testid=grid-row]").first().waitFor();
+  await page.waitForFunction((n) => Number(document.querySelector("#notebook").dataset.runs) >= n + 2, runs);
   assert.equal(await cell("top_peer").getAttribute("data-stale"), null);
   await cell("by_peer").locator(".cm-content").click();
   await page.keyboard.press("Control+End");
@@ -269,8 +283,10 @@ test("a Markdown block edits on double click and renders when left", async () =>
   await page.keyboard.press("Control+End");
   await page.keyboard.type(" It is **hot**.");
   await page.keyboard.press("Escape");
-  await page.locator("[data-testid=prose] strong", { hasText: "hot" }).waitFor();
-  assert.match(fileText("retransmits.md"), /The busiest peer: It is \*\*hot\*\*\./);
+  await page.locator("[data-testid=prose] strong", { hasText: "hot" }).waitFor({ timeout: 10_000 }).catch(async (e) => {
+    throw new Error(`${e.message}\nbanner: ${await page.locator("[data-testid=banner]").textContent()}\nblocks: ${await page.locator("[data-testid=blocks]").innerHTML()}`);
+  });
+  await eventually(() => assert.match(fileText("retransmits.md"), /The busiest peer: It is \*\*hot\*\*\./));
 });
 
 test("save commits, history lists the versions, a diff compares two and an old one opens", async () => {

@@ -42,7 +42,13 @@ class BrowserWorkbenchTest {
 
     try (WorkbenchFixture workbench = new WorkbenchFixture(tempDir)) {
       BrowserFixtures.write(workbench.notebooksDir, tempDir.resolve("queries"));
-      List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec", script.toString()));
+      List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+      // -Dtracefix.browser.only=REGEX runs the scenarios whose names match, while working on one.
+      String only = System.getProperty("tracefix.browser.only");
+      if (only != null && !only.isBlank()) {
+        command.add("--test-name-pattern=" + only);
+      }
+      command.add(script.toString());
       ProcessBuilder pb = new ProcessBuilder(command).directory(web.toFile()).redirectErrorStream(true);
       pb.environment().put("TRACEFIX_URL", workbench.base() + "/");
       pb.environment().put("TRACEFIX_TOKEN", WorkbenchFixture.TOKEN);
