@@ -144,8 +144,13 @@ test("a 10M-row result scrolls to its end fetching only the pages in view, and s
   await shot("grid-10m-end");
   // Halfway, by dragging the scroll position: the rows there, not every row before them.
   await body.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
-  await cell("big").locator("[data-testid=grid-row]:not(.loading)").first().waitFor();
+  await page.waitForFunction(() => {
+    const grid = document.querySelector("[data-cell-id=big] [data-testid=output-table]");
+    const first = Number(grid?.dataset.firstRow ?? 0);
+    return first > 4_000_000 && grid.querySelector(`[data-row='${first}']:not(.loading)`) !== null;
+  });
   const fetched = Number(await cell("big").locator("[data-testid=output-table]").getAttribute("data-pages-fetched"));
+  console.log(`10M rows: ${fetched} pages of 500 rows fetched for the start, the end and the middle`);
   assert.ok(fetched >= 2 && fetched <= 12, `pages fetched for start, end and middle: ${fetched}`);
 
   await cell("big").locator("[data-testid=sort-column]", { hasText: "i" }).first().click(); // ascending
@@ -197,6 +202,31 @@ test("a runaway query shows its elapsed time, the page stays usable, and Interru
   await error.waitFor();
   assert.match(await error.textContent(), /interrupt/i);
   assert.equal(await cell("spin").getAttribute("data-state"), "error");
+});
+
+test("Java cells complete the helper API, and a runaway Java loop is stopped from its cell", async () => {
+  await open("spin.md");
+  await typeInto("calc", "var t = sq");
+  const option = page.locator(".cm-tooltip-autocomplete li", { hasText: "sql" }).first();
+  await option.waitFor();
+  assert.match(await option.textContent(), /SqlTable/);
+  await page.waitForTimeout(200); // CodeMirror's interactionDelay, as above
+  await page.keyboard.press("Enter");
+  assert.match(await cell("calc").locator(".cm-content").textContent(), /var t = sql\(""\)/);
+  await page.keyboard.press("Escape");
+
+  await cell("spin").locator("[data-testid=run-cell]").click();
+  const stop = cell("spin").locator("[data-testid=stop-cell]");
+  await stop.waitFor();
+  // The snippet VM starts and the loop runs; a stop before it runs would prove nothing.
+  await page.waitForFunction(() => /running ([3-9]|\d\d+)\.\d s/.test(document.querySelector("[data-cell-id=spin] [data-testid=cell-state]")?.textContent ?? ""));
+  await stop.click();
+  const error = cell("spin").locator("[data-testid=output-error]");
+  await error.waitFor();
+  // Stopped by JShell, or (when that does not take within its bound, as on a loaded machine) by
+  // killing the snippet VM: either way the runaway cell ended and says how.
+  assert.match(await error.textContent(), /cell interrupted|kernel restarted/);
+  await stop.waitFor({ state: "hidden" });
 });
 
 test("command mode: B inserts, M and Y switch kinds, DD deletes, Z undoes, ? lists the keys", async () => {
