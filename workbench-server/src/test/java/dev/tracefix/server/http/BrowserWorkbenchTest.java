@@ -35,7 +35,12 @@ class BrowserWorkbenchTest {
     Assumptions.assumeTrue(
         ci || Files.isExecutable(CHROMIUM), "needs Chromium at /usr/bin/chromium (Debian package chromium)");
     Path web = webDir();
-    Path script = web.resolve("browser-tests/workbench.test.mjs");
+    // -Dtracefix.browser.script=FILE runs another script against the same server (the benchmark).
+    String other = System.getProperty("tracefix.browser.script");
+    Path script =
+        other == null || other.isBlank()
+            ? web.resolve("browser-tests/workbench.test.mjs")
+            : web.getParent().resolve(other).toAbsolutePath();
     Assumptions.assumeTrue(
         ci || Files.isDirectory(web.resolve("node_modules/playwright-core")),
         "needs web/node_modules (the web module's build runs npm ci)");
@@ -54,6 +59,10 @@ class BrowserWorkbenchTest {
       pb.environment().put("TRACEFIX_TOKEN", WorkbenchFixture.TOKEN);
       pb.environment().put("TRACEFIX_NOTEBOOKS", workbench.notebooksDir.toString());
       pb.environment().put("TRACEFIX_CHROMIUM", CHROMIUM.toString());
+      String rounds = System.getProperty("tracefix.bench.rounds");
+      if (rounds != null) {
+        pb.environment().put("TRACEFIX_BENCH_ROUNDS", rounds);
+      }
       String screenshots = System.getProperty("tracefix.screenshots");
       if (screenshots != null && !screenshots.isBlank()) {
         pb.environment().put("TRACEFIX_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
