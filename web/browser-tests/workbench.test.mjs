@@ -130,6 +130,37 @@ test("columns complete after a table name with their types", async () => {
   await page.keyboard.press("Escape");
 });
 
+test("function names and saved queries complete too", async () => {
+  await open("retransmits.md");
+  await typeInto("top_peer", "select approx_count_d");
+  // Typed before the catalog arrived (opening the notebook's database takes a moment): the list
+  // fills in when it does.
+  await page.locator(".cm-tooltip-autocomplete li", { hasText: "approx_count_distinct" }).first().waitFor();
+  await page.keyboard.press("Escape");
+  await typeInto("top_peer", "busy");
+  const saved = page.locator(".cm-tooltip-autocomplete li", { hasText: "busy-peers" }).first();
+  await saved.waitFor();
+  assert.match(await saved.textContent(), /saved query/);
+  await page.waitForTimeout(200); // CodeMirror's interactionDelay, as above
+  await page.keyboard.press("Enter");
+  assert.match(await cell("top_peer").locator(".cm-content").textContent(), /HAVING count\(\*\) >= 2/);
+  await page.keyboard.press("Escape");
+});
+
+test("restarting the kernel drops kept results and marks outputs stale", async () => {
+  await open("retransmits.md");
+  await cell("by_peer").locator("[data-testid=run-cell]").click();
+  await cell("by_peer").locator("[data-testid=grid-row]").first().waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-cell-id=by_peer]")?.dataset.state === "done");
+  await page.locator("[data-testid=restart-kernel]").click();
+  await page.locator("[data-testid=banner]", { hasText: "Kernel restarted" }).waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-cell-id=by_peer]")?.hasAttribute("data-stale"));
+  await page.locator("[data-testid=panel-tab-schema]").click();
+  await page.locator("[data-testid=schema-relation][data-relation=retransmits]").waitFor();
+  assert.equal(await page.locator("[data-testid=schema-relation][data-relation=by_peer]").count(), 0, "the named result went with the kernel");
+  await page.locator("[data-testid=panel-tab-notebooks]").click();
+});
+
 test("a 10M-row result scrolls to its end fetching only the pages in view, and sorts on the server", async () => {
   await open("big.md");
   await cell("big").locator("[data-testid=run-cell]").click();

@@ -1,7 +1,7 @@
 // One CodeMirror 6 editor per cell: SQL (DuckDB dialect, completion from the live catalog),
 // Java (helper API completion) or Markdown, with the notebook's run keys and an error-line mark
 // for the failing SQL position.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { java, javaLanguage } from "@codemirror/lang-java";
 import { markdown } from "@codemirror/lang-markdown";
@@ -106,7 +106,14 @@ export class CellEditor {
     this.view = new EditorView({ state: EditorState.create({ doc, extensions }), parent });
     if (kind === "sql") {
       // The catalog changes as cells run; the SQL language is rebuilt with the new schema.
-      this.unsubscribe = store.subscribe(() => this.view.dispatch({ effects: this.language.reconfigure(this.languageFor(kind)) }));
+      this.unsubscribe = store.subscribe(() => {
+        this.view.dispatch({ effects: this.language.reconfigure(this.languageFor(kind)) });
+        // A person typing when the catalog arrives (the first one takes a moment: the notebook's
+        // database opens) gets the list as it is now, without typing again.
+        if (this.view.hasFocus && /\w$/.test(this.view.state.sliceDoc(0, this.view.state.selection.main.head))) {
+          startCompletion(this.view);
+        }
+      });
     }
   }
 
