@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 11;
+  public static final int CURRENT_VERSION = 12;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -68,7 +68,7 @@ public final class StoreSchema {
   private static final List<List<String>> MIGRATIONS =
       List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL, SchemaV6.DDL,
           SchemaV7.DDL, SchemaV8.DDL, SchemaV9.DDL, SchemaV10.DDL,
-          SchemaV11.DDL);
+          SchemaV11.DDL, SchemaV12.DDL);
 
   private StoreSchema() {}
 
@@ -93,6 +93,11 @@ public final class StoreSchema {
 
   /** Brings the database up to {@link #CURRENT_VERSION}; returns the version found before. */
   public static int migrate(Connection connection) throws SQLException {
+    return migrate(connection, CURRENT_VERSION);
+  }
+
+  /** Brings the database up to {@code target}: tests build databases of an older version. */
+  static int migrate(Connection connection, int target) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
       int found = currentVersion(statement);
@@ -100,7 +105,7 @@ public final class StoreSchema {
         throw new NewerSchemaException(found);
       }
       boolean autoCommit = connection.getAutoCommit();
-      for (int version = found + 1; version <= CURRENT_VERSION; version++) {
+      for (int version = found + 1; version <= target; version++) {
         connection.setAutoCommit(false);
         try {
           for (String ddl : MIGRATIONS.get(version - 1)) {

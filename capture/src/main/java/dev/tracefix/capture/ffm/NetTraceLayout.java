@@ -394,6 +394,7 @@ public final class NetTraceLayout {
       case EVENT_UPROBE -> "uprobe";
       case EVENT_OFF_CPU -> "off_cpu";
       case EVENT_FORK -> "fork";
+      case 0 -> "undecodable"; // ring records that did not decode (see RingRecords)
       default -> "unknown_" + type;
     };
   }

@@ -206,10 +206,7 @@ public final class SafeEventAssembler {
   /** An event with its thread token and stack: added to the batch, or held for its stack. */
   private void withStack(
       SafeEvent event, RawStacked raw, int tid, long startTimeNs, String waitState) {
-    String thread =
-        threadTokens.computeIfAbsent(
-            new ThreadKey(raw.tgid(), ProcFs.nanosToTicks(startTimeNs), tid),
-            k -> redactor.threadToken(k.tgid(), k.startTicks(), k.tid()));
+    String thread = threadToken(raw.tgid(), startTimeNs, tid);
     StackCollector.Ref ref =
         stacks == null
             ? new StackCollector.Ready(0)
@@ -221,6 +218,12 @@ public final class SafeEventAssembler {
           held.computeIfAbsent(raw.tgid(), t -> new ArrayList<>())
               .add(new Held(withThread(event, 0, thread, waitState), d));
     }
+  }
+
+  private String threadToken(int tgid, long startTimeNs, int tid) {
+    return threadTokens.computeIfAbsent(
+        new ThreadKey(tgid, ProcFs.nanosToTicks(startTimeNs), tid),
+        k -> redactor.threadToken(k.tgid(), k.startTicks(), k.tid()));
   }
 
   /** The event with its stack, thread and wait state, and no child. */
@@ -406,7 +409,8 @@ public final class SafeEventAssembler {
           .peerHash(addressHash(e.family(), e.daddr(), e.dport()))
           .build();
     }
-    // sendto and socket writes share one shape: bytes on success, errno on failure.
+    // sendto and socket writes share one shape: bytes on success, errno on failure. The row is
+    // the call's only row (no syscall row twins it), so it names its syscall too.
     long ret = e.ret();
     EventType type = e.isSocketWrite() ? EventType.SOCKET_WRITE : EventType.SENDTO;
     return SafeEvent.builder(timeNs, type, token, redactor.keyId())
@@ -415,6 +419,8 @@ public final class SafeEventAssembler {
         .errno(ret < 0 ? (int) -ret : 0)
         .peerHash(addressHash(e.family(), e.daddr(), e.dport()))
         .fd(e.fd())
+        .syscall(SyscallTable.nameOf(e.state()))
+        .threadToken(threadToken(e.tgid(), e.startTimeNs(), e.tid()))
         .build();
   }
 

@@ -91,7 +91,10 @@ public final class FrontMatter {
     }
     Object root;
     try {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml.toString());
+      // A key given twice is a merge gone wrong, not "the last one wins": refuse it with its line.
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      root = new Yaml(new SafeConstructor(options)).load(yaml.toString());
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 2;
       throw NotebookParser.malformed(fileName, line, "front matter is not valid YAML: " + e.getProblem());

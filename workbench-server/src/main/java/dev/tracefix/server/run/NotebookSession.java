@@ -51,6 +51,8 @@ final class NotebookSession implements AutoCloseable {
   private final Map<String, CellOutput> outputs = new ConcurrentHashMap<>();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
   private final SessionData data = new SessionData();
+  /** Tables Java cells showed from the host ({@code show(sql(...))}), by cell id, for paging. */
+  private final Map<String, SessionData.Kept> shownTables = new ConcurrentHashMap<>();
   private volatile Map<String, String> parameterOverrides = Map.of();
   private volatile Notebook notebook;
   private volatile NotebookDatabase database;
@@ -206,7 +208,15 @@ final class NotebookSession implements AutoCloseable {
         }
         Limits limits = cellLimits(cell);
         data.limits = limits;
-        yield javaKernel().run(cell.source(), limits);
+        data.shown = null;
+        CellOutput out = javaKernel().run(cell.source(), limits);
+        SessionData.Kept shownTable = data.shown;
+        if (out instanceof CellOutput.Table && shownTable != null) {
+          shownTables.put(cell.id(), shownTable);
+        } else {
+          shownTables.remove(cell.id());
+        }
+        yield out;
       }
       case ASK -> {
         Optional<CellOutput> failure = ensureDatabase();
@@ -366,26 +376,34 @@ final class NotebookSession implements AutoCloseable {
                     new WorkspaceException(
                         WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
-    if (cell.kind() != CellKind.SQL
+    SessionData.Kept shownTable = cell.kind() == CellKind.JAVA ? shownTables.get(cellId) : null;
+    if ((cell.kind() != CellKind.SQL && shownTable == null)
         || !(outputs.get(cellId) instanceof CellOutput.Table)
         || db == null) {
       throw new WorkspaceException(
           WorkspaceException.Kind.NOT_FOUND,
-          name + ": cell '" + cellId + "' has no table result in this session; run it first");
+          name + ": cell '" + cellId + "' has no kept table result in this session; run it first"
+              + " (a Java cell's table is kept when it shows sql(...))");
     }
+    ResultTable table =
+        shownTable != null ? shownTable.table() : ResultTable.ofCell(cellId, cell.name());
     try (Connection c = db.connect()) {
       ResultPage page =
           ResultPages.read(
               c,
-              ResultTable.ofCell(cellId, cell.name()),
+              table,
               offset,
               limit,
               sort,
               descending,
               ResultPages.PAGE_BYTES,
               limits().timeout());
-      return new ResultPage(
-          page.columns(), KeyMaterialGuard.rows(page.rows()), page.offset(), page.totalRows());
+      long total = shownTable != null ? shownTable.size() : page.totalRows();
+      List<List<Object>> rows = page.rows();
+      if (offset + rows.size() > total) {
+        rows = rows.subList(0, (int) Math.max(0, total - offset)); // a cut table's probe row
+      }
+      return new ResultPage(page.columns(), KeyMaterialGuard.rows(rows), page.offset(), total);
     } catch (ResultPages.UnknownColumn e) {
       throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
@@ -574,6 +592,8 @@ final class NotebookSession implements AutoCloseable {
     private static final int FIRST_PAGE = 1000;
 
     volatile Limits limits = Limits.defaults();
+    /** The table the running cell showed, if it showed a kept one. */
+    volatile Kept shown;
     /** Tables snippets page through, by handle; {@code size} -1: as many rows as the table has. */
     private final Map<String, Kept> handles = new LinkedHashMap<>();
     private long queries;
@@ -657,7 +677,31 @@ final class NotebookSession implements AutoCloseable {
           null);
     }
 
-    private record Kept(ResultTable table, long size) {}
+    record Kept(ResultTable table, long size) {}
+
+    @Override
+    public CellOutput.Table show(String handle) throws SQLException {
+      Kept kept;
+      synchronized (handles) {
+        kept = handles.get(handle);
+      }
+      if (kept == null) {
+        throw new IllegalArgumentException(
+            "this table is no longer kept (a notebook keeps its " + KEPT_JAVA_TABLES
+                + " newest sql() results); call sql(...) again");
+      }
+      HostTable first =
+          page(
+              handle,
+              kept.table(),
+              0,
+              resources.settings().firstPageRows(),
+              kept.size(),
+              false,
+              null);
+      shown = new Kept(kept.table(), first.size());
+      return new CellOutput.Table(first.columns(), first.rows(), first.size());
+    }
 
     private HostTable page(
         String handle,

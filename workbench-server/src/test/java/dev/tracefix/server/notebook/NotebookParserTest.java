@@ -74,6 +74,7 @@ class NotebookParserTest {
         "unclosed-quote.md|unclosed-quote.md:1: attribute 'title' has an unclosed quote",
         "name-not-identifier.md|name-not-identifier.md:5: name='my-result' is not an identifier (letters, digits, _; not starting with a digit)",
         "duplicate-action-key.md|duplicate-action-key.md:3: key 'input' is already set on line 2 of this cell",
+        "front-matter-duplicate-key.md|front-matter-duplicate-key.md:4: front matter is not valid YAML: found duplicate key window",
       })
   void brokenFilesAreRejectedWithFileLineAndReason(String name, String message) throws IOException {
     String text = Files.readString(GOLDEN.resolve("broken").resolve(name));

@@ -79,6 +79,11 @@ class UnprivilegedJavaCellTest {
               public HostTable page(String handle, long offset, int limit) {
                 throw new IllegalArgumentException("one page is all there is");
               }
+
+              @Override
+              public CellOutput.Table show(String handle) {
+                throw new IllegalArgumentException("nothing to show here");
+              }
             },
             new JavaKernel.VmLimits(256L << 20, 1),
             () -> {});
