@@ -140,6 +140,11 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
+  public <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    return session(name).readSelection(cellId, reader); // never waits for a cell
+  }
+
+  @Override
   public WorkspaceStats stats() {
     int running = 0;
     int vms = 0;

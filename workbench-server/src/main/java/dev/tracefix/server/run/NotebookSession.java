@@ -348,6 +348,63 @@ final class NotebookSession implements AutoCloseable {
   }
 
   /**
+   * Reads a selection for a view on a connection of its own (like {@link #page}, never waiting
+   * for a running cell): the kept result of SQL cell {@code cellId}, or with none the event
+   * store's {@code events}.
+   *
+   * @throws WorkspaceException NOT_FOUND for a cell without a kept table result or a notebook
+   *     without a store, INVALID when the view cannot use the selection (it names what lacks)
+   */
+  <T> T readSelection(Optional<String> cellId, SelectionReader<T> reader) {
+    String what = cellId.map(id -> "the result of '" + id + "'").orElse("the store's events");
+    try {
+      if (cellId.isPresent()) {
+        Cell cell = keptTableCell(cellId.get());
+        NotebookDatabase db = database;
+        if (db == null) {
+          throw noTable(cellId.get());
+        }
+        try (Connection c = db.connect()) {
+          return reader.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), db.storeSchema());
+        }
+      }
+      if (resources.databases().storeFile() == null) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.NOT_FOUND,
+            name + ": this workbench has no event store; start it with 'tracefix serve --db FILE'");
+      }
+      try (Connection c = resources.databases().connect()) {
+        return reader.read(c, "store.main.events", "store.main");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.INVALID, name + ": " + e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Cell keptTableCell(String cellId) {
+    Cell cell =
+        notebook
+            .cell(cellId)
+            .orElseThrow(
+                () ->
+                    new WorkspaceException(
+                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+    if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table)) {
+      throw noTable(cellId);
+    }
+    return cell;
+  }
+
+  private WorkspaceException noTable(String cellId) {
+    return new WorkspaceException(
+        WorkspaceException.Kind.NOT_FOUND,
+        name + ": cell '" + cellId + "' has no table result in this session; run it first");
+  }
+
+  /**
    * Rows {@code offset ..} of a SQL cell's kept result, read on a connection of its own, so it
    * works while another cell of the notebook runs.
    *

@@ -61,6 +61,14 @@ public interface NotebookWorkspace {
     throw new UnsupportedOperationException("paging is not supported by " + getClass().getName());
   }
 
+  /**
+   * Reads a selection of events for a view (timeline, flame graph, exports): SQL cell {@code
+   * cellId}'s kept result, or with none the event store's {@code events}; never waits for a cell.
+   */
+  default <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    throw new UnsupportedOperationException("views are not supported by " + getClass().getName());
+  }
+
   /** Sessions, running cells and child VMs now, for {@code /metrics}. */
   default WorkspaceStats stats() {
     throw new UnsupportedOperationException("stats are not supported by " + getClass().getName());

@@ -42,6 +42,21 @@ final class WorkbenchFixture implements AutoCloseable {
 
   /** @param locked notebooks' SQL locked as {@code serve} locks it (files only in exports/) */
   WorkbenchFixture(Path tempDir, KernelSettings settings, boolean locked) throws Exception {
+    this(tempDir, settings, locked, WorkbenchFixture::seed);
+  }
+
+  /** What a test puts in the store before the workbench attaches it read-only. */
+  interface StoreSeed {
+    void seed(Connection store) throws SQLException;
+  }
+
+  /** A workbench over a store that {@code seed} fills (e.g. events with the store's schema). */
+  WorkbenchFixture(Path tempDir, StoreSeed seed) throws Exception {
+    this(tempDir, KernelSettings.DEFAULTS, false, seed);
+  }
+
+  private WorkbenchFixture(Path tempDir, KernelSettings settings, boolean locked, StoreSeed seed)
+      throws Exception {
     notebooksDir = Files.createDirectories(tempDir.resolve("notebooks"));
     for (String name : NOTEBOOKS) {
       try (InputStream in = WorkbenchFixture.class.getResourceAsStream("/http/" + name)) {
@@ -53,7 +68,7 @@ final class WorkbenchFixture implements AutoCloseable {
     }
     storeFile = tempDir.resolve("trace.duckdb");
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + storeFile)) {
-      seed(db);
+      seed.seed(db);
     }
     NotebookDatabases databases =
         locked
