@@ -93,6 +93,7 @@ public final class TraceEventExport {
           pids.put(process, pid);
           tids.put("p:" + process, pid); // events without a thread go on the process's own row
           metadata(json, "process_name", pid, pid, "process " + process);
+          metadata(json, "thread_name", pid, pid, "process " + process);
         }
         String threadKey = tcp && conn != null ? "c:" + conn : thread != null ? "t:" + thread : "p:" + process;
         Integer tid = tids.get(threadKey);
