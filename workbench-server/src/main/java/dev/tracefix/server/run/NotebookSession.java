@@ -5,7 +5,10 @@ import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
 import dev.tracefix.server.kernel.java.HostTable;
 import dev.tracefix.server.kernel.java.JavaKernel;
+import dev.tracefix.server.kernel.sql.ColumnSummary;
+import dev.tracefix.server.kernel.sql.CsvExport;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
+import dev.tracefix.server.kernel.sql.SqlCatalog;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.kernel.sql.ResultTable;
@@ -453,6 +456,91 @@ final class NotebookSession implements AutoCloseable {
       }
       throw new WorkspaceException(
           WorkspaceException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
+    }
+  }
+
+  /**
+   * What this notebook's SQL can name, read live from its database (opened here if no cell ran
+   * yet), on a connection of its own so it answers while a cell runs.
+   */
+  SqlCatalog catalog() {
+    NotebookDatabase db = database;
+    if (db == null) {
+      synchronized (lock) {
+        ensureDatabase()
+            .ifPresent(
+                error -> {
+                  throw new WorkspaceException(
+                      WorkspaceException.Kind.IO, name + ": " + ((CellOutput.Error) error).message());
+                });
+        db = database;
+      }
+    }
+    try (Connection c = db.connect()) {
+      return SqlCatalog.read(c);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, name + ": cannot read the catalog: " + e.getMessage(), e);
+    }
+  }
+
+  /** Type, min/max, nulls and a distinct estimate of one column of a SQL cell's kept result. */
+  ColumnSummary summary(String cellId, String column) {
+    try (Connection c = keptResultConnection(cellId)) {
+      return ColumnSummary.of(c, keptTable(cellId), column).withText(KeyMaterialGuard::text);
+    } catch (ResultPages.UnknownColumn e) {
+      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A SQL cell's whole kept result as CSV, streamed; the rows pass the key-material guard. */
+  long writeCsv(String cellId, Optional<String> sort, boolean descending, java.io.Writer out) {
+    try (Connection c = keptResultConnection(cellId)) {
+      return CsvExport.write(c, keptTable(cellId), sort, descending, KeyMaterialGuard::rows, out);
+    } catch (ResultPages.UnknownColumn e) {
+      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private ResultTable keptTable(String cellId) {
+    return ResultTable.ofCell(cellId, notebook.cell(cellId).orElseThrow().name());
+  }
+
+  /** A fresh connection to the database that keeps {@code cellId}'s table result. */
+  private Connection keptResultConnection(String cellId) throws SQLException {
+    Cell cell =
+        notebook
+            .cell(cellId)
+            .orElseThrow(
+                () ->
+                    new WorkspaceException(
+                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+    NotebookDatabase db = database;
+    if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table) || db == null) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.NOT_FOUND,
+          name + ": cell '" + cellId + "' has no table result in this session; run it first");
+    }
+    return db.connect();
+  }
+
+  /**
+   * Stops what runs and closes the notebook's database and Java VM; the next cell opens fresh
+   * ones. Every output is kept on screen but marked stale, since the results it read are gone.
+   */
+  void restart() {
+    cancel();
+    synchronized (lock) {
+      closeKernels();
+      stale.addAll(outputs.keySet());
     }
   }
 

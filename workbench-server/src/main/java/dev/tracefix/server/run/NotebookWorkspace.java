@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.wire.MayBeNull;
+
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.share.Revision;
@@ -19,7 +21,12 @@ public interface NotebookWorkspace {
 
   /** A cell as the UI shows it: its source and, if it ran in this session, its last output. */
   record CellView(
-      String id, String kind, String name, String source, CellOutput output, boolean stale) {}
+      String id,
+      String kind,
+      @MayBeNull String name,
+      String source,
+      @MayBeNull CellOutput output,
+      boolean stale) {}
 
   /**
    * A notebook as the UI shows it: prose blocks and cells in file order, the parameter values its
@@ -34,7 +41,28 @@ public interface NotebookWorkspace {
       List<String> warnings) {}
 
   /** Either prose (markdown) or a cell, in file order. */
-  record Block(String markdown, CellView cell) {}
+  record Block(@MayBeNull String markdown, @MayBeNull CellView cell) {}
+
+  /**
+   * A structural edit of a notebook, by block index as {@link NotebookView#blocks()} lists them.
+   *
+   * @param op {@code insert} (a block of {@code kind} with {@code source} at {@code index}),
+   *     {@code delete}, {@code convert} (to {@code kind}) or {@code prose} (replace the prose text)
+   * @param kind {@code markdown} or a cell kind ({@code sql}, {@code java}, ...)
+   * @param id the id of an inserted cell; a fresh one when null
+   */
+  record BlockEdit(
+      String op,
+      int index,
+      @MayBeNull String kind,
+      @MayBeNull String source,
+      @MayBeNull String id) {}
+
+  /** The body of creating a notebook: its file name, and the notebook to copy, if any. */
+  record NewNotebook(String name, @MayBeNull String template) {}
+
+  /** The body of renaming a notebook. */
+  record Rename(String to) {}
 
   List<NotebookSummary> list();
 
@@ -127,6 +155,37 @@ public interface NotebookWorkspace {
   }
 
   /** The notebook as Jupyter nbformat 4.5 JSON, with the outputs of cells that ran. */
+  default dev.tracefix.server.kernel.sql.SqlCatalog catalog(String name) {
+    throw new UnsupportedOperationException("the catalog is not offered by " + getClass().getName());
+  }
+
+  default dev.tracefix.server.kernel.sql.ColumnSummary summary(String name, String cellId, String column) {
+    throw new UnsupportedOperationException("summaries are not offered by " + getClass().getName());
+  }
+
+  /** Writes a SQL cell's whole kept result as CSV; returns the rows written. */
+  default long writeCsv(
+      String name, String cellId, Optional<String> sort, boolean descending, java.io.Writer out) {
+    throw new UnsupportedOperationException("CSV export is not offered by " + getClass().getName());
+  }
+
+  /** Stops the notebook's kernels; the next cell starts fresh ones. */
+  default NotebookView restart(String name) {
+    throw new UnsupportedOperationException("restart is not supported by " + getClass().getName());
+  }
+
+  default NotebookView edit(String name, BlockEdit edit) {
+    throw new UnsupportedOperationException("editing is not supported by " + getClass().getName());
+  }
+
+  default NotebookView create(String name, String template) {
+    throw new UnsupportedOperationException("creating is not supported by " + getClass().getName());
+  }
+
+  default NotebookSummary rename(String name, String to) {
+    throw new UnsupportedOperationException("renaming is not supported by " + getClass().getName());
+  }
+
   default String exportIpynb(String name) {
     throw new UnsupportedOperationException("export is not supported by " + getClass().getName());
   }
