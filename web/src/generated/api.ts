@@ -92,6 +92,7 @@ export interface CellOutputTable {
   columns: string[];
   rows: JsonValue[][];
   totalRows: number;
+  chart: Chart | null;
 }
 
 export interface CellOutputText {
@@ -106,6 +107,24 @@ export interface CellView {
   source: string;
   output: CellOutput | null;
   stale: boolean;
+}
+
+export interface Chart {
+  type: string;
+  x: string;
+  y: string[];
+  xKind: string;
+  xs: number[];
+  labels: string[];
+  series: number[][];
+  rows: number;
+  note: string | null;
+}
+
+export interface ChartRequest {
+  type: string;
+  x: string | null;
+  y: string[] | null;
 }
 
 export interface Check {
@@ -323,6 +342,8 @@ export interface Routes {
   "POST /api/notebooks/{name}/cells/from-query": { body: QueryInsert; response: NotebookView; media: "application/json" };
   /** replaces a cell's source and saves the file; the cell and its dependents go stale */
   "PUT /api/notebooks/{name}/cells/{id}": { body: SourceUpdate; response: NotebookView; media: "application/json" };
+  /** sets the chart a SQL cell draws (kept in its fence: chart=line x=.. y=..; type none removes it), saves the file and draws it from the kept result without a re-run */
+  "PUT /api/notebooks/{name}/cells/{id}/chart": { body: ChartRequest; response: NotebookView; media: "application/json" };
   /** a page of a SQL cell's kept result: ?offset=0&limit=100 (at most 1000)&sort=COLUMN&desc=true; never waits for a running cell */
   "GET /api/notebooks/{name}/cells/{id}/rows": { body: never; response: ResultPage; media: "application/json" };
   /** a SQL cell's whole kept result as CSV (?sort=COLUMN&desc=true), streamed */

@@ -1,6 +1,13 @@
 package dev.tracefix.server.http;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.run.NotebookWorkspace;
+import dev.tracefix.server.views.chart.ChartSpec;
+import dev.tracefix.server.wire.MayBeNull;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import dev.tracefix.server.views.Selection;
 import dev.tracefix.server.views.flame.FlameGraph;
 import dev.tracefix.server.views.flame.FlameQuery;
@@ -19,13 +26,29 @@ import java.util.Optional;
  * themselves live in {@code views}.
  */
 final class ViewRoutes {
-  private final NotebookWorkspace workspace;
+  /**
+   * The body of {@code PUT /api/notebooks/{name}/cells/{id}/chart}: a chart type ({@code line},
+   * {@code area}, {@code bar}, {@code histogram}, {@code scatter}) with its columns, or type
+   * {@code none} to remove the chart.
+   */
+  record ChartRequest(String type, @MayBeNull String x, @MayBeNull List<String> y) {}
 
-  ViewRoutes(NotebookWorkspace workspace) {
+  private final NotebookWorkspace workspace;
+  private final ObjectMapper json;
+
+  ViewRoutes(NotebookWorkspace workspace, ObjectMapper json) {
     this.workspace = workspace;
+    this.json = json;
   }
 
   void register(ApiRoutes api) {
+    api.put(
+        "/api/notebooks/{name}/cells/{id}/chart",
+        "sets the chart a SQL cell draws (kept in its fence: chart=line x=.. y=..; type none"
+            + " removes it), saves the file and draws it from the kept result without a re-run",
+        ChartRequest.class,
+        NotebookWorkspace.NotebookView.class,
+        this::setChart);
     api.get(
         "/api/notebooks/{name}/timeline",
         "the timeline of a SQL cell's result (?cell=ID) or of the store's events in a window"
@@ -50,6 +73,37 @@ final class ViewRoutes {
         "the stacks of a SQL cell's result as folded text (flamegraph.pl, speedscope)",
         "text/plain",
         this::folded);
+  }
+
+  private void setChart(Context ctx) {
+    ChartRequest request;
+    try {
+      request = json.readValue(ctx.body(), ChartRequest.class);
+    } catch (JacksonException e) {
+      throw new BadRequestResponse(
+          "request body must be JSON like {\"type\": \"line\", \"x\": \"second\", \"y\":"
+              + " [\"errors\"]}: " + e.getOriginalMessage());
+    }
+    if (request == null || request.type() == null) {
+      throw new BadRequestResponse("request body must name a chart type, or \"none\"");
+    }
+    ChartSpec spec = null;
+    if (!request.type().equals("none")) {
+      Map<String, String> attributes = new LinkedHashMap<>();
+      attributes.put("chart", request.type());
+      if (request.x() != null) {
+        attributes.put("x", request.x());
+      }
+      if (request.y() != null && !request.y().isEmpty()) {
+        attributes.put("y", String.join(",", request.y()));
+      }
+      try {
+        spec = ChartSpec.of(attributes).orElseThrow();
+      } catch (IllegalArgumentException e) {
+        throw new BadRequestResponse(e.getMessage());
+      }
+    }
+    ctx.json(workspace.setChart(ctx.pathParam("name"), ctx.pathParam("id"), spec));
   }
 
   private void timeline(Context ctx) {

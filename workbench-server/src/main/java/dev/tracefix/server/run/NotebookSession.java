@@ -21,6 +21,9 @@ import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
 import dev.tracefix.server.parameters.SqlParameters;
+import dev.tracefix.server.views.chart.Chart;
+import dev.tracefix.server.views.chart.ChartQuery;
+import dev.tracefix.server.views.chart.ChartSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -121,7 +124,7 @@ final class NotebookSession implements AutoCloseable {
     resources.counters().running.incrementAndGet();
     try {
       reopenIfLimitsChanged();
-      output = execute(cell);
+      output = withChart(cell, execute(cell));
     } catch (LimitException e) {
       output = new CellOutput.Error("limit", e.getMessage(), "");
     } catch (RuntimeException e) {
@@ -348,6 +351,39 @@ final class NotebookSession implements AutoCloseable {
         return stop;
       }
     };
+  }
+
+  /**
+   * The output with the chart the cell's fence asks for, drawn from the whole kept result; a
+   * chart that cannot be drawn carries its reason, and the table shows as always.
+   */
+  private CellOutput withChart(Cell cell, CellOutput output) {
+    if (cell.kind() != CellKind.SQL || !(output instanceof CellOutput.Table table)) {
+      return output;
+    }
+    Optional<ChartSpec> spec = ChartSpec.of(cell.attributes()); // checked when the file was parsed
+    NotebookDatabase db = database;
+    if (spec.isEmpty()) {
+      return table.chart() == null ? table : table.withChart(null);
+    }
+    if (db == null) {
+      return output;
+    }
+    try (Connection c = db.connect()) {
+      return table.withChart(
+          ChartQuery.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), spec.get()));
+    } catch (SQLException e) {
+      return table.withChart(Chart.failed(spec.get(), "the chart could not be read: " + e.getMessage()));
+    }
+  }
+
+  /** Draws a cell's chart again after its fence changed (the result is not run again). */
+  void redrawChart(String cellId) {
+    Optional<Cell> cell = notebook.cell(cellId);
+    CellOutput output = outputs.get(cellId);
+    if (cell.isPresent() && output != null) {
+      outputs.put(cellId, withChart(cell.get(), output));
+    }
   }
 
   /**

@@ -97,6 +97,15 @@ public interface NotebookWorkspace {
     throw new UnsupportedOperationException("views are not supported by " + getClass().getName());
   }
 
+  /**
+   * Sets the chart a SQL cell draws (null removes it) in the cell's fence, saves the file and
+   * draws it from the kept result if the cell ran; the cell does not go stale.
+   */
+  default NotebookView setChart(
+      String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
+    throw new UnsupportedOperationException("charts are not supported by " + getClass().getName());
+  }
+
   /** Sessions, running cells and child VMs now, for {@code /metrics}. */
   default WorkspaceStats stats() {
     throw new UnsupportedOperationException("stats are not supported by " + getClass().getName());
