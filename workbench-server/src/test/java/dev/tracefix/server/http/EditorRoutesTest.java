@@ -46,6 +46,7 @@ class EditorRoutesTest {
     JsonNode before = ApiClient.json(api.get("/api/notebooks/retransmits.md/catalog"));
     JsonNode retransmits = relation(before, "retransmits");
     assertEquals("table", retransmits.get("kind").asText());
+    assertEquals("store", retransmits.get("schema").asText(), "as SQL qualifies it");
     assertEquals(6, retransmits.get("rows").asLong());
     List<String> columns = new ArrayList<>();
     retransmits.get("columns").forEach(c -> columns.add(c.get("name").asText() + " " + c.get("type").asText()));
@@ -165,6 +166,24 @@ class EditorRoutesTest {
     assertTrue(gone.get("message").asText().contains("by_peer"), gone.toString());
     api.run("retransmits.md", "by_peer");
     assertEquals(List.of(List.of("peer-7f3a")), rows(api.run("retransmits.md", "top_peer")));
+  }
+
+  @Test
+  void aFailingQueryNamesTheLineOfTheCellNotOfTheStatementTheKernelWrapsItIn() {
+    JsonNode error = api.run("failing-cell.md", "typo");
+    assertEquals("error", error.get("kind").asText());
+    String detail = error.get("detail").asText();
+    assertTrue(detail.contains("LINE 1: select peer from retransmits where"), detail);
+    String caret = detail.lines().dropWhile(l -> !l.startsWith("LINE 1:")).skip(1).findFirst().orElse("");
+    // The query stopped short: the position is the end of the cell's last line.
+    assertEquals("LINE 1: select peer from retransmits where".length(), caret.indexOf('^'), detail);
+
+    api.post(
+        "/api/notebooks/retransmits.md/blocks",
+        "{\"op\":\"insert\",\"index\":1,\"kind\":\"sql\",\"id\":\"two\","
+            + "\"source\":\"select peer\\nfrom retransmits\\nwhere nosuch > 1\"}");
+    String binder = api.run("retransmits.md", "two").get("detail").asText();
+    assertTrue(binder.contains("LINE 3: where nosuch > 1"), binder);
   }
 
   private static List<List<String>> rows(JsonNode output) {

@@ -22,6 +22,7 @@ import java.util.Map;
 public record SqlCatalog(List<Relation> relations, List<String> functions) {
 
   /**
+   * @param schema how SQL qualifies it: {@code store} for the event store, {@code scratch} for results
    * @param kind {@code table}, {@code view} or {@code result} (a named result of this notebook)
    * @param rows the table's row count as DuckDB estimates it; -1 for a view
    */
@@ -35,7 +36,7 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
     try (Statement s = connection.createStatement()) {
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT schema_name, table_name, estimated_size FROM duckdb_tables()"
+              "SELECT " + QUALIFIER + ", table_name, estimated_size FROM duckdb_tables()"
                   + " WHERE NOT internal AND NOT temporary AND " + visible("")
                   + " ORDER BY schema_name, table_name")) {
         while (rs.next()) {
@@ -48,7 +49,7 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
       }
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT schema_name, view_name FROM duckdb_views()"
+              "SELECT " + QUALIFIER + ", view_name FROM duckdb_views()"
                   + " WHERE NOT internal AND NOT temporary AND " + visible("")
                   + " ORDER BY schema_name, view_name")) {
         while (rs.next()) {
@@ -59,7 +60,7 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
       }
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()"
+              "SELECT " + QUALIFIER + ", table_name, column_name, data_type FROM duckdb_columns()"
                   + " WHERE NOT internal AND " + visible("")
                   + " ORDER BY schema_name, table_name, column_index")) {
         while (rs.next()) {
@@ -86,6 +87,16 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
       return new SqlCatalog(list, List.copyOf(functions));
     }
   }
+
+  /**
+   * How SQL names a relation's schema: the notebook's own schemas by name ({@code scratch}), an
+   * attached database's by the database ({@code store}, whose default schema is {@code main}).
+   */
+  private static final String QUALIFIER =
+      "CASE WHEN database_name = '"
+          + NotebookDatabase.CATALOG
+          + "' THEN schema_name WHEN schema_name = 'main' THEN database_name"
+          + " ELSE database_name || '.' || schema_name END";
 
   /** The schemas a person's SQL names: not DuckDB's own, not the paging tables. */
   private static String visible(String prefix) {
