@@ -157,7 +157,15 @@ export interface FlameGraph {
   events: number;
   withoutStack: number;
   stacks: number;
-  root: Node;
+  root: FlameNode;
+}
+
+export interface FlameNode {
+  name: string;
+  kind: string;
+  value: number;
+  baseline: number;
+  children: FlameNode[];
 }
 
 export interface Guardrail {
@@ -191,14 +199,6 @@ export interface InterruptResult {
 export interface NewNotebook {
   name: string;
   template: string | null;
-}
-
-export interface Node {
-  name: string;
-  kind: string;
-  value: number;
-  baseline: number;
-  children: Node[];
 }
 
 export interface NotebookSummary {

@@ -21,7 +21,7 @@ public record FlameGraph(
     long events,
     long withoutStack,
     long stacks,
-    Node root) {
+    FlameNode root) {
 
   /**
    * One frame in one calling context.
@@ -31,5 +31,5 @@ public record FlameGraph(
    * @param value the weight of the stacks through this node in the selection
    * @param baseline their weight in the baseline selection (differential graphs), else 0
    */
-  public record Node(String name, String kind, long value, long baseline, List<Node> children) {}
+  public record FlameNode(String name, String kind, long value, long baseline, List<FlameNode> children) {}
 }

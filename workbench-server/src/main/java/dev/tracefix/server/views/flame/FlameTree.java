@@ -76,8 +76,8 @@ public final class FlameTree {
     }
   }
 
-  private static FlameGraph.Node freeze(Mutable node, double floor) {
-    List<FlameGraph.Node> children = new ArrayList<>();
+  private static FlameGraph.FlameNode freeze(Mutable node, double floor) {
+    List<FlameGraph.FlameNode> children = new ArrayList<>();
     long otherValue = 0;
     long otherBaseline = 0;
     List<Mutable> sorted = new ArrayList<>(node.children.values());
@@ -91,8 +91,8 @@ public final class FlameTree {
       }
     }
     if (otherValue + otherBaseline > 0) {
-      children.add(new FlameGraph.Node("[other]", "user", otherValue, otherBaseline, List.of()));
+      children.add(new FlameGraph.FlameNode("[other]", "user", otherValue, otherBaseline, List.of()));
     }
-    return new FlameGraph.Node(node.name, node.kind.word(), node.value, node.baseline, children);
+    return new FlameGraph.FlameNode(node.name, node.kind.word(), node.value, node.baseline, children);
   }
 }
