@@ -93,6 +93,7 @@ public final class WorkbenchServer implements AutoCloseable {
               notebooks.register(api);
               new EditorRoutes(workspace, json).register(api);
               new ViewRoutes(workspace, json).register(api);
+              new ReviewRoutes(workspace, json).register(api);
               progress.register(api);
               api.getText(
                   "/api/metrics",

@@ -170,6 +170,28 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
+  public NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Cell cell = cell(session, name, cellId);
+      if (cell.kind() != CellKind.PATCH) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.INVALID,
+            name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
+      }
+      String source = dev.tracefix.server.patch.PatchReview.withDecision(cell.source(), decision);
+      Notebook edited = session.notebook().withCellSource(cellId, source);
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      if (decision == dev.tracefix.server.patch.PatchReview.Decision.ACCEPT) {
+        session.run(cell(session, name, cellId));
+      }
+      return session.view();
+    }
+  }
+
+  @Override
   public WorkspaceStats stats() {
     int running = 0;
     int vms = 0;

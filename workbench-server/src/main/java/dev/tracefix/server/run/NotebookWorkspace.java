@@ -106,6 +106,16 @@ public interface NotebookWorkspace {
     throw new UnsupportedOperationException("charts are not supported by " + getClass().getName());
   }
 
+  /**
+   * Records a person's decision on a patch cell's drafted fix in its body ({@code accept: yes|no})
+   * and saves the file; accepting runs the cell, so the fix is committed only through the review
+   * gate. Waits for a cell the notebook is running.
+   */
+  default NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+    throw new UnsupportedOperationException("patch review is not supported by " + getClass().getName());
+  }
+
   /** Sessions, running cells and child VMs now, for {@code /metrics}. */
   default WorkspaceStats stats() {
     throw new UnsupportedOperationException("stats are not supported by " + getClass().getName());
