@@ -255,6 +255,10 @@ export interface ResultPage {
   totalRows: number;
 }
 
+export interface ReviewRequest {
+  decision: string;
+}
+
 export interface Revision {
   id: string;
   author: string;
@@ -344,6 +348,8 @@ export interface Routes {
   "PUT /api/notebooks/{name}/cells/{id}": { body: SourceUpdate; response: NotebookView; media: "application/json" };
   /** sets the chart a SQL cell draws (kept in its fence: chart=line x=.. y=..; type none removes it), saves the file and draws it from the kept result without a re-run */
   "PUT /api/notebooks/{name}/cells/{id}/chart": { body: ChartRequest; response: NotebookView; media: "application/json" };
+  /** a person's decision on a patch cell's drafted fix, kept in its body (accept: yes|no); accept re-runs the cell so the fix is committed only through the review gate */
+  "POST /api/notebooks/{name}/cells/{id}/review": { body: ReviewRequest; response: NotebookView; media: "application/json" };
   /** a page of a SQL cell's kept result: ?offset=0&limit=100 (at most 1000)&sort=COLUMN&desc=true; never waits for a running cell */
   "GET /api/notebooks/{name}/cells/{id}/rows": { body: never; response: ResultPage; media: "application/json" };
   /** a SQL cell's whole kept result as CSV (?sort=COLUMN&desc=true), streamed */

@@ -2,3 +2,5 @@
 // module below; a module calls registerOutputRenderer and/or registerPanel from
 // ../shell/registry.ts when it loads. See web/README.md, "Adding a view".
 import "./chart.js";
+import "./fixLoopPanel.js";
+import "./patchReview.js";

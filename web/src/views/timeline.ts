@@ -158,6 +158,15 @@ export class TimelineView {
     });
   }
 
+  /** Where the first slice called `name` is drawn, in canvas pixels (for tests and the benchmark). */
+  locateSlice(name: string): { x: number; y: number } | null {
+    const s = this.data?.slices.find((c) => c.name === name);
+    if (!s) return null;
+    const x0 = Math.max(LABELS, this.x(s.startNs));
+    const x1 = Math.min(this.width() + LABELS, this.x(s.startNs + s.durationNs));
+    return { x: (x0 + x1) / 2, y: AXIS + s.track * ROW + ROW / 2 };
+  }
+
   private x(ns: number): number {
     return LABELS + ((ns - this.from) / (this.to - this.from)) * this.width();
   }

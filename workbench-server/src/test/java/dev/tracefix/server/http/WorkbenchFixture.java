@@ -58,7 +58,13 @@ final class WorkbenchFixture implements AutoCloseable {
 
   /** A workbench whose action cells (minimize, bisect, patch) run with {@code runners}. */
   WorkbenchFixture(Path tempDir, Map<String, ActionCellRunner> runners) throws Exception {
-    this(tempDir, KernelSettings.DEFAULTS, false, WorkbenchFixture::seed, runners);
+    this(tempDir, WorkbenchFixture::seed, runners);
+  }
+
+  /** Both: a store {@code seed} fills, and action cells run with {@code runners}. */
+  WorkbenchFixture(Path tempDir, StoreSeed seed, Map<String, ActionCellRunner> runners)
+      throws Exception {
+    this(tempDir, KernelSettings.DEFAULTS, false, seed, runners);
   }
 
   private WorkbenchFixture(
