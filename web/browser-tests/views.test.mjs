@@ -158,10 +158,12 @@ test("the fix loop runs from the side panel with its progress, and the patch is 
   await page.waitForFunction(() => document.querySelector("[data-testid=fixloop-cell][data-cell-id=culprit] [data-testid=fixloop-progress]")?.dataset.bound);
   const progress = bisect.locator("[data-testid=fixloop-progress]");
   assert.equal(await progress.getAttribute("data-stage"), "bisect");
+  const bound = Number(await progress.getAttribute("data-bound"));
+  assert.ok(bound > 0 && Number(await progress.getAttribute("data-done")) <= bound, "steps done within the bound");
+  console.log(`bisect: step ${await progress.getAttribute("data-done")} of ${bound}, commit ${await progress.getAttribute("data-commit")}`);
   await shot("fixloop-progress");
   await page.waitForFunction(() => document.querySelector("[data-testid=fixloop-cell][data-cell-id=culprit] [data-testid=fixloop-result]")?.dataset.kind);
   assert.match(await bisect.locator("[data-testid=fixloop-result]").textContent(), /first bad commit [0-9a-f]{12}/);
-  console.log(`bisect: ${await progress.getAttribute("data-done")} of ${await progress.getAttribute("data-bound")} steps`);
 
   const patch = page.locator("[data-testid=fixloop-cell][data-cell-id=fix]");
   await patch.locator("[data-testid=fixloop-run]").click();

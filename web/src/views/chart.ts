@@ -88,6 +88,15 @@ class ChartedTable {
   }
 }
 
+/** Short tick labels (3 significant digits, k/M/G), as the report's SVG writes them. */
+function compact(v: number): string {
+  const a = Math.abs(v);
+  for (const [div, suffix] of [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]] as const) {
+    if (a >= div) return `${+(v / div).toPrecision(3)}${suffix}`;
+  }
+  return `${+v.toPrecision(3)}`;
+}
+
 /** Draws a chart with uPlot: the same data the report's SVG is drawn from. */
 export function drawChart(chart: Api.Chart, box: HTMLElement, width: number, height: number): uPlot {
   const banded = chart.type === "bar" || chart.type === "histogram";
@@ -103,6 +112,7 @@ export function drawChart(chart: Api.Chart, box: HTMLElement, width: number, hei
       if (banded) {
         s.paths = bars;
         s.fill = color;
+        s.points = { show: false };
       }
       if (chart.type === "scatter") {
         s.paths = () => null;
@@ -121,7 +131,7 @@ export function drawChart(chart: Api.Chart, box: HTMLElement, width: number, hei
       categories
         ? { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? label(t) : "")), label: chart.x }
         : { label: chart.x },
-      {},
+      { size: 70, values: (_u, ticks) => ticks.map(compact) },
     ],
     series,
   };

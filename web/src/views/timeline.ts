@@ -201,16 +201,34 @@ export class TimelineView {
       g.beginPath();
       g.rect(LABELS, AXIS, width - LABELS, height - AXIS);
       g.clip();
+      // One path per colour, filled once: a canvas pays per fill-style change, not per rectangle
+      // (8,700 buckets drawn one fill each took 75 ms a frame in headless Chromium).
+      const paths = new Map<string, Path2D>();
+      const path = (color: string) => {
+        let p = paths.get(color);
+        if (!p) paths.set(color, (p = new Path2D()));
+        return p;
+      };
+      const calm = errnoColor(0, null);
       for (const b of data.buckets) {
         const x0 = this.x(b.startNs);
         const x1 = this.x(b.endNs);
         if (x1 < LABELS || x0 > width) continue;
         const y = AXIS + b.track * ROW;
-        // the bucket's height shows how busy it was; its colour its most frequent error
+        // height: how busy the bucket was; a strip on top in the colour of its most frequent
+        // error, as tall as the share of calls that failed (at least 2 px, so one shows)
         const busy = Math.min(1, b.busyNs / Math.max(1, b.endNs - b.startNs));
         const h = Math.max(3, (ROW - 6) * Math.max(busy, 0.15));
-        g.fillStyle = b.errors ? errnoColor(1, b.errnoName) : errnoColor(0, null);
-        g.fillRect(x0, y + ROW - 3 - h, Math.max(1, x1 - x0), h);
+        const w = Math.max(1, x1 - x0);
+        path(calm).rect(x0, y + ROW - 3 - h, w, h);
+        if (b.errors) {
+          const e = Math.max(2, h * (b.errors / b.count));
+          path(errnoColor(1, b.errnoName)).rect(x0, y + ROW - 3 - h, w, e);
+        }
+      }
+      for (const [color, p] of paths) {
+        g.fillStyle = color;
+        g.fill(p);
       }
       for (const s of data.slices) {
         const x0 = this.x(s.startNs);

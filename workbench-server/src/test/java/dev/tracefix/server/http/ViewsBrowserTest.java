@@ -44,6 +44,7 @@ class ViewsBrowserTest {
         ci || Files.isDirectory(web.resolve("node_modules/playwright-core")),
         "needs web/node_modules (the web module's build runs npm ci)");
     Path repo = GitFixtures.timeoutServiceRepo(tempDir.resolve("timeout-service"));
+    Files.createDirectories(tempDir.resolve("queries")); // the saved-queries panel lists none
     try (WorkbenchFixture workbench =
         new WorkbenchFixture(
             tempDir,
