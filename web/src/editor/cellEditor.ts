@@ -1,10 +1,8 @@
 // One CodeMirror 6 editor per cell: SQL (DuckDB dialect, completion from the live catalog),
 // Java (helper API completion) or Markdown, with the notebook's run keys and an error-line mark
 // for the failing SQL position.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import { java, javaLanguage } from "@codemirror/lang-java";
-import { markdown } from "@codemirror/lang-markdown";
 import { PostgreSQL, SQLDialect, sql } from "@codemirror/lang-sql";
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from "@codemirror/state";
@@ -93,7 +91,7 @@ export class CellEditor {
       // Completion's own keys (Esc closes the list) come before Esc as "command mode".
       keymap.of([...completionKeymap, ...closeBracketsKeymap]),
       keymap.of([{ key: "Escape", run: () => (keys.commandMode(), true) }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
-      this.language.of(this.languageFor(kind)),
+      this.language.of(kind === "sql" ? this.languageFor(kind) : []),
       errorLine,
       placeholder(kind === "markdown" ? "Markdown…" : `${kind.toUpperCase()}…`),
       EditorView.lineWrapping,
@@ -104,9 +102,22 @@ export class CellEditor {
       EditorView.contentAttributes.of({ "data-testid": "cell-source", "aria-label": `source of ${kind} cell` }),
     ];
     this.view = new EditorView({ state: EditorState.create({ doc, extensions }), parent });
+    if (kind === "java" || kind === "markdown") {
+      // Java and Markdown support load on first use (their own chunks): most notebooks are SQL.
+      void lazyLanguage(kind, store).then((ext) => {
+        if (!this.destroyed) this.view.dispatch({ effects: this.language.reconfigure(ext) });
+      });
+    }
     if (kind === "sql") {
       // The catalog changes as cells run; the SQL language is rebuilt with the new schema.
-      this.unsubscribe = store.subscribe(() => this.view.dispatch({ effects: this.language.reconfigure(this.languageFor(kind)) }));
+      this.unsubscribe = store.subscribe(() => {
+        this.view.dispatch({ effects: this.language.reconfigure(this.languageFor(kind)) });
+        // A person typing when the catalog arrives (the first one takes a moment: the notebook's
+        // database opens) gets the list as it is now, without typing again.
+        if (this.view.hasFocus && /\w$/.test(this.view.state.sliceDoc(0, this.view.state.selection.main.head))) {
+          startCompletion(this.view);
+        }
+      });
     }
   }
 
@@ -117,10 +128,6 @@ export class CellEditor {
           sql({ dialect: DuckDB, schema: sqlNamespace(this.store.current.catalog), upperCaseKeywords: false }),
           DuckDB.language.data.of({ autocomplete: sqlExtrasSource(this.store) }),
         ];
-      case "java":
-        return [java(), javaLanguage.data.of({ autocomplete: javaHelperSource(this.store) })];
-      case "markdown":
-        return markdown();
       default:
         return []; // action cells: key: value lines
     }
@@ -148,8 +155,20 @@ export class CellEditor {
     this.view.dispatch({ effects: setErrorLine.of(line) });
   }
 
+  private destroyed = false;
+
   destroy(): void {
+    this.destroyed = true;
     this.unsubscribe();
     this.view.destroy();
   }
+}
+
+async function lazyLanguage(kind: "java" | "markdown", store: CompletionStore): Promise<Extension> {
+  if (kind === "java") {
+    const { java, javaLanguage } = await import("@codemirror/lang-java");
+    return [java(), javaLanguage.data.of({ autocomplete: javaHelperSource(store) })];
+  }
+  const { markdown } = await import("@codemirror/lang-markdown");
+  return markdown();
 }

@@ -43,6 +43,7 @@ export class ResultGrid {
   private readonly cache: PageCache;
   private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
   private readonly widths: number[];
+  private readonly numberWidth: number;
   private sort: string | null = null;
   private desc = false;
   private anchor: Cell | null = null;
@@ -51,6 +52,8 @@ export class ResultGrid {
 
   constructor(private readonly source: GridSource) {
     this.widths = source.columns.map((c, i) => columnWidth(c, source.firstRows.map((r) => r[i])));
+    // Wide enough for the last row's number, whatever the first rows were.
+    this.numberWidth = Math.max(48, source.totalRows.toLocaleString("en-US").length * 8 + 20);
     this.cache = new PageCache(
       this.fetcher(),
       () => this.render(),
@@ -67,7 +70,7 @@ export class ResultGrid {
     const contentHeight = Math.min(source.totalRows, VIEW_ROWS) * ROW_PX;
     this.body.style.height = `${contentHeight + ROW_PX + 18}px`; // rows + header + a scrollbar
     this.spacer.style.height = `${Math.min(source.totalRows * ROW_PX, MAX_SCROLL_PX)}px`;
-    this.spacer.style.width = `${this.widths.reduce((a, b) => a + b, 0)}px`;
+    this.spacer.style.width = `${this.widths.reduce((a, b) => a + b, this.numberWidth)}px`;
     this.renderHeader();
 
     this.virtualizer = new Virtualizer<HTMLElement, HTMLElement>({
@@ -153,7 +156,7 @@ export class ResultGrid {
       });
       return el("div", { class: "grid-cell grid-head-cell", role: "columnheader", style: `width:${this.widths[i]}px` }, label, info);
     });
-    this.header.replaceChildren(el("div", { class: "grid-row-num" }, "#"), ...cells);
+    this.header.replaceChildren(el("div", { class: "grid-row-num", style: `width:${this.numberWidth}px` }, "#"), ...cells);
     this.updateMeta();
   }
 
@@ -215,7 +218,7 @@ export class ResultGrid {
         "data-row": String(item.index),
         style: `top:${top + item.start - offset}px`,
       });
-      row.append(el("div", { class: "grid-row-num" }, (item.index + 1).toLocaleString("en-US")));
+      row.append(el("div", { class: "grid-row-num", style: `width:${this.numberWidth}px` }, (item.index + 1).toLocaleString("en-US")));
       this.source.columns.forEach((_c, col) => {
         const v = values?.[col];
         const selected = this.isSelected(item.index, col);
@@ -324,6 +327,8 @@ function summaryRow(term: string, value: string): HTMLElement[] {
 
 /** A column's width from its name and first values: wide enough to read, never a whole page. */
 function columnWidth(name: string, values: Value[]): number {
-  const longest = Math.max(name.length + 3, ...values.slice(0, 50).map((v) => formatValue(v ?? null).length));
+  // A numeric column's first values are often its smallest (0, 1, 2...): leave room for more digits.
+  const numeric = values.length > 0 && values.every((v) => typeof v === "number" || v === null);
+  const longest = Math.max(name.length + 3, numeric ? 10 : 0, ...values.slice(0, 50).map((v) => formatValue(v ?? null).length));
   return Math.max(64, Math.min(360, longest * 7.5 + 20));
 }

@@ -366,6 +366,9 @@ export class NotebookPage {
     this.queue = [];
   }
 
+  /** Cells run since the page opened (tests and benchmarks wait on it). */
+  private runs = 0;
+
   private async runOne(ui: CellUi): Promise<void> {
     if (!(await this.saveSource(ui))) {
       ui.setState("error");
@@ -383,6 +386,8 @@ export class NotebookPage {
     } catch (error) {
       ui.setState("error");
       this.report(describe(error, `Running cell ${ui.view.name ?? ui.view.id} failed`));
+    } finally {
+      this.root.dataset.runs = String(++this.runs);
     }
   }
 

@@ -42,6 +42,20 @@ export class ProseUi {
     this.rendered.hidden = true;
     this.section.append(box);
     const leave = () => void this.leave();
+    // Prose has no completion list for Esc to close first: leaving is decided here, before any
+    // editor keymap, so it works whatever the Markdown extensions bind.
+    box.addEventListener(
+      "keydown",
+      (e) => {
+        if (e.key === "Escape" || (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey || e.altKey))) {
+          e.preventDefault();
+          e.stopPropagation();
+          leave();
+          if (e.key === "Escape") this.commandMode();
+        }
+      },
+      true,
+    );
     this.editor = new CellEditor(
       box,
       "markdown",

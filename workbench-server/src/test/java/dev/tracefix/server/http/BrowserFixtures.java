@@ -6,7 +6,7 @@ import org.eclipse.jgit.api.Git;
 
 /**
  * What the browser scenarios need beside {@link WorkbenchFixture}'s notebooks: a notebook with a
- * 10M-row result, one with a runaway query, a saved query with a parameter, and the notebook
+ * 10M-row result, one with a runaway query, one with a runaway Java loop, a saved query with a parameter, and the notebook
  * folder as a git repository with one commit (so Save, History and Diff have something to show).
  */
 final class BrowserFixtures {
@@ -19,6 +19,9 @@ final class BrowserFixtures {
     Files.writeString(
         notebooks.resolve("runaway.md"),
         "# Runaway\n\n```sql id=spin\nSELECT count(*) FROM range(100000000000) a\n```\n");
+    Files.writeString(
+        notebooks.resolve("spin.md"),
+        "# Spin\n\n```java id=calc\nvar x = 1;\n```\n\nA loop that never ends:\n\n```java id=spin\nwhile (true) { }\n```\n");
     Files.createDirectories(queries);
     Files.writeString(
         queries.resolve("busy-peers.sql"),

@@ -35,19 +35,34 @@ class BrowserWorkbenchTest {
     Assumptions.assumeTrue(
         ci || Files.isExecutable(CHROMIUM), "needs Chromium at /usr/bin/chromium (Debian package chromium)");
     Path web = webDir();
-    Path script = web.resolve("browser-tests/workbench.test.mjs");
+    // -Dtracefix.browser.script=FILE runs another script against the same server (the benchmark).
+    String other = System.getProperty("tracefix.browser.script");
+    Path script =
+        other == null || other.isBlank()
+            ? web.resolve("browser-tests/workbench.test.mjs")
+            : web.getParent().resolve(other).toAbsolutePath();
     Assumptions.assumeTrue(
         ci || Files.isDirectory(web.resolve("node_modules/playwright-core")),
         "needs web/node_modules (the web module's build runs npm ci)");
 
     try (WorkbenchFixture workbench = new WorkbenchFixture(tempDir)) {
       BrowserFixtures.write(workbench.notebooksDir, tempDir.resolve("queries"));
-      List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec", script.toString()));
+      List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+      // -Dtracefix.browser.only=REGEX runs the scenarios whose names match, while working on one.
+      String only = System.getProperty("tracefix.browser.only");
+      if (only != null && !only.isBlank()) {
+        command.add("--test-name-pattern=" + only);
+      }
+      command.add(script.toString());
       ProcessBuilder pb = new ProcessBuilder(command).directory(web.toFile()).redirectErrorStream(true);
       pb.environment().put("TRACEFIX_URL", workbench.base() + "/");
       pb.environment().put("TRACEFIX_TOKEN", WorkbenchFixture.TOKEN);
       pb.environment().put("TRACEFIX_NOTEBOOKS", workbench.notebooksDir.toString());
       pb.environment().put("TRACEFIX_CHROMIUM", CHROMIUM.toString());
+      String rounds = System.getProperty("tracefix.bench.rounds");
+      if (rounds != null) {
+        pb.environment().put("TRACEFIX_BENCH_ROUNDS", rounds);
+      }
       String screenshots = System.getProperty("tracefix.screenshots");
       if (screenshots != null && !screenshots.isBlank()) {
         pb.environment().put("TRACEFIX_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
