@@ -60,7 +60,14 @@ export class TimelineView {
 
   private readonly onResize = () => this.draw();
 
+  /** The drawing width, read from the page once per frame (a layout read per rectangle cost more than the drawing). */
+  private drawWidth = 0;
+
   private width(): number {
+    return this.drawWidth || this.measureWidth();
+  }
+
+  private measureWidth(): number {
     return Math.max(200, (this.root.clientWidth || 1000) - LABELS);
   }
 
@@ -171,11 +178,13 @@ export class TimelineView {
     return LABELS + ((ns - this.from) / (this.to - this.from)) * this.width();
   }
 
+
   /** Draws what is loaded for the current window; returns how long it took. */
   draw(): number {
     const start = performance.now();
     const data = this.data;
-    const width = this.width() + LABELS;
+    this.drawWidth = this.measureWidth();
+    const width = this.drawWidth + LABELS;
     const height = AXIS + ROW * Math.max(1, data?.tracks.length ?? 1) + 8;
     const ratio = window.devicePixelRatio || 1;
     if (this.canvas.width !== width * ratio || this.canvas.height !== height * ratio) {

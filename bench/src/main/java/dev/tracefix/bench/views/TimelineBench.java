@@ -30,6 +30,7 @@ public final class TimelineBench {
     Path web = Path.of(args[2]).toAbsolutePath();
     Path store = work.resolve("trace.duckdb");
     Path notebooks = Files.createDirectories(work.resolve("notebooks"));
+    Files.createDirectories(work.resolve("queries")); // the saved-queries panel lists none
     long start = System.nanoTime();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + store);
         Statement s = c.createStatement()) {
