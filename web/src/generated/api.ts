@@ -28,6 +28,16 @@ export interface BlockEdit {
   id: string | null;
 }
 
+export interface Bucket {
+  track: number;
+  startNs: number;
+  endNs: number;
+  count: number;
+  errors: number;
+  errnoName: string;
+  busyNs: number;
+}
+
 export type CellOutput = CellOutputTable | CellOutputText | CellOutputHypotheses | CellOutputMinimized | CellOutputBisected | CellOutputPatched | CellOutputError;
 
 export interface CellOutputBisected {
@@ -82,6 +92,7 @@ export interface CellOutputTable {
   columns: string[];
   rows: JsonValue[][];
   totalRows: number;
+  chart: Chart | null;
 }
 
 export interface CellOutputText {
@@ -96,6 +107,24 @@ export interface CellView {
   source: string;
   output: CellOutput | null;
   stale: boolean;
+}
+
+export interface Chart {
+  type: string;
+  x: string;
+  y: string[];
+  xKind: string;
+  xs: number[];
+  labels: string[];
+  series: number[][];
+  rows: number;
+  note: string | null;
+}
+
+export interface ChartRequest {
+  type: string;
+  x: string | null;
+  y: string[] | null;
 }
 
 export interface Check {
@@ -121,6 +150,24 @@ export interface ColumnSummary {
   max: string | null;
 }
 
+export interface FlameGraph {
+  weight: string;
+  total: number;
+  baselineTotal: number;
+  events: number;
+  withoutStack: number;
+  stacks: number;
+  root: FlameNode;
+}
+
+export interface FlameNode {
+  name: string;
+  kind: string;
+  value: number;
+  baseline: number;
+  children: FlameNode[];
+}
+
 export interface Guardrail {
   name: string;
   status: string;
@@ -133,6 +180,15 @@ export interface Hypothesis {
   checkSql: string | null;
   evidenceKeys: string[];
   check: Check | null;
+}
+
+export interface Instant {
+  track: number;
+  atNs: number;
+  name: string;
+  detail: string;
+  count: number;
+  row: number;
 }
 
 export interface InterruptResult {
@@ -199,6 +255,10 @@ export interface ResultPage {
   totalRows: number;
 }
 
+export interface ReviewRequest {
+  decision: string;
+}
+
 export interface Revision {
   id: string;
   author: string;
@@ -223,6 +283,16 @@ export interface SavedQuery {
   sql: string;
 }
 
+export interface Slice {
+  track: number;
+  startNs: number;
+  durationNs: number;
+  name: string;
+  errno: number;
+  errnoName: string;
+  row: number;
+}
+
 export interface SourceUpdate {
   source: string;
 }
@@ -230,6 +300,29 @@ export interface SourceUpdate {
 export interface SqlCatalog {
   relations: Relation[];
   functions: string[];
+}
+
+export interface Timeline {
+  originNs: string;
+  fromNs: number;
+  toNs: number;
+  extentNs: number;
+  bucketNs: number;
+  events: number;
+  tracks: Track[];
+  hiddenTracks: number;
+  slices: Slice[];
+  buckets: Bucket[];
+  instants: Instant[];
+  instantsAggregated: boolean;
+}
+
+export interface Track {
+  kind: string;
+  id: string;
+  process: string;
+  label: string;
+  events: number;
 }
 
 export interface Routes {
@@ -253,6 +346,10 @@ export interface Routes {
   "POST /api/notebooks/{name}/cells/from-query": { body: QueryInsert; response: NotebookView; media: "application/json" };
   /** replaces a cell's source and saves the file; the cell and its dependents go stale */
   "PUT /api/notebooks/{name}/cells/{id}": { body: SourceUpdate; response: NotebookView; media: "application/json" };
+  /** sets the chart a SQL cell draws (kept in its fence: chart=line x=.. y=..; type none removes it), saves the file and draws it from the kept result without a re-run */
+  "PUT /api/notebooks/{name}/cells/{id}/chart": { body: ChartRequest; response: NotebookView; media: "application/json" };
+  /** a person's decision on a patch cell's drafted fix, kept in its body (accept: yes|no); accept re-runs the cell so the fix is committed only through the review gate */
+  "POST /api/notebooks/{name}/cells/{id}/review": { body: ReviewRequest; response: NotebookView; media: "application/json" };
   /** a page of a SQL cell's kept result: ?offset=0&limit=100 (at most 1000)&sort=COLUMN&desc=true; never waits for a running cell */
   "GET /api/notebooks/{name}/cells/{id}/rows": { body: never; response: ResultPage; media: "application/json" };
   /** a SQL cell's whole kept result as CSV (?sort=COLUMN&desc=true), streamed */
@@ -265,6 +362,10 @@ export interface Routes {
   "GET /api/notebooks/{name}/diff": { body: never; response: string; media: "text/x-diff" };
   /** the notebook as Jupyter nbformat 4.5 with the session's outputs */
   "GET /api/notebooks/{name}/export.ipynb": { body: never; response: string; media: "application/x-ipynb+json" };
+  /** the flame graph of a SQL cell's result's stacks (?cell=ID, &weight=events|duration); &against=ID makes it differential against another cell's result */
+  "GET /api/notebooks/{name}/flame": { body: never; response: FlameGraph; media: "application/json" };
+  /** the stacks of a SQL cell's result as folded text (flamegraph.pl, speedscope) */
+  "GET /api/notebooks/{name}/flame.folded": { body: never; response: string; media: "text/plain" };
   /** the notebook's saved versions, newest first */
   "GET /api/notebooks/{name}/history": { body: never; response: Revision[]; media: "application/json" };
   /** stops the cell this notebook is running now, if any */
@@ -283,6 +384,10 @@ export interface Routes {
   "POST /api/notebooks/{name}/run-stale": { body: never; response: NotebookView; media: "application/json" };
   /** commits the notebook file to the folder's git repository (no empty commits) */
   "POST /api/notebooks/{name}/save": { body: SaveRequest; response: SaveResult; media: "application/json" };
+  /** the timeline of a SQL cell's result (?cell=ID) or of the store's events in a window (?from=&to= nanoseconds from the selection's origin, &width= pixels): tracks per process, thread and connection, slices, per-bucket sums and instants, bounded by the width whatever the events in view */
+  "GET /api/notebooks/{name}/timeline": { body: never; response: Timeline; media: "application/json" };
+  /** the same selection and window as Chrome Trace Event Format JSON (opens in Perfetto UI) */
+  "GET /api/notebooks/{name}/timeline.json": { body: never; response: string; media: "application/json" };
   /** this document */
   "GET /api/openapi.json": { body: never; response: string; media: "application/json" };
   /** the project's saved queries (queries/) with title, description and parameters */

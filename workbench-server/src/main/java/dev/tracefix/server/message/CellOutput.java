@@ -23,8 +23,26 @@ import java.util.List;
 })
 public sealed interface CellOutput {
 
-  /** A result set; {@code rows} may be a prefix of {@code totalRows} for display. */
-  record Table(List<String> columns, List<List<Object>> rows, long totalRows) implements CellOutput {}
+  /**
+   * A result set; {@code rows} may be a prefix of {@code totalRows} for display.
+   *
+   * @param chart the chart the cell's fence asks for ({@code chart=line x=.. y=..}), drawn from
+   *     the whole result; null when it asks for none
+   */
+  record Table(
+      List<String> columns,
+      List<List<Object>> rows,
+      long totalRows,
+      @MayBeNull dev.tracefix.server.views.chart.Chart chart)
+      implements CellOutput {
+    public Table(List<String> columns, List<List<Object>> rows, long totalRows) {
+      this(columns, rows, totalRows, null);
+    }
+
+    public Table withChart(dev.tracefix.server.views.chart.Chart chart) {
+      return new Table(columns, rows, totalRows, chart);
+    }
+  }
 
   /** Plain text, e.g. what a Java snippet printed and the value of its last expression. */
   record Text(String text) implements CellOutput {}

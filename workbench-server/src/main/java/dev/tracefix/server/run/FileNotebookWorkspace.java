@@ -7,6 +7,7 @@ import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
+import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookEdits;
 import dev.tracefix.server.notebook.NotebookParser;
@@ -138,6 +139,56 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   public ResultPage page(
       String name, String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
     return session(name).page(cellId, offset, limit, sort, descending); // never waits for a cell
+  }
+
+  @Override
+  public <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    return session(name).readSelection(cellId, reader); // never waits for a cell
+  }
+
+  @Override
+  public NotebookView setChart(
+      String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook notebook = session.notebook();
+      if (notebook.cell(cellId).map(c -> c.kind() != CellKind.SQL).orElse(false)) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.INVALID, name + ": only SQL cells draw charts; '" + cellId + "' is not one");
+      }
+      Notebook edited =
+          notebook.withCellAttributes(
+              cellId,
+              chart == null
+                  ? dev.tracefix.server.views.chart.ChartSpec.removal()
+                  : chart.attributes());
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      session.redrawChart(cellId);
+      return session.view();
+    }
+  }
+
+  @Override
+  public NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Cell cell = cell(session, name, cellId);
+      if (cell.kind() != CellKind.PATCH) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.INVALID,
+            name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
+      }
+      String source = dev.tracefix.server.patch.PatchReview.withDecision(cell.source(), decision);
+      Notebook edited = session.notebook().withCellSource(cellId, source);
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      if (decision == dev.tracefix.server.patch.PatchReview.Decision.ACCEPT) {
+        session.run(cell(session, name, cellId));
+      }
+      return session.view();
+    }
   }
 
   @Override

@@ -23,6 +23,9 @@ import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
 import dev.tracefix.server.parameters.SqlParameters;
+import dev.tracefix.server.views.chart.Chart;
+import dev.tracefix.server.views.chart.ChartQuery;
+import dev.tracefix.server.views.chart.ChartSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -125,7 +128,7 @@ final class NotebookSession implements AutoCloseable {
     resources.counters().running.incrementAndGet();
     try {
       reopenIfLimitsChanged();
-      output = execute(cell);
+      output = withChart(cell, execute(cell));
     } catch (LimitException e) {
       output = new CellOutput.Error("limit", e.getMessage(), "");
     } catch (RuntimeException e) {
@@ -369,6 +372,96 @@ final class NotebookSession implements AutoCloseable {
         return stop;
       }
     };
+  }
+
+  /**
+   * The output with the chart the cell's fence asks for, drawn from the whole kept result; a
+   * chart that cannot be drawn carries its reason, and the table shows as always.
+   */
+  private CellOutput withChart(Cell cell, CellOutput output) {
+    if (cell.kind() != CellKind.SQL || !(output instanceof CellOutput.Table table)) {
+      return output;
+    }
+    Optional<ChartSpec> spec = ChartSpec.of(cell.attributes()); // checked when the file was parsed
+    NotebookDatabase db = database;
+    if (spec.isEmpty()) {
+      return table.chart() == null ? table : table.withChart(null);
+    }
+    if (db == null) {
+      return output;
+    }
+    try (Connection c = db.connect()) {
+      return table.withChart(
+          ChartQuery.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), spec.get()));
+    } catch (SQLException e) {
+      return table.withChart(Chart.failed(spec.get(), "the chart could not be read: " + e.getMessage()));
+    }
+  }
+
+  /** Draws a cell's chart again after its fence changed (the result is not run again). */
+  void redrawChart(String cellId) {
+    Optional<Cell> cell = notebook.cell(cellId);
+    CellOutput output = outputs.get(cellId);
+    if (cell.isPresent() && output != null) {
+      outputs.put(cellId, withChart(cell.get(), output));
+    }
+  }
+
+  /**
+   * Reads a selection for a view on a connection of its own (like {@link #page}, never waiting
+   * for a running cell): the kept result of SQL cell {@code cellId}, or with none the event
+   * store's {@code events}.
+   *
+   * @throws WorkspaceException NOT_FOUND for a cell without a kept table result or a notebook
+   *     without a store, INVALID when the view cannot use the selection (it names what lacks)
+   */
+  <T> T readSelection(Optional<String> cellId, SelectionReader<T> reader) {
+    String what = cellId.map(id -> "the result of '" + id + "'").orElse("the store's events");
+    try {
+      if (cellId.isPresent()) {
+        Cell cell = keptTableCell(cellId.get());
+        NotebookDatabase db = database;
+        if (db == null) {
+          throw noTable(cellId.get());
+        }
+        try (Connection c = db.connect()) {
+          return reader.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), db.storeSchema());
+        }
+      }
+      if (resources.databases().storeFile() == null) {
+        throw new WorkspaceException(
+            WorkspaceException.Kind.NOT_FOUND,
+            name + ": this workbench has no event store; start it with 'tracefix serve --db FILE'");
+      }
+      try (Connection c = resources.databases().connect()) {
+        return reader.read(c, "store.main.events", "store.main");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new WorkspaceException(WorkspaceException.Kind.INVALID, name + ": " + e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new WorkspaceException(
+          WorkspaceException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Cell keptTableCell(String cellId) {
+    Cell cell =
+        notebook
+            .cell(cellId)
+            .orElseThrow(
+                () ->
+                    new WorkspaceException(
+                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+    if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table)) {
+      throw noTable(cellId);
+    }
+    return cell;
+  }
+
+  private WorkspaceException noTable(String cellId) {
+    return new WorkspaceException(
+        WorkspaceException.Kind.NOT_FOUND,
+        name + ": cell '" + cellId + "' has no table result in this session; run it first");
   }
 
   /**

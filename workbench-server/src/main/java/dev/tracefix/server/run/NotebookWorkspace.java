@@ -90,6 +90,33 @@ public interface NotebookWorkspace {
     throw new UnsupportedOperationException("paging is not supported by " + getClass().getName());
   }
 
+  /**
+   * Reads a selection of events for a view (timeline, flame graph, exports): SQL cell {@code
+   * cellId}'s kept result, or with none the event store's {@code events}; never waits for a cell.
+   */
+  default <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    throw new UnsupportedOperationException("views are not supported by " + getClass().getName());
+  }
+
+  /**
+   * Sets the chart a SQL cell draws (null removes it) in the cell's fence, saves the file and
+   * draws it from the kept result if the cell ran; the cell does not go stale.
+   */
+  default NotebookView setChart(
+      String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
+    throw new UnsupportedOperationException("charts are not supported by " + getClass().getName());
+  }
+
+  /**
+   * Records a person's decision on a patch cell's drafted fix in its body ({@code accept: yes|no})
+   * and saves the file; accepting runs the cell, so the fix is committed only through the review
+   * gate. Waits for a cell the notebook is running.
+   */
+  default NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+    throw new UnsupportedOperationException("patch review is not supported by " + getClass().getName());
+  }
+
   /** Sessions, running cells and child VMs now, for {@code /metrics}. */
   default WorkspaceStats stats() {
     throw new UnsupportedOperationException("stats are not supported by " + getClass().getName());
