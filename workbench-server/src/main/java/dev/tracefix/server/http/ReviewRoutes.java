@@ -2,7 +2,7 @@ package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefix.server.patch.PatchReview;
+import dev.tracefix.server.notebook.PatchReview;
 import dev.tracefix.server.run.NotebookWorkspace;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;

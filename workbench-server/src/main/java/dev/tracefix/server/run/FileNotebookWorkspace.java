@@ -171,7 +171,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   @Override
   public NotebookView reviewPatch(
-      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+      String name, String cellId, dev.tracefix.server.notebook.PatchReview.Decision decision) {
     NotebookSession session = session(name);
     synchronized (session.lock) {
       Cell cell = cell(session, name, cellId);
@@ -180,11 +180,11 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
             ServerException.Kind.INVALID,
             name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
       }
-      String source = dev.tracefix.server.patch.PatchReview.withDecision(cell.source(), decision);
+      String source = dev.tracefix.server.notebook.PatchReview.withDecision(cell.source(), decision);
       Notebook edited = session.notebook().withCellSource(cellId, source);
       write(resolve(name), name, edited.text());
       session.replace(edited);
-      if (decision == dev.tracefix.server.patch.PatchReview.Decision.ACCEPT) {
+      if (decision == dev.tracefix.server.notebook.PatchReview.Decision.ACCEPT) {
         session.run(cell(session, name, cellId));
       }
       return session.view();

@@ -113,7 +113,7 @@ public interface NotebookWorkspace {
    * gate. Waits for a cell the notebook is running.
    */
   default NotebookView reviewPatch(
-      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+      String name, String cellId, dev.tracefix.server.notebook.PatchReview.Decision decision) {
     throw new UnsupportedOperationException("patch review is not supported by " + getClass().getName());
   }
 

@@ -1,4 +1,4 @@
-package dev.tracefix.server.patch;
+package dev.tracefix.server.notebook;
 
 import java.util.ArrayList;
 import java.util.List;
