@@ -94,8 +94,8 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
         cell(id)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND,
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND,
                         fileName + ": no cell with id '" + id + "'"));
     StringBuilder sb = new StringBuilder();
     for (NotebookBlock block : blocks) {

@@ -153,8 +153,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     synchronized (session.lock) {
       Notebook notebook = session.notebook();
       if (notebook.cell(cellId).map(c -> c.kind() != CellKind.SQL).orElse(false)) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.INVALID, name + ": only SQL cells draw charts; '" + cellId + "' is not one");
+        throw new ServerException(
+            ServerException.Kind.INVALID, name + ": only SQL cells draw charts; '" + cellId + "' is not one");
       }
       Notebook edited =
           notebook.withCellAttributes(
@@ -176,8 +176,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     synchronized (session.lock) {
       Cell cell = cell(session, name, cellId);
       if (cell.kind() != CellKind.PATCH) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.INVALID,
+        throw new ServerException(
+            ServerException.Kind.INVALID,
             name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
       }
       String source = dev.tracefix.server.patch.PatchReview.withDecision(cell.source(), decision);
@@ -254,7 +254,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   @Override
   public NotebookView edit(String name, BlockEdit edit) {
     if (edit == null || edit.op() == null) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, "an edit needs an op");
+      throw new ServerException(ServerException.Kind.INVALID, "an edit needs an op");
     }
     NotebookSession session = session(name);
     synchronized (session.lock) {
@@ -268,8 +268,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
             case "convert" -> NotebookEdits.convert(nb, edit.index(), required(edit.kind(), "kind"));
             case "prose" -> NotebookEdits.setProse(nb, edit.index(), nullToEmpty(edit.source()));
             default ->
-                throw new WorkspaceException(
-                    WorkspaceException.Kind.INVALID,
+                throw new ServerException(
+                    ServerException.Kind.INVALID,
                     "unknown edit '" + edit.op() + "' (insert, delete, convert, prose)");
           };
       write(resolve(name), name, edited.text());
@@ -290,9 +290,9 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       Files.createDirectories(file.getParent());
       Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.CONFLICT, name + ": a notebook of that name exists", e);
+      throw new ServerException(ServerException.Kind.CONFLICT, name + ": a notebook of that name exists", e);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot create: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot create: " + e, e);
     }
     return open(nameOf(file));
   }
@@ -302,7 +302,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     Path from = resolve(name);
     Path target = confined(to);
     if (Files.exists(target)) {
-      throw new WorkspaceException(WorkspaceException.Kind.CONFLICT, to + ": a notebook of that name exists");
+      throw new ServerException(ServerException.Kind.CONFLICT, to + ": a notebook of that name exists");
     }
     NotebookSession session = sessions.remove(nameOf(from));
     if (session != null) {
@@ -315,7 +315,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       Files.createDirectories(target.getParent());
       Files.move(from, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot rename: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot rename: " + e, e);
     }
     Notebook nb = NotebookParser.parse(nameOf(target), read(target, to));
     return new NotebookSummary(nameOf(target), nb.title().orElse(nameOf(target)), nb.cells().size());
@@ -324,31 +324,31 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   /** A new notebook's path: a .md name inside the folder, no climbing out, no hidden files. */
   private Path confined(String name) {
     if (name == null || name.isBlank()) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, "no notebook name given");
+      throw new ServerException(ServerException.Kind.INVALID, "no notebook name given");
     }
     Path file = notebooksDir.resolve(name).normalize();
     if (!file.startsWith(notebooksDir)
         || !name.endsWith(".md")
         || name.startsWith("/")
         || file.getFileName().toString().startsWith(".")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.INVALID,
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           name + ": a notebook name is a .md file inside " + notebooksDir);
     }
     try {
       Path parent = Files.isDirectory(file.getParent()) ? file.getParent().toRealPath() : file.getParent();
       if (!parent.startsWith(notebooksDir.toRealPath())) {
-        throw new WorkspaceException(WorkspaceException.Kind.INVALID, name + ": links outside " + notebooksDir);
+        throw new ServerException(ServerException.Kind.INVALID, name + ": links outside " + notebooksDir);
       }
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot resolve: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
     }
     return file;
   }
 
   private static String required(String value, String what) {
     if (value == null || value.isBlank()) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, "the edit needs a " + what);
+      throw new ServerException(ServerException.Kind.INVALID, "the edit needs a " + what);
     }
     return value;
   }

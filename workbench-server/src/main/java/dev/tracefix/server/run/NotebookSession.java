@@ -412,7 +412,7 @@ final class NotebookSession implements AutoCloseable {
    * for a running cell): the kept result of SQL cell {@code cellId}, or with none the event
    * store's {@code events}.
    *
-   * @throws WorkspaceException NOT_FOUND for a cell without a kept table result or a notebook
+   * @throws ServerException NOT_FOUND for a cell without a kept table result or a notebook
    *     without a store, INVALID when the view cannot use the selection (it names what lacks)
    */
   <T> T readSelection(Optional<String> cellId, SelectionReader<T> reader) {
@@ -429,18 +429,18 @@ final class NotebookSession implements AutoCloseable {
         }
       }
       if (resources.databases().storeFile() == null) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": this workbench has no event store; start it with 'tracefix serve --db FILE'");
       }
       try (Connection c = resources.databases().connect()) {
         return reader.read(c, "store.main.events", "store.main");
       }
     } catch (IllegalArgumentException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, name + ": " + e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, name + ": " + e.getMessage(), e);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
     }
   }
 
@@ -450,17 +450,17 @@ final class NotebookSession implements AutoCloseable {
             .cell(cellId)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table)) {
       throw noTable(cellId);
     }
     return cell;
   }
 
-  private WorkspaceException noTable(String cellId) {
-    return new WorkspaceException(
-        WorkspaceException.Kind.NOT_FOUND,
+  private ServerException noTable(String cellId) {
+    return new ServerException(
+        ServerException.Kind.NOT_FOUND,
         name + ": cell '" + cellId + "' has no table result in this session; run it first");
   }
 
@@ -535,8 +535,8 @@ final class NotebookSession implements AutoCloseable {
         ensureDatabase()
             .ifPresent(
                 error -> {
-                  throw new WorkspaceException(
-                      WorkspaceException.Kind.IO, name + ": " + ((CellOutput.Error) error).message());
+                  throw new ServerException(
+                      ServerException.Kind.IO, name + ": " + ((CellOutput.Error) error).message());
                 });
         db = database;
       }
@@ -544,8 +544,8 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = db.connect()) {
       return SqlCatalog.read(c);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot read the catalog: " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read the catalog: " + e.getMessage(), e);
     }
   }
 
@@ -554,10 +554,10 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = keptResultConnection(cellId)) {
       return ColumnSummary.of(c, keptTable(cellId), column).withText(KeyMaterialGuard::text);
     } catch (ResultPages.UnknownColumn e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
     }
   }
 
@@ -566,10 +566,10 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = keptResultConnection(cellId)) {
       return CsvExport.write(c, keptTable(cellId), sort, descending, KeyMaterialGuard::rows, out);
     } catch (ResultPages.UnknownColumn e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -586,12 +586,12 @@ final class NotebookSession implements AutoCloseable {
             .cell(cellId)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
     if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table) || db == null) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           name + ": cell '" + cellId + "' has no table result in this session; run it first");
     }
     return db.connect();

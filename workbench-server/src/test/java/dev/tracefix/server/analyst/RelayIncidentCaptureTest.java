@@ -10,7 +10,7 @@ import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureConfig;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.server.fixloop.GitFixtures;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.sql.Connection;
