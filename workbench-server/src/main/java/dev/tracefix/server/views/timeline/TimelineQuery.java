@@ -72,7 +72,7 @@ public final class TimelineQuery {
   }
 
   public Timeline draw(Window window) throws SQLException {
-    selection.require("time", "timeline", "when each event completed");
+    selection.requireTimestamp("time", "timeline", "when each event completed");
     long[] bounds = bounds();
     long origin = bounds[0];
     long extent = bounds[1];
