@@ -235,7 +235,7 @@ test("a runaway query shows its elapsed time, the page stays usable, and Interru
   assert.equal(await cell("spin").getAttribute("data-state"), "error");
 });
 
-test("Java cells complete the helper API, and a runaway Java loop is stopped from its cell", async () => {
+test("Java cells complete the helper API, page a shown table, and a runaway Java loop is stopped from its cell", async () => {
   await open("spin.md");
   await typeInto("calc", "var t = sq");
   const option = page.locator(".cm-tooltip-autocomplete li", { hasText: "sql" }).first();
@@ -245,6 +245,13 @@ test("Java cells complete the helper API, and a runaway Java loop is stopped fro
   await page.keyboard.press("Enter");
   assert.match(await cell("calc").locator(".cm-content").textContent(), /var t = sql\(""\)/);
   await page.keyboard.press("Escape");
+
+  await cell("shown").locator("[data-testid=run-cell]").click();
+  const count = cell("shown").locator("[data-testid=row-count]");
+  await count.waitFor();
+  assert.equal(await count.textContent(), "5,000 rows");
+  await cell("shown").locator("[data-testid=grid-body]").evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await cell("shown").locator("[data-testid=grid-row][data-row='4999']:not(.loading) [data-testid=grid-cell]", { hasText: "4999" }).waitFor();
 
   await cell("spin").locator("[data-testid=run-cell]").click();
   const stop = cell("spin").locator("[data-testid=stop-cell]");

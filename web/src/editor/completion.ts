@@ -101,6 +101,7 @@ export function withParameters(sqlText: string, values: Record<string, string>):
 const JAVA_HELPERS: Completion[] = [
   { label: "sql", type: "function", apply: 'sql("")', detail: "(String query) → SqlTable", info: "Runs SQL on the notebook's database; rows page in as you read them." },
   { label: "result", type: "function", apply: 'result("")', detail: "(String name) → SqlTable", info: "A named result of a SQL cell, as a table." },
+  { label: "show", type: "function", apply: "show(", detail: "(Object value)", info: "Makes a table the cell's output: a SqlTable pages from the server; anything else is printed." },
   { label: "columns", type: "method", apply: "columns()", detail: "SqlTable → List<String>" },
   { label: "size", type: "method", apply: "size()", detail: "SqlTable → int (rows)" },
   { label: "get", type: "method", apply: "get(", detail: "SqlTable → Map<String,Object> (a row)" },

@@ -107,7 +107,7 @@ export class CellUi {
     }
     const rendered =
       customRendering(output, this.outputContext(this.view)) ??
-      renderOutput(output, { notebook: this.notebook, cellId: this.view.id, paged: this.view.kind === "sql" });
+      renderOutput(output, { notebook: this.notebook, cellId: this.view.id, paged: this.view.kind === "sql" || this.view.kind === "java" });
     this.outputBox.replaceChildren(rendered);
     const position = output.kind === "error" && this.view.kind === "sql" ? errorPosition(output) : null;
     this.editor.markError(position ? position.line : null);

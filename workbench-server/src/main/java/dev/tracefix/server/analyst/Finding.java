@@ -1,6 +1,6 @@
 package dev.tracefix.server.analyst;
 
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.util.Set;
 
 /**
@@ -17,6 +17,8 @@ record Finding(String detector, CellOutput.Hypothesis hypothesis, double strengt
     NETWORK,
     ACTIVITY,
     RESOURCES,
-    CHANGE
+    CHANGE,
+    /** What was answered or stored, rather than whether a call worked. */
+    DATA
   }
 }

@@ -1,11 +1,13 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.http.WorkbenchServer;
 import dev.tracefix.server.kernel.java.JavaKernel;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
@@ -60,13 +62,13 @@ final class ServeCommand implements Callable<Integer> {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Path dir = notebooks == null ? ProjectPaths.notebooks() : notebooks;
     if (!Files.isDirectory(dir)) {
-      throw new CliException("no notebooks folder at " + dir + "; pass --notebooks DIR");
+      throw new ServerException(ServerException.Kind.INVALID, "no notebooks folder at " + dir + "; pass --notebooks DIR");
     }
     Limits defaults;
     try {
       defaults = Limits.defaults().with(limits);
     } catch (LimitException e) {
-      throw new CliException("--limit " + e.getMessage());
+      throw new ServerException(ServerException.Kind.INVALID, "--limit " + e.getMessage());
     }
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
     // Opened once for its schema, spool recovery and retention (printed), then closed: notebooks
@@ -121,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                 new NotebookReports(
                     workspace,
                     databases::connect,
+                    AuditStore.beside(dbFile),
                     () -> KeyStore.current(KeyStoreLocation.defaultDir())))) {
       workspace.addProgressListener(server.progressListener());
       String url = server.url();

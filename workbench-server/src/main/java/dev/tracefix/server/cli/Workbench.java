@@ -1,11 +1,13 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.bisect.BisectCellRunner;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.limits.Limits;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.HypothesisCellRunner;
 import dev.tracefix.server.minimize.MinimizeCellRunner;
 import dev.tracefix.server.patch.PatchCellRunner;
@@ -34,12 +36,15 @@ final class Workbench {
     UNLOCKED
   }
 
-  static Map<String, ActionCellRunner> actionRunners() {
+  /** The action cells' runners; ask cells record their model requests in {@code audit}. */
+  static Map<String, ActionCellRunner> actionRunners(AuditStore audit) {
     return Map.of(
         "minimize", new MinimizeCellRunner(),
         "bisect", new BisectCellRunner(),
         "patch", new PatchCellRunner(),
-        "ask", new HypothesisCellRunner(() -> KeyStore.current(KeyStoreLocation.defaultDir())));
+        "ask",
+        new HypothesisCellRunner(
+            () -> KeyStore.current(KeyStoreLocation.defaultDir()), audit));
   }
 
   /**
@@ -50,7 +55,7 @@ final class Workbench {
     return new HeadlessRunner(
         notebookDatabases(dbFile, Access.LOCKED),
         ProjectPaths.home(),
-        actionRunners(),
+        actionRunners(AuditStore.beside(dbFile)),
         KernelSettings.DEFAULTS,
         out);
   }
@@ -61,7 +66,10 @@ final class Workbench {
         notebooksDir,
         databases,
         projectDir,
-        actionRunners(),
+        actionRunners(
+            databases.storeFile() != null
+                ? AuditStore.beside(databases.storeFile())
+                : new AuditStore(notebooksDir.resolve("llm-audit.duckdb"))),
         KernelSettings.DEFAULTS.withDefaults(defaults));
   }
 
@@ -79,7 +87,7 @@ final class Workbench {
     Path exports = exportsDir(dbFile);
     Path keys = KeyStoreLocation.defaultDir().toAbsolutePath().normalize();
     if (keys.startsWith(exports) || exports.startsWith(keys)) {
-      throw new CliException(
+      throw new ServerException(ServerException.Kind.INVALID, 
           "the notebooks' file folder " + exports + " and the key store " + keys
               + " overlap; keep the event store outside the key store");
     }
@@ -89,7 +97,7 @@ final class Workbench {
         Files.createDirectories(exports, FileModes.active().directoryAttribute());
       }
     } catch (IOException e) {
-      throw new CliException("cannot create the notebooks' exports folder " + exports + ": " + e, e);
+      throw new ServerException(ServerException.Kind.INVALID, "cannot create the notebooks' exports folder " + exports + ": " + e, e);
     }
     return NotebookDatabases.locked(dbFile, new SqlLock(List.of(exports)));
   }

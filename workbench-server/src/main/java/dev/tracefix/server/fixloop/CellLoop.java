@@ -3,7 +3,7 @@ package dev.tracefix.server.fixloop;
 import dev.tracefix.fixloop.Control;
 import dev.tracefix.fixloop.FixLoopException;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 
 /**
  * The notebook side of the fix loop: a cell's progress and interrupt as the loop's {@link
@@ -14,7 +14,7 @@ public final class CellLoop {
   private CellLoop() {}
 
   public static Control control(CellContext context) {
-    return new Control(event -> context.progress(event.line()), context.cancellation());
+    return new Control(event -> context.progress(event.line()), context.cancellation(), new CapturedRuns());
   }
 
   /** A fix-loop failure as the cell's error output. */

@@ -10,7 +10,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.tracefix.server.analyst.HypothesisChecks;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.io.IOException;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -76,6 +76,7 @@ final class ModelAnalyst {
       if (ai.hasToolExecutionRequests()) {
         messages.add(ai);
         for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
+          model.checkStopped();
           messages.add(ToolExecutionResultMessage.from(call, tools.execute(call)));
         }
         continue;

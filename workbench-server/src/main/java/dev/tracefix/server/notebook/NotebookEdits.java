@@ -1,6 +1,6 @@
 package dev.tracefix.server.notebook;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,8 +68,8 @@ public final class NotebookEdits {
   public static Notebook setProse(Notebook nb, int index, String source) {
     checkIndex(nb, index, nb.blocks().size() - 1);
     if (!(nb.blocks().get(index) instanceof NotebookBlock.Prose)) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.INVALID,
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           nb.fileName() + ": block " + index + " is a cell; edit its source instead");
     }
     List<String> texts = texts(nb);
@@ -85,8 +85,8 @@ public final class NotebookEdits {
   private static String cellText(Notebook nb, CellKind kind, String id, String source) {
     String cellId = id == null || id.isBlank() ? freshId(nb) : id;
     if (!cellId.matches("[A-Za-z_][A-Za-z0-9_-]*")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.INVALID, nb.fileName() + ": '" + cellId + "' is not a cell id");
+      throw new ServerException(
+          ServerException.Kind.INVALID, nb.fileName() + ": '" + cellId + "' is not a cell id");
     }
     String fence = "```";
     while (source.contains(fence)) {
@@ -112,15 +112,15 @@ public final class NotebookEdits {
         return k;
       }
     }
-    throw new WorkspaceException(
-        WorkspaceException.Kind.INVALID,
+    throw new ServerException(
+        ServerException.Kind.INVALID,
         nb.fileName() + ": unknown block kind '" + word + "' (markdown, sql, java, ...)");
   }
 
   private static void checkIndex(Notebook nb, int index, int max) {
     if (index < 0 || index > max) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.INVALID,
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           nb.fileName() + ": block index " + index + " is outside 0.." + max);
     }
   }

@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.capture.privacy.recognize.Finding;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;

@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
@@ -54,6 +56,8 @@ final class NotebookSession implements AutoCloseable {
   private final Map<String, CellOutput> outputs = new ConcurrentHashMap<>();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
   private final SessionData data = new SessionData();
+  /** Tables Java cells showed from the host ({@code show(sql(...))}), by cell id, for paging. */
+  private final Map<String, SessionData.Kept> shownTables = new ConcurrentHashMap<>();
   private volatile Map<String, String> parameterOverrides = Map.of();
   private volatile Notebook notebook;
   private volatile NotebookDatabase database;
@@ -196,7 +200,7 @@ final class NotebookSession implements AutoCloseable {
         String source;
         try {
           source = NotebookParameters.apply(cell.source(), parameters());
-        } catch (WorkspaceException e) {
+        } catch (ServerException e) {
           yield new CellOutput.Error("parameter", e.getMessage(), "");
         }
         Optional<CellOutput> failure = ensureDatabase();
@@ -209,18 +213,35 @@ final class NotebookSession implements AutoCloseable {
         }
         Limits limits = cellLimits(cell);
         data.limits = limits;
-        yield javaKernel().run(cell.source(), limits);
+        data.shown = null;
+        CellOutput out = javaKernel().run(cell.source(), limits);
+        SessionData.Kept shownTable = data.shown;
+        if (out instanceof CellOutput.Table && shownTable != null) {
+          shownTables.put(cell.id(), shownTable);
+        } else {
+          shownTables.remove(cell.id());
+        }
+        yield out;
       }
       case ASK -> {
         Optional<CellOutput> failure = ensureDatabase();
+        if (failure.isPresent()) {
+          yield failure.get();
+        }
         // The workbench installs an "ask" runner (a model behind the privacy gateway, else the analyst).
         ActionCellRunner asker = resources.actionRunners().get("ask");
         Map<String, String> body = cell.actionBody().orElseThrow().asMap();
-        yield failure.orElseGet(
-            () ->
-                asker != null
-                    ? asker.run(body, context(cell, new Cancellation()))
-                    : new TraceAnalyst().ask(connection, body));
+        if (asker == null) {
+          yield new TraceAnalyst().ask(connection, body);
+        }
+        // Stoppable like the fix-loop cells: a stop aborts the model request in flight.
+        Cancellation stop = new Cancellation();
+        actionCancel = stop;
+        try {
+          yield asker.run(body, context(cell, stop));
+        } finally {
+          actionCancel = null;
+        }
       }
       case CAPTURE ->
           new CellOutput.Error(
@@ -391,7 +412,7 @@ final class NotebookSession implements AutoCloseable {
    * for a running cell): the kept result of SQL cell {@code cellId}, or with none the event
    * store's {@code events}.
    *
-   * @throws WorkspaceException NOT_FOUND for a cell without a kept table result or a notebook
+   * @throws ServerException NOT_FOUND for a cell without a kept table result or a notebook
    *     without a store, INVALID when the view cannot use the selection (it names what lacks)
    */
   <T> T readSelection(Optional<String> cellId, SelectionReader<T> reader) {
@@ -408,18 +429,18 @@ final class NotebookSession implements AutoCloseable {
         }
       }
       if (resources.databases().storeFile() == null) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": this workbench has no event store; start it with 'tracefix serve --db FILE'");
       }
       try (Connection c = resources.databases().connect()) {
         return reader.read(c, "store.main.events", "store.main");
       }
     } catch (IllegalArgumentException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, name + ": " + e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, name + ": " + e.getMessage(), e);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
     }
   }
 
@@ -429,17 +450,17 @@ final class NotebookSession implements AutoCloseable {
             .cell(cellId)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table)) {
       throw noTable(cellId);
     }
     return cell;
   }
 
-  private WorkspaceException noTable(String cellId) {
-    return new WorkspaceException(
-        WorkspaceException.Kind.NOT_FOUND,
+  private ServerException noTable(String cellId) {
+    return new ServerException(
+        ServerException.Kind.NOT_FOUND,
         name + ": cell '" + cellId + "' has no table result in this session; run it first");
   }
 
@@ -447,7 +468,7 @@ final class NotebookSession implements AutoCloseable {
    * Rows {@code offset ..} of a SQL cell's kept result, read on a connection of its own, so it
    * works while another cell of the notebook runs.
    *
-   * @throws WorkspaceException NOT_FOUND when the cell has no kept result in this session,
+   * @throws ServerException NOT_FOUND when the cell has no kept result in this session,
    *     INVALID for a sort column the result lacks
    */
   ResultPage page(String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
@@ -456,42 +477,50 @@ final class NotebookSession implements AutoCloseable {
             .cell(cellId)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
-    if (cell.kind() != CellKind.SQL
+    SessionData.Kept shownTable = cell.kind() == CellKind.JAVA ? shownTables.get(cellId) : null;
+    if ((cell.kind() != CellKind.SQL && shownTable == null)
         || !(outputs.get(cellId) instanceof CellOutput.Table)
         || db == null) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
-          name + ": cell '" + cellId + "' has no table result in this session; run it first");
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
+          name + ": cell '" + cellId + "' has no kept table result in this session; run it first"
+              + " (a Java cell's table is kept when it shows sql(...))");
     }
+    ResultTable table =
+        shownTable != null ? shownTable.table() : ResultTable.ofCell(cellId, cell.name());
     try (Connection c = db.connect()) {
       ResultPage page =
           ResultPages.read(
               c,
-              ResultTable.ofCell(cellId, cell.name()),
+              table,
               offset,
               limit,
               sort,
               descending,
               ResultPages.PAGE_BYTES,
               limits().timeout());
-      return new ResultPage(
-          page.columns(), KeyMaterialGuard.rows(page.rows()), page.offset(), page.totalRows());
+      long total = shownTable != null ? shownTable.size() : page.totalRows();
+      List<List<Object>> rows = page.rows();
+      if (offset + rows.size() > total) {
+        rows = rows.subList(0, (int) Math.max(0, total - offset)); // a cut table's probe row
+      }
+      return new ResultPage(page.columns(), KeyMaterialGuard.rows(rows), page.offset(), total);
     } catch (ResultPages.UnknownColumn e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("Catalog Error")) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": the result of cell '" + cellId + "' is not kept (only a query's result is;"
                 + " SHOW, PRAGMA and the like show their first rows only)",
             e);
       }
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
     }
   }
 
@@ -506,8 +535,8 @@ final class NotebookSession implements AutoCloseable {
         ensureDatabase()
             .ifPresent(
                 error -> {
-                  throw new WorkspaceException(
-                      WorkspaceException.Kind.IO, name + ": " + ((CellOutput.Error) error).message());
+                  throw new ServerException(
+                      ServerException.Kind.IO, name + ": " + ((CellOutput.Error) error).message());
                 });
         db = database;
       }
@@ -515,8 +544,8 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = db.connect()) {
       return SqlCatalog.read(c);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot read the catalog: " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read the catalog: " + e.getMessage(), e);
     }
   }
 
@@ -525,10 +554,10 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = keptResultConnection(cellId)) {
       return ColumnSummary.of(c, keptTable(cellId), column).withText(KeyMaterialGuard::text);
     } catch (ResultPages.UnknownColumn e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
     }
   }
 
@@ -537,10 +566,10 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = keptResultConnection(cellId)) {
       return CsvExport.write(c, keptTable(cellId), sort, descending, KeyMaterialGuard::rows, out);
     } catch (ResultPages.UnknownColumn e) {
-      throw new WorkspaceException(WorkspaceException.Kind.INVALID, e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -557,12 +586,12 @@ final class NotebookSession implements AutoCloseable {
             .cell(cellId)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
     if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table) || db == null) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           name + ": cell '" + cellId + "' has no table result in this session; run it first");
     }
     return db.connect();
@@ -667,6 +696,8 @@ final class NotebookSession implements AutoCloseable {
     private static final int FIRST_PAGE = 1000;
 
     volatile Limits limits = Limits.defaults();
+    /** The table the running cell showed, if it showed a kept one. */
+    volatile Kept shown;
     /** Tables snippets page through, by handle; {@code size} -1: as many rows as the table has. */
     private final Map<String, Kept> handles = new LinkedHashMap<>();
     private long queries;
@@ -750,7 +781,31 @@ final class NotebookSession implements AutoCloseable {
           null);
     }
 
-    private record Kept(ResultTable table, long size) {}
+    record Kept(ResultTable table, long size) {}
+
+    @Override
+    public CellOutput.Table show(String handle) throws SQLException {
+      Kept kept;
+      synchronized (handles) {
+        kept = handles.get(handle);
+      }
+      if (kept == null) {
+        throw new IllegalArgumentException(
+            "this table is no longer kept (a notebook keeps its " + KEPT_JAVA_TABLES
+                + " newest sql() results); call sql(...) again");
+      }
+      HostTable first =
+          page(
+              handle,
+              kept.table(),
+              0,
+              resources.settings().firstPageRows(),
+              kept.size(),
+              false,
+              null);
+      shown = new Kept(kept.table(), first.size());
+      return new CellOutput.Table(first.columns(), first.rows(), first.size());
+    }
 
     private HostTable page(
         String handle,

@@ -1,7 +1,8 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.wire.MayBeNull;
-
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.share.Revision;
@@ -12,7 +13,7 @@ import java.util.Optional;
 /**
  * The notebooks of one folder and their live sessions: what the HTTP layer and the CLI drive.
  * Names are file names relative to the folder (e.g. {@code postmortem-timeout.md}). Methods throw
- * {@link WorkspaceException} for unknown names and malformed files; cell failures come back as
+ * {@link ServerException} for unknown names and malformed files; cell failures come back as
  * {@link CellOutput.Error}.
  */
 public interface NotebookWorkspace {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,8 @@ class DetectorsTest {
   /** The detectors under test; the older ones (busiest process, latency tail, ...) always say something. */
   static final List<String> DETECTORS =
       List.of("errno-burst", "errno-onset", "latency-vs-timeout", "network-trouble-with-errors",
-          "new-build-onset", "fd-leak", "retry-storm", "slow-dependency", "resource-exhaustion");
+          "new-build-onset", "fd-leak", "retry-storm", "slow-dependency", "resource-exhaustion",
+          "rejected-answers");
 
   interface Builder {
     void build(SyntheticCapture c) throws Exception;
@@ -116,6 +117,10 @@ class DetectorsTest {
         }
       }
     });
+    p.put("rejected-answers", c -> {
+      base(c);
+      exchanges(c, 1 << 8);
+    });
     p.put("slow-dependency", c -> {
       c.process("tok-api", "api", "b1");
       for (int s = 0; s < 60; s++) {
@@ -187,6 +192,28 @@ class DetectorsTest {
         c.call(s + 0.7, "tok-client", "connect", 9, 30_000, "ECONNREFUSED");
       }
     });
+    p.put("a client that exits 0 after its exchanges", c -> {
+      base(c);
+      exchanges(c, 0);
+    });
+    p.put("a client killed by a signal after its exchanges", c -> {
+      base(c);
+      exchanges(c, 9);
+    });
+    p.put("a client that fails after its connection was reset", c -> {
+      base(c);
+      exchanges(c, 1 << 8);
+      c.event(40.5, "tcp_reset_received", "tok-collector", 0, 0, null, "peer-r", null, -1);
+    });
+    p.put("interpreters looking for their modules", c -> {
+      base(c);
+      c.process("tok-python", "python3", "b1");
+      for (int s = 0; s < 60; s++) {
+        for (int k = 0; k < 1 + s / 4; k++) {
+          c.call(s + k / 20.0, "tok-python", "openat", -1, 3_000, "ENOENT");
+        }
+      }
+    });
     p.put("fast calls under the configured timeout", c -> {
       base(c);
       c.process("tok-db", "db-client", "b1");
@@ -205,6 +232,22 @@ class DetectorsTest {
       }
     });
     return p;
+  }
+
+  /**
+   * A collector talking to a relay on port 8094: 30 clean request/reply exchanges, then its exit
+   * with wait status {@code status}.
+   */
+  static void exchanges(SyntheticCapture c, int status) throws Exception {
+    c.process("tok-relay", "relay", "b1").process("tok-collector", "collector", "b1");
+    c.tcp(1, "tok-relay", 8094, 0);
+    c.tcp(10, "tok-collector", 40000, 8094);
+    c.tcp(10, "tok-relay", 8094, 40000);
+    for (int i = 0; i < 30; i++) {
+      c.event(10 + i, "sendto", "tok-collector", 20_000, 60, null, "peer-r", null, -1);
+      c.call(10.1 + i, "tok-collector", "recvfrom", 3, 300_000, null);
+    }
+    c.exit(41, "tok-collector", status);
   }
 
   private static List<Finding> findings(Builder builder, boolean check, String expected) throws Exception {

@@ -21,7 +21,7 @@ final class BrowserFixtures {
         "# Runaway\n\n```sql id=spin\nSELECT count(*) FROM range(100000000000) a\n```\n");
     Files.writeString(
         notebooks.resolve("spin.md"),
-        "# Spin\n\n```java id=calc\nvar x = 1;\n```\n\nA loop that never ends:\n\n```java id=spin\nwhile (true) { }\n```\n");
+        "# Spin\n\n```java id=calc\nvar x = 1;\n```\n\n```java id=shown\nshow(sql(\"SELECT range AS i FROM range(5000)\"));\n```\n\nA loop that never ends:\n\n```java id=spin\nwhile (true) { }\n```\n");
     Files.createDirectories(queries);
     Files.writeString(
         queries.resolve("busy-peers.sql"),

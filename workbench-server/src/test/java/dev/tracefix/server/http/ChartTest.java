@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;

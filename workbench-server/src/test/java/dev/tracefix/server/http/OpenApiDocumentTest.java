@@ -1,5 +1,6 @@
 package dev.tracefix.server.http;
 
+import dev.tracefix.server.message.CellOutput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,7 +3,7 @@ package dev.tracefix.server.llm;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.tracefix.capture.privacy.PolicyLoader;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class LiveProviderTest {
   void aRealModelAnswersTheDemoQuestionWithCheckedHypotheses() throws Exception {
     try (DemoIncident incident = new DemoIncident(dir)) {
       CellOutput out =
-          new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, System.getenv())
+          incident.runner(System.getenv())
               .run(Map.of("question", "why does inventory fail to answer checkout?", "repo", incident.repo.toString()),
                   incident.context());
       System.out.println(out);
