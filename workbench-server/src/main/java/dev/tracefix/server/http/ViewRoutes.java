@@ -142,7 +142,7 @@ final class ViewRoutes {
         cell,
         (c, relation, store) -> {
           Selection selection = Selection.of(c, relation);
-          selection.require("time", "trace export", "when each event completed");
+          selection.requireTimestamp("time", "trace export", "when each event completed");
           ctx.contentType(ApiRoutes.JSON);
           ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
           return TraceEventExport.write(c, selection, from, to, ctx.outputStream());

@@ -17,23 +17,27 @@ import java.util.Map;
 public final class Selection {
   private final String relation;
   private final Map<String, String> columns; // lower-case name -> quoted name as the query spells it
+  private final Map<String, String> types; // lower-case name -> DuckDB type
 
-  private Selection(String relation, Map<String, String> columns) {
+  private Selection(String relation, Map<String, String> columns, Map<String, String> types) {
     this.relation = relation;
     this.columns = columns;
+    this.types = types;
   }
 
   /** Reads the columns of {@code relation} (a qualified, quoted table name). */
   public static Selection of(Connection connection, String relation) throws SQLException {
     Map<String, String> columns = new LinkedHashMap<>();
+    Map<String, String> types = new LinkedHashMap<>();
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
       while (rs.next()) {
         String name = rs.getString("column_name");
         columns.putIfAbsent(name.toLowerCase(Locale.ROOT), quote(name));
+        types.putIfAbsent(name.toLowerCase(Locale.ROOT), rs.getString("column_type"));
       }
     }
-    return new Selection(relation, columns);
+    return new Selection(relation, columns, types);
   }
 
   public String relation() {
@@ -60,6 +64,19 @@ public final class Selection {
       throw new IllegalArgumentException(
           "the " + view + " needs a '" + column + "' column (" + why + "); the selection has "
               + String.join(", ", columns.keySet()));
+    }
+  }
+
+  /**
+   * Like {@link #require}, and the column must hold timestamps (events' {@code time} is {@code
+   * TIMESTAMP_NS}; a query that turned it into a number or text cannot be placed on a time axis).
+   */
+  public void requireTimestamp(String column, String view, String why) {
+    require(column, view, why);
+    String type = types.get(column);
+    if (!type.startsWith("TIMESTAMP")) {
+      throw new IllegalArgumentException(
+          "the " + view + " needs '" + column + "' to be a timestamp (" + why + "); it is " + type);
     }
   }
 

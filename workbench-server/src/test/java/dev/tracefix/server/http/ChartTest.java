@@ -151,6 +151,24 @@ class ChartTest {
     }
   }
 
+  @Test
+  void aChartTheFenceCannotAskForMakesTheNotebookMalformedAtItsLine() throws Exception {
+    try (WorkbenchFixture fixture = start(dir, 0)) {
+      Files.writeString(
+          fixture.notebooksDir.resolve("bad.md"),
+          "# Bad\n\n```sql id=a chart=pie x=call\nSELECT 1 AS call\n```\n\n```java chart=line x=a y=b\n1\n```\n");
+      HttpResponse<String> r = new ApiClient(fixture).get("/api/notebooks/bad.md");
+      assertEquals(422, r.statusCode(), r.body());
+      assertTrue(r.body().contains("bad.md:3"), r.body());
+      assertTrue(r.body().contains("chart='pie' is not a chart type"), r.body());
+      Files.writeString(
+          fixture.notebooksDir.resolve("bad.md"), "# Bad\n\n```java chart=line x=a y=b\n1\n```\n");
+      HttpResponse<String> java = new ApiClient(fixture).get("/api/notebooks/bad.md");
+      assertEquals(422, java.statusCode(), java.body());
+      assertTrue(java.body().contains("draws a SQL cell's result"), java.body());
+    }
+  }
+
   private static JsonNode cell(JsonNode view, String id) {
     for (JsonNode block : view.get("blocks")) {
       if (block.hasNonNull("cell") && block.get("cell").get("id").asText().equals(id)) {

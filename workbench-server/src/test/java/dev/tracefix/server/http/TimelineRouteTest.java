@@ -127,6 +127,10 @@ class TimelineRouteTest {
       HttpResponse<String> noTime = api.get(BASE + "/timeline?cell=latencies");
       assertEquals(400, noTime.statusCode());
       assertTrue(noTime.body().contains("'time'"), noTime.body());
+      api.run(TraceViewsFixture.NOTEBOOK, "numeric_time");
+      HttpResponse<String> numeric = api.get(BASE + "/timeline?cell=numeric_time");
+      assertEquals(400, numeric.statusCode(), numeric.body());
+      assertTrue(numeric.body().contains("to be a timestamp"), numeric.body());
     }
   }
 

@@ -72,7 +72,7 @@ public final class TimelineQuery {
   }
 
   public Timeline draw(Window window) throws SQLException {
-    selection.require("time", "timeline", "when each event completed");
+    selection.requireTimestamp("time", "timeline", "when each event completed");
     long[] bounds = bounds();
     long origin = bounds[0];
     long extent = bounds[1];
@@ -133,7 +133,6 @@ public final class TimelineQuery {
     String connectionHash = selection.column("connection_hash", "VARCHAR");
     String thread = selection.column("thread_token", "VARCHAR");
     String process = "coalesce(" + selection.column("process_token", "VARCHAR") + ", '?')";
-    String row = rowsArePageOffsets ? "rowid" : "-1";
     return "WITH sel AS (SELECT epoch_ns(\"time\") - " + origin + " AS t,"
         + " greatest(coalesce(" + selection.column("duration_ns", "BIGINT") + ", 0), 0) AS d,"
         + " " + type + " AS type, " + process + " AS process,"
@@ -143,7 +142,7 @@ public final class TimelineQuery {
         + " " + selection.column("syscall", "VARCHAR") + " AS syscall,"
         + " " + selection.column("tcp_old_state", "VARCHAR") + " AS old_state,"
         + " " + selection.column("tcp_new_state", "VARCHAR") + " AS new_state,"
-        + " " + row + " AS row"
+        + " rowid AS rid"
         + " FROM " + selection.relation() + " WHERE \"time\" IS NOT NULL),"
         + " tracked AS (SELECT *,"
         + " d > 0 AND type NOT LIKE 'tcp%' AND type NOT LIKE 'process%' AS is_slice,"
@@ -151,7 +150,8 @@ public final class TimelineQuery {
         + "  WHEN thread IS NOT NULL THEN 'thread' ELSE 'process' END AS kind,"
         + " CASE WHEN conn IS NOT NULL AND type LIKE 'tcp%' THEN conn"
         + "  WHEN thread IS NOT NULL THEN thread ELSE process END AS id FROM sel),"
-        + " inview AS (SELECT *, CASE WHEN is_slice THEN t - d ELSE t END AS s FROM tracked"
+        + " keyed AS (SELECT *, hash(kind, id) AS key FROM tracked),"
+        + " inview AS (SELECT *, CASE WHEN is_slice THEN t - d ELSE t END AS s FROM keyed"
         + "  WHERE (CASE WHEN is_slice THEN t - d ELSE t END) <= " + to + " AND t >= " + from + ") ";
   }
 
@@ -167,18 +167,23 @@ public final class TimelineQuery {
       s.execute("DROP TABLE IF EXISTS temp." + TRACKS);
       s.execute(
           "CREATE TEMP TABLE " + TRACKS + " AS " + inView
-              + ", ranked AS (SELECT kind, id, any_value(process) AS process, count(*) AS n,"
+              + ", ranked AS (SELECT kind, id, any_value(key) AS key, any_value(process) AS process,"
+              + "  count(*) AS n,"
               + "  row_number() OVER (ORDER BY count(*) DESC, kind, id) <= " + MAX_TRACKS + " AS shown"
               + "  FROM inview GROUP BY kind, id)"
-              + " SELECT kind, id, process, n, CASE WHEN shown THEN (row_number() OVER ("
+              + " SELECT kind, id, key, process, n, CASE WHEN shown THEN (row_number() OVER ("
               + "  ORDER BY shown DESC, process,"
               + "  CASE kind WHEN 'process' THEN 0 WHEN 'thread' THEN 1 ELSE 2 END, id) - 1)::INTEGER"
               + "  END AS idx FROM ranked");
+      // Numbers only, joined on the track's hash: the strings of a million rows cost more to
+      // write than everything else here. Names are read back from the selection (by rowid) for
+      // the few events drawn one by one; types are kept for point events, errno names for failures.
       s.execute(
           "CREATE TEMP TABLE " + EVENTS + " AS " + inView
-              + " SELECT tr.idx, v.t, v.d, v.s, v.is_slice, v.type, v.syscall, v.errno,"
-              + " v.errno_name, v.old_state, v.new_state, v.row FROM inview v"
-              + " JOIN temp." + TRACKS + " tr USING (kind, id) WHERE tr.idx IS NOT NULL");
+              + " SELECT tr.idx, v.t, v.d, v.s, v.is_slice, v.errno, v.rid,"
+              + " CASE WHEN NOT v.is_slice THEN v.type END AS type,"
+              + " CASE WHEN v.errno <> 0 THEN v.errno_name END AS errno_name"
+              + " FROM inview v JOIN temp." + TRACKS + " tr ON tr.key = v.key WHERE tr.idx IS NOT NULL");
     }
   }
 
@@ -249,14 +254,29 @@ public final class TimelineQuery {
     }
   }
 
+  /** The selection's own columns for a few events, by rowid: names and states to show. */
+  private String names() {
+    return "(SELECT rowid AS rid, coalesce(" + selection.column("syscall", "VARCHAR") + ", "
+        + selection.column("type", "VARCHAR") + ", 'event') AS name, "
+        + selection.column("errno_name", "VARCHAR") + " AS errno_name, "
+        + selection.column("tcp_old_state", "VARCHAR") + " AS old_state, "
+        + selection.column("tcp_new_state", "VARCHAR") + " AS new_state FROM "
+        + selection.relation() + ")";
+  }
+
+  private long row(long rid) {
+    return rowsArePageOffsets ? rid : -1;
+  }
+
   private List<Timeline.Slice> slices(long threshold) throws SQLException {
     List<Timeline.Slice> slices = new ArrayList<>();
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT idx, s, d, coalesce(syscall, type), errno, errno_name, row FROM temp."
+                "SELECT e.idx, e.s, e.d, n.name, e.errno, n.errno_name, e.rid FROM (SELECT * FROM temp."
                     + EVENTS + " WHERE is_slice AND d >= " + threshold
-                    + " ORDER BY s, idx LIMIT " + MAX_SLICES)) {
+                    + " ORDER BY s, idx LIMIT " + MAX_SLICES + ") e JOIN " + names()
+                    + " n USING (rid) ORDER BY e.s, e.idx")) {
       while (rs.next()) {
         slices.add(
             new Timeline.Slice(
@@ -266,7 +286,7 @@ public final class TimelineQuery {
                 rs.getString(4),
                 rs.getInt(5),
                 rs.getString(6),
-                rs.getLong(7)));
+                row(rs.getLong(7))));
       }
     }
     return slices;
@@ -321,9 +341,10 @@ public final class TimelineQuery {
         aggregated[0]
             ? "SELECT idx, (t // " + bucket + ") * " + bucket + " AS at, type, NULL, count(*), -1"
                 + points + " GROUP BY idx, at, type ORDER BY at, idx, type"
-            : "SELECT idx, t, type, CASE WHEN old_state IS NOT NULL AND new_state IS NOT NULL"
-                + " THEN old_state || ' -> ' || new_state ELSE errno_name END, 1, row"
-                + points + " ORDER BY t, idx";
+            : "SELECT e.idx, e.t, e.type, CASE WHEN n.old_state IS NOT NULL AND n.new_state"
+                + " IS NOT NULL THEN n.old_state || ' -> ' || n.new_state ELSE n.errno_name END, 1,"
+                + " e.rid FROM (SELECT *" + points + ") e JOIN " + names()
+                + " n USING (rid) ORDER BY e.t, e.idx";
     List<Timeline.Instant> instants = new ArrayList<>();
     try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
@@ -334,7 +355,7 @@ public final class TimelineQuery {
                 rs.getString(3),
                 rs.getString(4),
                 rs.getLong(5),
-                rs.getLong(6)));
+                aggregated[0] ? -1 : row(rs.getLong(6))));
       }
     }
     return instants;

@@ -42,7 +42,7 @@ public final class TraceEventExport {
   public static long write(
       Connection connection, Selection selection, Long fromNs, Long toNs, OutputStream out)
       throws SQLException {
-    selection.require("time", "trace export", "when each event completed");
+    selection.requireTimestamp("time", "trace export", "when each event completed");
     String d = "greatest(coalesce(" + selection.column("duration_ns", "BIGINT") + ", 0), 0)";
     String type = "coalesce(" + selection.column("type", "VARCHAR") + ", 'event')";
     String start =
