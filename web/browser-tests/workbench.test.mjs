@@ -46,7 +46,7 @@ async function shot(name) {
 }
 
 /** Each scenario starts from the fixture's text of the notebooks the others edit. */
-const pristine = new Map(["retransmits.md", "big.md"].map((n) => [n, readFileSync(join(notebooks, n), "utf8")]));
+const pristine = new Map(["retransmits.md", "big.md", "failing-cell.md"].map((n) => [n, readFileSync(join(notebooks, n), "utf8")]));
 
 async function open(notebook) {
   for (const [name, text] of pristine) if (readFileSync(join(notebooks, name), "utf8") !== text) writeFileSync(join(notebooks, name), text);
@@ -314,6 +314,21 @@ test("command mode: B inserts, M and Y switch kinds, DD deletes, Z undoes, ? lis
   assert.match(await overlay.textContent(), /insert a cell below/);
   await shot("shortcuts");
   await page.keyboard.press("Escape");
+});
+
+test("Alt+Enter runs the cell and opens a new one below for typing", async () => {
+  await open("failing-cell.md");
+  await typeInto("typo", "select 7 as seven");
+  await page.keyboard.press("Alt+Enter");
+  await cell("typo").locator("[data-testid=grid-cell]", { hasText: "7" }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=cell]").length === 2);
+  const focused = await page.evaluate(() => document.activeElement?.closest("[data-testid=cell]")?.getAttribute("data-cell-id"));
+  assert.notEqual(focused, "typo", "the new cell has the focus");
+  assert.match(focused ?? "", /^c_[0-9a-f]+$/);
+  await page.keyboard.type("select 8 ");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator("#notebook").getAttribute("data-mode"), "command");
+  await eventually(() => assert.match(fileText("failing-cell.md"), /select 7 as seven\n```\n```sql id=c_[0-9a-f]+\nselect 8 \n```\n/));
 });
 
 test("Ctrl+Enter on an edited cell runs it and marks the cells that read it stale", async () => {
