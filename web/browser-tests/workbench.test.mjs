@@ -203,7 +203,7 @@ test("a 10M-row result scrolls to its end fetching only the pages in view, and s
   await shot("column-summary");
 });
 
-test("cells of the grid are selected with the mouse and copied as tab-separated text", async () => {
+test("cells of the grid are selected with the mouse and copied as tab-separated text; the result downloads as CSV", async () => {
   await open("retransmits.md");
   await cell("by_peer").locator("[data-testid=run-cell]").click();
   const cells = cell("by_peer").locator("[data-testid=grid-cell]");
@@ -213,6 +213,10 @@ test("cells of the grid are selected with the mouse and copied as tab-separated 
   await page.keyboard.press("Control+C");
   await page.waitForFunction(() => document.querySelector("[data-cell-id=by_peer] [data-testid=output-table]")?.dataset.copied === "2");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "peer-7f3a\t3\npeer-b2e4\t2");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), cell("by_peer").locator("[data-testid=download-csv]").click()]);
+  assert.equal(download.suggestedFilename(), "by_peer.csv");
+  assert.equal(readFileSync(await download.path(), "utf8"), "peer,retx\r\npeer-7f3a,3\r\npeer-b2e4,2\r\npeer-19c0,1\r\n");
 });
 
 test("a runaway query shows its elapsed time, the page stays usable, and Interrupt stops it", async () => {
