@@ -9,5 +9,6 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F), load $(cut -d' ' -f1-3 /proc/loadavg)"
 mvn -o -q -B -pl workbench-server -am verify -Dtest=BrowserWorkbenchTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtracefix.browser.script=web/browser-tests/grid.bench.mjs -Dtracefix.bench.rounds="${1:-5}"
+echo
 grep -E '^(finished query|scroll|jump|bundle)' \
   workbench-server/target/surefire-reports/dev.tracefix.server.http.BrowserWorkbenchTest-output.txt

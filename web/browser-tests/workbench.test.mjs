@@ -46,7 +46,7 @@ async function shot(name) {
 }
 
 /** Each scenario starts from the fixture's text of the notebooks the others edit. */
-const pristine = new Map(["retransmits.md", "big.md"].map((n) => [n, readFileSync(join(notebooks, n), "utf8")]));
+const pristine = new Map(["retransmits.md", "big.md", "failing-cell.md"].map((n) => [n, readFileSync(join(notebooks, n), "utf8")]));
 
 async function open(notebook) {
   for (const [name, text] of pristine) if (readFileSync(join(notebooks, name), "utf8") !== text) writeFileSync(join(notebooks, name), text);
@@ -203,7 +203,7 @@ test("a 10M-row result scrolls to its end fetching only the pages in view, and s
   await shot("column-summary");
 });
 
-test("cells of the grid are selected with the mouse and copied as tab-separated text", async () => {
+test("cells of the grid are selected with the mouse and copied as tab-separated text; the result downloads as CSV", async () => {
   await open("retransmits.md");
   await cell("by_peer").locator("[data-testid=run-cell]").click();
   const cells = cell("by_peer").locator("[data-testid=grid-cell]");
@@ -213,6 +213,10 @@ test("cells of the grid are selected with the mouse and copied as tab-separated 
   await page.keyboard.press("Control+C");
   await page.waitForFunction(() => document.querySelector("[data-cell-id=by_peer] [data-testid=output-table]")?.dataset.copied === "2");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "peer-7f3a\t3\npeer-b2e4\t2");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), cell("by_peer").locator("[data-testid=download-csv]").click()]);
+  assert.equal(download.suggestedFilename(), "by_peer.csv");
+  assert.equal(readFileSync(await download.path(), "utf8"), "peer,retx\r\npeer-7f3a,3\r\npeer-b2e4,2\r\npeer-19c0,1\r\n");
 });
 
 test("a runaway query shows its elapsed time, the page stays usable, and Interrupt stops it", async () => {
@@ -314,6 +318,21 @@ test("command mode: B inserts, M and Y switch kinds, DD deletes, Z undoes, ? lis
   assert.match(await overlay.textContent(), /insert a cell below/);
   await shot("shortcuts");
   await page.keyboard.press("Escape");
+});
+
+test("Alt+Enter runs the cell and opens a new one below for typing", async () => {
+  await open("failing-cell.md");
+  await typeInto("typo", "select 7 as seven");
+  await page.keyboard.press("Alt+Enter");
+  await cell("typo").locator("[data-testid=grid-cell]", { hasText: "7" }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=cell]").length === 2);
+  const focused = await page.evaluate(() => document.activeElement?.closest("[data-testid=cell]")?.getAttribute("data-cell-id"));
+  assert.notEqual(focused, "typo", "the new cell has the focus");
+  assert.match(focused ?? "", /^c_[0-9a-f]+$/);
+  await page.keyboard.type("select 8 ");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator("#notebook").getAttribute("data-mode"), "command");
+  await eventually(() => assert.match(fileText("failing-cell.md"), /select 7 as seven\n```\n```sql id=c_[0-9a-f]+\nselect 8 \n```\n/));
 });
 
 test("Ctrl+Enter on an edited cell runs it and marks the cells that read it stale", async () => {

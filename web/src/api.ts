@@ -92,17 +92,6 @@ export async function call<K extends RouteKey>(key: K, params: Params<K>, option
   return (json ? JSON.parse(text) : text) as Answer<K>;
 }
 
-/** Downloads a route's answer as a file through the token-carrying fetch (a plain link has none). */
-export async function download<K extends RouteKey>(key: K, params: Params<K>, query: Query, fileName: string): Promise<void> {
-  const response = await fetch(url(key, params, query), { headers: headers("*/*"), credentials: "same-origin" });
-  if (!response.ok) throw new ApiError(response.status, `http-${response.status}`, await response.text());
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}
-
 export function describe(error: unknown, what: string): string {
   if (error instanceof ApiError) {
     if (error.status === 401) return `${what}: not authorized. Open the URL that \`tracefix serve\` printed (it carries ?token=…).`;

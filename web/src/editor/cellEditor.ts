@@ -1,7 +1,7 @@
 // One CodeMirror 6 editor per cell: SQL (DuckDB dialect, completion from the live catalog),
 // Java (helper API completion) or Markdown, with the notebook's run keys and an error-line mark
 // for the failing SQL position.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, completionStatus, startCompletion } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { PostgreSQL, SQLDialect, sql } from "@codemirror/lang-sql";
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
@@ -75,6 +75,10 @@ export class CellEditor {
         { key: "Shift-Enter", run: () => (keys.runAndMove(), true) },
         { key: "Mod-Enter", run: () => (keys.runInPlace(), true) },
         { key: "Alt-Enter", run: () => (keys.runAndInsert(), true) },
+        // Esc closes an open completion list first (as in JupyterLab), else leaves the editor.
+        // It sits here, above completion's own Esc, because that one also claims Esc while a
+        // completion is merely pending, with no list on screen.
+        { key: "Escape", run: (view) => (completionStatus(view.state) === "active" ? false : (keys.commandMode(), true)) },
       ]),
     );
     const extensions: Extension[] = [
@@ -88,9 +92,8 @@ export class CellEditor {
       highlightActiveLine(),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       autocompletion({ activateOnTyping: true, icons: false }),
-      // Completion's own keys (Esc closes the list) come before Esc as "command mode".
       keymap.of([...completionKeymap, ...closeBracketsKeymap]),
-      keymap.of([{ key: "Escape", run: () => (keys.commandMode(), true) }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
+      keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap]),
       this.language.of(kind === "sql" ? this.languageFor(kind) : []),
       errorLine,
       placeholder(kind === "markdown" ? "Markdown…" : `${kind.toUpperCase()}…`),
