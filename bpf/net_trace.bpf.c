@@ -730,19 +730,17 @@ int handle_enter_writev(struct trace_event_raw_sys_enter *ctx)
 	return enter_socket_write(ctx);
 }
 
-/* The record of a completed socket call {@code in} of {@code type}; consumes the slot. now 0: read
- * the clock after the reserve. */
+/* The record of a completed socket call {@code in} of {@code type}; consumes the slot. The clock
+ * is read after the reserve, so a full ring costs no clock read. */
 static __always_inline void emit_socket_record(struct trace_event_raw_sys_exit *ctx,
-					       struct syscall_enter *in, __u32 type, __u64 id,
-					       __u64 now)
+					       struct syscall_enter *in, __u32 type, __u64 id)
 {
 	struct net_trace_event *ev = reserve_event(type, sizeof(*ev));
 	if (!ev) {
 		in->type = 0;
 		return;
 	}
-	if (!now)
-		now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns();
 	ev->ts_ns = now;
 	ev->duration_ns = now - in->ts_ns;
 	ev->start_time_ns = leader_start_time();
@@ -751,7 +749,9 @@ static __always_inline void emit_socket_record(struct trace_event_raw_sys_exit *
 	ev->tgid = id >> 32;
 	ev->tid = (__u32)id;
 	ev->fd = in->fd;
-	ev->state = 0;
+	/* The syscall's number: raw_syscalls' id, or a syscalls:sys_exit_* tracepoint's int
+	 * __syscall_nr at the same offset (the low half of id on this little-endian ABI). */
+	ev->state = (__s32)ctx->id;
 	ev->family = in->family;
 	ev->sport = 0;
 	ev->dport = in->dport;
@@ -774,7 +774,7 @@ static __always_inline int exit_syscall(struct trace_event_raw_sys_exit *ctx, __
 		in->type = 0; /* a stale call of another kind: consumed */
 		return 0;
 	}
-	emit_socket_record(ctx, in, type, bpf_get_current_pid_tgid(), 0);
+	emit_socket_record(ctx, in, type, bpf_get_current_pid_tgid());
 	return 0;
 }
 
@@ -954,6 +954,10 @@ int handle_exit(void *ctx)
 	return 0;
 }
 
+/* Default mode's aggregating programs (stats group); before the raw_syscalls programs, which
+ * defer to them for the calls they stream (stats_streams). */
+#include "syscall_stats.bpf.h"
+
 #define RAW_SOCKET_BITS (NET_TRACE_SYSCALL_SOCKET_WRITE | NET_TRACE_SYSCALL_SENDTO)
 
 /* The syscall_set bits of nr (0 for numbers outside the table). */
@@ -1039,8 +1043,15 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		bpf_task_storage_get(&sys_inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!st)
 		return 0;
+	/* A failed or slow call of the stats families is the stats exit's record (stats_streams). */
+	if (stats_attached && stats_streams(nr, ctx->ret,
+					    st->sock.type != 0 ? st->sock.ts_ns : st->ts_ns)) {
+		st->sock.type = 0;
+		if (st->nr == nr)
+			st->nr = NET_TRACE_SYSCALL_MAX;
+		return 0;
+	}
 	__u64 id = bpf_get_current_pid_tgid();
-	__u64 now = 0;
 	if (socket_in_raw && (bits & RAW_SOCKET_BITS) && st->sock.type != 0) {
 		/* As the sys_exit_{write,writev,sendto} probes do: a slot of another type is stale. */
 		__u32 type = (bits & NET_TRACE_SYSCALL_SENDTO) ? NET_TRACE_EVENT_SENDTO
@@ -1048,8 +1059,13 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		if (st->sock.type != type) {
 			st->sock.type = 0;
 		} else {
-			now = bpf_ktime_get_ns();
-			emit_socket_record(ctx, &st->sock, type, id, now);
+			emit_socket_record(ctx, &st->sock, type, id);
+			/* One call, one row: the socket record already carries the syscall's number,
+			 * latency and return value, so no syscall record follows it (a record lost to a
+			 * full ring is one drop of one call, counted under the socket type). */
+			if (st->nr == nr)
+				st->nr = NET_TRACE_SYSCALL_MAX;
+			return 0;
 		}
 	}
 	if (!(bits & NET_TRACE_SYSCALL_TRACED) || st->nr != nr)
@@ -1059,8 +1075,7 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		reserve_event(NET_TRACE_EVENT_SYSCALL, sizeof(struct net_trace_syscall_event));
 	if (!ev)
 		return 0;
-	if (!now)
-		now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns();
 	ev->type = NET_TRACE_EVENT_SYSCALL;
 	ev->tgid = id >> 32;
 	ev->tid = (__u32)id;
@@ -1070,7 +1085,7 @@ int handle_raw_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	ev->start_time_ns = leader_start_time();
 	ev->ret = ctx->ret;
 	ev->nr = nr;
-	ev->pad = 0;
+	ev->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	if (take_stacks(ctx, NET_TRACE_EVENT_SYSCALL, &ev->user_stack_id, &ev->kernel_stack_id,
 			&ev->leaf_return, true))

@@ -51,7 +51,8 @@ struct net_trace_event {
 	__u64 duration_ns;    /* syscall enter to exit; 0 for retransmits */
 	__u64 start_time_ns;  /* start_boottime of the thread-group leader (ns since boot) */
 	__s64 ret;            /* syscall return value (negative errno on failure) */
-	__s32 state;          /* TCP state of a retransmit; 0 for syscalls */
+	__s32 state;          /* TCP state of a retransmit; the x86_64 syscall number of a sendto or
+	                       * socket write (the call's one row names its syscall) */
 	__u16 family;         /* AF_INET / AF_INET6, 0 when no address was given (always for writes) */
 	__u16 sport;
 	__u16 dport;
@@ -85,7 +86,7 @@ struct net_trace_syscall_event {
 	__u64 start_time_ns;  /* start_boottime of the thread-group leader */
 	__s64 ret;            /* return value (negative errno on failure) */
 	__u32 nr;             /* x86_64 syscall number */
-	__u32 pad;
+	__u32 cpu;            /* bpf_get_smp_processor_id() at exit: the CPU the call returned on */
 	char comm[NET_TRACE_COMM_LEN]; /* the thread's comm: describes a process gone before /proc */
 	__s32 user_stack_id;  /* id in stack_traces, or -1 (stacks off for this type, or failed) */
 	__s32 kernel_stack_id;

@@ -3,7 +3,8 @@
 # (`tracefix capture`: BPF ring -> redaction -> Arrow -> spool -> DuckDB), next to the plain C
 # libbpf consumer (drain.c, live mode) at the same record rate, in one run.
 # The producer (producer.c) is paced: each write() is one socket_write record, plus one syscall
-# record under the CLI's default syscall set, so the CLI run paces RATE/2 calls/s and the C run
+# record under the default syscall set (--probes full: every call streamed; default mode would
+# aggregate them), so the CLI run paces RATE/2 calls/s and the C run
 # (socket records only) RATE calls/s; both report the records they actually saw.
 # Every second the agent JVM's /proc/PID/stat (utime+stime), VmRSS and VmHWM are sampled and its
 # /metrics scraped (heap). Run as root from the project root after
@@ -44,7 +45,7 @@ rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys"
 "$java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -Xlog:disable \
   ${AGENT_JAVA_OPTS:-} \
   -cp "$cp" dev.tracefix.server.cli.Main capture --db "$out/agent-cost.duckdb" \
-  --keys "$out/agent-keys" --duration $((seconds + 30))s --metrics 127.0.0.1:0 \
+  --keys "$out/agent-keys" --duration $((seconds + 30))s --metrics 127.0.0.1:0 --probes full \
   -- "$out/producer" $((calls * seconds)) "$calls" >"$out/agent-cost.out" 2>"$out/agent-cost.err" &
 jvm=$!
 until grep -q 'probes attached' "$out/agent-cost.err"; do

@@ -6,6 +6,7 @@ import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.SafeStack;
+import dev.tracefix.capture.SyscallStat;
 import dev.tracefix.capture.TriggerFiring;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.sink.arrow.EventBatch;
@@ -22,6 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Receives one capture's safe events and stores them durably. The capture thread only appends to an
@@ -36,6 +39,8 @@ import org.duckdb.DuckDBConnection;
  * ended_at} NULL, which marks it as incomplete.
  */
 public final class CaptureWriter implements SafeEventSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptureWriter.class);
+
   private final DuckDBConnection connection;
   private final BufferAllocator allocator;
   private final Path dbFile;
@@ -116,6 +121,13 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   public synchronized void onTriggerFiring(TriggerFiring firing) {
     ensureOpen();
     sideRows.add(firing);
+  }
+
+  /** Keeps syscall aggregates for {@code syscall_stats} until the next commit point, as stacks. */
+  @Override
+  public synchronized void onSyscallStats(List<SyscallStat> rows) {
+    ensureOpen();
+    sideRows.add(rows);
   }
 
   /**
@@ -506,7 +518,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
 
   private void done(SinkException failure) {
     if (failure != null) {
-      System.err.println("tracefix: " + failure.getMessage());
+      LOG.warn("tracefix: {}", failure.getMessage());
     }
     synchronized (this) {
       if (failure != null && unreported == null) {

@@ -1,7 +1,7 @@
 package dev.tracefix.sink;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.sink.forget.AuditLog;
 import dev.tracefix.sink.forget.DatabaseForget;
 import dev.tracefix.sink.forget.FileScrub;
@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * tracefix's event store: one DuckDB file holding captures, their events and processes.
@@ -44,6 +46,8 @@ import org.duckdb.DuckDBConnection;
  * deleted, {@link #close} rewrites the file so their bytes do not survive in freed blocks.
  */
 public final class EventStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+
   /** Rows per Arrow batch: large enough to amortize a transaction, small enough to stay cheap. */
   public static final int DEFAULT_BATCH_ROWS = 64 * 1024;
 
@@ -190,8 +194,18 @@ public final class EventStore implements AutoCloseable {
     }
     DuckDBConnection connection;
     try {
+      // Caps from the options, set before anything runs: a store left open beside a traced
+      // service takes no more memory and cores than it was given.
+      java.util.Properties config = new java.util.Properties();
+      if (options.memoryLimitBytes() > 0) {
+        config.setProperty("memory_limit", (options.memoryLimitBytes() >> 20) + "MiB");
+      }
+      if (options.threads() > 0) {
+        config.setProperty("threads", Integer.toString(options.threads()));
+      }
       connection =
-          DriverManager.getConnection("jdbc:duckdb:" + absolute).unwrap(DuckDBConnection.class);
+          DriverManager.getConnection("jdbc:duckdb:" + absolute, config)
+              .unwrap(DuckDBConnection.class);
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
@@ -262,8 +276,7 @@ public final class EventStore implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             // The next sweep tries again; the store itself keeps working. An escaping throwable
             // would silently cancel every later sweep of the scheduled executor.
-            System.err.println(
-                "tracefix: retention sweep of " + dbFile + " failed: " + e.getMessage());
+            LOG.warn("tracefix: retention sweep of {} failed: {}", dbFile, e.getMessage());
           }
         },
         every,
@@ -404,6 +417,24 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
+  /**
+   * DuckDB's {@code memory_limit} and {@code threads} as this store's database runs with them, e.g.
+   * {@code memory_limit=256.0 MiB threads=1}: what the options capped, or DuckDB's defaults.
+   */
+  public String limits() {
+    try (Connection c = connect();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT current_setting('memory_limit'), current_setting('threads')")) {
+      rs.next();
+      return "memory_limit=" + rs.getString(1) + " threads=" + rs.getString(2);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE, "cannot read the limits of " + dbFile + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Starts storing a capture with {@link #DEFAULT_BATCH_ROWS} rows per batch. */
   public CaptureWriter beginCapture(String captureId, String host) {
     return beginCapture(captureId, host, DEFAULT_BATCH_ROWS);
@@ -540,7 +571,7 @@ public final class EventStore implements AutoCloseable {
       modes.tighten(db.resolveSibling(db.getFileName() + ".wal"));
     } catch (java.io.UncheckedIOException e) {
       // Someone else's file opened through group write access: usable, just not ours to chmod.
-      System.err.println("tracefix: " + e.getMessage());
+      LOG.warn("tracefix: {}", e.getMessage());
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.tracefix.sink;
 
 import dev.tracefix.capture.SafeStack;
+import dev.tracefix.capture.SyscallStat;
 import dev.tracefix.capture.TriggerFiring;
+import dev.tracefix.sink.errno.ErrnoNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A capture's few rows beside its events: the stacks its events name and its trigger firings.
+ * A capture's few rows beside its events: the stacks its events name, its trigger firings and its
+ * syscall aggregates (default mode: a row per process, syscall, outcome and peer per second).
  * They arrive on the capture thread while the ingest thread owns the DuckDB connection, so they
  * wait here until the writer's next commit point, when no batch is in flight. Not thread-safe:
  * the writer guards it with its own monitor.
@@ -17,6 +20,11 @@ import java.util.List;
 final class SideRows {
   private final List<SafeStack> stacks = new ArrayList<>();
   private final List<TriggerFiring> firings = new ArrayList<>();
+  private final List<SyscallStat> syscallStats = new ArrayList<>();
+
+  void add(List<SyscallStat> rows) {
+    syscallStats.addAll(rows);
+  }
 
   void add(SafeStack stack) {
     stacks.add(stack);
@@ -62,6 +70,34 @@ final class SideRows {
         }
       }
       firings.clear();
+    }
+    if (!syscallStats.isEmpty()) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO syscall_stats(capture_id, interval_start, interval_end, process_token,"
+                  + " syscall, errno, errno_name, peer_hash, calls, total_ns, bytes,"
+                  + " latency_buckets, key_id) VALUES (?, make_timestamp_ns(?),"
+                  + " make_timestamp_ns(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (SyscallStat r : syscallStats) {
+          insert.setString(1, captureId);
+          insert.setLong(2, r.intervalStartNs());
+          insert.setLong(3, r.intervalEndNs());
+          insert.setString(4, r.processToken());
+          insert.setString(5, r.syscall());
+          insert.setInt(6, r.errno());
+          insert.setString(7, ErrnoNames.nameOf(r.errno()));
+          insert.setString(8, r.peerHash());
+          insert.setLong(9, r.calls());
+          insert.setLong(10, r.totalNs());
+          insert.setLong(11, r.bytes());
+          Long[] buckets = java.util.Arrays.stream(r.latencyBuckets()).boxed().toArray(Long[]::new);
+          insert.setArray(12, connection.createArrayOf("BIGINT", buckets));
+          insert.setString(13, r.keyId());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      syscallStats.clear();
     }
   }
 }

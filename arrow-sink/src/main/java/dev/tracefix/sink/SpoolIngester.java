@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The work for one closed batch, in two stages on two threads so that the fsync of one batch
@@ -23,6 +25,8 @@ import org.duckdb.DuckDBConnection;
  * the file. Counters are read by other threads, hence the locks and volatiles.
  */
 final class SpoolIngester {
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolIngester.class);
+
   private final DuckDBConnection connection;
   private final BufferAllocator allocator;
   private final Path spoolDir;
@@ -142,7 +146,7 @@ final class SpoolIngester {
     try {
       ingestSegment(name, root, file);
     } catch (SinkException e) {
-      System.err.println("tracefix: " + e.getMessage());
+      LOG.warn("tracefix: {}", e.getMessage());
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.tracefix.sink;
 
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 
 /** A fixed HMAC key for exports in tests: placeholders and tokens are the same on every run. */
 public final class TestKeys {

@@ -1,6 +1,7 @@
 package dev.tracefix.capture;
 
 import dev.tracefix.capture.CaptureException.Kind;
+import dev.tracefix.capture.ffm.SyscallStatsDrain;
 import dev.tracefix.capture.ffm.BpfMaps;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.ffm.NetTraceLayout;
@@ -15,15 +16,14 @@ import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
-import dev.tracefix.capture.probe.ProbeSupport;
 import dev.tracefix.capture.proc.BootIdHash;
 import dev.tracefix.capture.proc.CgroupIds;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.redact.HmacKey;
-import dev.tracefix.capture.redact.KeyStore;
-import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import dev.tracefix.capture.trigger.TriggerEngine;
 import java.io.IOException;
@@ -55,15 +55,6 @@ public final class Capture {
     return Privileges.missing()
         .or(KernelFeatures::missingBtf)
         .or(BpfSession::libbpfUnavailableReason);
-  }
-
-  /**
-   * Probe kinds beyond tracepoints that this kernel lacks, one line each, e.g. {@code "kprobes:
-   * unsupported on this kernel (...)"}; fentry is probed by loading a program (never attached), so
-   * this needs the same privileges as a capture. tracefix itself attaches tracepoints only.
-   */
-  public static List<String> unsupportedProbeKinds() {
-    return ProbeSupport.unsupported();
   }
 
   /**
@@ -175,7 +166,9 @@ public final class Capture {
       ProbeSettings.afterLoad(maps, config, cgroupIds);
       bpf.openRingBuffer("events");
       List<String> probes =
-          new ArrayList<>(bpf.attach(section -> ProbeSettings.attaches(section, config)));
+          new ArrayList<>(
+              bpf.attachPrograms(
+                  (section, program) -> ProbeSettings.attaches(section, program, config)));
       for (ResolvedUprobe u : uprobes) {
         // pid -1: every process mapping the file; the programs apply the capture's pid filter.
         bpf.attachUprobe("handle_uprobe_entry", false, u.realPath(), u.fileOffset(), u.probeId());
@@ -186,9 +179,24 @@ public final class Capture {
         probes.add("uprobe:" + symbol);
         probes.add("uretprobe:" + symbol);
       }
-      probeSwitch.bind(
+      BpfProbeSwitch switches =
           new BpfProbeSwitch(
-              bpf, triggerUprobes(config, allUprobes), stackBits, triggerStackBits));
+              bpf,
+              triggerUprobes(config, allUprobes),
+              stackBits,
+              triggerStackBits,
+              ProbeSettings.rawSyscalls(config));
+      probeSwitch.bind(switches);
+      FullDutyCycle duty =
+          ProbeSettings.rawPrepared(config) && config.stats().dutyCycled()
+              ? new FullDutyCycle(switches, config.stats())
+              : null;
+      SyscallStatsDrain aggregates =
+          config.probeGroups().contains(ProbeGroup.STATS)
+              ? new SyscallStatsDrain(maps, identities(assembler))
+              : null;
+      long statsEvery = config.stats().interval().toNanos();
+      long statsFrom = System.nanoTime();
       Instant startedAt = Instant.now();
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
@@ -204,16 +212,29 @@ public final class Capture {
           break;
         }
         assembler.accept(bpf.poll((int) Math.min(POLL_MS, remainingMs)));
+        if (aggregates != null && System.nanoTime() - statsFrom >= statsEvery) {
+          statsFrom = drainStats(aggregates, statsFrom, bootOffsetNs, guarded);
+        }
         triggers.tick();
+        if (duty != null) {
+          duty.tick(System.nanoTime());
+        }
         sampler.maybeSample(bpf, assembler.delivered());
       }
       triggers.close();
+      if (duty != null) {
+        duty.close();
+      }
       // Once the probes are gone nothing new can arrive, so one consume empties the ring.
       bpf.detach();
       Instant endedAt = Instant.now();
       for (List<RawRecord> batch = bpf.drainBatch(); !batch.isEmpty(); ) {
         assembler.accept(batch);
         batch = bpf.drainBatch();
+      }
+      if (aggregates != null) {
+        // After detach: the kernel's totals are final, so the rows sum to every call seen.
+        drainStats(aggregates, statsFrom, bootOffsetNs, guarded);
       }
       assembler.flush();
       sampler.last(bpf, assembler.delivered());
@@ -248,6 +269,37 @@ public final class Capture {
         // The hook is running: it only waits for the latch released above.
       }
     }
+  }
+
+  /** Delivers the aggregates since {@code fromNs} (monotonic); returns the next interval's start. */
+  private static long drainStats(
+      SyscallStatsDrain stats, long fromNs, long bootOffsetNs, SafeEventSink sink) {
+    long now = System.nanoTime();
+    List<SyscallStat> rows = stats.drain(fromNs + bootOffsetNs, now + bootOffsetNs);
+    if (!rows.isEmpty()) {
+      sink.onSyscallStats(rows);
+    }
+    return now;
+  }
+
+  /** The assembler's keyed identities, for aggregate rows. */
+  private static SyscallStatsDrain.Identities identities(SafeEventAssembler assembler) {
+    return new SyscallStatsDrain.Identities() {
+      @Override
+      public String processToken(int tgid, long startTimeNs) {
+        return assembler.processToken(tgid, startTimeNs);
+      }
+
+      @Override
+      public String peerHash(int family, byte[] address, int port) {
+        return assembler.peerHash(family, address, port);
+      }
+
+      @Override
+      public String keyId() {
+        return assembler.keyId();
+      }
+    };
   }
 
   /**

@@ -39,6 +39,10 @@ import java.util.Set;
  * @param probeGroups the probe groups to attach; {@link ProbeGroup#ALL} by default
  * @param policyFile the privacy policy to apply, read when the capture starts (its tests beside
  *     it run first); null for the policy built into the jar
+ * @param stats default mode's aggregation ({@link ProbeGroup#STATS}): drain interval, slow-call
+ *     thresholds
+ * @param fullOnTrigger trigger rules may switch to full streaming ({@code -> full}): the
+ *     raw_syscalls programs are configured for it before load; set by {@link #withTriggers}
  */
 public record CaptureConfig(
     Duration duration,
@@ -54,7 +58,8 @@ public record CaptureConfig(
     List<String> cgroups,
     Map<String, Integer> sampling,
     Set<ProbeGroup> probeGroups,
-    Path policyFile) {
+    Path policyFile,
+    StatsConfig stats) {
   /** Event types that can carry stacks. */
   public static final Set<EventType> STACK_TYPES =
       Set.of(EventType.SYSCALL, EventType.UPROBE, EventType.OFF_CPU);
@@ -81,6 +86,19 @@ public record CaptureConfig(
     cgroups = List.copyOf(cgroups);
     sampling = Map.copyOf(sampling);
     probeGroups = Set.copyOf(probeGroups);
+    stats = stats == null ? StatsConfig.DEFAULT : stats;
+  }
+
+  /** Whether a trigger rule may switch to full streaming, so raw_syscalls are prepared for it. */
+  public boolean fullOnTrigger() {
+    return triggers.stream().anyMatch(TriggerRule::full);
+  }
+
+  /** This capture, aggregating with {@code settings}. */
+  public CaptureConfig withStats(StatsConfig settings) {
+    return new CaptureConfig(
+        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
+        triggers, cgroups, sampling, probeGroups, policyFile, settings);
   }
 
   /**
@@ -109,28 +127,29 @@ public record CaptureConfig(
         List.of(),
         Map.of(),
         ProbeGroup.ALL,
-        null);
+        null,
+        StatsConfig.DEFAULT);
   }
 
   /** This capture, taking stacks for {@code types}. */
   public CaptureConfig withStacks(Set<EventType> types) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, types, offCpuMin,
-        triggers, cgroups, sampling, probeGroups, policyFile);
+        triggers, cgroups, sampling, probeGroups, policyFile, stats);
   }
 
   /** This capture, reporting off-CPU spans of at least {@code min} (null: none). */
   public CaptureConfig withOffCpu(Duration min) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, min,
-        triggers, cgroups, sampling, probeGroups, policyFile);
+        triggers, cgroups, sampling, probeGroups, policyFile, stats);
   }
 
   /** This capture, with these trigger rules. */
   public CaptureConfig withTriggers(List<TriggerRule> rules) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        rules, cgroups, sampling, probeGroups, policyFile);
+        rules, cgroups, sampling, probeGroups, policyFile, stats);
   }
 
   /** This capture, limited to {@code cgroupPaths}, sampled per type, attaching only {@code groups}. */
@@ -138,14 +157,14 @@ public record CaptureConfig(
       List<String> cgroupPaths, Map<String, Integer> samplingByType, Set<ProbeGroup> groups) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        triggers, cgroupPaths, samplingByType, groups, policyFile);
+        triggers, cgroupPaths, samplingByType, groups, policyFile, stats);
   }
 
   /** This capture, applying the policy in {@code file} (null: the built-in one). */
   public CaptureConfig withPolicy(Path file) {
     return new CaptureConfig(
         duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        triggers, cgroups, sampling, probeGroups, file);
+        triggers, cgroups, sampling, probeGroups, file, stats);
   }
 
   /** A capture without uprobes. */

@@ -4,9 +4,13 @@ import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.proc.AgentResources;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Takes {@link LiveStats} snapshots for a {@link CaptureObserver} on the capture thread. */
 final class LiveStatsSampler {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveStatsSampler.class);
+
   private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final CaptureObserver observer;
@@ -50,7 +54,7 @@ final class LiveStatsSampler {
       // Watching a capture must never end it.
       if (!failureReported) {
         failureReported = true;
-        System.err.println("tracefix: capture observer failed, capture goes on: " + e);
+        LOG.warn("tracefix: capture observer failed, capture goes on: {}", e.toString());
       }
     }
   }

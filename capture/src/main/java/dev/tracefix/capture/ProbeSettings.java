@@ -52,6 +52,7 @@ final class ProbeSettings {
         maps.setRodataU8("syscall_set", nr, syscallSet[nr]);
       }
     }
+    StatsSettings.beforeLoad(maps, config);
     maps.setMaxEntries("events", config.effectiveRingBufferBytes());
     // Batch wakeups: the consumer is woken early once the CPUs together have submitted an eighth
     // of the ring, instead of (waking the traced thread's CPU) per record. Counted per CPU in the
@@ -70,6 +71,7 @@ final class ProbeSettings {
     if (config.pid().isPresent()) {
       maps.putU32("traced_tgids", config.pid().getAsInt());
     }
+
     for (long cgroup : cgroupIds) {
       maps.putU64("traced_cgroups", cgroup);
     }
@@ -82,17 +84,46 @@ final class ProbeSettings {
    * group's accept exits ({@link #acceptInRaw}), sched_switch only for off-CPU time.
    */
   static boolean attaches(String section, CaptureConfig config) {
+    return attaches(section, "", config);
+  }
+
+  /**
+   * {@link #attaches(String, CaptureConfig)} for a program known by name as well: the stats
+   * group's programs share the syscalls:* sections of the socket group's and attach with their
+   * group; the tcp group's accept exits stay detached when the stats exits own accepted sockets.
+   */
+  static boolean attaches(String section, String program, CaptureConfig config) {
+    if (program.startsWith(ProbeGroup.STATS_PROGRAM_PREFIX)) {
+      return config.probeGroups().contains(ProbeGroup.STATS);
+    }
     boolean syscallTracepoint = section.startsWith("tracepoint/syscalls/");
     boolean ownership = ProbeGroup.TCP_OWNERSHIP.contains(section);
-    return ProbeGroup.attaches(section, config.probeGroups())
+    return ProbeGroup.attaches(section, program, config.probeGroups())
         && (rawSyscalls(config) || !section.startsWith("tracepoint/raw_syscalls/"))
         && (!socketInRaw(config) || !syscallTracepoint || ownership)
         && (!acceptInRaw(config) || !syscallTracepoint || !ownership)
+        && (!acceptInStats(config) || !syscallTracepoint || !ownership)
         && (config.offCpuMin() != null || !section.equals(SCHED_SWITCH));
   }
 
+  /** Whether the stats exits of accept/accept4 own the accepted sockets (tcp and stats groups). */
+  static boolean acceptInStats(CaptureConfig config) {
+    return config.probeGroups().contains(ProbeGroup.STATS)
+        && config.probeGroups().contains(ProbeGroup.TCP);
+  }
+
+  /**
+   * Whether the raw_syscalls programs are configured before load: attached from the start ({@code
+   * --probes full}), or attachable by a trigger's {@code full} action.
+   */
+  static boolean rawPrepared(CaptureConfig config) {
+    return rawSyscalls(config)
+        || ((config.fullOnTrigger() || config.stats().dutyCycled())
+            && !config.syscalls().isEmpty());
+  }
+
   /** Whether the raw_syscalls programs attach: the syscalls group, with a syscall set. */
-  private static boolean rawSyscalls(CaptureConfig config) {
+  static boolean rawSyscalls(CaptureConfig config) {
     return config.probeGroups().contains(ProbeGroup.SYSCALLS) && !config.syscalls().isEmpty();
   }
 
@@ -102,7 +133,8 @@ final class ProbeSettings {
    * runs per socket write instead of four.
    */
   static boolean socketInRaw(CaptureConfig config) {
-    return config.probeGroups().contains(ProbeGroup.SOCKET) && rawSyscalls(config);
+    return (config.probeGroups().contains(ProbeGroup.SOCKET) && rawSyscalls(config))
+        || (!rawSyscalls(config) && rawPrepared(config));
   }
 
   /**

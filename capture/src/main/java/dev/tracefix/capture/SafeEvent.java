@@ -46,6 +46,7 @@ package dev.tracefix.capture;
  * @param previousToken for {@link EventType#PROCESS_EXEC} of a process already announced: the token
  *     the process had before it executed a new program (each program a process runs gets its own
  *     token, announced with its own comm, exe hash and build id); else null
+ * @param cpu for {@link EventType#SYSCALL}: the CPU the call returned on; -1 for other events
  */
 public record SafeEvent(
     long timeNs,
@@ -74,12 +75,13 @@ public record SafeEvent(
     String threadToken,
     String waitState,
     String childToken,
-    String previousToken) {
+    String previousToken,
+    int cpu) {
 
   /**
    * An event with the four fields every event has; every other field starts absent (0 or null, and
-   * -1 for {@code fd} and {@code exitStatus}). Name the fields the event carries, then {@link
-   * Builder#build()}. The canonical constructor stays public: the privacy engine rebuilds events
+   * -1 for {@code fd}, {@code exitStatus} and {@code cpu}). Name the fields the event carries, then
+   * {@link Builder#build()}. The canonical constructor stays public: the privacy engine rebuilds events
    * component by component.
    */
   public static Builder builder(long timeNs, EventType type, String processToken, String keyId) {
@@ -111,7 +113,8 @@ public record SafeEvent(
         .threadToken(threadToken)
         .waitState(waitState)
         .childToken(childToken)
-        .previousToken(previousToken);
+        .previousToken(previousToken)
+        .cpu(cpu);
   }
 
   /**
@@ -146,6 +149,7 @@ public record SafeEvent(
     private String waitState;
     private String childToken;
     private String previousToken;
+    private int cpu = -1;
 
     private Builder(long timeNs, EventType type, String processToken, String keyId) {
       this.timeNs = timeNs;
@@ -289,6 +293,11 @@ public record SafeEvent(
       return this;
     }
 
+    public Builder cpu(int cpu) {
+      this.cpu = cpu;
+      return this;
+    }
+
     public SafeEvent build() {
       return new SafeEvent(
           timeNs,
@@ -317,7 +326,8 @@ public record SafeEvent(
           threadToken,
           waitState,
           childToken,
-          previousToken);
+          previousToken,
+          cpu);
     }
   }
 }

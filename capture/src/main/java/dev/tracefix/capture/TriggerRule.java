@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param stacks take stacks of the capture's stack-capable events while on
  * @param uprobes functions to time while on (attached on firing, detached on expiry)
  * @param ttl how long the richer probes stay on after a firing
+ * @param full stream every call while on ({@code full}: the raw_syscalls programs of {@code
+ *     --probes full} attached for the TTL, on top of the default mode's aggregates)
  */
 public record TriggerRule(
     String text,
@@ -37,21 +39,22 @@ public record TriggerRule(
     Optional<String> cgroup,
     boolean stacks,
     List<UprobeTarget> uprobes,
-    Duration ttl) {
+    Duration ttl,
+    boolean full) {
   private static final Pattern CONDITION =
       Pattern.compile(
           "\\s*([A-Za-z0-9_,\\s]+?)\\s*>\\s*([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*s(?:\\s+in\\s+(\\S+))?\\s*");
   private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h)");
   private static final String SYNTAX =
       "write a trigger as 'ERRNO[,ERRNO...] > RATE/s [in CGROUP] -> ACTION[,ACTION...] for TTL'"
-          + " with actions 'stacks' and 'uprobe=/path/to/binary:symbol', e.g."
+          + " with actions 'stacks', 'full' and 'uprobe=/path/to/binary:symbol', e.g."
           + " 'ETIMEDOUT,ECONNRESET > 5/s -> stacks for 30s'";
 
   public TriggerRule {
     errnoNames = List.copyOf(errnoNames);
     errnos = Set.copyOf(errnos);
     uprobes = List.copyOf(uprobes);
-    if (!stacks && uprobes.isEmpty()) {
+    if (!stacks && uprobes.isEmpty() && !full) {
       throw invalid(text, "it turns nothing on");
     }
     if (ttl.isNegative() || ttl.isZero()) {
@@ -97,15 +100,18 @@ public record TriggerRule(
       throw invalid(text, "it has no 'for TTL' after the actions");
     }
     boolean stacks = false;
+    boolean full = false;
     List<UprobeTarget> uprobes = new ArrayList<>();
     for (String action : then.substring(0, forAt).split(",")) {
       String a = action.strip();
       if (a.equals("stacks")) {
         stacks = true;
+      } else if (a.equals("full")) {
+        full = true;
       } else if (a.startsWith("uprobe=")) {
         uprobes.add(UprobeTarget.parse(a.substring("uprobe=".length())));
       } else {
-        throw invalid(text, "'" + a + "' is not an action (stacks, uprobe=BINARY:SYMBOL)");
+        throw invalid(text, "'" + a + "' is not an action (stacks, full, uprobe=BINARY:SYMBOL)");
       }
     }
     return new TriggerRule(
@@ -116,7 +122,8 @@ public record TriggerRule(
         Optional.ofNullable(condition.group(3)),
         stacks,
         uprobes,
-        duration(text, then.substring(forAt + 5).strip()));
+        duration(text, then.substring(forAt + 5).strip()),
+        full);
   }
 
   /** Whether a process in {@code processCgroup} (null if unknown) counts towards this rule. */
@@ -129,9 +136,15 @@ public record TriggerRule(
         && (processCgroup.equals(cgroup.get()) || processCgroup.startsWith(root));
   }
 
-  /** What the rule turns on, as named in a firing: {@code stacks}, {@code uprobe:SYMBOL}. */
+  /**
+   * What the rule turns on, as named in a firing: {@code full}, {@code stacks}, {@code
+   * uprobe:SYMBOL}.
+   */
   public List<String> probeNames() {
     List<String> names = new ArrayList<>();
+    if (full) {
+      names.add("full");
+    }
     if (stacks) {
       names.add("stacks");
     }

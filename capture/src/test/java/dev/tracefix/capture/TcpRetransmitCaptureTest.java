@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefix.capture.proc.ProcFs;
-import dev.tracefix.capture.redact.KeyStore;
-import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -132,6 +132,99 @@ class TriggerCaptureTest {
   }
 
   @Test
+  void switchesDefaultModeToFullStreamingForTheTtlAndBack() {
+    var sink = new CaptureTest.RecordingSink();
+    CaptureConfig config =
+        new CaptureConfig(
+                Duration.ofSeconds(60),
+                OptionalInt.empty(),
+                List.of(exe.toString(), "2500", "800", "" + CONNECTS, "" + closedPort),
+                dir.resolve("keys"),
+                0,
+                Set.of("connect", "clock_nanosleep"),
+                List.of())
+            .withFilters(List.of(), java.util.Map.of(), ProbeGroup.DEFAULT)
+            .withTriggers(List.of(TriggerRule.parse("ECONNREFUSED > 20/s -> full for 1s")));
+    CaptureSummary summary = Capture.run(config, sink);
+
+    assertEquals(0, summary.commandExitCode(), "workload exit code");
+    assertTrue(
+        summary.probes().stream().noneMatch(p -> p.contains("raw_syscalls")),
+        "raw_syscalls are not attached from the start: " + summary.probes());
+    assertEquals(1, sink.firings.size(), sink.firings::toString);
+    TriggerFiring firing = sink.firings.getFirst();
+    assertEquals(List.of("full"), firing.probes());
+    // Refused connects are failures: streamed by the stats exits before the firing, and still
+    // exactly once each while raw_syscalls are on (they leave failures to the stats exits).
+    List<SafeEvent> refused =
+        ofType(sink, EventType.SYSCALL).stream().filter(e -> e.errno() == 111).toList();
+    // clock_nanosleep is in no stats family: only full streaming records it, every ms.
+    List<SafeEvent> naps =
+        ofType(sink, EventType.SYSCALL).stream()
+            .filter(e -> "clock_nanosleep".equals(e.syscall()))
+            .toList();
+    System.out.printf(
+        "trigger full: %d refused connects streamed, %d naps streamed, firing %s%n",
+        refused.size(), naps.size(), firing);
+    assertEquals(CONNECTS, refused.size(), "every refused connect is one record");
+    assertTrue(naps.size() >= 100, "naps streamed while full: " + naps.size());
+    for (SafeEvent nap : naps) {
+      assertTrue(
+          nap.timeNs() >= firing.firedAtNs() && nap.timeNs() <= firing.endedAtNs(),
+          "a nap streamed outside the firing, ns after firing "
+              + (nap.timeNs() - firing.firedAtNs()));
+    }
+    // After the TTL the workload naps on for about a second more, unrecorded.
+    assertTrue(
+        firing.endedAtNs() - firing.firedAtNs() < Duration.ofMillis(1800).toNanos(),
+        "full streaming went off after its TTL");
+    for (TypeStats t : summary.stats()) {
+      assertTrue(t.balanced(), t::toString);
+    }
+  }
+
+  @Test
+  void aDutyCycledFullWindowStreamsEveryCallOnlyForItsShareOfEachPeriod() {
+    var sink = new CaptureTest.RecordingSink();
+    CaptureConfig config =
+        new CaptureConfig(
+                Duration.ofSeconds(60),
+                OptionalInt.empty(),
+                List.of(exe.toString(), "2500", "800", "" + CONNECTS, "" + closedPort),
+                dir.resolve("keys"),
+                0,
+                Set.of("connect", "clock_nanosleep"),
+                List.of())
+            .withFilters(List.of(), java.util.Map.of(), ProbeGroup.DEFAULT)
+            .withStats(StatsConfig.DEFAULT.withFullDuty("200ms/1s"));
+    CaptureSummary summary = Capture.run(config, sink);
+
+    assertEquals(0, summary.commandExitCode(), "workload exit code");
+    List<SafeEvent> naps =
+        ofType(sink, EventType.SYSCALL).stream()
+            .filter(e -> "clock_nanosleep".equals(e.syscall()))
+            .toList();
+    List<SafeEvent> refused =
+        ofType(sink, EventType.SYSCALL).stream().filter(e -> e.errno() == 111).toList();
+    // The workload naps about 2500 times, one per millisecond; the windows are on a fifth of the
+    // time (polled every 100 ms, so a window runs 200-300 ms).
+    System.out.printf(
+        "duty-cycled full: %d of ~2500 naps streamed, %d refused connects%n",
+        naps.size(), refused.size());
+    assertEquals(CONNECTS, refused.size(), "failures are streamed in and out of the windows");
+    assertTrue(naps.size() >= 100, "naps streamed inside the windows: " + naps.size());
+    assertTrue(naps.size() <= 1250, "naps not streamed outside them: " + naps.size());
+    // Gaps of at least half a period between streamed naps: windows, not a stream.
+    long gaps = 0;
+    for (int i = 1; i < naps.size(); i++) {
+      if (naps.get(i).timeNs() - naps.get(i - 1).timeNs() >= 500_000_000L) {
+        gaps++;
+      }
+    }
+    assertTrue(gaps >= 1, "windows separated by unstreamed time");
+  }
+
+  @Test
   void aRuleLimitedToAnotherCgroupNeverFires() {
     var sink = new CaptureTest.RecordingSink();
     capture(

@@ -25,30 +25,6 @@ public final class ArrowStreamInsert {
   public static final String EVENTS_SQL = insertNamed("events", EventBatch.SCHEMA.getFields());
 
   /**
-   * Columns of {@code events} filled from a spool segment written before schema version 4; the
-   * columns it lacks stay NULL.
-   */
-  public static final String EVENTS_V3_SQL = insertNamed("events", EventBatch.V3_FIELDS);
-
-  /**
-   * Columns of {@code events} filled from a spool segment written by schema version 4; the uprobe
-   * columns stay NULL.
-   */
-  public static final String EVENTS_V4_SQL = insertNamed("events", EventBatch.V4_LAYOUT_FIELDS);
-
-  /**
-   * Columns of {@code events} filled from a spool segment written by schema version 5; the stack
-   * and thread columns stay NULL.
-   */
-  public static final String EVENTS_V5_SQL = insertNamed("events", EventBatch.V5_LAYOUT_FIELDS);
-
-  /**
-   * Columns of {@code events} filled from a spool segment written by schema version 6; the
-   * previous token of execs stays NULL.
-   */
-  public static final String EVENTS_V6_SQL = insertNamed("events", EventBatch.V6_LAYOUT_FIELDS);
-
-  /**
    * Columns of {@code processes} filled from a {@link ProcessBatch}, capture id first; the
    * container id is the one capture parsed from the unredacted cgroup path.
    */
@@ -69,9 +45,10 @@ public final class ArrowStreamInsert {
   private ArrowStreamInsert() {}
 
   /**
-   * An INSERT of {@code capture_id} and the Arrow columns into the table columns of their names.
+   * An INSERT of {@code capture_id} and the Arrow columns into the table columns of their names:
+   * the table's other columns stay NULL.
    */
-  private static String insertNamed(String table, java.util.List<Field> fields) {
+  public static String insertNamed(String table, java.util.List<Field> fields) {
     String columns = String.join(", ", fields.stream().map(Field::getName).toList());
     return "INSERT INTO "
         + table

@@ -25,6 +25,7 @@ final class SubjectRows {
       List.of(
           "stacks",
           "events",
+          "syscall_stats",
           "processes",
           "capture_stats",
           "trigger_firings",
@@ -133,7 +134,7 @@ final class SubjectRows {
       return Optional.of(table + ".capture_id IN (SELECT capture_id FROM " + CAPTURES + ")");
     }
     return switch (table) {
-      case "events" -> Optional.of(keyMatch(table + ".process_token", table));
+      case "events", "syscall_stats" -> Optional.of(keyMatch(table + ".process_token", table));
       case "processes" -> Optional.of(keyMatch(table + ".token", table));
       case "stacks" ->
           Optional.of(

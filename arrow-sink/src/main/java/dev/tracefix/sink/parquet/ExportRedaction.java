@@ -2,7 +2,7 @@ package dev.tracefix.sink.parquet;
 
 import dev.tracefix.capture.privacy.TextRedactor;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.util.Map;
 
 /**

@@ -3,7 +3,7 @@ package dev.tracefix.sink.parquet;
 import static dev.tracefix.sink.parquet.ExportLayout.literal;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.sink.ExportResult;
 import dev.tracefix.sink.SinkException;
 import java.io.IOException;

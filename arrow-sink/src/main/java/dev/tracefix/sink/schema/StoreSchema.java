@@ -11,11 +11,16 @@ import java.util.List;
  * notebook, the saved queries and the Parquet layout all use them verbatim.
  *
  * <p>Migrations are a list indexed by version; {@link #migrate} applies the ones a database has not
- * seen yet, in one transaction each, and records the new version.
+ * seen yet, in one transaction each, and records the new version. Then it adds the {@code events}
+ * columns {@link EventColumns} (that is, {@code SafeEvent}) declares and the table lacks: a field
+ * added to {@code SafeEvent} needs no migration here. Write one for what is not additive (a column
+ * renamed, retyped or dropped, a view, another table); since the column may already have been
+ * added that way, a migration that adds an {@code events} column uses {@code ADD COLUMN IF NOT
+ * EXISTS}.
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 11;
+  public static final int CURRENT_VERSION = 13;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -68,7 +73,7 @@ public final class StoreSchema {
   private static final List<List<String>> MIGRATIONS =
       List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL, SchemaV6.DDL,
           SchemaV7.DDL, SchemaV8.DDL, SchemaV9.DDL, SchemaV10.DDL,
-          SchemaV11.DDL);
+          SchemaV11.DDL, SchemaV12.DDL, SchemaV13.DDL);
 
   private StoreSchema() {}
 
@@ -93,30 +98,55 @@ public final class StoreSchema {
 
   /** Brings the database up to {@link #CURRENT_VERSION}; returns the version found before. */
   public static int migrate(Connection connection) throws SQLException {
+    return migrate(connection, CURRENT_VERSION);
+  }
+
+  /** Brings the database up to {@code target}: tests build databases of an older version. */
+  static int migrate(Connection connection, int target) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
       int found = currentVersion(statement);
       if (found > CURRENT_VERSION) {
         throw new NewerSchemaException(found);
       }
-      boolean autoCommit = connection.getAutoCommit();
-      for (int version = found + 1; version <= CURRENT_VERSION; version++) {
-        connection.setAutoCommit(false);
-        try {
-          for (String ddl : MIGRATIONS.get(version - 1)) {
-            statement.execute(ddl);
-          }
-          statement.execute("DELETE FROM schema_version");
-          statement.execute("INSERT INTO schema_version VALUES (" + version + ")");
-          connection.commit();
-        } catch (SQLException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(autoCommit);
-        }
+      for (int version = found + 1; version <= target; version++) {
+        int next = version;
+        inTransaction(
+            connection,
+            () -> {
+              for (String ddl : MIGRATIONS.get(next - 1)) {
+                statement.execute(ddl);
+              }
+              statement.execute("DELETE FROM schema_version");
+              statement.execute("INSERT INTO schema_version VALUES (" + next + ")");
+            });
+      }
+      if (target == CURRENT_VERSION) {
+        // Only a store brought up to date gets SafeEvent's columns: one built at an older version
+        // for a test has that version's columns, as a store that old had.
+        inTransaction(connection, () -> EventColumnSync.addMissing(statement));
       }
       return found;
+    }
+  }
+
+  /** A step that may fail with an SQLException. */
+  private interface SqlStep {
+    void run() throws SQLException;
+  }
+
+  /** Runs {@code step} in one transaction: committed whole or rolled back whole. */
+  private static void inTransaction(Connection connection, SqlStep step) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      step.run();
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
     }
   }
 

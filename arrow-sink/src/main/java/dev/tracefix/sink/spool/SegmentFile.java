@@ -31,6 +31,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class SegmentFile {
   static final String HOST_KEY = "tracefix.host";
+
+  /**
+   * The segment's own name, inside the file: a copy under another name (a backup restored beside
+   * the original, a hand copy) would otherwise be a second segment and ingest its rows twice.
+   */
+  static final String SEGMENT_KEY = "tracefix.segment";
   private static final byte[] MAGIC = "TFSPOOL1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int TRAILER = 24;
 
@@ -41,7 +47,8 @@ public final class SegmentFile {
       throws IOException {
     Path target = dir.resolve(name.fileName());
     Path partial = dir.resolve(name.fileName() + SegmentName.PARTIAL);
-    Schema schema = new Schema(root.getSchema().getFields(), Map.of(HOST_KEY, host));
+    Schema schema =
+        new Schema(root.getSchema().getFields(), Map.of(HOST_KEY, host, SEGMENT_KEY, name.id()));
     // A view over the same vectors with the metadata added; closing it would free the batch.
     VectorSchemaRoot labelled =
         new VectorSchemaRoot(schema, root.getFieldVectors(), root.getRowCount());
@@ -119,7 +126,13 @@ public final class SegmentFile {
       if (!reader.loadNextBatch()) {
         root.setRowCount(0);
       }
-      String host = root.getSchema().getCustomMetadata().getOrDefault(HOST_KEY, "unknown");
+      Map<String, String> metadata = root.getSchema().getCustomMetadata();
+      String written = metadata.get(SEGMENT_KEY); // absent in segments of older versions
+      if (written != null && !written.equals(name.id())) {
+        throw new CorruptSegmentException(
+            "a copy of segment " + written + " under another name: not ingested a second time");
+      }
+      String host = metadata.getOrDefault(HOST_KEY, "unknown");
       return new Loaded(name, host, root, reader);
     } catch (IOException | RuntimeException | CorruptSegmentException e) {
       reader.close();

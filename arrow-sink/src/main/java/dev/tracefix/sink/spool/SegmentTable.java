@@ -1,25 +1,21 @@
 package dev.tracefix.sink.spool;
 
 import dev.tracefix.sink.arrow.ArrowStreamInsert;
-import dev.tracefix.sink.arrow.EventBatch;
 import dev.tracefix.sink.arrow.ProcessBatch;
+import dev.tracefix.sink.schema.EventColumns;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * Which table a spool segment's rows go to, and the column layouts a segment of it may have: the
- * one written today first, then those older tracefix versions wrote, so a spool left behind by an
- * older version is still ingested after an upgrade.
+ * Which table a spool segment's rows go to, and how its columns are read. An {@code events}
+ * segment's columns are matched by name with {@link EventColumns}: a segment an older version
+ * wrote has fewer of them (those stay NULL), so a spool left behind by an older version is still
+ * ingested after an upgrade. {@code processes} segments have the layouts listed: the one written
+ * today first, then the older one, whose container id the store derives.
  */
 public enum SegmentTable {
-  EVENTS(
-      "events",
-      new Layout(EventBatch.SCHEMA.getFields(), ArrowStreamInsert.EVENTS_SQL),
-      new Layout(EventBatch.V6_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V6_SQL),
-      new Layout(EventBatch.V5_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V5_SQL),
-      new Layout(EventBatch.V4_LAYOUT_FIELDS, ArrowStreamInsert.EVENTS_V4_SQL),
-      new Layout(EventBatch.V3_FIELDS, ArrowStreamInsert.EVENTS_V3_SQL)),
+  EVENTS("events"),
   PROCESSES(
       "processes",
       new Layout(ProcessBatch.SCHEMA.getFields(), ArrowStreamInsert.PROCESSES_SQL),
@@ -42,6 +38,19 @@ public enum SegmentTable {
 
   /** The INSERT for a segment with these fields, or empty when no tracefix wrote such a layout. */
   Optional<String> insertSqlFor(List<Field> fields) {
+    if (this == EVENTS) {
+      boolean known =
+          !fields.isEmpty()
+              && fields.stream()
+                  .allMatch(
+                      f ->
+                          EventColumns.named(f.getName())
+                              .filter(c -> c.kind().arrowType().equals(f.getType()))
+                              .isPresent());
+      return known
+          ? Optional.of(ArrowStreamInsert.insertNamed(tableName, fields))
+          : Optional.empty();
+    }
     return layouts.stream()
         .filter(layout -> layout.fields().equals(fields))
         .map(Layout::insertSql)

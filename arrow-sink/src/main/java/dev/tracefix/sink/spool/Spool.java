@@ -12,12 +12,16 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store's spool directory: acknowledged batches wait here as segment files until their rows
  * are committed. {@link #recover} ingests what a previous run left behind.
  */
 public final class Spool {
+  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+
   private final Path dir;
   private final Path quarantine;
 
@@ -37,10 +41,6 @@ public final class Spool {
 
   public Path dir() {
     return dir;
-  }
-
-  public Path quarantineDir() {
-    return quarantine;
   }
 
   /**
@@ -97,7 +97,7 @@ public final class Spool {
       Files.deleteIfExists(segment);
     } catch (IOException e) {
       // Harmless: its id is recorded, so the next recovery deletes it without inserting.
-      System.err.println("tracefix: could not delete ingested spool segment " + segment + ": " + e);
+      LOG.warn("tracefix: could not delete ingested spool segment {}: {}", segment, e.toString());
     }
   }
 
@@ -119,7 +119,7 @@ public final class Spool {
       }
       Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
       Quarantined q = new Quarantined(file, target, reason);
-      System.err.println(q.message());
+      LOG.warn(q.message());
       return q;
     } catch (IOException e) {
       throw new SinkException(

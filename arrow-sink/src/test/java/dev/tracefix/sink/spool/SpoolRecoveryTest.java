@@ -202,8 +202,8 @@ class SpoolRecoveryTest {
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v4 =
           new VectorSchemaRoot(
-              EventBatch.V4_LAYOUT_FIELDS,
-              all.getFieldVectors().subList(0, EventBatch.V4_LAYOUT_FIELDS.size()),
+              OlderSegments.fields(4),
+              all.getFieldVectors().subList(0, OlderSegments.fields(4).size()),
               all.getRowCount());
       assertEquals(20, v4.getSchema().getFields().size());
       return SegmentFile.write(
@@ -242,8 +242,8 @@ class SpoolRecoveryTest {
       VectorSchemaRoot all = batch.sealed();
       VectorSchemaRoot v3 =
           new VectorSchemaRoot(
-              EventBatch.V3_FIELDS,
-              all.getFieldVectors().subList(0, EventBatch.V3_FIELDS.size()),
+              OlderSegments.fields(3),
+              all.getFieldVectors().subList(0, OlderSegments.fields(3).size()),
               all.getRowCount());
       assertEquals(9, v3.getSchema().getFields().size());
       return SegmentFile.write(

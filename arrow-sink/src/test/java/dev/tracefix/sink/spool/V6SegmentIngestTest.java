@@ -2,6 +2,7 @@ package dev.tracefix.sink.spool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
@@ -15,7 +16,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.apache.arrow.memory.RootAllocator;
+import java.util.List;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeStampNanoVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +63,33 @@ class V6SegmentIngestTest {
     }
   }
 
+  @Test
+  void aSegmentWithAColumnSafeEventDoesNotDeclareIsQuarantinedAndNamed() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    Path spool = EventStore.defaultSpoolDir(db);
+    Files.createDirectories(spool);
+    try (RootAllocator allocator = new RootAllocator()) {
+      List<Field> fields =
+          List.of(
+              EventBatch.SCHEMA.findField("time"),
+              new Field("raw_address", FieldType.notNullable(new ArrowType.Int(64, true)), null));
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator)) {
+        root.allocateNew();
+        ((TimeStampNanoVector) root.getVector(0)).setSafe(0, JANUARY_2026_NS);
+        ((BigIntVector) root.getVector(1)).setSafe(0, 0x7fff0000L);
+        root.setRowCount(1);
+        SegmentFile.write(
+            spool, new SegmentName("cap-x", 0, SegmentTable.EVENTS), "node-r", root);
+      }
+      try (EventStore store = EventStore.open(db, allocator, KEEP_ALL)) {
+        assertEquals(0, store.recovery().ingested());
+        assertEquals(1, store.recovery().quarantined().size());
+        String reason = store.recovery().quarantined().get(0).toString();
+        assertTrue(reason.contains("raw_address"), reason);
+      }
+    }
+  }
+
   /** A segment of exec events: as version 6 wrote it (no previous token) or as written today. */
   private static Path segment(
       RootAllocator allocator, Path spool, long seq, int rows, boolean current) throws Exception {
@@ -75,8 +110,8 @@ class V6SegmentIngestTest {
           current
               ? all
               : new VectorSchemaRoot(
-                  EventBatch.V6_LAYOUT_FIELDS,
-                  all.getFieldVectors().subList(0, EventBatch.V6_LAYOUT_FIELDS.size()),
+                  OlderSegments.fields(6),
+                  all.getFieldVectors().subList(0, OlderSegments.fields(6).size()),
                   all.getRowCount());
       return SegmentFile.write(
           spool, new SegmentName("cap-v6", seq, SegmentTable.EVENTS), "node-r", root);

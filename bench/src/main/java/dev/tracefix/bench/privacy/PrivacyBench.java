@@ -6,7 +6,7 @@ import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.privacy.TextRedactor;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.PolicyParser;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;

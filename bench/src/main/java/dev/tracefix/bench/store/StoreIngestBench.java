@@ -9,6 +9,7 @@ import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.IngestOptions;
 import dev.tracefix.sink.arrow.ArrowStreamInsert;
 import dev.tracefix.sink.arrow.EventBatch;
+import dev.tracefix.sink.schema.EventColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,10 +78,13 @@ public final class StoreIngestBench {
         var connection =
             java.sql.DriverManager.getConnection("jdbc:duckdb:" + db).unwrap(DuckDBConnection.class);
         var s = connection.createStatement()) {
+      // The store's events columns, as SafeEvent declares them (the raw path inserts all of them).
       s.execute(
-          "CREATE TABLE events(capture_id VARCHAR, time TIMESTAMP_NS, type VARCHAR,"
-              + " process_token VARCHAR, duration_ns BIGINT, bytes BIGINT, errno INTEGER,"
-              + " errno_name VARCHAR, peer_hash VARCHAR, key_id VARCHAR)");
+          "CREATE TABLE events(capture_id VARCHAR, "
+              + String.join(
+                  ", ",
+                  EventColumns.all().stream().map(c -> c.name() + " " + c.kind().sqlType()).toList())
+              + ")");
       List<EventBatch> batches = new ArrayList<>();
       for (int from = 0; from < events.size(); from += batchRows) {
         EventBatch batch = new EventBatch(allocator, batchRows);

@@ -67,6 +67,11 @@ public final class BpfMaps {
     rodata(variable, 4L * (index + 1)).set(JAVA_INT_UNALIGNED, 4L * index, value);
   }
 
+  /** Stage CONFIGURE: sets element {@code index} of a {@code const volatile __u64[]} in .rodata. */
+  public void setRodataU64(String variable, int index, long value) {
+    rodata(variable, 8L * (index + 1)).set(JAVA_LONG_UNALIGNED, 8L * index, value);
+  }
+
   /** Stage CONFIGURE: sets element {@code index} of a {@code const volatile __u8[]} in .rodata. */
   public void setRodataU8(String variable, int index, byte value) {
     rodata(variable, index + 1L).set(JAVA_BYTE, index, value);
@@ -129,11 +134,6 @@ public final class BpfMaps {
   /** After load: adds a key with a one-byte value to a hash map of u64 keys (the cgroup filter). */
   public void putU64(String mapName, long key) {
     update(mapName, c -> c.allocateFrom(JAVA_LONG, key), c -> c.allocateFrom(JAVA_BYTE, (byte) 1));
-  }
-
-  /** After load: sets one byte of an array map with u32 keys (e.g. a syscall's bits). */
-  public void putArrayU8(String mapName, int index, byte value) {
-    update(mapName, c -> c.allocateFrom(JAVA_INT, index), c -> c.allocateFrom(JAVA_BYTE, value));
   }
 
   /** After load: sets one u32 of an array map with u32 keys (e.g. the stack_types bitmask). */
@@ -231,6 +231,47 @@ public final class BpfMaps {
         sum += values.getAtIndex(JAVA_LONG, cpu);
       }
       return sum;
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.POLL, t);
+    }
+  }
+
+  /** One entry of a per-CPU hash map: its key and each possible CPU's value, in CPU order. */
+  public interface PerCpuEntry {
+    void accept(MemorySegment key, MemorySegment[] valuesByCpu);
+  }
+
+  /**
+   * Reads every entry of a per-CPU hash map (keys of {@code keySize} bytes, values of {@code
+   * valueSize}), handing each to {@code entry}; the segments are valid during the call only. Keys
+   * added while it walks may be missed and a key removed may end the walk early (get_next_key
+   * restarts from the first key when the current one is gone), so a caller that needs every
+   * increment never deletes while probes run.
+   */
+  public void forEachPerCpu(String mapName, int keySize, int valueSize, PerCpuEntry entry) {
+    session.requireLoaded(Stage.POLL);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.POLL);
+      int cpus = possibleCpus();
+      long slot = (valueSize + 7) & ~7L; // per-CPU values are 8-byte aligned, CPU after CPU
+      MemorySegment values = call.allocate(slot * cpus, 8);
+      MemorySegment key = call.allocate(keySize, 8);
+      MemorySegment next = call.allocate(keySize, 8);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment[] byCpu = new MemorySegment[cpus];
+      for (int cpu = 0; cpu < cpus; cpu++) {
+        byCpu[cpu] = values.asSlice(cpu * slot, valueSize);
+      }
+      MemorySegment previous = MemorySegment.NULL;
+      while ((int) LibBpf.H.MAP_GET_NEXT_KEY.invokeExact(errno, fd, previous, next) == 0) {
+        MemorySegment.copy(next, 0, key, 0, keySize);
+        if ((int) LibBpf.H.MAP_LOOKUP_ELEM.invokeExact(errno, fd, key, values) == 0) {
+          entry.accept(key, byCpu);
+        }
+        previous = key;
+      }
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {

@@ -188,6 +188,14 @@ public final class BpfSession implements AutoCloseable {
 
   /** Stage ATTACH: attaches the programs whose section {@code wanted} accepts. */
   public List<String> attach(java.util.function.Predicate<String> wanted) {
+    return attachPrograms((section, program) -> wanted.test(section));
+  }
+
+  /**
+   * Stage ATTACH: attaches the programs {@code wanted} accepts by section and program name (two
+   * programs may hang off one tracepoint); returns their sections.
+   */
+  public List<String> attachPrograms(java.util.function.BiPredicate<String, String> wanted) {
     requireLoaded(Stage.ATTACH);
     List<String> probes = new ArrayList<>();
     try (Arena call = Arena.ofConfined()) {
@@ -198,7 +206,8 @@ public final class BpfSession implements AutoCloseable {
           break;
         }
         String section = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
-        if (needsTarget(section) || !wanted.test(section)) {
+        String name = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_NAME.invokeExact(prog));
+        if (needsTarget(section) || !wanted.test(section, name)) {
           continue;
         }
         LibBpfLog.drain();
@@ -287,6 +296,36 @@ public final class BpfSession implements AutoCloseable {
    */
   public long[] consumedByType() {
     return records.consumedByType();
+  }
+
+  /**
+   * Attaches program {@code program} by its own section (e.g. a tracepoint) as a probe that can be
+   * destroyed alone ({@link #destroy}); a failure leaves the probes already attached in place.
+   */
+  public Link attachProgramLink(String program) {
+    requireLoaded(Stage.ATTACH);
+    try (Arena c = Arena.ofConfined()) {
+      MemorySegment prog =
+          (MemorySegment) LibBpf.H.FIND_PROGRAM.invokeExact(object, c.allocateFrom(program));
+      if (prog.equals(MemorySegment.NULL)) {
+        throw new CaptureException(
+            Kind.LIBBPF,
+            "libbpf attach of " + objectFile + " failed: no program named '" + program + "'");
+      }
+      String section = LibBpf.string((MemorySegment) LibBpf.H.PROGRAM_SECTION.invokeExact(prog));
+      LibBpfLog.drain();
+      MemorySegment errno = LibBpf.errnoState(c);
+      MemorySegment link = (MemorySegment) LibBpf.H.PROGRAM_ATTACH.invokeExact(errno, prog);
+      if (link.equals(MemorySegment.NULL)) {
+        throw attachFailure(objectFile, section, -LibBpf.errno(errno));
+      }
+      links.add(link);
+      return new Link(link);
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.ATTACH, t);
+    }
   }
 
   /** Destroys one link made by {@link #attachUprobeLink}; a link already destroyed is ignored. */

@@ -99,6 +99,11 @@ final class LibBpf {
             "bpf_map_lookup_elem",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
             ERRNO);
+    static final MethodHandle MAP_GET_NEXT_KEY =
+        handle(
+            "bpf_map_get_next_key",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
+            ERRNO);
     static final MethodHandle OBJECT_CLOSE =
         handle("bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle STRERROR =

@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mirror of {@code struct net_trace_event} in {@code bpf/net_trace.h}, field by field and by name.
- * NetTraceLayoutTest compiles the header with gcc and checks size and every offset.
+ * Mirror of {@code bpf/net_trace.h}: each {@code #define NET_TRACE_X} as the constant {@code X},
+ * each struct as a layout of the same name with members of the same names. NetTraceLayoutTest reads
+ * the header, compiles it with gcc and checks every constant, struct size, member offset and size
+ * against this class, so a field added to the header fails that test until it is mirrored here.
+ * A member is named once in its layout and once where its offset is taken for decoding.
  */
 public final class NetTraceLayout {
   public static final int EVENT_SENDTO = 1;
@@ -95,7 +98,7 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("start_time_ns"),
               JAVA_LONG.withName("ret"),
               JAVA_INT.withName("nr"),
-              JAVA_INT.withName("pad"),
+              JAVA_INT.withName("cpu"),
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
               JAVA_INT.withName("user_stack_id"),
               JAVA_INT.withName("kernel_stack_id"),
@@ -124,13 +127,6 @@ public final class NetTraceLayout {
               MemoryLayout.sequenceLayout(ADDR_LEN, JAVA_BYTE).withName("daddr"),
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
           .withName("net_trace_tcp_event");
-
-  /** Field names of net_trace_tcp_event in declaration order. */
-  public static final List<String> TCP_FIELDS =
-      List.of(
-          "type", "tgid", "tid", "oldstate", "newstate", "family", "protocol", "sport", "dport",
-          "pad", "ts_ns", "duration_ns", "start_time_ns", "sock", "sock_born_ns", "saddr",
-          "daddr", "comm");
 
   /** Mirror of {@code struct net_trace_exit_event}. */
   static final StructLayout EXIT_LAYOUT =
@@ -176,12 +172,6 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("leaf_return"))
           .withName("net_trace_offcpu_event");
 
-  /** Field names of net_trace_offcpu_event in declaration order. */
-  public static final List<String> OFFCPU_FIELDS =
-      List.of(
-          "type", "tgid", "tid", "prev_state", "ts_ns", "duration_ns", "start_time_ns", "comm",
-          "user_stack_id", "kernel_stack_id", "leaf_return");
-
   /** Mirror of {@code struct net_trace_fork_event}. */
   static final StructLayout FORK_LAYOUT =
       MemoryLayout.structLayout(
@@ -195,63 +185,23 @@ public final class NetTraceLayout {
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
           .withName("net_trace_fork_event");
 
-  /** Field names of net_trace_fork_event in declaration order. */
-  public static final List<String> FORK_FIELDS =
+  /**
+   * Members of net_trace_syscall_event stored as they are, in the SafeEvent component of the same
+   * name (the policy decides whether they are kept).
+   */
+  static final CopiedMembers SYSCALL_COPIED = CopiedMembers.of(SYSCALL_LAYOUT, "cpu");
+
+  /** Every struct of the header (NetTraceLayoutTest finds them here by name). */
+  static final List<StructLayout> STRUCTS =
       List.of(
-          "type", "tgid", "child_tgid", "pad", "ts_ns", "start_time_ns", "child_start_time_ns",
-          "comm");
-
-  /** Field names of net_trace_uprobe_event in declaration order. */
-  public static final List<String> UPROBE_FIELDS =
-      List.of(
-          "type", "tgid", "tid", "probe_id", "ts_ns", "duration_ns", "start_time_ns", "ret",
-          "comm", "user_stack_id", "kernel_stack_id");
-
-  /** Field names of net_trace_exit_event in declaration order. */
-  public static final List<String> EXIT_FIELDS =
-      List.of("type", "tgid", "ts_ns", "start_time_ns", "exit_status", "pad", "comm");
-
-  /** Field names of net_trace_syscall_event in declaration order. */
-  public static final List<String> SYSCALL_FIELDS =
-      List.of(
-          "type",
-          "tgid",
-          "tid",
-          "fd",
-          "ts_ns",
-          "duration_ns",
-          "start_time_ns",
-          "ret",
-          "nr",
-          "pad",
-          "comm",
-          "user_stack_id",
-          "kernel_stack_id",
-          "leaf_return");
-
-  /** Field names of net_trace_event in declaration order, as in the C header. */
-  public static final List<String> FIELDS =
-      List.of(
-          "type",
-          "tgid",
-          "tid",
-          "fd",
-          "ts_ns",
-          "duration_ns",
-          "start_time_ns",
-          "ret",
-          "state",
-          "family",
-          "sport",
-          "dport",
-          "pad",
-          "saddr",
-          "daddr",
-          "comm");
-
-  /** Field names of net_trace_exec_event in declaration order. */
-  public static final List<String> EXEC_FIELDS =
-      List.of("type", "tgid", "ts_ns", "start_time_ns", "cgroup_id", "comm", "filename");
+          LAYOUT,
+          EXEC_LAYOUT,
+          SYSCALL_LAYOUT,
+          TCP_LAYOUT,
+          EXIT_LAYOUT,
+          UPROBE_LAYOUT,
+          OFFCPU_LAYOUT,
+          FORK_LAYOUT);
 
   private static final long TS = offsetOf("ts_ns");
   private static final long DURATION = offsetOf("duration_ns");
@@ -394,15 +344,16 @@ public final class NetTraceLayout {
       case EVENT_UPROBE -> "uprobe";
       case EVENT_OFF_CPU -> "off_cpu";
       case EVENT_FORK -> "fork";
+      case 0 -> "undecodable"; // ring records that did not decode (see RingRecords)
       default -> "unknown_" + type;
     };
   }
 
-  public static long byteSize() {
+  private static long byteSize() {
     return LAYOUT.byteSize();
   }
 
-  public static long offsetOf(String field) {
+  private static long offsetOf(String field) {
     return offsetOf(LAYOUT, field);
   }
 
@@ -452,7 +403,8 @@ public final class NetTraceLayout {
           comms.of(record, S_COMM),
           record.get(JAVA_INT, S_USER_STACK_ID),
           record.get(JAVA_INT, S_KERNEL_STACK_ID),
-          record.get(JAVA_LONG, S_LEAF_RETURN));
+          record.get(JAVA_LONG, S_LEAF_RETURN),
+          SYSCALL_COPIED.read(record));
     }
     if (type == EVENT_UPROBE && record.byteSize() >= UPROBE_LAYOUT.byteSize()) {
       return new RawUprobeEvent(

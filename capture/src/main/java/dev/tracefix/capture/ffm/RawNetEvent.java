@@ -36,10 +36,6 @@ public record RawNetEvent(
   /** The (shared, empty, hence unmodifiable) address of an event with family 0. */
   public static final byte[] NO_ADDRESS = new byte[0];
 
-  public boolean isSendto() {
-    return type == NetTraceLayout.EVENT_SENDTO;
-  }
-
   public boolean isSocketWrite() {
     return type == NetTraceLayout.EVENT_SOCKET_WRITE;
   }

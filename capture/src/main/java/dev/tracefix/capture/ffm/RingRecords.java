@@ -13,20 +13,25 @@ import java.util.List;
 final class RingRecords {
   private final List<RawRecord> pending = new ArrayList<>();
 
-  /** Records read from the ring, by the type id in their first field (index 0: unknown ids). */
+  /**
+   * Records read from the ring, by the type id in their first field; index 0 counts the records
+   * that did not decode (an unknown type id, or shorter than their type's layout), so a type's
+   * count is only records that became events.
+   */
   private final long[] consumedByType = new long[NetTraceLayout.EVENT_TYPES];
 
   private final NetTraceLayout.CommCache comms = new NetTraceLayout.CommCache();
 
-  /** Copies one record out of the ring; a record of an unknown type is counted and skipped. */
+  /** Copies one record out of the ring; a record that does not decode is counted and skipped. */
   void onRecord(MemorySegment record) {
-    long size = record.byteSize();
-    int type = size >= 4 ? record.get(JAVA_INT, 0) : 0;
-    consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
     RawRecord decoded = NetTraceLayout.decodeRecord(record, comms);
-    if (decoded != null) {
-      pending.add(decoded);
+    if (decoded == null) {
+      consumedByType[0]++;
+      return;
     }
+    int type = record.get(JAVA_INT, 0);
+    consumedByType[type > 0 && type < consumedByType.length ? type : 0]++;
+    pending.add(decoded);
   }
 
   /** The records decoded since the last call, in ring order. */
@@ -36,7 +41,7 @@ final class RingRecords {
     return batch;
   }
 
-  /** A copy of the counts by kernel type id; index 0 counts unknown or too short records. */
+  /** A copy of the counts by kernel type id; index 0 counts records that did not decode. */
   long[] consumedByType() {
     return consumedByType.clone();
   }

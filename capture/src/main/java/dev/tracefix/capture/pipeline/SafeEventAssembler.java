@@ -18,7 +18,7 @@ import dev.tracefix.capture.ffm.RawUprobeEvent;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.redact.Redactor;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -206,10 +206,7 @@ public final class SafeEventAssembler {
   /** An event with its thread token and stack: added to the batch, or held for its stack. */
   private void withStack(
       SafeEvent event, RawStacked raw, int tid, long startTimeNs, String waitState) {
-    String thread =
-        threadTokens.computeIfAbsent(
-            new ThreadKey(raw.tgid(), ProcFs.nanosToTicks(startTimeNs), tid),
-            k -> redactor.threadToken(k.tgid(), k.startTicks(), k.tid()));
+    String thread = threadToken(raw.tgid(), startTimeNs, tid);
     StackCollector.Ref ref =
         stacks == null
             ? new StackCollector.Ready(0)
@@ -221,6 +218,12 @@ public final class SafeEventAssembler {
           held.computeIfAbsent(raw.tgid(), t -> new ArrayList<>())
               .add(new Held(withThread(event, 0, thread, waitState), d));
     }
+  }
+
+  private String threadToken(int tgid, long startTimeNs, int tid) {
+    return threadTokens.computeIfAbsent(
+        new ThreadKey(tgid, ProcFs.nanosToTicks(startTimeNs), tid),
+        k -> redactor.threadToken(k.tgid(), k.startTicks(), k.tid()));
   }
 
   /** The event with its stack, thread and wait state, and no child. */
@@ -293,12 +296,14 @@ public final class SafeEventAssembler {
     String token = announce(c.tgid(), c.startTimeNs(), c.comm());
     String name = SyscallTable.nameOf(c.nr());
     long ret = c.ret();
-    return SafeEvent.builder(c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
-        .durationNs(c.durationNs())
-        .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
-        .errno(ret < 0 ? (int) -ret : 0)
-        .syscall(name)
-        .fd(c.fd())
+    return c.copyMembersInto(
+            SafeEvent.builder(
+                    c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
+                .durationNs(c.durationNs())
+                .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
+                .errno(ret < 0 ? (int) -ret : 0)
+                .syscall(name)
+                .fd(c.fd()))
         .build();
   }
 
@@ -399,6 +404,29 @@ public final class SafeEventAssembler {
     return delivered;
   }
 
+  /**
+   * The token of a process known from kernel aggregates (default mode's syscall_stats), announced
+   * to the sink on first sight as for an event, with the execs held for it delivered first.
+   */
+  public String processToken(int tgid, long startTimeNs) {
+    batch = new ArrayList<>();
+    // An aggregate has no comm: a process gone before /proc was read, with no exec record to
+    // describe it, is announced under a placeholder rather than a guess.
+    String token = announce(tgid, startTimeNs, ProcessTable.GONE_COMM);
+    deliver();
+    return token;
+  }
+
+  /** The keyed hash of an inet peer (family 2 or 10) as events carry it; null for another family. */
+  public String peerHash(int family, byte[] address, int port) {
+    return addressHash(family, address, port);
+  }
+
+  /** The id of the key that makes this capture's tokens and hashes. */
+  public String keyId() {
+    return redactor.keyId();
+  }
+
   private SafeEvent toSafe(RawNetEvent e, String token) {
     long timeNs = e.tsNs() + bootOffsetNs;
     if (e.isTcpRetransmit()) {
@@ -406,7 +434,8 @@ public final class SafeEventAssembler {
           .peerHash(addressHash(e.family(), e.daddr(), e.dport()))
           .build();
     }
-    // sendto and socket writes share one shape: bytes on success, errno on failure.
+    // sendto and socket writes share one shape: bytes on success, errno on failure. The row is
+    // the call's only row (no syscall row twins it), so it names its syscall too.
     long ret = e.ret();
     EventType type = e.isSocketWrite() ? EventType.SOCKET_WRITE : EventType.SENDTO;
     return SafeEvent.builder(timeNs, type, token, redactor.keyId())
@@ -415,6 +444,8 @@ public final class SafeEventAssembler {
         .errno(ret < 0 ? (int) -ret : 0)
         .peerHash(addressHash(e.family(), e.daddr(), e.dport()))
         .fd(e.fd())
+        .syscall(SyscallTable.nameOf(e.state()))
+        .threadToken(threadToken(e.tgid(), e.startTimeNs(), e.tid()))
         .build();
   }
 

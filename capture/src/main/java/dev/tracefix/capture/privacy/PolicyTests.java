@@ -3,7 +3,7 @@ package dev.tracefix.capture.privacy;
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
 import dev.tracefix.capture.privacy.policy.Policy;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.io.StringReader;
 import java.security.SecureRandom;
 import java.util.ArrayList;

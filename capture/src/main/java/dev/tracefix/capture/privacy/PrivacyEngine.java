@@ -7,7 +7,7 @@ import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.Policy;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

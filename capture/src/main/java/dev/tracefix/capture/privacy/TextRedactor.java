@@ -6,7 +6,7 @@ import dev.tracefix.capture.privacy.recognize.Finding;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
 import dev.tracefix.capture.privacy.recognize.TextScanner;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -43,11 +43,6 @@ public final class AgentResources {
     return statusKilobytes("VmRSS:") * 1024;
   }
 
-  /** VmHWM (peak resident memory) in bytes, or 0 where unreadable. */
-  public long peakResidentBytes() {
-    return statusKilobytes("VmHWM:") * 1024;
-  }
-
   /** Java heap in use, in bytes. */
   public static long heapUsedBytes() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();

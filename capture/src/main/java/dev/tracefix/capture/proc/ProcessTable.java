@@ -23,6 +23,12 @@ public final class ProcessTable {
    */
   public static final String UNATTRIBUTED_COMM = "[unattributed]";
 
+  /**
+   * The comm of a process known only from in-kernel aggregates that exited before /proc was read
+   * and left no exec record (e.g. a forked child that never executed anything).
+   */
+  public static final String GONE_COMM = "[exited]";
+
   private static final ProcessInfo UNATTRIBUTED =
       new ProcessInfo(
           0, 0, UNATTRIBUTED_COMM, Optional.empty(), Optional.empty(), Optional.empty());

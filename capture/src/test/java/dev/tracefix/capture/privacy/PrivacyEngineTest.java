@@ -12,7 +12,7 @@ import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.privacy.policy.PolicyParser;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -5,7 +5,7 @@ import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
 import dev.tracefix.capture.privacy.recognize.TextScanner;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;

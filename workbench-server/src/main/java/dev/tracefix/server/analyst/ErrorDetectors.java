@@ -6,7 +6,7 @@ import static dev.tracefix.server.analyst.TraceStats.literal;
 import static dev.tracefix.server.analyst.TraceStats.percent;
 
 import dev.tracefix.server.analyst.Finding.Topic;
-import dev.tracefix.server.run.CellOutput.Hypothesis;
+import dev.tracefix.server.message.CellOutput.Hypothesis;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +20,29 @@ final class ErrorDetectors {
   /** The errno that dominates a process's calls of one type. */
   static List<Finding> errnoByProcess(TraceStats stats) throws SQLException {
     List<Finding> findings = new ArrayList<>();
+    // A default-mode capture streams only failed and slow syscalls: its calls are counted in
+    // syscall_stats, and the share of failures is taken over those, not over the streamed rows.
+    String aggregated =
+        stats.hasTable("syscall_stats")
+            ? "SELECT process_token, 'syscall' AS type, sum(calls) AS calls FROM syscall_stats"
+                + " GROUP BY ALL"
+            : "SELECT NULL::VARCHAR AS process_token, NULL::VARCHAR AS type, 0 AS calls WHERE false";
     String sql =
         """
         WITH calls AS (
           SELECT e.process_token, p.comm, e.type, e.errno_name, coalesce(e.errno, 0) <> 0 AS failed
-          FROM events e %s)
+          FROM events e %s),
+        aggregated AS (%s)
         SELECT process_token, any_value(comm) AS comm, type, errno_name, count(*) AS failures,
-          (SELECT count(*) FROM calls c2
-            WHERE c2.process_token = c.process_token AND c2.type = c.type) AS calls
+          coalesce(
+            (SELECT sum(a.calls) FROM aggregated a
+              WHERE a.process_token = c.process_token AND a.type = c.type),
+            (SELECT count(*) FROM calls c2
+              WHERE c2.process_token = c.process_token AND c2.type = c.type)) AS calls
         FROM calls c WHERE failed
         GROUP BY process_token, type, errno_name ORDER BY failures DESC LIMIT 3
         """
-            .formatted(stats.processJoin());
+            .formatted(stats.processJoin(), aggregated);
     for (Map<String, Object> row : stats.rows(sql)) {
       long failures = asLong(row.get("failures"));
       long calls = asLong(row.get("calls"));

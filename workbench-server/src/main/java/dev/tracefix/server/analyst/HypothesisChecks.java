@@ -1,7 +1,7 @@
 package dev.tracefix.server.analyst;
 
-import dev.tracefix.server.run.CellOutput;
-import dev.tracefix.server.run.CellOutput.Check;
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.message.CellOutput.Check;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

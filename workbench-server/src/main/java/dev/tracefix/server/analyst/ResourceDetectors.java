@@ -4,7 +4,7 @@ import static dev.tracefix.server.analyst.TraceStats.asLong;
 import static dev.tracefix.server.analyst.TraceStats.literal;
 
 import dev.tracefix.server.analyst.Finding.Topic;
-import dev.tracefix.server.run.CellOutput.Hypothesis;
+import dev.tracefix.server.message.CellOutput.Hypothesis;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.tracefix.server.analyst;
 
 import dev.tracefix.server.analyst.Finding.Topic;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -9,7 +9,7 @@ import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.privacy.Attestation;
 import dev.tracefix.capture.privacy.identity.IdentityText;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.sink.CaptureProvenance;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;

@@ -6,6 +6,7 @@ import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.ProbeGroup;
+import dev.tracefix.capture.StatsConfig;
 import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
@@ -14,7 +15,6 @@ import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.server.metrics.MetricsAddress;
 import dev.tracefix.server.metrics.MetricsEndpoint;
-import dev.tracefix.server.metrics.MetricsException;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,10 +135,56 @@ final class CaptureCommand implements Callable<Integer> {
       paramLabel = "GROUP",
       split = ",",
       description =
-          "attach only these probe groups: socket (sendto/write/writev on sockets), syscalls"
-              + " (raw_syscalls for the default set), tcp (state changes, resets, retransmits),"
-              + " process (exec/exit/fork events); default: all")
+          "default (the default: syscalls counted and timed in the kernel into syscall_stats,"
+              + " only failed and slow calls streamed, plus tcp and process events; cheap enough"
+              + " to leave on), full (every syscall of the set and every socket write streamed:"
+              + " for short windows), or these probe groups: stats (the default's syscalls),"
+              + " socket (sendto/write/writev on sockets), syscalls (raw_syscalls for the default"
+              + " set), tcp (state changes, resets, retransmits), process (exec/exit/fork)")
   List<String> probes = new ArrayList<>();
+
+  @Option(
+      names = "--store-memory-mb",
+      defaultValue = "256",
+      paramLabel = "MIB",
+      description =
+          "DuckDB memory_limit of the capture's store, in MiB (default: ${DEFAULT-VALUE}; 0 for"
+              + " DuckDB's default of 80% of RAM). The Java heap is capped by the launcher"
+              + " (TRACEFIX_CAPTURE_HEAP, default 256m); both are printed at start")
+  int storeMemoryMib;
+
+  @Option(
+      names = "--store-threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "DuckDB threads of the capture's store (default: ${DEFAULT-VALUE}; 0: one per core)")
+  int storeThreads;
+
+  @Option(
+      names = "--stats-interval",
+      paramLabel = "DURATION",
+      description = "how often default mode's aggregates become syscall_stats rows (default 1s)")
+  Duration statsInterval;
+
+  @Option(
+      names = "--full-duty",
+      paramLabel = "ON/PERIOD",
+      description =
+          "default mode: also stream every call (as --probes full) for ON at the start of every"
+              + " PERIOD, e.g. 1s/20s: a sample of per-call rows at about ON/PERIOD of full mode's"
+              + " cost")
+  String fullDuty;
+
+  @Option(
+      names = "--slow",
+      paramLabel = "FAMILY=DURATION",
+      description =
+          "stream a successful call of a syscall family at least this slow (default mode; e.g."
+              + " recv=200ms; 0 streams none; repeatable). Families and defaults: connect"
+              + " (connect, accept, accept4) 100ms, send (sendto, sendmsg, write, writev) 50ms,"
+              + " recv (recvfrom, recvmsg, read, readv) 1s, close (close, shutdown) 50ms, open"
+              + " (openat) 50ms. Failed calls are always streamed")
+  List<String> slow = new ArrayList<>();
 
   @Option(
       names = "--policy",
@@ -200,6 +246,18 @@ final class CaptureCommand implements Callable<Integer> {
     }
   }
 
+  /** Default mode's interval and slow-call thresholds from --stats-interval and --slow. */
+  private StatsConfig statsConfig() {
+    StatsConfig stats =
+        statsInterval == null
+            ? StatsConfig.DEFAULT
+            : new StatsConfig(statsInterval, java.util.Map.of());
+    for (String spec : slow) {
+      stats = stats.withSlowCall(spec);
+    }
+    return fullDuty == null ? stats : stats.withFullDuty(fullDuty);
+  }
+
   private Integer capture() {
     Stores.preload(); // in parallel with the policy below: start-up is time the workload runs untraced
     CaptureConfig config =
@@ -214,9 +272,8 @@ final class CaptureCommand implements Callable<Integer> {
             .withFilters(
                 cgroups,
                 sampling,
-                probes.isEmpty()
-                    ? ProbeGroup.ALL
-                    : probes.stream().map(ProbeGroup::parse).collect(Collectors.toSet()))
+                probes.isEmpty() ? ProbeGroup.DEFAULT : ProbeGroup.parseList(probes))
+            .withStats(statsConfig())
             .withStacks(stacks.stream().map(CaptureCommand::stackType).collect(Collectors.toSet()))
             .withOffCpu(offCpu)
             .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
@@ -238,7 +295,13 @@ final class CaptureCommand implements Callable<Integer> {
     Capture.requireAvailable(); // before the database file is created
     CaptureSummary summary;
     try (MetricsEndpoint endpoint = startMetrics();
-        EventStore store = Stores.openApplyingRetention(db, inForce, System.err)) {
+        EventStore store =
+            Stores.openApplyingRetention(
+                db, inForce, System.err, (long) storeMemoryMib << 20, storeThreads)) {
+      // What this agent may take beside the traced service, as it actually runs.
+      System.err.printf(
+          "tracefix capture: limits: java heap max %d MiB, store %s%n",
+          Runtime.getRuntime().maxMemory() >> 20, store.limits());
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
@@ -287,10 +350,6 @@ final class CaptureCommand implements Callable<Integer> {
     if (metrics == null) {
       return null;
     }
-    try {
-      return MetricsEndpoint.start(MetricsAddress.parse(metrics));
-    } catch (MetricsException e) {
-      throw new CliException(e.getMessage(), e);
-    }
+    return MetricsEndpoint.start(MetricsAddress.parse(metrics));
   }
 }

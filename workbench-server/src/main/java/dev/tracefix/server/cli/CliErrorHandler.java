@@ -1,8 +1,7 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.CaptureException;
-import dev.tracefix.server.demo.DemoException;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.SinkException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -28,22 +27,15 @@ final class CliErrorHandler implements IExecutionExceptionHandler {
         System.err.println("tracefix " + name + ": " + se.getMessage());
         return se.kind() == SinkException.Kind.INTERNAL ? 1 : USER_ERROR;
       }
-      case DemoException de -> {
-        System.err.println("tracefix " + name + ": " + de.getMessage());
-        return 1;
-      }
-      case WorkspaceException we -> {
-        System.err.println("tracefix " + name + ": " + we.getMessage());
-        return USER_ERROR;
+      case ServerException se -> {
+        System.err.println("tracefix " + name + ": " + se.getMessage());
+        // A program the demo runs failed: not the user's input, as the demo's exit 1 always said.
+        return se.kind() == ServerException.Kind.EXTERNAL ? 1 : USER_ERROR;
       }
       case dev.tracefix.fixloop.FixLoopException fe -> {
         // the fix-loop commands exit 1 on any error, as 'git bisect run' does
         System.err.println("tracefix " + name + ": " + fe.getMessage());
         return 1;
-      }
-      case CliException ce -> {
-        System.err.println("tracefix " + name + ": " + ce.getMessage());
-        return USER_ERROR;
       }
       default -> {
         System.err.println("tracefix " + name + ": internal error: " + e);

@@ -1,6 +1,7 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.ExportResult;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!Files.exists(db)) {
-      throw new CliException("no database at " + db);
+      throw new ServerException(ServerException.Kind.INVALID, "no database at " + db);
     }
     try (EventStore store = Stores.open(db)) {
       ExportResult result =

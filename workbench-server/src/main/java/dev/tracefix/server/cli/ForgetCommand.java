@@ -1,6 +1,7 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.privacy.PolicyLoader;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.ForgetResult;
 import dev.tracefix.sink.Retention;
@@ -75,7 +76,7 @@ final class ForgetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!Files.exists(db)) {
-      throw new CliException("no database at " + db + "; give the --db a capture wrote");
+      throw new ServerException(ServerException.Kind.INVALID, "no database at " + db + "; give the --db a capture wrote");
     }
     Retention rules = Stores.retention(PolicyLoader.loadDefault());
     for (String spec : retention) {

@@ -1,32 +1,96 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.server.ServerException;
+import dev.tracefix.server.notebook.IpynbImporter;
+import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.sink.EventStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
-    description = "Load a Parquet export (from this or another host) into a database; idempotent.")
+    description = {
+      "Load a Parquet export (from this or another host) into a database; idempotent.",
+      "Or turn a Jupyter .ipynb file into a notebook (outputs are dropped: notebooks hold none)."
+    })
 final class ImportCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "DuckDB file to load into")
+  /** A Jupyter file larger than this is not a notebook someone wrote. */
+  private static final long MAX_IPYNB_BYTES = 64L << 20;
+
+  @ArgGroup(multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--parquet", description = "folder written by tracefix export (needs --db)")
+    Path parquet;
+
+    @Option(names = "--ipynb", description = "Jupyter notebook file to turn into a notebook")
+    Path ipynb;
+  }
+
+  @Option(names = "--db", description = "DuckDB file to load a Parquet export into")
   Path db;
 
-  @Option(names = "--parquet", required = true, description = "folder written by tracefix export")
-  Path dir;
+  @Option(
+      names = "--to",
+      description = "notebook file to write from --ipynb (default: beside it, with .md)")
+  Path to;
 
   @Override
   public Integer call() {
-    if (!Files.isDirectory(dir)) {
-      throw new CliException("no export folder at " + dir);
+    return source.parquet != null ? importParquet() : importIpynb();
+  }
+
+  private int importParquet() {
+    if (db == null) {
+      throw new ServerException(ServerException.Kind.INVALID, "--parquet needs --db: the database to load the export into");
+    }
+    if (!Files.isDirectory(source.parquet)) {
+      throw new ServerException(ServerException.Kind.INVALID, "no export folder at " + source.parquet);
     }
     try (EventStore store = Stores.open(db)) {
-      long rows = store.importParquet(dir);
-      System.out.printf("imported %d rows from %s into %s%n", rows, dir, db);
+      long rows = store.importParquet(source.parquet);
+      System.out.printf("imported %d rows from %s into %s%n", rows, source.parquet, db);
     }
     return 0;
+  }
+
+  private int importIpynb() {
+    Path in = source.ipynb;
+    Path out = to != null ? to : in.resolveSibling(baseName(in) + ".md");
+    try {
+      if (!Files.isRegularFile(in)) {
+        throw new ServerException(ServerException.Kind.INVALID, "no file at " + in);
+      }
+      if (Files.size(in) > MAX_IPYNB_BYTES) {
+        throw new ServerException(ServerException.Kind.INVALID, in + " is over 64 MiB: not a notebook to import");
+      }
+      String markdown = IpynbImporter.toMarkdown(in.getFileName().toString(), Files.readString(in));
+      int cells = NotebookParser.parse(out.getFileName().toString(), markdown).cells().size();
+      // CREATE_NEW: an existing notebook is never overwritten by an import.
+      Files.writeString(out, markdown, StandardOpenOption.CREATE_NEW);
+      System.out.printf("imported %d cells from %s into %s%n", cells, in, out);
+      return 0;
+    } catch (FileAlreadyExistsException e) {
+      throw new ServerException(ServerException.Kind.INVALID, out + " already exists: choose another file with --to");
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new ServerException(ServerException.Kind.INVALID, in + " is not UTF-8 text");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String baseName(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".ipynb") ? name.substring(0, name.length() - ".ipynb".length()) : name;
   }
 }

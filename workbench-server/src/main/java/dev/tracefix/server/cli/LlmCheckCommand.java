@@ -1,6 +1,7 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.LlmCheck;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class LlmCheckCommand implements Callable<Integer> {
     LlmCheck.Result result;
     if (db != null) {
       if (!Files.isRegularFile(db)) {
-        throw new CliException("no event store at " + db);
+        throw new ServerException(ServerException.Kind.INVALID, "no event store at " + db);
       }
       result = run(dir, AuditStore.beside(db));
     } else {

@@ -1,7 +1,7 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.HmacKey;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

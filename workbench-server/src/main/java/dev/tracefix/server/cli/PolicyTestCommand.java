@@ -3,6 +3,7 @@ package dev.tracefix.server.cli;
 import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.capture.privacy.PolicyTests;
 import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ final class PolicyTestCommand implements Callable<Integer> {
     Policy policy = PolicyLoader.parse(file);
     Path tests = PolicyLoader.testsFileOf(file);
     if (!Files.exists(tests)) {
-      throw new CliException("no tests for " + file + ": write them in " + tests);
+      throw new ServerException(ServerException.Kind.INVALID, "no tests for " + file + ": write them in " + tests);
     }
     List<PolicyTests.Result> results =
         PolicyTests.run(policy, tests.toString(), Files.readString(tests));

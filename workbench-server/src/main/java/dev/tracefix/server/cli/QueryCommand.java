@@ -1,6 +1,6 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.server.query.QueryException;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.query.SavedQueries;
 import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.sink.EventStore;
@@ -63,37 +63,33 @@ final class QueryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SavedQueries saved =
         new SavedQueries(queries == null ? ProjectPaths.home().resolve("queries") : queries);
-    try {
-      if (list) {
-        for (SavedQuery q : saved.list()) {
-          System.out.printf("%-34s %s%n", q.name(), q.title());
-          System.out.printf("%-34s %s%n", "", q.parameters().isEmpty() ? "(no parameters)" : q.usage());
-        }
-        return 0;
-      }
-      if (name == null) {
-        throw new CliException("name a saved query (tracefix query --list shows them)");
-      }
-      String sql = saved.get(name).bind(parameters);
-      Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
-      if (!Files.exists(dbFile)) {
-        throw new CliException(
-            "no database at " + dbFile + (db == null ? " (the default)" : "")
-                + "; pass --db FILE, a database written by 'tracefix capture' or 'tracefix import'");
-      }
-      try (Connection connection = EventStore.connectReadOnly(dbFile);
-          Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery(sql)) {
-        ResultPrinter.print(rows, format, new PrintStream(System.out, true));
-      } catch (SQLException e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        throw new CliException(
-            "query " + name + " failed: " + (newline < 0 ? message : message.substring(0, newline)));
+    if (list) {
+      for (SavedQuery q : saved.list()) {
+        System.out.printf("%-34s %s%n", q.name(), q.title());
+        System.out.printf("%-34s %s%n", "", q.parameters().isEmpty() ? "(no parameters)" : q.usage());
       }
       return 0;
-    } catch (QueryException e) {
-      throw new CliException(e.getMessage());
     }
+    if (name == null) {
+      throw new ServerException(ServerException.Kind.INVALID, "name a saved query (tracefix query --list shows them)");
+    }
+    String sql = saved.get(name).bind(parameters);
+    Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
+    if (!Files.exists(dbFile)) {
+      throw new ServerException(ServerException.Kind.INVALID, 
+          "no database at " + dbFile + (db == null ? " (the default)" : "")
+              + "; pass --db FILE, a database written by 'tracefix capture' or 'tracefix import'");
+    }
+    try (Connection connection = EventStore.connectReadOnly(dbFile);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      ResultPrinter.print(rows, format, new PrintStream(System.out, true));
+    } catch (SQLException e) {
+      String message = String.valueOf(e.getMessage());
+      int newline = message.indexOf('\n');
+      throw new ServerException(ServerException.Kind.INVALID, 
+          "query " + name + " failed: " + (newline < 0 ? message : message.substring(0, newline)));
+    }
+    return 0;
   }
 }

@@ -1,7 +1,7 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.privacy.TextRedactor;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

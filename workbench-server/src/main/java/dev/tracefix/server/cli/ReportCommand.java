@@ -1,7 +1,8 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.HmacKey;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.report.NotebookReports;
@@ -42,12 +43,12 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(notebook)) {
-      throw new CliException("no notebook at " + notebook + "; pass the path of a notebook .md file");
+      throw new ServerException(ServerException.Kind.INVALID, "no notebook at " + notebook + "; pass the path of a notebook .md file");
     }
     ReportFormat.ofFile(out); // refuse a bad extension before running anything
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     if (!Files.exists(dbFile)) {
-      throw new CliException(
+      throw new ServerException(ServerException.Kind.INVALID, 
           "no database at " + dbFile + "; create one with 'tracefix capture --db " + dbFile + "'");
     }
     HmacKey key = KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys);

@@ -1,5 +1,6 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
@@ -39,12 +40,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(notebook)) {
-      throw new CliException("no notebook at " + notebook);
+      throw new ServerException(ServerException.Kind.INVALID, "no notebook at " + notebook);
     }
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     if (!Files.exists(dbFile)) {
       // An empty database would run every cell "ok" with 0 rows: a wrong answer, not an error.
-      throw new CliException(
+      throw new ServerException(ServerException.Kind.INVALID, 
           "no database at "
               + dbFile
               + (db == null ? " (the default)" : "")

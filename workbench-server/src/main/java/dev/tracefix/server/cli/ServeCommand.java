@@ -1,6 +1,7 @@
 package dev.tracefix.server.cli;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.http.WorkbenchServer;
 import dev.tracefix.server.kernel.java.JavaKernel;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
@@ -61,13 +62,13 @@ final class ServeCommand implements Callable<Integer> {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Path dir = notebooks == null ? ProjectPaths.notebooks() : notebooks;
     if (!Files.isDirectory(dir)) {
-      throw new CliException("no notebooks folder at " + dir + "; pass --notebooks DIR");
+      throw new ServerException(ServerException.Kind.INVALID, "no notebooks folder at " + dir + "; pass --notebooks DIR");
     }
     Limits defaults;
     try {
       defaults = Limits.defaults().with(limits);
     } catch (LimitException e) {
-      throw new CliException("--limit " + e.getMessage());
+      throw new ServerException(ServerException.Kind.INVALID, "--limit " + e.getMessage());
     }
     Files.createDirectories(dbFile.toAbsolutePath().getParent());
     // Opened once for its schema, spool recovery and retention (printed), then closed: notebooks

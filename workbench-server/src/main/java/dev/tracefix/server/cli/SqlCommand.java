@@ -1,5 +1,6 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.server.ServerException;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.schema.StoreSchema;
 import java.io.PrintStream;
@@ -46,7 +47,7 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.exists(db)) {
-      throw new CliException("no database at " + db + "; create one with 'tracefix capture --db " + db + "'");
+      throw new ServerException(ServerException.Kind.INVALID, "no database at " + db + "; create one with 'tracefix capture --db " + db + "'");
     }
     if (write) {
       try (EventStore store = Stores.open(db);
@@ -58,13 +59,13 @@ final class SqlCommand implements Callable<Integer> {
     try (Connection connection = EventStore.connectReadOnly(db)) {
       try {
         return run(connection);
-      } catch (CliException e) {
+      } catch (ServerException e) {
         int version = EventStore.schemaVersion(connection);
         if (e.getMessage().contains("read-only")) {
-          throw new CliException(e.getMessage() + "; the database is opened read-only: add --write");
+          throw new ServerException(ServerException.Kind.INVALID, e.getMessage() + "; the database is opened read-only: add --write");
         }
         if (version < StoreSchema.CURRENT_VERSION) {
-          throw new CliException(
+          throw new ServerException(ServerException.Kind.INVALID, 
               e.getMessage() + " (the database has schema version " + version + ", older than "
                   + StoreSchema.CURRENT_VERSION + "; run a query with --write once to upgrade it)");
         }
@@ -85,7 +86,7 @@ final class SqlCommand implements Callable<Integer> {
       }
       return 0;
     } catch (SQLException e) {
-      throw new CliException("query failed: " + firstLine(e.getMessage()));
+      throw new ServerException(ServerException.Kind.INVALID, "query failed: " + firstLine(e.getMessage()));
     }
   }
 

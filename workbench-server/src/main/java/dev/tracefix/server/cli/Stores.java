@@ -71,8 +71,22 @@ final class Stores {
     return openApplying(db, retention(policy), out);
   }
 
+  /**
+   * As {@link #openApplyingRetention(Path, Policy, PrintStream)}, its DuckDB capped at {@code
+   * memoryBytes} and {@code threads} (0: DuckDB's default).
+   */
+  static EventStore openApplyingRetention(
+      Path db, Policy policy, PrintStream out, long memoryBytes, int threads) {
+    return openApplying(db, retention(policy), out, memoryBytes, threads);
+  }
+
   /** Opens or creates {@code db}, enforcing {@code retention} and printing each sweep's line. */
   static EventStore openApplying(Path db, Retention retention, PrintStream out) {
+    return openApplying(db, retention, out, 0, 0);
+  }
+
+  private static EventStore openApplying(
+      Path db, Retention retention, PrintStream out, long memoryBytes, int threads) {
     if (retention.maxAge().isEmpty()) {
       out.println("retention: none (the privacy policy keeps every row)");
     }
@@ -82,7 +96,8 @@ final class Stores {
         StoreOptions.DEFAULT
             .withRetention(retention)
             .withClock(clock)
-            .withOnSweep(deleted -> out.println(describe(retention, deleted))));
+            .withOnSweep(deleted -> out.println(describe(retention, deleted)))
+            .withLimits(memoryBytes, threads));
   }
 
   /** The policy's retention rules as the store's; a table the policy does not name is kept. */

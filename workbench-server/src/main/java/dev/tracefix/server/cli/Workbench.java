@@ -1,7 +1,8 @@
 package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.bisect.BisectCellRunner;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;
@@ -86,7 +87,7 @@ final class Workbench {
     Path exports = exportsDir(dbFile);
     Path keys = KeyStoreLocation.defaultDir().toAbsolutePath().normalize();
     if (keys.startsWith(exports) || exports.startsWith(keys)) {
-      throw new CliException(
+      throw new ServerException(ServerException.Kind.INVALID, 
           "the notebooks' file folder " + exports + " and the key store " + keys
               + " overlap; keep the event store outside the key store");
     }
@@ -96,7 +97,7 @@ final class Workbench {
         Files.createDirectories(exports, FileModes.active().directoryAttribute());
       }
     } catch (IOException e) {
-      throw new CliException("cannot create the notebooks' exports folder " + exports + ": " + e, e);
+      throw new ServerException(ServerException.Kind.INVALID, "cannot create the notebooks' exports folder " + exports + ": " + e, e);
     }
     return NotebookDatabases.locked(dbFile, new SqlLock(List.of(exports)));
   }

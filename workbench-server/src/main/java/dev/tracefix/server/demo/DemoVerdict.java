@@ -1,6 +1,6 @@
 package dev.tracefix.server.demo;
 
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.util.List;
 
 /**

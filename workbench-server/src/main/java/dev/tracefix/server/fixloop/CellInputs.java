@@ -3,7 +3,7 @@ package dev.tracefix.server.fixloop;
 import dev.tracefix.fixloop.FixLoopException;
 import dev.tracefix.fixloop.repro.InputTable;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;

@@ -3,7 +3,7 @@ package dev.tracefix.server.fixloop;
 import dev.tracefix.fixloop.Control;
 import dev.tracefix.fixloop.FixLoopException;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 
 /**
  * The notebook side of the fix loop: a cell's progress and interrupt as the loop's {@link

@@ -1,6 +1,6 @@
 package dev.tracefix.server.http;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -17,12 +17,12 @@ final class ErrorMapping {
   private ErrorMapping() {}
 
   static void register(RoutesConfig routes) {
-    routes.exception(WorkspaceException.class, ErrorMapping::workspace);
+    routes.exception(ServerException.class, ErrorMapping::workspace);
     routes.exception(HttpResponseException.class, ErrorMapping::httpResponse);
     routes.exception(Exception.class, ErrorMapping::unexpected);
   }
 
-  private static void workspace(WorkspaceException e, Context ctx) {
+  private static void workspace(ServerException e, Context ctx) {
     switch (e.kind()) {
       case NOT_FOUND -> answer(ctx, 404, "not_found", e.getMessage());
       case MALFORMED -> answer(ctx, 422, "malformed_notebook", e.getMessage());
@@ -31,6 +31,10 @@ final class ErrorMapping {
       case IO -> {
         log.warn("notebook I/O failed on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
         answer(ctx, 500, "io", e.getMessage());
+      }
+      case EXTERNAL -> {
+        log.warn("a program failed on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+        answer(ctx, 502, "external", e.getMessage());
       }
     }
   }

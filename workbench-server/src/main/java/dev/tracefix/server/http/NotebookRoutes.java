@@ -6,9 +6,9 @@ import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.NotebookWorkspace;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
@@ -25,7 +25,7 @@ final class NotebookRoutes {
   record SaveRequest(String message) {}
 
   /** What a save did: the new revision, or none when the file had no change. */
-  record SaveResult(boolean saved, Revision revision) {}
+  record SaveResult(boolean saved, @dev.tracefix.server.wire.MayBeNull Revision revision) {}
 
   private final NotebookWorkspace workspace;
   private final ObjectMapper json;
@@ -156,7 +156,7 @@ final class NotebookRoutes {
     ReportFormat format;
     try {
       format = word == null ? ReportFormat.HTML : ReportFormat.parse(word);
-    } catch (WorkspaceException e) {
+    } catch (ServerException e) {
       throw new BadRequestResponse(e.getMessage());
     }
     String body = reports.render(ctx.pathParam("name"), format);

@@ -4,7 +4,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.capture.privacy.TextRedactor;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;

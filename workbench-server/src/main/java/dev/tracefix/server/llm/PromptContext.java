@@ -1,6 +1,6 @@
 package dev.tracefix.server.llm;
 
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;

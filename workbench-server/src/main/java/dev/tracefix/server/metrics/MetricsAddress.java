@@ -1,5 +1,7 @@
 package dev.tracefix.server.metrics;
 
+import dev.tracefix.server.ServerException;
+
 /**
  * Where {@code /metrics} listens: {@code PORT} (on 127.0.0.1) or {@code HOST:PORT}; port 0 picks a
  * free one.
@@ -23,11 +25,11 @@ public record MetricsAddress(String host, int port) {
     try {
       number = Integer.parseInt(port);
     } catch (NumberFormatException e) {
-      throw new MetricsException(
+      throw new ServerException(ServerException.Kind.INVALID,
           "--metrics wants [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464, got '" + text + "'", e);
     }
     if (number < 0 || number > 65535) {
-      throw new MetricsException("--metrics port must be 0 to 65535, got " + number, null);
+      throw new ServerException(ServerException.Kind.INVALID, "--metrics port must be 0 to 65535, got " + number, null);
     }
     return new MetricsAddress(host, number);
   }

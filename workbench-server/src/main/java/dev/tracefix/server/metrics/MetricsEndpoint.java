@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.LiveStats;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -38,7 +39,7 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 16);
     } catch (BindException e) {
-      throw new MetricsException(
+      throw new ServerException(ServerException.Kind.IO,
           "--metrics cannot listen on "
               + address.host()
               + ":"
@@ -46,7 +47,7 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
               + ": the port is in use (choose another, or 0 for a free one)",
           e);
     } catch (IOException e) {
-      throw new MetricsException(
+      throw new ServerException(ServerException.Kind.IO,
           "--metrics cannot listen on " + address.host() + ":" + address.port() + ": " + e, e);
     }
     ExecutorService executor =

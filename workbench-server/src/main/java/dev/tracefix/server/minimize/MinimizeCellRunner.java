@@ -15,7 +15,7 @@ import dev.tracefix.server.fixloop.CellLoop;
 import dev.tracefix.server.fixloop.OutcomeCaches;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

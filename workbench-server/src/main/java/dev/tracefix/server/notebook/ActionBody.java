@@ -1,6 +1,6 @@
 package dev.tracefix.server.notebook;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +36,7 @@ public record ActionBody(List<Entry> entries) {
   /**
    * Parses a cell body whose first line is {@code firstLine} of {@code fileName}.
    *
-   * @throws WorkspaceException MALFORMED naming the file and line of the first bad line
+   * @throws ServerException MALFORMED naming the file and line of the first bad line
    */
   public static ActionBody parse(String body, String fileName, int firstLine, CellKind kind) {
     List<Entry> entries = new ArrayList<>();

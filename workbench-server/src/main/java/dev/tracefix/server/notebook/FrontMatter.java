@@ -38,7 +38,7 @@ public final class FrontMatter {
    * The parameters declared at the top of {@code text} (name → default, in file order); empty
    * when the notebook has no front matter.
    *
-   * @throws dev.tracefix.server.run.WorkspaceException MALFORMED with the line of the problem
+   * @throws dev.tracefix.server.ServerException MALFORMED with the line of the problem
    */
   static Map<String, String> parameters(String fileName, String text) {
     return section(fileName, text, "parameters", true);
@@ -91,7 +91,10 @@ public final class FrontMatter {
     }
     Object root;
     try {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml.toString());
+      // A key given twice is a merge gone wrong, not "the last one wins": refuse it with its line.
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      root = new Yaml(new SafeConstructor(options)).load(yaml.toString());
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 2;
       throw NotebookParser.malformed(fileName, line, "front matter is not valid YAML: " + e.getProblem());

@@ -2,7 +2,7 @@ package dev.tracefix.server.notebook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,32 +26,55 @@ public final class IpynbImporter {
     try {
       root = JSON.readTree(ipynb);
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED, fileName + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new ServerException(
+          ServerException.Kind.MALFORMED, fileName + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     if (root == null || !root.path("cells").isArray()) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED, fileName + ": no cells array (not an .ipynb file?)");
+      throw new ServerException(
+          ServerException.Kind.MALFORMED, fileName + ": no cells array (not an .ipynb file?)");
     }
     String language = root.path("metadata").path("language_info").path("name").asText("");
     StringBuilder sb = new StringBuilder();
+    int index = 0;
     for (JsonNode cell : root.path("cells")) {
+      index++;
+      String source = text(cell.path("source"));
+      String chunk =
+          switch (cell.path("cell_type").asText()) {
+            case "markdown", "raw" -> source.endsWith("\n") ? source : source + "\n";
+            case "code" ->
+                fenced(fileName, index, cell.path("metadata").path("tracefix"), language, source);
+            default -> ""; // unrecognized cell types carry nothing the format can hold
+          };
+      if (chunk.isEmpty()) {
+        continue;
+      }
+      // Each cell must read back on its own, or one cell's unclosed fence would swallow the rest.
+      readsBack(fileName, index, chunk);
       if (!sb.isEmpty()) {
         sb.append('\n');
       }
-      String source = text(cell.path("source"));
-      switch (cell.path("cell_type").asText()) {
-        case "markdown", "raw" -> sb.append(source.endsWith("\n") ? source : source + "\n");
-        case "code" -> sb.append(fenced(cell.path("metadata").path("tracefix"), language, source));
-        default -> {
-          // unrecognized cell types carry nothing the format can hold
-        }
-      }
+      sb.append(chunk);
     }
+    readsBack(fileName, 0, sb.toString());
     return sb.toString();
   }
 
-  private static String fenced(JsonNode tracefix, String language, String source) {
+  private static void readsBack(String fileName, int cell, String markdown) {
+    try {
+      NotebookParser.parse(fileName, markdown);
+    } catch (ServerException e) {
+      String where = cell == 0 ? "" : " cell " + cell + ":";
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
+          fileName + ":" + where + " does not convert to a notebook: "
+              + e.getMessage().substring(fileName.length() + 1),
+          e);
+    }
+  }
+
+  private static String fenced(
+      String fileName, int cell, JsonNode tracefix, String language, String source) {
     String info;
     if (tracefix.hasNonNull("info")) {
       info = tracefix.get("info").asText();
@@ -61,6 +84,13 @@ public final class IpynbImporter {
       info = tracefix.get("kind").asText() + InfoString.format(attrs);
     } else {
       info = language.isEmpty() ? "text" : language;
+    }
+    // A backtick fence's info string is one line without backticks (CommonMark).
+    if (info.contains("`") || info.contains("\n") || info.contains("\r")) {
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
+          fileName + ": cell " + cell + ": its tracefix kind and attributes are not one line"
+              + " without backticks");
     }
     int longest = 2;
     Matcher m = FENCE_RUN.matcher(source);

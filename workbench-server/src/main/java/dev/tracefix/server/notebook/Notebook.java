@@ -1,6 +1,6 @@
 package dev.tracefix.server.notebook;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,19 +68,41 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
    * This notebook with one cell's source replaced. Only that cell's text changes; the result is
    * parsed again so line numbers stay right and a bad action body is rejected.
    *
-   * @throws WorkspaceException NOT_FOUND for an unknown id, MALFORMED if the edit breaks the file
+   * @throws ServerException NOT_FOUND for an unknown id, MALFORMED if the edit breaks the file
    */
   public Notebook withCellSource(String id, String source) {
     Cell cell =
         cell(id)
             .orElseThrow(
                 () ->
-                    new WorkspaceException(
-                        WorkspaceException.Kind.NOT_FOUND,
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND,
                         fileName + ": no cell with id '" + id + "'"));
     StringBuilder sb = new StringBuilder();
     for (NotebookBlock block : blocks) {
       sb.append(block == cell ? cell.withSource(source).text() : block.text());
+    }
+    return NotebookParser.parse(fileName, sb.toString());
+  }
+
+  /**
+   * This notebook with attributes set on one cell's fence (null removes one), e.g. the chart a
+   * person picked: {@code ```sql name=rate chart=line x=second y=errors}. Only that line changes.
+   */
+  public Notebook withCellAttributes(String id, Map<String, String> changes) {
+    Cell cell =
+        cell(id)
+            .orElseThrow(
+                () ->
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND,
+                        fileName + ": no cell with id '" + id + "'"));
+    StringBuilder sb = new StringBuilder();
+    for (NotebookBlock block : blocks) {
+      sb.append(
+          block == cell
+              ? cell.openingLineWith(changes) + cell.body() + cell.closingLine()
+              : block.text());
     }
     return NotebookParser.parse(fileName, sb.toString());
   }

@@ -1,8 +1,9 @@
 package dev.tracefix.server.notebook;
 
+import dev.tracefix.server.views.chart.ChartSpec;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class NotebookParser {
    * Parses notebook text.
    *
    * @param fileName used in error messages only
-   * @throws WorkspaceException MALFORMED with {@code file:line: reason}
+   * @throws ServerException MALFORMED with {@code file:line: reason}
    */
   public static Notebook parse(String fileName, String text) {
     return parse(fileName, text, new ArrayList<>());
@@ -36,7 +37,7 @@ public final class NotebookParser {
    * prose, so its code never runs. A fence of an ordinary language ({@code text}, {@code sh}) is
    * prose without a warning.
    *
-   * @throws WorkspaceException MALFORMED as {@link #parse} does
+   * @throws ServerException MALFORMED as {@link #parse} does
    */
   public static List<String> warnings(String fileName, String text) {
     List<String> warnings = new ArrayList<>();
@@ -150,6 +151,13 @@ public final class NotebookParser {
     } catch (LimitException e) {
       throw malformed(fileName, lineNo, e.getMessage());
     }
+    try {
+      if (ChartSpec.of(attributes).isPresent() && kind != CellKind.SQL) {
+        throw malformed(fileName, lineNo, "chart= draws a SQL cell's result; this is a " + kind.word() + " cell");
+      }
+    } catch (IllegalArgumentException e) {
+      throw malformed(fileName, lineNo, e.getMessage());
+    }
     String id = attributes.getOrDefault("name", attributes.getOrDefault("id", "cell-" + ordinal));
     StringBuilder body = new StringBuilder();
     for (int k = openAt + 1; k < closeAt; k++) {
@@ -170,8 +178,8 @@ public final class NotebookParser {
         actionBody);
   }
 
-  static WorkspaceException malformed(String fileName, int line, String reason) {
-    return new WorkspaceException(
-        WorkspaceException.Kind.MALFORMED, fileName + ":" + line + ": " + reason);
+  static ServerException malformed(String fileName, int line, String reason) {
+    return new ServerException(
+        ServerException.Kind.MALFORMED, fileName + ":" + line + ": " + reason);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tracefix.server.query;
 
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ public final class SavedQueries {
           .map(SavedQuery::read)
           .toList();
     } catch (IOException e) {
-      throw new QueryException("cannot list saved queries in " + dir + ": " + e.getMessage());
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot list saved queries in " + dir + ": " + e.getMessage());
     }
   }
 
@@ -32,7 +34,8 @@ public final class SavedQueries {
     String file = name.endsWith(".sql") ? name : name + ".sql";
     Path path = dir.resolve(file);
     if (file.contains("/") || !Files.isRegularFile(path)) {
-      throw new QueryException(
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           "no saved query " + name + " in " + dir + "; list them with: tracefix query --list");
     }
     return SavedQuery.read(path);

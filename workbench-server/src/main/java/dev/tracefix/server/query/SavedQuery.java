@@ -1,5 +1,6 @@
 package dev.tracefix.server.query;
 
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.parameters.SqlParameters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ public record SavedQuery(
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new QueryException("cannot read saved query " + file + ": " + e.getMessage());
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot read saved query " + file + ": " + e.getMessage());
     }
     String fileName = file.getFileName().toString();
     return parse(fileName.substring(0, fileName.length() - ".sql".length()), text);
@@ -63,7 +65,8 @@ public record SavedQuery(
     }
     for (String required : List.of("title", "parameters")) {
       if (!header.containsKey(required)) {
-        throw new QueryException(
+        throw new ServerException(
+            ServerException.Kind.MALFORMED,
             "saved query " + name + " has no '-- " + required + ":' header line");
       }
     }
@@ -72,7 +75,8 @@ public record SavedQuery(
     Set<String> undeclared = new TreeSet<>(SqlParameters.references(body));
     undeclared.removeAll(parameters.keySet());
     if (!undeclared.isEmpty()) {
-      throw new QueryException(
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           "saved query " + name + " uses $" + String.join(", $", undeclared)
               + " but its '-- parameters:' header does not declare "
               + (undeclared.size() == 1 ? "it" : "them"));
@@ -93,7 +97,8 @@ public record SavedQuery(
     for (String part : declared.split(",(?=\\s*\\$)")) {
       Matcher m = PARAMETER.matcher(part.strip());
       if (!m.matches()) {
-        throw new QueryException(
+        throw new ServerException(
+            ServerException.Kind.MALFORMED,
             "saved query " + name + ": parameter '" + part.strip() + "' is not $name = 'text' or"
                 + " $name = number");
       }
@@ -117,7 +122,8 @@ public record SavedQuery(
     Set<String> unknown = new TreeSet<>(given.keySet());
     unknown.removeAll(parameters.keySet());
     if (!unknown.isEmpty()) {
-      throw new QueryException(
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           "saved query " + name + " has no parameter " + String.join(", ", unknown) + "; "
               + (parameters.isEmpty() ? "it takes none" : "it takes " + usage()));
     }
@@ -127,7 +133,8 @@ public record SavedQuery(
     try {
       return SqlParameters.apply(sql, values);
     } catch (SqlParameters.Missing e) {
-      throw new QueryException(
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           "saved query " + name + " needs a value for $" + e.name() + ": give it with -p "
               + e.name() + "=VALUE");
     }

@@ -3,7 +3,7 @@ package dev.tracefix.server.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.privacy.Attestation;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,8 +69,8 @@ public record CaptureFacts(
       }
       return captures;
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot read the captures table: " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot read the captures table: " + e.getMessage(), e);
     }
   }
 

@@ -8,7 +8,7 @@ import dev.tracefix.server.report.ReportPart.Facts;
 import dev.tracefix.server.report.ReportPart.Heading;
 import dev.tracefix.server.report.ReportPart.Line;
 import dev.tracefix.server.report.ReportPart.Table;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

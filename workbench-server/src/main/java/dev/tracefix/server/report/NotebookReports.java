@@ -1,16 +1,16 @@
 package dev.tracefix.server.report;
 
 import dev.tracefix.capture.FileModes;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.ConnectionFactory;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.HeadlessRunner;
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ public final class NotebookReports {
     try {
       notebook = NotebookParser.parse(name, Files.readString(notebookFile, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot read: " + e, e);
     }
     return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db, audit), key);
   }
@@ -98,8 +98,8 @@ public final class NotebookReports {
       Files.writeString(temp, report.render(format), StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot write the report to " + out + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot write the report to " + out + ": " + e, e);
     }
     return format;
   }
@@ -113,8 +113,8 @@ public final class NotebookReports {
     try (Connection c = db.connect()) {
       inStore = LlmAudit.summary(c);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot read llm_audit from the event store: " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot read llm_audit from the event store: " + e.getMessage(), e);
     }
     if (audit == null) {
       return inStore;
@@ -122,8 +122,8 @@ public final class NotebookReports {
     try {
       return LlmAudit.Summary.plus(inStore, audit.summary());
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot read llm_audit from " + audit.file() + ": " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot read llm_audit from " + audit.file() + ": " + e.getMessage(), e);
     }
   }
 
@@ -131,8 +131,8 @@ public final class NotebookReports {
     try (Connection c = db.connect()) {
       return CaptureFacts.load(c);
     } catch (SQLException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot open the event store: " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot open the event store: " + e.getMessage(), e);
     }
   }
 }

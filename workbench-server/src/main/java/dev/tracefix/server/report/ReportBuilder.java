@@ -1,7 +1,7 @@
 package dev.tracefix.server.report;
 
 import dev.tracefix.capture.privacy.TextRedactor;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
@@ -13,7 +13,7 @@ import dev.tracefix.server.report.ReportPart.Line;
 import dev.tracefix.server.report.ReportPart.Prose;
 import dev.tracefix.server.report.ReportPart.Table;
 import dev.tracefix.server.llm.LlmAudit;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +120,12 @@ public final class ReportBuilder {
       return;
     }
     switch (output) {
-      case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows()));
+      case CellOutput.Table t -> {
+        if (t.chart() != null) {
+          parts.add(new ReportPart.Chart(t.chart()));
+        }
+        parts.add(table(t.columns(), t.rows(), t.totalRows()));
+      }
       case CellOutput.Text t -> parts.add(new Code("text", t.text()));
       case CellOutput.Hypotheses h -> {
         if (h.provenance() != null) {

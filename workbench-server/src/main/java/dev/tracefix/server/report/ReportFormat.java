@@ -1,6 +1,6 @@
 package dev.tracefix.server.report;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -28,7 +28,7 @@ public enum ReportFormat {
   /**
    * {@code md}, {@code markdown}, {@code html} or {@code htm}, any case.
    *
-   * @throws WorkspaceException NOT_FOUND naming the accepted words
+   * @throws ServerException NOT_FOUND naming the accepted words
    */
   public static ReportFormat parse(String word) {
     String w = word == null ? "" : word.strip().toLowerCase(Locale.ROOT);
@@ -36,8 +36,8 @@ public enum ReportFormat {
       case "md", "markdown" -> MARKDOWN;
       case "html", "htm" -> HTML;
       default ->
-          throw new WorkspaceException(
-              WorkspaceException.Kind.NOT_FOUND,
+          throw new ServerException(
+              ServerException.Kind.NOT_FOUND,
               "no report format '" + word + "'; use md or html");
     };
   }
@@ -47,8 +47,8 @@ public enum ReportFormat {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     if (dot < 0) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           file + ": the report file needs a .md or .html extension");
     }
     return parse(name.substring(dot + 1));

@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.fixloop.Cancellation;
 import java.nio.file.Path;
 import java.sql.Connection;

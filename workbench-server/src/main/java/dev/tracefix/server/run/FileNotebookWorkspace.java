@@ -1,19 +1,21 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
+import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
+import dev.tracefix.server.notebook.NotebookEdits;
 import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.notebook.SavedQueryCell;
-import dev.tracefix.server.query.QueryException;
 import dev.tracefix.server.query.SavedQueries;
 import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
-import dev.tracefix.server.share.ShareException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,13 +91,13 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
         try {
           Notebook nb = NotebookParser.parse(name, read(file, name));
           summaries.add(new NotebookSummary(name, nb.title().orElse(name), nb.cells().size()));
-        } catch (WorkspaceException e) {
+        } catch (ServerException e) {
           summaries.add(new NotebookSummary(name, name, -1));
         }
       }
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot list notebooks in " + notebooksDir + ": " + e, e);
     }
     return summaries;
   }
@@ -140,6 +142,56 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
+  public <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    return session(name).readSelection(cellId, reader); // never waits for a cell
+  }
+
+  @Override
+  public NotebookView setChart(
+      String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook notebook = session.notebook();
+      if (notebook.cell(cellId).map(c -> c.kind() != CellKind.SQL).orElse(false)) {
+        throw new ServerException(
+            ServerException.Kind.INVALID, name + ": only SQL cells draw charts; '" + cellId + "' is not one");
+      }
+      Notebook edited =
+          notebook.withCellAttributes(
+              cellId,
+              chart == null
+                  ? dev.tracefix.server.views.chart.ChartSpec.removal()
+                  : chart.attributes());
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      session.redrawChart(cellId);
+      return session.view();
+    }
+  }
+
+  @Override
+  public NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.patch.PatchReview.Decision decision) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Cell cell = cell(session, name, cellId);
+      if (cell.kind() != CellKind.PATCH) {
+        throw new ServerException(
+            ServerException.Kind.INVALID,
+            name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
+      }
+      String source = dev.tracefix.server.patch.PatchReview.withDecision(cell.source(), decision);
+      Notebook edited = session.notebook().withCellSource(cellId, source);
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      if (decision == dev.tracefix.server.patch.PatchReview.Decision.ACCEPT) {
+        session.run(cell(session, name, cellId));
+      }
+      return session.view();
+    }
+  }
+
+  @Override
   public WorkspaceStats stats() {
     int running = 0;
     int vms = 0;
@@ -176,22 +228,143 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
-  public List<SavedQuery> savedQueries() {
-    try {
-      return queries().list();
-    } catch (QueryException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, e.getMessage(), e);
+  public dev.tracefix.server.kernel.sql.SqlCatalog catalog(String name) {
+    return session(name).catalog(); // never waits for a running cell
+  }
+
+  @Override
+  public dev.tracefix.server.kernel.sql.ColumnSummary summary(String name, String cellId, String column) {
+    return session(name).summary(cellId, column);
+  }
+
+  @Override
+  public long writeCsv(
+      String name, String cellId, Optional<String> sort, boolean descending, java.io.Writer out) {
+    return session(name).writeCsv(cellId, sort, descending, out);
+  }
+
+  @Override
+  public NotebookView restart(String name) {
+    NotebookSession session = session(name);
+    session.restart();
+    counters.kernelRestarts.incrementAndGet();
+    return session.view();
+  }
+
+  @Override
+  public NotebookView edit(String name, BlockEdit edit) {
+    if (edit == null || edit.op() == null) {
+      throw new ServerException(ServerException.Kind.INVALID, "an edit needs an op");
+    }
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook nb = session.notebook();
+      Notebook edited =
+          switch (edit.op()) {
+            case "insert" ->
+                NotebookEdits.insert(
+                    nb, edit.index(), required(edit.kind(), "kind"), nullToEmpty(edit.source()), edit.id());
+            case "delete" -> NotebookEdits.delete(nb, edit.index());
+            case "convert" -> NotebookEdits.convert(nb, edit.index(), required(edit.kind(), "kind"));
+            case "prose" -> NotebookEdits.setProse(nb, edit.index(), nullToEmpty(edit.source()));
+            default ->
+                throw new ServerException(
+                    ServerException.Kind.INVALID,
+                    "unknown edit '" + edit.op() + "' (insert, delete, convert, prose)");
+          };
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      return session.view();
     }
   }
 
   @Override
-  public NotebookView insertSavedQuery(String name, String query) {
-    SavedQuery saved;
+  public NotebookView create(String name, String template) {
+    Path file = confined(name);
+    String text =
+        template == null || template.isBlank()
+            ? "# " + file.getFileName().toString().replaceFirst("\\.md$", "") + "\n\n```sql id=first\nSELECT 42 AS answer\n```\n"
+            : read(resolve(template), template);
+    NotebookParser.parse(name, text); // a template that does not parse is not copied
     try {
-      saved = queries().get(query);
-    } catch (QueryException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, e.getMessage(), e);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new ServerException(ServerException.Kind.CONFLICT, name + ": a notebook of that name exists", e);
+    } catch (IOException e) {
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot create: " + e, e);
     }
+    return open(nameOf(file));
+  }
+
+  @Override
+  public NotebookSummary rename(String name, String to) {
+    Path from = resolve(name);
+    Path target = confined(to);
+    if (Files.exists(target)) {
+      throw new ServerException(ServerException.Kind.CONFLICT, to + ": a notebook of that name exists");
+    }
+    NotebookSession session = sessions.remove(nameOf(from));
+    if (session != null) {
+      session.cancel();
+      synchronized (session.lock) {
+        session.close();
+      }
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      Files.move(from, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot rename: " + e, e);
+    }
+    Notebook nb = NotebookParser.parse(nameOf(target), read(target, to));
+    return new NotebookSummary(nameOf(target), nb.title().orElse(nameOf(target)), nb.cells().size());
+  }
+
+  /** A new notebook's path: a .md name inside the folder, no climbing out, no hidden files. */
+  private Path confined(String name) {
+    if (name == null || name.isBlank()) {
+      throw new ServerException(ServerException.Kind.INVALID, "no notebook name given");
+    }
+    Path file = notebooksDir.resolve(name).normalize();
+    if (!file.startsWith(notebooksDir)
+        || !name.endsWith(".md")
+        || name.startsWith("/")
+        || file.getFileName().toString().startsWith(".")) {
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          name + ": a notebook name is a .md file inside " + notebooksDir);
+    }
+    try {
+      Path parent = Files.isDirectory(file.getParent()) ? file.getParent().toRealPath() : file.getParent();
+      if (!parent.startsWith(notebooksDir.toRealPath())) {
+        throw new ServerException(ServerException.Kind.INVALID, name + ": links outside " + notebooksDir);
+      }
+    } catch (IOException e) {
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
+    }
+    return file;
+  }
+
+  private static String required(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new ServerException(ServerException.Kind.INVALID, "the edit needs a " + what);
+    }
+    return value;
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  @Override
+  public List<SavedQuery> savedQueries() {
+    return queries().list();
+  }
+
+  @Override
+  public NotebookView insertSavedQuery(String name, String query) {
+    SavedQuery saved = queries().get(query);
     NotebookSession session = session(name);
     synchronized (session.lock) {
       Notebook edited =
@@ -220,46 +393,31 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   public Optional<Revision> save(String name, String message) {
     Path file = resolve(name);
     String text = message == null || message.isBlank() ? "Update " + nameOf(file) : message.strip();
-    return shared(() -> git().save(file, text));
+    return git().save(file, text);
   }
 
   @Override
   public List<Revision> history(String name) {
     Path file = resolve(name);
-    return shared(() -> git().history(file));
+    return git().history(file);
   }
 
   @Override
   public String diff(String name, String from, String to) {
     Path file = resolve(name);
-    return shared(() -> git().diff(file, from, to));
+    return git().diff(file, from, to);
   }
 
   @Override
   public NotebookView openAt(String name, String revision) {
     Path file = resolve(name);
     String key = nameOf(file);
-    Notebook then = NotebookParser.parse(key, shared(() -> git().textAt(file, revision)));
+    Notebook then = NotebookParser.parse(key, git().textAt(file, revision));
     return NotebookSession.viewOf(key, then, Map.of(), java.util.Set.of(), then.parameters());
   }
 
   private NotebookGit git() {
     return new NotebookGit(notebooksDir);
-  }
-
-  /** Git failures as workspace errors: no repository is a conflict, an unknown revision 404. */
-  private static <T> T shared(java.util.function.Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (ShareException e) {
-      WorkspaceException.Kind kind =
-          switch (e.kind()) {
-            case NOT_A_REPOSITORY -> WorkspaceException.Kind.CONFLICT;
-            case UNKNOWN_REVISION -> WorkspaceException.Kind.NOT_FOUND;
-            case GIT -> WorkspaceException.Kind.IO;
-          };
-      throw new WorkspaceException(kind, e.getMessage(), e);
-    }
   }
 
   /** Stops the SQL statement or Java snippet that a cell of this notebook is running now. */
@@ -301,8 +459,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
         .cell(cellId)
         .orElseThrow(
             () ->
-                new WorkspaceException(
-                    WorkspaceException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                new ServerException(
+                    ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
   }
 
   /** The session for a notebook, created on first use and refreshed from the file each time. */
@@ -323,8 +481,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       workDir = Files.createTempDirectory("tracefix-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
     } catch (IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
     }
     workDirs.add(workDir);
     ProgressListener fanOut =
@@ -342,27 +500,27 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   private Path resolve(String name) {
     if (name == null || name.isBlank()) {
-      throw new WorkspaceException(WorkspaceException.Kind.NOT_FOUND, "no notebook name given");
+      throw new ServerException(ServerException.Kind.NOT_FOUND, "no notebook name given");
     }
     Path file = notebooksDir.resolve(name).normalize();
     if (!file.startsWith(notebooksDir) || !file.toString().endsWith(".md")) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND,
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
           name + ": not a notebook (.md file) inside " + notebooksDir);
     }
     if (!Files.isRegularFile(file)) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND, name + ": no such notebook in " + notebooksDir);
     }
     // A symlink inside the folder may point anywhere: what it reaches must be inside too.
     try {
       if (!file.toRealPath().startsWith(notebooksDir.toRealPath())) {
-        throw new WorkspaceException(
-            WorkspaceException.Kind.NOT_FOUND,
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
             name + ": links outside " + notebooksDir + "; only notebooks inside it are served");
       }
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot resolve: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
     }
     return file;
   }
@@ -379,7 +537,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot read: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot read: " + e, e);
     }
   }
 
@@ -392,7 +550,7 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new WorkspaceException(WorkspaceException.Kind.IO, name + ": cannot save: " + e, e);
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot save: " + e, e);
     }
   }
 

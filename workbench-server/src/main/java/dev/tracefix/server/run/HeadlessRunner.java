@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.notebook.Cell;
 import java.io.PrintStream;
@@ -55,7 +57,7 @@ public final class HeadlessRunner {
   /**
    * Runs the notebook; cell failures are in the result, not thrown.
    *
-   * @throws WorkspaceException when the file is missing or malformed
+   * @throws ServerException when the file is missing or malformed
    */
   public Result run(Path notebookFile) {
     return run(notebookFile, Map.of(), null);
@@ -113,8 +115,8 @@ public final class HeadlessRunner {
       }
       java.nio.file.Files.writeString(target, json);
     } catch (java.io.IOException e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.IO, "cannot write the executed notebook " + target + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot write the executed notebook " + target + ": " + e, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.capture.privacy.recognize.Finding;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
@@ -51,7 +52,7 @@ final class KeyMaterialGuard {
 
   static CellOutput output(CellOutput output) {
     return switch (output) {
-      case CellOutput.Table t -> new CellOutput.Table(t.columns(), rows(t.rows()), t.totalRows());
+      case CellOutput.Table t -> new CellOutput.Table(t.columns(), rows(t.rows()), t.totalRows(), t.chart());
       case CellOutput.Text t -> new CellOutput.Text(text(t.text()));
       case CellOutput.Error e ->
           new CellOutput.Error(e.errorKind(), text(e.message()), text(e.detail()));

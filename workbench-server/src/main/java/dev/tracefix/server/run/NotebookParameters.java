@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.parameters.SqlParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,8 @@ final class NotebookParameters {
     Set<String> unknown = new TreeSet<>(overrides.keySet());
     unknown.removeAll(declared.keySet());
     if (!unknown.isEmpty()) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED,
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           "the notebook declares no parameter " + String.join(", ", unknown)
               + (declared.isEmpty()
                   ? "; declare parameters in its front matter (---\\nparameters:\\n  name: default\\n---)"
@@ -35,8 +36,8 @@ final class NotebookParameters {
     try {
       return SqlParameters.apply(sql, values);
     } catch (SqlParameters.Missing e) {
-      throw new WorkspaceException(
-          WorkspaceException.Kind.MALFORMED,
+      throw new ServerException(
+          ServerException.Kind.MALFORMED,
           "$" + e.name() + " is not a parameter of this notebook: declare it in the front matter"
               + " (parameters: " + e.name() + ": DEFAULT) or give it with -p " + e.name()
               + "=VALUE");

@@ -1,5 +1,6 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

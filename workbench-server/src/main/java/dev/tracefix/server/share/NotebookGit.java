@@ -1,5 +1,6 @@
 package dev.tracefix.server.share;
 
+import dev.tracefix.server.ServerException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class NotebookGit {
       RevCommit commit = git.commit().setOnly(path).setMessage(message).call();
       return Optional.of(revision(commit));
     } catch (GitAPIException e) {
-      throw new ShareException(ShareException.Kind.GIT, "git commit failed: " + e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.IO, "git commit failed: " + e.getMessage(), e);
     }
   }
 
@@ -73,7 +74,7 @@ public final class NotebookGit {
       }
       return out;
     } catch (GitAPIException | IOException e) {
-      throw new ShareException(ShareException.Kind.GIT, "git log failed: " + e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.IO, "git log failed: " + e.getMessage(), e);
     }
   }
 
@@ -89,7 +90,7 @@ public final class NotebookGit {
       formatter.flush();
       return out.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ShareException(ShareException.Kind.GIT, "git diff failed: " + e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.IO, "git diff failed: " + e.getMessage(), e);
     }
   }
 
@@ -101,31 +102,31 @@ public final class NotebookGit {
       RevCommit commit = walk.parseCommit(resolve(repo, revision));
       try (TreeWalk tree = TreeWalk.forPath(repo, path, commit.getTree())) {
         if (tree == null) {
-          throw new ShareException(
-              ShareException.Kind.UNKNOWN_REVISION,
+          throw new ServerException(
+              ServerException.Kind.NOT_FOUND,
               path + " does not exist in " + revision,
               null);
         }
         return new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
-      throw new ShareException(ShareException.Kind.GIT, "git show failed: " + e.getMessage(), e);
+      throw new ServerException(ServerException.Kind.IO, "git show failed: " + e.getMessage(), e);
     }
   }
 
   private Repository open() {
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(folder.toFile());
     if (builder.getGitDir() == null) {
-      throw new ShareException(
-          ShareException.Kind.NOT_A_REPOSITORY,
+      throw new ServerException(
+          ServerException.Kind.CONFLICT,
           folder + " is not in a git repository; run 'git init' there to save and share notebooks",
           null);
     }
     try {
       return builder.setMustExist(true).build();
     } catch (IOException e) {
-      throw new ShareException(
-          ShareException.Kind.GIT, "cannot open the git repository of " + folder + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot open the git repository of " + folder + ": " + e, e);
     }
   }
 
@@ -142,8 +143,8 @@ public final class NotebookGit {
       id = null;
     }
     if (id == null) {
-      throw new ShareException(
-          ShareException.Kind.UNKNOWN_REVISION, "no commit '" + revision + "' in the repository", null);
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND, "no commit '" + revision + "' in the repository", null);
     }
     return id;
   }

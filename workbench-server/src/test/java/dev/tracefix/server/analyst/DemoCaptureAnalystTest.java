@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.fixloop.GitFixtures;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -49,6 +49,7 @@ class CaptureCountsTest {
     CliRun capture =
         CliRun.of(
             "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
+            "--probes", "full", // every syscall a record, each with its stack
             "--stacks", "syscall,uprobe,off_cpu", "--off-cpu",
             "--uprobe", workload + ":counted_work",
             "--", workload.toString(), "" + CALLS, "0", "0");
@@ -100,6 +101,7 @@ class CaptureCountsTest {
     CliRun capture =
         CliRun.of(
             "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
+            "--probes", "full",
             "--trigger", "ECONNREFUSED > 5/s -> stacks for 1s",
             "--", workload.toString(), "0", "" + REFUSED, "" + closedPort);
     assertEquals(0, capture.exit(), capture.err());

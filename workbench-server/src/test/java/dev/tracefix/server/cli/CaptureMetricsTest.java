@@ -54,6 +54,8 @@ class CaptureMetricsTest {
             "120s",
             "--metrics",
             "0",
+            "--probes",
+            "full",
             "--",
             "sh",
             "-c",

@@ -68,7 +68,7 @@ class ForgetCommandTest {
                 "k",
                 0));
       }
-      store.exportParquet(export, dev.tracefix.capture.redact.KeyStore.current(dir.resolve("keys")));
+      store.exportParquet(export, dev.tracefix.capture.privacy.keys.KeyStore.current(dir.resolve("keys")));
     }
   }
 

@@ -2,7 +2,7 @@ package dev.tracefix.server.fixloop;
 
 import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

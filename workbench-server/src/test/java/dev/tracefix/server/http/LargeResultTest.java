@@ -43,6 +43,10 @@ class LargeResultTest {
       t.size() + " rows, truncated=" + t.truncated() + ", last i=" + t.get(t.size() - 1).get("i") + ", sum of first 5000=" + sum
       ```
 
+      ```java id=java_show max_rows=4000
+      show(sql("SELECT range AS i FROM range(5000)"))
+      ```
+
       ```java id=java_sql_all max_rows=15000000 timeout=10m
       var all = sql("SELECT range AS i FROM range(15000000)");
       long n = 0;
@@ -188,6 +192,19 @@ class LargeResultTest {
     assertTrue(text.contains("sql(...) truncated at 10000000 rows"), text);
     assertTrue(text.contains("(max_rows=10000000)"), text);
     assertBounded(heap, "java sql() 15M");
+  }
+
+  @Test
+  void aJavaCellShowsASqlTableAsItsOutputAndThePagePagesIt() {
+    JsonNode shown = api.run("big.md", "java_show");
+    assertEquals("table", shown.path("kind").asText(), shown.toString());
+    assertEquals(4000, shown.path("totalRows").asLong(), "cut at the cell's max_rows");
+    assertEquals(200, shown.path("rows").size());
+    JsonNode last =
+        ApiClient.json(api.get("/api/notebooks/big.md/cells/java_show/rows?offset=3990&limit=100"));
+    assertEquals(10, last.path("rows").size(), "the probe row past the cut is not shown");
+    assertEquals(3999, last.path("rows").path(9).path(0).asLong());
+    assertEquals(4000, last.path("totalRows").asLong());
   }
 
   @Test

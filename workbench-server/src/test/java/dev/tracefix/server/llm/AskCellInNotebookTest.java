@@ -15,7 +15,7 @@ import dev.tracefix.server.llm.LoopbackModelServer.Stall;
 import dev.tracefix.server.llm.LoopbackModelServer.Text;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;

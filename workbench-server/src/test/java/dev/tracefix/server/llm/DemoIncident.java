@@ -2,12 +2,12 @@ package dev.tracefix.server.llm;
 
 import dev.tracefix.capture.privacy.recognize.PlantedSecrets;
 import dev.tracefix.capture.privacy.recognize.SeededCorpus;
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.fixloop.GitFixtures;
 import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.sink.EventStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

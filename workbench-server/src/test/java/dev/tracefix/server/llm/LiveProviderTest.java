@@ -2,7 +2,8 @@ package dev.tracefix.server.llm;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.capture.privacy.PolicyLoader;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

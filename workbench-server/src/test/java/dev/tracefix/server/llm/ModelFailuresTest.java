@@ -15,7 +15,7 @@ import dev.tracefix.server.llm.LoopbackModelServer.Reply;
 import dev.tracefix.server.llm.LoopbackModelServer.Slow;
 import dev.tracefix.server.llm.LoopbackModelServer.Text;
 import dev.tracefix.server.llm.LoopbackModelServer.ToolCalls;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.tracefix.server.metrics;
 
+import dev.tracefix.server.ServerException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,17 +24,17 @@ class MetricsAddressTest {
 
   @Test
   void aMalformedPortIsRefusedWithTheExpectedShape() {
-    MetricsException e = assertThrows(MetricsException.class, () -> MetricsAddress.parse("x:y"));
+    ServerException e = assertThrows(ServerException.class, () -> MetricsAddress.parse("x:y"));
     assertTrue(e.getMessage().contains("[HOST:]PORT"), e.getMessage());
-    assertThrows(MetricsException.class, () -> MetricsAddress.parse("70000"));
+    assertThrows(ServerException.class, () -> MetricsAddress.parse("70000"));
   }
 
   @Test
   void aBusyPortIsOneClearLine() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      MetricsException e =
+      ServerException e =
           assertThrows(
-              MetricsException.class,
+              ServerException.class,
               () -> MetricsEndpoint.start(MetricsAddress.parse("" + busy.getLocalPort())));
       assertTrue(e.getMessage().contains("in use"), e.getMessage());
       assertTrue(e.getMessage().lines().count() == 1, e.getMessage());

@@ -3,7 +3,7 @@ package dev.tracefix.server.notebook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.tracefix.server.run.WorkspaceException;
+import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,11 +74,12 @@ class NotebookParserTest {
         "unclosed-quote.md|unclosed-quote.md:1: attribute 'title' has an unclosed quote",
         "name-not-identifier.md|name-not-identifier.md:5: name='my-result' is not an identifier (letters, digits, _; not starting with a digit)",
         "duplicate-action-key.md|duplicate-action-key.md:3: key 'input' is already set on line 2 of this cell",
+        "front-matter-duplicate-key.md|front-matter-duplicate-key.md:4: front matter is not valid YAML: found duplicate key window",
       })
   void brokenFilesAreRejectedWithFileLineAndReason(String name, String message) throws IOException {
     String text = Files.readString(GOLDEN.resolve("broken").resolve(name));
-    WorkspaceException e = assertThrows(WorkspaceException.class, () -> NotebookParser.parse(name, text));
-    assertEquals(WorkspaceException.Kind.MALFORMED, e.kind());
+    ServerException e = assertThrows(ServerException.class, () -> NotebookParser.parse(name, text));
+    assertEquals(ServerException.Kind.MALFORMED, e.kind());
     assertEquals(message, e.getMessage());
   }
 
@@ -97,9 +98,9 @@ class NotebookParserTest {
   @org.junit.jupiter.api.Test
   void anEditThatBreaksAnActionBodyIsRejected() throws IOException {
     Notebook notebook = NotebookParser.parse("basic.md", Files.readString(GOLDEN.resolve("good/basic.md")));
-    WorkspaceException e =
-        assertThrows(WorkspaceException.class, () -> notebook.withCellSource("cell-3", "question why"));
-    assertEquals(WorkspaceException.Kind.MALFORMED, e.kind());
+    ServerException e =
+        assertThrows(ServerException.class, () -> notebook.withCellSource("cell-3", "question why"));
+    assertEquals(ServerException.Kind.MALFORMED, e.kind());
     assertEquals(
         List.of("basic.md:24: ask cell body lines must be 'key: value' (or blank, or a # comment), got: question why"),
         List.of(e.getMessage()));

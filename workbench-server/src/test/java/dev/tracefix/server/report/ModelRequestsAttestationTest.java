@@ -2,7 +2,7 @@ package dev.tracefix.server.report;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.capture.redact.HmacKey;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.notebook.NotebookParser;
 import java.nio.charset.StandardCharsets;

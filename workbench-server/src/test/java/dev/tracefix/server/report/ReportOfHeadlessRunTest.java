@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.capture.redact.HmacKey;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.server.run.KernelSettings;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;

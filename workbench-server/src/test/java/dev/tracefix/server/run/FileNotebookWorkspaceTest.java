@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -111,14 +113,14 @@ class FileNotebookWorkspaceTest {
             new NotebookWorkspace.NotebookSummary("broken.md", "broken.md", -1),
             new NotebookWorkspace.NotebookSummary("hunt.md", "EPIPE hunt", 3)),
         workspace.list());
-    WorkspaceException malformed = assertThrows(WorkspaceException.class, () -> workspace.open("broken.md"));
-    assertEquals(WorkspaceException.Kind.MALFORMED, malformed.kind());
+    ServerException malformed = assertThrows(ServerException.class, () -> workspace.open("broken.md"));
+    assertEquals(ServerException.Kind.MALFORMED, malformed.kind());
     assertEquals("broken.md:1: fence ``` is never closed (add a closing fence of at least the same length)",
         malformed.getMessage());
-    assertEquals(WorkspaceException.Kind.NOT_FOUND,
-        assertThrows(WorkspaceException.class, () -> workspace.open("../trace.duckdb")).kind());
-    assertEquals(WorkspaceException.Kind.NOT_FOUND,
-        assertThrows(WorkspaceException.class, () -> workspace.open("missing.md")).kind());
+    assertEquals(ServerException.Kind.NOT_FOUND,
+        assertThrows(ServerException.class, () -> workspace.open("../trace.duckdb")).kind());
+    assertEquals(ServerException.Kind.NOT_FOUND,
+        assertThrows(ServerException.class, () -> workspace.open("missing.md")).kind());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.tracefix.server.run;
 
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.ServerException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,11 +44,11 @@ class NotebookParametersTest {
   @Test
   void anUndeclaredReferenceOrOverrideIsAClearError() {
     var missing =
-        assertThrows(WorkspaceException.class, () -> NotebookParameters.apply("SELECT $nope", Map.of()));
+        assertThrows(ServerException.class, () -> NotebookParameters.apply("SELECT $nope", Map.of()));
     assertTrue(missing.getMessage().contains("-p nope=VALUE"), missing.getMessage());
     var unknown =
         assertThrows(
-            WorkspaceException.class,
+            ServerException.class,
             () -> NotebookParameters.effective(Map.of("window", "1s"), Map.of("windw", "2s")));
     assertTrue(unknown.getMessage().contains("windw") && unknown.getMessage().contains("window"));
   }
@@ -59,12 +61,12 @@ class NotebookParametersTest {
         NotebookParser.parse("p.md", NOTEBOOK).parameters());
     var broken =
         assertThrows(
-            WorkspaceException.class,
+            ServerException.class,
             () -> NotebookParser.parse("b.md", "---\nparameters:\n  window: [1\n---\n# B\n"));
     assertTrue(broken.getMessage().startsWith("b.md:"), broken.getMessage());
     var badName =
         assertThrows(
-            WorkspaceException.class,
+            ServerException.class,
             () -> NotebookParser.parse("n.md", "---\nparameters:\n  bad-name: 1\n---\n"));
     assertTrue(badName.getMessage().startsWith("n.md:3:"), badName.getMessage());
   }
@@ -93,7 +95,7 @@ class NotebookParametersTest {
       assertEquals("00:05:00", String.valueOf(again.rows().getFirst().get(0)));
       assertEquals("10", String.valueOf(again.rows().getFirst().get(2)));
 
-      assertThrows(WorkspaceException.class, () -> ws.setParameters("p.md", Map.of("nope", "1")));
+      assertThrows(ServerException.class, () -> ws.setParameters("p.md", Map.of("nope", "1")));
     }
   }
 }

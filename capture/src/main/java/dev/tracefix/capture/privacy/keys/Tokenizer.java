@@ -2,7 +2,6 @@ package dev.tracefix.capture.privacy.keys;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
-import dev.tracefix.capture.redact.HmacKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -50,13 +49,21 @@ public final class Tokenizer {
     if (cached != null && cached.length() >= hexChars) {
       return cached.length() == hexChars ? cached : cached.substring(0, hexChars);
     }
-    byte[] digest = mac.get().doFinal(cacheKey.getBytes(StandardCharsets.UTF_8));
-    String token = HEX.formatHex(digest, 0, (hexChars + 1) / 2).substring(0, hexChars);
+    String token = token(cacheKey.getBytes(StandardCharsets.UTF_8), hexChars);
     if (cache.size() >= cacheLimit) {
       cache.clear(); // crude but bounded; a capture's distinct values rarely exceed the limit
     }
     cache.put(cacheKey, token);
     return token;
+  }
+
+  /**
+   * {@code hexChars} hex digits of HMAC(key, input), not cached: for inputs that are already
+   * domain-separated bytes (a process identity, an address and port), which seldom repeat.
+   */
+  public String token(byte[] input, int hexChars) {
+    byte[] digest = mac.get().doFinal(input);
+    return HEX.formatHex(digest, 0, (hexChars + 1) / 2).substring(0, hexChars);
   }
 
   private static Mac newMac(SecretKeySpec spec) {

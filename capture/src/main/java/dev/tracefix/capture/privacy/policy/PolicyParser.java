@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads a policy file. The format:
@@ -70,6 +72,14 @@ public final class PolicyParser {
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
       throw refuse(line, "not valid YAML: " + e.getProblem());
+    } catch (ReaderException e) {
+      // A character YAML does not allow (a NUL, a control character): no mark, only a position.
+      int line = 1 + (int) text.substring(0, Math.min(e.getPosition(), text.length())).chars()
+          .filter(c -> c == '\n').count();
+      throw refuse(line, "not valid YAML: character " + String.format("U+%04X", e.getCodePoint())
+          + " is not allowed");
+    } catch (YAMLException e) {
+      throw refuse(1, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (!(root instanceof MappingNode top)) {
       throw refuse(root == null ? 1 : line(root), "a policy is a mapping with 'policy' and 'events'");

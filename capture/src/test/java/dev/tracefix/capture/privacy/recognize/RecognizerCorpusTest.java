@@ -3,7 +3,7 @@ package dev.tracefix.capture.privacy.recognize;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.privacy.TextRedactor;
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.tracefix.server.kernel.java;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tracefix.server.message.CellOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * The loopback channel through which snippets reach the notebook's data. Snippets run in a
@@ -33,10 +37,14 @@ final class HostBridge implements AutoCloseable {
   private final String token;
   private final ObjectMapper json = new ObjectMapper();
 
-  private final java.util.function.Consumer<String> notes;
+  private final Consumer<String> notes;
 
-  /** @param notes receives what replies say the cell's output should mention (a cut at a cap) */
-  HostBridge(HostData data, java.util.function.Consumer<String> notes) throws IOException {
+  /**
+   * @param notes receives what replies say the cell's output should mention (a cut at a cap)
+   * @param shown receives the table a snippet's {@code show(...)} makes the cell's output
+   */
+  HostBridge(HostData data, Consumer<String> notes, Consumer<CellOutput.Table> shown)
+      throws IOException {
     this.notes = notes;
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
@@ -53,6 +61,15 @@ final class HostBridge implements AutoCloseable {
     server.createContext("/sql", exchange -> handle(exchange, data::sql));
     server.createContext("/result", exchange -> handle(exchange, data::result));
     server.createContext("/page", exchange -> handle(exchange, HostBridge.paging(data)));
+    server.createContext(
+        "/show",
+        exchange ->
+            handle(
+                exchange,
+                argument -> {
+                  shown.accept(showing(data, argument));
+                  return Map.of("shown", true);
+                }));
     server.start();
   }
 
@@ -65,8 +82,35 @@ final class HostBridge implements AutoCloseable {
   }
 
   private interface Lookup {
-    HostTable apply(String argument) throws Exception;
+    Object apply(String argument) throws Exception;
   }
+
+  /** The rows a snippet shows in one request; more are counted, not sent. */
+  static final int SHOWN_ROWS = 200;
+
+  /**
+   * {@code /show}'s body: {@code handle} and a table the host keeps, or {@code rows} and JSON of
+   * {@code columns}, at most {@link #SHOWN_ROWS} {@code rows} and {@code totalRows}.
+   */
+  private CellOutput.Table showing(HostData data, String argument) throws Exception {
+    int newline = argument.indexOf('\n');
+    String kind = newline < 0 ? argument : argument.substring(0, newline);
+    String rest = newline < 0 ? "" : argument.substring(newline + 1);
+    return switch (kind) {
+      case "handle" -> data.show(rest.strip());
+      case "rows" -> {
+        Shown shown = json.readValue(rest, Shown.class);
+        if (shown.rows().size() > SHOWN_ROWS) {
+          throw new IllegalArgumentException("show sends at most " + SHOWN_ROWS + " rows");
+        }
+        yield new CellOutput.Table(shown.columns(), shown.rows(), shown.totalRows());
+      }
+      default -> throw new IllegalArgumentException("show takes a table handle or rows");
+    };
+  }
+
+  /** What {@code show(List<Map<...>>)} sends. */
+  private record Shown(List<String> columns, List<List<Object>> rows, long totalRows) {}
 
   /** {@code /page}'s body: the handle, the offset and the limit, one per line. */
   private static Lookup paging(HostData data) {
@@ -101,11 +145,11 @@ final class HostBridge implements AutoCloseable {
         argument = new String(body, StandardCharsets.UTF_8);
       }
       try {
-        HostTable table = lookup.apply(argument);
-        if (table.note() != null) {
+        Object answer = lookup.apply(argument);
+        if (answer instanceof HostTable table && table.note() != null) {
           notes.accept(table.note());
         }
-        reply(exchange, 200, json.writeValueAsBytes(table));
+        reply(exchange, 200, json.writeValueAsBytes(answer));
       } catch (Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         reply(exchange, 400, message.getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.limits.Limit;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -42,7 +42,8 @@ import jdk.jshell.execution.JdiExecutionControlProvider;
  * SnippetSandbox}), with a private class path ({@link SnippetClasspath}), its heap capped by
  * {@code -Xmx} ({@code java_heap}; it exits on {@code OutOfMemoryError} instead of lingering at
  * the cap) and its CPU by a cgroup where one can be made ({@link SnippetCgroup}, {@code java_cpu}).
- * A snippet reaches the notebook's data only through {@code sql(...)} and {@code result(...)}.
+ * A snippet reaches the notebook's data only through {@code sql(...)} and {@code result(...)},
+ * and makes a table its cell's output with {@code show(...)}.
  *
  * <p>Stopping (a stop request, the cell's {@code timeout}, output past {@link #MAX_PRINTED})
  * escalates: JShell's stop first, which ends a loop or a wait; if the snippet has not ended {@link
@@ -110,6 +111,8 @@ public final class JavaKernel implements AutoCloseable {
   private final Runnable onRestart;
   private final CappedText printed = new CappedText(MAX_PRINTED);
   private final Set<String> notes = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+  /** What the running cell's {@code show(...)} made its output, if it called it. */
+  private volatile CellOutput.Table shown;
   private HostBridge bridge;
   private SnippetClasspath classpath;
   private Optional<SnippetCgroup> cgroup;
@@ -161,6 +164,7 @@ public final class JavaKernel implements AutoCloseable {
     current = run;
     printed.reset(() -> stop(run, Stop.OUTPUT));
     notes.clear();
+    shown = null;
     ScheduledFuture<?> watchdog =
         TIMER.schedule(
             () -> stop(run, Stop.TIMEOUT), limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -289,6 +293,9 @@ public final class JavaKernel implements AutoCloseable {
     }
     if (vmEnded || run.stop != null) {
       return null;
+    }
+    if (shown != null) {
+      return shown; // show(...) made a table the output; what the cell printed is not kept
     }
     String out = printed.text();
     if (lastValue != null && !lastValue.isEmpty()) {
@@ -478,7 +485,7 @@ public final class JavaKernel implements AutoCloseable {
       return;
     }
     if (bridge == null) {
-      bridge = new HostBridge(data, notes::add);
+      bridge = new HostBridge(data, notes::add, table -> shown = table);
     }
     if (classpath == null) {
       classpath = SnippetClasspath.copyOf(jacksonJars(), sandbox.dropsPrivileges());

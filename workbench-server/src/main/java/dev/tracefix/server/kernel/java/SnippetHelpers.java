@@ -10,7 +10,9 @@ import java.util.List;
  * <p>{@code sql(...)} returns a {@code SqlTable}: a {@code List<Map<String, Object>>} that holds
  * one page of rows and fetches others as they are read, so a 15 M-row query costs the snippet VM
  * a page, not the rows. It holds at most the cell's {@code max_rows}; {@code truncated()} and its
- * {@code toString()} say when the query was cut there.
+ * {@code toString()} say when the query was cut there. {@code show(...)} makes a table the cell's
+ * output: a {@code SqlTable} by its handle (the page then pages it from the host), a list of maps
+ * by its first {@link HostBridge#SHOWN_ROWS} rows and its size; anything else is printed.
  */
 final class SnippetHelpers {
   private SnippetHelpers() {}
@@ -60,6 +62,14 @@ final class SnippetHelpers {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new IllegalStateException("interrupted", e);
+            }
+          }
+
+          static String json(Object value) {
+            try {
+              return JSON.writeValueAsString(value);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
             }
           }
 
@@ -131,6 +141,11 @@ final class SnippetHelpers {
             return row;
           }
 
+          /** The host's name for the table; null when all its rows are here. */
+          String handle() {
+            return handle;
+          }
+
           /** Column names, in order. */
           public java.util.List<String> columns() {
             return columns;
@@ -159,11 +174,46 @@ final class SnippetHelpers {
           }
         }
         """;
+    String show =
+        """
+        void show(Object value) {
+          if (value instanceof SqlTable t && t.handle() != null) {
+            TracefixHost.call("/show", "handle\\n" + t.handle());
+            return;
+          }
+          if (value instanceof java.util.List<?> list
+              && list.stream().limit(1).allMatch(r -> r instanceof java.util.Map)) {
+            var columns = new java.util.ArrayList<String>();
+            if (!list.isEmpty()) {
+              for (Object key : ((java.util.Map<?, ?>) list.get(0)).keySet()) {
+                columns.add(String.valueOf(key));
+              }
+            }
+            var rows = new java.util.ArrayList<java.util.List<Object>>();
+            for (int i = 0; i < Math.min(list.size(), %d); i++) {
+              var row = (java.util.Map<?, ?>) list.get(i);
+              var values = new java.util.ArrayList<Object>();
+              for (String column : columns) {
+                Object v = row.get(column);
+                values.add(v == null || v instanceof Number || v instanceof String
+                    || v instanceof Boolean ? v : String.valueOf(v));
+              }
+              rows.add(values);
+            }
+            TracefixHost.call("/show", "rows\\n" + TracefixHost.json(java.util.Map.of(
+                "columns", columns, "rows", rows, "totalRows", list.size())));
+            return;
+          }
+          System.out.println(value);
+        }
+        """
+            .formatted(HostBridge.SHOWN_ROWS);
     return List.of(
         host,
         table,
         "SqlTable sql(String query) { return new SqlTable(TracefixHost.call(\"/sql\", query)); }",
         "SqlTable result(String name) { return new SqlTable(TracefixHost.call(\"/result\","
-            + " name)); }");
+            + " name)); }",
+        show);
   }
 }

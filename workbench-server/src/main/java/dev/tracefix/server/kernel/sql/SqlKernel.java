@@ -2,7 +2,7 @@ package dev.tracefix.server.kernel.sql;
 
 import dev.tracefix.server.limits.Limit;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,12 +81,7 @@ public final class SqlKernel {
         return direct(last);
       }
       ResultTable table = ResultTable.ofCell(cellId, name);
-      long cap = cellLimits.maxRows();
-      Kept kept = keep(last, table, cap);
-      if (kept.truncated()) {
-        return limitError(
-            Limit.MAX_ROWS, "the result has more than " + cap + " rows", "");
-      }
+      keep(last, table, cellLimits.maxRows(), false);
       ResultPage first =
           ResultPages.read(
               connection,
@@ -117,7 +112,7 @@ public final class SqlKernel {
       throws SQLException {
     ScheduledFuture<?> watchdog = begin(javaLimits, "java");
     try {
-      return keep(query, table, javaLimits.maxRows());
+      return keep(query, table, javaLimits.maxRows(), true);
     } catch (LimitHit e) {
       throw new SQLException(e.error.message());
     } catch (SQLException e) {
@@ -163,17 +158,32 @@ public final class SqlKernel {
 
   private static final String TIMEOUT = "timeout";
 
-  /** Keeps at most {@code cap} rows of {@code query} in {@code table}, replacing what it held. */
-  private Kept keep(String query, ResultTable table, long cap) throws SQLException {
+  /**
+   * Keeps {@code query}'s rows in {@code table}, replacing what it held. More than {@code cap} rows
+   * are either cut ({@code cutAtCap}: the table holds one row more, which {@link Kept#rows()}
+   * leaves out) or a {@code max_rows} error that leaves the table as it was; so is a result past
+   * {@code max_bytes}.
+   */
+  private Kept keep(String query, ResultTable table, long cap, boolean cutAtCap)
+      throws SQLException {
     // Built beside the old table and swapped in, so a query may still read the result it replaces.
     ResultTable building = new ResultTable(table.schema(), BUILDING + table.table());
     execute("DROP TABLE IF EXISTS " + building.sql());
     long before = tableBytes();
-    execute(
-        "CREATE TABLE " + building.sql() + " AS SELECT * FROM (\n" + query + "\n) LIMIT "
-            + (cap + 1));
+    try {
+      execute(
+          "CREATE TABLE " + building.sql() + " AS SELECT * FROM (\n" + query + "\n) LIMIT "
+              + (cap + 1));
+    } catch (SQLException e) {
+      // The query sits one line down in the statement; DuckDB's "LINE n:" must point into the cell.
+      throw SqlPositions.shifted(e, 1, query);
+    }
     try {
       long rows = count(building);
+      if (rows > cap && !cutAtCap) {
+        throw new LimitHit(
+            limitError(Limit.MAX_ROWS, "the result has more than " + cap + " rows", ""));
+      }
       long bytes = tableBytes() - before;
       if (bytes > limits.maxBytes()) {
         throw new LimitHit(

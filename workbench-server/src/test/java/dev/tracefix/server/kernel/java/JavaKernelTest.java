@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +35,11 @@ class JavaKernelTest {
 
         @Override
         public HostTable page(String handle, long offset, int limit) {
+          throw new IllegalArgumentException("no tables are kept here");
+        }
+
+        @Override
+        public CellOutput.Table show(String handle) {
           throw new IllegalArgumentException("no tables are kept here");
         }
       };
@@ -69,6 +74,21 @@ class JavaKernelTest {
     CellOutput out =
         run("var rows = sql(\"select 1\");\nrows.get(0).get(\"n\") + \"/\" + result(\"retx\").size()");
     assertEquals(new CellOutput.Text("\"3/2\""), out);
+  }
+
+  @Test
+  void showMakesAListOfMapsTheCellsTableOutput() {
+    CellOutput out =
+        run(
+            "System.out.println(\"not kept\");\n"
+                + "var rows = new ArrayList<Map<String, Object>>();\n"
+                + "for (int i = 0; i < 500; i++) { rows.add(new LinkedHashMap<>(Map.of(\"i\", i))); }\n"
+                + "show(rows);");
+    CellOutput.Table table = assertInstanceOf(CellOutput.Table.class, out);
+    assertEquals(List.of("i"), table.columns());
+    assertEquals(200, table.rows().size(), "the first rows only cross");
+    assertEquals(500, table.totalRows());
+    assertEquals(new CellOutput.Text("y\n\"x\""), run("show(\"y\");\n\"x\""), "other values print");
   }
 
   @Test

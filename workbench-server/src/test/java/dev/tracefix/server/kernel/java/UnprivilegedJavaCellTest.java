@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tracefix.capture.redact.KeyStore;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultTable;
 import dev.tracefix.server.kernel.sql.SqlKernel;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.run.CellOutput;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -78,6 +78,11 @@ class UnprivilegedJavaCellTest {
               @Override
               public HostTable page(String handle, long offset, int limit) {
                 throw new IllegalArgumentException("one page is all there is");
+              }
+
+              @Override
+              public CellOutput.Table show(String handle) {
+                throw new IllegalArgumentException("nothing to show here");
               }
             },
             new JavaKernel.VmLimits(256L << 20, 1),
