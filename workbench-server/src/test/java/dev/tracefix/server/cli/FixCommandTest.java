@@ -53,7 +53,7 @@ class FixCommandTest {
     Files.delete(repo.resolve("relay.out")); // the loop wants a clean work tree
     try (var store = dev.tracefix.sink.EventStore.open(db); var c = store.connect()) {
       var h = org.junit.jupiter.api.Assertions.assertInstanceOf(
-          dev.tracefix.server.run.CellOutput.Hypotheses.class,
+          dev.tracefix.server.message.CellOutput.Hypotheses.class,
           new dev.tracefix.server.analyst.TraceAnalyst().ask(
               c, java.util.Map.of("question", "why does the relay store some hosts wrong?"), java.util.Optional.of(repo)));
       h.items().forEach(i -> System.out.println("[" + i.check().verdict() + "] " + i.statement()));
@@ -62,7 +62,7 @@ class FixCommandTest {
           "python3 \\[p_[0-9a-f]{8}\\] gave up on the answers of python3 \\[p_[0-9a-f]{8}\\] \\(port \\d+\\):"
               + " it exited with status 1 after \\d+ clean exchanges, so what failed is what it was answered"
               + " \\(the data\\), not the transport"), first.statement());
-      assertEquals(dev.tracefix.server.run.CellOutput.Check.SUPPORTED, first.check().verdict(), first.checkSql());
+      assertEquals(dev.tracefix.server.message.CellOutput.Check.SUPPORTED, first.check().verdict(), first.checkSql());
       assertTrue(h.items().stream().noneMatch(i -> i.statement().startsWith("retry storm")),
           "an interpreter's module search is no retry storm");
       System.out.println("capture: " + summary.eventCount() + " events; the analyst's first hypothesis: " + first.statement());
