@@ -43,18 +43,37 @@ final class AnswerDetectors {
       owners AS (
         SELECT local_port, any_value(process_token) AS owner FROM events
         WHERE type = 'tcp_state' AND local_port > 0 AND remote_port = 0 GROUP BY local_port),
-      traffic AS (
+      streamed AS (
         SELECT process_token,
           count(*) FILTER (WHERE type IN ('sendto', 'socket_write') OR syscall IN %1$s) AS exchanges,
           count(*) FILTER (WHERE (type IN ('sendto', 'socket_write') OR syscall IN %1$s)
             AND coalesce(errno, 0) <> 0 AND coalesce(errno_name, '') NOT IN %3$s) AS failed,
           count(*) FILTER (WHERE type IN ('tcp_reset_sent', 'tcp_reset_received', 'tcp_retransmit')) AS trouble
-        FROM events GROUP BY process_token)
-      SELECT x.process_token, x.code, p.port, o.owner, t.exchanges, t.failed, t.trouble
-      FROM exits x JOIN ports p USING (process_token) JOIN traffic t USING (process_token)
-      LEFT JOIN owners o ON o.local_port = p.port AND o.owner <> x.process_token
+        FROM events GROUP BY process_token),
+      aggregated AS (%4$s),
+      facts AS (
+        SELECT x.process_token, x.code, p.port, o.owner,
+          greatest(t.exchanges, coalesce(a.exchanges, 0)) AS exchanges,
+          greatest(t.failed, coalesce(a.failed, 0)) AS failed, t.trouble
+        FROM exits x JOIN ports p USING (process_token) JOIN streamed t USING (process_token)
+        LEFT JOIN aggregated a USING (process_token)
+        LEFT JOIN owners o ON o.local_port = p.port AND o.owner <> x.process_token)
+      SELECT * FROM facts
       %2$s
       """;
+
+  /**
+   * Calls a default-mode capture counted in the kernel rather than streamed (all of them, failed
+   * ones too, which are also streamed): per process, its exchanges and failed ones.
+   */
+  private static String aggregated(TraceStats stats) throws SQLException {
+    return stats.hasTable("syscall_stats")
+        ? ("SELECT process_token, sum(calls) FILTER (WHERE syscall IN %1$s) AS exchanges,"
+            + " sum(calls) FILTER (WHERE syscall IN %1$s AND coalesce(errno, 0) <> 0"
+            + " AND coalesce(errno_name, '') NOT IN %2$s) AS failed FROM syscall_stats GROUP BY process_token")
+            .formatted(EXCHANGE_CALLS, WAITING)
+        : "SELECT NULL::VARCHAR AS process_token, 0::BIGINT AS exchanges, 0::BIGINT AS failed WHERE false";
+  }
 
   /** A client that fails after clean exchanges: it rejected what it was answered. */
   static List<Finding> rejectedAnswers(TraceStats stats) throws SQLException {
@@ -64,7 +83,8 @@ final class AnswerDetectors {
     }
     String sql =
         FACTS.formatted(EXCHANGE_CALLS,
-            "WHERE t.exchanges >= 3 AND t.failed = 0 AND t.trouble = 0 ORDER BY t.exchanges DESC LIMIT 3", WAITING);
+            "WHERE exchanges >= 3 AND failed = 0 AND trouble = 0 ORDER BY exchanges DESC LIMIT 3", WAITING,
+            aggregated(stats));
     for (Map<String, Object> row : stats.rows(sql)) {
       // Both ends are often the same program (two python3s): the token tells them apart.
       String client = named(stats, row.get("process_token"));
@@ -85,8 +105,8 @@ final class AnswerDetectors {
               .formatted(exchanges, asLong(row.get("code")));
       String check =
           FACTS.formatted(EXCHANGE_CALLS,
-              "WHERE x.process_token = %s AND t.exchanges >= 3 AND t.failed = 0 AND t.trouble = 0"
-                  .formatted(literal(row.get("process_token"))), WAITING)
+              "WHERE process_token = %s AND exchanges >= 3 AND failed = 0 AND trouble = 0"
+                  .formatted(literal(row.get("process_token"))), WAITING, aggregated(stats))
               .strip();
       findings.add(
           new Finding("rejected-answers", new Hypothesis(statement, evidence, check), 0.75,

@@ -308,6 +308,40 @@ class DetectorsTest {
     assertEquals(List.of(), falsePositives);
   }
 
+  /**
+   * A default-mode capture streams only failed and slow calls and counts the rest in
+   * syscall_stats: the collector's clean exchanges are there, and a failed one there counts too.
+   */
+  @Test
+  void aClientGivingUpIsNamedFromTheKernelsCountsOfADefaultModeCapture() throws Exception {
+    for (boolean failedSends : new boolean[] {false, true}) {
+      try (SyntheticCapture c = new SyntheticCapture()) {
+        c.process("tok-relay", "relay", "b1").process("tok-collector", "collector", "b1");
+        c.tcp(1, "tok-relay", 8094, 0).tcp(10, "tok-collector", 40000, 8094).tcp(10, "tok-relay", 8094, 40000);
+        c.exit(41, "tok-collector", 1 << 8);
+        try (var s = c.connection.createStatement()) {
+          s.execute("INSERT INTO syscall_stats (capture_id, interval_start, interval_end, process_token, syscall,"
+              + " errno, errno_name, calls, total_ns, bytes, key_id) VALUES"
+              + " ('c1', TIMESTAMP '2025-03-01 10:00:10', TIMESTAMP '2025-03-01 10:00:40', 'tok-collector', 'sendto', 0, NULL, 30, 600000, 1800, 'k1'),"
+              + " ('c1', TIMESTAMP '2025-03-01 10:00:10', TIMESTAMP '2025-03-01 10:00:40', 'tok-collector', 'recvfrom', 0, NULL, 30, 9000000, 9000, 'k1')"
+              + (failedSends ? ", ('c1', TIMESTAMP '2025-03-01 10:00:10', TIMESTAMP '2025-03-01 10:00:40', 'tok-collector',"
+                  + " 'sendto', 104, 'ECONNRESET', 2, 4000, 0, 'k1')" : ""));
+        }
+        List<Finding> found = TraceAnalyst.findings(c.connection, Optional.empty()).stream()
+            .filter(f -> f.detector().equals("rejected-answers")).toList();
+        if (failedSends) {
+          assertEquals(List.of(), found, "a failed send is the transport's failure");
+        } else {
+          assertEquals(1, found.size());
+          assertTrue(found.getFirst().hypothesis().statement().contains("after 60 clean exchanges"),
+              found.getFirst().hypothesis().statement());
+          assertEquals(CellOutput.Check.SUPPORTED,
+              new HypothesisChecks(Duration.ofSeconds(30)).check(c.connection, found.getFirst().hypothesis().checkSql()).verdict());
+        }
+      }
+    }
+  }
+
   @Test
   void aLineThatSetsATimeoutIsReadWithItsUnit() {
     assertEquals(Optional.of(Duration.ofMillis(50)), RepositoryTimeouts.duration("static final Duration T = Duration.ofMillis(50);"));
