@@ -1,6 +1,9 @@
-// Talks to the workbench server. The access token arrives once as ?token=...; it is kept in
-// sessionStorage (per tab) and sent as a Bearer header, so links without it keep working.
-import type { CellOutput, NotebookSummary, NotebookView, ResultPage } from "./types.js";
+// Talks to the workbench server through the routes of its OpenAPI document only: a route is named
+// as "METHOD /path" (a key of the generated Routes), its path parameters, body and answer are
+// typed from it, so calling a route or sending a body the server does not document fails the
+// build's type check. The access token arrives once as ?token=...; it is kept in sessionStorage
+// (per tab) and sent as a Bearer header, so links without it keep working.
+import type { Routes } from "./types.js";
 
 const TOKEN_KEY = "tracefix.token";
 
@@ -25,24 +28,52 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  return JSON.parse(await request(method, path, "application/json", body)) as T;
+export type RouteKey = keyof Routes;
+type PathOf<K> = K extends `${string} ${infer P}` ? P : never;
+type ParamNames<P> = P extends `${string}{${infer N}}${infer Rest}` ? N | ParamNames<Rest> : never;
+/** The path parameters a route names, e.g. {name, id} for ".../{name}/cells/{id}/rows". */
+export type Params<K extends RouteKey> = { [N in ParamNames<PathOf<K>>]: string };
+export type Query = Record<string, string | number | boolean | null | undefined>;
+export type Answer<K extends RouteKey> = Routes[K]["response"];
+
+/** The URL of a route with its parameters filled in (encoded) and a query string. */
+export function url<K extends RouteKey>(key: K, params: Params<K>, query: Query = {}): string {
+  const path = key.slice(key.indexOf(" ") + 1).replace(/\{(\w+)\}/g, (_m, name: string) =>
+    encodeURIComponent((params as Record<string, string>)[name]),
+  );
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined) search.set(k, String(v));
+  const qs = search.toString();
+  return qs ? `${path}?${qs}` : path;
 }
 
-/** The response body as text; non-2xx answers become an ApiError. */
-async function request(method: string, path: string, accept: string, body?: unknown): Promise<string> {
-  const headers: Record<string, string> = { Accept: accept };
+function headers(accept: string): Record<string, string> {
+  const h: Record<string, string> = { Accept: accept };
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) headers["Authorization"] = `Bearer ${token}`;
+  if (token) h["Authorization"] = `Bearer ${token}`;
   // Without a token in this tab the cookie authenticates; changes must echo the XSRF cookie.
   const xsrf = document.cookie.match(/(?:^|; )tracefix_xsrf=([^;]*)/);
-  if (xsrf) headers["X-XSRF-Token"] = decodeURIComponent(xsrf[1]);
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, {
+  if (xsrf) h["X-XSRF-Token"] = decodeURIComponent(xsrf[1]);
+  return h;
+}
+
+export interface CallOptions<K extends RouteKey> {
+  query?: Query;
+  body?: Routes[K]["body"];
+  signal?: AbortSignal;
+}
+
+/** Calls a documented route; JSON answers are parsed, text answers returned as text. */
+export async function call<K extends RouteKey>(key: K, params: Params<K>, options: CallOptions<K> = {}): Promise<Answer<K>> {
+  const method = key.slice(0, key.indexOf(" "));
+  const h = headers("application/json, text/*");
+  if (options.body !== undefined) h["Content-Type"] = "application/json";
+  const response = await fetch(url(key, params, options.query), {
     method,
-    headers,
+    headers: h,
     credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: options.signal,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
   if (!response.ok) {
@@ -57,31 +88,14 @@ async function request(method: string, path: string, accept: string, body?: unkn
     }
     throw new ApiError(response.status, error, message);
   }
-  return text;
+  const json = (response.headers.get("Content-Type") ?? "").includes("json") && !key.endsWith(".ipynb");
+  return (json ? JSON.parse(text) : text) as Answer<K>;
 }
 
-const nb = (name: string) => `/api/notebooks/${encodeURIComponent(name)}`;
-
-export const api = {
-  list: () => call<NotebookSummary[]>("GET", "/api/notebooks"),
-  open: (name: string) => call<NotebookView>("GET", nb(name)),
-  runCell: (name: string, cellId: string) =>
-    call<CellOutput>("POST", `${nb(name)}/cells/${encodeURIComponent(cellId)}/run`),
-  runAll: (name: string) => call<NotebookView>("POST", `${nb(name)}/run-all`),
-  /** Runs the stale cells (and the never-run cells they read) in dependency order. */
-  runStale: (name: string) => call<NotebookView>("POST", `${nb(name)}/run-stale`),
-  /** Stops the cell this notebook runs now; its own run request then answers with an error. */
-  interrupt: (name: string) => call<{ notebook: string; interrupted: boolean }>("POST", `${nb(name)}/interrupt`),
-  /** A page of a SQL cell's result, which the server keeps in DuckDB, sorted if asked. */
-  rows: (name: string, cellId: string, offset: number, limit: number, sort: string | null, desc: boolean) =>
-    call<ResultPage>(
-      "GET",
-      `${nb(name)}/cells/${encodeURIComponent(cellId)}/rows?offset=${offset}&limit=${limit}` +
-        (sort === null ? "" : `&sort=${encodeURIComponent(sort)}&desc=${desc}`),
-    ),
-  updateCell: (name: string, cellId: string, source: string) =>
-    call<NotebookView>("PUT", `${nb(name)}/cells/${encodeURIComponent(cellId)}`, { source }),
-  /** The redacted postmortem report of the session's current outputs (the server re-runs nothing). */
-  report: (name: string, format: "html" | "md") =>
-    request("GET", `${nb(name)}/report?format=${format}`, format === "html" ? "text/html" : "text/markdown"),
-};
+export function describe(error: unknown, what: string): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return `${what}: not authorized. Open the URL that \`tracefix serve\` printed (it carries ?token=…).`;
+    return `${what}: ${error.message}`;
+  }
+  return `${what}: ${error instanceof Error ? error.message : String(error)}`;
+}

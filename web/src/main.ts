@@ -1,11 +1,17 @@
-// Entry point: the notebook list on the left, the open notebook on the right, and
-// #/notebook/<name> in the address bar so a notebook can be linked and reloaded.
-import { adoptTokenFromUrl, api } from "./api.js";
+// Entry point: the app shell. A sidebar of panels (the notebook list, then every registered side
+// panel), the open notebook on the right, and #/notebook/<name>[@<revision>] in the address bar
+// so a notebook (or one saved version of it) can be linked and reloaded.
+import { adoptTokenFromUrl, call, describe } from "./api.js";
 import { el } from "./dom.js";
-import { describe, NotebookPage } from "./notebook.js";
-import type { NotebookSummary } from "./types.js";
+import { NotebookPage } from "./notebook/notebookPage.js";
+import { renderReadOnly } from "./notebook/readOnlyView.js";
+import { NotebookList } from "./panels/notebookList.js";
+import "./panels/savedQueries.js";
+import "./panels/schemaBrowser.js";
+import { registeredPanels, type PanelContext, type SidePanel } from "./shell/registry.js";
+import "./views/index.js";
 
-const listBox = document.getElementById("notebook-list") as HTMLElement;
+const sidebar = document.getElementById("sidebar") as HTMLElement;
 const main = document.getElementById("notebook") as HTMLElement;
 const banner = document.getElementById("banner") as HTMLElement;
 
@@ -16,69 +22,85 @@ function report(message: string | null): void {
   banner.hidden = message === null;
 }
 
-function selectedName(): string | null {
-  const match = /^#\/notebook\/(.+)$/.exec(window.location.hash);
-  return match ? decodeURIComponent(match[1]) : null;
+function route(): { name: string; revision: string | null } | null {
+  const match = /^#\/notebook\/([^@]+)(?:@([0-9a-fA-F]+))?$/.exec(window.location.hash);
+  return match ? { name: decodeURIComponent(match[1]), revision: match[2] ?? null } : null;
 }
 
-/** The workspace lists a file it cannot parse with a count of -1; opening it shows why. */
-function cellCountText(count: number): string {
-  if (count < 0) return "cannot be read";
-  return `${count} cell${count === 1 ? "" : "s"}`;
-}
+const context: PanelContext = {
+  notebook: () => page?.name ?? null,
+  insertCell: async (kind, source) => {
+    if (!page) return report("Open a notebook first.");
+    await page.insertCell(kind, source);
+  },
+  report,
+};
 
-function renderList(notebooks: NotebookSummary[]): void {
-  const current = selectedName();
-  const items = notebooks.map((nb) =>
-    el(
-      "li",
-      {},
-      el(
-        "a",
-        {
-          href: `#/notebook/${encodeURIComponent(nb.name)}`,
-          "data-testid": "notebook-link",
-          "data-notebook": nb.name,
-          class: [nb.name === current ? "active" : "", nb.cellCount < 0 ? "unreadable" : ""].join(" ").trim() || undefined,
-        },
-        el("span", { class: "title" }, nb.title || nb.name),
-        el("span", { class: "meta" }, `${nb.name} · ${cellCountText(nb.cellCount)}`),
-      ),
-    ),
-  );
-  listBox.replaceChildren(
-    items.length ? el("ul", {}, ...items) : el("p", { class: "muted" }, "No notebooks in this folder yet."),
-  );
-}
+const listBox = el("div", { class: "panel", "data-panel": "notebooks" });
+const notebooks = new NotebookList(listBox, () => route()?.name ?? null, report);
 
-async function loadList(): Promise<void> {
-  try {
-    renderList(await api.list());
-  } catch (error) {
-    listBox.replaceChildren(el("p", { class: "muted" }, "Could not load notebooks."));
-    report(describe(error, "Listing notebooks failed"));
+/** Sidebar tabs: the notebook list first, then the registered panels, each mounted on first show. */
+function buildSidebar(): void {
+  const panels: (SidePanel & { box?: HTMLElement })[] = [
+    { id: "notebooks", title: "Notebooks", order: 0, mount: () => {}, box: listBox },
+    ...registeredPanels(),
+  ];
+  const tabs = el("div", { class: "panel-tabs", role: "tablist" });
+  const body = el("div", { class: "panel-body" }, listBox);
+  const mounted = new Set<string>(["notebooks"]);
+  const boxes = new Map<string, HTMLElement>([["notebooks", listBox]]);
+  const show = (id: string) => {
+    for (const p of panels) {
+      let box = boxes.get(p.id);
+      if (p.id === id && !box) {
+        box = el("div", { class: "panel", "data-panel": p.id });
+        boxes.set(p.id, box);
+        body.append(box);
+      }
+      if (p.id === id && !mounted.has(p.id) && box) {
+        mounted.add(p.id);
+        p.mount(box, context);
+      }
+      if (box) box.hidden = p.id !== id;
+    }
+    tabs.querySelectorAll("button").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.panel === id)));
+  };
+  for (const p of panels) {
+    const tab = el("button", { type: "button", role: "tab", "data-panel": p.id, "data-testid": `panel-tab-${p.id}` }, p.title);
+    tab.addEventListener("click", () => show(p.id));
+    tabs.append(tab);
   }
+  sidebar.replaceChildren(tabs, body);
+  show("notebooks");
+  refreshPanels = () => panels.forEach((p) => mounted.has(p.id) && p.refresh?.());
 }
+
+let refreshPanels: () => void = () => {};
 
 async function openSelected(): Promise<void> {
-  const name = selectedName();
-  listBox.querySelectorAll("a[data-notebook]").forEach((a) => {
-    a.classList.toggle("active", a.getAttribute("data-notebook") === name);
-  });
+  const at = route();
+  notebooks.render();
+  page?.destroy();
   page = null;
-  if (!name) {
-    main.replaceChildren(el("div", { class: "empty" }, el("p", {}, "Pick a notebook on the left.")));
+  if (!at) {
+    main.replaceChildren(el("div", { class: "empty" }, el("p", {}, "Pick a notebook on the left, or create one.")));
+    refreshPanels();
     return;
   }
-  main.replaceChildren(el("p", { class: "muted loading" }, `Opening ${name}…`));
+  main.replaceChildren(el("p", { class: "muted loading" }, `Opening ${at.name}…`));
   try {
-    page = new NotebookPage(main, report, await api.open(name));
+    if (at.revision) {
+      main.replaceChildren(renderReadOnly(await call("GET /api/notebooks/{name}/at/{revision}", { name: at.name, revision: at.revision }), at.revision));
+    } else {
+      page = new NotebookPage(main, report, await call("GET /api/notebooks/{name}", { name: at.name }), () => refreshPanels());
+    }
     report(null);
   } catch (error) {
     main.replaceChildren(
-      el("div", { class: "output output-error", "data-testid": "open-error", role: "alert" }, describe(error, `Opening ${name} failed`)),
+      el("div", { class: "output output-error", "data-testid": "open-error", role: "alert" }, describe(error, `Opening ${at.name} failed`)),
     );
   }
+  refreshPanels();
 }
 
 /** Progress of long cells, streamed by the server; the page works without it. */
@@ -96,6 +118,7 @@ function followProgress(): void {
 }
 
 adoptTokenFromUrl();
+buildSidebar();
 followProgress();
 window.addEventListener("hashchange", () => void openSelected());
-void loadList().then(openSelected);
+void notebooks.load().then(openSelected);

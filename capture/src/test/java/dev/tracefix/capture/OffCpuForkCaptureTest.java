@@ -73,10 +73,21 @@ class OffCpuForkCaptureTest {
         sink.events.stream().filter(e -> e.type() == EventType.OFF_CPU).count(),
         naps.stream().map(SafeEvent::waitState).distinct().toList(),
         naps.isEmpty() ? null : sink.stacks.get(naps.get(0).stackId()));
+    // Every off-CPU event that is not a counted nap, with its process and stack: when a nap is
+    // missing, this says whether it went to another token or lost its user frames.
     sink.events.stream()
-        .filter(e -> e.type() == EventType.OFF_CPU && e.stackId() != 0)
-        .limit(2)
-        .forEach(e -> System.out.println("off-CPU stack: " + sink.stacks.get(e.stackId())));
+        .filter(e -> e.type() == EventType.OFF_CPU && !naps.contains(e))
+        .forEach(
+            e ->
+                System.out.println(
+                    "other off-CPU event: token "
+                        + e.processToken()
+                        + (e.processToken().equals(proc.token()) ? " (the workload)" : "")
+                        + ", "
+                        + e.durationNs() / 1_000_000
+                        + " ms, stack "
+                        + (e.stackId() == 0 ? "none" : sink.stacks.get(e.stackId()))));
+    System.out.println("announced: " + sink.processes);
     assertEquals(NAPS, naps.size());
     for (SafeEvent e : naps) {
       assertTrue(e.durationNs() >= 20_000_000L, "off-CPU ns " + e.durationNs());

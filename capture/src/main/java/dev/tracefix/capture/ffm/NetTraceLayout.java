@@ -128,7 +128,6 @@ public final class NetTraceLayout {
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
           .withName("net_trace_tcp_event");
 
-
   /** Mirror of {@code struct net_trace_exit_event}. */
   static final StructLayout EXIT_LAYOUT =
       MemoryLayout.structLayout(
@@ -173,7 +172,6 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("leaf_return"))
           .withName("net_trace_offcpu_event");
 
-
   /** Mirror of {@code struct net_trace_fork_event}. */
   static final StructLayout FORK_LAYOUT =
       MemoryLayout.structLayout(
@@ -186,12 +184,6 @@ public final class NetTraceLayout {
               JAVA_LONG.withName("child_start_time_ns"),
               MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
           .withName("net_trace_fork_event");
-
-
-
-
-
-
 
   /**
    * Members of net_trace_syscall_event stored as they are, in the SafeEvent component of the same

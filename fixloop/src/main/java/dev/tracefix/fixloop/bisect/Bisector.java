@@ -1,5 +1,6 @@
 package dev.tracefix.fixloop.bisect;
 
+import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.fixloop.Control;
 import dev.tracefix.fixloop.FixLoopException;
 import dev.tracefix.fixloop.ProgressEvent;
@@ -58,49 +59,115 @@ public final class Bisector {
     }
     Set<ObjectId> skipped = new LinkedHashSet<>();
     boolean ancestorsChecked = false;
-    while (true) {
-      control.check();
-      if (!ancestorsChecked) {
-        Optional<ObjectId> base = mergeBaseToTest(repo, bad, goods, skipped);
-        if (base.isPresent()) {
-          control.report(ProgressEvent.Stage.BISECT, "a merge base must be tested: " + base.get().abbreviate(7).name());
-          Verdict verdict = judge(base.get(), BisectStep.Role.MERGE_BASE, options, tested, -1);
-          switch (verdict) {
-            case GOOD -> goods.add(base.get());
-            case BAD -> bad = base.get();
-            case SKIP -> skipped.add(base.get());
-            case ABORT -> throw aborted(tested.getLast());
+    Ahead ahead = null;
+    List<Ahead> started = new ArrayList<>();
+    try {
+      while (true) {
+        control.check();
+        if (!ancestorsChecked) {
+          Optional<ObjectId> base = mergeBaseToTest(repo, bad, goods, skipped);
+          if (base.isPresent()) {
+            control.report(ProgressEvent.Stage.BISECT, "a merge base must be tested: " + base.get().abbreviate(7).name());
+            Verdict verdict = judge(base.get(), BisectStep.Role.MERGE_BASE, options, tested, -1);
+            switch (verdict) {
+              case GOOD -> goods.add(base.get());
+              case BAD -> bad = base.get();
+              case SKIP -> skipped.add(base.get());
+              case ABORT -> throw aborted(tested.getLast());
+            }
+            continue;
           }
-          continue;
+          ancestorsChecked = true;
         }
-        ancestorsChecked = true;
+        List<BisectSearch.Node> candidates = CommitGraph.candidates(repo, bad, goods, options.firstParent());
+        BisectSearch.Next next = BisectSearch.next(candidates, bad, skipped, options.firstParent());
+        switch (next) {
+          case BisectSearch.Next.Found found -> {
+            RevCommit culprit = CommitGraph.parse(repo, found.commit());
+            control.report(ProgressEvent.Stage.BISECT, culprit.getId().name() + " is the first bad commit");
+            return new BisectResult.Found(culprit.getId().name(), culprit.getShortMessage(), List.copyOf(tested));
+          }
+          case BisectSearch.Next.OnlySkipped only -> {
+            control.report(ProgressEvent.Stage.BISECT, "only skipped commits are left to test");
+            return new BisectResult.OnlySkipped(only.candidates().stream().map(ObjectId::name).toList(), List.copyOf(tested));
+          }
+          case BisectSearch.Next.Probe probe -> {
+            int bound = steps(tested) + 1 + estimateSteps(probe.candidates());
+            control.report(ProgressEvent.Stage.BISECT, steps(tested), bound,
+                probe.remaining() + " revisions left to test after " + probe.commit().abbreviate(7).name());
+            ahead = options.buildAhead() ? buildAhead(repo, probe, bad, goods, skipped, options) : null;
+            if (ahead != null) {
+              started.add(ahead);
+            }
+            Verdict verdict = judge(probe.commit(), BisectStep.Role.PROBE, options, tested, bound);
+            if (ahead != null && verdict != ahead.premise()) {
+              ahead.stop(); // the other way: that build is not needed next
+            }
+            switch (verdict) {
+              case GOOD -> goods.add(probe.commit());
+              case BAD -> bad = probe.commit();
+              case SKIP -> skipped.add(probe.commit());
+              case ABORT -> throw aborted(tested.getLast());
+            }
+          }
+        }
       }
-      List<BisectSearch.Node> candidates = CommitGraph.candidates(repo, bad, goods, options.firstParent());
-      BisectSearch.Next next = BisectSearch.next(candidates, bad, skipped, options.firstParent());
-      switch (next) {
-        case BisectSearch.Next.Found found -> {
-          RevCommit culprit = CommitGraph.parse(repo, found.commit());
-          control.report(ProgressEvent.Stage.BISECT, culprit.getId().name() + " is the first bad commit");
-          return new BisectResult.Found(culprit.getId().name(), culprit.getShortMessage(), List.copyOf(tested));
-        }
-        case BisectSearch.Next.OnlySkipped only -> {
-          control.report(ProgressEvent.Stage.BISECT, "only skipped commits are left to test");
-          return new BisectResult.OnlySkipped(only.candidates().stream().map(ObjectId::name).toList(), List.copyOf(tested));
-        }
-        case BisectSearch.Next.Probe probe -> {
-          int bound = steps(tested) + 1 + estimateSteps(probe.candidates());
-          control.report(ProgressEvent.Stage.BISECT, steps(tested), bound,
-              probe.remaining() + " revisions left to test after " + probe.commit().abbreviate(7).name());
-          Verdict verdict = judge(probe.commit(), BisectStep.Role.PROBE, options, tested, bound);
-          switch (verdict) {
-            case GOOD -> goods.add(probe.commit());
-            case BAD -> bad = probe.commit();
-            case SKIP -> skipped.add(probe.commit());
-            case ABORT -> throw aborted(tested.getLast());
-          }
-        }
+    } finally {
+      started.forEach(Ahead::stopAndWait);
+    }
+  }
+
+  /** A build started ahead of need, on a thread of its own, for the verdict {@code premise}. */
+  private record Ahead(Verdict premise, Cancellation cancel, Thread thread) {
+    void stop() {
+      cancel.cancel();
+    }
+
+    /** Stops it unless it is done, and waits: nothing may write a work tree once the bisect is over. */
+    void stopAndWait() {
+      if (thread.isAlive()) {
+        cancel.cancel();
+      }
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Starts building the commit that comes next if {@code probe} gets the likelier verdict: the
+   * one that leaves more candidates (each candidate equally likely to be the culprit). The main
+   * thread's {@link WorkTrees#prepare} of that commit then waits for this build instead of
+   * repeating it. Null when the next step would not test a commit.
+   */
+  private Ahead buildAhead(
+      Repository repo, BisectSearch.Next.Probe probe, ObjectId bad, Set<ObjectId> goods, Set<ObjectId> skipped,
+      BisectOptions options) {
+    List<BisectSearch.Node> ifBad = CommitGraph.candidates(repo, probe.commit(), goods, options.firstParent());
+    Set<ObjectId> goodsIfGood = new LinkedHashSet<>(goods);
+    goodsIfGood.add(probe.commit());
+    List<BisectSearch.Node> ifGood = CommitGraph.candidates(repo, bad, goodsIfGood, options.firstParent());
+    boolean badLikelier = ifBad.size() >= ifGood.size();
+    BisectSearch.Next next =
+        badLikelier
+            ? BisectSearch.next(ifBad, probe.commit(), skipped, options.firstParent())
+            : BisectSearch.next(ifGood, bad, skipped, options.firstParent());
+    if (!(next instanceof BisectSearch.Next.Probe following)) {
+      return null;
+    }
+    Cancellation cancel = new Cancellation();
+    control.report(ProgressEvent.Stage.BUILD, "building " + following.commit().abbreviate(7).name()
+        + " ahead, the next commit if " + probe.commit().abbreviate(7).name() + " is " + (badLikelier ? "bad" : "good"));
+    Thread thread = Thread.ofPlatform().name("tracefix-build-ahead").start(() -> {
+      try {
+        trees.prepare(following.commit(), cancel);
+      } catch (FixLoopException stoppedOrFailed) {
+        // stopped, or a failure the main thread meets again when it needs this commit
+      }
+    });
+    return new Ahead(badLikelier ? Verdict.BAD : Verdict.GOOD, cancel, thread);
   }
 
   /** Like git: when a good commit is not below bad, their merge bases are tested first. */

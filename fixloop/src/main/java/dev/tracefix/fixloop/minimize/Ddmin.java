@@ -33,9 +33,9 @@ import java.util.function.Function;
  * many in flight: a worker that finishes starts the next candidate at once, and as soon as the
  * earliest undecided candidate fails, the later ones still running are cancelled (their repro is
  * killed) and nothing they said is used. The first failing candidate in order is always the one
- * taken, so the result is the one a single worker finds; the cost is some speculative runs.
- * Measured limits (BENCHMARKS.md): with one failure-inducing element ddmin is a binary search,
- * and two workers cannot make a binary search more than log2(3) = 1.58x faster.
+ * taken, so the result is the one a single worker finds; the cost is some speculative runs. A
+ * worker may also run ahead into the next round ({@link #firstFailing}), which is what makes two
+ * workers pay off when one element alone fails and ddmin is a search by halves (BENCHMARKS.md).
  */
 public final class Ddmin<T> {
   /** The minimal input, in input order, and what it cost. */
@@ -116,7 +116,7 @@ public final class Ddmin<T> {
       int granularity = 2;
       while (current.size() >= 2) {
         List<List<Integer>> subsets = split(current, granularity);
-        int hit = firstFailing(subsets, pool);
+        int hit = firstFailing(subsets, pool, true);
         if (hit >= 0) {
           current = subsets.get(hit);
           granularity = 2;
@@ -127,7 +127,7 @@ public final class Ddmin<T> {
         for (List<Integer> subset : subsets) {
           complements.add(minus(current, new HashSet<>(subset)));
         }
-        hit = granularity == 2 ? -1 : firstFailing(complements, pool); // n=2: complements are the subsets
+        hit = granularity == 2 ? -1 : firstFailing(complements, pool, false); // n=2: complements are the subsets
         if (hit >= 0) {
           current = complements.get(hit);
           granularity = Math.max(granularity - 1, 2);
@@ -155,7 +155,7 @@ public final class Ddmin<T> {
       for (Integer position : current) {
         smaller.add(minus(current, Set.of(position)));
       }
-      int hit = firstFailing(smaller, pool);
+      int hit = firstFailing(smaller, pool, false);
       if (hit < 0) {
         break;
       }
@@ -165,8 +165,55 @@ public final class Ddmin<T> {
     return current;
   }
 
-  /** The index of the first candidate, in order, that fails; -1 if none does. */
-  private int firstFailing(List<List<Integer>> candidates, ExecutorService pool) {
+  /** A candidate being judged by a worker, and how to stop it. */
+  private record Flight(Future<Outcome> future, Cancellation stop) {
+    boolean busy() {
+      return !future.isDone();
+    }
+  }
+
+  /** Candidates being judged now, so a later round awaits a run it needs instead of repeating it. */
+  private final Map<List<Integer>, Flight> flying = new ConcurrentHashMap<>();
+
+  private Flight launch(List<Integer> candidate, ExecutorService pool) {
+    Optional<Outcome> known = cached(candidate);
+    if (known.isPresent()) {
+      return new Flight(CompletableFuture.completedFuture(known.get()), new Cancellation());
+    }
+    return flying.computeIfAbsent(candidate, c -> {
+      Cancellation stop = new Cancellation();
+      Future<Outcome> future = pool.submit(() -> {
+        try {
+          return test(c, stop);
+        } finally {
+          flying.remove(c);
+        }
+      });
+      return new Flight(future, stop);
+    });
+  }
+
+  private void stop(List<Integer> candidate, Flight flight) {
+    if (flight.busy()) {
+      flight.stop().cancel();
+      flight.future().cancel(true);
+      flying.remove(candidate, flight);
+      cancelledCalls.incrementAndGet();
+    }
+  }
+
+  /**
+   * The index of the first candidate, in order, that fails; -1 if none does.
+   *
+   * <p>With workers, candidates are started in order as workers free up. In a round of subsets,
+   * a worker may instead start the first candidate of the round ddmin would do next if the
+   * earliest undecided candidate failed (its first half): ahead of the second candidate when the
+   * round has only two, else once every candidate runs. That run is kept when the premise holds
+   * (the next round finds it running or cached) and stopped as soon as it does not. With one
+   * failure-inducing element this lets two workers settle up to two halvings per round instead
+   * of one, the way a serial ddmin would have gone; the result is still the serial one.
+   */
+  private int firstFailing(List<List<Integer>> candidates, ExecutorService pool, boolean lookAhead) {
     if (pool == null) {
       for (int i = 0; i < candidates.size(); i++) {
         if (test(candidates.get(i), control.cancellation()) == Outcome.FAIL) {
@@ -175,38 +222,64 @@ public final class Ddmin<T> {
       }
       return -1;
     }
-    List<Future<Outcome>> futures = new ArrayList<>();
-    List<Cancellation> stops = new ArrayList<>();
-    int submitted = 0;
+    List<Flight> flights = new ArrayList<>();
+    Map<Integer, Flight> ahead = new java.util.HashMap<>();
+    Map<Integer, List<Integer>> aheadOf = new java.util.HashMap<>();
+    int hit = -1;
     try {
       for (int i = 0; i < candidates.size(); i++) {
-        while (submitted < candidates.size() && submitted < i + parallelism) {
-          List<Integer> candidate = candidates.get(submitted);
-          Optional<Outcome> known = cached(candidate);
-          Cancellation stop = new Cancellation();
-          stops.add(stop);
-          if (known.isPresent()) {
-            futures.add(CompletableFuture.completedFuture(known.get()));
-          } else {
-            futures.add(pool.submit(() -> test(candidate, stop)));
+        while (busy(flights, ahead) < parallelism) {
+          if (flights.size() <= i) {
+            flights.add(launch(candidates.get(flights.size()), pool));
+            continue;
           }
-          submitted++;
+          List<Integer> next = lookAhead && candidates.get(i).size() >= 2 && !aheadOf.containsKey(i)
+              ? split(candidates.get(i), 2).getFirst() : null;
+          boolean moreCandidates = flights.size() < candidates.size();
+          if (next != null && (candidates.size() == 2 || !moreCandidates)) {
+            aheadOf.put(i, next);
+            ahead.put(i, launch(next, pool));
+          } else if (moreCandidates) {
+            flights.add(launch(candidates.get(flights.size()), pool));
+          } else {
+            break;
+          }
         }
-        if (await(futures.get(i)) == Outcome.FAIL) {
+        if (await(flights.get(i).future()) == Outcome.FAIL) {
+          hit = i;
           return i;
+        }
+        Flight wrong = ahead.remove(i); // its premise, candidate i failing, did not hold
+        if (wrong != null) {
+          stop(aheadOf.get(i), wrong);
         }
       }
       return -1;
     } finally {
-      // Whatever is still running is speculation nobody needs now (or the run was cancelled).
-      for (int j = 0; j < futures.size(); j++) {
-        if (!futures.get(j).isDone()) {
-          stops.get(j).cancel();
-          futures.get(j).cancel(true);
-          cancelledCalls.incrementAndGet();
+      // Whatever is still running is speculation nobody needs now (or the run was cancelled),
+      // except the look-ahead into the round that comes next.
+      for (int j = 0; j < flights.size(); j++) {
+        if (j != hit) {
+          stop(candidates.get(j), flights.get(j));
+        }
+      }
+      for (var e : ahead.entrySet()) {
+        if (e.getKey() != hit || control.cancellation().isCancelled()) {
+          stop(aheadOf.get(e.getKey()), e.getValue());
         }
       }
     }
+  }
+
+  private static int busy(List<Flight> flights, Map<Integer, Flight> ahead) {
+    int n = 0;
+    for (Flight f : flights) {
+      n += f.busy() ? 1 : 0;
+    }
+    for (Flight f : ahead.values()) {
+      n += f.busy() ? 1 : 0;
+    }
+    return n;
   }
 
   private Outcome await(Future<Outcome> future) {

@@ -62,7 +62,12 @@ public record ReproCommand(String command, Duration timeout) {
    * @throws FixLoopException of kind CANCELLED when {@code cancel} fires (the group is killed)
    */
   public Run run(Path dir, List<String> args, Map<String, String> env, Cancellation cancel) {
-    Started started = start(dir, args, env, null);
+    return run(dir, args, env, cancel, List.of());
+  }
+
+  /** As above, with {@code enter} in front of the command (a capture's, {@link RunCapture.Session#enter}). */
+  public Run run(Path dir, List<String> args, Map<String, String> env, Cancellation cancel, List<String> enter) {
+    Started started = start(dir, args, env, enter, null);
     try (Cancellation.Registration ignored = cancel.onCancel(started::kill)) {
       return started.await(timeout, cancel);
     }
@@ -75,6 +80,16 @@ public record ReproCommand(String command, Duration timeout) {
    */
   public Started start(
       Path dir, List<String> args, Map<String, String> env, java.util.function.Consumer<String> outputLines) {
+    return start(dir, args, env, List.of(), outputLines);
+  }
+
+  /** As above, with {@code enter} (an argv prefix that execs the rest) in front of the command. */
+  public Started start(
+      Path dir,
+      List<String> args,
+      Map<String, String> env,
+      List<String> enter,
+      java.util.function.Consumer<String> outputLines) {
     String script = args.isEmpty() ? command : command + " \"$@\"";
     List<String> argv = new ArrayList<>(List.of("bash", "-c", script, "tracefix"));
     argv.addAll(args);
@@ -82,6 +97,7 @@ public record ReproCommand(String command, Duration timeout) {
     if (HAVE_SETSID) {
       wrapped.add("setsid");
     }
+    wrapped.addAll(enter);
     wrapped.addAll(KeyStoreShield.wrap(argv));
     ProcessBuilder builder = new ProcessBuilder(wrapped).directory(dir.toFile());
     builder.redirectErrorStream(true);

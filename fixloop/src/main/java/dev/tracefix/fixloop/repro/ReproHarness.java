@@ -28,7 +28,8 @@ public final class ReproHarness {
   private final ReproSpec spec;
   private final Path scratch;
   private final Control control;
-  private final Map<Path, Attempt> builds = new ConcurrentHashMap<>();
+  /** Builds by tree folder, done or under way: concurrent callers for one tree share one build. */
+  private final Map<Path, java.util.concurrent.CompletableFuture<Attempt>> builds = new ConcurrentHashMap<>();
   private final AtomicInteger inputs = new AtomicInteger();
 
   /** @param scratch a folder for input files; created when needed */
@@ -86,10 +87,40 @@ public final class ReproHarness {
    * outcome. A failed build is a skip (exit 125), as a bisect script would report it.
    */
   public Attempt build(Path tree) {
+    return build(tree, control.cancellation());
+  }
+
+  /**
+   * As {@link #build(Path)}, stopped by {@code cancel} as well (a build started ahead of need);
+   * a stopped build is not remembered.
+   */
+  public Attempt build(Path tree, Cancellation cancel) {
     if (spec.build().isEmpty()) {
       return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, "", Duration.ZERO, "no build step");
     }
-    return builds.computeIfAbsent(tree.toAbsolutePath().normalize(), this::runBuild);
+    Path dir = tree.toAbsolutePath().normalize();
+    while (true) {
+      java.util.concurrent.CompletableFuture<Attempt> mine = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Attempt> first = builds.putIfAbsent(dir, mine);
+      if (first == null) {
+        try {
+          Attempt built = runBuild(dir, cancel);
+          mine.complete(built);
+          return built;
+        } catch (RuntimeException e) {
+          builds.remove(dir, mine); // a stopped or failed build is not remembered
+          mine.completeExceptionally(e);
+          throw e;
+        }
+      }
+      try {
+        return first.join(); // another caller builds this tree: its outcome is ours
+      } catch (java.util.concurrent.CompletionException e) {
+        // that build was stopped (it was started ahead of need) or failed: build it here
+        control.check();
+        cancel.check();
+      }
+    }
   }
 
   /** Forgets the build of {@code tree} (its folder was deleted or rewritten). */
@@ -97,12 +128,15 @@ public final class ReproHarness {
     builds.remove(tree.toAbsolutePath().normalize());
   }
 
-  private Attempt runBuild(Path tree) {
+  private Attempt runBuild(Path tree, Cancellation cancel) {
     control.check();
+    cancel.check();
     control.report(ProgressEvent.Stage.BUILD, "building in " + tree.getFileName());
-    ReproCommand.Run run =
-        new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout())
-            .run(tree, List.of(), Map.of(), control.cancellation());
+    Cancellation either = new Cancellation();
+    ReproCommand.Run run;
+    try (var a = control.cancellation().onCancel(either::cancel); var b = cancel.onCancel(either::cancel)) {
+      run = new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout()).run(tree, List.of(), Map.of(), either);
+    }
     if (run.exitCode() == 0) {
       return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, run.outputTail(), run.elapsed(), "built");
     }
@@ -118,6 +152,28 @@ public final class ReproHarness {
 
   public Attempt run(Path tree, Optional<InputTable> input, Cancellation cancel) {
     cancel.check();
+    if (spec.captureQuery().isEmpty()) {
+      return run(tree, input, cancel, List.of());
+    }
+    try (RunCapture.Session capture = control.capture().begin(scratch);
+        Cancellation.Registration stop = cancel.onCancel(capture::close)) {
+      cancel.check();
+      Attempt ran = run(tree, input, cancel, capture.enter()); // the target is killed by now
+      Verdict byExit = Verdict.ofExitCode(ran.exitCode());
+      if (ran.phase() != Attempt.Phase.RUN || byExit == Verdict.SKIP || byExit == Verdict.ABORT) {
+        return ran;
+      }
+      control.report(ProgressEvent.Stage.REPRO, "querying the capture of the run");
+      Optional<String> row = capture.stopAndQuery(spec.captureQuery().get(), spec.timeout());
+      cancel.check();
+      return new Attempt(
+          row.isPresent() ? Verdict.BAD : Verdict.GOOD, ran.exitCode(), Attempt.Phase.RUN, ran.outputTail(),
+          ran.elapsed(),
+          row.map(r -> "the capture query returned a row: " + r).orElse("the capture query returned no row"));
+    }
+  }
+
+  private Attempt run(Path tree, Optional<InputTable> input, Cancellation cancel, List<String> enter) {
     Map<String, String> env = new HashMap<>();
     List<String> args = List.of();
     Path file = null;
@@ -136,7 +192,7 @@ public final class ReproHarness {
         CountDownLatch readyLatch = new CountDownLatch(1);
         target =
             new ReproCommand(spec.start().get(), spec.timeout())
-                .start(tree, List.of(), env, line -> {
+                .start(tree, List.of(), env, enter, line -> {
                   if (readyLatch.getCount() == 0) {
                     return;
                   }
@@ -158,7 +214,7 @@ public final class ReproHarness {
         }
       }
       ReproCommand.Run run =
-          new ReproCommand(spec.run(), spec.timeout()).run(tree, args, env, cancel);
+          new ReproCommand(spec.run(), spec.timeout()).run(tree, args, env, cancel, enter);
       Verdict verdict = Verdict.ofExitCode(run.exitCode());
       String note = run.timedOut() ? "timed out after " + spec.timeout().toMillis() + " ms" : "";
       if (verdict == Verdict.BAD && spec.match().isPresent()

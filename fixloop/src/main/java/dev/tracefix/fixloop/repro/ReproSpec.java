@@ -36,6 +36,10 @@ import java.util.regex.PatternSyntaxException;
  *       passes, 1–127 fails (125: cannot tell, skip), 128 or more aborts
  *   <li>{@code match} — a failing run counts only if its output matches this regex; another
  *       failure is "cannot tell" (a different bug)
+ *   <li>{@code capture-query} — judge the run by what it did rather than by its exit code: the
+ *       target and the run are captured (syscalls, TCP; redacted like any capture) and the run
+ *       fails when this read-only SQL query over the capture returns a row. Exit 125 still
+ *       skips and 128 or more still aborts. Needs a front end with the capture (root, eBPF)
  *   <li>{@code input} — the sequence: a CSV file (spec file) or a SQL cell's name (notebook)
  *   <li>{@code schedule} — a time column: the repro gets a {@code delay_ms} column, the gap to
  *       the previous row, and may wait that long before each row
@@ -62,13 +66,14 @@ public record ReproSpec(
     int repeat,
     Shrink shrink,
     Optional<String> testFile,
+    Optional<String> captureQuery,
     Path baseDir) {
 
   /** The keys a spec understands; front ends add their own (repo, good, bad, ...). */
   public static final Set<String> KEYS =
       Set.of(
           "incident", "build", "start", "ready", "run", "match", "input", "schedule", "timeout",
-          "build-timeout", "test", "repeat", "shrink", "shrink-budget", "test-file");
+          "build-timeout", "test", "repeat", "shrink", "shrink-budget", "test-file", "capture-query");
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
@@ -120,6 +125,7 @@ public record ReproSpec(
         v.positiveInt("repeat", 1),
         v.shrink(),
         v.optional("test-file"),
+        v.optional("capture-query"),
         baseDir);
   }
 
@@ -189,6 +195,7 @@ public record ReproSpec(
       line(out, "shrink-budget", Integer.toString(shrink.budget()));
     }
     line(out, "test-file", testFile.orElse(null));
+    line(out, "capture-query", captureQuery.orElse(null));
     return out.toString();
   }
 
@@ -205,17 +212,17 @@ public record ReproSpec(
 
   public ReproSpec withInput(String newInput) {
     return new ReproSpec(incident, build, start, ready, run, match, Optional.ofNullable(newInput),
-        schedule, timeout, buildTimeout, test, repeat, shrink, testFile, baseDir);
+        schedule, timeout, buildTimeout, test, repeat, shrink, testFile, captureQuery, baseDir);
   }
 
   public ReproSpec withRepeat(int newRepeat) {
     return new ReproSpec(incident, build, start, ready, run, match, input, schedule, timeout,
-        buildTimeout, test, newRepeat, shrink, testFile, baseDir);
+        buildTimeout, test, newRepeat, shrink, testFile, captureQuery, baseDir);
   }
 
   public ReproSpec withShrink(Shrink newShrink) {
     return new ReproSpec(incident, build, start, ready, run, match, input, schedule, timeout,
-        buildTimeout, test, repeat, newShrink, testFile, baseDir);
+        buildTimeout, test, repeat, newShrink, testFile, captureQuery, baseDir);
   }
 
   /**

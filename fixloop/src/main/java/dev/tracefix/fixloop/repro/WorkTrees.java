@@ -36,6 +36,8 @@ public final class WorkTrees implements AutoCloseable {
   private final int keep;
   private final String buildKey;
   private final LinkedHashMap<ObjectId, Prepared> trees = new LinkedHashMap<>(16, 0.75f, true);
+  private final java.util.concurrent.ConcurrentHashMap<ObjectId, Object> preparing =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private int builds;
   private int reuses;
 
@@ -56,24 +58,39 @@ public final class WorkTrees implements AutoCloseable {
   }
 
   /** The commit's tree, written and built unless a commit with the same tree already was. */
-  public synchronized Prepared prepare(ObjectId commitId) {
+  public Prepared prepare(ObjectId commitId) {
+    return prepare(commitId, new dev.tracefix.fixloop.Cancellation());
+  }
+
+  /**
+   * As {@link #prepare(ObjectId)}, stopped by {@code cancel} too (a build started ahead of need).
+   * Different trees are written and built at the same time; a second caller for a tree being
+   * prepared waits for it rather than building it twice.
+   */
+  public Prepared prepare(ObjectId commitId, dev.tracefix.fixloop.Cancellation cancel) {
     ObjectId tree = treeOf(commitId);
-    Prepared known = trees.get(tree);
-    if (known != null) {
-      reuses++;
-      return new Prepared(known.dir(), commitId, tree, known.build(), true);
+    synchronized (preparing.computeIfAbsent(tree, t -> new Object())) {
+      synchronized (this) {
+        Prepared known = trees.get(tree);
+        if (known != null) {
+          reuses++;
+          return new Prepared(known.dir(), commitId, tree, known.build(), true);
+        }
+      }
+      Path dir = root.resolve(tree.abbreviate(12).name() + "-" + buildKey);
+      harness.forgetBuild(dir);
+      TreeMaterializer.materialize(repo, commitId, dir);
+      Attempt build = harness.build(dir, cancel);
+      synchronized (this) {
+        if (harness.spec().build().isPresent()) {
+          builds++;
+        }
+        Prepared prepared = new Prepared(dir, commitId, tree, build, false);
+        trees.put(tree, prepared);
+        evict();
+        return prepared;
+      }
     }
-    Path dir = root.resolve(tree.abbreviate(12).name() + "-" + buildKey);
-    harness.forgetBuild(dir);
-    TreeMaterializer.materialize(repo, commitId, dir);
-    Attempt build = harness.build(dir);
-    if (harness.spec().build().isPresent()) {
-      builds++;
-    }
-    Prepared prepared = new Prepared(dir, commitId, tree, build, false);
-    trees.put(tree, prepared);
-    evict();
-    return prepared;
   }
 
   /** Builds run so far (each a distinct tree) and preparations answered from the cache. */

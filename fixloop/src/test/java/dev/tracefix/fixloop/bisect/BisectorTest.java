@@ -79,6 +79,62 @@ class BisectorTest {
   }
 
   @Test
+  void withBuildAheadTheNextProbeBuildsWhileTheCurrentOneTestsAndTheAnswerIsTheSame() throws Exception {
+    TestRepo repo = linear(40, 23);
+    Path log = temp.resolve("events.log");
+    // Every command says when it starts and ends on which commit (the last line of app.txt).
+    String build = "echo \"build-start $(tail -1 app.txt)\" >> " + log + "; sleep 0.3; echo \"build-end $(tail -1 app.txt)\" >> " + log;
+    String run = "echo \"run-start $(tail -1 app.txt)\" >> " + log + "; sleep 0.6; echo \"run-end $(tail -1 app.txt)\" >> " + log
+        + "; ! grep -q BROKEN app.txt";
+    BisectResult.Found plain;
+    BisectResult.Found ahead;
+    int plainBuilds;
+    int aheadBuilds;
+    try (Repository git = GitRepos.open(repo.dir());
+        WorkTrees trees = new WorkTrees(git, temp.resolve("trees-plain"), new ReproHarness(
+            ReproSpec.fromMap(Map.of("build", build, "run", run), temp, "t"), temp.resolve("scratch"), Control.quiet()), 4)) {
+      plain = assertInstanceOf(BisectResult.Found.class, new Bisector(trees, Optional.empty())
+          .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 1, false, false)));
+      plainBuilds = trees.builds();
+    }
+    Files.delete(log);
+    try (Repository git = GitRepos.open(repo.dir());
+        WorkTrees trees = trees(git, Map.of("build", build, "run", run))) {
+      ahead = assertInstanceOf(BisectResult.Found.class, new Bisector(trees, Optional.empty())
+          .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 1, false, true)));
+      aheadBuilds = trees.builds();
+    }
+    assertEquals(repo.rev(":/^change 23"), plain.culprit());
+    assertEquals(plain.culprit(), ahead.culprit());
+    assertEquals(plain.steps(), ahead.steps(), "building ahead never changes which commits are tested");
+    // Which builds ran while another commit's repro was running (both under way at one moment)?
+    List<String> events = Files.readAllLines(log);
+    java.util.Set<String> building = new java.util.HashSet<>();
+    java.util.Set<String> runningNow = new java.util.HashSet<>();
+    java.util.Set<String> overlappedBuilds = new java.util.TreeSet<>();
+    for (String e : events) {
+      String commit = e.substring(e.indexOf(' ') + 1);
+      switch (e.substring(0, e.indexOf(' '))) {
+        case "build-start" -> building.add(commit);
+        case "build-end" -> building.remove(commit);
+        case "run-start" -> runningNow.add(commit);
+        case "run-end" -> runningNow.remove(commit);
+        default -> throw new AssertionError(e);
+      }
+      for (String b : building) {
+        if (runningNow.stream().anyMatch(r -> !r.equals(b))) {
+          overlappedBuilds.add(b);
+        }
+      }
+    }
+    int overlapped = overlappedBuilds.size();
+    System.out.printf("steps %d; builds %d without building ahead, %d with it (%d ran while another commit's"
+        + " repro ran); stopped ahead builds are not counted%n", plain.steps(), plainBuilds, aheadBuilds, overlapped);
+    assertTrue(overlapped >= 1, "no build overlapped a repro run:\n" + String.join("\n", events));
+    assertTrue(overlapped <= ahead.steps());
+  }
+
+  @Test
   void estimatesTheStepsLeftLikeGit() {
     assertEquals(0, Bisector.estimateSteps(2));
     assertEquals(1, Bisector.estimateSteps(3));

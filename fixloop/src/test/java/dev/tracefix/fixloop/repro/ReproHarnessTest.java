@@ -170,4 +170,76 @@ class ReproHarnessTest {
     FixLoopException e = assertThrows(FixLoopException.class, () -> ReproSpec.read(file));
     assertTrue(e.getMessage().contains("tiemout"), e.getMessage());
   }
+
+  /**
+   * A capture that records which processes entered it (their pids, written by the enter prefix as
+   * each command execs) and answers the query with them: what a real capture of the run would be
+   * asked, minus the kernel (CaptureQueryReproTest in the workbench runs the real one).
+   */
+  private static final class PidLog implements RunCapture {
+    final List<String> queries = new java.util.ArrayList<>();
+    int begun;
+    int closed;
+
+    @Override
+    public Session begin(Path scratch) {
+      begun++;
+      Path log = scratch.resolve("entered-" + begun);
+      return new Session() {
+        @Override
+        public List<String> enter() {
+          return List.of("sh", "-c", "echo $$ >> '" + log + "'; exec \"$@\"", "enter");
+        }
+
+        @Override
+        public Optional<String> stopAndQuery(String sql, Duration timeout) {
+          queries.add(sql);
+          try {
+            List<String> pids = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            // the "query": did two processes (the target and the run) enter the capture?
+            return pids.size() >= Integer.parseInt(sql.strip()) ? Optional.of(pids.size() + " processes") : Optional.empty();
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          closed++;
+        }
+      };
+    }
+  }
+
+  @Test
+  void aCaptureQueryJudgesTheRunWhateverItsExitCodeAndTheTargetAndRunBothEnterTheCapture() throws Exception {
+    PidLog capture = new PidLog();
+    Map<String, String> spec = keys("start", "echo ready; sleep 300", "ready", "ready", "run", "exit 0",
+        "capture-query", "2");
+    ReproHarness h = new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"),
+        Control.quiet().withCapture(capture));
+    Files.createDirectories(temp.resolve("scratch"));
+    Attempt failing = h.attempt(temp, Optional.empty());
+    assertEquals(Verdict.BAD, failing.verdict(), failing.note());
+    assertEquals("the capture query returned a row: 2 processes", failing.note());
+    assertEquals(0, failing.exitCode(), "the run itself passed: only the capture says it failed");
+
+    spec.put("capture-query", "3");
+    Attempt passing = new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"),
+        Control.quiet().withCapture(capture)).attempt(temp, Optional.empty());
+    assertEquals(Verdict.GOOD, passing.verdict(), passing.note());
+
+    spec.put("run", "exit 125");
+    Attempt skipped = new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"),
+        Control.quiet().withCapture(capture)).attempt(temp, Optional.empty());
+    assertEquals(Verdict.SKIP, skipped.verdict(), "125 still means cannot tell");
+    assertEquals(List.of("2", "3"), capture.queries, "a skipped run is not queried");
+    assertEquals(3, capture.begun);
+    assertEquals(3, capture.closed, "every run's capture is closed");
+
+    FixLoopException refused = assertThrows(FixLoopException.class,
+        () -> new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"), Control.quiet())
+            .attempt(temp, Optional.empty()));
+    assertTrue(refused.getMessage().contains("'capture-query:' needs a capture of the run"), refused.getMessage());
+  }
 }

@@ -17,6 +17,8 @@ record Finding(String detector, CellOutput.Hypothesis hypothesis, double strengt
     NETWORK,
     ACTIVITY,
     RESOURCES,
-    CHANGE
+    CHANGE,
+    /** What was answered or stored, rather than whether a call worked. */
+    DATA
   }
 }

@@ -18,6 +18,12 @@ import java.util.Set;
 final class NetworkDetectors {
   private NetworkDetectors() {}
 
+  /**
+   * A path that does not exist, asked of the file system: an interpreter searching its module
+   * path or a shell its PATH makes dozens of these at start-up, and they are no retries.
+   */
+  static final String PATH_LOOKUP = "(peer_hash IS NULL AND errno_name IN ('ENOENT', 'ENOTDIR'))";
+
   private static final String TROUBLE = "('tcp_retransmit', 'tcp_reset_sent', 'tcp_reset_received')";
 
   /**
@@ -91,7 +97,7 @@ final class NetworkDetectors {
         failures AS (
           SELECT process_token, coalesce(peer_hash, 'call:' || %s) AS target,
             any_value(errno_name) AS errno_name, time
-          FROM events WHERE coalesce(errno, 0) <> 0 OR type = 'tcp_reset_received'
+          FROM events WHERE (coalesce(errno, 0) <> 0 AND NOT %s) OR type = 'tcp_reset_received'
           GROUP BY ALL),
         thirds AS (
           SELECT f.process_token, f.target, f.errno_name,
@@ -106,7 +112,7 @@ final class NetworkDetectors {
         HAVING count(*) >= 20
         ORDER BY failures DESC LIMIT 3
         """
-            .formatted(stats.call(""));
+            .formatted(stats.call(""), PATH_LOOKUP);
     for (Map<String, Object> row : stats.rows(sql)) {
       long first = asLong(row.get("first_third"));
       long last = asLong(row.get("last_third"));
@@ -137,13 +143,13 @@ final class NetworkDetectors {
               / greatest(1, epoch_ns(t1) - epoch_ns(t0))))::INTEGER AS third
             FROM events, span
             WHERE process_token = %s AND %s
-              AND (coalesce(errno, 0) <> 0 OR type = 'tcp_reset_received'))
+              AND ((coalesce(errno, 0) <> 0 AND NOT %s) OR type = 'tcp_reset_received'))
           SELECT count(*) FILTER (WHERE third = 0) AS first_third,
             count(*) FILTER (WHERE third = 2) AS last_third
           FROM f
           HAVING count(*) >= 20
             AND count(*) FILTER (WHERE third = 2) >= 2 * greatest(1, count(*) FILTER (WHERE third = 0))"""
-              .formatted(literal(row.get("process_token")), targetCondition);
+              .formatted(literal(row.get("process_token")), targetCondition, PATH_LOOKUP);
       double strength = Math.min(0.95, 0.5 + Math.log10((double) last / Math.max(first, 1)) / 2);
       findings.add(
           new Finding("retry-storm", new Hypothesis(statement, evidence, check), strength,

@@ -31,7 +31,9 @@ public final class TraceAnalyst {
           Topic.NETWORK, List.of("retransmit", "network", "packet", "loss", "peer", "drop", "retry"),
           Topic.ACTIVITY, List.of("busy", "which process", "who"),
           Topic.RESOURCES, List.of("leak", "descriptor", "emfile", "memory", "disk", "space", "limit"),
-          Topic.CHANGE, List.of("deploy", "release", "build", "version", "since", "regression"));
+          Topic.CHANGE, List.of("deploy", "release", "build", "version", "since", "regression"),
+          Topic.DATA, List.of("wrong", "incorrect", "corrupt", "garbled", "mismatch", "differ", "answer", "reply",
+              "parse", "stored", "duplicate"));
 
   private final HypothesisChecks checks;
 
@@ -97,6 +99,7 @@ public final class TraceAnalyst {
     findings.addAll(ChangeDetectors.newBuildOnset(stats));
     findings.addAll(ResourceDetectors.exhaustion(stats));
     findings.addAll(ResourceDetectors.fdGrowth(stats));
+    findings.addAll(AnswerDetectors.rejectedAnswers(stats));
     if (repo.isPresent()) {
       findings.addAll(TimeoutDetector.crossings(stats, RepositoryTimeouts.find(repo.get())));
     }

@@ -31,12 +31,13 @@ import org.eclipse.jgit.lib.Repository;
  * {@code git bisect run}'s exit codes.
  *
  * <p>Body keys: {@code repo}, {@code good} (one or more, comma-separated), {@code bad} (default
- * HEAD), {@code first-parent} (yes/no), {@code input} (optional: a sql or minimize cell whose rows
+ * HEAD), {@code first-parent} (yes/no), {@code build-ahead} (yes/no: build the likely next
+ * commit while one is tested), {@code input} (optional: a sql or minimize cell whose rows
  * the repro replays), and the repro spec's keys ({@code run}, {@code timeout} default 60s,
  * {@code repeat} for a flaky repro, {@code build}, ...).
  */
 public final class BisectCellRunner implements ActionCellRunner {
-  static final Set<String> KEYS = Set.of("repo", "good", "bad", "first-parent", "input");
+  static final Set<String> KEYS = Set.of("repo", "good", "bad", "first-parent", "build-ahead", "input");
 
   @Override
   public CellOutput run(Map<String, String> body, CellContext context) {
@@ -55,7 +56,8 @@ public final class BisectCellRunner implements ActionCellRunner {
           WorkTrees trees = new WorkTrees(repo, context.workDir().resolve("bisect-trees"),
               new ReproHarness(spec, context.workDir().resolve("bisect-scratch"), control), 4)) {
         result = new Bisector(trees, input).bisect(new BisectOptions(
-            goods, cell.optional("bad").orElse("HEAD"), cell.flag("first-parent"), spec.repeat(), true));
+            goods, cell.optional("bad").orElse("HEAD"), cell.flag("first-parent"), spec.repeat(), true,
+            cell.flag("build-ahead")));
       }
       return switch (result) {
         case BisectResult.Found found -> output(found);

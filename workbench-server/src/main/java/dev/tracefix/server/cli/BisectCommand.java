@@ -48,6 +48,9 @@ final class BisectCommand implements Callable<Integer> {
   @Option(names = "--first-parent", description = "follow only first parents: a merged branch counts as its merge")
   boolean firstParent;
 
+  @Option(names = "--build-ahead", description = "while a commit's CMD runs, build the commit likeliest to come next (uses a second core; stopped when the verdict goes the other way)")
+  boolean buildAhead;
+
   @Option(names = "--repeat", defaultValue = "1", description = "runs per commit for a flaky CMD; the majority decides, a tie skips (default: ${DEFAULT-VALUE})")
   int repeat;
 
@@ -80,7 +83,7 @@ final class BisectCommand implements Callable<Integer> {
               new ReproHarness(ReproSpec.fromMap(keys, repo, "tracefix bisect"), console.workDir().resolve("scratch"),
                   console.control()), 4)) {
         BisectResult result = new Bisector(trees, Optional.empty())
-            .bisect(new BisectOptions(goods, bad, firstParent, repeat, !trustEnds));
+            .bisect(new BisectOptions(goods, bad, firstParent, repeat, !trustEnds, buildAhead));
         for (BisectStep flaky : result.disagreements()) {
           System.err.println("runs disagreed on " + flaky.commit() + ": " + flaky.judgement().votes());
         }

@@ -2,11 +2,10 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.LlmCheck;
-import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +22,7 @@ final class LlmCheckCommand implements Callable<Integer> {
   @Option(names = "--notebooks", description = "folder of notebooks holding llm.yaml (default: notebooks/)")
   Path notebooks;
 
-  @Option(names = "--db", description = "record the request in this store's llm_audit table")
+  @Option(names = "--db", description = "record the request in this store's audit file (STORE.llm-audit.duckdb, where the workbench records its requests)")
   Path db;
 
   @Override
@@ -34,9 +33,7 @@ final class LlmCheckCommand implements Callable<Integer> {
       if (!Files.isRegularFile(db)) {
         throw new ServerException(ServerException.Kind.INVALID, "no event store at " + db);
       }
-      try (EventStore store = Stores.open(db); Connection c = store.connect()) {
-        result = run(dir, c);
-      }
+      result = run(dir, AuditStore.beside(db));
     } else {
       result = run(dir, null);
     }
@@ -44,7 +41,7 @@ final class LlmCheckCommand implements Callable<Integer> {
     return result.ok() ? 0 : 1;
   }
 
-  private static LlmCheck.Result run(Path dir, Connection audit) {
+  private static LlmCheck.Result run(Path dir, AuditStore audit) {
     return LlmCheck.run(dir, System.getenv(), audit, () -> KeyStore.current(KeyStoreLocation.defaultDir()));
   }
 }

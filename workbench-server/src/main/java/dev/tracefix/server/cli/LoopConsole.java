@@ -53,7 +53,9 @@ final class LoopConsole implements AutoCloseable {
   }
 
   Control control() {
-    return new Control(event -> err.println(SecretScan.redact(event.line())), cancellation);
+    return new Control(
+        event -> err.println(SecretScan.redact(event.line())), cancellation,
+        new dev.tracefix.server.fixloop.CapturedRuns());
   }
 
   Path workDir() {

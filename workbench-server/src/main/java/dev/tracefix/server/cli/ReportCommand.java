@@ -4,6 +4,7 @@ import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.PostmortemReport;
 import dev.tracefix.server.report.ReportFormat;
@@ -59,7 +60,8 @@ final class ReportCommand implements Callable<Integer> {
     try (PrintStream console = RedactedConsole.of(System.out, key)) {
       PostmortemReport report =
           NotebookReports.runHeadless(
-              Workbench.headless(dbFile, console), notebook, databases::connect, key);
+              Workbench.headless(dbFile, console), notebook, databases::connect,
+              AuditStore.beside(dbFile), key);
       ReportFormat format = NotebookReports.write(report, out);
       long replaced = report.replacements().values().stream().mapToLong(Long::longValue).sum();
       System.out.println(

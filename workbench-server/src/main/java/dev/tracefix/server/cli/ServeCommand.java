@@ -7,6 +7,7 @@ import dev.tracefix.server.kernel.java.JavaKernel;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
@@ -122,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                 new NotebookReports(
                     workspace,
                     databases::connect,
+                    AuditStore.beside(dbFile),
                     () -> KeyStore.current(KeyStoreLocation.defaultDir())))) {
       workspace.addProgressListener(server.progressListener());
       String url = server.url();

@@ -7,6 +7,7 @@ import dev.tracefix.server.bisect.BisectCellRunner;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.limits.Limits;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.HypothesisCellRunner;
 import dev.tracefix.server.minimize.MinimizeCellRunner;
 import dev.tracefix.server.patch.PatchCellRunner;
@@ -35,12 +36,15 @@ final class Workbench {
     UNLOCKED
   }
 
-  static Map<String, ActionCellRunner> actionRunners() {
+  /** The action cells' runners; ask cells record their model requests in {@code audit}. */
+  static Map<String, ActionCellRunner> actionRunners(AuditStore audit) {
     return Map.of(
         "minimize", new MinimizeCellRunner(),
         "bisect", new BisectCellRunner(),
         "patch", new PatchCellRunner(),
-        "ask", new HypothesisCellRunner(() -> KeyStore.current(KeyStoreLocation.defaultDir())));
+        "ask",
+        new HypothesisCellRunner(
+            () -> KeyStore.current(KeyStoreLocation.defaultDir()), audit));
   }
 
   /**
@@ -51,7 +55,7 @@ final class Workbench {
     return new HeadlessRunner(
         notebookDatabases(dbFile, Access.LOCKED),
         ProjectPaths.home(),
-        actionRunners(),
+        actionRunners(AuditStore.beside(dbFile)),
         KernelSettings.DEFAULTS,
         out);
   }
@@ -62,7 +66,10 @@ final class Workbench {
         notebooksDir,
         databases,
         projectDir,
-        actionRunners(),
+        actionRunners(
+            databases.storeFile() != null
+                ? AuditStore.beside(databases.storeFile())
+                : new AuditStore(notebooksDir.resolve("llm-audit.duckdb"))),
         KernelSettings.DEFAULTS.withDefaults(defaults));
   }
 

@@ -14,7 +14,7 @@ public final class CellLoop {
   private CellLoop() {}
 
   public static Control control(CellContext context) {
-    return new Control(event -> context.progress(event.line()), context.cancellation());
+    return new Control(event -> context.progress(event.line()), context.cancellation(), new CapturedRuns());
   }
 
   /** A fix-loop failure as the cell's error output. */

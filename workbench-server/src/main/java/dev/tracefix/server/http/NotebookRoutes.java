@@ -25,7 +25,7 @@ final class NotebookRoutes {
   record SaveRequest(String message) {}
 
   /** What a save did: the new revision, or none when the file had no change. */
-  record SaveResult(boolean saved, Revision revision) {}
+  record SaveResult(boolean saved, @dev.tracefix.server.wire.MayBeNull Revision revision) {}
 
   private final NotebookWorkspace workspace;
   private final ObjectMapper json;

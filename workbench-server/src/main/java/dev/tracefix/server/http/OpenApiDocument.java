@@ -153,7 +153,13 @@ final class OpenApiDocument {
         required.add("kind");
       });
       for (RecordComponent rc : c.getRecordComponents()) {
-        props.set(rc.getName(), schema(rc.getGenericType()));
+        ObjectNode value = schema(rc.getGenericType());
+        if (rc.isAnnotationPresent(dev.tracefix.server.wire.MayBeNull.class)) {
+          ObjectNode either = JSON.createObjectNode();
+          either.putArray("anyOf").add(value).addObject().put("type", "null");
+          value = either;
+        }
+        props.set(rc.getName(), value);
         if (rc.getType() != Optional.class) {
           required.add(rc.getName());
         }

@@ -91,6 +91,9 @@ public final class WorkbenchServer implements AutoCloseable {
               config.routes.before(SecurityHeaders::app);
               config.routes.before(guard::handle);
               notebooks.register(api);
+              new EditorRoutes(workspace, json).register(api);
+              new ViewRoutes(workspace, json).register(api);
+              new ReviewRoutes(workspace, json).register(api);
               progress.register(api);
               api.getText(
                   "/api/metrics",

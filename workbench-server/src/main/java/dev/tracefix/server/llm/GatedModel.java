@@ -2,6 +2,7 @@ package dev.tracefix.server.llm;
 
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.tracefix.fixloop.Cancellation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -9,18 +10,33 @@ import java.util.Locale;
 /**
  * A model that can only be reached through the privacy gateway: each request is cleared (redacted
  * or blocked), then sent inside an {@link Exchange} so the HTTP client records the bytes as sent,
- * and every outcome — sent, blocked, failed — becomes an {@code llm_audit} row.
+ * and every outcome — sent, blocked, failed, stopped — becomes an {@code llm_audit} row. A stop
+ * ({@link Cancellation}) aborts the request in flight: a model that stalls never holds a cell.
  */
 final class GatedModel {
   private final ModelClient client;
   private final PrivacyGateway gateway;
   private final LlmAudit audit;
+  private final Cancellation stop;
   private int sent;
 
-  GatedModel(ModelClient client, PrivacyGateway gateway, LlmAudit audit) {
+  GatedModel(ModelClient client, PrivacyGateway gateway, LlmAudit audit, Cancellation stop) {
     this.client = client;
     this.gateway = gateway;
     this.audit = audit;
+    this.stop = stop;
+  }
+
+  /** Throws CANCELLED once someone stopped the cell. */
+  void checkStopped() {
+    if (stop.isCancelled()) {
+      throw stopped(null);
+    }
+  }
+
+  private static LlmException stopped(Throwable cause) {
+    return new LlmException(
+        LlmException.Kind.CANCELLED, "cell interrupted: the request to the model was stopped", cause);
   }
 
   record Answer(ChatResponse response, PrivacyGateway.Cleared cleared) {}
@@ -45,6 +61,7 @@ final class GatedModel {
    *     the provider's failure
    */
   Answer send(ChatRequest raw, List<String> held, String purpose) {
+    checkStopped();
     LlmSettings s = client.settings();
     PrivacyGateway.Cleared cleared = gateway.clear(raw, held);
     Instant at = Instant.now();
@@ -58,7 +75,8 @@ final class GatedModel {
               + String.join("; ", cleared.blocked()));
     }
     long started = System.nanoTime();
-    try (Exchange exchange = Exchange.open()) {
+    try (Exchange exchange = Exchange.open();
+        Cancellation.Registration abort = stop.onCancel(client::abort)) {
       try {
         ChatResponse response = client.chat(cleared.request());
         sent++;
@@ -68,8 +86,10 @@ final class GatedModel {
         if (exchange.sentSha256() != null) {
           sent++;
         }
-        audit.record(entry(at, purpose, cleared, exchange, started, e.kind().name().toLowerCase(Locale.ROOT)));
-        throw e;
+        // An aborted request fails as an I/O error; the stop is the reason, so it is the outcome.
+        LlmException why = stop.isCancelled() ? stopped(e) : e;
+        audit.record(entry(at, purpose, cleared, exchange, started, why.kind().name().toLowerCase(Locale.ROOT)));
+        throw why;
       }
     }
   }

@@ -44,16 +44,22 @@ public final class HypothesisCellRunner implements ActionCellRunner {
   private final Supplier<HmacKey> key;
   private final Supplier<Policy> policy;
   private final Map<String, String> env;
+  private final AuditStore audit;
 
-  /** Redacts under the key store's current key with the default policy; settings from the environment. */
-  public HypothesisCellRunner(Supplier<HmacKey> key) {
-    this(key, PolicyLoader::loadDefault, System.getenv());
+  /**
+   * Redacts under the key store's current key with the default policy; settings from the
+   * environment; every request's audit row goes to {@code audit}.
+   */
+  public HypothesisCellRunner(Supplier<HmacKey> key, AuditStore audit) {
+    this(key, PolicyLoader::loadDefault, System.getenv(), audit);
   }
 
-  public HypothesisCellRunner(Supplier<HmacKey> key, Supplier<Policy> policy, Map<String, String> env) {
+  public HypothesisCellRunner(
+      Supplier<HmacKey> key, Supplier<Policy> policy, Map<String, String> env, AuditStore audit) {
     this.key = key;
     this.policy = policy;
     this.env = Map.copyOf(env);
+    this.audit = java.util.Objects.requireNonNull(audit, "audit store");
   }
 
   @Override
@@ -108,7 +114,8 @@ public final class HypothesisCellRunner implements ActionCellRunner {
       throws SQLException {
     PrivacyGateway gateway =
         new PrivacyGateway(TextRedactor.withKey(key.get()), policy.get(), settings.blockTypes());
-    GatedModel model = new GatedModel(ModelClient.of(settings), gateway, new LlmAudit(connection));
+    GatedModel model =
+        new GatedModel(ModelClient.of(settings), gateway, new LlmAudit(audit), context.cancellation());
     Optional<RepositoryIndex> index = repo.map(RepositoryIndex::of);
     AnalystTools tools =
         new AnalystTools(connection, gateway, settings.maxRows(), CHECK_TIMEOUT, queries(context), index);

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * recognizers replaced (counts by type), the decision, and what came back (size, latency,
  * outcome) — never a request's text, and for a blocked request not even its hash (a hash of text
  * that holds a secret lets anyone confirm a guess of it). The workbench owns this table, so it is
- * created here rather than among the capture tables of the event store's schema.
+ * created here rather than among the capture tables of the event store's schema; its rows go to
+ * an {@link AuditStore} beside the store, which reports read for their attestation.
  */
 public final class LlmAudit {
   static final String DDL =
@@ -54,22 +55,43 @@ public final class LlmAudit {
       String outcome) {}
 
   private final Connection connection;
+  private final AuditStore store;
   private final List<Entry> entries = new ArrayList<>();
 
   /** Writes to {@code connection}'s {@code llm_audit}; null keeps the rows in memory only. */
   public LlmAudit(Connection connection) {
     this.connection = connection;
+    this.store = null;
+  }
+
+  /** Writes each row to {@code store} as it is recorded. */
+  public LlmAudit(AuditStore store) {
+    this.connection = null;
+    this.store = store;
   }
 
   public synchronized void record(Entry e) {
     entries.add(e);
+    if (store != null) {
+      store.append(e);
+      return;
+    }
     if (connection == null) {
       return;
     }
     try {
-      try (Statement s = connection.createStatement()) {
-        s.execute(DDL);
-      }
+      insert(connection, e);
+    } catch (SQLException ex) {
+      throw new LlmException(
+          LlmException.Kind.FAILED, "cannot write the llm_audit row: " + ex.getMessage(), ex);
+    }
+  }
+
+  static void insert(Connection connection, Entry e) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(DDL);
+    }
+    {
       try (PreparedStatement insert =
           connection.prepareStatement("INSERT INTO llm_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setTimestamp(1, Timestamp.from(e.sentAt()));
@@ -86,9 +108,6 @@ public final class LlmAudit {
         insert.setString(12, e.outcome());
         insert.executeUpdate();
       }
-    } catch (SQLException ex) {
-      throw new LlmException(
-          LlmException.Kind.FAILED, "cannot write the llm_audit row: " + ex.getMessage(), ex);
     }
   }
 
@@ -110,6 +129,19 @@ public final class LlmAudit {
   public record Summary(long sent, long redacted, long blocked, Map<String, Long> hitsByType) {
     public long requests() {
       return sent + redacted + blocked;
+    }
+
+    /** Both summaries added up; empty only when both are. */
+    public static java.util.Optional<Summary> plus(
+        java.util.Optional<Summary> a, java.util.Optional<Summary> b) {
+      if (a.isEmpty() || b.isEmpty()) {
+        return a.isPresent() ? a : b;
+      }
+      Map<String, Long> hits = new TreeMap<>(a.get().hitsByType());
+      b.get().hitsByType().forEach((type, n) -> hits.merge(type, n, Long::sum));
+      return java.util.Optional.of(
+          new Summary(a.get().sent() + b.get().sent(), a.get().redacted() + b.get().redacted(),
+              a.get().blocked() + b.get().blocked(), hits));
     }
   }
 

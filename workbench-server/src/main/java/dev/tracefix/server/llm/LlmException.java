@@ -18,6 +18,8 @@ public final class LlmException extends RuntimeException {
     MALFORMED("llm-output"),
     /** The privacy gateway kept the request from being sent. */
     BLOCKED("llm-blocked"),
+    /** Someone stopped the cell; the request in flight, if any, was aborted. */
+    CANCELLED("interrupted"),
     /** Anything else on the way to or from the provider. */
     FAILED("llm");
 

@@ -76,6 +76,7 @@ final class ModelAnalyst {
       if (ai.hasToolExecutionRequests()) {
         messages.add(ai);
         for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
+          model.checkStopped();
           messages.add(ToolExecutionResultMessage.from(call, tools.execute(call)));
         }
         continue;

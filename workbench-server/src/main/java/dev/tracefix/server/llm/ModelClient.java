@@ -34,6 +34,8 @@ final class ModelClient {
   private final LlmSettings settings;
   private final ChatModel blocking;
   private final StreamingChatModel streaming;
+  private RecordingHttpClient.Builder http;
+  private volatile CompletableFuture<ChatResponse> streamed;
 
   private ModelClient(LlmSettings settings, ChatModel blocking, StreamingChatModel streaming) {
     this.settings = settings;
@@ -41,12 +43,17 @@ final class ModelClient {
     this.streaming = streaming;
   }
 
+  private ModelClient over(RecordingHttpClient.Builder http) {
+    this.http = http;
+    return this;
+  }
+
   static ModelClient of(LlmSettings settings) {
     String key = settings.apiKey().present() ? settings.apiKey().reveal() : "none";
     Duration timeout = settings.timeout();
     RecordingHttpClient.Builder http = new RecordingHttpClient.Builder();
     http.connectTimeout(timeout).readTimeout(timeout);
-    return switch (settings.provider()) {
+    ModelClient client = switch (settings.provider()) {
       case OPENAI ->
           settings.stream()
               ? new ModelClient(settings, null,
@@ -79,6 +86,22 @@ final class ModelClient {
                       .maxRetries(0).logRequests(false).logResponses(false).build(), null);
       case NONE -> throw new LlmException(LlmException.Kind.CONFIG, "no model is configured");
     };
+    return client.over(http);
+  }
+
+  /**
+   * Ends the request in flight at once, from any thread: its connection is closed (the provider
+   * sees it go) and the waiting {@link #chat} returns with an error. The client is unusable after.
+   */
+  void abort() {
+    CompletableFuture<ChatResponse> waiting = streamed;
+    if (waiting != null) {
+      waiting.completeExceptionally(new java.util.concurrent.CancellationException("aborted"));
+    }
+    RecordingHttpClient client = http == null ? null : http.built();
+    if (client != null) {
+      client.abort();
+    }
   }
 
   LlmSettings settings() {
@@ -98,6 +121,7 @@ final class ModelClient {
 
   private ChatResponse stream(ChatRequest request) {
     CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
+    streamed = answer;
     streaming.chat(
         request,
         new StreamingChatResponseHandler() {
@@ -120,8 +144,13 @@ final class ModelClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LlmException(LlmException.Kind.FAILED, "interrupted while waiting for the model", e);
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new LlmException(LlmException.Kind.CANCELLED, "stopped on request while the model answered", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof java.util.concurrent.CancellationException) {
+        throw new LlmException(LlmException.Kind.CANCELLED, "stopped on request while the model answered", e);
+      }
       throw cause instanceof RuntimeException r ? translate(r) : translate(new RuntimeException(cause));
     }
   }

@@ -1,5 +1,7 @@
 package dev.tracefix.server.message;
 
+import dev.tracefix.server.wire.MayBeNull;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -21,8 +23,26 @@ import java.util.List;
 })
 public sealed interface CellOutput {
 
-  /** A result set; {@code rows} may be a prefix of {@code totalRows} for display. */
-  record Table(List<String> columns, List<List<Object>> rows, long totalRows) implements CellOutput {}
+  /**
+   * A result set; {@code rows} may be a prefix of {@code totalRows} for display.
+   *
+   * @param chart the chart the cell's fence asks for ({@code chart=line x=.. y=..}), drawn from
+   *     the whole result; null when it asks for none
+   */
+  record Table(
+      List<String> columns,
+      List<List<Object>> rows,
+      long totalRows,
+      @MayBeNull dev.tracefix.server.views.chart.Chart chart)
+      implements CellOutput {
+    public Table(List<String> columns, List<List<Object>> rows, long totalRows) {
+      this(columns, rows, totalRows, null);
+    }
+
+    public Table withChart(dev.tracefix.server.views.chart.Chart chart) {
+      return new Table(columns, rows, totalRows, chart);
+    }
+  }
 
   /** Plain text, e.g. what a Java snippet printed and the value of its last expression. */
   record Text(String text) implements CellOutput {}
@@ -34,7 +54,7 @@ public sealed interface CellOutput {
    * @param provenance who answered (the deterministic analyst or a model), with what; null for
    *     outputs made before it existed
    */
-  record Hypotheses(List<Hypothesis> items, Provenance provenance) implements CellOutput {
+  record Hypotheses(List<Hypothesis> items, @MayBeNull Provenance provenance) implements CellOutput {
     public Hypotheses(List<Hypothesis> items) {
       this(items, null);
     }
@@ -52,7 +72,11 @@ public sealed interface CellOutput {
    * @param check what running {@code checkSql} gave; null until the workbench ran it
    */
   record Hypothesis(
-      String statement, String evidence, String checkSql, List<String> evidenceKeys, Check check) {
+      String statement,
+      String evidence,
+      @MayBeNull String checkSql,
+      List<String> evidenceKeys,
+      @MayBeNull Check check) {
     public Hypothesis(String statement, String evidence, String checkSql) {
       this(statement, evidence, checkSql, List.of(), null);
     }
@@ -92,10 +116,10 @@ public sealed interface CellOutput {
   record Provenance(
       String answeredBy,
       String provider,
-      String model,
-      String promptSha256,
+      @MayBeNull String model,
+      @MayBeNull String promptSha256,
       int requests,
-      String note) {}
+      @MayBeNull String note) {}
 
   /**
    * A 1-minimal failing input found by delta debugging, its values shrunk where the repro still
@@ -161,8 +185,8 @@ public sealed interface CellOutput {
       boolean reviewPassed,
       String log,
       List<PatchCandidate> candidates,
-      String accepted,
-      String pullRequest)
+      @MayBeNull String accepted,
+      @MayBeNull String pullRequest)
       implements CellOutput {}
 
   /** One drafted candidate and its guardrails; {@code branch} is empty when it was refused for a secret. */

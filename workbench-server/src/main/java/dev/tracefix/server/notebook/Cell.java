@@ -107,4 +107,31 @@ public record Cell(
     }
     return new Cell(id, kind, attributes, opening, newBody, closing, line, actionBody);
   }
+
+  /**
+   * This cell's opening fence with attributes {@code changes} set (a null value removes one);
+   * attributes keep their order, new ones go last. Only the opening line changes: its indent, fence
+   * run, kind and line terminator stay, the attributes are written as {@link InfoString#format}
+   * writes them. Unchanged attributes give back this cell, byte for byte.
+   */
+  String openingLineWith(Map<String, String> changes) {
+    java.util.LinkedHashMap<String, String> next = new java.util.LinkedHashMap<>(attributes);
+    changes.forEach(
+        (key, value) -> {
+          if (value == null) {
+            next.remove(key);
+          } else {
+            next.put(key, value);
+          }
+        });
+    if (next.equals(attributes)) {
+      return openingLine;
+    }
+    String line = Lines.stripTerminator(openingLine);
+    Fence fence = Fence.opening(line).orElseThrow();
+    String fenceRun = String.valueOf(fence.marker()).repeat(fence.length());
+    String indent = line.substring(0, line.indexOf(fenceRun));
+    return indent + fenceRun + fence.firstWord() + InfoString.format(next)
+        + Lines.terminator(openingLine);
+  }
 }

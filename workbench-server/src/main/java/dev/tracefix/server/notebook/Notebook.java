@@ -84,4 +84,26 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
     }
     return NotebookParser.parse(fileName, sb.toString());
   }
+
+  /**
+   * This notebook with attributes set on one cell's fence (null removes one), e.g. the chart a
+   * person picked: {@code ```sql name=rate chart=line x=second y=errors}. Only that line changes.
+   */
+  public Notebook withCellAttributes(String id, Map<String, String> changes) {
+    Cell cell =
+        cell(id)
+            .orElseThrow(
+                () ->
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND,
+                        fileName + ": no cell with id '" + id + "'"));
+    StringBuilder sb = new StringBuilder();
+    for (NotebookBlock block : blocks) {
+      sb.append(
+          block == cell
+              ? cell.openingLineWith(changes) + cell.body() + cell.closingLine()
+              : block.text());
+    }
+    return NotebookParser.parse(fileName, sb.toString());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.tracefix.server.notebook;
 
+import dev.tracefix.server.views.chart.ChartSpec;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
 import dev.tracefix.server.ServerException;
@@ -148,6 +149,13 @@ public final class NotebookParser {
     try {
       Limits.defaults().withCell(Cell.limitsOf(attributes));
     } catch (LimitException e) {
+      throw malformed(fileName, lineNo, e.getMessage());
+    }
+    try {
+      if (ChartSpec.of(attributes).isPresent() && kind != CellKind.SQL) {
+        throw malformed(fileName, lineNo, "chart= draws a SQL cell's result; this is a " + kind.word() + " cell");
+      }
+    } catch (IllegalArgumentException e) {
       throw malformed(fileName, lineNo, e.getMessage());
     }
     String id = attributes.getOrDefault("name", attributes.getOrDefault("id", "cell-" + ordinal));

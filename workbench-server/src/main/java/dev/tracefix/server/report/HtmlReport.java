@@ -45,6 +45,10 @@ final class HtmlReport {
                 .append(escape(c.text()))
                 .append("</code></pre>\n");
         case ReportPart.Table t -> table(html, t);
+        case ReportPart.Chart c ->
+            html.append("<figure class=\"chart\">")
+                .append(dev.tracefix.server.views.chart.ChartSvg.render(c.chart()))
+                .append("</figure>\n");
         case ReportPart.Facts f -> {
           html.append("<dl>\n");
           for (ReportPart.Fact fact : f.facts()) {

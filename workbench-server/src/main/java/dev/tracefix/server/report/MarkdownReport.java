@@ -24,6 +24,9 @@ final class MarkdownReport {
         case ReportPart.Line l -> md.append(inline(l.text())).append("\n\n");
         case ReportPart.Code c -> code(md, c);
         case ReportPart.Table t -> table(md, t);
+        // Markdown passes HTML blocks through: the SVG shows where Markdown is rendered to HTML.
+        case ReportPart.Chart c ->
+            md.append(dev.tracefix.server.views.chart.ChartSvg.render(c.chart())).append("\n\n");
         case ReportPart.Facts f -> {
           for (ReportPart.Fact fact : f.facts()) {
             md.append("- **").append(inline(fact.label())).append(":** ");

@@ -2,6 +2,7 @@ package dev.tracefix.server.report;
 
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.LlmAudit;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
@@ -29,15 +30,25 @@ import java.util.function.Supplier;
 public final class NotebookReports {
   private final FileNotebookWorkspace workspace;
   private final ConnectionFactory db;
+  private final AuditStore audit;
   private final Supplier<HmacKey> key;
 
+  /** Reports without an audit store: model requests only from the store's own {@code llm_audit}. */
+  public NotebookReports(FileNotebookWorkspace workspace, ConnectionFactory db, Supplier<HmacKey> key) {
+    this(workspace, db, null, key);
+  }
+
   /**
+   * @param audit where the workbench's model requests are recorded ({@link AuditStore}); null for
+   *     none
    * @param key the key placeholders are made under; asked once per report, so a rotated key is
    *     picked up
    */
-  public NotebookReports(FileNotebookWorkspace workspace, ConnectionFactory db, Supplier<HmacKey> key) {
+  public NotebookReports(
+      FileNotebookWorkspace workspace, ConnectionFactory db, AuditStore audit, Supplier<HmacKey> key) {
     this.workspace = workspace;
     this.db = db;
+    this.audit = audit;
     this.key = key;
   }
 
@@ -45,7 +56,7 @@ public final class NotebookReports {
   public String render(String notebookName, ReportFormat format) {
     Notebook notebook = workspace.notebook(notebookName);
     Map<String, CellOutput> outputs = workspace.outputs(notebookName);
-    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db), key.get()).render(format);
+    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db, audit), key.get()).render(format);
   }
 
   /**
@@ -54,6 +65,12 @@ public final class NotebookReports {
    */
   public static PostmortemReport runHeadless(
       HeadlessRunner runner, Path notebookFile, ConnectionFactory db, HmacKey key) {
+    return runHeadless(runner, notebookFile, db, null, key);
+  }
+
+  /** As above, with the model requests of {@code audit} (null for none) in the attestation. */
+  public static PostmortemReport runHeadless(
+      HeadlessRunner runner, Path notebookFile, ConnectionFactory db, AuditStore audit, HmacKey key) {
     HeadlessRunner.Result result = runner.run(notebookFile);
     Map<String, CellOutput> outputs = new LinkedHashMap<>();
     for (HeadlessRunner.CellResult cell : result.cells()) {
@@ -66,7 +83,7 @@ public final class NotebookReports {
     } catch (IOException e) {
       throw new ServerException(ServerException.Kind.IO, name + ": cannot read: " + e, e);
     }
-    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db), key);
+    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db, audit), key);
   }
 
   /** Writes the report in the format the file's extension names, through a temp file. */
@@ -87,12 +104,26 @@ public final class NotebookReports {
     return format;
   }
 
-  private static java.util.Optional<LlmAudit.Summary> modelRequests(ConnectionFactory db) {
+  /**
+   * Model requests from the audit store, where the workbench records them, and from the store's
+   * own {@code llm_audit} (written there by earlier versions), added up.
+   */
+  private static java.util.Optional<LlmAudit.Summary> modelRequests(ConnectionFactory db, AuditStore audit) {
+    java.util.Optional<LlmAudit.Summary> inStore;
     try (Connection c = db.connect()) {
-      return LlmAudit.summary(c);
+      inStore = LlmAudit.summary(c);
     } catch (SQLException e) {
       throw new ServerException(
           ServerException.Kind.IO, "cannot read llm_audit from the event store: " + e.getMessage(), e);
+    }
+    if (audit == null) {
+      return inStore;
+    }
+    try {
+      return LlmAudit.Summary.plus(inStore, audit.summary());
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.IO, "cannot read llm_audit from " + audit.file() + ": " + e.getMessage(), e);
     }
   }
 

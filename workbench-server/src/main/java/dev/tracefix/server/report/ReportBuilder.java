@@ -120,7 +120,12 @@ public final class ReportBuilder {
       return;
     }
     switch (output) {
-      case CellOutput.Table t -> parts.add(table(t.columns(), t.rows(), t.totalRows()));
+      case CellOutput.Table t -> {
+        if (t.chart() != null) {
+          parts.add(new ReportPart.Chart(t.chart()));
+        }
+        parts.add(table(t.columns(), t.rows(), t.totalRows()));
+      }
       case CellOutput.Text t -> parts.add(new Code("text", t.text()));
       case CellOutput.Hypotheses h -> {
         if (h.provenance() != null) {

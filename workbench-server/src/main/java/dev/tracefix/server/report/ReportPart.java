@@ -32,6 +32,9 @@ public sealed interface ReportPart {
     }
   }
 
+  /** A cell's chart, drawn as inline SVG (the picture the workbench page draws). */
+  record Chart(dev.tracefix.server.views.chart.Chart chart) implements ReportPart {}
+
   /** Labelled values, e.g. the facts of the privacy attestation. */
   record Facts(List<Fact> facts) implements ReportPart {
     public Facts {

@@ -37,10 +37,25 @@ final class ReportRedaction {
       case Table t ->
           new Table(
               texts(t.columns()), t.rows().stream().map(this::texts).toList(), t.moreRows());
+      case ReportPart.Chart c -> new ReportPart.Chart(chart(c.chart()));
       case Facts f ->
           new Facts(
               f.facts().stream().map(x -> new Fact(text(x.label()), text(x.value()))).toList());
     };
+  }
+
+  /** A chart's every string: column names, category labels, the note. Numbers stay. */
+  private dev.tracefix.server.views.chart.Chart chart(dev.tracefix.server.views.chart.Chart c) {
+    return new dev.tracefix.server.views.chart.Chart(
+        c.type(),
+        text(c.x()),
+        texts(c.y()),
+        c.xKind(),
+        c.xs(),
+        texts(c.labels()),
+        c.series(),
+        c.rows(),
+        c.note() == null ? null : text(c.note()));
   }
 
   String text(String value) {

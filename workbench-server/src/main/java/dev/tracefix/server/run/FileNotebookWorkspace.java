@@ -7,7 +7,9 @@ import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.IpynbExporter;
+import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
+import dev.tracefix.server.notebook.NotebookEdits;
 import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.notebook.SavedQueryCell;
 import dev.tracefix.server.query.SavedQueries;
@@ -140,6 +142,56 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
+  public <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    return session(name).readSelection(cellId, reader); // never waits for a cell
+  }
+
+  @Override
+  public NotebookView setChart(
+      String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook notebook = session.notebook();
+      if (notebook.cell(cellId).map(c -> c.kind() != CellKind.SQL).orElse(false)) {
+        throw new ServerException(
+            ServerException.Kind.INVALID, name + ": only SQL cells draw charts; '" + cellId + "' is not one");
+      }
+      Notebook edited =
+          notebook.withCellAttributes(
+              cellId,
+              chart == null
+                  ? dev.tracefix.server.views.chart.ChartSpec.removal()
+                  : chart.attributes());
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      session.redrawChart(cellId);
+      return session.view();
+    }
+  }
+
+  @Override
+  public NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.notebook.PatchReview.Decision decision) {
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Cell cell = cell(session, name, cellId);
+      if (cell.kind() != CellKind.PATCH) {
+        throw new ServerException(
+            ServerException.Kind.INVALID,
+            name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
+      }
+      String source = dev.tracefix.server.notebook.PatchReview.withDecision(cell.source(), decision);
+      Notebook edited = session.notebook().withCellSource(cellId, source);
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      if (decision == dev.tracefix.server.notebook.PatchReview.Decision.ACCEPT) {
+        session.run(cell(session, name, cellId));
+      }
+      return session.view();
+    }
+  }
+
+  @Override
   public WorkspaceStats stats() {
     int running = 0;
     int vms = 0;
@@ -173,6 +225,136 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       session.replace(edited);
       return session.view();
     }
+  }
+
+  @Override
+  public dev.tracefix.server.kernel.sql.SqlCatalog catalog(String name) {
+    return session(name).catalog(); // never waits for a running cell
+  }
+
+  @Override
+  public dev.tracefix.server.kernel.sql.ColumnSummary summary(String name, String cellId, String column) {
+    return session(name).summary(cellId, column);
+  }
+
+  @Override
+  public long writeCsv(
+      String name, String cellId, Optional<String> sort, boolean descending, java.io.Writer out) {
+    return session(name).writeCsv(cellId, sort, descending, out);
+  }
+
+  @Override
+  public NotebookView restart(String name) {
+    NotebookSession session = session(name);
+    session.restart();
+    counters.kernelRestarts.incrementAndGet();
+    return session.view();
+  }
+
+  @Override
+  public NotebookView edit(String name, BlockEdit edit) {
+    if (edit == null || edit.op() == null) {
+      throw new ServerException(ServerException.Kind.INVALID, "an edit needs an op");
+    }
+    NotebookSession session = session(name);
+    synchronized (session.lock) {
+      Notebook nb = session.notebook();
+      Notebook edited =
+          switch (edit.op()) {
+            case "insert" ->
+                NotebookEdits.insert(
+                    nb, edit.index(), required(edit.kind(), "kind"), nullToEmpty(edit.source()), edit.id());
+            case "delete" -> NotebookEdits.delete(nb, edit.index());
+            case "convert" -> NotebookEdits.convert(nb, edit.index(), required(edit.kind(), "kind"));
+            case "prose" -> NotebookEdits.setProse(nb, edit.index(), nullToEmpty(edit.source()));
+            default ->
+                throw new ServerException(
+                    ServerException.Kind.INVALID,
+                    "unknown edit '" + edit.op() + "' (insert, delete, convert, prose)");
+          };
+      write(resolve(name), name, edited.text());
+      session.replace(edited);
+      return session.view();
+    }
+  }
+
+  @Override
+  public NotebookView create(String name, String template) {
+    Path file = confined(name);
+    String text =
+        template == null || template.isBlank()
+            ? "# " + file.getFileName().toString().replaceFirst("\\.md$", "") + "\n\n```sql id=first\nSELECT 42 AS answer\n```\n"
+            : read(resolve(template), template);
+    NotebookParser.parse(name, text); // a template that does not parse is not copied
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new ServerException(ServerException.Kind.CONFLICT, name + ": a notebook of that name exists", e);
+    } catch (IOException e) {
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot create: " + e, e);
+    }
+    return open(nameOf(file));
+  }
+
+  @Override
+  public NotebookSummary rename(String name, String to) {
+    Path from = resolve(name);
+    Path target = confined(to);
+    if (Files.exists(target)) {
+      throw new ServerException(ServerException.Kind.CONFLICT, to + ": a notebook of that name exists");
+    }
+    NotebookSession session = sessions.remove(nameOf(from));
+    if (session != null) {
+      session.cancel();
+      synchronized (session.lock) {
+        session.close();
+      }
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      Files.move(from, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot rename: " + e, e);
+    }
+    Notebook nb = NotebookParser.parse(nameOf(target), read(target, to));
+    return new NotebookSummary(nameOf(target), nb.title().orElse(nameOf(target)), nb.cells().size());
+  }
+
+  /** A new notebook's path: a .md name inside the folder, no climbing out, no hidden files. */
+  private Path confined(String name) {
+    if (name == null || name.isBlank()) {
+      throw new ServerException(ServerException.Kind.INVALID, "no notebook name given");
+    }
+    Path file = notebooksDir.resolve(name).normalize();
+    if (!file.startsWith(notebooksDir)
+        || !name.endsWith(".md")
+        || name.startsWith("/")
+        || file.getFileName().toString().startsWith(".")) {
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          name + ": a notebook name is a .md file inside " + notebooksDir);
+    }
+    try {
+      Path parent = Files.isDirectory(file.getParent()) ? file.getParent().toRealPath() : file.getParent();
+      if (!parent.startsWith(notebooksDir.toRealPath())) {
+        throw new ServerException(ServerException.Kind.INVALID, name + ": links outside " + notebooksDir);
+      }
+    } catch (IOException e) {
+      throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
+    }
+    return file;
+  }
+
+  private static String required(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new ServerException(ServerException.Kind.INVALID, "the edit needs a " + what);
+    }
+    return value;
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
   }
 
   @Override

@@ -52,7 +52,7 @@ final class KeyMaterialGuard {
 
   static CellOutput output(CellOutput output) {
     return switch (output) {
-      case CellOutput.Table t -> new CellOutput.Table(t.columns(), rows(t.rows()), t.totalRows());
+      case CellOutput.Table t -> new CellOutput.Table(t.columns(), rows(t.rows()), t.totalRows(), t.chart());
       case CellOutput.Text t -> new CellOutput.Text(text(t.text()));
       case CellOutput.Error e ->
           new CellOutput.Error(e.errorKind(), text(e.message()), text(e.detail()));

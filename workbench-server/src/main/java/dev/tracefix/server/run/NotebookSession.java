@@ -7,7 +7,10 @@ import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
 import dev.tracefix.server.kernel.java.HostTable;
 import dev.tracefix.server.kernel.java.JavaKernel;
+import dev.tracefix.server.kernel.sql.ColumnSummary;
+import dev.tracefix.server.kernel.sql.CsvExport;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
+import dev.tracefix.server.kernel.sql.SqlCatalog;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.kernel.sql.ResultTable;
@@ -20,6 +23,9 @@ import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
 import dev.tracefix.server.parameters.SqlParameters;
+import dev.tracefix.server.views.chart.Chart;
+import dev.tracefix.server.views.chart.ChartQuery;
+import dev.tracefix.server.views.chart.ChartSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -122,7 +128,7 @@ final class NotebookSession implements AutoCloseable {
     resources.counters().running.incrementAndGet();
     try {
       reopenIfLimitsChanged();
-      output = execute(cell);
+      output = withChart(cell, execute(cell));
     } catch (LimitException e) {
       output = new CellOutput.Error("limit", e.getMessage(), "");
     } catch (RuntimeException e) {
@@ -219,14 +225,23 @@ final class NotebookSession implements AutoCloseable {
       }
       case ASK -> {
         Optional<CellOutput> failure = ensureDatabase();
+        if (failure.isPresent()) {
+          yield failure.get();
+        }
         // The workbench installs an "ask" runner (a model behind the privacy gateway, else the analyst).
         ActionCellRunner asker = resources.actionRunners().get("ask");
         Map<String, String> body = cell.actionBody().orElseThrow().asMap();
-        yield failure.orElseGet(
-            () ->
-                asker != null
-                    ? asker.run(body, context(cell, new Cancellation()))
-                    : new TraceAnalyst().ask(connection, body));
+        if (asker == null) {
+          yield new TraceAnalyst().ask(connection, body);
+        }
+        // Stoppable like the fix-loop cells: a stop aborts the model request in flight.
+        Cancellation stop = new Cancellation();
+        actionCancel = stop;
+        try {
+          yield asker.run(body, context(cell, stop));
+        } finally {
+          actionCancel = null;
+        }
       }
       case CAPTURE ->
           new CellOutput.Error(
@@ -360,6 +375,96 @@ final class NotebookSession implements AutoCloseable {
   }
 
   /**
+   * The output with the chart the cell's fence asks for, drawn from the whole kept result; a
+   * chart that cannot be drawn carries its reason, and the table shows as always.
+   */
+  private CellOutput withChart(Cell cell, CellOutput output) {
+    if (cell.kind() != CellKind.SQL || !(output instanceof CellOutput.Table table)) {
+      return output;
+    }
+    Optional<ChartSpec> spec = ChartSpec.of(cell.attributes()); // checked when the file was parsed
+    NotebookDatabase db = database;
+    if (spec.isEmpty()) {
+      return table.chart() == null ? table : table.withChart(null);
+    }
+    if (db == null) {
+      return output;
+    }
+    try (Connection c = db.connect()) {
+      return table.withChart(
+          ChartQuery.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), spec.get()));
+    } catch (SQLException e) {
+      return table.withChart(Chart.failed(spec.get(), "the chart could not be read: " + e.getMessage()));
+    }
+  }
+
+  /** Draws a cell's chart again after its fence changed (the result is not run again). */
+  void redrawChart(String cellId) {
+    Optional<Cell> cell = notebook.cell(cellId);
+    CellOutput output = outputs.get(cellId);
+    if (cell.isPresent() && output != null) {
+      outputs.put(cellId, withChart(cell.get(), output));
+    }
+  }
+
+  /**
+   * Reads a selection for a view on a connection of its own (like {@link #page}, never waiting
+   * for a running cell): the kept result of SQL cell {@code cellId}, or with none the event
+   * store's {@code events}.
+   *
+   * @throws ServerException NOT_FOUND for a cell without a kept table result or a notebook
+   *     without a store, INVALID when the view cannot use the selection (it names what lacks)
+   */
+  <T> T readSelection(Optional<String> cellId, SelectionReader<T> reader) {
+    String what = cellId.map(id -> "the result of '" + id + "'").orElse("the store's events");
+    try {
+      if (cellId.isPresent()) {
+        Cell cell = keptTableCell(cellId.get());
+        NotebookDatabase db = database;
+        if (db == null) {
+          throw noTable(cellId.get());
+        }
+        try (Connection c = db.connect()) {
+          return reader.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), db.storeSchema());
+        }
+      }
+      if (resources.databases().storeFile() == null) {
+        throw new ServerException(
+            ServerException.Kind.NOT_FOUND,
+            name + ": this workbench has no event store; start it with 'tracefix serve --db FILE'");
+      }
+      try (Connection c = resources.databases().connect()) {
+        return reader.read(c, "store.main.events", "store.main");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ServerException(ServerException.Kind.INVALID, name + ": " + e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Cell keptTableCell(String cellId) {
+    Cell cell =
+        notebook
+            .cell(cellId)
+            .orElseThrow(
+                () ->
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+    if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table)) {
+      throw noTable(cellId);
+    }
+    return cell;
+  }
+
+  private ServerException noTable(String cellId) {
+    return new ServerException(
+        ServerException.Kind.NOT_FOUND,
+        name + ": cell '" + cellId + "' has no table result in this session; run it first");
+  }
+
+  /**
    * Rows {@code offset ..} of a SQL cell's kept result, read on a connection of its own, so it
    * works while another cell of the notebook runs.
    *
@@ -416,6 +521,91 @@ final class NotebookSession implements AutoCloseable {
       }
       throw new ServerException(
           ServerException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
+    }
+  }
+
+  /**
+   * What this notebook's SQL can name, read live from its database (opened here if no cell ran
+   * yet), on a connection of its own so it answers while a cell runs.
+   */
+  SqlCatalog catalog() {
+    NotebookDatabase db = database;
+    if (db == null) {
+      synchronized (lock) {
+        ensureDatabase()
+            .ifPresent(
+                error -> {
+                  throw new ServerException(
+                      ServerException.Kind.IO, name + ": " + ((CellOutput.Error) error).message());
+                });
+        db = database;
+      }
+    }
+    try (Connection c = db.connect()) {
+      return SqlCatalog.read(c);
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot read the catalog: " + e.getMessage(), e);
+    }
+  }
+
+  /** Type, min/max, nulls and a distinct estimate of one column of a SQL cell's kept result. */
+  ColumnSummary summary(String cellId, String column) {
+    try (Connection c = keptResultConnection(cellId)) {
+      return ColumnSummary.of(c, keptTable(cellId), column).withText(KeyMaterialGuard::text);
+    } catch (ResultPages.UnknownColumn e) {
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A SQL cell's whole kept result as CSV, streamed; the rows pass the key-material guard. */
+  long writeCsv(String cellId, Optional<String> sort, boolean descending, java.io.Writer out) {
+    try (Connection c = keptResultConnection(cellId)) {
+      return CsvExport.write(c, keptTable(cellId), sort, descending, KeyMaterialGuard::rows, out);
+    } catch (ResultPages.UnknownColumn e) {
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private ResultTable keptTable(String cellId) {
+    return ResultTable.ofCell(cellId, notebook.cell(cellId).orElseThrow().name());
+  }
+
+  /** A fresh connection to the database that keeps {@code cellId}'s table result. */
+  private Connection keptResultConnection(String cellId) throws SQLException {
+    Cell cell =
+        notebook
+            .cell(cellId)
+            .orElseThrow(
+                () ->
+                    new ServerException(
+                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+    NotebookDatabase db = database;
+    if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table) || db == null) {
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
+          name + ": cell '" + cellId + "' has no table result in this session; run it first");
+    }
+    return db.connect();
+  }
+
+  /**
+   * Stops what runs and closes the notebook's database and Java VM; the next cell opens fresh
+   * ones. Every output is kept on screen but marked stale, since the results it read are gone.
+   */
+  void restart() {
+    cancel();
+    synchronized (lock) {
+      closeKernels();
+      stale.addAll(outputs.keySet());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tracefix.server.run;
 
 import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.wire.MayBeNull;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.share.Revision;
@@ -21,7 +22,12 @@ public interface NotebookWorkspace {
 
   /** A cell as the UI shows it: its source and, if it ran in this session, its last output. */
   record CellView(
-      String id, String kind, String name, String source, CellOutput output, boolean stale) {}
+      String id,
+      String kind,
+      @MayBeNull String name,
+      String source,
+      @MayBeNull CellOutput output,
+      boolean stale) {}
 
   /**
    * A notebook as the UI shows it: prose blocks and cells in file order, the parameter values its
@@ -36,7 +42,28 @@ public interface NotebookWorkspace {
       List<String> warnings) {}
 
   /** Either prose (markdown) or a cell, in file order. */
-  record Block(String markdown, CellView cell) {}
+  record Block(@MayBeNull String markdown, @MayBeNull CellView cell) {}
+
+  /**
+   * A structural edit of a notebook, by block index as {@link NotebookView#blocks()} lists them.
+   *
+   * @param op {@code insert} (a block of {@code kind} with {@code source} at {@code index}),
+   *     {@code delete}, {@code convert} (to {@code kind}) or {@code prose} (replace the prose text)
+   * @param kind {@code markdown} or a cell kind ({@code sql}, {@code java}, ...)
+   * @param id the id of an inserted cell; a fresh one when null
+   */
+  record BlockEdit(
+      String op,
+      int index,
+      @MayBeNull String kind,
+      @MayBeNull String source,
+      @MayBeNull String id) {}
+
+  /** The body of creating a notebook: its file name, and the notebook to copy, if any. */
+  record NewNotebook(String name, @MayBeNull String template) {}
+
+  /** The body of renaming a notebook. */
+  record Rename(String to) {}
 
   List<NotebookSummary> list();
 
@@ -61,6 +88,33 @@ public interface NotebookWorkspace {
   default ResultPage page(
       String name, String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
     throw new UnsupportedOperationException("paging is not supported by " + getClass().getName());
+  }
+
+  /**
+   * Reads a selection of events for a view (timeline, flame graph, exports): SQL cell {@code
+   * cellId}'s kept result, or with none the event store's {@code events}; never waits for a cell.
+   */
+  default <T> T readSelection(String name, Optional<String> cellId, SelectionReader<T> reader) {
+    throw new UnsupportedOperationException("views are not supported by " + getClass().getName());
+  }
+
+  /**
+   * Sets the chart a SQL cell draws (null removes it) in the cell's fence, saves the file and
+   * draws it from the kept result if the cell ran; the cell does not go stale.
+   */
+  default NotebookView setChart(
+      String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
+    throw new UnsupportedOperationException("charts are not supported by " + getClass().getName());
+  }
+
+  /**
+   * Records a person's decision on a patch cell's drafted fix in its body ({@code accept: yes|no})
+   * and saves the file; accepting runs the cell, so the fix is committed only through the review
+   * gate. Waits for a cell the notebook is running.
+   */
+  default NotebookView reviewPatch(
+      String name, String cellId, dev.tracefix.server.notebook.PatchReview.Decision decision) {
+    throw new UnsupportedOperationException("patch review is not supported by " + getClass().getName());
   }
 
   /** Sessions, running cells and child VMs now, for {@code /metrics}. */
@@ -121,6 +175,37 @@ public interface NotebookWorkspace {
   }
 
   /** The notebook as Jupyter nbformat 4.5 JSON, with the outputs of cells that ran. */
+  default dev.tracefix.server.kernel.sql.SqlCatalog catalog(String name) {
+    throw new UnsupportedOperationException("the catalog is not offered by " + getClass().getName());
+  }
+
+  default dev.tracefix.server.kernel.sql.ColumnSummary summary(String name, String cellId, String column) {
+    throw new UnsupportedOperationException("summaries are not offered by " + getClass().getName());
+  }
+
+  /** Writes a SQL cell's whole kept result as CSV; returns the rows written. */
+  default long writeCsv(
+      String name, String cellId, Optional<String> sort, boolean descending, java.io.Writer out) {
+    throw new UnsupportedOperationException("CSV export is not offered by " + getClass().getName());
+  }
+
+  /** Stops the notebook's kernels; the next cell starts fresh ones. */
+  default NotebookView restart(String name) {
+    throw new UnsupportedOperationException("restart is not supported by " + getClass().getName());
+  }
+
+  default NotebookView edit(String name, BlockEdit edit) {
+    throw new UnsupportedOperationException("editing is not supported by " + getClass().getName());
+  }
+
+  default NotebookView create(String name, String template) {
+    throw new UnsupportedOperationException("creating is not supported by " + getClass().getName());
+  }
+
+  default NotebookSummary rename(String name, String to) {
+    throw new UnsupportedOperationException("renaming is not supported by " + getClass().getName());
+  }
+
   default String exportIpynb(String name) {
     throw new UnsupportedOperationException("export is not supported by " + getClass().getName());
   }

@@ -30,7 +30,8 @@ class DetectorsTest {
   /** The detectors under test; the older ones (busiest process, latency tail, ...) always say something. */
   static final List<String> DETECTORS =
       List.of("errno-burst", "errno-onset", "latency-vs-timeout", "network-trouble-with-errors",
-          "new-build-onset", "fd-leak", "retry-storm", "slow-dependency", "resource-exhaustion");
+          "new-build-onset", "fd-leak", "retry-storm", "slow-dependency", "resource-exhaustion",
+          "rejected-answers");
 
   interface Builder {
     void build(SyntheticCapture c) throws Exception;
@@ -116,6 +117,10 @@ class DetectorsTest {
         }
       }
     });
+    p.put("rejected-answers", c -> {
+      base(c);
+      exchanges(c, 1 << 8);
+    });
     p.put("slow-dependency", c -> {
       c.process("tok-api", "api", "b1");
       for (int s = 0; s < 60; s++) {
@@ -187,6 +192,28 @@ class DetectorsTest {
         c.call(s + 0.7, "tok-client", "connect", 9, 30_000, "ECONNREFUSED");
       }
     });
+    p.put("a client that exits 0 after its exchanges", c -> {
+      base(c);
+      exchanges(c, 0);
+    });
+    p.put("a client killed by a signal after its exchanges", c -> {
+      base(c);
+      exchanges(c, 9);
+    });
+    p.put("a client that fails after its connection was reset", c -> {
+      base(c);
+      exchanges(c, 1 << 8);
+      c.event(40.5, "tcp_reset_received", "tok-collector", 0, 0, null, "peer-r", null, -1);
+    });
+    p.put("interpreters looking for their modules", c -> {
+      base(c);
+      c.process("tok-python", "python3", "b1");
+      for (int s = 0; s < 60; s++) {
+        for (int k = 0; k < 1 + s / 4; k++) {
+          c.call(s + k / 20.0, "tok-python", "openat", -1, 3_000, "ENOENT");
+        }
+      }
+    });
     p.put("fast calls under the configured timeout", c -> {
       base(c);
       c.process("tok-db", "db-client", "b1");
@@ -205,6 +232,22 @@ class DetectorsTest {
       }
     });
     return p;
+  }
+
+  /**
+   * A collector talking to a relay on port 8094: 30 clean request/reply exchanges, then its exit
+   * with wait status {@code status}.
+   */
+  static void exchanges(SyntheticCapture c, int status) throws Exception {
+    c.process("tok-relay", "relay", "b1").process("tok-collector", "collector", "b1");
+    c.tcp(1, "tok-relay", 8094, 0);
+    c.tcp(10, "tok-collector", 40000, 8094);
+    c.tcp(10, "tok-relay", 8094, 40000);
+    for (int i = 0; i < 30; i++) {
+      c.event(10 + i, "sendto", "tok-collector", 20_000, 60, null, "peer-r", null, -1);
+      c.call(10.1 + i, "tok-collector", "recvfrom", 3, 300_000, null);
+    }
+    c.exit(41, "tok-collector", status);
   }
 
   private static List<Finding> findings(Builder builder, boolean check, String expected) throws Exception {
@@ -263,6 +306,40 @@ class DetectorsTest {
     System.out.printf("detector precision on the test captures: %d of %d findings on %d pattern captures,"
         + " %d on %d clean captures%n", tp, tp + fp, patterns().size(), fp, cleans().size());
     assertEquals(List.of(), falsePositives);
+  }
+
+  /**
+   * A default-mode capture streams only failed and slow calls and counts the rest in
+   * syscall_stats: the collector's clean exchanges are there, and a failed one there counts too.
+   */
+  @Test
+  void aClientGivingUpIsNamedFromTheKernelsCountsOfADefaultModeCapture() throws Exception {
+    for (boolean failedSends : new boolean[] {false, true}) {
+      try (SyntheticCapture c = new SyntheticCapture()) {
+        c.process("tok-relay", "relay", "b1").process("tok-collector", "collector", "b1");
+        c.tcp(1, "tok-relay", 8094, 0).tcp(10, "tok-collector", 40000, 8094).tcp(10, "tok-relay", 8094, 40000);
+        c.exit(41, "tok-collector", 1 << 8);
+        try (var s = c.connection.createStatement()) {
+          s.execute("INSERT INTO syscall_stats (capture_id, interval_start, interval_end, process_token, syscall,"
+              + " errno, errno_name, calls, total_ns, bytes, key_id) VALUES"
+              + " ('c1', TIMESTAMP '2025-03-01 10:00:10', TIMESTAMP '2025-03-01 10:00:40', 'tok-collector', 'sendto', 0, NULL, 30, 600000, 1800, 'k1'),"
+              + " ('c1', TIMESTAMP '2025-03-01 10:00:10', TIMESTAMP '2025-03-01 10:00:40', 'tok-collector', 'recvfrom', 0, NULL, 30, 9000000, 9000, 'k1')"
+              + (failedSends ? ", ('c1', TIMESTAMP '2025-03-01 10:00:10', TIMESTAMP '2025-03-01 10:00:40', 'tok-collector',"
+                  + " 'sendto', 104, 'ECONNRESET', 2, 4000, 0, 'k1')" : ""));
+        }
+        List<Finding> found = TraceAnalyst.findings(c.connection, Optional.empty()).stream()
+            .filter(f -> f.detector().equals("rejected-answers")).toList();
+        if (failedSends) {
+          assertEquals(List.of(), found, "a failed send is the transport's failure");
+        } else {
+          assertEquals(1, found.size());
+          assertTrue(found.getFirst().hypothesis().statement().contains("after 60 clean exchanges"),
+              found.getFirst().hypothesis().statement());
+          assertEquals(CellOutput.Check.SUPPORTED,
+              new HypothesisChecks(Duration.ofSeconds(30)).check(c.connection, found.getFirst().hypothesis().checkSql()).verdict());
+        }
+      }
+    }
   }
 
   @Test

@@ -64,6 +64,34 @@ final class SyntheticCapture implements AutoCloseable {
     return this;
   }
 
+  /** A TCP state change of {@code token}'s socket: its local port and the remote one (0: none). */
+  SyntheticCapture tcp(double at, String token, int localPort, int remotePort) throws SQLException {
+    try (PreparedStatement p = connection.prepareStatement(
+        "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, key_id,"
+            + " local_port, remote_port, tcp_old_state, tcp_new_state)"
+            + " VALUES ('c1', make_timestamp_ns(?), 'tcp_state', ?, 0, 0, 0, 'k1', ?, ?, 'SYN_SENT', 'ESTABLISHED')")) {
+      p.setLong(1, START_NS + (long) (at * 1e9));
+      p.setString(2, token);
+      p.setInt(3, localPort);
+      p.setInt(4, remotePort);
+      p.executeUpdate();
+    }
+    return this;
+  }
+
+  /** {@code token} exits with the wait(2) status {@code status} (exit code << 8, or a signal). */
+  SyntheticCapture exit(double at, String token, int status) throws SQLException {
+    try (PreparedStatement p = connection.prepareStatement(
+        "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, key_id, exit_status)"
+            + " VALUES ('c1', make_timestamp_ns(?), 'process_exit', ?, 0, 0, 0, 'k1', ?)")) {
+      p.setLong(1, START_NS + (long) (at * 1e9));
+      p.setString(2, token);
+      p.setInt(3, status);
+      p.executeUpdate();
+    }
+    return this;
+  }
+
   SyntheticCapture call(double at, String token, String syscall, int fd, long durationNs, String errnoName)
       throws SQLException {
     return event(at, "syscall", token, durationNs, 0, errnoName, null, syscall, fd);

@@ -69,6 +69,18 @@ class BisectCommandTest {
   }
 
   @Test
+  void buildingAheadPrintsTheSameLastLine() throws Exception {
+    CliRun plain = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD",
+        "--build", "cat app.txt > built.txt", "--", "bash", "-c", PREDICATE);
+    CliRun ahead = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD",
+        "--build", "cat app.txt > built.txt", "--build-ahead", "--", "bash", "-c", PREDICATE);
+    System.out.println(ahead.err());
+    assertEquals(0, ahead.exit(), ahead.err());
+    assertEquals(plain.out().lines().toList().getLast(), ahead.out().lines().toList().getLast());
+    assertTrue(ahead.err().contains(" ahead, the next commit if "), ahead.err());
+  }
+
+  @Test
   void exitsTwoAndListsTheSkippedCommitsWhenOnlyThoseAreLeft() throws Exception {
     // broken from change 5 on, which cannot build (4 and 5 are skipped)
     String predicate = "[ -e UNBUILDABLE ] && exit 125; grep -q 'change 5' app.txt && exit 1; exit 0";

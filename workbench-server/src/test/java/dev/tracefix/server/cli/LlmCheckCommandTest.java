@@ -32,12 +32,23 @@ class LlmCheckCommandTest {
       Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
       Files.writeString(notebooks.resolve("llm.yaml"),
           "provider: openai\nbase_url: " + server.baseUrl() + "\nmodel: loopback-model\n");
-      CliRun run = CliRun.of("llm", "check", "--notebooks", notebooks.toString());
+      Path store = dir.resolve("store.duckdb");
+      dev.tracefix.sink.EventStore.open(store).close();
+      CliRun run = CliRun.of("llm", "check", "--notebooks", notebooks.toString(), "--db", store.toString());
       System.out.println(run.out() + run.err());
       assertEquals(0, run.exit(), run.err());
       assertTrue(run.out().contains("provider openai, model loopback-model at " + server.baseUrl()), run.out());
       assertTrue(run.out().contains("answer") && run.out().contains(": ok"), run.out());
       assertEquals(1, server.received().size());
+      // Recorded where the workbench records its requests, so reports count it too.
+      Path audit = dir.resolve("store.llm-audit.duckdb");
+      assertTrue(run.out().contains("recorded in llm_audit (" + audit + ")"), run.out());
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + audit);
+          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT purpose, request_bytes FROM llm_audit")) {
+        assertTrue(rs.next());
+        assertEquals("check", rs.getString(1));
+        assertEquals(server.received().getFirst().body().length, rs.getLong(2));
+      }
     }
   }
 

@@ -43,6 +43,15 @@ final class ApiClient {
     return send(request(path, LIVENESS).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  /** A POST with a JSON body; the answer whatever its status. */
+  HttpResponse<String> post(String path, String json) {
+    return send(
+        request(path, LIVENESS)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   /** A POST that may take long (a cell run): answered within {@code timeout} or failed. */
   CompletableFuture<HttpResponse<String>> postAsync(String path, Duration timeout) {
     return http.sendAsync(

@@ -53,9 +53,11 @@ class DemoNotebookPageTest {
                   List<WebElement> t = cell.findElements(By.cssSelector("[data-testid=output-table]"));
                   return t.isEmpty() ? null : t.getFirst();
                 });
+        // The grid draws its rows once it is in the page and knows its size.
+        wait.until(d -> !table.findElements(By.cssSelector("[data-testid=grid-row]")).isEmpty());
         List<String> processes =
-            table.findElements(By.cssSelector("tbody tr")).stream()
-                .map(tr -> tr.findElements(By.tagName("td")).getFirst().getText())
+            table.findElements(By.cssSelector("[data-testid=grid-row]")).stream()
+                .map(row -> row.findElements(By.cssSelector("[data-testid=grid-cell]")).getFirst().getText())
                 .sorted()
                 .toList();
         assertTrue(processes.containsAll(List.of("checkout", "inventory")), processes.toString());

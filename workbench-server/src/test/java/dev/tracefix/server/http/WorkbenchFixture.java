@@ -2,6 +2,7 @@ package dev.tracefix.server.http;
 
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.SqlLock;
+import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.KernelSettings;
 import java.io.IOException;
@@ -42,6 +43,37 @@ final class WorkbenchFixture implements AutoCloseable {
 
   /** @param locked notebooks' SQL locked as {@code serve} locks it (files only in exports/) */
   WorkbenchFixture(Path tempDir, KernelSettings settings, boolean locked) throws Exception {
+    this(tempDir, settings, locked, WorkbenchFixture::seed, Map.of());
+  }
+
+  /** What a test puts in the store before the workbench attaches it read-only. */
+  interface StoreSeed {
+    void seed(Connection store) throws SQLException;
+  }
+
+  /** A workbench over a store that {@code seed} fills (e.g. events with the store's schema). */
+  WorkbenchFixture(Path tempDir, StoreSeed seed) throws Exception {
+    this(tempDir, KernelSettings.DEFAULTS, false, seed, Map.of());
+  }
+
+  /** A workbench whose action cells (minimize, bisect, patch) run with {@code runners}. */
+  WorkbenchFixture(Path tempDir, Map<String, ActionCellRunner> runners) throws Exception {
+    this(tempDir, WorkbenchFixture::seed, runners);
+  }
+
+  /** Both: a store {@code seed} fills, and action cells run with {@code runners}. */
+  WorkbenchFixture(Path tempDir, StoreSeed seed, Map<String, ActionCellRunner> runners)
+      throws Exception {
+    this(tempDir, KernelSettings.DEFAULTS, false, seed, runners);
+  }
+
+  private WorkbenchFixture(
+      Path tempDir,
+      KernelSettings settings,
+      boolean locked,
+      StoreSeed seed,
+      Map<String, ActionCellRunner> runners)
+      throws Exception {
     notebooksDir = Files.createDirectories(tempDir.resolve("notebooks"));
     for (String name : NOTEBOOKS) {
       try (InputStream in = WorkbenchFixture.class.getResourceAsStream("/http/" + name)) {
@@ -53,7 +85,7 @@ final class WorkbenchFixture implements AutoCloseable {
     }
     storeFile = tempDir.resolve("trace.duckdb");
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + storeFile)) {
-      seed(db);
+      seed.seed(db);
     }
     NotebookDatabases databases =
         locked
@@ -61,7 +93,7 @@ final class WorkbenchFixture implements AutoCloseable {
                 storeFile,
                 new SqlLock(List.of(Files.createDirectories(tempDir.resolve("exports")))))
             : NotebookDatabases.unlocked(storeFile);
-    workspace = new FileNotebookWorkspace(notebooksDir, databases, tempDir, Map.of(), settings);
+    workspace = new FileNotebookWorkspace(notebooksDir, databases, tempDir, runners, settings);
     server = WorkbenchServer.start(workspace, 0, TOKEN);
     workspace.addProgressListener(server.progressListener());
   }

@@ -40,6 +40,10 @@ final class DemoIncident implements AutoCloseable {
   final String culprit;
   final String plantedCommit;
   final List<String> plantedLines = new ArrayList<>();
+  /** Where the ask cell's runner records its requests: beside the store, as the workbench does. */
+  final AuditStore audit;
+  /** What the context hands the cell: {@code stop.cancel()} is the notebook's interrupt. */
+  final Cancellation stop = new Cancellation();
   private final Map<String, CellOutput> results = new HashMap<>();
 
   DemoIncident(Path dir) throws Exception {
@@ -50,6 +54,7 @@ final class DemoIncident implements AutoCloseable {
     repo = GitFixtures.timeoutServiceRepo(dir.resolve("timeout-service"));
     culprit = GitFixtures.git(repo, "log", "--format=%H", "--grep=tighten inventory timeout").strip();
     store = EventStore.open(dir.resolve("store.duckdb"));
+    audit = AuditStore.beside(dir.resolve("store.duckdb"));
     store.importParquet(GitFixtures.projectRoot().resolve("examples/recorded-capture"));
 
     for (PlantedSecrets p : PlantedSecrets.all()) {
@@ -146,9 +151,21 @@ final class DemoIncident implements AutoCloseable {
 
       @Override
       public Cancellation cancellation() {
-        return new Cancellation();
+        return stop;
       }
     };
+  }
+
+  /** A read-only connection to the audit store's file (the caller closes it). */
+  Connection auditFile() throws java.sql.SQLException {
+    java.util.Properties readOnly = new java.util.Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    return java.sql.DriverManager.getConnection("jdbc:duckdb:" + audit.file(), readOnly);
+  }
+
+  /** The ask cell's runner with {@code env} as its environment, recording into {@link #audit}. */
+  HypothesisCellRunner runner(Map<String, String> env) {
+    return new HypothesisCellRunner(() -> KEY, dev.tracefix.capture.privacy.PolicyLoader::loadDefault, env, audit);
   }
 
   @Override

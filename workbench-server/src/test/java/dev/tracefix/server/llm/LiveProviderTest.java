@@ -23,7 +23,7 @@ class LiveProviderTest {
   void aRealModelAnswersTheDemoQuestionWithCheckedHypotheses() throws Exception {
     try (DemoIncident incident = new DemoIncident(dir)) {
       CellOutput out =
-          new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, System.getenv())
+          incident.runner(System.getenv())
               .run(Map.of("question", "why does inventory fail to answer checkout?", "repo", incident.repo.toString()),
                   incident.context());
       System.out.println(out);

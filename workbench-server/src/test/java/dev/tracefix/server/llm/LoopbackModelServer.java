@@ -21,9 +21,9 @@ import java.util.concurrent.Executors;
 /**
  * A model provider on 127.0.0.1 for tests: a real HTTP server speaking the OpenAI chat-completions
  * protocol (tool calls; streaming as server-sent events when the request asks for it), Ollama's
- * {@code /api/chat} (tool calls; NDJSON streaming) or Anthropic's {@code /v1/messages} (tool use,
- * not streamed), answering from a script, and keeping every
- * request byte it received.
+ * {@code /api/chat} (tool calls; NDJSON streaming) or Anthropic's {@code /v1/messages} (tool use;
+ * streaming as its typed server-sent events), answering from a script, and keeping every request
+ * byte it received.
  */
 public final class LoopbackModelServer implements AutoCloseable {
   public enum Protocol {
@@ -46,6 +46,13 @@ public final class LoopbackModelServer implements AutoCloseable {
 
   /** The provider takes this long before it answers with {@code then}. */
   public record Slow(long millis, Reply then) implements Reply {}
+
+  /**
+   * The provider takes the request and then says nothing more until {@code release} opens (a
+   * streamed answer gets its headers and a first empty event, so the client is mid-stream); the
+   * connection is then closed without an answer.
+   */
+  public record Stall(java.util.concurrent.CountDownLatch release) implements Reply {}
 
   /** What arrived: path, headers, and the body bytes exactly as received. */
   public record Received(String path, Map<String, List<String>> headers, byte[] body) {
@@ -75,6 +82,11 @@ public final class LoopbackModelServer implements AutoCloseable {
     return protocol == Protocol.OLLAMA ? root : root + "/v1";
   }
 
+  /** The provider word of this protocol, as {@code TRACEFIX_LLM_PROVIDER} takes it. */
+  public String protocolWord() {
+    return protocol.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   public List<Received> received() {
     return List.copyOf(received);
   }
@@ -98,6 +110,10 @@ public final class LoopbackModelServer implements AutoCloseable {
       reply = slow.then();
     }
     try (exchange) {
+      if (reply instanceof Stall stall) {
+        stall(exchange, stream, stall);
+        return;
+      }
       if (reply instanceof Failure f) {
         send(exchange, f.status(), "application/json", f.body().getBytes(StandardCharsets.UTF_8));
         return;
@@ -110,7 +126,11 @@ public final class LoopbackModelServer implements AutoCloseable {
           send(exchange, 200, "application/json", JSON.writeValueAsBytes(openAiCompletion(model, reply)));
         }
       } else if (protocol == Protocol.ANTHROPIC) {
-        send(exchange, 200, "application/json", JSON.writeValueAsBytes(anthropicMessage(model, reply)));
+        if (stream) {
+          send(exchange, 200, "text/event-stream", anthropicStream(model, reply).getBytes(StandardCharsets.UTF_8));
+        } else {
+          send(exchange, 200, "application/json", JSON.writeValueAsBytes(anthropicMessage(model, reply)));
+        }
       } else {
         ObjectNode done = ollamaMessage(model, reply);
         if (stream) {
@@ -119,6 +139,20 @@ public final class LoopbackModelServer implements AutoCloseable {
           send(exchange, 200, "application/json", JSON.writeValueAsBytes(done));
         }
       }
+    }
+  }
+
+  private void stall(HttpExchange exchange, boolean stream, Stall stall) {
+    try {
+      if (stream) {
+        exchange.getResponseHeaders().set("Content-Type", protocol == Protocol.OLLAMA ? "application/x-ndjson" : "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().write(protocol == Protocol.OLLAMA ? "\n".getBytes(StandardCharsets.UTF_8) : ": thinking\n\n".getBytes(StandardCharsets.UTF_8));
+        exchange.getResponseBody().flush();
+      }
+      stall.release().await();
+    } catch (IOException | InterruptedException gone) {
+      // the client went away, as a stopped request should
     }
   }
 
@@ -223,6 +257,60 @@ public final class LoopbackModelServer implements AutoCloseable {
     root.putNull("stop_sequence");
     root.putObject("usage").put("input_tokens", 10).put("output_tokens", 5);
     return root;
+  }
+
+  /** The same answer as Anthropic streams it: typed events, text and tool input in pieces. */
+  private static String anthropicStream(String model, Reply reply) throws IOException {
+    StringBuilder sse = new StringBuilder();
+    ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+    ObjectNode message = start.putObject("message");
+    message.put("id", "msg_test").put("type", "message").put("role", "assistant").put("model", model);
+    message.putArray("content");
+    message.putNull("stop_reason").putNull("stop_sequence");
+    message.putObject("usage").put("input_tokens", 10).put("output_tokens", 1);
+    event(sse, "message_start", start);
+    String stop;
+    if (reply instanceof ToolCalls calls) {
+      int i = 0;
+      for (var call : calls.calls()) {
+        ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", i);
+        blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_" + i)
+            .put("name", call.getKey()).putObject("input");
+        event(sse, "content_block_start", blockStart);
+        String args = call.getValue();
+        for (int at = 0; at < args.length(); at += 7) {
+          ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", i);
+          delta.putObject("delta").put("type", "input_json_delta")
+              .put("partial_json", args.substring(at, Math.min(args.length(), at + 7)));
+          event(sse, "content_block_delta", delta);
+        }
+        event(sse, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", i));
+        i++;
+      }
+      stop = "tool_use";
+    } else {
+      ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
+      blockStart.putObject("content_block").put("type", "text").put("text", "");
+      event(sse, "content_block_start", blockStart);
+      String text = ((Text) reply).content();
+      for (int at = 0; at < text.length(); at += 11) {
+        ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        delta.putObject("delta").put("type", "text_delta").put("text", text.substring(at, Math.min(text.length(), at + 11)));
+        event(sse, "content_block_delta", delta);
+      }
+      event(sse, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
+      stop = "end_turn";
+    }
+    ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
+    end.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
+    end.putObject("usage").put("output_tokens", 5);
+    event(sse, "message_delta", end);
+    event(sse, "message_stop", JSON.createObjectNode().put("type", "message_stop"));
+    return sse.toString();
+  }
+
+  private static void event(StringBuilder sse, String name, ObjectNode data) throws IOException {
+    sse.append("event: ").append(name).append('\n').append("data: ").append(JSON.writeValueAsString(data)).append("\n\n");
   }
 
   private static ObjectNode ollamaMessage(String model, Reply reply) throws IOException {

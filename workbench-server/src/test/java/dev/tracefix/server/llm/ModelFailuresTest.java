@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.server.llm.LoopbackModelServer.Failure;
 import dev.tracefix.server.llm.LoopbackModelServer.Protocol;
 import dev.tracefix.server.llm.LoopbackModelServer.Reply;
@@ -19,6 +18,7 @@ import dev.tracefix.server.llm.LoopbackModelServer.ToolCalls;
 import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -45,13 +45,13 @@ class ModelFailuresTest {
     Map<String, String> env = new HashMap<>(Map.of(
         LlmSettings.ENV_PROVIDER, "openai", LlmSettings.ENV_BASE_URL, server.baseUrl(),
         LlmSettings.ENV_MODEL, "loopback-model", LlmSettings.ENV_API_KEY, KEY));
-    return new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, env)
-        .run(body, incident.context());
+    return incident.runner(env).run(body, incident.context());
   }
 
   private static List<String> decisions(DemoIncident incident) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Statement s = incident.connection.createStatement();
+    try (Connection audit = incident.auditFile();
+        Statement s = audit.createStatement();
         ResultSet rs = s.executeQuery(
             "SELECT decision, request_sha256 IS NULL AS no_hash, outcome FROM llm_audit ORDER BY sent_at, decision")) {
       while (rs.next()) {
@@ -136,7 +136,7 @@ class ModelFailuresTest {
   @Test
   void withNothingConfiguredTheDeterministicAnalystAnswersAndSaysSo() throws Exception {
     try (DemoIncident incident = new DemoIncident(dir)) {
-      CellOutput out = new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, Map.of())
+      CellOutput out = incident.runner(Map.of())
           .run(Map.of("question", "why does inventory fail to answer checkout?", "repo", incident.repo.toString()),
               incident.context());
       CellOutput.Hypotheses h = assertInstanceOf(CellOutput.Hypotheses.class, out);

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.server.llm.LoopbackModelServer.Protocol;
 import dev.tracefix.server.llm.LoopbackModelServer.Reply;
 import dev.tracefix.server.llm.LoopbackModelServer.Text;
 import dev.tracefix.server.llm.LoopbackModelServer.ToolCalls;
 import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ class ModelHypothesesTest {
   }
 
   @ParameterizedTest(name = "{0}, stream={1}")
-  @CsvSource({"OPENAI, false", "OPENAI, true", "OLLAMA, false", "OLLAMA, true", "ANTHROPIC, false"})
+  @CsvSource({"OPENAI, false", "OPENAI, true", "OLLAMA, false", "OLLAMA, true", "ANTHROPIC, false", "ANTHROPIC, true"})
   void aToolCallingLoopReachesASupportedHypothesisAndNoPlantedValueReachesTheProvider(
       Protocol protocol, boolean stream) throws Exception {
     String question = "why does inventory fail to answer checkout? (reported by " + DemoIncident.class.getSimpleName()
@@ -79,7 +79,7 @@ class ModelHypothesesTest {
       if (stream) {
         java.nio.file.Files.writeString(incident.project.resolve("notebooks/llm.yaml"), "stream: true\n");
       }
-      HypothesisCellRunner runner = new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, env);
+      HypothesisCellRunner runner = incident.runner(env);
       CellOutput out =
           runner.run(
               Map.of("question", question, "repo", incident.repo.toString(), "results", "errors, oncall",
@@ -122,7 +122,8 @@ class ModelHypothesesTest {
       assertTrue(all.contains("<EMAIL:"), "redacted values travel as placeholders");
       assertTrue(all.contains("INVENTORY_TIMEOUT"), "repository code and the culprit diff reach the model");
 
-      try (Statement s = incident.connection.createStatement();
+      try (Connection audit = incident.auditFile();
+          Statement s = audit.createStatement();
           ResultSet rs = s.executeQuery(
               "SELECT request_sha256, request_bytes, decision, hit_count, response_bytes, outcome, provider, model"
                   + " FROM llm_audit ORDER BY sent_at, request_bytes")) {

@@ -121,6 +121,11 @@ public final class NotebookDatabase implements AutoCloseable {
             });
   }
 
+  /** The qualified schema of the attached event store ({@code store.main}), or null without one. */
+  public String storeSchema() {
+    return hasStore ? STORE + ".main" : null;
+  }
+
   /** The memory_limit it was opened with, in bytes. */
   public long memoryBytes() {
     return memoryBytes;

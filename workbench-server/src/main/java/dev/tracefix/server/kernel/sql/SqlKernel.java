@@ -170,9 +170,14 @@ public final class SqlKernel {
     ResultTable building = new ResultTable(table.schema(), BUILDING + table.table());
     execute("DROP TABLE IF EXISTS " + building.sql());
     long before = tableBytes();
-    execute(
-        "CREATE TABLE " + building.sql() + " AS SELECT * FROM (\n" + query + "\n) LIMIT "
-            + (cap + 1));
+    try {
+      execute(
+          "CREATE TABLE " + building.sql() + " AS SELECT * FROM (\n" + query + "\n) LIMIT "
+              + (cap + 1));
+    } catch (SQLException e) {
+      // The query sits one line down in the statement; DuckDB's "LINE n:" must point into the cell.
+      throw SqlPositions.shifted(e, 1, query);
+    }
     try {
       long rows = count(building);
       if (rows > cap && !cutAtCap) {

@@ -1,5 +1,6 @@
 // Renders one cell output per kind. Every renderer sets a data-testid of output-<kind>.
-import { el, formatValue } from "./dom.js";
+import { ResultGrid } from "../grid/resultGrid.js";
+import { el, formatValue } from "../dom.js";
 import type {
   BisectedOutput,
   CellOutput,
@@ -8,19 +9,24 @@ import type {
   MinimizedOutput,
   PatchCandidate,
   PatchedOutput,
-  ResultPage,
   TableOutput,
   TextOutput,
   Value,
-} from "./types.js";
+} from "../types.js";
 
-/** Fetches a page of the table's result from the server; absent for outputs it does not keep. */
-export type PageSource = (offset: number, limit: number, sort: string | null, desc: boolean) => Promise<ResultPage>;
+/** Where an output sits: the grid pages through the cell's result when the server keeps it. */
+export interface OutputPlace {
+  notebook: string;
+  cellId: string;
+  /** SQL cells' results are kept server-side and page; other tables are whole. */
+  paged: boolean;
+}
 
-export function renderOutput(output: CellOutput, pages?: PageSource): HTMLElement {
+/** The built-in renderer of each output kind (views may take over a kind: shell/registry.ts). */
+export function renderOutput(output: CellOutput, place: OutputPlace): HTMLElement {
   switch (output.kind) {
     case "table":
-      return renderTable(output, pages);
+      return renderTable(output, place);
     case "text":
       return renderText(output);
     case "hypotheses":
@@ -40,8 +46,8 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function dataTable(columns: string[], rows: Value[][], header?: (column: string) => HTMLElement): HTMLElement {
-  const head = el("tr", {}, ...columns.map((c) => (header ? header(c) : el("th", { scope: "col" }, c))));
+function dataTable(columns: string[], rows: Value[][]): HTMLElement {
+  const head = el("tr", {}, ...columns.map((c) => el("th", { scope: "col" }, c)));
   const body = rows.map((row) =>
     el(
       "tr",
@@ -54,64 +60,26 @@ function dataTable(columns: string[], rows: Value[][], header?: (column: string)
   return el("div", { class: "table-scroll" }, el("table", { class: "data" }, el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
-const PAGE_ROWS = 100;
-
-/**
- * A result table. Its first rows come with the output; with a page source, Previous/Next fetch
- * other pages and a click on a column head sorts the whole result, in DuckDB on the server.
- */
-function renderTable(out: TableOutput, pages?: PageSource): HTMLElement {
-  const box = el("div", { class: "output output-table", "data-testid": "output-table" });
+/** A result table as a virtualized grid over the server's pages; attached once in the page. */
+function renderTable(out: TableOutput, place: OutputPlace): HTMLElement {
   if (!out.columns.length) {
-    box.append(el("div", { class: "output-meta", "data-testid": "row-count" }, plural(out.totalRows, "row")), el("p", { class: "muted" }, "No columns."));
-    return box;
+    return el("div", { class: "output output-table", "data-testid": "output-table" },
+      el("div", { class: "output-meta", "data-testid": "row-count" }, plural(out.totalRows, "row")),
+      el("p", { class: "muted" }, "No columns."));
   }
-  let sort: string | null = null;
-  let desc = false;
-  const show = (page: ResultPage): void => {
-    const from = page.offset + 1;
-    const to = page.offset + page.rows.length;
-    const meta =
-      page.rows.length < page.totalRows
-        ? `${plural(page.totalRows, "row")} (showing ${from.toLocaleString()}–${to.toLocaleString()}${sort === null ? "" : `, sorted by ${sort}${desc ? " descending" : ""}`})`
-        : plural(page.totalRows, "row");
-    const header = (column: string): HTMLElement => {
-      if (!pages) return el("th", { scope: "col" }, column);
-      const mark = sort === column ? (desc ? " ▼" : " ▲") : "";
-      const th = el("th", { scope: "col", class: "sortable", title: "Sort the whole result by this column", "data-testid": "sort-column" }, column + mark);
-      th.addEventListener("click", () => {
-        desc = sort === column ? !desc : false;
-        sort = column;
-        void load(0);
-      });
-      return th;
-    };
-    const nav: HTMLElement[] = [];
-    if (pages && page.rows.length < page.totalRows) {
-      const previous = el("button", { type: "button", class: "small", "data-testid": "page-previous", disabled: page.offset === 0 }, "◀ Previous");
-      const next = el("button", { type: "button", class: "small", "data-testid": "page-next", disabled: to >= page.totalRows }, "Next ▶");
-      previous.addEventListener("click", () => void load(Math.max(0, page.offset - PAGE_ROWS)));
-      next.addEventListener("click", () => void load(to));
-      nav.push(el("span", { class: "pager" }, previous, next));
-    }
-    box.replaceChildren(
-      el("div", { class: "output-meta", "data-testid": "row-count" }, meta, ...nav),
-      dataTable(page.columns, page.rows, header),
-    );
-  };
-  const load = async (offset: number): Promise<void> => {
-    if (!pages) return;
-    box.classList.add("loading");
-    try {
-      show(await pages(offset, PAGE_ROWS, sort, desc));
-    } catch (error) {
-      box.append(el("p", { class: "page-error", "data-testid": "page-error" }, error instanceof Error ? error.message : String(error)));
-    } finally {
-      box.classList.remove("loading");
-    }
-  };
-  show({ columns: out.columns, rows: out.rows, offset: 0, totalRows: out.totalRows });
-  return box;
+  const grid = new ResultGrid({
+    notebook: place.notebook,
+    cellId: place.cellId,
+    columns: out.columns,
+    totalRows: place.paged ? out.totalRows : out.rows.length,
+    firstRows: out.rows,
+    paged: place.paged,
+  });
+  // Sizes are known once the grid is in the document: attach on the next frame.
+  requestAnimationFrame(() => {
+    if (grid.root.isConnected) grid.attach();
+  });
+  return grid.root;
 }
 
 function renderText(out: TextOutput): HTMLElement {
@@ -184,7 +152,8 @@ function renderVerdict(h: HypothesesOutput["items"][number]): HTMLElement {
   if (c.rows.length === 0) {
     return verdict;
   }
-  return el("div", {}, verdict, renderTable({ kind: "table", columns: c.columns, rows: c.rows, totalRows: c.totalRows }));
+  // The check's rows are a prefix kept in the output itself: a plain table, not a paging grid.
+  return el("div", {}, verdict, el("div", { class: "output-meta" }, plural(c.totalRows, "row")), dataTable(c.columns, c.rows));
 }
 
 function renderMinimized(out: MinimizedOutput): HTMLElement {
@@ -321,11 +290,24 @@ function renderCandidates(candidates: PatchCandidate[]): HTMLElement | null {
   );
 }
 
+/** The failing SQL position in DuckDB's message ("LINE 2: ..." then a caret line), if any. */
+export function errorPosition(out: ErrorOutput): { line: number; column: number } | null {
+  const text = `${out.message}\n${out.detail}`;
+  const m = /LINE (\d+): (.*)\n( *)\^/.exec(text);
+  if (!m) return null;
+  const prefix = `LINE ${m[1]}: `.length;
+  return { line: Number(m[1]), column: Math.max(1, m[3].length - prefix + 1) };
+}
+
 function renderError(out: ErrorOutput): HTMLElement {
+  const position = errorPosition(out);
   return el(
     "div",
     { class: "output output-error", "data-testid": "output-error", role: "alert" },
     el("div", { class: "error-message" }, el("span", { class: "error-kind" }, out.errorKind), out.message),
+    position
+      ? el("div", { class: "error-position", "data-testid": "error-position" }, `at line ${position.line}, column ${position.column}`)
+      : null,
     out.detail ? el("details", {}, el("summary", {}, "Details"), el("pre", {}, out.detail)) : null,
   );
 }

@@ -1,0 +1,103 @@
+// Benchmark of the result grid in real headless Chromium against a real server (started by
+// BrowserWorkbenchTest with -Dtracefix.browser.script=web/browser-tests/grid.bench.mjs; run it
+// through bench/web-grid.sh). It prints, for a 10M-row result:
+//  - time from the finished query (the run request's answer in the page) to the first page of
+//    rows painted (the frame after the rows are in the DOM), median of ROUNDS runs;
+//  - scroll frame times while the grid is scrolled a step per frame, and while it jumps to
+//    random places (pages fetched as it goes), median and 95th percentile;
+//  - the bundle's size, raw and gzipped.
+import assert from "node:assert/strict";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const base = process.env.TRACEFIX_URL;
+const token = process.env.TRACEFIX_TOKEN;
+const rounds = Number(process.env.TRACEFIX_BENCH_ROUNDS ?? 5);
+let browser;
+let page;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.TRACEFIX_CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
+  });
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+  page.setDefaultTimeout(120_000);
+  // Stamps the moment each cell run's answer reaches the page, and the frame after the first
+  // grid row of a new grid is in the DOM.
+  await page.addInitScript(() => {
+    const original = window.fetch;
+    window.fetch = async (...args) => {
+      const response = await original(...args);
+      if (String(args[0]).endsWith("/run")) {
+        const done = response.clone();
+        await done.text();
+        window.__runAnswered = performance.now();
+        window.__painted = undefined;
+        const watch = new MutationObserver(() => {
+          if (document.querySelector("[data-cell-id=big] [data-testid=grid-row]:not(.loading)")) {
+            watch.disconnect();
+            requestAnimationFrame(() => (window.__painted = performance.now()));
+          }
+        });
+        watch.observe(document.body, { childList: true, subtree: true });
+      }
+      return response;
+    };
+  });
+  await page.goto(`${base}?token=${token}#/notebook/big.md`);
+  await page.locator("[data-cell-id=big]").waitFor();
+});
+
+after(async () => browser?.close());
+
+test("grid benchmark (10M rows)", async () => {
+  const paints = [];
+  for (let i = 0; i < rounds; i++) {
+    await page.locator("[data-cell-id=big] [data-testid=run-cell]").click();
+    await page.waitForFunction(() => window.__painted !== undefined);
+    paints.push(await page.evaluate(() => window.__painted - window.__runAnswered));
+    await page.waitForFunction(() => document.querySelector("[data-cell-id=big]")?.dataset.state === "done");
+  }
+  console.log(`finished query -> first page painted: median ${ms(median(paints))} (runs: ${paints.map((p) => p.toFixed(0)).join(", ")} ms)`);
+
+  const frames = async (mode) =>
+    page.evaluate(async (jump) => {
+      const body = document.querySelector("[data-cell-id=big] [data-testid=grid-body]");
+      const times = [];
+      let last = performance.now();
+      for (let f = 0; f < 240; f++) {
+        body.scrollTop = jump ? Math.random() * body.scrollHeight : body.scrollTop + 120;
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
+    }, mode === "jump");
+  const steps = await frames("step");
+  console.log(`scroll a step per frame: frame median ${ms(median(steps))}, p95 ${ms(p95(steps))} (240 frames)`);
+  const jumps = await frames("jump");
+  const fetched = await page.locator("[data-cell-id=big] [data-testid=output-table]").getAttribute("data-pages-fetched");
+  console.log(`jump anywhere each frame: frame median ${ms(median(jumps))}, p95 ${ms(p95(jumps))} (240 frames, ${fetched} pages fetched)`);
+
+  const dir = join(process.cwd(), "target/classes/web"); // the web module's build output
+  const manifest = JSON.parse(readFileSync(join(dir, "build-manifest.json"), "utf8"));
+  const size = (files) => files.reduce((a, f) => a + statSync(join(dir, f)).size, 0);
+  const gz = (files) => files.reduce((a, f) => a + gzipSync(readFileSync(join(dir, f))).length, 0);
+  const all = Object.keys(manifest.sizes);
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  console.log(
+    `bundle: ${all.length} files, ${kib(size(all))} (${kib(gz(all))} gzipped); loaded up front: ${manifest.initial.length} files, ` +
+      `${kib(size(manifest.initial))} (${kib(gz(manifest.initial))} gzipped); Java and Markdown editing load on first use`,
+  );
+  assert.ok(paints.length === rounds);
+});

@@ -1,0 +1,20 @@
+package dev.tracefix.server.http;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A workbench over a {@link TraceStore} with the {@code trace.md} notebook of the views' tests. */
+final class TraceViewsFixture {
+  static final String NOTEBOOK = "trace.md";
+
+  private TraceViewsFixture() {}
+
+  static WorkbenchFixture start(Path dir, int bulkEvents) throws Exception {
+    WorkbenchFixture fixture = new WorkbenchFixture(dir, TraceStore.withBulk(bulkEvents));
+    try (InputStream in = TraceViewsFixture.class.getResourceAsStream("/views/" + NOTEBOOK)) {
+      Files.copy(in, fixture.notebooksDir.resolve(NOTEBOOK));
+    }
+    return fixture;
+  }
+}
