@@ -64,8 +64,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private long batchOpenedNanos;
   private int inFlight;
   private SinkException unreported;
+
   /** The first spool or ingest failure's cause, for the captures row's {@code loss}. */
   private String firstFailure;
+
   private boolean finished;
   private boolean closed;
 
@@ -214,8 +216,14 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       if (e != null) {
         throw new SinkException(
             e.kind(),
-            "capture " + captureId + " stored " + loss.stored() + " events; " + loss.text()
-                + " (recorded in its captures row, column loss). First error: " + e.getMessage(),
+            "capture "
+                + captureId
+                + " stored "
+                + loss.stored()
+                + " events; "
+                + loss.text()
+                + " (recorded in its captures row, column loss). First error: "
+                + e.getMessage(),
             e);
       }
     }
@@ -262,12 +270,20 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
     String text = null;
     if (lost > 0) {
-      text = lost + " of " + (delivered + kernelDropped) + " events lost: "
-          + String.join("; ", causes);
+      text =
+          lost
+              + " of "
+              + (delivered + kernelDropped)
+              + " events lost: "
+              + String.join("; ", causes);
     }
     if (waiting > 0) {
-      text = (text == null ? "" : text + "; ") + waiting + " events spooled but not inserted ("
-          + firstFailure + "); they are stored the next time the database is opened";
+      text =
+          (text == null ? "" : text + "; ")
+              + waiting
+              + " events spooled but not inserted ("
+              + firstFailure
+              + "); they are stored the next time the database is opened";
     }
     return new Loss(stored, lost, text);
   }

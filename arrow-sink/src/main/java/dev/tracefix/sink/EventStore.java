@@ -129,8 +129,8 @@ public final class EventStore implements AutoCloseable {
   /**
    * A read-only connection to an existing store: nothing is migrated, ingested from the spool or
    * deleted by retention, and every write fails. The caller closes it. A file that does not exist
-   * or that a newer tracefix wrote is refused ({@code USER}); an older schema is read as it is
-   * (see {@link #schemaVersion}).
+   * or that a newer tracefix wrote is refused ({@code USER}); an older schema is read as it is (see
+   * {@link #schemaVersion}).
    */
   public static Connection connectReadOnly(Path dbFile) {
     Path absolute = dbFile.toAbsolutePath();
@@ -145,7 +145,9 @@ public final class EventStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
-          "cannot open DuckDB file " + absolute + " (is another process writing it?): "
+          "cannot open DuckDB file "
+              + absolute
+              + " (is another process writing it?): "
               + e.getMessage(),
           e);
     }
@@ -154,8 +156,13 @@ public final class EventStore implements AutoCloseable {
       closeQuietly(connection);
       throw new SinkException(
           SinkException.Kind.USER,
-          "cannot open " + absolute + ": it was written by a newer tracefix (schema version "
-              + version + ", this one reads up to " + StoreSchema.CURRENT_VERSION + ")");
+          "cannot open "
+              + absolute
+              + ": it was written by a newer tracefix (schema version "
+              + version
+              + ", this one reads up to "
+              + StoreSchema.CURRENT_VERSION
+              + ")");
     }
     return connection;
   }
@@ -358,14 +365,19 @@ public final class EventStore implements AutoCloseable {
             SinkException.Kind.USER,
             switch (subject) {
               case Subject.Capture capture ->
-                  "no capture " + capture.captureId() + " in " + where
+                  "no capture "
+                      + capture.captureId()
+                      + " in "
+                      + where
                       + "; list them with: SELECT capture_id FROM captures";
               case Subject.Token t ->
-                  "no rows for that subject: no process token matches in " + where
+                  "no rows for that subject: no process token matches in "
+                      + where
                       + "; nothing deleted or recorded (list tokens with: SELECT token, comm FROM"
                       + " processes)";
               case Subject.Cgroup g ->
-                  "no rows for that subject: no process of that cgroup or container in " + where
+                  "no rows for that subject: no process of that cgroup or container in "
+                      + where
                       + "; nothing deleted or recorded (list them with: SELECT DISTINCT cgroup,"
                       + " container FROM processes)";
             });
@@ -425,13 +437,14 @@ public final class EventStore implements AutoCloseable {
     try (Connection c = connect();
         java.sql.Statement s = c.createStatement();
         java.sql.ResultSet rs =
-            s.executeQuery(
-                "SELECT current_setting('memory_limit'), current_setting('threads')")) {
+            s.executeQuery("SELECT current_setting('memory_limit'), current_setting('threads')")) {
       rs.next();
       return "memory_limit=" + rs.getString(1) + " threads=" + rs.getString(2);
     } catch (SQLException e) {
       throw new SinkException(
-          SinkException.Kind.RESOURCE, "cannot read the limits of " + dbFile + ": " + e.getMessage(), e);
+          SinkException.Kind.RESOURCE,
+          "cannot read the limits of " + dbFile + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -497,8 +510,8 @@ public final class EventStore implements AutoCloseable {
    * absent: {@code events/date=/host=/capture=/}, {@code processes/capture=/}, {@code
    * captures/capture=/} and the other per-capture tables. Every text value passes capture's
    * recognizers under {@code key} first (keyed placeholders such as {@code <EMAIL:3f9a1c2b>}); a
-   * host name or capture id they fire on becomes a keyed token ({@code h_…}, {@code c_…}) in
-   * folder names and columns alike. Files and folders get {@link FileModes#active()}'s modes.
+   * host name or capture id they fire on becomes a keyed token ({@code h_…}, {@code c_…}) in folder
+   * names and columns alike. Files and folders get {@link FileModes#active()}'s modes.
    */
   public ExportResult exportParquet(Path dir, HmacKey key) {
     ensureOpen();

@@ -24,7 +24,8 @@ public record ExportResult(
     }
     StringBuilder sb = new StringBuilder();
     new TreeMap<>(replacements)
-        .forEach((type, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(type).append(' ').append(n));
+        .forEach(
+            (type, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(type).append(' ').append(n));
     return sb.toString();
   }
 }

@@ -12,10 +12,10 @@ import java.util.List;
 
 /**
  * A capture's few rows beside its events: the stacks its events name, its trigger firings and its
- * syscall aggregates (default mode: a row per process, syscall, outcome and peer per second).
- * They arrive on the capture thread while the ingest thread owns the DuckDB connection, so they
- * wait here until the writer's next commit point, when no batch is in flight. Not thread-safe:
- * the writer guards it with its own monitor.
+ * syscall aggregates (default mode: a row per process, syscall, outcome and peer per second). They
+ * arrive on the capture thread while the ingest thread owns the DuckDB connection, so they wait
+ * here until the writer's next commit point, when no batch is in flight. Not thread-safe: the
+ * writer guards it with its own monitor.
  */
 final class SideRows {
   private final List<SafeStack> stacks = new ArrayList<>();

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The work for one closed batch, in two stages on two threads so that the fsync of one batch
  * overlaps the DuckDB insert of the previous one: {@link #spool} writes the segment files (fsync,
- * acknowledge), {@link #ingest} runs one DuckDB transaction per segment with its id and deletes
- * the file. Counters are read by other threads, hence the locks and volatiles.
+ * acknowledge), {@link #ingest} runs one DuckDB transaction per segment with its id and deletes the
+ * file. Counters are read by other threads, hence the locks and volatiles.
  */
 final class SpoolIngester {
   private static final Logger LOG = LoggerFactory.getLogger(SpoolIngester.class);
@@ -181,7 +181,10 @@ final class SpoolIngester {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
-          "inserting spool segment " + file + " into DuckDB failed (" + e.getMessage()
+          "inserting spool segment "
+              + file
+              + " into DuckDB failed ("
+              + e.getMessage()
               + "); the segment is kept and is ingested the next time the store is opened",
           e);
     }

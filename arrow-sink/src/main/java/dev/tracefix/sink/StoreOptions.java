@@ -63,15 +63,18 @@ public record StoreOptions(
   }
 
   public StoreOptions withSpoolDir(Path dir) {
-    return new StoreOptions(dir, retention, clock, sweepInterval, onSweep, memoryLimitBytes, threads);
+    return new StoreOptions(
+        dir, retention, clock, sweepInterval, onSweep, memoryLimitBytes, threads);
   }
 
   public StoreOptions withRetention(Retention next) {
-    return new StoreOptions(spoolDir, next, clock, sweepInterval, onSweep, memoryLimitBytes, threads);
+    return new StoreOptions(
+        spoolDir, next, clock, sweepInterval, onSweep, memoryLimitBytes, threads);
   }
 
   public StoreOptions withClock(Clock next) {
-    return new StoreOptions(spoolDir, retention, next, sweepInterval, onSweep, memoryLimitBytes, threads);
+    return new StoreOptions(
+        spoolDir, retention, next, sweepInterval, onSweep, memoryLimitBytes, threads);
   }
 
   public StoreOptions withSweepInterval(Duration next) {
@@ -79,6 +82,7 @@ public record StoreOptions(
   }
 
   public StoreOptions withOnSweep(Consumer<Map<String, Long>> next) {
-    return new StoreOptions(spoolDir, retention, clock, sweepInterval, next, memoryLimitBytes, threads);
+    return new StoreOptions(
+        spoolDir, retention, clock, sweepInterval, next, memoryLimitBytes, threads);
   }
 }

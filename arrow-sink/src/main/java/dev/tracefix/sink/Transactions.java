@@ -13,8 +13,8 @@ public final class Transactions {
   }
 
   /**
-   * Runs {@code work} in a transaction on {@code connection}: commits its result, or rolls back
-   * on any failure (a failed rollback is attached to the failure) and rethrows. Restores the
+   * Runs {@code work} in a transaction on {@code connection}: commits its result, or rolls back on
+   * any failure (a failed rollback is attached to the failure) and rethrows. Restores the
    * connection's auto-commit setting either way.
    */
   public static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {

@@ -76,15 +76,21 @@ final class ArrowChecksum {
         tokenChars = tokenChars.add(BigInteger.valueOf(token.getObject(i).toString().length()));
         timeMod = timeMod.add(BigInteger.valueOf(time.get(i) % 1_000_000_007L));
         if (!errnoName.isNull(i)) {
-          errnoChars = errnoChars.add(BigInteger.valueOf(errnoName.getObject(i).toString().length()));
+          errnoChars =
+              errnoChars.add(BigInteger.valueOf(errnoName.getObject(i).toString().length()));
         }
       }
     }
     List<Object> sums =
         new java.util.ArrayList<>(
             List.of(
-                String.valueOf(rows), duration.toString(), bytes.toString(), errno.toString(),
-                String.valueOf(peers), tokenChars.toString(), timeMod.toString(),
+                String.valueOf(rows),
+                duration.toString(),
+                bytes.toString(),
+                errno.toString(),
+                String.valueOf(peers),
+                tokenChars.toString(),
+                timeMod.toString(),
                 errnoChars.toString()));
     for (long v : ints) {
       sums.add(String.valueOf(v));

@@ -20,7 +20,10 @@ final class ArrowParquet {
   static List<Object> checksum(Path dir, BufferAllocator allocator) throws Exception {
     try (DatasetFactory factory =
             new FileSystemDatasetFactory(
-                allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, dir.toUri().toString());
+                allocator,
+                NativeMemoryPool.getDefault(),
+                FileFormat.PARQUET,
+                dir.toUri().toString());
         Dataset dataset = factory.finish();
         Scanner scanner = dataset.newScan(new ScanOptions(32_768));
         ArrowReader reader = scanner.scanBatches()) {

@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +112,8 @@ class BackpressureTest {
     Path spool = mounted.resolve("spool");
     SyntheticCapture capture = SyntheticCapture.generate("cap-full", 20_300, 22);
     Path db = tmp.resolve("full.duckdb");
-    try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION.withSpoolDir(spool))) {
+    try (EventStore store =
+        EventStore.open(db, allocator, KEEP_ALL_RETENTION.withSpoolDir(spool))) {
       CaptureWriter writer =
           store.beginCapture("cap-full", "node-a", IngestOptions.DEFAULT.withBatchRows(20_000));
       capture.processes().forEach(writer::onProcess);

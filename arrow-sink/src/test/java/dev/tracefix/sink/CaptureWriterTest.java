@@ -1,8 +1,8 @@
 package dev.tracefix.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.CaptureSummary;
@@ -188,8 +188,7 @@ class CaptureWriterTest {
           assertEquals(3, rs.getLong(3), "processes without a build id keep NULL");
         }
         try (ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM sendto_calls WHERE comm = 'workload'")) {
+            s.executeQuery("SELECT count(*) FROM sendto_calls WHERE comm = 'workload'")) {
           rs.next();
           long expected =
               capture.events().stream()
@@ -263,8 +262,15 @@ class CaptureWriterTest {
     var s0 = capture.summary();
     CaptureSummary summary =
         new CaptureSummary(
-            s0.captureId(), s0.startedAt(), s0.endedAt(), s0.probes(), s0.eventCount(), 38,
-            s0.keyId(), s0.commandExitCode(), kernel);
+            s0.captureId(),
+            s0.startedAt(),
+            s0.endedAt(),
+            s0.probes(),
+            s0.eventCount(),
+            38,
+            s0.keyId(),
+            s0.commandExitCode(),
+            kernel);
     try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
       try (CaptureWriter writer = store.beginCapture("cap-kstats", "node-a")) {
         capture.writeTo(writer, 500);

@@ -34,8 +34,16 @@ public final class CrashingIngestMain {
                   ack -> {
                     synchronized (out) {
                       out.println(
-                          "ack " + ack.segmentId() + " " + ack.table() + " " + ack.rows() + " "
-                              + ack.minTimeNs() + " " + ack.maxTimeNs());
+                          "ack "
+                              + ack.segmentId()
+                              + " "
+                              + ack.table()
+                              + " "
+                              + ack.rows()
+                              + " "
+                              + ack.minTimeNs()
+                              + " "
+                              + ack.maxTimeNs());
                       out.flush();
                     }
                   });

@@ -52,11 +52,12 @@ class EventStoreParquetTest {
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         long sourceRows =
-            (Long) single(
-                s,
-                "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM processes)"
-                    + " + (SELECT count(*) FROM captures) + (SELECT count(*) FROM capture_stats)"
-                    + " + (SELECT count(*) FROM stacks)");
+            (Long)
+                single(
+                    s,
+                    "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM processes)"
+                        + " + (SELECT count(*) FROM captures) + (SELECT count(*) FROM capture_stats)"
+                        + " + (SELECT count(*) FROM stacks)");
         assertEquals(sourceRows, written);
 
         String exported =
@@ -85,8 +86,7 @@ class EventStoreParquetTest {
       }
     }
     assertTrue(
-        Files.isDirectory(
-            exportDir.resolve("events/date=2026-01-01/host=node-a/capture=cap-a")),
+        Files.isDirectory(exportDir.resolve("events/date=2026-01-01/host=node-a/capture=cap-a")),
         () -> listing(exportDir));
     assertTrue(Files.isDirectory(exportDir.resolve("processes/capture=cap-b")));
     assertTrue(Files.isDirectory(exportDir.resolve("captures/capture=cap-a")));
@@ -116,8 +116,12 @@ class EventStoreParquetTest {
         List<Object> arrow = ArrowParquet.checksum(exportDir.resolve("events"), allocator);
         System.out.println(
             "Parquet checksums (rows, sum duration, sum bytes, sum errno, peers, token chars,"
-                + " time mod p, errno chars, then the v4 and v5 columns): source=" + source + " duckdb-parquet=" + duckdb
-                + " arrow-dataset-parquet=" + arrow);
+                + " time mod p, errno chars, then the v4 and v5 columns): source="
+                + source
+                + " duckdb-parquet="
+                + duckdb
+                + " arrow-dataset-parquet="
+                + arrow);
         assertEquals(source, duckdb);
         assertEquals(source, arrow);
       }
@@ -136,8 +140,12 @@ class EventStoreParquetTest {
         sourceEvents = row(s, EVENT_CHECKSUM + "events");
         sourceOthers = row(s, OTHERS_CHECKSUM);
         assertTrue(
-            (Long) single(s, "SELECT count(*) FROM events WHERE type = 'uprobe'"
-                + " AND symbol IS NOT NULL AND binary_hash IS NOT NULL") > 0,
+            (Long)
+                    single(
+                        s,
+                        "SELECT count(*) FROM events WHERE type = 'uprobe'"
+                            + " AND symbol IS NOT NULL AND binary_hash IS NOT NULL")
+                > 0,
             "the round trip covers the uprobe columns");
       }
     }
@@ -151,11 +159,12 @@ class EventStoreParquetTest {
         assertEquals(sourceEvents, row(s, EVENT_CHECKSUM + "events"));
         assertEquals(sourceOthers, row(s, OTHERS_CHECKSUM));
         long total =
-            (Long) single(
-                s,
-                "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM processes)"
-                    + " + (SELECT count(*) FROM captures) + (SELECT count(*) FROM capture_stats)"
-                    + " + (SELECT count(*) FROM stacks)");
+            (Long)
+                single(
+                    s,
+                    "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM processes)"
+                        + " + (SELECT count(*) FROM captures) + (SELECT count(*) FROM capture_stats)"
+                        + " + (SELECT count(*) FROM stacks)");
         assertEquals(total, first);
       }
     }
@@ -177,8 +186,7 @@ class EventStoreParquetTest {
       try (Connection c = target.connect();
           Statement s = c.createStatement()) {
         assertEquals(100L, single(s, "SELECT count(*) FROM events WHERE capture_id = 'cap-a'"));
-        assertEquals(
-            30_000L, single(s, "SELECT count(*) FROM events WHERE capture_id = 'cap-b'"));
+        assertEquals(30_000L, single(s, "SELECT count(*) FROM events WHERE capture_id = 'cap-b'"));
         assertEquals("node-z", single(s, "SELECT host FROM captures WHERE capture_id = 'cap-a'"));
       }
     }
@@ -223,7 +231,8 @@ class EventStoreParquetTest {
     Path exportDir = Files.createDirectories(tmp.resolve("export"));
     Files.writeString(exportDir.resolve("keep.txt"), "mine");
     try (EventStore store = EventStore.open(tmp.resolve("s.duckdb"), allocator)) {
-      SinkException e = assertThrows(SinkException.class, () -> store.exportParquet(exportDir, TestKeys.KEY));
+      SinkException e =
+          assertThrows(SinkException.class, () -> store.exportParquet(exportDir, TestKeys.KEY));
       assertEquals(SinkException.Kind.USER, e.kind());
       assertTrue(e.getMessage().contains(exportDir.toString()), e.getMessage());
     }
@@ -247,8 +256,7 @@ class EventStoreParquetTest {
     }
     Path victim;
     try (Stream<Path> files = Files.walk(exportDir.resolve("events"))) {
-      victim =
-          files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      victim = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
     Files.write(victim, new byte[] {'n', 'o', 't', ' ', 'p', 'a', 'r', 'q', 'u', 'e', 't'});
     try (EventStore fresh = EventStore.open(tmp.resolve("fresh.duckdb"), allocator)) {

@@ -60,7 +60,9 @@ class SpoolCrashTest {
         recoveredSegments += report.ingested();
         alreadyStored += report.alreadyStored();
         quarantined += report.quarantined().size();
-        report.quarantined().forEach(q -> assertTrue(q.reason().contains("unfinished"), q::message));
+        report
+            .quarantined()
+            .forEach(q -> assertTrue(q.reason().contains("unfinished"), q::message));
         for (Ack ack : acks) {
           try (PreparedStatement ledger =
               c.prepareStatement("SELECT count(*) FROM spool_segments WHERE segment_id = ?")) {
@@ -81,8 +83,7 @@ class SpoolCrashTest {
           }
         }
         try (ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) - count(DISTINCT (capture_id, time)) FROM events")) {
+            s.executeQuery("SELECT count(*) - count(DISTINCT (capture_id, time)) FROM events")) {
           rs.next();
           assertEquals(0L, rs.getLong(1), "run " + run + ": duplicated events");
         }
@@ -130,7 +131,10 @@ class SpoolCrashTest {
                       if (f[0].equals("ack") && f.length == 6) {
                         acks.add(
                             new Ack(
-                                f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
+                                f[1],
+                                f[2],
+                                Long.parseLong(f[3]),
+                                Long.parseLong(f[4]),
                                 Long.parseLong(f[5])));
                       }
                     }
@@ -142,7 +146,8 @@ class SpoolCrashTest {
     // seconds on a loaded machine, and a kill before "ready" would test nothing.
     assertTrue(ready.await(120, TimeUnit.SECONDS), "the ingesting child never became ready");
     boolean exited = child.waitFor(delayMs, TimeUnit.MILLISECONDS);
-    assertTrue(!exited, "the ingesting child exited by itself with " + (exited ? child.exitValue() : 0));
+    assertTrue(
+        !exited, "the ingesting child exited by itself with " + (exited ? child.exitValue() : 0));
     child.destroyForcibly(); // SIGKILL on Linux
     child.waitFor();
     reader.join();

@@ -14,12 +14,14 @@ record SyntheticCapture(
     String captureId, List<SafeProcess> processes, List<SafeEvent> events, CaptureSummary summary) {
 
   static final String KEY_ID = "k-2026-01";
+
   /** Errnos a network service meets, plus one outside the table to see the fallback name. */
   private static final int[] ERRNOS = {32, 104, 110, 9, 111, 11, 300};
 
   private static final String[] SYMBOLS = {"SSL_write", "SSL_read", "malloc", "handle_request"};
 
   private static final String[] SYSCALLS = {"read", "write", "futex", "epoll_wait", "connect"};
+
   /** In the order a connection goes through them: state i changes to state i + 1. */
   private static final String[] TCP_STATES = {
     "SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE"

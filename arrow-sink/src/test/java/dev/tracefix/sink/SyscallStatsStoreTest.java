@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The same calls stored both ways: streamed one row per call (a full-mode capture) and as
- * default mode's interval aggregates (syscall_stats, built here from the first capture's rows by
- * the kernel's rules: log2 buckets, summed latency and bytes). syscall_totals and
- * syscall_latency_buckets give the two captures the same answers, and forgetting a process
- * forgets its aggregates.
+ * The same calls stored both ways: streamed one row per call (a full-mode capture) and as default
+ * mode's interval aggregates (syscall_stats, built here from the first capture's rows by the
+ * kernel's rules: log2 buckets, summed latency and bytes). syscall_totals and
+ * syscall_latency_buckets give the two captures the same answers, and forgetting a process forgets
+ * its aggregates.
  */
 class SyscallStatsStoreTest {
   @TempDir Path tmp;
@@ -103,8 +103,7 @@ class SyscallStatsStoreTest {
             new CallKey(
                 rs.getString(1).replace(from, to), rs.getString(2), rs.getInt(3), rs.getString(4));
         long duration = rs.getLong(5);
-        long[] totals =
-            (i++ % 2 == 0 ? first : second).computeIfAbsent(key, k -> new long[3 + 32]);
+        long[] totals = (i++ % 2 == 0 ? first : second).computeIfAbsent(key, k -> new long[3 + 32]);
         totals[0]++;
         totals[1] += duration;
         totals[2] += rs.getLong(6);
@@ -125,8 +124,17 @@ class SyscallStatsStoreTest {
             long[] buckets = java.util.Arrays.copyOfRange(v, 3, 3 + last + 1);
             rows.add(
                 new SyscallStat(
-                    start, start + 1_000_000_000L, k.token(), k.syscall(), k.errno(), k.peer(),
-                    v[0], v[1], v[2], buckets, SyntheticCapture.KEY_ID));
+                    start,
+                    start + 1_000_000_000L,
+                    k.token(),
+                    k.syscall(),
+                    k.errno(),
+                    k.peer(),
+                    v[0],
+                    v[1],
+                    v[2],
+                    buckets,
+                    SyntheticCapture.KEY_ID));
           });
     }
     return rows;
@@ -148,8 +156,17 @@ class SyscallStatsStoreTest {
         assertEquals(source, rs.getString(11));
         out.put(
             rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getInt(3) + "/" + rs.getString(4),
-            rs.getLong(5) + " " + rs.getLong(6) + " " + rs.getLong(7) + " " + rs.getDouble(8)
-                + " " + rs.getDouble(9) + " " + rs.getDouble(10));
+            rs.getLong(5)
+                + " "
+                + rs.getLong(6)
+                + " "
+                + rs.getLong(7)
+                + " "
+                + rs.getDouble(8)
+                + " "
+                + rs.getDouble(9)
+                + " "
+                + rs.getDouble(10));
       }
     }
     return out;

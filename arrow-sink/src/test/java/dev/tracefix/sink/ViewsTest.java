@@ -75,8 +75,7 @@ class ViewsTest {
   }
 
   @Test
-  void tcpConnectionsHasOneRowPerConnectionWithItsResetsAndConnectLatency()
-      throws SQLException {
+  void tcpConnectionsHasOneRowPerConnectionWithItsResetsAndConnectLatency() throws SQLException {
     List<SafeEvent> tcp =
         capture.events().stream()
             .filter(e -> e.connectionHash() != null)
@@ -88,8 +87,10 @@ class ViewsTest {
                     })
             .toList();
     Map<String, List<SafeEvent>> byConnection =
-        tcp.stream().collect(Collectors.groupingBy(SafeEvent::connectionHash, TreeMap::new,
-            Collectors.toList()));
+        tcp.stream()
+            .collect(
+                Collectors.groupingBy(
+                    SafeEvent::connectionHash, TreeMap::new, Collectors.toList()));
     try (EventStore store = stored();
         Connection c = store.connect();
         Statement s = c.createStatement()) {

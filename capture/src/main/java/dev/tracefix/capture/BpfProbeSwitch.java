@@ -32,8 +32,8 @@ final class BpfProbeSwitch implements ProbeSwitch {
    * @param uprobesByRule each rule's uprobe targets, resolved before the capture started
    * @param baseStackBits the capture's own stack_types mask, restored when no rule wants stacks
    * @param triggerStackBits the event types a rule's stacks cover
-   * @param fullAlwaysOn raw_syscalls are attached for the whole capture ({@code --probes full}):
-   *     a rule's {@code full} has nothing to add
+   * @param fullAlwaysOn raw_syscalls are attached for the whole capture ({@code --probes full}): a
+   *     rule's {@code full} has nothing to add
    */
   BpfProbeSwitch(
       BpfSession bpf,

@@ -1,11 +1,11 @@
 package dev.tracefix.capture;
 
 import dev.tracefix.capture.CaptureException.Kind;
-import dev.tracefix.capture.ffm.SyscallStatsDrain;
 import dev.tracefix.capture.ffm.BpfMaps;
 import dev.tracefix.capture.ffm.BpfSession;
 import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.ffm.RawRecord;
+import dev.tracefix.capture.ffm.SyscallStatsDrain;
 import dev.tracefix.capture.pipeline.CommandLauncher;
 import dev.tracefix.capture.pipeline.SafeEventAssembler;
 import dev.tracefix.capture.pipeline.SyscallTable;
@@ -13,6 +13,9 @@ import dev.tracefix.capture.pipeline.UprobeResolver;
 import dev.tracefix.capture.pipeline.UprobeResolver.ResolvedUprobe;
 import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.capture.privacy.PrivacyEngine;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.probe.Privileges;
@@ -21,9 +24,6 @@ import dev.tracefix.capture.proc.CgroupIds;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.privacy.keys.HmacKey;
-import dev.tracefix.capture.privacy.keys.KeyStore;
-import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import dev.tracefix.capture.trigger.TriggerEngine;
 import java.io.IOException;
@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Capture {
   static final String OBJECT_RESOURCE = "/bpf/net_trace.bpf.o";
   private static final int POLL_MS = 100;
-  /** Fires on every context switch of the machine: attached only for off-CPU time. */
 
+  /** Fires on every context switch of the machine: attached only for off-CPU time. */
   private Capture() {}
 
   /** Empty if capture can run here (privileges, BTF, libbpf.so.1), else a one-line reason. */
@@ -75,8 +75,8 @@ public final class Capture {
    * Throws the {@link CaptureException} ({@code USER}) that {@link #run} would throw for what a
    * user can get wrong in {@code config}: a duration, pid, ring size, syscall, sampling or stack
    * setting out of range, a pid no process has, a uprobe whose binary or symbol does not resolve, a
-   * cgroup that does not exist. Needs no privilege, so callers check before they create anything
-   * (a database, a captures row) and a run that cannot start leaves nothing behind.
+   * cgroup that does not exist. Needs no privilege, so callers check before they create anything (a
+   * database, a captures row) and a run that cannot start leaves nothing behind.
    */
   public static void check(CaptureConfig config) {
     validate(config);
@@ -271,7 +271,9 @@ public final class Capture {
     }
   }
 
-  /** Delivers the aggregates since {@code fromNs} (monotonic); returns the next interval's start. */
+  /**
+   * Delivers the aggregates since {@code fromNs} (monotonic); returns the next interval's start.
+   */
   private static long drainStats(
       SyscallStatsDrain stats, long fromNs, long bootOffsetNs, SafeEventSink sink) {
     long now = System.nanoTime();
@@ -309,8 +311,7 @@ public final class Capture {
    */
   static List<TypeStats> typeStats(BpfSession bpf) {
     long[] sampledOut = bpf.maps().sumPerCpuSlots("sampled_out", NetTraceLayout.EVENT_TYPES);
-    long[] stackFailures =
-        bpf.maps().sumPerCpuSlots("stack_failures", NetTraceLayout.EVENT_TYPES);
+    long[] stackFailures = bpf.maps().sumPerCpuSlots("stack_failures", NetTraceLayout.EVENT_TYPES);
     long[] stored = bpf.consumedByType();
     long[] dropped = bpf.maps().sumPerCpuSlots("drops", NetTraceLayout.EVENT_TYPES);
     long[] produced = bpf.maps().sumPerCpuSlots("produced", NetTraceLayout.EVENT_TYPES);
@@ -373,7 +374,8 @@ public final class Capture {
     if (config.pid().isPresent() && config.pid().getAsInt() <= 0) {
       throw new CaptureException(Kind.USER, "pid must be positive, got " + config.pid().getAsInt());
     }
-    if (config.pid().isPresent() && !Files.isDirectory(Path.of("/proc", "" + config.pid().getAsInt()))) {
+    if (config.pid().isPresent()
+        && !Files.isDirectory(Path.of("/proc", "" + config.pid().getAsInt()))) {
       // Tracing a pid nobody has would store an empty capture that looks like a quiet process.
       int pid = config.pid().getAsInt();
       throw new CaptureException(

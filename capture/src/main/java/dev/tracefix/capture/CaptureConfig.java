@@ -17,17 +17,17 @@ import java.util.Set;
  * @param ringBufferBytes size of the kernel ring buffer: a power of two, at least one page (4096);
  *     0 for the default ({@link #DEFAULT_RING_BUFFER_BYTES}). A smaller ring drops sooner, never
  *     blocks the traced process.
- * @param syscalls names of the syscalls (x86_64) recorded as {@link EventType#SYSCALL} events,
- *     with latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
- * @param uprobes functions whose every call by a traced process becomes an {@link
- *     EventType#UPROBE} event (duration, return value); empty for none
- * @param stackTypes event types whose events carry a call stack (kernel and user, symbolized on
- *     the box): {@link EventType#SYSCALL}, {@link EventType#UPROBE}, {@link EventType#OFF_CPU};
- *     empty for none
+ * @param syscalls names of the syscalls (x86_64) recorded as {@link EventType#SYSCALL} events, with
+ *     latency, result and fd; empty for none (the raw_syscalls probes are then not attached)
+ * @param uprobes functions whose every call by a traced process becomes an {@link EventType#UPROBE}
+ *     event (duration, return value); empty for none
+ * @param stackTypes event types whose events carry a call stack (kernel and user, symbolized on the
+ *     box): {@link EventType#SYSCALL}, {@link EventType#UPROBE}, {@link EventType#OFF_CPU}; empty
+ *     for none
  * @param offCpuMin report off-CPU spans of traced threads at least this long ({@code
  *     sched:sched_switch}); null for no off-CPU events (the probe is then not attached)
- * @param triggers rules that turn richer probes (stacks, uprobes) on while errors burst; empty
- *     for none
+ * @param triggers rules that turn richer probes (stacks, uprobes) on while errors burst; empty for
+ *     none
  * @param cgroups cgroup v2 directories whose tasks alone are traced, as {@code /proc/PID/cgroup}
  *     shows them (relative to the cgroup2 mount, e.g. {@code /system.slice/x.service}) or as full
  *     paths under the mount; a directory includes the cgroups below it that exist at the start.
@@ -37,8 +37,8 @@ import java.util.Set;
  *     {@code tcp_state}, ...): keep 1 in N records of the type, decided in the kernel before ring
  *     space is reserved; skipped ones are counted as sampled out. Empty (or N = 1) keeps all
  * @param probeGroups the probe groups to attach; {@link ProbeGroup#ALL} by default
- * @param policyFile the privacy policy to apply, read when the capture starts (its tests beside
- *     it run first); null for the policy built into the jar
+ * @param policyFile the privacy policy to apply, read when the capture starts (its tests beside it
+ *     run first); null for the policy built into the jar
  * @param stats default mode's aggregation ({@link ProbeGroup#STATS}): drain interval, slow-call
  *     thresholds
  * @param fullOnTrigger trigger rules may switch to full streaming ({@code -> full}): the
@@ -72,10 +72,34 @@ public record CaptureConfig(
   /** Network, file I/O and futex. */
   public static final Set<String> DEFAULT_SYSCALLS =
       Set.of(
-          "socket", "connect", "accept", "accept4", "bind", "listen", "shutdown", "sendto",
-          "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "read", "write", "pread64",
-          "pwrite64", "readv", "writev", "preadv", "pwritev", "open", "openat", "close", "fsync",
-          "fdatasync", "sendfile", "futex");
+          "socket",
+          "connect",
+          "accept",
+          "accept4",
+          "bind",
+          "listen",
+          "shutdown",
+          "sendto",
+          "recvfrom",
+          "sendmsg",
+          "recvmsg",
+          "sendmmsg",
+          "recvmmsg",
+          "read",
+          "write",
+          "pread64",
+          "pwrite64",
+          "readv",
+          "writev",
+          "preadv",
+          "pwritev",
+          "open",
+          "openat",
+          "close",
+          "fsync",
+          "fdatasync",
+          "sendfile",
+          "futex");
 
   public CaptureConfig {
     command = List.copyOf(command);
@@ -97,8 +121,21 @@ public record CaptureConfig(
   /** This capture, aggregating with {@code settings}. */
   public CaptureConfig withStats(StatsConfig settings) {
     return new CaptureConfig(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        triggers, cgroups, sampling, probeGroups, policyFile, settings);
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        stackTypes,
+        offCpuMin,
+        triggers,
+        cgroups,
+        sampling,
+        probeGroups,
+        policyFile,
+        settings);
   }
 
   /**
@@ -134,37 +171,104 @@ public record CaptureConfig(
   /** This capture, taking stacks for {@code types}. */
   public CaptureConfig withStacks(Set<EventType> types) {
     return new CaptureConfig(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, types, offCpuMin,
-        triggers, cgroups, sampling, probeGroups, policyFile, stats);
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        types,
+        offCpuMin,
+        triggers,
+        cgroups,
+        sampling,
+        probeGroups,
+        policyFile,
+        stats);
   }
 
   /** This capture, reporting off-CPU spans of at least {@code min} (null: none). */
   public CaptureConfig withOffCpu(Duration min) {
     return new CaptureConfig(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, min,
-        triggers, cgroups, sampling, probeGroups, policyFile, stats);
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        stackTypes,
+        min,
+        triggers,
+        cgroups,
+        sampling,
+        probeGroups,
+        policyFile,
+        stats);
   }
 
   /** This capture, with these trigger rules. */
   public CaptureConfig withTriggers(List<TriggerRule> rules) {
     return new CaptureConfig(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        rules, cgroups, sampling, probeGroups, policyFile, stats);
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        stackTypes,
+        offCpuMin,
+        rules,
+        cgroups,
+        sampling,
+        probeGroups,
+        policyFile,
+        stats);
   }
 
-  /** This capture, limited to {@code cgroupPaths}, sampled per type, attaching only {@code groups}. */
+  /**
+   * This capture, limited to {@code cgroupPaths}, sampled per type, attaching only {@code groups}.
+   */
   public CaptureConfig withFilters(
       List<String> cgroupPaths, Map<String, Integer> samplingByType, Set<ProbeGroup> groups) {
     return new CaptureConfig(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        triggers, cgroupPaths, samplingByType, groups, policyFile, stats);
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        stackTypes,
+        offCpuMin,
+        triggers,
+        cgroupPaths,
+        samplingByType,
+        groups,
+        policyFile,
+        stats);
   }
 
   /** This capture, applying the policy in {@code file} (null: the built-in one). */
   public CaptureConfig withPolicy(Path file) {
     return new CaptureConfig(
-        duration, pid, command, keyDir, ringBufferBytes, syscalls, uprobes, stackTypes, offCpuMin,
-        triggers, cgroups, sampling, probeGroups, file, stats);
+        duration,
+        pid,
+        command,
+        keyDir,
+        ringBufferBytes,
+        syscalls,
+        uprobes,
+        stackTypes,
+        offCpuMin,
+        triggers,
+        cgroups,
+        sampling,
+        probeGroups,
+        file,
+        stats);
   }
 
   /** A capture without uprobes. */

@@ -18,11 +18,11 @@ public enum EventType {
    */
   SYSCALL,
   /**
-   * A TCP socket of a traced process changed state ({@code sock:inet_sock_set_state}); the
-   * connect latency rides on SYN_SENT -> ESTABLISHED. TCP events carry the socket owner's process
-   * token (the process that connected, listened on, accepted, read or wrote it), never that of the
-   * task the kernel happened to interrupt; without a filter, a socket with no known owner is the
-   * {@code [unattributed]} process's.
+   * A TCP socket of a traced process changed state ({@code sock:inet_sock_set_state}); the connect
+   * latency rides on SYN_SENT -> ESTABLISHED. TCP events carry the socket owner's process token
+   * (the process that connected, listened on, accepted, read or wrote it), never that of the task
+   * the kernel happened to interrupt; without a filter, a socket with no known owner is the {@code
+   * [unattributed]} process's.
    */
   TCP_STATE,
   /**
@@ -40,8 +40,8 @@ public enum EventType {
    */
   PROCESS_EXIT,
   /**
-   * A traced process returned from a function named by a {@link UprobeTarget} (uprobe +
-   * uretprobe): {@code symbol}, {@code binaryHash}, {@code durationNs}, {@code returnValue}.
+   * A traced process returned from a function named by a {@link UprobeTarget} (uprobe + uretprobe):
+   * {@code symbol}, {@code binaryHash}, {@code durationNs}, {@code returnValue}.
    */
   UPROBE,
   /**

@@ -19,14 +19,14 @@ import java.util.Set;
 
 /**
  * Who may read what tracefix writes (databases, spool, exports, reports, notebooks). By default
- * only the owner: files 0600, folders 0700. With {@code TRACEFIX_GROUP_READ=1} (or the CLI's
- * {@code --group-read}) the owner's group may read too: 0640 and 0750, so an on-call group can
- * share a folder; made setgid ({@code chmod g+s}), the folder hands its group to everything created
- * in it. Keys are never group-readable (see {@code redact.KeyStore}).
+ * only the owner: files 0600, folders 0700. With {@code TRACEFIX_GROUP_READ=1} (or the CLI's {@code
+ * --group-read}) the owner's group may read too: 0640 and 0750, so an on-call group can share a
+ * folder; made setgid ({@code chmod g+s}), the folder hands its group to everything created in it.
+ * Keys are never group-readable (see {@code redact.KeyStore}).
  *
  * <p>{@link #applyToProcess} sets the umask, which also reaches files native code creates (DuckDB
- * writes the database, its WAL and Parquet files itself); {@link #tighten} and {@link
- * #tightenTree} fix what was created before or outside it.
+ * writes the database, its WAL and Parquet files itself); {@link #tighten} and {@link #tightenTree}
+ * fix what was created before or outside it.
  */
 public enum FileModes {
   PRIVATE(0077, "rw-------", "rwx------"),
@@ -67,8 +67,8 @@ public enum FileModes {
   }
 
   /**
-   * The modes this process applied, else what the environment asks for; an unreadable setting
-   * reads as {@link #PRIVATE} here (the CLI refuses it at start, naming it).
+   * The modes this process applied, else what the environment asks for; an unreadable setting reads
+   * as {@link #PRIVATE} here (the CLI refuses it at start, naming it).
    */
   public static FileModes active() {
     FileModes a = applied;
@@ -119,8 +119,8 @@ public enum FileModes {
   }
 
   /**
-   * Removes from {@code path} (a file or folder; a symbolic link is left alone) the permission
-   * bits these modes do not grant. Never adds a bit, and leaves a path that has none to remove
+   * Removes from {@code path} (a file or folder; a symbolic link is left alone) the permission bits
+   * these modes do not grant. Never adds a bit, and leaves a path that has none to remove
    * untouched, so a setgid folder keeps its setgid bit. A missing path is ignored.
    */
   public void tighten(Path path) {

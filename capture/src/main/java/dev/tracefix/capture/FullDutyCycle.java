@@ -3,8 +3,8 @@ package dev.tracefix.capture;
 /**
  * A default-mode capture that streams every call for part of every period ({@link
  * StatsConfig#fullFor()} in {@link StatsConfig#fullEvery()}, e.g. 1 s in 20 s): a sample of
- * per-call rows at a twentieth of full mode's cost. Ticked from the capture thread's poll loop
- * (100 ms), so a window starts and ends within a poll of its time.
+ * per-call rows at a twentieth of full mode's cost. Ticked from the capture thread's poll loop (100
+ * ms), so a window starts and ends within a poll of its time.
  */
 final class FullDutyCycle {
   private final BpfProbeSwitch switches;

@@ -30,8 +30,8 @@ public enum ProbeGroup {
   STATS;
 
   /**
-   * Programs of the tcp group outside tcp:* and sock:*: BTF tracepoints (socket storage needs
-   * them) and the accept exits that make a traced process owner of the sockets it accepts.
+   * Programs of the tcp group outside tcp:* and sock:*: BTF tracepoints (socket storage needs them)
+   * and the accept exits that make a traced process owner of the sockets it accepts.
    */
   static final Set<String> TCP_OWNERSHIP =
       Set.of(
@@ -44,8 +44,7 @@ public enum ProbeGroup {
    * Every streaming group ({@code --probes full}): every syscall of the set streamed through
    * raw_syscalls, every socket write; cheap enough only for short windows on a busy service.
    */
-  public static final Set<ProbeGroup> ALL =
-      Set.copyOf(EnumSet.of(SOCKET, SYSCALLS, TCP, PROCESS));
+  public static final Set<ProbeGroup> ALL = Set.copyOf(EnumSet.of(SOCKET, SYSCALLS, TCP, PROCESS));
 
   /** {@code --probes full}: the same as {@link #ALL}. */
   public static final Set<ProbeGroup> FULL = ALL;

@@ -88,9 +88,9 @@ final class ProbeSettings {
   }
 
   /**
-   * {@link #attaches(String, CaptureConfig)} for a program known by name as well: the stats
-   * group's programs share the syscalls:* sections of the socket group's and attach with their
-   * group; the tcp group's accept exits stay detached when the stats exits own accepted sockets.
+   * {@link #attaches(String, CaptureConfig)} for a program known by name as well: the stats group's
+   * programs share the syscalls:* sections of the socket group's and attach with their group; the
+   * tcp group's accept exits stay detached when the stats exits own accepted sockets.
    */
   static boolean attaches(String section, String program, CaptureConfig config) {
     if (program.startsWith(ProbeGroup.STATS_PROGRAM_PREFIX)) {

@@ -81,8 +81,8 @@ public record SafeEvent(
   /**
    * An event with the four fields every event has; every other field starts absent (0 or null, and
    * -1 for {@code fd}, {@code exitStatus} and {@code cpu}). Name the fields the event carries, then
-   * {@link Builder#build()}. The canonical constructor stays public: the privacy engine rebuilds events
-   * component by component.
+   * {@link Builder#build()}. The canonical constructor stays public: the privacy engine rebuilds
+   * events component by component.
    */
   public static Builder builder(long timeNs, EventType type, String processToken, String keyId) {
     return new Builder(timeNs, type, processToken, keyId);

@@ -17,16 +17,16 @@ public interface SafeEventSink {
   default void onTriggerFiring(TriggerFiring firing) {}
 
   /**
-   * A stack seen for the first time in this capture, delivered before the first event that names
-   * it ({@link SafeEvent#stackId()}). Frames are symbols, never raw addresses.
+   * A stack seen for the first time in this capture, delivered before the first event that names it
+   * ({@link SafeEvent#stackId()}). Frames are symbols, never raw addresses.
    */
   default void onStack(SafeStack stack) {}
 
   /**
    * One drain of the in-kernel syscall aggregates (default mode, {@link ProbeGroup#STATS}): the
-   * calls completed since the last drain, one row per (process, syscall, errno, peer). Each
-   * row's process was announced through {@link #onProcess} first. Sinks that do not store them may
-   * ignore them.
+   * calls completed since the last drain, one row per (process, syscall, errno, peer). Each row's
+   * process was announced through {@link #onProcess} first. Sinks that do not store them may ignore
+   * them.
    */
   default void onSyscallStats(java.util.List<SyscallStat> rows) {}
 }

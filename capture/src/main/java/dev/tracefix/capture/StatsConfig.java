@@ -26,8 +26,8 @@ public record StatsConfig(
   public static final Map<String, List<String>> FAMILIES = families();
 
   /**
-   * Default thresholds: a receive or read may block for a long time by design (a server waiting
-   * for the next request), so its default is high; the rest are calls that should be quick.
+   * Default thresholds: a receive or read may block for a long time by design (a server waiting for
+   * the next request), so its default is high; the rest are calls that should be quick.
    */
   public static final Map<String, Duration> DEFAULT_SLOW_CALL =
       Map.of(
@@ -67,8 +67,7 @@ public record StatsConfig(
     }
     slowCall = Map.copyOf(slowCall);
     if ((fullFor == null) != (fullEvery == null)
-        || (fullFor != null
-            && (fullFor.toMillis() < 10 || fullEvery.compareTo(fullFor) <= 0))) {
+        || (fullFor != null && (fullFor.toMillis() < 10 || fullEvery.compareTo(fullFor) <= 0))) {
       throw new CaptureException(
           Kind.USER,
           "a duty-cycled full window is ON/PERIOD with 10ms <= ON < PERIOD (e.g. 1s/20s), got "
@@ -107,10 +106,13 @@ public record StatsConfig(
     int eq = spec.indexOf('=');
     if (eq <= 0) {
       throw new CaptureException(
-          Kind.USER, "a slow-call threshold is FAMILY=DURATION (e.g. recv=200ms), got '" + spec + "'");
+          Kind.USER,
+          "a slow-call threshold is FAMILY=DURATION (e.g. recv=200ms), got '" + spec + "'");
     }
     Map<String, Duration> all = new LinkedHashMap<>(slowCall);
-    all.put(spec.substring(0, eq).strip().toLowerCase(Locale.ROOT), parseDuration(spec.substring(eq + 1)));
+    all.put(
+        spec.substring(0, eq).strip().toLowerCase(Locale.ROOT),
+        parseDuration(spec.substring(eq + 1)));
     return new StatsConfig(interval, all, fullFor, fullEvery);
   }
 

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * The stats group's {@code .rodata} (bpf/syscall_stats.bpf.h): which calls take a peer from their
- * socket (connect and sendto take it from their sockaddr argument in the program itself), and each syscall's slow-call threshold, from {@link StatsConfig}.
- * Set whatever the groups are (the programs are only attached with {@link ProbeGroup#STATS}).
+ * socket (connect and sendto take it from their sockaddr argument in the program itself), and each
+ * syscall's slow-call threshold, from {@link StatsConfig}. Set whatever the groups are (the
+ * programs are only attached with {@link ProbeGroup#STATS}).
  */
 final class StatsSettings {
   static final int ARG0_FD = 1;
@@ -28,7 +29,14 @@ final class StatsSettings {
   /** Calls whose fd may be a socket: aggregated per peer, and (tcp group) owning the socket. */
   private static final Set<String> SOCKET_CALLS =
       Set.of(
-          "sendto", "recvfrom", "sendmsg", "recvmsg", "read", "write", "readv", "writev",
+          "sendto",
+          "recvfrom",
+          "sendmsg",
+          "recvmsg",
+          "read",
+          "write",
+          "readv",
+          "writev",
           "shutdown");
 
   private StatsSettings() {}

@@ -3,12 +3,11 @@ package dev.tracefix.capture;
 import java.util.Arrays;
 
 /**
- * One interval's aggregate of a process's calls of one syscall with one outcome (and, for a call
- * on an inet socket, one peer), counted and timed in the kernel ({@link ProbeGroup#STATS}). Like
+ * One interval's aggregate of a process's calls of one syscall with one outcome (and, for a call on
+ * an inet socket, one peer), counted and timed in the kernel ({@link ProbeGroup#STATS}). Like
  * {@link SafeEvent} it holds keyed tokens only: no pid, no address.
  *
- * @param intervalStartNs wall-clock ns (the clock of {@link SafeEvent#timeNs()}) the interval
- *     began
+ * @param intervalStartNs wall-clock ns (the clock of {@link SafeEvent#timeNs()}) the interval began
  * @param intervalEndNs wall-clock ns it ended; the calls completed within it
  * @param processToken the process's keyed token, announced to the sink like an event's
  * @param syscall the syscall's name (x86_64 table)
@@ -68,7 +67,7 @@ public record SyscallStat(
   @Override
   public int hashCode() {
     return java.util.Objects.hash(processToken, syscall, errno, peerHash, intervalStartNs, calls)
-        * 31
+            * 31
         + Arrays.hashCode(latencyBuckets);
   }
 

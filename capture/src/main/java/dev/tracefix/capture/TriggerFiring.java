@@ -10,9 +10,9 @@ import java.util.List;
  * @param firedAtNs wall-clock ns (the same clock as {@link SafeEvent#timeNs()}) of the event that
  *     pushed the rate over the threshold
  * @param endedAtNs wall-clock ns when the probes were turned off
- * @param observedPerSecond the burst's real rate: matching events in the second that began with
- *     the first of the events that tripped the rule (counted on while the probes were on); when
- *     they went off within that second, the events so far over the time that passed
+ * @param observedPerSecond the burst's real rate: matching events in the second that began with the
+ *     first of the events that tripped the rule (counted on while the probes were on); when they
+ *     went off within that second, the events so far over the time that passed
  * @param thresholdPerSecond the rule's rate
  * @param probes what was turned on ({@link TriggerRule#probeNames()}); a probe that failed to
  *     attach is listed as {@code failed:NAME}

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 
 /**
  * A function to time with a uprobe/uretprobe pair: every call of {@code symbol} in {@code binary}
- * (an executable or shared library) by a traced process becomes one {@link EventType#UPROBE}
- * event with its duration and return value. The path is only used to attach and is hashed before
- * it leaves capture ({@link SafeEvent#binaryHash()}).
+ * (an executable or shared library) by a traced process becomes one {@link EventType#UPROBE} event
+ * with its duration and return value. The path is only used to attach and is hashed before it
+ * leaves capture ({@link SafeEvent#binaryHash()}).
  *
  * @param binary the ELF file defining the function
  * @param symbol the function's name in its {@code .symtab} or {@code .dynsym}
@@ -19,9 +19,7 @@ public record UprobeTarget(Path binary, String symbol) {
     }
   }
 
-  /**
-   * Parses {@code /path/to/bin:symbol} (split at the last colon, so paths may contain colons).
-   */
+  /** Parses {@code /path/to/bin:symbol} (split at the last colon, so paths may contain colons). */
   /**
    * A target that resolves on Debian and Ubuntu x86_64 (libc keeps its dynamic symbols; an
    * executable such as /usr/bin/curl is stripped, so its main cannot be probed).

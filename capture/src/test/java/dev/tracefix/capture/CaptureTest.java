@@ -137,8 +137,7 @@ class CaptureTest {
       List<SafeEvent> lifecycle =
           sink.events.stream()
               .filter(e -> e.processToken().equals(child.token()))
-              .filter(
-                  e -> e.type() == EventType.PROCESS_EXEC || e.type() == EventType.PROCESS_EXIT)
+              .filter(e -> e.type() == EventType.PROCESS_EXEC || e.type() == EventType.PROCESS_EXIT)
               .toList();
       assertEquals(
           List.of(EventType.PROCESS_EXEC, EventType.PROCESS_EXIT),

@@ -65,11 +65,11 @@ class CgroupFilterCaptureTest {
 
   private static CaptureConfig config(List<String> command, Path keys, List<String> cgroups) {
     return new CaptureConfig(
-        Duration.ofSeconds(60),
-        OptionalInt.empty(),
-        command,
-        keys,
-        0,
+            Duration.ofSeconds(60),
+            OptionalInt.empty(),
+            command,
+            keys,
+            0,
             Set.of("sched_yield"),
             List.of())
         .withFilters(cgroups, Map.of(), ProbeGroup.ALL);

@@ -106,8 +106,7 @@ class ExactAccountingTest {
     assertTrue(
         byType.get("socket_write").dropped() + byType.get("sendto").dropped() > 0,
         "the ring overflowed");
-    assertEquals(
-        summary.stats().stream().mapToLong(TypeStats::dropped).sum(), summary.dropCount());
+    assertEquals(summary.stats().stream().mapToLong(TypeStats::dropped).sum(), summary.dropCount());
     assertEquals(sink.recorded.events.size(), summary.eventCount());
   }
 

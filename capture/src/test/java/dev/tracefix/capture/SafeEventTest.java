@@ -43,7 +43,9 @@ class SafeEventTest {
 
     RecordComponent[] components = SafeEvent.class.getRecordComponents();
     for (int i = 0; i < components.length; i++) {
-      assertEquals(valueFor(components[i], i), components[i].getAccessor().invoke(event),
+      assertEquals(
+          valueFor(components[i], i),
+          components[i].getAccessor().invoke(event),
           components[i].getName());
     }
   }
@@ -65,9 +67,7 @@ class SafeEventTest {
     RecordComponent[] components = SafeEvent.class.getRecordComponents();
     for (int i = 0; i < components.length; i++) {
       RecordComponent c = components[i];
-      SafeEvent.Builder.class
-          .getMethod(c.getName(), c.getType())
-          .invoke(builder, valueFor(c, i));
+      SafeEvent.Builder.class.getMethod(c.getName(), c.getType()).invoke(builder, valueFor(c, i));
     }
     return builder.build();
   }

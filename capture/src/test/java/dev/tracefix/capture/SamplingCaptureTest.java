@@ -22,11 +22,11 @@ class SamplingCaptureTest {
 
   private static CaptureConfig config(List<String> command, Path keys, Map<String, Integer> s) {
     return new CaptureConfig(
-        Duration.ofSeconds(60),
-        OptionalInt.empty(),
-        command,
-        keys,
-        0,
+            Duration.ofSeconds(60),
+            OptionalInt.empty(),
+            command,
+            keys,
+            0,
             Set.of("sched_yield"),
             List.of())
         .withFilters(List.of(), s, ProbeGroup.ALL);

@@ -68,8 +68,7 @@ class SyscallStatsCaptureTest {
   static CaptureConfig defaultMode(List<String> command, Path keys) {
     return new CaptureConfig(Duration.ofSeconds(60), OptionalInt.empty(), command, keys)
         .withFilters(List.of(), Map.of(), ProbeGroup.DEFAULT)
-        .withStats(
-            new StatsConfig(Duration.ofMillis(50), Map.of()).withSlowCall("recv=30ms"));
+        .withStats(new StatsConfig(Duration.ofMillis(50), Map.of()).withSlowCall("recv=30ms"));
   }
 
   private static String key(SyscallStat s) {
@@ -113,12 +112,17 @@ class SyscallStatsCaptureTest {
         childCalls.merge(key(s), s.calls(), Long::sum);
       }
     }
-    long intervals = sink.syscallStats.stream().map(SyscallStat::intervalStartNs).distinct().count();
+    long intervals =
+        sink.syscallStats.stream().map(SyscallStat::intervalStartNs).distinct().count();
     // 50 ms intervals over ~300 ms of pipe reads: the totals are differences across drains.
     assertTrue(intervals >= 2, "rows from several drains: " + intervals);
     System.out.printf(
         "default mode: parent %s, child %s, %d rows over %d intervals; streamed %d; stats %s%n",
-        parentCalls, childCalls, sink.syscallStats.size(), intervals, sink.events.size(),
+        parentCalls,
+        childCalls,
+        sink.syscallStats.size(),
+        intervals,
+        sink.events.size(),
         summary.stats());
 
     Map<String, Long> expected = new TreeMap<>();
@@ -142,7 +146,8 @@ class SyscallStatsCaptureTest {
     // A refused connect is aggregated under its peer (the sockaddr it named), keyed.
     List<SyscallStat> connects =
         sink.syscallStats.stream().filter(s -> s.syscall().equals("connect")).toList();
-    assertTrue(connects.stream().allMatch(s -> s.peerHash() != null && s.peerHash().startsWith("a_")));
+    assertTrue(
+        connects.stream().allMatch(s -> s.peerHash() != null && s.peerHash().startsWith("a_")));
     assertEquals(1, connects.stream().map(SyscallStat::peerHash).distinct().count());
 
     // Streamed: every failed call, and the successful ones at least as slow as their family's

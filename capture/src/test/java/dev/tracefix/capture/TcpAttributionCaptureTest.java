@@ -3,10 +3,10 @@ package dev.tracefix.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.capture.proc.ProcFs;
-import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.capture.privacy.keys.Redactor;
+import dev.tracefix.capture.proc.ProcFs;
+import dev.tracefix.capture.proc.ProcessTable;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TCP events belong to the socket's owner, not to whichever task the kernel was running when it
- * processed them. On loopback both ends of a connection are processed inside the sender's
- * syscalls (softirq on the way out), so an untraced peer's sockets change state while a traced
- * process is current, and the other way round.
+ * processed them. On loopback both ends of a connection are processed inside the sender's syscalls
+ * (softirq on the way out), so an untraced peer's sockets change state while a traced process is
+ * current, and the other way round.
  */
 class TcpAttributionCaptureTest {
   private static final int OWN = 5;
@@ -74,7 +74,8 @@ class TcpAttributionCaptureTest {
             new CaptureConfig(
                 Duration.ofSeconds(60),
                 OptionalInt.empty(),
-                List.of(client.toString(), "" + peerPort, "" + OWN, "" + PEER, portsFile.toString()),
+                List.of(
+                    client.toString(), "" + peerPort, "" + OWN, "" + PEER, portsFile.toString()),
                 keys),
             sink);
     neighbour.toHandle().destroy(); // SIGTERM, leaving its output readable
@@ -85,14 +86,17 @@ class TcpAttributionCaptureTest {
             .map(line -> line.split(" "))
             .collect(
                 Collectors.groupingBy(
-                    f -> f[0], Collectors.mapping(f -> Integer.parseInt(f[1]), Collectors.toList())));
+                    f -> f[0],
+                    Collectors.mapping(f -> Integer.parseInt(f[1]), Collectors.toList())));
     int listenPort = ports.get("listen").getFirst();
     Set<Integer> commandPorts =
         ports.values().stream().flatMap(List::stream).collect(Collectors.toSet());
     SafeProcess command = processNamed(sink, "attr-client");
     List<SafeEvent> tcp = tcpEvents(sink);
     List<SafeEvent> foreign =
-        tcp.stream().filter(e -> e.localPort() != 0 && !commandPorts.contains(e.localPort())).toList();
+        tcp.stream()
+            .filter(e -> e.localPort() != 0 && !commandPorts.contains(e.localPort()))
+            .toList();
     System.out.printf(
         "command TCP events %d by transition %s; foreign local ports %d %s; neighbour port %d, "
             + "neighbour connections during the test %s; stats %s%n",

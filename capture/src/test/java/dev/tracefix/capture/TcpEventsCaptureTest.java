@@ -54,8 +54,7 @@ class TcpEventsCaptureTest {
     List<SafeEvent> established =
         tcp.stream()
             .filter(
-                e ->
-                    "SYN_SENT".equals(e.tcpOldState()) && "ESTABLISHED".equals(e.tcpNewState()))
+                e -> "SYN_SENT".equals(e.tcpOldState()) && "ESTABLISHED".equals(e.tcpNewState()))
             .toList();
     System.out.printf(
         "tcp events: %s; resets received %d, sent %d; connect latency %d ns; stats %s%n",

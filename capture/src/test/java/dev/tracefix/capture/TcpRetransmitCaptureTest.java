@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.capture.privacy.keys.Redactor;
+import dev.tracefix.capture.proc.ProcFs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -57,7 +57,11 @@ class UprobeCaptureTest {
   }
 
   private void assertExactCalls(
-      String label, String comm, int expected, String symbol, CaptureSummary summary,
+      String label,
+      String comm,
+      int expected,
+      String symbol,
+      CaptureSummary summary,
       RecordingSinkRef ref) {
     List<SafeEvent> calls = ref.uprobeEventsOf(comm);
     long positive = calls.stream().filter(e -> e.durationNs() > 0).count();
@@ -92,16 +96,14 @@ class UprobeCaptureTest {
     Path exe = NativeBuild.gcc(source("uprobe_workload.c"), dir.resolve("upfixed"), "-no-pie");
     RecordingSinkRef ref = new RecordingSinkRef();
     CaptureSummary summary =
-        capture(
-            List.of(exe.toString(), "" + CALLS), new UprobeTarget(exe, "tracefix_work"), ref);
+        capture(List.of(exe.toString(), "" + CALLS), new UprobeTarget(exe, "tracefix_work"), ref);
     assertExactCalls("fixed-address executable", "upfixed", CALLS, "tracefix_work", summary, ref);
   }
 
   @Test
   void countsEveryCallOfAFunctionInAPieExecutable() throws Exception {
     KernelAssumptions.assumeCaptureAvailable();
-    Path exe =
-        NativeBuild.gcc(source("uprobe_workload.c"), dir.resolve("uppie"), "-fPIE", "-pie");
+    Path exe = NativeBuild.gcc(source("uprobe_workload.c"), dir.resolve("uppie"), "-fPIE", "-pie");
     RecordingSinkRef ref = new RecordingSinkRef();
     CaptureSummary summary =
         capture(
@@ -117,8 +119,15 @@ class UprobeCaptureTest {
     Path exe = dir.resolve("uplib");
     NativeBuild.run(
         List.of(
-            "gcc", "-O1", "-Wall", "-DWITH_LIB", "-o", exe.toString(),
-            source("uprobe_workload.c").toString(), "-L" + dir, "-luprobe_lib",
+            "gcc",
+            "-O1",
+            "-Wall",
+            "-DWITH_LIB",
+            "-o",
+            exe.toString(),
+            source("uprobe_workload.c").toString(),
+            "-L" + dir,
+            "-luprobe_lib",
             "-Wl,-rpath," + dir));
     RecordingSinkRef ref = new RecordingSinkRef();
     // The executable's own function runs CALLS times but is not probed here.
@@ -156,7 +165,8 @@ class UprobeCaptureTest {
             CaptureException.class,
             () ->
                 capture(
-                    List.of("true"), UprobeTarget.parse(missing + ":main"),
+                    List.of("true"),
+                    UprobeTarget.parse(missing + ":main"),
                     new RecordingSinkRef()));
     System.out.println("missing binary: " + e.getMessage());
     assertEquals(CaptureException.Kind.USER, e.kind());

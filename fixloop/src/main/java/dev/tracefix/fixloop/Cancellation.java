@@ -35,7 +35,8 @@ public final class Cancellation {
   /** Throws {@link FixLoopException.Kind#CANCELLED} once cancelled. */
   public void check() {
     if (cancelled) {
-      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "stopped on request; the commands it ran were killed");
+      throw new FixLoopException(
+          FixLoopException.Kind.CANCELLED, "stopped on request; the commands it ran were killed");
     }
   }
 

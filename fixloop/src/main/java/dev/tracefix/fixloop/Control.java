@@ -4,11 +4,12 @@ import dev.tracefix.fixloop.repro.RunCapture;
 import java.util.function.Consumer;
 
 /**
- * What every step of the loop is handed by its front end: where progress goes, how it is
- * stopped, and how a repro run is captured when its spec judges runs by a query over a capture.
- * The CLI and the notebook cells build one each; the steps never know which.
+ * What every step of the loop is handed by its front end: where progress goes, how it is stopped,
+ * and how a repro run is captured when its spec judges runs by a query over a capture. The CLI and
+ * the notebook cells build one each; the steps never know which.
  */
-public record Control(Consumer<ProgressEvent> progress, Cancellation cancellation, RunCapture capture) {
+public record Control(
+    Consumer<ProgressEvent> progress, Cancellation cancellation, RunCapture capture) {
   /** Without a capture ({@link RunCapture#NONE}). */
   public Control(Consumer<ProgressEvent> progress, Cancellation cancellation) {
     this(progress, cancellation, RunCapture.NONE);

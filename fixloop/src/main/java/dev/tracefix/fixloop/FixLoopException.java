@@ -2,8 +2,8 @@ package dev.tracefix.fixloop;
 
 /**
  * A fix-loop step (repro, minimize, bisect, patch, accept) could not do what was asked. The one
- * exception of this module; its {@link Kind} says whose problem it is, so a front end can word
- * it (the CLI as an exit status, the notebook as a cell error).
+ * exception of this module; its {@link Kind} says whose problem it is, so a front end can word it
+ * (the CLI as an exit status, the notebook as a cell error).
  */
 public final class FixLoopException extends RuntimeException {
   public enum Kind {

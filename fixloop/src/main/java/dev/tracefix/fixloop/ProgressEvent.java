@@ -3,8 +3,8 @@ package dev.tracefix.fixloop;
 import java.util.Locale;
 
 /**
- * One step of progress, the same for every front end: the CLI prints {@link #line()} to stderr,
- * a notebook cell shows it under the cell.
+ * One step of progress, the same for every front end: the CLI prints {@link #line()} to stderr, a
+ * notebook cell shows it under the cell.
  *
  * @param stage which part of the loop reports
  * @param done units of work done (repro runs, bisect steps), or -1 when not counted

@@ -7,12 +7,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What the real {@code git bisect run} says on a repository: the reference of the parity tests. */
-public record GitBisectRun(int exitCode, String firstBad, List<String> onlySkipped, int steps, String output) {
-  private static final Pattern FIRST_BAD = Pattern.compile("^([0-9a-f]{40}) is the first bad commit", Pattern.MULTILINE);
+public record GitBisectRun(
+    int exitCode, String firstBad, List<String> onlySkipped, int steps, String output) {
+  private static final Pattern FIRST_BAD =
+      Pattern.compile("^([0-9a-f]{40}) is the first bad commit", Pattern.MULTILINE);
   private static final Pattern RUNNING = Pattern.compile("^running ", Pattern.MULTILINE);
 
   /** {@code git bisect start [--first-parent] BAD GOOD...; git bisect run bash -c CMD; reset}. */
-  public static GitBisectRun run(TestRepo repo, String bad, List<String> goods, boolean firstParent, String command)
+  public static GitBisectRun run(
+      TestRepo repo, String bad, List<String> goods, boolean firstParent, String command)
       throws IOException, InterruptedException {
     List<String> start = new ArrayList<>(List.of("bisect", "start"));
     if (firstParent) {

@@ -37,7 +37,8 @@ public final class TestRepo {
   }
 
   /** Writes files ({@code null} deletes), stages everything and commits; returns the id. */
-  public String commit(String message, Map<String, String> files) throws IOException, InterruptedException {
+  public String commit(String message, Map<String, String> files)
+      throws IOException, InterruptedException {
     for (Map.Entry<String, String> e : files.entrySet()) {
       Path file = dir.resolve(e.getKey());
       if (e.getValue() == null) {
@@ -52,20 +53,23 @@ public final class TestRepo {
     return rev("HEAD");
   }
 
-  public String commit(String message, String file, String content) throws IOException, InterruptedException {
+  public String commit(String message, String file, String content)
+      throws IOException, InterruptedException {
     Map<String, String> files = new LinkedHashMap<>();
     files.put(file, content);
     return commit(message, files);
   }
 
   /** Appends a line to a file and commits. */
-  public String append(String message, String file, String line) throws IOException, InterruptedException {
+  public String append(String message, String file, String line)
+      throws IOException, InterruptedException {
     Path p = dir.resolve(file);
     String before = Files.exists(p) ? Files.readString(p) : "";
     return commit(message, file, before + line + "\n");
   }
 
-  public String mv(String message, String from, String to) throws IOException, InterruptedException {
+  public String mv(String message, String from, String to)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve(to).getParent());
     git("mv", from, to);
     gitDated("commit", "-q", "-m", message);
@@ -112,7 +116,8 @@ public final class TestRepo {
     return run(Map.of(), args);
   }
 
-  public Result run(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+  public Result run(Map<String, String> extraEnv, String... args)
+      throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("git", "-c", "commit.gpgsign=false"));
     argv.addAll(List.of(args));
     return exec(dir, argv, extraEnv);
@@ -141,7 +146,8 @@ public final class TestRepo {
       at = at.getParent();
     }
     if (at == null) {
-      throw new IllegalStateException("examples/timeout-service not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "examples/timeout-service not found above " + Path.of("").toAbsolutePath());
     }
     return at;
   }

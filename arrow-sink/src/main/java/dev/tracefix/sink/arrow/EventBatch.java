@@ -10,9 +10,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Safe events of one capture, column by column, until they are inserted. The columns are {@link
- * EventColumns}: the {@code events} table's names and types, derived from {@link SafeEvent},
- * except {@code capture_id}, which is the same for the whole capture and is added by the INSERT
- * instead of being repeated per row.
+ * EventColumns}: the {@code events} table's names and types, derived from {@link SafeEvent}, except
+ * {@code capture_id}, which is the same for the whole capture and is added by the INSERT instead of
+ * being repeated per row.
  */
 public final class EventBatch implements AutoCloseable {
   public static final Schema SCHEMA = EventColumns.SCHEMA;

@@ -3,8 +3,6 @@ package dev.tracefix.sink.forget;
 import dev.tracefix.sink.Subject;
 import dev.tracefix.sink.Transactions;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;

@@ -153,8 +153,11 @@ final class SubjectRows {
   boolean isEmpty(Connection connection, String captureTable) throws SQLException {
     String sql =
         wholeCaptures
-            ? "SELECT count(*) FROM " + CAPTURES + " WHERE capture_id IN (SELECT capture_id FROM "
-                + captureTable + ")"
+            ? "SELECT count(*) FROM "
+                + CAPTURES
+                + " WHERE capture_id IN (SELECT capture_id FROM "
+                + captureTable
+                + ")"
             : "SELECT count(*) FROM " + KEYS;
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(sql)) {

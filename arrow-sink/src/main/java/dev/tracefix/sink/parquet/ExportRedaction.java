@@ -1,8 +1,8 @@
 package dev.tracefix.sink.parquet;
 
 import dev.tracefix.capture.privacy.TextRedactor;
-import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.Tokenizer;
 import java.util.Map;
 
 /**
@@ -17,6 +17,7 @@ import java.util.Map;
 final class ExportRedaction {
   /** Prefix of a capture id that was replaced. */
   static final String CAPTURE_TOKEN = "c_";
+
   private static final int TOKEN_HEX = 16;
 
   private final TextRedactor redactor;

@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * Writes a store's tables as Hive-partitioned, zstd-compressed Parquet. Every text value passes
- * the export's {@link ExportRedaction} on its way out ({@link RedactedTable}), and the values that
+ * Writes a store's tables as Hive-partitioned, zstd-compressed Parquet. Every text value passes the
+ * export's {@link ExportRedaction} on its way out ({@link RedactedTable}), and the values that
  * become folder names pass its identity check, so what leaves the machine holds no more than the
  * recognizers allow, whatever the store itself holds (rows imported from elsewhere, rows written
  * before a recognizer existed).
@@ -53,17 +53,25 @@ public final class ParquetExport {
       // Partition values are path segments; the ids also stay inside the files as columns, so a
       // reader never depends on how an engine decodes directory names. The host comes from the
       // captures row, through the same mapping as captures.host.
-      String host =
-          "coalesce(hm.redacted, c.host, 'unknown')";
+      String host = "coalesce(hm.redacted, c.host, 'unknown')";
       rows +=
           ExportLayout.rowsOf(
               statement,
-              "COPY (" + events.with() + "SELECT " + events.selectList()
-                  + ", CAST(t.time AS DATE) AS date, " + host + " AS host, "
-                  + events.expression("capture_id") + " AS capture"
-                  + " FROM " + events.from()
+              "COPY ("
+                  + events.with()
+                  + "SELECT "
+                  + events.selectList()
+                  + ", CAST(t.time AS DATE) AS date, "
+                  + host
+                  + " AS host, "
+                  + events.expression("capture_id")
+                  + " AS capture"
+                  + " FROM "
+                  + events.from()
                   + " LEFT JOIN captures c ON c.capture_id = t.capture_id"
-                  + " LEFT JOIN " + RedactedTable.MAPPINGS + " hm ON hm.col = 'captures.host'"
+                  + " LEFT JOIN "
+                  + RedactedTable.MAPPINGS
+                  + " hm ON hm.col = 'captures.host'"
                   + " AND hm.original = c.host"
                   + " ORDER BY t.capture_id, t.time) TO "
                   + literal(dir.resolve(ExportLayout.EVENTS))
@@ -79,8 +87,14 @@ public final class ParquetExport {
         rows +=
             ExportLayout.rowsOf(
                 statement,
-                "COPY (" + redacted.with() + "SELECT " + redacted.selectList() + ", "
-                    + redacted.expression("capture_id") + " AS capture FROM " + redacted.from()
+                "COPY ("
+                    + redacted.with()
+                    + "SELECT "
+                    + redacted.selectList()
+                    + ", "
+                    + redacted.expression("capture_id")
+                    + " AS capture FROM "
+                    + redacted.from()
                     + " ORDER BY ALL) TO "
                     + literal(dir.resolve(table))
                     + " ("
@@ -90,8 +104,14 @@ public final class ParquetExport {
       rows +=
           ExportLayout.rowsOf(
               statement,
-              "COPY (" + captures.with() + "SELECT " + captures.selectList() + ", "
-                  + captures.expression("capture_id") + " AS capture FROM " + captures.from()
+              "COPY ("
+                  + captures.with()
+                  + "SELECT "
+                  + captures.selectList()
+                  + ", "
+                  + captures.expression("capture_id")
+                  + " AS capture FROM "
+                  + captures.from()
                   + " ORDER BY t.capture_id) TO "
                   + literal(dir.resolve(ExportLayout.CAPTURES))
                   + " ("

@@ -57,14 +57,15 @@ public final class ParquetImport {
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.DATA,
-          "importing the tracefix export at " + dir + " failed, nothing was imported: "
+          "importing the tracefix export at "
+              + dir
+              + " failed, nothing was imported: "
               + e.getMessage(),
           e);
     }
   }
 
-  private static long importAll(
-      Statement statement, Path dir, boolean hasEvents)
+  private static long importAll(Statement statement, Path dir, boolean hasEvents)
       throws SQLException {
     String captureGlob = glob(dir, ExportLayout.CAPTURES);
     String captureColumns = sharedColumns(statement, "captures", captureGlob);
@@ -101,8 +102,8 @@ public final class ParquetImport {
   }
 
   /**
-   * The columns both the files and the table have, in the table's order: an export written before
-   * a column was added imports with that column NULL, and partition-only columns are left out.
+   * The columns both the files and the table have, in the table's order: an export written before a
+   * column was added imports with that column NULL, and partition-only columns are left out.
    */
   private static String sharedColumns(Statement statement, String table, String glob)
       throws SQLException {

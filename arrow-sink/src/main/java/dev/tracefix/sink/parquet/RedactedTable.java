@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
  * One table as an export reads it: every {@code VARCHAR} and {@code VARCHAR[]} value through the
  * export's redaction. The work is per distinct value, not per row: {@code SELECT DISTINCT} each
  * text column, redact in Java, and keep only the values that changed in a temp mapping table that
- * the export query joins; a column with no changed value is read as it is. So millions of rows
- * with a few thousand distinct strings cost a few thousand redactions and no copy of the table.
+ * the export query joins; a column with no changed value is read as it is. So millions of rows with
+ * a few thousand distinct strings cost a few thousand redactions and no copy of the table.
  *
  * <p>A column of any other type that can hold text (a struct, a map, a nested list) is refused
  * rather than exported unredacted; no table of the store has one today.
@@ -41,7 +41,8 @@ final class RedactedTable {
   /** Creates the (per connection, temporary) mapping table the export queries join. */
   static void createMappings(Statement statement) throws SQLException {
     statement.execute(
-        "CREATE OR REPLACE TEMP TABLE " + MAPPINGS
+        "CREATE OR REPLACE TEMP TABLE "
+            + MAPPINGS
             + " (col VARCHAR, original VARCHAR, redacted VARCHAR)");
   }
 
@@ -70,11 +71,19 @@ final class RedactedTable {
         t.expressions.put(name, t.scalar(connection, name, redact, plain));
       } else if (type.equals("VARCHAR[]")) {
         t.expressions.put(name, t.list(connection, name, redact, plain));
-      } else if (type.contains("VARCHAR") || type.contains("STRUCT") || type.contains("MAP")
-          || type.contains("UNION") || type.contains("JSON")) {
+      } else if (type.contains("VARCHAR")
+          || type.contains("STRUCT")
+          || type.contains("MAP")
+          || type.contains("UNION")
+          || type.contains("JSON")) {
         throw new SinkException(
             SinkException.Kind.INTERNAL,
-            "cannot export " + table + "." + name + ": its type " + type
+            "cannot export "
+                + table
+                + "."
+                + name
+                + ": its type "
+                + type
                 + " may hold text that the export cannot redact");
       } else {
         t.expressions.put(name, plain);
@@ -121,15 +130,30 @@ final class RedactedTable {
       Connection connection, String column, UnaryOperator<String> redact, String plain)
       throws SQLException {
     String distinct =
-        "SELECT DISTINCT " + quote(column) + " FROM " + quote(table)
-            + " WHERE " + quote(column) + " IS NOT NULL";
+        "SELECT DISTINCT "
+            + quote(column)
+            + " FROM "
+            + quote(table)
+            + " WHERE "
+            + quote(column)
+            + " IS NOT NULL";
     if (!record(connection, key(column), distinct, redact)) {
       return plain;
     }
     String m = alias + "_m" + joins.size();
     joins.add(
-        "LEFT JOIN " + MAPPINGS + " " + m + " ON " + m + ".col = " + ExportLayout.literal(key(column))
-            + " AND " + m + ".original = " + plain);
+        "LEFT JOIN "
+            + MAPPINGS
+            + " "
+            + m
+            + " ON "
+            + m
+            + ".col = "
+            + ExportLayout.literal(key(column))
+            + " AND "
+            + m
+            + ".original = "
+            + plain);
     return "coalesce(" + m + ".redacted, " + plain + ")";
   }
 
@@ -137,7 +161,10 @@ final class RedactedTable {
       Connection connection, String column, UnaryOperator<String> redact, String plain)
       throws SQLException {
     String distinct =
-        "SELECT DISTINCT v FROM (SELECT unnest(" + quote(column) + ") AS v FROM " + quote(table)
+        "SELECT DISTINCT v FROM (SELECT unnest("
+            + quote(column)
+            + ") AS v FROM "
+            + quote(table)
             + ") WHERE v IS NOT NULL";
     if (!record(connection, key(column), distinct, redact)) {
       return plain;
@@ -145,10 +172,20 @@ final class RedactedTable {
     // Rebuild only the lists: element by element, in order, mapped where a mapping exists.
     String l = alias + "_l" + ctes.size();
     ctes.add(
-        l + " AS (SELECT u.rid, list(coalesce(m.redacted, u.v) ORDER BY u.i) AS v FROM"
-            + " (SELECT rowid AS rid, unnest(" + quote(column) + ") AS v,"
-            + " unnest(range(1, len(" + quote(column) + ") + 1)) AS i FROM " + quote(table) + ") u"
-            + " LEFT JOIN " + MAPPINGS + " m ON m.col = " + ExportLayout.literal(key(column))
+        l
+            + " AS (SELECT u.rid, list(coalesce(m.redacted, u.v) ORDER BY u.i) AS v FROM"
+            + " (SELECT rowid AS rid, unnest("
+            + quote(column)
+            + ") AS v,"
+            + " unnest(range(1, len("
+            + quote(column)
+            + ") + 1)) AS i FROM "
+            + quote(table)
+            + ") u"
+            + " LEFT JOIN "
+            + MAPPINGS
+            + " m ON m.col = "
+            + ExportLayout.literal(key(column))
             + " AND m.original = u.v GROUP BY u.rid)");
     joins.add("LEFT JOIN " + l + " ON " + l + ".rid = " + alias + ".rowid");
     return "CASE WHEN " + l + ".rid IS NULL THEN " + plain + " ELSE " + l + ".v END";

@@ -1,20 +1,19 @@
 package dev.tracefix.sink.schema;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Brings {@code events} up to {@link EventColumns}: a column {@code SafeEvent} declares and the
  * table lacks is added (NULL in the rows stored before), so an additive change needs no migration
- * class. A column whose stored type differs is not changed here: that is a non-additive change
- * and needs a {@code SchemaVn} migration that says what becomes of the stored values.
+ * class. A column whose stored type differs is not changed here: that is a non-additive change and
+ * needs a {@code SchemaVn} migration that says what becomes of the stored values.
  */
 final class EventColumnSync {
   private EventColumnSync() {}
@@ -41,7 +40,11 @@ final class EventColumnSync {
         missing.add(column);
       } else if (!type.equals(column.kind().sqlType())) {
         mismatched.add(
-            column.name() + " is " + type + " in the store, " + column.kind().sqlType()
+            column.name()
+                + " is "
+                + type
+                + " in the store, "
+                + column.kind().sqlType()
                 + " in SafeEvent");
       }
     }

@@ -16,8 +16,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The columns of {@code events}, read from the components of {@link SafeEvent}: a field added
- * there is a column here, in the Arrow batches, the spool segments and (added by {@link
+ * The columns of {@code events}, read from the components of {@link SafeEvent}: a field added there
+ * is a column here, in the Arrow batches, the spool segments and (added by {@link
  * StoreSchema#migrate}) the DuckDB table, with no code written for it. The column is the snake_case
  * of the component ({@code previousToken} → {@code previous_token}, the name the privacy policy
  * uses too); its type follows the component's Java type.

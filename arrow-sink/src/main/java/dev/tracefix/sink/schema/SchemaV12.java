@@ -3,17 +3,17 @@ package dev.tracefix.sink.schema;
 import java.util.List;
 
 /**
- * Version 12: one row per socket call. Captures that traced both the socket and the syscalls
- * groups stored each sendto and socket write twice: a {@code sendto}/{@code socket_write} row
- * (peer hash, bytes) and a {@code syscall} row (name, thread, stack) at the same nanosecond. From
- * this version the socket row is the call's only row and names its syscall.
+ * Version 12: one row per socket call. Captures that traced both the socket and the syscalls groups
+ * stored each sendto and socket write twice: a {@code sendto}/{@code socket_write} row (peer hash,
+ * bytes) and a {@code syscall} row (name, thread, stack) at the same nanosecond. From this version
+ * the socket row is the call's only row and names its syscall.
  *
  * <p>The migration folds each such pair into the socket row (name, thread token and stack taken
  * from the syscall twin) and deletes the twin, so {@code count(*)} over {@code events} counts
  * calls; {@code captures.event_count} loses the deleted rows. Captures from before the probes were
- * folded into raw_syscalls recorded the two rows at different instants, which cannot be paired
- * row by row: they are marked {@code socket_calls_twinned} and the {@code syscalls} view keeps
- * counting each of their calls once, as it did.
+ * folded into raw_syscalls recorded the two rows at different instants, which cannot be paired row
+ * by row: they are marked {@code socket_calls_twinned} and the {@code syscalls} view keeps counting
+ * each of their calls once, as it did.
  */
 final class SchemaV12 {
   private SchemaV12() {}

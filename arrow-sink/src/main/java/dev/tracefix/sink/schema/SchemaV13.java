@@ -6,15 +6,15 @@ import java.util.List;
  * Version 13: {@code syscall_stats}, default mode's in-kernel aggregates (one row per process,
  * syscall, errno and peer per drain interval: calls, summed latency and bytes, a log2 latency
  * histogram), and views that answer the same questions whether a capture streamed every call
- * ({@code --probes full}: per-call rows in {@code events}) or aggregated them (default mode:
- * {@code syscall_stats}, plus the failed and slow calls as events).
+ * ({@code --probes full}: per-call rows in {@code events}) or aggregated them (default mode: {@code
+ * syscall_stats}, plus the failed and slow calls as events).
  *
  * <p>{@code syscall_latency_buckets}: calls per (capture, process, syscall, errno, peer, log2
- * bucket), from {@code syscall_stats} for the captures that have rows there, else from the
- * per-call rows of the {@code syscalls} view (bucket = floor(log2(duration_ns)), capped at 31 like
- * the kernel's). {@code syscall_totals}: per (capture, process, syscall, errno, peer) the calls,
- * summed latency and bytes, and p50/p90/p99 as the upper bound of the bucket the quantile falls in
- * (within a factor of two: exact per call only where per-call rows exist, in {@code syscalls}).
+ * bucket), from {@code syscall_stats} for the captures that have rows there, else from the per-call
+ * rows of the {@code syscalls} view (bucket = floor(log2(duration_ns)), capped at 31 like the
+ * kernel's). {@code syscall_totals}: per (capture, process, syscall, errno, peer) the calls, summed
+ * latency and bytes, and p50/p90/p99 as the upper bound of the bucket the quantile falls in (within
+ * a factor of two: exact per call only where per-call rows exist, in {@code syscalls}).
  */
 final class SchemaV13 {
   private SchemaV13() {}

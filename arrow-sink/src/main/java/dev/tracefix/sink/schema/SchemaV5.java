@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Version 5: the fields of capture's uprobe events, named as {@code SafeEvent}'s components in
- * snake_case. The return value has no column: it may be a raw address, and the privacy policy
- * drops it. Rows stored before this version read NULL in both new columns.
+ * snake_case. The return value has no column: it may be a raw address, and the privacy policy drops
+ * it. Rows stored before this version read NULL in both new columns.
  */
 final class SchemaV5 {
   private SchemaV5() {}

@@ -10,6 +10,5 @@ import java.util.List;
 final class SchemaV9 {
   private SchemaV9() {}
 
-  static final List<String> DDL =
-      List.of("ALTER TABLE captures ADD COLUMN policy_source VARCHAR");
+  static final List<String> DDL = List.of("ALTER TABLE captures ADD COLUMN policy_source VARCHAR");
 }

@@ -14,9 +14,8 @@ import java.util.List;
  * seen yet, in one transaction each, and records the new version. Then it adds the {@code events}
  * columns {@link EventColumns} (that is, {@code SafeEvent}) declares and the table lacks: a field
  * added to {@code SafeEvent} needs no migration here. Write one for what is not additive (a column
- * renamed, retyped or dropped, a view, another table); since the column may already have been
- * added that way, a migration that adds an {@code events} column uses {@code ADD COLUMN IF NOT
- * EXISTS}.
+ * renamed, retyped or dropped, a view, another table); since the column may already have been added
+ * that way, a migration that adds an {@code events} column uses {@code ADD COLUMN IF NOT EXISTS}.
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
@@ -71,9 +70,20 @@ public final class StoreSchema {
           """);
 
   private static final List<List<String>> MIGRATIONS =
-      List.of(VERSION_1, SchemaV2.DDL, SchemaV3.DDL, SchemaV4.DDL, SchemaV5.DDL, SchemaV6.DDL,
-          SchemaV7.DDL, SchemaV8.DDL, SchemaV9.DDL, SchemaV10.DDL,
-          SchemaV11.DDL, SchemaV12.DDL, SchemaV13.DDL);
+      List.of(
+          VERSION_1,
+          SchemaV2.DDL,
+          SchemaV3.DDL,
+          SchemaV4.DDL,
+          SchemaV5.DDL,
+          SchemaV6.DDL,
+          SchemaV7.DDL,
+          SchemaV8.DDL,
+          SchemaV9.DDL,
+          SchemaV10.DDL,
+          SchemaV11.DDL,
+          SchemaV12.DDL,
+          SchemaV13.DDL);
 
   private StoreSchema() {}
 

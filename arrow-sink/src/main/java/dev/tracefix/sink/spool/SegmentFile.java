@@ -23,8 +23,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * One spool segment on disk: an Arrow IPC stream (readable by any Arrow reader, which stops at the
- * end-of-stream marker) followed by a 24-byte trailer — magic, CRC32C and length of the stream —
- * so a torn or bit-flipped file is recognised instead of ingested.
+ * end-of-stream marker) followed by a 24-byte trailer — magic, CRC32C and length of the stream — so
+ * a torn or bit-flipped file is recognised instead of ingested.
  *
  * <p>{@link #write} is durable when it returns: the data is fsynced under a temporary name, renamed
  * into place and the directory fsynced, so a crash leaves either no segment or a whole one.
@@ -37,7 +37,9 @@ public final class SegmentFile {
    * the original, a hand copy) would otherwise be a second segment and ingest its rows twice.
    */
   static final String SEGMENT_KEY = "tracefix.segment";
-  private static final byte[] MAGIC = "TFSPOOL1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static final byte[] MAGIC =
+      "TFSPOOL1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int TRAILER = 24;
 
   private SegmentFile() {}
@@ -58,8 +60,10 @@ public final class SegmentFile {
             java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
             FileModes.active().fileAttribute())) {
       CRC32C crc = new CRC32C();
-      CountingStream counting = new CountingStream(java.nio.channels.Channels.newOutputStream(channel));
-      try (OutputStream out = new CheckedOutputStream(new BufferedOutputStream(counting, 1 << 20), crc)) {
+      CountingStream counting =
+          new CountingStream(java.nio.channels.Channels.newOutputStream(channel));
+      try (OutputStream out =
+          new CheckedOutputStream(new BufferedOutputStream(counting, 1 << 20), crc)) {
         ArrowStreamWriter writer = new ArrowStreamWriter(labelled, null, out);
         writer.start();
         writer.writeBatch();
@@ -82,7 +86,8 @@ public final class SegmentFile {
   }
 
   /** A segment read back: its rows, its host, and the reader that owns them (close it). */
-  public record Loaded(SegmentName name, String host, VectorSchemaRoot root, ArrowStreamReader reader)
+  public record Loaded(
+      SegmentName name, String host, VectorSchemaRoot root, ArrowStreamReader reader)
       implements AutoCloseable {
     @Override
     public void close() throws IOException {
@@ -98,7 +103,8 @@ public final class SegmentFile {
       throws IOException, CorruptSegmentException {
     byte[] bytes = Files.readAllBytes(file);
     if (bytes.length < TRAILER
-        || !Arrays.equals(MAGIC, Arrays.copyOfRange(bytes, bytes.length - TRAILER, bytes.length - 16))) {
+        || !Arrays.equals(
+            MAGIC, Arrays.copyOfRange(bytes, bytes.length - TRAILER, bytes.length - 16))) {
       throw new CorruptSegmentException(
           "truncated: " + bytes.length + " bytes and no complete spool trailer at the end");
     }
@@ -107,7 +113,9 @@ public final class SegmentFile {
     long length = trailer.getLong();
     if (length != bytes.length - TRAILER) {
       throw new CorruptSegmentException(
-          "truncated: the trailer announces " + length + " bytes of Arrow data, the file has "
+          "truncated: the trailer announces "
+              + length
+              + " bytes of Arrow data, the file has "
               + (bytes.length - TRAILER));
     }
     CRC32C crc = new CRC32C();

@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Names a spool segment: {@code <capture>~<seq>.<table>.arrows}. Capture ids never contain
- * {@code ~}, and the zero-padded sequence makes name order the order the writer produced them.
+ * Names a spool segment: {@code <capture>~<seq>.<table>.arrows}. Capture ids never contain {@code
+ * ~}, and the zero-padded sequence makes name order the order the writer produced them.
  *
  * @param captureId the capture the rows belong to
  * @param seq the writer's running segment number within the capture

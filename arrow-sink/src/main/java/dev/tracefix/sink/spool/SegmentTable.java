@@ -9,10 +9,10 @@ import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Which table a spool segment's rows go to, and how its columns are read. An {@code events}
- * segment's columns are matched by name with {@link EventColumns}: a segment an older version
- * wrote has fewer of them (those stay NULL), so a spool left behind by an older version is still
- * ingested after an upgrade. {@code processes} segments have the layouts listed: the one written
- * today first, then the older one, whose container id the store derives.
+ * segment's columns are matched by name with {@link EventColumns}: a segment an older version wrote
+ * has fewer of them (those stay NULL), so a spool left behind by an older version is still ingested
+ * after an upgrade. {@code processes} segments have the layouts listed: the one written today
+ * first, then the older one, whose container id the store derives.
  */
 public enum SegmentTable {
   EVENTS("events"),

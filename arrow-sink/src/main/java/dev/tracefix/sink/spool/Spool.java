@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A store's spool directory: acknowledged batches wait here as segment files until their rows
- * are committed. {@link #recover} ingests what a previous run left behind.
+ * A store's spool directory: acknowledged batches wait here as segment files until their rows are
+ * committed. {@link #recover} ingests what a previous run left behind.
  */
 public final class Spool {
   private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
@@ -124,8 +124,14 @@ public final class Spool {
     } catch (IOException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
-          "spool segment " + file + " is " + reason + " and could not be moved to " + quarantine
-              + ": " + e,
+          "spool segment "
+              + file
+              + " is "
+              + reason
+              + " and could not be moved to "
+              + quarantine
+              + ": "
+              + e,
           e);
     }
   }

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParquetExportRedactionTest {
   /** A host name the IPv4 recognizer fires on, and one an AWS key id is part of. */
   private static final String IP_HOST = "10.20.30.40";
+
   private static final String KEY_HOST = "db-" + AWS_KEY_ID;
   private static final String PLACEHOLDER = "<EMAIL:3f9a1c2b>";
   private static final String TOKEN = "p_0123456789abcdef";
@@ -75,8 +76,9 @@ class ParquetExportRedactionTest {
       result = store.exportParquet(export, TestKeys.KEY);
       // The control: the same scan finds every planted secret in the store's own tables.
       try (Connection c = store.connect()) {
-        for (String table : List.of("captures", "processes", "events", "stacks",
-            "trigger_firings", "capture_stats")) {
+        for (String table :
+            List.of(
+                "captures", "processes", "events", "stacks", "trigger_firings", "capture_stats")) {
           inStore.addAll(PlantedSecrets.foundIn(decodedQuery(c, "SELECT * FROM " + table)));
         }
       }
@@ -104,8 +106,13 @@ class ParquetExportRedactionTest {
         "ParquetExportRedactionTest: %d planted values (%d forms) in 6 tables, control: %d"
             + " found in the store; %d files; %d distinct values redacted (%s); planted forms"
             + " found in the export: %d%n",
-        PlantedSecrets.all().size(), PlantedSecrets.formCount(), inStore.size(), files.size(),
-        result.changedValues(), result.replacementSummary(), leaks);
+        PlantedSecrets.all().size(),
+        PlantedSecrets.formCount(),
+        inStore.size(),
+        files.size(),
+        result.changedValues(),
+        result.replacementSummary(),
+        leaks);
     found.forEach((channel, hits) -> System.out.printf("  %-70s %d%n", channel, hits.size()));
     assertTrue(files.size() >= 6, "a file per table: " + files);
     found.forEach((channel, hits) -> assertEquals(List.of(), hits, channel));
@@ -129,7 +136,8 @@ class ParquetExportRedactionTest {
         Map<String, String> hostOf = new LinkedHashMap<>();
         try (ResultSet rs =
             s.executeQuery(
-                "SELECT capture_id, host FROM read_parquet('" + export
+                "SELECT capture_id, host FROM read_parquet('"
+                    + export
                     + "/captures/**/*.parquet') ORDER BY capture_id")) {
           while (rs.next()) {
             hostOf.put(rs.getString(1), rs.getString(2));
@@ -142,14 +150,19 @@ class ParquetExportRedactionTest {
         assertTrue(keyToken.matches("host-[0-9a-f]{12}"), keyToken);
         assertTrue(!ipToken.equals(keyToken));
         // The events' host= folders carry the same tokens as the captures rows.
-        assertTrue(Files.isDirectory(
-            export.resolve("events/date=2026-01-01/host=" + ipToken + "/capture=cap-ip")),
+        assertTrue(
+            Files.isDirectory(
+                export.resolve("events/date=2026-01-01/host=" + ipToken + "/capture=cap-ip")),
             String.join("\n", files(export).stream().map(Path::toString).toList()));
         assertEquals(
             0L,
-            single(s, "SELECT count(*) FROM read_parquet('" + export
-                + "/events/**/*.parquet', hive_partitioning = true) e JOIN read_parquet('"
-                + export + "/captures/**/*.parquet') c USING (capture_id) WHERE e.host <> c.host"));
+            single(
+                s,
+                "SELECT count(*) FROM read_parquet('"
+                    + export
+                    + "/events/**/*.parquet', hive_partitioning = true) e JOIN read_parquet('"
+                    + export
+                    + "/captures/**/*.parquet') c USING (capture_id) WHERE e.host <> c.host"));
       }
     }
   }
@@ -207,13 +220,20 @@ class ParquetExportRedactionTest {
     try (EventStore store = open(tmp.resolve("big.duckdb"))) {
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
-        s.execute("INSERT INTO captures (capture_id, host, started_at) VALUES"
-            + " ('big', 'node-a', TIMESTAMP '2026-01-01 00:00:00')");
-        s.execute("INSERT INTO events (capture_id, time, type, process_token, errno_name, symbol)"
-            + " SELECT 'big', TIMESTAMP '2026-01-01 00:00:00' + i * INTERVAL 1 MILLISECOND,"
-            + " 'syscall', 'p_' || (i % 50), CASE WHEN i % 7 = 0 THEN 'ETIMEDOUT' END,"
-            + " CASE i % 4 WHEN 0 THEN 'user ' || '" + EMAIL + "' WHEN 1 THEN 'password="
-            + PASSWORD + "' ELSE 'fn_' || (i % 100) END FROM range(" + rows + ") t(i)");
+        s.execute(
+            "INSERT INTO captures (capture_id, host, started_at) VALUES"
+                + " ('big', 'node-a', TIMESTAMP '2026-01-01 00:00:00')");
+        s.execute(
+            "INSERT INTO events (capture_id, time, type, process_token, errno_name, symbol)"
+                + " SELECT 'big', TIMESTAMP '2026-01-01 00:00:00' + i * INTERVAL 1 MILLISECOND,"
+                + " 'syscall', 'p_' || (i % 50), CASE WHEN i % 7 = 0 THEN 'ETIMEDOUT' END,"
+                + " CASE i % 4 WHEN 0 THEN 'user ' || '"
+                + EMAIL
+                + "' WHEN 1 THEN 'password="
+                + PASSWORD
+                + "' ELSE 'fn_' || (i % 100) END FROM range("
+                + rows
+                + ") t(i)");
       }
       long started = System.nanoTime();
       ExportResult result = store.exportParquet(export, TestKeys.KEY);
@@ -227,9 +247,19 @@ class ParquetExportRedactionTest {
       try (Connection c = store.connect();
           Statement s = c.createStatement()) {
         String events = "read_parquet('" + export + "/events/**/*.parquet')";
-        assertEquals(0L, single(s, "SELECT count(*) FROM " + events + " WHERE symbol LIKE '%"
-            + EMAIL + "%' OR symbol LIKE '%" + PASSWORD + "%'"));
-        assertEquals((long) rows / 2,
+        assertEquals(
+            0L,
+            single(
+                s,
+                "SELECT count(*) FROM "
+                    + events
+                    + " WHERE symbol LIKE '%"
+                    + EMAIL
+                    + "%' OR symbol LIKE '%"
+                    + PASSWORD
+                    + "%'"));
+        assertEquals(
+            (long) rows / 2,
             single(s, "SELECT count(*) FROM " + events + " WHERE symbol LIKE '%<%:%>'"));
       }
       // Measured about 3 s on 2 cores; the bound only catches a per-row redaction creeping in.
@@ -249,10 +279,20 @@ class ParquetExportRedactionTest {
               "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id,"
                   + " container) VALUES (?, ?, ?, 'b1', ?, 'e_01', 'k_1', ?)")) {
         String[][] rows = {
-          {"cap-plain", "p_a1", PlantedSecrets.prefix15("Bearer " + BEARER_SECRET),
-              "/system.slice/Bearer_" + BEARER_SECRET + ".scope", null},
-          {"cap-plain", "p_a2", PlantedSecrets.prefix15("password=" + PASSWORD),
-              "/user.slice/app-Bearer_" + JWT + ".scope", "ctr-" + AWS_KEY_ID},
+          {
+            "cap-plain",
+            "p_a1",
+            PlantedSecrets.prefix15("Bearer " + BEARER_SECRET),
+            "/system.slice/Bearer_" + BEARER_SECRET + ".scope",
+            null
+          },
+          {
+            "cap-plain",
+            "p_a2",
+            PlantedSecrets.prefix15("password=" + PASSWORD),
+            "/user.slice/app-Bearer_" + JWT + ".scope",
+            "ctr-" + AWS_KEY_ID
+          },
           {"cap-ip", "p_b1", PlantedSecrets.prefix15(EMAIL), "/x/" + EMAIL, null},
           {"cap-ip", "p_b2", "Bearer " + BEARER_SECRET, "password=" + PASSWORD, null},
           {"cap-key", "p_c1", JWT, "card " + CARD + " / " + CARD_DASHED, null},
@@ -269,22 +309,43 @@ class ParquetExportRedactionTest {
       for (String capture : List.of("cap-plain", "cap-ip", "cap-key")) {
         s.execute(
             "INSERT INTO events (capture_id, time, type, process_token, errno_name, symbol,"
-                + " syscall) SELECT '" + capture + "', TIMESTAMP '2026-01-01 10:00:00' + i *"
+                + " syscall) SELECT '"
+                + capture
+                + "', TIMESTAMP '2026-01-01 10:00:00' + i *"
                 + " INTERVAL 1 SECOND, 'uprobe', 'p_a1', CASE WHEN i = 1 THEN 'token="
-                + PASSWORD + "' END, CASE WHEN i = 2 THEN '" + EMAIL + "' ELSE 'getaddrinfo'"
-                + " END, CASE WHEN i = 3 THEN '" + AWS_KEY_ID + "' END FROM range(5) t(i)");
-        s.execute("INSERT INTO capture_stats (capture_id, type, produced, stored, dropped)"
-            + " VALUES ('" + capture + "', 'syscall', 5, 5, 0)");
+                + PASSWORD
+                + "' END, CASE WHEN i = 2 THEN '"
+                + EMAIL
+                + "' ELSE 'getaddrinfo'"
+                + " END, CASE WHEN i = 3 THEN '"
+                + AWS_KEY_ID
+                + "' END FROM range(5) t(i)");
+        s.execute(
+            "INSERT INTO capture_stats (capture_id, type, produced, stored, dropped)"
+                + " VALUES ('"
+                + capture
+                + "', 'syscall', 5, 5, 0)");
       }
-      s.execute("INSERT INTO stacks (capture_id, stack_id, build_id, frames, kernel_frames) VALUES"
-          + " ('cap-plain', 1, 'b1', ['main', '" + EMAIL + "', NULL, 'libc.so.6!write+0x14',"
-          + " 'login " + JWT + "'], ['vfs_write+0x10', 'Bearer " + BEARER_SECRET + "']),"
-          + " ('cap-plain', 2, 'b1', [], NULL), ('cap-plain', 3, 'b1', NULL, NULL)");
-      s.execute("INSERT INTO trigger_firings (capture_id, rule, fired_at, ended_at,"
-          + " observed_per_s, threshold_per_s, probes) VALUES ('cap-ip', 'ETIMEDOUT > 5/s in"
-          + " /home/alice.smith/" + EMAIL + " -> stacks', TIMESTAMP '2026-01-01 10:00:01',"
-          + " TIMESTAMP '2026-01-01 10:00:02', 9, 5, ['stacks', 'failed:uprobe=" + AWS_KEY_ID
-          + "'])");
+      s.execute(
+          "INSERT INTO stacks (capture_id, stack_id, build_id, frames, kernel_frames) VALUES"
+              + " ('cap-plain', 1, 'b1', ['main', '"
+              + EMAIL
+              + "', NULL, 'libc.so.6!write+0x14',"
+              + " 'login "
+              + JWT
+              + "'], ['vfs_write+0x10', 'Bearer "
+              + BEARER_SECRET
+              + "']),"
+              + " ('cap-plain', 2, 'b1', [], NULL), ('cap-plain', 3, 'b1', NULL, NULL)");
+      s.execute(
+          "INSERT INTO trigger_firings (capture_id, rule, fired_at, ended_at,"
+              + " observed_per_s, threshold_per_s, probes) VALUES ('cap-ip', 'ETIMEDOUT > 5/s in"
+              + " /home/alice.smith/"
+              + EMAIL
+              + " -> stacks', TIMESTAMP '2026-01-01 10:00:01',"
+              + " TIMESTAMP '2026-01-01 10:00:02', 9, 5, ['stacks', 'failed:uprobe="
+              + AWS_KEY_ID
+              + "'])");
     }
   }
 

@@ -32,13 +32,21 @@ import org.apache.arrow.memory.RootAllocator;
  */
 class ParquetImportFuzzTest {
   private static final Path EXPORT = Path.of("../examples/recorded-capture");
-  private static final StoreOptions KEEP_ALL = StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
+  private static final StoreOptions KEEP_ALL =
+      StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
   private static final String CHECKSUM =
       "SELECT (SELECT count(*) FROM events) || '/' || (SELECT count(*) FROM captures) || '/'"
           + " || (SELECT count(*) FROM processes) || '/' || (SELECT coalesce(bit_xor(hash(e)),"
           + " 0) FROM events e)";
 
-  enum Damage { TRUNCATED, BYTES_OVERWRITTEN, EMPTY, NOT_PARQUET, FOREIGN, WRONG_TYPES }
+  enum Damage {
+    TRUNCATED,
+    BYTES_OVERWRITTEN,
+    EMPTY,
+    NOT_PARQUET,
+    FOREIGN,
+    WRONG_TYPES
+  }
 
   @Property(tries = 30)
   void aDamagedExportImportsWholeOrIsRefusedLeavingTheStoreAsItWas(
@@ -100,12 +108,15 @@ class ParquetImportFuzzTest {
       case NOT_PARQUET -> Files.writeString(file, "capture_id,time\nc-x,1\n");
       case FOREIGN ->
           s.execute(
-              "COPY (SELECT range AS id, 'x' || range AS name FROM range(10)) TO " + target
+              "COPY (SELECT range AS id, 'x' || range AS name FROM range(10)) TO "
+                  + target
                   + " (FORMAT parquet)");
       case WRONG_TYPES ->
           s.execute(
               "COPY (SELECT range AS capture_id, 'not a time' AS time, [1, 2] AS type,"
-                  + " 'p_x' AS process_token FROM range(5)) TO " + target + " (FORMAT parquet)");
+                  + " 'p_x' AS process_token FROM range(5)) TO "
+                  + target
+                  + " (FORMAT parquet)");
     }
   }
 

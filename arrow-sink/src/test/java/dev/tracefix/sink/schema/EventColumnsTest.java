@@ -29,16 +29,33 @@ class EventColumnsTest {
    */
   private static final List<String> VERSION_7_COLUMNS =
       List.of(
-          "time TIMESTAMP_NS not null", "type VARCHAR not null", "process_token VARCHAR null",
-          "duration_ns BIGINT not null", "bytes BIGINT not null", "errno INTEGER not null",
-          "errno_name VARCHAR null", "peer_hash VARCHAR null", "key_id VARCHAR null",
-          "syscall VARCHAR null", "fd INTEGER not null", "connection_hash VARCHAR null",
-          "tcp_old_state VARCHAR null", "tcp_new_state VARCHAR null", "family INTEGER not null",
-          "protocol INTEGER not null", "local_port INTEGER not null",
-          "remote_port INTEGER not null", "local_hash VARCHAR null",
-          "exit_status INTEGER not null", "symbol VARCHAR null", "binary_hash VARCHAR null",
-          "stack_id BIGINT null", "thread_token VARCHAR null", "wait_state VARCHAR null",
-          "child_token VARCHAR null", "previous_token VARCHAR null");
+          "time TIMESTAMP_NS not null",
+          "type VARCHAR not null",
+          "process_token VARCHAR null",
+          "duration_ns BIGINT not null",
+          "bytes BIGINT not null",
+          "errno INTEGER not null",
+          "errno_name VARCHAR null",
+          "peer_hash VARCHAR null",
+          "key_id VARCHAR null",
+          "syscall VARCHAR null",
+          "fd INTEGER not null",
+          "connection_hash VARCHAR null",
+          "tcp_old_state VARCHAR null",
+          "tcp_new_state VARCHAR null",
+          "family INTEGER not null",
+          "protocol INTEGER not null",
+          "local_port INTEGER not null",
+          "remote_port INTEGER not null",
+          "local_hash VARCHAR null",
+          "exit_status INTEGER not null",
+          "symbol VARCHAR null",
+          "binary_hash VARCHAR null",
+          "stack_id BIGINT null",
+          "thread_token VARCHAR null",
+          "wait_state VARCHAR null",
+          "child_token VARCHAR null",
+          "previous_token VARCHAR null");
 
   @TempDir Path tmp;
 
@@ -48,7 +65,8 @@ class EventColumnsTest {
     for (EventColumns.Column c : EventColumns.all()) {
       derived.add(c.name() + " " + c.kind().sqlType() + (c.nullable() ? " null" : " not null"));
     }
-    assertEquals(VERSION_7_COLUMNS, derived.subList(0, VERSION_7_COLUMNS.size()), derived::toString);
+    assertEquals(
+        VERSION_7_COLUMNS, derived.subList(0, VERSION_7_COLUMNS.size()), derived::toString);
     assertTrue(EventColumns.named("return_value").isEmpty(), "a raw pointer is never stored");
   }
 

@@ -78,8 +78,7 @@ class SocketCallRowsMigrationTest {
                   + " capture_id = 'c-folded' AND type = 'sendto' AND fd = 3"));
       assertEquals(
           "t2", text(s, "SELECT min(thread_token) FROM events WHERE type = 'socket_write'"));
-      assertEquals(
-          6, count(s, "SELECT event_count FROM captures WHERE capture_id = 'c-folded'"));
+      assertEquals(6, count(s, "SELECT event_count FROM captures WHERE capture_id = 'c-folded'"));
 
       // c-early: the twin is at another instant; rows stay, the view still counts calls once.
       assertEquals(3, count(s, "SELECT count(*) FROM events WHERE capture_id = 'c-early'"));

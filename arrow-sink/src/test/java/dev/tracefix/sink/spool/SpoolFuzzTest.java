@@ -30,14 +30,21 @@ import net.jqwik.api.statistics.Statistics;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * A spool after crashes and hands: segments truncated, bit-flipped, copied under another name,
- * left half-written. Opening the store ingests exactly the intact segments' rows once, quarantines
- * every damaged file, and a second open changes nothing.
+ * A spool after crashes and hands: segments truncated, bit-flipped, copied under another name, left
+ * half-written. Opening the store ingests exactly the intact segments' rows once, quarantines every
+ * damaged file, and a second open changes nothing.
  */
 class SpoolFuzzTest {
-  private static final StoreOptions KEEP_ALL = StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
+  private static final StoreOptions KEEP_ALL =
+      StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL);
 
-  enum Harm { NONE, TRUNCATED, BIT_FLIPPED, COPIED, HALF_WRITTEN }
+  enum Harm {
+    NONE,
+    TRUNCATED,
+    BIT_FLIPPED,
+    COPIED,
+    HALF_WRITTEN
+  }
 
   record Segment(int rows, Harm harm, double where) {}
 

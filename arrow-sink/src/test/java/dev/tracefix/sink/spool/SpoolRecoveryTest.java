@@ -17,8 +17,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,10 +105,14 @@ class SpoolRecoveryTest {
         spool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     new Spool(spool);
     Path segment = segment(spool, 0, 10, 0);
-    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(spool)));
-    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(segment)));
+    assertEquals(
+        "rwx------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(spool)));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(segment)));
   }
 
   @Test

@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.apache.arrow.memory.RootAllocator;
 import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.TimeStampNanoVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -78,8 +78,7 @@ class V6SegmentIngestTest {
         ((TimeStampNanoVector) root.getVector(0)).setSafe(0, JANUARY_2026_NS);
         ((BigIntVector) root.getVector(1)).setSafe(0, 0x7fff0000L);
         root.setRowCount(1);
-        SegmentFile.write(
-            spool, new SegmentName("cap-x", 0, SegmentTable.EVENTS), "node-r", root);
+        SegmentFile.write(spool, new SegmentName("cap-x", 0, SegmentTable.EVENTS), "node-r", root);
       }
       try (EventStore store = EventStore.open(db, allocator, KEEP_ALL)) {
         assertEquals(0, store.recovery().ingested());

@@ -22,7 +22,8 @@ public final class DrainBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 5) {
-      System.err.println("usage: DrainBench OBJECT drain|live RING_BYTES ROUNDS PRODUCER [ARGS...]");
+      System.err.println(
+          "usage: DrainBench OBJECT drain|live RING_BYTES ROUNDS PRODUCER [ARGS...]");
       System.exit(64);
     }
     boolean live = args[1].equals("live");

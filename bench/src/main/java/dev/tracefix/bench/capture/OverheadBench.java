@@ -81,13 +81,7 @@ public final class OverheadBench {
           default -> Set.of(ProbeGroup.parse(mode));
         };
     return new CaptureConfig(
-        Duration.ofMinutes(10),
-        OptionalInt.empty(),
-        command,
-        keys,
-        0,
-            syscalls,
-            List.of())
+            Duration.ofMinutes(10), OptionalInt.empty(), command, keys, 0, syscalls, List.of())
         .withFilters(List.of(), sampling, groups)
         // duty: 1 in 20 of the time fully streamed (100 ms of every 2 s, so a 3 s run has one)
         .withStats(

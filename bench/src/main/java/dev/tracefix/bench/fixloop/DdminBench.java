@@ -13,16 +13,16 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * ddmin's cost, measured: oracle runs against the worst-case bound n² + 3n for inputs of 100,
- * 1,000 and 10,000 elements with 1, 2 and 8 failure-inducing elements (the input fails when it
- * holds all of them; positions drawn with a fixed seed, so every run asks the same questions),
- * and the wall time of 1 and 2 workers on an oracle that sleeps (a repro that waits on I/O) and
- * stops when cancelled, as a repro's process group is killed.
+ * ddmin's cost, measured: oracle runs against the worst-case bound n² + 3n for inputs of 100, 1,000
+ * and 10,000 elements with 1, 2 and 8 failure-inducing elements (the input fails when it holds all
+ * of them; positions drawn with a fixed seed, so every run asks the same questions), and the wall
+ * time of 1 and 2 workers on an oracle that sleeps (a repro that waits on I/O) and stops when
+ * cancelled, as a repro's process group is killed.
  *
  * <p>Run: {@code bench/ddmin.sh [sleep-ms] [n-for-wall-time] [rounds] [placements]}; results go to
  * BENCHMARKS.md. The wall time adds up several placements of the failure-inducing elements: how
- * much a second worker saves depends on where they sit (a serial search by halves is lucky when
- * the first half it tries is the failing one).
+ * much a second worker saves depends on where they sit (a serial search by halves is lucky when the
+ * first half it tries is the failing one).
  */
 public final class DdminBench {
   private DdminBench() {}
@@ -32,7 +32,8 @@ public final class DdminBench {
     int wallN = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     System.out.println("## oracle runs against the bound\n");
-    System.out.println("| n | failure-inducing | oracle runs | cache hits | bound n²+3n | runs / bound | k·log2(n) |");
+    System.out.println(
+        "| n | failure-inducing | oracle runs | cache hits | bound n²+3n | runs / bound | k·log2(n) |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (int n : new int[] {100, 1_000, 10_000}) {
       for (int k : new int[] {1, 2, 8}) {
@@ -40,15 +41,32 @@ public final class DdminBench {
         Ddmin.Result<Integer> r = new Ddmin<>(range(n), c -> fails(c, needed)).minimize();
         check(r, needed);
         long bound = Ddmin.worstCase(n);
-        System.out.printf(Locale.ROOT, "| %,d | %d | %,d | %,d | %,d | %.2e | %.0f |%n",
-            n, k, r.oracleCalls(), r.cacheHits(), bound, r.oracleCalls() / (double) bound, k * Math.log(n) / Math.log(2));
+        System.out.printf(
+            Locale.ROOT,
+            "| %,d | %d | %,d | %,d | %,d | %.2e | %.0f |%n",
+            n,
+            k,
+            r.oracleCalls(),
+            r.cacheHits(),
+            bound,
+            r.oracleCalls() / (double) bound,
+            k * Math.log(n) / Math.log(2));
       }
     }
     int seeds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-    System.out.println("\n## wall time, 1 vs 2 workers, oracle sleeps " + sleepMillis + " ms per run (n = " + wallN
-        + ", " + seeds + " placements of the failure-inducing elements, best of " + rounds + " each)\n");
-    System.out.println("| failure-inducing | 1 worker | 2 workers | speedup (all placements) | speedup per placement, min–max"
-        + " | runs (1 / 2 workers) | speculative runs cancelled |");
+    System.out.println(
+        "\n## wall time, 1 vs 2 workers, oracle sleeps "
+            + sleepMillis
+            + " ms per run (n = "
+            + wallN
+            + ", "
+            + seeds
+            + " placements of the failure-inducing elements, best of "
+            + rounds
+            + " each)\n");
+    System.out.println(
+        "| failure-inducing | 1 worker | 2 workers | speedup (all placements) | speedup per placement, min–max"
+            + " | runs (1 / 2 workers) | speculative runs cancelled |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (int k : new int[] {1, 2, 8}) {
       long oneTotal = 0;
@@ -68,14 +86,16 @@ public final class DdminBench {
           long t0 = System.nanoTime();
           serial = new Ddmin<>(range(wallN), sleeping(needed, sleepMillis)).minimize();
           long t1 = System.nanoTime();
-          parallel = new Ddmin<>(range(wallN), sleeping(needed, sleepMillis)).parallel(2).minimize();
+          parallel =
+              new Ddmin<>(range(wallN), sleeping(needed, sleepMillis)).parallel(2).minimize();
           long t2 = System.nanoTime();
           one = Math.min(one, t1 - t0);
           two = Math.min(two, t2 - t1);
           check(serial, needed);
           check(parallel, needed);
           if (!serial.minimal().equals(parallel.minimal())) {
-            throw new IllegalStateException("2 workers found " + parallel.minimal() + ", 1 worker " + serial.minimal());
+            throw new IllegalStateException(
+                "2 workers found " + parallel.minimal() + ", 1 worker " + serial.minimal());
           }
         }
         oneTotal += one;
@@ -86,8 +106,18 @@ public final class DdminBench {
         worst = Math.min(worst, one / (double) two);
         best = Math.max(best, one / (double) two);
       }
-      System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2f s | %.2fx | %.2fx–%.2fx | %d / %d | %d |%n",
-          k, oneTotal / 1e9, twoTotal / 1e9, oneTotal / (double) twoTotal, worst, best, serialRuns, parallelRuns, cancelled);
+      System.out.printf(
+          Locale.ROOT,
+          "| %d | %.2f s | %.2f s | %.2fx | %.2fx–%.2fx | %d / %d | %d |%n",
+          k,
+          oneTotal / 1e9,
+          twoTotal / 1e9,
+          oneTotal / (double) twoTotal,
+          worst,
+          best,
+          serialRuns,
+          parallelRuns,
+          cancelled);
     }
   }
 
@@ -95,7 +125,9 @@ public final class DdminBench {
     return new HashSet<>(candidate).containsAll(needed) ? Outcome.FAIL : Outcome.PASS;
   }
 
-  /** Sleeps like a repro waiting on I/O; a cancel interrupts the sleep, as killing a process would. */
+  /**
+   * Sleeps like a repro waiting on I/O; a cancel interrupts the sleep, as killing a process would.
+   */
   private static Oracle<Integer> sleeping(Set<Integer> needed, int millis) {
     return new Oracle<>() {
       @Override

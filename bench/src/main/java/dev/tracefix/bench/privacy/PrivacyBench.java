@@ -4,9 +4,9 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.privacy.TextRedactor;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.PolicyParser;
-import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -18,10 +18,12 @@ import java.util.Random;
  * the recognizers over mixed text. Prints one line per measurement; results go to BENCHMARKS.md.
  *
  * <p>Run: {@code java -cp "bench/target/classes:$(cat bench/target/classpath.txt)"
- * dev.tracefix.bench.privacy.PrivacyBench} (argument {@code text}: only the recognizer measurements)
+ * dev.tracefix.bench.privacy.PrivacyBench} (argument {@code text}: only the recognizer
+ * measurements)
  */
 public final class PrivacyBench {
-  private static final String STRICT = """
+  private static final String STRICT =
+      """
       policy: strict
       events:
         "*":
@@ -50,8 +52,8 @@ public final class PrivacyBench {
   private static void eventBenches(HmacKey key) {
     List<SafeEvent> events = events(1 << 16);
     PrivacyEngine defaults = PrivacyEngine.withDefaultPolicy(key);
-    PrivacyEngine strict = new PrivacyEngine(
-        PolicyParser.parse("strict.yaml", STRICT, EventSchema.current()), key);
+    PrivacyEngine strict =
+        new PrivacyEngine(PolicyParser.parse("strict.yaml", STRICT, EventSchema.current()), key);
     eventThroughput("default policy", defaults, events);
     eventThroughput("strict policy (bucket, hmac, CEL)", strict, events);
   }
@@ -71,8 +73,9 @@ public final class PrivacyBench {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("events  %-38s %6.2f M events/s/core (%d events, checksum %d)%n", name,
-        rounds * (double) events.size() / seconds / 1e6, rounds * events.size(), sink % 10);
+    System.out.printf(
+        "events  %-38s %6.2f M events/s/core (%d events, checksum %d)%n",
+        name, rounds * (double) events.size() / seconds / 1e6, rounds * events.size(), sink % 10);
   }
 
   private static void textThroughput(String name, TextRedactor redactor, List<String> chunks) {
@@ -97,8 +100,9 @@ public final class PrivacyBench {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("text    %-38s %6.1f MB/s/core (%.1f MB, checksum %d)%n", name,
-        rounds * bytes / seconds / 1e6, bytes / 1e6, sink % 10);
+    System.out.printf(
+        "text    %-38s %6.1f MB/s/core (%.1f MB, checksum %d)%n",
+        name, rounds * bytes / seconds / 1e6, bytes / 1e6, sink % 10);
   }
 
   private static List<SafeEvent> events(int n) {

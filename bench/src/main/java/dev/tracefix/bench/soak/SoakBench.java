@@ -28,9 +28,9 @@ import java.util.stream.Stream;
 /**
  * A long run of everything at once: a kernel capture of a busy workload ingesting into its store,
  * and a workbench serving 20 notebook sessions whose cells run back to back over loopback HTTP.
- * Every second it samples resident memory and open file descriptors of the workbench (this JVM)
- * and of the capture process; at the end it checks the capture's counts and prints the samples'
- * range and trend.
+ * Every second it samples resident memory and open file descriptors of the workbench (this JVM) and
+ * of the capture process; at the end it checks the capture's counts and prints the samples' range
+ * and trend.
  *
  * <p>Usage: {@code SoakBench SECONDS WORK_DIR RECORDED_CAPTURE_DIR}
  */
@@ -52,7 +52,8 @@ public final class SoakBench {
       """;
 
   /** One second's sample: resident MiB and open fds of the workbench and of the capture. */
-  public record Sample(long second, long serverRssKib, int serverFds, long captureRssKib, int captureFds) {}
+  public record Sample(
+      long second, long serverRssKib, int serverFds, long captureRssKib, int captureFds) {}
 
   /** What a soak run saw. Counts are summed over the capture's event types. */
   public record Result(
@@ -94,7 +95,8 @@ public final class SoakBench {
     AtomicLong runs = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     try (FileNotebookWorkspace workspace =
-            new FileNotebookWorkspace(notebooks, NotebookDatabases.unlocked(served), work, Map.of());
+            new FileNotebookWorkspace(
+                notebooks, NotebookDatabases.unlocked(served), work, Map.of());
         WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN)) {
       String base = "http://127.0.0.1:" + server.port();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -114,8 +116,13 @@ public final class SoakBench {
                           HttpResponse<String> r =
                               http.send(
                                   HttpRequest.newBuilder(
-                                          URI.create(base + "/api/notebooks/" + nb + "/cells/"
-                                              + cell + "/run"))
+                                          URI.create(
+                                              base
+                                                  + "/api/notebooks/"
+                                                  + nb
+                                                  + "/cells/"
+                                                  + cell
+                                                  + "/run"))
                                       .header("Authorization", "Bearer " + TOKEN)
                                       .POST(HttpRequest.BodyPublishers.noBody())
                                       .build(),
@@ -151,8 +158,10 @@ public final class SoakBench {
     int exit = capture.waitFor();
     List<String> errors =
         Files.readAllLines(work.resolve("capture.err")).stream()
-            // tracefix's own warnings and any error; Arrow's start-up note on its allocator is not one
-            .filter(l -> l.contains("Exception") || l.contains("ERROR") || l.contains("WARN tracefix"))
+            // tracefix's own warnings and any error; Arrow's start-up note on its allocator is not
+            // one
+            .filter(
+                l -> l.contains("Exception") || l.contains("ERROR") || l.contains("WARN tracefix"))
             .toList();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + captured);
         Statement s = c.createStatement();
@@ -165,8 +174,16 @@ public final class SoakBench {
                     + " (SELECT count(*) FROM events), (SELECT sum(event_count) FROM captures)")) {
       rs.next();
       return new Result(
-          samples, runs.get(), failed.get(), exit, rs.getLong(1), rs.getLong(2), rs.getLong(3),
-          rs.getLong(4), rs.getLong(5), errors);
+          samples,
+          runs.get(),
+          failed.get(),
+          exit,
+          rs.getLong(1),
+          rs.getLong(2),
+          rs.getLong(3),
+          rs.getLong(4),
+          rs.getLong(5),
+          errors);
     }
   }
 
@@ -193,7 +210,9 @@ public final class SoakBench {
             "--",
             "sh",
             "-c",
-            "end=$(($(date +%s) + " + length.toSeconds() + ")); while [ $(date +%s) -lt $end ];"
+            "end=$(($(date +%s) + "
+                + length.toSeconds()
+                + ")); while [ $(date +%s) -lt $end ];"
                 + " do dd if=/dev/zero of=/dev/null bs=1 count=500 2>/dev/null; sleep 0.02; done");
     return new ProcessBuilder(command)
         .redirectOutput(work.resolve("capture.out").toFile())
@@ -270,23 +289,37 @@ public final class SoakBench {
   public static void report(Result r, PrintStream out) {
     List<Long> serverRss = r.samples().stream().map(Sample::serverRssKib).toList();
     List<Long> captureRss = r.samples().stream().map(Sample::captureRssKib).toList();
-    out.printf("soak: %d s sampled, %d cell runs (%d failed), capture exit %d%n",
+    out.printf(
+        "soak: %d s sampled, %d cell runs (%d failed), capture exit %d%n",
         r.samples().size(), r.cellRuns(), r.failedRuns(), r.captureExit());
-    out.printf("  workbench RSS MiB: min %d, max %d, last %d, trend over the second half %+.1f MiB/min%n",
-        min(serverRss) >> 10, max(serverRss) >> 10, serverRss.getLast() >> 10,
+    out.printf(
+        "  workbench RSS MiB: min %d, max %d, last %d, trend over the second half %+.1f MiB/min%n",
+        min(serverRss) >> 10,
+        max(serverRss) >> 10,
+        serverRss.getLast() >> 10,
         slopePerMinute(serverRss) / 1024);
-    out.printf("  capture RSS MiB: min %d, max %d, last %d, trend over the second half %+.1f MiB/min%n",
-        min(captureRss) >> 10, max(captureRss) >> 10, captureRss.getLast() >> 10,
+    out.printf(
+        "  capture RSS MiB: min %d, max %d, last %d, trend over the second half %+.1f MiB/min%n",
+        min(captureRss) >> 10,
+        max(captureRss) >> 10,
+        captureRss.getLast() >> 10,
         slopePerMinute(captureRss) / 1024);
-    out.printf("  fds: workbench %d..%d, capture %d..%d%n",
+    out.printf(
+        "  fds: workbench %d..%d, capture %d..%d%n",
         r.samples().stream().mapToInt(Sample::serverFds).min().orElse(-1),
         r.samples().stream().mapToInt(Sample::serverFds).max().orElse(-1),
         r.samples().stream().mapToInt(Sample::captureFds).min().orElse(-1),
         r.samples().stream().mapToInt(Sample::captureFds).max().orElse(-1));
-    out.printf("  capture counts: produced %d = stored %d + dropped %d; events rows %d, event_count %d"
+    out.printf(
+        "  capture counts: produced %d = stored %d + dropped %d; events rows %d, event_count %d"
             + " (%s); log errors %d%n",
-        r.produced(), r.stored(), r.dropped(), r.eventRows(), r.eventCount(),
-        r.countsExact() ? "exact" : "NOT exact", r.captureErrors().size());
+        r.produced(),
+        r.stored(),
+        r.dropped(),
+        r.eventRows(),
+        r.eventCount(),
+        r.countsExact() ? "exact" : "NOT exact",
+        r.captureErrors().size());
   }
 
   private static long min(List<Long> v) {

@@ -20,9 +20,9 @@ import org.apache.arrow.memory.RootAllocator;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Decoded safe events -> committed DuckDB rows through the spool (fsync per segment), against a
- * raw DuckDB Arrow-stream insert of the same rows (prebuilt Arrow batches, no spool) in the same
- * run. Arguments: events (default 3,000,000), work directory.
+ * Decoded safe events -> committed DuckDB rows through the spool (fsync per segment), against a raw
+ * DuckDB Arrow-stream insert of the same rows (prebuilt Arrow batches, no spool) in the same run.
+ * Arguments: events (default 3,000,000), work directory.
  */
 public final class StoreIngestBench {
   public static void main(String[] args) throws Exception {
@@ -37,8 +37,13 @@ public final class StoreIngestBench {
         System.out.printf(
             "ingest %d events: pipeline %.2f M ev/s (stored %d, dropped %d, Arrow peak %.1f MiB),"
                 + " raw Arrow-stream insert %.2f M ev/s, ratio %.2fx%n",
-            n, pipeline.rate / 1e6, pipeline.stored, pipeline.dropped,
-            pipeline.peakBytes / 1048576.0, raw / 1e6, pipeline.rate / raw);
+            n,
+            pipeline.rate / 1e6,
+            pipeline.stored,
+            pipeline.dropped,
+            pipeline.peakBytes / 1048576.0,
+            raw / 1e6,
+            pipeline.rate / raw);
       }
     }
   }
@@ -64,7 +69,8 @@ public final class StoreIngestBench {
         writer.onEvents(events.subList(from, Math.min(events.size(), from + chunk)));
       }
       writer.finish(
-          new CaptureSummary("bench", Instant.now(), Instant.now(), List.of(), events.size(), 0, "k", 0));
+          new CaptureSummary(
+              "bench", Instant.now(), Instant.now(), List.of(), events.size(), 0, "k", 0));
       double seconds = (System.nanoTime() - start) / 1e9;
       long stored = writer.eventsStored();
       long dropped = writer.eventsDropped();
@@ -76,14 +82,17 @@ public final class StoreIngestBench {
   static double raw(Path db, List<SafeEvent> events, int batchRows) throws Exception {
     try (RootAllocator allocator = new RootAllocator();
         var connection =
-            java.sql.DriverManager.getConnection("jdbc:duckdb:" + db).unwrap(DuckDBConnection.class);
+            java.sql.DriverManager.getConnection("jdbc:duckdb:" + db)
+                .unwrap(DuckDBConnection.class);
         var s = connection.createStatement()) {
       // The store's events columns, as SafeEvent declares them (the raw path inserts all of them).
       s.execute(
           "CREATE TABLE events(capture_id VARCHAR, "
               + String.join(
                   ", ",
-                  EventColumns.all().stream().map(c -> c.name() + " " + c.kind().sqlType()).toList())
+                  EventColumns.all().stream()
+                      .map(c -> c.name() + " " + c.kind().sqlType())
+                      .toList())
               + ")");
       List<EventBatch> batches = new ArrayList<>();
       for (int from = 0; from < events.size(); from += batchRows) {

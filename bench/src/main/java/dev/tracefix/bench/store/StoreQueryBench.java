@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The saved queries on generated events (made inside DuckDB with range()): through the store's
- * connection, then the same SQL through a plain DuckDB JDBC connection to the same file.
- * Arguments: rows (default 100,000,000), queries folder, work directory.
+ * connection, then the same SQL through a plain DuckDB JDBC connection to the same file. Arguments:
+ * rows (default 100,000,000), queries folder, work directory.
  */
 public final class StoreQueryBench {
   private static final Pattern PARAMETER =
@@ -51,7 +51,9 @@ public final class StoreQueryBench {
               + " 1000 + hash(i * 7) % 500000, i % 65536,"
               + " CASE WHEN hash(i * 13) % 50 = 0 THEN 104 ELSE 0 END,"
               + " CASE WHEN hash(i * 13) % 50 = 0 THEN 'ECONNRESET' END,"
-              + " 'peer-' || (hash(i * 31) % 1000), 'k' FROM range(" + rows + ") t(i)");
+              + " 'peer-' || (hash(i * 31) % 1000), 'k' FROM range("
+              + rows
+              + ") t(i)");
       System.out.printf(
           "generated %d events in DuckDB in %.1f s; database %.2f GiB%n",
           rows, (System.nanoTime() - start) / 1e9, Files.size(db) / 1073741824.0);

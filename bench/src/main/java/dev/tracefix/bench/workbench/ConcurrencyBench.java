@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many people on one workbench: N notebooks (sessions) over the recorded capture, R cell runs
- * fired from C concurrent clients over loopback HTTP, while a probe asks for the notebook list
- * every 100 ms as a person opening the page would. Prints run and probe latency percentiles,
- * failures, and the server's heap (sampled every 50 ms) before, at peak and after.
+ * Many people on one workbench: N notebooks (sessions) over the recorded capture, R cell runs fired
+ * from C concurrent clients over loopback HTTP, while a probe asks for the notebook list every 100
+ * ms as a person opening the page would. Prints run and probe latency percentiles, failures, and
+ * the server's heap (sampled every 50 ms) before, at peak and after.
  *
  * <p>Usage: {@code ConcurrencyBench SESSIONS RUNS CLIENTS WORK_DIR RECORDED_CAPTURE_DIR}
  */
@@ -71,93 +71,102 @@ public final class ConcurrencyBench {
     }
     // As serve does: the store is closed, each notebook attaches it read-only in its own DuckDB.
     try (FileNotebookWorkspace workspace =
-              new FileNotebookWorkspace(
-                  notebooks, NotebookDatabases.unlocked(dbFile), work, Map.of());
-          WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN)) {
-        String base = "http://127.0.0.1:" + server.port();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        System.gc();
-        long heapBefore = memory.getHeapMemoryUsage().getUsed();
-        AtomicLong heapPeak = new AtomicLong(heapBefore);
-        AtomicBoolean done = new AtomicBoolean();
-        Thread sampler =
-            Thread.ofPlatform()
-                .daemon()
-                .start(
-                    () -> {
-                      while (!done.get()) {
-                        heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                        sleep(50);
+            new FileNotebookWorkspace(
+                notebooks, NotebookDatabases.unlocked(dbFile), work, Map.of());
+        WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN)) {
+      String base = "http://127.0.0.1:" + server.port();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      System.gc();
+      long heapBefore = memory.getHeapMemoryUsage().getUsed();
+      AtomicLong heapPeak = new AtomicLong(heapBefore);
+      AtomicBoolean done = new AtomicBoolean();
+      Thread sampler =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    while (!done.get()) {
+                      heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                      sleep(50);
+                    }
+                  });
+      List<Long> probeMs = Collections.synchronizedList(new ArrayList<>());
+      Thread probe =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    while (!done.get()) {
+                      long t = System.nanoTime();
+                      try {
+                        http.send(
+                            get(base + "/api/notebooks"), HttpResponse.BodyHandlers.discarding());
+                        probeMs.add((System.nanoTime() - t) / 1_000_000);
+                      } catch (Exception e) {
+                        probeMs.add(-1L);
                       }
-                    });
-        List<Long> probeMs = Collections.synchronizedList(new ArrayList<>());
-        Thread probe =
-            Thread.ofPlatform()
-                .daemon()
-                .start(
-                    () -> {
-                      while (!done.get()) {
-                        long t = System.nanoTime();
-                        try {
-                          http.send(get(base + "/api/notebooks"), HttpResponse.BodyHandlers.discarding());
-                          probeMs.add((System.nanoTime() - t) / 1_000_000);
-                        } catch (Exception e) {
-                          probeMs.add(-1L);
-                        }
-                        sleep(100);
-                      }
-                    });
+                      sleep(100);
+                    }
+                  });
 
-        Semaphore inFlight = new Semaphore(clients);
-        List<Long> runMs = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger failed = new AtomicInteger();
-        List<CompletableFuture<?>> all = new ArrayList<>();
-        long started = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-          inFlight.acquire();
-          String nb = "nb-" + (i % sessions) + ".md";
-          String cell = CELLS[(i / sessions) % CELLS.length];
-          long t = System.nanoTime();
-          all.add(
-              http.sendAsync(
-                      HttpRequest.newBuilder(URI.create(base + "/api/notebooks/" + nb + "/cells/" + cell + "/run"))
-                          .header("Authorization", "Bearer " + TOKEN)
-                          .POST(HttpRequest.BodyPublishers.noBody())
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .whenComplete(
-                      (r, e) -> {
-                        runMs.add((System.nanoTime() - t) / 1_000_000);
-                        if (e != null || r.statusCode() != 200 || r.body().contains("\"kind\":\"error\"")) {
-                          failed.incrementAndGet();
-                        }
-                        inFlight.release();
-                      }));
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        long wallMs = (System.nanoTime() - started) / 1_000_000;
-        done.set(true);
-        probe.join();
-        sampler.join();
-        System.gc();
-        long heapAfter = memory.getHeapMemoryUsage().getUsed();
-        System.out.printf(
-            "workbench concurrency: %d sessions, %d cell runs from %d clients over %d event rows%n",
-            sessions, runs, clients, rows);
-        System.out.printf(
-            "  wall %d ms, %.0f runs/s, failed %d%n", wallMs, runs * 1000.0 / wallMs, failed.get());
-        System.out.printf("  run latency ms: %s%n", percentiles(runMs));
-        System.out.printf(
-            "  notebook list while loaded (%d probes) ms: %s%n", probeMs.size(), percentiles(probeMs));
-        System.out.printf(
-            "  server heap MiB: before %d, peak %d, after %d (max %d)%n",
-            heapBefore >> 20, heapPeak.get() >> 20, heapAfter >> 20,
-            memory.getHeapMemoryUsage().getMax() >> 20);
+      Semaphore inFlight = new Semaphore(clients);
+      List<Long> runMs = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger failed = new AtomicInteger();
+      List<CompletableFuture<?>> all = new ArrayList<>();
+      long started = System.nanoTime();
+      for (int i = 0; i < runs; i++) {
+        inFlight.acquire();
+        String nb = "nb-" + (i % sessions) + ".md";
+        String cell = CELLS[(i / sessions) % CELLS.length];
+        long t = System.nanoTime();
+        all.add(
+            http.sendAsync(
+                    HttpRequest.newBuilder(
+                            URI.create(base + "/api/notebooks/" + nb + "/cells/" + cell + "/run"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .whenComplete(
+                    (r, e) -> {
+                      runMs.add((System.nanoTime() - t) / 1_000_000);
+                      if (e != null
+                          || r.statusCode() != 200
+                          || r.body().contains("\"kind\":\"error\"")) {
+                        failed.incrementAndGet();
+                      }
+                      inFlight.release();
+                    }));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+      long wallMs = (System.nanoTime() - started) / 1_000_000;
+      done.set(true);
+      probe.join();
+      sampler.join();
+      System.gc();
+      long heapAfter = memory.getHeapMemoryUsage().getUsed();
+      System.out.printf(
+          "workbench concurrency: %d sessions, %d cell runs from %d clients over %d event rows%n",
+          sessions, runs, clients, rows);
+      System.out.printf(
+          "  wall %d ms, %.0f runs/s, failed %d%n", wallMs, runs * 1000.0 / wallMs, failed.get());
+      System.out.printf("  run latency ms: %s%n", percentiles(runMs));
+      System.out.printf(
+          "  notebook list while loaded (%d probes) ms: %s%n",
+          probeMs.size(), percentiles(probeMs));
+      System.out.printf(
+          "  server heap MiB: before %d, peak %d, after %d (max %d)%n",
+          heapBefore >> 20,
+          heapPeak.get() >> 20,
+          heapAfter >> 20,
+          memory.getHeapMemoryUsage().getMax() >> 20);
     }
   }
 
   private static HttpRequest get(String url) {
-    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build();
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + TOKEN)
+        .build();
   }
 
   private static String percentiles(List<Long> samples) {

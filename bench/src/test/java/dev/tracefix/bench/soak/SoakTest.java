@@ -40,8 +40,9 @@ class SoakTest {
     // of the workload's minute must be flat. Afterwards the capture drains, stores and exits.
     var window = r.samples().subList(0, Math.min(60, r.samples().size()));
     var last = window.subList(window.size() - 20, window.size());
-    System.out.println("capture fds while the workload ran: "
-        + window.stream().map(x -> "" + x.captureFds()).toList());
+    System.out.println(
+        "capture fds while the workload ran: "
+            + window.stream().map(x -> "" + x.captureFds()).toList());
     assertFlat("workbench fds", last.stream().mapToInt(SoakBench.Sample::serverFds).toArray());
     assertFlat("capture fds", last.stream().mapToInt(SoakBench.Sample::captureFds).toArray());
   }

@@ -15,8 +15,8 @@ import java.util.List;
  * component of the same name in camelCase ({@code cpu} → {@code cpu}, {@code mnt_ns} → {@code
  * mntNs}), and the privacy policy decides, as for every field, whether it is kept. So a kernel
  * number added to a struct needs its layout member, its name in the list here and its {@link
- * SafeEvent} component, and no code in the pipeline. Values identifying a process, an address or
- * a socket are never copied this way: the pipeline tokenizes or hashes them first.
+ * SafeEvent} component, and no code in the pipeline. Values identifying a process, an address or a
+ * socket are never copied this way: the pipeline tokenizes or hashes them first.
  */
 final class CopiedMembers {
   private static final long[] NONE = new long[0];

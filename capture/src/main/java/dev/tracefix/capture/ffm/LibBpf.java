@@ -53,8 +53,7 @@ final class LibBpf {
     return LINKER.downcallHandle(symbol, fd, options);
   }
 
-  private static MethodHandle libc(
-      String name, FunctionDescriptor fd, Linker.Option... options) {
+  private static MethodHandle libc(String name, FunctionDescriptor fd, Linker.Option... options) {
     return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
   }
 
@@ -126,7 +125,8 @@ final class LibBpf {
     static final MethodHandle MMAP =
         libc(
             "mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            FunctionDescriptor.of(
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
             ERRNO);
     static final MethodHandle MUNMAP =
         libc("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -140,8 +140,8 @@ final class LibBpf {
   }
 
   /**
-   * libc calls that need no libbpf: kept apart from {@link H}, whose first use loads libbpf, so
-   * the CLI can set its umask on machines (and in commands) that never capture.
+   * libc calls that need no libbpf: kept apart from {@link H}, whose first use loads libbpf, so the
+   * CLI can set its umask on machines (and in commands) that never capture.
    */
   static final class Libc {
     static final MethodHandle UMASK = libc("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));

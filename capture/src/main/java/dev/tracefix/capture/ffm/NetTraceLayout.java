@@ -7,8 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.tracefix.capture.CaptureException;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +19,8 @@ import java.util.List;
  * Mirror of {@code bpf/net_trace.h}: each {@code #define NET_TRACE_X} as the constant {@code X},
  * each struct as a layout of the same name with members of the same names. NetTraceLayoutTest reads
  * the header, compiles it with gcc and checks every constant, struct size, member offset and size
- * against this class, so a field added to the header fails that test until it is mirrored here.
- * A member is named once in its layout and once where its offset is taken for decoding.
+ * against this class, so a field added to the header fails that test until it is mirrored here. A
+ * member is named once in its layout and once where its offset is taken for decoding.
  */
 public final class NetTraceLayout {
   public static final int EVENT_SENDTO = 1;
@@ -35,20 +35,28 @@ public final class NetTraceLayout {
   public static final int EVENT_UPROBE = 10;
   public static final int EVENT_OFF_CPU = 11;
   public static final int EVENT_FORK = 12;
+
   /** NET_TRACE_STACK_DEPTH: u64 frames per stack_traces entry. */
   public static final int STACK_DEPTH = 127;
+
   /** NET_TRACE_SYSCALL_MAX: entries of the syscall_set global. */
   public static final int SYSCALL_MAX = 512;
+
   public static final byte SYSCALL_TRACED = 1;
   public static final byte SYSCALL_ARG0_FD = 2;
+
   /** NET_TRACE_SYSCALL_SOCKET_WRITE: raw_syscalls do this write/writev's socket work. */
   public static final byte SYSCALL_SOCKET_WRITE = 4;
+
   /** NET_TRACE_SYSCALL_SENDTO: raw_syscalls do this sendto's socket work. */
   public static final byte SYSCALL_SENDTO = 8;
+
   /** NET_TRACE_SYSCALL_ACCEPT: raw_syscalls make this accept's caller owner of its socket. */
   public static final byte SYSCALL_ACCEPT = 16;
+
   /** NET_TRACE_EVENT_TYPES: size of the per-type accounting arrays (produced, drops). */
   public static final int EVENT_TYPES = 16;
+
   public static final int COMM_LEN = 16;
   public static final int ADDR_LEN = 16;
   public static final int PATH_LEN = 256;

@@ -9,8 +9,8 @@ public final class ProcessUmask {
   private ProcessUmask() {}
 
   /**
-   * Sets the umask of this whole process (every thread) to {@code mask} and returns the one
-   * before. umask(2) cannot fail.
+   * Sets the umask of this whole process (every thread) to {@code mask} and returns the one before.
+   * umask(2) cannot fail.
    *
    * @throws UnsupportedOperationException if libc's umask cannot be called (native access denied)
    */

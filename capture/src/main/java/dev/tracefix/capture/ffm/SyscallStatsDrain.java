@@ -101,9 +101,9 @@ public final class SyscallStatsDrain {
   }
 
   /**
-   * One key's totals over the CPUs. The program counts the call, then its time and bytes, then
-   * its bucket: a CPU's value read in between has one call more than its buckets. Such a value is
-   * taken with the buckets' count (the call is reported with the next interval, whose totals are
+   * One key's totals over the CPUs. The program counts the call, then its time and bytes, then its
+   * bucket: a CPU's value read in between has one call more than its buckets. Such a value is taken
+   * with the buckets' count (the call is reported with the next interval, whose totals are
    * consistent again), so every row's buckets sum to its calls and the totals never go backwards.
    */
   private static long[] sum(MemorySegment[] byCpu) {

@@ -8,17 +8,17 @@ import dev.tracefix.capture.ffm.NetTraceLayout;
 import dev.tracefix.capture.ffm.RawExecEvent;
 import dev.tracefix.capture.ffm.RawExitEvent;
 import dev.tracefix.capture.ffm.RawForkEvent;
-import dev.tracefix.capture.ffm.RawOffCpuEvent;
-import dev.tracefix.capture.ffm.RawStacked;
 import dev.tracefix.capture.ffm.RawNetEvent;
+import dev.tracefix.capture.ffm.RawOffCpuEvent;
 import dev.tracefix.capture.ffm.RawRecord;
+import dev.tracefix.capture.ffm.RawStacked;
 import dev.tracefix.capture.ffm.RawSyscallEvent;
 import dev.tracefix.capture.ffm.RawTcpEvent;
 import dev.tracefix.capture.ffm.RawUprobeEvent;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessInfo;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.stacks.StackCollector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -124,10 +124,10 @@ public final class SafeEventAssembler {
   }
 
   /**
-   * Redacts one batch and delivers it (processes first); returns the number of events delivered.
-   * An exec of a process not yet announced is held until the process's next event (or {@link
-   * #flush}): a command often execs more than once before it does anything (a gate shell, {@code
-   * ip netns exec}), and the process is announced with the program it runs by then.
+   * Redacts one batch and delivers it (processes first); returns the number of events delivered. An
+   * exec of a process not yet announced is held until the process's next event (or {@link #flush}):
+   * a command often execs more than once before it does anything (a gate shell, {@code ip netns
+   * exec}), and the process is announced with the program it runs by then.
    */
   public int accept(List<RawRecord> raw) {
     if (raw.isEmpty()) {
@@ -210,8 +210,7 @@ public final class SafeEventAssembler {
     StackCollector.Ref ref =
         stacks == null
             ? new StackCollector.Ready(0)
-            : stacks.resolve(
-                raw.tgid(), raw.userStackId(), raw.kernelStackId(), raw.leafReturn());
+            : stacks.resolve(raw.tgid(), raw.userStackId(), raw.kernelStackId(), raw.leafReturn());
     switch (ref) {
       case StackCollector.Ready r -> batch.add(withThread(event, r.stackId(), thread, waitState));
       case StackCollector.Deferred d ->
@@ -297,8 +296,7 @@ public final class SafeEventAssembler {
     String name = SyscallTable.nameOf(c.nr());
     long ret = c.ret();
     return c.copyMembersInto(
-            SafeEvent.builder(
-                    c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
+            SafeEvent.builder(c.tsNs() + bootOffsetNs, EventType.SYSCALL, token, redactor.keyId())
                 .durationNs(c.durationNs())
                 .bytes(ret > 0 && SyscallTable.returnsBytes(name) ? ret : 0)
                 .errno(ret < 0 ? (int) -ret : 0)
@@ -395,9 +393,7 @@ public final class SafeEventAssembler {
   private String tokenOf(ImageKey image) {
     return tokens.computeIfAbsent(
         image,
-        k ->
-            redactor.processToken(
-                k.process().tgid(), k.process().startTicks(), k.generation()));
+        k -> redactor.processToken(k.process().tgid(), k.process().startTicks(), k.generation()));
   }
 
   public long delivered() {
@@ -417,7 +413,9 @@ public final class SafeEventAssembler {
     return token;
   }
 
-  /** The keyed hash of an inet peer (family 2 or 10) as events carry it; null for another family. */
+  /**
+   * The keyed hash of an inet peer (family 2 or 10) as events carry it; null for another family.
+   */
   public String peerHash(int family, byte[] address, int port) {
     return addressHash(family, address, port);
   }

@@ -124,8 +124,19 @@ public final class SyscallTable {
   /** Syscalls whose byte count is their return value (so it lands in {@code bytes}). */
   public static boolean returnsBytes(String name) {
     return switch (name) {
-      case "read", "write", "pread64", "pwrite64", "readv", "writev", "preadv", "pwritev",
-          "sendto", "recvfrom", "sendmsg", "recvmsg", "sendfile" ->
+      case "read",
+          "write",
+          "pread64",
+          "pwrite64",
+          "readv",
+          "writev",
+          "preadv",
+          "pwritev",
+          "sendto",
+          "recvfrom",
+          "sendmsg",
+          "recvmsg",
+          "sendfile" ->
           true;
       default -> false;
     };

@@ -66,8 +66,7 @@ public final class UprobeResolver {
       return new ResolvedUprobe(target, probeId, real, offset.getAsLong());
     } catch (ElfSymbols.NotElfException e) {
       throw new CaptureException(
-          Kind.USER,
-          "uprobe binary " + binary + " is not an ELF executable or shared library", e);
+          Kind.USER, "uprobe binary " + binary + " is not an ELF executable or shared library", e);
     } catch (IOException e) {
       throw new CaptureException(
           Kind.USER, "cannot read uprobe binary " + binary + ": " + e.getMessage(), e);

@@ -1,8 +1,8 @@
 package dev.tracefix.capture.pipeline;
 
 /**
- * How a thread left the CPU, from sched_switch's prev_state: the kernel reports a preempted task
- * as TASK_REPORT_MAX (0x100 since 4.14; 0x80 before 4.20's TASK_REPORT_IDLE), a yielding one as 0.
+ * How a thread left the CPU, from sched_switch's prev_state: the kernel reports a preempted task as
+ * TASK_REPORT_MAX (0x100 since 4.14; 0x80 before 4.20's TASK_REPORT_IDLE), a yielding one as 0.
  */
 final class WaitStates {
   private static final int INTERRUPTIBLE = 0x1;

@@ -26,20 +26,25 @@ public final class PolicyExplainer {
       out.append(String.format("  %-14s kept (set by tracefix)%n", "type/key_id"));
       for (Map.Entry<String, FieldKind> field : type.getValue().entrySet()) {
         Optional<FieldRule> rule = policy.rule(type.getKey(), field.getKey());
-        String what = rule.map(r -> r.describe() + "  (line " + r.line() + ")")
-            .orElse("drop (not named by the policy)");
-        String text = field.getValue() == FieldKind.TEXT && rule.isPresent()
-            ? "; kept text passes the recognizers" : "";
+        String what =
+            rule.map(r -> r.describe() + "  (line " + r.line() + ")")
+                .orElse("drop (not named by the policy)");
+        String text =
+            field.getValue() == FieldKind.TEXT && rule.isPresent()
+                ? "; kept text passes the recognizers"
+                : "";
         out.append(String.format("  %-14s %s%s%n", field.getKey(), what, text));
       }
     }
     out.append("\nany other event type or field: dropped\n");
     out.append("\nretention (enforced when a store opens and daily while it is open):\n");
     for (RetentionRule rule : policy.retention()) {
-      String why = rule.line() == 0 ? "(default: the policy has no retention section)"
-          : "(line " + rule.line() + ")";
-      String what = rule.maxAge().isEmpty() ? "kept until forgotten"
-          : "deleted after " + rule.age();
+      String why =
+          rule.line() == 0
+              ? "(default: the policy has no retention section)"
+              : "(line " + rule.line() + ")";
+      String what =
+          rule.maxAge().isEmpty() ? "kept until forgotten" : "deleted after " + rule.age();
       out.append(String.format("  %-14s %s  %s%n", rule.table(), what, why));
     }
     for (String table : RetentionRule.TABLES.stream().sorted().toList()) {
@@ -51,7 +56,8 @@ public final class PolicyExplainer {
     for (Recognizer r : Recognizers.defaults()) {
       types.add(r.type());
     }
-    out.append("recognizers (text becomes <TYPE:token>): ").append(String.join(", ", types))
+    out.append("recognizers (text becomes <TYPE:token>): ")
+        .append(String.join(", ", types))
         .append('\n');
     return out.toString();
   }

@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Loads a policy and runs the tests that live next to it ({@code NAME.yaml} →
- * {@code NAME.tests.yaml}); a policy whose tests fail is refused. The default policy ships in the
- * jar under {@code /policies/}.
+ * Loads a policy and runs the tests that live next to it ({@code NAME.yaml} → {@code
+ * NAME.tests.yaml}); a policy whose tests fail is refused. The default policy ships in the jar
+ * under {@code /policies/}.
  */
 public final class PolicyLoader {
   public static final String DEFAULT_RESOURCE = "/policies/default.yaml";
@@ -27,9 +27,13 @@ public final class PolicyLoader {
   private PolicyLoader() {}
 
   public static Policy loadDefault() {
-    String policy = resource(DEFAULT_RESOURCE)
-        .orElseThrow(() -> new CaptureException(Kind.INTERNAL,
-            "default policy " + DEFAULT_RESOURCE + " is not on the classpath"));
+    String policy =
+        resource(DEFAULT_RESOURCE)
+            .orElseThrow(
+                () ->
+                    new CaptureException(
+                        Kind.INTERNAL,
+                        "default policy " + DEFAULT_RESOURCE + " is not on the classpath"));
     Optional<String> tests = resource(testsName(DEFAULT_RESOURCE));
     return checked("default.yaml", policy, tests);
   }
@@ -41,7 +45,9 @@ public final class PolicyLoader {
 
   public static Policy load(Path file) {
     Path testsFile = file.resolveSibling(testsName(file.getFileName().toString()));
-    return checked(file.toString(), read(file),
+    return checked(
+        file.toString(),
+        read(file),
         Files.exists(testsFile) ? Optional.of(read(testsFile)) : Optional.empty());
   }
 
@@ -78,8 +84,15 @@ public final class PolicyLoader {
       List<PolicyTests.Result> results = PolicyTests.run(policy, testsName(source), tests.get());
       List<PolicyTests.Result> failed = results.stream().filter(r -> !r.passed()).toList();
       if (!failed.isEmpty()) {
-        StringBuilder msg = new StringBuilder("policy " + source + " refused: "
-            + failed.size() + " of " + results.size() + " policy tests fail:");
+        StringBuilder msg =
+            new StringBuilder(
+                "policy "
+                    + source
+                    + " refused: "
+                    + failed.size()
+                    + " of "
+                    + results.size()
+                    + " policy tests fail:");
         failed.forEach(r -> msg.append("\n  ").append(r));
         throw new CaptureException(Kind.USER, msg.toString());
       }
@@ -95,7 +108,8 @@ public final class PolicyLoader {
 
   private static Optional<String> resource(String name) {
     try (InputStream in = PolicyLoader.class.getResourceAsStream(name)) {
-      return in == null ? Optional.empty()
+      return in == null
+          ? Optional.empty()
           : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CaptureException(Kind.INTERNAL, "cannot read " + name + ": " + e.getMessage(), e);

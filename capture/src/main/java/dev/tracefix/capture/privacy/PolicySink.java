@@ -26,8 +26,8 @@ final class PolicySink implements SafeEventSink {
   }
 
   /**
-   * Module and symbol names pass the recognizers, and a module's file name the identity rule too:
-   * a binary's name may carry a user's name.
+   * Module and symbol names pass the recognizers, and a module's file name the identity rule too: a
+   * binary's name may carry a user's name.
    */
   @Override
   public void onStack(SafeStack stack) {
@@ -51,9 +51,9 @@ final class PolicySink implements SafeEventSink {
   /**
    * An aggregate's identity columns (process token, syscall, errno, peer hash) pass the policy as a
    * {@code syscall} event carrying them would: a field the policy drops or rewrites for syscall
-   * events is dropped or rewritten here too, and a row whose process token the policy drops is
-   * not delivered. Its counts and sums are aggregates of the latencies and sizes, not one call's.
-   * A token or hash that is not keyed ({@code p_}, {@code a_}) fails closed: the row is dropped.
+   * events is dropped or rewritten here too, and a row whose process token the policy drops is not
+   * delivered. Its counts and sums are aggregates of the latencies and sizes, not one call's. A
+   * token or hash that is not keyed ({@code p_}, {@code a_}) fails closed: the row is dropped.
    */
   @Override
   public void onSyscallStats(List<SyscallStat> rows) {

@@ -2,8 +2,8 @@ package dev.tracefix.capture.privacy;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureException.Kind;
-import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.policy.Policy;
 import java.io.StringReader;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -31,7 +31,11 @@ public final class PolicyTests {
   public record Result(String name, int line, boolean passed, String message) {
     @Override
     public String toString() {
-      return (passed ? "PASS " : "FAIL ") + name + " (line " + line + ")"
+      return (passed ? "PASS " : "FAIL ")
+          + name
+          + " (line "
+          + line
+          + ")"
           + (passed ? "" : ": " + message);
     }
   }
@@ -44,8 +48,9 @@ public final class PolicyTests {
     PrivacyEngine engine = new PrivacyEngine(policy, new HmacKey("k_policytest", throwaway));
     Node root = new Yaml(new LoaderOptions()).compose(new StringReader(testsYaml));
     if (!(root instanceof SequenceNode list)) {
-      throw new CaptureException(Kind.USER, source + ":1: policy tests are a YAML list of"
-          + " {name, type, input, expect}");
+      throw new CaptureException(
+          Kind.USER,
+          source + ":1: policy tests are a YAML list of" + " {name, type, input, expect}");
     }
     List<Result> results = new ArrayList<>();
     for (Node item : list.getValue()) {
@@ -53,13 +58,15 @@ public final class PolicyTests {
       Map<String, Object> test = (Map<String, Object>) plain(item);
       String name = String.valueOf(test.getOrDefault("name", "test at line " + line));
       Object type = test.get("type");
-      if (!(type instanceof String) || !(test.get("input") instanceof Map)
+      if (!(type instanceof String)
+          || !(test.get("input") instanceof Map)
           || !(test.get("expect") instanceof Map)) {
         results.add(new Result(name, line, false, "needs 'type', 'input' and 'expect'"));
         continue;
       }
       Map<String, Object> actual =
-          new LinkedHashMap<>(engine.redact((String) type, (Map<String, Object>) test.get("input")));
+          new LinkedHashMap<>(
+              engine.redact((String) type, (Map<String, Object>) test.get("input")));
       actual.remove("key_id");
       String diff = diff((Map<String, Object>) test.get("expect"), actual);
       results.add(new Result(name, line, diff.isEmpty(), diff));

@@ -4,10 +4,10 @@ import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.Policy;
-import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -146,11 +146,14 @@ public final class PrivacyEngine {
 
   private static Map<String, Object> eventMap(String type, Map<String, ?> fields) {
     Map<String, Object> event = new HashMap<>();
-    fields.forEach((k, v) -> {
-      if (v != null) {
-        event.put(k, v instanceof Integer i ? (long) i : v instanceof EventType t ? t.columnValue() : v);
-      }
-    });
+    fields.forEach(
+        (k, v) -> {
+          if (v != null) {
+            event.put(
+                k,
+                v instanceof Integer i ? (long) i : v instanceof EventType t ? t.columnValue() : v);
+          }
+        });
     event.put("type", type);
     return event;
   }
@@ -166,13 +169,19 @@ public final class PrivacyEngine {
         for (FieldOp op : new FieldOp[] {d.fixed(), d.whenTrue(), d.whenFalse()}) {
           long count = op == null ? 0 : p.appliedCount(op);
           if (count > 0) {
-            fields.merge(p.type + "." + op.field + ":" + dev.tracefix.capture.privacy.policy.Action
-                .describe(op.action), count, Long::sum);
+            fields.merge(
+                p.type
+                    + "."
+                    + op.field
+                    + ":"
+                    + dev.tracefix.capture.privacy.policy.Action.describe(op.action),
+                count,
+                Long::sum);
           }
         }
       }
     }
-    return new Attestation(policy.name(), policy.hash(), List.of(tokenizer.keyId()), fields,
-        text.counts(), true);
+    return new Attestation(
+        policy.name(), policy.hash(), List.of(tokenizer.keyId()), fields, text.counts(), true);
   }
 }

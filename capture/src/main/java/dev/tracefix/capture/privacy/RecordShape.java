@@ -7,8 +7,8 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 
 /**
- * Reads and rebuilds a record by component, so the engine handles fields added to {@code
- * SafeEvent} or {@code SafeProcess} later without code here (they are dropped until named).
+ * Reads and rebuilds a record by component, so the engine handles fields added to {@code SafeEvent}
+ * or {@code SafeProcess} later without code here (they are dropped until named).
  */
 final class RecordShape<R extends Record> {
   final String[] names;
@@ -27,12 +27,16 @@ final class RecordShape<R extends Record> {
       for (int i = 0; i < n; i++) {
         names[i] = EventSchema.snake(components[i].getName());
         types[i] = components[i].getType();
-        accessors[i] = lookup.unreflect(components[i].getAccessor())
-            .asType(MethodType.methodType(Object.class, Object.class));
+        accessors[i] =
+            lookup
+                .unreflect(components[i].getAccessor())
+                .asType(MethodType.methodType(Object.class, Object.class));
       }
-      constructor = lookup.findConstructor(type, MethodType.methodType(void.class, types))
-          .asSpreader(Object[].class, n)
-          .asType(MethodType.methodType(Object.class, Object[].class));
+      constructor =
+          lookup
+              .findConstructor(type, MethodType.methodType(void.class, types))
+              .asSpreader(Object[].class, n)
+              .asType(MethodType.methodType(Object.class, Object[].class));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot access record " + type.getName(), e);
     }
@@ -59,8 +63,12 @@ final class RecordShape<R extends Record> {
         values[i] = n.longValue();
       }
       if (values[i] == null && types[i].isPrimitive()) {
-        values[i] = types[i] == int.class ? (Object) 0 : types[i] == long.class ? (Object) 0L
-            : types[i] == boolean.class ? (Object) false : (Object) 0.0;
+        values[i] =
+            types[i] == int.class
+                ? (Object) 0
+                : types[i] == long.class
+                    ? (Object) 0L
+                    : types[i] == boolean.class ? (Object) false : (Object) 0.0;
       }
     }
     try {

@@ -1,12 +1,12 @@
 package dev.tracefix.capture.privacy;
 
 import dev.tracefix.capture.privacy.identity.IdentityText;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.recognize.Finding;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
 import dev.tracefix.capture.privacy.recognize.TextScanner;
-import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,10 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The one entry for free text that may reach storage, a report or a model (argv, paths, comm,
- * error strings, notebook exports, prompts): every recognized value becomes a typed keyed
- * placeholder such as {@code <EMAIL:3f9a1c2b>}. Equal values under one key give equal placeholders,
- * so redacted text still shows "the same address twice". Thread-safe.
+ * The one entry for free text that may reach storage, a report or a model (argv, paths, comm, error
+ * strings, notebook exports, prompts): every recognized value becomes a typed keyed placeholder
+ * such as {@code <EMAIL:3f9a1c2b>}. Equal values under one key give equal placeholders, so redacted
+ * text still shows "the same address twice". Thread-safe.
  */
 public final class TextRedactor {
   static final int PLACEHOLDER_HEX = 8;

@@ -1,10 +1,10 @@
 package dev.tracefix.capture.privacy;
 
+import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.policy.Action;
 import dev.tracefix.capture.privacy.policy.Condition;
 import dev.tracefix.capture.privacy.policy.FieldRule;
 import dev.tracefix.capture.privacy.policy.Policy;
-import dev.tracefix.capture.privacy.keys.Tokenizer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +31,11 @@ final class TypePlan {
    * they are counted here once rather than per field (see {@link #appliedCount}).
    */
   final LongAdder records = new LongAdder();
+
   final boolean needsEventMap;
 
-  TypePlan(String type, Iterable<String> fields, Policy policy, Tokenizer tokens, TextRedactor text) {
+  TypePlan(
+      String type, Iterable<String> fields, Policy policy, Tokenizer tokens, TextRedactor text) {
     this.type = type;
     boolean dynamicSeen = false;
     for (String field : fields) {

@@ -40,8 +40,8 @@ public final class ProbeSupport {
   }
 
   /**
-   * Empty when this kernel loads an fentry program; otherwise why not, quoting libbpf (the load
-   * is tried for real, on a program that is never attached). Needs the privileges of a capture.
+   * Empty when this kernel loads an fentry program; otherwise why not, quoting libbpf (the load is
+   * tried for real, on a program that is never attached). Needs the privileges of a capture.
    */
   public static Optional<String> fentryUnsupported() {
     Path object;

@@ -14,9 +14,9 @@ import java.util.OptionalLong;
 /**
  * Finds where a function's code lies in an ELF file, as a uprobe needs it: the file offset, not the
  * virtual address. The symbol is looked up in {@code .symtab} and then {@code .dynsym} (defined
- * functions only), and its address translated through the PT_LOAD segment that contains it:
- * {@code offset = st_value - p_vaddr + p_offset}. That holds alike for fixed-address executables,
- * PIE executables and shared libraries (their vaddrs start near 0, but the text segment's vaddr and
+ * functions only), and its address translated through the PT_LOAD segment that contains it: {@code
+ * offset = st_value - p_vaddr + p_offset}. That holds alike for fixed-address executables, PIE
+ * executables and shared libraries (their vaddrs start near 0, but the text segment's vaddr and
  * offset may still differ).
  */
 public final class ElfSymbols {
@@ -176,8 +176,13 @@ public final class ElfSymbols {
 
   /** st_value of the defined function named {@code wanted} in one symbol table. */
   private static OptionalLong findValue(
-      FileChannel ch, boolean is64, ByteOrder order, ByteBuffer table, ByteBuffer strtab,
-      byte[] wanted) throws IOException {
+      FileChannel ch,
+      boolean is64,
+      ByteOrder order,
+      ByteBuffer table,
+      ByteBuffer strtab,
+      byte[] wanted)
+      throws IOException {
     long offset = is64 ? table.getLong(24) : Integer.toUnsignedLong(table.getInt(16));
     long size = is64 ? table.getLong(32) : Integer.toUnsignedLong(table.getInt(20));
     long entsize = is64 ? table.getLong(56) : Integer.toUnsignedLong(table.getInt(36));

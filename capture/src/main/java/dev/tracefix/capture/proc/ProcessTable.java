@@ -18,8 +18,8 @@ import java.util.Set;
 public final class ProcessTable {
   /**
    * What tgid 0 stands for: no process. A capture without a pid or cgroup filter records TCP events
-   * of sockets whose owner it never saw (open and idle since before the capture, a reset sent for
-   * a closed port) under it, rather than under whichever task the kernel interrupted.
+   * of sockets whose owner it never saw (open and idle since before the capture, a reset sent for a
+   * closed port) under it, rather than under whichever task the kernel interrupted.
    */
   public static final String UNATTRIBUTED_COMM = "[unattributed]";
 
@@ -140,7 +140,8 @@ public final class ProcessTable {
       return Optional.empty();
     }
     return Optional.of(
-        new ProcessInfo(pid, startTicks, untruncated(comm.get(), exePath), exePath, buildId, cgroup));
+        new ProcessInfo(
+            pid, startTicks, untruncated(comm.get(), exePath), exePath, buildId, cgroup));
   }
 
   /**
@@ -149,7 +150,8 @@ public final class ProcessTable {
    * tell that a cut-off name was an address or a key, and would let its first 15 bytes through.
    */
   static String untruncated(String comm, Optional<String> exePath) {
-    if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length != ProcessInfo.KERNEL_COMM_BYTES
+    if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            != ProcessInfo.KERNEL_COMM_BYTES
         || exePath.isEmpty()) {
       return comm;
     }

@@ -96,8 +96,10 @@ public final class TriggerEngine implements SafeEventSink {
     private long onAtNs;
     private long offAtNs;
     private List<String> failed = List.of();
+
     /** The first of the events that tripped the rule, and the matching events since, within 1 s. */
     private long burstStartNs;
+
     private long burstEvents;
 
     RuleState(TriggerRule rule) {
@@ -140,7 +142,11 @@ public final class TriggerEngine implements SafeEventSink {
       }
       downstream.onTriggerFiring(
           new TriggerFiring(
-              rule.text(), onAtNs, endedAtNs, observedPerSecond(endedAtNs), rule.perSecond(),
+              rule.text(),
+              onAtNs,
+              endedAtNs,
+              observedPerSecond(endedAtNs),
+              rule.perSecond(),
               named));
     }
 

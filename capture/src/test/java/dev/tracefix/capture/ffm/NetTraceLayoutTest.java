@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every struct and constant of {@code bpf/net_trace.h}, read from the header itself, against the
  * Java mirror: the header is parsed for its {@code #define}s and struct members, a C program
- * compiled against it prints their values, sizes and offsets, and each must match the Java
- * constant of the same name (without {@code NET_TRACE_}) and the struct layout of the same name.
+ * compiled against it prints their values, sizes and offsets, and each must match the Java constant
+ * of the same name (without {@code NET_TRACE_}) and the struct layout of the same name.
  */
 class NetTraceLayoutTest {
   private static final Pattern DEFINE =
@@ -87,9 +87,7 @@ class NetTraceLayoutTest {
     assertEquals(structs.keySet(), java.keySet(), "structs of net_trace.h and of NetTraceLayout");
     System.out.printf(
         "NetTraceLayoutTest: %d constants, %d structs, %d members of net_trace.h checked%n",
-        constants.size(),
-        structs.size(),
-        structs.values().stream().mapToInt(List::size).sum());
+        constants.size(), structs.size(), structs.values().stream().mapToInt(List::size).sum());
     for (var struct : structs.entrySet()) {
       String name = struct.getKey();
       StructLayout layout = java.get(name);
@@ -115,13 +113,15 @@ class NetTraceLayoutTest {
     }
   }
 
-  private Map<String, Long> compileAndPrint(List<String> constants, Map<String, List<String>> structs)
-      throws Exception {
+  private Map<String, Long> compileAndPrint(
+      List<String> constants, Map<String, List<String>> structs) throws Exception {
     StringBuilder c =
         new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n#include \"net_trace.h\"\n");
     c.append("int main(void) {\n");
     for (String constant : constants) {
-      c.append("  printf(\"define.%1$s %%lld\\n\", (long long) (NET_TRACE_%1$s));\n".formatted(constant));
+      c.append(
+          "  printf(\"define.%1$s %%lld\\n\", (long long) (NET_TRACE_%1$s));\n"
+              .formatted(constant));
     }
     for (var struct : structs.entrySet()) {
       String name = struct.getKey();

@@ -17,8 +17,8 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Ring records of any length and content, with a known or unknown type id in the first field:
- * decoding never throws, and each record is counted exactly once — under its type when it became
- * a raw event, under index 0 ("undecodable" in capture_stats) when it did not.
+ * decoding never throws, and each record is counted exactly once — under its type when it became a
+ * raw event, under index 0 ("undecodable" in capture_stats) when it did not.
  */
 class RingRecordsFuzzTest {
   record Blob(int type, byte[] bytes) {}
@@ -42,17 +42,18 @@ class RingRecordsFuzzTest {
     int decoded = records.takeBatch().size();
     assertEquals(blobs.size(), Arrays.stream(counts).sum(), "every record counted once");
     assertEquals(blobs.size() - counts[0], decoded, "typed counts are the decoded records");
-    Statistics.collect(counts[0] == 0 ? "all decoded" : counts[0] == blobs.size() ? "none" : "some");
+    Statistics.collect(
+        counts[0] == 0 ? "all decoded" : counts[0] == blobs.size() ? "none" : "some");
   }
 
   @Provide
   Arbitrary<List<Blob>> records() {
     Arbitrary<Integer> type =
         Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(1, NetTraceLayout.EVENT_TYPES - 1)),
+            net.jqwik.api.Tuple.of(
+                8, Arbitraries.integers().between(1, NetTraceLayout.EVENT_TYPES - 1)),
             net.jqwik.api.Tuple.of(1, Arbitraries.integers()));
-    Arbitrary<byte[]> bytes =
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
+    Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
     return Combinators.combine(type, bytes).as(Blob::new).list().ofMaxSize(20);
   }
 }

@@ -11,13 +11,13 @@ import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.capture.ffm.BpfSession;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.keys.Redactor;
 import dev.tracefix.capture.probe.KernelFeatures;
 import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
-import dev.tracefix.capture.privacy.keys.HmacKey;
-import dev.tracefix.capture.privacy.keys.KeyStore;
-import dev.tracefix.capture.privacy.keys.Redactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +54,17 @@ class UprobeAssemblyTest {
     Path exe = dir.resolve("upnames");
     NativeBuild.run(
         List.of(
-            "gcc", "-O1", "-Wall", "-DWITH_LIB", "-fPIE", "-pie", "-o", exe.toString(),
-            source("uprobe_workload.c").toString(), "-L" + dir, "-luprobe_lib",
+            "gcc",
+            "-O1",
+            "-Wall",
+            "-DWITH_LIB",
+            "-fPIE",
+            "-pie",
+            "-o",
+            exe.toString(),
+            source("uprobe_workload.c").toString(),
+            "-L" + dir,
+            "-luprobe_lib",
             "-Wl,-rpath," + dir));
     Path object = dir.resolve("net_trace.bpf.o");
     Files.copy(getClass().getResourceAsStream("/bpf/net_trace.bpf.o"), object);
@@ -141,7 +150,9 @@ class UprobeAssemblyTest {
     assertNotNull(workload.exeHash());
     assertEquals(
         Set.of(workload.exeHash()),
-        bySymbol.get("tracefix_work").stream().map(SafeEvent::binaryHash).collect(Collectors.toSet()),
+        bySymbol.get("tracefix_work").stream()
+            .map(SafeEvent::binaryHash)
+            .collect(Collectors.toSet()),
         "the executable's functions join its processes by exe hash");
     assertEquals(
         Set.of(redactor.exeHash(lib.toRealPath().toString())),

@@ -55,8 +55,7 @@ class AggregatePolicyTest {
   @Test
   void theDefaultPolicyKeepsAKeyedRowWhole() {
     SyscallStat in = row("p_0123456789abcdef", "a_fedcba9876543210");
-    List<SyscallStat> out =
-        guarded(PolicyLoader.loadOrDefault(null), List.of(in));
+    List<SyscallStat> out = guarded(PolicyLoader.loadOrDefault(null), List.of(in));
     assertEquals(List.of(in), out);
   }
 

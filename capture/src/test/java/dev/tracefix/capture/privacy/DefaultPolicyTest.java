@@ -16,7 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped policy passes the tests that live next to it; a policy failing its tests is refused. */
+/**
+ * The shipped policy passes the tests that live next to it; a policy failing its tests is refused.
+ */
 class DefaultPolicyTest {
   @TempDir Path dir;
 
@@ -34,15 +36,17 @@ class DefaultPolicyTest {
   @Test
   void theDefaultPolicyKeepsEventsFourteenDaysAndExplainSaysSoWithTheLine() {
     Policy policy = PolicyLoader.loadDefault();
-    assertEquals(List.of("events=14d", "captures=90d"),
+    assertEquals(
+        List.of("events=14d", "captures=90d"),
         policy.retention().stream().map(RetentionRule::spec).toList());
     String explained = PolicyExplainer.explain(policy);
     System.out.println(explained);
     int line = policy.retention().get(0).line();
     assertTrue(line > 1, "line " + line);
-    assertTrue(explained.contains("events         deleted after 14d  (line " + line + ")"),
-        explained);
-    assertTrue(explained.contains("captures       deleted after 90d  (line " + (line + 1) + ")"),
+    assertTrue(
+        explained.contains("events         deleted after 14d  (line " + line + ")"), explained);
+    assertTrue(
+        explained.contains("captures       deleted after 90d  (line " + (line + 1) + ")"),
         explained);
   }
 
@@ -50,7 +54,9 @@ class DefaultPolicyTest {
   void aPolicyWhoseTestsFailIsRefusedAtLoad() throws IOException {
     Path policy = dir.resolve("leaky.yaml");
     Files.writeString(policy, "policy: leaky\nevents:\n  \"*\":\n    bytes: keep\n");
-    Files.writeString(dir.resolve("leaky.tests.yaml"), """
+    Files.writeString(
+        dir.resolve("leaky.tests.yaml"),
+        """
         - name: sizes are bucketed
           type: sendto
           input: {bytes: 1000}

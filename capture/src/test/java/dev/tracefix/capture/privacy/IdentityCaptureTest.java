@@ -1,7 +1,6 @@
 package dev.tracefix.capture.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.Capture;
@@ -29,12 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Plants secrets and a person's name in every identity channel a traced program controls — the
- * name of the link it is started through, {@code prctl(PR_SET_NAME)}, a thread named with {@code
+ * Plants secrets and a person's name in every identity channel a traced program controls — the name
+ * of the link it is started through, {@code prctl(PR_SET_NAME)}, a thread named with {@code
  * pthread_setname_np}, a thread renamed through {@code /proc/self/task/TID/comm}, the cgroup
  * directory it runs in, the name of a function it is asked to be probed on — and checks that none
- * reaches the sink or the capture's probe list, raw, cut to the kernel's 15 bytes, or in
- * path-safe form.
+ * reaches the sink or the capture's probe list, raw, cut to the kernel's 15 bytes, or in path-safe
+ * form.
  */
 class IdentityCaptureTest {
   /** The cgroup2 mount: /sys/fs/cgroup, or e.g. /sys/fs/cgroup/unified on a hybrid host. */
@@ -106,7 +105,8 @@ class IdentityCaptureTest {
         uprobes.stream().allMatch(e -> e.symbol().matches("<SECRET_PREFIX:[0-9a-f]{8}>")),
         uprobes::toString);
     assertTrue(
-        sink.processes.stream().anyMatch(p -> p.cgroup() != null && p.cgroup().contains("<CGROUP:")),
+        sink.processes.stream()
+            .anyMatch(p -> p.cgroup() != null && p.cgroup().contains("<CGROUP:")),
         sink.processes::toString);
 
     String everything =

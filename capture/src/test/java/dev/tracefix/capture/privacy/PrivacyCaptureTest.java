@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Plants corpus values where a real traced process exposes them (its executable's file name, so
- * its comm; its directory, so its exe path and working directory; its argv) and checks that
- * nothing the sink receives contains any of them.
+ * Plants corpus values where a real traced process exposes them (its executable's file name, so its
+ * comm; its directory, so its exe path and working directory; its argv) and checks that nothing the
+ * sink receives contains any of them.
  */
 class PrivacyCaptureTest {
   private static final Set<String> PATH_SAFE =
@@ -59,14 +59,27 @@ class PrivacyCaptureTest {
     RecordingSink sink = new RecordingSink();
     CaptureSummary summary;
     try (DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      List<String> command = new ArrayList<>(List.of("sh", "-c",
-          "cd \"$(dirname \"$0\")\" && exec \"$0\" 3 1 $1 \"$PWD/pid\"", binary.toString(),
-          "" + receiver.getLocalPort()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "sh",
+                  "-c",
+                  "cd \"$(dirname \"$0\")\" && exec \"$0\" 3 1 $1 \"$PWD/pid\"",
+                  binary.toString(),
+                  "" + receiver.getLocalPort()));
       command.addAll(planted); // extra argv of the shell
       // No syscall events: the shell's own syscalls before its exec would announce the process
       // as "sh", and this test is about the comm of the program it becomes.
-      summary = Capture.run(new CaptureConfig(Duration.ofSeconds(60), OptionalInt.empty(),
-          command, dir.resolve("keys"), 0, Set.of()), sink);
+      summary =
+          Capture.run(
+              new CaptureConfig(
+                  Duration.ofSeconds(60),
+                  OptionalInt.empty(),
+                  command,
+                  dir.resolve("keys"),
+                  0,
+                  Set.of()),
+              sink);
     }
 
     assertEquals(0, summary.commandExitCode());

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeProcess;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.privacy.policy.PolicyParser;
-import dev.tracefix.capture.privacy.keys.KeyStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrivacyEngineTest {
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       policy: strict
       events:
         "*":
@@ -92,12 +93,21 @@ class PrivacyEngineTest {
   @Test
   void processTextIsKeyedHashedAndTruncated() {
     PrivacyEngine engine = engine();
-    SafeProcess out = engine.redact(new SafeProcess("p_0123456789abcdef", "alice-tool",
-        "3f9a1c", "/user.slice/home/alice/very/long/path", "/usr/bin/x", "k"));
+    SafeProcess out =
+        engine.redact(
+            new SafeProcess(
+                "p_0123456789abcdef",
+                "alice-tool",
+                "3f9a1c",
+                "/user.slice/home/alice/very/long/path",
+                "/usr/bin/x",
+                "k"));
 
     assertTrue(out.comm().matches("h_[0-9a-f]{16}"), out.comm());
-    assertEquals(engine.redact(new SafeProcess(null, "alice-tool", null, null, null, null)).comm(),
-        out.comm(), "same value, same key: same token");
+    assertEquals(
+        engine.redact(new SafeProcess(null, "alice-tool", null, null, null, null)).comm(),
+        out.comm(),
+        "same value, same key: same token");
     assertEquals("/user.slice/home/<U", out.cgroup().substring(0, 19));
     assertFalse(out.cgroup().contains("alice"));
     assertTrue(out.exeHash().matches("s_[0-9a-f]{16}"), out.exeHash());
@@ -123,8 +133,7 @@ class PrivacyEngineTest {
     for (int i = 0; i < 7; i++) {
       // errno is kept only for failed sendto calls: 3 of the 7 take the condition's keep branch.
       engine.redact(
-          dev.tracefix.capture.SafeEvent.builder(
-                  i, dev.tracefix.capture.EventType.SENDTO, "p", "k")
+          dev.tracefix.capture.SafeEvent.builder(i, dev.tracefix.capture.EventType.SENDTO, "p", "k")
               .errno(i < 3 ? 104 : 0)
               .build());
     }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.capture.privacy.recognize.PlantedSecrets;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.recognize.PlantedSecrets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,8 @@ class TextRedactorTest {
   @Test
   void aStackFramesModuleNamePassesTheIdentityRuleAndItsSymbolTheRecognizers() {
     assertEquals("libc.so.6!write+0x1a", redactor.redactFrame("libc.so.6!write+0x1a"));
-    assertEquals("[jit]!Lcom/example/Pool;::take", redactor.redactFrame("[jit]!Lcom/example/Pool;::take"));
+    assertEquals(
+        "[jit]!Lcom/example/Pool;::take", redactor.redactFrame("[jit]!Lcom/example/Pool;::take"));
     assertTrue(
         redactor.redactFrame("alice_johnson!main+0x10").matches("<PERSON:[0-9a-f]{8}>!main\\+0x10"),
         redactor.redactFrame("alice_johnson!main+0x10"));

@@ -6,8 +6,8 @@ import java.util.List;
  * How a bisect ended: the first bad commit, or only skipped commits left.
  *
  * <p>{@link #steps()} counts what {@code git bisect run} runs its command for (probes and merge
- * bases), so the two can be compared; the checks of the given ends are in {@link #tested()} too
- * but not counted.
+ * bases), so the two can be compared; the checks of the given ends are in {@link #tested()} too but
+ * not counted.
  */
 public sealed interface BisectResult {
   List<BisectStep> tested();

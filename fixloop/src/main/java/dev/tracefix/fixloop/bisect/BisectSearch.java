@@ -16,19 +16,19 @@ import org.eclipse.jgit.lib.ObjectId;
 /**
  * Which commit to test next: the choice {@code git bisect} makes, over the whole commit graph.
  *
- * <p>The candidates are the commits reachable from bad and from no good commit, in the order
- * {@code git rev-list} lists them (newest commit date first). A candidate's weight is the number
- * of candidates it reaches, itself included; the best probe splits the candidates most evenly,
- * {@code max(min(weight, n - weight))}. Like git, weights are computed for merges first and then
- * along single-parent chains, oldest first, and the first candidate found to be within one of
- * the halfway point is taken at once, so ties fall where git's fall. With {@code --first-parent}
- * only first-parent edges count.
+ * <p>The candidates are the commits reachable from bad and from no good commit, in the order {@code
+ * git rev-list} lists them (newest commit date first). A candidate's weight is the number of
+ * candidates it reaches, itself included; the best probe splits the candidates most evenly, {@code
+ * max(min(weight, n - weight))}. Like git, weights are computed for merges first and then along
+ * single-parent chains, oldest first, and the first candidate found to be within one of the halfway
+ * point is taken at once, so ties fall where git's fall. With {@code --first-parent} only
+ * first-parent edges count.
  *
- * <p>Once any commit was skipped, git ranks every candidate by (distance desc, id asc) and, if
- * the best one is skipped, jumps to a pseudo-random non-skipped one away from it ({@code
- * skip_away}, with git's own generator), so skipped stretches are left quickly. Both are done the
- * same way here, since a different jump changes the steps, and with a skipped range that decides
- * whether the first bad commit can be named at all.
+ * <p>Once any commit was skipped, git ranks every candidate by (distance desc, id asc) and, if the
+ * best one is skipped, jumps to a pseudo-random non-skipped one away from it ({@code skip_away},
+ * with git's own generator), so skipped stretches are left quickly. Both are done the same way
+ * here, since a different jump changes the steps, and with a skipped range that decides whether the
+ * first bad commit can be named at all.
  *
  * <p>Pure: no repository, no processes; {@link CommitGraph} supplies the candidates.
  */
@@ -180,7 +180,8 @@ public final class BisectSearch {
         }
       }
       if (!progress) {
-        throw new IllegalStateException("bisect weights do not converge: the candidate graph has a cycle");
+        throw new IllegalStateException(
+            "bisect weights do not converge: the candidate graph has a cycle");
       }
     }
     if (all) {

@@ -49,8 +49,10 @@ final class CommitGraph {
       if (firstParent) {
         RevCommit at = interesting.get(bad);
         while (at != null) {
-          nodes.add(new BisectSearch.Node(at.getId(),
-              at.getParentCount() == 0 ? List.of() : List.of(at.getParent(0).getId())));
+          nodes.add(
+              new BisectSearch.Node(
+                  at.getId(),
+                  at.getParentCount() == 0 ? List.of() : List.of(at.getParent(0).getId())));
           at = at.getParentCount() == 0 ? null : interesting.get(at.getParent(0).getId());
         }
         return nodes;
@@ -64,7 +66,8 @@ final class CommitGraph {
       }
       return nodes;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot walk the history: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot walk the history: " + e.getMessage(), e);
     }
   }
 
@@ -81,7 +84,8 @@ final class CommitGraph {
       }
       return out;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot walk the history: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot walk the history: " + e.getMessage(), e);
     }
   }
 
@@ -105,7 +109,8 @@ final class CommitGraph {
         boolean redundant = false;
         for (ObjectId other : bases) {
           walk.reset();
-          if (!other.equals(base) && walk.isMergedInto(walk.parseCommit(base), walk.parseCommit(other))) {
+          if (!other.equals(base)
+              && walk.isMergedInto(walk.parseCommit(base), walk.parseCommit(other))) {
             redundant = true;
           }
         }
@@ -115,7 +120,8 @@ final class CommitGraph {
       }
       return out;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot find merge bases: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot find merge bases: " + e.getMessage(), e);
     }
   }
 
@@ -125,7 +131,8 @@ final class CommitGraph {
       walk.parseBody(c);
       return c;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot read " + id.name() + ": " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot read " + id.name() + ": " + e.getMessage(), e);
     }
   }
 }

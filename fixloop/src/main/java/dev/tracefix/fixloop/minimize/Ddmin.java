@@ -40,7 +40,12 @@ import java.util.function.Function;
 public final class Ddmin<T> {
   /** The minimal input, in input order, and what it cost. */
   public record Result<T>(
-      List<T> minimal, List<Integer> positions, int oracleCalls, int cacheHits, int diskHits, int cancelledCalls) {
+      List<T> minimal,
+      List<Integer> positions,
+      int oracleCalls,
+      int cacheHits,
+      int diskHits,
+      int cancelledCalls) {
     public Result(List<T> minimal, List<Integer> positions, int oracleCalls, int cacheHits) {
       this(minimal, positions, oracleCalls, cacheHits, 0, 0);
     }
@@ -81,7 +86,9 @@ public final class Ddmin<T> {
     return this;
   }
 
-  /** Answers from (and records into) {@code cache}, keyed by {@code key} of a candidate's content. */
+  /**
+   * Answers from (and records into) {@code cache}, keyed by {@code key} of a candidate's content.
+   */
   public Ddmin<T> diskCache(OutcomeCache cache, Function<List<T>, String> key) {
     this.disk = cache;
     this.diskKey = key;
@@ -89,8 +96,8 @@ public final class Ddmin<T> {
   }
 
   /**
-   * The worst case of ddmin's tests for {@code n} elements, n² + 3n (Zeller and Hildebrandt,
-   * 2002); the bound progress is reported against.
+   * The worst case of ddmin's tests for {@code n} elements, n² + 3n (Zeller and Hildebrandt, 2002);
+   * the bound progress is reported against.
    */
   public static long worstCase(int n) {
     return (long) n * n + 3L * n;
@@ -111,7 +118,8 @@ public final class Ddmin<T> {
     if (testAll() != Outcome.FAIL) {
       throw new IllegalStateException("the whole input does not fail; nothing to minimize");
     }
-    try (ExecutorService pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism) : null) {
+    try (ExecutorService pool =
+        parallelism > 1 ? Executors.newFixedThreadPool(parallelism) : null) {
       List<Integer> current = range(input.size());
       int granularity = 2;
       while (current.size() >= 2) {
@@ -127,7 +135,10 @@ public final class Ddmin<T> {
         for (List<Integer> subset : subsets) {
           complements.add(minus(current, new HashSet<>(subset)));
         }
-        hit = granularity == 2 ? -1 : firstFailing(complements, pool, false); // n=2: complements are the subsets
+        hit =
+            granularity == 2
+                ? -1
+                : firstFailing(complements, pool, false); // n=2: complements are the subsets
         if (hit >= 0) {
           current = complements.get(hit);
           granularity = Math.max(granularity - 1, 2);
@@ -141,13 +152,19 @@ public final class Ddmin<T> {
       }
       current = removeSingles(current, pool);
       List<T> minimal = current.stream().map(input::get).toList();
-      return new Result<>(minimal, current, oracleCalls.get(), cacheHits.get(), diskHits.get(), cancelledCalls.get());
+      return new Result<>(
+          minimal,
+          current,
+          oracleCalls.get(),
+          cacheHits.get(),
+          diskHits.get(),
+          cancelledCalls.get());
     }
   }
 
   /**
-   * Ensures 1-minimality explicitly: drop any single element whose removal still fails, until
-   * none does. After a complete ddmin run every such candidate is already cached.
+   * Ensures 1-minimality explicitly: drop any single element whose removal still fails, until none
+   * does. After a complete ddmin run every such candidate is already cached.
    */
   private List<Integer> removeSingles(List<Integer> current, ExecutorService pool) {
     while (current.size() > 1) {
@@ -172,7 +189,9 @@ public final class Ddmin<T> {
     }
   }
 
-  /** Candidates being judged now, so a later round awaits a run it needs instead of repeating it. */
+  /**
+   * Candidates being judged now, so a later round awaits a run it needs instead of repeating it.
+   */
   private final Map<List<Integer>, Flight> flying = new ConcurrentHashMap<>();
 
   private Flight launch(List<Integer> candidate, ExecutorService pool) {
@@ -180,17 +199,21 @@ public final class Ddmin<T> {
     if (known.isPresent()) {
       return new Flight(CompletableFuture.completedFuture(known.get()), new Cancellation());
     }
-    return flying.computeIfAbsent(candidate, c -> {
-      Cancellation stop = new Cancellation();
-      Future<Outcome> future = pool.submit(() -> {
-        try {
-          return test(c, stop);
-        } finally {
-          flying.remove(c);
-        }
-      });
-      return new Flight(future, stop);
-    });
+    return flying.computeIfAbsent(
+        candidate,
+        c -> {
+          Cancellation stop = new Cancellation();
+          Future<Outcome> future =
+              pool.submit(
+                  () -> {
+                    try {
+                      return test(c, stop);
+                    } finally {
+                      flying.remove(c);
+                    }
+                  });
+          return new Flight(future, stop);
+        });
   }
 
   private void stop(List<Integer> candidate, Flight flight) {
@@ -205,15 +228,16 @@ public final class Ddmin<T> {
   /**
    * The index of the first candidate, in order, that fails; -1 if none does.
    *
-   * <p>With workers, candidates are started in order as workers free up. In a round of subsets,
-   * a worker may instead start the first candidate of the round ddmin would do next if the
-   * earliest undecided candidate failed (its first half): ahead of the second candidate when the
-   * round has only two, else once every candidate runs. That run is kept when the premise holds
-   * (the next round finds it running or cached) and stopped as soon as it does not. With one
-   * failure-inducing element this lets two workers settle up to two halvings per round instead
-   * of one, the way a serial ddmin would have gone; the result is still the serial one.
+   * <p>With workers, candidates are started in order as workers free up. In a round of subsets, a
+   * worker may instead start the first candidate of the round ddmin would do next if the earliest
+   * undecided candidate failed (its first half): ahead of the second candidate when the round has
+   * only two, else once every candidate runs. That run is kept when the premise holds (the next
+   * round finds it running or cached) and stopped as soon as it does not. With one failure-inducing
+   * element this lets two workers settle up to two halvings per round instead of one, the way a
+   * serial ddmin would have gone; the result is still the serial one.
    */
-  private int firstFailing(List<List<Integer>> candidates, ExecutorService pool, boolean lookAhead) {
+  private int firstFailing(
+      List<List<Integer>> candidates, ExecutorService pool, boolean lookAhead) {
     if (pool == null) {
       for (int i = 0; i < candidates.size(); i++) {
         if (test(candidates.get(i), control.cancellation()) == Outcome.FAIL) {
@@ -233,8 +257,10 @@ public final class Ddmin<T> {
             flights.add(launch(candidates.get(flights.size()), pool));
             continue;
           }
-          List<Integer> next = lookAhead && candidates.get(i).size() >= 2 && !aheadOf.containsKey(i)
-              ? split(candidates.get(i), 2).getFirst() : null;
+          List<Integer> next =
+              lookAhead && candidates.get(i).size() >= 2 && !aheadOf.containsKey(i)
+                  ? split(candidates.get(i), 2).getFirst()
+                  : null;
           boolean moreCandidates = flights.size() < candidates.size();
           if (next != null && (candidates.size() == 2 || !moreCandidates)) {
             aheadOf.put(i, next);
@@ -287,12 +313,15 @@ public final class Ddmin<T> {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "interrupted while minimizing", e);
+      throw new FixLoopException(
+          FixLoopException.Kind.CANCELLED, "interrupted while minimizing", e);
     } catch (java.util.concurrent.CancellationException e) {
       control.check();
       throw new FixLoopException(FixLoopException.Kind.CANCELLED, "minimization cancelled", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
   }
 
@@ -346,8 +375,14 @@ public final class Ddmin<T> {
         ProgressEvent.Stage.MINIMIZE,
         tests.get(),
         worstCase(input.size()),
-        current.size() + " of " + input.size() + " rows still fail (" + oracleCalls.get() + " repro runs"
-            + (diskHits.get() > 0 ? ", " + diskHits.get() + " answers from the cache on disk" : "") + ")");
+        current.size()
+            + " of "
+            + input.size()
+            + " rows still fail ("
+            + oracleCalls.get()
+            + " repro runs"
+            + (diskHits.get() > 0 ? ", " + diskHits.get() + " answers from the cache on disk" : "")
+            + ")");
   }
 
   /** {@code n} contiguous parts of nearly equal size, in order. */

@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Minimizes an input sequence against a repro on one source tree: ddmin over the rows, then
- * value shrinking of what is left, both through one outcome cache (in memory, and on disk when a
- * cache folder is given, so a stopped run resumes).
+ * Minimizes an input sequence against a repro on one source tree: ddmin over the rows, then value
+ * shrinking of what is left, both through one outcome cache (in memory, and on disk when a cache
+ * folder is given, so a stopped run resumes).
  */
 public final class Minimizer {
   /**
@@ -54,8 +54,13 @@ public final class Minimizer {
       int diskHits,
       int shrinkTries) {
     public String summary() {
-      return minimal.size() + " of " + original.size() + " rows still fail after " + oracleCalls
-          + " repro runs" + (diskHits > 0 ? " (" + diskHits + " answers from the cache on disk)" : "")
+      return minimal.size()
+          + " of "
+          + original.size()
+          + " rows still fail after "
+          + oracleCalls
+          + " repro runs"
+          + (diskHits > 0 ? " (" + diskHits + " answers from the cache on disk)" : "")
           + (changes.isEmpty() ? "" : "; " + changes.size() + " values shrunk");
     }
   }
@@ -71,41 +76,58 @@ public final class Minimizer {
   }
 
   /**
-   * The cache folder for one repro on one tree and one input's columns: a different command,
-   * build, predicate, tree or column set must not reuse outcomes.
+   * The cache folder for one repro on one tree and one input's columns: a different command, build,
+   * predicate, tree or column set must not reuse outcomes.
    */
-  public static Path cacheDir(Path root, ReproSpec spec, String treeIdentity, List<String> columns) {
-    String fingerprint = String.join("\u0000",
-        spec.build().orElse(""), spec.start().orElse(""), spec.ready().map(Object::toString).orElse(""),
-        spec.run(), spec.match().map(Object::toString).orElse(""), spec.schedule().orElse(""),
-        Integer.toString(spec.repeat()), treeIdentity, String.join(",", columns));
+  public static Path cacheDir(
+      Path root, ReproSpec spec, String treeIdentity, List<String> columns) {
+    String fingerprint =
+        String.join(
+            "\u0000",
+            spec.build().orElse(""),
+            spec.start().orElse(""),
+            spec.ready().map(Object::toString).orElse(""),
+            spec.run(),
+            spec.match().map(Object::toString).orElse(""),
+            spec.schedule().orElse(""),
+            Integer.toString(spec.repeat()),
+            treeIdentity,
+            String.join(",", columns));
     return root.resolve(sha256(fingerprint).substring(0, 24));
   }
 
   public Result minimize(InputTable input, Options options) {
     if (input.size() == 0) {
-      throw new FixLoopException(FixLoopException.Kind.USER, "the input has no rows; nothing to minimize");
+      throw new FixLoopException(
+          FixLoopException.Kind.USER, "the input has no rows; nothing to minimize");
     }
     ReproSpec spec = harness.spec();
     OutcomeCache disk = options.cacheDir().map(OutcomeCache::open).orElse(null);
     try {
       if (disk != null && disk.loaded() > 0) {
-        control.report(ProgressEvent.Stage.MINIMIZE,
+        control.report(
+            ProgressEvent.Stage.MINIMIZE,
             "resuming: " + disk.loaded() + " outcomes on disk in " + disk.file().getParent());
       }
-      Oracle<List<Object>> rows = new Oracle<>() {
-        @Override
-        public Outcome test(List<List<Object>> candidate) {
-          return test(candidate, control.cancellation());
-        }
+      Oracle<List<Object>> rows =
+          new Oracle<>() {
+            @Override
+            public Outcome test(List<List<Object>> candidate) {
+              return test(candidate, control.cancellation());
+            }
 
-        @Override
-        public Outcome test(List<List<Object>> candidate, Cancellation cancel) {
-          return outcome(harness.judge(tree, Optional.of(input.withRows(candidate)), spec.repeat(), cancel));
-        }
-      };
-      control.report(ProgressEvent.Stage.MINIMIZE, "checking that the repro fails on all " + input.size() + " rows");
-      Ddmin<List<Object>> ddmin = new Ddmin<>(input.rows(), rows).parallel(options.parallel()).control(control);
+            @Override
+            public Outcome test(List<List<Object>> candidate, Cancellation cancel) {
+              return outcome(
+                  harness.judge(
+                      tree, Optional.of(input.withRows(candidate)), spec.repeat(), cancel));
+            }
+          };
+      control.report(
+          ProgressEvent.Stage.MINIMIZE,
+          "checking that the repro fails on all " + input.size() + " rows");
+      Ddmin<List<Object>> ddmin =
+          new Ddmin<>(input.rows(), rows).parallel(options.parallel()).control(control);
       if (disk != null) {
         ddmin.diskCache(disk, candidate -> input.withRows(candidate).sha256());
       }
@@ -113,21 +135,41 @@ public final class Minimizer {
       if (whole != Outcome.FAIL) {
         throw new FixLoopException(
             FixLoopException.Kind.REPRO,
-            "the repro passes on the full input; nothing to minimize (on all " + input.size()
-                + " rows it was " + whole.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            "the repro passes on the full input; nothing to minimize (on all "
+                + input.size()
+                + " rows it was "
+                + whole.name().toLowerCase(java.util.Locale.ROOT)
+                + ")");
       }
       Ddmin.Result<List<Object>> found = ddmin.minimize();
       InputTable kept = input.withRows(found.minimal());
       if (spec.schedule().isPresent()) {
         kept = Schedule.withDelays(kept, spec.schedule().get());
       }
-      control.report(ProgressEvent.Stage.MINIMIZE,
-          kept.size() + " of " + input.size() + " rows after " + found.oracleCalls() + " repro runs ("
-              + found.cacheHits() + " cache hits, " + found.diskHits() + " from disk, worst case "
-              + Ddmin.worstCase(input.size()) + ")");
+      control.report(
+          ProgressEvent.Stage.MINIMIZE,
+          kept.size()
+              + " of "
+              + input.size()
+              + " rows after "
+              + found.oracleCalls()
+              + " repro runs ("
+              + found.cacheHits()
+              + " cache hits, "
+              + found.diskHits()
+              + " from disk, worst case "
+              + Ddmin.worstCase(input.size())
+              + ")");
       ValueShrinker.Result shrunk = shrink(kept, spec, disk);
-      return new Result(input, kept, kept.withRows(shrunk.rows()), shrunk.changes(),
-          found.oracleCalls(), found.cacheHits(), found.diskHits(), shrunk.runs());
+      return new Result(
+          input,
+          kept,
+          kept.withRows(shrunk.rows()),
+          shrunk.changes(),
+          found.oracleCalls(),
+          found.cacheHits(),
+          found.diskHits(),
+          shrunk.runs());
     } finally {
       if (disk != null) {
         disk.close();
@@ -163,7 +205,8 @@ public final class Minimizer {
             },
             spec.shrink().budget(),
             control);
-    control.report(ProgressEvent.Stage.SHRINK, "shrinking the values of " + kept.size() + " row(s)");
+    control.report(
+        ProgressEvent.Stage.SHRINK, "shrinking the values of " + kept.size() + " row(s)");
     return shrinker.shrink(kept.rows());
   }
 
@@ -178,7 +221,9 @@ public final class Minimizer {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -6,6 +6,9 @@ public enum Outcome {
   FAIL,
   /** The candidate runs and does not fail. */
   PASS,
-  /** Neither: the candidate could not be judged (e.g. the repro could not build, or failed differently). */
+  /**
+   * Neither: the candidate could not be judged (e.g. the repro could not build, or failed
+   * differently).
+   */
   UNRESOLVED
 }

@@ -14,14 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Oracle outcomes kept on disk, so a minimization that was stopped (cancelled, a crash, a
- * restart of the workbench) resumes where it was: ddmin is deterministic, so a rerun asks for the
- * same candidates in the same order and gets every answer it already had from here, without a
- * repro run.
+ * Oracle outcomes kept on disk, so a minimization that was stopped (cancelled, a crash, a restart
+ * of the workbench) resumes where it was: ddmin is deterministic, so a rerun asks for the same
+ * candidates in the same order and gets every answer it already had from here, without a repro run.
  *
- * <p>One append-only file, one line per outcome: {@code <64 hex digits> <OUTCOME>}, the hex being
- * a hash of the candidate's content. Each line is written with one {@code write} and forced to
- * disk before the outcome is used; a torn last line (power loss mid-write) does not parse and is
+ * <p>One append-only file, one line per outcome: {@code <64 hex digits> <OUTCOME>}, the hex being a
+ * hash of the candidate's content. Each line is written with one {@code write} and forced to disk
+ * before the outcome is used; a torn last line (power loss mid-write) does not parse and is
  * ignored, so at worst that one candidate is run again.
  */
 public final class OutcomeCache implements AutoCloseable {
@@ -44,10 +43,14 @@ public final class OutcomeCache implements AutoCloseable {
         }
       }
       loaded = known.size();
-      out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      out =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new FixLoopException(
-          FixLoopException.Kind.INTERNAL, "cannot open the outcome cache " + file + ": " + e.getMessage(), e);
+          FixLoopException.Kind.INTERNAL,
+          "cannot open the outcome cache " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -86,7 +89,9 @@ public final class OutcomeCache implements AutoCloseable {
         out.force(false);
       } catch (IOException e) {
         throw new FixLoopException(
-            FixLoopException.Kind.INTERNAL, "cannot write the outcome cache " + file + ": " + e.getMessage(), e);
+            FixLoopException.Kind.INTERNAL,
+            "cannot write the outcome cache " + file + ": " + e.getMessage(),
+            e);
       }
     }
   }

@@ -14,26 +14,40 @@ import java.util.regex.Pattern;
 /**
  * After ddmin has removed every row it can, makes the values of the rows that are left smaller
  * while the repro still fails: numbers toward 0, stopping at the boundary where the failure goes
- * away (a cart of 6144 bytes becomes 4097 when 4096 passes), text shorter (empty, then the
- * shortest failing prefix and suffix, then single characters out), timings shorter (a schedule's
- * {@code delay_ms} is a number like any other).
+ * away (a cart of 6144 bytes becomes 4097 when 4096 passes), text shorter (empty, then the shortest
+ * failing prefix and suffix, then single characters out), timings shorter (a schedule's {@code
+ * delay_ms} is a number like any other).
  *
- * <p>Each search assumes the failure is monotone in the value (bigger fails if smaller does);
- * where it is not, the value found still fails, it is just not the smallest. Every value the
- * shrinker keeps was seen failing. Runs are capped by a budget; every candidate goes through the
- * same outcome cache as ddmin.
+ * <p>Each search assumes the failure is monotone in the value (bigger fails if smaller does); where
+ * it is not, the value found still fails, it is just not the smallest. Every value the shrinker
+ * keeps was seen failing. Runs are capped by a budget; every candidate goes through the same
+ * outcome cache as ddmin.
  */
 public final class ValueShrinker {
-  /** One value made smaller: where, from what, to what, after how many tries (cache hits included). */
+  /**
+   * One value made smaller: where, from what, to what, after how many tries (cache hits included).
+   */
   public record Change(int row, String column, Object from, Object to, int runs) {
     @Override
     public String toString() {
-      return "row " + (row + 1) + " " + column + ": " + show(from) + " -> " + show(to) + " (" + runs + " tries)";
+      return "row "
+          + (row + 1)
+          + " "
+          + column
+          + ": "
+          + show(from)
+          + " -> "
+          + show(to)
+          + " ("
+          + runs
+          + " tries)";
     }
 
     private static String show(Object v) {
       String s = String.valueOf(v);
-      return v instanceof String ? "\"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\"" : s;
+      return v instanceof String
+          ? "\"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\""
+          : s;
     }
   }
 
@@ -42,8 +56,10 @@ public final class ValueShrinker {
 
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
   private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,15}\\.\\d{1,15}");
+
   /** A point in time written as text: not a timing, kept as it is (its gap is delay_ms). */
-  private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}.*");
+  private static final Pattern TIMESTAMP =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}.*");
 
   private final List<String> columns;
   private final Predicate<String> shrinkable;
@@ -99,13 +115,19 @@ public final class ValueShrinker {
     Predicate<Object> fails = candidate -> failsWith(rows, r, c, candidate);
     String text = value.toString();
     boolean isText = value instanceof String || value instanceof Character;
-    if (value instanceof Long || value instanceof Integer || value instanceof Short
-        || value instanceof Byte || value instanceof BigInteger || (isText && INTEGER.matcher(text).matches())) {
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger
+        || (isText && INTEGER.matcher(text).matches())) {
       long v = new BigInteger(text).longValue();
       long shrunk = shrinkInteger(v, n -> fails.test(like(value, BigInteger.valueOf(n))));
       return shrunk == v ? value : like(value, BigInteger.valueOf(shrunk));
     }
-    if (value instanceof Double || value instanceof Float || value instanceof BigDecimal
+    if (value instanceof Double
+        || value instanceof Float
+        || value instanceof BigDecimal
         || (isText && DECIMAL.matcher(text).matches())) {
       BigDecimal v = new BigDecimal(text);
       if (v.signum() == 0) {
@@ -116,7 +138,8 @@ public final class ValueShrinker {
       }
       BigDecimal whole = v.setScale(0, RoundingMode.DOWN);
       if (whole.signum() != 0 && fails.test(like(value, whole))) {
-        long shrunk = shrinkInteger(whole.longValue(), n -> fails.test(like(value, BigDecimal.valueOf(n))));
+        long shrunk =
+            shrinkInteger(whole.longValue(), n -> fails.test(like(value, BigDecimal.valueOf(n))));
         return like(value, BigDecimal.valueOf(shrunk));
       }
       return value;

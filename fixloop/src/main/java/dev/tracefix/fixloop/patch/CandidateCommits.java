@@ -31,15 +31,16 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  *
  * <p>Why not a checkout and JGit's RevertCommand or a merge: those work in the person's working
  * tree and index. Here the patched tree is built in memory (a {@link DirCache} in core) from the
- * bad commit's tree plus the edits, committed with the bad commit as parent, and only a new
- * branch points at it: HEAD, the index and the files are never touched.
+ * bad commit's tree plus the edits, committed with the bad commit as parent, and only a new branch
+ * points at it: HEAD, the index and the files are never touched.
  */
 final class CandidateCommits {
   static final PersonIdent TRACEFIX = new PersonIdent("tracefix", "tracefix@localhost");
 
   private CandidateCommits() {}
 
-  static ObjectId commit(Repository repo, RevCommit parent, List<FileEdit> edits, String message, PersonIdent author) {
+  static ObjectId commit(
+      Repository repo, RevCommit parent, List<FileEdit> edits, String message, PersonIdent author) {
     try (ObjectReader reader = repo.newObjectReader();
         ObjectInserter inserter = repo.newObjectInserter()) {
       DirCache index = DirCache.newInCore();
@@ -52,16 +53,19 @@ final class CandidateCommits {
           editor.add(new DirCacheEditor.DeletePath(edit.path()));
           continue;
         }
-        ObjectId blob = inserter.insert(Constants.OBJ_BLOB, edit.content().getBytes(StandardCharsets.UTF_8));
-        editor.add(new DirCacheEditor.PathEdit(edit.path()) {
-          @Override
-          public void apply(DirCacheEntry entry) {
-            if (entry.getRawMode() == 0) {
-              entry.setFileMode(edit.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE);
-            }
-            entry.setObjectId(blob);
-          }
-        });
+        ObjectId blob =
+            inserter.insert(Constants.OBJ_BLOB, edit.content().getBytes(StandardCharsets.UTF_8));
+        editor.add(
+            new DirCacheEditor.PathEdit(edit.path()) {
+              @Override
+              public void apply(DirCacheEntry entry) {
+                if (entry.getRawMode() == 0) {
+                  entry.setFileMode(
+                      edit.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE);
+                }
+                entry.setObjectId(blob);
+              }
+            });
       }
       editor.finish();
       ObjectId tree = index.writeTree(inserter);
@@ -75,7 +79,8 @@ final class CandidateCommits {
       inserter.flush();
       return id;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot write the patch commit: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot write the patch commit: " + e.getMessage(), e);
     }
   }
 
@@ -88,10 +93,12 @@ final class CandidateCommits {
       update.setRefLogMessage("tracefix: " + why, false);
       switch (update.update()) {
         case NEW, FORCED, NO_CHANGE, FAST_FORWARD -> {}
-        default -> throw new FixLoopException(FixLoopException.Kind.GIT, "cannot set branch " + branch);
+        default ->
+            throw new FixLoopException(FixLoopException.Kind.GIT, "cannot set branch " + branch);
       }
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot set branch " + branch + ": " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot set branch " + branch + ": " + e.getMessage(), e);
     }
   }
 
@@ -105,7 +112,8 @@ final class CandidateCommits {
       }
       return out.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot diff the patch: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot diff the patch: " + e.getMessage(), e);
     }
   }
 
@@ -114,12 +122,15 @@ final class CandidateCommits {
         DiffFormatter formatter = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
       formatter.setRepository(repo);
       List<String> paths = new ArrayList<>();
-      for (DiffEntry e : formatter.scan(walk.parseCommit(from).getTree(), walk.parseCommit(to).getTree())) {
-        paths.add(e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath());
+      for (DiffEntry e :
+          formatter.scan(walk.parseCommit(from).getTree(), walk.parseCommit(to).getTree())) {
+        paths.add(
+            e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath());
       }
       return paths;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot diff the patch: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot diff the patch: " + e.getMessage(), e);
     }
   }
 
@@ -129,7 +140,8 @@ final class CandidateCommits {
       walk.parseBody(c);
       return c;
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot read " + id.name() + ": " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot read " + id.name() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -7,7 +7,13 @@ import java.util.List;
  * verdict. It may be accepted only if {@link #passed()}.
  */
 public record CandidateReport(
-    String strategy, String summary, String branch, String commit, String diff, List<String> log, List<Check> checks) {
+    String strategy,
+    String summary,
+    String branch,
+    String commit,
+    String diff,
+    List<String> log,
+    List<Check> checks) {
   public CandidateReport {
     log = List.copyOf(log);
     checks = List.copyOf(checks);
@@ -15,7 +21,8 @@ public record CandidateReport(
 
   /** The review gate: no guardrail failed (one that has nothing to run is shown, not failed). */
   public boolean passed() {
-    return !checks.isEmpty() && checks.stream().noneMatch(c -> c.failed() || c.status() == Check.Status.NOT_RUN);
+    return !checks.isEmpty()
+        && checks.stream().noneMatch(c -> c.failed() || c.status() == Check.Status.NOT_RUN);
   }
 
   /** The first failed guardrail, for one-line reports. */

@@ -30,23 +30,40 @@ import javax.tools.ToolProvider;
  * For a resource leak in Java: closes a resource the culprit opened, with try-with-resources.
  *
  * <p>Looks only at the site the culprit changed: local variables declared on lines the culprit
- * added (and still there at the bad commit) whose initializer opens something closeable (a
- * {@code new FileInputStream(...)}, {@code Files.newBufferedReader(...)}, a socket, a JDBC
- * connection...), that are not already a try resource, not closed in their block, and do not
- * escape it (returned, stored, handed on). The declaration and the rest of its block become
- * {@code try (DECLARATION) { REST }}: the variable's scope is the same, and it is closed on every
- * way out. Parsed with the JDK's own compiler tree API ({@code jdk.compiler}), not regexes.
+ * added (and still there at the bad commit) whose initializer opens something closeable (a {@code
+ * new FileInputStream(...)}, {@code Files.newBufferedReader(...)}, a socket, a JDBC connection...),
+ * that are not already a try resource, not closed in their block, and do not escape it (returned,
+ * stored, handed on). The declaration and the rest of its block become {@code try (DECLARATION) {
+ * REST }}: the variable's scope is the same, and it is closed on every way out. Parsed with the
+ * JDK's own compiler tree API ({@code jdk.compiler}), not regexes.
  */
 public final class CloseLeakedResource implements PatchStrategy {
   public static final String NAME = "close-leaked-resource";
 
-  private static final Pattern CLOSEABLE_TYPE = Pattern.compile(
-      ".*(InputStream|OutputStream|Reader|Writer|Socket|Channel|Connection|Statement|ResultSet|Scanner"
-          + "|ZipFile|JarFile|RandomAccessFile|PrintStream|Formatter|DirectoryStream)(<.*>)?");
-  private static final Set<String> OPENING_METHODS = Set.of(
-      "newInputStream", "newOutputStream", "newBufferedReader", "newBufferedWriter", "newByteChannel",
-      "newDirectoryStream", "lines", "list", "walk", "find", "getConnection", "openStream", "openConnection",
-      "open", "prepareStatement", "createStatement", "executeQuery", "accept");
+  private static final Pattern CLOSEABLE_TYPE =
+      Pattern.compile(
+          ".*(InputStream|OutputStream|Reader|Writer|Socket|Channel|Connection|Statement|ResultSet|Scanner"
+              + "|ZipFile|JarFile|RandomAccessFile|PrintStream|Formatter|DirectoryStream)(<.*>)?");
+  private static final Set<String> OPENING_METHODS =
+      Set.of(
+          "newInputStream",
+          "newOutputStream",
+          "newBufferedReader",
+          "newBufferedWriter",
+          "newByteChannel",
+          "newDirectoryStream",
+          "lines",
+          "list",
+          "walk",
+          "find",
+          "getConnection",
+          "openStream",
+          "openConnection",
+          "open",
+          "prepareStatement",
+          "createStatement",
+          "executeQuery",
+          "accept");
 
   /** A leaked local: its declaration statement and the block it lives in. */
   record Leak(VariableTree variable, BlockTree block, int index) {}
@@ -60,7 +77,8 @@ public final class CloseLeakedResource implements PatchStrategy {
   public Proposal propose(PatchContext context) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
-      return Proposal.none("this Java runtime has no compiler (jdk.compiler) to parse sources with");
+      return Proposal.none(
+          "this Java runtime has no compiler (jdk.compiler) to parse sources with");
     }
     List<Candidate> candidates = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -86,10 +104,18 @@ public final class CloseLeakedResource implements PatchStrategy {
       }
       String source = atBad.get();
       for (Fix fix : fixes(javac, source, added)) {
-        candidates.add(new Candidate(NAME,
-            "close '" + fix.variable() + "' with try-with-resources in " + file.newPath(),
-            List.of(FileEdit.write(file.newPath(), fix.source())),
-            List.of(file.newPath() + ":" + fix.line() + ": " + fix.declaration() + " was never closed")));
+        candidates.add(
+            new Candidate(
+                NAME,
+                "close '" + fix.variable() + "' with try-with-resources in " + file.newPath(),
+                List.of(FileEdit.write(file.newPath(), fix.source())),
+                List.of(
+                    file.newPath()
+                        + ":"
+                        + fix.line()
+                        + ": "
+                        + fix.declaration()
+                        + " was never closed")));
       }
     }
     if (!anyJava) {
@@ -105,13 +131,16 @@ public final class CloseLeakedResource implements PatchStrategy {
   record Fix(String variable, String declaration, long line, String source) {}
 
   static List<Fix> fixes(JavaCompiler javac, String source, Set<String> addedLines) {
-    JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///Source.java"), JavaFileObject.Kind.SOURCE) {
-      @Override
-      public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-        return source;
-      }
-    };
-    JavacTask task = (JavacTask) javac.getTask(null, null, diagnostic -> {}, List.of("-proc:none"), null, List.of(file));
+    JavaFileObject file =
+        new SimpleJavaFileObject(URI.create("string:///Source.java"), JavaFileObject.Kind.SOURCE) {
+          @Override
+          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return source;
+          }
+        };
+    JavacTask task =
+        (JavacTask)
+            javac.getTask(null, null, diagnostic -> {}, List.of("-proc:none"), null, List.of(file));
     List<Fix> fixes = new ArrayList<>();
     try {
       for (CompilationUnitTree unit : task.parse()) {
@@ -127,9 +156,18 @@ public final class CloseLeakedResource implements PatchStrategy {
                 long start = positions.getStartPosition(unit, variable);
                 long end = positions.getEndPosition(unit, variable);
                 String declaration = source.substring((int) start, (int) end).strip();
-                boolean changed = addedLines.stream().anyMatch(l -> !l.isEmpty() && declaration.startsWith(l.replaceAll(";$", "")))
-                    || addedLines.contains(lineText(source, lines, start).strip());
-                if (changed && !closedOrEscapes(variable.getName().toString(), statements.subList(i + 1, statements.size()), source, unit, positions)) {
+                boolean changed =
+                    addedLines.stream()
+                            .anyMatch(
+                                l -> !l.isEmpty() && declaration.startsWith(l.replaceAll(";$", "")))
+                        || addedLines.contains(lineText(source, lines, start).strip());
+                if (changed
+                    && !closedOrEscapes(
+                        variable.getName().toString(),
+                        statements.subList(i + 1, statements.size()),
+                        source,
+                        unit,
+                        positions)) {
                   leaks.add(new Leak(variable, block, i));
                 }
               }
@@ -158,23 +196,39 @@ public final class CloseLeakedResource implements PatchStrategy {
       return CLOSEABLE_TYPE.matcher(created.getIdentifier().toString()).matches()
           || CLOSEABLE_TYPE.matcher(declared).matches();
     }
-    if (init instanceof MethodInvocationTree call && call.getMethodSelect() instanceof MemberSelectTree select) {
+    if (init instanceof MethodInvocationTree call
+        && call.getMethodSelect() instanceof MemberSelectTree select) {
       return OPENING_METHODS.contains(select.getIdentifier().toString())
-          && (CLOSEABLE_TYPE.matcher(declared).matches() || declared.startsWith("Stream") || declared.equals("var"));
+          && (CLOSEABLE_TYPE.matcher(declared).matches()
+              || declared.startsWith("Stream")
+              || declared.equals("var"));
     }
     return false;
   }
 
-  /** Closed later in the block, or handed somewhere that may close it later (returned, stored, passed on). */
+  /**
+   * Closed later in the block, or handed somewhere that may close it later (returned, stored,
+   * passed on).
+   */
   private static boolean closedOrEscapes(
-      String name, List<? extends StatementTree> rest, String source, CompilationUnitTree unit, SourcePositions positions) {
+      String name,
+      List<? extends StatementTree> rest,
+      String source,
+      CompilationUnitTree unit,
+      SourcePositions positions) {
     Pattern closed = Pattern.compile("\\b" + Pattern.quote(name) + "\\s*\\.\\s*close\\s*\\(");
     Pattern returned = Pattern.compile("\\breturn\\s+" + Pattern.quote(name) + "\\s*;");
     Pattern stored = Pattern.compile("=\\s*" + Pattern.quote(name) + "\\s*;");
-    Pattern passedToKeeper = Pattern.compile("\\.(add|put|offer|push|set|register)\\s*\\([^;]*\\b" + Pattern.quote(name) + "\\b");
+    Pattern passedToKeeper =
+        Pattern.compile(
+            "\\.(add|put|offer|push|set|register)\\s*\\([^;]*\\b" + Pattern.quote(name) + "\\b");
     for (StatementTree s : rest) {
-      String text = source.substring((int) positions.getStartPosition(unit, s), (int) positions.getEndPosition(unit, s));
-      if (closed.matcher(text).find() || returned.matcher(text).find() || stored.matcher(text).find()
+      String text =
+          source.substring(
+              (int) positions.getStartPosition(unit, s), (int) positions.getEndPosition(unit, s));
+      if (closed.matcher(text).find()
+          || returned.matcher(text).find()
+          || stored.matcher(text).find()
           || passedToKeeper.matcher(text).find()) {
         return true;
       }
@@ -182,7 +236,12 @@ public final class CloseLeakedResource implements PatchStrategy {
     return false;
   }
 
-  private static Fix rewrite(String source, CompilationUnitTree unit, SourcePositions positions, LineMap lines, Leak leak) {
+  private static Fix rewrite(
+      String source,
+      CompilationUnitTree unit,
+      SourcePositions positions,
+      LineMap lines,
+      Leak leak) {
     VariableTree variable = leak.variable();
     int declStart = (int) positions.getStartPosition(unit, variable);
     int declEnd = (int) positions.getEndPosition(unit, variable); // after the ';'
@@ -190,18 +249,24 @@ public final class CloseLeakedResource implements PatchStrategy {
     int lineStart = source.lastIndexOf('\n', declStart - 1) + 1;
     String indent = source.substring(lineStart, declStart);
     String declaration = source.substring(declStart, declEnd).strip();
-    String resource = declaration.endsWith(";") ? declaration.substring(0, declaration.length() - 1).strip() : declaration;
+    String resource =
+        declaration.endsWith(";")
+            ? declaration.substring(0, declaration.length() - 1).strip()
+            : declaration;
     // The rest of the block: from after the declaration's line to the line of the closing brace.
     int restStart = source.indexOf('\n', declEnd - 1) + 1;
     int closingLineStart = source.lastIndexOf('\n', blockEnd - 1) + 1;
-    String rest = restStart <= closingLineStart ? source.substring(restStart, closingLineStart) : "";
+    String rest =
+        restStart <= closingLineStart ? source.substring(restStart, closingLineStart) : "";
     StringBuilder body = new StringBuilder();
     for (String line : rest.split("(?<=\n)")) {
       body.append(line.isBlank() ? line : "  " + line);
     }
     String replacement = indent + "try (" + resource + ") {\n" + body + indent + "}\n";
-    String fixed = source.substring(0, lineStart) + replacement + source.substring(closingLineStart);
-    return new Fix(variable.getName().toString(), declaration, lines.getLineNumber(declStart), fixed);
+    String fixed =
+        source.substring(0, lineStart) + replacement + source.substring(closingLineStart);
+    return new Fix(
+        variable.getName().toString(), declaration, lines.getLineNumber(declStart), fixed);
   }
 
   private static String lineText(String source, LineMap lines, long position) {

@@ -25,15 +25,22 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  * and the hunks (edits) between them. Renames are followed, so a file the culprit moved is one
  * change with both paths.
  */
-public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange> files, String diff) {
+public record CulpritChange(
+    RevCommit culprit, RevCommit parent, List<FileChange> files, String diff) {
   /**
    * One file of the culprit; {@code before}/{@code after} are null for an added/deleted file.
    * {@code hunks} groups {@code edits} as a unified diff shows them (edits within three lines of
    * each other form one hunk), the unit a person reads and a strategy reverts.
    */
   public record FileChange(
-      DiffEntry.ChangeType type, String oldPath, String newPath, List<String> before, List<String> after,
-      List<Edit> edits, List<List<Edit>> hunks, boolean binary) {
+      DiffEntry.ChangeType type,
+      String oldPath,
+      String newPath,
+      List<String> before,
+      List<String> after,
+      List<Edit> edits,
+      List<List<Edit>> hunks,
+      boolean binary) {
     /** The path at the culprit (the new path, or the old one for a deletion). */
     public String path() {
       return type == DiffEntry.ChangeType.DELETE ? oldPath : newPath;
@@ -44,7 +51,8 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
 
   public static CulpritChange of(Repository repo, RevCommit culprit) {
     if (culprit.getParentCount() == 0) {
-      throw new FixLoopException(FixLoopException.Kind.USER, "the culprit " + culprit.name() + " is a root commit");
+      throw new FixLoopException(
+          FixLoopException.Kind.USER, "the culprit " + culprit.name() + " is a root commit");
     }
     try (RevWalk walk = new RevWalk(repo);
         ObjectReader reader = repo.newObjectReader();
@@ -56,17 +64,33 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
       hunks.setDetectRenames(true);
       List<FileChange> files = new ArrayList<>();
       for (DiffEntry entry : hunks.scan(parent.getTree(), c.getTree())) {
-        byte[] before = entry.getChangeType() == DiffEntry.ChangeType.ADD ? null : reader.open(entry.getOldId().toObjectId()).getBytes();
-        byte[] after = entry.getChangeType() == DiffEntry.ChangeType.DELETE ? null : reader.open(entry.getNewId().toObjectId()).getBytes();
-        boolean binary = (before != null && RawText.isBinary(before)) || (after != null && RawText.isBinary(after));
+        byte[] before =
+            entry.getChangeType() == DiffEntry.ChangeType.ADD
+                ? null
+                : reader.open(entry.getOldId().toObjectId()).getBytes();
+        byte[] after =
+            entry.getChangeType() == DiffEntry.ChangeType.DELETE
+                ? null
+                : reader.open(entry.getNewId().toObjectId()).getBytes();
+        boolean binary =
+            (before != null && RawText.isBinary(before))
+                || (after != null && RawText.isBinary(after));
         List<Edit> edits = List.of();
         List<List<Edit>> grouped = List.of();
         if (!binary) {
           edits = List.copyOf(hunks.toFileHeader(entry).toEditList());
           grouped = group(edits);
         }
-        files.add(new FileChange(entry.getChangeType(), entry.getOldPath(), entry.getNewPath(),
-            before == null ? null : lines(before), after == null ? null : lines(after), edits, grouped, binary));
+        files.add(
+            new FileChange(
+                entry.getChangeType(),
+                entry.getOldPath(),
+                entry.getNewPath(),
+                before == null ? null : lines(before),
+                after == null ? null : lines(after),
+                edits,
+                grouped,
+                binary));
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (DiffFormatter text = new DiffFormatter(out)) {
@@ -76,7 +100,8 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
       }
       return new CulpritChange(c, parent, List.copyOf(files), out.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot read the culprit's diff: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot read the culprit's diff: " + e.getMessage(), e);
     }
   }
 
@@ -95,9 +120,9 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
   }
 
   /**
-   * Edits as git groups them into hunks: two edits whose unchanged gap is at most twice the
-   * context (3 lines) share a hunk. (JGit's FileHeader built from an edit list holds them all in
-   * one hunk, so the grouping is done here.)
+   * Edits as git groups them into hunks: two edits whose unchanged gap is at most twice the context
+   * (3 lines) share a hunk. (JGit's FileHeader built from an edit list holds them all in one hunk,
+   * so the grouping is done here.)
    */
   static List<List<Edit>> group(List<Edit> edits) {
     List<List<Edit>> hunks = new ArrayList<>();
@@ -119,8 +144,15 @@ public record CulpritChange(RevCommit culprit, RevCommit parent, List<FileChange
   static String label(String path, List<Edit> hunk) {
     Edit first = hunk.getFirst();
     Edit last = hunk.getLast();
-    return path + " -" + (first.getBeginA() + 1) + "," + (last.getEndA() - first.getBeginA())
-        + " +" + (first.getBeginB() + 1) + "," + (last.getEndB() - first.getBeginB());
+    return path
+        + " -"
+        + (first.getBeginA() + 1)
+        + ","
+        + (last.getEndA() - first.getBeginA())
+        + " +"
+        + (first.getBeginB() + 1)
+        + ","
+        + (last.getEndB() - first.getBeginB());
   }
 
   /** Lines with their line endings, so joining them gives the file back byte for byte. */

@@ -4,13 +4,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The hook for a language model that drafts a patch: the first strategy tried when one is
- * installed ({@link ModelStrategy}). No implementation lives in this module.
+ * The hook for a language model that drafts a patch: the first strategy tried when one is installed
+ * ({@link ModelStrategy}). No implementation lives in this module.
  *
  * <p>An implementation must send only what passed the privacy gateway of the hypotheses work
- * (capture's recognizers over every outbound prompt, each prompt logged); the request below
- * holds repository text and repro output, which can carry secrets and personal data. Whatever
- * it returns faces the same guardrails as every other candidate.
+ * (capture's recognizers over every outbound prompt, each prompt logged); the request below holds
+ * repository text and repro output, which can carry secrets and personal data. Whatever it returns
+ * faces the same guardrails as every other candidate.
  */
 public interface DraftingModel {
   /** Name and model, for the report ("anthropic claude-x"). */

@@ -5,10 +5,10 @@ import java.util.List;
 import org.eclipse.jgit.diff.Edit;
 
 /**
- * Reverse-applies the hunks of one file's change (parent -> culprit) to a later version of the
- * file (at the bad commit), hunk by hunk: a hunk whose culprit-side lines and context are found
- * again is reverted there (the nearest match to its original place wins; context shrinks from 3
- * lines to 0 before giving up), and a hunk that later commits changed is left alone and reported.
+ * Reverse-applies the hunks of one file's change (parent -> culprit) to a later version of the file
+ * (at the bad commit), hunk by hunk: a hunk whose culprit-side lines and context are found again is
+ * reverted there (the nearest match to its original place wins; context shrinks from 3 lines to 0
+ * before giving up), and a hunk that later commits changed is left alone and reported.
  */
 final class HunkReverter {
   private static final int MAX_CONTEXT = 3;
@@ -31,7 +31,8 @@ final class HunkReverter {
         if (context == 0 && added.isEmpty()) {
           break; // a pure insertion point cannot be found without context
         }
-        List<String> before = culprit.subList(Math.max(0, edit.getBeginB() - context), edit.getBeginB());
+        List<String> before =
+            culprit.subList(Math.max(0, edit.getBeginB() - context), edit.getBeginB());
         List<String> after =
             culprit.subList(edit.getEndB(), Math.min(culprit.size(), edit.getEndB() + context));
         List<String> pattern = new ArrayList<>(before);
@@ -48,8 +49,14 @@ final class HunkReverter {
       }
       if (!done) {
         skipped.add(
-            "hunk -" + (edit.getBeginA() + 1) + "," + edit.getLengthA() + " +"
-                + (edit.getBeginB() + 1) + "," + edit.getLengthB()
+            "hunk -"
+                + (edit.getBeginA() + 1)
+                + ","
+                + edit.getLengthA()
+                + " +"
+                + (edit.getBeginB() + 1)
+                + ","
+                + edit.getLengthB()
                 + " no longer matches at the bad commit");
       }
     }

@@ -27,7 +27,8 @@ public final class ModelStrategy implements PatchStrategy {
   @Override
   public Proposal propose(PatchContext context) {
     if (model.isEmpty()) {
-      return Proposal.none("no drafting model is configured (the hook is DraftingModel; none is installed)");
+      return Proposal.none(
+          "no drafting model is configured (the hook is DraftingModel; none is installed)");
     }
     Map<String, String> files = new LinkedHashMap<>();
     for (CulpritChange.FileChange f : context.change().files()) {
@@ -35,10 +36,15 @@ public final class ModelStrategy implements PatchStrategy {
         context.fileAtBad(f.newPath()).ifPresent(text -> files.put(f.newPath(), text));
       }
     }
-    DraftingModel.Request request = new DraftingModel.Request(
-        context.incident(), context.change().culprit().name(), context.change().culprit().getShortMessage(),
-        context.change().diff(), context.reproOutputAtBad(),
-        context.input().map(i -> i.csv()).orElse(""), files);
+    DraftingModel.Request request =
+        new DraftingModel.Request(
+            context.incident(),
+            context.change().culprit().name(),
+            context.change().culprit().getShortMessage(),
+            context.change().diff(),
+            context.reproOutputAtBad(),
+            context.input().map(i -> i.csv()).orElse(""),
+            files);
     Optional<DraftingModel.Draft> draft = model.get().draft(request);
     if (draft.isEmpty()) {
       return Proposal.none(model.get().name() + " proposed nothing");
@@ -46,7 +52,9 @@ public final class ModelStrategy implements PatchStrategy {
     List<FileEdit> edits = new ArrayList<>();
     draft.get().files().forEach((path, text) -> edits.add(FileEdit.write(path, text)));
     return new Proposal(
-        List.of(new Candidate(NAME, draft.get().summary(), edits, List.of("drafted by " + model.get().name()))),
+        List.of(
+            new Candidate(
+                NAME, draft.get().summary(), edits, List.of("drafted by " + model.get().name()))),
         List.of());
   }
 }

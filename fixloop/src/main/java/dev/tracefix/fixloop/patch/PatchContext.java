@@ -27,8 +27,13 @@ public final class PatchContext {
   private final String reproOutputAtBad;
   private final Map<String, Boolean> tried = new ConcurrentHashMap<>();
 
-  PatchContext(WorkTrees trees, RevCommit bad, CulpritChange change, Optional<InputTable> input,
-      String incident, String reproOutputAtBad) {
+  PatchContext(
+      WorkTrees trees,
+      RevCommit bad,
+      CulpritChange change,
+      Optional<InputTable> input,
+      String incident,
+      String reproOutputAtBad) {
     this.trees = trees;
     this.bad = bad;
     this.change = change;
@@ -71,9 +76,13 @@ public final class PatchContext {
         TreeWalk walk = TreeWalk.forPath(reader, path, bad.getTree())) {
       return walk == null
           ? Optional.empty()
-          : Optional.of(new String(reader.open(walk.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+          : Optional.of(
+              new String(reader.open(walk.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot read " + path + " at the bad commit: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT,
+          "cannot read " + path + " at the bad commit: " + e.getMessage(),
+          e);
     }
   }
 
@@ -83,15 +92,19 @@ public final class PatchContext {
    * the repro implicates); the guardrails still judge whatever they propose.
    */
   public boolean reproPasses(List<FileEdit> edits) {
-    ObjectId commit = CandidateCommits.commit(repository(), bad, edits, "tracefix: trial", CandidateCommits.TRACEFIX);
+    ObjectId commit =
+        CandidateCommits.commit(
+            repository(), bad, edits, "tracefix: trial", CandidateCommits.TRACEFIX);
     String key = CandidateCommits.parse(repository(), commit).getTree().name();
-    return tried.computeIfAbsent(key, k -> {
-      WorkTrees.Prepared tree = trees.prepare(commit);
-      if (tree.build().verdict() != Verdict.GOOD) {
-        return false;
-      }
-      return trees.harness().judge(tree.dir(), input).verdict() == Verdict.GOOD;
-    });
+    return tried.computeIfAbsent(
+        key,
+        k -> {
+          WorkTrees.Prepared tree = trees.prepare(commit);
+          if (tree.build().verdict() != Verdict.GOOD) {
+            return false;
+          }
+          return trees.harness().judge(tree.dir(), input).verdict() == Verdict.GOOD;
+        });
   }
 
   WorkTrees trees() {

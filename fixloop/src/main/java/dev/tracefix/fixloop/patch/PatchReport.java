@@ -8,7 +8,8 @@ import java.util.Optional;
  * candidate that passed the review gate, if any.
  *
  * @param reproAtBad the repro's verdict line at the bad commit (before)
- * @param regressionTestBefore how the generated regression test did on the bad commit (it must fail)
+ * @param regressionTestBefore how the generated regression test did on the bad commit (it must
+ *     fail)
  */
 public record PatchReport(
     String culprit,
@@ -20,7 +21,8 @@ public record PatchReport(
     Optional<CandidateReport> chosen) {
 
   /** One strategy: whether it ran, what it noted, what it proposed. */
-  public record StrategyReport(String name, boolean tried, List<String> notes, List<CandidateReport> candidates) {}
+  public record StrategyReport(
+      String name, boolean tried, List<String> notes, List<CandidateReport> candidates) {}
 
   public List<CandidateReport> candidates() {
     return strategies.stream().flatMap(s -> s.candidates().stream()).toList();
@@ -38,8 +40,14 @@ public record PatchReport(
         out.add(s.name() + ": no candidate (" + String.join("; ", s.notes()) + ")");
       }
       for (CandidateReport c : s.candidates()) {
-        out.add(s.name() + ": " + c.summary() + " on " + c.branch() + ": "
-            + (c.passed() ? "passed the review gate" : "refused, " + c.reason()));
+        out.add(
+            s.name()
+                + ": "
+                + c.summary()
+                + " on "
+                + c.branch()
+                + ": "
+                + (c.passed() ? "passed the review gate" : "refused, " + c.reason()));
       }
     }
     return out;

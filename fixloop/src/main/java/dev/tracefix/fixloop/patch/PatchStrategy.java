@@ -3,8 +3,8 @@ package dev.tracefix.fixloop.patch;
 import java.util.List;
 
 /**
- * One way of drafting a fix. Strategies are tried in order ({@link Patcher}); each reports what
- * it proposed or why it proposed nothing, and every candidate then faces the same guardrails.
+ * One way of drafting a fix. Strategies are tried in order ({@link Patcher}); each reports what it
+ * proposed or why it proposed nothing, and every candidate then faces the same guardrails.
  */
 public interface PatchStrategy {
   /** Short name, e.g. {@code revert-implicated-hunks}; part of the candidate's branch name. */

@@ -14,8 +14,10 @@ import java.util.Optional;
  * The repro's numbers on one tree, for a before/after comparison: {@code runs} runs on the
  * minimized input, how many failed, their exit codes, the median time, the last line printed.
  */
-public record ReproFigures(int runs, int failures, List<Integer> exitCodes, long medianMillis, String lastLine) {
-  public static ReproFigures measure(ReproHarness harness, Path tree, Optional<InputTable> input, int runs) {
+public record ReproFigures(
+    int runs, int failures, List<Integer> exitCodes, long medianMillis, String lastLine) {
+  public static ReproFigures measure(
+      ReproHarness harness, Path tree, Optional<InputTable> input, int runs) {
     List<Integer> exits = new ArrayList<>();
     List<Long> millis = new ArrayList<>();
     int failures = 0;
@@ -30,7 +32,8 @@ public record ReproFigures(int runs, int failures, List<Integer> exitCodes, long
       last = a.lastLine();
     }
     millis.sort(Long::compare);
-    return new ReproFigures(runs, failures, List.copyOf(exits), millis.get(millis.size() / 2), SecretScan.redact(last));
+    return new ReproFigures(
+        runs, failures, List.copyOf(exits), millis.get(millis.size() / 2), SecretScan.redact(last));
   }
 
   public String failing() {
@@ -42,6 +45,10 @@ public record ReproFigures(int runs, int failures, List<Integer> exitCodes, long
   }
 
   public String exits() {
-    return exitCodes.stream().distinct().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("");
+    return exitCodes.stream()
+        .distinct()
+        .map(String::valueOf)
+        .reduce((a, b) -> a + ", " + b)
+        .orElse("");
   }
 }

@@ -12,12 +12,12 @@ import org.eclipse.jgit.diff.Edit;
 /**
  * Reverts the culprit's hunks that the repro implicates, on top of the bad commit.
  *
- * <p>A culprit often does more than break things: it adds a helper later commits call, renames
- * a method, moves a file. Reverting all of it breaks those later commits. So: if reverting every
- * hunk that still applies makes the repro pass, delta debugging over the hunks finds a 1-minimal
- * set that still does (the hunks the repro implicates; Zeller's "isolating failure-inducing
- * changes"); if reverting everything does not pass, each hunk is tried alone. Each trial is a
- * build and a repro run in its own tree, so the search stays small: a culprit has few hunks.
+ * <p>A culprit often does more than break things: it adds a helper later commits call, renames a
+ * method, moves a file. Reverting all of it breaks those later commits. So: if reverting every hunk
+ * that still applies makes the repro pass, delta debugging over the hunks finds a 1-minimal set
+ * that still does (the hunks the repro implicates; Zeller's "isolating failure-inducing changes");
+ * if reverting everything does not pass, each hunk is tried alone. Each trial is a build and a
+ * repro run in its own tree, so the search stays small: a culprit has few hunks.
  */
 public final class RevertImplicatedHunks implements PatchStrategy {
   public static final String NAME = "revert-implicated-hunks";
@@ -56,32 +56,58 @@ public final class RevertImplicatedHunks implements PatchStrategy {
         return one(context, applicable, applicable.size(), log);
       }
       Ddmin<Unit> ddmin =
-          new Ddmin<>(applicable, subset -> context.reproPasses(edits(context, subset, new ArrayList<>()).orElseThrow())
-              ? Outcome.FAIL // "interesting" for ddmin: this revert makes the repro pass
-              : Outcome.PASS).control(context.control());
+          new Ddmin<>(
+                  applicable,
+                  subset ->
+                      context.reproPasses(edits(context, subset, new ArrayList<>()).orElseThrow())
+                          ? Outcome
+                              .FAIL // "interesting" for ddmin: this revert makes the repro pass
+                          : Outcome.PASS)
+              .control(context.control());
       Ddmin.Result<Unit> implicated = ddmin.minimize();
-      log.add("reverting all " + applicable.size() + " hunks makes the repro pass; " + implicated.minimal().size()
-          + " of them are enough (" + implicated.oracleCalls() + " trials): "
-          + implicated.minimal().stream().map(Unit::label).toList());
+      log.add(
+          "reverting all "
+              + applicable.size()
+              + " hunks makes the repro pass; "
+              + implicated.minimal().size()
+              + " of them are enough ("
+              + implicated.oracleCalls()
+              + " trials): "
+              + implicated.minimal().stream().map(Unit::label).toList());
       return one(context, implicated.minimal(), applicable.size(), log);
     }
-    log.add("reverting all " + applicable.size() + " hunks does not make the repro pass; trying each alone");
+    log.add(
+        "reverting all "
+            + applicable.size()
+            + " hunks does not make the repro pass; trying each alone");
     for (Unit unit : applicable) {
       if (context.reproPasses(edits(context, List.of(unit), new ArrayList<>()).orElseThrow())) {
         log.add("reverting " + unit.label() + " alone makes the repro pass");
         return one(context, List.of(unit), applicable.size(), log);
       }
     }
-    log.add("no single hunk's revert makes the repro pass either; proposing the full revert for the record");
+    log.add(
+        "no single hunk's revert makes the repro pass either; proposing the full revert for the record");
     return one(context, applicable, applicable.size(), log);
   }
 
   private Proposal one(PatchContext context, List<Unit> units, int of, List<String> log) {
     String culprit = context.change().culprit().abbreviate(7).name();
-    String summary = units.size() == of
-        ? "revert " + (of == 1 ? "the hunk" : "all " + of + " hunks") + " of " + culprit
-        : "revert " + units.size() + " of " + of + " hunks of " + culprit + " (the ones the repro implicates)";
-    return new Proposal(List.of(new Candidate(NAME, summary, edits(context, units, new ArrayList<>()).orElseThrow(), log)), List.of());
+    String summary =
+        units.size() == of
+            ? "revert " + (of == 1 ? "the hunk" : "all " + of + " hunks") + " of " + culprit
+            : "revert "
+                + units.size()
+                + " of "
+                + of
+                + " hunks of "
+                + culprit
+                + " (the ones the repro implicates)";
+    return new Proposal(
+        List.of(
+            new Candidate(
+                NAME, summary, edits(context, units, new ArrayList<>()).orElseThrow(), log)),
+        List.of());
   }
 
   static List<Unit> units(CulpritChange change) {
@@ -102,7 +128,11 @@ public final class RevertImplicatedHunks implements PatchStrategy {
   }
 
   private static Edit span(List<Edit> hunk) {
-    return new Edit(hunk.getFirst().getBeginA(), hunk.getLast().getEndA(), hunk.getFirst().getBeginB(), hunk.getLast().getEndB());
+    return new Edit(
+        hunk.getFirst().getBeginA(),
+        hunk.getLast().getEndA(),
+        hunk.getFirst().getBeginB(),
+        hunk.getLast().getEndB());
   }
 
   /** The file edits that revert {@code units} at the bad commit; empty if one does not apply. */
@@ -138,11 +168,18 @@ public final class RevertImplicatedHunks implements PatchStrategy {
           }
           // A hunk reverts as one span (the lines between its edits are the same on both sides),
           // so its edits never have to find each other's context after one of them moved.
-          List<Edit> selected = e.getValue().stream()
-              .sorted(java.util.Comparator.comparingInt(Unit::hunk))
-              .map(u -> span(file.hunks().get(u.hunk()))).toList();
+          List<Edit> selected =
+              e.getValue().stream()
+                  .sorted(java.util.Comparator.comparingInt(Unit::hunk))
+                  .map(u -> span(file.hunks().get(u.hunk())))
+                  .toList();
           HunkReverter.Outcome reverted =
-              HunkReverter.revert(file.before(), file.after(), selected, CulpritChange.lines(atBad.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              HunkReverter.revert(
+                  file.before(),
+                  file.after(),
+                  selected,
+                  CulpritChange.lines(
+                      atBad.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
           if (reverted.applied() < selected.size()) {
             return Optional.empty();
           }

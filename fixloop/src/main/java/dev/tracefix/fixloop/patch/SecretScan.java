@@ -1,11 +1,11 @@
 package dev.tracefix.fixloop.patch;
 
 import dev.tracefix.capture.privacy.TextRedactor;
+import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
 import dev.tracefix.capture.privacy.recognize.TextScanner;
-import dev.tracefix.capture.privacy.keys.HmacKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,22 +14,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Secrets in drafted patches and in what the loop reports, found by capture's own recognizers
- * (the ones that redact events at the source), restricted to the secret kinds: keys, tokens,
- * credentials, private key blocks, {@code password=...} assignments. Personal data (an e-mail in
- * a comment, an address) is not a reason to refuse a patch.
+ * Secrets in drafted patches and in what the loop reports, found by capture's own recognizers (the
+ * ones that redact events at the source), restricted to the secret kinds: keys, tokens,
+ * credentials, private key blocks, {@code password=...} assignments. Personal data (an e-mail in a
+ * comment, an address) is not a reason to refuse a patch.
  */
 public final class SecretScan {
   /** Capture's recognizer types that are secrets. */
-  public static final Set<String> SECRET_TYPES = Set.of(
-      "PRIVATE_KEY", "JWT", "URL_CREDENTIALS", "AUTH", "AWS_KEY_ID", "AWS_SECRET", "GITHUB_TOKEN",
-      "SLACK_TOKEN", "GOOGLE_API_KEY", "STRIPE_KEY", "SECRET_PREFIX", "SECRET", "KEY_MATERIAL");
+  public static final Set<String> SECRET_TYPES =
+      Set.of(
+          "PRIVATE_KEY",
+          "JWT",
+          "URL_CREDENTIALS",
+          "AUTH",
+          "AWS_KEY_ID",
+          "AWS_SECRET",
+          "GITHUB_TOKEN",
+          "SLACK_TOKEN",
+          "GOOGLE_API_KEY",
+          "STRIPE_KEY",
+          "SECRET_PREFIX",
+          "SECRET",
+          "KEY_MATERIAL");
 
   private static final List<Recognizer> SECRETS =
       Recognizers.defaults().stream().filter(r -> SECRET_TYPES.contains(r.type())).toList();
   private static final TextScanner SCANNER = new TextScanner(SECRETS);
+
   /** Placeholders in this process's reports: keyed by a key that lives and dies with it. */
-  private static final TextRedactor REDACTOR = new TextRedactor(new Tokenizer(ephemeralKey()), SECRETS);
+  private static final TextRedactor REDACTOR =
+      new TextRedactor(new Tokenizer(ephemeralKey()), SECRETS);
+
   private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)(?:,\\d+)? @@");
 
   /** A secret on an added line: its recognizer type, file and line number in the new file. */
@@ -54,7 +69,8 @@ public final class SecretScan {
         Matcher m = HUNK.matcher(line);
         newLine = m.find() ? Integer.parseInt(m.group(1)) : 0;
       } else if (line.startsWith("+")) {
-        for (dev.tracefix.capture.privacy.recognize.Finding f : SCANNER.scan(line.substring(1) + "\n")) {
+        for (dev.tracefix.capture.privacy.recognize.Finding f :
+            SCANNER.scan(line.substring(1) + "\n")) {
           findings.add(new Finding(f.type(), file, newLine));
         }
         newLine++;
@@ -74,7 +90,9 @@ public final class SecretScan {
     return out;
   }
 
-  /** Free text (repro output, logs, PR text) with every recognized secret replaced by a placeholder. */
+  /**
+   * Free text (repro output, logs, PR text) with every recognized secret replaced by a placeholder.
+   */
   public static String redact(String text) {
     return REDACTOR.redact(text);
   }

@@ -18,9 +18,15 @@ public record Attempt(
 
   /** One line: {@code bad (exit 1, 1.2 s)} plus the note. */
   public String summary() {
-    return verdict.word() + " (" + phase.name().toLowerCase(java.util.Locale.ROOT) + " exit "
-        + exitCode + ", " + String.format(java.util.Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0)
-        + (note.isEmpty() ? "" : "; " + note) + ")";
+    return verdict.word()
+        + " ("
+        + phase.name().toLowerCase(java.util.Locale.ROOT)
+        + " exit "
+        + exitCode
+        + ", "
+        + String.format(java.util.Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0)
+        + (note.isEmpty() ? "" : "; " + note)
+        + ")";
   }
 
   /** The last non-blank line the command printed, for reports. */

@@ -17,7 +17,9 @@ public final class GitRepos {
       return new FileRepositoryBuilder().findGitDir(repoDir.toFile()).setMustExist(true).build();
     } catch (IOException | IllegalArgumentException e) {
       throw new FixLoopException(
-          FixLoopException.Kind.GIT, "cannot open the git repository at " + repoDir + ": " + e.getMessage(), e);
+          FixLoopException.Kind.GIT,
+          "cannot open the git repository at " + repoDir + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -32,7 +34,9 @@ public final class GitRepos {
       return id;
     } catch (IOException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
       throw new FixLoopException(
-          FixLoopException.Kind.USER, "'" + ref + "' is not a commit in " + repo.getDirectory() + ": " + e.getMessage(), e);
+          FixLoopException.Kind.USER,
+          "'" + ref + "' is not a commit in " + repo.getDirectory() + ": " + e.getMessage(),
+          e);
     }
   }
 }

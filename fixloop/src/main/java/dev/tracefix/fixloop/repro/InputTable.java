@@ -23,8 +23,14 @@ public record InputTable(List<String> columns, List<List<Object>> rows) {
       if (row.size() != columns.size()) {
         throw new FixLoopException(
             FixLoopException.Kind.USER,
-            "input row " + (copy.size() + 1) + " has " + row.size() + " values for "
-                + columns.size() + " columns " + columns);
+            "input row "
+                + (copy.size() + 1)
+                + " has "
+                + row.size()
+                + " values for "
+                + columns.size()
+                + " columns "
+                + columns);
       }
       copy.add(java.util.Collections.unmodifiableList(new ArrayList<>(row)));
     }
@@ -62,7 +68,8 @@ public record InputTable(List<String> columns, List<List<Object>> rows) {
   public String sha256() {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(csv().getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(csv().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
@@ -84,7 +91,9 @@ public record InputTable(List<String> columns, List<List<Object>> rows) {
       text = Files.readString(file);
     } catch (IOException e) {
       throw new FixLoopException(
-          FixLoopException.Kind.USER, "cannot read the repro input " + file + ": " + e.getMessage(), e);
+          FixLoopException.Kind.USER,
+          "cannot read the repro input " + file + ": " + e.getMessage(),
+          e);
     }
     List<List<String>> records = parseCsv(text);
     if (records.isEmpty()) {

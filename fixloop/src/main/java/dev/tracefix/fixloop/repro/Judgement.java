@@ -23,13 +23,17 @@ public record Judgement(Verdict verdict, List<Attempt> attempts) {
 
   /** The attempt that speaks for the verdict (the first with that verdict). */
   public Attempt representative() {
-    return attempts.stream().filter(a -> a.verdict() == verdict).findFirst().orElse(attempts.getFirst());
+    return attempts.stream()
+        .filter(a -> a.verdict() == verdict)
+        .findFirst()
+        .orElse(attempts.getFirst());
   }
 
   /** e.g. {@code bad 2 of 3 (good 1)}; just the verdict when every attempt agreed. */
   public String votes() {
     if (!disagreed()) {
-      return verdict.word() + (attempts.size() > 1 ? " " + attempts.size() + " of " + attempts.size() : "");
+      return verdict.word()
+          + (attempts.size() > 1 ? " " + attempts.size() + " of " + attempts.size() : "");
     }
     Map<Verdict, Integer> counts = counts(attempts);
     StringBuilder out = new StringBuilder(verdict.word()).append(" (");

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Hides tracefix's key material from the commands a notebook's action cells run (repro, build,
- * test): they run as the server's user, which as root could read the HMAC keys and with them
- * link every token back. As root the command starts in a private mount namespace ({@code unshare
+ * test): they run as the server's user, which as root could read the HMAC keys and with them link
+ * every token back. As root the command starts in a private mount namespace ({@code unshare
  * --mount}) where an empty, unreadable tmpfs covers each key folder; the rest of the file system
  * (the repository, its build) is as before. Without root there is nothing to hide from: the keys
  * belong to the user who wrote the notebook's commands.
@@ -27,13 +27,23 @@ final class KeyStoreShield {
     }
     StringBuilder script = new StringBuilder();
     for (int i = 1; i <= hidden.size(); i++) {
-      script.append("mount -t tmpfs -o mode=000,size=4k tracefix-hidden \"$").append(i)
-          .append("\" || { echo \"tracefix: cannot hide the key store from the command\" >&2; exit 255; }; ");
+      script
+          .append("mount -t tmpfs -o mode=000,size=4k tracefix-hidden \"$")
+          .append(i)
+          .append(
+              "\" || { echo \"tracefix: cannot hide the key store from the command\" >&2; exit 255; }; ");
     }
     script.append("shift ").append(hidden.size()).append("; exec \"$@\"");
     List<String> out =
         new ArrayList<>(
-            List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script.toString(),
+            List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                script.toString(),
                 "tracefix-shield"));
     hidden.forEach(p -> out.add(p.toString()));
     out.addAll(argv);

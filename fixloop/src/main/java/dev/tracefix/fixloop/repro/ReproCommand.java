@@ -20,19 +20,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why a process group: a repro typically starts a server, a JVM or a browser of its own, and
  * those outlive bash when it is killed or simply exits. {@code setsid} makes bash the leader of a
- * new group (it is not one already, so setsid execs in place and the group id is bash's pid);
- * when the command ends, times out or is cancelled, the whole group gets SIGKILL, so nothing it
- * started keeps a port, a file or the output pipe. A process that calls setsid itself leaves the
- * group; the descendants still known to the JDK are killed too.
+ * new group (it is not one already, so setsid execs in place and the group id is bash's pid); when
+ * the command ends, times out or is cancelled, the whole group gets SIGKILL, so nothing it started
+ * keeps a port, a file or the output pipe. A process that calls setsid itself leaves the group; the
+ * descendants still known to the JDK are killed too.
  *
- * <p>A run that exceeds {@code timeout} is reported as exit code 124, as {@code timeout(1)}
- * would: a hang counts as a failure, like under {@code git bisect run timeout 30 CMD}.
+ * <p>A run that exceeds {@code timeout} is reported as exit code 124, as {@code timeout(1)} would:
+ * a hang counts as a failure, like under {@code git bisect run timeout 30 CMD}.
  */
 public record ReproCommand(String command, Duration timeout) {
   public static final int TIMED_OUT = 124;
   private static final int OUTPUT_TAIL_CHARS = 4000;
-  private static final boolean HAVE_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"))
-      || Files.isExecutable(Path.of("/bin/setsid"));
+  private static final boolean HAVE_SETSID =
+      Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
   /** The outcome of one run; {@code outputTail} is the end of stdout and stderr, interleaved. */
   public record Run(int exitCode, boolean timedOut, String outputTail, Duration elapsed) {
@@ -65,8 +65,16 @@ public record ReproCommand(String command, Duration timeout) {
     return run(dir, args, env, cancel, List.of());
   }
 
-  /** As above, with {@code enter} in front of the command (a capture's, {@link RunCapture.Session#enter}). */
-  public Run run(Path dir, List<String> args, Map<String, String> env, Cancellation cancel, List<String> enter) {
+  /**
+   * As above, with {@code enter} in front of the command (a capture's, {@link
+   * RunCapture.Session#enter}).
+   */
+  public Run run(
+      Path dir,
+      List<String> args,
+      Map<String, String> env,
+      Cancellation cancel,
+      List<String> enter) {
     Started started = start(dir, args, env, enter, null);
     try (Cancellation.Registration ignored = cancel.onCancel(started::kill)) {
       return started.await(timeout, cancel);
@@ -74,12 +82,15 @@ public record ReproCommand(String command, Duration timeout) {
   }
 
   /**
-   * Starts the command without waiting (a target service for the repro to talk to); its output
-   * goes to {@code outputLines} line by line as well as to the tail. The caller must {@link
+   * Starts the command without waiting (a target service for the repro to talk to); its output goes
+   * to {@code outputLines} line by line as well as to the tail. The caller must {@link
    * Started#kill} it.
    */
   public Started start(
-      Path dir, List<String> args, Map<String, String> env, java.util.function.Consumer<String> outputLines) {
+      Path dir,
+      List<String> args,
+      Map<String, String> env,
+      java.util.function.Consumer<String> outputLines) {
     return start(dir, args, env, List.of(), outputLines);
   }
 
@@ -148,7 +159,8 @@ public record ReproCommand(String command, Duration timeout) {
       } catch (InterruptedException e) {
         kill();
         Thread.currentThread().interrupt();
-        throw new FixLoopException(FixLoopException.Kind.CANCELLED, "interrupted during the repro", e);
+        throw new FixLoopException(
+            FixLoopException.Kind.CANCELLED, "interrupted during the repro", e);
       }
     }
 

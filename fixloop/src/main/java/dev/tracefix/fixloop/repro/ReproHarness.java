@@ -20,19 +20,24 @@ import java.util.regex.Matcher;
 
 /**
  * Runs a {@link ReproSpec} on a source tree: build (once per tree), start the target, replay the
- * input, judge the run, kill everything it started. Every command goes through {@link
- * ReproCommand} (own process group, time limit, key folders hidden). Safe to use from several
- * threads at once (parallel minimization): each run gets its own input file.
+ * input, judge the run, kill everything it started. Every command goes through {@link ReproCommand}
+ * (own process group, time limit, key folders hidden). Safe to use from several threads at once
+ * (parallel minimization): each run gets its own input file.
  */
 public final class ReproHarness {
   private final ReproSpec spec;
   private final Path scratch;
   private final Control control;
+
   /** Builds by tree folder, done or under way: concurrent callers for one tree share one build. */
-  private final Map<Path, java.util.concurrent.CompletableFuture<Attempt>> builds = new ConcurrentHashMap<>();
+  private final Map<Path, java.util.concurrent.CompletableFuture<Attempt>> builds =
+      new ConcurrentHashMap<>();
+
   private final AtomicInteger inputs = new AtomicInteger();
 
-  /** @param scratch a folder for input files; created when needed */
+  /**
+   * @param scratch a folder for input files; created when needed
+   */
   public ReproHarness(ReproSpec spec, Path scratch, Control control) {
     this.spec = spec;
     this.scratch = scratch;
@@ -91,8 +96,8 @@ public final class ReproHarness {
   }
 
   /**
-   * As {@link #build(Path)}, stopped by {@code cancel} as well (a build started ahead of need);
-   * a stopped build is not remembered.
+   * As {@link #build(Path)}, stopped by {@code cancel} as well (a build started ahead of need); a
+   * stopped build is not remembered.
    */
   public Attempt build(Path tree, Cancellation cancel) {
     if (spec.build().isEmpty()) {
@@ -100,7 +105,8 @@ public final class ReproHarness {
     }
     Path dir = tree.toAbsolutePath().normalize();
     while (true) {
-      java.util.concurrent.CompletableFuture<Attempt> mine = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Attempt> mine =
+          new java.util.concurrent.CompletableFuture<>();
       java.util.concurrent.CompletableFuture<Attempt> first = builds.putIfAbsent(dir, mine);
       if (first == null) {
         try {
@@ -134,14 +140,22 @@ public final class ReproHarness {
     control.report(ProgressEvent.Stage.BUILD, "building in " + tree.getFileName());
     Cancellation either = new Cancellation();
     ReproCommand.Run run;
-    try (var a = control.cancellation().onCancel(either::cancel); var b = cancel.onCancel(either::cancel)) {
-      run = new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout()).run(tree, List.of(), Map.of(), either);
+    try (var a = control.cancellation().onCancel(either::cancel);
+        var b = cancel.onCancel(either::cancel)) {
+      run =
+          new ReproCommand(spec.build().orElseThrow(), spec.buildTimeout())
+              .run(tree, List.of(), Map.of(), either);
     }
     if (run.exitCode() == 0) {
-      return new Attempt(Verdict.GOOD, 0, Attempt.Phase.BUILD, run.outputTail(), run.elapsed(), "built");
+      return new Attempt(
+          Verdict.GOOD, 0, Attempt.Phase.BUILD, run.outputTail(), run.elapsed(), "built");
     }
     return new Attempt(
-        Verdict.SKIP, run.exitCode(), Attempt.Phase.BUILD, run.outputTail(), run.elapsed(),
+        Verdict.SKIP,
+        run.exitCode(),
+        Attempt.Phase.BUILD,
+        run.outputTail(),
+        run.elapsed(),
         run.timedOut() ? "the build timed out" : "the build failed");
   }
 
@@ -167,18 +181,24 @@ public final class ReproHarness {
       Optional<String> row = capture.stopAndQuery(spec.captureQuery().get(), spec.timeout());
       cancel.check();
       return new Attempt(
-          row.isPresent() ? Verdict.BAD : Verdict.GOOD, ran.exitCode(), Attempt.Phase.RUN, ran.outputTail(),
+          row.isPresent() ? Verdict.BAD : Verdict.GOOD,
+          ran.exitCode(),
+          Attempt.Phase.RUN,
+          ran.outputTail(),
           ran.elapsed(),
-          row.map(r -> "the capture query returned a row: " + r).orElse("the capture query returned no row"));
+          row.map(r -> "the capture query returned a row: " + r)
+              .orElse("the capture query returned no row"));
     }
   }
 
-  private Attempt run(Path tree, Optional<InputTable> input, Cancellation cancel, List<String> enter) {
+  private Attempt run(
+      Path tree, Optional<InputTable> input, Cancellation cancel, List<String> enter) {
     Map<String, String> env = new HashMap<>();
     List<String> args = List.of();
     Path file = null;
     if (input.isPresent()) {
-      InputTable table = spec.schedule().map(c -> Schedule.withDelays(input.get(), c)).orElse(input.get());
+      InputTable table =
+          spec.schedule().map(c -> Schedule.withDelays(input.get(), c)).orElse(input.get());
       file = table.writeCsv(scratch.resolve("input-" + inputs.incrementAndGet() + ".csv"));
       env.put("TRACEFIX_INPUT", file.toString());
       if (!spec.run().contains("TRACEFIX_INPUT")) {
@@ -192,19 +212,25 @@ public final class ReproHarness {
         CountDownLatch readyLatch = new CountDownLatch(1);
         target =
             new ReproCommand(spec.start().get(), spec.timeout())
-                .start(tree, List.of(), env, enter, line -> {
-                  if (readyLatch.getCount() == 0) {
-                    return;
-                  }
-                  if (spec.ready().isEmpty()) {
-                    return;
-                  }
-                  Matcher m = spec.ready().get().matcher(line);
-                  if (m.find()) {
-                    ready.set(m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group());
-                    readyLatch.countDown();
-                  }
-                });
+                .start(
+                    tree,
+                    List.of(),
+                    env,
+                    enter,
+                    line -> {
+                      if (readyLatch.getCount() == 0) {
+                        return;
+                      }
+                      if (spec.ready().isEmpty()) {
+                        return;
+                      }
+                      Matcher m = spec.ready().get().matcher(line);
+                      if (m.find()) {
+                        ready.set(
+                            m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group());
+                        readyLatch.countDown();
+                      }
+                    });
         Optional<Attempt> notReady = awaitReady(target, readyLatch, cancel);
         if (notReady.isPresent()) {
           return notReady.get();
@@ -217,12 +243,15 @@ public final class ReproHarness {
           new ReproCommand(spec.run(), spec.timeout()).run(tree, args, env, cancel, enter);
       Verdict verdict = Verdict.ofExitCode(run.exitCode());
       String note = run.timedOut() ? "timed out after " + spec.timeout().toMillis() + " ms" : "";
-      if (verdict == Verdict.BAD && spec.match().isPresent()
+      if (verdict == Verdict.BAD
+          && spec.match().isPresent()
           && !spec.match().get().matcher(run.outputTail()).find()) {
         verdict = Verdict.SKIP;
-        note = "failed differently: the output does not match /" + spec.match().get().pattern() + "/";
+        note =
+            "failed differently: the output does not match /" + spec.match().get().pattern() + "/";
       }
-      return new Attempt(verdict, run.exitCode(), Attempt.Phase.RUN, run.outputTail(), run.elapsed(), note);
+      return new Attempt(
+          verdict, run.exitCode(), Attempt.Phase.RUN, run.outputTail(), run.elapsed(), note);
     } finally {
       if (target != null) {
         target.kill();
@@ -233,7 +262,8 @@ public final class ReproHarness {
     }
   }
 
-  private Optional<Attempt> awaitReady(ReproCommand.Started target, CountDownLatch readyLatch, Cancellation cancel) {
+  private Optional<Attempt> awaitReady(
+      ReproCommand.Started target, CountDownLatch readyLatch, Cancellation cancel) {
     if (spec.ready().isEmpty()) {
       return Optional.empty();
     }
@@ -248,15 +278,30 @@ public final class ReproHarness {
           if (readyLatch.getCount() == 0) {
             return Optional.empty();
           }
-          return Optional.of(new Attempt(Verdict.SKIP, 125, Attempt.Phase.START, target.outputTail(),
-              Duration.ZERO, "the target exited before its output matched /" + spec.ready().get().pattern() + "/"));
+          return Optional.of(
+              new Attempt(
+                  Verdict.SKIP,
+                  125,
+                  Attempt.Phase.START,
+                  target.outputTail(),
+                  Duration.ZERO,
+                  "the target exited before its output matched /"
+                      + spec.ready().get().pattern()
+                      + "/"));
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "interrupted while starting the target", e);
+      throw new FixLoopException(
+          FixLoopException.Kind.CANCELLED, "interrupted while starting the target", e);
     }
-    return Optional.of(new Attempt(Verdict.SKIP, 125, Attempt.Phase.START, target.outputTail(),
-        spec.timeout(), "the target was not ready within " + spec.timeout().toMillis() + " ms"));
+    return Optional.of(
+        new Attempt(
+            Verdict.SKIP,
+            125,
+            Attempt.Phase.START,
+            target.outputTail(),
+            spec.timeout(),
+            "the target was not ready within " + spec.timeout().toMillis() + " ms"));
   }
 }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * How to reproduce an incident: build the target, start it, replay an input sequence against it
- * on a timing schedule, and tell a failing run from a passing one.
+ * How to reproduce an incident: build the target, start it, replay an input sequence against it on
+ * a timing schedule, and tell a failing run from a passing one.
  *
  * <p>The same {@code key: value} lines are a notebook action cell's body and a spec file in the
  * target repository ({@link #read}); a file's relative {@code input:} path resolves against the
@@ -26,28 +26,28 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  *   <li>{@code incident} — a short name for the incident (commit messages, PR text)
- *   <li>{@code build} — run once per source tree before the repro; exit != 0 means "cannot
- *       build here", a skip, like exit 125
- *   <li>{@code start} — a target service started before each run, killed (its whole process
- *       group) after; {@code ready} — a regex its output must match before the run starts; the
- *       first group (or the whole match) reaches the run as {@code $TRACEFIX_READY}
- *   <li>{@code run} — the repro; it finds the input CSV in {@code $TRACEFIX_INPUT}, and as its
- *       last argument unless it mentions that variable. Exit codes as {@code git bisect run}: 0
- *       passes, 1–127 fails (125: cannot tell, skip), 128 or more aborts
- *   <li>{@code match} — a failing run counts only if its output matches this regex; another
- *       failure is "cannot tell" (a different bug)
+ *   <li>{@code build} — run once per source tree before the repro; exit != 0 means "cannot build
+ *       here", a skip, like exit 125
+ *   <li>{@code start} — a target service started before each run, killed (its whole process group)
+ *       after; {@code ready} — a regex its output must match before the run starts; the first group
+ *       (or the whole match) reaches the run as {@code $TRACEFIX_READY}
+ *   <li>{@code run} — the repro; it finds the input CSV in {@code $TRACEFIX_INPUT}, and as its last
+ *       argument unless it mentions that variable. Exit codes as {@code git bisect run}: 0 passes,
+ *       1–127 fails (125: cannot tell, skip), 128 or more aborts
+ *   <li>{@code match} — a failing run counts only if its output matches this regex; another failure
+ *       is "cannot tell" (a different bug)
  *   <li>{@code capture-query} — judge the run by what it did rather than by its exit code: the
  *       target and the run are captured (syscalls, TCP; redacted like any capture) and the run
- *       fails when this read-only SQL query over the capture returns a row. Exit 125 still
- *       skips and 128 or more still aborts. Needs a front end with the capture (root, eBPF)
+ *       fails when this read-only SQL query over the capture returns a row. Exit 125 still skips
+ *       and 128 or more still aborts. Needs a front end with the capture (root, eBPF)
  *   <li>{@code input} — the sequence: a CSV file (spec file) or a SQL cell's name (notebook)
- *   <li>{@code schedule} — a time column: the repro gets a {@code delay_ms} column, the gap to
- *       the previous row, and may wait that long before each row
+ *   <li>{@code schedule} — a time column: the repro gets a {@code delay_ms} column, the gap to the
+ *       previous row, and may wait that long before each row
  *   <li>{@code timeout} (default 60s) and {@code build-timeout} (default 10m) — per command
  *   <li>{@code test} — the target's own tests, a guardrail for patches
  *   <li>{@code repeat} — runs per verdict for a flaky repro (majority wins); default 1
- *   <li>{@code shrink} — columns whose values are shrunk after ddmin ({@code all}, {@code none},
- *       or a comma list); {@code shrink-budget} caps those repro runs (default 100)
+ *   <li>{@code shrink} — columns whose values are shrunk after ddmin ({@code all}, {@code none}, or
+ *       a comma list); {@code shrink-budget} caps those repro runs (default 100)
  *   <li>{@code test-file} — where the generated regression test goes in the target repository
  * </ul>
  */
@@ -72,8 +72,22 @@ public record ReproSpec(
   /** The keys a spec understands; front ends add their own (repo, good, bad, ...). */
   public static final Set<String> KEYS =
       Set.of(
-          "incident", "build", "start", "ready", "run", "match", "input", "schedule", "timeout",
-          "build-timeout", "test", "repeat", "shrink", "shrink-budget", "test-file", "capture-query");
+          "incident",
+          "build",
+          "start",
+          "ready",
+          "run",
+          "match",
+          "input",
+          "schedule",
+          "timeout",
+          "build-timeout",
+          "test",
+          "repeat",
+          "shrink",
+          "shrink-budget",
+          "test-file",
+          "capture-query");
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
@@ -88,7 +102,8 @@ public record ReproSpec(
 
   public ReproSpec {
     if (run == null || run.isBlank()) {
-      throw new FixLoopException(FixLoopException.Kind.USER, "the repro spec needs a 'run:' command");
+      throw new FixLoopException(
+          FixLoopException.Kind.USER, "the repro spec needs a 'run:' command");
     }
     if (start.isEmpty() && ready.isPresent()) {
       throw new FixLoopException(FixLoopException.Kind.USER, "'ready:' needs a 'start:' command");
@@ -141,7 +156,9 @@ public record ReproSpec(
       lines = Files.readAllLines(file);
     } catch (IOException e) {
       throw new FixLoopException(
-          FixLoopException.Kind.USER, "cannot read the repro spec " + file + ": " + e.getMessage(), e);
+          FixLoopException.Kind.USER,
+          "cannot read the repro spec " + file + ": " + e.getMessage(),
+          e);
     }
     Map<String, String> values = parseLines(lines, file.toString());
     Set<String> unknown = new TreeSet<>(values.keySet());
@@ -164,7 +181,8 @@ public record ReproSpec(
       int colon = line.indexOf(':');
       if (colon <= 0) {
         throw new FixLoopException(
-            FixLoopException.Kind.USER, where + ":" + (i + 1) + ": expected 'key: value', got '" + line + "'");
+            FixLoopException.Kind.USER,
+            where + ":" + (i + 1) + ": expected 'key: value', got '" + line + "'");
       }
       String key = line.substring(0, colon).strip();
       if (values.put(key, line.substring(colon + 1).strip()) != null) {
@@ -190,7 +208,10 @@ public record ReproSpec(
     line(out, "build-timeout", buildTimeout.toMillis() + "ms");
     line(out, "test", test.orElse(null));
     line(out, "repeat", Integer.toString(repeat));
-    line(out, "shrink", shrink.budget() == 0 ? "none" : shrink.all() ? "all" : String.join(", ", shrink.columns()));
+    line(
+        out,
+        "shrink",
+        shrink.budget() == 0 ? "none" : shrink.all() ? "all" : String.join(", ", shrink.columns()));
     if (shrink.budget() > 0) {
       line(out, "shrink-budget", Integer.toString(shrink.budget()));
     }
@@ -211,18 +232,63 @@ public record ReproSpec(
   }
 
   public ReproSpec withInput(String newInput) {
-    return new ReproSpec(incident, build, start, ready, run, match, Optional.ofNullable(newInput),
-        schedule, timeout, buildTimeout, test, repeat, shrink, testFile, captureQuery, baseDir);
+    return new ReproSpec(
+        incident,
+        build,
+        start,
+        ready,
+        run,
+        match,
+        Optional.ofNullable(newInput),
+        schedule,
+        timeout,
+        buildTimeout,
+        test,
+        repeat,
+        shrink,
+        testFile,
+        captureQuery,
+        baseDir);
   }
 
   public ReproSpec withRepeat(int newRepeat) {
-    return new ReproSpec(incident, build, start, ready, run, match, input, schedule, timeout,
-        buildTimeout, test, newRepeat, shrink, testFile, captureQuery, baseDir);
+    return new ReproSpec(
+        incident,
+        build,
+        start,
+        ready,
+        run,
+        match,
+        input,
+        schedule,
+        timeout,
+        buildTimeout,
+        test,
+        newRepeat,
+        shrink,
+        testFile,
+        captureQuery,
+        baseDir);
   }
 
   public ReproSpec withShrink(Shrink newShrink) {
-    return new ReproSpec(incident, build, start, ready, run, match, input, schedule, timeout,
-        buildTimeout, test, repeat, newShrink, testFile, captureQuery, baseDir);
+    return new ReproSpec(
+        incident,
+        build,
+        start,
+        ready,
+        run,
+        match,
+        input,
+        schedule,
+        timeout,
+        buildTimeout,
+        test,
+        repeat,
+        newShrink,
+        testFile,
+        captureQuery,
+        baseDir);
   }
 
   /**
@@ -239,20 +305,24 @@ public record ReproSpec(
       // reported below
     }
     throw new FixLoopException(
-        FixLoopException.Kind.USER, where + ": '" + key + ": " + text + "' must be a whole number >= 1");
+        FixLoopException.Kind.USER,
+        where + ": '" + key + ": " + text + "' must be a whole number >= 1");
   }
 
-  /** Durations as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}). */
+  /**
+   * Durations as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}).
+   */
   public static Duration parseDuration(String text, String what) {
     Matcher m = SHORT_DURATION.matcher(text.strip());
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
+      Duration d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+          };
       if (!d.isZero()) {
         return d;
       }
@@ -267,7 +337,8 @@ public record ReproSpec(
       }
     }
     throw new FixLoopException(
-        FixLoopException.Kind.USER, what + ": '" + text + "' is not a positive duration (e.g. 30s)");
+        FixLoopException.Kind.USER,
+        what + ": '" + text + "' is not a positive duration (e.g. 30s)");
   }
 
   private record Values(Map<String, String> values, String where) {
@@ -303,7 +374,10 @@ public record ReproSpec(
         default ->
             new Shrink(
                 false,
-                java.util.Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                java.util.Arrays.stream(text.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList(),
                 budget);
       };
     }

@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The timing schedule of a replay: from a time column, the gap before each row in milliseconds,
- * as a {@code delay_ms} column the repro may sleep on. Gaps are recomputed from the rows that are
+ * The timing schedule of a replay: from a time column, the gap before each row in milliseconds, as
+ * a {@code delay_ms} column the repro may sleep on. Gaps are recomputed from the rows that are
  * left, so a minimized sequence keeps the real time between its rows; once a table has its own
- * {@code delay_ms} column (after value shrinking made the gaps shorter), that column is used as
- * it is.
+ * {@code delay_ms} column (after value shrinking made the gaps shorter), that column is used as it
+ * is.
  *
  * <p>Times: numbers are milliseconds; timestamps (JDBC, java.time, ISO-8601 text) are converted.
  */
@@ -85,6 +85,10 @@ public final class Schedule {
   private static FixLoopException bad(String column, String what) {
     return new FixLoopException(
         FixLoopException.Kind.USER,
-        "schedule column '" + column + "' holds " + what + ", not a time (milliseconds or a timestamp)");
+        "schedule column '"
+            + column
+            + "' holds "
+            + what
+            + ", not a time (milliseconds or a timestamp)");
   }
 }

@@ -21,8 +21,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  *
  * <p>Why not a checkout: a bisect or patch step must not move the person's HEAD, index or working
  * files, and steps must not share state. Reading blobs into a new folder touches nothing in the
- * repository, costs less than a clone per step, and lets steps run side by side. The folder has
- * no {@code .git}, so a repro that calls git itself does not work there.
+ * repository, costs less than a clone per step, and lets steps run side by side. The folder has no
+ * {@code .git}, so a repro that calls git itself does not work there.
  */
 public final class TreeMaterializer {
   private TreeMaterializer() {}

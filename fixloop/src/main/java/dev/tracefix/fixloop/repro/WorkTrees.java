@@ -118,14 +118,17 @@ public final class WorkTrees implements AutoCloseable {
       return commit.getTree().getId();
     } catch (IOException e) {
       throw new FixLoopException(
-          FixLoopException.Kind.GIT, "cannot read commit " + commitId.name() + ": " + e.getMessage(), e);
+          FixLoopException.Kind.GIT,
+          "cannot read commit " + commitId.name() + ": " + e.getMessage(),
+          e);
     }
   }
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -35,8 +35,14 @@ class BisectorTest {
   }
 
   private WorkTrees trees(Repository git, Map<String, String> spec) {
-    return new WorkTrees(git, temp.resolve("trees"), new ReproHarness(ReproSpec.fromMap(spec, temp, "t"),
-        temp.resolve("scratch"), Control.lines(l -> System.out.println("  " + l), new Cancellation())), 4);
+    return new WorkTrees(
+        git,
+        temp.resolve("trees"),
+        new ReproHarness(
+            ReproSpec.fromMap(spec, temp, "t"),
+            temp.resolve("scratch"),
+            Control.lines(l -> System.out.println("  " + l), new Cancellation())),
+        4);
   }
 
   @Test
@@ -44,11 +50,16 @@ class BisectorTest {
     TestRepo repo = linear(12, 7);
     Path seen = Files.createDirectories(temp.resolve("seen"));
     // the first run on every tree fails, whatever the code: a flaky repro
-    String flaky = "f=" + seen + "/$(md5sum app.txt | cut -c1-12); if [ ! -e $f ]; then touch $f; exit 1; fi; "
-        + "grep -q BROKEN app.txt && exit 1; exit 0";
-    try (Repository git = GitRepos.open(repo.dir()); WorkTrees trees = trees(git, Map.of("run", flaky))) {
-      BisectResult result = new Bisector(trees, Optional.empty())
-          .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 3, true));
+    String flaky =
+        "f="
+            + seen
+            + "/$(md5sum app.txt | cut -c1-12); if [ ! -e $f ]; then touch $f; exit 1; fi; "
+            + "grep -q BROKEN app.txt && exit 1; exit 0";
+    try (Repository git = GitRepos.open(repo.dir());
+        WorkTrees trees = trees(git, Map.of("run", flaky))) {
+      BisectResult result =
+          new Bisector(trees, Optional.empty())
+              .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 3, true));
       BisectResult.Found found = assertInstanceOf(BisectResult.Found.class, result);
       assertEquals(repo.rev(":/^change 7"), found.culprit());
       assertFalse(result.disagreements().isEmpty());
@@ -79,34 +90,57 @@ class BisectorTest {
   }
 
   @Test
-  void withBuildAheadTheNextProbeBuildsWhileTheCurrentOneTestsAndTheAnswerIsTheSame() throws Exception {
+  void withBuildAheadTheNextProbeBuildsWhileTheCurrentOneTestsAndTheAnswerIsTheSame()
+      throws Exception {
     TestRepo repo = linear(40, 23);
     Path log = temp.resolve("events.log");
     // Every command says when it starts and ends on which commit (the last line of app.txt).
-    String build = "echo \"build-start $(tail -1 app.txt)\" >> " + log + "; sleep 0.3; echo \"build-end $(tail -1 app.txt)\" >> " + log;
-    String run = "echo \"run-start $(tail -1 app.txt)\" >> " + log + "; sleep 0.6; echo \"run-end $(tail -1 app.txt)\" >> " + log
-        + "; ! grep -q BROKEN app.txt";
+    String build =
+        "echo \"build-start $(tail -1 app.txt)\" >> "
+            + log
+            + "; sleep 0.3; echo \"build-end $(tail -1 app.txt)\" >> "
+            + log;
+    String run =
+        "echo \"run-start $(tail -1 app.txt)\" >> "
+            + log
+            + "; sleep 0.6; echo \"run-end $(tail -1 app.txt)\" >> "
+            + log
+            + "; ! grep -q BROKEN app.txt";
     BisectResult.Found plain;
     BisectResult.Found ahead;
     int plainBuilds;
     int aheadBuilds;
     try (Repository git = GitRepos.open(repo.dir());
-        WorkTrees trees = new WorkTrees(git, temp.resolve("trees-plain"), new ReproHarness(
-            ReproSpec.fromMap(Map.of("build", build, "run", run), temp, "t"), temp.resolve("scratch"), Control.quiet()), 4)) {
-      plain = assertInstanceOf(BisectResult.Found.class, new Bisector(trees, Optional.empty())
-          .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 1, false, false)));
+        WorkTrees trees =
+            new WorkTrees(
+                git,
+                temp.resolve("trees-plain"),
+                new ReproHarness(
+                    ReproSpec.fromMap(Map.of("build", build, "run", run), temp, "t"),
+                    temp.resolve("scratch"),
+                    Control.quiet()),
+                4)) {
+      plain =
+          assertInstanceOf(
+              BisectResult.Found.class,
+              new Bisector(trees, Optional.empty())
+                  .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 1, false, false)));
       plainBuilds = trees.builds();
     }
     Files.delete(log);
     try (Repository git = GitRepos.open(repo.dir());
         WorkTrees trees = trees(git, Map.of("build", build, "run", run))) {
-      ahead = assertInstanceOf(BisectResult.Found.class, new Bisector(trees, Optional.empty())
-          .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 1, false, true)));
+      ahead =
+          assertInstanceOf(
+              BisectResult.Found.class,
+              new Bisector(trees, Optional.empty())
+                  .bisect(new BisectOptions(List.of("v1"), "HEAD", false, 1, false, true)));
       aheadBuilds = trees.builds();
     }
     assertEquals(repo.rev(":/^change 23"), plain.culprit());
     assertEquals(plain.culprit(), ahead.culprit());
-    assertEquals(plain.steps(), ahead.steps(), "building ahead never changes which commits are tested");
+    assertEquals(
+        plain.steps(), ahead.steps(), "building ahead never changes which commits are tested");
     // Which builds ran while another commit's repro was running (both under way at one moment)?
     List<String> events = Files.readAllLines(log);
     java.util.Set<String> building = new java.util.HashSet<>();
@@ -128,8 +162,10 @@ class BisectorTest {
       }
     }
     int overlapped = overlappedBuilds.size();
-    System.out.printf("steps %d; builds %d without building ahead, %d with it (%d ran while another commit's"
-        + " repro ran); stopped ahead builds are not counted%n", plain.steps(), plainBuilds, aheadBuilds, overlapped);
+    System.out.printf(
+        "steps %d; builds %d without building ahead, %d with it (%d ran while another commit's"
+            + " repro ran); stopped ahead builds are not counted%n",
+        plain.steps(), plainBuilds, aheadBuilds, overlapped);
     assertTrue(overlapped >= 1, "no build overlapped a repro run:\n" + String.join("\n", events));
     assertTrue(overlapped <= ahead.steps());
   }
@@ -147,6 +183,7 @@ class BisectorTest {
     // get_prn(1) = ((1 * 1103515245 + 12345) / 65536) % 32768 = 16838
     assertEquals(16838, BisectSearch.prn(1));
     assertEquals(181, BisectSearch.sqrti(32768));
-    assertTrue(BisectSearch.halfway(5, 10) && BisectSearch.halfway(3, 5) && !BisectSearch.halfway(2, 6));
+    assertTrue(
+        BisectSearch.halfway(5, 10) && BisectSearch.halfway(3, 5) && !BisectSearch.halfway(2, 6));
   }
 }

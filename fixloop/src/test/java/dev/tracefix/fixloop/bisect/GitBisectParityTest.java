@@ -31,11 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Our bisect against the real {@code git bisect run} on one repository this test builds: a
- * feature branch merged back, a side branch never merged, an octopus merge of three branches, a
- * rename, and a range of commits that cannot build (the predicate exits 125 there). For each
- * predicate the culprit (or the set of commits left when only skipped ones remain) must be git's,
- * and the steps (commands run) at most git's + 1.
+ * Our bisect against the real {@code git bisect run} on one repository this test builds: a feature
+ * branch merged back, a side branch never merged, an octopus merge of three branches, a rename, and
+ * a range of commits that cannot build (the predicate exits 125 there). For each predicate the
+ * culprit (or the set of commits left when only skipped ones remain) must be git's, and the steps
+ * (commands run) at most git's + 1.
  */
 class GitBisectParityTest {
   private static final String SKIP_UNBUILDABLE = "[ -e BROKEN_BUILD ] && exit 125; ";
@@ -91,13 +91,17 @@ class GitBisectParityTest {
     repo.git("rm", "-q", "BROKEN_BUILD");
     repo.commit("s5: build fixed", Map.of());
     for (int i = 11; i <= 14; i++) {
-      repo.append("m" + i + (i == 12 ? ": late bug" : ""), "lib.txt", "m" + i + (i == 12 ? " BUG-late" : ""));
+      repo.append(
+          "m" + i + (i == 12 ? ": late bug" : ""),
+          "lib.txt",
+          "m" + i + (i == 12 ? " BUG-late" : ""));
     }
   }
 
   @AfterAll
   static void printTable() {
-    System.out.println("| predicate | git culprit | git steps | tracefix culprit | tracefix steps |");
+    System.out.println(
+        "| predicate | git culprit | git steps | tracefix culprit | tracefix steps |");
     System.out.println("|---|---|---|---|---|");
     TABLE.forEach(System.out::println);
   }
@@ -123,7 +127,11 @@ class GitBisectParityTest {
 
   @Test
   void theRenameItselfIsTheCulprit() throws Exception {
-    same("a rename breaks", SKIP_UNBUILDABLE + "[ -e core/app.txt ] && exit 1; exit 0", List.of("v1"), false);
+    same(
+        "a rename breaks",
+        SKIP_UNBUILDABLE + "[ -e core/app.txt ] && exit 1; exit 0",
+        List.of("v1"),
+        false);
   }
 
   @Test
@@ -148,12 +156,20 @@ class GitBisectParityTest {
 
   @Test
   void severalGoodCommitsOneOfThemOnABranchNeverMerged() throws Exception {
-    same("goods v1 + an unmerged branch (merge base tested)", bug("BUG-main"), List.of("v1", unmerged), false);
+    same(
+        "goods v1 + an unmerged branch (merge base tested)",
+        bug("BUG-main"),
+        List.of("v1", unmerged),
+        false);
   }
 
   @Test
   void severalGoodCommitsOnBothSidesOfAMerge() throws Exception {
-    same("goods on both sides of a merge", bug("BUG-octo"), List.of(repo.rev(":/^o1a"), repo.rev(":/^m7")), false);
+    same(
+        "goods on both sides of a merge",
+        bug("BUG-octo"),
+        List.of(repo.rev(":/^o1a"), repo.rev(":/^m7")),
+        false);
   }
 
   @Test
@@ -168,7 +184,8 @@ class GitBisectParityTest {
         assertThrows(FixLoopException.class, () -> ours(abort, List.of("v1"), false, false));
     System.out.println("git said:\n" + git.output() + "\nwe said: " + e.getMessage());
     assertEquals(FixLoopException.Kind.ABORTED, e.kind());
-    assertTrue(e.getMessage().contains("exited with 129 on " + firstProbe.group(1)), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("exited with 129 on " + firstProbe.group(1)), e.getMessage());
     assertTrue(e.getMessage().contains("128 or more"), e.getMessage());
   }
 
@@ -184,39 +201,75 @@ class GitBisectParityTest {
     }
   }
 
-  private void same(String name, String predicate, List<String> goods, boolean firstParent) throws Exception {
+  private void same(String name, String predicate, List<String> goods, boolean firstParent)
+      throws Exception {
     GitBisectRun git = GitBisectRun.run(repo, "HEAD", goods, firstParent, predicate);
     BisectResult ours = ours(predicate, goods, firstParent, true);
-    String gitCulprit = git.firstBad() != null ? git.firstBad().substring(0, 10) : "only skipped: " + shortIds(git.onlySkipped());
+    String gitCulprit =
+        git.firstBad() != null
+            ? git.firstBad().substring(0, 10)
+            : "only skipped: " + shortIds(git.onlySkipped());
     String ourCulprit =
         switch (ours) {
           case BisectResult.Found f -> f.culprit().substring(0, 10);
           case BisectResult.OnlySkipped s -> "only skipped: " + shortIds(s.candidates());
         };
-    TABLE.add("| " + name + " | " + gitCulprit + " | " + git.steps() + " | " + ourCulprit + " | " + ours.steps() + " |");
-    System.out.println(name + ": git " + gitCulprit + " in " + git.steps() + " steps; ours " + ourCulprit + " in " + ours.steps());
+    TABLE.add(
+        "| "
+            + name
+            + " | "
+            + gitCulprit
+            + " | "
+            + git.steps()
+            + " | "
+            + ourCulprit
+            + " | "
+            + ours.steps()
+            + " |");
+    System.out.println(
+        name
+            + ": git "
+            + gitCulprit
+            + " in "
+            + git.steps()
+            + " steps; ours "
+            + ourCulprit
+            + " in "
+            + ours.steps());
     if (git.firstBad() != null) {
       BisectResult.Found found = assertInstanceOf(BisectResult.Found.class, ours, git.output());
       assertEquals(git.firstBad(), found.culprit(), git.output());
       assertEquals(0, git.exitCode());
     } else {
-      BisectResult.OnlySkipped skipped = assertInstanceOf(BisectResult.OnlySkipped.class, ours, git.output());
-      assertEquals(new HashSet<>(git.onlySkipped()), new HashSet<>(skipped.candidates()), git.output());
+      BisectResult.OnlySkipped skipped =
+          assertInstanceOf(BisectResult.OnlySkipped.class, ours, git.output());
+      assertEquals(
+          new HashSet<>(git.onlySkipped()), new HashSet<>(skipped.candidates()), git.output());
       assertEquals(2, git.exitCode(), git.output());
     }
-    assertTrue(ours.steps() <= git.steps() + 1, "steps: ours " + ours.steps() + ", git " + git.steps());
+    assertTrue(
+        ours.steps() <= git.steps() + 1, "steps: ours " + ours.steps() + ", git " + git.steps());
   }
 
   private static String shortIds(List<String> ids) {
     return ids.stream().map(id -> id.substring(0, 7)).sorted().toList().toString();
   }
 
-  static BisectResult ours(String predicate, List<String> goods, boolean firstParent, boolean checkEnds) {
+  static BisectResult ours(
+      String predicate, List<String> goods, boolean firstParent, boolean checkEnds) {
     ReproSpec spec = ReproSpec.ofRun(predicate, Duration.ofSeconds(30));
     try (Repository git = GitRepos.open(repo.dir());
         WorkTrees trees =
-            new WorkTrees(git, temp.resolve("trees"), new ReproHarness(spec, temp.resolve("scratch"),
-                Control.lines(line -> System.out.println("  " + line), new dev.tracefix.fixloop.Cancellation())), 4)) {
+            new WorkTrees(
+                git,
+                temp.resolve("trees"),
+                new ReproHarness(
+                    spec,
+                    temp.resolve("scratch"),
+                    Control.lines(
+                        line -> System.out.println("  " + line),
+                        new dev.tracefix.fixloop.Cancellation())),
+                4)) {
       return new Bisector(trees, Optional.empty())
           .bisect(new BisectOptions(goods, "HEAD", firstParent, 1, checkEnds));
     }

@@ -5,21 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
-import java.util.stream.IntStream;
 import dev.tracefix.fixloop.Cancellation;
 import dev.tracefix.fixloop.Control;
 import dev.tracefix.fixloop.FixLoopException;
 import dev.tracefix.fixloop.ProgressEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,10 +140,12 @@ class DdminTest {
   @Test
   void givesTheSameResultWithParallelOracleCalls() {
     Predicate<List<Integer>> fails = c -> c.contains(11) && c.contains(30) && c.contains(31);
-    Ddmin.Result<Integer> serial = new Ddmin<>(upTo(50), CountingOracle.failsWhen(fails)).minimize();
+    Ddmin.Result<Integer> serial =
+        new Ddmin<>(upTo(50), CountingOracle.failsWhen(fails)).minimize();
     Ddmin.Result<Integer> parallel =
         new Ddmin<>(upTo(50), CountingOracle.failsWhen(fails), 2, line -> {}).minimize();
-    System.out.println("serial calls " + serial.oracleCalls() + ", parallel " + parallel.oracleCalls());
+    System.out.println(
+        "serial calls " + serial.oracleCalls() + ", parallel " + parallel.oracleCalls());
     assertEquals(serial.minimal(), parallel.minimal());
     assertEquals(List.of(11, 30, 31), parallel.minimal());
   }
@@ -151,19 +153,23 @@ class DdminTest {
   @Test
   void resumesFromTheOutcomesOnDiskAfterBeingCancelled(@TempDir Path cacheDir) {
     Predicate<List<Integer>> fails = c -> c.contains(17) && c.contains(90);
-    int uninterrupted = new Ddmin<>(upTo(128), CountingOracle.failsWhen(fails)).minimize().oracleCalls();
+    int uninterrupted =
+        new Ddmin<>(upTo(128), CountingOracle.failsWhen(fails)).minimize().oracleCalls();
 
     Cancellation cancel = new Cancellation();
     AtomicInteger calls = new AtomicInteger();
-    Oracle<Integer> stopsAfterTen = c -> {
-      if (calls.incrementAndGet() == 10) {
-        cancel.cancel();
-      }
-      return fails.test(c) ? Outcome.FAIL : Outcome.PASS;
-    };
+    Oracle<Integer> stopsAfterTen =
+        c -> {
+          if (calls.incrementAndGet() == 10) {
+            cancel.cancel();
+          }
+          return fails.test(c) ? Outcome.FAIL : Outcome.PASS;
+        };
     try (OutcomeCache disk = OutcomeCache.open(cacheDir)) {
-      Ddmin<Integer> first = new Ddmin<>(upTo(128), stopsAfterTen)
-          .control(new Control(e -> {}, cancel)).diskCache(disk, DdminTest::key);
+      Ddmin<Integer> first =
+          new Ddmin<>(upTo(128), stopsAfterTen)
+              .control(new Control(e -> {}, cancel))
+              .diskCache(disk, DdminTest::key);
       FixLoopException stopped = assertThrows(FixLoopException.class, first::minimize);
       assertEquals(FixLoopException.Kind.CANCELLED, stopped.kind());
     }
@@ -173,11 +179,18 @@ class DdminTest {
       assertEquals(9, disk.loaded(), "the tenth call was cancelled; its outcome is not kept");
       resumed = new Ddmin<>(upTo(128), rest).diskCache(disk, DdminTest::key).minimize();
     }
-    System.out.println("uninterrupted " + uninterrupted + " runs; cancelled after 9, resumed with " + resumed.oracleCalls()
-        + " more (" + resumed.diskHits() + " answers from disk)");
+    System.out.println(
+        "uninterrupted "
+            + uninterrupted
+            + " runs; cancelled after 9, resumed with "
+            + resumed.oracleCalls()
+            + " more ("
+            + resumed.diskHits()
+            + " answers from disk)");
     assertEquals(List.of(17, 90), resumed.minimal());
     assertEquals(9, resumed.diskHits());
-    assertEquals(uninterrupted, 9 + resumed.oracleCalls(), "no candidate was run twice across the restart");
+    assertEquals(
+        uninterrupted, 9 + resumed.oracleCalls(), "no candidate was run twice across the restart");
   }
 
   @Test
@@ -185,7 +198,8 @@ class DdminTest {
     try (OutcomeCache disk = OutcomeCache.open(cacheDir)) {
       disk.put("a".repeat(64), Outcome.FAIL);
     }
-    Files.writeString(cacheDir.resolve("outcomes.log"), "b".repeat(40), java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        cacheDir.resolve("outcomes.log"), "b".repeat(40), java.nio.file.StandardOpenOption.APPEND);
     try (OutcomeCache disk = OutcomeCache.open(cacheDir)) {
       assertEquals(1, disk.loaded());
       assertEquals(Outcome.FAIL, disk.get("a".repeat(64)).orElseThrow());
@@ -210,36 +224,46 @@ class DdminTest {
   void twoWorkersCancelSpeculationTheyNoLongerNeedAndFindTheSameResult() {
     Predicate<List<Integer>> fails = c -> c.contains(3) && c.contains(60) && c.contains(61);
     Set<String> cancelledSeen = ConcurrentHashMap.newKeySet();
-    Oracle<Integer> slow = new Oracle<>() {
-      @Override
-      public Outcome test(List<Integer> candidate) {
-        return test(candidate, new Cancellation());
-      }
+    Oracle<Integer> slow =
+        new Oracle<>() {
+          @Override
+          public Outcome test(List<Integer> candidate) {
+            return test(candidate, new Cancellation());
+          }
 
-      @Override
-      public Outcome test(List<Integer> candidate, Cancellation cancellation) {
-        Thread worker = Thread.currentThread();
-        try (var ignored = cancellation.onCancel(worker::interrupt)) {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          cancelledSeen.add(candidate.toString());
-          throw new FixLoopException(FixLoopException.Kind.CANCELLED, "stopped");
-        }
-        return fails.test(candidate) ? Outcome.FAIL : Outcome.PASS;
-      }
-    };
-    Ddmin.Result<Integer> serial = new Ddmin<>(upTo(64), CountingOracle.failsWhen(fails)).minimize();
+          @Override
+          public Outcome test(List<Integer> candidate, Cancellation cancellation) {
+            Thread worker = Thread.currentThread();
+            try (var ignored = cancellation.onCancel(worker::interrupt)) {
+              Thread.sleep(5);
+            } catch (InterruptedException e) {
+              cancelledSeen.add(candidate.toString());
+              throw new FixLoopException(FixLoopException.Kind.CANCELLED, "stopped");
+            }
+            return fails.test(candidate) ? Outcome.FAIL : Outcome.PASS;
+          }
+        };
+    Ddmin.Result<Integer> serial =
+        new Ddmin<>(upTo(64), CountingOracle.failsWhen(fails)).minimize();
     Ddmin.Result<Integer> parallel = new Ddmin<>(upTo(64), slow).parallel(2).minimize();
-    System.out.println("serial " + serial.oracleCalls() + " runs; parallel " + parallel.oracleCalls()
-        + " runs, " + parallel.cancelledCalls() + " speculative runs cancelled");
+    System.out.println(
+        "serial "
+            + serial.oracleCalls()
+            + " runs; parallel "
+            + parallel.oracleCalls()
+            + " runs, "
+            + parallel.cancelledCalls()
+            + " speculative runs cancelled");
     assertEquals(serial.minimal(), parallel.minimal());
     assertTrue(parallel.cancelledCalls() > 0, "no speculative run was ever cancelled");
   }
 
   static String key(List<Integer> candidate) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(candidate.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(candidate.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -254,7 +278,6 @@ class DdminTest {
 
   @Test
   void splitsIntoNearlyEqualContiguousParts() {
-    assertEquals(
-        List.of(List.of(0, 1), List.of(2, 3), List.of(4, 5, 6)), Ddmin.split(upTo(7), 3));
+    assertEquals(List.of(List.of(0, 1), List.of(2, 3), List.of(4, 5, 6)), Ddmin.split(upTo(7), 3));
   }
 }

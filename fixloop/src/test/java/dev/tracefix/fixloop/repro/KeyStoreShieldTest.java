@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands of minimize, bisect and patch cells cannot read the HMAC keys, even when the
- * server runs as root, and still work in their own folder.
+ * The commands of minimize, bisect and patch cells cannot read the HMAC keys, even when the server
+ * runs as root, and still work in their own folder.
  */
 class KeyStoreShieldTest {
-  private static final String KEY = "9f3c0a5e7b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a";
+  private static final String KEY =
+      "9f3c0a5e7b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a";
 
   @Test
   void aReproCommandCannotReadTheKeyStore(@TempDir Path dir) throws Exception {

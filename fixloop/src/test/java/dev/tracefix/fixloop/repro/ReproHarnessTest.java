@@ -22,7 +22,8 @@ class ReproHarnessTest {
   @TempDir Path temp;
 
   private ReproHarness harness(Map<String, String> keys) {
-    return new ReproHarness(ReproSpec.fromMap(keys, temp, "test spec"), temp.resolve("scratch"), Control.quiet());
+    return new ReproHarness(
+        ReproSpec.fromMap(keys, temp, "test spec"), temp.resolve("scratch"), Control.quiet());
   }
 
   private static Map<String, String> keys(String... kv) {
@@ -33,7 +34,9 @@ class ReproHarnessTest {
     return m;
   }
 
-  /** Running, not a zombie: in a container whose init does not reap, killed orphans stay zombies. */
+  /**
+   * Running, not a zombie: in a container whose init does not reap, killed orphans stay zombies.
+   */
   private static boolean alive(Path pidFile) throws Exception {
     Path stat = Path.of("/proc", Files.readString(pidFile).strip(), "stat");
     if (!Files.exists(stat)) {
@@ -47,7 +50,9 @@ class ReproHarnessTest {
   @Test
   void killsWhatTheReproLeftRunningInItsProcessGroup() throws Exception {
     Path pid = temp.resolve("sleeper.pid");
-    Attempt a = harness(keys("run", "sleep 300 & echo $! > " + pid + "; exit 1")).attempt(temp, Optional.empty());
+    Attempt a =
+        harness(keys("run", "sleep 300 & echo $! > " + pid + "; exit 1"))
+            .attempt(temp, Optional.empty());
     assertEquals(Verdict.BAD, a.verdict());
     Thread.sleep(200);
     assertFalse(alive(pid), "the background sleeper outlived the repro");
@@ -57,11 +62,18 @@ class ReproHarnessTest {
   void aRunOverItsTimeLimitIsKilledAndCountsAsExit124() throws Exception {
     Path pid = temp.resolve("child.pid");
     long started = System.nanoTime();
-    Attempt a = harness(keys("run", "bash -c 'echo $$ > " + pid + "; sleep 300'; sleep 300", "timeout", "700ms"))
-        .attempt(temp, Optional.empty());
+    Attempt a =
+        harness(
+                keys(
+                    "run",
+                    "bash -c 'echo $$ > " + pid + "; sleep 300'; sleep 300",
+                    "timeout",
+                    "700ms"))
+            .attempt(temp, Optional.empty());
     long millis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(124, a.exitCode());
-    assertEquals(Verdict.BAD, a.verdict(), "a hang is a failure, as under 'git bisect run timeout ...'");
+    assertEquals(
+        Verdict.BAD, a.verdict(), "a hang is a failure, as under 'git bisect run timeout ...'");
     assertTrue(a.note().contains("timed out"), a.note());
     assertTrue(millis < 5000, "took " + millis + " ms");
     Thread.sleep(200);
@@ -71,18 +83,24 @@ class ReproHarnessTest {
   @Test
   void cancellingStopsARunningReproAtOnce() throws Exception {
     Cancellation cancel = new Cancellation();
-    ReproHarness h = new ReproHarness(ReproSpec.fromMap(keys("run", "sleep 300"), temp, "t"), temp.resolve("s"),
-        new Control(e -> {}, cancel));
-    Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      cancel.cancel();
-    });
+    ReproHarness h =
+        new ReproHarness(
+            ReproSpec.fromMap(keys("run", "sleep 300"), temp, "t"),
+            temp.resolve("s"),
+            new Control(e -> {}, cancel));
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              cancel.cancel();
+            });
     long started = System.nanoTime();
-    FixLoopException e = assertThrows(FixLoopException.class, () -> h.attempt(temp, Optional.empty()));
+    FixLoopException e =
+        assertThrows(FixLoopException.class, () -> h.attempt(temp, Optional.empty()));
     assertEquals(FixLoopException.Kind.CANCELLED, e.kind());
     assertTrue((System.nanoTime() - started) / 1_000_000 < 5000);
   }
@@ -90,10 +108,14 @@ class ReproHarnessTest {
   @Test
   void startsTheTargetWaitsUntilReadyAndHandsItsAddressToTheRun() throws Exception {
     Files.writeString(temp.resolve("input.csv"), "");
-    ReproHarness h = harness(keys(
-        "start", "echo booting; sleep 0.3; echo 'listening on 127.0.0.1:4242'; exec sleep 300",
-        "ready", "listening on (\\S+)",
-        "run", "test \"$TRACEFIX_READY\" = 127.0.0.1:4242 && test $(wc -l < \"$TRACEFIX_INPUT\") = 3"));
+    ReproHarness h =
+        harness(
+            keys(
+                "start",
+                    "echo booting; sleep 0.3; echo 'listening on 127.0.0.1:4242'; exec sleep 300",
+                "ready", "listening on (\\S+)",
+                "run",
+                    "test \"$TRACEFIX_READY\" = 127.0.0.1:4242 && test $(wc -l < \"$TRACEFIX_INPUT\") = 3"));
     InputTable input = new InputTable(List.of("n"), List.of(List.of(1), List.of(2)));
     Attempt a = h.attempt(temp, Optional.of(input));
     assertEquals(Verdict.GOOD, a.verdict(), a.outputTail());
@@ -101,20 +123,25 @@ class ReproHarnessTest {
 
   @Test
   void aTargetThatDiesBeforeItIsReadyIsASkip() {
-    Attempt a = harness(keys("start", "echo oops; exit 3", "ready", "listening", "run", "true"))
-        .attempt(temp, Optional.empty());
+    Attempt a =
+        harness(keys("start", "echo oops; exit 3", "ready", "listening", "run", "true"))
+            .attempt(temp, Optional.empty());
     assertEquals(Verdict.SKIP, a.verdict());
     assertEquals(Attempt.Phase.START, a.phase());
   }
 
   @Test
   void aFailureThatDoesNotMatchIsNotThisBug() {
-    ReproHarness h = harness(keys("run", "echo NullPointerException; exit 1", "match", "timed out"));
+    ReproHarness h =
+        harness(keys("run", "echo NullPointerException; exit 1", "match", "timed out"));
     Attempt a = h.attempt(temp, Optional.empty());
     assertEquals(Verdict.SKIP, a.verdict());
     assertTrue(a.note().contains("failed differently"), a.note());
-    assertEquals(Verdict.BAD, harness(keys("run", "echo 'row 3: timed out'; exit 1", "match", "timed out"))
-        .attempt(temp, Optional.empty()).verdict());
+    assertEquals(
+        Verdict.BAD,
+        harness(keys("run", "echo 'row 3: timed out'; exit 1", "match", "timed out"))
+            .attempt(temp, Optional.empty())
+            .verdict());
   }
 
   @Test
@@ -123,7 +150,8 @@ class ReproHarnessTest {
     h.attempt(temp, Optional.empty());
     h.attempt(temp, Optional.empty());
     assertEquals(1, Files.readAllLines(temp.resolve("builds.log")).size());
-    Attempt broken = harness(keys("build", "exit 2", "run", "true")).attempt(temp, Optional.empty());
+    Attempt broken =
+        harness(keys("build", "exit 2", "run", "true")).attempt(temp, Optional.empty());
     assertEquals(Verdict.SKIP, broken.verdict());
     assertEquals(Attempt.Phase.BUILD, broken.phase());
   }
@@ -131,11 +159,19 @@ class ReproHarnessTest {
   @Test
   void passesTheInputAsTheLastArgumentAndWithDelaysFromTheSchedule() throws Exception {
     ReproHarness h = harness(keys("run", "bash -c 'cp \"$1\" seen.csv' copy", "schedule", "t"));
-    InputTable input = new InputTable(List.of("t", "v"), List.of(List.of(1000L, "a"), List.of(1250L, "b,c"), List.of(1200L, "d")));
+    InputTable input =
+        new InputTable(
+            List.of("t", "v"),
+            List.of(List.of(1000L, "a"), List.of(1250L, "b,c"), List.of(1200L, "d")));
     assertEquals(Verdict.GOOD, h.attempt(temp, Optional.of(input)).verdict());
-    assertEquals("t,v,delay_ms\n1000,a,0\n1250,\"b,c\",250\n1200,d,0\n", Files.readString(temp.resolve("seen.csv")));
-    assertEquals(input.rows().get(1), InputTable.readCsv(temp.resolve("seen.csv")).rows().get(1).subList(0, 2).stream()
-        .map(v -> v.equals("1250") ? (Object) 1250L : v).toList());
+    assertEquals(
+        "t,v,delay_ms\n1000,a,0\n1250,\"b,c\",250\n1200,d,0\n",
+        Files.readString(temp.resolve("seen.csv")));
+    assertEquals(
+        input.rows().get(1),
+        InputTable.readCsv(temp.resolve("seen.csv")).rows().get(1).subList(0, 2).stream()
+            .map(v -> v.equals("1250") ? (Object) 1250L : v)
+            .toList());
   }
 
   @Test
@@ -152,7 +188,10 @@ class ReproHarnessTest {
 
   @Test
   void readsASpecFileAndRefusesUnknownKeys() throws Exception {
-    Path file = Files.writeString(temp.resolve("repro.spec"), """
+    Path file =
+        Files.writeString(
+            temp.resolve("repro.spec"),
+            """
         # incident spec
         incident: INC-7 parser drops a byte
         run: ./repro.sh
@@ -165,7 +204,9 @@ class ReproHarnessTest {
     assertEquals(Duration.ofSeconds(20), spec.timeout());
     assertEquals(temp.resolve("incident/input.csv"), spec.inputFile().orElseThrow());
     assertTrue(spec.shrink().covers("line") && !spec.shrink().covers("time"));
-    assertEquals(spec.text(), ReproSpec.read(Files.writeString(temp.resolve("again.spec"), spec.text())).text());
+    assertEquals(
+        spec.text(),
+        ReproSpec.read(Files.writeString(temp.resolve("again.spec"), spec.text())).text());
     Files.writeString(file, "run: x\ntiemout: 3s\n");
     FixLoopException e = assertThrows(FixLoopException.class, () -> ReproSpec.read(file));
     assertTrue(e.getMessage().contains("tiemout"), e.getMessage());
@@ -197,7 +238,9 @@ class ReproHarnessTest {
           try {
             List<String> pids = Files.exists(log) ? Files.readAllLines(log) : List.of();
             // the "query": did two processes (the target and the run) enter the capture?
-            return pids.size() >= Integer.parseInt(sql.strip()) ? Optional.of(pids.size() + " processes") : Optional.empty();
+            return pids.size() >= Integer.parseInt(sql.strip())
+                ? Optional.of(pids.size() + " processes")
+                : Optional.empty();
           } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
           }
@@ -212,12 +255,24 @@ class ReproHarnessTest {
   }
 
   @Test
-  void aCaptureQueryJudgesTheRunWhateverItsExitCodeAndTheTargetAndRunBothEnterTheCapture() throws Exception {
+  void aCaptureQueryJudgesTheRunWhateverItsExitCodeAndTheTargetAndRunBothEnterTheCapture()
+      throws Exception {
     PidLog capture = new PidLog();
-    Map<String, String> spec = keys("start", "echo ready; sleep 300", "ready", "ready", "run", "exit 0",
-        "capture-query", "2");
-    ReproHarness h = new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"),
-        Control.quiet().withCapture(capture));
+    Map<String, String> spec =
+        keys(
+            "start",
+            "echo ready; sleep 300",
+            "ready",
+            "ready",
+            "run",
+            "exit 0",
+            "capture-query",
+            "2");
+    ReproHarness h =
+        new ReproHarness(
+            ReproSpec.fromMap(spec, temp, "t"),
+            temp.resolve("scratch"),
+            Control.quiet().withCapture(capture));
     Files.createDirectories(temp.resolve("scratch"));
     Attempt failing = h.attempt(temp, Optional.empty());
     assertEquals(Verdict.BAD, failing.verdict(), failing.note());
@@ -225,21 +280,37 @@ class ReproHarnessTest {
     assertEquals(0, failing.exitCode(), "the run itself passed: only the capture says it failed");
 
     spec.put("capture-query", "3");
-    Attempt passing = new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"),
-        Control.quiet().withCapture(capture)).attempt(temp, Optional.empty());
+    Attempt passing =
+        new ReproHarness(
+                ReproSpec.fromMap(spec, temp, "t"),
+                temp.resolve("scratch"),
+                Control.quiet().withCapture(capture))
+            .attempt(temp, Optional.empty());
     assertEquals(Verdict.GOOD, passing.verdict(), passing.note());
 
     spec.put("run", "exit 125");
-    Attempt skipped = new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"),
-        Control.quiet().withCapture(capture)).attempt(temp, Optional.empty());
+    Attempt skipped =
+        new ReproHarness(
+                ReproSpec.fromMap(spec, temp, "t"),
+                temp.resolve("scratch"),
+                Control.quiet().withCapture(capture))
+            .attempt(temp, Optional.empty());
     assertEquals(Verdict.SKIP, skipped.verdict(), "125 still means cannot tell");
     assertEquals(List.of("2", "3"), capture.queries, "a skipped run is not queried");
     assertEquals(3, capture.begun);
     assertEquals(3, capture.closed, "every run's capture is closed");
 
-    FixLoopException refused = assertThrows(FixLoopException.class,
-        () -> new ReproHarness(ReproSpec.fromMap(spec, temp, "t"), temp.resolve("scratch"), Control.quiet())
-            .attempt(temp, Optional.empty()));
-    assertTrue(refused.getMessage().contains("'capture-query:' needs a capture of the run"), refused.getMessage());
+    FixLoopException refused =
+        assertThrows(
+            FixLoopException.class,
+            () ->
+                new ReproHarness(
+                        ReproSpec.fromMap(spec, temp, "t"),
+                        temp.resolve("scratch"),
+                        Control.quiet())
+                    .attempt(temp, Optional.empty()));
+    assertTrue(
+        refused.getMessage().contains("'capture-query:' needs a capture of the run"),
+        refused.getMessage());
   }
 }

@@ -14,15 +14,14 @@ import java.util.Set;
 /**
  * Failures that leave the transport clean: a client that exits with a failure status right after
  * request/reply exchanges with a service in which no call failed and nothing was reset. Whatever
- * went wrong was in what the service answered (a parser or serializer bug, a wrong value), which
- * no errno shows; the capture can still say who gave up on whose answers.
+ * went wrong was in what the service answered (a parser or serializer bug, a wrong value), which no
+ * errno shows; the capture can still say who gave up on whose answers.
  */
 final class AnswerDetectors {
   private AnswerDetectors() {}
 
   /** Calls that move a connection's data or open it. */
-  static final String EXCHANGE_CALLS =
-      "('sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'connect')";
+  static final String EXCHANGE_CALLS = "('sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'connect')";
 
   /** What a socket with a timeout says while it waits: no failure. */
   static final String WAITING = "('EINPROGRESS', 'EAGAIN', 'EALREADY', 'EINTR')";
@@ -69,8 +68,8 @@ final class AnswerDetectors {
   private static String aggregated(TraceStats stats) throws SQLException {
     return stats.hasTable("syscall_stats")
         ? ("SELECT process_token, sum(calls) FILTER (WHERE syscall IN %1$s) AS exchanges,"
-            + " sum(calls) FILTER (WHERE syscall IN %1$s AND coalesce(errno, 0) <> 0"
-            + " AND coalesce(errno_name, '') NOT IN %2$s) AS failed FROM syscall_stats GROUP BY process_token")
+                + " sum(calls) FILTER (WHERE syscall IN %1$s AND coalesce(errno, 0) <> 0"
+                + " AND coalesce(errno_name, '') NOT IN %2$s) AS failed FROM syscall_stats GROUP BY process_token")
             .formatted(EXCHANGE_CALLS, WAITING)
         : "SELECT NULL::VARCHAR AS process_token, 0::BIGINT AS exchanges, 0::BIGINT AS failed WHERE false";
   }
@@ -82,8 +81,10 @@ final class AnswerDetectors {
       return findings;
     }
     String sql =
-        FACTS.formatted(EXCHANGE_CALLS,
-            "WHERE exchanges >= 3 AND failed = 0 AND trouble = 0 ORDER BY exchanges DESC LIMIT 3", WAITING,
+        FACTS.formatted(
+            EXCHANGE_CALLS,
+            "WHERE exchanges >= 3 AND failed = 0 AND trouble = 0 ORDER BY exchanges DESC LIMIT 3",
+            WAITING,
             aggregated(stats));
     for (Map<String, Object> row : stats.rows(sql)) {
       // Both ends are often the same program (two python3s): the token tells them apart.
@@ -96,20 +97,27 @@ final class AnswerDetectors {
       long exchanges = asLong(row.get("exchanges"));
       String statement =
           ("%s gave up on the answers of %s: it exited with status %d after %d clean exchanges,"
-              + " so what failed is what it was answered (the data), not the transport")
+                  + " so what failed is what it was answered (the data), not the transport")
               .formatted(client, service, asLong(row.get("code")), exchanges);
       String evidence =
           ("%d sends, receives and connects on its connection, none failing (a socket waiting with"
-              + " EINPROGRESS or EAGAIN is not failing), no reset or retransmit;"
-              + " then exit status %d")
+                  + " EINPROGRESS or EAGAIN is not failing), no reset or retransmit;"
+                  + " then exit status %d")
               .formatted(exchanges, asLong(row.get("code")));
       String check =
-          FACTS.formatted(EXCHANGE_CALLS,
-              "WHERE process_token = %s AND exchanges >= 3 AND failed = 0 AND trouble = 0"
-                  .formatted(literal(row.get("process_token"))), WAITING, aggregated(stats))
+          FACTS
+              .formatted(
+                  EXCHANGE_CALLS,
+                  "WHERE process_token = %s AND exchanges >= 3 AND failed = 0 AND trouble = 0"
+                      .formatted(literal(row.get("process_token"))),
+                  WAITING,
+                  aggregated(stats))
               .strip();
       findings.add(
-          new Finding("rejected-answers", new Hypothesis(statement, evidence, check), 0.75,
+          new Finding(
+              "rejected-answers",
+              new Hypothesis(statement, evidence, check),
+              0.75,
               Set.of(Topic.ERRORS, Topic.DATA)));
     }
     return findings;

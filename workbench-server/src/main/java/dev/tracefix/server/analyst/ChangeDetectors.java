@@ -18,8 +18,8 @@ final class ChangeDetectors {
   private ChangeDetectors() {}
 
   /**
-   * A program (comm) ran under two or more build ids in the capture and the newest build fails
-   * far more often than the ones before it.
+   * A program (comm) ran under two or more build ids in the capture and the newest build fails far
+   * more often than the ones before it.
    */
   static List<Finding> newBuildOnset(TraceStats stats) throws SQLException {
     if (!stats.hasTable("processes")) {
@@ -65,7 +65,8 @@ final class ChangeDetectors {
       String shortBuild = build.length() > 12 ? build.substring(0, 12) : build;
       String statement =
           "%s fails since its new build %s (first seen %s): %s of its calls fail, %s before"
-              .formatted(comm, shortBuild, newest.get("first_seen"), percent(newRate), percent(oldRate));
+              .formatted(
+                  comm, shortBuild, newest.get("first_seen"), percent(newRate), percent(oldRate));
       String evidence =
           "build %s: %d of %d calls failed; earlier builds: %d of %d"
               .formatted(shortBuild, newErrors, newCalls, oldErrors, oldCalls);
@@ -86,7 +87,10 @@ final class ChangeDetectors {
               >= 5 * n.calls * coalesce((SELECT sum(errors) FROM per o WHERE o.build_id <> n.build_id), 0)"""
               .formatted(literal(comm), literal(build));
       findings.add(
-          new Finding("new-build-onset", new Hypothesis(statement, evidence, check), 0.85,
+          new Finding(
+              "new-build-onset",
+              new Hypothesis(statement, evidence, check),
+              0.85,
               Set.of(Topic.CHANGE, Topic.ERRORS)));
     }
     return findings;

@@ -50,8 +50,11 @@ final class ErrorDetectors {
       String errno = row.get("errno_name") == null ? "an error" : row.get("errno_name").toString();
       String process = TraceStats.process(row.get("comm"), row.get("process_token"));
       String statement =
-          "%s fails %s with %s in %s of its calls".formatted(process, row.get("type"), errno, percent(share));
-      String evidence = "%d of %d %s calls by this process returned %s".formatted(failures, calls, row.get("type"), errno);
+          "%s fails %s with %s in %s of its calls"
+              .formatted(process, row.get("type"), errno, percent(share));
+      String evidence =
+          "%d of %d %s calls by this process returned %s"
+              .formatted(failures, calls, row.get("type"), errno);
       String check =
           """
           SELECT process_token, type, count(*) FILTER (WHERE errno_name = %s) AS failures,
@@ -59,10 +62,19 @@ final class ErrorDetectors {
           FROM events WHERE process_token = %s AND type = %s
           GROUP BY process_token, type
           HAVING count(*) FILTER (WHERE errno_name = %s) > 0"""
-              .formatted(literal(errno), literal(row.get("process_token")), literal(row.get("type")), literal(errno));
+              .formatted(
+                  literal(errno),
+                  literal(row.get("process_token")),
+                  literal(row.get("type")),
+                  literal(errno));
       // strong when most calls fail and there are enough of them to rule out chance
       double strength = share * Math.min(1.0, Math.log10(failures + 1) / 2);
-      findings.add(new Finding("errno-by-process", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.ERRORS)));
+      findings.add(
+          new Finding(
+              "errno-by-process",
+              new Hypothesis(statement, evidence, check),
+              strength,
+              Set.of(Topic.ERRORS)));
     }
     return findings;
   }
@@ -95,7 +107,8 @@ final class ErrorDetectors {
       }
       String errno = row.get("errno_name") == null ? "errors" : row.get("errno_name").toString();
       String statement =
-          "%s errors come in a burst around %s rather than spread over the capture".formatted(errno, row.get("second"));
+          "%s errors come in a burst around %s rather than spread over the capture"
+              .formatted(errno, row.get("second"));
       String evidence =
           "%d of %d %s errors fell in the second starting %s; the average is %.1f per second over %.0f s"
               .formatted(peak, total, errno, row.get("second"), average, seconds);
@@ -105,11 +118,18 @@ final class ErrorDetectors {
           FROM events WHERE errno_name = %s
           GROUP BY 1 HAVING count(*) >= %d ORDER BY 1"""
               .formatted(literal(errno), peak);
-      double strength = Math.min(1.0, (peak / Math.max(average, 0.1)) / 20) * ((double) peak / total);
-      findings.add(new Finding("errno-burst", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.BURSTS, Topic.ERRORS)));
+      double strength =
+          Math.min(1.0, (peak / Math.max(average, 0.1)) / 20) * ((double) peak / total);
+      findings.add(
+          new Finding(
+              "errno-burst",
+              new Hypothesis(statement, evidence, check),
+              strength,
+              Set.of(Topic.BURSTS, Topic.ERRORS)));
     }
     return findings;
   }
+
   /**
    * Errors of one errno that begin partway through: steady traffic without them first, then a run
    * of them. The onset is the time to line up with a deploy, a config push or a peer's restart.
@@ -153,7 +173,10 @@ final class ErrorDetectors {
               .formatted(literal(errno), literal(onset), literal(onset));
       double strength = Math.min(0.9, 0.4 + quiet / span / 2);
       findings.add(
-          new Finding("errno-onset", new Hypothesis(statement, evidence, check), strength,
+          new Finding(
+              "errno-onset",
+              new Hypothesis(statement, evidence, check),
+              strength,
               Set.of(Topic.ERRORS, Topic.BURSTS, Topic.CHANGE)));
     }
     return findings;

@@ -8,7 +8,8 @@ import java.util.Set;
  * question topics it answers (for ranking) and the detector that found it (for tests and for
  * telling the model where a hypothesis came from).
  */
-record Finding(String detector, CellOutput.Hypothesis hypothesis, double strength, Set<Topic> topics) {
+record Finding(
+    String detector, CellOutput.Hypothesis hypothesis, double strength, Set<Topic> topics) {
 
   enum Topic {
     ERRORS,

@@ -49,7 +49,12 @@ final class FlowDetectors {
           GROUP BY process_token ORDER BY slow_calls DESC"""
               .formatted(literal(type), threshold);
       double strength = Math.min(1.0, Math.log10(Math.max(p99, max / 10) / p50) / 3);
-      findings.add(new Finding("latency-tail", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.LATENCY)));
+      findings.add(
+          new Finding(
+              "latency-tail",
+              new Hypothesis(statement, evidence, check),
+              strength,
+              Set.of(Topic.LATENCY)));
     }
     return findings;
   }
@@ -76,8 +81,10 @@ final class FlowDetectors {
     String shortPeer = peer.length() > 10 ? peer.substring(0, 10) : peer;
     String statement =
         share >= 0.5 && peers > 1
-            ? "retransmits concentrate on peer %s: the path to that peer loses packets".formatted(shortPeer)
-            : "TCP retransmits occur (%d of them); packets are being lost or delayed".formatted(total);
+            ? "retransmits concentrate on peer %s: the path to that peer loses packets"
+                .formatted(shortPeer)
+            : "TCP retransmits occur (%d of them); packets are being lost or delayed"
+                .formatted(total);
     String evidence =
         "%d of %d retransmits (%s) went to peer %s; %d peers saw retransmits"
             .formatted(n, total, percent(share), shortPeer, peers);
@@ -87,7 +94,12 @@ final class FlowDetectors {
         GROUP BY peer_hash HAVING count(*) >= %d ORDER BY retransmits DESC"""
             .formatted(n);
     double strength = Math.min(1.0, Math.log10(total + 1) / 2) * (peers > 1 ? share : 0.6);
-    return List.of(new Finding("retransmits-by-peer", new Hypothesis(statement, evidence, check), strength, Set.of(Topic.NETWORK)));
+    return List.of(
+        new Finding(
+            "retransmits-by-peer",
+            new Hypothesis(statement, evidence, check),
+            strength,
+            Set.of(Topic.NETWORK)));
   }
 
   /** The busiest process: always derivable, so there is a hypothesis whenever there are events. */
@@ -109,12 +121,18 @@ final class FlowDetectors {
     double share = (double) n / total;
     String process = TraceStats.process(row.get("comm"), row.get("process_token"));
     String statement = "%s produces most of the traced activity; start there".formatted(process);
-    String evidence = "%d of %d events (%s) come from this process".formatted(n, total, percent(share));
+    String evidence =
+        "%d of %d events (%s) come from this process".formatted(n, total, percent(share));
     String check =
         """
         SELECT process_token, type, count(*) AS events FROM events
         WHERE process_token = %s GROUP BY ALL ORDER BY events DESC"""
             .formatted(literal(row.get("process_token")));
-    return List.of(new Finding("busiest-process", new Hypothesis(statement, evidence, check), 0.1 * share, Set.of(Topic.ACTIVITY)));
+    return List.of(
+        new Finding(
+            "busiest-process",
+            new Hypothesis(statement, evidence, check),
+            0.1 * share,
+            Set.of(Topic.ACTIVITY)));
   }
 }

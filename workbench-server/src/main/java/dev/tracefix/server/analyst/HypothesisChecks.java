@@ -22,7 +22,8 @@ public final class HypothesisChecks {
     this.timeout = timeout;
   }
 
-  public List<CellOutput.Hypothesis> check(Connection connection, List<CellOutput.Hypothesis> items) {
+  public List<CellOutput.Hypothesis> check(
+      Connection connection, List<CellOutput.Hypothesis> items) {
     return items.stream().map(h -> h.withCheck(check(connection, h.checkSql()))).toList();
   }
 
@@ -40,13 +41,18 @@ public final class HypothesisChecks {
               r.columns(),
               r.rows(),
               total,
-              r.truncated() ? "more than " + SHOWN_ROWS + " rows; the first " + SHOWN_ROWS + " shown" : "");
+              r.truncated()
+                  ? "more than " + SHOWN_ROWS + " rows; the first " + SHOWN_ROWS + " shown"
+                  : "");
     } catch (ReadOnlyQuery.Refused e) {
       return new Check(Check.NOT_CHECKABLE, List.of(), List.of(), 0, "not run: " + e.getMessage());
     } catch (SQLException e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       return new Check(
-          Check.NOT_CHECKABLE, List.of(), List.of(), 0,
+          Check.NOT_CHECKABLE,
+          List.of(),
+          List.of(),
+          0,
           "the check failed: " + message.lines().findFirst().orElse(""));
     }
   }

@@ -19,16 +19,17 @@ final class NetworkDetectors {
   private NetworkDetectors() {}
 
   /**
-   * A path that does not exist, asked of the file system: an interpreter searching its module
-   * path or a shell its PATH makes dozens of these at start-up, and they are no retries.
+   * A path that does not exist, asked of the file system: an interpreter searching its module path
+   * or a shell its PATH makes dozens of these at start-up, and they are no retries.
    */
   static final String PATH_LOOKUP = "(peer_hash IS NULL AND errno_name IN ('ENOENT', 'ENOTDIR'))";
 
-  private static final String TROUBLE = "('tcp_retransmit', 'tcp_reset_sent', 'tcp_reset_received')";
+  private static final String TROUBLE =
+      "('tcp_retransmit', 'tcp_reset_sent', 'tcp_reset_received')";
 
   /**
-   * Errors that come in the same seconds as retransmits or resets, more often than the seconds
-   * with retransmits or resets would give by chance.
+   * Errors that come in the same seconds as retransmits or resets, more often than the seconds with
+   * retransmits or resets would give by chance.
    */
   static List<Finding> troubleWithErrors(TraceStats stats) throws SQLException {
     String sql =
@@ -81,8 +82,11 @@ final class NetworkDetectors {
             .formatted(TROUBLE, TROUBLE);
     double strength = Math.min(0.9, together * Math.min(1.0, Math.log10(both + 1)));
     return List.of(
-        new Finding("network-trouble-with-errors", new Hypothesis(statement, evidence, check),
-            strength, Set.of(Topic.NETWORK, Topic.ERRORS)));
+        new Finding(
+            "network-trouble-with-errors",
+            new Hypothesis(statement, evidence, check),
+            strength,
+            Set.of(Topic.NETWORK, Topic.ERRORS)));
   }
 
   /**
@@ -122,7 +126,9 @@ final class NetworkDetectors {
       double thirdSeconds = Math.max(asDouble(row.get("third_s")), 1e-3);
       String target = row.get("target").toString();
       String targetText =
-          target.startsWith("call:") ? "its " + target.substring(5) + " calls" : "peer " + shortened(target);
+          target.startsWith("call:")
+              ? "its " + target.substring(5) + " calls"
+              : "peer " + shortened(target);
       String errno = row.get("errno_name") == null ? "resets" : row.get("errno_name").toString();
       String process = stats.processName(row.get("process_token"));
       String statement =
@@ -152,7 +158,10 @@ final class NetworkDetectors {
               .formatted(literal(row.get("process_token")), targetCondition, PATH_LOOKUP);
       double strength = Math.min(0.95, 0.5 + Math.log10((double) last / Math.max(first, 1)) / 2);
       findings.add(
-          new Finding("retry-storm", new Hypothesis(statement, evidence, check), strength,
+          new Finding(
+              "retry-storm",
+              new Hypothesis(statement, evidence, check),
+              strength,
               Set.of(Topic.NETWORK, Topic.ERRORS, Topic.BURSTS)));
     }
     return findings;
@@ -203,11 +212,15 @@ final class NetworkDetectors {
     String peer = slowest.get("peer_hash").toString();
     String statement =
         "slow dependency: calls to peer %s got %.0fx slower during the capture%s"
-            .formatted(shortened(peer), worst, rows.size() > 1 ? " while other peers stayed steady" : "");
+            .formatted(
+                shortened(peer), worst, rows.size() > 1 ? " while other peers stayed steady" : "");
     String evidence =
         "median latency to this peer %s in the first half, %s in the second (%d and %d calls)"
-            .formatted(micros(asDouble(slowest.get("early_p50"))), micros(asDouble(slowest.get("late_p50"))),
-                asLong(slowest.get("early_n")), asLong(slowest.get("late_n")));
+            .formatted(
+                micros(asDouble(slowest.get("early_p50"))),
+                micros(asDouble(slowest.get("late_p50"))),
+                asLong(slowest.get("early_n")),
+                asLong(slowest.get("late_n")));
     String check =
         """
         WITH span AS (
@@ -224,7 +237,10 @@ final class NetworkDetectors {
             .formatted(literal(peer));
     double strength = Math.min(0.9, 0.4 + Math.log10(worst) / 2);
     return List.of(
-        new Finding("slow-dependency", new Hypothesis(statement, evidence, check), strength,
+        new Finding(
+            "slow-dependency",
+            new Hypothesis(statement, evidence, check),
+            strength,
             Set.of(Topic.LATENCY, Topic.NETWORK)));
   }
 

@@ -19,15 +19,15 @@ import java.util.regex.Pattern;
 /**
  * One query that only reads, with bounded rows and time: what the workbench runs for a check
  * proposed by a model (or by the analyst), and what a model's SQL tool runs. Text that a model
- * wrote is untrusted, so three fences: one statement that starts like a query, no word that
- * writes or changes settings anywhere outside string literals, and a transaction that is always
- * rolled back. The notebook's connection is locked as well (no files, no extensions).
+ * wrote is untrusted, so three fences: one statement that starts like a query, no word that writes
+ * or changes settings anywhere outside string literals, and a transaction that is always rolled
+ * back. The notebook's connection is locked as well (no files, no extensions).
  */
 public final class ReadOnlyQuery {
   /**
-   * Words that write or reach files wherever they stand (a CTE may lead into an INSERT). Words
-   * that can only start a statement (SET, CALL, LOAD, USE, ...) are kept out by the first-word
-   * rule instead, so a column named {@code call} or {@code load} stays usable.
+   * Words that write or reach files wherever they stand (a CTE may lead into an INSERT). Words that
+   * can only start a statement (SET, CALL, LOAD, USE, ...) are kept out by the first-word rule
+   * instead, so a column named {@code call} or {@code load} stays usable.
    */
   private static final Pattern WRITING =
       Pattern.compile(

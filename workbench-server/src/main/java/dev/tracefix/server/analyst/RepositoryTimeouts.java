@@ -31,12 +31,34 @@ public final class RepositoryTimeouts {
   private static final Pattern JAVA_DURATION =
       Pattern.compile("Duration\\.of(Millis|Seconds|Minutes)\\(\\s*(\\d+)\\s*\\)");
   private static final Pattern WITH_UNIT =
-      Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?)\\s*(ms|millis|milliseconds|s|sec|seconds|m|min)\\b");
+      Pattern.compile(
+          "(?<![\\w.])(\\d+(?:\\.\\d+)?)\\s*(ms|millis|milliseconds|s|sec|seconds|m|min)\\b");
   private static final Pattern NAMED_UNIT =
       Pattern.compile("(?i)timeout[_-]?(ms|millis|s|sec|seconds)\\w*\\s*[:=]\\s*(\\d+)");
   private static final List<String> TEXT_FILES =
-      List.of(".java", ".kt", ".go", ".py", ".js", ".ts", ".rb", ".rs", ".c", ".h", ".cpp", ".cs",
-          ".yaml", ".yml", ".json", ".toml", ".properties", ".conf", ".ini", ".env", ".xml", ".sh");
+      List.of(
+          ".java",
+          ".kt",
+          ".go",
+          ".py",
+          ".js",
+          ".ts",
+          ".rb",
+          ".rs",
+          ".c",
+          ".h",
+          ".cpp",
+          ".cs",
+          ".yaml",
+          ".yml",
+          ".json",
+          ".toml",
+          ".properties",
+          ".conf",
+          ".ini",
+          ".env",
+          ".xml",
+          ".sh");
 
   /**
    * One configured timeout.
@@ -50,8 +72,13 @@ public final class RepositoryTimeouts {
    * @param subject that commit's subject line, if known
    */
   public record Timeout(
-      String file, int line, String text, Duration value, Optional<Duration> previous,
-      Optional<String> commit, Optional<String> subject) {
+      String file,
+      int line,
+      String text,
+      Duration value,
+      Optional<Duration> previous,
+      Optional<String> commit,
+      Optional<String> subject) {
     public String where() {
       return file + ":" + line;
     }
@@ -88,7 +115,15 @@ public final class RepositoryTimeouts {
           Optional<Duration> value = duration(text);
           if (value.isPresent() && !value.get().isZero()) {
             String rel = repo.relativize(file).toString().replace('\\', '/');
-            found.add(new Timeout(rel, i + 1, text, value.get(), Optional.empty(), Optional.empty(), Optional.empty()));
+            found.add(
+                new Timeout(
+                    rel,
+                    i + 1,
+                    text,
+                    value.get(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()));
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -113,15 +148,18 @@ public final class RepositoryTimeouts {
     Matcher named = NAMED_UNIT.matcher(line);
     if (named.find()) {
       long n = Long.parseLong(named.group(2));
-      return Optional.of(named.group(1).toLowerCase(Locale.ROOT).startsWith("m")
-          ? Duration.ofMillis(n) : Duration.ofSeconds(n));
+      return Optional.of(
+          named.group(1).toLowerCase(Locale.ROOT).startsWith("m")
+              ? Duration.ofMillis(n)
+              : Duration.ofSeconds(n));
     }
     Matcher unit = WITH_UNIT.matcher(line);
     if (unit.find()) {
       double n = Double.parseDouble(unit.group(1));
       String u = unit.group(2).toLowerCase(Locale.ROOT);
       long millis =
-          u.startsWith("ms") || u.startsWith("milli") ? (long) n
+          u.startsWith("ms") || u.startsWith("milli")
+              ? (long) n
               : u.startsWith("m") ? (long) (n * 60_000) : (long) (n * 1000);
       return Optional.of(Duration.ofMillis(millis));
     }
@@ -143,7 +181,8 @@ public final class RepositoryTimeouts {
         Timeout dated = t;
         for (RevCommit c : git.log().addPath(t.file()).setMaxCount(200).call()) {
           String now = read(r, c, t.file());
-          String before = c.getParentCount() == 0 ? null : read(r, r.parseCommit(c.getParent(0)), t.file());
+          String before =
+              c.getParentCount() == 0 ? null : read(r, r.parseCommit(c.getParent(0)), t.file());
           if (now == null || !now.lines().map(String::strip).toList().contains(t.text())) {
             continue;
           }
@@ -154,13 +193,24 @@ public final class RepositoryTimeouts {
           if (before != null) {
             String key = keyOf(t.text());
             previous =
-                before.lines().map(String::strip)
+                before
+                    .lines()
+                    .map(String::strip)
                     .filter(l -> !key.isEmpty() && keyOf(l).equals(key))
-                    .map(RepositoryTimeouts::duration).flatMap(Optional::stream)
-                    .filter(d -> !d.equals(t.value())).findFirst();
+                    .map(RepositoryTimeouts::duration)
+                    .flatMap(Optional::stream)
+                    .filter(d -> !d.equals(t.value()))
+                    .findFirst();
           }
-          dated = new Timeout(t.file(), t.line(), t.text(), t.value(), previous,
-              Optional.of(c.getName()), Optional.of(c.getShortMessage()));
+          dated =
+              new Timeout(
+                  t.file(),
+                  t.line(),
+                  t.text(),
+                  t.value(),
+                  previous,
+                  Optional.of(c.getName()),
+                  Optional.of(c.getShortMessage()));
           break;
         }
         out.add(dated);
@@ -171,7 +221,10 @@ public final class RepositoryTimeouts {
     }
   }
 
-  /** What a line assigns to: the text before its first digit ("... INVENTORY_TIMEOUT = Duration.ofMillis("). */
+  /**
+   * What a line assigns to: the text before its first digit ("... INVENTORY_TIMEOUT =
+   * Duration.ofMillis(").
+   */
   private static String keyOf(String line) {
     for (int i = 0; i < line.length(); i++) {
       if (Character.isDigit(line.charAt(i))) {

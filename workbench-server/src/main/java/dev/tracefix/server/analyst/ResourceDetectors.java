@@ -63,7 +63,8 @@ final class ResourceDetectors {
       String process = TraceStats.process(row.get("comm"), row.get("process_token"));
       String call = row.get("call_name").toString();
       String statement =
-          "%s %s: %s fails with %s from %s".formatted(process, MEANING.get(errno), call, errno, row.get("first"));
+          "%s %s: %s fails with %s from %s"
+              .formatted(process, MEANING.get(errno), call, errno, row.get("first"));
       String evidence = "%d %s calls by this process returned %s".formatted(failures, call, errno);
       String check =
           """
@@ -71,10 +72,14 @@ final class ResourceDetectors {
           FROM events WHERE process_token = %2$s AND errno_name = %3$s
             AND %1$s = %4$s
           GROUP BY ALL"""
-              .formatted(stats.call(""), literal(row.get("process_token")), literal(errno), literal(call));
+              .formatted(
+                  stats.call(""), literal(row.get("process_token")), literal(errno), literal(call));
       double strength = Math.min(1.0, 0.7 + Math.log10(failures + 1) / 10);
       findings.add(
-          new Finding("resource-exhaustion", new Hypothesis(statement, evidence, check), strength,
+          new Finding(
+              "resource-exhaustion",
+              new Hypothesis(statement, evidence, check),
+              strength,
               Set.of(Topic.RESOURCES, Topic.ERRORS)));
     }
     return findings;
@@ -82,8 +87,8 @@ final class ResourceDetectors {
 
   /**
    * Descriptors opened and not closed: a process creates many more than it closes, and the
-   * descriptor numbers it works on keep climbing (the kernel hands out the lowest free number,
-   * so numbers only climb while descriptors stay open).
+   * descriptor numbers it works on keep climbing (the kernel hands out the lowest free number, so
+   * numbers only climb while descriptors stay open).
    */
   static List<Finding> fdGrowth(TraceStats stats) throws SQLException {
     List<Finding> findings = new ArrayList<>();
@@ -126,12 +131,17 @@ final class ResourceDetectors {
       long closed = asLong(row.get("closed"));
       String process = TraceStats.process(row.get("comm"), row.get("process_token"));
       String statement =
-          "%s leaks file descriptors: it opened %d and closed %d".formatted(process, opened, closed);
+          "%s leaks file descriptors: it opened %d and closed %d"
+              .formatted(process, opened, closed);
       String evidence =
           "%d descriptor-creating calls succeeded and %d closes%s"
-              .formatted(opened, closed,
-                  early == null || late == null ? ""
-                      : "; the highest descriptor it used rose from %d to %d".formatted(asLong(early), asLong(late)));
+              .formatted(
+                  opened,
+                  closed,
+                  early == null || late == null
+                      ? ""
+                      : "; the highest descriptor it used rose from %d to %d"
+                          .formatted(asLong(early), asLong(late)));
       String check =
           """
           SELECT process_token,
@@ -144,7 +154,10 @@ final class ResourceDetectors {
               .formatted(FD_CREATORS, literal(row.get("process_token")), FD_CREATORS);
       double strength = Math.min(0.9, 0.4 + Math.log10(opened - closed) / 5);
       findings.add(
-          new Finding("fd-leak", new Hypothesis(statement, evidence, check), strength,
+          new Finding(
+              "fd-leak",
+              new Hypothesis(statement, evidence, check),
+              strength,
               Set.of(Topic.RESOURCES)));
     }
     return findings;

@@ -23,8 +23,8 @@ import java.util.Set;
  * replies that fail because the peer is gone (EPIPE, ECONNRESET on a write), how long after the
  * request they answer were they written: the request is taken to be the largest write another
  * process made in the second before, since a client that times out sends its next requests
- * meanwhile and the largest (slowest to serve) is the one still being answered; only requests
- * over twice their sender's median size count, so ordinary traffic pairs with nothing. Without
+ * meanwhile and the largest (slowest to serve) is the one still being answered; only requests over
+ * twice their sender's median size count, so ordinary traffic pairs with nothing. Without
  * connection ids in the trace this pairing is an estimate; the check query shows each pair.
  */
 final class TimeoutDetector {
@@ -76,10 +76,12 @@ final class TimeoutDetector {
    * Failed replies that come a steady time after large requests, and later than a configured
    * timeout: the most common delay (10 ms buckets) must hold at least 3 and 30% of the pairs.
    */
-  private static List<Finding> lateReplies(TraceStats stats, List<RepositoryTimeouts.Timeout> timeouts)
-      throws SQLException {
+  private static List<Finding> lateReplies(
+      TraceStats stats, List<RepositoryTimeouts.Timeout> timeouts) throws SQLException {
     String sql =
-        "WITH d AS (" + lateRepliesSql(stats.call("e")) + "),\n"
+        "WITH d AS ("
+            + lateRepliesSql(stats.call("e"))
+            + "),\n"
             + "b AS (SELECT process_token, any_value(errno_name) AS errno_name,"
             + " round(delay_ms / 10) * 10 AS bucket_ms, count(*) AS n, median(delay_ms) AS typical_ms"
             + " FROM d WHERE delay_ms > 0 GROUP BY process_token, bucket_ms),\n"
@@ -107,27 +109,44 @@ final class TimeoutDetector {
       String statement =
           ("%s's replies come %.0f ms after the request, past the %s timeout at %s%s;"
                   + " the client has given up, so the replies fail with %s")
-              .formatted(process, typical, human(crossed.value()), crossed.where(), history(crossed), errno);
+              .formatted(
+                  process,
+                  typical,
+                  human(crossed.value()),
+                  crossed.where(),
+                  history(crossed),
+                  errno);
       String evidence =
           ("%d of %d failed replies by %s came %.0f ms (±10 ms) after the latest large request another"
                   + " process wrote; the configured line: %s")
               .formatted(n, total, process, typical, crossed.text());
       String check =
-          "WITH d AS (" + lateRepliesSql(stats.call("e")).strip() + ")\n"
+          "WITH d AS ("
+              + lateRepliesSql(stats.call("e")).strip()
+              + ")\n"
               + "SELECT time, errno_name, request_time, delay_ms FROM d\n"
-              + "WHERE process_token = " + literal(row.get("process_token"))
-              + " AND delay_ms > " + limit
-              + " AND delay_ms BETWEEN " + (bucket - 10) + " AND " + (bucket + 10) + "\nORDER BY time";
+              + "WHERE process_token = "
+              + literal(row.get("process_token"))
+              + " AND delay_ms > "
+              + limit
+              + " AND delay_ms BETWEEN "
+              + (bucket - 10)
+              + " AND "
+              + (bucket + 10)
+              + "\nORDER BY time";
       findings.add(
-          new Finding("latency-vs-timeout", new Hypothesis(statement, evidence, check), 0.95,
+          new Finding(
+              "latency-vs-timeout",
+              new Hypothesis(statement, evidence, check),
+              0.95,
               Set.of(Topic.LATENCY, Topic.ERRORS, Topic.CHANGE)));
     }
     return findings;
   }
 
   /** Calls whose p99 duration crosses a configured timeout while their median stays below it. */
-  private static List<Finding> slowCalls(TraceStats stats, List<RepositoryTimeouts.Timeout> timeouts)
-      throws SQLException {
+  private static List<Finding> slowCalls(
+      TraceStats stats, List<RepositoryTimeouts.Timeout> timeouts) throws SQLException {
     String sql =
         """
         SELECT %1$s AS call_name, count(*) AS n,
@@ -153,7 +172,8 @@ final class TimeoutDetector {
           "%s calls cross the %s timeout at %s%s: p99 %.1f ms, median %.2f ms"
               .formatted(call, human(crossed.value()), crossed.where(), history(crossed), p99, p50);
       String evidence =
-          "over %d %s calls; the configured line: %s".formatted(asLong(row.get("n")), call, crossed.text());
+          "over %d %s calls; the configured line: %s"
+              .formatted(asLong(row.get("n")), call, crossed.text());
       String check =
           """
           SELECT %1$s AS call_name, count(*) AS over_timeout
@@ -161,7 +181,10 @@ final class TimeoutDetector {
           GROUP BY 1"""
               .formatted(stats.call(""), literal(call), crossed.value().toNanos());
       findings.add(
-          new Finding("latency-vs-timeout", new Hypothesis(statement, evidence, check), 0.8,
+          new Finding(
+              "latency-vs-timeout",
+              new Hypothesis(statement, evidence, check),
+              0.8,
               Set.of(Topic.LATENCY)));
     }
     return findings;
@@ -175,11 +198,14 @@ final class TimeoutDetector {
         t.previous()
             .map(p -> (p.compareTo(t.value()) > 0 ? "lowered from " : "raised from ") + human(p))
             .orElse("set");
-    return " (%s in %s \"%s\")".formatted(how, t.commit().get().substring(0, 12), t.subject().orElse(""));
+    return " (%s in %s \"%s\")"
+        .formatted(how, t.commit().get().substring(0, 12), t.subject().orElse(""));
   }
 
   static String human(Duration d) {
     long ms = d.toMillis();
-    return ms % 1000 == 0 && ms >= 1000 ? (ms / 1000) + " s" : String.format(Locale.ROOT, "%d ms", ms);
+    return ms % 1000 == 0 && ms >= 1000
+        ? (ms / 1000) + " s"
+        : String.format(Locale.ROOT, "%d ms", ms);
   }
 }

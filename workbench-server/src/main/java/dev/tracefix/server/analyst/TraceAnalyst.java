@@ -16,24 +16,39 @@ import java.util.Optional;
 /**
  * The deterministic analyst behind {@code ask} cells: derives hypotheses from statistics of the
  * {@code events} and {@code processes} tables (and, given the target repository, its configured
- * timeouts), each with a query that checks it, strongest first; the workbench then runs every
- * check and records its verdict. Words in the cell's {@code question} raise the hypotheses about
- * the topics they name. Works with no model, and grounds one when there is.
+ * timeouts), each with a query that checks it, strongest first; the workbench then runs every check
+ * and records its verdict. Words in the cell's {@code question} raise the hypotheses about the
+ * topics they name. Works with no model, and grounds one when there is.
  */
 public final class TraceAnalyst {
   public static final String ANSWERED_BY = "deterministic analyst";
 
   private static final Map<Topic, List<String>> TOPIC_WORDS =
       Map.of(
-          Topic.ERRORS, List.of("error", "fail", "errno", "epipe", "broken", "reset", "refused", "crash"),
+          Topic.ERRORS,
+              List.of("error", "fail", "errno", "epipe", "broken", "reset", "refused", "crash"),
           Topic.BURSTS, List.of("burst", "spike", "sudden", "when", "storm", "start", "began"),
-          Topic.LATENCY, List.of("slow", "latency", "timeout", "time out", "hang", "stall", "p99", "delay"),
-          Topic.NETWORK, List.of("retransmit", "network", "packet", "loss", "peer", "drop", "retry"),
+          Topic.LATENCY,
+              List.of("slow", "latency", "timeout", "time out", "hang", "stall", "p99", "delay"),
+          Topic.NETWORK,
+              List.of("retransmit", "network", "packet", "loss", "peer", "drop", "retry"),
           Topic.ACTIVITY, List.of("busy", "which process", "who"),
-          Topic.RESOURCES, List.of("leak", "descriptor", "emfile", "memory", "disk", "space", "limit"),
+          Topic.RESOURCES,
+              List.of("leak", "descriptor", "emfile", "memory", "disk", "space", "limit"),
           Topic.CHANGE, List.of("deploy", "release", "build", "version", "since", "regression"),
-          Topic.DATA, List.of("wrong", "incorrect", "corrupt", "garbled", "mismatch", "differ", "answer", "reply",
-              "parse", "stored", "duplicate"));
+          Topic.DATA,
+              List.of(
+                  "wrong",
+                  "incorrect",
+                  "corrupt",
+                  "garbled",
+                  "mismatch",
+                  "differ",
+                  "answer",
+                  "reply",
+                  "parse",
+                  "stored",
+                  "duplicate"));
 
   private final HypothesisChecks checks;
 

@@ -24,9 +24,8 @@ final class TraceStats {
   }
 
   boolean hasTable(String name) throws SQLException {
-    return !rows(
-            "SELECT 1 FROM information_schema.tables WHERE lower(table_name) = "
-                + literal(name.toLowerCase(java.util.Locale.ROOT)))
+    return !rows("SELECT 1 FROM information_schema.tables WHERE lower(table_name) = "
+            + literal(name.toLowerCase(java.util.Locale.ROOT)))
         .isEmpty();
   }
 
@@ -65,26 +64,35 @@ final class TraceStats {
   static String percent(double share) {
     return String.format(java.util.Locale.ROOT, "%.0f%%", share * 100);
   }
+
   /** A process's comm where the processes table knows it, else its short token label. */
   String processName(Object token) throws SQLException {
     if (hasTable("processes")) {
-      var found = rows("SELECT any_value(comm) AS comm FROM processes WHERE token = " + literal(token));
+      var found =
+          rows("SELECT any_value(comm) AS comm FROM processes WHERE token = " + literal(token));
       if (!found.isEmpty() && found.getFirst().get("comm") != null) {
         return found.getFirst().get("comm").toString();
       }
     }
     return process(null, token);
   }
-  /** Whether {@code table} has {@code column} (tables made by hand, or before schema v4, lack some). */
+
+  /**
+   * Whether {@code table} has {@code column} (tables made by hand, or before schema v4, lack some).
+   */
   boolean hasColumn(String table, String column) throws SQLException {
-    return !rows("SELECT 1 FROM information_schema.columns WHERE lower(table_name) = " + literal(table)
-            + " AND lower(column_name) = " + literal(column))
+    return !rows("SELECT 1 FROM information_schema.columns WHERE lower(table_name) = "
+            + literal(table)
+            + " AND lower(column_name) = "
+            + literal(column))
         .isEmpty();
   }
 
   /** The call an event stands for: its syscall name where the table has one, else its type. */
   String call(String alias) throws SQLException {
     String prefix = alias.isEmpty() ? "" : alias + ".";
-    return hasColumn("events", "syscall") ? "coalesce(" + prefix + "syscall, " + prefix + "type)" : prefix + "type";
+    return hasColumn("events", "syscall")
+        ? "coalesce(" + prefix + "syscall, " + prefix + "type)"
+        : prefix + "type";
   }
 }

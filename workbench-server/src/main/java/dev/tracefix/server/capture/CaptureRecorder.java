@@ -8,8 +8,8 @@ import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.privacy.Attestation;
 import dev.tracefix.capture.privacy.identity.IdentityText;
-import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.sink.CaptureProvenance;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
@@ -47,8 +47,7 @@ public final class CaptureRecorder {
     String host = identity.hostname(hostName());
     try (CaptureWriter writer = store.beginCapture(captureId, host)) {
       CaptureSummary summary = Capture.run(config, writer, observer);
-      writer.recordProvenance(
-          provenance(summary.attestation(), policySource(config.policyFile())));
+      writer.recordProvenance(provenance(summary.attestation(), policySource(config.policyFile())));
       writer.finish(summary);
       CaptureWriter.Loss stored = writer.loss().orElseThrow();
       // One id and one count everywhere: what the captures row and the events table say.
@@ -74,8 +73,8 @@ public final class CaptureRecorder {
   }
 
   /**
-   * Which policy file a capture applied, for its row: {@code built-in}, or the path with the
-   * user's home shown as {@code ~} (a home folder's name is often a person's).
+   * Which policy file a capture applied, for its row: {@code built-in}, or the path with the user's
+   * home shown as {@code ~} (a home folder's name is often a person's).
    */
   public static String policySource(Path policyFile) {
     if (policyFile == null) {
@@ -83,9 +82,10 @@ public final class CaptureRecorder {
     }
     Path file = policyFile.toAbsolutePath().normalize();
     Path home = Path.of(System.getProperty("user.home")).toAbsolutePath().normalize();
-    String shown = file.startsWith(home) && !home.toString().equals("/")
-        ? "~/" + home.relativize(file)
-        : file.toString();
+    String shown =
+        file.startsWith(home) && !home.toString().equals("/")
+            ? "~/" + home.relativize(file)
+            : file.toString();
     return shown.replaceAll("^/(home|Users|var/home)/[^/]+/", "/$1/<USER>/");
   }
 

@@ -39,31 +39,55 @@ final class BisectCommand implements Callable<Integer> {
   @Option(names = "--repo", required = true, description = "the git repository")
   Path repo;
 
-  @Option(names = "--good", required = true, description = "a known good commit (repeat for several)")
+  @Option(
+      names = "--good",
+      required = true,
+      description = "a known good commit (repeat for several)")
   List<String> goods;
 
   @Option(names = "--bad", required = true, description = "a known bad commit")
   String bad;
 
-  @Option(names = "--first-parent", description = "follow only first parents: a merged branch counts as its merge")
+  @Option(
+      names = "--first-parent",
+      description = "follow only first parents: a merged branch counts as its merge")
   boolean firstParent;
 
-  @Option(names = "--build-ahead", description = "while a commit's CMD runs, build the commit likeliest to come next (uses a second core; stopped when the verdict goes the other way)")
+  @Option(
+      names = "--build-ahead",
+      description =
+          "while a commit's CMD runs, build the commit likeliest to come next (uses a second core; stopped when the verdict goes the other way)")
   boolean buildAhead;
 
-  @Option(names = "--repeat", defaultValue = "1", description = "runs per commit for a flaky CMD; the majority decides, a tie skips (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description =
+          "runs per commit for a flaky CMD; the majority decides, a tie skips (default: ${DEFAULT-VALUE})")
   int repeat;
 
-  @Option(names = "--timeout", defaultValue = "10m", description = "time limit per run; a run over it counts as exit 124, bad (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      description =
+          "time limit per run; a run over it counts as exit 124, bad (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(names = "--build", description = "a build command run once per source tree before CMD; if it fails the commit is skipped")
+  @Option(
+      names = "--build",
+      description =
+          "a build command run once per source tree before CMD; if it fails the commit is skipped")
   String build;
 
-  @Option(names = "--trust-ends", description = "do not run CMD on the given good and bad commits first (as git bisect run)")
+  @Option(
+      names = "--trust-ends",
+      description = "do not run CMD on the given good and bad commits first (as git bisect run)")
   boolean trustEnds;
 
-  @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments, after --")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "CMD",
+      description = "the command and its arguments, after --")
   List<String> command;
 
   @Override
@@ -79,18 +103,27 @@ final class BisectCommand implements Callable<Integer> {
     }
     try (LoopConsole console = LoopConsole.open("bisect")) {
       try (Repository git = GitRepos.open(repo);
-          WorkTrees trees = new WorkTrees(git, console.workDir().resolve("trees"),
-              new ReproHarness(ReproSpec.fromMap(keys, repo, "tracefix bisect"), console.workDir().resolve("scratch"),
-                  console.control()), 4)) {
-        BisectResult result = new Bisector(trees, Optional.empty())
-            .bisect(new BisectOptions(goods, bad, firstParent, repeat, !trustEnds, buildAhead));
+          WorkTrees trees =
+              new WorkTrees(
+                  git,
+                  console.workDir().resolve("trees"),
+                  new ReproHarness(
+                      ReproSpec.fromMap(keys, repo, "tracefix bisect"),
+                      console.workDir().resolve("scratch"),
+                      console.control()),
+                  4)) {
+        BisectResult result =
+            new Bisector(trees, Optional.empty())
+                .bisect(new BisectOptions(goods, bad, firstParent, repeat, !trustEnds, buildAhead));
         for (BisectStep flaky : result.disagreements()) {
-          System.err.println("runs disagreed on " + flaky.commit() + ": " + flaky.judgement().votes());
+          System.err.println(
+              "runs disagreed on " + flaky.commit() + ": " + flaky.judgement().votes());
         }
         return switch (result) {
           case BisectResult.Found found -> {
             System.out.println(found.culprit() + " is the first bad commit: " + found.subject());
-            System.out.println("first bad commit: " + found.culprit() + " (steps: " + found.steps() + ")");
+            System.out.println(
+                "first bad commit: " + found.culprit() + " (steps: " + found.steps() + ")");
             yield 0;
           }
           case BisectResult.OnlySkipped skipped -> {

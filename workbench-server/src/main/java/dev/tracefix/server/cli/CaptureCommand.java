@@ -45,7 +45,10 @@ import picocli.CommandLine.Parameters;
 final class CaptureCommand implements Callable<Integer> {
   private static final int SHUTDOWN_WAIT_SECONDS = 60;
 
-  @Option(names = "--db", required = true, description = "DuckDB file to write (created if missing)")
+  @Option(
+      names = "--db",
+      required = true,
+      description = "DuckDB file to write (created if missing)")
   Path db;
 
   @Option(
@@ -157,7 +160,8 @@ final class CaptureCommand implements Callable<Integer> {
       names = "--store-threads",
       defaultValue = "1",
       paramLabel = "N",
-      description = "DuckDB threads of the capture's store (default: ${DEFAULT-VALUE}; 0: one per core)")
+      description =
+          "DuckDB threads of the capture's store (default: ${DEFAULT-VALUE}; 0: one per core)")
   int storeThreads;
 
   @Option(
@@ -259,7 +263,8 @@ final class CaptureCommand implements Callable<Integer> {
   }
 
   private Integer capture() {
-    Stores.preload(); // in parallel with the policy below: start-up is time the workload runs untraced
+    Stores.preload(); // in parallel with the policy below: start-up is time the workload runs
+    // untraced
     CaptureConfig config =
         new CaptureConfig(
                 duration,

@@ -28,18 +28,26 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--check",
-      description = "run the notebook headless, print one summary line, exit 0 only if the loop closed")
+      description =
+          "run the notebook headless, print one summary line, exit 0 only if the loop closed")
   boolean check;
 
-  @Option(names = "--port", defaultValue = "7420", description = "workbench port (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "7420",
+      description = "workbench port (default: ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--load", defaultValue = "8s", description = "how long the sample runs under load (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--load",
+      defaultValue = "8s",
+      description = "how long the sample runs under load (default: ${DEFAULT-VALUE})")
   Duration load;
 
   @Option(
       names = "--recorded",
-      description = "use the recorded capture in examples/recorded-capture instead of capturing live")
+      description =
+          "use the recorded capture in examples/recorded-capture instead of capturing live")
   boolean recorded;
 
   @Override

@@ -27,7 +27,8 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(
       names = "--keys",
-      description = "key store folder for placeholders (default: ~/.tracefix/keys or $TRACEFIX_KEYS)")
+      description =
+          "key store folder for placeholders (default: ~/.tracefix/keys or $TRACEFIX_KEYS)")
   Path keys;
 
   @Override

@@ -29,7 +29,10 @@ final class FixCommand implements Callable<Integer> {
   @Option(names = "--repo", required = true, description = "the git repository")
   Path repo;
 
-  @Option(names = "--good", required = true, description = "a known good commit (repeat for several)")
+  @Option(
+      names = "--good",
+      required = true,
+      description = "a known good commit (repeat for several)")
   List<String> goods;
 
   @Option(names = "--bad", required = true, description = "a known bad commit (the one to patch)")
@@ -44,16 +47,24 @@ final class FixCommand implements Callable<Integer> {
   @Option(names = "--first-parent", description = "bisect along first parents only")
   boolean firstParent;
 
-  @Option(names = "--parallel", defaultValue = "1", description = "repro runs at once while minimizing (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--parallel",
+      defaultValue = "1",
+      description = "repro runs at once while minimizing (default: ${DEFAULT-VALUE})")
   int parallel;
 
-  @Option(names = "--cache", description = "where minimization outcomes persist (default: the repository's .git/tracefix/minimize; 'off' for none)")
+  @Option(
+      names = "--cache",
+      description =
+          "where minimization outcomes persist (default: the repository's .git/tracefix/minimize; 'off' for none)")
   String cache;
 
   @Option(names = "--accept", description = "commit the first patch that passes the review gate")
   boolean accept;
 
-  @Option(names = "--pr-out", description = "where the pull-request description goes (default: PR-<branch>.md here)")
+  @Option(
+      names = "--pr-out",
+      description = "where the pull-request description goes (default: PR-<branch>.md here)")
   Path prOut;
 
   @Override
@@ -62,17 +73,39 @@ final class FixCommand implements Callable<Integer> {
       try {
         Path specFile = LoopConsole.specFile(specPath, repo);
         ReproSpec spec = ReproSpec.read(specFile);
-        Optional<Path> cacheRoot = "off".equals(cache) ? Optional.empty()
-            : Optional.of(cache != null ? Path.of(cache) : gitDir(repo).resolve("tracefix/minimize"));
-        FixLoop.Result result = FixLoop.run(new FixLoop.Request(repo, goods, bad, spec, specFile.toString(),
-            LoopConsole.input(input, spec), firstParent, parallel, cacheRoot, accept, Optional.empty(),
-            console.workDir()), console.control());
-        result.patch().ifPresent(p -> {
-          p.lines().forEach(System.err::println);
-          p.chosen().ifPresent(c -> c.log().forEach(l -> System.err.println("  " + l)));
-        });
+        Optional<Path> cacheRoot =
+            "off".equals(cache)
+                ? Optional.empty()
+                : Optional.of(
+                    cache != null ? Path.of(cache) : gitDir(repo).resolve("tracefix/minimize"));
+        FixLoop.Result result =
+            FixLoop.run(
+                new FixLoop.Request(
+                    repo,
+                    goods,
+                    bad,
+                    spec,
+                    specFile.toString(),
+                    LoopConsole.input(input, spec),
+                    firstParent,
+                    parallel,
+                    cacheRoot,
+                    accept,
+                    Optional.empty(),
+                    console.workDir()),
+                console.control());
+        result
+            .patch()
+            .ifPresent(
+                p -> {
+                  p.lines().forEach(System.err::println);
+                  p.chosen().ifPresent(c -> c.log().forEach(l -> System.err.println("  " + l)));
+                });
         if (result.accepted().isPresent()) {
-          Path pr = prOut != null ? prOut : Path.of("PR-" + result.accepted().get().branch().replace('/', '-') + ".md");
+          Path pr =
+              prOut != null
+                  ? prOut
+                  : Path.of("PR-" + result.accepted().get().branch().replace('/', '-') + ".md");
           FixLoop.write(pr, result.accepted().get().pullRequest());
           System.err.println("pull-request description: " + pr);
         }

@@ -76,7 +76,8 @@ final class ForgetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!Files.exists(db)) {
-      throw new ServerException(ServerException.Kind.INVALID, "no database at " + db + "; give the --db a capture wrote");
+      throw new ServerException(
+          ServerException.Kind.INVALID, "no database at " + db + "; give the --db a capture wrote");
     }
     Retention rules = Stores.retention(PolicyLoader.loadDefault());
     for (String spec : retention) {

@@ -52,10 +52,13 @@ final class ImportCommand implements Callable<Integer> {
 
   private int importParquet() {
     if (db == null) {
-      throw new ServerException(ServerException.Kind.INVALID, "--parquet needs --db: the database to load the export into");
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "--parquet needs --db: the database to load the export into");
     }
     if (!Files.isDirectory(source.parquet)) {
-      throw new ServerException(ServerException.Kind.INVALID, "no export folder at " + source.parquet);
+      throw new ServerException(
+          ServerException.Kind.INVALID, "no export folder at " + source.parquet);
     }
     try (EventStore store = Stores.open(db)) {
       long rows = store.importParquet(source.parquet);
@@ -72,7 +75,8 @@ final class ImportCommand implements Callable<Integer> {
         throw new ServerException(ServerException.Kind.INVALID, "no file at " + in);
       }
       if (Files.size(in) > MAX_IPYNB_BYTES) {
-        throw new ServerException(ServerException.Kind.INVALID, in + " is over 64 MiB: not a notebook to import");
+        throw new ServerException(
+            ServerException.Kind.INVALID, in + " is over 64 MiB: not a notebook to import");
       }
       String markdown = IpynbImporter.toMarkdown(in.getFileName().toString(), Files.readString(in));
       int cells = NotebookParser.parse(out.getFileName().toString(), markdown).cells().size();
@@ -81,7 +85,8 @@ final class ImportCommand implements Callable<Integer> {
       System.out.printf("imported %d cells from %s into %s%n", cells, in, out);
       return 0;
     } catch (FileAlreadyExistsException e) {
-      throw new ServerException(ServerException.Kind.INVALID, out + " already exists: choose another file with --to");
+      throw new ServerException(
+          ServerException.Kind.INVALID, out + " already exists: choose another file with --to");
     } catch (java.nio.charset.MalformedInputException e) {
       throw new ServerException(ServerException.Kind.INVALID, in + " is not UTF-8 text");
     } catch (IOException e) {

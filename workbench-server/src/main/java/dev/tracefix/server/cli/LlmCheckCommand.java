@@ -19,10 +19,15 @@ import picocli.CommandLine.Option;
           + " Exits 1 when the provider does not answer. The API key is never printed."
     })
 final class LlmCheckCommand implements Callable<Integer> {
-  @Option(names = "--notebooks", description = "folder of notebooks holding llm.yaml (default: notebooks/)")
+  @Option(
+      names = "--notebooks",
+      description = "folder of notebooks holding llm.yaml (default: notebooks/)")
   Path notebooks;
 
-  @Option(names = "--db", description = "record the request in this store's audit file (STORE.llm-audit.duckdb, where the workbench records its requests)")
+  @Option(
+      names = "--db",
+      description =
+          "record the request in this store's audit file (STORE.llm-audit.duckdb, where the workbench records its requests)")
   Path db;
 
   @Override
@@ -42,6 +47,7 @@ final class LlmCheckCommand implements Callable<Integer> {
   }
 
   private static LlmCheck.Result run(Path dir, AuditStore audit) {
-    return LlmCheck.run(dir, System.getenv(), audit, () -> KeyStore.current(KeyStoreLocation.defaultDir()));
+    return LlmCheck.run(
+        dir, System.getenv(), audit, () -> KeyStore.current(KeyStoreLocation.defaultDir()));
   }
 }

@@ -17,11 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The command-line side of the fix loop, shared by {@code minimize}, {@code bisect}, {@code
- * patch} and {@code fix}: progress lines on stderr (secrets redacted), Ctrl-C as a cancel that
- * kills the running repro's process group before the JVM exits, a scratch folder removed at the
- * end, and how spec files and inputs are found. The notebook's counterpart is {@code
- * fixloop.CellLoop}.
+ * The command-line side of the fix loop, shared by {@code minimize}, {@code bisect}, {@code patch}
+ * and {@code fix}: progress lines on stderr (secrets redacted), Ctrl-C as a cancel that kills the
+ * running repro's process group before the JVM exits, a scratch folder removed at the end, and how
+ * spec files and inputs are found. The notebook's counterpart is {@code fixloop.CellLoop}.
  */
 final class LoopConsole implements AutoCloseable {
   private final Cancellation cancellation = new Cancellation();
@@ -35,16 +34,20 @@ final class LoopConsole implements AutoCloseable {
     try {
       this.workDir = Files.createTempDirectory("tracefix-" + name + "-");
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.INTERNAL, "cannot create a work folder: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.INTERNAL, "cannot create a work folder: " + e.getMessage(), e);
     }
-    this.hook = new Thread(() -> {
-      cancellation.cancel();
-      try {
-        finished.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "tracefix-" + name + "-cancel");
+    this.hook =
+        new Thread(
+            () -> {
+              cancellation.cancel();
+              try {
+                finished.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "tracefix-" + name + "-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -54,7 +57,8 @@ final class LoopConsole implements AutoCloseable {
 
   Control control() {
     return new Control(
-        event -> err.println(SecretScan.redact(event.line())), cancellation,
+        event -> err.println(SecretScan.redact(event.line())),
+        cancellation,
         new dev.tracefix.server.fixloop.CapturedRuns());
   }
 
@@ -70,7 +74,9 @@ final class LoopConsole implements AutoCloseable {
     if (repo != null && !given.isAbsolute() && Files.isRegularFile(repo.resolve(given))) {
       return repo.resolve(given);
     }
-    throw new FixLoopException(FixLoopException.Kind.USER, "no repro spec at " + given + (repo == null ? "" : " (nor in " + repo + ")"));
+    throw new FixLoopException(
+        FixLoopException.Kind.USER,
+        "no repro spec at " + given + (repo == null ? "" : " (nor in " + repo + ")"));
   }
 
   /** The input CSV: {@code --input} if given, else the spec's {@code input:} file, else none. */
@@ -88,7 +94,8 @@ final class LoopConsole implements AutoCloseable {
       if (!out.isEmpty()) {
         out.append(' ');
       }
-      out.append(word.matches("[A-Za-z0-9_./=:,+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'");
+      out.append(
+          word.matches("[A-Za-z0-9_./=:,+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'");
     }
     return out.toString();
   }

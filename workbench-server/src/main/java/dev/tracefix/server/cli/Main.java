@@ -67,7 +67,8 @@ public final class Main implements Runnable {
         .ifPresent(
             why ->
                 System.err.println(
-                    "tracefix: warning: files created by DuckDB may be readable by others: " + why));
+                    "tracefix: warning: files created by DuckDB may be readable by others: "
+                        + why));
   }
 
   /** The configured command line; tests execute it in-process. */

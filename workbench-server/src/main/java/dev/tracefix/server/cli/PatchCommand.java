@@ -39,22 +39,34 @@ final class PatchCommand implements Callable<Integer> {
   @Option(names = "--culprit", required = true, description = "the first bad commit")
   String culprit;
 
-  @Option(names = "--repro", required = true, description = "the repro spec file (key: value lines)")
+  @Option(
+      names = "--repro",
+      required = true,
+      description = "the repro spec file (key: value lines)")
   Path specPath;
 
-  @Option(names = "--bad", defaultValue = "HEAD", description = "the commit to patch (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--bad",
+      defaultValue = "HEAD",
+      description = "the commit to patch (default: ${DEFAULT-VALUE})")
   String bad;
 
   @Option(names = "--input", description = "the (minimized) input CSV (default: the spec's input:)")
   Path input;
 
-  @Option(names = "--all", description = "try every strategy's candidates, not just until one passes")
+  @Option(
+      names = "--all",
+      description = "try every strategy's candidates, not just until one passes")
   boolean all;
 
-  @Option(names = "--accept", description = "commit the first candidate that passes the review gate")
+  @Option(
+      names = "--accept",
+      description = "commit the first candidate that passes the review gate")
   boolean accept;
 
-  @Option(names = "--pr-out", description = "where the pull-request description goes (default: PR-<branch>.md here)")
+  @Option(
+      names = "--pr-out",
+      description = "where the pull-request description goes (default: PR-<branch>.md here)")
   Path prOut;
 
   @Override
@@ -65,28 +77,65 @@ final class PatchCommand implements Callable<Integer> {
         ReproSpec spec = ReproSpec.read(specFile);
         Optional<InputTable> rows = LoopConsole.input(input, spec);
         try (Repository git = GitRepos.open(repo);
-            WorkTrees trees = new WorkTrees(git, console.workDir().resolve("trees"),
-                new ReproHarness(spec, console.workDir().resolve("scratch"), console.control()), 6)) {
-          Optional<RegressionTest> test = rows.map(r -> RegressionTest.generate(spec, r, r.size(),
-              trees.prepare(GitRepos.commit(git, bad)).dir()));
-          PatchReport report = new Patcher(trees, Patcher.defaultStrategies(Optional.empty()), console.workDir().resolve("patch"))
-              .patch(new Patcher.Request(culprit, bad, rows, spec.incident(), test, all));
+            WorkTrees trees =
+                new WorkTrees(
+                    git,
+                    console.workDir().resolve("trees"),
+                    new ReproHarness(spec, console.workDir().resolve("scratch"), console.control()),
+                    6)) {
+          Optional<RegressionTest> test =
+              rows.map(
+                  r ->
+                      RegressionTest.generate(
+                          spec, r, r.size(), trees.prepare(GitRepos.commit(git, bad)).dir()));
+          PatchReport report =
+              new Patcher(
+                      trees,
+                      Patcher.defaultStrategies(Optional.empty()),
+                      console.workDir().resolve("patch"))
+                  .patch(new Patcher.Request(culprit, bad, rows, spec.incident(), test, all));
           report.lines().forEach(System.err::println);
           report.chosen().ifPresent(c -> c.log().forEach(l -> System.err.println("  " + l)));
           if (report.chosen().isEmpty()) {
-            System.out.println("patch FAILED: no candidate passed the review gate: "
-                + String.join("; ", report.candidates().stream().map(c -> c.strategy() + " " + c.reason()).toList()));
+            System.out.println(
+                "patch FAILED: no candidate passed the review gate: "
+                    + String.join(
+                        "; ",
+                        report.candidates().stream()
+                            .map(c -> c.strategy() + " " + c.reason())
+                            .toList()));
             return 1;
           }
           var chosen = report.chosen().get();
-          String line = "patch ok: " + chosen.strategy() + " (" + chosen.summary() + ") on " + chosen.branch()
-              + " passed the review gate";
+          String line =
+              "patch ok: "
+                  + chosen.strategy()
+                  + " ("
+                  + chosen.summary()
+                  + ") on "
+                  + chosen.branch()
+                  + " passed the review gate";
           if (accept) {
-            Acceptance.Accepted accepted = Acceptance.accept(trees, report, new Acceptance.Request(
-                spec.incident(), spec, specFile.toString(), rows, rows.map(InputTable::size).orElse(0), test, -1, 3));
-            Path pr = prOut != null ? prOut : Path.of("PR-" + accepted.branch().replace('/', '-') + ".md");
+            Acceptance.Accepted accepted =
+                Acceptance.accept(
+                    trees,
+                    report,
+                    new Acceptance.Request(
+                        spec.incident(),
+                        spec,
+                        specFile.toString(),
+                        rows,
+                        rows.map(InputTable::size).orElse(0),
+                        test,
+                        -1,
+                        3));
+            Path pr =
+                prOut != null
+                    ? prOut
+                    : Path.of("PR-" + accepted.branch().replace('/', '-') + ".md");
             FixLoop.write(pr, accepted.pullRequest());
-            line += ", accepted as " + accepted.commit().substring(0, 12) + ", PR description in " + pr;
+            line +=
+                ", accepted as " + accepted.commit().substring(0, 12) + ", PR description in " + pr;
           }
           System.out.println(line);
           return 0;

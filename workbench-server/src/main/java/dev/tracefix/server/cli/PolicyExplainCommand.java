@@ -17,8 +17,9 @@ final class PolicyExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.print(PolicyExplainer.explain(
-        file == null ? PolicyLoader.loadDefault() : PolicyLoader.load(file)));
+    System.out.print(
+        PolicyExplainer.explain(
+            file == null ? PolicyLoader.loadDefault() : PolicyLoader.load(file)));
     return 0;
   }
 }

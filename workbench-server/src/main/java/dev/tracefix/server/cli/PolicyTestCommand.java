@@ -25,14 +25,15 @@ final class PolicyTestCommand implements Callable<Integer> {
     Policy policy = PolicyLoader.parse(file);
     Path tests = PolicyLoader.testsFileOf(file);
     if (!Files.exists(tests)) {
-      throw new ServerException(ServerException.Kind.INVALID, "no tests for " + file + ": write them in " + tests);
+      throw new ServerException(
+          ServerException.Kind.INVALID, "no tests for " + file + ": write them in " + tests);
     }
     List<PolicyTests.Result> results =
         PolicyTests.run(policy, tests.toString(), Files.readString(tests));
     results.forEach(System.out::println);
     long failed = results.stream().filter(r -> !r.passed()).count();
-    System.out.printf("%s %s: %d tests, %d failed%n", policy.name(), policy.hash(),
-        results.size(), failed);
+    System.out.printf(
+        "%s %s: %d tests, %d failed%n", policy.name(), policy.hash(), results.size(), failed);
     return failed == 0 ? 0 : 1;
   }
 }

@@ -66,18 +66,23 @@ final class QueryCommand implements Callable<Integer> {
     if (list) {
       for (SavedQuery q : saved.list()) {
         System.out.printf("%-34s %s%n", q.name(), q.title());
-        System.out.printf("%-34s %s%n", "", q.parameters().isEmpty() ? "(no parameters)" : q.usage());
+        System.out.printf(
+            "%-34s %s%n", "", q.parameters().isEmpty() ? "(no parameters)" : q.usage());
       }
       return 0;
     }
     if (name == null) {
-      throw new ServerException(ServerException.Kind.INVALID, "name a saved query (tracefix query --list shows them)");
+      throw new ServerException(
+          ServerException.Kind.INVALID, "name a saved query (tracefix query --list shows them)");
     }
     String sql = saved.get(name).bind(parameters);
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     if (!Files.exists(dbFile)) {
-      throw new ServerException(ServerException.Kind.INVALID, 
-          "no database at " + dbFile + (db == null ? " (the default)" : "")
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "no database at "
+              + dbFile
+              + (db == null ? " (the default)" : "")
               + "; pass --db FILE, a database written by 'tracefix capture' or 'tracefix import'");
     }
     try (Connection connection = EventStore.connectReadOnly(dbFile);
@@ -87,7 +92,8 @@ final class QueryCommand implements Callable<Integer> {
     } catch (SQLException e) {
       String message = String.valueOf(e.getMessage());
       int newline = message.indexOf('\n');
-      throw new ServerException(ServerException.Kind.INVALID, 
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           "query " + name + " failed: " + (newline < 0 ? message : message.substring(0, newline)));
     }
     return 0;

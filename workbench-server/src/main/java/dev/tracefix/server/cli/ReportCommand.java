@@ -31,24 +31,32 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
   Path notebook;
 
-  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
+  @Option(
+      names = "--db",
+      description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
   Path db;
 
   @Option(names = "--out", required = true, description = "report file: FILE.md or FILE.html")
   Path out;
 
-  @Option(names = "--keys", description = "key store folder for placeholders (default: ~/.tracefix/keys or $TRACEFIX_KEYS)")
+  @Option(
+      names = "--keys",
+      description =
+          "key store folder for placeholders (default: ~/.tracefix/keys or $TRACEFIX_KEYS)")
   Path keys;
 
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(notebook)) {
-      throw new ServerException(ServerException.Kind.INVALID, "no notebook at " + notebook + "; pass the path of a notebook .md file");
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "no notebook at " + notebook + "; pass the path of a notebook .md file");
     }
     ReportFormat.ofFile(out); // refuse a bad extension before running anything
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     if (!Files.exists(dbFile)) {
-      throw new ServerException(ServerException.Kind.INVALID, 
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           "no database at " + dbFile + "; create one with 'tracefix capture --db " + dbFile + "'");
     }
     HmacKey key = KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys);
@@ -60,12 +68,20 @@ final class ReportCommand implements Callable<Integer> {
     try (PrintStream console = RedactedConsole.of(System.out, key)) {
       PostmortemReport report =
           NotebookReports.runHeadless(
-              Workbench.headless(dbFile, console), notebook, databases::connect,
-              AuditStore.beside(dbFile), key);
+              Workbench.headless(dbFile, console),
+              notebook,
+              databases::connect,
+              AuditStore.beside(dbFile),
+              key);
       ReportFormat format = NotebookReports.write(report, out);
       long replaced = report.replacements().values().stream().mapToLong(Long::longValue).sum();
       System.out.println(
-          "report written to " + out + " (" + format.word() + ", " + replaced
+          "report written to "
+              + out
+              + " ("
+              + format.word()
+              + ", "
+              + replaced
               + " values redacted)");
       return 0;
     }

@@ -22,7 +22,9 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NOTEBOOK", description = "the notebook file (.md)")
   Path notebook;
 
-  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb; it must exist)")
+  @Option(
+      names = "--db",
+      description = "DuckDB file to query (default: .tracefix/workbench.duckdb; it must exist)")
   Path db;
 
   @Option(
@@ -45,7 +47,8 @@ final class RunCommand implements Callable<Integer> {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     if (!Files.exists(dbFile)) {
       // An empty database would run every cell "ok" with 0 rows: a wrong answer, not an error.
-      throw new ServerException(ServerException.Kind.INVALID, 
+      throw new ServerException(
+          ServerException.Kind.INVALID,
           "no database at "
               + dbFile
               + (db == null ? " (the default)" : "")

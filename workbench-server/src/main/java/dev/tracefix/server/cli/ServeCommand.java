@@ -31,13 +31,18 @@ import picocli.CommandLine.Option;
           + " ('limits:') and a cell's fence (```sql timeout=30s max_rows=100000```) for its own."
     })
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--db", description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
+  @Option(
+      names = "--db",
+      description = "DuckDB file to query (default: .tracefix/workbench.duckdb)")
   Path db;
 
   @Option(names = "--notebooks", description = "folder of notebooks (default: notebooks/)")
   Path notebooks;
 
-  @Option(names = "--port", defaultValue = "7420", description = "port, 0 for any (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "7420",
+      description = "port, 0 for any (default: ${DEFAULT-VALUE})")
   int port;
 
   @Option(
@@ -62,7 +67,8 @@ final class ServeCommand implements Callable<Integer> {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
     Path dir = notebooks == null ? ProjectPaths.notebooks() : notebooks;
     if (!Files.isDirectory(dir)) {
-      throw new ServerException(ServerException.Kind.INVALID, "no notebooks folder at " + dir + "; pass --notebooks DIR");
+      throw new ServerException(
+          ServerException.Kind.INVALID, "no notebooks folder at " + dir + "; pass --notebooks DIR");
     }
     Limits defaults;
     try {
@@ -79,9 +85,16 @@ final class ServeCommand implements Callable<Integer> {
     if (unlocked) {
       System.err.println(
           "tracefix: WARNING: --unlocked: SQL cells can read and write any file this process"
-              + " can (as " + System.getProperty("user.name") + ") and load extensions");
+              + " can (as "
+              + System.getProperty("user.name")
+              + ") and load extensions");
     }
-    serve(dbFile, dir, port, null, unlocked ? Workbench.Access.UNLOCKED : Workbench.Access.LOCKED,
+    serve(
+        dbFile,
+        dir,
+        port,
+        null,
+        unlocked ? Workbench.Access.UNLOCKED : Workbench.Access.LOCKED,
         defaults);
     return 0;
   }

@@ -47,7 +47,9 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.exists(db)) {
-      throw new ServerException(ServerException.Kind.INVALID, "no database at " + db + "; create one with 'tracefix capture --db " + db + "'");
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "no database at " + db + "; create one with 'tracefix capture --db " + db + "'");
     }
     if (write) {
       try (EventStore store = Stores.open(db);
@@ -62,12 +64,19 @@ final class SqlCommand implements Callable<Integer> {
       } catch (ServerException e) {
         int version = EventStore.schemaVersion(connection);
         if (e.getMessage().contains("read-only")) {
-          throw new ServerException(ServerException.Kind.INVALID, e.getMessage() + "; the database is opened read-only: add --write");
+          throw new ServerException(
+              ServerException.Kind.INVALID,
+              e.getMessage() + "; the database is opened read-only: add --write");
         }
         if (version < StoreSchema.CURRENT_VERSION) {
-          throw new ServerException(ServerException.Kind.INVALID, 
-              e.getMessage() + " (the database has schema version " + version + ", older than "
-                  + StoreSchema.CURRENT_VERSION + "; run a query with --write once to upgrade it)");
+          throw new ServerException(
+              ServerException.Kind.INVALID,
+              e.getMessage()
+                  + " (the database has schema version "
+                  + version
+                  + ", older than "
+                  + StoreSchema.CURRENT_VERSION
+                  + "; run a query with --write once to upgrade it)");
         }
         throw e;
       }
@@ -86,7 +95,8 @@ final class SqlCommand implements Callable<Integer> {
       }
       return 0;
     } catch (SQLException e) {
-      throw new ServerException(ServerException.Kind.INVALID, "query failed: " + firstLine(e.getMessage()));
+      throw new ServerException(
+          ServerException.Kind.INVALID, "query failed: " + firstLine(e.getMessage()));
     }
   }
 
@@ -100,7 +110,11 @@ final class SqlCommand implements Callable<Integer> {
       long waiting = files.filter(f -> f.getFileName().toString().endsWith(".arrows")).count();
       if (waiting > 0) {
         System.err.println(
-            "tracefix sql: " + waiting + " spooled batches in " + spool + " are not stored yet and"
+            "tracefix sql: "
+                + waiting
+                + " spooled batches in "
+                + spool
+                + " are not stored yet and"
                 + " not in this result; any command that writes (e.g. sql --write) stores them");
       }
     }

@@ -18,9 +18,9 @@ import org.apache.arrow.memory.RootAllocator;
 /**
  * Opens the event stores of CLI commands. Retention deletes rows, so it is never a side effect of
  * opening: only {@code capture} and {@code serve} apply it ({@link #openApplyingRetention}), and
- * say what it deleted; every other command opens with {@link Retention#KEEP_ALL}.
- * {@code serve}, {@code run}, {@code report} and {@code demo} close the store again before
- * notebooks run (each notebook attaches it read-only).
+ * say what it deleted; every other command opens with {@link Retention#KEEP_ALL}. {@code serve},
+ * {@code run}, {@code report} and {@code demo} close the store again before notebooks run (each
+ * notebook attaches it read-only).
  */
 final class Stores {
   /** One root per CLI process; each store allocates from a child it closes with itself. */
@@ -43,7 +43,8 @@ final class Stores {
         .name("tracefix-duckdb-preload")
         .start(
             () -> {
-              try (java.sql.Connection warm = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+              try (java.sql.Connection warm =
+                  java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
                 // loaded
               } catch (java.sql.SQLException | RuntimeException e) {
                 // The real open reports any problem, with the file named.

@@ -39,12 +39,14 @@ final class Workbench {
   /** The action cells' runners; ask cells record their model requests in {@code audit}. */
   static Map<String, ActionCellRunner> actionRunners(AuditStore audit) {
     return Map.of(
-        "minimize", new MinimizeCellRunner(),
-        "bisect", new BisectCellRunner(),
-        "patch", new PatchCellRunner(),
+        "minimize",
+        new MinimizeCellRunner(),
+        "bisect",
+        new BisectCellRunner(),
+        "patch",
+        new PatchCellRunner(),
         "ask",
-        new HypothesisCellRunner(
-            () -> KeyStore.current(KeyStoreLocation.defaultDir()), audit));
+        new HypothesisCellRunner(() -> KeyStore.current(KeyStoreLocation.defaultDir()), audit));
   }
 
   /**
@@ -87,8 +89,12 @@ final class Workbench {
     Path exports = exportsDir(dbFile);
     Path keys = KeyStoreLocation.defaultDir().toAbsolutePath().normalize();
     if (keys.startsWith(exports) || exports.startsWith(keys)) {
-      throw new ServerException(ServerException.Kind.INVALID, 
-          "the notebooks' file folder " + exports + " and the key store " + keys
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "the notebooks' file folder "
+              + exports
+              + " and the key store "
+              + keys
               + " overlap; keep the event store outside the key store");
     }
     try {
@@ -97,7 +103,10 @@ final class Workbench {
         Files.createDirectories(exports, FileModes.active().directoryAttribute());
       }
     } catch (IOException e) {
-      throw new ServerException(ServerException.Kind.INVALID, "cannot create the notebooks' exports folder " + exports + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "cannot create the notebooks' exports folder " + exports + ": " + e,
+          e);
     }
     return NotebookDatabases.locked(dbFile, new SqlLock(List.of(exports)));
   }

@@ -66,12 +66,13 @@ public final class DemoSetup {
     deleteRecursively(sampleRepo());
     log.println("demo: building the sample service's git history in " + sampleRepo());
     Path script = home.resolve("examples/timeout-service/build-history.sh");
-    ProcessRunner.runChecked(List.of("bash", script.toString(), sampleRepo().toString()), home, log);
+    ProcessRunner.runChecked(
+        List.of("bash", script.toString(), sampleRepo().toString()), home, log);
   }
 
   /**
-   * Opens a fresh demo database filled with events, captured live unless {@code recorded} is set
-   * or eBPF is unavailable here; the caller owns the store.
+   * Opens a fresh demo database filled with events, captured live unless {@code recorded} is set or
+   * eBPF is unavailable here; the caller owns the store.
    */
   public EventStore freshStoreWithEvents(Duration loadDuration, boolean recorded) {
     deleteRecursively(database());
@@ -86,8 +87,10 @@ public final class DemoSetup {
       captureLive(store, loadDuration);
       return store;
     }
-    unavailable.filter(reason -> !recorded).ifPresent(
-        reason -> log.println("demo: eBPF capture is unavailable here (" + reason + ")"));
+    unavailable
+        .filter(reason -> !recorded)
+        .ifPresent(
+            reason -> log.println("demo: eBPF capture is unavailable here (" + reason + ")"));
     log.println("demo: loading the recorded capture from " + recordedCapture());
     long rows = store.importParquet(recordedCapture());
     log.println("demo: loaded " + rows + " recorded rows");

@@ -18,14 +18,19 @@ final class ProcessRunner {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = process.waitFor();
       if (exit != 0) {
-        throw new ServerException(ServerException.Kind.EXTERNAL, 
+        throw new ServerException(
+            ServerException.Kind.EXTERNAL,
             String.join(" ", command) + " failed with exit code " + exit + ":\n" + output);
       }
     } catch (IOException e) {
-      throw new ServerException(ServerException.Kind.EXTERNAL, "cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+      throw new ServerException(
+          ServerException.Kind.EXTERNAL,
+          "cannot run " + command.getFirst() + ": " + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ServerException(ServerException.Kind.EXTERNAL, "interrupted while running " + command.getFirst(), e);
+      throw new ServerException(
+          ServerException.Kind.EXTERNAL, "interrupted while running " + command.getFirst(), e);
     }
   }
 }

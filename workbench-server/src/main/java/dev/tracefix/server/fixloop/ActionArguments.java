@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The {@code key: value} body of a fix-loop cell: the cell's own keys plus the repro spec's
- * ({@link ReproSpec#KEYS}), and the lookups the three cells share. A {@code spec:} key names a
- * spec file in the repository whose keys the cell's own override.
+ * The {@code key: value} body of a fix-loop cell: the cell's own keys plus the repro spec's ({@link
+ * ReproSpec#KEYS}), and the lookups the three cells share. A {@code spec:} key names a spec file in
+ * the repository whose keys the cell's own override.
  */
 public record ActionArguments(String cellKind, Map<String, String> values, Set<String> knownKeys) {
   public ActionArguments {
@@ -29,7 +29,11 @@ public record ActionArguments(String cellKind, Map<String, String> values, Set<S
     if (!unknown.isEmpty()) {
       throw new FixLoopException(
           FixLoopException.Kind.USER,
-          cellKind + " cell: unknown key(s) " + unknown + "; known keys are " + new TreeSet<>(known));
+          cellKind
+              + " cell: unknown key(s) "
+              + unknown
+              + "; known keys are "
+              + new TreeSet<>(known));
     }
     knownKeys = Set.copyOf(known);
   }
@@ -50,7 +54,9 @@ public record ActionArguments(String cellKind, Map<String, String> values, Set<S
 
   /** Durations as {@code 500ms}, {@code 30s}, {@code 2m} or ISO-8601 ({@code PT30S}). */
   public Duration duration(String key, Duration fallback) {
-    return optional(key).map(t -> ReproSpec.parseDuration(t, cellKind + " cell: '" + key + ":'")).orElse(fallback);
+    return optional(key)
+        .map(t -> ReproSpec.parseDuration(t, cellKind + " cell: '" + key + ":'"))
+        .orElse(fallback);
   }
 
   public int positiveInt(String key, int fallback) {
@@ -58,7 +64,6 @@ public record ActionArguments(String cellKind, Map<String, String> values, Set<S
         .map(t -> ReproSpec.parsePositiveInt(t, cellKind + " cell", key))
         .orElse(fallback);
   }
-
 
   /** {@code yes}/{@code true}/{@code on} or {@code no}/{@code false}/{@code off}. */
   public boolean flag(String key) {
@@ -69,8 +74,10 @@ public record ActionArguments(String cellKind, Map<String, String> values, Set<S
     return switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
       case "yes", "true", "on" -> true;
       case "no", "false", "off" -> false;
-      default -> throw new FixLoopException(FixLoopException.Kind.USER,
-          cellKind + " cell: '" + key + ": " + text.get() + "' must be yes or no");
+      default ->
+          throw new FixLoopException(
+              FixLoopException.Kind.USER,
+              cellKind + " cell: '" + key + ": " + text.get() + "' must be yes or no");
     };
   }
 
@@ -89,7 +96,8 @@ public record ActionArguments(String cellKind, Map<String, String> values, Set<S
     if (optional("spec").isPresent()) {
       Path file = repo.resolve(required("spec"));
       if (!Files.isRegularFile(file)) {
-        throw new FixLoopException(FixLoopException.Kind.USER, cellKind + " cell: spec file " + file + " does not exist");
+        throw new FixLoopException(
+            FixLoopException.Kind.USER, cellKind + " cell: spec file " + file + " does not exist");
       }
       merged.putAll(ReproSpec.readValues(file));
       base = file.getParent();

@@ -24,15 +24,17 @@ import java.util.stream.Collectors;
  * Captures repro runs for a spec's {@code capture-query:}: each run gets a cgroup of its own, the
  * target and the run enter it before they exec (so every process they start is in it too), and a
  * {@code tracefix capture --cgroup} of that cgroup records them into a store of the run's own. The
- * capture is this same program in a JVM of its own, stopped with SIGINT as a user would stop it
- * (it drains, detaches and stores); the query then runs read-only on the store. Needs root and
- * eBPF, like any capture; the events are redacted on the way in as in any capture.
+ * capture is this same program in a JVM of its own, stopped with SIGINT as a user would stop it (it
+ * drains, detaches and stores); the query then runs read-only on the store. Needs root and eBPF,
+ * like any capture; the events are redacted on the way in as in any capture.
  */
 public final class CapturedRuns implements RunCapture {
   /** The CLI prints this on stderr once the probes are attached. */
   static final String ATTACHED = "probes attached";
+
   private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(120);
+
   /** As the launcher starts the JVM. */
   private static final String JVM_FLAGS =
       "--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow";
@@ -40,28 +42,44 @@ public final class CapturedRuns implements RunCapture {
   @Override
   public Session begin(Path scratch) {
     Path mount =
-        CgroupPaths.system().mount()
-            .orElseThrow(() -> new FixLoopException(FixLoopException.Kind.REPRO,
-                "'capture-query:' needs cgroup v2 (no cgroup2 mount in /proc/self/mountinfo)"));
+        CgroupPaths.system()
+            .mount()
+            .orElseThrow(
+                () ->
+                    new FixLoopException(
+                        FixLoopException.Kind.REPRO,
+                        "'capture-query:' needs cgroup v2 (no cgroup2 mount in /proc/self/mountinfo)"));
     String id = "tracefix-run-" + UUID.randomUUID().toString().substring(0, 8);
     Path cgroup = mount.resolve(id);
     try {
       Files.createDirectories(scratch);
       Files.createDirectory(cgroup);
     } catch (IOException e) {
-      throw new FixLoopException(FixLoopException.Kind.REPRO,
-          "cannot create the run's cgroup " + cgroup + " (a capture needs root): " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.REPRO,
+          "cannot create the run's cgroup " + cgroup + " (a capture needs root): " + e.getMessage(),
+          e);
     }
     Path store = scratch.resolve(id + ".duckdb");
     Path log = scratch.resolve(id + ".log");
     List<String> argv = new ArrayList<>(self());
-    argv.addAll(List.of("capture", "--db", store.toString(), "--cgroup", cgroup.toString(), "--duration", "24h"));
+    argv.addAll(
+        List.of(
+            "capture",
+            "--db",
+            store.toString(),
+            "--cgroup",
+            cgroup.toString(),
+            "--duration",
+            "24h"));
     Process capture;
     try {
-      capture = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      capture =
+          new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       removeCgroup(cgroup);
-      throw new FixLoopException(FixLoopException.Kind.REPRO, "cannot start the capture: " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.REPRO, "cannot start the capture: " + e.getMessage(), e);
     }
     Session session = new CapturedRun(capture, cgroup, store, log);
     try {
@@ -81,22 +99,35 @@ public final class CapturedRuns implements RunCapture {
           return;
         }
         if (!capture.isAlive()) {
-          throw new FixLoopException(FixLoopException.Kind.REPRO,
-              "the capture of the run did not start (exit " + capture.exitValue() + "): " + tail(log));
+          throw new FixLoopException(
+              FixLoopException.Kind.REPRO,
+              "the capture of the run did not start (exit "
+                  + capture.exitValue()
+                  + "): "
+                  + tail(log));
         }
         Thread.sleep(50);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FixLoopException(FixLoopException.Kind.CANCELLED, "interrupted while the capture started", e);
+      throw new FixLoopException(
+          FixLoopException.Kind.CANCELLED, "interrupted while the capture started", e);
     }
-    throw new FixLoopException(FixLoopException.Kind.REPRO,
-        "the capture of the run did not attach within " + ATTACH_TIMEOUT.toSeconds() + " s: " + tail(log));
+    throw new FixLoopException(
+        FixLoopException.Kind.REPRO,
+        "the capture of the run did not attach within "
+            + ATTACH_TIMEOUT.toSeconds()
+            + " s: "
+            + tail(log));
   }
 
   /** This program's command line, for a capture in a JVM of its own. */
   static List<String> self() {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> argv = new ArrayList<>(List.of(java));
     argv.addAll(List.of(JVM_FLAGS.split(" ")));
     for (String property : List.of("tracefix.keys", "tracefix.home")) {
@@ -105,7 +136,8 @@ public final class CapturedRuns implements RunCapture {
         argv.add("-D" + property + "=" + value);
       }
     }
-    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tracefix.server.cli.Main"));
+    argv.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "dev.tracefix.server.cli.Main"));
     return argv;
   }
 
@@ -166,44 +198,61 @@ public final class CapturedRuns implements RunCapture {
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + store, readOnly)) {
         requireStored(c);
         ReadOnlyQuery.Result result = ReadOnlyQuery.run(c, sql, 1, timeout);
-        return result.rows().stream().findFirst()
+        return result.rows().stream()
+            .findFirst()
             .map(row -> row.stream().map(String::valueOf).collect(Collectors.joining(", ")));
       } catch (ReadOnlyQuery.Refused e) {
-        throw new FixLoopException(FixLoopException.Kind.USER, "capture-query: " + e.getMessage(), e);
+        throw new FixLoopException(
+            FixLoopException.Kind.USER, "capture-query: " + e.getMessage(), e);
       } catch (SQLException e) {
-        throw new FixLoopException(FixLoopException.Kind.REPRO,
-            "capture-query failed on the capture of the run: " + e.getMessage(), e);
+        throw new FixLoopException(
+            FixLoopException.Kind.REPRO,
+            "capture-query failed on the capture of the run: " + e.getMessage(),
+            e);
       }
     }
 
     /** SIGINT, as Ctrl-C: the capture drains, detaches and stores, then exits. */
     private void stop() {
       try {
-        new ProcessBuilder("kill", "-INT", Long.toString(capture.pid())).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-INT", Long.toString(capture.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
         if (!capture.waitFor(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new FixLoopException(FixLoopException.Kind.REPRO,
-              "the capture of the run did not store within " + STORE_TIMEOUT.toSeconds() + " s: " + tail(log));
+          throw new FixLoopException(
+              FixLoopException.Kind.REPRO,
+              "the capture of the run did not store within "
+                  + STORE_TIMEOUT.toSeconds()
+                  + " s: "
+                  + tail(log));
         }
       } catch (IOException e) {
-        throw new FixLoopException(FixLoopException.Kind.REPRO, "cannot stop the capture: " + e.getMessage(), e);
+        throw new FixLoopException(
+            FixLoopException.Kind.REPRO, "cannot stop the capture: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new FixLoopException(FixLoopException.Kind.CANCELLED, "interrupted while the capture stored", e);
+        throw new FixLoopException(
+            FixLoopException.Kind.CANCELLED, "interrupted while the capture stored", e);
       }
       // 130: the JVM ended on the SIGINT, after the capture command stored what it had.
       if (capture.exitValue() != 0 && capture.exitValue() != 130) {
-        throw new FixLoopException(FixLoopException.Kind.REPRO,
+        throw new FixLoopException(
+            FixLoopException.Kind.REPRO,
             "the capture of the run failed (exit " + capture.exitValue() + "): " + tail(log));
       }
     }
 
-    /** Whether the capture's row says it ended (a capture cut off mid-store leaves ended_at NULL). */
+    /**
+     * Whether the capture's row says it ended (a capture cut off mid-store leaves ended_at NULL).
+     */
     private void requireStored(Connection c) throws SQLException {
       try (var s = c.createStatement();
           var rs = s.executeQuery("SELECT count(*) FROM captures WHERE ended_at IS NOT NULL")) {
         rs.next();
         if (rs.getLong(1) == 0) {
-          throw new FixLoopException(FixLoopException.Kind.REPRO,
+          throw new FixLoopException(
+              FixLoopException.Kind.REPRO,
               "the capture of the run was not stored completely: " + tail(log));
         }
       }
@@ -220,7 +269,8 @@ public final class CapturedRuns implements RunCapture {
         }
       }
       removeCgroup(cgroup);
-      // The store, its .wal and spool folder, the log: everything of this run is named after its id.
+      // The store, its .wal and spool folder, the log: everything of this run is named after its
+      // id.
       String id = cgroup.getFileName().toString();
       try (var made = Files.list(store.getParent())) {
         for (Path p : made.filter(f -> f.getFileName().toString().startsWith(id)).toList()) {

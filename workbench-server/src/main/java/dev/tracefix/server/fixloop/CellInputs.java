@@ -2,8 +2,8 @@ package dev.tracefix.server.fixloop;
 
 import dev.tracefix.fixloop.FixLoopException;
 import dev.tracefix.fixloop.repro.InputTable;
-import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.run.CellContext;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -29,15 +29,20 @@ public final class CellInputs {
     if (output.isPresent() && output.get() instanceof CellOutput.Minimized m) {
       return new InputTable(m.columns(), m.rows());
     }
-    if (output.isPresent() && output.get() instanceof CellOutput.Table table
+    if (output.isPresent()
+        && output.get() instanceof CellOutput.Table table
         && table.rows().size() == table.totalRows()) {
       return new InputTable(table.columns(), table.rows());
     }
     if (output.isPresent() && !(output.get() instanceof CellOutput.Table)) {
       throw new FixLoopException(
           FixLoopException.Kind.USER,
-          cellKind + " cell: input '" + name + "' is not a table (it is a "
-              + output.get().getClass().getSimpleName() + "); name a sql or minimize cell");
+          cellKind
+              + " cell: input '"
+              + name
+              + "' is not a table (it is a "
+              + output.get().getClass().getSimpleName()
+              + "); name a sql or minimize cell");
     }
     if (!NAME.matcher(name).matches()) {
       throw new FixLoopException(
@@ -62,8 +67,14 @@ public final class CellInputs {
     } catch (SQLException e) {
       throw new FixLoopException(
           FixLoopException.Kind.USER,
-          cellKind + " cell: no rows for input '" + name + "'; run the sql cell name=" + name
-              + " first (" + e.getMessage() + ")",
+          cellKind
+              + " cell: no rows for input '"
+              + name
+              + "'; run the sql cell name="
+              + name
+              + " first ("
+              + e.getMessage()
+              + ")",
           e);
     }
   }

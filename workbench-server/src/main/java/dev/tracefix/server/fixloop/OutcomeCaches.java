@@ -28,31 +28,44 @@ public final class OutcomeCaches {
   private OutcomeCaches() {}
 
   public static Optional<Path> forFolder(
-      Optional<String> setting, Path folder, ReproSpec spec, List<String> columns, Control control) {
+      Optional<String> setting,
+      Path folder,
+      ReproSpec spec,
+      List<String> columns,
+      Control control) {
     if (setting.isPresent() && setting.get().equals("off")) {
       return Optional.empty();
     }
     if (setting.isPresent()) {
       Path root = folder.resolve(setting.get());
-      return Optional.of(Minimizer.cacheDir(root, spec, folder.toAbsolutePath().normalize().toString(), columns));
+      return Optional.of(
+          Minimizer.cacheDir(root, spec, folder.toAbsolutePath().normalize().toString(), columns));
     }
     if (!Files.exists(folder.resolve(".git"))) {
       return Optional.empty();
     }
-    try (Repository repo = new FileRepositoryBuilder().findGitDir(folder.toFile()).setMustExist(true).build();
+    try (Repository repo =
+            new FileRepositoryBuilder().findGitDir(folder.toFile()).setMustExist(true).build();
         Git git = Git.wrap(repo)) {
       ObjectId head = repo.resolve("HEAD^{tree}");
       if (head == null) {
         return Optional.empty();
       }
       if (!git.status().call().isClean()) {
-        control.report(ProgressEvent.Stage.MINIMIZE,
+        control.report(
+            ProgressEvent.Stage.MINIMIZE,
             "the working tree has uncommitted changes: outcomes are not kept on disk (set 'cache:' to keep them)");
         return Optional.empty();
       }
-      return Optional.of(Minimizer.cacheDir(repo.getDirectory().toPath().resolve("tracefix/minimize"), spec, head.name(), columns));
+      return Optional.of(
+          Minimizer.cacheDir(
+              repo.getDirectory().toPath().resolve("tracefix/minimize"),
+              spec,
+              head.name(),
+              columns));
     } catch (java.io.IOException | GitAPIException e) {
-      throw new FixLoopException(FixLoopException.Kind.GIT, "cannot read " + folder + ": " + e.getMessage(), e);
+      throw new FixLoopException(
+          FixLoopException.Kind.GIT, "cannot read " + folder + ": " + e.getMessage(), e);
     }
   }
 }

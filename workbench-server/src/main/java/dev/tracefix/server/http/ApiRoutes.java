@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Registers the API's routes and keeps, for each, what it takes and returns, so the OpenAPI
- * document ({@link OpenApiDocument}) is written from the same declarations the router runs:
- * a route cannot be served undocumented, or documented and not served.
+ * document ({@link OpenApiDocument}) is written from the same declarations the router runs: a route
+ * cannot be served undocumented, or documented and not served.
  */
 final class ApiRoutes {
   /**

@@ -42,8 +42,14 @@ final class EditorRoutes {
             + " prose (replace prose text); saves the file",
         BlockEdit.class,
         NotebookWorkspace.NotebookView.class,
-        ctx -> ctx.json(workspace.edit(ctx.pathParam("name"), body(ctx, BlockEdit.class,
-            "{\"op\": \"insert\", \"index\": 0, \"kind\": \"sql\", \"source\": \"...\"}"))));
+        ctx ->
+            ctx.json(
+                workspace.edit(
+                    ctx.pathParam("name"),
+                    body(
+                        ctx,
+                        BlockEdit.class,
+                        "{\"op\": \"insert\", \"index\": 0, \"kind\": \"sql\", \"source\": \"...\"}"))));
     api.post(
         "/api/notebooks",
         "creates a notebook: a short starter, or a copy of ?template (without outputs)",
@@ -58,8 +64,11 @@ final class EditorRoutes {
         "renames (moves) a notebook file inside the folder; its session ends",
         Rename.class,
         NotebookWorkspace.NotebookSummary.class,
-        ctx -> ctx.json(workspace.rename(ctx.pathParam("name"),
-            body(ctx, Rename.class, "{\"to\": \"new-name.md\"}").to())));
+        ctx ->
+            ctx.json(
+                workspace.rename(
+                    ctx.pathParam("name"),
+                    body(ctx, Rename.class, "{\"to\": \"new-name.md\"}").to())));
     api.post(
         "/api/notebooks/{name}/restart",
         "stops the notebook's SQL database and Java VM; outputs stay, marked stale",
@@ -97,7 +106,9 @@ final class EditorRoutes {
     // before any byte of the file is sent.
     workspace.page(name, cell, 0, 1, by, "true".equals(desc));
     ctx.contentType("text/csv; charset=utf-8");
-    ctx.header("Content-Disposition", "attachment; filename=\"" + cell.replaceAll("[^A-Za-z0-9_-]", "_") + ".csv\"");
+    ctx.header(
+        "Content-Disposition",
+        "attachment; filename=\"" + cell.replaceAll("[^A-Za-z0-9_-]", "_") + ".csv\"");
     Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
     workspace.writeCsv(name, cell, by, "true".equals(desc), out);
     out.flush();

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where exceptions become HTTP answers. Cell failures never get here: they are
- * {@code CellOutput.Error} values returned with 200.
+ * The one place where exceptions become HTTP answers. Cell failures never get here: they are {@code
+ * CellOutput.Error} values returned with 200.
  */
 final class ErrorMapping {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);

@@ -2,14 +2,14 @@ package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.NotebookWorkspace;
-import dev.tracefix.server.ServerException;
-import dev.tracefix.server.query.SavedQuery;
 import dev.tracefix.server.share.NotebookGit;
 import dev.tracefix.server.share.Revision;
 import io.javalin.http.BadRequestResponse;
@@ -31,7 +31,9 @@ final class NotebookRoutes {
   private final ObjectMapper json;
   private final NotebookReports reports;
 
-  /** @param reports renders postmortem reports; null when this server offers none */
+  /**
+   * @param reports renders postmortem reports; null when this server offers none
+   */
   NotebookRoutes(NotebookWorkspace workspace, ObjectMapper json, NotebookReports reports) {
     this.workspace = workspace;
     this.json = json;
@@ -213,7 +215,8 @@ final class NotebookRoutes {
       insert = json.readValue(ctx.body(), QueryInsert.class);
     } catch (JacksonException e) {
       throw new BadRequestResponse(
-          "request body must be JSON like {\"query\": \"error-bursts\"}: " + e.getOriginalMessage());
+          "request body must be JSON like {\"query\": \"error-bursts\"}: "
+              + e.getOriginalMessage());
     }
     if (insert == null || insert.query() == null || insert.query().isBlank()) {
       throw new BadRequestResponse("request body must name a saved query: {\"query\": \"...\"}");
@@ -228,7 +231,8 @@ final class NotebookRoutes {
       values =
           json.readValue(
               ctx.body(),
-              new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+              new com.fasterxml.jackson.core.type.TypeReference<
+                  java.util.Map<String, String>>() {});
     } catch (JacksonException e) {
       throw new BadRequestResponse(
           "request body must be a JSON object of parameter names to string values: "
@@ -251,7 +255,8 @@ final class NotebookRoutes {
           "request body must be empty or JSON like {\"message\": \"...\"}: "
               + e.getOriginalMessage());
     }
-    var revision = workspace.save(ctx.pathParam("name"), request == null ? null : request.message());
+    var revision =
+        workspace.save(ctx.pathParam("name"), request == null ? null : request.message());
     ctx.json(new SaveResult(revision.isPresent(), revision.orElse(null)));
   }
 

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 /**
  * The workbench API as an OpenAPI 3.1 document, written from the routes' declared Java types
  * (records become object schemas, the sealed {@code CellOutput} a {@code oneOf} on its {@code
- * kind}). The committed copy ({@code openapi.json} in the server's resources, served at {@code
- * GET /api/openapi.json}) is checked against this by a test.
+ * kind}). The committed copy ({@code openapi.json} in the server's resources, served at {@code GET
+ * /api/openapi.json}) is checked against this by a test.
  */
 final class OpenApiDocument {
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([A-Za-z_]+)}");
@@ -56,8 +56,10 @@ final class OpenApiDocument {
                 Comparator.comparing(ApiRoutes.Route::path).thenComparing(ApiRoutes.Route::method))
             .toList();
     for (ApiRoutes.Route route : sorted) {
-      ObjectNode path = paths.has(route.path()) ? (ObjectNode) paths.get(route.path())
-          : paths.putObject(route.path());
+      ObjectNode path =
+          paths.has(route.path())
+              ? (ObjectNode) paths.get(route.path())
+              : paths.putObject(route.path());
       ObjectNode op = path.putObject(route.method().toLowerCase(java.util.Locale.ROOT));
       op.put("summary", route.summary());
       ArrayNode parameters = op.putArray("parameters");
@@ -84,7 +86,8 @@ final class OpenApiDocument {
               ? JSON.createObjectNode().put("type", "string")
               : schema(route.response()));
       ObjectNode errors = (ObjectNode) op.get("responses");
-      errors.putObject("default")
+      errors
+          .putObject("default")
           .put("description", "an error: 4xx for the caller's mistakes, 5xx for the server's")
           .putObject("content")
           .putObject(ApiRoutes.JSON)
@@ -148,10 +151,12 @@ final class OpenApiDocument {
       s.put("type", "object");
       ObjectNode props = s.putObject("properties");
       ArrayNode required = s.putArray("required");
-      kindOf(c).ifPresent(kind -> {
-        props.putObject("kind").put("const", kind);
-        required.add("kind");
-      });
+      kindOf(c)
+          .ifPresent(
+              kind -> {
+                props.putObject("kind").put("const", kind);
+                required.add("kind");
+              });
       for (RecordComponent rc : c.getRecordComponents()) {
         ObjectNode value = schema(rc.getGenericType());
         if (rc.isAnnotationPresent(dev.tracefix.server.wire.MayBeNull.class)) {

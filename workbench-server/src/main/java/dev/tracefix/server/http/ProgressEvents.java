@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Streams the progress lines of running cells to every open page as server-sent events on
- * {@code GET /api/events} (event {@code progress}, data {@code {notebook, cellId, line}}). A run
- * is still a plain blocking POST; this only lets the page show what a long cell is doing.
+ * Streams the progress lines of running cells to every open page as server-sent events on {@code
+ * GET /api/events} (event {@code progress}, data {@code {notebook, cellId, line}}). A run is still
+ * a plain blocking POST; this only lets the page show what a long cell is doing.
  */
 final class ProgressEvents implements ProgressListener {
   record Progress(String notebook, String cellId, String line) {}

@@ -8,16 +8,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Runs before every request, before the token check, and refuses what a browser tab on another
- * site could send (the checks Jupyter Server makes):
+ * Runs before every request, before the token check, and refuses what a browser tab on another site
+ * could send (the checks Jupyter Server makes):
  *
  * <ul>
  *   <li>a {@code Host} that is not this machine's loopback name or a configured one: a DNS
  *       rebinding page reaches 127.0.0.1 under its own name, so its requests carry that name;
- *   <li>an {@code Origin} that is not this server: browsers send it on cross-site fetches,
- *       form posts and event streams (a same-origin GET may omit it, which is fine);
- *   <li>a state-changing request authenticated only by the cookie without the XSRF header that
- *       only this server's own pages can read ({@link TokenAuth#xsrfMatches}).
+ *   <li>an {@code Origin} that is not this server: browsers send it on cross-site fetches, form
+ *       posts and event streams (a same-origin GET may omit it, which is fine);
+ *   <li>a state-changing request authenticated only by the cookie without the XSRF header that only
+ *       this server's own pages can read ({@link TokenAuth#xsrfMatches}).
  * </ul>
  */
 final class RequestGuard {
@@ -28,7 +28,9 @@ final class RequestGuard {
   private final TokenAuth auth;
   private final Set<String> hosts;
 
-  /** @param extraHosts host names besides loopback that may reach this server (lower case) */
+  /**
+   * @param extraHosts host names besides loopback that may reach this server (lower case)
+   */
   RequestGuard(TokenAuth auth, Set<String> extraHosts) {
     this.auth = auth;
     Set<String> all = new HashSet<>(LOOPBACK);
@@ -40,7 +42,9 @@ final class RequestGuard {
     String host = ctx.header("Host");
     if (host == null || !hosts.contains(hostName(host))) {
       throw new ForbiddenResponse(
-          "host '" + host + "' is not allowed (DNS rebinding guard); reach the workbench as"
+          "host '"
+              + host
+              + "' is not allowed (DNS rebinding guard); reach the workbench as"
               + " 127.0.0.1 or localhost, or start it with --allow-host NAME");
     }
     String origin = ctx.header("Origin");
@@ -53,7 +57,9 @@ final class RequestGuard {
         && auth.viaCookie(ctx)
         && !auth.xsrfMatches(ctx.header(XSRF_HEADER))) {
       throw new ForbiddenResponse(
-          "missing or wrong " + XSRF_HEADER + " header: a request that changes state with the"
+          "missing or wrong "
+              + XSRF_HEADER
+              + " header: a request that changes state with the"
               + " cookie alone must echo the tracefix_xsrf cookie");
     }
   }

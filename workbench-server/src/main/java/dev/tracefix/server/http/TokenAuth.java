@@ -8,14 +8,16 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The workbench's single shared secret, as in Jupyter: whoever has the URL printed at start may
- * use the API. The token arrives once as {@code ?token=} on the page URL, which sets an HttpOnly
+ * The workbench's single shared secret, as in Jupyter: whoever has the URL printed at start may use
+ * the API. The token arrives once as {@code ?token=} on the page URL, which sets an HttpOnly
  * cookie; API clients may send {@code Authorization: Bearer <token>} instead.
  */
 final class TokenAuth {
   static final String COOKIE = "tracefix_token";
+
   /** Readable by this server's pages (not HttpOnly); they echo it in {@code X-XSRF-Token}. */
   static final String XSRF_COOKIE = "tracefix_xsrf";
+
   private static final String BEARER = "Bearer ";
 
   private final byte[] expected;
@@ -59,8 +61,8 @@ final class TokenAuth {
   void handle(Context ctx) {
     String fromQuery = ctx.queryParam("token");
     if (fromQuery != null && matches(fromQuery)) {
-      ctx.res().addHeader(
-          "Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+      ctx.res()
+          .addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
       ctx.res().addHeader("Set-Cookie", XSRF_COOKIE + "=" + xsrf + "; Path=/; SameSite=Strict");
     }
     if (isApi(ctx.path()) && !authorized(ctx)) {

@@ -3,12 +3,8 @@ package dev.tracefix.server.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.server.run.NotebookWorkspace;
-import dev.tracefix.server.views.chart.ChartSpec;
-import dev.tracefix.server.wire.MayBeNull;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import dev.tracefix.server.views.Selection;
+import dev.tracefix.server.views.chart.ChartSpec;
 import dev.tracefix.server.views.flame.FlameGraph;
 import dev.tracefix.server.views.flame.FlameQuery;
 import dev.tracefix.server.views.flame.FlameTree;
@@ -16,8 +12,12 @@ import dev.tracefix.server.views.flame.FoldedStacks;
 import dev.tracefix.server.views.timeline.Timeline;
 import dev.tracefix.server.views.timeline.TimelineQuery;
 import dev.tracefix.server.views.timeline.TraceEventExport;
+import dev.tracefix.server.wire.MayBeNull;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,8 +28,8 @@ import java.util.Optional;
 final class ViewRoutes {
   /**
    * The body of {@code PUT /api/notebooks/{name}/cells/{id}/chart}: a chart type ({@code line},
-   * {@code area}, {@code bar}, {@code histogram}, {@code scatter}) with its columns, or type
-   * {@code none} to remove the chart.
+   * {@code area}, {@code bar}, {@code histogram}, {@code scatter}) with its columns, or type {@code
+   * none} to remove the chart.
    */
   record ChartRequest(String type, @MayBeNull String x, @MayBeNull List<String> y) {}
 
@@ -82,7 +82,8 @@ final class ViewRoutes {
     } catch (JacksonException e) {
       throw new BadRequestResponse(
           "request body must be JSON like {\"type\": \"line\", \"x\": \"second\", \"y\":"
-              + " [\"errors\"]}: " + e.getOriginalMessage());
+              + " [\"errors\"]}: "
+              + e.getOriginalMessage());
     }
     if (request == null || request.type() == null) {
       throw new BadRequestResponse("request body must name a chart type, or \"none\"");
@@ -169,7 +170,9 @@ final class ViewRoutes {
 
   private FlameQuery.Stacks stacks(String name, Optional<String> cell, FlameQuery.Weight weight) {
     return workspace.readSelection(
-        name, cell, (c, relation, store) -> FlameQuery.read(c, Selection.of(c, relation), store, weight));
+        name,
+        cell,
+        (c, relation, store) -> FlameQuery.read(c, Selection.of(c, relation), store, weight));
   }
 
   private static FlameQuery.Weight weight(Context ctx) {
@@ -201,7 +204,8 @@ final class ViewRoutes {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new BadRequestResponse(param + " must be a whole number of nanoseconds, not '" + value + "'");
+      throw new BadRequestResponse(
+          param + " must be a whole number of nanoseconds, not '" + value + "'");
     }
   }
 }

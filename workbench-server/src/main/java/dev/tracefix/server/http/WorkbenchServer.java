@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The workbench's HTTP server: the browser UI (classpath folder {@code /web}) and the notebook
- * API over a {@link NotebookWorkspace}. It listens on 127.0.0.1 only, every API call needs the
- * token printed at start, and {@link RequestGuard} refuses foreign hosts and origins, like Jupyter.
+ * The workbench's HTTP server: the browser UI (classpath folder {@code /web}) and the notebook API
+ * over a {@link NotebookWorkspace}. It listens on 127.0.0.1 only, every API call needs the token
+ * printed at start, and {@link RequestGuard} refuses foreign hosts and origins, like Jupyter.
  */
 public final class WorkbenchServer implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
@@ -144,8 +144,8 @@ public final class WorkbenchServer implements AutoCloseable {
   }
 
   /**
-   * Every HTTP route as {@code METHOD /path/{param}}, read from the router: tests walk them all,
-   * so a route added later cannot miss the guards.
+   * Every HTTP route as {@code METHOD /path/{param}}, read from the router: tests walk them all, so
+   * a route added later cannot miss the guards.
    */
   public List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()

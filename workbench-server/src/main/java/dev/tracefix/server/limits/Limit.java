@@ -5,8 +5,8 @@ import java.util.Optional;
 /**
  * What a notebook may use, one value each. Cell limits ({@link #perCell()}) are set on a cell's
  * fence ({@code ```sql timeout=30s max_rows=100000}), in the notebook's front matter ({@code
- * limits:}) and as a server default; notebook limits configure what a notebook's session owns
- * (its DuckDB database, its Java VM) and are set in the front matter or as a server default only.
+ * limits:}) and as a server default; notebook limits configure what a notebook's session owns (its
+ * DuckDB database, its Java VM) and are set in the front matter or as a server default only.
  */
 public enum Limit {
   TIMEOUT("timeout", true, "wall time of one cell"),

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 
 /**
  * One value for every {@link Limit}. The server starts from {@link #defaults()} (changed with
- * {@code serve --limit KEY=VALUE}); a notebook's front matter overrides them for that notebook,
- * and a cell's fence overrides the cell limits for that cell.
+ * {@code serve --limit KEY=VALUE}); a notebook's front matter overrides them for that notebook, and
+ * a cell's fence overrides the cell limits for that cell.
  *
- * <p>Sizes are binary: {@code 1GB} is 1024 MB, as in {@code -Xmx1g}. Durations take a unit
- * ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}); row counts may be written {@code 100_000},
- * {@code 100k} or {@code 10M}.
+ * <p>Sizes are binary: {@code 1GB} is 1024 MB, as in {@code -Xmx1g}. Durations take a unit ({@code
+ * 500ms}, {@code 30s}, {@code 2m}, {@code 1h}); row counts may be written {@code 100_000}, {@code
+ * 100k} or {@code 10M}.
  *
  * @param timeout wall time of one cell
  * @param maxRows rows one result may hold
@@ -57,7 +57,13 @@ public record Limits(
   public static Limits defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
     return new Limits(
-        Duration.ofMinutes(2), 10_000_000, 2 * GB, GB, Math.max(1, Math.min(4, cores)), 512 * MB, 1);
+        Duration.ofMinutes(2),
+        10_000_000,
+        2 * GB,
+        GB,
+        Math.max(1, Math.min(4, cores)),
+        512 * MB,
+        1);
   }
 
   /** These limits with {@code values} (limit name → value as written) on top. */
@@ -84,8 +90,15 @@ public record Limits(
               l -> {
                 throw new LimitException(
                     key,
-                    key + " is a limit of the whole notebook (" + l.meaning() + "): set it in the"
-                        + " front matter, 'limits:' then '  " + key + ": " + value(l) + "'");
+                    key
+                        + " is a limit of the whole notebook ("
+                        + l.meaning()
+                        + "): set it in the"
+                        + " front matter, 'limits:' then '  "
+                        + key
+                        + ": "
+                        + value(l)
+                        + "'");
               });
     }
     return with(values);
@@ -97,7 +110,8 @@ public record Limits(
       return switch (limit) {
         case TIMEOUT ->
             new Limits(duration(v), maxRows, maxBytes, memory, threads, javaHeap, javaCpu);
-        case MAX_ROWS -> new Limits(timeout, count(v), maxBytes, memory, threads, javaHeap, javaCpu);
+        case MAX_ROWS ->
+            new Limits(timeout, count(v), maxBytes, memory, threads, javaHeap, javaCpu);
         case MAX_BYTES -> new Limits(timeout, maxRows, size(v), memory, threads, javaHeap, javaCpu);
         case MEMORY -> new Limits(timeout, maxRows, maxBytes, size(v), threads, javaHeap, javaCpu);
         case THREADS ->
@@ -105,7 +119,8 @@ public record Limits(
                 timeout, maxRows, maxBytes, memory, Math.toIntExact(count(v)), javaHeap, javaCpu);
         case JAVA_HEAP -> new Limits(timeout, maxRows, maxBytes, memory, threads, size(v), javaCpu);
         case JAVA_CPU ->
-            new Limits(timeout, maxRows, maxBytes, memory, threads, javaHeap, Double.parseDouble(v));
+            new Limits(
+                timeout, maxRows, maxBytes, memory, threads, javaHeap, Double.parseDouble(v));
       };
     } catch (NumberFormatException | ArithmeticException e) {
       throw new LimitException(limit.key(), limit.key() + "=" + v + ": " + expected(limit));
@@ -154,8 +169,14 @@ public record Limits(
     String raised = limit.key() + (limit.perCell() ? "=" : ": ") + doubled(limit);
     String where =
         limit.perCell()
-            ? "raise it on the cell (```" + cellKind + " " + raised + "```) or for the notebook"
-                + " (front matter 'limits:' then '  " + raised.replace("=", ": ") + "')"
+            ? "raise it on the cell (```"
+                + cellKind
+                + " "
+                + raised
+                + "```) or for the notebook"
+                + " (front matter 'limits:' then '  "
+                + raised.replace("=", ": ")
+                + "')"
             : "raise it for the notebook in its front matter ('limits:' then '  " + raised + "')";
     return what + " (" + now + "); " + where;
   }

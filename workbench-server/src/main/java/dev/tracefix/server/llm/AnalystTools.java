@@ -56,31 +56,55 @@ final class AnalystTools {
 
   static List<ToolSpecification> specifications(boolean withRepository) {
     List<ToolSpecification> tools = new ArrayList<>();
-    tools.add(tool("run_sql",
-        "Run one read-only DuckDB query (SELECT/WITH/FROM/DESCRIBE) on the trace tables; at most a few"
-            + " dozen rows come back.",
-        "query", "the SQL query"));
-    tools.add(ToolSpecification.builder().name("list_tables")
-        .description("List the tables and views with their columns.")
-        .parameters(JsonObjectSchema.builder().build()).build());
-    tools.add(tool("describe_table", "The columns and types of one table or view.", "table", "table name"));
-    tools.add(ToolSpecification.builder().name("list_saved_queries")
-        .description("List the saved queries of the project (file name and title).")
-        .parameters(JsonObjectSchema.builder().build()).build());
-    tools.add(tool("read_saved_query", "Read one saved query by file name.", "name", "e.g. error-bursts.sql"));
+    tools.add(
+        tool(
+            "run_sql",
+            "Run one read-only DuckDB query (SELECT/WITH/FROM/DESCRIBE) on the trace tables; at most a few"
+                + " dozen rows come back.",
+            "query",
+            "the SQL query"));
+    tools.add(
+        ToolSpecification.builder()
+            .name("list_tables")
+            .description("List the tables and views with their columns.")
+            .parameters(JsonObjectSchema.builder().build())
+            .build());
+    tools.add(
+        tool(
+            "describe_table",
+            "The columns and types of one table or view.",
+            "table",
+            "table name"));
+    tools.add(
+        ToolSpecification.builder()
+            .name("list_saved_queries")
+            .description("List the saved queries of the project (file name and title).")
+            .parameters(JsonObjectSchema.builder().build())
+            .build());
+    tools.add(
+        tool(
+            "read_saved_query",
+            "Read one saved query by file name.",
+            "name",
+            "e.g. error-bursts.sql"));
     if (withRepository) {
-      tools.add(tool("search_repository",
-          "Search the target service's source code and configuration; returns the closest snippets.",
-          "query", "what to look for, in words or identifiers"));
+      tools.add(
+          tool(
+              "search_repository",
+              "Search the target service's source code and configuration; returns the closest snippets.",
+              "query",
+              "what to look for, in words or identifiers"));
     }
     return tools;
   }
 
-  private static ToolSpecification tool(String name, String description, String arg, String argDescription) {
+  private static ToolSpecification tool(
+      String name, String description, String arg, String argDescription) {
     return ToolSpecification.builder()
         .name(name)
         .description(description)
-        .parameters(JsonObjectSchema.builder().addStringProperty(arg, argDescription).required(arg).build())
+        .parameters(
+            JsonObjectSchema.builder().addStringProperty(arg, argDescription).required(arg).build())
         .build();
   }
 
@@ -97,10 +121,13 @@ final class AnalystTools {
   String execute(ToolExecutionRequest request) {
     JsonNode args;
     try {
-      args = request.arguments() == null || request.arguments().isBlank()
-          ? JSON.createObjectNode() : JSON.readTree(request.arguments());
+      args =
+          request.arguments() == null || request.arguments().isBlank()
+              ? JSON.createObjectNode()
+              : JSON.readTree(request.arguments());
     } catch (IOException e) {
-      return "error: the arguments are not JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      return "error: the arguments are not JSON: "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
     String name = String.valueOf(request.name());
     calls.add(name + (args.isEmpty() ? "()" : "(" + args.elements().next().asText() + ")"));
@@ -144,7 +171,8 @@ final class AnalystTools {
         sb.append(columns.get(c)).append(": ").append(cell(row.get(c))).append('\n');
       }
     }
-    sb.append(rows.size()).append(rows.size() == 1 ? " row" : " rows")
+    sb.append(rows.size())
+        .append(rows.size() == 1 ? " row" : " rows")
         .append(rows.isEmpty() ? " (columns: " + String.join(", ", columns) + ")" : "")
         .append(truncated ? " (more not shown)" : "");
     return sb.toString();
@@ -159,12 +187,14 @@ final class AnalystTools {
   String tables() throws SQLException {
     try {
       ReadOnlyQuery.Result r =
-          ReadOnlyQuery.run(connection,
+          ReadOnlyQuery.run(
+              connection,
               "SELECT table_name, string_agg(column_name, ', ' ORDER BY ordinal_position) AS columns"
                   + " FROM information_schema.columns WHERE table_schema IN ('main', 'temp')"
                   + " AND table_name NOT IN ('schema_version', 'spool_segments')"
                   + " GROUP BY table_name ORDER BY table_name",
-              500, sqlTimeout);
+              500,
+              sqlTimeout);
       return table(r.columns(), r.rows(), r.truncated());
     } catch (ReadOnlyQuery.Refused e) {
       throw new IllegalStateException(e);
@@ -174,11 +204,15 @@ final class AnalystTools {
   String describe(String table) throws SQLException {
     try {
       ReadOnlyQuery.Result r =
-          ReadOnlyQuery.run(connection,
+          ReadOnlyQuery.run(
+              connection,
               "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '"
-                  + table.replace("'", "''") + "' ORDER BY ordinal_position",
-              500, sqlTimeout);
-      return r.rows().isEmpty() ? "error: no table or view named '" + table + "'"
+                  + table.replace("'", "''")
+                  + "' ORDER BY ordinal_position",
+              500,
+              sqlTimeout);
+      return r.rows().isEmpty()
+          ? "error: no table or view named '" + table + "'"
           : table(r.columns(), r.rows(), r.truncated());
     } catch (ReadOnlyQuery.Refused e) {
       throw new IllegalStateException(e);
@@ -190,7 +224,9 @@ final class AnalystTools {
       return "no saved-query folder";
     }
     try (Stream<Path> files = Files.list(queries.get())) {
-      return files.filter(p -> p.toString().endsWith(".sql")).sorted()
+      return files
+          .filter(p -> p.toString().endsWith(".sql"))
+          .sorted()
           .map(p -> p.getFileName() + "\t" + title(p))
           .collect(Collectors.joining("\n", "name\ttitle\n", ""));
     } catch (IOException e) {
@@ -220,7 +256,8 @@ final class AnalystTools {
           .filter(l -> l.startsWith("--"))
           .map(l -> l.replaceFirst("^--\\s*", "").replaceFirst("(?i)^title:\\s*", ""))
           .filter(l -> !l.isBlank())
-          .findFirst().orElse("");
+          .findFirst()
+          .orElse("");
     } catch (IOException e) {
       return "";
     }
@@ -238,12 +275,18 @@ final class AnalystTools {
         .map(s -> "--- " + s.header() + "\n" + s.text())
         .collect(Collectors.joining("\n"));
   }
+
   /** A sample of a named result (a temp table a SQL cell made), for the prompt. */
   String sample(String result) throws SQLException {
     String name = result.strip();
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       return "error: '" + name + "' is not a result name";
     }
-    return sql("SELECT * FROM \"" + name + "\" USING SAMPLE reservoir(" + maxRows + " ROWS) REPEATABLE (7)");
+    return sql(
+        "SELECT * FROM \""
+            + name
+            + "\" USING SAMPLE reservoir("
+            + maxRows
+            + " ROWS) REPEATABLE (7)");
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AuditStore {
   private static final ConcurrentHashMap<Path, Object> TURNS = new ConcurrentHashMap<>();
+
   /** How long a write waits for another process that holds the file (a query of it, say). */
   private static final int LOCKED_RETRIES = 50;
 
@@ -31,8 +32,10 @@ public final class AuditStore {
   /** The audit store of the event store in {@code storeFile}. */
   public static AuditStore beside(Path storeFile) {
     String name = storeFile.getFileName().toString();
-    String stem = name.endsWith(".duckdb") ? name.substring(0, name.length() - ".duckdb".length()) : name;
-    return new AuditStore(storeFile.toAbsolutePath().normalize().resolveSibling(stem + ".llm-audit.duckdb"));
+    String stem =
+        name.endsWith(".duckdb") ? name.substring(0, name.length() - ".duckdb".length()) : name;
+    return new AuditStore(
+        storeFile.toAbsolutePath().normalize().resolveSibling(stem + ".llm-audit.duckdb"));
   }
 
   public Path file() {
@@ -46,7 +49,9 @@ public final class AuditStore {
         LlmAudit.insert(c, entry);
       } catch (SQLException e) {
         throw new LlmException(
-            LlmException.Kind.FAILED, "cannot write the llm_audit row to " + file + ": " + e.getMessage(), e);
+            LlmException.Kind.FAILED,
+            "cannot write the llm_audit row to " + file + ": " + e.getMessage(),
+            e);
       }
     }
   }

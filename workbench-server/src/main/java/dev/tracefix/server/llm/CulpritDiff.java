@@ -19,20 +19,26 @@ record CulpritDiff(String commit, String subject, List<String> files, String dif
   private static final int MAX_CHARS = 16_000;
 
   static CulpritDiff of(Path repo, String commitId) {
-    try (Git git = Git.open(repo.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+    try (Git git = Git.open(repo.toFile());
+        RevWalk walk = new RevWalk(git.getRepository())) {
       Repository r = git.getRepository();
       ObjectId id = r.resolve(commitId);
       if (id == null) {
         throw new LlmException(LlmException.Kind.CONFIG, "no commit " + commitId + " in " + repo);
       }
       RevCommit commit = walk.parseCommit(id);
-      RevCommit parent = commit.getParentCount() == 0 ? null : walk.parseCommit(commit.getParent(0));
+      RevCommit parent =
+          commit.getParentCount() == 0 ? null : walk.parseCommit(commit.getParent(0));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       List<String> files = new ArrayList<>();
       try (DiffFormatter formatter = new DiffFormatter(out)) {
         formatter.setRepository(r);
-        for (DiffEntry entry : formatter.scan(parent == null ? null : parent.getTree(), commit.getTree())) {
-          files.add(entry.getChangeType() == DiffEntry.ChangeType.DELETE ? entry.getOldPath() : entry.getNewPath());
+        for (DiffEntry entry :
+            formatter.scan(parent == null ? null : parent.getTree(), commit.getTree())) {
+          files.add(
+              entry.getChangeType() == DiffEntry.ChangeType.DELETE
+                  ? entry.getOldPath()
+                  : entry.getNewPath());
           formatter.format(entry);
         }
       }
@@ -42,9 +48,11 @@ record CulpritDiff(String commit, String subject, List<String> files, String dif
       }
       return new CulpritDiff(commit.getName(), commit.getShortMessage(), List.copyOf(files), diff);
     } catch (IOException e) {
-      throw new LlmException(LlmException.Kind.CONFIG, "cannot read commit " + commitId + " in " + repo + ": " + e, e);
+      throw new LlmException(
+          LlmException.Kind.CONFIG, "cannot read commit " + commitId + " in " + repo + ": " + e, e);
     }
   }
+
   /**
    * The diff with a space between each line's marker and its text ({@code "+ text"}): the
    * recognizers judge a value by the characters around it, and a marker glued to it ({@code
@@ -54,7 +62,9 @@ record CulpritDiff(String commit, String subject, List<String> files, String dif
     StringBuilder sb = new StringBuilder(diff.length() + diff.length() / 20);
     for (String line : diff.split("\n", -1)) {
       boolean header = line.startsWith("+++") || line.startsWith("---");
-      if (!header && !line.isEmpty() && (line.charAt(0) == '+' || line.charAt(0) == '-' || line.charAt(0) == ' ')) {
+      if (!header
+          && !line.isEmpty()
+          && (line.charAt(0) == '+' || line.charAt(0) == '-' || line.charAt(0) == ' ')) {
         sb.append(line.charAt(0)).append(' ').append(line, 1, line.length());
       } else {
         sb.append(line);

@@ -36,7 +36,9 @@ final class GatedModel {
 
   private static LlmException stopped(Throwable cause) {
     return new LlmException(
-        LlmException.Kind.CANCELLED, "cell interrupted: the request to the model was stopped", cause);
+        LlmException.Kind.CANCELLED,
+        "cell interrupted: the request to the model was stopped",
+        cause);
   }
 
   record Answer(ChatResponse response, PrivacyGateway.Cleared cleared) {}
@@ -67,8 +69,18 @@ final class GatedModel {
     Instant at = Instant.now();
     if (!cleared.sendable()) {
       audit.record(
-          new LlmAudit.Entry(at, s.provider().word(), s.model(), purpose, null, cleared.textBytes(),
-              cleared.hits(), "blocked", 0, 0, "blocked"));
+          new LlmAudit.Entry(
+              at,
+              s.provider().word(),
+              s.model(),
+              purpose,
+              null,
+              cleared.textBytes(),
+              cleared.hits(),
+              "blocked",
+              0,
+              0,
+              "blocked"));
       throw new LlmException(
           LlmException.Kind.BLOCKED,
           "the privacy gateway blocked the request to the model (nothing was sent): "
@@ -88,18 +100,38 @@ final class GatedModel {
         }
         // An aborted request fails as an I/O error; the stop is the reason, so it is the outcome.
         LlmException why = stop.isCancelled() ? stopped(e) : e;
-        audit.record(entry(at, purpose, cleared, exchange, started, why.kind().name().toLowerCase(Locale.ROOT)));
+        audit.record(
+            entry(
+                at,
+                purpose,
+                cleared,
+                exchange,
+                started,
+                why.kind().name().toLowerCase(Locale.ROOT)));
         throw why;
       }
     }
   }
 
   private LlmAudit.Entry entry(
-      Instant at, String purpose, PrivacyGateway.Cleared cleared, Exchange exchange, long started, String outcome) {
+      Instant at,
+      String purpose,
+      PrivacyGateway.Cleared cleared,
+      Exchange exchange,
+      long started,
+      String outcome) {
     LlmSettings s = client.settings();
     return new LlmAudit.Entry(
-        at, s.provider().word(), s.model(), purpose, exchange.sentSha256(),
-        Math.max(exchange.sentBytes(), 0), cleared.hits(), cleared.decision(), exchange.receivedBytes(),
-        (System.nanoTime() - started) / 1_000_000, outcome);
+        at,
+        s.provider().word(),
+        s.model(),
+        purpose,
+        exchange.sentSha256(),
+        Math.max(exchange.sentBytes(), 0),
+        cleared.hits(),
+        cleared.decision(),
+        exchange.receivedBytes(),
+        (System.nanoTime() - started) / 1_000_000,
+        outcome);
   }
 }

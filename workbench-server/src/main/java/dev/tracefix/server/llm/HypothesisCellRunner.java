@@ -2,14 +2,14 @@ package dev.tracefix.server.llm;
 
 import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.capture.privacy.TextRedactor;
-import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.server.analyst.HypothesisChecks;
 import dev.tracefix.server.analyst.ReadOnlyQuery;
 import dev.tracefix.server.analyst.TraceAnalyst;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,7 +68,9 @@ public final class HypothesisCellRunner implements ActionCellRunner {
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
       return new CellOutput.Error(
-          "parse", "ask cell: unknown key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS), "");
+          "parse",
+          "ask cell: unknown key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS),
+          "");
     }
     LlmSettings settings;
     Optional<Path> repo;
@@ -86,8 +88,15 @@ public final class HypothesisCellRunner implements ActionCellRunner {
           ? new CellOutput.Hypotheses(
               h.items(),
               new CellOutput.Provenance(
-                  TraceAnalyst.ANSWERED_BY, "none", null, null, 0,
-                  "No model is configured (" + LlmSettings.ENV_PROVIDER + " or " + LlmSettings.FILE_NAME
+                  TraceAnalyst.ANSWERED_BY,
+                  "none",
+                  null,
+                  null,
+                  0,
+                  "No model is configured ("
+                      + LlmSettings.ENV_PROVIDER
+                      + " or "
+                      + LlmSettings.FILE_NAME
                       + " in the notebook folder), so the deterministic analyst answered"))
           : grounding;
     }
@@ -99,7 +108,8 @@ public final class HypothesisCellRunner implements ActionCellRunner {
     } catch (LlmException e) {
       return new CellOutput.Error(e.errorKind(), settings.apiKey().scrub(e.getMessage()), "");
     } catch (SQLException e) {
-      return new CellOutput.Error("llm", "could not read the trace for the prompt: " + e.getMessage(), "");
+      return new CellOutput.Error(
+          "llm", "could not read the trace for the prompt: " + e.getMessage(), "");
     }
   }
 
@@ -115,10 +125,12 @@ public final class HypothesisCellRunner implements ActionCellRunner {
     PrivacyGateway gateway =
         new PrivacyGateway(TextRedactor.withKey(key.get()), policy.get(), settings.blockTypes());
     GatedModel model =
-        new GatedModel(ModelClient.of(settings), gateway, new LlmAudit(audit), context.cancellation());
+        new GatedModel(
+            ModelClient.of(settings), gateway, new LlmAudit(audit), context.cancellation());
     Optional<RepositoryIndex> index = repo.map(RepositoryIndex::of);
     AnalystTools tools =
-        new AnalystTools(connection, gateway, settings.maxRows(), CHECK_TIMEOUT, queries(context), index);
+        new AnalystTools(
+            connection, gateway, settings.maxRows(), CHECK_TIMEOUT, queries(context), index);
     Optional<CulpritDiff> culprit = Optional.empty();
     String culpritCell = body.getOrDefault("culprit", "").strip();
     if (!culpritCell.isEmpty()) {
@@ -128,34 +140,49 @@ public final class HypothesisCellRunner implements ActionCellRunner {
       Optional<CellOutput> bisected = context.result(culpritCell);
       if (bisected.isEmpty() || !(bisected.get() instanceof CellOutput.Bisected b)) {
         return new CellOutput.Error(
-            "parse", "ask cell: no bisect result named '" + culpritCell + "': run that bisect cell first", "");
+            "parse",
+            "ask cell: no bisect result named '" + culpritCell + "': run that bisect cell first",
+            "");
       }
       culprit = Optional.of(CulpritDiff.of(repo.get(), b.culprit()));
     }
     List<String> results =
-        Arrays.stream(body.getOrDefault("results", "").split(",")).map(String::strip)
-            .filter(s -> !s.isEmpty()).toList();
+        Arrays.stream(body.getOrDefault("results", "").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList();
     String prompt =
-        PromptContext.build(body.getOrDefault("question", ""), tools, grounding, results, index, culprit,
+        PromptContext.build(
+            body.getOrDefault("question", ""),
+            tools,
+            grounding,
+            results,
+            index,
+            culprit,
             stackSymbols(connection));
-    return new ModelAnalyst(model, tools, checks, index.isPresent()).hypothesize(connection, prompt);
+    return new ModelAnalyst(model, tools, checks, index.isPresent())
+        .hypothesize(connection, prompt);
   }
 
   /** Function names at the top of the stacks of failed calls, for retrieving the code near them. */
   private static List<String> stackSymbols(Connection connection) {
     try {
       ReadOnlyQuery.Result r =
-          ReadOnlyQuery.run(connection,
+          ReadOnlyQuery.run(
+              connection,
               "SELECT DISTINCT regexp_extract(s.frames[1], '!([^+]+)', 1) AS symbol FROM stacks s"
                   + " JOIN events e ON e.stack_id = s.stack_id AND e.capture_id = s.capture_id"
                   + " WHERE coalesce(e.errno, 0) <> 0 AND len(s.frames) > 0 LIMIT 3",
-              3, CHECK_TIMEOUT);
+              3,
+              CHECK_TIMEOUT);
       List<String> symbols = new ArrayList<>();
-      r.rows().forEach(row -> {
-        if (row.getFirst() != null && !row.getFirst().toString().isBlank()) {
-          symbols.add(row.getFirst().toString());
-        }
-      });
+      r.rows()
+          .forEach(
+              row -> {
+                if (row.getFirst() != null && !row.getFirst().toString().isBlank()) {
+                  symbols.add(row.getFirst().toString());
+                }
+              });
       return symbols;
     } catch (ReadOnlyQuery.Refused | SQLException e) {
       return List.of(); // no stacks table, or no stacks: nothing to look up
@@ -163,7 +190,11 @@ public final class HypothesisCellRunner implements ActionCellRunner {
   }
 
   private static Optional<Path> queries(CellContext context) {
-    for (Path base : new Path[] {context.projectDir(), context.notebookDir() == null ? null : context.notebookDir().getParent()}) {
+    for (Path base :
+        new Path[] {
+          context.projectDir(),
+          context.notebookDir() == null ? null : context.notebookDir().getParent()
+        }) {
       if (base != null && Files.isDirectory(base.resolve("queries"))) {
         return Optional.of(base.resolve("queries"));
       }
@@ -171,7 +202,10 @@ public final class HypothesisCellRunner implements ActionCellRunner {
     return Optional.empty();
   }
 
-  /** The {@code repo:} folder, resolved like the fix-loop cells': absolute, project root, notebook folder. */
+  /**
+   * The {@code repo:} folder, resolved like the fix-loop cells': absolute, project root, notebook
+   * folder.
+   */
   static Optional<Path> repo(String text, CellContext context) {
     if (text == null || text.isBlank()) {
       return Optional.empty();
@@ -187,7 +221,10 @@ public final class HypothesisCellRunner implements ActionCellRunner {
     }
     throw new LlmException(
         LlmException.Kind.CONFIG,
-        "ask cell: repo '" + text.strip() + "' is not a folder, neither absolute nor under the project root ("
-            + context.projectDir() + ") nor under the notebook folder");
+        "ask cell: repo '"
+            + text.strip()
+            + "' is not a folder, neither absolute nor under the project root ("
+            + context.projectDir()
+            + ") nor under the notebook folder");
   }
 }

@@ -14,13 +14,13 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The {@code llm_audit} table: one row per request the gateway handled, sent or not. It holds
- * what was sent (SHA-256 and size of the body bytes as the HTTP client sent them), what the
- * recognizers replaced (counts by type), the decision, and what came back (size, latency,
- * outcome) — never a request's text, and for a blocked request not even its hash (a hash of text
- * that holds a secret lets anyone confirm a guess of it). The workbench owns this table, so it is
- * created here rather than among the capture tables of the event store's schema; its rows go to
- * an {@link AuditStore} beside the store, which reports read for their attestation.
+ * The {@code llm_audit} table: one row per request the gateway handled, sent or not. It holds what
+ * was sent (SHA-256 and size of the body bytes as the HTTP client sent them), what the recognizers
+ * replaced (counts by type), the decision, and what came back (size, latency, outcome) — never a
+ * request's text, and for a blocked request not even its hash (a hash of text that holds a secret
+ * lets anyone confirm a guess of it). The workbench owns this table, so it is created here rather
+ * than among the capture tables of the event store's schema; its rows go to an {@link AuditStore}
+ * beside the store, which reports read for their attestation.
  */
 public final class LlmAudit {
   static final String DDL =
@@ -93,7 +93,8 @@ public final class LlmAudit {
     }
     {
       try (PreparedStatement insert =
-          connection.prepareStatement("INSERT INTO llm_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          connection.prepareStatement(
+              "INSERT INTO llm_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setTimestamp(1, Timestamp.from(e.sentAt()));
         insert.setString(2, e.provider());
         insert.setString(3, e.model());
@@ -117,9 +118,10 @@ public final class LlmAudit {
   }
 
   static String hitsJson(Map<String, Long> hits) {
-    return new TreeMap<>(hits).entrySet().stream()
-        .map(h -> "\"" + h.getKey().replace("\"", "") + "\":" + h.getValue())
-        .collect(Collectors.joining(",", "{", "}"));
+    return new TreeMap<>(hits)
+        .entrySet().stream()
+            .map(h -> "\"" + h.getKey().replace("\"", "") + "\":" + h.getValue())
+            .collect(Collectors.joining(",", "{", "}"));
   }
 
   /**
@@ -140,8 +142,11 @@ public final class LlmAudit {
       Map<String, Long> hits = new TreeMap<>(a.get().hitsByType());
       b.get().hitsByType().forEach((type, n) -> hits.merge(type, n, Long::sum));
       return java.util.Optional.of(
-          new Summary(a.get().sent() + b.get().sent(), a.get().redacted() + b.get().redacted(),
-              a.get().blocked() + b.get().blocked(), hits));
+          new Summary(
+              a.get().sent() + b.get().sent(),
+              a.get().redacted() + b.get().redacted(),
+              a.get().blocked() + b.get().blocked(),
+              hits));
     }
   }
 
@@ -160,7 +165,8 @@ public final class LlmAudit {
     long blocked = 0;
     Map<String, Long> byType = new TreeMap<>();
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT decision, count(*) FROM llm_audit GROUP BY decision")) {
+        ResultSet rs =
+            s.executeQuery("SELECT decision, count(*) FROM llm_audit GROUP BY decision")) {
       while (rs.next()) {
         switch (String.valueOf(rs.getString(1))) {
           case "sent" -> sent = rs.getLong(2);

@@ -23,7 +23,8 @@ public final class LlmCheck {
 
   private LlmCheck() {}
 
-  public static Result run(Path notebookDir, Map<String, String> env, AuditStore audit, Supplier<HmacKey> key) {
+  public static Result run(
+      Path notebookDir, Map<String, String> env, AuditStore audit, Supplier<HmacKey> key) {
     List<String> lines = new ArrayList<>();
     LlmSettings settings;
     try {
@@ -38,19 +39,37 @@ public final class LlmCheck {
     }
     try {
       PrivacyGateway gateway =
-          new PrivacyGateway(TextRedactor.withKey(key.get()), PolicyLoader.loadDefault(), settings.blockTypes());
+          new PrivacyGateway(
+              TextRedactor.withKey(key.get()), PolicyLoader.loadDefault(), settings.blockTypes());
       LlmAudit log = audit == null ? new LlmAudit((Connection) null) : new LlmAudit(audit);
-      GatedModel model = new GatedModel(ModelClient.of(settings), gateway, log, new dev.tracefix.fixloop.Cancellation());
+      GatedModel model =
+          new GatedModel(
+              ModelClient.of(settings), gateway, log, new dev.tracefix.fixloop.Cancellation());
       GatedModel.Answer answer =
-          model.send(ChatRequest.builder().messages(UserMessage.from("Reply with the single word: ok")).build(),
-              List.of(), "check");
+          model.send(
+              ChatRequest.builder()
+                  .messages(UserMessage.from("Reply with the single word: ok"))
+                  .build(),
+              List.of(),
+              "check");
       LlmAudit.Entry e = log.entries().getLast();
-      String text = answer.response().aiMessage() == null ? "" : String.valueOf(answer.response().aiMessage().text());
+      String text =
+          answer.response().aiMessage() == null
+              ? ""
+              : String.valueOf(answer.response().aiMessage().text());
       text = settings.apiKey().scrub(text.strip());
-      lines.add("request sent: %d bytes, sha256 %s; answer %d bytes in %d ms: %s"
-          .formatted(e.requestBytes(), e.requestSha256(), e.responseBytes(), e.latencyMs(),
-              text.length() > 60 ? text.substring(0, 60) + "..." : text));
-      lines.add(audit == null ? "(not recorded in llm_audit: no event store given)" : "recorded in llm_audit (" + audit.file() + ")");
+      lines.add(
+          "request sent: %d bytes, sha256 %s; answer %d bytes in %d ms: %s"
+              .formatted(
+                  e.requestBytes(),
+                  e.requestSha256(),
+                  e.responseBytes(),
+                  e.latencyMs(),
+                  text.length() > 60 ? text.substring(0, 60) + "..." : text));
+      lines.add(
+          audit == null
+              ? "(not recorded in llm_audit: no event store given)"
+              : "recorded in llm_audit (" + audit.file() + ")");
       return new Result(lines, true);
     } catch (LlmException e) {
       lines.add(e.errorKind() + ": " + settings.apiKey().scrub(e.getMessage()));

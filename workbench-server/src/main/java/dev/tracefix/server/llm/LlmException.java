@@ -1,8 +1,8 @@
 package dev.tracefix.server.llm;
 
 /**
- * Why a model could not answer. Each kind becomes a cell error ({@link #errorKind()}); the
- * notebook keeps working. Messages never hold the API key ({@link ApiKey#scrub}).
+ * Why a model could not answer. Each kind becomes a cell error ({@link #errorKind()}); the notebook
+ * keeps working. Messages never hold the API key ({@link ApiKey#scrub}).
  */
 public final class LlmException extends RuntimeException {
   public enum Kind {

@@ -55,8 +55,16 @@ public record LlmSettings(
   public static final String ENV_API_KEY = "TRACEFIX_LLM_API_KEY";
 
   private static final Set<String> KNOWN_KEYS =
-      Set.of("provider", "base_url", "model", "api_key_env", "timeout", "stream", "max_steps",
-          "max_rows", "block");
+      Set.of(
+          "provider",
+          "base_url",
+          "model",
+          "api_key_env",
+          "timeout",
+          "stream",
+          "max_steps",
+          "max_rows",
+          "block");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
 
   public enum Provider {
@@ -94,8 +102,17 @@ public record LlmSettings(
   }
 
   public static LlmSettings none(String source) {
-    return new LlmSettings(Provider.NONE, null, null, ApiKey.NONE, Duration.ofSeconds(60), false,
-        8, 50, Set.of(), source);
+    return new LlmSettings(
+        Provider.NONE,
+        null,
+        null,
+        ApiKey.NONE,
+        Duration.ofSeconds(60),
+        false,
+        8,
+        50,
+        Set.of(),
+        source);
   }
 
   public boolean configured() {
@@ -128,7 +145,11 @@ public record LlmSettings(
     if (model == null) {
       throw new LlmException(
           LlmException.Kind.CONFIG,
-          "provider " + provider.word() + " needs a model: set " + ENV_MODEL + " or 'model:' in "
+          "provider "
+              + provider.word()
+              + " needs a model: set "
+              + ENV_MODEL
+              + " or 'model:' in "
               + where);
     }
     String keyVariable = string(values, "api_key_env", where);
@@ -152,11 +173,19 @@ public record LlmSettings(
   /** One line for people: what answers, where, with or without a key. Never the key. */
   public String describe() {
     if (!configured()) {
-      return "no model configured (" + source + "): ask cells are answered by the deterministic analyst";
+      return "no model configured ("
+          + source
+          + "): ask cells are answered by the deterministic analyst";
     }
     return "provider %s, model %s at %s, API key %s, timeout %d s%s (from %s)"
-        .formatted(provider.word(), model, baseUrl, apiKey, timeout.toSeconds(),
-            stream ? ", streaming" : "", source);
+        .formatted(
+            provider.word(),
+            model,
+            baseUrl,
+            apiKey,
+            timeout.toSeconds(),
+            stream ? ", streaming" : "",
+            source);
   }
 
   @Override
@@ -169,7 +198,8 @@ public record LlmSettings(
     try {
       parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
     } catch (IOException | RuntimeException e) {
-      throw new LlmException(LlmException.Kind.CONFIG, file + ": cannot read: " + e.getMessage(), e);
+      throw new LlmException(
+          LlmException.Kind.CONFIG, file + ": cannot read: " + e.getMessage(), e);
     }
     if (parsed == null) {
       return Map.of();
@@ -180,15 +210,19 @@ public record LlmSettings(
     if (map.containsKey("api_key")) {
       throw new LlmException(
           LlmException.Kind.CONFIG,
-          file + ": keep the API key out of the notebook folder (it is shared through git): set "
-              + ENV_API_KEY + ", or name another variable with 'api_key_env:'");
+          file
+              + ": keep the API key out of the notebook folder (it is shared through git): set "
+              + ENV_API_KEY
+              + ", or name another variable with 'api_key_env:'");
     }
     Set<String> unknown = new TreeSet<>();
-    map.keySet().forEach(k -> {
-      if (!KNOWN_KEYS.contains(String.valueOf(k))) {
-        unknown.add(String.valueOf(k));
-      }
-    });
+    map.keySet()
+        .forEach(
+            k -> {
+              if (!KNOWN_KEYS.contains(String.valueOf(k))) {
+                unknown.add(String.valueOf(k));
+              }
+            });
     if (!unknown.isEmpty()) {
       throw new LlmException(
           LlmException.Kind.CONFIG,
@@ -216,7 +250,8 @@ public record LlmSettings(
     return s.isEmpty() ? null : s;
   }
 
-  private static Duration duration(Map<String, Object> values, String key, Duration fallback, String where) {
+  private static Duration duration(
+      Map<String, Object> values, String key, Duration fallback, String where) {
     String text = string(values, key, where);
     if (text == null) {
       return fallback;
@@ -234,7 +269,8 @@ public record LlmSettings(
       return Duration.parse(text);
     } catch (DateTimeParseException e) {
       throw new LlmException(
-          LlmException.Kind.CONFIG, where + ": '" + key + ": " + text + "' is not a duration (e.g. 60s)");
+          LlmException.Kind.CONFIG,
+          where + ": '" + key + ": " + text + "' is not a duration (e.g. 60s)");
     }
   }
 
@@ -252,7 +288,8 @@ public record LlmSettings(
       // reported below
     }
     throw new LlmException(
-        LlmException.Kind.CONFIG, where + ": '" + key + ": " + text + "' must be a whole number >= 1");
+        LlmException.Kind.CONFIG,
+        where + ": '" + key + ": " + text + "' must be a whole number >= 1");
   }
 
   private static Set<String> blockTypes(Map<String, Object> values, String where) {
@@ -262,7 +299,8 @@ public record LlmSettings(
     }
     if (!(v instanceof List<?> list)) {
       throw new LlmException(
-          LlmException.Kind.CONFIG, where + ": 'block' must be a list of recognizer types, e.g. [PRIVATE_KEY]");
+          LlmException.Kind.CONFIG,
+          where + ": 'block' must be a list of recognizer types, e.g. [PRIVATE_KEY]");
     }
     Set<String> types = new LinkedHashSet<>();
     list.forEach(t -> types.add(String.valueOf(t).strip().toUpperCase(Locale.ROOT)));

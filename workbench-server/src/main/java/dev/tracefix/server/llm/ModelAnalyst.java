@@ -45,7 +45,8 @@ final class ModelAnalyst {
   private final HypothesisChecks checks;
   private final boolean withRepository;
 
-  ModelAnalyst(GatedModel model, AnalystTools tools, HypothesisChecks checks, boolean withRepository) {
+  ModelAnalyst(
+      GatedModel model, AnalystTools tools, HypothesisChecks checks, boolean withRepository) {
     this.model = model;
     this.tools = tools;
     this.checks = checks;
@@ -65,7 +66,8 @@ final class ModelAnalyst {
               .messages(messages)
               .toolSpecifications(AnalystTools.specifications(withRepository))
               .build();
-      GatedModel.Answer answer = model.send(request, tools.holds(), turn == 0 ? "hypothesize" : "tool-results");
+      GatedModel.Answer answer =
+          model.send(request, tools.holds(), turn == 0 ? "hypothesize" : "tool-results");
       if (promptSha256 == null) {
         promptSha256 = answer.cleared().textSha256();
       }
@@ -86,14 +88,25 @@ final class ModelAnalyst {
       return new CellOutput.Hypotheses(
           checks.check(connection, proposed),
           new CellOutput.Provenance(
-              "model", s.provider().word(), s.model(), promptSha256, model.sent(),
-              "hypotheses from " + s.model() + " (" + tools.calls().size() + " tool calls); every"
+              "model",
+              s.provider().word(),
+              s.model(),
+              promptSha256,
+              model.sent(),
+              "hypotheses from "
+                  + s.model()
+                  + " ("
+                  + tools.calls().size()
+                  + " tool calls); every"
                   + " verdict is the workbench's own run of the check query"));
     }
     throw new LlmException(
         LlmException.Kind.MALFORMED,
-        "the model used all " + turns + " turns on tool calls without answering; raise max_steps in "
-            + LlmSettings.FILE_NAME + " or ask a narrower question");
+        "the model used all "
+            + turns
+            + " turns on tool calls without answering; raise max_steps in "
+            + LlmSettings.FILE_NAME
+            + " or ask a narrower question");
   }
 
   /** The model's JSON answer as hypotheses (not yet checked). */
@@ -105,7 +118,8 @@ final class ModelAnalyst {
     int end = text.lastIndexOf('}');
     if (start < 0 || end < start) {
       throw new LlmException(
-          LlmException.Kind.MALFORMED, "the model's answer is not the JSON asked for: " + excerpt(text));
+          LlmException.Kind.MALFORMED,
+          "the model's answer is not the JSON asked for: " + excerpt(text));
     }
     JsonNode root;
     try {
@@ -117,20 +131,27 @@ final class ModelAnalyst {
     JsonNode items = root.path("hypotheses");
     if (!items.isArray()) {
       throw new LlmException(
-          LlmException.Kind.MALFORMED, "the model's answer has no \"hypotheses\" list: " + excerpt(text));
+          LlmException.Kind.MALFORMED,
+          "the model's answer has no \"hypotheses\" list: " + excerpt(text));
     }
     List<CellOutput.Hypothesis> out = new ArrayList<>();
     for (JsonNode item : items) {
       String statement = item.path("statement").asText("").strip();
       if (statement.isEmpty()) {
         throw new LlmException(
-            LlmException.Kind.MALFORMED, "a hypothesis in the model's answer has no statement: " + excerpt(item.toString()));
+            LlmException.Kind.MALFORMED,
+            "a hypothesis in the model's answer has no statement: " + excerpt(item.toString()));
       }
       List<String> keys = new ArrayList<>();
       item.path("evidence_keys").forEach(k -> keys.add(k.asText()));
       String check = item.path("check_sql").asText("").strip();
-      out.add(new CellOutput.Hypothesis(
-          statement, item.path("evidence").asText(""), check.isEmpty() ? null : check, keys, null));
+      out.add(
+          new CellOutput.Hypothesis(
+              statement,
+              item.path("evidence").asText(""),
+              check.isEmpty() ? null : check,
+              keys,
+              null));
     }
     return out;
   }

@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One configured provider, reached only through LangChain4j's clients (OpenAI-compatible,
- * Ollama, Anthropic; blocking or streaming). Retries are off: a rate limit or a timeout is the
- * cell's error to show, not something to hammer the provider with. Provider failures come out as
- * {@link LlmException}s of the matching kind with the API key scrubbed.
+ * One configured provider, reached only through LangChain4j's clients (OpenAI-compatible, Ollama,
+ * Anthropic; blocking or streaming). Retries are off: a rate limit or a timeout is the cell's error
+ * to show, not something to hammer the provider with. Provider failures come out as {@link
+ * LlmException}s of the matching kind with the API key scrubbed.
  */
 final class ModelClient {
   private final LlmSettings settings;
@@ -53,39 +53,91 @@ final class ModelClient {
     Duration timeout = settings.timeout();
     RecordingHttpClient.Builder http = new RecordingHttpClient.Builder();
     http.connectTimeout(timeout).readTimeout(timeout);
-    ModelClient client = switch (settings.provider()) {
-      case OPENAI ->
-          settings.stream()
-              ? new ModelClient(settings, null,
-                  OpenAiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(settings.baseUrl())
-                      .apiKey(key).modelName(settings.model()).timeout(timeout)
-                      .logRequests(false).logResponses(false).build())
-              : new ModelClient(settings,
-                  OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(settings.baseUrl())
-                      .apiKey(key).modelName(settings.model()).timeout(timeout).maxRetries(0)
-                      .logRequests(false).logResponses(false).build(), null);
-      case OLLAMA ->
-          settings.stream()
-              ? new ModelClient(settings, null,
-                  OllamaStreamingChatModel.builder().httpClientBuilder(http).baseUrl(settings.baseUrl())
-                      .modelName(settings.model()).timeout(timeout)
-                      .logRequests(false).logResponses(false).build())
-              : new ModelClient(settings,
-                  OllamaChatModel.builder().httpClientBuilder(http).baseUrl(settings.baseUrl())
-                      .modelName(settings.model()).timeout(timeout).maxRetries(0)
-                      .logRequests(false).logResponses(false).build(), null);
-      case ANTHROPIC ->
-          settings.stream()
-              ? new ModelClient(settings, null,
-                  AnthropicStreamingChatModel.builder().httpClientBuilder(http).baseUrl(settings.baseUrl())
-                      .apiKey(key).modelName(settings.model()).timeout(timeout).maxTokens(4096)
-                      .logRequests(false).logResponses(false).build())
-              : new ModelClient(settings,
-                  AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(settings.baseUrl())
-                      .apiKey(key).modelName(settings.model()).timeout(timeout).maxTokens(4096)
-                      .maxRetries(0).logRequests(false).logResponses(false).build(), null);
-      case NONE -> throw new LlmException(LlmException.Kind.CONFIG, "no model is configured");
-    };
+    ModelClient client =
+        switch (settings.provider()) {
+          case OPENAI ->
+              settings.stream()
+                  ? new ModelClient(
+                      settings,
+                      null,
+                      OpenAiStreamingChatModel.builder()
+                          .httpClientBuilder(http)
+                          .baseUrl(settings.baseUrl())
+                          .apiKey(key)
+                          .modelName(settings.model())
+                          .timeout(timeout)
+                          .logRequests(false)
+                          .logResponses(false)
+                          .build())
+                  : new ModelClient(
+                      settings,
+                      OpenAiChatModel.builder()
+                          .httpClientBuilder(http)
+                          .baseUrl(settings.baseUrl())
+                          .apiKey(key)
+                          .modelName(settings.model())
+                          .timeout(timeout)
+                          .maxRetries(0)
+                          .logRequests(false)
+                          .logResponses(false)
+                          .build(),
+                      null);
+          case OLLAMA ->
+              settings.stream()
+                  ? new ModelClient(
+                      settings,
+                      null,
+                      OllamaStreamingChatModel.builder()
+                          .httpClientBuilder(http)
+                          .baseUrl(settings.baseUrl())
+                          .modelName(settings.model())
+                          .timeout(timeout)
+                          .logRequests(false)
+                          .logResponses(false)
+                          .build())
+                  : new ModelClient(
+                      settings,
+                      OllamaChatModel.builder()
+                          .httpClientBuilder(http)
+                          .baseUrl(settings.baseUrl())
+                          .modelName(settings.model())
+                          .timeout(timeout)
+                          .maxRetries(0)
+                          .logRequests(false)
+                          .logResponses(false)
+                          .build(),
+                      null);
+          case ANTHROPIC ->
+              settings.stream()
+                  ? new ModelClient(
+                      settings,
+                      null,
+                      AnthropicStreamingChatModel.builder()
+                          .httpClientBuilder(http)
+                          .baseUrl(settings.baseUrl())
+                          .apiKey(key)
+                          .modelName(settings.model())
+                          .timeout(timeout)
+                          .maxTokens(4096)
+                          .logRequests(false)
+                          .logResponses(false)
+                          .build())
+                  : new ModelClient(
+                      settings,
+                      AnthropicChatModel.builder()
+                          .httpClientBuilder(http)
+                          .baseUrl(settings.baseUrl())
+                          .apiKey(key)
+                          .modelName(settings.model())
+                          .timeout(timeout)
+                          .maxTokens(4096)
+                          .maxRetries(0)
+                          .logRequests(false)
+                          .logResponses(false)
+                          .build(),
+                      null);
+          case NONE -> throw new LlmException(LlmException.Kind.CONFIG, "no model is configured");
+        };
     return client.over(http);
   }
 
@@ -140,18 +192,24 @@ final class ModelClient {
     } catch (TimeoutException e) {
       throw new LlmException(
           LlmException.Kind.TIMEOUT,
-          "the model did not finish its answer within " + settings.timeout().toSeconds() + " s", e);
+          "the model did not finish its answer within " + settings.timeout().toSeconds() + " s",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LlmException(LlmException.Kind.FAILED, "interrupted while waiting for the model", e);
+      throw new LlmException(
+          LlmException.Kind.FAILED, "interrupted while waiting for the model", e);
     } catch (java.util.concurrent.CancellationException e) {
-      throw new LlmException(LlmException.Kind.CANCELLED, "stopped on request while the model answered", e);
+      throw new LlmException(
+          LlmException.Kind.CANCELLED, "stopped on request while the model answered", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof java.util.concurrent.CancellationException) {
-        throw new LlmException(LlmException.Kind.CANCELLED, "stopped on request while the model answered", e);
+        throw new LlmException(
+            LlmException.Kind.CANCELLED, "stopped on request while the model answered", e);
       }
-      throw cause instanceof RuntimeException r ? translate(r) : translate(new RuntimeException(cause));
+      throw cause instanceof RuntimeException r
+          ? translate(r)
+          : translate(new RuntimeException(cause));
     }
   }
 
@@ -161,32 +219,44 @@ final class ModelClient {
     String detail = settings.apiKey().scrub(firstLine(e));
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.ConnectException) {
-        return new LlmException(LlmException.Kind.FAILED,
+        return new LlmException(
+            LlmException.Kind.FAILED,
             "cannot reach " + provider + " (connection refused): is the server running?");
       }
     }
     if (isTimeout(e)) {
-      return new LlmException(LlmException.Kind.TIMEOUT,
+      return new LlmException(
+          LlmException.Kind.TIMEOUT,
           provider + " did not answer within " + settings.timeout().toSeconds() + " s");
     }
     if (e instanceof RateLimitException || statusOf(e) == 429) {
-      return new LlmException(LlmException.Kind.RATE_LIMITED,
+      return new LlmException(
+          LlmException.Kind.RATE_LIMITED,
           provider + " is rate limiting requests (HTTP 429); try again later: " + detail);
     }
-    if (e instanceof AuthenticationException || e instanceof ContentFilteredException
-        || e instanceof InvalidRequestException || e instanceof ModelNotFoundException
+    if (e instanceof AuthenticationException
+        || e instanceof ContentFilteredException
+        || e instanceof InvalidRequestException
+        || e instanceof ModelNotFoundException
         || (statusOf(e) >= 400 && statusOf(e) < 500)) {
-      return new LlmException(LlmException.Kind.REFUSED,
-          provider + " refused the request"
-              + (statusOf(e) > 0 ? " (HTTP " + statusOf(e) + ")" : "") + ": " + detail);
+      return new LlmException(
+          LlmException.Kind.REFUSED,
+          provider
+              + " refused the request"
+              + (statusOf(e) > 0 ? " (HTTP " + statusOf(e) + ")" : "")
+              + ": "
+              + detail);
     }
-    return new LlmException(LlmException.Kind.FAILED, "request to " + provider + " failed: " + detail);
+    return new LlmException(
+        LlmException.Kind.FAILED, "request to " + provider + " failed: " + detail);
   }
 
   private static boolean isTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof HttpTimeoutException || t instanceof java.net.SocketTimeoutException
-          || t instanceof TimeoutException || t instanceof dev.langchain4j.exception.TimeoutException) {
+      if (t instanceof HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException
+          || t instanceof TimeoutException
+          || t instanceof dev.langchain4j.exception.TimeoutException) {
         return true;
       }
     }

@@ -48,7 +48,11 @@ public final class PrivacyGateway {
    * @param textSha256 SHA-256 of those texts: the prompt hash a rerun compares against
    */
   public record Cleared(
-      ChatRequest request, Map<String, Long> hits, List<String> blocked, long textBytes, String textSha256) {
+      ChatRequest request,
+      Map<String, Long> hits,
+      List<String> blocked,
+      long textBytes,
+      String textSha256) {
     public boolean sendable() {
       return blocked.isEmpty();
     }
@@ -91,7 +95,10 @@ public final class PrivacyGateway {
                 if (c instanceof TextContent t) {
                   contents.add(TextContent.from(text(t.text(), hits, texts)));
                 } else {
-                  blocked.add("a " + c.type().name().toLowerCase(Locale.ROOT) + " part (only text may go to a model)");
+                  blocked.add(
+                      "a "
+                          + c.type().name().toLowerCase(Locale.ROOT)
+                          + " part (only text may go to a model)");
                 }
               }
               yield UserMessage.from(contents);
@@ -102,8 +109,11 @@ public final class PrivacyGateway {
                 calls.add(r.toBuilder().arguments(text(r.arguments(), hits, texts)).build());
               }
               String text = a.text() == null ? null : text(a.text(), hits, texts);
-              yield calls.isEmpty() ? AiMessage.from(text == null ? "" : text)
-                  : text == null || text.isEmpty() ? AiMessage.from(calls) : AiMessage.from(text, calls);
+              yield calls.isEmpty()
+                  ? AiMessage.from(text == null ? "" : text)
+                  : text == null || text.isEmpty()
+                      ? AiMessage.from(calls)
+                      : AiMessage.from(text, calls);
             }
             case ToolExecutionResultMessage t ->
                 ToolExecutionResultMessage.from(t.id(), t.toolName(), text(t.text(), hits, texts));
@@ -121,8 +131,11 @@ public final class PrivacyGateway {
     }
     byte[] bytes = texts.toString().getBytes(StandardCharsets.UTF_8);
     ChatRequest request =
-        blocked.isEmpty() ? ChatRequest.builder().messages(out).parameters(raw.parameters()).build() : null;
-    return new Cleared(request, Map.copyOf(hits), List.copyOf(blocked), bytes.length, Exchange.sha256(bytes));
+        blocked.isEmpty()
+            ? ChatRequest.builder().messages(out).parameters(raw.parameters()).build()
+            : null;
+    return new Cleared(
+        request, Map.copyOf(hits), List.copyOf(blocked), bytes.length, Exchange.sha256(bytes));
   }
 
   /** A piece of text as it may leave: recognized values replaced, hits counted. */
@@ -147,11 +160,10 @@ public final class PrivacyGateway {
   }
 
   /**
-   * Why rows may not go to a model: a column named like a field the privacy policy drops (for
-   * the row's {@code type} where the rows have that column, else where the policy drops it for
-   * every type) holding a value. Rows from the event store never do, since capture dropped those
-   * fields; rows of other tables might. Empty when they may go (their text still passes {@link
-   * #clear}).
+   * Why rows may not go to a model: a column named like a field the privacy policy drops (for the
+   * row's {@code type} where the rows have that column, else where the policy drops it for every
+   * type) holding a value. Rows from the event store never do, since capture dropped those fields;
+   * rows of other tables might. Empty when they may go (their text still passes {@link #clear}).
    */
   public Optional<String> policyRefusal(List<String> columns, List<List<Object>> rows) {
     int typeColumn = columns.indexOf("type");
@@ -163,19 +175,26 @@ public final class PrivacyGateway {
           continue;
         }
         Optional<String> type =
-            typeColumn >= 0 && row.get(typeColumn) != null ? Optional.of(row.get(typeColumn).toString())
+            typeColumn >= 0 && row.get(typeColumn) != null
+                ? Optional.of(row.get(typeColumn).toString())
                 : Optional.empty();
         if (drops(type, field, columns, row)) {
           return Optional.of(
-              "column '" + columns.get(c) + "' holds values the privacy policy " + policy.name()
-                  + " drops (" + policy.source() + ")");
+              "column '"
+                  + columns.get(c)
+                  + "' holds values the privacy policy "
+                  + policy.name()
+                  + " drops ("
+                  + policy.source()
+                  + ")");
         }
       }
     }
     return Optional.empty();
   }
 
-  private boolean drops(Optional<String> type, String field, List<String> columns, List<Object> row) {
+  private boolean drops(
+      Optional<String> type, String field, List<String> columns, List<Object> row) {
     if (type.isPresent()) {
       Optional<FieldRule> rule = policy.rule(type.get(), field);
       if (rule.isEmpty()) {
@@ -189,13 +208,16 @@ public final class PrivacyGateway {
         }
       }
       FieldRule r = rule.get();
-      Action action = r.when().map(w -> w.test(event) ? r.action() : r.otherwise()).orElse(r.action());
+      Action action =
+          r.when().map(w -> w.test(event) ? r.action() : r.otherwise()).orElse(r.action());
       return action instanceof Action.Drop;
     }
     Optional<FieldRule> any = policy.rule(Policy.ANY_TYPE, field);
     if (any.isEmpty()) {
       any = Optional.ofNullable(policy.rules().getOrDefault(Policy.ANY_TYPE, Map.of()).get(field));
     }
-    return any.isPresent() && any.get().when().isEmpty() && any.get().action() instanceof Action.Drop;
+    return any.isPresent()
+        && any.get().when().isEmpty()
+        && any.get().action() instanceof Action.Drop;
   }
 }

@@ -10,12 +10,12 @@ import dev.langchain4j.http.client.sse.ServerSentEvent;
 import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
-import java.nio.charset.StandardCharsets;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
 import java.net.http.HttpClient.Redirect;
 import java.net.http.HttpClient.Version;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,10 +25,10 @@ import javax.net.ssl.SSLParameters;
 /**
  * The HTTP client every provider client is built with: LangChain4j's own (JDK) client, with each
  * request's body hashed and sized into the current {@link Exchange} just before it goes out, and
- * the response sized as it comes in. A request made outside an exchange is refused: that would be
- * a path around the privacy gateway. {@link #abort} ends every request of this client at once
- * (the JDK client's {@code shutdownNow}): how a stopped cell cancels a model request that is
- * still waiting for, or streaming, its answer.
+ * the response sized as it comes in. A request made outside an exchange is refused: that would be a
+ * path around the privacy gateway. {@link #abort} ends every request of this client at once (the
+ * JDK client's {@code shutdownNow}): how a stopped cell cancels a model request that is still
+ * waiting for, or streaming, its answer.
  */
 final class RecordingHttpClient implements HttpClient {
   private final HttpClient delegate;
@@ -50,7 +50,8 @@ final class RecordingHttpClient implements HttpClient {
     Exchange e = Exchange.current();
     if (e == null) {
       throw new LlmException(
-          LlmException.Kind.BLOCKED, "a request to the model did not pass the privacy gateway; not sent");
+          LlmException.Kind.BLOCKED,
+          "a request to the model did not pass the privacy gateway; not sent");
     }
     return e;
   }
@@ -66,7 +67,8 @@ final class RecordingHttpClient implements HttpClient {
   }
 
   @Override
-  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+  public void execute(
+      HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
     Exchange e = exchange();
     e.sent(request.body());
     delegate.execute(
@@ -107,11 +109,14 @@ final class RecordingHttpClient implements HttpClient {
         });
   }
 
-  /** Builds LangChain4j's JDK client, wrapped, keeping the JDK client it built for {@link #abort}. */
+  /**
+   * Builds LangChain4j's JDK client, wrapped, keeping the JDK client it built for {@link #abort}.
+   */
   static final class Builder implements HttpClientBuilder {
     private final AtomicReference<java.net.http.HttpClient> built = new AtomicReference<>();
     private final JdkHttpClientBuilder delegate =
-        JdkHttpClient.builder().httpClientBuilder(new Keeping(java.net.http.HttpClient.newBuilder(), built));
+        JdkHttpClient.builder()
+            .httpClientBuilder(new Keeping(java.net.http.HttpClient.newBuilder(), built));
     private RecordingHttpClient last;
 
     @Override
@@ -150,7 +155,8 @@ final class RecordingHttpClient implements HttpClient {
   }
 
   /** A JDK client builder that remembers the client it builds; every setting goes to the JDK's. */
-  private record Keeping(java.net.http.HttpClient.Builder b, AtomicReference<java.net.http.HttpClient> built)
+  private record Keeping(
+      java.net.http.HttpClient.Builder b, AtomicReference<java.net.http.HttpClient> built)
       implements java.net.http.HttpClient.Builder {
     @Override
     public java.net.http.HttpClient.Builder cookieHandler(CookieHandler h) {

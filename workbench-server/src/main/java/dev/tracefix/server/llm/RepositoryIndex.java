@@ -20,10 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * The target repository's text files, chunked by lines and embedded with all-MiniLM-L6-v2, which
- * runs in-process from its Maven jar (ONNX, 384 dimensions; nothing is downloaded), in an
- * in-memory vector index. Built on first use per repository and rebuilt when a file changes.
- * Snippets found here are untrusted text on their way out: they reach a model only inside a
- * request the privacy gateway cleared.
+ * runs in-process from its Maven jar (ONNX, 384 dimensions; nothing is downloaded), in an in-memory
+ * vector index. Built on first use per repository and rebuilt when a file changes. Snippets found
+ * here are untrusted text on their way out: they reach a model only inside a request the privacy
+ * gateway cleared.
  */
 final class RepositoryIndex {
   static final int CHUNK_LINES = 30;
@@ -31,7 +31,8 @@ final class RepositoryIndex {
   private static final int MAX_FILES = 1500;
   private static final int MAX_CHUNKS = 4000;
   private static final long MAX_FILE_BYTES = 200 * 1024;
-  private static final List<String> SKIPPED_DIRS = List.of(".git", "target", "build", "node_modules", "dist", ".idea");
+  private static final List<String> SKIPPED_DIRS =
+      List.of(".git", "target", "build", "node_modules", "dist", ".idea");
   private static final Map<Path, RepositoryIndex> CACHE = new ConcurrentHashMap<>();
   private static volatile EmbeddingModel model;
 
@@ -90,7 +91,9 @@ final class RepositoryIndex {
     Embedding q = embeddings().embed(query).content();
     List<Snippet> found = new ArrayList<>();
     for (EmbeddingMatch<TextSegment> match :
-        store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(k).build()).matches()) {
+        store
+            .search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(k).build())
+            .matches()) {
       Snippet s = chunks.get(Integer.parseInt(match.embeddingId()));
       found.add(new Snippet(s.file(), s.fromLine(), s.toLine(), s.text(), match.score()));
     }
@@ -115,7 +118,8 @@ final class RepositoryIndex {
         continue; // binary or unreadable: nothing to retrieve
       }
       String rel = repo.relativize(file).toString().replace('\\', '/');
-      for (int from = 0; from < lines.size() && chunks.size() < MAX_CHUNKS;
+      for (int from = 0;
+          from < lines.size() && chunks.size() < MAX_CHUNKS;
           from += CHUNK_LINES - OVERLAP_LINES) {
         int to = Math.min(lines.size(), from + CHUNK_LINES);
         String text = String.join("\n", lines.subList(from, to));
@@ -142,24 +146,26 @@ final class RepositoryIndex {
   private static List<Path> files(Path repo) {
     try (Stream<Path> walk = Files.walk(repo)) {
       return walk.filter(Files::isRegularFile)
-          .filter(p -> {
-            Path rel = repo.relativize(p);
-            for (Path part : rel) {
-              if (SKIPPED_DIRS.contains(part.toString())) {
-                return false;
-              }
-            }
-            try {
-              return Files.size(p) <= MAX_FILE_BYTES;
-            } catch (IOException e) {
-              return false;
-            }
-          })
+          .filter(
+              p -> {
+                Path rel = repo.relativize(p);
+                for (Path part : rel) {
+                  if (SKIPPED_DIRS.contains(part.toString())) {
+                    return false;
+                  }
+                }
+                try {
+                  return Files.size(p) <= MAX_FILE_BYTES;
+                } catch (IOException e) {
+                  return false;
+                }
+              })
           .sorted()
           .limit(MAX_FILES)
           .toList();
     } catch (IOException e) {
-      throw new LlmException(LlmException.Kind.CONFIG, "cannot read the repository " + repo + ": " + e, e);
+      throw new LlmException(
+          LlmException.Kind.CONFIG, "cannot read the repository " + repo + ": " + e, e);
     }
   }
 
@@ -168,7 +174,12 @@ final class RepositoryIndex {
     for (Path f : files) {
       try {
         FileTime t = Files.getLastModifiedTime(f);
-        sb.append(f).append('@').append(t.toMillis()).append('/').append(Files.size(f)).append('\n');
+        sb.append(f)
+            .append('@')
+            .append(t.toMillis())
+            .append('/')
+            .append(Files.size(f))
+            .append('\n');
       } catch (IOException e) {
         sb.append(f).append("@?\n");
       }

@@ -1,15 +1,14 @@
 package dev.tracefix.server.message;
 
-import dev.tracefix.server.wire.MayBeNull;
-
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.tracefix.server.wire.MayBeNull;
 import java.util.List;
 
 /**
- * What running a cell produced: a closed set of typed results that the UI, the headless runner
- * and the report render, and that later cells can reference by the producing cell's name.
- * Failures are data too ({@link Error}), never exceptions that escape to the server.
+ * What running a cell produced: a closed set of typed results that the UI, the headless runner and
+ * the report render, and that later cells can reference by the producing cell's name. Failures are
+ * data too ({@link Error}), never exceptions that escape to the server.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -26,8 +25,8 @@ public sealed interface CellOutput {
   /**
    * A result set; {@code rows} may be a prefix of {@code totalRows} for display.
    *
-   * @param chart the chart the cell's fence asks for ({@code chart=line x=.. y=..}), drawn from
-   *     the whole result; null when it asks for none
+   * @param chart the chart the cell's fence asks for ({@code chart=line x=.. y=..}), drawn from the
+   *     whole result; null when it asks for none
    */
   record Table(
       List<String> columns,
@@ -48,13 +47,14 @@ public sealed interface CellOutput {
   record Text(String text) implements CellOutput {}
 
   /**
-   * Hypotheses, each with the SQL query that checks it against the data and the workbench's
-   * verdict from running that query.
+   * Hypotheses, each with the SQL query that checks it against the data and the workbench's verdict
+   * from running that query.
    *
    * @param provenance who answered (the deterministic analyst or a model), with what; null for
    *     outputs made before it existed
    */
-  record Hypotheses(List<Hypothesis> items, @MayBeNull Provenance provenance) implements CellOutput {
+  record Hypotheses(List<Hypothesis> items, @MayBeNull Provenance provenance)
+      implements CellOutput {
     public Hypotheses(List<Hypothesis> items) {
       this(items, null);
     }
@@ -91,13 +91,17 @@ public sealed interface CellOutput {
   }
 
   /**
-   * The workbench's verdict on a hypothesis, from running its check query itself: {@code
-   * supported} (rows came back), {@code refuted} (none did) or {@code not checkable} (no query, a
-   * query that is not read-only, or one that failed or ran out of time; {@code message} says
-   * which). {@code rows} is a prefix of {@code totalRows}.
+   * The workbench's verdict on a hypothesis, from running its check query itself: {@code supported}
+   * (rows came back), {@code refuted} (none did) or {@code not checkable} (no query, a query that
+   * is not read-only, or one that failed or ran out of time; {@code message} says which). {@code
+   * rows} is a prefix of {@code totalRows}.
    */
   record Check(
-      String verdict, List<String> columns, List<List<Object>> rows, long totalRows, String message) {
+      String verdict,
+      List<String> columns,
+      List<List<Object>> rows,
+      long totalRows,
+      String message) {
     public static final String SUPPORTED = "supported";
     public static final String REFUTED = "refuted";
     public static final String NOT_CHECKABLE = "not checkable";
@@ -148,12 +152,16 @@ public sealed interface CellOutput {
   /**
    * The first bad commit found by bisecting, with the verdict of every tested commit.
    *
-   * @param stepCount what {@code git bisect run} would count (probes and merge bases; the checks
-   *     of the given ends are listed in {@code steps} but not counted)
+   * @param stepCount what {@code git bisect run} would count (probes and merge bases; the checks of
+   *     the given ends are listed in {@code steps} but not counted)
    * @param disagreements commits whose repeated runs did not all agree (flaky mode)
    */
   record Bisected(
-      String culprit, String subject, List<BisectStep> steps, int stepCount, List<String> disagreements)
+      String culprit,
+      String subject,
+      List<BisectStep> steps,
+      int stepCount,
+      List<String> disagreements)
       implements CellOutput {}
 
   /**
@@ -189,10 +197,16 @@ public sealed interface CellOutput {
       @MayBeNull String pullRequest)
       implements CellOutput {}
 
-  /** One drafted candidate and its guardrails; {@code branch} is empty when it was refused for a secret. */
-  record PatchCandidate(String strategy, String summary, String branch, boolean passed, List<Guardrail> guardrails) {}
+  /**
+   * One drafted candidate and its guardrails; {@code branch} is empty when it was refused for a
+   * secret.
+   */
+  record PatchCandidate(
+      String strategy, String summary, String branch, boolean passed, List<Guardrail> guardrails) {}
 
-  /** One guardrail's verdict: {@code pass}, {@code fail}, {@code not run} or {@code not configured}. */
+  /**
+   * One guardrail's verdict: {@code pass}, {@code fail}, {@code not run} or {@code not configured}.
+   */
   record Guardrail(String name, String status, String detail) {}
 
   /**

@@ -25,11 +25,14 @@ public record MetricsAddress(String host, int port) {
     try {
       number = Integer.parseInt(port);
     } catch (NumberFormatException e) {
-      throw new ServerException(ServerException.Kind.INVALID,
-          "--metrics wants [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464, got '" + text + "'", e);
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "--metrics wants [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464, got '" + text + "'",
+          e);
     }
     if (number < 0 || number > 65535) {
-      throw new ServerException(ServerException.Kind.INVALID, "--metrics port must be 0 to 65535, got " + number, null);
+      throw new ServerException(
+          ServerException.Kind.INVALID, "--metrics port must be 0 to 65535, got " + number, null);
     }
     return new MetricsAddress(host, number);
   }

@@ -39,7 +39,8 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 16);
     } catch (BindException e) {
-      throw new ServerException(ServerException.Kind.IO,
+      throw new ServerException(
+          ServerException.Kind.IO,
           "--metrics cannot listen on "
               + address.host()
               + ":"
@@ -47,8 +48,10 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
               + ": the port is in use (choose another, or 0 for a free one)",
           e);
     } catch (IOException e) {
-      throw new ServerException(ServerException.Kind.IO,
-          "--metrics cannot listen on " + address.host() + ":" + address.port() + ": " + e, e);
+      throw new ServerException(
+          ServerException.Kind.IO,
+          "--metrics cannot listen on " + address.host() + ":" + address.port() + ": " + e,
+          e);
     }
     ExecutorService executor =
         Executors.newSingleThreadExecutor(

@@ -84,29 +84,66 @@ public final class MetricsText {
    * The workbench server's own load: its heap and threads, and its workspace's sessions, running
    * cells and snippet VMs ({@code GET /api/metrics}).
    */
-  public static String renderWorkbench(
-      WorkspaceStats stats, MemoryUsage heap, int threads) {
+  public static String renderWorkbench(WorkspaceStats stats, MemoryUsage heap, int threads) {
     StringBuilder out = new StringBuilder();
-    single(out, "tracefix_workbench_heap_used_bytes", "gauge",
-        "Java heap in use by the workbench server.", Long.toString(heap.getUsed()));
-    single(out, "tracefix_workbench_heap_max_bytes", "gauge",
-        "The workbench server's maximum Java heap (-Xmx).", Long.toString(heap.getMax()));
-    single(out, "tracefix_workbench_threads", "gauge",
-        "Live threads of the workbench server.", Integer.toString(threads));
-    single(out, "tracefix_workbench_sessions_open", "gauge",
+    single(
+        out,
+        "tracefix_workbench_heap_used_bytes",
+        "gauge",
+        "Java heap in use by the workbench server.",
+        Long.toString(heap.getUsed()));
+    single(
+        out,
+        "tracefix_workbench_heap_max_bytes",
+        "gauge",
+        "The workbench server's maximum Java heap (-Xmx).",
+        Long.toString(heap.getMax()));
+    single(
+        out,
+        "tracefix_workbench_threads",
+        "gauge",
+        "Live threads of the workbench server.",
+        Integer.toString(threads));
+    single(
+        out,
+        "tracefix_workbench_sessions_open",
+        "gauge",
         "Notebooks with a session (their kernels) in the server.",
         Integer.toString(stats.openSessions()));
-    single(out, "tracefix_workbench_cells_running", "gauge",
-        "Cells running now.", Integer.toString(stats.runningCells()));
-    single(out, "tracefix_workbench_java_vms", "gauge",
-        "Snippet VMs (child JVMs of the server) alive now.", Integer.toString(stats.javaVms()));
-    single(out, "tracefix_workbench_notebook_databases", "gauge",
-        "Notebook DuckDB databases open now.", Integer.toString(stats.notebookDatabases()));
-    single(out, "tracefix_workbench_cells_run_total", "counter",
-        "Cells run since the server started.", Long.toString(stats.cellsRun()));
-    single(out, "tracefix_workbench_limit_errors_total", "counter",
-        "Cells that hit a limit since the server started.", Long.toString(stats.limitErrors()));
-    single(out, "tracefix_workbench_kernel_restarts_total", "counter",
+    single(
+        out,
+        "tracefix_workbench_cells_running",
+        "gauge",
+        "Cells running now.",
+        Integer.toString(stats.runningCells()));
+    single(
+        out,
+        "tracefix_workbench_java_vms",
+        "gauge",
+        "Snippet VMs (child JVMs of the server) alive now.",
+        Integer.toString(stats.javaVms()));
+    single(
+        out,
+        "tracefix_workbench_notebook_databases",
+        "gauge",
+        "Notebook DuckDB databases open now.",
+        Integer.toString(stats.notebookDatabases()));
+    single(
+        out,
+        "tracefix_workbench_cells_run_total",
+        "counter",
+        "Cells run since the server started.",
+        Long.toString(stats.cellsRun()));
+    single(
+        out,
+        "tracefix_workbench_limit_errors_total",
+        "counter",
+        "Cells that hit a limit since the server started.",
+        Long.toString(stats.limitErrors()));
+    single(
+        out,
+        "tracefix_workbench_kernel_restarts_total",
+        "counter",
         "Snippet VMs that ended or were killed under a cell since the server started.",
         Long.toString(stats.kernelRestarts()));
     return out.toString();

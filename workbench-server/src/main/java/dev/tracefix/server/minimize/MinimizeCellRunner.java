@@ -13,9 +13,9 @@ import dev.tracefix.server.fixloop.ActionArguments;
 import dev.tracefix.server.fixloop.CellInputs;
 import dev.tracefix.server.fixloop.CellLoop;
 import dev.tracefix.server.fixloop.OutcomeCaches;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.ActionCellRunner;
 import dev.tracefix.server.run.CellContext;
-import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,16 +23,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code minimize} cell: the fix loop's {@link Minimizer} over the rows of an earlier SQL
- * cell, in the {@code repo:} folder as it is.
+ * The {@code minimize} cell: the fix loop's {@link Minimizer} over the rows of an earlier SQL cell,
+ * in the {@code repo:} folder as it is.
  *
  * <p>Body keys: {@code input} (a sql cell's name), {@code repo} (the folder the commands run in),
  * {@code parallel} (repro runs at once, default 1), {@code cache} (where outcomes persist so a
  * stopped run resumes; default the repository's {@code .git/tracefix/minimize}, {@code off} for
- * none), and the repro spec's keys ({@link ReproSpec}: {@code run}, {@code match}, {@code
- * timeout} (default 30s), {@code build}, {@code start}/{@code ready}, {@code schedule}, {@code
- * shrink}, ...; {@code spec:} reads them from a file in the repo, whose {@code input:} CSV is used
- * when the cell names no input cell).
+ * none), and the repro spec's keys ({@link ReproSpec}: {@code run}, {@code match}, {@code timeout}
+ * (default 30s), {@code build}, {@code start}/{@code ready}, {@code schedule}, {@code shrink}, ...;
+ * {@code spec:} reads them from a file in the repo, whose {@code input:} CSV is used when the cell
+ * names no input cell).
  */
 public final class MinimizeCellRunner implements ActionCellRunner {
   static final Set<String> KEYS = Set.of("input", "repo", "parallel", "cache");
@@ -47,11 +47,17 @@ public final class MinimizeCellRunner implements ActionCellRunner {
       InputTable input;
       String inputName;
       if (cell.optional("input").isPresent() || spec.inputFile().isEmpty()) {
-        inputName = cell.optional("input").orElseThrow(() -> new FixLoopException(
-            FixLoopException.Kind.USER, "minimize cell: missing 'input:' line (the sql cell whose rows to minimize)"));
+        inputName =
+            cell.optional("input")
+                .orElseThrow(
+                    () ->
+                        new FixLoopException(
+                            FixLoopException.Kind.USER,
+                            "minimize cell: missing 'input:' line (the sql cell whose rows to minimize)"));
         input = CellInputs.fromCell("minimize", inputName, context);
       } else {
-        inputName = spec.inputFile().get().getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "_");
+        inputName =
+            spec.inputFile().get().getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "_");
         input = InputTable.readCsv(spec.inputFile().get());
       }
       if (input.size() == 0) {
@@ -59,10 +65,12 @@ public final class MinimizeCellRunner implements ActionCellRunner {
       }
       Control control = CellLoop.control(context);
       Path scratch = context.workDir().resolve("minimize-" + inputName);
-      Optional<Path> cache = OutcomeCaches.forFolder(cell.optional("cache"), repo, spec, input.columns(), control);
+      Optional<Path> cache =
+          OutcomeCaches.forFolder(cell.optional("cache"), repo, spec, input.columns(), control);
       try {
-        Minimizer.Result result = new Minimizer(new ReproHarness(spec, scratch, control), repo)
-            .minimize(input, new Minimizer.Options(cell.positiveInt("parallel", 1), cache));
+        Minimizer.Result result =
+            new Minimizer(new ReproHarness(spec, scratch, control), repo)
+                .minimize(input, new Minimizer.Options(cell.positiveInt("parallel", 1), cache));
         context.progress("minimize: " + result.summary());
         RegressionTest test = RegressionTest.generate(spec, result.minimal(), input.size(), repo);
         return new CellOutput.Minimized(

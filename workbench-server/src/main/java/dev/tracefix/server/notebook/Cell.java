@@ -79,8 +79,8 @@ public record Cell(
   }
 
   /**
-   * This cell with a new source. Only this cell's text changes; the fences grow when the new
-   * source contains a line that would otherwise close the block early.
+   * This cell with a new source. Only this cell's text changes; the fences grow when the new source
+   * contains a line that would otherwise close the block early.
    */
   Cell withSource(String source) {
     if (source.equals(source())) {
@@ -131,7 +131,10 @@ public record Cell(
     Fence fence = Fence.opening(line).orElseThrow();
     String fenceRun = String.valueOf(fence.marker()).repeat(fence.length());
     String indent = line.substring(0, line.indexOf(fenceRun));
-    return indent + fenceRun + fence.firstWord() + InfoString.format(next)
+    return indent
+        + fenceRun
+        + fence.firstWord()
+        + InfoString.format(next)
         + Lines.terminator(openingLine);
   }
 }

@@ -51,8 +51,7 @@ public enum CellKind {
 
   /** The kinds' words, comma-separated, for messages. */
   public static String words() {
-    return String.join(
-        ", ", java.util.Arrays.stream(values()).map(CellKind::word).toList());
+    return String.join(", ", java.util.Arrays.stream(values()).map(CellKind::word).toList());
   }
 
   /** One insertion, deletion or substitution turns {@code a} into {@code b}. */

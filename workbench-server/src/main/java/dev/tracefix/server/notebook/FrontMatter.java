@@ -35,8 +35,8 @@ public final class FrontMatter {
   private FrontMatter() {}
 
   /**
-   * The parameters declared at the top of {@code text} (name → default, in file order); empty
-   * when the notebook has no front matter.
+   * The parameters declared at the top of {@code text} (name → default, in file order); empty when
+   * the notebook has no front matter.
    *
    * @throws dev.tracefix.server.ServerException MALFORMED with the line of the problem
    */
@@ -45,8 +45,8 @@ public final class FrontMatter {
   }
 
   /**
-   * The limits the notebook sets for itself (limit name → value as written), checked against
-   * {@link Limits}: an unknown name or a value that does not parse is a malformed notebook.
+   * The limits the notebook sets for itself (limit name → value as written), checked against {@link
+   * Limits}: an unknown name or a value that does not parse is a malformed notebook.
    *
    * <pre>
    * ---
@@ -97,9 +97,11 @@ public final class FrontMatter {
       root = new Yaml(new SafeConstructor(options)).load(yaml.toString());
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 2;
-      throw NotebookParser.malformed(fileName, line, "front matter is not valid YAML: " + e.getProblem());
+      throw NotebookParser.malformed(
+          fileName, line, "front matter is not valid YAML: " + e.getProblem());
     } catch (YAMLException e) {
-      throw NotebookParser.malformed(fileName, 2, "front matter is not valid YAML: " + e.getMessage());
+      throw NotebookParser.malformed(
+          fileName, 2, "front matter is not valid YAML: " + e.getMessage());
     }
     if (root == null) {
       return Map.of();

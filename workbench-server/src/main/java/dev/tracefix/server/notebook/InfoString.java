@@ -102,7 +102,8 @@ final class InfoString {
     for (Map.Entry<String, String> e : attributes.entrySet()) {
       sb.append(' ').append(e.getKey()).append('=');
       String v = e.getValue();
-      boolean plain = !v.isEmpty() && v.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"');
+      boolean plain =
+          !v.isEmpty() && v.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"');
       sb.append(plain ? v : '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
     }
     return sb.toString();

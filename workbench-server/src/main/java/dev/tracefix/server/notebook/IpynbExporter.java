@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Writes a notebook as Jupyter nbformat 4.5: prose as markdown cells, every tracefix cell as a
- * code cell carrying {@code metadata.tracefix} (kind, attributes, info string) so that {@link
+ * Writes a notebook as Jupyter nbformat 4.5: prose as markdown cells, every tracefix cell as a code
+ * cell carrying {@code metadata.tracefix} (kind, attributes, info string) so that {@link
  * IpynbImporter} can restore it, plus the outputs of cells that ran.
  */
 public final class IpynbExporter {
@@ -102,11 +102,21 @@ public final class IpynbExporter {
       case CellOutput.Hypotheses h -> display(out, markdown(h), output);
       case CellOutput.Minimized m ->
           display(out, m.originalSize() + " rows minimized to " + m.rows().size(), output);
-      case CellOutput.Bisected b -> display(out, "culprit " + b.culprit() + " " + b.subject(), output);
+      case CellOutput.Bisected b ->
+          display(out, "culprit " + b.culprit() + " " + b.subject(), output);
       case CellOutput.Patched p ->
-          display(out, "patch " + p.strategy() + " on branch " + p.branch()
-              + (p.reviewPassed() ? " (passed the review gate)" : " (did not pass the review gate)")
-              + "\n\n" + p.diff(), output);
+          display(
+              out,
+              "patch "
+                  + p.strategy()
+                  + " on branch "
+                  + p.branch()
+                  + (p.reviewPassed()
+                      ? " (passed the review gate)"
+                      : " (did not pass the review gate)")
+                  + "\n\n"
+                  + p.diff(),
+              output);
     }
     return out;
   }
@@ -124,7 +134,11 @@ public final class IpynbExporter {
         h.items().stream()
             .map(
                 i ->
-                    "- " + i.statement() + "\n  evidence: " + i.evidence() + "\n  check: "
+                    "- "
+                        + i.statement()
+                        + "\n  evidence: "
+                        + i.evidence()
+                        + "\n  check: "
                         + String.valueOf(i.checkSql()).replace("\n", " ")
                         + (i.check() == null ? "" : "\n  verdict: " + i.check().verdict()))
             .collect(Collectors.joining("\n"));

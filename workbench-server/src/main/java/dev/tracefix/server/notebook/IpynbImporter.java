@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a Jupyter notebook into the Markdown format: markdown cells become prose, code cells
- * exported by tracefix get their kind and attributes back, and other code cells (say Python)
- * become fenced prose in their language. Outputs are dropped: the format stores none.
+ * exported by tracefix get their kind and attributes back, and other code cells (say Python) become
+ * fenced prose in their language. Outputs are dropped: the format stores none.
  */
 public final class IpynbImporter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +27,9 @@ public final class IpynbImporter {
       root = JSON.readTree(ipynb);
     } catch (IOException e) {
       throw new ServerException(
-          ServerException.Kind.MALFORMED, fileName + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+          ServerException.Kind.MALFORMED,
+          fileName + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
     if (root == null || !root.path("cells").isArray()) {
       throw new ServerException(
@@ -67,7 +69,10 @@ public final class IpynbImporter {
       String where = cell == 0 ? "" : " cell " + cell + ":";
       throw new ServerException(
           ServerException.Kind.MALFORMED,
-          fileName + ":" + where + " does not convert to a notebook: "
+          fileName
+              + ":"
+              + where
+              + " does not convert to a notebook: "
               + e.getMessage().substring(fileName.length() + 1),
           e);
     }
@@ -80,7 +85,10 @@ public final class IpynbImporter {
       info = tracefix.get("info").asText();
     } else if (tracefix.hasNonNull("kind")) {
       Map<String, String> attrs = new LinkedHashMap<>();
-      tracefix.path("attrs").properties().forEach(e -> attrs.put(e.getKey(), e.getValue().asText()));
+      tracefix
+          .path("attrs")
+          .properties()
+          .forEach(e -> attrs.put(e.getKey(), e.getValue().asText()));
       info = tracefix.get("kind").asText() + InfoString.format(attrs);
     } else {
       info = language.isEmpty() ? "text" : language;
@@ -89,7 +97,10 @@ public final class IpynbImporter {
     if (info.contains("`") || info.contains("\n") || info.contains("\r")) {
       throw new ServerException(
           ServerException.Kind.MALFORMED,
-          fileName + ": cell " + cell + ": its tracefix kind and attributes are not one line"
+          fileName
+              + ": cell "
+              + cell
+              + ": its tracefix kind and attributes are not one line"
               + " without backticks");
     }
     int longest = 2;

@@ -7,7 +7,9 @@ import java.util.List;
 final class Lines {
   private Lines() {}
 
-  /** Lines with their {@code \n}, {@code \r\n} or {@code \r} terminators; the last may have none. */
+  /**
+   * Lines with their {@code \n}, {@code \r\n} or {@code \r} terminators; the last may have none.
+   */
   static List<String> split(String text) {
     List<String> lines = new ArrayList<>();
     int start = 0;
@@ -15,7 +17,8 @@ final class Lines {
     while (i < text.length()) {
       char c = text.charAt(i);
       if (c == '\n' || c == '\r') {
-        int end = (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') ? i + 2 : i + 1;
+        int end =
+            (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') ? i + 2 : i + 1;
         lines.add(text.substring(start, end));
         start = end;
         i = end;

@@ -42,8 +42,8 @@ public record Notebook(String fileName, List<NotebookBlock> blocks) {
   }
 
   /**
-   * The limits the front matter sets for this notebook (limit name → value as written); the
-   * parser has checked them against {@link dev.tracefix.server.limits.Limits}.
+   * The limits the front matter sets for this notebook (limit name → value as written); the parser
+   * has checked them against {@link dev.tracefix.server.limits.Limits}.
    */
   public Map<String, String> limits() {
     return FrontMatter.limits(fileName, text());

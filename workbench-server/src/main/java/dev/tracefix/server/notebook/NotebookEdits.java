@@ -9,10 +9,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The structural edits a notebook editor makes (insert a block, delete one, turn prose into a
- * cell or back, rewrite prose), addressed by block index as the UI lists them. Every edit
- * rewrites only the blocks it names and parses the result again, so untouched cells keep their
- * exact bytes and an edit that would break the file is refused instead of saved.
+ * The structural edits a notebook editor makes (insert a block, delete one, turn prose into a cell
+ * or back, rewrite prose), addressed by block index as the UI lists them. Every edit rewrites only
+ * the blocks it names and parses the result again, so untouched cells keep their exact bytes and an
+ * edit that would break the file is refused instead of saved.
  */
 public final class NotebookEdits {
   /** The block kind of prose in an edit, beside the cell kinds' words. */
@@ -26,7 +26,8 @@ public final class NotebookEdits {
    */
   public static Notebook insert(Notebook nb, int index, String kind, String source, String id) {
     checkIndex(nb, index, nb.blocks().size());
-    String text = kind.equals(MARKDOWN) ? prose(source) : cellText(nb, kindOf(nb, kind), id, source);
+    String text =
+        kind.equals(MARKDOWN) ? prose(source) : cellText(nb, kindOf(nb, kind), id, source);
     List<String> texts = texts(nb);
     // A fenced cell needs a line of its own: end the previous block's line if it did not.
     if (index > 0 && !texts.get(index - 1).endsWith("\n")) {

@@ -1,9 +1,9 @@
 package dev.tracefix.server.notebook;
 
-import dev.tracefix.server.views.chart.ChartSpec;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
-import dev.tracefix.server.ServerException;
+import dev.tracefix.server.views.chart.ChartSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,9 +77,17 @@ public final class NotebookParser {
             .ifPresent(
                 meant ->
                     warnings.add(
-                        fileName + ":" + (openAt + 1) + ": '" + word + "' is not a cell kind (did"
-                            + " you mean '" + meant.word() + "'?), so this block is prose and"
-                            + " never runs; cell kinds: " + CellKind.words()));
+                        fileName
+                            + ":"
+                            + (openAt + 1)
+                            + ": '"
+                            + word
+                            + "' is not a cell kind (did"
+                            + " you mean '"
+                            + meant.word()
+                            + "'?), so this block is prose and"
+                            + " never runs; cell kinds: "
+                            + CellKind.words()));
         for (int k = openAt; k <= closeAt; k++) {
           prose.append(lines.get(k));
         }
@@ -153,7 +161,10 @@ public final class NotebookParser {
     }
     try {
       if (ChartSpec.of(attributes).isPresent() && kind != CellKind.SQL) {
-        throw malformed(fileName, lineNo, "chart= draws a SQL cell's result; this is a " + kind.word() + " cell");
+        throw malformed(
+            fileName,
+            lineNo,
+            "chart= draws a SQL cell's result; this is a " + kind.word() + " cell");
       }
     } catch (IllegalArgumentException e) {
       throw malformed(fileName, lineNo, e.getMessage());

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A person's decision on a drafted patch, written into the patch cell's body as {@code accept:
- * yes} or {@code accept: no}, so the decision is part of the notebook (it travels through git and
- * a headless run repeats it). Accepting re-runs the cell: the candidates are drafted again and the
+ * A person's decision on a drafted patch, written into the patch cell's body as {@code accept: yes}
+ * or {@code accept: no}, so the decision is part of the notebook (it travels through git and a
+ * headless run repeats it). Accepting re-runs the cell: the candidates are drafted again and the
  * first that passes the review gate (secret scan, build, repro, tests) is committed with the
  * regression test ({@code fixloop}'s {@code Acceptance}); nothing is committed that did not pass.
  */
@@ -25,7 +25,9 @@ public final class PatchReview {
         case "reject" -> REJECT;
         default ->
             throw new IllegalArgumentException(
-                "decision must be 'accept' or 'reject', not '" + word + "'; to edit, change the"
+                "decision must be 'accept' or 'reject', not '"
+                    + word
+                    + "'; to edit, change the"
                     + " patch cell's keys and run it again");
       };
     }

@@ -3,10 +3,10 @@ package dev.tracefix.server.notebook;
 import java.util.Map;
 
 /**
- * A saved query put into a notebook as a SQL cell: the cell is appended under a name made from
- * the query's, and the query's parameters join the notebook's front matter with their defaults
- * (ones the notebook already declares keep their values), so {@code $name} in the cell works at
- * once and is set like any other notebook parameter.
+ * A saved query put into a notebook as a SQL cell: the cell is appended under a name made from the
+ * query's, and the query's parameters join the notebook's front matter with their defaults (ones
+ * the notebook already declares keep their values), so {@code $name} in the cell works at once and
+ * is set like any other notebook parameter.
  */
 public final class SavedQueryCell {
   private SavedQueryCell() {}
@@ -14,12 +14,16 @@ public final class SavedQueryCell {
   /**
    * {@code notebook} with the query appended.
    *
-   * @param queryName e.g. {@code error-bursts}; the cell is named {@code error_bursts} (or
-   *     {@code error_bursts_2}, … when taken)
+   * @param queryName e.g. {@code error-bursts}; the cell is named {@code error_bursts} (or {@code
+   *     error_bursts_2}, … when taken)
    * @param parameters the query's parameters and defaults (null: none; declared as empty)
    */
   public static Notebook append(
-      Notebook notebook, String queryName, String title, String sql, Map<String, String> parameters) {
+      Notebook notebook,
+      String queryName,
+      String title,
+      String sql,
+      Map<String, String> parameters) {
     String text = withParameters(notebook.text(), notebook.parameters().keySet(), parameters);
     String cellName = freeName(notebook, queryName.replaceAll("[^A-Za-z0-9_]", "_"));
     StringBuilder out = new StringBuilder(text);
@@ -48,8 +52,12 @@ public final class SavedQueryCell {
     parameters.forEach(
         (k, v) -> {
           if (!declared.contains(k)) {
-            lines.append("  ").append(k).append(": '")
-                .append(v == null ? "" : v.replace("'", "''")).append("'\n");
+            lines
+                .append("  ")
+                .append(k)
+                .append(": '")
+                .append(v == null ? "" : v.replace("'", "''"))
+                .append("'\n");
           }
         });
     if (lines.isEmpty()) {

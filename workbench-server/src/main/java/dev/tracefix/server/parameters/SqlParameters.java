@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
  * Puts parameter values into SQL, for notebooks (declared in the front matter) and saved queries
  * (declared in the {@code -- parameters:} header): {@code $name} outside string literals, quoted
  * identifiers and comments becomes the value as a SQL literal (a number as it is, anything else
- * single-quoted with its quotes doubled, so {@code '30s'::INTERVAL} and {@code errno_name =
- * $errno} both work and a value can never close the quote). DuckDB's own {@code $1} and {@code
- * $$…$$} are left alone. Sits below both users and imports neither.
+ * single-quoted with its quotes doubled, so {@code '30s'::INTERVAL} and {@code errno_name = $errno}
+ * both work and a value can never close the quote). DuckDB's own {@code $1} and {@code $$…$$} are
+ * left alone. Sits below both users and imports neither.
  */
 public final class SqlParameters {
   private static final Pattern REFERENCE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * One saved query of the project's {@code queries/} folder: a {@code .sql} file that starts with a
- * header of {@code -- key: value} lines (continued by {@code --   } lines) naming its {@code
- * title}, {@code parameters} ({@code $name = 'text'} or {@code $name = 12} with a default, a bare
- * {@code $name} for one that must be given; comma-separated, or {@code none}) and {@code
- * description}, then the SQL.
+ * header of {@code -- key: value} lines (continued by {@code -- } lines) naming its {@code title},
+ * {@code parameters} ({@code $name = 'text'} or {@code $name = 12} with a default, a bare {@code
+ * $name} for one that must be given; comma-separated, or {@code none}) and {@code description},
+ * then the SQL.
  *
  * @param name the file name without {@code .sql}
  * @param parameters declared parameters and their defaults as plain values (quotes removed); null
@@ -77,7 +77,10 @@ public record SavedQuery(
     if (!undeclared.isEmpty()) {
       throw new ServerException(
           ServerException.Kind.MALFORMED,
-          "saved query " + name + " uses $" + String.join(", $", undeclared)
+          "saved query "
+              + name
+              + " uses $"
+              + String.join(", $", undeclared)
               + " but its '-- parameters:' header does not declare "
               + (undeclared.size() == 1 ? "it" : "them"));
     }
@@ -99,7 +102,11 @@ public record SavedQuery(
       if (!m.matches()) {
         throw new ServerException(
             ServerException.Kind.MALFORMED,
-            "saved query " + name + ": parameter '" + part.strip() + "' is not $name = 'text' or"
+            "saved query "
+                + name
+                + ": parameter '"
+                + part.strip()
+                + "' is not $name = 'text' or"
                 + " $name = number");
       }
       String value = m.group(2);
@@ -124,7 +131,11 @@ public record SavedQuery(
     if (!unknown.isEmpty()) {
       throw new ServerException(
           ServerException.Kind.INVALID,
-          "saved query " + name + " has no parameter " + String.join(", ", unknown) + "; "
+          "saved query "
+              + name
+              + " has no parameter "
+              + String.join(", ", unknown)
+              + "; "
               + (parameters.isEmpty() ? "it takes none" : "it takes " + usage()));
     }
     Map<String, String> values = new LinkedHashMap<>(parameters);
@@ -135,8 +146,13 @@ public record SavedQuery(
     } catch (SqlParameters.Missing e) {
       throw new ServerException(
           ServerException.Kind.INVALID,
-          "saved query " + name + " needs a value for $" + e.name() + ": give it with -p "
-              + e.name() + "=VALUE");
+          "saved query "
+              + name
+              + " needs a value for $"
+              + e.name()
+              + ": give it with -p "
+              + e.name()
+              + "=VALUE");
     }
   }
 

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One row of the {@code captures} table as the report needs it. Stores made before schema
- * version 2 lack the provenance columns and older captures leave them NULL: those read as
- * absent, never as an error.
+ * One row of the {@code captures} table as the report needs it. Stores made before schema version 2
+ * lack the provenance columns and older captures leave them NULL: those read as absent, never as an
+ * error.
  *
  * @param attestation the capture's privacy attestation; empty when not recorded
  * @param attestationProblem why a recorded attestation could not be read; empty when it could
@@ -39,8 +39,17 @@ public record CaptureFacts(
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> COLUMNS =
       List.of(
-          "capture_id", "host", "started_at", "ended_at", "probes", "event_count", "drop_count",
-          "key_id", "policy_hash", "key_ids", "attestation");
+          "capture_id",
+          "host",
+          "started_at",
+          "ended_at",
+          "probes",
+          "event_count",
+          "drop_count",
+          "key_id",
+          "policy_hash",
+          "key_ids",
+          "attestation");
 
   public CaptureFacts {
     probes = List.copyOf(probes);
@@ -126,8 +135,8 @@ public record CaptureFacts(
   }
 
   /**
-   * The captures table's columns as the connection resolves the name (a notebook's connection
-   * finds it through its search path, not in its current schema); empty when there is none.
+   * The captures table's columns as the connection resolves the name (a notebook's connection finds
+   * it through its search path, not in its current schema); empty when there is none.
    */
   private static Map<String, String> columnTypes(Connection db) throws SQLException {
     Map<String, String> types = new LinkedHashMap<>();
@@ -144,7 +153,6 @@ public record CaptureFacts(
     }
     return types;
   }
-
 
   /** The column as text; lists joined by commas; a column this store lacks reads as NULL. */
   private static String text(String column, Map<String, String> types) {

@@ -1,5 +1,6 @@
 package dev.tracefix.server.report;
 
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.report.ReportPart.Code;
@@ -7,8 +8,6 @@ import dev.tracefix.server.report.ReportPart.Fact;
 import dev.tracefix.server.report.ReportPart.Facts;
 import dev.tracefix.server.report.ReportPart.Heading;
 import dev.tracefix.server.report.ReportPart.Line;
-import dev.tracefix.server.report.ReportPart.Table;
-import dev.tracefix.server.message.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +48,14 @@ final class FixLoopSection {
     List<ReportPart> parts = new ArrayList<>();
     parts.add(
         new Line(
-            "Cell " + cellId + ": " + m.rows().size() + " of " + m.originalSize()
-                + " input rows still make the repro fail (1-minimal; " + m.oracleCalls()
+            "Cell "
+                + cellId
+                + ": "
+                + m.rows().size()
+                + " of "
+                + m.originalSize()
+                + " input rows still make the repro fail (1-minimal; "
+                + m.oracleCalls()
                 + " repro runs)."));
     parts.add(ReportBuilder.table(m.columns(), m.rows(), m.rows().size()));
     for (String change : m.shrunk()) {
@@ -75,10 +80,19 @@ final class FixLoopSection {
     }
     return List.of(
         new Line(
-            "Cell " + cellId + ": first bad commit " + b.culprit() + " \u2014 "
-                + b.subject() + " (" + b.stepCount() + " steps"
-                + (b.disagreements().isEmpty() ? "" : "; runs disagreed on " + b.disagreements()) + ")."),
-        ReportBuilder.table(List.of("commit", "verdict", "exit code", "role", ""), steps, steps.size()));
+            "Cell "
+                + cellId
+                + ": first bad commit "
+                + b.culprit()
+                + " \u2014 "
+                + b.subject()
+                + " ("
+                + b.stepCount()
+                + " steps"
+                + (b.disagreements().isEmpty() ? "" : "; runs disagreed on " + b.disagreements())
+                + ")."),
+        ReportBuilder.table(
+            List.of("commit", "verdict", "exit code", "role", ""), steps, steps.size()));
   }
 
   private List<ReportPart> patched(String cellId, CellOutput.Patched p) {
@@ -99,11 +113,21 @@ final class FixLoopSection {
                 new Fact("accepted", p.accepted() == null ? "not accepted" : p.accepted()))));
     List<List<Object>> rows = new ArrayList<>();
     for (CellOutput.PatchCandidate c : p.candidates()) {
-      rows.add(List.of(c.strategy(), c.summary(), c.branch(), c.passed() ? "passed" : "refused",
-          String.join("; ", c.guardrails().stream().map(g -> g.name() + " " + g.status()).toList())));
+      rows.add(
+          List.of(
+              c.strategy(),
+              c.summary(),
+              c.branch(),
+              c.passed() ? "passed" : "refused",
+              String.join(
+                  "; ", c.guardrails().stream().map(g -> g.name() + " " + g.status()).toList())));
     }
     if (!rows.isEmpty()) {
-      parts.add(ReportBuilder.table(List.of("strategy", "candidate", "branch", "review gate", "guardrails"), rows, rows.size()));
+      parts.add(
+          ReportBuilder.table(
+              List.of("strategy", "candidate", "branch", "review gate", "guardrails"),
+              rows,
+              rows.size()));
     }
     parts.add(new Code("diff", p.diff()));
     if (p.pullRequest() != null) {

@@ -64,7 +64,13 @@ final class HtmlReport {
 
   static void heading(StringBuilder html, int level, String text) {
     int h = Math.max(1, Math.min(6, level));
-    html.append("<h").append(h).append('>').append(escape(text)).append("</h").append(h).append(">\n");
+    html.append("<h")
+        .append(h)
+        .append('>')
+        .append(escape(text))
+        .append("</h")
+        .append(h)
+        .append(">\n");
   }
 
   private static void table(StringBuilder html, ReportPart.Table t) {

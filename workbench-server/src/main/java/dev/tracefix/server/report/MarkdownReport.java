@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /** Renders a report as CommonMark (GitHub flavour tables). */
 final class MarkdownReport {
-  /** A redaction placeholder such as {@code <EMAIL:3f9a1c2b>}; unescaped it reads as an autolink. */
+  /**
+   * A redaction placeholder such as {@code <EMAIL:3f9a1c2b>}; unescaped it reads as an autolink.
+   */
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z][A-Z0-9_]*:[0-9a-f]+)>");
 
   private static final Pattern INLINE_SPECIAL = Pattern.compile("([\\\\`*\\[\\]<>|])");

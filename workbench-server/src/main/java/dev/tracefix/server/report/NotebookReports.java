@@ -2,15 +2,15 @@ package dev.tracefix.server.report;
 
 import dev.tracefix.capture.FileModes;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.llm.AuditStore;
 import dev.tracefix.server.llm.LlmAudit;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.ConnectionFactory;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.server.run.HeadlessRunner;
-import dev.tracefix.server.ServerException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,8 @@ public final class NotebookReports {
   private final Supplier<HmacKey> key;
 
   /** Reports without an audit store: model requests only from the store's own {@code llm_audit}. */
-  public NotebookReports(FileNotebookWorkspace workspace, ConnectionFactory db, Supplier<HmacKey> key) {
+  public NotebookReports(
+      FileNotebookWorkspace workspace, ConnectionFactory db, Supplier<HmacKey> key) {
     this(workspace, db, null, key);
   }
 
@@ -45,7 +46,10 @@ public final class NotebookReports {
    *     picked up
    */
   public NotebookReports(
-      FileNotebookWorkspace workspace, ConnectionFactory db, AuditStore audit, Supplier<HmacKey> key) {
+      FileNotebookWorkspace workspace,
+      ConnectionFactory db,
+      AuditStore audit,
+      Supplier<HmacKey> key) {
     this.workspace = workspace;
     this.db = db;
     this.audit = audit;
@@ -56,7 +60,8 @@ public final class NotebookReports {
   public String render(String notebookName, ReportFormat format) {
     Notebook notebook = workspace.notebook(notebookName);
     Map<String, CellOutput> outputs = workspace.outputs(notebookName);
-    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db, audit), key.get()).render(format);
+    return ReportBuilder.build(notebook, outputs, captures(db), modelRequests(db, audit), key.get())
+        .render(format);
   }
 
   /**
@@ -70,7 +75,11 @@ public final class NotebookReports {
 
   /** As above, with the model requests of {@code audit} (null for none) in the attestation. */
   public static PostmortemReport runHeadless(
-      HeadlessRunner runner, Path notebookFile, ConnectionFactory db, AuditStore audit, HmacKey key) {
+      HeadlessRunner runner,
+      Path notebookFile,
+      ConnectionFactory db,
+      AuditStore audit,
+      HmacKey key) {
     HeadlessRunner.Result result = runner.run(notebookFile);
     Map<String, CellOutput> outputs = new LinkedHashMap<>();
     for (HeadlessRunner.CellResult cell : result.cells()) {
@@ -94,7 +103,8 @@ public final class NotebookReports {
       FileModes modes = FileModes.active();
       Files.createDirectories(file.getParent(), modes.directoryAttribute());
       Path temp =
-          Files.createTempFile(file.getParent(), ".tracefix-report-", ".tmp", modes.fileAttribute());
+          Files.createTempFile(
+              file.getParent(), ".tracefix-report-", ".tmp", modes.fileAttribute());
       Files.writeString(temp, report.render(format), StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -105,16 +115,19 @@ public final class NotebookReports {
   }
 
   /**
-   * Model requests from the audit store, where the workbench records them, and from the store's
-   * own {@code llm_audit} (written there by earlier versions), added up.
+   * Model requests from the audit store, where the workbench records them, and from the store's own
+   * {@code llm_audit} (written there by earlier versions), added up.
    */
-  private static java.util.Optional<LlmAudit.Summary> modelRequests(ConnectionFactory db, AuditStore audit) {
+  private static java.util.Optional<LlmAudit.Summary> modelRequests(
+      ConnectionFactory db, AuditStore audit) {
     java.util.Optional<LlmAudit.Summary> inStore;
     try (Connection c = db.connect()) {
       inStore = LlmAudit.summary(c);
     } catch (SQLException e) {
       throw new ServerException(
-          ServerException.Kind.IO, "cannot read llm_audit from the event store: " + e.getMessage(), e);
+          ServerException.Kind.IO,
+          "cannot read llm_audit from the event store: " + e.getMessage(),
+          e);
     }
     if (audit == null) {
       return inStore;
@@ -123,7 +136,9 @@ public final class NotebookReports {
       return LlmAudit.Summary.plus(inStore, audit.summary());
     } catch (SQLException e) {
       throw new ServerException(
-          ServerException.Kind.IO, "cannot read llm_audit from " + audit.file() + ": " + e.getMessage(), e);
+          ServerException.Kind.IO,
+          "cannot read llm_audit from " + audit.file() + ": " + e.getMessage(),
+          e);
     }
   }
 

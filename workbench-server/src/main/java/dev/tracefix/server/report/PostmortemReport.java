@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param replacements values the recognizers replaced while building this report, by type
  */
-public record PostmortemReport(String title, List<ReportPart> parts, Map<String, Long> replacements) {
+public record PostmortemReport(
+    String title, List<ReportPart> parts, Map<String, Long> replacements) {
   public PostmortemReport {
     parts = List.copyOf(parts);
     replacements = Map.copyOf(replacements);

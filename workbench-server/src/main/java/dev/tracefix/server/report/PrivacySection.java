@@ -14,8 +14,9 @@ import java.util.TreeMap;
 
 /**
  * The privacy attestation, derived from data only: each capture's recorded attestation (policy
- * hash, key ids, what the field rules and recognizers handled) and what the report's redaction
- * pass replaced ({@link ReportRedaction}). "No payload bytes were captured" is stated only when every capture attests it.
+ * hash, key ids, what the field rules and recognizers handled) and what the report's redaction pass
+ * replaced ({@link ReportRedaction}). "No payload bytes were captured" is stated only when every
+ * capture attests it.
  */
 final class PrivacySection {
   static final String NO_PAYLOADS = "No payload bytes were captured.";
@@ -31,8 +32,8 @@ final class PrivacySection {
   }
 
   /**
-   * What the report's redaction pass replaced, by type: built after the pass over everything
-   * else, from its counts.
+   * What the report's redaction pass replaced, by type: built after the pass over everything else,
+   * from its counts.
    */
   static List<ReportPart> reportParts(String reportKeyId, Map<String, Long> reportReplacements) {
     List<ReportPart> parts = new ArrayList<>();
@@ -41,10 +42,12 @@ final class PrivacySection {
     parts.add(
         new Line(
             "Every value this report shows (prose, cell sources, table cells, outputs, error"
-                + " messages, diffs, logs, capture facts) passed the capture recognizers; " + total
+                + " messages, diffs, logs, capture facts) passed the capture recognizers; "
+                + total
                 + (total == 1 ? " value was" : " values were")
                 + " replaced by typed placeholders (<TYPE:keyed hash>) under key "
-                + reportKeyId + "."));
+                + reportKeyId
+                + "."));
     if (!reportReplacements.isEmpty()) {
       List<List<String>> rows = new ArrayList<>();
       new TreeMap<>(reportReplacements)
@@ -68,9 +71,14 @@ final class PrivacySection {
     LlmAudit.Summary s = requests.get();
     parts.add(
         new Line(
-            s.requests() + " request(s) to a model passed the privacy gateway (llm_audit): " + s.sent()
-                + " sent unchanged, " + s.redacted() + " sent with recognized values replaced, "
-                + s.blocked() + " blocked and never sent."));
+            s.requests()
+                + " request(s) to a model passed the privacy gateway (llm_audit): "
+                + s.sent()
+                + " sent unchanged, "
+                + s.redacted()
+                + " sent with recognized values replaced, "
+                + s.blocked()
+                + " blocked and never sent."));
     if (!s.hitsByType().isEmpty()) {
       List<List<String>> rows = new ArrayList<>();
       new TreeMap<>(s.hitsByType()).forEach((type, n) -> rows.add(List.of(type, Long.toString(n))));
@@ -91,7 +99,8 @@ final class PrivacySection {
       facts.add(new Fact("capture", c.captureId()));
       facts.add(new Fact("policy hash", orNotRecorded(c.policyHash())));
       facts.add(
-          new Fact("key ids", c.keyIds().isEmpty() ? "not recorded" : String.join(", ", c.keyIds())));
+          new Fact(
+              "key ids", c.keyIds().isEmpty() ? "not recorded" : String.join(", ", c.keyIds())));
       if (c.attestation().isPresent()) {
         Attestation a = c.attestation().get();
         facts.add(new Fact("policy", orNotRecorded(a.policyName())));
@@ -106,7 +115,9 @@ final class PrivacySection {
         facts.add(
             new Fact(
                 "payload bytes",
-                a.noPayloadBytesCaptured() ? "none captured (attested)" : "not attested as absent"));
+                a.noPayloadBytesCaptured()
+                    ? "none captured (attested)"
+                    : "not attested as absent"));
         if (!a.noPayloadBytesCaptured()) {
           withPayloads.add(c.captureId());
         }
@@ -121,7 +132,9 @@ final class PrivacySection {
     } else {
       StringBuilder why = new StringBuilder("Payload absence is not attested for every capture:");
       if (!unattested.isEmpty()) {
-        why.append(" no attestation recorded for ").append(String.join(", ", unattested)).append(';');
+        why.append(" no attestation recorded for ")
+            .append(String.join(", ", unattested))
+            .append(';');
       }
       if (!withPayloads.isEmpty()) {
         why.append(" not attested by ").append(String.join(", ", withPayloads)).append(';');
@@ -141,7 +154,8 @@ final class PrivacySection {
       return "none";
     }
     StringBuilder sb = new StringBuilder();
-    new TreeMap<>(counts).forEach((k, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(n));
+    new TreeMap<>(counts)
+        .forEach((k, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(n));
     return sb.toString();
   }
 }

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The small Markdown subset notebooks' prose uses, as escaped HTML: headings (one level below
- * the report's own), bullet lists, fenced blocks, paragraphs, {@code `code`} and {@code **bold**}.
- * Raw HTML in prose is shown as text, never interpreted.
+ * The small Markdown subset notebooks' prose uses, as escaped HTML: headings (one level below the
+ * report's own), bullet lists, fenced blocks, paragraphs, {@code `code`} and {@code **bold**}. Raw
+ * HTML in prose is shown as text, never interpreted.
  */
 final class ProseHtml {
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
@@ -25,7 +25,9 @@ final class ProseHtml {
       String stripped = line.strip();
       if (fenced != null) {
         if (stripped.startsWith(fence) && stripped.replace("`", "").isEmpty()) {
-          html.append("<pre><code>").append(HtmlReport.escape(fenced.toString())).append("</code></pre>\n");
+          html.append("<pre><code>")
+              .append(HtmlReport.escape(fenced.toString()))
+              .append("</code></pre>\n");
           fenced = null;
         } else {
           fenced.append(line).append('\n');
@@ -34,7 +36,8 @@ final class ProseHtml {
       }
       if (stripped.startsWith("```")) {
         flush(html, paragraph, list);
-        fence = stripped.substring(0, stripped.length() - stripped.replaceFirst("^`+", "").length());
+        fence =
+            stripped.substring(0, stripped.length() - stripped.replaceFirst("^`+", "").length());
         fenced = new StringBuilder();
       } else if (stripped.isEmpty()) {
         flush(html, paragraph, list);
@@ -55,7 +58,9 @@ final class ProseHtml {
       }
     }
     if (fenced != null) {
-      html.append("<pre><code>").append(HtmlReport.escape(fenced.toString())).append("</code></pre>\n");
+      html.append("<pre><code>")
+          .append(HtmlReport.escape(fenced.toString()))
+          .append("</code></pre>\n");
     }
     flush(html, paragraph, list);
     return html.toString();

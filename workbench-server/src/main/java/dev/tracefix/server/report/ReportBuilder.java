@@ -2,27 +2,25 @@ package dev.tracefix.server.report;
 
 import dev.tracefix.capture.privacy.TextRedactor;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.server.llm.LlmAudit;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookBlock;
 import dev.tracefix.server.report.ReportPart.Code;
-import dev.tracefix.server.report.ReportPart.Fact;
-import dev.tracefix.server.report.ReportPart.Facts;
 import dev.tracefix.server.report.ReportPart.Heading;
 import dev.tracefix.server.report.ReportPart.Line;
 import dev.tracefix.server.report.ReportPart.Prose;
 import dev.tracefix.server.report.ReportPart.Table;
-import dev.tracefix.server.llm.LlmAudit;
-import dev.tracefix.server.message.CellOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Turns a notebook, the outputs its cells produced and the store's captures into a {@link
- * PostmortemReport}. Sections are built from raw values; then every string of every part passes
- * one {@link ReportRedaction} made for this report, and the privacy attestation states what that
- * pass replaced, by type.
+ * PostmortemReport}. Sections are built from raw values; then every string of every part passes one
+ * {@link ReportRedaction} made for this report, and the privacy attestation states what that pass
+ * replaced, by type.
  */
 public final class ReportBuilder {
   /** Rows shown per table; the rest are counted, not shown. */
@@ -49,7 +47,9 @@ public final class ReportBuilder {
     return build(notebook, outputs, captures, java.util.Optional.empty(), key);
   }
 
-  /** Like {@link #build(Notebook, Map, List, HmacKey)}, attesting the store's model requests too. */
+  /**
+   * Like {@link #build(Notebook, Map, List, HmacKey)}, attesting the store's model requests too.
+   */
   public static PostmortemReport build(
       Notebook notebook,
       Map<String, CellOutput> outputs,
@@ -132,9 +132,17 @@ public final class ReportBuilder {
           CellOutput.Provenance p = h.provenance();
           parts.add(
               new Line(
-                  "Answered by the " + p.answeredBy()
-                      + (p.model() == null ? "" : " (" + p.provider() + " " + p.model()
-                          + ", prompt sha256 " + p.promptSha256() + ")")
+                  "Answered by the "
+                      + p.answeredBy()
+                      + (p.model() == null
+                          ? ""
+                          : " ("
+                              + p.provider()
+                              + " "
+                              + p.model()
+                              + ", prompt sha256 "
+                              + p.promptSha256()
+                              + ")")
                       + (p.note() == null ? "" : ": " + p.note())));
         }
         if (h.items().isEmpty()) {
@@ -147,7 +155,8 @@ public final class ReportBuilder {
           if (item.check() != null) {
             parts.add(
                 new Line(
-                    "Verdict (run by the workbench): " + item.check().verdict()
+                    "Verdict (run by the workbench): "
+                        + item.check().verdict()
                         + (item.check().message() == null || item.check().message().isEmpty()
                             ? ""
                             : " (" + item.check().message() + ")")));
@@ -157,15 +166,24 @@ public final class ReportBuilder {
       case CellOutput.Minimized m ->
           parts.add(
               new Line(
-                  "Minimized " + m.originalSize() + " rows to " + m.rows().size()
+                  "Minimized "
+                      + m.originalSize()
+                      + " rows to "
+                      + m.rows().size()
                       + "; see Fix loop, Minimized repro."));
       case CellOutput.Bisected b ->
           parts.add(new Line("First bad commit " + b.culprit() + "; see Fix loop, Bisect."));
       case CellOutput.Patched p ->
           parts.add(
               new Line(
-                  "Patch on branch " + p.branch() + " ("
-                      + (p.reviewPassed() ? "passed the review gate" : p.reproPasses() ? "repro passes, review gate not passed" : "repro still fails")
+                  "Patch on branch "
+                      + p.branch()
+                      + " ("
+                      + (p.reviewPassed()
+                          ? "passed the review gate"
+                          : p.reproPasses()
+                              ? "repro passes, review gate not passed"
+                              : "repro still fails")
                       + "); see Fix loop, Patch."));
       case CellOutput.Error e -> {
         parts.add(new Line("Failed (" + e.errorKind() + "): " + e.message()));

@@ -37,8 +37,7 @@ public enum ReportFormat {
       case "html", "htm" -> HTML;
       default ->
           throw new ServerException(
-              ServerException.Kind.NOT_FOUND,
-              "no report format '" + word + "'; use md or html");
+              ServerException.Kind.NOT_FOUND, "no report format '" + word + "'; use md or html");
     };
   }
 

@@ -3,8 +3,8 @@ package dev.tracefix.server.report;
 import java.util.List;
 
 /**
- * One piece of a postmortem report, in a shape both renderers understand. Every string in a part
- * is already redacted; renderers only escape.
+ * One piece of a postmortem report, in a shape both renderers understand. Every string in a part is
+ * already redacted; renderers only escape.
  */
 public sealed interface ReportPart {
 

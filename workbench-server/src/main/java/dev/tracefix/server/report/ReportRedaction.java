@@ -35,8 +35,7 @@ final class ReportRedaction {
       case Line l -> new Line(text(l.text()));
       case Code c -> new Code(text(c.language()), text(c.text()));
       case Table t ->
-          new Table(
-              texts(t.columns()), t.rows().stream().map(this::texts).toList(), t.moreRows());
+          new Table(texts(t.columns()), t.rows().stream().map(this::texts).toList(), t.moreRows());
       case ReportPart.Chart c -> new ReportPart.Chart(chart(c.chart()));
       case Facts f ->
           new Facts(

@@ -1,7 +1,6 @@
 package dev.tracefix.server.report;
 
 import dev.tracefix.server.report.ReportPart.Line;
-import dev.tracefix.server.report.ReportPart.Table;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,12 +33,23 @@ final class TraceSummary {
     String dropShare =
         events + drops == 0
             ? ""
-            : String.format(" (%.2f%% of what the probes produced)", 100.0 * drops / (events + drops));
+            : String.format(
+                " (%.2f%% of what the probes produced)", 100.0 * drops / (events + drops));
     return List.of(
         new Line(
-            captures.size() + (captures.size() == 1 ? " capture" : " captures") + " from "
-                + first + " to " + last + ": " + events + " events stored, " + drops
-                + " dropped in the kernel" + dropShare + "."),
+            captures.size()
+                + (captures.size() == 1 ? " capture" : " captures")
+                + " from "
+                + first
+                + " to "
+                + last
+                + ": "
+                + events
+                + " events stored, "
+                + drops
+                + " dropped in the kernel"
+                + dropShare
+                + "."),
         ReportBuilder.table(
             List.of("capture", "host", "started", "ended", "events", "drops", "probes"),
             rows,

@@ -1,7 +1,7 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.fixloop.Cancellation;
+import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Optional;
@@ -23,7 +23,9 @@ public interface CellContext {
   /** The output of an earlier cell with {@code name=...}, if it ran. */
   Optional<CellOutput> result(String name);
 
-  /** Reports progress of long work (one line); shown in the UI and printed by the headless runner. */
+  /**
+   * Reports progress of long work (one line); shown in the UI and printed by the headless runner.
+   */
   void progress(String line);
 
   /**

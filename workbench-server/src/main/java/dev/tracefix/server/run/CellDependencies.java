@@ -5,22 +5,22 @@ import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.Notebook;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Which cells read which named results. A cell depends on a name when its source mentions it: an
- * identifier in SQL (outside string literals and comments), a word inside a Java string literal
- * (as in {@code result("x")} or {@code sql("select * from x")}), or a word in an action cell's
- * values. Mentions are matched case-insensitively, as DuckDB matches identifiers; a stray match
- * only costs an extra stale mark.
+ * identifier in SQL (outside string literals and comments), a word inside a Java string literal (as
+ * in {@code result("x")} or {@code sql("select * from x")}), or a word in an action cell's values.
+ * Mentions are matched case-insensitively, as DuckDB matches identifiers; a stray match only costs
+ * an extra stale mark.
  */
 final class CellDependencies {
   private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -86,7 +86,8 @@ final class CellDependencies {
    *
    * @param dependencies for each cell to run, the cells whose results it reads
    */
-  record Plan(List<String> order, Map<String, String> failures, Map<String, Set<String>> dependencies) {}
+  record Plan(
+      List<String> order, Map<String, String> failures, Map<String, Set<String>> dependencies) {}
 
   private static final Pattern JAVA_RESULT =
       Pattern.compile("\\bresult\\s*\\(\\s*\"([^\"\\\\\\n]*)\"\\s*\\)");
@@ -101,10 +102,12 @@ final class CellDependencies {
     Set<String> names = new LinkedHashSet<>();
     Map<String, String> idOfName = new HashMap<>();
     for (Cell c : cells) {
-      c.name().ifPresent(n -> {
-        names.add(n);
-        idOfName.put(n.toLowerCase(Locale.ROOT), c.id());
-      });
+      c.name()
+          .ifPresent(
+              n -> {
+                names.add(n);
+                idOfName.put(n.toLowerCase(Locale.ROOT), c.id());
+              });
     }
     Map<String, Set<String>> reads = new HashMap<>();
     for (Cell c : cells) {
@@ -154,8 +157,13 @@ final class CellDependencies {
           if (!idOfName.containsKey(m.group(1).toLowerCase(Locale.ROOT))) {
             failures.putIfAbsent(
                 c.id(),
-                "reads result(\"" + m.group(1) + "\"), but no cell is named " + m.group(1)
-                    + "; name the cell that makes it (```sql name=" + m.group(1) + "```)");
+                "reads result(\""
+                    + m.group(1)
+                    + "\"), but no cell is named "
+                    + m.group(1)
+                    + "; name the cell that makes it (```sql name="
+                    + m.group(1)
+                    + "```)");
           }
         }
       }

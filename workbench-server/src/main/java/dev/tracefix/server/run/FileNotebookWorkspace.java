@@ -1,13 +1,13 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
-import dev.tracefix.server.ServerException;
 import dev.tracefix.capture.FileModes;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.kernel.sql.ResultPage;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Cell;
-import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.CellKind;
+import dev.tracefix.server.notebook.IpynbExporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookEdits;
 import dev.tracefix.server.notebook.NotebookParser;
@@ -31,8 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * Notebooks stored as Markdown files under one folder, each with a live session once opened. The
- * file is the source of truth: every call re-reads it, so edits made in an editor or by git show
- * up (changed cells and their dependents become stale).
+ * file is the source of truth: every call re-reads it, so edits made in an editor or by git show up
+ * (changed cells and their dependents become stale).
  */
 public final class FileNotebookWorkspace implements NotebookWorkspace, AutoCloseable {
 
@@ -137,7 +137,12 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
 
   @Override
   public ResultPage page(
-      String name, String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
+      String name,
+      String cellId,
+      long offset,
+      int limit,
+      Optional<String> sort,
+      boolean descending) {
     return session(name).page(cellId, offset, limit, sort, descending); // never waits for a cell
   }
 
@@ -154,7 +159,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       Notebook notebook = session.notebook();
       if (notebook.cell(cellId).map(c -> c.kind() != CellKind.SQL).orElse(false)) {
         throw new ServerException(
-            ServerException.Kind.INVALID, name + ": only SQL cells draw charts; '" + cellId + "' is not one");
+            ServerException.Kind.INVALID,
+            name + ": only SQL cells draw charts; '" + cellId + "' is not one");
       }
       Notebook edited =
           notebook.withCellAttributes(
@@ -178,9 +184,15 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       if (cell.kind() != CellKind.PATCH) {
         throw new ServerException(
             ServerException.Kind.INVALID,
-            name + ": '" + cellId + "' is a " + cell.kind().word() + " cell; only patch cells are reviewed");
+            name
+                + ": '"
+                + cellId
+                + "' is a "
+                + cell.kind().word()
+                + " cell; only patch cells are reviewed");
       }
-      String source = dev.tracefix.server.notebook.PatchReview.withDecision(cell.source(), decision);
+      String source =
+          dev.tracefix.server.notebook.PatchReview.withDecision(cell.source(), decision);
       Notebook edited = session.notebook().withCellSource(cellId, source);
       write(resolve(name), name, edited.text());
       session.replace(edited);
@@ -233,7 +245,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
-  public dev.tracefix.server.kernel.sql.ColumnSummary summary(String name, String cellId, String column) {
+  public dev.tracefix.server.kernel.sql.ColumnSummary summary(
+      String name, String cellId, String column) {
     return session(name).summary(cellId, column);
   }
 
@@ -263,9 +276,14 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
           switch (edit.op()) {
             case "insert" ->
                 NotebookEdits.insert(
-                    nb, edit.index(), required(edit.kind(), "kind"), nullToEmpty(edit.source()), edit.id());
+                    nb,
+                    edit.index(),
+                    required(edit.kind(), "kind"),
+                    nullToEmpty(edit.source()),
+                    edit.id());
             case "delete" -> NotebookEdits.delete(nb, edit.index());
-            case "convert" -> NotebookEdits.convert(nb, edit.index(), required(edit.kind(), "kind"));
+            case "convert" ->
+                NotebookEdits.convert(nb, edit.index(), required(edit.kind(), "kind"));
             case "prose" -> NotebookEdits.setProse(nb, edit.index(), nullToEmpty(edit.source()));
             default ->
                 throw new ServerException(
@@ -283,14 +301,18 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     Path file = confined(name);
     String text =
         template == null || template.isBlank()
-            ? "# " + file.getFileName().toString().replaceFirst("\\.md$", "") + "\n\n```sql id=first\nSELECT 42 AS answer\n```\n"
+            ? "# "
+                + file.getFileName().toString().replaceFirst("\\.md$", "")
+                + "\n\n```sql id=first\nSELECT 42 AS answer\n```\n"
             : read(resolve(template), template);
     NotebookParser.parse(name, text); // a template that does not parse is not copied
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
+      Files.writeString(
+          file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new ServerException(ServerException.Kind.CONFLICT, name + ": a notebook of that name exists", e);
+      throw new ServerException(
+          ServerException.Kind.CONFLICT, name + ": a notebook of that name exists", e);
     } catch (IOException e) {
       throw new ServerException(ServerException.Kind.IO, name + ": cannot create: " + e, e);
     }
@@ -302,7 +324,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
     Path from = resolve(name);
     Path target = confined(to);
     if (Files.exists(target)) {
-      throw new ServerException(ServerException.Kind.CONFLICT, to + ": a notebook of that name exists");
+      throw new ServerException(
+          ServerException.Kind.CONFLICT, to + ": a notebook of that name exists");
     }
     NotebookSession session = sessions.remove(nameOf(from));
     if (session != null) {
@@ -318,7 +341,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
       throw new ServerException(ServerException.Kind.IO, name + ": cannot rename: " + e, e);
     }
     Notebook nb = NotebookParser.parse(nameOf(target), read(target, to));
-    return new NotebookSummary(nameOf(target), nb.title().orElse(nameOf(target)), nb.cells().size());
+    return new NotebookSummary(
+        nameOf(target), nb.title().orElse(nameOf(target)), nb.cells().size());
   }
 
   /** A new notebook's path: a .md name inside the folder, no climbing out, no hidden files. */
@@ -336,9 +360,11 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
           name + ": a notebook name is a .md file inside " + notebooksDir);
     }
     try {
-      Path parent = Files.isDirectory(file.getParent()) ? file.getParent().toRealPath() : file.getParent();
+      Path parent =
+          Files.isDirectory(file.getParent()) ? file.getParent().toRealPath() : file.getParent();
       if (!parent.startsWith(notebooksDir.toRealPath())) {
-        throw new ServerException(ServerException.Kind.INVALID, name + ": links outside " + notebooksDir);
+        throw new ServerException(
+            ServerException.Kind.INVALID, name + ": links outside " + notebooksDir);
       }
     } catch (IOException e) {
       throw new ServerException(ServerException.Kind.IO, name + ": cannot resolve: " + e, e);
@@ -479,7 +505,8 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   private SessionResources resources(String name) {
     Path workDir;
     try {
-      workDir = Files.createTempDirectory("tracefix-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
+      workDir =
+          Files.createTempDirectory("tracefix-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
     } catch (IOException e) {
       throw new ServerException(
           ServerException.Kind.IO, "cannot create a work folder for " + name + ": " + e, e);
@@ -526,7 +553,10 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   private String key(String name) {
-    return notebooksDir.relativize(notebooksDir.resolve(name).normalize()).toString().replace('\\', '/');
+    return notebooksDir
+        .relativize(notebooksDir.resolve(name).normalize())
+        .toString()
+        .replace('\\', '/');
   }
 
   private String nameOf(Path file) {

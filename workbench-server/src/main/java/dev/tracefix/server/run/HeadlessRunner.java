@@ -1,8 +1,8 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Cell;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -74,7 +74,8 @@ public final class HeadlessRunner {
     try (FileNotebookWorkspace workspace =
         new FileNotebookWorkspace(
             file.getParent(), databases, projectDir, actionRunners, settings)) {
-      workspace.addProgressListener((nb, cellId, line) -> out.println("  .. " + cellId + ": " + line));
+      workspace.addProgressListener(
+          (nb, cellId, line) -> out.println("  .. " + cellId + ": " + line));
       if (!parameters.isEmpty()) {
         workspace.setParameters(name, parameters);
       }
@@ -98,9 +99,14 @@ public final class HeadlessRunner {
     out.println(
         failures == 0
             ? "ok: " + results.size() + " cells ran"
-            : "FAILED: " + failures + " of " + results.size() + " cells failed: "
+            : "FAILED: "
+                + failures
+                + " of "
+                + results.size()
+                + " cells failed: "
                 + String.join(
-                    ", ", results.stream().filter(CellResult::failed).map(CellResult::id).toList()));
+                    ", ",
+                    results.stream().filter(CellResult::failed).map(CellResult::id).toList()));
     if (ipynb != null) {
       out.println("executed notebook: " + ipynb);
     }
@@ -127,8 +133,7 @@ public final class HeadlessRunner {
 
   private static String summary(CellOutput output) {
     return switch (output) {
-      case CellOutput.Table t ->
-          t.totalRows() + (t.totalRows() == 1 ? " row" : " rows");
+      case CellOutput.Table t -> t.totalRows() + (t.totalRows() == 1 ? " row" : " rows");
       case CellOutput.Text t -> {
         String first = t.text().lines().filter(l -> !l.isBlank()).findFirst().orElse("(no output)");
         yield first.length() > 80 ? first.substring(0, 77) + "..." : first;
@@ -144,8 +149,13 @@ public final class HeadlessRunner {
       case CellOutput.Minimized m -> m.originalSize() + " -> " + m.rows().size() + " rows";
       case CellOutput.Bisected b -> "culprit " + b.culprit() + " " + b.subject();
       case CellOutput.Patched p ->
-          "patch " + p.strategy() + " on " + p.branch()
-              + (p.reviewPassed() ? ", passed the review gate" : p.reproPasses() ? ", repro passes, review gate refused" : ", repro still fails")
+          "patch "
+              + p.strategy()
+              + " on "
+              + p.branch()
+              + (p.reviewPassed()
+                  ? ", passed the review gate"
+                  : p.reproPasses() ? ", repro passes, review gate refused" : ", repro still fails")
               + (p.accepted() == null ? "" : ", accepted as " + p.accepted().substring(0, 12));
       case CellOutput.Error e -> e.errorKind() + ": " + e.message();
     };

@@ -1,10 +1,10 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.capture.privacy.recognize.Finding;
 import dev.tracefix.capture.privacy.recognize.Recognizer;
 import dev.tracefix.capture.privacy.recognize.Recognizers;
 import dev.tracefix.capture.privacy.recognize.TextScanner;
+import dev.tracefix.server.message.CellOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +52,8 @@ final class KeyMaterialGuard {
 
   static CellOutput output(CellOutput output) {
     return switch (output) {
-      case CellOutput.Table t -> new CellOutput.Table(t.columns(), rows(t.rows()), t.totalRows(), t.chart());
+      case CellOutput.Table t ->
+          new CellOutput.Table(t.columns(), rows(t.rows()), t.totalRows(), t.chart());
       case CellOutput.Text t -> new CellOutput.Text(text(t.text()));
       case CellOutput.Error e ->
           new CellOutput.Error(e.errorKind(), text(e.message()), text(e.detail()));
@@ -78,13 +79,26 @@ final class KeyMaterialGuard {
               h.provenance());
       case CellOutput.Minimized m ->
           new CellOutput.Minimized(
-              m.columns(), rows(m.rows()), m.originalSize(), m.oracleCalls(), text(m.testScaffold()),
-              m.testPath(), m.shrunk().stream().map(KeyMaterialGuard::text).toList(), m.cacheHitsOnDisk());
+              m.columns(),
+              rows(m.rows()),
+              m.originalSize(),
+              m.oracleCalls(),
+              text(m.testScaffold()),
+              m.testPath(),
+              m.shrunk().stream().map(KeyMaterialGuard::text).toList(),
+              m.cacheHitsOnDisk());
       case CellOutput.Bisected b -> b;
       case CellOutput.Patched p ->
           new CellOutput.Patched(
-              p.strategy(), p.branch(), text(p.diff()), p.reproPasses(), p.reviewPassed(), text(p.log()),
-              p.candidates(), p.accepted(), p.pullRequest() == null ? null : text(p.pullRequest()));
+              p.strategy(),
+              p.branch(),
+              text(p.diff()),
+              p.reproPasses(),
+              p.reviewPassed(),
+              text(p.log()),
+              p.candidates(),
+              p.accepted(),
+              p.pullRequest() == null ? null : text(p.pullRequest()));
     };
   }
 

@@ -8,20 +8,22 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A notebook's parameter values: the front matter's defaults with the session's values on top,
- * put into SQL cells by {@link SqlParameters}.
+ * A notebook's parameter values: the front matter's defaults with the session's values on top, put
+ * into SQL cells by {@link SqlParameters}.
  */
 final class NotebookParameters {
   private NotebookParameters() {}
 
   /** Declared defaults with {@code overrides} on top; an override must name a declared one. */
-  static Map<String, String> effective(Map<String, String> declared, Map<String, String> overrides) {
+  static Map<String, String> effective(
+      Map<String, String> declared, Map<String, String> overrides) {
     Set<String> unknown = new TreeSet<>(overrides.keySet());
     unknown.removeAll(declared.keySet());
     if (!unknown.isEmpty()) {
       throw new ServerException(
           ServerException.Kind.MALFORMED,
-          "the notebook declares no parameter " + String.join(", ", unknown)
+          "the notebook declares no parameter "
+              + String.join(", ", unknown)
               + (declared.isEmpty()
                   ? "; declare parameters in its front matter (---\\nparameters:\\n  name: default\\n---)"
                   : "; it declares: " + String.join(", ", declared.keySet())));
@@ -38,8 +40,13 @@ final class NotebookParameters {
     } catch (SqlParameters.Missing e) {
       throw new ServerException(
           ServerException.Kind.MALFORMED,
-          "$" + e.name() + " is not a parameter of this notebook: declare it in the front matter"
-              + " (parameters: " + e.name() + ": DEFAULT) or give it with -p " + e.name()
+          "$"
+              + e.name()
+              + " is not a parameter of this notebook: declare it in the front matter"
+              + " (parameters: "
+              + e.name()
+              + ": DEFAULT) or give it with -p "
+              + e.name()
               + "=VALUE");
     }
   }

@@ -1,8 +1,7 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
-import dev.tracefix.server.ServerException;
 import dev.tracefix.fixloop.Cancellation;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.analyst.TraceAnalyst;
 import dev.tracefix.server.kernel.java.HostData;
 import dev.tracefix.server.kernel.java.HostTable;
@@ -10,14 +9,15 @@ import dev.tracefix.server.kernel.java.JavaKernel;
 import dev.tracefix.server.kernel.sql.ColumnSummary;
 import dev.tracefix.server.kernel.sql.CsvExport;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
-import dev.tracefix.server.kernel.sql.SqlCatalog;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.kernel.sql.ResultTable;
+import dev.tracefix.server.kernel.sql.SqlCatalog;
 import dev.tracefix.server.kernel.sql.SqlKernel;
 import dev.tracefix.server.limits.Limit;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Cell;
 import dev.tracefix.server.notebook.CellKind;
 import dev.tracefix.server.notebook.Notebook;
@@ -38,15 +38,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One open notebook: its own DuckDB database ({@link NotebookDatabase}) and Java VM, the outputs
- * of cells that ran, and which of them are stale. Callers serialize runs and edits through {@link
+ * One open notebook: its own DuckDB database ({@link NotebookDatabase}) and Java VM, the outputs of
+ * cells that ran, and which of them are stale. Callers serialize runs and edits through {@link
  * #lock}; reading ({@link #view}, {@link #outputs}, {@link #page}), adopting the file's new text
  * ({@link #replace}) and {@link #cancel} do not take it, so a cell that runs for minutes never
  * keeps anyone from seeing the notebook, paging a result or stopping the cell.
  *
- * <p>The notebook's limits (front matter over the server's defaults) open its database and VM;
- * when the front matter changes them, both are closed before the next cell and reopened with the
- * new ones, and every cell that ran goes stale (its kept result is gone).
+ * <p>The notebook's limits (front matter over the server's defaults) open its database and VM; when
+ * the front matter changes them, both are closed before the next cell and reopened with the new
+ * ones, and every cell that ran goes stale (its kept result is gone).
  */
 final class NotebookSession implements AutoCloseable {
   final Object lock = new Object();
@@ -56,8 +56,10 @@ final class NotebookSession implements AutoCloseable {
   private final Map<String, CellOutput> outputs = new ConcurrentHashMap<>();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
   private final SessionData data = new SessionData();
+
   /** Tables Java cells showed from the host ({@code show(sql(...))}), by cell id, for paging. */
   private final Map<String, SessionData.Kept> shownTables = new ConcurrentHashMap<>();
+
   private volatile Map<String, String> parameterOverrides = Map.of();
   private volatile Notebook notebook;
   private volatile NotebookDatabase database;
@@ -66,6 +68,7 @@ final class NotebookSession implements AutoCloseable {
   private volatile JavaKernel java;
   private Limits openedWith;
   private volatile String runningCell;
+
   /** Stops the action cell running now, if any (see {@link #cancel}). */
   private volatile Cancellation actionCancel;
 
@@ -90,7 +93,8 @@ final class NotebookSession implements AutoCloseable {
     notebook = fresh;
     for (Cell cell : fresh.cells()) {
       Optional<Cell> before = old.cell(cell.id());
-      if (before.isEmpty() || !before.get().source().equals(cell.source())
+      if (before.isEmpty()
+          || !before.get().source().equals(cell.source())
           || before.get().kind() != cell.kind()) {
         stale.addAll(CellDependencies.withDependents(fresh, cell.id()));
       }
@@ -110,11 +114,12 @@ final class NotebookSession implements AutoCloseable {
     Map<String, String> after = NotebookParameters.effective(notebook.parameters(), values);
     parameterOverrides = Map.copyOf(values);
     Set<String> changed = new java.util.HashSet<>();
-    after.forEach((k, v) -> {
-      if (!v.equals(before.get(k))) {
-        changed.add(k);
-      }
-    });
+    after.forEach(
+        (k, v) -> {
+          if (!v.equals(before.get(k))) {
+            changed.add(k);
+          }
+        });
     for (Cell cell : notebook.cells()) {
       if (outputs.containsKey(cell.id()) && SqlParameters.refersTo(cell.source(), changed)) {
         stale.addAll(CellDependencies.withDependents(notebook, cell.id()));
@@ -132,7 +137,8 @@ final class NotebookSession implements AutoCloseable {
     } catch (LimitException e) {
       output = new CellOutput.Error("limit", e.getMessage(), "");
     } catch (RuntimeException e) {
-      output = new CellOutput.Error("internal", cell.kind().word() + " cell failed: " + e, stackOf(e));
+      output =
+          new CellOutput.Error("internal", cell.kind().word() + " cell failed: " + e, stackOf(e));
     } finally {
       runningCell = null;
       resources.counters().running.decrementAndGet();
@@ -161,8 +167,8 @@ final class NotebookSession implements AutoCloseable {
 
   /**
    * Runs the stale cells, and the never-run cells whose named results they read, in dependency
-   * order. A cell in a cycle of named results, one that reads a result no cell names, and one
-   * whose upstream cell failed in this pass get an error output instead of running.
+   * order. A cell in a cycle of named results, one that reads a result no cell names, and one whose
+   * upstream cell failed in this pass get an error output instead of running.
    */
   void runStale() {
     Notebook current = notebook;
@@ -176,14 +182,18 @@ final class NotebookSession implements AutoCloseable {
         output = record(cell, new CellOutput.Error("dependency", why, ""));
       } else {
         Optional<String> broken =
-            plan.dependencies().getOrDefault(id, Set.of()).stream().filter(failed::contains).findFirst();
+            plan.dependencies().getOrDefault(id, Set.of()).stream()
+                .filter(failed::contains)
+                .findFirst();
         output =
             broken.isPresent()
                 ? record(
                     cell,
                     new CellOutput.Error(
                         "dependency",
-                        "not run: cell '" + broken.get() + "', whose result this cell reads,"
+                        "not run: cell '"
+                            + broken.get()
+                            + "', whose result this cell reads,"
                             + " failed in this run",
                         ""))
                 : run(cell);
@@ -228,7 +238,8 @@ final class NotebookSession implements AutoCloseable {
         if (failure.isPresent()) {
           yield failure.get();
         }
-        // The workbench installs an "ask" runner (a model behind the privacy gateway, else the analyst).
+        // The workbench installs an "ask" runner (a model behind the privacy gateway, else the
+        // analyst).
         ActionCellRunner asker = resources.actionRunners().get("ask");
         Map<String, String> body = cell.actionBody().orElseThrow().asMap();
         if (asker == null) {
@@ -375,8 +386,8 @@ final class NotebookSession implements AutoCloseable {
   }
 
   /**
-   * The output with the chart the cell's fence asks for, drawn from the whole kept result; a
-   * chart that cannot be drawn carries its reason, and the table shows as always.
+   * The output with the chart the cell's fence asks for, drawn from the whole kept result; a chart
+   * that cannot be drawn carries its reason, and the table shows as always.
    */
   private CellOutput withChart(Cell cell, CellOutput output) {
     if (cell.kind() != CellKind.SQL || !(output instanceof CellOutput.Table table)) {
@@ -394,7 +405,8 @@ final class NotebookSession implements AutoCloseable {
       return table.withChart(
           ChartQuery.read(c, ResultTable.ofCell(cell.id(), cell.name()).sql(), spec.get()));
     } catch (SQLException e) {
-      return table.withChart(Chart.failed(spec.get(), "the chart could not be read: " + e.getMessage()));
+      return table.withChart(
+          Chart.failed(spec.get(), "the chart could not be read: " + e.getMessage()));
     }
   }
 
@@ -408,12 +420,12 @@ final class NotebookSession implements AutoCloseable {
   }
 
   /**
-   * Reads a selection for a view on a connection of its own (like {@link #page}, never waiting
-   * for a running cell): the kept result of SQL cell {@code cellId}, or with none the event
-   * store's {@code events}.
+   * Reads a selection for a view on a connection of its own (like {@link #page}, never waiting for
+   * a running cell): the kept result of SQL cell {@code cellId}, or with none the event store's
+   * {@code events}.
    *
-   * @throws ServerException NOT_FOUND for a cell without a kept table result or a notebook
-   *     without a store, INVALID when the view cannot use the selection (it names what lacks)
+   * @throws ServerException NOT_FOUND for a cell without a kept table result or a notebook without
+   *     a store, INVALID when the view cannot use the selection (it names what lacks)
    */
   <T> T readSelection(Optional<String> cellId, SelectionReader<T> reader) {
     String what = cellId.map(id -> "the result of '" + id + "'").orElse("the store's events");
@@ -451,7 +463,8 @@ final class NotebookSession implements AutoCloseable {
             .orElseThrow(
                 () ->
                     new ServerException(
-                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                        ServerException.Kind.NOT_FOUND,
+                        name + ": no cell with id '" + cellId + "'"));
     if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table)) {
       throw noTable(cellId);
     }
@@ -468,17 +481,19 @@ final class NotebookSession implements AutoCloseable {
    * Rows {@code offset ..} of a SQL cell's kept result, read on a connection of its own, so it
    * works while another cell of the notebook runs.
    *
-   * @throws ServerException NOT_FOUND when the cell has no kept result in this session,
-   *     INVALID for a sort column the result lacks
+   * @throws ServerException NOT_FOUND when the cell has no kept result in this session, INVALID for
+   *     a sort column the result lacks
    */
-  ResultPage page(String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
+  ResultPage page(
+      String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
     Cell cell =
         notebook
             .cell(cellId)
             .orElseThrow(
                 () ->
                     new ServerException(
-                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                        ServerException.Kind.NOT_FOUND,
+                        name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
     SessionData.Kept shownTable = cell.kind() == CellKind.JAVA ? shownTables.get(cellId) : null;
     if ((cell.kind() != CellKind.SQL && shownTable == null)
@@ -486,7 +501,10 @@ final class NotebookSession implements AutoCloseable {
         || db == null) {
       throw new ServerException(
           ServerException.Kind.NOT_FOUND,
-          name + ": cell '" + cellId + "' has no kept table result in this session; run it first"
+          name
+              + ": cell '"
+              + cellId
+              + "' has no kept table result in this session; run it first"
               + " (a Java cell's table is kept when it shows sql(...))");
     }
     ResultTable table =
@@ -515,12 +533,17 @@ final class NotebookSession implements AutoCloseable {
       if (message.contains("Catalog Error")) {
         throw new ServerException(
             ServerException.Kind.NOT_FOUND,
-            name + ": the result of cell '" + cellId + "' is not kept (only a query's result is;"
+            name
+                + ": the result of cell '"
+                + cellId
+                + "' is not kept (only a query's result is;"
                 + " SHOW, PRAGMA and the like show their first rows only)",
             e);
       }
       throw new ServerException(
-          ServerException.Kind.IO, name + ": cannot read the result of '" + cellId + "': " + message, e);
+          ServerException.Kind.IO,
+          name + ": cannot read the result of '" + cellId + "': " + message,
+          e);
     }
   }
 
@@ -557,7 +580,9 @@ final class NotebookSession implements AutoCloseable {
       throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
       throw new ServerException(
-          ServerException.Kind.IO, name + ": cannot summarize '" + column + "': " + e.getMessage(), e);
+          ServerException.Kind.IO,
+          name + ": cannot summarize '" + column + "': " + e.getMessage(),
+          e);
     }
   }
 
@@ -587,9 +612,12 @@ final class NotebookSession implements AutoCloseable {
             .orElseThrow(
                 () ->
                     new ServerException(
-                        ServerException.Kind.NOT_FOUND, name + ": no cell with id '" + cellId + "'"));
+                        ServerException.Kind.NOT_FOUND,
+                        name + ": no cell with id '" + cellId + "'"));
     NotebookDatabase db = database;
-    if (cell.kind() != CellKind.SQL || !(outputs.get(cellId) instanceof CellOutput.Table) || db == null) {
+    if (cell.kind() != CellKind.SQL
+        || !(outputs.get(cellId) instanceof CellOutput.Table)
+        || db == null) {
       throw new ServerException(
           ServerException.Kind.NOT_FOUND,
           name + ": cell '" + cellId + "' has no table result in this session; run it first");
@@ -598,8 +626,8 @@ final class NotebookSession implements AutoCloseable {
   }
 
   /**
-   * Stops what runs and closes the notebook's database and Java VM; the next cell opens fresh
-   * ones. Every output is kept on screen but marked stale, since the results it read are gone.
+   * Stops what runs and closes the notebook's database and Java VM; the next cell opens fresh ones.
+   * Every output is kept on screen but marked stale, since the results it read are gone.
    */
   void restart() {
     cancel();
@@ -609,7 +637,9 @@ final class NotebookSession implements AutoCloseable {
     }
   }
 
-  /** Stops whatever runs now (SQL statement, Java snippet, action cell); callable from any thread. */
+  /**
+   * Stops whatever runs now (SQL statement, Java snippet, action cell); callable from any thread.
+   */
   void cancel() {
     Cancellation action = actionCancel;
     if (action != null) {
@@ -660,7 +690,8 @@ final class NotebookSession implements AutoCloseable {
     List<NotebookWorkspace.Block> blocks = new ArrayList<>();
     for (NotebookBlock block : notebook.blocks()) {
       switch (block) {
-        case NotebookBlock.Prose prose -> blocks.add(new NotebookWorkspace.Block(prose.text(), null));
+        case NotebookBlock.Prose prose ->
+            blocks.add(new NotebookWorkspace.Block(prose.text(), null));
         case Cell cell ->
             blocks.add(
                 new NotebookWorkspace.Block(
@@ -696,10 +727,13 @@ final class NotebookSession implements AutoCloseable {
     private static final int FIRST_PAGE = 1000;
 
     volatile Limits limits = Limits.defaults();
+
     /** The table the running cell showed, if it showed a kept one. */
     volatile Kept shown;
+
     /** Tables snippets page through, by handle; {@code size} -1: as many rows as the table has. */
     private final Map<String, Kept> handles = new LinkedHashMap<>();
+
     private long queries;
 
     @Override
@@ -725,7 +759,9 @@ final class NotebookSession implements AutoCloseable {
       }
       String note =
           kept.truncated()
-              ? "sql(...) truncated at " + kept.rows() + " rows: "
+              ? "sql(...) truncated at "
+                  + kept.rows()
+                  + " rows: "
                   + cell.exceeded(
                       Limit.MAX_ROWS,
                       "the query had more rows than a Java cell's sql() keeps",
@@ -740,7 +776,11 @@ final class NotebookSession implements AutoCloseable {
       Optional<Cell> cell = notebook.cell(resultName).filter(c -> c.name().isPresent());
       if (output == null || cell.isEmpty()) {
         throw new IllegalArgumentException(
-            "no result named '" + resultName + "': run the cell with name=" + resultName + " first");
+            "no result named '"
+                + resultName
+                + "': run the cell with name="
+                + resultName
+                + " first");
       }
       if (output instanceof CellOutput.Table && cell.get().kind() == CellKind.SQL) {
         ResultTable table = ResultTable.ofCell(resultName, cell.get().name());
@@ -768,7 +808,8 @@ final class NotebookSession implements AutoCloseable {
       }
       if (kept == null) {
         throw new IllegalArgumentException(
-            "this table is no longer kept (a notebook keeps its " + KEPT_JAVA_TABLES
+            "this table is no longer kept (a notebook keeps its "
+                + KEPT_JAVA_TABLES
                 + " newest sql() results); call sql(...) again");
       }
       return page(
@@ -791,7 +832,8 @@ final class NotebookSession implements AutoCloseable {
       }
       if (kept == null) {
         throw new IllegalArgumentException(
-            "this table is no longer kept (a notebook keeps its " + KEPT_JAVA_TABLES
+            "this table is no longer kept (a notebook keeps its "
+                + KEPT_JAVA_TABLES
                 + " newest sql() results); call sql(...) again");
       }
       HostTable first =

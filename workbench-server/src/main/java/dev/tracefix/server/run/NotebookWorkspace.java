@@ -1,20 +1,20 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.ServerException;
-import dev.tracefix.server.wire.MayBeNull;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.share.Revision;
+import dev.tracefix.server.wire.MayBeNull;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The notebooks of one folder and their live sessions: what the HTTP layer and the CLI drive.
- * Names are file names relative to the folder (e.g. {@code postmortem-timeout.md}). Methods throw
- * {@link ServerException} for unknown names and malformed files; cell failures come back as
- * {@link CellOutput.Error}.
+ * The notebooks of one folder and their live sessions: what the HTTP layer and the CLI drive. Names
+ * are file names relative to the folder (e.g. {@code postmortem-timeout.md}). Methods throw {@link
+ * ServerException} for unknown names and malformed files; cell failures come back as {@link
+ * CellOutput.Error}.
  */
 public interface NotebookWorkspace {
 
@@ -32,7 +32,8 @@ public interface NotebookWorkspace {
   /**
    * A notebook as the UI shows it: prose blocks and cells in file order, the parameter values its
    * SQL cells run with (front-matter defaults, with the values set for this session on top), and
-   * what in its file was probably not meant ({@code file:line: message}, e.g. a misspelt cell kind).
+   * what in its file was probably not meant ({@code file:line: message}, e.g. a misspelt cell
+   * kind).
    */
   record NotebookView(
       String name,
@@ -47,8 +48,8 @@ public interface NotebookWorkspace {
   /**
    * A structural edit of a notebook, by block index as {@link NotebookView#blocks()} lists them.
    *
-   * @param op {@code insert} (a block of {@code kind} with {@code source} at {@code index}),
-   *     {@code delete}, {@code convert} (to {@code kind}) or {@code prose} (replace the prose text)
+   * @param op {@code insert} (a block of {@code kind} with {@code source} at {@code index}), {@code
+   *     delete}, {@code convert} (to {@code kind}) or {@code prose} (replace the prose text)
    * @param kind {@code markdown} or a cell kind ({@code sql}, {@code java}, ...)
    * @param id the id of an inserted cell; a fresh one when null
    */
@@ -74,11 +75,12 @@ public interface NotebookWorkspace {
   NotebookView runAll(String name);
 
   /**
-   * Runs the stale cells (and the never-run cells whose results they read) in dependency order;
-   * a cycle of named results or a result no cell names is an error output of the cells involved.
+   * Runs the stale cells (and the never-run cells whose results they read) in dependency order; a
+   * cycle of named results or a result no cell names is an error output of the cells involved.
    */
   default NotebookView runStale(String name) {
-    throw new UnsupportedOperationException("run-stale is not supported by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "run-stale is not supported by " + getClass().getName());
   }
 
   /**
@@ -86,7 +88,12 @@ public interface NotebookWorkspace {
    * ResultPages#MAX_PAGE_ROWS}), sorted by {@code sort} if given; never waits for a running cell.
    */
   default ResultPage page(
-      String name, String cellId, long offset, int limit, Optional<String> sort, boolean descending) {
+      String name,
+      String cellId,
+      long offset,
+      int limit,
+      Optional<String> sort,
+      boolean descending) {
     throw new UnsupportedOperationException("paging is not supported by " + getClass().getName());
   }
 
@@ -99,8 +106,8 @@ public interface NotebookWorkspace {
   }
 
   /**
-   * Sets the chart a SQL cell draws (null removes it) in the cell's fence, saves the file and
-   * draws it from the kept result if the cell ran; the cell does not go stale.
+   * Sets the chart a SQL cell draws (null removes it) in the cell's fence, saves the file and draws
+   * it from the kept result if the cell ran; the cell does not go stale.
    */
   default NotebookView setChart(
       String name, String cellId, dev.tracefix.server.views.chart.ChartSpec chart) {
@@ -114,7 +121,8 @@ public interface NotebookWorkspace {
    */
   default NotebookView reviewPatch(
       String name, String cellId, dev.tracefix.server.notebook.PatchReview.Decision decision) {
-    throw new UnsupportedOperationException("patch review is not supported by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "patch review is not supported by " + getClass().getName());
   }
 
   /** Sessions, running cells and child VMs now, for {@code /metrics}. */
@@ -130,7 +138,8 @@ public interface NotebookWorkspace {
    * cells that use a changed parameter become stale.
    */
   default NotebookView setParameters(String name, Map<String, String> values) {
-    throw new UnsupportedOperationException("parameters are not supported by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "parameters are not supported by " + getClass().getName());
   }
 
   /** Stops the statement or snippet that a cell of this notebook is running now, if any. */
@@ -139,8 +148,8 @@ public interface NotebookWorkspace {
   }
 
   /**
-   * Commits the notebook's file to the git repository its folder is in; empty when the file has
-   * not changed since its last commit.
+   * Commits the notebook's file to the git repository its folder is in; empty when the file has not
+   * changed since its last commit.
    */
   default Optional<Revision> save(String name, String message) {
     throw new UnsupportedOperationException("save is not supported by " + getClass().getName());
@@ -163,23 +172,27 @@ public interface NotebookWorkspace {
 
   /** The project's saved queries ({@code queries/}), with titles and parameters. */
   default List<dev.tracefix.server.query.SavedQuery> savedQueries() {
-    throw new UnsupportedOperationException("saved queries are not offered by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "saved queries are not offered by " + getClass().getName());
   }
 
   /**
-   * Appends saved query {@code query} to the notebook as a SQL cell and declares its parameters
-   * in the front matter; saves the file.
+   * Appends saved query {@code query} to the notebook as a SQL cell and declares its parameters in
+   * the front matter; saves the file.
    */
   default NotebookView insertSavedQuery(String name, String query) {
-    throw new UnsupportedOperationException("saved queries are not offered by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "saved queries are not offered by " + getClass().getName());
   }
 
   /** The notebook as Jupyter nbformat 4.5 JSON, with the outputs of cells that ran. */
   default dev.tracefix.server.kernel.sql.SqlCatalog catalog(String name) {
-    throw new UnsupportedOperationException("the catalog is not offered by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "the catalog is not offered by " + getClass().getName());
   }
 
-  default dev.tracefix.server.kernel.sql.ColumnSummary summary(String name, String cellId, String column) {
+  default dev.tracefix.server.kernel.sql.ColumnSummary summary(
+      String name, String cellId, String column) {
     throw new UnsupportedOperationException("summaries are not offered by " + getClass().getName());
   }
 

@@ -25,11 +25,11 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
- * Notebooks shared through the git repository their folder lives in: saving is a commit of that
- * one file (author from git config, as {@code git commit} would take it), and every saved version
- * can be listed, compared and read back. Only the notebook's source is ever committed; outputs
- * live in the session. Plain git does the rest (push, pull, merge): a notebook is Markdown with
- * one fenced block per cell, so two people's edits of different cells merge line by line.
+ * Notebooks shared through the git repository their folder lives in: saving is a commit of that one
+ * file (author from git config, as {@code git commit} would take it), and every saved version can
+ * be listed, compared and read back. Only the notebook's source is ever committed; outputs live in
+ * the session. Plain git does the rest (push, pull, merge): a notebook is Markdown with one fenced
+ * block per cell, so two people's edits of different cells merge line by line.
  */
 public final class NotebookGit {
   /** The revision name for the file as it is on disk now, unsaved edits included. */
@@ -78,7 +78,9 @@ public final class NotebookGit {
     }
   }
 
-  /** A unified diff of {@code file} between two revisions (commit ids, refs or {@link #WORKING}). */
+  /**
+   * A unified diff of {@code file} between two revisions (commit ids, refs or {@link #WORKING}).
+   */
   public String diff(Path file, String from, String to) {
     try (Repository repo = open();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -103,9 +105,7 @@ public final class NotebookGit {
       try (TreeWalk tree = TreeWalk.forPath(repo, path, commit.getTree())) {
         if (tree == null) {
           throw new ServerException(
-              ServerException.Kind.NOT_FOUND,
-              path + " does not exist in " + revision,
-              null);
+              ServerException.Kind.NOT_FOUND, path + " does not exist in " + revision, null);
         }
         return new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
       }

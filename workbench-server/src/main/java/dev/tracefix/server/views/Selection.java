@@ -10,13 +10,14 @@ import java.util.Map;
 
 /**
  * A selection of events as a view reads it: any query's result, whatever columns it kept. A view
- * asks for the event columns it can use; a column the query left out reads as NULL (a {@code
- * SELECT time, duration_ns FROM events} still draws, on one track), so only the columns a view
- * cannot do without are required.
+ * asks for the event columns it can use; a column the query left out reads as NULL (a {@code SELECT
+ * time, duration_ns FROM events} still draws, on one track), so only the columns a view cannot do
+ * without are required.
  */
 public final class Selection {
   private final String relation;
-  private final Map<String, String> columns; // lower-case name -> quoted name as the query spells it
+  private final Map<String, String>
+      columns; // lower-case name -> quoted name as the query spells it
   private final Map<String, String> types; // lower-case name -> DuckDB type
 
   private Selection(String relation, Map<String, String> columns, Map<String, String> types) {
@@ -62,7 +63,13 @@ public final class Selection {
   public void require(String column, String view, String why) {
     if (!has(column)) {
       throw new IllegalArgumentException(
-          "the " + view + " needs a '" + column + "' column (" + why + "); the selection has "
+          "the "
+              + view
+              + " needs a '"
+              + column
+              + "' column ("
+              + why
+              + "); the selection has "
               + String.join(", ", columns.keySet()));
     }
   }

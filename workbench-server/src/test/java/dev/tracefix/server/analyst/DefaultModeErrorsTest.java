@@ -29,7 +29,9 @@ class DefaultModeErrorsTest {
               + " ('c1', 'tok-worker-02', 'connect', 111, 10)");
       for (int i = 0; i < 10; i++) {
         s.execute(
-            "INSERT INTO events VALUES ('c1', TIMESTAMP '2025-03-01 10:00:0" + i + "', 'syscall',"
+            "INSERT INTO events VALUES ('c1', TIMESTAMP '2025-03-01 10:00:0"
+                + i
+                + "', 'syscall',"
                 + " 'tok-worker-02', 1000, 0, 111, 'ECONNREFUSED', 'peer-1', 'k1')");
       }
       List<Finding> findings = ErrorDetectors.errnoByProcess(new TraceStats(c));

@@ -27,14 +27,24 @@ class DemoCaptureAnalystTest {
         CellOutput.Hypotheses h =
             assertInstanceOf(
                 CellOutput.Hypotheses.class,
-                new TraceAnalyst().ask(c, Map.of("question", "why does inventory fail to answer checkout?"),
-                    Optional.of(repo)));
-        h.items().forEach(i -> System.out.println("[" + i.check().verdict() + "] " + i.statement()));
+                new TraceAnalyst()
+                    .ask(
+                        c,
+                        Map.of("question", "why does inventory fail to answer checkout?"),
+                        Optional.of(repo)));
+        h.items()
+            .forEach(i -> System.out.println("[" + i.check().verdict() + "] " + i.statement()));
         CellOutput.Hypothesis first = h.items().getFirst();
         assertTrue(first.statement().startsWith("inventory's replies come"), first.statement());
-        assertTrue(first.statement().contains("past the 50 ms timeout at src/checkout/CheckoutClient.java:"), first.statement());
+        assertTrue(
+            first
+                .statement()
+                .contains("past the 50 ms timeout at src/checkout/CheckoutClient.java:"),
+            first.statement());
         assertTrue(first.statement().contains("lowered from 500 ms in"), first.statement());
-        assertTrue(first.statement().contains("client: tighten inventory timeout to fail fast"), first.statement());
+        assertTrue(
+            first.statement().contains("client: tighten inventory timeout to fail fast"),
+            first.statement());
         assertEquals(CellOutput.Check.SUPPORTED, first.check().verdict(), first.checkSql());
         assertEquals("deterministic analyst", h.provenance().answeredBy());
       }

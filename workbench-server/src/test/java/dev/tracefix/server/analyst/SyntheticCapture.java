@@ -9,9 +9,9 @@ import java.sql.Statement;
 import java.sql.Types;
 
 /**
- * A capture written straight into a DuckDB migrated with the event store's own schema
- * ({@link StoreSchema}), one event at a time: for detector tests that need a pattern (or its
- * absence) that a live capture would take minutes to produce.
+ * A capture written straight into a DuckDB migrated with the event store's own schema ({@link
+ * StoreSchema}), one event at a time: for detector tests that need a pattern (or its absence) that
+ * a live capture would take minutes to produce.
  */
 final class SyntheticCapture implements AutoCloseable {
   static final long START_NS = 1_740_823_200_000_000_000L; // 2025-03-01 10:00:00 UTC
@@ -23,18 +23,21 @@ final class SyntheticCapture implements AutoCloseable {
     connection = DriverManager.getConnection("jdbc:duckdb:");
     StoreSchema.migrate(connection);
     try (Statement s = connection.createStatement()) {
-      s.execute("INSERT INTO captures (capture_id, host, started_at, ended_at, event_count, drop_count, key_id)"
-          + " VALUES ('c1', 'host-a', TIMESTAMP '2025-03-01 10:00:00', TIMESTAMP '2025-03-01 10:01:00', 0, 0, 'k1')");
+      s.execute(
+          "INSERT INTO captures (capture_id, host, started_at, ended_at, event_count, drop_count, key_id)"
+              + " VALUES ('c1', 'host-a', TIMESTAMP '2025-03-01 10:00:00', TIMESTAMP '2025-03-01 10:01:00', 0, 0, 'k1')");
     }
-    insert = connection.prepareStatement(
-        "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, errno_name,"
-            + " peer_hash, key_id, syscall, fd) VALUES ('c1', make_timestamp_ns(?), ?, ?, ?, ?, ?, ?, ?, 'k1', ?, ?)");
+    insert =
+        connection.prepareStatement(
+            "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, errno_name,"
+                + " peer_hash, key_id, syscall, fd) VALUES ('c1', make_timestamp_ns(?), ?, ?, ?, ?, ?, ?, ?, 'k1', ?, ?)");
   }
 
   SyntheticCapture process(String token, String comm, String buildId) throws SQLException {
-    try (PreparedStatement p = connection.prepareStatement(
-        "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id)"
-            + " VALUES ('c1', ?, ?, ?, '/', 'e_1', 'k1')")) {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id)"
+                + " VALUES ('c1', ?, ?, ?, '/', 'e_1', 'k1')")) {
       p.setString(1, token);
       p.setString(2, comm);
       p.setString(3, buildId);
@@ -44,8 +47,17 @@ final class SyntheticCapture implements AutoCloseable {
   }
 
   /** One event; {@code errnoName} null for success; {@code syscall} only for type syscall. */
-  SyntheticCapture event(double atSeconds, String type, String token, long durationNs, long bytes,
-      String errnoName, String peer, String syscall, int fd) throws SQLException {
+  SyntheticCapture event(
+      double atSeconds,
+      String type,
+      String token,
+      long durationNs,
+      long bytes,
+      String errnoName,
+      String peer,
+      String syscall,
+      int fd)
+      throws SQLException {
     insert.setLong(1, START_NS + (long) (atSeconds * 1e9));
     insert.setString(2, type);
     insert.setString(3, token);
@@ -66,10 +78,11 @@ final class SyntheticCapture implements AutoCloseable {
 
   /** A TCP state change of {@code token}'s socket: its local port and the remote one (0: none). */
   SyntheticCapture tcp(double at, String token, int localPort, int remotePort) throws SQLException {
-    try (PreparedStatement p = connection.prepareStatement(
-        "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, key_id,"
-            + " local_port, remote_port, tcp_old_state, tcp_new_state)"
-            + " VALUES ('c1', make_timestamp_ns(?), 'tcp_state', ?, 0, 0, 0, 'k1', ?, ?, 'SYN_SENT', 'ESTABLISHED')")) {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, key_id,"
+                + " local_port, remote_port, tcp_old_state, tcp_new_state)"
+                + " VALUES ('c1', make_timestamp_ns(?), 'tcp_state', ?, 0, 0, 0, 'k1', ?, ?, 'SYN_SENT', 'ESTABLISHED')")) {
       p.setLong(1, START_NS + (long) (at * 1e9));
       p.setString(2, token);
       p.setInt(3, localPort);
@@ -81,9 +94,10 @@ final class SyntheticCapture implements AutoCloseable {
 
   /** {@code token} exits with the wait(2) status {@code status} (exit code << 8, or a signal). */
   SyntheticCapture exit(double at, String token, int status) throws SQLException {
-    try (PreparedStatement p = connection.prepareStatement(
-        "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, key_id, exit_status)"
-            + " VALUES ('c1', make_timestamp_ns(?), 'process_exit', ?, 0, 0, 0, 'k1', ?)")) {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "INSERT INTO events (capture_id, time, type, process_token, duration_ns, bytes, errno, key_id, exit_status)"
+                + " VALUES ('c1', make_timestamp_ns(?), 'process_exit', ?, 0, 0, 0, 'k1', ?)")) {
       p.setLong(1, START_NS + (long) (at * 1e9));
       p.setString(2, token);
       p.setInt(3, status);
@@ -92,7 +106,8 @@ final class SyntheticCapture implements AutoCloseable {
     return this;
   }
 
-  SyntheticCapture call(double at, String token, String syscall, int fd, long durationNs, String errnoName)
+  SyntheticCapture call(
+      double at, String token, String syscall, int fd, long durationNs, String errnoName)
       throws SQLException {
     return event(at, "syscall", token, durationNs, 0, errnoName, null, syscall, fd);
   }

@@ -26,7 +26,8 @@ class TraceAnalystTest {
   }
 
   private static boolean returnsRows(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       return rs.next();
     }
   }
@@ -38,14 +39,29 @@ class TraceAnalystTest {
       CellOutput.Hypotheses h =
           assertInstanceOf(
               CellOutput.Hypotheses.class,
-              new TraceAnalyst().ask(c, Map.of("question", "why does the worker see EPIPE errors?")));
+              new TraceAnalyst()
+                  .ask(c, Map.of("question", "why does the worker see EPIPE errors?")));
       h.items().forEach(i -> System.out.println(i.statement() + "\n   " + i.evidence()));
       List<String> statements = h.items().stream().map(CellOutput.Hypothesis::statement).toList();
-      assertTrue(statements.stream().anyMatch(s -> s.startsWith("worker [tok-worker] fails sendto with EPIPE")), statements.toString());
-      assertTrue(statements.stream().anyMatch(s -> s.startsWith("EPIPE errors come in a burst around 2025-03-01 10:00:30")), statements.toString());
-      assertTrue(statements.stream().anyMatch(s -> s.startsWith("sendto calls have a long latency tail")), statements.toString());
-      assertTrue(statements.stream().anyMatch(s -> s.startsWith("retransmits concentrate on peer peer-lossy")), statements.toString());
-      assertTrue(h.items().getFirst().statement().contains("EPIPE"), "an EPIPE question ranks EPIPE first");
+      assertTrue(
+          statements.stream()
+              .anyMatch(s -> s.startsWith("worker [tok-worker] fails sendto with EPIPE")),
+          statements.toString());
+      assertTrue(
+          statements.stream()
+              .anyMatch(
+                  s -> s.startsWith("EPIPE errors come in a burst around 2025-03-01 10:00:30")),
+          statements.toString());
+      assertTrue(
+          statements.stream().anyMatch(s -> s.startsWith("sendto calls have a long latency tail")),
+          statements.toString());
+      assertTrue(
+          statements.stream()
+              .anyMatch(s -> s.startsWith("retransmits concentrate on peer peer-lossy")),
+          statements.toString());
+      assertTrue(
+          h.items().getFirst().statement().contains("EPIPE"),
+          "an EPIPE question ranks EPIPE first");
       for (CellOutput.Hypothesis hypothesis : h.items()) {
         assertTrue(returnsRows(c, hypothesis.checkSql()), hypothesis.checkSql());
       }
@@ -58,19 +74,23 @@ class TraceAnalystTest {
       TraceTables.fill(c, 11);
       CellOutput.Hypotheses h =
           (CellOutput.Hypotheses) new TraceAnalyst().ask(c, Map.of("question", "why is it slow?"));
-      assertTrue(h.items().getFirst().statement().contains("latency"), h.items().getFirst().statement());
+      assertTrue(
+          h.items().getFirst().statement().contains("latency"), h.items().getFirst().statement());
     }
   }
 
   @Test
   void evenUnremarkableTrafficYieldsACheckableHypothesis() throws Exception {
-    try (Connection c = tables(); Statement s = c.createStatement()) {
+    try (Connection c = tables();
+        Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO events SELECT 'c1', TIMESTAMP_NS '2025-03-01 10:00:00' + to_seconds(range),"
               + " 'sendto', 'tok-api-0001', 1000, 10, 0, NULL, 'peer-0', 'k1' FROM range(5)");
       CellOutput.Hypotheses h = (CellOutput.Hypotheses) new TraceAnalyst().ask(c, Map.of());
       assertFalse(h.items().isEmpty());
-      assertEquals("api [tok-api-00] produces most of the traced activity; start there", h.items().getFirst().statement());
+      assertEquals(
+          "api [tok-api-00] produces most of the traced activity; start there",
+          h.items().getFirst().statement());
       assertTrue(returnsRows(c, h.items().getFirst().checkSql()));
     }
   }
@@ -78,7 +98,8 @@ class TraceAnalystTest {
   @Test
   void aMissingEventsTableIsAnErrorOutput() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-      CellOutput.Error e = assertInstanceOf(CellOutput.Error.class, new TraceAnalyst().ask(c, Map.of()));
+      CellOutput.Error e =
+          assertInstanceOf(CellOutput.Error.class, new TraceAnalyst().ask(c, Map.of()));
       assertEquals("analyst", e.errorKind());
     }
   }

@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.Random;
 
 /**
- * Creates the trace tables (events, processes, captures) with the production column names and
- * fills them with generated traffic: steady sendto calls from two processes, a one-second burst
- * of EPIPE failures in the worker, a handful of very slow calls in the api, and retransmits that
- * mostly go to one peer.
+ * Creates the trace tables (events, processes, captures) with the production column names and fills
+ * them with generated traffic: steady sendto calls from two processes, a one-second burst of EPIPE
+ * failures in the worker, a handful of very slow calls in the api, and retransmits that mostly go
+ * to one peer.
  */
 public final class TraceTables {
   private TraceTables() {}
@@ -56,25 +56,57 @@ public final class TraceTables {
         count += add(insert, at, "sendto", token, duration, 0, null, "peer-" + (i % 4));
       }
       for (int i = 0; i < 5; i++) {
-        count += add(insert, startNs + (10L + i) * 1_000_000_000L, "sendto", "tok-api-0001",
-            8_000_000L + i, 0, null, "peer-1");
+        count +=
+            add(
+                insert,
+                startNs + (10L + i) * 1_000_000_000L,
+                "sendto",
+                "tok-api-0001",
+                8_000_000L + i,
+                0,
+                null,
+                "peer-1");
       }
       long burstAt = startNs + 30L * 1_000_000_000L;
       for (int i = 0; i < EPIPE_BURST; i++) {
-        count += add(insert, burstAt + i * 10_000_000L, "sendto", "tok-worker-02", 15_000, 32,
-            "EPIPE", "peer-2");
+        count +=
+            add(
+                insert,
+                burstAt + i * 10_000_000L,
+                "sendto",
+                "tok-worker-02",
+                15_000,
+                32,
+                "EPIPE",
+                "peer-2");
       }
       for (int i = 0; i < 12; i++) {
         String peer = i < 10 ? "peer-lossy" : "peer-0";
-        count += add(insert, startNs + (long) (random.nextDouble() * 60e9), "tcp_retransmit",
-            "tok-api-0001", 0, 0, null, peer);
+        count +=
+            add(
+                insert,
+                startNs + (long) (random.nextDouble() * 60e9),
+                "tcp_retransmit",
+                "tok-api-0001",
+                0,
+                0,
+                null,
+                peer);
       }
     }
     return count;
   }
 
-  private static int add(PreparedStatement insert, long atNs, String type, String token,
-      long durationNs, int errno, String errnoName, String peer) throws SQLException {
+  private static int add(
+      PreparedStatement insert,
+      long atNs,
+      String type,
+      String token,
+      long durationNs,
+      int errno,
+      String errnoName,
+      String peer)
+      throws SQLException {
     insert.setLong(1, atNs);
     insert.setString(2, type);
     insert.setString(3, token);

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which way the code may depend, read from the main sources of every module (imports and
- * qualified names; comments and string literals left out): modules only on the ones below them, and in the server the
- * packages one way, as its README draws them.
+ * Which way the code may depend, read from the main sources of every module (imports and qualified
+ * names; comments and string literals left out): modules only on the ones below them, and in the
+ * server the packages one way, as its README draws them.
  */
 class ImportDirectionTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -51,12 +51,18 @@ class ImportDirectionTest {
   private static final List<Set<String>> KNOWN_CYCLES =
       List.of(
           Set.of(
-              "capture", "capture.ffm", "capture.pipeline", "capture.privacy",
-              "capture.privacy.identity", "capture.privacy.keys", "capture.privacy.policy",
-              "capture.probe", "capture.proc", "capture.stacks",
+              "capture",
+              "capture.ffm",
+              "capture.pipeline",
+              "capture.privacy",
+              "capture.privacy.identity",
+              "capture.privacy.keys",
+              "capture.privacy.policy",
+              "capture.probe",
+              "capture.proc",
+              "capture.stacks",
               "capture.trigger"),
-          Set.of(
-              "fixloop", "fixloop.bisect", "fixloop.minimize", "fixloop.patch", "fixloop.repro"),
+          Set.of("fixloop", "fixloop.bisect", "fixloop.minimize", "fixloop.patch", "fixloop.repro"),
           Set.of("sink", "sink.forget", "sink.parquet", "sink.spool"));
 
   private static final Pattern PACKAGE =
@@ -113,9 +119,7 @@ class ImportDirectionTest {
     }
     System.out.printf(
         "ImportDirectionTest: %d packages, %d cycles: %s%n",
-        uses.size(),
-        cycles.size(),
-        cycles.stream().map(TreeSet::new).toList());
+        uses.size(), cycles.size(), cycles.stream().map(TreeSet::new).toList());
     assertEquals(List.of(), news, "package cycles that were not there before");
     assertTrue(
         cycles.stream().noneMatch(c -> c.stream().anyMatch(p -> moduleOf(p).equals("server"))),

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An action cell's repro runs for minutes: the notebook's interrupt (the same call as {@code POST
- * /api/notebooks/{name}/interrupt}) stops it and kills the command, and the progress lines the
- * fix loop reports reach the workspace's listeners as the CLI's reach stderr.
+ * /api/notebooks/{name}/interrupt}) stops it and kills the command, and the progress lines the fix
+ * loop reports reach the workspace's listeners as the CLI's reach stderr.
  */
 class ActionCellInterruptTest {
   @TempDir Path temp;
@@ -38,7 +38,9 @@ class ActionCellInterruptTest {
     }
     Path pid = temp.resolve("repro.pid");
     Path notebooks = Files.createDirectory(temp.resolve("notebooks"));
-    Files.writeString(notebooks.resolve("slow.md"), """
+    Files.writeString(
+        notebooks.resolve("slow.md"),
+        """
         # Slow bisect
 
         ```bisect name=culprit
@@ -47,17 +49,20 @@ class ActionCellInterruptTest {
         run: echo $$ > %s; sleep 300
         timeout: 10m
         ```
-        """.formatted(repo, pid));
+        """
+            .formatted(repo, pid));
     List<String> progress = new CopyOnWriteArrayList<>();
     Path store = temp.resolve("empty.duckdb");
     DriverManager.getConnection("jdbc:duckdb:" + store).close();
-    try (FileNotebookWorkspace workspace = new FileNotebookWorkspace(
-        notebooks,
-        NotebookDatabases.unlocked(store),
-        temp,
-        Map.of("bisect", new BisectCellRunner()))) {
+    try (FileNotebookWorkspace workspace =
+        new FileNotebookWorkspace(
+            notebooks,
+            NotebookDatabases.unlocked(store),
+            temp,
+            Map.of("bisect", new BisectCellRunner()))) {
       workspace.addProgressListener((nb, cell, line) -> progress.add(line));
-      CompletableFuture<CellOutput> run = CompletableFuture.supplyAsync(() -> workspace.runCell("slow.md", "culprit"));
+      CompletableFuture<CellOutput> run =
+          CompletableFuture.supplyAsync(() -> workspace.runCell("slow.md", "culprit"));
       for (int i = 0; i < 100 && !Files.exists(pid); i++) {
         Thread.sleep(100);
       }
@@ -66,14 +71,21 @@ class ActionCellInterruptTest {
       workspace.cancel("slow.md");
       CellOutput out = run.get(30, TimeUnit.SECONDS);
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      System.out.println("stopped " + millis + " ms after the interrupt: " + out + "\nprogress: " + progress);
+      System.out.println(
+          "stopped " + millis + " ms after the interrupt: " + out + "\nprogress: " + progress);
       CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out);
       assertEquals("interrupted", error.errorKind());
       Thread.sleep(200);
-      String stat = Path.of("/proc", Files.readString(pid).strip(), "stat").toFile().exists()
-          ? Files.readString(Path.of("/proc", Files.readString(pid).strip(), "stat")) : "";
-      assertTrue(stat.isEmpty() || stat.charAt(stat.lastIndexOf(')') + 2) == 'Z', "the repro still runs: " + stat);
-      assertTrue(progress.stream().anyMatch(l -> l.startsWith("build:") || l.startsWith("bisect:")), progress.toString());
+      String stat =
+          Path.of("/proc", Files.readString(pid).strip(), "stat").toFile().exists()
+              ? Files.readString(Path.of("/proc", Files.readString(pid).strip(), "stat"))
+              : "";
+      assertTrue(
+          stat.isEmpty() || stat.charAt(stat.lastIndexOf(')') + 2) == 'Z',
+          "the repro still runs: " + stat);
+      assertTrue(
+          progress.stream().anyMatch(l -> l.startsWith("build:") || l.startsWith("bisect:")),
+          progress.toString());
     }
   }
 }

@@ -31,7 +31,8 @@ class BisectorTest {
     git(repo, "tag", "v1");
     for (int i = 1; i <= 16; i++) {
       Files.writeString(
-          repo.resolve("app.txt"), (i == 11 ? "BROKEN " : "") + "feature " + i + "\n",
+          repo.resolve("app.txt"),
+          (i == 11 ? "BROKEN " : "") + "feature " + i + "\n",
           java.nio.file.StandardOpenOption.APPEND);
       if (i == 8) {
         Files.writeString(repo.resolve("unbuildable"), "syntax error\n");
@@ -47,12 +48,15 @@ class BisectorTest {
   @Test
   void findsTheSameCulpritAsGitBisectRun() throws Exception {
     Path repo = sixteenCommitRepo();
-    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
       CellOutput out =
           new BisectCellRunner()
-              .run(Map.of("repo", repo.toString(), "good", "v1", "bad", "HEAD", "run", PREDICATE),
+              .run(
+                  Map.of("repo", repo.toString(), "good", "v1", "bad", "HEAD", "run", PREDICATE),
                   context);
-      CellOutput.Bisected bisected = assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
+      CellOutput.Bisected bisected =
+          assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
       String expected = GitFixtures.gitBisectRun(repo, "HEAD", "v1", PREDICATE);
       System.out.println("tracefix culprit " + bisected.culprit() + " steps " + bisected.steps());
       assertEquals(expected, bisected.culprit());
@@ -66,14 +70,17 @@ class BisectorTest {
   void skipsAnUnbuildableCommitAndStillFindsTheCulprit() throws Exception {
     Path repo = sixteenCommitRepo();
     String unbuildable = git(repo, "rev-parse", "HEAD~8");
-    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
       // features 5..13: the first probe lands on the unbuildable feature 8
       String good = git(repo, "rev-parse", "HEAD~12");
       CellOutput out =
           new BisectCellRunner()
-              .run(Map.of("repo", repo.toString(), "good", good, "bad", "HEAD~3", "run", PREDICATE),
+              .run(
+                  Map.of("repo", repo.toString(), "good", good, "bad", "HEAD~3", "run", PREDICATE),
                   context);
-      CellOutput.Bisected bisected = assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
+      CellOutput.Bisected bisected =
+          assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
       System.out.println("steps " + bisected.steps());
       assertTrue(
           bisected.steps().stream()
@@ -85,10 +92,12 @@ class BisectorTest {
   @Test
   void reportsARepoThatPassesOnTheBadCommit() throws Exception {
     Path repo = sixteenCommitRepo();
-    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
       CellOutput out =
           new BisectCellRunner()
-              .run(Map.of("repo", repo.toString(), "good", "v1", "bad", "HEAD~8", "run", PREDICATE),
+              .run(
+                  Map.of("repo", repo.toString(), "good", "v1", "bad", "HEAD~8", "run", PREDICATE),
                   context);
       CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out);
       assertEquals("repro", error.errorKind());
@@ -99,14 +108,28 @@ class BisectorTest {
   @Test
   void takesSeveralGoodCommitsAndReportsGitComparableSteps() throws Exception {
     Path repo = sixteenCommitRepo();
-    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
       CellOutput out =
           new BisectCellRunner()
-              .run(Map.of("repo", repo.toString(), "good", "v1, HEAD~10", "bad", "HEAD", "run", PREDICATE),
+              .run(
+                  Map.of(
+                      "repo",
+                      repo.toString(),
+                      "good",
+                      "v1, HEAD~10",
+                      "bad",
+                      "HEAD",
+                      "run",
+                      PREDICATE),
                   context);
-      CellOutput.Bisected bisected = assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
+      CellOutput.Bisected bisected =
+          assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
       assertEquals(git(repo, "rev-parse", "HEAD~5"), bisected.culprit());
-      assertEquals(bisected.steps().size() - 3, bisected.stepCount(), "bad and both goods are checked, not counted");
+      assertEquals(
+          bisected.steps().size() - 3,
+          bisected.stepCount(),
+          "bad and both goods are checked, not counted");
       assertTrue(bisected.steps().stream().limit(3).allMatch(s -> s.role().equals("end check")));
     }
   }
@@ -114,10 +137,18 @@ class BisectorTest {
   @Test
   void anExitCodeOf128OrMoreStopsTheCellWithTheReason() throws Exception {
     Path repo = sixteenCommitRepo();
-    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
       CellOutput out =
           new BisectCellRunner()
-              .run(Map.of("repo", repo.toString(), "good", "v1", "run", "grep -q BROKEN app.txt && exit 1; exit 200"),
+              .run(
+                  Map.of(
+                      "repo",
+                      repo.toString(),
+                      "good",
+                      "v1",
+                      "run",
+                      "grep -q BROKEN app.txt && exit 1; exit 200"),
                   context);
       CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out, out.toString());
       assertEquals("aborted", error.errorKind());

@@ -24,10 +24,20 @@ class TimeoutServiceBisectTest {
       CellOutput out =
           new BisectCellRunner()
               .run(
-                  Map.of("repo", repo.toString(), "good", "v1.0", "bad", "HEAD", "run", "./repro.sh",
-                      "timeout", "60s"),
+                  Map.of(
+                      "repo",
+                      repo.toString(),
+                      "good",
+                      "v1.0",
+                      "bad",
+                      "HEAD",
+                      "run",
+                      "./repro.sh",
+                      "timeout",
+                      "60s"),
                   context);
-      CellOutput.Bisected bisected = assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
+      CellOutput.Bisected bisected =
+          assertInstanceOf(CellOutput.Bisected.class, out, out.toString());
       System.out.println("tracefix culprit " + bisected.culprit() + " " + bisected.subject());
       bisected.steps().forEach(s -> System.out.println("  step " + s));
       assertEquals("client: tighten inventory timeout to fail fast", bisected.subject());

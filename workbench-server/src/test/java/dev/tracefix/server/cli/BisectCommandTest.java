@@ -18,7 +18,10 @@ class BisectCommandTest {
   @TempDir Path temp;
   Path repo;
 
-  /** v1, then 12 commits on main with a feature branch merged after the 6th; 9 breaks, 4-5 cannot build. */
+  /**
+   * v1, then 12 commits on main with a feature branch merged after the 6th; 9 breaks, 4-5 cannot
+   * build.
+   */
   @BeforeEach
   void history() throws Exception {
     repo = Files.createDirectory(temp.resolve("repo"));
@@ -35,7 +38,10 @@ class BisectCommandTest {
         git(repo, "commit", "-q", "-m", "feature work");
         git(repo, "checkout", "-q", "main");
       }
-      Files.writeString(repo.resolve("app.txt"), (i == 9 ? "BROKEN " : "") + "change " + i + "\n", StandardOpenOption.APPEND);
+      Files.writeString(
+          repo.resolve("app.txt"),
+          (i == 9 ? "BROKEN " : "") + "change " + i + "\n",
+          StandardOpenOption.APPEND);
       if (i == 4) {
         Files.writeString(repo.resolve("UNBUILDABLE"), "x\n");
       }
@@ -55,8 +61,19 @@ class BisectCommandTest {
 
   @Test
   void printsTheFirstBadCommitAsItsLastLineAndExitsZero() throws Exception {
-    CliRun run = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD", "--",
-        "bash", "-c", PREDICATE);
+    CliRun run =
+        CliRun.of(
+            "bisect",
+            "--repo",
+            repo.toString(),
+            "--good",
+            "v1",
+            "--bad",
+            "HEAD",
+            "--",
+            "bash",
+            "-c",
+            PREDICATE);
     System.out.println(run.err() + run.out());
     assertEquals(0, run.exit(), run.err());
     String last = run.out().lines().toList().getLast();
@@ -70,10 +87,37 @@ class BisectCommandTest {
 
   @Test
   void buildingAheadPrintsTheSameLastLine() throws Exception {
-    CliRun plain = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD",
-        "--build", "cat app.txt > built.txt", "--", "bash", "-c", PREDICATE);
-    CliRun ahead = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD",
-        "--build", "cat app.txt > built.txt", "--build-ahead", "--", "bash", "-c", PREDICATE);
+    CliRun plain =
+        CliRun.of(
+            "bisect",
+            "--repo",
+            repo.toString(),
+            "--good",
+            "v1",
+            "--bad",
+            "HEAD",
+            "--build",
+            "cat app.txt > built.txt",
+            "--",
+            "bash",
+            "-c",
+            PREDICATE);
+    CliRun ahead =
+        CliRun.of(
+            "bisect",
+            "--repo",
+            repo.toString(),
+            "--good",
+            "v1",
+            "--bad",
+            "HEAD",
+            "--build",
+            "cat app.txt > built.txt",
+            "--build-ahead",
+            "--",
+            "bash",
+            "-c",
+            PREDICATE);
     System.out.println(ahead.err());
     assertEquals(0, ahead.exit(), ahead.err());
     assertEquals(plain.out().lines().toList().getLast(), ahead.out().lines().toList().getLast());
@@ -83,9 +127,21 @@ class BisectCommandTest {
   @Test
   void exitsTwoAndListsTheSkippedCommitsWhenOnlyThoseAreLeft() throws Exception {
     // broken from change 5 on, which cannot build (4 and 5 are skipped)
-    String predicate = "[ -e UNBUILDABLE ] && exit 125; grep -q 'change 5' app.txt && exit 1; exit 0";
-    CliRun run = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD", "--",
-        "bash", "-c", predicate);
+    String predicate =
+        "[ -e UNBUILDABLE ] && exit 125; grep -q 'change 5' app.txt && exit 1; exit 0";
+    CliRun run =
+        CliRun.of(
+            "bisect",
+            "--repo",
+            repo.toString(),
+            "--good",
+            "v1",
+            "--bad",
+            "HEAD",
+            "--",
+            "bash",
+            "-c",
+            predicate);
     System.out.println(run.err() + run.out());
     assertEquals(2, run.exit(), run.err());
     assertTrue(run.out().contains("The first bad commit could be any of:"), run.out());
@@ -97,8 +153,20 @@ class BisectCommandTest {
 
   @Test
   void anExitCodeOf128OrMoreAbortsWithExitOne() {
-    CliRun run = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD", "--trust-ends",
-        "--", "bash", "-c", "exit 255");
+    CliRun run =
+        CliRun.of(
+            "bisect",
+            "--repo",
+            repo.toString(),
+            "--good",
+            "v1",
+            "--bad",
+            "HEAD",
+            "--trust-ends",
+            "--",
+            "bash",
+            "-c",
+            "exit 255");
     assertEquals(1, run.exit(), run.err());
     assertTrue(run.err().contains("bisect aborted: the repro exited with 255"), run.err());
     assertTrue(run.err().contains("128 or more"), run.err());
@@ -108,14 +176,34 @@ class BisectCommandTest {
   void firstParentBlamesTheMergeAndRepeatReportsAFlakyCommit() throws Exception {
     Path flakyCounter = temp.resolve("runs");
     // the merge breaks; the first run on any commit with change 7 fails, later runs pass
-    String predicate = "grep -q '^f$' feature.txt 2>/dev/null && exit 1; "
-        + "if grep -q 'change 7' app.txt && [ ! -e " + flakyCounter + " ]; then touch " + flakyCounter + "; exit 1; fi; exit 0";
-    CliRun run = CliRun.of("bisect", "--repo", repo.toString(), "--good", "v1", "--bad", "HEAD", "--first-parent",
-        "--repeat", "3", "--", "bash", "-c", predicate);
+    String predicate =
+        "grep -q '^f$' feature.txt 2>/dev/null && exit 1; "
+            + "if grep -q 'change 7' app.txt && [ ! -e "
+            + flakyCounter
+            + " ]; then touch "
+            + flakyCounter
+            + "; exit 1; fi; exit 0";
+    CliRun run =
+        CliRun.of(
+            "bisect",
+            "--repo",
+            repo.toString(),
+            "--good",
+            "v1",
+            "--bad",
+            "HEAD",
+            "--first-parent",
+            "--repeat",
+            "3",
+            "--",
+            "bash",
+            "-c",
+            predicate);
     System.out.println(run.err() + run.out());
     assertEquals(0, run.exit(), run.err());
     String merge = git(repo, "log", "--format=%H", "--grep=^merge feature$");
-    assertTrue(run.out().lines().toList().getLast().startsWith("first bad commit: " + merge), run.out());
+    assertTrue(
+        run.out().lines().toList().getLast().startsWith("first bad commit: " + merge), run.out());
   }
 
   @Test

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tracefix capture -- CMD} on a busy machine, as a user runs it: while an untraced
- * neighbour makes loopback connections to its own listener, the store holds the command's TCP
- * events and none of the neighbour's (TCP events are attributed to the socket's owner, never to
- * whichever task the kernel interrupted).
+ * {@code tracefix capture -- CMD} on a busy machine, as a user runs it: while an untraced neighbour
+ * makes loopback connections to its own listener, the store holds the command's TCP events and none
+ * of the neighbour's (TCP events are attributed to the socket's owner, never to whichever task the
+ * kernel interrupted).
  */
 class CaptureAttributionCliTest {
   /** Listens on PORT and connects to itself COUNT times (or for SECONDS when COUNT is 0). */
@@ -47,17 +47,27 @@ class CaptureAttributionCliTest {
     int neighbourPort = freePort();
     int commandPort = freePort();
     Process neighbour =
-        new ProcessBuilder(
-                "python3", "-c", LOOPBACK_CLIENT, "" + neighbourPort, "0", "20")
+        new ProcessBuilder("python3", "-c", LOOPBACK_CLIENT, "" + neighbourPort, "0", "20")
             .redirectErrorStream(true)
             .start();
     Path db = dir.resolve("attribution.duckdb");
     try (CliProcess cli =
         CliProcess.start(
             dir,
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--duration", "60s",
-            "--", "python3", "-c", LOOPBACK_CLIENT, "" + commandPort, "5", "0")) {
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--duration",
+            "60s",
+            "--",
+            "python3",
+            "-c",
+            LOOPBACK_CLIENT,
+            "" + commandPort,
+            "5",
+            "0")) {
       assertEquals(0, cli.awaitExit(), cli::err);
     } finally {
       neighbour.destroy();

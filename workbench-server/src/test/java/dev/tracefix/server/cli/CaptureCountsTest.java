@@ -30,7 +30,11 @@ class CaptureCountsTest {
     workload = dir.resolve("counted_workload");
     Process gcc =
         new ProcessBuilder(
-                "gcc", "-O1", "-fno-omit-frame-pointer", "-o", workload.toString(),
+                "gcc",
+                "-O1",
+                "-fno-omit-frame-pointer",
+                "-o",
+                workload.toString(),
                 source.toString())
             .inheritIO()
             .start();
@@ -48,11 +52,23 @@ class CaptureCountsTest {
     Path db = dir.resolve("stacks.duckdb");
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--probes", "full", // every syscall a record, each with its stack
-            "--stacks", "syscall,uprobe,off_cpu", "--off-cpu",
-            "--uprobe", workload + ":counted_work",
-            "--", workload.toString(), "" + CALLS, "0", "0");
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--probes",
+            "full", // every syscall a record, each with its stack
+            "--stacks",
+            "syscall,uprobe,off_cpu",
+            "--off-cpu",
+            "--uprobe",
+            workload + ":counted_work",
+            "--",
+            workload.toString(),
+            "" + CALLS,
+            "0",
+            "0");
     System.out.println("CaptureCountsTest stacks:\n" + capture.out());
     assertEquals(0, capture.exit(), capture.err());
     // Per type: produced, stored, dropped, stack_failures, and the stored rows with and without
@@ -67,8 +83,10 @@ class CaptureCountsTest {
                 + " ON e.capture_id = s.capture_id AND e.type = s.type"
                 + " WHERE s.type IN ('syscall', 'uprobe', 'off_cpu')"
                 + " GROUP BY ALL ORDER BY s.type");
-    System.out.println("CaptureCountsTest type,produced,stored,dropped,stack_failures,rows,"
-        + "without_stack:\n" + rows);
+    System.out.println(
+        "CaptureCountsTest type,produced,stored,dropped,stack_failures,rows,"
+            + "without_stack:\n"
+            + rows);
     List<String> lines = rows.lines().toList();
     assertEquals(3, lines.size(), rows);
     for (String line : lines) {
@@ -100,10 +118,20 @@ class CaptureCountsTest {
     Path db = dir.resolve("trigger.duckdb");
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--probes", "full",
-            "--trigger", "ECONNREFUSED > 5/s -> stacks for 1s",
-            "--", workload.toString(), "0", "" + REFUSED, "" + closedPort);
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--probes",
+            "full",
+            "--trigger",
+            "ECONNREFUSED > 5/s -> stacks for 1s",
+            "--",
+            workload.toString(),
+            "0",
+            "" + REFUSED,
+            "" + closedPort);
     assertEquals(0, capture.exit(), capture.err());
     String firing =
         sql(

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tracefix capture} without --probes captures in default mode: the command's syscalls land
- * in syscall_stats (counted in the kernel), no raw_syscalls probe is attached, and the agent's
- * caps (Java heap, the store's DuckDB memory_limit and threads) are applied and printed at start.
+ * in syscall_stats (counted in the kernel), no raw_syscalls probe is attached, and the agent's caps
+ * (Java heap, the store's DuckDB memory_limit and threads) are applied and printed at start.
  */
 class CaptureDefaultModeCliTest {
   private static final Pattern LIMITS =
@@ -28,9 +28,23 @@ class CaptureDefaultModeCliTest {
     Path db = dir.resolve("d.duckdb");
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--store-memory-mb", "64", "--store-threads", "1", "--stats-interval", "200ms",
-            "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=1000");
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--store-memory-mb",
+            "64",
+            "--store-threads",
+            "1",
+            "--stats-interval",
+            "200ms",
+            "--",
+            "dd",
+            "if=/dev/zero",
+            "of=/dev/null",
+            "bs=1",
+            "count=1000");
     assertEquals(0, capture.exit(), capture.err());
     Matcher m = LIMITS.matcher(capture.err());
     assertTrue(m.find(), capture.err());
@@ -40,11 +54,21 @@ class CaptureDefaultModeCliTest {
     assertEquals(Runtime.getRuntime().maxMemory() >> 20, Long.parseLong(m.group(1)));
 
     CliRun probes =
-        CliRun.of("sql", "--db", db.toString(), "--format", "csv",
+        CliRun.of(
+            "sql",
+            "--db",
+            db.toString(),
+            "--format",
+            "csv",
             "SELECT count(*) FROM (SELECT unnest(probes) AS p FROM captures) WHERE p LIKE '%raw_syscalls%'");
     assertEquals("count_star()\n0\n", probes.out(), probes.err());
     CliRun calls =
-        CliRun.of("sql", "--db", db.toString(), "--format", "csv",
+        CliRun.of(
+            "sql",
+            "--db",
+            db.toString(),
+            "--format",
+            "csv",
             "SELECT syscall, sum(calls) AS calls FROM syscall_stats s JOIN processes p"
                 + " ON p.token = s.process_token AND p.capture_id = s.capture_id"
                 + " WHERE p.comm = 'dd' AND syscall IN ('read', 'write') AND errno = 0"

@@ -21,8 +21,15 @@ class CaptureIdTest {
     Path db = dir.resolve("c.duckdb");
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--", "sh", "-c", "exec true");
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--",
+            "sh",
+            "-c",
+            "exec true");
     assertEquals(0, capture.exit(), capture.err());
     Matcher m = PRINTED.matcher(capture.out());
     assertTrue(m.find(), capture.out());
@@ -30,8 +37,9 @@ class CaptureIdTest {
     System.out.println("CaptureIdTest: printed " + printed);
     assertTrue(printed.matches("c-[0-9a-f]{8}"), printed);
 
-    CliRun stored = CliRun.of("sql", "--db", db.toString(), "--format", "csv",
-        "SELECT capture_id FROM captures");
+    CliRun stored =
+        CliRun.of(
+            "sql", "--db", db.toString(), "--format", "csv", "SELECT capture_id FROM captures");
     assertEquals(0, stored.exit(), stored.err());
     assertEquals("capture_id\n" + printed + "\n", stored.out());
 

@@ -3,7 +3,6 @@ package dev.tracefix.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A capture run as users run it, on a host whose name is a planted token (set inside a UTS
  * namespace the test makes), under a stricter policy file edited on disk: the host name never
- * reaches the store, the Parquet export (its {@code host=} folders included) or the output, and
- * the edited policy — not the copy built into the jar — is the one applied and recorded.
+ * reaches the store, the Parquet export (its {@code host=} folders included) or the output, and the
+ * edited policy — not the copy built into the jar — is the one applied and recorded.
  */
 class CaptureIdentityCliTest {
   private static final String PLANTED_HOST = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.alice";
@@ -41,17 +40,34 @@ class CaptureIdentityCliTest {
     Path db = dir.resolve("out.duckdb");
     List<String> wrapper =
         List.of(
-            "unshare", "--uts", "sh", "-c",
-            "printf %s \"$0\" > /proc/sys/kernel/hostname && exec \"$@\"", PLANTED_HOST);
+            "unshare",
+            "--uts",
+            "sh",
+            "-c",
+            "printf %s \"$0\" > /proc/sys/kernel/hostname && exec \"$@\"",
+            PLANTED_HOST);
     String out;
     String err;
     String metrics;
     try (CliProcess cli =
         CliProcess.startWrapped(
-            wrapper, dir,
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--duration", "30s", "--policy", policy.toString(), "--metrics", "127.0.0.1:0",
-            "--", "sh", "-c", "exec sleep 2")) {
+            wrapper,
+            dir,
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--duration",
+            "30s",
+            "--policy",
+            policy.toString(),
+            "--metrics",
+            "127.0.0.1:0",
+            "--",
+            "sh",
+            "-c",
+            "exec sleep 2")) {
       String line = cli.awaitErrLine(l -> l.contains("metrics at "), "the metrics address");
       String url = line.substring(line.indexOf("http://")).strip();
       metrics =
@@ -71,8 +87,7 @@ class CaptureIdentityCliTest {
 
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
         Statement s = c.createStatement()) {
-      try (ResultSet rs =
-          s.executeQuery("SELECT host, policy_hash, policy_source FROM captures")) {
+      try (ResultSet rs = s.executeQuery("SELECT host, policy_hash, policy_source FROM captures")) {
         assertTrue(rs.next());
         assertTrue(rs.getString(1).matches("host-[0-9a-f]{12}"), rs.getString(1));
         // The recorded hash is the file's SHA-256, shortened to 128 bits.
@@ -80,7 +95,8 @@ class CaptureIdentityCliTest {
         assertEquals(policy.toString(), rs.getString(3));
       }
       try (ResultSet rs =
-          s.executeQuery("SELECT count(*), count(*) FILTER (comm LIKE 'h\\_%' ESCAPE '\\') FROM processes")) {
+          s.executeQuery(
+              "SELECT count(*), count(*) FILTER (comm LIKE 'h\\_%' ESCAPE '\\') FROM processes")) {
         assertTrue(rs.next());
         assertTrue(rs.getLong(1) > 0, "no process stored");
         assertEquals(rs.getLong(1), rs.getLong(2), "the edited policy hmacs every comm");

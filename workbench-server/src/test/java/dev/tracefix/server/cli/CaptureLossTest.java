@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A capture whose spool disk is full: the captures row counts what was stored (the rows in
- * {@code events}), not what was captured, and says what was lost and why. The spool lives on a
- * full 1 MiB tmpfs (the database beside it on the normal disk), so every batch fails to spool.
+ * A capture whose spool disk is full: the captures row counts what was stored (the rows in {@code
+ * events}), not what was captured, and says what was lost and why. The spool lives on a full 1 MiB
+ * tmpfs (the database beside it on the normal disk), so every batch fails to spool.
  */
 class CaptureLossTest {
   @TempDir Path dir;
@@ -37,14 +37,24 @@ class CaptureLossTest {
 
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--probes", "full", // every write streamed: enough rows to fill the disk
-            "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000");
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--probes",
+            "full", // every write streamed: enough rows to fill the disk
+            "--",
+            "dd",
+            "if=/dev/zero",
+            "of=/dev/null",
+            "bs=1",
+            "count=20000");
     System.out.println("CaptureLossTest: exit " + capture.exit() + "\n" + capture.err());
     assertEquals(2, capture.exit(), capture.out() + capture.err());
     assertTrue(capture.err().contains("No space left on device"), capture.err());
-    assertTrue(capture.err().matches("(?s).*capture c-[0-9a-f]{8} stored \\d+ events; .*"),
-        capture.err());
+    assertTrue(
+        capture.err().matches("(?s).*capture c-[0-9a-f]{8} stored \\d+ events; .*"), capture.err());
 
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
         Statement s = c.createStatement();
@@ -61,7 +71,8 @@ class CaptureLossTest {
               + " loss %s%n",
           r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(5), r.getString(4));
       assertEquals(r.getLong(2), r.getLong(1), "event_count is the rows the events table holds");
-      assertTrue(r.getLong(3) >= 40_000, "dd's 40000 read/write syscalls were lost: " + r.getLong(3));
+      assertTrue(
+          r.getLong(3) >= 40_000, "dd's 40000 read/write syscalls were lost: " + r.getLong(3));
       assertTrue(r.getString(4).contains("on failed spool writes"), r.getString(4));
       assertTrue(r.getString(4).contains("No space left on device"), r.getString(4));
     }
@@ -76,29 +87,48 @@ class CaptureLossTest {
     Path db = fullSpoolDisk();
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--", "sh", "-c",
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--",
+            "sh",
+            "-c",
             // Two seconds of syscalls on a full disk, then the workload itself frees the space
             // (so the capture is surely running when it does) and goes on for two more.
             "for i in $(seq 20); do dd if=/dev/zero of=/dev/null bs=1 count=100 2>/dev/null;"
-                + " sleep 0.1; done; rm " + mounted.resolve("filler") + "; for i in $(seq 20);"
+                + " sleep 0.1; done; rm "
+                + mounted.resolve("filler")
+                + "; for i in $(seq 20);"
                 + " do dd if=/dev/zero of=/dev/null bs=1 count=100 2>/dev/null; sleep 0.1; done");
-    System.out.println("CaptureLossTest (space returns): exit " + capture.exit() + "\n"
-        + capture.err());
+    System.out.println(
+        "CaptureLossTest (space returns): exit " + capture.exit() + "\n" + capture.err());
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(
                 "SELECT (SELECT count(*) FROM events), c.event_count, c.drop_count,"
-                    + " (SELECT sum(produced) FROM capture_stats WHERE type IN " + STORED_TYPES + "),"
-                    + " (SELECT sum(stored) FROM capture_stats WHERE type IN " + STORED_TYPES + "),"
-                    + " (SELECT sum(dropped) FROM capture_stats WHERE type IN " + STORED_TYPES + "),"
+                    + " (SELECT sum(produced) FROM capture_stats WHERE type IN "
+                    + STORED_TYPES
+                    + "),"
+                    + " (SELECT sum(stored) FROM capture_stats WHERE type IN "
+                    + STORED_TYPES
+                    + "),"
+                    + " (SELECT sum(dropped) FROM capture_stats WHERE type IN "
+                    + STORED_TYPES
+                    + "),"
                     + " c.loss FROM captures c")) {
       assertTrue(r.next(), "no captures row");
       System.out.printf(
           "CaptureLossTest space returns: rows %d, event_count %d, drop_count %d, produced %d,"
               + " stored %d, dropped %d, loss %s%n",
-          r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6),
+          r.getLong(1),
+          r.getLong(2),
+          r.getLong(3),
+          r.getLong(4),
+          r.getLong(5),
+          r.getLong(6),
           r.getString(7));
       try (Statement t = c.createStatement();
           ResultSet types =
@@ -106,8 +136,13 @@ class CaptureLossTest {
                   "SELECT st.type, st.produced, st.stored, st.dropped, (SELECT count(*) FROM events"
                       + " e WHERE e.type = st.type) FROM capture_stats st ORDER BY 1")) {
         while (types.next()) {
-          System.out.printf("  %s produced %d stored %d dropped %d rows %d%n", types.getString(1),
-              types.getLong(2), types.getLong(3), types.getLong(4), types.getLong(5));
+          System.out.printf(
+              "  %s produced %d stored %d dropped %d rows %d%n",
+              types.getString(1),
+              types.getLong(2),
+              types.getLong(3),
+              types.getLong(4),
+              types.getLong(5));
         }
       }
       assertTrue(r.getLong(1) > 0, "events stored after space came back");

@@ -21,16 +21,21 @@ class CapturePolicyTest {
   private CliRun capture(Path policy) {
     return CliRun.of(
         "capture",
-        "--db", dir.resolve("out.duckdb").toString(),
-        "--keys", dir.resolve("keys").toString(),
-        "--duration", "1s",
-        "--policy", policy.toString());
+        "--db",
+        dir.resolve("out.duckdb").toString(),
+        "--keys",
+        dir.resolve("keys").toString(),
+        "--duration",
+        "1s",
+        "--policy",
+        policy.toString());
   }
 
   @Test
   void aPolicyThatDoesNotParseStopsTheCaptureNamingItsLine() throws Exception {
     Path policy = dir.resolve("broken.yaml");
-    Files.writeString(policy, "policy: broken\nevents:\n  \"*\":\n    time_ns: keep\n    bytes: [\n");
+    Files.writeString(
+        policy, "policy: broken\nevents:\n  \"*\":\n    time_ns: keep\n    bytes: [\n");
     CliRun run = capture(policy);
     assertNotEquals(0, run.exit());
     assertTrue(run.err().contains("broken.yaml:"), run.err());
@@ -74,9 +79,12 @@ class CapturePolicyTest {
     CliRun run =
         CliRun.of(
             "capture",
-            "--db", dir.resolve("out.duckdb").toString(),
-            "--keys", dir.resolve("keys").toString(),
-            "--duration", "0s");
+            "--db",
+            dir.resolve("out.duckdb").toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--duration",
+            "0s");
     assertTrue(
         run.err().contains("policy default from ") && run.err().contains("sha256:"), run.err());
   }

@@ -36,7 +36,9 @@ class CaptureQueryReproTest {
     CliProcess.assumeKernelCapture();
     Path repo = Files.createDirectories(dir.resolve("target"));
     Path script = repo.resolve("replay.sh");
-    Files.writeString(script, """
+    Files.writeString(
+        script,
+        """
         #!/usr/bin/env bash
         # Replays steps; exits 0 whatever happens: only a capture can tell a failing run.
         while IFS=, read -r step action; do
@@ -51,12 +53,15 @@ class CaptureQueryReproTest {
         """);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     StringBuilder csv = new StringBuilder("step,action\n");
-    List<String> actions = List.of("read", "noop", "read", "read", "noop", "connect", "read", "noop");
+    List<String> actions =
+        List.of("read", "noop", "read", "read", "noop", "connect", "read", "noop");
     for (int i = 0; i < actions.size(); i++) {
       csv.append(i + 1).append(',').append(actions.get(i)).append('\n');
     }
     Files.writeString(repo.resolve("steps.csv"), csv);
-    Files.writeString(repo.resolve("tracefix.repro"), """
+    Files.writeString(
+        repo.resolve("tracefix.repro"),
+        """
         incident: INC-1 refused connects
         run: ./replay.sh
         input: steps.csv
@@ -65,10 +70,18 @@ class CaptureQueryReproTest {
         capture-query: SELECT errno_name, count(*) AS calls FROM events WHERE errno_name = 'ECONNREFUSED' GROUP BY errno_name
         """);
 
-    CliRun run = CliRun.of("minimize", "--repro", repo.resolve("tracefix.repro").toString(),
-        "--cache", "off", "--out", dir.resolve("out").toString());
+    CliRun run =
+        CliRun.of(
+            "minimize",
+            "--repro",
+            repo.resolve("tracefix.repro").toString(),
+            "--cache",
+            "off",
+            "--out",
+            dir.resolve("out").toString());
     System.out.println(run.out());
-    System.out.println(run.err().lines().filter(l -> !l.isBlank()).limit(40).reduce("", (a, b) -> a + b + "\n"));
+    System.out.println(
+        run.err().lines().filter(l -> !l.isBlank()).limit(40).reduce("", (a, b) -> a + b + "\n"));
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().startsWith("minimized: 1 of 8 rows still fail"), run.out());
     List<String> minimal = Files.readAllLines(dir.resolve("out/input.min.csv"));
@@ -77,7 +90,9 @@ class CaptureQueryReproTest {
     // Every run's cgroup is gone with it.
     Path mount = dev.tracefix.capture.proc.CgroupPaths.system().mount().orElseThrow();
     try (var left = Files.list(mount)) {
-      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("tracefix-run-")).toList());
+      assertEquals(
+          List.of(),
+          left.filter(p -> p.getFileName().toString().startsWith("tracefix-run-")).toList());
     }
   }
 }

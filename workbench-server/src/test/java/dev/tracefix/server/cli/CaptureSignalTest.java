@@ -59,7 +59,8 @@ class CaptureSignalTest {
           exit, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled), programs, cli.out());
       assertEquals(143, exit, "the JVM's exit status for SIGTERM after its shutdown hooks ran");
       assertTrue(
-          cli.out().contains("events stored,"), "the summary was printed: " + cli.out() + cli.err());
+          cli.out().contains("events stored,"),
+          "the summary was printed: " + cli.out() + cli.err());
       assertFalse(cli.err().contains("\tat "), "no stack trace: " + cli.err());
     } finally {
       workload.destroyForcibly();

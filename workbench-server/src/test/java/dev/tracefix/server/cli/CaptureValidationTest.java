@@ -22,8 +22,9 @@ class CaptureValidationTest {
 
   private void assertRefusedWithoutADatabase(String reason, String... options) throws Exception {
     Path db = dir.resolve("never.duckdb");
-    List<String> args = new ArrayList<>(List.of("capture", "--db", db.toString(), "--keys",
-        dir.resolve("keys").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString()));
     args.addAll(List.of(options));
     CliRun run = CliRun.of(args.toArray(String[]::new));
     System.out.println("CaptureValidationTest " + List.of(options) + ": " + run.err().strip());
@@ -38,7 +39,8 @@ class CaptureValidationTest {
 
   @Test
   void aNegativePidIsRefusedBeforeTheDatabaseExists() throws Exception {
-    assertRefusedWithoutADatabase("pid must be positive, got -5", "--pid", "-5", "--duration", "1s");
+    assertRefusedWithoutADatabase(
+        "pid must be positive, got -5", "--pid", "-5", "--duration", "1s");
   }
 
   @Test
@@ -63,6 +65,7 @@ class CaptureValidationTest {
 
   @Test
   void anUprobeWithoutASymbolIsRefusedBeforeTheDatabaseExists() throws Exception {
-    assertRefusedWithoutADatabase("must be /path/to/binary:symbol", "--uprobe", "/bin/sh", "--duration", "1s");
+    assertRefusedWithoutADatabase(
+        "must be /path/to/binary:symbol", "--uprobe", "/bin/sh", "--duration", "1s");
   }
 }

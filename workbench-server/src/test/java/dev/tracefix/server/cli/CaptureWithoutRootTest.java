@@ -34,12 +34,24 @@ class CaptureWithoutRootTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command =
         List.of(
-            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-            java.toString(), "--enable-native-access=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", classpath,
-            "dev.tracefix.server.cli.Main", "capture",
-            "--db", dir.resolve("out.duckdb").toString(),
-            "--keys", dir.resolve("keys").toString(), "--duration", "1s");
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            java.toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "-cp",
+            classpath,
+            "dev.tracefix.server.cli.Main",
+            "capture",
+            "--db",
+            dir.resolve("out.duckdb").toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--duration",
+            "1s");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("HOME", dir.toString());
     Process process = pb.start();

@@ -86,13 +86,14 @@ final class CliProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("HOME", home.toString());
-    env.forEach((k, v) -> {
-      if (v == null) {
-        pb.environment().remove(k); // a variable the test's own environment must not pass on
-      } else {
-        pb.environment().put(k, v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k); // a variable the test's own environment must not pass on
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     return new CliProcess(pb.start());
   }
 

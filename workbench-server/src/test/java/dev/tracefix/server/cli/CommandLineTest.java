@@ -34,7 +34,8 @@ class CommandLineTest {
 
   @Test
   void aBadDurationIsRejectedWithTheExpectedForm(@TempDir Path dir) {
-    CliRun run = execute("capture", "--db", dir.resolve("x.duckdb").toString(), "--duration", "soon");
+    CliRun run =
+        execute("capture", "--db", dir.resolve("x.duckdb").toString(), "--duration", "soon");
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("is not a duration"), run.err());
   }

@@ -21,12 +21,22 @@ class CommandStartTest {
     Path missing = dir.resolve("tracefix-first-open");
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--", "cat", missing.toString());
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--",
+            "cat",
+            missing.toString());
     assertEquals(1, capture.exit(), "cat's own exit code: " + capture.err());
     CliRun rows =
         CliRun.of(
-            "sql", "--db", db.toString(), "--format", "csv",
+            "sql",
+            "--db",
+            db.toString(),
+            "--format",
+            "csv",
             "SELECT (SELECT count(*) FROM events e JOIN processes p ON p.capture_id = e.capture_id"
                 + "  AND p.token = e.process_token WHERE p.comm = 'cat' AND e.type = 'process_exec'),"
                 + " (SELECT count(*) FROM events e JOIN processes p ON p.capture_id = e.capture_id"

@@ -4,22 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.Capture;
 import dev.tracefix.server.demo.DemoSetup;
+import dev.tracefix.server.notebook.NbformatSchema;
 import dev.tracefix.sink.EventStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefix.server.notebook.NbformatSchema;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,8 @@ class DemoCommandTest {
       err = demo.err();
     }
     assertLoopClosed(outcome);
-    assertEquals(1, outcome.summary().lines().count(), "only the summary line: " + outcome.summary());
+    assertEquals(
+        1, outcome.summary().lines().count(), "only the summary line: " + outcome.summary());
     Path sampleLog = ProjectPaths.home().resolve(DemoSetup.WORK_DIR).resolve("sample-service.log");
     assertTrue(err.contains("the sample service's output goes to " + sampleLog), err);
     String logged = java.nio.file.Files.readString(sampleLog);

@@ -28,13 +28,12 @@ import picocli.CommandLine;
  * The READMEs say what the code does. Every fenced block whose info string is {@code sh runnable}
  * runs, command by command as written, from a copy of the checkout's layout where {@code
  * ./tracefix} is this build's CLI (not the launcher, which would build); the facts READMEs state
- * about the code (schema version, help lines, the uprobe example, how to run a module's tests)
- * are checked against it.
+ * about the code (schema version, help lines, the uprobe example, how to run a module's tests) are
+ * checked against it.
  */
 class DocsTest {
   private static final Path HOME = ProjectPaths.home();
-  private static final Pattern RUNNABLE =
-      Pattern.compile("(?ms)^```sh runnable\\n(.*?)^```\\s*$");
+  private static final Pattern RUNNABLE = Pattern.compile("(?ms)^```sh runnable\\n(.*?)^```\\s*$");
 
   @TempDir Path dir;
 
@@ -49,7 +48,10 @@ class DocsTest {
   static List<Path> readmes() throws IOException {
     List<Path> files = new ArrayList<>(List.of(HOME.resolve("README.md")));
     try (Stream<Path> dirs = Files.list(HOME)) {
-      dirs.map(d -> d.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(files::add);
+      dirs.map(d -> d.resolve("README.md"))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .forEach(files::add);
     }
     return files;
   }
@@ -83,10 +85,16 @@ class DocsTest {
     Path shim = root.resolve("tracefix");
     Files.writeString(
         shim,
-        "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "'"
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "'"
             + " --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED"
-            + " --sun-misc-unsafe-memory-access=allow -Dtracefix.home='" + HOME + "'"
-            + " -cp '" + System.getProperty("java.class.path") + "'"
+            + " --sun-misc-unsafe-memory-access=allow -Dtracefix.home='"
+            + HOME
+            + "'"
+            + " -cp '"
+            + System.getProperty("java.class.path")
+            + "'"
             + " dev.tracefix.server.cli.Main \"$@\"\n");
     Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path log = dir.resolve("out.txt");
@@ -126,8 +134,10 @@ class DocsTest {
       String first = description[0].strip();
       assertTrue(
           first.endsWith(".") || first.endsWith(")"),
-          "tracefix --help shows only the first description line of '" + entry.getKey()
-              + "', so it must end a sentence: " + first);
+          "tracefix --help shows only the first description line of '"
+              + entry.getKey()
+              + "', so it must end a sentence: "
+              + first);
     }
   }
 
@@ -138,8 +148,13 @@ class DocsTest {
     // The uprobe is checked before the duration: the refusal names the duration, not the probe.
     CliRun run =
         CliRun.of(
-            "capture", "--db", dir.resolve("x.duckdb").toString(), "--uprobe",
-            UprobeTarget.EXAMPLE, "--duration", "0s");
+            "capture",
+            "--db",
+            dir.resolve("x.duckdb").toString(),
+            "--uprobe",
+            UprobeTarget.EXAMPLE,
+            "--duration",
+            "0s");
     assertEquals(2, run.exit(), run.err());
     assertTrue(run.err().contains("capture duration must be positive"), run.err());
     CliRun help = CliRun.of("capture", "--help");
@@ -166,8 +181,10 @@ class DocsTest {
         }
       }
     }
-    assertEquals(List.of(), wrong, "-pl MODULE test needs -am, or Maven looks for the other"
-        + " modules' snapshots in ~/.m2");
+    assertEquals(
+        List.of(),
+        wrong,
+        "-pl MODULE test needs -am, or Maven looks for the other" + " modules' snapshots in ~/.m2");
   }
 
   private static boolean dependsOnOtherModules(String module) throws IOException {

@@ -68,7 +68,8 @@ class ForgetCommandTest {
                 "k",
                 0));
       }
-      store.exportParquet(export, dev.tracefix.capture.privacy.keys.KeyStore.current(dir.resolve("keys")));
+      store.exportParquet(
+          export, dev.tracefix.capture.privacy.keys.KeyStore.current(dir.resolve("keys")));
     }
   }
 
@@ -146,7 +147,8 @@ class ForgetCommandTest {
         execute("forget", "--db", db.toString(), "--token", TOKEN, "--retention", "events=soon");
     assertEquals(2, badAge.exit());
     assertTrue(badAge.err().contains("'soon'"), badAge.err());
-    CliRun noDb = execute("forget", "--db", dir.resolve("absent.duckdb").toString(), "--token", TOKEN);
+    CliRun noDb =
+        execute("forget", "--db", dir.resolve("absent.duckdb").toString(), "--token", TOKEN);
     assertEquals(2, noDb.exit());
     assertTrue(noDb.err().contains("no database at"), noDb.err());
     assertFalse(Files.exists(dir.resolve("absent.duckdb")));

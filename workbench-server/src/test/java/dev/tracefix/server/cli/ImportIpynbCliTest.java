@@ -43,8 +43,10 @@ class ImportIpynbCliTest {
   @Test
   void aBrokenJupyterFileIsRefusedByNameAndWritesNothing() throws Exception {
     Path ipynb = dir.resolve("broken.ipynb");
-    Files.writeString(ipynb, "{\"cells\": [{\"cell_type\": \"markdown\", \"source\": \"```sql\\n\"}]}");
-    CliRun run = CliRun.of("import", "--ipynb", ipynb.toString(), "--to", dir.resolve("b.md").toString());
+    Files.writeString(
+        ipynb, "{\"cells\": [{\"cell_type\": \"markdown\", \"source\": \"```sql\\n\"}]}");
+    CliRun run =
+        CliRun.of("import", "--ipynb", ipynb.toString(), "--to", dir.resolve("b.md").toString());
     assertEquals(2, run.exit(), "a user error");
     assertTrue(run.err().contains("broken.ipynb: cell 1: does not convert"), run.err());
     assertTrue(Files.notExists(dir.resolve("b.md")));

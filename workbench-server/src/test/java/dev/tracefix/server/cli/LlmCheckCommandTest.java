@@ -28,23 +28,29 @@ class LlmCheckCommandTest {
   @Test
   void checkSaysWhatIsConfiguredAndMakesOneTinyRequestThroughTheGateway() throws Exception {
     try (LoopbackModelServer server =
-        new LoopbackModelServer(LoopbackModelServer.Protocol.OPENAI, List.of(new LoopbackModelServer.Text("ok")))) {
+        new LoopbackModelServer(
+            LoopbackModelServer.Protocol.OPENAI, List.of(new LoopbackModelServer.Text("ok")))) {
       Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
-      Files.writeString(notebooks.resolve("llm.yaml"),
+      Files.writeString(
+          notebooks.resolve("llm.yaml"),
           "provider: openai\nbase_url: " + server.baseUrl() + "\nmodel: loopback-model\n");
       Path store = dir.resolve("store.duckdb");
       dev.tracefix.sink.EventStore.open(store).close();
-      CliRun run = CliRun.of("llm", "check", "--notebooks", notebooks.toString(), "--db", store.toString());
+      CliRun run =
+          CliRun.of("llm", "check", "--notebooks", notebooks.toString(), "--db", store.toString());
       System.out.println(run.out() + run.err());
       assertEquals(0, run.exit(), run.err());
-      assertTrue(run.out().contains("provider openai, model loopback-model at " + server.baseUrl()), run.out());
+      assertTrue(
+          run.out().contains("provider openai, model loopback-model at " + server.baseUrl()),
+          run.out());
       assertTrue(run.out().contains("answer") && run.out().contains(": ok"), run.out());
       assertEquals(1, server.received().size());
       // Recorded where the workbench records its requests, so reports count it too.
       Path audit = dir.resolve("store.llm-audit.duckdb");
       assertTrue(run.out().contains("recorded in llm_audit (" + audit + ")"), run.out());
       try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + audit);
-          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT purpose, request_bytes FROM llm_audit")) {
+          java.sql.ResultSet rs =
+              c.createStatement().executeQuery("SELECT purpose, request_bytes FROM llm_audit")) {
         assertTrue(rs.next());
         assertEquals("check", rs.getString(1));
         assertEquals(server.received().getFirst().body().length, rs.getLong(2));
@@ -63,7 +69,8 @@ class LlmCheckCommandTest {
   @Test
   void aProviderThatDoesNotAnswerFailsTheCheck() throws Exception {
     Path notebooks = Files.createDirectories(dir.resolve("nb"));
-    Files.writeString(notebooks.resolve("llm.yaml"),
+    Files.writeString(
+        notebooks.resolve("llm.yaml"),
         "provider: ollama\nbase_url: http://127.0.0.1:9\nmodel: m\ntimeout: 2s\n");
     CliRun run = CliRun.of("llm", "check", "--notebooks", notebooks.toString());
     System.out.println(run.out());

@@ -28,15 +28,16 @@ class PolicyCommandTest {
   void explainSaysPerFieldWhatIsKept() {
     CliRun run = execute("policy", "explain");
     assertEquals(0, run.exit(), run.err());
-    assertTrue(run.out().contains("peer_hash      keep when event.type != \"socket_write\""),
-        run.out());
+    assertTrue(
+        run.out().contains("peer_hash      keep when event.type != \"socket_write\""), run.out());
     assertTrue(run.out().contains("any other event type or field: dropped"), run.out());
   }
 
   @Test
   void aMalformedPolicyIsRefusedWithLineAndReason(@TempDir Path dir) throws Exception {
-    Path bad = Files.writeString(dir.resolve("bad.yaml"),
-        "policy: bad\nevents:\n  sendto:\n    bytes: maybe\n");
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.yaml"), "policy: bad\nevents:\n  sendto:\n    bytes: maybe\n");
     CliRun run = execute("policy", "explain", bad.toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains(bad + ":4: unknown action 'maybe'"), run.err());
@@ -58,8 +59,8 @@ class PolicyCommandTest {
     CliRun destroy = execute("policy", "destroy-key", old, "--keys", keys.toString());
     assertEquals(0, destroy.exit(), destroy.err());
     assertFalse(Files.exists(keys.resolve(old + ".key")));
-    CliRun current = execute("policy", "destroy-key", lines[0].split(" ")[0], "--keys",
-        keys.toString());
+    CliRun current =
+        execute("policy", "destroy-key", lines[0].split(" ")[0], "--keys", keys.toString());
     assertEquals(2, current.exit());
     assertTrue(current.err().contains("rotate it first"), current.err());
   }

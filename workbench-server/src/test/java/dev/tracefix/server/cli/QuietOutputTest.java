@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A command run with the launcher's JVM flags prints tracefix's own output only: the JDK's
- * warnings about Arrow's use of sun.misc.Unsafe (four lines on every start) and Arrow's INFO lines
- * about its allocator are silenced.
+ * A command run with the launcher's JVM flags prints tracefix's own output only: the JDK's warnings
+ * about Arrow's use of sun.misc.Unsafe (four lines on every start) and Arrow's INFO lines about its
+ * allocator are silenced.
  */
 class QuietOutputTest {
   @Test
@@ -23,7 +23,8 @@ class QuietOutputTest {
       assertFalse(imported.err().contains("WARNING"), imported.err());
       assertFalse(imported.err().contains("org.apache.arrow"), imported.err());
     }
-    try (CliProcess sql = CliProcess.start(dir, "sql", "--db", db, "select count(*) from processes")) {
+    try (CliProcess sql =
+        CliProcess.start(dir, "sql", "--db", db, "select count(*) from processes")) {
       assertEquals(0, sql.awaitExit(), sql.err());
       assertFalse(sql.err().contains("WARNING"), sql.err());
       assertFalse(sql.err().contains("org.apache.arrow"), sql.err());

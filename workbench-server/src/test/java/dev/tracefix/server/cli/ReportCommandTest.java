@@ -23,8 +23,13 @@ class ReportCommandTest {
   void aMissingNotebookIsAUserErrorThatNamesThePath() {
     Path missing = dir.resolve("absent.md");
     CliRun run =
-        execute("report", missing.toString(), "--db", dir.resolve("x.duckdb").toString(),
-            "--out", dir.resolve("r.md").toString());
+        execute(
+            "report",
+            missing.toString(),
+            "--db",
+            dir.resolve("x.duckdb").toString(),
+            "--out",
+            dir.resolve("r.md").toString());
     assertEquals(2, run.exit(), run.err());
     assertTrue(run.err().contains("tracefix report: no notebook at " + missing), run.err());
     assertFalse(Files.exists(dir.resolve("r.md")));
@@ -34,8 +39,13 @@ class ReportCommandTest {
   void anOutputFileWithoutAKnownExtensionIsRefusedBeforeRunning() throws Exception {
     Path notebook = Files.writeString(dir.resolve("nb.md"), "# t\n");
     CliRun run =
-        execute("report", notebook.toString(), "--db", dir.resolve("x.duckdb").toString(),
-            "--out", dir.resolve("r.pdf").toString());
+        execute(
+            "report",
+            notebook.toString(),
+            "--db",
+            dir.resolve("x.duckdb").toString(),
+            "--out",
+            dir.resolve("r.pdf").toString());
     assertEquals(2, run.exit(), run.err());
     assertTrue(run.err().contains("use md or html"), run.err());
   }
@@ -52,8 +62,11 @@ class ReportCommandTest {
               + " drop_count, key_id, policy_hash, key_ids, attestation) VALUES ('c1', 'h',"
               // An hour ago: inside the default policy's retention (captures 90 days).
               + " now()::TIMESTAMP - INTERVAL 61 MINUTE, now()::TIMESTAMP - INTERVAL 60 MINUTE,"
-              + " ['syscalls:sys_exit_sendto'], 0, 0, 'k_0123456789ab', '" + hash + "',"
-              + " ['k_0123456789ab'], '{\"policyName\":\"default\",\"policyHash\":\"" + hash
+              + " ['syscalls:sys_exit_sendto'], 0, 0, 'k_0123456789ab', '"
+              + hash
+              + "',"
+              + " ['k_0123456789ab'], '{\"policyName\":\"default\",\"policyHash\":\""
+              + hash
               + "\",\"keyIds\":[\"k_0123456789ab\"],\"fieldActions\":{},\"recognizerHits\":{},"
               + "\"noPayloadBytesCaptured\":true}')");
     }
@@ -64,10 +77,18 @@ class ReportCommandTest {
                 + "SELECT capture_id, '<b>' || host || '</b>' AS host FROM captures\n```\n");
     Path out = dir.resolve("reports/incident.html");
     CliRun run =
-        execute("report", notebook.toString(), "--db", db.toString(), "--out", out.toString(),
-            "--keys", dir.resolve("keys").toString());
+        execute(
+            "report",
+            notebook.toString(),
+            "--db",
+            db.toString(),
+            "--out",
+            out.toString(),
+            "--keys",
+            dir.resolve("keys").toString());
     assertEquals(0, run.exit(), run.err() + run.out());
-    assertTrue(run.out().contains("report written to " + out + " (html, 1 values redacted)"), run.out());
+    assertTrue(
+        run.out().contains("report written to " + out + " (html, 1 values redacted)"), run.out());
     String html = Files.readString(out);
     assertFalse(html.contains("carol@example.net"), html);
     assertTrue(html.contains("&lt;b&gt;h&lt;/b&gt;"), html);

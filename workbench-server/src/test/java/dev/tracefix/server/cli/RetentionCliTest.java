@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retention deletes only where a user asked for it and says so: {@code capture} and {@code serve}
- * apply it with a printed line, every other command leaves old rows alone, {@code sql} cannot
- * write unless told to, and the shipped recorded example stays usable after its 14 days. "Now" is
- * a clock the test sets, past the example's retention.
+ * apply it with a printed line, every other command leaves old rows alone, {@code sql} cannot write
+ * unless told to, and the shipped recorded example stays usable after its 14 days. "Now" is a clock
+ * the test sets, past the example's retention.
  */
 class RetentionCliTest {
   /** Three weeks after the recorded example (2026-11-25): past its 14 days of events. */
@@ -51,7 +51,8 @@ class RetentionCliTest {
     Path db = dir.resolve("store.duckdb");
     try (RootAllocator allocator = new RootAllocator();
         EventStore store =
-            EventStore.open(db, allocator, StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL))) {
+            EventStore.open(
+                db, allocator, StoreOptions.DEFAULT.withRetention(Retention.KEEP_ALL))) {
       long startNs = LATER.minusSeconds(30L * 86_400).toEpochMilli() * 1_000_000L;
       try (CaptureWriter writer = store.beginCapture("c-old", "host-1", 500)) {
         writer.onProcess(new SafeProcess("p_old0001", "svc", null, "/svc.slice", "e1", "k"));
@@ -149,8 +150,15 @@ class RetentionCliTest {
         0, CliRun.of("import", "--db", db.toString(), "--parquet", EXAMPLE.toString()).exit());
     CliRun capture =
         CliRun.of(
-            "capture", "--db", db.toString(), "--keys", dir.resolve("keys").toString(),
-            "--", "sh", "-c", "exec true");
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--",
+            "sh",
+            "-c",
+            "exec true");
     assertEquals(0, capture.exit(), capture.err());
     assertTrue(
         capture.err().contains("retention: deleted 1000 events older than 14d"), capture.err());
@@ -166,8 +174,14 @@ class RetentionCliTest {
     Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
     try (CliProcess serve =
         CliProcess.start(
-            dir, "serve", "--db", db.toString(), "--notebooks", notebooks.toString(),
-            "--port", "0")) {
+            dir,
+            "serve",
+            "--db",
+            db.toString(),
+            "--notebooks",
+            notebooks.toString(),
+            "--port",
+            "0")) {
       String line = serve.awaitErrLine(l -> l.startsWith("retention: "), "its retention line");
       System.out.println("RetentionCliTest serve: " + line);
       assertEquals("retention: deleted 1000 events older than 14d", line);

@@ -69,10 +69,12 @@ class RunCommandTest {
     CliRun run = runInHome("run", notebook.toString(), "--db", db.toString());
     System.out.println("RunCommandTest warnings:\n" + run.out());
     assertEquals(0, run.exit(), run.out() + run.err());
-    assertTrue(run.out().contains("warning: nb.md:3: 'SQL' is not a cell kind (did you mean 'sql'?)"),
+    assertTrue(
+        run.out().contains("warning: nb.md:3: 'SQL' is not a cell kind (did you mean 'sql'?)"),
         run.out());
     assertTrue(run.out().contains("warning: nb.md:11: 'sqll' is not a cell kind"), run.out());
-    assertTrue(run.out().contains("cell kinds: sql, java, ask, capture, minimize, bisect, patch"),
+    assertTrue(
+        run.out().contains("cell kinds: sql, java, ask, capture, minimize, bisect, patch"),
         run.out());
     assertFalse(run.out().contains("'text'"), "a text fence stays prose quietly: " + run.out());
     assertEquals(2, run.out().lines().filter(l -> l.startsWith("warning: ")).count(), run.out());

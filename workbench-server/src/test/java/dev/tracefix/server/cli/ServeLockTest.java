@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServeLockTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern OPEN = Pattern.compile("open: (http://127\\.0\\.0\\.1:\\d+)/\\?token=(\\S+)");
+  private static final Pattern OPEN =
+      Pattern.compile("open: (http://127\\.0\\.0\\.1:\\d+)/\\?token=(\\S+)");
 
   @TempDir Path dir;
   private Path keyFile;
@@ -78,7 +79,8 @@ class ServeLockTest {
       assertFalse(javaKey.toString().contains(key), "the key reached the output: " + javaKey);
       if (isRoot()) {
         assertEquals("error", javaKey.get("kind").asText(), javaKey.toString());
-        assertTrue(javaKey.get("message").asText().startsWith("permission denied: "), javaKey.toString());
+        assertTrue(
+            javaKey.get("message").asText().startsWith("permission denied: "), javaKey.toString());
       }
       JsonNode count = workbench.run("count");
       assertEquals("text", count.get("kind").asText(), count.toString());
@@ -93,7 +95,12 @@ class ServeLockTest {
     try (CliProcess serve = serve("--limit", "memory=300MB", "--limit", "timeout=5m")) {
       Workbench workbench = awaitWorkbench(serve);
       String line =
-          serve.out().lines().filter(l -> l.startsWith("limits per notebook: ")).findFirst().orElse("");
+          serve
+              .out()
+              .lines()
+              .filter(l -> l.startsWith("limits per notebook: "))
+              .findFirst()
+              .orElse("");
       System.out.println(line);
       assertTrue(
           line.startsWith(
@@ -120,15 +127,16 @@ class ServeLockTest {
       assertEquals("table", passwd.get("kind").asText(), passwd.toString());
       JsonNode keyRead = workbench.run("key");
       assertEquals("table", keyRead.get("kind").asText(), keyRead.toString());
-      assertEquals(
-          "<KEY_MATERIAL:withheld>", keyRead.get("rows").get(0).get(0).asText().strip());
+      assertEquals("<KEY_MATERIAL:withheld>", keyRead.get("rows").get(0).get(0).asText().strip());
       String report = workbench.get("/api/notebooks/sandbox.md/report?format=md");
       assertFalse(report.contains(key), "the key is in the report");
       stop(serve);
     }
   }
 
-  /** Ctrl-C (SIGTERM, exit 143), so the workbench closes its sessions: snippet VMs, work folders. */
+  /**
+   * Ctrl-C (SIGTERM, exit 143), so the workbench closes its sessions: snippet VMs, work folders.
+   */
   private static void stop(CliProcess serve) throws InterruptedException {
     serve.process.destroy();
     assertEquals(143, serve.awaitExit(), serve.err());
@@ -137,16 +145,21 @@ class ServeLockTest {
   private CliProcess serve(String... extra) throws Exception {
     String[] args = {
       "serve",
-      "--db", dir.resolve("store").resolve("workbench.duckdb").toString(),
-      "--notebooks", dir.resolve("notebooks").toString(),
-      "--port", "0"
+      "--db",
+      dir.resolve("store").resolve("workbench.duckdb").toString(),
+      "--notebooks",
+      dir.resolve("notebooks").toString(),
+      "--port",
+      "0"
     };
     String[] all = new String[args.length + extra.length];
     System.arraycopy(args, 0, all, 0, args.length);
     System.arraycopy(extra, 0, all, args.length, extra.length);
     // The report's placeholders use the test's key store, never the machine's ~/.tracefix/keys.
     return CliProcess.start(
-        dir.resolve("home"), java.util.Map.of("TRACEFIX_KEYS", dir.resolve("keys").toString()), all);
+        dir.resolve("home"),
+        java.util.Map.of("TRACEFIX_KEYS", dir.resolve("keys").toString()),
+        all);
   }
 
   private Workbench awaitWorkbench(CliProcess serve) throws InterruptedException {

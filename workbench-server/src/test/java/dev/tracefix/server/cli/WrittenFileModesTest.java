@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the real CLI as its own JVM (import of the recorded capture, export, report in both
- * formats) and checks the mode of everything it wrote: the database (and what its rewrite
- * leaves), the spool, the Parquet tree, the key store, the reports. 0600/0700 by default;
- * 0640/0750 with {@code TRACEFIX_GROUP_READ=1} or {@code --group-read}, and in a setgid folder
- * every file takes the folder's group. Keys stay 0600 in 0700 whatever the option.
+ * Runs the real CLI as its own JVM (import of the recorded capture, export, report in both formats)
+ * and checks the mode of everything it wrote: the database (and what its rewrite leaves), the
+ * spool, the Parquet tree, the key store, the reports. 0600/0700 by default; 0640/0750 with {@code
+ * TRACEFIX_GROUP_READ=1} or {@code --group-read}, and in a setgid folder every file takes the
+ * folder's group. Keys stay 0600 in 0700 whatever the option.
  */
 class WrittenFileModesTest {
   private static final String PRIVATE_FILE = "rw-------";
@@ -78,16 +78,39 @@ class WrittenFileModesTest {
     List<List<String>> commands =
         List.of(
             List.of("import", "--db", db, "--parquet", recorded.toString()),
-            List.of("export", "--db", db, "--parquet", out.resolve("export").toString(),
-                "--keys", keys),
-            List.of("report", notebook.toString(), "--db", db, "--out",
-                out.resolve("reports/review.md").toString(), "--keys", keys),
-            List.of("report", notebook.toString(), "--db", db, "--out",
-                out.resolve("reports/review.html").toString(), "--keys", keys),
+            List.of(
+                "export",
+                "--db",
+                db,
+                "--parquet",
+                out.resolve("export").toString(),
+                "--keys",
+                keys),
+            List.of(
+                "report",
+                notebook.toString(),
+                "--db",
+                db,
+                "--out",
+                out.resolve("reports/review.md").toString(),
+                "--keys",
+                keys),
+            List.of(
+                "report",
+                notebook.toString(),
+                "--db",
+                db,
+                "--out",
+                out.resolve("reports/review.html").toString(),
+                "--keys",
+                keys),
             // A file only DuckDB touches, which no Java code tightens afterwards: its mode is
             // the umask's doing alone.
-            List.of("sql", "--db", db, "COPY (SELECT 42 AS answer) TO '"
-                + out.resolve("reports/answer.csv") + "'"));
+            List.of(
+                "sql",
+                "--db",
+                db,
+                "COPY (SELECT 42 AS answer) TO '" + out.resolve("reports/answer.csv") + "'"));
     for (List<String> command : commands) {
       List<String> args = new ArrayList<>(flags);
       args.addAll(command);
@@ -129,13 +152,17 @@ class WrittenFileModesTest {
   }
 
   /**
-   * Makes {@code folder} setgid (2750) and, as root, hands it a group other than ours; returns
-   * that group, or null when only our own group is possible (then only the modes are checked).
+   * Makes {@code folder} setgid (2750) and, as root, hands it a group other than ours; returns that
+   * group, or null when only our own group is possible (then only the modes are checked).
    */
   private static GroupPrincipal shareWithAGroup(Path folder) throws Exception {
     GroupPrincipal group = null;
     if ("root".equals(System.getProperty("user.name"))) {
-      group = folder.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("daemon");
+      group =
+          folder
+              .getFileSystem()
+              .getUserPrincipalLookupService()
+              .lookupPrincipalByGroupName("daemon");
       Files.getFileAttributeView(folder, PosixFileAttributeView.class).setGroup(group);
     }
     Process chmod = new ProcessBuilder("chmod", "2750", folder.toString()).inheritIO().start();
@@ -144,8 +171,8 @@ class WrittenFileModesTest {
   }
 
   /**
-   * Everything below {@code root} has its group, and every folder kept the setgid bit; but the
-   * key store, which is 0700 (no setgid) and 0600 whatever the option, so its group grants nothing.
+   * Everything below {@code root} has its group, and every folder kept the setgid bit; but the key
+   * store, which is 0700 (no setgid) and 0600 whatever the option, so its group grants nothing.
    */
   private static void assertGroup(Path root, GroupPrincipal group) throws IOException {
     List<String> wrong = new ArrayList<>();
@@ -167,7 +194,11 @@ class WrittenFileModesTest {
       }
     }
     assertEquals(List.of(), wrong, "groups under " + root);
-    System.out.println("WrittenFileModesTest: " + checked + " paths under a setgid folder of group "
-        + group.getName() + " have that group; folders kept setgid");
+    System.out.println(
+        "WrittenFileModesTest: "
+            + checked
+            + " paths under a setgid folder of group "
+            + group.getName()
+            + " have that group; folders kept setgid");
   }
 }

@@ -1,8 +1,8 @@
 package dev.tracefix.server.fixloop;
 
 import dev.tracefix.fixloop.Cancellation;
-import dev.tracefix.server.run.CellContext;
 import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.run.CellContext;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The API as a test drives it over loopback, with the fixture's token. Every request has a
- * timeout: a liveness bound, so a route stuck behind a cell fails the test instead of hanging it.
+ * The API as a test drives it over loopback, with the fixture's token. Every request has a timeout:
+ * a liveness bound, so a route stuck behind a cell fails the test instead of hanging it.
  */
 final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -6,8 +6,9 @@ import org.eclipse.jgit.api.Git;
 
 /**
  * What the browser scenarios need beside {@link WorkbenchFixture}'s notebooks: a notebook with a
- * 10M-row result, one with a runaway query, one with a runaway Java loop, a saved query with a parameter, and the notebook
- * folder as a git repository with one commit (so Save, History and Diff have something to show).
+ * 10M-row result, one with a runaway query, one with a runaway Java loop, a saved query with a
+ * parameter, and the notebook folder as a git repository with one commit (so Save, History and Diff
+ * have something to show).
  */
 final class BrowserFixtures {
   private BrowserFixtures() {}

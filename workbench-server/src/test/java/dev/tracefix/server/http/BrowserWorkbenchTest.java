@@ -19,11 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback over a real DuckDB store and a git-backed notebook folder. The script's own assertions
  * decide: any failing scenario fails this test, with the runner's report in the message.
  *
- * <p>With {@code -Dtracefix.screenshots=DIR} the script also writes a PNG of every view it
- * visits there ({@code ./tracefix screenshots DIR}).
+ * <p>With {@code -Dtracefix.screenshots=DIR} the script also writes a PNG of every view it visits
+ * there ({@code ./tracefix screenshots DIR}).
  */
 class BrowserWorkbenchTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
   /** An upper bound for the whole browser run, not a measurement. */
   private static final long PATIENCE_MINUTES = 10;
 
@@ -33,7 +34,8 @@ class BrowserWorkbenchTest {
   void theWorkbenchWorksInARealBrowser() throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     Assumptions.assumeTrue(
-        ci || Files.isExecutable(CHROMIUM), "needs Chromium at /usr/bin/chromium (Debian package chromium)");
+        ci || Files.isExecutable(CHROMIUM),
+        "needs Chromium at /usr/bin/chromium (Debian package chromium)");
     Path web = webDir();
     // -Dtracefix.browser.script=FILE runs another script against the same server (the benchmark).
     String other = System.getProperty("tracefix.browser.script");
@@ -54,7 +56,8 @@ class BrowserWorkbenchTest {
         command.add("--test-name-pattern=" + only);
       }
       command.add(script.toString());
-      ProcessBuilder pb = new ProcessBuilder(command).directory(web.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(command).directory(web.toFile()).redirectErrorStream(true);
       pb.environment().put("TRACEFIX_URL", workbench.base() + "/");
       pb.environment().put("TRACEFIX_TOKEN", WorkbenchFixture.TOKEN);
       pb.environment().put("TRACEFIX_NOTEBOOKS", workbench.notebooksDir.toString());
@@ -65,7 +68,8 @@ class BrowserWorkbenchTest {
       }
       String screenshots = System.getProperty("tracefix.screenshots");
       if (screenshots != null && !screenshots.isBlank()) {
-        pb.environment().put("TRACEFIX_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
+        pb.environment()
+            .put("TRACEFIX_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
       }
       Process node = pb.start();
       byte[] out = node.getInputStream().readAllBytes();

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.report.NotebookReports;
+import dev.tracefix.server.report.ReportFormat;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,10 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.tracefix.capture.privacy.keys.KeyStore;
-import dev.tracefix.server.kernel.sql.NotebookDatabases;
-import dev.tracefix.server.report.NotebookReports;
-import dev.tracefix.server.report.ReportFormat;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +28,8 @@ import org.w3c.dom.Document;
 /**
  * Charts kept in cells' fences, on a real server over a real store: drawn from the whole kept
  * result (a line over time, a latency histogram in log buckets, a scatter of a million points
- * thinned); set and removed from the API with only the fence line changing and the file coming
- * back byte for byte; the HTML report shows the same chart as inline SVG that parses as XML.
+ * thinned); set and removed from the API with only the fence line changing and the file coming back
+ * byte for byte; the HTML report shows the same chart as inline SVG that parses as XML.
  */
 class ChartTest {
   private static final String NB = "charts.md";
@@ -69,7 +69,8 @@ class ChartTest {
       }
       // four instants have no duration: the note says so, the rest are counted
       assertEquals(100_000 + TraceStore.KNOWN_EVENTS - 3, counted);
-      assertTrue(histogram.get("note").asText().startsWith("3 of "), histogram.get("note").asText());
+      assertTrue(
+          histogram.get("note").asText().startsWith("3 of "), histogram.get("note").asText());
       // buckets of a quarter decade: 1000 ns falls in [1000, 1778)
       assertEquals(1000.0, histogram.get("xs").get(0).asDouble(), 1e-6);
       assertEquals("1k–1.78k", histogram.get("labels").get(0).asText());
@@ -82,7 +83,9 @@ class ChartTest {
       JsonNode scatter = new ApiClient(fixture).run(NB, "every_call").get("chart");
       assertTrue(scatter.get("xs").size() <= 2000, scatter.get("xs").size() + " points");
       assertTrue(scatter.get("xs").size() > 1000);
-      assertTrue(scatter.get("note").asText().contains("of 1000007 rows drawn"), scatter.get("note").asText());
+      assertTrue(
+          scatter.get("note").asText().contains("of 1000007 rows drawn"),
+          scatter.get("note").asText());
     }
   }
 
@@ -93,11 +96,15 @@ class ChartTest {
       String before = fixture.notebookText(NB);
       api.run(NB, "by_syscall");
       HttpResponse<String> set =
-          put(fixture, BASE + "/cells/by_syscall/chart", "{\"type\":\"bar\",\"x\":\"call\",\"y\":[\"calls\"]}");
+          put(
+              fixture,
+              BASE + "/cells/by_syscall/chart",
+              "{\"type\":\"bar\",\"x\":\"call\",\"y\":[\"calls\"]}");
       assertEquals(200, set.statusCode(), set.body());
       String after = fixture.notebookText(NB);
       assertEquals(
-          before.replace("```sql id=by_syscall\n", "```sql id=by_syscall chart=bar x=call y=calls\n"),
+          before.replace(
+              "```sql id=by_syscall\n", "```sql id=by_syscall chart=bar x=call y=calls\n"),
           after);
       JsonNode cell = cell(ApiClient.json(set), "by_syscall");
       assertFalse(cell.get("stale").asBoolean(), "a chart does not change the result");
@@ -105,16 +112,21 @@ class ChartTest {
       assertEquals("category", chart.get("xKind").asText());
       assertEquals("write", chart.get("labels").get(0).asText(), "ordered as the result: " + chart);
 
-      HttpResponse<String> removed = put(fixture, BASE + "/cells/by_syscall/chart", "{\"type\":\"none\"}");
+      HttpResponse<String> removed =
+          put(fixture, BASE + "/cells/by_syscall/chart", "{\"type\":\"none\"}");
       assertEquals(200, removed.statusCode(), removed.body());
       assertEquals(before, fixture.notebookText(NB), "byte for byte");
       assertTrue(cell(ApiClient.json(removed), "by_syscall").get("output").get("chart").isNull());
 
-      HttpResponse<String> pie = put(fixture, BASE + "/cells/by_syscall/chart", "{\"type\":\"pie\",\"x\":\"call\"}");
+      HttpResponse<String> pie =
+          put(fixture, BASE + "/cells/by_syscall/chart", "{\"type\":\"pie\",\"x\":\"call\"}");
       assertEquals(400, pie.statusCode());
       assertTrue(pie.body().contains("histogram"), "names the types: " + pie.body());
       HttpResponse<String> noColumn =
-          put(fixture, BASE + "/cells/by_syscall/chart", "{\"type\":\"bar\",\"x\":\"nope\",\"y\":[\"calls\"]}");
+          put(
+              fixture,
+              BASE + "/cells/by_syscall/chart",
+              "{\"type\":\"bar\",\"x\":\"nope\",\"y\":[\"calls\"]}");
       JsonNode failed = cell(ApiClient.json(noColumn), "by_syscall").get("output").get("chart");
       assertTrue(failed.get("note").asText().contains("no column 'nope'"), failed.toString());
       assertEquals(0, failed.get("xs").size());
@@ -144,7 +156,12 @@ class ChartTest {
       assertEquals("svg", doc.getDocumentElement().getNodeName());
       assertTrue(first.contains("chart-line"));
       assertEquals(2, doc.getElementsByTagName("polyline").getLength(), "calls and errors");
-      String points = doc.getElementsByTagName("polyline").item(0).getAttributes().getNamedItem("points").getNodeValue();
+      String points =
+          doc.getElementsByTagName("polyline")
+              .item(0)
+              .getAttributes()
+              .getNamedItem("points")
+              .getNodeValue();
       assertEquals(line.get("xs").size(), points.trim().split(" ").length, "one vertex per point");
       assertTrue(svg.find(), "the histogram too");
       assertTrue(svg.group().contains("chart-histogram"));

@@ -50,19 +50,25 @@ class DemoNotebookPageTest {
         WebElement table =
             wait.until(
                 d -> {
-                  List<WebElement> t = cell.findElements(By.cssSelector("[data-testid=output-table]"));
+                  List<WebElement> t =
+                      cell.findElements(By.cssSelector("[data-testid=output-table]"));
                   return t.isEmpty() ? null : t.getFirst();
                 });
         // The grid draws its rows once it is in the page and knows its size.
         wait.until(d -> !table.findElements(By.cssSelector("[data-testid=grid-row]")).isEmpty());
         List<String> processes =
             table.findElements(By.cssSelector("[data-testid=grid-row]")).stream()
-                .map(row -> row.findElements(By.cssSelector("[data-testid=grid-cell]")).getFirst().getText())
+                .map(
+                    row ->
+                        row.findElements(By.cssSelector("[data-testid=grid-cell]"))
+                            .getFirst()
+                            .getText())
                 .sorted()
                 .toList();
         assertTrue(processes.containsAll(List.of("checkout", "inventory")), processes.toString());
         assertEquals(
-            "sql", cell.findElement(By.cssSelector("[data-testid=cell-kind]")).getText().toLowerCase());
+            "sql",
+            cell.findElement(By.cssSelector("[data-testid=cell-kind]")).getText().toLowerCase());
       } finally {
         browser.quit();
       }
@@ -75,6 +81,7 @@ class DemoNotebookPageTest {
         return p;
       }
     }
-    throw new IllegalStateException("cannot find the project root above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find the project root above " + Path.of("").toAbsolutePath());
   }
 }

@@ -49,7 +49,9 @@ class EditorRoutesTest {
     assertEquals("store", retransmits.get("schema").asText(), "as SQL qualifies it");
     assertEquals(6, retransmits.get("rows").asLong());
     List<String> columns = new ArrayList<>();
-    retransmits.get("columns").forEach(c -> columns.add(c.get("name").asText() + " " + c.get("type").asText()));
+    retransmits
+        .get("columns")
+        .forEach(c -> columns.add(c.get("name").asText() + " " + c.get("type").asText()));
     assertEquals(List.of("ts BIGINT", "peer VARCHAR", "bytes INTEGER"), columns);
     assertEquals(null, relation(before, "by_peer"), "no named result before the cell ran");
     List<String> functions = new ArrayList<>();
@@ -64,7 +66,9 @@ class EditorRoutesTest {
     assertEquals("scratch", byPeer.get("schema").asText());
     assertEquals(3, byPeer.get("rows").asLong());
     assertEquals("retx", byPeer.get("columns").get(1).get("name").asText());
-    after.get("relations").forEach(r -> assertFalse(r.get("schema").asText().startsWith("tracefix_"), r.toString()));
+    after
+        .get("relations")
+        .forEach(r -> assertFalse(r.get("schema").asText().startsWith("tracefix_"), r.toString()));
   }
 
   @Test
@@ -76,54 +80,74 @@ class EditorRoutesTest {
         ApiClient.json(
             api.post(
                 "/api/notebooks/retransmits.md/blocks",
-                "{\"op\":\"insert\",\"index\":" + blocks + ",\"kind\":\"sql\",\"source\":\"select 1 as one\",\"id\":\"one\"}"));
+                "{\"op\":\"insert\",\"index\":"
+                    + blocks
+                    + ",\"kind\":\"sql\",\"source\":\"select 1 as one\",\"id\":\"one\"}"));
     assertEquals(blocks + 1, inserted.get("blocks").size());
     String text = workbench.notebookText("retransmits.md");
     assertTrue(text.startsWith(original), "cells before the insert keep their bytes");
     assertTrue(text.endsWith("```sql id=one\nselect 1 as one\n```\n"), text);
     assertEquals(List.of(List.of("1")), rows(api.run("retransmits.md", "one")));
 
-    ApiClient.json(api.post("/api/notebooks/retransmits.md/blocks", "{\"op\":\"delete\",\"index\":" + blocks + "}"));
+    ApiClient.json(
+        api.post(
+            "/api/notebooks/retransmits.md/blocks",
+            "{\"op\":\"delete\",\"index\":" + blocks + "}"));
     assertEquals(original, workbench.notebookText("retransmits.md"));
 
     api.post(
         "/api/notebooks/retransmits.md/blocks",
-        "{\"op\":\"insert\",\"index\":" + blocks + ",\"kind\":\"sql\",\"source\":\"select 1 as one\"}");
+        "{\"op\":\"insert\",\"index\":"
+            + blocks
+            + ",\"kind\":\"sql\",\"source\":\"select 1 as one\"}");
     JsonNode converted =
         ApiClient.json(
             api.post(
                 "/api/notebooks/retransmits.md/blocks",
                 "{\"op\":\"convert\",\"index\":" + blocks + ",\"kind\":\"markdown\"}"));
-    assertTrue(workbench.notebookText("retransmits.md").endsWith("depends on it\n\nselect 1 as one\n\n"));
+    assertTrue(
+        workbench.notebookText("retransmits.md").endsWith("depends on it\n\nselect 1 as one\n\n"));
     // Markdown has no boundary between two runs of prose: the new prose joins the one before.
     assertEquals(blocks, converted.get("blocks").size());
 
     String edited = workbench.notebookText("retransmits.md");
-    HttpResponse<String> unknown = api.post("/api/notebooks/retransmits.md/blocks", "{\"op\":\"explode\",\"index\":0}");
+    HttpResponse<String> unknown =
+        api.post("/api/notebooks/retransmits.md/blocks", "{\"op\":\"explode\",\"index\":0}");
     assertEquals(400, unknown.statusCode());
     assertTrue(unknown.body().contains("unknown edit 'explode'"), unknown.body());
-    HttpResponse<String> outside = api.post("/api/notebooks/retransmits.md/blocks", "{\"op\":\"delete\",\"index\":99}");
+    HttpResponse<String> outside =
+        api.post("/api/notebooks/retransmits.md/blocks", "{\"op\":\"delete\",\"index\":99}");
     assertEquals(400, outside.statusCode());
-    assertEquals(edited, workbench.notebookText("retransmits.md"), "a refused edit changes nothing");
+    assertEquals(
+        edited, workbench.notebookText("retransmits.md"), "a refused edit changes nothing");
   }
 
   @Test
   void aColumnSummaryAndTheCsvDownloadReadTheKeptResult() {
     api.run("retransmits.md", "by_peer");
-    JsonNode summary = ApiClient.json(api.get("/api/notebooks/retransmits.md/cells/by_peer/summary?column=retx"));
+    JsonNode summary =
+        ApiClient.json(api.get("/api/notebooks/retransmits.md/cells/by_peer/summary?column=retx"));
     assertEquals("BIGINT", summary.get("type").asText());
     assertEquals("1", summary.get("min").asText());
     assertEquals("3", summary.get("max").asText());
     assertEquals(0, summary.get("nulls").asLong());
     assertEquals(3, summary.get("distinctApprox").asLong());
-    assertEquals(400, api.get("/api/notebooks/retransmits.md/cells/by_peer/summary?column=nope").statusCode());
+    assertEquals(
+        400,
+        api.get("/api/notebooks/retransmits.md/cells/by_peer/summary?column=nope").statusCode());
 
-    HttpResponse<String> csv = api.get("/api/notebooks/retransmits.md/cells/by_peer/rows.csv?sort=retx&desc=false");
+    HttpResponse<String> csv =
+        api.get("/api/notebooks/retransmits.md/cells/by_peer/rows.csv?sort=retx&desc=false");
     assertEquals(200, csv.statusCode(), csv.body());
     assertEquals("peer,retx\r\npeer-19c0,1\r\npeer-b2e4,2\r\npeer-7f3a,3\r\n", csv.body());
     assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
-    assertEquals(404, api.get("/api/notebooks/retransmits.md/cells/top_peer/rows.csv").statusCode(), "not run yet");
-    assertEquals(400, api.get("/api/notebooks/retransmits.md/cells/by_peer/rows.csv?sort=nope").statusCode());
+    assertEquals(
+        404,
+        api.get("/api/notebooks/retransmits.md/cells/top_peer/rows.csv").statusCode(),
+        "not run yet");
+    assertEquals(
+        400,
+        api.get("/api/notebooks/retransmits.md/cells/by_peer/rows.csv?sort=nope").statusCode());
   }
 
   @Test
@@ -139,11 +163,14 @@ class EditorRoutesTest {
     }
     assertFalse(Files.exists(tempDir.resolve("escape.md")));
 
-    JsonNode blank = ApiClient.json(api.post("/api/notebooks/incident.md/rename", "{\"to\":\"renamed.md\"}"));
+    JsonNode blank =
+        ApiClient.json(api.post("/api/notebooks/incident.md/rename", "{\"to\":\"renamed.md\"}"));
     assertEquals("renamed.md", blank.get("name").asText());
     assertFalse(Files.exists(workbench.notebooksDir.resolve("incident.md")));
     assertEquals(404, api.get("/api/notebooks/incident.md").statusCode());
-    assertEquals(409, api.post("/api/notebooks/renamed.md/rename", "{\"to\":\"retransmits.md\"}").statusCode());
+    assertEquals(
+        409,
+        api.post("/api/notebooks/renamed.md/rename", "{\"to\":\"retransmits.md\"}").statusCode());
 
     HttpResponse<String> starter = api.post("/api/notebooks", "{\"name\":\"fresh.md\"}");
     assertEquals(201, starter.statusCode(), starter.body());
@@ -160,7 +187,9 @@ class EditorRoutesTest {
         assertTrue(cell.get("stale").asBoolean(), cell.toString());
       }
     }
-    assertEquals(404, api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?offset=0&limit=5").statusCode());
+    assertEquals(
+        404,
+        api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?offset=0&limit=5").statusCode());
     JsonNode gone = api.run("retransmits.md", "top_peer");
     assertEquals("error", gone.get("kind").asText(), "the named result went with the database");
     assertTrue(gone.get("message").asText().contains("by_peer"), gone.toString());
@@ -174,7 +203,8 @@ class EditorRoutesTest {
     assertEquals("error", error.get("kind").asText());
     String detail = error.get("detail").asText();
     assertTrue(detail.contains("LINE 1: select peer from retransmits where"), detail);
-    String caret = detail.lines().dropWhile(l -> !l.startsWith("LINE 1:")).skip(1).findFirst().orElse("");
+    String caret =
+        detail.lines().dropWhile(l -> !l.startsWith("LINE 1:")).skip(1).findFirst().orElse("");
     // The query stopped short: the position is the end of the cell's last line.
     assertEquals("LINE 1: select peer from retransmits where".length(), caret.indexOf('^'), detail);
 
@@ -189,11 +219,14 @@ class EditorRoutesTest {
   private static List<List<String>> rows(JsonNode output) {
     assertEquals("table", output.get("kind").asText(), output.toString());
     List<List<String>> rows = new ArrayList<>();
-    output.get("rows").forEach(r -> {
-      List<String> row = new ArrayList<>();
-      r.forEach(v -> row.add(v.asText()));
-      rows.add(row);
-    });
+    output
+        .get("rows")
+        .forEach(
+            r -> {
+              List<String> row = new ArrayList<>();
+              r.forEach(v -> row.add(v.asText()));
+              rows.add(row);
+            });
     return rows;
   }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exports as a person shares them: the .ipynb with the session's outputs validates against
- * nbformat 4.5, and the static HTML embeds results that look like markup as text, under a
+ * Exports as a person shares them: the .ipynb with the session's outputs validates against nbformat
+ * 4.5, and the static HTML embeds results that look like markup as text, under a
  * Content-Security-Policy that lets no script run; the app's own pages get a policy too.
  */
 class ExportTest {
@@ -51,9 +51,14 @@ class ExportTest {
     Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
     Files.writeString(
         notebooks.resolve("nb.md"),
-        "# Export\n\n" + MARKUP + "\n\n```sql name=evil\nSELECT '" + MARKUP + "' AS v, 42 AS n\n```\n");
+        "# Export\n\n"
+            + MARKUP
+            + "\n\n```sql name=evil\nSELECT '"
+            + MARKUP
+            + "' AS v, 42 AS n\n```\n");
     Path file = dir.resolve("t.duckdb");
-    try (DuckDBConnection db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+    try (DuckDBConnection db =
+            (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         Statement s = db.createStatement()) {
       s.execute("CREATE TABLE captures(capture_id VARCHAR, started_at TIMESTAMP)");
     }

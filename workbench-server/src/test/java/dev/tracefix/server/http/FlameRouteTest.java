@@ -77,10 +77,12 @@ class FlameRouteTest {
       assertEquals("libjvm.so!JavaCalls::call", jvm.get("name").asText());
       assertEquals(WRITES, jvm.get("value").asLong());
       assertEquals(READS, jvm.get("baseline").asLong(), "both selections pass through it");
-      JsonNode send = TimelineRouteTest.find(jvm.get("children"), "name", "[jit]!void Client.send(byte[])");
+      JsonNode send =
+          TimelineRouteTest.find(jvm.get("children"), "name", "[jit]!void Client.send(byte[])");
       assertEquals(WRITES, send.get("value").asLong());
       assertEquals(0, send.get("baseline").asLong(), "only the writes send");
-      JsonNode receive = TimelineRouteTest.find(jvm.get("children"), "name", "[jit]!int Client.receive()");
+      JsonNode receive =
+          TimelineRouteTest.find(jvm.get("children"), "name", "[jit]!int Client.receive()");
       assertEquals(0, receive.get("value").asLong());
       assertEquals(READS, receive.get("baseline").asLong(), "only the reads receive");
     }

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Results far larger than the server's heap should ever hold, against a real server on loopback:
- * a 10 M-row SQL result pages (first page in the output, any later page and sorted pages over
- * the API); an endless query stops at max_rows with an error naming it; a Java cell's
- * {@code sql()} of 15 M rows gets a table cut at max_rows and reads rows from its far end. While
- * each runs the notebook list and the notebook answer; the server's heap is measured in-process.
+ * Results far larger than the server's heap should ever hold, against a real server on loopback: a
+ * 10 M-row SQL result pages (first page in the output, any later page and sorted pages over the
+ * API); an endless query stops at max_rows with an error naming it; a Java cell's {@code sql()} of
+ * 15 M rows gets a table cut at max_rows and reads rows from its far end. While each runs the
+ * notebook list and the notebook answer; the server's heap is measured in-process.
  */
 class LargeResultTest {
   private static final String BIG =
@@ -121,7 +121,8 @@ class LargeResultTest {
 
     long start = System.nanoTime();
     JsonNode deep =
-        ApiClient.json(api.get("/api/notebooks/big.md/cells/ten_million/rows?offset=9999990&limit=20"));
+        ApiClient.json(
+            api.get("/api/notebooks/big.md/cells/ten_million/rows?offset=9999990&limit=20"));
     long deepMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(10, deep.path("rows").size(), "the last ten rows");
     assertEquals(9_999_990L, deep.path("rows").path(0).path(0).asLong());
@@ -130,7 +131,8 @@ class LargeResultTest {
     start = System.nanoTime();
     JsonNode sorted =
         ApiClient.json(
-            api.get("/api/notebooks/big.md/cells/ten_million/rows?offset=0&limit=1000&sort=i&desc=true"));
+            api.get(
+                "/api/notebooks/big.md/cells/ten_million/rows?offset=0&limit=1000&sort=i&desc=true"));
     long sortedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(9_999_999L, sorted.path("rows").path(0).path(0).asLong());
     assertEquals(1000, sorted.path("rows").size());
@@ -138,7 +140,8 @@ class LargeResultTest {
     start = System.nanoTime();
     JsonNode byLabel =
         ApiClient.json(
-            api.get("/api/notebooks/big.md/cells/ten_million/rows?offset=5000000&limit=3&sort=label"));
+            api.get(
+                "/api/notebooks/big.md/cells/ten_million/rows?offset=5000000&limit=3&sort=label"));
     long labelMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(3, byLabel.path("rows").size());
     System.out.printf(
@@ -152,19 +155,28 @@ class LargeResultTest {
   void pagingRefusesBadRequestsAndUnknownColumns() {
     api.run("big.md", "endless"); // no kept result: an error
     assertEquals(404, api.get("/api/notebooks/big.md/cells/endless/rows").statusCode());
-    assertEquals(404, api.get("/api/notebooks/big.md/cells/ten_million/rows").statusCode(), "not run yet");
-    assertEquals(400, api.get("/api/notebooks/big.md/cells/endless/rows?limit=100000").statusCode());
+    assertEquals(
+        404, api.get("/api/notebooks/big.md/cells/ten_million/rows").statusCode(), "not run yet");
+    assertEquals(
+        400, api.get("/api/notebooks/big.md/cells/endless/rows?limit=100000").statusCode());
     assertEquals(400, api.get("/api/notebooks/big.md/cells/endless/rows?offset=-1").statusCode());
     assertEquals(400, api.get("/api/notebooks/big.md/cells/endless/rows?desc=maybe").statusCode());
     assertEquals(404, api.get("/api/notebooks/big.md/cells/nope/rows").statusCode());
     api.run("retransmits.md", "by_peer");
-    HttpResponse<String> unknown = api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?sort=nope");
+    HttpResponse<String> unknown =
+        api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?sort=nope");
     assertEquals(400, unknown.statusCode(), unknown.body());
-    assertTrue(unknown.body().contains("no column 'nope' in the result; its columns: peer, retx"), unknown.body());
+    assertTrue(
+        unknown.body().contains("no column 'nope' in the result; its columns: peer, retx"),
+        unknown.body());
     assertEquals(
         "peer-19c0",
-        ApiClient.json(api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?sort=retx&limit=1"))
-            .path("rows").path(0).path(0).asText());
+        ApiClient.json(
+                api.get("/api/notebooks/retransmits.md/cells/by_peer/rows?sort=retx&limit=1"))
+            .path("rows")
+            .path(0)
+            .path(0)
+            .asText());
   }
 
   @Test

@@ -99,7 +99,9 @@ class NotebookLimitsTest {
   private String settings(String notebook, String cell) {
     JsonNode out = api.run(notebook, cell);
     assertEquals("table", out.path("kind").asText(), out.toString());
-    return out.path("rows").path(0).path(0).asText() + " / " + out.path("rows").path(0).path(1).asText();
+    return out.path("rows").path(0).path(0).asText()
+        + " / "
+        + out.path("rows").path(0).path(1).asText();
   }
 
   @Test
@@ -114,8 +116,9 @@ class NotebookLimitsTest {
     String afterSet = settings("small.md", "set");
     assertEquals("95.3 MiB / 3", afterSet, "unlocked, the SET changes its own notebook's database");
     assertEquals("768.0 MiB / 2", settings("large.md", "settings"), "and not the other's");
-    System.out.printf("LIMITS after SET in small.md: small.md %s | large.md %s%n", afterSet,
-        settings("large.md", "settings"));
+    System.out.printf(
+        "LIMITS after SET in small.md: small.md %s | large.md %s%n",
+        afterSet, settings("large.md", "settings"));
   }
 
   @Test
@@ -124,7 +127,9 @@ class NotebookLimitsTest {
     JsonNode refused = api.run("small.md", "set");
     assertEquals("error", refused.path("kind").asText(), refused.toString());
     String message = refused.path("message").asText();
-    assertTrue(message.startsWith("the notebook is locked: database settings such as memory_limit"), message);
+    assertTrue(
+        message.startsWith("the notebook is locked: database settings such as memory_limit"),
+        message);
     assertTrue(message.contains("front matter"), message);
     assertEquals("256.0 MiB / 1", settings("small.md", "settings"));
     assertEquals("768.0 MiB / 2", settings("large.md", "settings"));
@@ -150,7 +155,8 @@ class NotebookLimitsTest {
 
     JsonNode ten = api.run("small.md", "ten");
     assertEquals("limit", ten.path("errorKind").asText(), ten.toString());
-    assertTrue(ten.path("message").asText().contains("more than 5 rows (max_rows=5)"), ten.toString());
+    assertTrue(
+        ten.path("message").asText().contains("more than 5 rows (max_rows=5)"), ten.toString());
 
     String metrics = api.get("/api/metrics").body();
     assertTrue(metrics.contains("tracefix_workbench_limit_errors_total 2"), metrics);
@@ -171,10 +177,12 @@ class NotebookLimitsTest {
     write("bad.md", "# Bad\n\n```sql memory=4GB\nSELECT 1\n```\n");
     HttpResponse<String> open = api.get("/api/notebooks/bad.md");
     assertEquals(422, open.statusCode(), open.body());
-    assertTrue(open.body().contains("bad.md:3: memory is a limit of the whole notebook"), open.body());
+    assertTrue(
+        open.body().contains("bad.md:3: memory is a limit of the whole notebook"), open.body());
     write("worse.md", "---\nlimits:\n  timeout: soon\n---\n# Worse\n");
     HttpResponse<String> worse = api.get("/api/notebooks/worse.md");
     assertEquals(422, worse.statusCode(), worse.body());
-    assertTrue(worse.body().contains("worse.md:3: front matter limits: timeout=soon"), worse.body());
+    assertTrue(
+        worse.body().contains("worse.md:3: front matter limits: timeout=soon"), worse.body());
   }
 }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.notebook.NotebookParser;
 import dev.tracefix.server.run.FileNotebookWorkspace;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,9 +96,12 @@ class NotebookSharingTest {
     assertEquals(200, saved.statusCode(), saved.body());
     JsonNode result = json.readTree(saved.body());
     assertTrue(result.path("saved").asBoolean(), saved.body());
-    assertEquals(git(fixture.notebooksDir, "rev-parse", "HEAD"), result.path("revision").path("id").asText());
     assertEquals(
-        "Ada Example|Pick the first peer", git(fixture.notebooksDir, "log", "-1", "--format=%an|%s"));
+        git(fixture.notebooksDir, "rev-parse", "HEAD"),
+        result.path("revision").path("id").asText());
+    assertEquals(
+        "Ada Example|Pick the first peer",
+        git(fixture.notebooksDir, "log", "-1", "--format=%an|%s"));
     assertEquals("", git(fixture.notebooksDir, "status", "--porcelain"), "nothing left unsaved");
     assertEquals(
         fixture.notebookText("retransmits.md"),
@@ -109,16 +111,19 @@ class NotebookSharingTest {
     assertFalse(json.readTree(again.body()).path("saved").asBoolean(), again.body());
     assertEquals("2", git(fixture.notebooksDir, "rev-list", "--count", "HEAD"), "no empty commit");
 
-    JsonNode history = json.readTree(send("GET", "/api/notebooks/retransmits.md/history", null).body());
+    JsonNode history =
+        json.readTree(send("GET", "/api/notebooks/retransmits.md/history", null).body());
     assertEquals(2, history.size(), history.toString());
     assertEquals("Pick the first peer", history.get(0).path("message").asText());
     assertEquals(first, history.get(1).path("id").asText());
 
-    String diff = send("GET", "/api/notebooks/retransmits.md/diff?from=" + first + "&to=HEAD", null).body();
+    String diff =
+        send("GET", "/api/notebooks/retransmits.md/diff?from=" + first + "&to=HEAD", null).body();
     assertTrue(diff.contains("-select peer from by_peer limit 1"), diff);
     assertTrue(diff.contains("+select peer from by_peer order by peer limit 1"), diff);
 
-    JsonNode old = json.readTree(send("GET", "/api/notebooks/retransmits.md/at/" + first, null).body());
+    JsonNode old =
+        json.readTree(send("GET", "/api/notebooks/retransmits.md/at/" + first, null).body());
     assertTrue(old.toString().contains("select peer from by_peer limit 1"), old.toString());
     assertFalse(old.toString().contains("order by peer limit 1"), old.toString());
 
@@ -142,14 +147,17 @@ class NotebookSharingTest {
     git(clone, "config", "user.email", "grace@example.org");
 
     // Ada, through the workbench: the first cell.
-    editCell("by_peer", "select peer, count(*) as retx\nfrom retransmits\ngroup by peer\norder by retx desc");
+    editCell(
+        "by_peer",
+        "select peer, count(*) as retx\nfrom retransmits\ngroup by peer\norder by retx desc");
     assertEquals(200, send("POST", "/api/notebooks/retransmits.md/save", "").statusCode());
 
     // Grace, through her own workspace on her clone: the last cell.
     try (FileNotebookWorkspace grace =
         new FileNotebookWorkspace(
             clone, NotebookDatabases.unlocked(dir.resolve("none.duckdb")), dir, Map.of())) {
-      grace.updateCell("retransmits.md", "top_peer", "select peer from by_peer order by retx desc limit 1");
+      grace.updateCell(
+          "retransmits.md", "top_peer", "select peer from by_peer order by retx desc limit 1");
       assertTrue(grace.save("retransmits.md", "Top peer by count").isPresent());
     }
 

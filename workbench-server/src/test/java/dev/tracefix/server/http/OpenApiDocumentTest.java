@@ -1,6 +1,5 @@
 package dev.tracefix.server.http;
 
-import dev.tracefix.server.message.CellOutput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,7 +100,8 @@ class OpenApiDocumentTest {
               .toList()) {
         Matcher m = literal.matcher(Files.readString(file));
         while (m.find()) {
-          String text = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+          String text =
+              m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
           text =
               text.replace("${nb(name)}", "/api/notebooks/{}")
                   .replaceAll("\\$\\{[^}]*}", "{}")
@@ -116,7 +116,6 @@ class OpenApiDocumentTest {
     }
     return paths;
   }
-
 
   @Test
   void theDocumentIsServedToTokenHolders() throws Exception {

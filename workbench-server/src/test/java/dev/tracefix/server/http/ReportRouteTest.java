@@ -44,7 +44,8 @@ class ReportRouteTest {
         "# Route\n\nAsk dave@example.com.\n\n```sql name=who\nSELECT '<i>x</i>' AS v\n```\n\n"
             + "```sql name=later\nSELECT 2\n```\n");
     Path file = dir.resolve("t.duckdb");
-    try (DuckDBConnection db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+    try (DuckDBConnection db =
+            (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         Statement s = db.createStatement()) {
       s.execute("CREATE TABLE captures(capture_id VARCHAR, started_at TIMESTAMP)");
     }
@@ -52,7 +53,8 @@ class ReportRouteTest {
     try (FileNotebookWorkspace workspace =
         new FileNotebookWorkspace(notebooks, databases, dir, Map.of())) {
       NotebookReports reports =
-          new NotebookReports(workspace, databases::connect, () -> KeyStore.current(dir.resolve("keys")));
+          new NotebookReports(
+              workspace, databases::connect, () -> KeyStore.current(dir.resolve("keys")));
       try (WorkbenchServer server = WorkbenchServer.start(workspace, 0, TOKEN, reports)) {
         String base = "http://127.0.0.1:" + server.port() + "/api/notebooks/nb.md";
         assertEquals(200, send("POST", base + "/cells/who/run").statusCode());

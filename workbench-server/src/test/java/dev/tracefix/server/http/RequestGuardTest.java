@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The workbench refuses what another site's page or another local user could send: every route
- * read from the router × {no token, wrong token, foreign Origin, foreign Host}; cookie sessions
- * without the XSRF header; malformed and oversized bodies; notebook names that leave the folder.
- * Requests are written on a raw socket so the Host header and the body are exactly as sent.
+ * The workbench refuses what another site's page or another local user could send: every route read
+ * from the router × {no token, wrong token, foreign Origin, foreign Host}; cookie sessions without
+ * the XSRF header; malformed and oversized bodies; notebook names that leave the folder. Requests
+ * are written on a raw socket so the Host header and the body are exactly as sent.
  */
 class RequestGuardTest {
   @TempDir Path dir;
@@ -72,7 +72,8 @@ class RequestGuardTest {
       }
       out.flush();
       BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String status = in.readLine();
       int code = Integer.parseInt(status.split(" ")[1]);
       String line;
@@ -174,8 +175,15 @@ class RequestGuardTest {
     Map<String, String> cookieOnly = new LinkedHashMap<>();
     cookieOnly.put(
         "Cookie",
-        TokenAuth.COOKIE + "=" + WorkbenchFixture.TOKEN + "; " + TokenAuth.XSRF_COOKIE + "=" + xsrf);
-    assertEquals(200, raw("GET", "/api/notebooks", cookieOnly, null).status(), "reads need no XSRF");
+        TokenAuth.COOKIE
+            + "="
+            + WorkbenchFixture.TOKEN
+            + "; "
+            + TokenAuth.XSRF_COOKIE
+            + "="
+            + xsrf);
+    assertEquals(
+        200, raw("GET", "/api/notebooks", cookieOnly, null).status(), "reads need no XSRF");
     assertEquals(403, raw("PUT", path, cookieOnly, body).status());
     Map<String, String> wrong = new LinkedHashMap<>(cookieOnly);
     wrong.put(RequestGuard.XSRF_HEADER, "x" + xsrf);
@@ -190,11 +198,15 @@ class RequestGuardTest {
   private String xsrfCookieFromTokenVisit() throws IOException {
     try (Socket socket = new Socket("127.0.0.1", fixture.server.port())) {
       String request =
-          "GET /?token=" + WorkbenchFixture.TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1:"
-              + fixture.server.port() + "\r\nConnection: close\r\n\r\n";
+          "GET /?token="
+              + WorkbenchFixture.TOKEN
+              + " HTTP/1.1\r\nHost: 127.0.0.1:"
+              + fixture.server.port()
+              + "\r\nConnection: close\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = in.readLine()) != null && !line.isEmpty()) {
         String prefix = "set-cookie: " + TokenAuth.XSRF_COOKIE + "=";

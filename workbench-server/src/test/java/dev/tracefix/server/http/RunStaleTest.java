@@ -84,10 +84,12 @@ class RunStaleTest {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create(fixture.base() + "/api/notebooks/" + notebook + "/cells/" + cell))
+                        URI.create(
+                            fixture.base() + "/api/notebooks/" + notebook + "/cells/" + cell))
                     .header("Authorization", "Bearer " + WorkbenchFixture.TOKEN)
-                    .PUT(HttpRequest.BodyPublishers.ofString(
-                        "{\"source\": \"" + source.replace("\"", "\\\"") + "\"}"))
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"source\": \"" + source.replace("\"", "\\\"") + "\"}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
@@ -109,7 +111,8 @@ class RunStaleTest {
   void runStaleRunsTheEditedCellAndItsReadersInDependencyOrder() throws Exception {
     // Nothing ran yet: the edited reader's inputs have no output, so run-stale runs them first.
     edit("chain.md", "reader", "((Number) result(\"b\").get(0).get(\"y\")).longValue() * 10 + 0");
-    Map<String, JsonNode> first = outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
+    Map<String, JsonNode> first =
+        outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
     assertEquals("20", first.get("reader").path("output").path("text").asText(), first.toString());
 
     edit("chain.md", "a", "SELECT 4 AS x");
@@ -120,7 +123,8 @@ class RunStaleTest {
     assertFalse(stale.get("apart").path("stale").asBoolean());
 
     // File order is reader, b, a: only dependency order gives 50.
-    Map<String, JsonNode> ran = outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
+    Map<String, JsonNode> ran =
+        outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
     assertEquals("50", ran.get("reader").path("output").path("text").asText(), ran.toString());
     assertEquals(5, ran.get("b").path("output").path("rows").path(0).path(0).asInt());
     assertTrue(ran.values().stream().noneMatch(c -> c.path("stale").asBoolean()), ran.toString());
@@ -131,22 +135,27 @@ class RunStaleTest {
   void aCellWhoseUpstreamFailedIsNotRunAndSaysWhy() throws Exception {
     api.post("/api/notebooks/chain.md/run-all");
     edit("chain.md", "a", "SELEC 4 AS x");
-    Map<String, JsonNode> ran = outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
+    Map<String, JsonNode> ran =
+        outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
     assertEquals("sql", ran.get("a").path("output").path("errorKind").asText());
     JsonNode b = ran.get("b").path("output");
     assertEquals("dependency", b.path("errorKind").asText(), b.toString());
-    assertTrue(b.path("message").asText().contains("cell 'a', whose result this cell reads, failed"), b.toString());
+    assertTrue(
+        b.path("message").asText().contains("cell 'a', whose result this cell reads, failed"),
+        b.toString());
   }
 
   @Test
   void aCycleOfNamedResultsIsACellErrorNotACrash() throws Exception {
     api.post("/api/notebooks/loop.md/run-all");
     edit("loop.md", "p", "SELECT * FROM q -- edited");
-    Map<String, JsonNode> ran = outputs(ApiClient.json(api.post("/api/notebooks/loop.md/run-stale")));
+    Map<String, JsonNode> ran =
+        outputs(ApiClient.json(api.post("/api/notebooks/loop.md/run-stale")));
     for (String id : new String[] {"p", "q"}) {
       JsonNode out = ran.get(id).path("output");
       assertEquals("dependency", out.path("errorKind").asText(), out.toString());
-      assertTrue(out.path("message").asText().startsWith("cycle of named results: "), out.toString());
+      assertTrue(
+          out.path("message").asText().startsWith("cycle of named results: "), out.toString());
     }
     assertEquals(200, api.get("/api/notebooks").statusCode());
   }
@@ -154,7 +163,8 @@ class RunStaleTest {
   @Test
   void aJavaCellReadingAResultNoCellNamesIsACellError() throws Exception {
     edit("chain.md", "lost", "result(\"nope\").size() + 0");
-    Map<String, JsonNode> ran = outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
+    Map<String, JsonNode> ran =
+        outputs(ApiClient.json(api.post("/api/notebooks/chain.md/run-stale")));
     JsonNode out = ran.get("lost").path("output");
     assertEquals("dependency", out.path("errorKind").asText(), out.toString());
     assertTrue(out.path("message").asText().contains("no cell is named nope"), out.toString());

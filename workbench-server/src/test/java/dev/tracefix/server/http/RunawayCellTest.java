@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cells that would take a server down, against a real server on loopback with real JShell VMs and
- * a real DuckDB: each kind runs five times; during each run the notebook list, the stuck notebook
- * and another notebook's cell answer; a stop request ends it; afterwards the stuck notebook runs
- * cells again and the other notebook's Java VM still holds its definitions. Printed per case: the
- * stop latency (median of 5 and every sample), the server's peak heap, whether the other notebook
- * was affected.
+ * Cells that would take a server down, against a real server on loopback with real JShell VMs and a
+ * real DuckDB: each kind runs five times; during each run the notebook list, the stuck notebook and
+ * another notebook's cell answer; a stop request ends it; afterwards the stuck notebook runs cells
+ * again and the other notebook's Java VM still holds its definitions. Printed per case: the stop
+ * latency (median of 5 and every sample), the server's peak heap, whether the other notebook was
+ * affected.
  *
  * <p>Stop latency is not asserted (the machine is shared): a stop must complete within 30 s, a
  * liveness bound. The heap is: during a case the server's used heap, garbage included, stays under
@@ -132,8 +132,8 @@ class RunawayCellTest {
 
   /**
    * Runs {@code cell} of stuck.md {@link #REPEATS} times. With {@code stop}, asks each run to stop
-   * once it runs and measures from the request to the answer; without, measures from the start
-   * of the run to its answer (the cell ends itself: an error, a VM that ended).
+   * once it runs and measures from the request to the answer; without, measures from the start of
+   * the run to its answer (the cell ends itself: an error, a VM that ended).
    */
   private Measured measure(String label, String cell, boolean stop, String kind, String saying)
       throws Exception {
@@ -155,7 +155,9 @@ class RunawayCellTest {
         if (stop) {
           awaitRunning();
           slowestRead = Math.max(slowestRead, readsWhileRunning());
-          assertTrue(!run.isDone(), label + " ended before the stop request: " + (run.isDone() ? run.get().body() : ""));
+          assertTrue(
+              !run.isDone(),
+              label + " ended before the stop request: " + (run.isDone() ? run.get().body() : ""));
           from = System.nanoTime();
           assertEquals(200, api.post("/api/notebooks/stuck.md/interrupt").statusCode());
         }
@@ -166,7 +168,8 @@ class RunawayCellTest {
         assertTrue(output.path("message").asText().contains(saying), output.toString());
         outcomes.add(output.path("errorKind").asText());
         slowestRead = Math.max(slowestRead, readsWhileRunning()); // and after
-        assertEquals("2", api.run("stuck.md", "alive").path("text").asText(), "the notebook runs again");
+        assertEquals(
+            "2", api.run("stuck.md", "alive").path("text").asText(), "the notebook runs again");
       }
     }
     boolean othersFine = "8".equals(api.run("other.md", "read").path("text").asText());

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Saved queries from the workbench: listed with their parameters, appended to a notebook as a
- * SQL cell whose parameters join the front matter, run with the defaults, then with a value set
- * like any notebook parameter.
+ * Saved queries from the workbench: listed with their parameters, appended to a notebook as a SQL
+ * cell whose parameters join the front matter, run with the defaults, then with a value set like
+ * any notebook parameter.
  */
 class SavedQueryCellTest {
   @TempDir Path dir;
@@ -72,7 +72,8 @@ class SavedQueryCellTest {
     assertEquals("500", list.get(0).path("parameters").path("min_bytes").asText());
 
     HttpResponse<String> inserted =
-        send("POST", "/api/notebooks/retransmits.md/cells/from-query", "{\"query\":\"busy-peers\"}");
+        send(
+            "POST", "/api/notebooks/retransmits.md/cells/from-query", "{\"query\":\"busy-peers\"}");
     assertEquals(200, inserted.statusCode(), inserted.body());
     String file = fixture.notebookText("retransmits.md");
     assertTrue(file.startsWith("---\nparameters:\n  min_bytes: '500'\n"), file);
@@ -90,7 +91,8 @@ class SavedQueryCellTest {
     assertEquals(1, json.readTree(again).path("totalRows").asInt(), again);
 
     HttpResponse<String> twice =
-        send("POST", "/api/notebooks/retransmits.md/cells/from-query", "{\"query\":\"busy-peers\"}");
+        send(
+            "POST", "/api/notebooks/retransmits.md/cells/from-query", "{\"query\":\"busy-peers\"}");
     assertTrue(fixture.notebookText("retransmits.md").contains("name=busy_peers_2"), twice.body());
     assertEquals(
         404,

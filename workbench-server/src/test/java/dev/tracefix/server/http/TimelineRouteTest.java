@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The timeline route on a real server over a real store: tracks per thread, process and
- * connection, slices with their errno, instants; a million events in view answer with a payload
- * bounded by the width, every call accounted for in a slice or a bucket; zoomed in, a slice leads
- * to its row of the cell's result.
+ * The timeline route on a real server over a real store: tracks per thread, process and connection,
+ * slices with their errno, instants; a million events in view answer with a payload bounded by the
+ * width, every call accounted for in a slice or a bucket; zoomed in, a slice leads to its row of
+ * the cell's result.
  */
 class TimelineRouteTest {
   private static final String BASE = "/api/notebooks/" + TraceViewsFixture.NOTEBOOK;
@@ -34,7 +34,9 @@ class TimelineRouteTest {
       // origin: the first moment of the selection, the write that started at 1.0 ms
       assertEquals(Long.toString(TraceStore.START_NS + 1_000_000), t.get("originNs").asText());
       List<String> labels = new ArrayList<>();
-      t.get("tracks").forEach(track -> labels.add(track.get("kind").asText() + ":" + track.get("label").asText()));
+      t.get("tracks")
+          .forEach(
+              track -> labels.add(track.get("kind").asText() + ":" + track.get("label").asText()));
       assertEquals(
           List.of(
               "thread:checkout thread t_main",
@@ -42,7 +44,8 @@ class TimelineRouteTest {
               "process:inventory p_inventory"),
           labels);
       JsonNode connect = find(t.get("slices"), "name", "connect");
-      assertEquals(1_000_000, connect.get("startNs").asLong(), "connect started at 2 ms, origin 1 ms");
+      assertEquals(
+          1_000_000, connect.get("startNs").asLong(), "connect started at 2 ms, origin 1 ms");
       assertEquals(50_000_000, connect.get("durationNs").asLong());
       assertEquals(110, connect.get("errno").asInt());
       assertEquals("ETIMEDOUT", connect.get("errnoName").asText());
@@ -70,7 +73,8 @@ class TimelineRouteTest {
       JsonNode t = ApiClient.json(whole);
       assertEquals(bulk + TraceStore.KNOWN_EVENTS, t.get("events").asLong());
       int tracks = t.get("tracks").size();
-      assertEquals(11, tracks, "t_main, 8 bulk threads, the connection, inventory: " + t.get("tracks"));
+      assertEquals(
+          11, tracks, "t_main, 8 bulk threads, the connection, inventory: " + t.get("tracks"));
       assertTrue(t.get("slices").size() <= MAX_SLICES);
       assertTrue(
           t.get("buckets").size() <= MAX_BUCKETS + 2 * tracks,
@@ -87,18 +91,27 @@ class TimelineRouteTest {
       assertTrue(errors > 0 && errors <= bulk / 97 + 1, "EAGAIN every 97th call: " + errors);
       System.out.printf(
           "timeline of %d events: %d bytes, %d tracks, %d slices, %d buckets (bucket %d ns), %d ms%n",
-          t.get("events").asLong(), whole.body().length(), tracks, t.get("slices").size(),
-          t.get("buckets").size(), t.get("bucketNs").asLong(), ms);
+          t.get("events").asLong(),
+          whole.body().length(),
+          tracks,
+          t.get("slices").size(),
+          t.get("buckets").size(),
+          t.get("bucketNs").asLong(),
+          ms);
       assertTrue(whole.body().length() < 4 << 20, "payload " + whole.body().length() + " bytes");
-      System.out.printf("again (warm): %d ms%n", api.timedGet(BASE + "/timeline?cell=all&width=1500"));
+      System.out.printf(
+          "again (warm): %d ms%n", api.timedGet(BASE + "/timeline?cell=all&width=1500"));
 
       // Zoom to 50 µs in the middle: every call there is drawn one by one, with its row.
       long from = t.get("extentNs").asLong() / 2;
       JsonNode zoomed =
-          ApiClient.json(api.get(BASE + "/timeline?cell=all&width=1500&from=" + from + "&to=" + (from + 50_000)));
+          ApiClient.json(
+              api.get(
+                  BASE + "/timeline?cell=all&width=1500&from=" + from + "&to=" + (from + 50_000)));
       assertEquals(0, zoomed.get("buckets").size());
       assertTrue(zoomed.get("slices").size() > 0, zoomed.toString());
-      assertEquals(zoomed.get("originNs").asText(), t.get("originNs").asText(), "zoom keeps the origin");
+      assertEquals(
+          zoomed.get("originNs").asText(), t.get("originNs").asText(), "zoom keeps the origin");
       JsonNode slice = zoomed.get("slices").get(0);
       JsonNode page =
           ApiClient.json(
@@ -106,7 +119,8 @@ class TimelineRouteTest {
       List<String> columns = new ArrayList<>();
       page.get("columns").forEach(c -> columns.add(c.asText()));
       JsonNode row = page.get("rows").get(0);
-      assertEquals(slice.get("durationNs").asLong(), row.get(columns.indexOf("duration_ns")).asLong());
+      assertEquals(
+          slice.get("durationNs").asLong(), row.get(columns.indexOf("duration_ns")).asLong());
       assertEquals(slice.get("name").asText(), row.get(columns.indexOf("syscall")).asText());
     }
   }

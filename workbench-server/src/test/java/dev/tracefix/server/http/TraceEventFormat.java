@@ -12,14 +12,19 @@ import java.util.Set;
  * Format" document, which Perfetto's JSON importer reads): an object whose {@code traceEvents} is
  * an array of events; every event has a {@code ph} and a {@code name} and integer {@code pid} and
  * {@code tid}; complete events ({@code X}) a {@code ts} and a non-negative {@code dur} in
- * microseconds; instant events ({@code i}) a {@code ts} and a scope {@code s} of {@code g},
- * {@code p} or {@code t}; metadata events ({@code M}) {@code process_name}, {@code thread_name}
- * and the like with {@code args.name}; {@code displayTimeUnit}, when present, {@code ms} or
- * {@code ns}. Only the phases tracefix writes are accepted, so a new one must be added here.
+ * microseconds; instant events ({@code i}) a {@code ts} and a scope {@code s} of {@code g}, {@code
+ * p} or {@code t}; metadata events ({@code M}) {@code process_name}, {@code thread_name} and the
+ * like with {@code args.name}; {@code displayTimeUnit}, when present, {@code ms} or {@code ns}.
+ * Only the phases tracefix writes are accepted, so a new one must be added here.
  */
 final class TraceEventFormat {
   private static final Set<String> METADATA =
-      Set.of("process_name", "process_labels", "process_sort_index", "thread_name", "thread_sort_index");
+      Set.of(
+          "process_name",
+          "process_labels",
+          "process_sort_index",
+          "thread_name",
+          "thread_sort_index");
 
   /** The counts of each phase seen. */
   record Counts(int complete, int instant, int metadata) {}

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A timeline selection exported as Chrome Trace Event JSON from a real server, checked against
- * the format ({@link TraceEventFormat}): calls as complete events with microsecond times from the
- * selection's origin, TCP and process events as instants, every thread named; a window exports
- * only what it shows; nothing but tokens and hashes names a process, thread or connection.
+ * A timeline selection exported as Chrome Trace Event JSON from a real server, checked against the
+ * format ({@link TraceEventFormat}): calls as complete events with microsecond times from the
+ * selection's origin, TCP and process events as instants, every thread named; a window exports only
+ * what it shows; nothing but tokens and hashes names a process, thread or connection.
  */
 class TraceExportTest {
   private static final String BASE = "/api/notebooks/" + TraceViewsFixture.NOTEBOOK;
@@ -30,19 +30,24 @@ class TraceExportTest {
       api.run(TraceViewsFixture.NOTEBOOK, "all");
       HttpResponse<String> r = api.get(BASE + "/timeline.json?cell=all");
       assertEquals(200, r.statusCode(), r.body());
-      assertTrue(r.headers().firstValue("Content-Disposition").orElse("").contains("all.trace.json"));
+      assertTrue(
+          r.headers().firstValue("Content-Disposition").orElse("").contains("all.trace.json"));
       JsonNode file = JSON.readTree(r.body());
       TraceEventFormat.Counts counts = TraceEventFormat.check(file);
       assertEquals(1000 + 4, counts.complete(), "every call");
       assertEquals(3, counts.instant(), "state change, retransmit, exit");
-      assertEquals(Long.toString(TraceStore.START_NS + 1_000_000), file.get("otherData").get("origin_epoch_ns").asText());
+      assertEquals(
+          Long.toString(TraceStore.START_NS + 1_000_000),
+          file.get("otherData").get("origin_epoch_ns").asText());
       JsonNode connect = TimelineRouteTest.find(file.get("traceEvents"), "name", "connect");
       assertEquals(1000.0, connect.get("ts").asDouble(), "started 1 ms after the origin, in µs");
       assertEquals(50_000.0, connect.get("dur").asDouble());
       assertEquals("ETIMEDOUT", connect.get("args").get("errno_name").asText());
       JsonNode state = TimelineRouteTest.find(file.get("traceEvents"), "cat", "tcp_state");
       assertEquals("SYN_SENT -> ESTABLISHED", state.get("args").get("transition").asText());
-      assertFalse(r.body().matches("(?s).*\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b.*"), "no address");
+      assertFalse(
+          r.body().matches("(?s).*\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b.*"),
+          "no address");
       for (JsonNode e : file.get("traceEvents")) {
         if (e.get("ph").asText().equals("M")) {
           assertTrue(

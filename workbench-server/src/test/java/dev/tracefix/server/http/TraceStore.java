@@ -6,14 +6,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A capture written into a store with the event store's own schema: a few known events (a
- * connect that times out, a TCP connection's state change and retransmit, a process exit), three
- * symbolized stacks (user frames with JIT-compiled Java and libjvm, kernel frames), and {@code
- * bulk} generated calls on eight threads over ten seconds, for the timeline's level of detail.
- * Tokens and hashes stand where a capture keeps them redacted.
+ * A capture written into a store with the event store's own schema: a few known events (a connect
+ * that times out, a TCP connection's state change and retransmit, a process exit), three symbolized
+ * stacks (user frames with JIT-compiled Java and libjvm, kernel frames), and {@code bulk} generated
+ * calls on eight threads over ten seconds, for the timeline's level of detail. Tokens and hashes
+ * stand where a capture keeps them redacted.
  */
 final class TraceStore {
   static final long START_NS = 1_740_823_200_000_000_000L; // 2025-03-01 10:00:00 UTC
+
   /** Events besides the bulk ones. */
   static final int KNOWN_EVENTS = 7;
 
@@ -29,7 +30,9 @@ final class TraceStore {
       s.execute(
           "INSERT INTO captures (capture_id, host, started_at, ended_at, event_count, drop_count,"
               + " key_id) VALUES ('c1', 'host-a', TIMESTAMP '2025-03-01 10:00:00',"
-              + " TIMESTAMP '2025-03-01 10:00:11', " + (bulk + KNOWN_EVENTS) + ", 0, 'k1')");
+              + " TIMESTAMP '2025-03-01 10:00:11', "
+              + (bulk + KNOWN_EVENTS)
+              + ", 0, 'k1')");
       s.execute(
           "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id)"
               + " VALUES ('c1', 'p_checkout', 'checkout', 'b1', '/', 'e_1', 'k1'),"
@@ -51,37 +54,167 @@ final class TraceStore {
               + " stack_id)";
       // time is when an event completed: the connect below runs from 2 ms to 52 ms.
       s.execute(
-          "INSERT INTO events " + columns + " VALUES"
-              + known("1.2", "syscall", "p_checkout", "'t_main'", 200_000, 0, null, "write", null, null, null, 11)
-              + "," + known("1.5", "tcp_state", "p_checkout", "NULL", 0, 0, null, null, "a_conn1", "SYN_SENT", "ESTABLISHED", null)
-              + "," + known("8", "syscall", "p_inventory", "NULL", 3_000_000, 0, null, "accept4", null, null, null, 11)
-              + "," + known("30", "tcp_retransmit", "p_checkout", "NULL", 0, 0, null, null, "a_conn1", null, null, null)
-              + "," + known("52", "syscall", "p_checkout", "'t_main'", 50_000_000, 110, "ETIMEDOUT", "connect", null, null, null, 12)
-              + "," + known("61", "syscall", "p_checkout", "'t_main'", 1_000_000, 0, null, "read", null, null, null, 13)
-              + "," + known("100", "process_exit", "p_inventory", "NULL", 0, 0, null, null, null, null, null, null));
+          "INSERT INTO events "
+              + columns
+              + " VALUES"
+              + known(
+                  "1.2",
+                  "syscall",
+                  "p_checkout",
+                  "'t_main'",
+                  200_000,
+                  0,
+                  null,
+                  "write",
+                  null,
+                  null,
+                  null,
+                  11)
+              + ","
+              + known(
+                  "1.5",
+                  "tcp_state",
+                  "p_checkout",
+                  "NULL",
+                  0,
+                  0,
+                  null,
+                  null,
+                  "a_conn1",
+                  "SYN_SENT",
+                  "ESTABLISHED",
+                  null)
+              + ","
+              + known(
+                  "8",
+                  "syscall",
+                  "p_inventory",
+                  "NULL",
+                  3_000_000,
+                  0,
+                  null,
+                  "accept4",
+                  null,
+                  null,
+                  null,
+                  11)
+              + ","
+              + known(
+                  "30",
+                  "tcp_retransmit",
+                  "p_checkout",
+                  "NULL",
+                  0,
+                  0,
+                  null,
+                  null,
+                  "a_conn1",
+                  null,
+                  null,
+                  null)
+              + ","
+              + known(
+                  "52",
+                  "syscall",
+                  "p_checkout",
+                  "'t_main'",
+                  50_000_000,
+                  110,
+                  "ETIMEDOUT",
+                  "connect",
+                  null,
+                  null,
+                  null,
+                  12)
+              + ","
+              + known(
+                  "61",
+                  "syscall",
+                  "p_checkout",
+                  "'t_main'",
+                  1_000_000,
+                  0,
+                  null,
+                  "read",
+                  null,
+                  null,
+                  null,
+                  13)
+              + ","
+              + known(
+                  "100",
+                  "process_exit",
+                  "p_inventory",
+                  "NULL",
+                  0,
+                  0,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
       if (bulk > 0) {
         s.execute(
-            "INSERT INTO events " + columns
-                + " SELECT 'c1', make_timestamp_ns(" + START_NS + " + 200000000 + i * (10000000000 // "
-                + bulk + ")), 'syscall', 'p_checkout', 't_bulk' || (i % 8),"
+            "INSERT INTO events "
+                + columns
+                + " SELECT 'c1', make_timestamp_ns("
+                + START_NS
+                + " + 200000000 + i * (10000000000 // "
+                + bulk
+                + ")), 'syscall', 'p_checkout', 't_bulk' || (i % 8),"
                 + " 1000 + (i * 7919) % 100000, 64,"
                 + " CASE WHEN i % 97 = 0 THEN 11 ELSE 0 END,"
                 + " CASE WHEN i % 97 = 0 THEN 'EAGAIN' END, 'k1',"
                 + " CASE WHEN i % 2 = 0 THEN 'write' ELSE 'read' END, 5, NULL, NULL, NULL,"
                 + " CASE WHEN i % 2 = 0 THEN 11 ELSE 13 END"
-                + " FROM range(" + bulk + ") t(i)");
+                + " FROM range("
+                + bulk
+                + ") t(i)");
       }
     }
   }
 
   private static String known(
-      String atMs, String type, String process, String thread, long durationNs, int errno,
-      String errnoName, String syscall, String connection, String oldState, String newState,
+      String atMs,
+      String type,
+      String process,
+      String thread,
+      long durationNs,
+      int errno,
+      String errnoName,
+      String syscall,
+      String connection,
+      String oldState,
+      String newState,
       Integer stack) {
-    return "('c1', make_timestamp_ns(" + START_NS + " + CAST(" + atMs + " * 1000000 AS BIGINT)), '"
-        + type + "', '" + process + "', " + thread + ", " + durationNs + ", 0, " + errno + ", "
-        + literal(errnoName) + ", 'k1', " + literal(syscall) + ", 3, " + literal(connection) + ", "
-        + literal(oldState) + ", " + literal(newState) + ", " + (stack == null ? "NULL" : stack) + ")";
+    return "('c1', make_timestamp_ns("
+        + START_NS
+        + " + CAST("
+        + atMs
+        + " * 1000000 AS BIGINT)), '"
+        + type
+        + "', '"
+        + process
+        + "', "
+        + thread
+        + ", "
+        + durationNs
+        + ", 0, "
+        + errno
+        + ", "
+        + literal(errnoName)
+        + ", 'k1', "
+        + literal(syscall)
+        + ", 3, "
+        + literal(connection)
+        + ", "
+        + literal(oldState)
+        + ", "
+        + literal(newState)
+        + ", "
+        + (stack == null ? "NULL" : stack)
+        + ")";
   }
 
   private static String literal(String value) {

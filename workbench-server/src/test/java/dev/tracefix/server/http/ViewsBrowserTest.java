@@ -21,14 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The trace views in real headless Chromium, driven by Playwright ({@code
  * web/browser-tests/views.test.mjs}, run with node's test runner) against a real server on
  * loopback: a store of a million generated events with stacks for charts, the timeline and the
- * flame graph, and the sample service's real git history for the fix loop and the patch review.
- * The script's assertions decide; its report is in the failure message.
+ * flame graph, and the sample service's real git history for the fix loop and the patch review. The
+ * script's assertions decide; its report is in the failure message.
  *
  * <p>With {@code -Dtracefix.screenshots=DIR} the script writes a PNG of every view it visits.
  */
 class ViewsBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final int EVENTS = 1_000_000;
+
   /** An upper bound for the whole browser run, not a measurement. */
   private static final long PATIENCE_MINUTES = 15;
 
@@ -38,7 +39,8 @@ class ViewsBrowserTest {
   void theTraceViewsAndTheFixLoopWorkInARealBrowser() throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     Assumptions.assumeTrue(
-        ci || Files.isExecutable(CHROMIUM), "needs Chromium at /usr/bin/chromium (Debian package chromium)");
+        ci || Files.isExecutable(CHROMIUM),
+        "needs Chromium at /usr/bin/chromium (Debian package chromium)");
     Path web = webDir();
     Assumptions.assumeTrue(
         ci || Files.isDirectory(web.resolve("node_modules/playwright-core")),
@@ -57,11 +59,15 @@ class ViewsBrowserTest {
       }
       Files.writeString(
           workbench.notebooksDir.resolve("fix.md"),
-          "# Fix the checkout timeout\n\n```bisect name=culprit\nrepo: " + repo + "\ngood: v1.0\n"
-              + "bad: HEAD\nrun: ./repro.sh\ntimeout: 60s\n```\n\n```patch name=fix\nrepo: " + repo
+          "# Fix the checkout timeout\n\n```bisect name=culprit\nrepo: "
+              + repo
+              + "\ngood: v1.0\n"
+              + "bad: HEAD\nrun: ./repro.sh\ntimeout: 60s\n```\n\n```patch name=fix\nrepo: "
+              + repo
               + "\nculprit: culprit\nrun: ./repro.sh\ntest: ./check.sh\n```\n");
       ProcessBuilder pb =
-          new ProcessBuilder("node", "--test", "--test-reporter=spec", "browser-tests/views.test.mjs")
+          new ProcessBuilder(
+                  "node", "--test", "--test-reporter=spec", "browser-tests/views.test.mjs")
               .directory(web.toFile())
               .redirectErrorStream(true);
       pb.environment().put("TRACEFIX_URL", workbench.base() + "/");
@@ -71,7 +77,8 @@ class ViewsBrowserTest {
       pb.environment().put("TRACEFIX_EVENTS", Integer.toString(EVENTS));
       String screenshots = System.getProperty("tracefix.screenshots");
       if (screenshots != null && !screenshots.isBlank()) {
-        pb.environment().put("TRACEFIX_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
+        pb.environment()
+            .put("TRACEFIX_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
       }
       Process node = pb.start();
       byte[] out = node.getInputStream().readAllBytes();

@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real workbench for tests: notebook fixtures from {@code src/test/resources/http/} copied into
- * a temporary folder, a DuckDB file with a small {@code retransmits} table (closed once seeded:
- * every notebook attaches it read-only in a database of its own), the file-backed workspace over
- * both, and a {@link WorkbenchServer} on 127.0.0.1 port 0.
+ * A real workbench for tests: notebook fixtures from {@code src/test/resources/http/} copied into a
+ * temporary folder, a DuckDB file with a small {@code retransmits} table (closed once seeded: every
+ * notebook attaches it read-only in a database of its own), the file-backed workspace over both,
+ * and a {@link WorkbenchServer} on 127.0.0.1 port 0.
  */
 final class WorkbenchFixture implements AutoCloseable {
   static final String TOKEN = "test-token_0123456789";
@@ -41,7 +41,9 @@ final class WorkbenchFixture implements AutoCloseable {
     this(tempDir, settings, false);
   }
 
-  /** @param locked notebooks' SQL locked as {@code serve} locks it (files only in exports/) */
+  /**
+   * @param locked notebooks' SQL locked as {@code serve} locks it (files only in exports/)
+   */
   WorkbenchFixture(Path tempDir, KernelSettings settings, boolean locked) throws Exception {
     this(tempDir, settings, locked, WorkbenchFixture::seed, Map.of());
   }

@@ -54,9 +54,9 @@ class WorkbenchServerTest {
 
   private JsonNode api(String method, String path, String body, int expectedStatus)
       throws Exception {
-    HttpResponse<String> response =
-        send(method, path, body, "Bearer " + WorkbenchFixture.TOKEN);
-    assertEquals(expectedStatus, response.statusCode(), () -> method + " " + path + ": " + response.body());
+    HttpResponse<String> response = send(method, path, body, "Bearer " + WorkbenchFixture.TOKEN);
+    assertEquals(
+        expectedStatus, response.statusCode(), () -> method + " " + path + ": " + response.body());
     assertTrue(
         response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
         () -> "not JSON: " + response.headers().map());
@@ -112,7 +112,8 @@ class WorkbenchServerTest {
 
   @Test
   void refusesApiCallsWithoutTheRightToken() throws Exception {
-    for (String auth : new String[] {null, "Bearer wrong", "Bearer " + WorkbenchFixture.TOKEN + "x"}) {
+    for (String auth :
+        new String[] {null, "Bearer wrong", "Bearer " + WorkbenchFixture.TOKEN + "x"}) {
       HttpResponse<String> response = send("GET", "/api/notebooks", null, auth);
       assertEquals(401, response.statusCode(), String.valueOf(auth));
       assertEquals("unauthorized", JSON.readTree(response.body()).get("error").asText());
@@ -197,7 +198,8 @@ class WorkbenchServerTest {
     String body = "{\"source\": \"select count(*) as n from retransmits\"}";
     api("PUT", "/api/notebooks/retransmits.md/cells/top_peer", body, 200);
     String text = workbench.notebookText("retransmits.md");
-    assertTrue(text.contains("```sql name=top_peer\nselect count(*) as n from retransmits\n```"), text);
+    assertTrue(
+        text.contains("```sql name=top_peer\nselect count(*) as n from retransmits\n```"), text);
 
     JsonNode output = api("POST", "/api/notebooks/retransmits.md/cells/top_peer/run", null, 200);
     assertEquals("[[6]]", output.get("rows").toString());

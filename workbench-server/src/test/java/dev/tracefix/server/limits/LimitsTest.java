@@ -34,7 +34,8 @@ class LimitsTest {
             + " java_cpu=0.5",
         l.line());
     assertEquals(10_000_000, Limits.defaults().with(Map.of("max_rows", "10M")).maxRows());
-    assertEquals(Duration.ofMillis(250), Limits.defaults().with(Map.of("timeout", "250ms")).timeout());
+    assertEquals(
+        Duration.ofMillis(250), Limits.defaults().with(Map.of("timeout", "250ms")).timeout());
   }
 
   @Test
@@ -50,7 +51,9 @@ class LimitsTest {
   void wrongNamesAndValuesSayWhatIsExpected() {
     LimitException unknown =
         assertThrows(LimitException.class, () -> Limits.defaults().with(Map.of("ram", "1GB")));
-    assertTrue(unknown.getMessage().startsWith("unknown limit 'ram'; known: timeout, "), unknown.getMessage());
+    assertTrue(
+        unknown.getMessage().startsWith("unknown limit 'ram'; known: timeout, "),
+        unknown.getMessage());
     LimitException duration =
         assertThrows(LimitException.class, () -> Limits.defaults().with(Map.of("timeout", "30")));
     assertEquals("timeout=30: not a duration like 500ms, 30s, 2m or 1h", duration.getMessage());

@@ -13,9 +13,9 @@ import dev.tracefix.server.kernel.sql.SqlLock;
 import dev.tracefix.server.llm.LoopbackModelServer.Protocol;
 import dev.tracefix.server.llm.LoopbackModelServer.Stall;
 import dev.tracefix.server.llm.LoopbackModelServer.Text;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.report.ReportFormat;
-import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.nio.file.Files;
@@ -51,14 +51,17 @@ class AskCellInNotebookTest {
   private Path store;
   private Path notebooks;
 
-  private FileNotebookWorkspace workspace(LoopbackModelServer server, Map<String, String> settingsFile) throws Exception {
+  private FileNotebookWorkspace workspace(
+      LoopbackModelServer server, Map<String, String> settingsFile) throws Exception {
     store = dir.resolve("store.duckdb");
     if (!Files.exists(store)) {
       try (EventStore s = EventStore.open(store)) {
         s.importParquet(GitFixtures.projectRoot().resolve("examples/recorded-capture"));
       }
       notebooks = Files.createDirectories(dir.resolve("notebooks"));
-      Files.writeString(notebooks.resolve("why.md"), """
+      Files.writeString(
+          notebooks.resolve("why.md"),
+          """
           # Why
 
           ```ask name=why
@@ -69,29 +72,43 @@ class AskCellInNotebookTest {
     StringBuilder yaml = new StringBuilder();
     settingsFile.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
     Files.writeString(notebooks.resolve(LlmSettings.FILE_NAME), yaml.toString());
-    Map<String, String> env = server == null
-        ? Map.of(LlmSettings.ENV_PROVIDER, "none")
-        : Map.of(LlmSettings.ENV_PROVIDER, server.protocolWord(), LlmSettings.ENV_BASE_URL, server.baseUrl(),
-            LlmSettings.ENV_MODEL, "loopback-model", LlmSettings.ENV_API_KEY, "sk-test-0123456789abcdef");
+    Map<String, String> env =
+        server == null
+            ? Map.of(LlmSettings.ENV_PROVIDER, "none")
+            : Map.of(
+                LlmSettings.ENV_PROVIDER,
+                server.protocolWord(),
+                LlmSettings.ENV_BASE_URL,
+                server.baseUrl(),
+                LlmSettings.ENV_MODEL,
+                "loopback-model",
+                LlmSettings.ENV_API_KEY,
+                "sk-test-0123456789abcdef");
     Path exports = Files.createDirectories(dir.resolve("exports"));
     return new FileNotebookWorkspace(
         notebooks,
         NotebookDatabases.locked(store, new SqlLock(List.of(exports))),
         dir,
-        Map.of("ask", new HypothesisCellRunner(() -> DemoIncident.KEY, PolicyLoader::loadDefault, env,
-            AuditStore.beside(store))));
+        Map.of(
+            "ask",
+            new HypothesisCellRunner(
+                () -> DemoIncident.KEY, PolicyLoader::loadDefault, env, AuditStore.beside(store))));
   }
 
   private List<String> auditRows() throws Exception {
     Properties readOnly = new Properties();
     readOnly.setProperty("duckdb.read_only", "true");
     List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + AuditStore.beside(store).file(), readOnly);
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:duckdb:" + AuditStore.beside(store).file(), readOnly);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT request_sha256, request_bytes, decision, outcome FROM llm_audit ORDER BY sent_at")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT request_sha256, request_bytes, decision, outcome FROM llm_audit ORDER BY sent_at")) {
       while (rs.next()) {
-        rows.add(rs.getString(1) + "/" + rs.getLong(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
+        rows.add(
+            rs.getString(1) + "/" + rs.getLong(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
       }
     }
     return rows;
@@ -102,7 +119,9 @@ class AskCellInNotebookTest {
     readOnly.setProperty("duckdb.read_only", "true");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + store, readOnly);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = 'llm_audit'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'llm_audit'")) {
       rs.next();
       return rs.getLong(1) > 0;
     }
@@ -110,14 +129,17 @@ class AskCellInNotebookTest {
 
   @Test
   void requestsAreAuditedBesideTheStoreAndAReportAfterARestartCountsThem() throws Exception {
-    String answer = """
+    String answer =
+        """
         {"hypotheses": [{"statement": "inventory's replies fail with EPIPE",
           "check_sql": "SELECT count(*) AS n FROM events WHERE errno_name = 'EPIPE' HAVING count(*) > 0"}]}
         """;
-    try (LoopbackModelServer server = new LoopbackModelServer(Protocol.OPENAI, List.of(new Text(answer)))) {
+    try (LoopbackModelServer server =
+        new LoopbackModelServer(Protocol.OPENAI, List.of(new Text(answer)))) {
       try (FileNotebookWorkspace workspace = workspace(server, Map.of())) {
         CellOutput out = workspace.runCell("why.md", "why");
-        CellOutput.Hypotheses h = assertInstanceOf(CellOutput.Hypotheses.class, out, String.valueOf(out));
+        CellOutput.Hypotheses h =
+            assertInstanceOf(CellOutput.Hypotheses.class, out, String.valueOf(out));
         assertEquals("supported", h.items().getFirst().check().verdict());
       }
       // The session and its in-memory database are gone; the rows are not.
@@ -127,29 +149,46 @@ class AskCellInNotebookTest {
       System.out.println("audit rows after the session closed: " + rows);
       assertEquals(List.of(Exchange.sha256(body) + "/" + body.length + "/redacted/ok"), rows);
       assertFalse(storeHasAuditTable(), "the store stays as the capture wrote it");
-      assertFalse(new String(body, java.nio.charset.StandardCharsets.UTF_8).contains("alice.smith@example.com"));
+      assertFalse(
+          new String(body, java.nio.charset.StandardCharsets.UTF_8)
+              .contains("alice.smith@example.com"));
 
       // A new workspace (a restarted server) reports the request in its privacy attestation.
       try (FileNotebookWorkspace restarted = workspace(null, Map.of())) {
-        NotebookDatabases databases = NotebookDatabases.locked(store, new SqlLock(List.of(dir.resolve("exports"))));
-        String md = new NotebookReports(restarted, databases::connect, AuditStore.beside(store), () -> DemoIncident.KEY)
-            .render("why.md", ReportFormat.MARKDOWN);
-        String line = md.lines().filter(l -> l.contains("passed the privacy gateway")).findFirst().orElse(md);
+        NotebookDatabases databases =
+            NotebookDatabases.locked(store, new SqlLock(List.of(dir.resolve("exports"))));
+        String md =
+            new NotebookReports(
+                    restarted, databases::connect, AuditStore.beside(store), () -> DemoIncident.KEY)
+                .render("why.md", ReportFormat.MARKDOWN);
+        String line =
+            md.lines().filter(l -> l.contains("passed the privacy gateway")).findFirst().orElse(md);
         System.out.println("report: " + line);
-        assertTrue(line.contains("1 request(s) to a model passed the privacy gateway (llm_audit): 0 sent unchanged,"
-            + " 1 sent with recognized values replaced, 0 blocked"), line);
+        assertTrue(
+            line.contains(
+                "1 request(s) to a model passed the privacy gateway (llm_audit): 0 sent unchanged,"
+                    + " 1 sent with recognized values replaced, 0 blocked"),
+            line);
       }
     }
   }
 
   @ParameterizedTest(name = "{0}, stream={1}")
-  @CsvSource({"OPENAI, false", "OPENAI, true", "ANTHROPIC, false", "ANTHROPIC, true", "OLLAMA, true"})
-  void theNotebooksInterruptAbortsAModelRequestThatNeverAnswers(Protocol protocol, boolean stream) throws Exception {
+  @CsvSource({
+    "OPENAI, false",
+    "OPENAI, true",
+    "ANTHROPIC, false",
+    "ANTHROPIC, true",
+    "OLLAMA, true"
+  })
+  void theNotebooksInterruptAbortsAModelRequestThatNeverAnswers(Protocol protocol, boolean stream)
+      throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     try (LoopbackModelServer server = new LoopbackModelServer(protocol, List.of(new Stall(never)));
         FileNotebookWorkspace workspace =
             workspace(server, Map.of("stream", Boolean.toString(stream), "timeout", "300s"))) {
-      CompletableFuture<CellOutput> run = CompletableFuture.supplyAsync(() -> workspace.runCell("why.md", "why"));
+      CompletableFuture<CellOutput> run =
+          CompletableFuture.supplyAsync(() -> workspace.runCell("why.md", "why"));
       for (int i = 0; i < 600 && server.received().isEmpty(); i++) {
         Thread.sleep(50);
       }
@@ -158,15 +197,18 @@ class AskCellInNotebookTest {
       workspace.cancel("why.md");
       CellOutput out = run.get(STOP_BOUND_MS, TimeUnit.MILLISECONDS);
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      System.out.printf("%s stream=%s: stopped %d ms after the interrupt (bound %d ms): %s%n",
+      System.out.printf(
+          "%s stream=%s: stopped %d ms after the interrupt (bound %d ms): %s%n",
           protocol, stream, millis, STOP_BOUND_MS, out);
       CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out);
       assertEquals("interrupted", error.errorKind(), error.message());
       assertEquals(1, never.getCount(), "the model had not answered");
       byte[] body = server.received().getFirst().body();
-      assertEquals(List.of(Exchange.sha256(body) + "/" + body.length + "/redacted/cancelled"), auditRows());
+      assertEquals(
+          List.of(Exchange.sha256(body) + "/" + body.length + "/redacted/cancelled"), auditRows());
 
-      // The notebook keeps working: the same cell runs again (now the script is exhausted: an error, not a hang).
+      // The notebook keeps working: the same cell runs again (now the script is exhausted: an
+      // error, not a hang).
       CellOutput again = workspace.runCell("why.md", "why");
       assertInstanceOf(CellOutput.Error.class, again);
       assertEquals("llm", ((CellOutput.Error) again).errorKind(), again.toString());

@@ -2,7 +2,6 @@ package dev.tracefix.server.llm;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.tracefix.capture.privacy.PolicyLoader;
 import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,11 +22,18 @@ class LiveProviderTest {
   void aRealModelAnswersTheDemoQuestionWithCheckedHypotheses() throws Exception {
     try (DemoIncident incident = new DemoIncident(dir)) {
       CellOutput out =
-          incident.runner(System.getenv())
-              .run(Map.of("question", "why does inventory fail to answer checkout?", "repo", incident.repo.toString()),
+          incident
+              .runner(System.getenv())
+              .run(
+                  Map.of(
+                      "question",
+                      "why does inventory fail to answer checkout?",
+                      "repo",
+                      incident.repo.toString()),
                   incident.context());
       System.out.println(out);
-      CellOutput.Hypotheses h = assertInstanceOf(CellOutput.Hypotheses.class, out, String.valueOf(out));
+      CellOutput.Hypotheses h =
+          assertInstanceOf(CellOutput.Hypotheses.class, out, String.valueOf(out));
       h.items().forEach(i -> System.out.println("[" + i.check().verdict() + "] " + i.statement()));
     }
   }

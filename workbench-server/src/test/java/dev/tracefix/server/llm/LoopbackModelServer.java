@@ -92,12 +92,16 @@ public final class LoopbackModelServer implements AutoCloseable {
   }
 
   private synchronized Reply next() {
-    return script.hasNext() ? script.next() : new Failure(500, "{\"error\":{\"message\":\"script exhausted\"}}");
+    return script.hasNext()
+        ? script.next()
+        : new Failure(500, "{\"error\":{\"message\":\"script exhausted\"}}");
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
-    received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
+    received.add(
+        new Received(
+            exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
     JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
     boolean stream = request.path("stream").asBoolean(false);
     Reply reply = next();
@@ -121,20 +125,40 @@ public final class LoopbackModelServer implements AutoCloseable {
       String model = request.path("model").asText("test-model");
       if (protocol == Protocol.OPENAI) {
         if (stream) {
-          send(exchange, 200, "text/event-stream", openAiStream(model, reply).getBytes(StandardCharsets.UTF_8));
+          send(
+              exchange,
+              200,
+              "text/event-stream",
+              openAiStream(model, reply).getBytes(StandardCharsets.UTF_8));
         } else {
-          send(exchange, 200, "application/json", JSON.writeValueAsBytes(openAiCompletion(model, reply)));
+          send(
+              exchange,
+              200,
+              "application/json",
+              JSON.writeValueAsBytes(openAiCompletion(model, reply)));
         }
       } else if (protocol == Protocol.ANTHROPIC) {
         if (stream) {
-          send(exchange, 200, "text/event-stream", anthropicStream(model, reply).getBytes(StandardCharsets.UTF_8));
+          send(
+              exchange,
+              200,
+              "text/event-stream",
+              anthropicStream(model, reply).getBytes(StandardCharsets.UTF_8));
         } else {
-          send(exchange, 200, "application/json", JSON.writeValueAsBytes(anthropicMessage(model, reply)));
+          send(
+              exchange,
+              200,
+              "application/json",
+              JSON.writeValueAsBytes(anthropicMessage(model, reply)));
         }
       } else {
         ObjectNode done = ollamaMessage(model, reply);
         if (stream) {
-          send(exchange, 200, "application/x-ndjson", (JSON.writeValueAsString(done) + "\n").getBytes(StandardCharsets.UTF_8));
+          send(
+              exchange,
+              200,
+              "application/x-ndjson",
+              (JSON.writeValueAsString(done) + "\n").getBytes(StandardCharsets.UTF_8));
         } else {
           send(exchange, 200, "application/json", JSON.writeValueAsBytes(done));
         }
@@ -145,9 +169,18 @@ public final class LoopbackModelServer implements AutoCloseable {
   private void stall(HttpExchange exchange, boolean stream, Stall stall) {
     try {
       if (stream) {
-        exchange.getResponseHeaders().set("Content-Type", protocol == Protocol.OLLAMA ? "application/x-ndjson" : "text/event-stream");
+        exchange
+            .getResponseHeaders()
+            .set(
+                "Content-Type",
+                protocol == Protocol.OLLAMA ? "application/x-ndjson" : "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
-        exchange.getResponseBody().write(protocol == Protocol.OLLAMA ? "\n".getBytes(StandardCharsets.UTF_8) : ": thinking\n\n".getBytes(StandardCharsets.UTF_8));
+        exchange
+            .getResponseBody()
+            .write(
+                protocol == Protocol.OLLAMA
+                    ? "\n".getBytes(StandardCharsets.UTF_8)
+                    : ": thinking\n\n".getBytes(StandardCharsets.UTF_8));
         exchange.getResponseBody().flush();
       }
       stall.release().await();
@@ -156,7 +189,8 @@ public final class LoopbackModelServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] bytes) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, byte[] bytes)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
@@ -166,7 +200,10 @@ public final class LoopbackModelServer implements AutoCloseable {
 
   private static ObjectNode openAiCompletion(String model, Reply reply) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("id", "chatcmpl-test").put("object", "chat.completion").put("created", 1).put("model", model);
+    root.put("id", "chatcmpl-test")
+        .put("object", "chat.completion")
+        .put("created", 1)
+        .put("model", model);
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0);
     ObjectNode message = choice.putObject("message");
@@ -185,7 +222,10 @@ public final class LoopbackModelServer implements AutoCloseable {
       message.put("content", ((Text) reply).content());
       choice.put("finish_reason", "stop");
     }
-    root.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15);
+    root.putObject("usage")
+        .put("prompt_tokens", 10)
+        .put("completion_tokens", 5)
+        .put("total_tokens", 15);
     return root;
   }
 
@@ -196,16 +236,23 @@ public final class LoopbackModelServer implements AutoCloseable {
       int i = 0;
       for (var call : calls.calls()) {
         ObjectNode first = chunk(model);
-        ObjectNode tc = ((ObjectNode) first.path("choices").get(0).path("delta")).putArray("tool_calls").addObject();
+        ObjectNode tc =
+            ((ObjectNode) first.path("choices").get(0).path("delta"))
+                .putArray("tool_calls")
+                .addObject();
         tc.put("index", i).put("id", "call_" + i).put("type", "function");
         tc.putObject("function").put("name", call.getKey()).put("arguments", "");
         sse.append("data: ").append(JSON.writeValueAsString(first)).append("\n\n");
         String args = call.getValue();
         for (int at = 0; at < args.length(); at += 7) {
           ObjectNode piece = chunk(model);
-          ObjectNode ptc = ((ObjectNode) piece.path("choices").get(0).path("delta")).putArray("tool_calls").addObject();
+          ObjectNode ptc =
+              ((ObjectNode) piece.path("choices").get(0).path("delta"))
+                  .putArray("tool_calls")
+                  .addObject();
           ptc.put("index", i);
-          ptc.putObject("function").put("arguments", args.substring(at, Math.min(args.length(), at + 7)));
+          ptc.putObject("function")
+              .put("arguments", args.substring(at, Math.min(args.length(), at + 7)));
           sse.append("data: ").append(JSON.writeValueAsString(piece)).append("\n\n");
         }
         i++;
@@ -217,7 +264,8 @@ public final class LoopbackModelServer implements AutoCloseable {
       String text = ((Text) reply).content();
       for (int at = 0; at < text.length(); at += 11) {
         ObjectNode piece = chunk(model);
-        ((ObjectNode) piece.path("choices").get(0).path("delta")).put("content", text.substring(at, Math.min(text.length(), at + 11)));
+        ((ObjectNode) piece.path("choices").get(0).path("delta"))
+            .put("content", text.substring(at, Math.min(text.length(), at + 11)));
         sse.append("data: ").append(JSON.writeValueAsString(piece)).append("\n\n");
       }
       ObjectNode end = chunk(model);
@@ -230,7 +278,10 @@ public final class LoopbackModelServer implements AutoCloseable {
 
   private static ObjectNode chunk(String model) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("id", "chatcmpl-test").put("object", "chat.completion.chunk").put("created", 1).put("model", model);
+    root.put("id", "chatcmpl-test")
+        .put("object", "chat.completion.chunk")
+        .put("created", 1)
+        .put("model", model);
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0);
     choice.putObject("delta");
@@ -264,7 +315,11 @@ public final class LoopbackModelServer implements AutoCloseable {
     StringBuilder sse = new StringBuilder();
     ObjectNode start = JSON.createObjectNode().put("type", "message_start");
     ObjectNode message = start.putObject("message");
-    message.put("id", "msg_test").put("type", "message").put("role", "assistant").put("model", model);
+    message
+        .put("id", "msg_test")
+        .put("type", "message")
+        .put("role", "assistant")
+        .put("model", model);
     message.putArray("content");
     message.putNull("stop_reason").putNull("stop_sequence");
     message.putObject("usage").put("input_tokens", 10).put("output_tokens", 1);
@@ -273,32 +328,51 @@ public final class LoopbackModelServer implements AutoCloseable {
     if (reply instanceof ToolCalls calls) {
       int i = 0;
       for (var call : calls.calls()) {
-        ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", i);
-        blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_" + i)
-            .put("name", call.getKey()).putObject("input");
+        ObjectNode blockStart =
+            JSON.createObjectNode().put("type", "content_block_start").put("index", i);
+        blockStart
+            .putObject("content_block")
+            .put("type", "tool_use")
+            .put("id", "toolu_" + i)
+            .put("name", call.getKey())
+            .putObject("input");
         event(sse, "content_block_start", blockStart);
         String args = call.getValue();
         for (int at = 0; at < args.length(); at += 7) {
-          ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", i);
-          delta.putObject("delta").put("type", "input_json_delta")
+          ObjectNode delta =
+              JSON.createObjectNode().put("type", "content_block_delta").put("index", i);
+          delta
+              .putObject("delta")
+              .put("type", "input_json_delta")
               .put("partial_json", args.substring(at, Math.min(args.length(), at + 7)));
           event(sse, "content_block_delta", delta);
         }
-        event(sse, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", i));
+        event(
+            sse,
+            "content_block_stop",
+            JSON.createObjectNode().put("type", "content_block_stop").put("index", i));
         i++;
       }
       stop = "tool_use";
     } else {
-      ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
+      ObjectNode blockStart =
+          JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
       blockStart.putObject("content_block").put("type", "text").put("text", "");
       event(sse, "content_block_start", blockStart);
       String text = ((Text) reply).content();
       for (int at = 0; at < text.length(); at += 11) {
-        ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
-        delta.putObject("delta").put("type", "text_delta").put("text", text.substring(at, Math.min(text.length(), at + 11)));
+        ObjectNode delta =
+            JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        delta
+            .putObject("delta")
+            .put("type", "text_delta")
+            .put("text", text.substring(at, Math.min(text.length(), at + 11)));
         event(sse, "content_block_delta", delta);
       }
-      event(sse, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
+      event(
+          sse,
+          "content_block_stop",
+          JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
       stop = "end_turn";
     }
     ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
@@ -310,7 +384,12 @@ public final class LoopbackModelServer implements AutoCloseable {
   }
 
   private static void event(StringBuilder sse, String name, ObjectNode data) throws IOException {
-    sse.append("event: ").append(name).append('\n').append("data: ").append(JSON.writeValueAsString(data)).append("\n\n");
+    sse.append("event: ")
+        .append(name)
+        .append('\n')
+        .append("data: ")
+        .append(JSON.writeValueAsString(data))
+        .append("\n\n");
   }
 
   private static ObjectNode ollamaMessage(String model, Reply reply) throws IOException {
@@ -322,13 +401,19 @@ public final class LoopbackModelServer implements AutoCloseable {
       message.put("content", "");
       ArrayNode array = message.putArray("tool_calls");
       for (var call : calls.calls()) {
-        array.addObject().putObject("function").put("name", call.getKey())
+        array
+            .addObject()
+            .putObject("function")
+            .put("name", call.getKey())
             .set("arguments", JSON.readTree(call.getValue()));
       }
     } else {
       message.put("content", ((Text) reply).content());
     }
-    root.put("done", true).put("done_reason", "stop").put("prompt_eval_count", 10).put("eval_count", 5);
+    root.put("done", true)
+        .put("done_reason", "stop")
+        .put("prompt_eval_count", 10)
+        .put("eval_count", 5);
     return root;
   }
 

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The whole path with a real HTTP provider on loopback: an ask cell on the demo capture, the
- * model calling every tool, the gateway clearing every request, the workbench checking every
- * hypothesis. The planted corpus sits on every path out; none of it may reach the server, and the
- * audit table must match what the server received, byte for byte.
+ * The whole path with a real HTTP provider on loopback: an ask cell on the demo capture, the model
+ * calling every tool, the gateway clearing every request, the workbench checking every hypothesis.
+ * The planted corpus sits on every path out; none of it may reach the server, and the audit table
+ * must match what the server received, byte for byte.
  */
 class ModelHypothesesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,41 +54,69 @@ class ModelHypothesesTest {
   static List<Reply> script() {
     return List.of(
         new ToolCalls(List.of(Map.entry("list_tables", "{}"))),
-        new ToolCalls(List.of(
-            Map.entry("run_sql", "{\"query\": \"SELECT comm, token FROM processes\"}"),
-            Map.entry("run_sql", "{\"query\": \"SELECT note FROM incident_notes\"}"))),
-        new ToolCalls(List.of(
-            Map.entry("search_repository", "{\"query\": \"oncall contacts password token\"}"),
-            Map.entry("read_saved_query", "{\"name\": \"planted.sql\"}"),
-            Map.entry("describe_table", "{\"table\": \"events\"}"),
-            Map.entry("list_saved_queries", "{}"))),
+        new ToolCalls(
+            List.of(
+                Map.entry("run_sql", "{\"query\": \"SELECT comm, token FROM processes\"}"),
+                Map.entry("run_sql", "{\"query\": \"SELECT note FROM incident_notes\"}"))),
+        new ToolCalls(
+            List.of(
+                Map.entry("search_repository", "{\"query\": \"oncall contacts password token\"}"),
+                Map.entry("read_saved_query", "{\"name\": \"planted.sql\"}"),
+                Map.entry("describe_table", "{\"table\": \"events\"}"),
+                Map.entry("list_saved_queries", "{}"))),
         new Text(ANSWER));
   }
 
   @ParameterizedTest(name = "{0}, stream={1}")
-  @CsvSource({"OPENAI, false", "OPENAI, true", "OLLAMA, false", "OLLAMA, true", "ANTHROPIC, false", "ANTHROPIC, true"})
+  @CsvSource({
+    "OPENAI, false",
+    "OPENAI, true",
+    "OLLAMA, false",
+    "OLLAMA, true",
+    "ANTHROPIC, false",
+    "ANTHROPIC, true"
+  })
   void aToolCallingLoopReachesASupportedHypothesisAndNoPlantedValueReachesTheProvider(
       Protocol protocol, boolean stream) throws Exception {
-    String question = "why does inventory fail to answer checkout? (reported by " + DemoIncident.class.getSimpleName()
-        + " on-call alice.smith@example.com, password=hunter2-Staging!)";
+    String question =
+        "why does inventory fail to answer checkout? (reported by "
+            + DemoIncident.class.getSimpleName()
+            + " on-call alice.smith@example.com, password=hunter2-Staging!)";
     try (DemoIncident incident = new DemoIncident(dir);
         LoopbackModelServer server = new LoopbackModelServer(protocol, script())) {
       Map<String, String> env =
-          Map.of(LlmSettings.ENV_PROVIDER, protocol.name().toLowerCase(), LlmSettings.ENV_BASE_URL, server.baseUrl(),
-              LlmSettings.ENV_MODEL, "loopback-model", LlmSettings.ENV_API_KEY, "sk-test-SECRETKEY-0123456789abcdef");
+          Map.of(
+              LlmSettings.ENV_PROVIDER,
+              protocol.name().toLowerCase(),
+              LlmSettings.ENV_BASE_URL,
+              server.baseUrl(),
+              LlmSettings.ENV_MODEL,
+              "loopback-model",
+              LlmSettings.ENV_API_KEY,
+              "sk-test-SECRETKEY-0123456789abcdef");
       if (stream) {
-        java.nio.file.Files.writeString(incident.project.resolve("notebooks/llm.yaml"), "stream: true\n");
+        java.nio.file.Files.writeString(
+            incident.project.resolve("notebooks/llm.yaml"), "stream: true\n");
       }
       HypothesisCellRunner runner = incident.runner(env);
       CellOutput out =
           runner.run(
-              Map.of("question", question, "repo", incident.repo.toString(), "results", "errors, oncall",
-                  "culprit", "planted_commit"),
+              Map.of(
+                  "question",
+                  question,
+                  "repo",
+                  incident.repo.toString(),
+                  "results",
+                  "errors, oncall",
+                  "culprit",
+                  "planted_commit"),
               incident.context());
 
-      CellOutput.Hypotheses h = assertInstanceOf(CellOutput.Hypotheses.class, out, String.valueOf(out));
+      CellOutput.Hypotheses h =
+          assertInstanceOf(CellOutput.Hypotheses.class, out, String.valueOf(out));
       List<String> verdicts = h.items().stream().map(i -> i.check().verdict()).toList();
-      System.out.printf("%s stream=%s: verdicts %s; %s%n", protocol, stream, verdicts, h.provenance());
+      System.out.printf(
+          "%s stream=%s: verdicts %s; %s%n", protocol, stream, verdicts, h.provenance());
       assertEquals(List.of("supported", "refuted", "not checkable"), verdicts);
       assertEquals("model", h.provenance().answeredBy());
       assertEquals("loopback-model", h.provenance().model());
@@ -105,28 +133,44 @@ class ModelHypothesesTest {
         bytes += r.body().length;
         leaks.addAll(incident.leaksIn(raw));
         leaks.addAll(incident.leaksIn(strings(JSON.readTree(r.body()))));
-        assertTrue(!raw.contains("SECRETKEY") || r.path().contains("never"), "the API key is only in a header");
+        assertTrue(
+            !raw.contains("SECRETKEY") || r.path().contains("never"),
+            "the API key is only in a header");
       }
       System.out.printf(
           "%s stream=%s: planted leaks %d of %d planted forms (%d planted lines) over %d requests, %d bytes%n",
-          protocol, stream, leaks.size(), forms, incident.plantedLines.size(), received.size(), bytes);
+          protocol,
+          stream,
+          leaks.size(),
+          forms,
+          incident.plantedLines.size(),
+          received.size(),
+          bytes);
       for (LoopbackModelServer.Received r : received) {
         String decoded = strings(JSON.readTree(r.body()));
         for (String leak : incident.leaksIn(decoded)) {
           int at = decoded.indexOf(leak);
-          System.out.println("LEAK in context: [" + decoded.substring(Math.max(0, at - 120), Math.min(decoded.length(), at + leak.length() + 40)) + "]");
+          System.out.println(
+              "LEAK in context: ["
+                  + decoded.substring(
+                      Math.max(0, at - 120), Math.min(decoded.length(), at + leak.length() + 40))
+                  + "]");
         }
       }
       assertEquals(List.of(), leaks);
-      String all = received.stream().map(LoopbackModelServer.Received::text).reduce("", String::concat);
+      String all =
+          received.stream().map(LoopbackModelServer.Received::text).reduce("", String::concat);
       assertTrue(all.contains("<EMAIL:"), "redacted values travel as placeholders");
-      assertTrue(all.contains("INVENTORY_TIMEOUT"), "repository code and the culprit diff reach the model");
+      assertTrue(
+          all.contains("INVENTORY_TIMEOUT"),
+          "repository code and the culprit diff reach the model");
 
       try (Connection audit = incident.auditFile();
           Statement s = audit.createStatement();
-          ResultSet rs = s.executeQuery(
-              "SELECT request_sha256, request_bytes, decision, hit_count, response_bytes, outcome, provider, model"
-                  + " FROM llm_audit ORDER BY sent_at, request_bytes")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT request_sha256, request_bytes, decision, hit_count, response_bytes, outcome, provider, model"
+                      + " FROM llm_audit ORDER BY sent_at, request_bytes")) {
         List<String> audited = new ArrayList<>();
         while (rs.next()) {
           assertEquals("redacted", rs.getString("decision"));
@@ -136,9 +180,15 @@ class ModelHypothesesTest {
           assertEquals(protocol.name().toLowerCase(), rs.getString("provider"));
           audited.add(rs.getString("request_sha256") + "/" + rs.getLong("request_bytes"));
         }
-        List<String> got = received.stream()
-            .map(r -> Exchange.sha256(r.body()) + "/" + r.body().length).sorted().toList();
-        assertEquals(got, audited.stream().sorted().toList(), "llm_audit matches the bytes the server received");
+        List<String> got =
+            received.stream()
+                .map(r -> Exchange.sha256(r.body()) + "/" + r.body().length)
+                .sorted()
+                .toList();
+        assertEquals(
+            got,
+            audited.stream().sorted().toList(),
+            "llm_audit matches the bytes the server received");
       }
     }
   }

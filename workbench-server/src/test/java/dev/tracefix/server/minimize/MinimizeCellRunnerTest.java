@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MinimizeCellRunnerTest {
-  /** Fails (exit 1) when any row's bytes exceed 4096: a stand-in repro that runs in milliseconds. */
+  /**
+   * Fails (exit 1) when any row's bytes exceed 4096: a stand-in repro that runs in milliseconds.
+   */
   static final String BULK_FAILS =
       "awk -F, 'NR > 1 && $2 > 4096 { bulk = 1 } END { exit bulk }' \"$TRACEFIX_INPUT\"";
 
@@ -43,12 +45,19 @@ class MinimizeCellRunnerTest {
             .with("requests", requests())) {
       CellOutput out =
           new MinimizeCellRunner()
-              .run(Map.of("input", "requests", "repo", repo.toString(), "run", "./repro.sh"),
+              .run(
+                  Map.of("input", "requests", "repo", repo.toString(), "run", "./repro.sh"),
                   context);
-      CellOutput.Minimized minimized = assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
+      CellOutput.Minimized minimized =
+          assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
       System.out.println(
-          "minimal rows " + minimized.rows() + " of " + minimized.originalSize() + ", "
-              + minimized.oracleCalls() + " repro runs");
+          "minimal rows "
+              + minimized.rows()
+              + " of "
+              + minimized.originalSize()
+              + ", "
+              + minimized.oracleCalls()
+              + " repro runs");
       assertEquals(1, minimized.rows().size());
       assertTrue(((Number) minimized.rows().get(0).get(1)).longValue() > 4096);
       assertEquals(30, minimized.originalSize());
@@ -67,9 +76,12 @@ class MinimizeCellRunnerTest {
       }
       CellOutput out =
           new MinimizeCellRunner()
-              .run(Map.of("input", "requests", "repo", temp.toString(), "run", BULK_FAILS), context);
-      CellOutput.Minimized minimized = assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
-      System.out.println("duckdb input: " + minimized.rows() + ", " + minimized.oracleCalls() + " runs");
+              .run(
+                  Map.of("input", "requests", "repo", temp.toString(), "run", BULK_FAILS), context);
+      CellOutput.Minimized minimized =
+          assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
+      System.out.println(
+          "duckdb input: " + minimized.rows() + ", " + minimized.oracleCalls() + " runs");
       assertEquals(List.of("time_ms", "bytes"), minimized.columns());
       assertEquals(1, minimized.rows().size());
       assertEquals(40, minimized.originalSize());
@@ -84,9 +96,12 @@ class MinimizeCellRunnerTest {
             .with("requests", new CellOutput.Table(List.of("time_ms", "bytes"), small, 2))) {
       CellOutput out =
           new MinimizeCellRunner()
-              .run(Map.of("input", "requests", "repo", temp.toString(), "run", BULK_FAILS), context);
+              .run(
+                  Map.of("input", "requests", "repo", temp.toString(), "run", BULK_FAILS), context);
       CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, out);
-      assertTrue(error.message().startsWith("the repro passes on the full input; nothing to minimize"), error.message());
+      assertTrue(
+          error.message().startsWith("the repro passes on the full input; nothing to minimize"),
+          error.message());
     }
   }
 
@@ -100,19 +115,39 @@ class MinimizeCellRunnerTest {
             .with("requests", requests())) {
       CellOutput out =
           new MinimizeCellRunner()
-              .run(Map.of("input", "requests", "repo", app.getParent().toString(), "run", BULK_FAILS,
-                  "shrink", "bytes"), context);
-      CellOutput.Minimized minimized = assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
+              .run(
+                  Map.of(
+                      "input",
+                      "requests",
+                      "repo",
+                      app.getParent().toString(),
+                      "run",
+                      BULK_FAILS,
+                      "shrink",
+                      "bytes"),
+                  context);
+      CellOutput.Minimized minimized =
+          assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
       System.out.println(minimized.shrunk() + "\n" + minimized.testScaffold());
       assertEquals(1, minimized.rows().size());
       assertEquals(List.of("row 1 bytes: 6144 -> 4097 (14 tries)"), minimized.shrunk());
-      assertEquals(4097L, ((Number) minimized.rows().get(0).get(1)).longValue(), "bulk starts above 4 KiB");
+      assertEquals(
+          4097L, ((Number) minimized.rows().get(0).get(1)).longValue(), "bulk starts above 4 KiB");
       assertEquals("tracefix/MinimalReproTest.java", minimized.testPath());
-      Path source = Files.createDirectories(temp.resolve("gen/tracefix")).resolve("MinimalReproTest.java");
+      Path source =
+          Files.createDirectories(temp.resolve("gen/tracefix")).resolve("MinimalReproTest.java");
       Files.writeString(source, minimized.testScaffold());
       JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-      int status = javac.run(null, null, null, "-d", temp.resolve("classes").toString(),
-          "-cp", System.getProperty("java.class.path"), source.toString());
+      int status =
+          javac.run(
+              null,
+              null,
+              null,
+              "-d",
+              temp.resolve("classes").toString(),
+              "-cp",
+              System.getProperty("java.class.path"),
+              source.toString());
       assertEquals(0, status, minimized.testScaffold());
     }
   }
@@ -120,15 +155,22 @@ class MinimizeCellRunnerTest {
   @Test
   void readsTheSpecFileOfThePythonSampleAndItsInput() throws Exception {
     Path repo = GitFixtures.metricsRelayRepo(temp.resolve("relay"));
-    try (TestCellContext context = new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
-      CellOutput out = new MinimizeCellRunner()
-          .run(Map.of("repo", repo.toString(), "spec", "tracefix.repro", "shrink", "host"), context);
-      CellOutput.Minimized minimized = assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
+    try (TestCellContext context =
+        new TestCellContext(temp, Files.createDirectory(temp.resolve("work")))) {
+      CellOutput out =
+          new MinimizeCellRunner()
+              .run(
+                  Map.of("repo", repo.toString(), "spec", "tracefix.repro", "shrink", "host"),
+                  context);
+      CellOutput.Minimized minimized =
+          assertInstanceOf(CellOutput.Minimized.class, out, out.toString());
       assertEquals(300, minimized.originalSize());
-      assertEquals(List.of("time", "measurement", "host", "value", "delay_ms"), minimized.columns());
+      assertEquals(
+          List.of("time", "measurement", "host", "value", "delay_ms"), minimized.columns());
       assertEquals(" ", minimized.rows().get(0).get(2), "the escaped host shrinks to one space");
       assertTrue(minimized.testPath().endsWith("-repro-test.sh"), minimized.testPath());
-      assertTrue(context.progressLines().stream().anyMatch(l -> l.contains("[") && l.contains("/90900]")),
+      assertTrue(
+          context.progressLines().stream().anyMatch(l -> l.contains("[") && l.contains("/90900]")),
           "progress against ddmin's bound: " + context.progressLines());
     }
   }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,15 +16,22 @@ class IpynbExporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Notebook basic() throws Exception {
-    return NotebookParser.parse("basic.md", Files.readString(NotebookParserTest.GOLDEN.resolve("good/basic.md")));
+    return NotebookParser.parse(
+        "basic.md", Files.readString(NotebookParserTest.GOLDEN.resolve("good/basic.md")));
   }
 
   private static final Map<String, CellOutput> OUTPUTS =
       Map.of(
-          "failures", new CellOutput.Table(List.of("process_token", "n"), List.of(List.of("tok-1", 40L)), 1),
+          "failures",
+              new CellOutput.Table(
+                  List.of("process_token", "n"), List.of(List.of("tok-1", 40L)), 1),
           "cell-2", new CellOutput.Text("1\n"),
-          "cell-3", new CellOutput.Hypotheses(List.of(new CellOutput.Hypothesis("worker fails", "40 of 100", "SELECT 1"))),
-          "cell-4", new CellOutput.Error("sql", "Catalog Error: no table", "Catalog Error: no table\nLINE 1"));
+          "cell-3",
+              new CellOutput.Hypotheses(
+                  List.of(new CellOutput.Hypothesis("worker fails", "40 of 100", "SELECT 1"))),
+          "cell-4",
+              new CellOutput.Error(
+                  "sql", "Catalog Error: no table", "Catalog Error: no table\nLINE 1"));
 
   @Test
   void theExportIsValidNbformat45WithOutputsAndTracefixMetadata() throws Exception {
@@ -64,11 +70,13 @@ class IpynbExporterTest {
   @Test
   void importingAnExportGivesBackTheCells() throws Exception {
     Notebook original = basic();
-    String markdown = IpynbImporter.toMarkdown("basic.ipynb", IpynbExporter.export(original, OUTPUTS));
+    String markdown =
+        IpynbImporter.toMarkdown("basic.ipynb", IpynbExporter.export(original, OUTPUTS));
     Notebook imported = NotebookParser.parse("basic.md", markdown);
     // line numbers differ (prose is normalized); ids, kinds, attributes and sources do not
     String lineNumbers = "(?m)^\\d+ |, line=\\d+";
-    assertEquals(NotebookParserTest.describe(original).replaceAll(lineNumbers, ""),
+    assertEquals(
+        NotebookParserTest.describe(original).replaceAll(lineNumbers, ""),
         NotebookParserTest.describe(imported).replaceAll(lineNumbers, ""));
     assertEquals(original.title(), imported.title());
   }

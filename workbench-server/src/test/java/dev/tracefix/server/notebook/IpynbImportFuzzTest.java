@@ -22,9 +22,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Jupyter files from elsewhere, damaged: a field removed, a value of the wrong type, a huge
- * string, deep nesting, text that would break a fence. The importer either gives Markdown that
- * the notebook parser reads back byte for byte, or refuses with the file name and a reason.
+ * Jupyter files from elsewhere, damaged: a field removed, a value of the wrong type, a huge string,
+ * deep nesting, text that would break a fence. The importer either gives Markdown that the notebook
+ * parser reads back byte for byte, or refuses with the file name and a reason.
  */
 class IpynbImportFuzzTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,10 +126,22 @@ class IpynbImportFuzzTest {
   Arbitrary<List<Damage>> damage() {
     Arbitrary<String> text =
         Arbitraries.of(
-            "x", "```", "````sql\n", "sql\n```\nSELECT 1", "a\nb", "name=\"", "---\n", "\u0000",
-            "{.x}", "~~~", "é字", "");
+            "x",
+            "```",
+            "````sql\n",
+            "sql\n```\nSELECT 1",
+            "a\nb",
+            "name=\"",
+            "---\n",
+            "\u0000",
+            "{.x}",
+            "~~~",
+            "é字",
+            "");
     return Combinators.combine(
-            Arbitraries.integers().between(0, 6), Arbitraries.doubles().between(0, 0.999).ofScale(4), text)
+            Arbitraries.integers().between(0, 6),
+            Arbitraries.doubles().between(0, 0.999).ofScale(4),
+            text)
         .as(Damage::new)
         .list()
         .ofMinSize(1)
@@ -140,7 +152,14 @@ class IpynbImportFuzzTest {
   Arbitrary<String> notJson() {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(200),
-        Arbitraries.of("", "null", "[]", "{}", "{\"cells\": 1}", "{\"cells\": [1, null, \"x\"]}",
-            "[".repeat(5000), "{\"cells\": [{\"cell_type\": \"code\", \"source\": [1, {}]}]}"));
+        Arbitraries.of(
+            "",
+            "null",
+            "[]",
+            "{}",
+            "{\"cells\": 1}",
+            "{\"cells\": [1, null, \"x\"]}",
+            "[".repeat(5000),
+            "{\"cells\": [{\"cell_type\": \"code\", \"source\": [1, {}]}]}"));
   }
 }

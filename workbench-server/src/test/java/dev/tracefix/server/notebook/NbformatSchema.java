@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * The Jupyter nbformat 4.5 JSON schema (a copy of the published draft-04 schema in test
- * resources), checked by a JSON-schema validator library.
+ * The Jupyter nbformat 4.5 JSON schema (a copy of the published draft-04 schema in test resources),
+ * checked by a JSON-schema validator library.
  */
 public final class NbformatSchema {
   private static final Schema SCHEMA = load();

@@ -18,8 +18,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The notebook format against generated and mutated files: what parses saves back byte for byte,
@@ -28,7 +28,8 @@ import net.jqwik.api.Tuple;
  */
 class NotebookFuzzTest {
   private static final String FILE = "fuzz.md";
-  private static final Pattern CLEAR_ERROR = Pattern.compile("fuzz\\.md:\\d+: \\S.*", Pattern.DOTALL);
+  private static final Pattern CLEAR_ERROR =
+      Pattern.compile("fuzz\\.md:\\d+: \\S.*", Pattern.DOTALL);
 
   /** A generated notebook and the cells it holds, in order: their ids. */
   record Generated(String text, List<String> cellIds) {}
@@ -73,8 +74,11 @@ class NotebookFuzzTest {
     Arbitrary<String> proseLine =
         Arbitraries.strings().withChars("abc xyz#*-_=|.,:;'\"{}()<>0123456789é字").ofMaxLength(40);
     Arbitrary<String> codeLine =
-        Arbitraries.strings().withChars("SELECT*FROM events WHERE=1;{}()\"'`~\t-").ofMaxLength(50)
-            .filter(l -> !l.stripLeading().startsWith("```") && !l.stripLeading().startsWith("~~~"));
+        Arbitraries.strings()
+            .withChars("SELECT*FROM events WHERE=1;{}()\"'`~\t-")
+            .ofMaxLength(50)
+            .filter(
+                l -> !l.stripLeading().startsWith("```") && !l.stripLeading().startsWith("~~~"));
     Arbitrary<Tuple.Tuple4<Boolean, String, List<String>, String>> block =
         Combinators.combine(
                 Arbitraries.of(true, false),
@@ -88,8 +92,14 @@ class NotebookFuzzTest {
               StringBuilder text = new StringBuilder();
               List<String> ids = new ArrayList<>();
               if (frontMatter) {
-                text.append("---").append(nl).append("parameters:").append(nl)
-                    .append("  window: 30s").append(nl).append("---").append(nl);
+                text.append("---")
+                    .append(nl)
+                    .append("parameters:")
+                    .append(nl)
+                    .append("  window: 30s")
+                    .append(nl)
+                    .append("---")
+                    .append(nl);
               }
               int n = 0;
               for (var b : blocks) {
@@ -116,14 +126,36 @@ class NotebookFuzzTest {
   @Provide
   Arbitrary<String> noise() {
     Arbitrary<String> alphabet =
-        Arbitraries.strings().withChars("`~-\n\r \tsqljavaname=x:{}\"'#\u0000\uFEFF").ofMaxLength(300);
+        Arbitraries.strings()
+            .withChars("`~-\n\r \tsqljavaname=x:{}\"'#\u0000\uFEFF")
+            .ofMaxLength(300);
     Arbitrary<String> anything = Arbitraries.strings().all().ofMaxLength(300);
     // Pieces of the format's own syntax, in random order: fences, info strings, front matter.
     Arbitrary<String> syntax =
         Arbitraries.of(
-                "```", "````", "~~~", "```sql", "```java", "```ask", "```bisect", " name=a",
-                " name=a", " title=\"x", " k=v", "{.x}", "---", "\n", "\n", "\r\n", "key: v",
-                "SELECT 1", "  ", "window: 1s", "parameters:", "limits:", "\t")
+                "```",
+                "````",
+                "~~~",
+                "```sql",
+                "```java",
+                "```ask",
+                "```bisect",
+                " name=a",
+                " name=a",
+                " title=\"x",
+                " k=v",
+                "{.x}",
+                "---",
+                "\n",
+                "\n",
+                "\r\n",
+                "key: v",
+                "SELECT 1",
+                "  ",
+                "window: 1s",
+                "parameters:",
+                "limits:",
+                "\t")
             .list()
             .ofMaxSize(40)
             .map(parts -> String.join("", parts));
@@ -185,12 +217,19 @@ class NotebookFuzzTest {
   Arbitrary<List<Mutation>> mutations() {
     Arbitrary<String> inserted =
         Arbitraries.of(
-            "```", "```sql\n", "```sql name=by_process\n", "~~~~\n", "---\n", "```java x=\"\n",
-            "\n```\n", "```ask\nkey without colon\n```\n", "name=", "\u0000", "\r");
+            "```",
+            "```sql\n",
+            "```sql name=by_process\n",
+            "~~~~\n",
+            "---\n",
+            "```java x=\"\n",
+            "\n```\n",
+            "```ask\nkey without colon\n```\n",
+            "name=",
+            "\u0000",
+            "\r");
     return Combinators.combine(
-            Arbitraries.integers().between(0, 5),
-            Arbitraries.doubles().between(0, 1),
-            inserted)
+            Arbitraries.integers().between(0, 5), Arbitraries.doubles().between(0, 1), inserted)
         .as(Mutation::new)
         .list()
         .ofMinSize(1)

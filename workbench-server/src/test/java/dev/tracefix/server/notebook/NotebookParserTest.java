@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden files: every file under {@code notebook/good} saves back byte for byte and parses into
- * the cells listed in its {@code .cells} file; every file under {@code notebook/broken} is
- * rejected with its file name, line and reason. Run with {@code -Dtracefix.updateGoldens=true}
- * to rewrite the {@code .cells} files after an intended change, then review the diff.
+ * Golden files: every file under {@code notebook/good} saves back byte for byte and parses into the
+ * cells listed in its {@code .cells} file; every file under {@code notebook/broken} is rejected
+ * with its file name, line and reason. Run with {@code -Dtracefix.updateGoldens=true} to rewrite
+ * the {@code .cells} files after an intended change, then review the diff.
  */
 class NotebookParserTest {
   static final Path GOLDEN = Path.of("src/test/resources/notebook");
@@ -34,9 +34,12 @@ class NotebookParserTest {
   @MethodSource("goodFiles")
   void goodFilesSaveBackByteForByte(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
-    Notebook notebook = NotebookParser.parse(file.getFileName().toString(), new String(bytes, StandardCharsets.UTF_8));
+    Notebook notebook =
+        NotebookParser.parse(
+            file.getFileName().toString(), new String(bytes, StandardCharsets.UTF_8));
     assertEquals(new String(bytes, StandardCharsets.UTF_8), notebook.text());
-    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, notebook.text().getBytes(StandardCharsets.UTF_8));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        bytes, notebook.text().getBytes(StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest
@@ -56,7 +59,13 @@ class NotebookParserTest {
     return notebook.cells().stream()
         .map(
             c ->
-                c.line() + " " + c.id() + " " + c.kind().word() + " " + c.attributes()
+                c.line()
+                    + " "
+                    + c.id()
+                    + " "
+                    + c.kind().word()
+                    + " "
+                    + c.attributes()
                     + c.actionBody()
                         .map(b -> " body=" + b.entries())
                         .orElse(" source=" + c.source().replace("\r", "\\r").replace("\n", "\\n")))
@@ -92,17 +101,24 @@ class NotebookParserTest {
         text.replace("```sql\nSELECT 1\n```\n", "````sql\nSELECT '```'\n```\nSELECT 2\n````\n");
     assertEquals(expected, edited.text());
     assertEquals("SELECT '```'\n```\nSELECT 2", edited.cell("cell-4").orElseThrow().source());
-    assertEquals(notebook.text(), notebook.withCellSource("failures", notebook.cell("failures").orElseThrow().source()).text());
+    assertEquals(
+        notebook.text(),
+        notebook
+            .withCellSource("failures", notebook.cell("failures").orElseThrow().source())
+            .text());
   }
 
   @org.junit.jupiter.api.Test
   void anEditThatBreaksAnActionBodyIsRejected() throws IOException {
-    Notebook notebook = NotebookParser.parse("basic.md", Files.readString(GOLDEN.resolve("good/basic.md")));
+    Notebook notebook =
+        NotebookParser.parse("basic.md", Files.readString(GOLDEN.resolve("good/basic.md")));
     ServerException e =
-        assertThrows(ServerException.class, () -> notebook.withCellSource("cell-3", "question why"));
+        assertThrows(
+            ServerException.class, () -> notebook.withCellSource("cell-3", "question why"));
     assertEquals(ServerException.Kind.MALFORMED, e.kind());
     assertEquals(
-        List.of("basic.md:24: ask cell body lines must be 'key: value' (or blank, or a # comment), got: question why"),
+        List.of(
+            "basic.md:24: ask cell body lines must be 'key: value' (or blank, or a # comment), got: question why"),
         List.of(e.getMessage()));
   }
 
@@ -119,7 +135,11 @@ class NotebookParserTest {
     String text = "# t\n\n```" + word + "\nSELECT 1\n```\n";
     assertEquals(
         List.of(
-            "nb.md:3: '" + word + "' is not a cell kind (did you mean '" + meant + "'?), so this"
+            "nb.md:3: '"
+                + word
+                + "' is not a cell kind (did you mean '"
+                + meant
+                + "'?), so this"
                 + " block is prose and never runs; cell kinds: sql, java, ask, capture, minimize,"
                 + " bisect, patch"),
         NotebookParser.warnings("nb.md", text));

@@ -21,7 +21,9 @@ public class NotebookRepositoryFilesTest {
     }
     if (dir == null) {
       throw new IllegalStateException(
-          "no notebooks/ folder above " + Path.of("").toAbsolutePath() + ": run from the repository");
+          "no notebooks/ folder above "
+              + Path.of("").toAbsolutePath()
+              + ": run from the repository");
     }
     return dir;
   }
@@ -36,7 +38,8 @@ public class NotebookRepositoryFilesTest {
     for (Path file : files) {
       byte[] bytes = Files.readAllBytes(file);
       Notebook notebook =
-          NotebookParser.parse(file.getFileName().toString(), new String(bytes, StandardCharsets.UTF_8));
+          NotebookParser.parse(
+              file.getFileName().toString(), new String(bytes, StandardCharsets.UTF_8));
       assertArrayEquals(bytes, notebook.text().getBytes(StandardCharsets.UTF_8), file.toString());
     }
   }

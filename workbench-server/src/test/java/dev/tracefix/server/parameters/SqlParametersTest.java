@@ -28,7 +28,8 @@ class SqlParametersTest {
   @Test
   void aReferenceWithoutAValueNamesIt() {
     var missing =
-        assertThrows(SqlParameters.Missing.class, () -> SqlParameters.apply("SELECT $nope", Map.of()));
+        assertThrows(
+            SqlParameters.Missing.class, () -> SqlParameters.apply("SELECT $nope", Map.of()));
     assertEquals("nope", missing.name());
   }
 }

@@ -41,11 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Plants a seeded corpus of every recognizer type where a real traced process exposes it (argv,
  * working directory, the files it creates and writes, its executable's name, so its comm, its
- * socket payloads) and in a notebook's prose and SQL literals, then runs the CLI end to end:
- * {@code capture} into DuckDB, {@code export} to Parquet, {@code report} to Markdown and HTML. No
- * planted value may appear verbatim in any byte of the database, the export, the reports or
- * tracefix's log output; the workload's own stdout (which tracefix does not store) is the control
- * that shows the scan finds them.
+ * socket payloads) and in a notebook's prose and SQL literals, then runs the CLI end to end: {@code
+ * capture} into DuckDB, {@code export} to Parquet, {@code report} to Markdown and HTML. No planted
+ * value may appear verbatim in any byte of the database, the export, the reports or tracefix's log
+ * output; the workload's own stdout (which tracefix does not store) is the control that shows the
+ * scan finds them.
  */
 class NoLeakEndToEndTest {
   private static final String DRIVER =
@@ -78,7 +78,8 @@ class NoLeakEndToEndTest {
     List<String> fileNames = values.stream().filter(NoLeakEndToEndTest::fileNameSafe).toList();
     java.util.Iterator<String> binaryNames =
         corpus.stream()
-            .filter(p -> !NEEDS_CONTEXT.contains(p.type()) && !DOTTED_NAME_REFUSED.contains(p.type()))
+            .filter(
+                p -> !NEEDS_CONTEXT.contains(p.type()) && !DOTTED_NAME_REFUSED.contains(p.type()))
             .map(SeededCorpus.Planted::secret)
             .filter(NoLeakEndToEndTest::fileNameSafe)
             .iterator();
@@ -112,18 +113,53 @@ class NoLeakEndToEndTest {
     System.setOut(new PrintStream(new Tee(oldOut, logs), true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(new Tee(oldErr, logs), true, StandardCharsets.UTF_8));
     try (DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      List<String> capture = new ArrayList<>(List.of("capture", "--db", db.toString(),
-          "--duration", "180s", "--keys", keys.toString(), "--", "bash", "-c", DRIVER, "noleak",
-          "" + receiver.getLocalPort(), control.toString(), "" + chunks));
+      List<String> capture =
+          new ArrayList<>(
+              List.of(
+                  "capture",
+                  "--db",
+                  db.toString(),
+                  "--duration",
+                  "180s",
+                  "--keys",
+                  keys.toString(),
+                  "--",
+                  "bash",
+                  "-c",
+                  DRIVER,
+                  "noleak",
+                  "" + receiver.getLocalPort(),
+                  control.toString(),
+                  "" + chunks));
       capture.addAll(driverPairs);
       capture.addAll(values);
       assertEquals(0, Main.commandLine().execute(capture.toArray(String[]::new)), "capture");
-      assertEquals(0, Main.commandLine().execute(
-          "export", "--db", db.toString(), "--parquet", parquet.toString(), "--keys",
-          keys.toString()), "export");
+      assertEquals(
+          0,
+          Main.commandLine()
+              .execute(
+                  "export",
+                  "--db",
+                  db.toString(),
+                  "--parquet",
+                  parquet.toString(),
+                  "--keys",
+                  keys.toString()),
+          "export");
       for (Path out : List.of(reportMd, reportHtml)) {
-        assertEquals(0, Main.commandLine().execute("report", notebook.toString(), "--db",
-            db.toString(), "--out", out.toString(), "--keys", keys.toString()), "report " + out);
+        assertEquals(
+            0,
+            Main.commandLine()
+                .execute(
+                    "report",
+                    notebook.toString(),
+                    "--db",
+                    db.toString(),
+                    "--out",
+                    out.toString(),
+                    "--keys",
+                    keys.toString()),
+            "report " + out);
       }
     } finally {
       System.setOut(oldOut);
@@ -132,7 +168,8 @@ class NoLeakEndToEndTest {
 
     Map<String, byte[]> artifacts = new LinkedHashMap<>();
     artifacts.put("duckdb " + db.getFileName(), Files.readAllBytes(db));
-    for (Path p : filesUnder(dir, f -> f.startsWith(db + ".") || f.startsWith(parquet.toString()))) {
+    for (Path p :
+        filesUnder(dir, f -> f.startsWith(db + ".") || f.startsWith(parquet.toString()))) {
       artifacts.put(dir.relativize(p).toString(), Files.readAllBytes(p));
     }
     // Compressed pages (DuckDB's FSST/dictionary strings, zstd Parquet) can hide a value from a
@@ -150,30 +187,43 @@ class NoLeakEndToEndTest {
     planted.addAll(commPrefixes);
     Map<String, Set<String>> leaks = new LinkedHashMap<>();
     long scanned = 0;
-    System.out.printf("NoLeakEndToEndTest: %d values planted (%d distinct), %d comm prefixes,"
-        + " %d file names, %d working directories%n", corpus.size(), values.size(),
-        commPrefixes.size(), fileNames.size(), chunks);
+    System.out.printf(
+        "NoLeakEndToEndTest: %d values planted (%d distinct), %d comm prefixes,"
+            + " %d file names, %d working directories%n",
+        corpus.size(), values.size(), commPrefixes.size(), fileNames.size(), chunks);
     perType.forEach((type, n) -> System.out.printf("  %-15s %d%n", type, n));
     for (Map.Entry<String, byte[]> a : artifacts.entrySet()) {
       Set<String> found = find(a.getValue(), planted);
       scanned += a.getValue().length;
-      System.out.printf("  scanned %-60s %10d bytes, found %d%n", a.getKey(), a.getValue().length,
-          found.size());
+      System.out.printf(
+          "  scanned %-60s %10d bytes, found %d%n", a.getKey(), a.getValue().length, found.size());
       if (!found.isEmpty()) {
         leaks.put(a.getKey(), found);
       }
     }
     Set<String> inControl = find(Files.readAllBytes(control), values);
-    System.out.printf("  %d artifacts, %d bytes scanned, %d values leaked; control (workload"
-        + " stdout, not stored by tracefix): %d of %d values found%n", artifacts.size(), scanned,
-        leaks.values().stream().mapToInt(Set::size).sum(), inControl.size(), values.size());
+    System.out.printf(
+        "  %d artifacts, %d bytes scanned, %d values leaked; control (workload"
+            + " stdout, not stored by tracefix): %d of %d values found%n",
+        artifacts.size(),
+        scanned,
+        leaks.values().stream().mapToInt(Set::size).sum(),
+        inControl.size(),
+        values.size());
 
     assertEquals(values.size(), inControl.size(), "the scan finds every value in the control");
     if (!leaks.isEmpty()) {
-      fail("planted values leaked (type per value): " + leaks.entrySet().stream()
-          .map(e -> e.getKey() + " <- " + e.getValue().stream().map(v -> typeOf(corpus, v))
-              .collect(Collectors.joining(", ")))
-          .collect(Collectors.joining("; ")));
+      fail(
+          "planted values leaked (type per value): "
+              + leaks.entrySet().stream()
+                  .map(
+                      e ->
+                          e.getKey()
+                              + " <- "
+                              + e.getValue().stream()
+                                  .map(v -> typeOf(corpus, v))
+                                  .collect(Collectors.joining(", ")))
+                  .collect(Collectors.joining("; ")));
     }
   }
 
@@ -190,8 +240,10 @@ class NoLeakEndToEndTest {
     Path source = dir.resolve("leak_workload.c");
     Files.copy(getClass().getResourceAsStream("/privacy/leak_workload.c"), source);
     Path binary = dir.resolve("leak_workload");
-    Process gcc = new ProcessBuilder("gcc", "-O1", "-Wall", "-o", binary.toString(),
-        source.toString()).redirectErrorStream(true).start();
+    Process gcc =
+        new ProcessBuilder("gcc", "-O1", "-Wall", "-o", binary.toString(), source.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(gcc.waitFor(120, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc: " + out);
     return binary;
@@ -204,9 +256,12 @@ class NoLeakEndToEndTest {
     Path copy = folder.resolve(name + ".bin");
     Files.copy(workload, copy);
     copy.toFile().setExecutable(true);
-    String comm = new String(copy.getFileName().toString().getBytes(StandardCharsets.UTF_8), 0,
-        Math.min(15, copy.getFileName().toString().getBytes(StandardCharsets.UTF_8).length),
-        StandardCharsets.UTF_8);
+    String comm =
+        new String(
+            copy.getFileName().toString().getBytes(StandardCharsets.UTF_8),
+            0,
+            Math.min(15, copy.getFileName().toString().getBytes(StandardCharsets.UTF_8).length),
+            StandardCharsets.UTF_8);
     commPrefixes.add(comm);
     return List.of(folder.toString(), copy.getFileName().toString());
   }
@@ -218,8 +273,10 @@ class NoLeakEndToEndTest {
       md.append("- ").append(p.line().replace("\n", "\n  ")).append('\n');
     }
     md.append("\n```sql\nSELECT note, (SELECT count(*) FROM events) AS events FROM (VALUES ");
-    md.append(corpus.stream().map(p -> "('" + p.line().replace("'", "''") + "')")
-        .collect(Collectors.joining(", ")));
+    md.append(
+        corpus.stream()
+            .map(p -> "('" + p.line().replace("'", "''") + "')")
+            .collect(Collectors.joining(", ")));
     md.append(") AS t(note)\n```\n");
     return md.toString();
   }
@@ -229,11 +286,12 @@ class NoLeakEndToEndTest {
    * password=}, a key store key at a line end.
    */
   private static final Set<String> NEEDS_CONTEXT =
-      Set.of("USER", "AUTH", "AWS_SECRET", "SECRET", "URL_CREDENTIALS", "PRIVATE_KEY", "KEY_MATERIAL");
+      Set.of(
+          "USER", "AUTH", "AWS_SECRET", "SECRET", "URL_CREDENTIALS", "PRIVATE_KEY", "KEY_MATERIAL");
 
   /**
-   * Address recognizers refuse a match followed by {@code .word} (host names, version strings),
-   * so {@code 00:1a:2b:3c:4d:5e.bin} is not an address to them; those values stay in folder names.
+   * Address recognizers refuse a match followed by {@code .word} (host names, version strings), so
+   * {@code 00:1a:2b:3c:4d:5e.bin} is not an address to them; those values stay in folder names.
    */
   private static final Set<String> DOTTED_NAME_REFUSED = Set.of("MAC", "IPV4", "IPV6");
 
@@ -245,7 +303,9 @@ class NoLeakEndToEndTest {
   private static List<Path> filesUnder(Path root, java.util.function.Predicate<String> keep)
       throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(Files::isRegularFile).filter(p -> keep.test(p.toString())).sorted()
+      return all.filter(Files::isRegularFile)
+          .filter(p -> keep.test(p.toString()))
+          .sorted()
           .toList();
     }
   }
@@ -260,8 +320,10 @@ class NoLeakEndToEndTest {
         queries.add("SELECT * FROM read_parquet('" + parquet + "')");
       } else {
         s.execute("ATTACH '" + db + "' AS store (READ_ONLY)");
-        try (ResultSet tables = s.executeQuery("SELECT table_name FROM information_schema.tables"
-            + " WHERE table_catalog = 'store' AND table_type = 'BASE TABLE'")) {
+        try (ResultSet tables =
+            s.executeQuery(
+                "SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_catalog = 'store' AND table_type = 'BASE TABLE'")) {
           while (tables.next()) {
             queries.add("SELECT * FROM store.main.\"" + tables.getString(1) + "\"");
           }
@@ -296,8 +358,11 @@ class NoLeakEndToEndTest {
   }
 
   private static String typeOf(List<SeededCorpus.Planted> corpus, String value) {
-    return corpus.stream().filter(p -> p.secret().equals(value)).map(SeededCorpus.Planted::type)
-        .findFirst().orElse("COMM_PREFIX");
+    return corpus.stream()
+        .filter(p -> p.secret().equals(value))
+        .map(SeededCorpus.Planted::type)
+        .findFirst()
+        .orElse("COMM_PREFIX");
   }
 
   /** Writes to the real stream and keeps a copy of every byte for the scan. */

@@ -55,27 +55,42 @@ class PolicyRetentionTest {
         }
         writer.onEvents(events);
         writer.finish(
-            new CaptureSummary("c-ret", now.minus(Duration.ofDays(20)), now, List.of("t"), 30, 0,
-                "k", 0));
+            new CaptureSummary(
+                "c-ret", now.minus(Duration.ofDays(20)), now, List.of("t"), 30, 0, "k", 0));
       }
     }
 
-    Run run = execute("sql", "--db", db.toString(), "--format", "csv",
-        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM captures),"
-            + " (SELECT count(*) FROM deletions WHERE subject_kind = 'retention')");
+    Run run =
+        execute(
+            "sql",
+            "--db",
+            db.toString(),
+            "--format",
+            "csv",
+            "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM captures),"
+                + " (SELECT count(*) FROM deletions WHERE subject_kind = 'retention')");
     System.out.println("PolicyRetentionTest sql:\n" + run.out());
     assertEquals(0, run.exit(), run.err());
-    assertEquals("30,1,0", run.out().strip().lines().reduce((a, b) -> b).orElseThrow(),
+    assertEquals(
+        "30,1,0",
+        run.out().strip().lines().reduce((a, b) -> b).orElseThrow(),
         "a query deletes nothing: " + run.out());
 
-    Run forget = execute("forget", "--db", db.toString(), "--token", "p_ret0001",
-        "--retention", "events=14d");
+    Run forget =
+        execute(
+            "forget", "--db", db.toString(), "--token", "p_ret0001", "--retention", "events=14d");
     System.out.println("PolicyRetentionTest forget:\n" + forget.out());
     assertEquals(0, forget.exit(), forget.err());
-    assertTrue(forget.out().startsWith("retention: deleted 10 events older than 14d\n"),
-        forget.out());
-    Run audit = execute("sql", "--db", db.toString(), "--format", "csv",
-        "SELECT string_agg(subject_digest, ',') FROM deletions WHERE subject_kind = 'retention'");
+    assertTrue(
+        forget.out().startsWith("retention: deleted 10 events older than 14d\n"), forget.out());
+    Run audit =
+        execute(
+            "sql",
+            "--db",
+            db.toString(),
+            "--format",
+            "csv",
+            "SELECT string_agg(subject_digest, ',') FROM deletions WHERE subject_kind = 'retention'");
     assertTrue(audit.out().contains("events>PT336H"), audit.out());
   }
 
@@ -83,9 +98,10 @@ class PolicyRetentionTest {
   void policyExplainStatesTheRetentionWithItsLine() {
     Run run = execute("policy", "explain");
     assertEquals(0, run.exit(), run.err());
-    assertTrue(run.out().matches("(?s).*\\n  events +deleted after 14d  \\(line \\d+\\)\\n.*"),
-        run.out());
-    assertTrue(run.out().matches("(?s).*\\n  captures +deleted after 90d  \\(line \\d+\\)\\n.*"),
+    assertTrue(
+        run.out().matches("(?s).*\\n  events +deleted after 14d  \\(line \\d+\\)\\n.*"), run.out());
+    assertTrue(
+        run.out().matches("(?s).*\\n  captures +deleted after 90d  \\(line \\d+\\)\\n.*"),
         run.out());
   }
 

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.message.CellOutput;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.server.notebook.NotebookParser;
-import dev.tracefix.server.message.CellOutput;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -80,10 +80,19 @@ class ReportBuilderTest {
                     List.of()),
                 "fix",
                 new CellOutput.Patched(
-                    "revert-implicated-hunks", "tracefix/fix-3f2a9c1", diff, true, true,
+                    "revert-implicated-hunks",
+                    "tracefix/fix-3f2a9c1",
+                    diff,
+                    true,
+                    true,
                     "repro: exit 0\nchecks: password=Tr0ub4dor&3 ok\n",
-                    List.of(new CellOutput.PatchCandidate("revert-implicated-hunks", "revert the hunk of 3f2a9c1",
-                        "tracefix/fix-3f2a9c1", true, List.of(new CellOutput.Guardrail("repro", "pass", "")))),
+                    List.of(
+                        new CellOutput.PatchCandidate(
+                            "revert-implicated-hunks",
+                            "revert the hunk of 3f2a9c1",
+                            "tracefix/fix-3f2a9c1",
+                            true,
+                            List.of(new CellOutput.Guardrail("repro", "pass", "")))),
                     null,
                     null)));
     String md = report.render(ReportFormat.MARKDOWN);

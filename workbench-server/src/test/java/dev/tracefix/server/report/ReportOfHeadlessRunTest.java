@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.run.HeadlessRunner;
 import dev.tracefix.server.run.KernelSettings;
-import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -43,7 +43,8 @@ class ReportOfHeadlessRunTest {
     }
     HmacKey key = KeyStore.current(dir.resolve("keys"));
     Path store = dir.resolve("t.duckdb");
-    try (DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
+    try (DuckDBConnection root =
+        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
       ReportTables.create(root, attestedSecond);
     }
     NotebookDatabases databases = NotebookDatabases.unlocked(store);
@@ -73,7 +74,8 @@ class ReportOfHeadlessRunTest {
     for (String type : List.of("EMAIL", "AWS_KEY_ID", "JWT", "SECRET")) {
       Pattern placeholder = Pattern.compile("<" + type + ":[0-9a-f]{8}>");
       Pattern escaped = Pattern.compile("&lt;" + type + ":[0-9a-f]{8}&gt;");
-      assertTrue(placeholder.matcher(w.md().replace("\\<", "<").replace("\\>", ">")).find(),
+      assertTrue(
+          placeholder.matcher(w.md().replace("\\<", "<").replace("\\>", ">")).find(),
           "markdown lacks a " + type + " placeholder");
       assertTrue(escaped.matcher(w.html()).find(), "html lacks a " + type + " placeholder");
       assertTrue(w.report().replacements().getOrDefault(type, 0L) > 0, type);
@@ -128,7 +130,8 @@ class ReportOfHeadlessRunTest {
     assertTrue(md.contains("120 events stored, 6 dropped in the kernel"), md);
     assertTrue(md.contains("syscalls:sys_exit_sendto, tcp:tcp_retransmit_skb"), md);
     assertTrue(md.contains("#### Cell writes (sql, line"), md);
-    assertTrue(md.contains((ReportTables.EVENTS - ReportBuilder.MAX_ROWS) + " more rows not shown."), md);
+    assertTrue(
+        md.contains((ReportTables.EVENTS - ReportBuilder.MAX_ROWS) + " more rows not shown."), md);
     assertTrue(md.contains("Failed (sql): "), md);
     assertTrue(md.contains("No bisect cell produced a result."), md);
     assertTrue(w.html().contains("more rows not shown."));

@@ -37,13 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Secrets planted in a real store (process names and cgroups, captures columns and lists, events,
  * stacks) and a notebook (prose, SQL literals) go through the real {@code tracefix export} and
  * {@code tracefix report} (Markdown and HTML): no planted form may appear in a Parquet file, a
- * folder name, a report or what the commands print; a SQL cell over {@code processes}, a Java cell's
- * output and cell error messages included. The report's privacy line must state exactly what the
- * report's redaction replaced.
+ * folder name, a report or what the commands print; a SQL cell over {@code processes}, a Java
+ * cell's output and cell error messages included. The report's privacy line must state exactly what
+ * the report's redaction replaced.
  */
 class ReportRedactionTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z][A-Z0-9_]*):[0-9a-f]{8}>");
-  private static final Pattern COUNT_ROW = Pattern.compile("(?m)^\\| ([A-Z][A-Z0-9_]*) \\| (\\d+) \\|$");
+  private static final Pattern COUNT_ROW =
+      Pattern.compile("(?m)^\\| ([A-Z][A-Z0-9_]*) \\| (\\d+) \\|$");
 
   @TempDir Path dir;
 
@@ -102,19 +103,37 @@ class ReportRedactionTest {
     try (EventStore store = EventStore.open(db)) {
       plant(store);
       try (Connection c = store.connect()) {
-        storeText = decoded(c, "SELECT * FROM processes") + decoded(c, "SELECT * FROM captures")
-            + decoded(c, "SELECT * FROM events") + decoded(c, "SELECT * FROM stacks");
+        storeText =
+            decoded(c, "SELECT * FROM processes")
+                + decoded(c, "SELECT * FROM captures")
+                + decoded(c, "SELECT * FROM events")
+                + decoded(c, "SELECT * FROM stacks");
       }
     }
 
     StringBuilder console = new StringBuilder();
-    Run exported = cli("export", "--db", db.toString(), "--parquet", export.toString(), "--keys",
-        keys.toString());
+    Run exported =
+        cli(
+            "export",
+            "--db",
+            db.toString(),
+            "--parquet",
+            export.toString(),
+            "--keys",
+            keys.toString());
     console.append(exported.out());
     assertEquals(0, exported.exit(), exported.out());
     for (Path out : List.of(md, html)) {
-      Run r = cli("report", notebook.toString(), "--db", db.toString(), "--out", out.toString(),
-          "--keys", keys.toString());
+      Run r =
+          cli(
+              "report",
+              notebook.toString(),
+              "--db",
+              db.toString(),
+              "--out",
+              out.toString(),
+              "--keys",
+              keys.toString());
       console.append(r.out());
       assertEquals(0, r.exit(), r.out());
     }
@@ -124,7 +143,8 @@ class ReportRedactionTest {
     try (Stream<Path> all = Files.walk(export)) {
       files = all.filter(Files::isRegularFile).sorted().toList();
     }
-    channels.put("partition paths",
+    channels.put(
+        "partition paths",
         String.join("\n", files.stream().map(f -> export.relativize(f).toString()).toList()));
     try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
       StringBuilder decodedFiles = new StringBuilder();
@@ -149,8 +169,11 @@ class ReportRedactionTest {
         PlantedSecrets.all().size(), PlantedSecrets.formCount(), control.size());
     Map<String, List<String>> found = new LinkedHashMap<>();
     channels.forEach((channel, text) -> found.put(channel, PlantedSecrets.foundIn(text)));
-    found.forEach((channel, hits) -> System.out.printf("  %-40s planted forms found: %d %s%n",
-        channel, hits.size(), hits.isEmpty() ? "" : hits));
+    found.forEach(
+        (channel, hits) ->
+            System.out.printf(
+                "  %-40s planted forms found: %d %s%n",
+                channel, hits.size(), hits.isEmpty() ? "" : hits));
     for (PlantedSecrets p : PlantedSecrets.all()) {
       assertTrue(control.contains(p.type() + " " + p.secret()), "control lacks " + p);
     }
@@ -173,7 +196,8 @@ class ReportRedactionTest {
     String body = htmlText.substring(htmlText.indexOf("<main>"));
     Map<String, Long> shownHtml = placeholders(body.replace("&lt;", "<").replace("&gt;", ">"));
     long total = stated.values().stream().mapToLong(Long::longValue).sum();
-    System.out.printf("  report line states %d replaced %s; placeholders in md %s, in html %s%n",
+    System.out.printf(
+        "  report line states %d replaced %s; placeholders in md %s, in html %s%n",
         total, stated, shownMd, shownHtml);
     assertEquals(stated, shownMd);
     assertEquals(stated, shownHtml);
@@ -209,8 +233,13 @@ class ReportRedactionTest {
           p.setString(3, "uprobe:" + EMAIL);
           p.setString(4, "session Bearer " + BEARER_SECRET);
           p.setString(5, AWS_KEY_ID);
-          p.setString(6, "{\"policyName\":\"password=" + PASSWORD + "\",\"owner\":\"" + EMAIL
-              + "\",\"noPayloadBytesCaptured\":true}");
+          p.setString(
+              6,
+              "{\"policyName\":\"password="
+                  + PASSWORD
+                  + "\",\"owner\":\""
+                  + EMAIL
+                  + "\",\"noPayloadBytesCaptured\":true}");
           p.executeUpdate();
         }
       }
@@ -219,13 +248,24 @@ class ReportRedactionTest {
               "INSERT INTO processes (capture_id, token, comm, build_id, cgroup, exe_hash, key_id,"
                   + " container) VALUES (?, ?, ?, 'b1', ?, 'e_01', 'k_1', ?)")) {
         String[][] rows = {
-          {"c-1", "p_a1", PlantedSecrets.prefix15("Bearer " + BEARER_SECRET),
-              "/system.slice/Bearer_" + BEARER_SECRET + ".scope", null},
-          {"c-1", "p_a2", PlantedSecrets.prefix15("password=" + PASSWORD),
-              "/user.slice/app-Bearer_" + JWT + ".scope", "ctr-" + AWS_KEY_ID},
+          {
+            "c-1",
+            "p_a1",
+            PlantedSecrets.prefix15("Bearer " + BEARER_SECRET),
+            "/system.slice/Bearer_" + BEARER_SECRET + ".scope",
+            null
+          },
+          {
+            "c-1",
+            "p_a2",
+            PlantedSecrets.prefix15("password=" + PASSWORD),
+            "/user.slice/app-Bearer_" + JWT + ".scope",
+            "ctr-" + AWS_KEY_ID
+          },
           {"c-2", "p_b1", PlantedSecrets.prefix15(EMAIL), "/x/" + EMAIL, null},
-          {"c-2", "p_b2", JWT, "password=" + PASSWORD + " card " + CARD + " / " + CARD_DASHED,
-              null},
+          {
+            "c-2", "p_b2", JWT, "password=" + PASSWORD + " card " + CARD + " / " + CARD_DASHED, null
+          },
         };
         for (String[] row : rows) {
           for (int i = 0; i < row.length; i++) {
@@ -235,12 +275,20 @@ class ReportRedactionTest {
         }
         p.executeBatch();
       }
-      s.execute("INSERT INTO events (capture_id, time, type, process_token, symbol) VALUES"
-          + " ('c-1', now()::TIMESTAMP - INTERVAL 9 MINUTE, 'uprobe', 'p_a1', 'login "
-          + EMAIL + "'), ('c-2', now()::TIMESTAMP - INTERVAL 8 MINUTE, 'uprobe', 'p_b2', '"
-          + AWS_KEY_ID + "')");
-      s.execute("INSERT INTO stacks (capture_id, stack_id, build_id, frames) VALUES ('c-1', 1,"
-          + " 'b1', ['main', 'Bearer " + BEARER_SECRET + "', '" + CARD + "'])");
+      s.execute(
+          "INSERT INTO events (capture_id, time, type, process_token, symbol) VALUES"
+              + " ('c-1', now()::TIMESTAMP - INTERVAL 9 MINUTE, 'uprobe', 'p_a1', 'login "
+              + EMAIL
+              + "'), ('c-2', now()::TIMESTAMP - INTERVAL 8 MINUTE, 'uprobe', 'p_b2', '"
+              + AWS_KEY_ID
+              + "')");
+      s.execute(
+          "INSERT INTO stacks (capture_id, stack_id, build_id, frames) VALUES ('c-1', 1,"
+              + " 'b1', ['main', 'Bearer "
+              + BEARER_SECRET
+              + "', '"
+              + CARD
+              + "'])");
     }
   }
 

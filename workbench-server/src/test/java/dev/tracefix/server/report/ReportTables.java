@@ -14,7 +14,8 @@ import java.util.Map;
  * (schema v2 provenance included) and planted values a report must never show verbatim.
  */
 final class ReportTables {
-  static final String POLICY_HASH = "sha256:9c1d4e7f0a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5";
+  static final String POLICY_HASH =
+      "sha256:9c1d4e7f0a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5";
   static final String KEY_ID = "k_0123456789ab";
   static final String EMAIL = "alice.smith@example.com";
   static final String AWS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
@@ -49,7 +50,9 @@ final class ReportTables {
     insertCapture(c, "c2", "2025-03-01 11:00:00", attestedSecond ? attestation(true) : null);
     try (PreparedStatement p = c.prepareStatement("INSERT INTO processes VALUES (?, ?, ?, ?)")) {
       Object[][] rows = {
-        {"c1", "p_a1", "checkout", EMAIL}, {"c1", "p_b2", SCRIPT, "svc"}, {"c2", "p_c3", "inventory", "svc"}
+        {"c1", "p_a1", "checkout", EMAIL},
+        {"c1", "p_b2", SCRIPT, "svc"},
+        {"c2", "p_c3", "inventory", "svc"}
       };
       for (Object[] row : rows) {
         for (int i = 0; i < row.length; i++) {
@@ -64,7 +67,9 @@ final class ReportTables {
           "INSERT INTO events SELECT 'c1', TIMESTAMP '2025-03-01 10:00:00' + i * INTERVAL 1 SECOND,"
               + " CASE WHEN i % 2 = 0 THEN 'p_a1' ELSE 'p_b2' END, 'sendto', 100 + i,"
               + " CASE WHEN i % 10 = 0 THEN 32 ELSE 0 END,"
-              + " CASE WHEN i % 10 = 0 THEN 'EPIPE' ELSE '' END FROM range(" + EVENTS + ") t(i)");
+              + " CASE WHEN i % 10 = 0 THEN 'EPIPE' ELSE '' END FROM range("
+              + EVENTS
+              + ") t(i)");
     }
   }
 

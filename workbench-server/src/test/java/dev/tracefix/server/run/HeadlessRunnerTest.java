@@ -26,7 +26,8 @@ class HeadlessRunnerTest {
     Files.writeString(file, notebook);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Path store = dir.resolve("t.duckdb");
-    try (DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
+    try (DuckDBConnection root =
+        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
       TraceTables.create(root);
       TraceTables.fill(root, 3);
     }

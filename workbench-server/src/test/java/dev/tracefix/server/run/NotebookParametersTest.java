@@ -1,14 +1,14 @@
 package dev.tracefix.server.run;
 
-import dev.tracefix.server.message.CellOutput;
-import dev.tracefix.server.ServerException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
+import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.notebook.NotebookParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -44,7 +44,8 @@ class NotebookParametersTest {
   @Test
   void anUndeclaredReferenceOrOverrideIsAClearError() {
     var missing =
-        assertThrows(ServerException.class, () -> NotebookParameters.apply("SELECT $nope", Map.of()));
+        assertThrows(
+            ServerException.class, () -> NotebookParameters.apply("SELECT $nope", Map.of()));
     assertTrue(missing.getMessage().contains("-p nope=VALUE"), missing.getMessage());
     var unknown =
         assertThrows(
@@ -76,7 +77,8 @@ class NotebookParametersTest {
     Path notebooks = Files.createDirectories(dir.resolve("nb"));
     Files.writeString(notebooks.resolve("p.md"), NOTEBOOK);
     Path store = dir.resolve("t.duckdb");
-    try (DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
+    try (DuckDBConnection root =
+        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + store)) {
       root.createStatement().execute("SELECT 1");
     }
     try (FileNotebookWorkspace ws =

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The parts of a cgroup path that container runtimes and systemd name themselves: slices, scopes,
- * session and user units, Kubernetes QoS classes and pod uids, 64-hex container ids. They say
- * where a process runs (which pod, which container, which unit) and carry no one's data. Any other
+ * session and user units, Kubernetes QoS classes and pod uids, 64-hex container ids. They say where
+ * a process runs (which pod, which container, which unit) and carry no one's data. Any other
  * directory was named by whoever created it, and is treated as free text.
  */
 final class CgroupSegments {
@@ -14,10 +14,31 @@ final class CgroupSegments {
 
   private static final Set<String> FIXED =
       Set.of(
-          "system.slice", "user.slice", "machine.slice", "init.scope", "kubepods", "kubepods.slice",
-          "burstable", "besteffort", "guaranteed", "docker", "containerd", "crio", "podman",
-          "libpod_parent", "lxc", "lxc.payload", "lxc.monitor", "k8s.io", "moby", "buildkit",
-          "system", "user", "app.slice", "background.slice", "session.slice");
+          "system.slice",
+          "user.slice",
+          "machine.slice",
+          "init.scope",
+          "kubepods",
+          "kubepods.slice",
+          "burstable",
+          "besteffort",
+          "guaranteed",
+          "docker",
+          "containerd",
+          "crio",
+          "podman",
+          "libpod_parent",
+          "lxc",
+          "lxc.payload",
+          "lxc.monitor",
+          "k8s.io",
+          "moby",
+          "buildkit",
+          "system",
+          "user",
+          "app.slice",
+          "background.slice",
+          "session.slice");
 
   private static final String HEX64 = "[0-9a-f]{64}";
   private static final String POD_UID =
@@ -34,7 +55,9 @@ final class CgroupSegments {
               "session-c?[0-9]{1,10}\\.scope",
               "kubepods(?:-(?:burstable|besteffort|guaranteed))?(?:-" + POD_UID + ")?\\.slice",
               "(?:docker|cri-containerd|crio|crio-conmon|libpod|libpod-conmon|containerd"
-                  + "|lxc)-" + HEX64 + "(?:\\.scope)?",
+                  + "|lxc)-"
+                  + HEX64
+                  + "(?:\\.scope)?",
               "lxc\\.payload\\.[a-z0-9-]{1,63}+"));
 
   /** A systemd unit whose name part is free text: {@code nginx.service}, {@code run-u7.scope}. */

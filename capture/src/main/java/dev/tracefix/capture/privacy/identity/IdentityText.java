@@ -30,8 +30,10 @@ public final class IdentityText {
 
   /** What a program or thread name is normally made of; anything else is not a plain name. */
   private static final Pattern PLAIN = Pattern.compile("[\\p{L}\\p{N} ._:/@+#()\\[\\],~-]*+");
+
   /** Our own placeholders and the recognizers' ({@code <EMAIL:3f9a1c2b>}): already safe. */
   private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z_]{1,32}:[0-9a-f]{6,32}>");
+
   /** A host name this class already replaced. */
   private static final Pattern HOST_TOKEN = Pattern.compile("host-[0-9a-f]{" + 12 + "}");
 

@@ -9,12 +9,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Whether a word of a process, thread or host name is a person's name. The kernel's comm, a
- * thread name or a cgroup directory is whatever a program or its operator chose: a link named
- * after its user, a thread renamed to a customer's name. Without a language model the best test
- * that runs per value is a list of common given and family names; a word made of two of them
- * ({@code alicejohnson}) or a name and digits ({@code alice42}) counts too. Program names that
- * are also given names ({@code ruby}, {@code cassandra}) are exempt.
+ * Whether a word of a process, thread or host name is a person's name. The kernel's comm, a thread
+ * name or a cgroup directory is whatever a program or its operator chose: a link named after its
+ * user, a thread renamed to a customer's name. Without a language model the best test that runs per
+ * value is a list of common given and family names; a word made of two of them ({@code
+ * alicejohnson}) or a name and digits ({@code alice42}) counts too. Program names that are also
+ * given names ({@code ruby}, {@code cassandra}) are exempt.
  */
 final class PersonNames {
   private static final int SHORTEST = 3;

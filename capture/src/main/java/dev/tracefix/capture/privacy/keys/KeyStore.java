@@ -5,28 +5,28 @@ import dev.tracefix.capture.CaptureException.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The local key store: a 0700 directory holding {@code current.key} (0600, hex of 32 random bytes),
@@ -85,8 +85,7 @@ public final class KeyStore {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".key")).toList()) {
         HmacKey k = read(f);
         boolean isCurrent = f.getFileName().toString().equals(CURRENT);
-        keys.add(new KeyInfo(
-            k.keyId(), Files.getLastModifiedTime(f).toInstant(), isCurrent));
+        keys.add(new KeyInfo(k.keyId(), Files.getLastModifiedTime(f).toInstant(), isCurrent));
       }
     } catch (IOException e) {
       throw new CaptureException(Kind.USER, "cannot list key store " + dir + ": " + e, e);
@@ -119,13 +118,17 @@ public final class KeyStore {
     }
     HmacKey cur = currentUnrotated(dir);
     if (cur.keyId().equals(keyId)) {
-      throw new CaptureException(Kind.USER, "key " + keyId + " is the current key; rotate it"
-          + " first ('tracefix policy rotate-key'), then destroy it");
+      throw new CaptureException(
+          Kind.USER,
+          "key "
+              + keyId
+              + " is the current key; rotate it"
+              + " first ('tracefix policy rotate-key'), then destroy it");
     }
     Path f = dir.resolve(keyId + ".key");
     if (!Files.exists(f)) {
-      throw new CaptureException(Kind.USER, "no key " + keyId + " in " + dir
-          + " (already destroyed?)");
+      throw new CaptureException(
+          Kind.USER, "no key " + keyId + " in " + dir + " (already destroyed?)");
     }
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
       long size = ch.size();

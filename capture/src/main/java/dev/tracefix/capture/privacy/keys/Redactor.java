@@ -76,9 +76,9 @@ public final class Redactor {
   }
 
   /**
-   * A program name the kernel may have cut to 15 bytes, whose whole name could not be read: a
-   * keyed token in the recognizers' {@code <TYPE:token>} form. The 15 bytes themselves may be the
-   * start of an address or key that no recognizer can spot cut short.
+   * A program name the kernel may have cut to 15 bytes, whose whole name could not be read: a keyed
+   * token in the recognizers' {@code <TYPE:token>} form. The 15 bytes themselves may be the start
+   * of an address or key that no recognizer can spot cut short.
    */
   public String cutCommToken(String comm) {
     return "<CUT_COMM:"

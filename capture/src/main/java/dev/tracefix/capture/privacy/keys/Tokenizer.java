@@ -11,8 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keyed tokens for one key epoch: HMAC-SHA256 of a domain-separated value, hex-truncated. Equal
- * inputs under one key give equal tokens; a new key gives unrelated ones. Tokens of distinct
- * values are cached (bounded) because the same comm, path or address repeats on every event.
+ * inputs under one key give equal tokens; a new key gives unrelated ones. Tokens of distinct values
+ * are cached (bounded) because the same comm, path or address repeats on every event.
  */
 public final class Tokenizer {
   private static final int DEFAULT_CACHE = 65_536;

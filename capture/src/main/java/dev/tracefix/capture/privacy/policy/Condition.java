@@ -24,8 +24,10 @@ public final class Condition {
           .setResultType(SimpleType.BOOL)
           .build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
-  private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
-  private static final Pattern OTHER_THAN_TYPE = Pattern.compile("\\bevent\\b(?!\\s*\\.\\s*type\\b)");
+  private static final Pattern STRING_LITERAL =
+      Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
+  private static final Pattern OTHER_THAN_TYPE =
+      Pattern.compile("\\bevent\\b(?!\\s*\\.\\s*type\\b)");
 
   private final String source;
   private final CelRuntime.Program program;

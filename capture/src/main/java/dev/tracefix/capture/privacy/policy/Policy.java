@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * A loaded privacy policy: per event type, per field, a {@link FieldRule}. Rules under {@code "*"}
- * apply to every known type that does not name the field itself. A field no rule names is
- * dropped, and so is every field of a type the schema does not know.
+ * apply to every known type that does not name the field itself. A field no rule names is dropped,
+ * and so is every field of a type the schema does not know.
  *
  * @param name the policy's own name
  * @param source where it was read from, for messages

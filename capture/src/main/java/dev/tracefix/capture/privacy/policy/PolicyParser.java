@@ -74,15 +74,24 @@ public final class PolicyParser {
       throw refuse(line, "not valid YAML: " + e.getProblem());
     } catch (ReaderException e) {
       // A character YAML does not allow (a NUL, a control character): no mark, only a position.
-      int line = 1 + (int) text.substring(0, Math.min(e.getPosition(), text.length())).chars()
-          .filter(c -> c == '\n').count();
-      throw refuse(line, "not valid YAML: character " + String.format("U+%04X", e.getCodePoint())
-          + " is not allowed");
+      int line =
+          1
+              + (int)
+                  text.substring(0, Math.min(e.getPosition(), text.length()))
+                      .chars()
+                      .filter(c -> c == '\n')
+                      .count();
+      throw refuse(
+          line,
+          "not valid YAML: character "
+              + String.format("U+%04X", e.getCodePoint())
+              + " is not allowed");
     } catch (YAMLException e) {
       throw refuse(1, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (!(root instanceof MappingNode top)) {
-      throw refuse(root == null ? 1 : line(root), "a policy is a mapping with 'policy' and 'events'");
+      throw refuse(
+          root == null ? 1 : line(root), "a policy is a mapping with 'policy' and 'events'");
     }
     String name = null;
     Map<String, Map<String, FieldRule>> rules = new LinkedHashMap<>();
@@ -94,8 +103,8 @@ public final class PolicyParser {
         case "description" -> scalar(t.getValueNode(), "a description");
         case "events" -> rules = events(t.getValueNode());
         case "retention" -> retention = retention(t.getValueNode());
-        default -> throw refuse(line(t.getKeyNode()),
-            "unknown key '" + key + "'; expected one of " + TOP);
+        default ->
+            throw refuse(line(t.getKeyNode()), "unknown key '" + key + "'; expected one of " + TOP);
       }
     }
     if (name == null) {
@@ -110,8 +119,9 @@ public final class PolicyParser {
     for (NodeTuple t : entries(map)) {
       String table = scalar(t.getKeyNode(), "a table name");
       if (!RetentionRule.TABLES.contains(table)) {
-        throw refuse(line(t.getKeyNode()), "no retention for table '" + table
-            + "'; tables: events, captures");
+        throw refuse(
+            line(t.getKeyNode()),
+            "no retention for table '" + table + "'; tables: events, captures");
       }
       String age = scalar(t.getValueNode(), "an age like 14d, 12h, 30m or forever");
       int at = line(t.getValueNode());
@@ -121,18 +131,25 @@ public final class PolicyParser {
       }
       Matcher m = AGE.matcher(age);
       if (!m.matches()) {
-        throw refuse(at, "retention age '" + age + "' for " + table
-            + " is not N followed by d, h or m (e.g. 14d), or forever");
+        throw refuse(
+            at,
+            "retention age '"
+                + age
+                + "' for "
+                + table
+                + " is not N followed by d, h or m (e.g. 14d), or forever");
       }
       long n = Long.parseLong(m.group(1));
       if (n == 0) {
-        throw refuse(at, "retention age for " + table + " must be positive; to keep rows say forever");
+        throw refuse(
+            at, "retention age for " + table + " must be positive; to keep rows say forever");
       }
-      Duration d = switch (m.group(2)) {
-        case "d" -> Duration.ofDays(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofMinutes(n);
-      };
+      Duration d =
+          switch (m.group(2)) {
+            case "d" -> Duration.ofDays(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMinutes(n);
+          };
       rules.add(new RetentionRule(table, Optional.of(d), at));
     }
     return rules;
@@ -152,18 +169,31 @@ public final class PolicyParser {
       } else {
         fields = schema.types().get(type);
         if (fields == null) {
-          throw refuse(line(t.getKeyNode()), "unknown event type '" + type + "'; known: "
-              + String.join(", ", schema.types().keySet()) + ", or \"*\" for all");
+          throw refuse(
+              line(t.getKeyNode()),
+              "unknown event type '"
+                  + type
+                  + "'; known: "
+                  + String.join(", ", schema.types().keySet())
+                  + ", or \"*\" for all");
         }
       }
       Map<String, FieldRule> typeRules = new LinkedHashMap<>();
-      for (NodeTuple f : entries(mapping(t.getValueNode(), "'" + type + "' maps fields to actions"))) {
+      for (NodeTuple f :
+          entries(mapping(t.getValueNode(), "'" + type + "' maps fields to actions"))) {
         String field = scalar(f.getKeyNode(), "a field name");
         FieldKind kind = fields.get(field);
         if (kind == null) {
-          throw refuse(line(f.getKeyNode()), EventSchema.ENVELOPE.contains(field)
-              ? "'" + field + "' is set by tracefix, not by the policy"
-              : "no field '" + field + "' in " + type + "; fields: " + String.join(", ", fields.keySet()));
+          throw refuse(
+              line(f.getKeyNode()),
+              EventSchema.ENVELOPE.contains(field)
+                  ? "'" + field + "' is set by tracefix, not by the policy"
+                  : "no field '"
+                      + field
+                      + "' in "
+                      + type
+                      + "; fields: "
+                      + String.join(", ", fields.keySet()));
         }
         typeRules.put(field, rule(f.getValueNode(), field, kind));
       }
@@ -191,12 +221,19 @@ public final class PolicyParser {
           try {
             when = Condition.compile(expr);
           } catch (IllegalArgumentException e) {
-            throw refuse(line(t.getValueNode()), "condition '" + expr + "' is not a valid CEL"
-                + " boolean over 'event': " + e.getMessage().replace('\n', ' '));
+            throw refuse(
+                line(t.getValueNode()),
+                "condition '"
+                    + expr
+                    + "' is not a valid CEL"
+                    + " boolean over 'event': "
+                    + e.getMessage().replace('\n', ' '));
           }
         }
-        default -> throw refuse(line(t.getKeyNode()),
-            "unknown rule key '" + key + "'; expected one of " + RULE_KEYS);
+        default ->
+            throw refuse(
+                line(t.getKeyNode()),
+                "unknown rule key '" + key + "'; expected one of " + RULE_KEYS);
       }
     }
     if (action == null) {
@@ -208,32 +245,46 @@ public final class PolicyParser {
   private Action action(Node node, String field, FieldKind kind) {
     String word = scalar(node, "an action");
     Matcher truncate = TRUNCATE.matcher(word);
-    Action action = switch (word) {
-      case "keep" -> Action.KEEP;
-      case "drop" -> Action.DROP;
-      case "hmac" -> new Action.Hmac();
-      case "hash" -> new Action.Hash();
-      case "bucket" -> new Action.Bucket();
-      case "name" -> new Action.Name();
-      case "cgroup_path" -> new Action.CgroupPath();
-      default -> {
-        if (truncate.matches()) {
-          yield new Action.Truncate(Integer.parseInt(truncate.group(1)));
-        }
-        throw refuse(line(node), "unknown action '" + word
-            + "'; expected keep, hmac, hash, bucket, truncate(N), name, cgroup_path or drop");
-      }
-    };
-    boolean textOnly = action instanceof Action.Hmac || action instanceof Action.Hash
-        || action instanceof Action.Truncate || action instanceof Action.Name
-        || action instanceof Action.CgroupPath;
+    Action action =
+        switch (word) {
+          case "keep" -> Action.KEEP;
+          case "drop" -> Action.DROP;
+          case "hmac" -> new Action.Hmac();
+          case "hash" -> new Action.Hash();
+          case "bucket" -> new Action.Bucket();
+          case "name" -> new Action.Name();
+          case "cgroup_path" -> new Action.CgroupPath();
+          default -> {
+            if (truncate.matches()) {
+              yield new Action.Truncate(Integer.parseInt(truncate.group(1)));
+            }
+            throw refuse(
+                line(node),
+                "unknown action '"
+                    + word
+                    + "'; expected keep, hmac, hash, bucket, truncate(N), name, cgroup_path or drop");
+          }
+        };
+    boolean textOnly =
+        action instanceof Action.Hmac
+            || action instanceof Action.Hash
+            || action instanceof Action.Truncate
+            || action instanceof Action.Name
+            || action instanceof Action.CgroupPath;
     if (textOnly && kind != FieldKind.TEXT) {
-      throw refuse(line(node), Action.describe(action) + " needs a text field; '" + field
-          + "' is a number (use keep, bucket or drop)");
+      throw refuse(
+          line(node),
+          Action.describe(action)
+              + " needs a text field; '"
+              + field
+              + "' is a number (use keep, bucket or drop)");
     }
     if (action instanceof Action.Bucket && kind != FieldKind.NUMBER) {
-      throw refuse(line(node), "bucket needs a number; '" + field
-          + "' is text (use keep, hmac, hash, truncate(N) or drop)");
+      throw refuse(
+          line(node),
+          "bucket needs a number; '"
+              + field
+              + "' is text (use keep, hmac, hash, truncate(N) or drop)");
     }
     return action;
   }
@@ -267,14 +318,14 @@ public final class PolicyParser {
   }
 
   private CaptureException refuse(int line, String reason) {
-    return new CaptureException(Kind.USER,
-        "policy " + source + ":" + line + ": " + reason + " (policy refused)");
+    return new CaptureException(
+        Kind.USER, "policy " + source + ":" + line + ": " + reason + " (policy refused)");
   }
 
   static String hash(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new CaptureException(Kind.INTERNAL, "SHA-256 is unavailable in this JDK", e);

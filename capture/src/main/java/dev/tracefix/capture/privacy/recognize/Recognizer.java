@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * may reject or shorten a match. Matches become {@code <TYPE:token>}.
  *
  * @param type placeholder type, e.g. {@code EMAIL}
- * @param multiline true if a match may span lines (scanned over the whole text, not per line;
- *     its prefilter may only use the literal checks of {@link TextStats})
+ * @param multiline true if a match may span lines (scanned over the whole text, not per line; its
+ *     prefilter may only use the literal checks of {@link TextStats})
  * @param anchor where a match can start, or null to let the regex try every position
  */
 public record Recognizer(
@@ -24,9 +24,9 @@ public record Recognizer(
     Anchor anchor) {
 
   /**
-   * Matches start only at a character of {@code start} that does not follow one of {@code
-   * notAfter} (the pattern's own lookbehind): the scanner tries the regex only there, which is far
-   * cheaper than letting the regex engine try every position of every line.
+   * Matches start only at a character of {@code start} that does not follow one of {@code notAfter}
+   * (the pattern's own lookbehind): the scanner tries the regex only there, which is far cheaper
+   * than letting the regex engine try every position of every line.
    */
   public record Anchor(boolean[] start, boolean[] notAfter, StartCheck check) {
     public Anchor(boolean[] start, boolean[] notAfter) {
@@ -81,7 +81,13 @@ public record Recognizer(
 
   /** Also tried only where {@code check} passes (it must accept every position that can match). */
   public Recognizer anchored(String startChars, String notAfterChars, StartCheck check) {
-    return new Recognizer(type, prefilter, pattern, group, validator, multiline,
+    return new Recognizer(
+        type,
+        prefilter,
+        pattern,
+        group,
+        validator,
+        multiline,
         Anchor.of(startChars, notAfterChars, check));
   }
 

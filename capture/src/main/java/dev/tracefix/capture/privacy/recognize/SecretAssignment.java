@@ -4,21 +4,33 @@ import java.util.regex.MatchResult;
 
 /**
  * {@code password=...}, {@code api_key: ...}, {@code "token": "..."}: the value after a
- * secret-sounding key. In source code {@code token = request.header()} assigns an expression, not
- * a secret, so an unquoted value needs the compact {@code key=value} (argv, env, query strings) or
+ * secret-sounding key. In source code {@code token = request.header()} assigns an expression, not a
+ * secret, so an unquoted value needs the compact {@code key=value} (argv, env, query strings) or
  * {@code key: value} (YAML, headers) shape and must not be a call.
  */
 final class SecretAssignment {
   private SecretAssignment() {}
 
   static final String[] KEYWORDS = {
-    "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key", "accesskey",
-    "private_key", "credential", "auth"
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "accesskey",
+    "private_key",
+    "credential",
+    "auth"
   };
 
   static final int VALUE = 5;
 
-  /** The key must end in a keyword ({@code DB_PASSWORD}, {@code client_secret}); its value follows. */
+  /**
+   * The key must end in a keyword ({@code DB_PASSWORD}, {@code client_secret}); its value follows.
+   */
   static final String REGEX =
       "(?i)(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key"
           + "|private[_-]?key|credentials?|auth)[\"']?"

@@ -27,12 +27,16 @@ final class StartChecks {
       return false;
     }
     return switch (lower(t.charAt(i))) {
-      case 'p' -> startsWithIgnoreCase(t, i, end, "pas") || startsWithIgnoreCase(t, i, end, "pwd")
-          || startsWithIgnoreCase(t, i, end, "pri");
+      case 'p' ->
+          startsWithIgnoreCase(t, i, end, "pas")
+              || startsWithIgnoreCase(t, i, end, "pwd")
+              || startsWithIgnoreCase(t, i, end, "pri");
       case 's' -> startsWithIgnoreCase(t, i, end, "sec");
       case 't' -> startsWithIgnoreCase(t, i, end, "tok");
-      case 'a' -> startsWithIgnoreCase(t, i, end, "api") || startsWithIgnoreCase(t, i, end, "acc")
-          || startsWithIgnoreCase(t, i, end, "aut");
+      case 'a' ->
+          startsWithIgnoreCase(t, i, end, "api")
+              || startsWithIgnoreCase(t, i, end, "acc")
+              || startsWithIgnoreCase(t, i, end, "aut");
       case 'c' -> startsWithIgnoreCase(t, i, end, "cre");
       default -> false;
     };
@@ -50,8 +54,11 @@ final class StartChecks {
 
   /** Country code and check digits: {@code [A-Z]{2}[0-9]{2}}. */
   static boolean iban(CharSequence t, int i, int end) {
-    return i + 3 < end && isUpper(t.charAt(i)) && isUpper(t.charAt(i + 1))
-        && isDigit(t.charAt(i + 2)) && isDigit(t.charAt(i + 3));
+    return i + 3 < end
+        && isUpper(t.charAt(i))
+        && isUpper(t.charAt(i + 1))
+        && isDigit(t.charAt(i + 2))
+        && isDigit(t.charAt(i + 3));
   }
 
   /** At least 13 digits, each pair separated by at most one space or dash. */
@@ -79,8 +86,11 @@ final class StartChecks {
    * lookbehind, which cannot see before the start of the region a match is tried in.
    */
   static boolean ssn(CharSequence t, int i, int end) {
-    return i + 3 < end && isDigit(t.charAt(i)) && isDigit(t.charAt(i + 1))
-        && isDigit(t.charAt(i + 2)) && t.charAt(i + 3) == '-';
+    return i + 3 < end
+        && isDigit(t.charAt(i))
+        && isDigit(t.charAt(i + 1))
+        && isDigit(t.charAt(i + 2))
+        && t.charAt(i + 3) == '-';
   }
 
   /** Every IPv6 form starts with {@code ::} or with 1 to 4 hex digits and a colon. */
@@ -115,8 +125,8 @@ final class StartChecks {
 
   /**
    * The start of one of the phone alternatives: {@code +[1-9]}; {@code [2-9]dd} after an optional
-   * {@code (}, then an optional {@code )} and a separator; or a trunk prefix {@code 0[1-9]} with 3 to 6 digits
-   * in all before a separator. No alternative starts with {@code 1}.
+   * {@code (}, then an optional {@code )} and a separator; or a trunk prefix {@code 0[1-9]} with 3
+   * to 6 digits in all before a separator. No alternative starts with {@code 1}.
    */
   static boolean phone(CharSequence t, int i, int end) {
     char c = t.charAt(i);
@@ -124,8 +134,11 @@ final class StartChecks {
       return i + 1 < end && t.charAt(i + 1) >= '1' && t.charAt(i + 1) <= '9';
     }
     if (c == '(') { // `(555) 123-4567`, `(555)123-4567`, and `\(?` also allows `(555 123-4567`
-      if (i + 4 >= end || t.charAt(i + 1) < '2' || t.charAt(i + 1) > '9'
-          || !isDigit(t.charAt(i + 2)) || !isDigit(t.charAt(i + 3))) {
+      if (i + 4 >= end
+          || t.charAt(i + 1) < '2'
+          || t.charAt(i + 1) > '9'
+          || !isDigit(t.charAt(i + 2))
+          || !isDigit(t.charAt(i + 3))) {
         return false;
       }
       char next = t.charAt(i + 4);
@@ -136,10 +149,15 @@ final class StartChecks {
         return false;
       }
       int j = digitRun(t, i, end, 7);
-      return j - i >= 3 && j - i <= 6 && j < end && (t.charAt(j) == ' ' || t.charAt(j) == '/'
-          || t.charAt(j) == '-');
+      return j - i >= 3
+          && j - i <= 6
+          && j < end
+          && (t.charAt(j) == ' ' || t.charAt(j) == '/' || t.charAt(j) == '-');
     }
-    if (c < '2' || c > '9' || i + 3 >= end || !isDigit(t.charAt(i + 1))
+    if (c < '2'
+        || c > '9'
+        || i + 3 >= end
+        || !isDigit(t.charAt(i + 1))
         || !isDigit(t.charAt(i + 2))) {
       return false;
     }
@@ -212,12 +230,22 @@ final class StartChecks {
   }
 
   private static boolean isKeyChar(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
-        || c == '.' || c == '-';
+    return (c >= '0' && c <= '9')
+        || (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '_'
+        || c == '.'
+        || c == '-';
   }
 
   private static boolean isEmailLocal(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.'
-        || c == '_' || c == '%' || c == '+' || c == '-';
+    return (c >= '0' && c <= '9')
+        || (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '.'
+        || c == '_'
+        || c == '%'
+        || c == '+'
+        || c == '-';
   }
 }

@@ -17,22 +17,27 @@ import java.util.regex.Pattern;
  */
 public final class TextScanner {
   /**
-   * A placeholder a redactor already wrote ({@code <SECRET:0a1b2c3d>}). Its type word can read as
-   * a secret's key ({@code SECRET:0a1b2c3d}, {@code AUTH:...}), so without this a second pass would
+   * A placeholder a redactor already wrote ({@code <SECRET:0a1b2c3d>}). Its type word can read as a
+   * secret's key ({@code SECRET:0a1b2c3d}, {@code AUTH:...}), so without this a second pass would
    * nest placeholders; redacted text must come out of another pass unchanged.
    */
-  private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z][A-Z0-9_]{0,31}:[0-9a-f]{8,64}>");
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("<[A-Z][A-Z0-9_]{0,31}:[0-9a-f]{8,64}>");
 
   /** Anchored recognizers beyond this many take one pass each. */
   private static final int SHARED_PASS_LIMIT = Long.SIZE;
 
   private final List<Recognizer> recognizers;
+
   /** Bit k of the masks below stands for recognizer {@code shared[k]}. */
   private final int[] shared;
+
   /** For each recognizer index, its bit in the shared pass, or -1. */
   private final int[] sharedBit;
+
   /** Per ASCII character: recognizers that may start at it. */
   private final long[] startsAt = new long[128];
+
   /** Per ASCII character: recognizers that may not start right after it. */
   private final long[] notAfter = new long[128];
 

@@ -20,16 +20,20 @@ public final class TextStats {
   int slashes;
   int backslashes;
   int plus;
+
   /** Longest run of base64/url-token characters: a 20+ char secret needs one. */
   int longestTokenRun;
+
   /** Characters outside ASCII: then ignore-case checks take the exact, lower-casing path. */
   private int nonAscii;
+
   /**
    * A 256-bit Bloom filter of the line's adjacent character pairs, ASCII letters folded to lower
    * case: a literal with a pair that is not in it cannot occur, ignoring case or not, so most
    * {@link #has} and {@link #hasIgnoreCase} calls return without searching the line.
    */
   private long pairs0;
+
   private long pairs1;
   private long pairs2;
   private long pairs3;
@@ -60,8 +64,14 @@ public final class TextStats {
         addPair(prev, folded);
       }
       prev = folded;
-      boolean tokenChar = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-          || c == '+' || c == '/' || c == '_' || c == '-';
+      boolean tokenChar =
+          (c >= '0' && c <= '9')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || c == '+'
+              || c == '/'
+              || c == '_'
+              || c == '-';
       run = tokenChar ? run + 1 : 0;
       if (run > longestTokenRun) {
         longestTokenRun = run;
@@ -103,12 +113,13 @@ public final class TextStats {
 
   private boolean hasPair(int first, int second) {
     int h = pairHash(first, second);
-    long bits = switch (h >>> 6) {
-      case 0 -> pairs0;
-      case 1 -> pairs1;
-      case 2 -> pairs2;
-      default -> pairs3;
-    };
+    long bits =
+        switch (h >>> 6) {
+          case 0 -> pairs0;
+          case 1 -> pairs1;
+          case 2 -> pairs2;
+          default -> pairs3;
+        };
     return (bits & (1L << h)) != 0;
   }
 
@@ -150,7 +161,9 @@ public final class TextStats {
     return i >= 0 && i + literal.length() <= end;
   }
 
-  /** Whether the line contains {@code lowerLiteral} ignoring case, as the lower-cased line would. */
+  /**
+   * Whether the line contains {@code lowerLiteral} ignoring case, as the lower-cased line would.
+   */
   public boolean hasIgnoreCase(String lowerLiteral) {
     if (!counted || nonAscii > 0) {
       // toLowerCase maps a few non-ASCII characters to ASCII (U+212A KELVIN SIGN to 'k').

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,18 +22,73 @@ class IdentityTextTest {
   /** Names seen on real Linux and JVM hosts: an engineer must still read them. */
   private static final List<String> EVERYDAY_NAMES =
       List.of(
-          "systemd", "kworker/0:1H", "kworker/u8:2-events_unbound", "ksoftirqd/0", "rcu_preempt",
-          "migration/0", "sshd", "bash", "sh", "java", "C2 CompilerThre", "C1 CompilerThre",
-          "GC Thread#0", "VM Periodic Tas", "VM Thread", "Chrome_IOThread", "python3.11", "node",
-          "postgres", "redis-server", "nginx", "containerd-shim", "dockerd", "kubelet",
-          "systemd-journal", "dbus-daemon", "cron", "rsyslogd", "(sd-pam)", "pool-1-thread-1",
-          "ForkJoinPool-1-w", "tokio-runtime-w", "jbd2/vda1-8", "irq/24-virtio0-", "sample-service",
-          "timeout-service", "mvn", "http-nio-8080-e", "grpc-default-ex", "Signal Dispatch",
-          "Finalizer", "Reference Handl", "Common-Cleaner", "Attach Listener", "main",
-          "Service Thread", "JFR Periodic Ta", "envoy", "ruby", "cassandra", "gunicorn", "uwsgi",
-          "php-fpm8.2", "mysqld", "mariadbd", "ext4-rsv-conver", "nvme0n1p1", "x86_64-linux-gnu",
-          "Xwayland", "gnome-shell", "at-spi2-registr", "DefaultDispatch", "OkHttp Dispatche",
-          "kafka-producer-", "hikari-housekee", "lettuce-epollEv", "Netty-Worker-12");
+          "systemd",
+          "kworker/0:1H",
+          "kworker/u8:2-events_unbound",
+          "ksoftirqd/0",
+          "rcu_preempt",
+          "migration/0",
+          "sshd",
+          "bash",
+          "sh",
+          "java",
+          "C2 CompilerThre",
+          "C1 CompilerThre",
+          "GC Thread#0",
+          "VM Periodic Tas",
+          "VM Thread",
+          "Chrome_IOThread",
+          "python3.11",
+          "node",
+          "postgres",
+          "redis-server",
+          "nginx",
+          "containerd-shim",
+          "dockerd",
+          "kubelet",
+          "systemd-journal",
+          "dbus-daemon",
+          "cron",
+          "rsyslogd",
+          "(sd-pam)",
+          "pool-1-thread-1",
+          "ForkJoinPool-1-w",
+          "tokio-runtime-w",
+          "jbd2/vda1-8",
+          "irq/24-virtio0-",
+          "sample-service",
+          "timeout-service",
+          "mvn",
+          "http-nio-8080-e",
+          "grpc-default-ex",
+          "Signal Dispatch",
+          "Finalizer",
+          "Reference Handl",
+          "Common-Cleaner",
+          "Attach Listener",
+          "main",
+          "Service Thread",
+          "JFR Periodic Ta",
+          "envoy",
+          "ruby",
+          "cassandra",
+          "gunicorn",
+          "uwsgi",
+          "php-fpm8.2",
+          "mysqld",
+          "mariadbd",
+          "ext4-rsv-conver",
+          "nvme0n1p1",
+          "x86_64-linux-gnu",
+          "Xwayland",
+          "gnome-shell",
+          "at-spi2-registr",
+          "DefaultDispatch",
+          "OkHttp Dispatche",
+          "kafka-producer-",
+          "hikari-housekee",
+          "lettuce-epollEv",
+          "Netty-Worker-12");
 
   @Test
   void everydayProgramAndThreadNamesStayReadable() {
@@ -81,7 +136,8 @@ class IdentityTextTest {
         new IdentityText(
             new Tokenizer(
                 new HmacKey(
-                    "k-other", "another-identity-key-32-bytes-ok".getBytes(StandardCharsets.UTF_8))));
+                    "k-other",
+                    "another-identity-key-32-bytes-ok".getBytes(StandardCharsets.UTF_8))));
     assertEquals(identity.name("alice"), new IdentityText(new Tokenizer(KEY)).name("alice"));
     assertNotEquals(identity.name("alice"), other.name("alice"));
     assertEquals(identity.name("<PERSON:0123abcd>"), "<PERSON:0123abcd>");
@@ -103,7 +159,8 @@ class IdentityTextTest {
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
     String safe = identity.cgroupPath("/system.slice/" + jwt + "/alice.service/jobs");
     assertTrue(
-        safe.matches("/system\\.slice/<CGROUP:[0-9a-f]{8}>/<CGROUP:[0-9a-f]{8}>/<CGROUP:[0-9a-f]{8}>"),
+        safe.matches(
+            "/system\\.slice/<CGROUP:[0-9a-f]{8}>/<CGROUP:[0-9a-f]{8}>/<CGROUP:[0-9a-f]{8}>"),
         safe);
   }
 
@@ -119,7 +176,8 @@ class IdentityTextTest {
   @Test
   void probeSpecsKeepTheirKindAndPassTheSymbol() {
     assertEquals("uprobe:parse_request", identity.probeSpec("uprobe:parse_request"));
-    assertTrue(identity.probeSpec("uprobe:token_9f8e7d6c").matches("uprobe:<SECRET_PREFIX:[0-9a-f]{8}>"));
+    assertTrue(
+        identity.probeSpec("uprobe:token_9f8e7d6c").matches("uprobe:<SECRET_PREFIX:[0-9a-f]{8}>"));
   }
 
   /**
@@ -142,7 +200,8 @@ class IdentityTextTest {
     kinds.put("Bearer_", () -> "Bearer_" + b64(random, 30));
     kinds.put("card number", () -> "4" + digits(random, 15));
     kinds.put("e-mail", () -> "alice.smith" + random.nextInt(100) + "@example.com");
-    StringBuilder table = new StringBuilder("truncated-secret recall (caught / 200) at cut length:\n");
+    StringBuilder table =
+        new StringBuilder("truncated-secret recall (caught / 200) at cut length:\n");
     table.append(String.format("%-15s", "kind"));
     for (int len = 8; len <= 15; len++) {
       table.append(String.format("%5d", len));

@@ -50,15 +50,15 @@ class KeyRotationTest {
     assertNotEquals(old.keyId(), fresh.keyId());
     assertEquals(fresh.keyId(), KeyStore.current(dir).keyId(), "the new epoch sticks");
     List<KeyStore.KeyInfo> keys = KeyStore.list(dir);
-    assertEquals(List.of(fresh.keyId(), old.keyId()),
-        keys.stream().map(KeyStore.KeyInfo::keyId).toList());
+    assertEquals(
+        List.of(fresh.keyId(), old.keyId()), keys.stream().map(KeyStore.KeyInfo::keyId).toList());
   }
 
   @Test
   void aDefaultDailyScheduleRotatesAStaleKey() throws Exception {
     HmacKey old = KeyStore.current(dir);
-    Files.setLastModifiedTime(dir.resolve(KeyStore.CURRENT),
-        FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+    Files.setLastModifiedTime(
+        dir.resolve(KeyStore.CURRENT), FileTime.from(Instant.now().minus(Duration.ofDays(2))));
     assertNotEquals(old.keyId(), KeyStore.current(dir).keyId());
   }
 
@@ -68,8 +68,10 @@ class KeyRotationTest {
     String oldToken = TextRedactor.withKey(old).redact(TEXT);
     String secretHex = HexFormat.of().formatHex(old.secret());
     KeyStore.rotate(dir);
-    assertEquals(oldToken, TextRedactor.withKey(KeyStore.find(dir, old.keyId()).orElseThrow())
-        .redact(TEXT), "kept old keys still match their tokens locally");
+    assertEquals(
+        oldToken,
+        TextRedactor.withKey(KeyStore.find(dir, old.keyId()).orElseThrow()).redact(TEXT),
+        "kept old keys still match their tokens locally");
 
     KeyStore.destroy(dir, old.keyId());
 
@@ -89,8 +91,8 @@ class KeyRotationTest {
   @Test
   void theCurrentKeyCannotBeDestroyedWithoutRotatingFirst() {
     HmacKey key = KeyStore.current(dir);
-    CaptureException e = assertThrows(CaptureException.class,
-        () -> KeyStore.destroy(dir, key.keyId()));
+    CaptureException e =
+        assertThrows(CaptureException.class, () -> KeyStore.destroy(dir, key.keyId()));
     assertTrue(e.getMessage().contains("rotate"), e.getMessage());
   }
 }

@@ -51,8 +51,7 @@ class RedactorTest {
     assertEquals(
         "t_" + first64.apply(("thread\0" + BOOT + "\0" + 4242 + "\0" + 9001 + "\0" + 7).getBytes()),
         r.threadToken(4242, 9001, 7));
-    assertEquals(
-        "e_" + first64.apply("exe\0/usr/bin/curl".getBytes()), r.exeHash("/usr/bin/curl"));
+    assertEquals("e_" + first64.apply("exe\0/usr/bin/curl".getBytes()), r.exeHash("/usr/bin/curl"));
     byte[] address =
         java.nio.ByteBuffer.allocate(17)
             .put("addr\0".getBytes())

@@ -19,9 +19,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Policy files and their conditions, generated and damaged: each loads into a policy or is
- * refused as a user error naming the file, the line and the reason. Nothing else escapes, so a
- * capture given a broken policy stops before it starts instead of running without one.
+ * Policy files and their conditions, generated and damaged: each loads into a policy or is refused
+ * as a user error naming the file, the line and the reason. Nothing else escapes, so a capture
+ * given a broken policy stops before it starts instead of running without one.
  */
 class PolicyFuzzTest {
   private static final Pattern CLEAR =
@@ -80,10 +80,25 @@ class PolicyFuzzTest {
   Arbitrary<List<Edit>> edits() {
     Arbitrary<String> text =
         Arbitraries.of(
-            ": keep", "bytes: bucket", "nope: keep", "  when: 'event.type ==", "- x", "{", "[",
-            "\t", "action: explode", "else: keep", "&a x", "*a", "!!python/object:os.system x",
-            "events: 3", "policy:", "retention:\n  - keep: 1d", "when: 'event.bytes > \"x\"'",
-            "\u0000", "\"*\": []");
+            ": keep",
+            "bytes: bucket",
+            "nope: keep",
+            "  when: 'event.type ==",
+            "- x",
+            "{",
+            "[",
+            "\t",
+            "action: explode",
+            "else: keep",
+            "&a x",
+            "*a",
+            "!!python/object:os.system x",
+            "events: 3",
+            "policy:",
+            "retention:\n  - keep: 1d",
+            "when: 'event.bytes > \"x\"'",
+            "\u0000",
+            "\"*\": []");
     return Combinators.combine(
             Arbitraries.integers().between(0, 5),
             Arbitraries.doubles().between(0, 0.999).ofScale(4),
@@ -98,9 +113,35 @@ class PolicyFuzzTest {
   Arbitrary<String> conditions() {
     Arbitrary<String> token =
         Arbitraries.of(
-            "event.type", "event.bytes", "event.nope", "==", "!=", "<", ">=", "in", "&&", "||", "!",
-            "(", ")", "[", "]", ",", "\"tcp_state\"", "\"", "1", "-1", "99999999999999999999",
-            "true", "null", "size(", "event", ".", "'", "\\", " ");
+            "event.type",
+            "event.bytes",
+            "event.nope",
+            "==",
+            "!=",
+            "<",
+            ">=",
+            "in",
+            "&&",
+            "||",
+            "!",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            "\"tcp_state\"",
+            "\"",
+            "1",
+            "-1",
+            "99999999999999999999",
+            "true",
+            "null",
+            "size(",
+            "event",
+            ".",
+            "'",
+            "\\",
+            " ");
     return token.list().ofMaxSize(12).map(parts -> String.join(" ", parts));
   }
 }

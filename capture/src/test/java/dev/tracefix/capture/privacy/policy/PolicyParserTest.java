@@ -8,9 +8,9 @@ import dev.tracefix.capture.CaptureException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PolicyParserTest {
   private static Policy parse(String yaml) {
@@ -58,7 +58,8 @@ class PolicyParserTest {
             new RetentionRule("events", Optional.of(Duration.ofHours(36)), 3),
             new RetentionRule("captures", Optional.empty(), 4)),
         p.retention());
-    assertEquals(List.of("events=36h", "captures=forever"),
+    assertEquals(
+        List.of("events=36h", "captures=forever"),
         p.retention().stream().map(RetentionRule::spec).toList());
     Policy none = parse("policy: x\nevents:\n  sendto:\n    bytes: keep\n");
     assertEquals(List.of(RetentionRule.DEFAULT_EVENTS), none.retention());
@@ -70,9 +71,11 @@ class PolicyParserTest {
     Policy a = parse("policy: x\nevents:\n  \"*\":\n    bytes: keep\n");
     Policy b = parse("policy: x\nevents:\n  \"*\":\n    bytes: bucket\n");
     assertTrue(!a.hash().equals(b.hash()));
-    Policy c = parse("policy: x\nevents:\n  \"*\":\n    bytes: {action: keep,"
-        + " when: 'event.type == \"tcp_retransmit\"'}\n    errno: {action: keep,"
-        + " when: 'event.errno > 0 && event.type == \"sendto\"'}\n");
+    Policy c =
+        parse(
+            "policy: x\nevents:\n  \"*\":\n    bytes: {action: keep,"
+                + " when: 'event.type == \"tcp_retransmit\"'}\n    errno: {action: keep,"
+                + " when: 'event.errno > 0 && event.type == \"sendto\"'}\n");
     assertTrue(c.rule("sendto", "bytes").orElseThrow().when().orElseThrow().typeOnly());
     assertTrue(!c.rule("sendto", "errno").orElseThrow().when().orElseThrow().typeOnly());
   }

@@ -14,30 +14,65 @@ import java.util.Random;
  */
 public final class BenignCorpus {
   private static final String[] DIRS = {
-    "/usr/lib/jvm/temurin-25-jdk-amd64/lib", "/etc/nginx/conf.d", "/var/log/nginx", "/opt/app/lib",
-    "/srv/www/static/css", "/proc/self", "/sys/fs/cgroup/system.slice/nginx.service", "/tmp",
-    "/var/lib/postgresql/16/main/base", "src/main/java/dev/tracefix/capture", "./target/classes",
-    "/usr/share/doc/libbpf1", "/run/systemd/journal", "C:\\Program Files\\Java\\jdk-25\\bin",
+    "/usr/lib/jvm/temurin-25-jdk-amd64/lib",
+    "/etc/nginx/conf.d",
+    "/var/log/nginx",
+    "/opt/app/lib",
+    "/srv/www/static/css",
+    "/proc/self",
+    "/sys/fs/cgroup/system.slice/nginx.service",
+    "/tmp",
+    "/var/lib/postgresql/16/main/base",
+    "src/main/java/dev/tracefix/capture",
+    "./target/classes",
+    "/usr/share/doc/libbpf1",
+    "/run/systemd/journal",
+    "C:\\Program Files\\Java\\jdk-25\\bin",
   };
   private static final String[] FILES = {
-    "libjvm.so", "nginx.conf", "access.log.1", "commons-lang3-3.17.0.jar", "main.css",
-    "status", "memory.max", "PG_VERSION", "SafeEventAssembler.java", "copyright", "socket",
-    "guava-33.6.0-jre.jar", "netty-transport-4.1.115.Final.jar", "java.exe", "index.html",
+    "libjvm.so",
+    "nginx.conf",
+    "access.log.1",
+    "commons-lang3-3.17.0.jar",
+    "main.css",
+    "status",
+    "memory.max",
+    "PG_VERSION",
+    "SafeEventAssembler.java",
+    "copyright",
+    "socket",
+    "guava-33.6.0-jre.jar",
+    "netty-transport-4.1.115.Final.jar",
+    "java.exe",
+    "index.html",
   };
   private static final String[] LEVELS = {"INFO", "WARN", "DEBUG", "ERROR", "TRACE"};
   private static final String[] THREADS = {
-    "main", "HttpClient-1-Worker-0", "pool-2-thread-7", "ForkJoinPool.commonPool-worker-3",
-    "tracefix-capture", "HTTP-Dispatcher", "grpc-default-executor-1",
+    "main",
+    "HttpClient-1-Worker-0",
+    "pool-2-thread-7",
+    "ForkJoinPool.commonPool-worker-3",
+    "tracefix-capture",
+    "HTTP-Dispatcher",
+    "grpc-default-executor-1",
   };
   private static final String[] MESSAGES = {
     "request GET /api/v1/orders/%d completed status=200 in %d ms",
-    "cache miss ratio %d.%d percent over %d lookups", "flushed %d rows to segment %s",
-    "retrying attempt %d of 5 after %d ms backoff", "listening on port %d",
-    "loaded %d classes from %s", "gc pause young %d.%dms heap %dM->%dM",
-    "commit %s merged into main", "trace id %s span %s finished", "build %s took %ds",
-    "connection pool size=%d active=%d idle=%d", "processed batch %d of %d (%d events)",
-    "version 4.%d.%d started with pid file /run/app.pid", "checksum sha256=%s verified",
-    "uploaded %d bytes in %d.%ds", "scheduled job %s next run at 2025-11-%02dT%02d:00:00Z",
+    "cache miss ratio %d.%d percent over %d lookups",
+    "flushed %d rows to segment %s",
+    "retrying attempt %d of 5 after %d ms backoff",
+    "listening on port %d",
+    "loaded %d classes from %s",
+    "gc pause young %d.%dms heap %dM->%dM",
+    "commit %s merged into main",
+    "trace id %s span %s finished",
+    "build %s took %ds",
+    "connection pool size=%d active=%d idle=%d",
+    "processed batch %d of %d (%d events)",
+    "version 4.%d.%d started with pid file /run/app.pid",
+    "checksum sha256=%s verified",
+    "uploaded %d bytes in %d.%ds",
+    "scheduled job %s next run at 2025-11-%02dT%02d:00:00Z",
   };
 
   private BenignCorpus() {}
@@ -66,10 +101,17 @@ public final class BenignCorpus {
       values[a] = kind == 's' ? hexOrUuid(r) : (Object) (r.nextInt(kind == '0' ? 28 : 5000) + 1);
     }
     String text = String.format(message, values);
-    return String.format("2025-11-%02dT%02d:%02d:%02d.%03dZ %-5s [%s] dev.tracefix.%s - %s",
-        1 + r.nextInt(28), r.nextInt(24), r.nextInt(60), r.nextInt(60), r.nextInt(1000),
-        LEVELS[r.nextInt(LEVELS.length)], THREADS[r.nextInt(THREADS.length)],
-        r.nextBoolean() ? "capture.Capture" : "sink.SpoolWriter", text);
+    return String.format(
+        "2025-11-%02dT%02d:%02d:%02d.%03dZ %-5s [%s] dev.tracefix.%s - %s",
+        1 + r.nextInt(28),
+        r.nextInt(24),
+        r.nextInt(60),
+        r.nextInt(60),
+        r.nextInt(1000),
+        LEVELS[r.nextInt(LEVELS.length)],
+        THREADS[r.nextInt(THREADS.length)],
+        r.nextBoolean() ? "capture.Capture" : "sink.SpoolWriter",
+        text);
   }
 
   private static String hexOrUuid(Random r) {
@@ -87,8 +129,10 @@ public final class BenignCorpus {
 
   private static List<String> javaSource() {
     try (InputStream in = BenignCorpus.class.getResourceAsStream("/privacy/benign-java.txt")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank()).toList();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

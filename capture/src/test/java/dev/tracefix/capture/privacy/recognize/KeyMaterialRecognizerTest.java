@@ -57,7 +57,8 @@ class KeyMaterialRecognizerTest {
     assertKept("commit 3f9a1c2b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b\n");
     assertKept("0".repeat(64) + "\n");
     assertKept(containerId + "a\n"); // 65 digits: not 32 bytes
-    assertKept(containerId.substring(0, 32) + containerId.substring(32).toUpperCase(Locale.ROOT) + "\n");
+    assertKept(
+        containerId.substring(0, 32) + containerId.substring(32).toUpperCase(Locale.ROOT) + "\n");
   }
 
   private void assertHidden(String text) {

@@ -57,7 +57,9 @@ class RecognizerCorpusTest {
     }
     System.out.printf(
         "false positives: %d of %d benign lines (%.2f%%)%n%s%n",
-        flagged.size(), lines.size(), 100.0 * flagged.size() / lines.size(),
+        flagged.size(),
+        lines.size(),
+        100.0 * flagged.size() / lines.size(),
         String.join("\n", flagged));
     assertTrue(lines.size() >= 300, "benign corpus size " + lines.size());
     assertTrue(

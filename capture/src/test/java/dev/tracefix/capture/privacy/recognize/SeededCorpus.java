@@ -15,13 +15,20 @@ import java.util.function.Function;
 public final class SeededCorpus {
   public record Planted(String type, String secret, String line) {}
 
-  private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALNUM =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final String UPPER_NUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   private static final String B64 = ALNUM + "+/";
   private static final String[] CONTEXTS = {
-    "%s", "user %s logged in", "argv: /usr/local/bin/tool --target %s --verbose",
-    "{\"field\": \"%s\", \"n\": 3}", "error: cannot reach %s: connection refused",
-    "cwd=/tmp/work/%s/out", "WARN [main] value '%s' rejected", "<td>%s</td>", "x=%s;y=2",
+    "%s",
+    "user %s logged in",
+    "argv: /usr/local/bin/tool --target %s --verbose",
+    "{\"field\": \"%s\", \"n\": 3}",
+    "error: cannot reach %s: connection refused",
+    "cwd=/tmp/work/%s/out",
+    "WARN [main] value '%s' rejected",
+    "<td>%s</td>",
+    "x=%s;y=2",
   };
   private static final String[] WORDS = {
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
@@ -48,58 +55,117 @@ public final class SeededCorpus {
     List<Planted> out = new ArrayList<>();
     for (int i = 0; i < perType; i++) {
       plain(out, "EMAIL", this::email);
-      plain(out, "IPV4", r -> r.nextInt(223) + 1 + "." + r.nextInt(256) + "." + r.nextInt(256)
-          + "." + (r.nextInt(254) + 1));
+      plain(
+          out,
+          "IPV4",
+          r ->
+              r.nextInt(223)
+                  + 1
+                  + "."
+                  + r.nextInt(256)
+                  + "."
+                  + r.nextInt(256)
+                  + "."
+                  + (r.nextInt(254) + 1));
       plain(out, "IPV6", this::ipv6);
       plain(out, "MAC", this::mac);
       plain(out, "CARD", this::card);
       plain(out, "IBAN", this::iban);
-      plain(out, "SSN", r -> String.format("%03d-%02d-%04d", 1 + r.nextInt(665),
-          1 + r.nextInt(99), 1 + r.nextInt(9999)));
+      plain(
+          out,
+          "SSN",
+          r ->
+              String.format(
+                  "%03d-%02d-%04d", 1 + r.nextInt(665), 1 + r.nextInt(99), 1 + r.nextInt(9999)));
       plain(out, "PHONE", this::phone);
       plain(out, "JWT", this::jwt);
       plain(out, "AWS_KEY_ID", r -> "AKIA" + chars(UPPER_NUM, 16));
-      plain(out, "GITHUB_TOKEN", r -> r.nextBoolean() ? "ghp_" + chars(ALNUM, 36)
-          : "github_pat_" + chars(ALNUM, 22) + "_" + chars(ALNUM, 59));
-      plain(out, "SLACK_TOKEN", r -> "xoxb-" + digits(12) + "-" + digits(13) + "-"
-          + chars(ALNUM, 24));
+      plain(
+          out,
+          "GITHUB_TOKEN",
+          r ->
+              r.nextBoolean()
+                  ? "ghp_" + chars(ALNUM, 36)
+                  : "github_pat_" + chars(ALNUM, 22) + "_" + chars(ALNUM, 59));
+      plain(
+          out,
+          "SLACK_TOKEN",
+          r -> "xoxb-" + digits(12) + "-" + digits(13) + "-" + chars(ALNUM, 24));
       plain(out, "GOOGLE_API_KEY", r -> "AIza" + chars(ALNUM + "_-", 35));
       plain(out, "STRIPE_KEY", r -> (r.nextBoolean() ? "sk_live_" : "rk_test_") + chars(ALNUM, 24));
       String awsSecret = chars(B64, 40);
-      out.add(new Planted("AWS_SECRET", awsSecret, pick(
-          "aws_secret_access_key = " + awsSecret, "export AWS_SECRET_ACCESS_KEY=" + awsSecret,
-          "{\"AwsSecretKey\": \"" + awsSecret + "\"}")));
+      out.add(
+          new Planted(
+              "AWS_SECRET",
+              awsSecret,
+              pick(
+                  "aws_secret_access_key = " + awsSecret,
+                  "export AWS_SECRET_ACCESS_KEY=" + awsSecret,
+                  "{\"AwsSecretKey\": \"" + awsSecret + "\"}")));
       String pem = pem();
       out.add(new Planted("PRIVATE_KEY", pem, "config loaded:\n" + pem + "\ndone"));
       String bearer = chars(ALNUM + "-._~", 32 + random.nextInt(20));
-      String basic = Base64.getEncoder().encodeToString(
-          (word() + ":" + chars(ALNUM, 12)).getBytes(StandardCharsets.UTF_8));
-      out.add(random.nextBoolean()
-          ? new Planted("AUTH", bearer, "curl -H 'Authorization: Bearer " + bearer + "' https://api")
-          : new Planted("AUTH", basic, "> Authorization: Basic " + basic));
+      String basic =
+          Base64.getEncoder()
+              .encodeToString((word() + ":" + chars(ALNUM, 12)).getBytes(StandardCharsets.UTF_8));
+      out.add(
+          random.nextBoolean()
+              ? new Planted(
+                  "AUTH", bearer, "curl -H 'Authorization: Bearer " + bearer + "' https://api")
+              : new Planted("AUTH", basic, "> Authorization: Basic " + basic));
       String userPass = word() + ":" + chars(ALNUM, 10);
-      out.add(new Planted("URL_CREDENTIALS", userPass,
-          pick("postgres://", "https://", "redis://") + userPass + "@db.internal:5432/app"));
+      out.add(
+          new Planted(
+              "URL_CREDENTIALS",
+              userPass,
+              pick("postgres://", "https://", "redis://") + userPass + "@db.internal:5432/app"));
       String secret = chars(ALNUM + "!#$%", 8 + random.nextInt(16));
-      out.add(new Planted("SECRET", secret, pick(
-          "--password=" + secret, "DB_PASSWORD=" + secret, "https://x.io/cb?token=" + secret + "&a=1",
-          "{\"api_key\": \"" + secret + "\"}", "secret: " + secret, "client_secret='" + secret + "'",
-          "String password = \"" + secret + "\";")));
+      out.add(
+          new Planted(
+              "SECRET",
+              secret,
+              pick(
+                  "--password=" + secret,
+                  "DB_PASSWORD=" + secret,
+                  "https://x.io/cb?token=" + secret + "&a=1",
+                  "{\"api_key\": \"" + secret + "\"}",
+                  "secret: " + secret,
+                  "client_secret='" + secret + "'",
+                  "String password = \"" + secret + "\";")));
       String entropic = mixedEntropy();
-      out.add(new Planted("SECRET", entropic, pick(
-          "SIGNING_SEED=" + entropic, "X-Request-Signature: " + entropic,
-          "env HMAC_SALT=" + entropic + " ./run")));
+      out.add(
+          new Planted(
+              "SECRET",
+              entropic,
+              pick(
+                  "SIGNING_SEED=" + entropic,
+                  "X-Request-Signature: " + entropic,
+                  "env HMAC_SALT=" + entropic + " ./run")));
       String user = word() + (fullUserNames || !random.nextBoolean() ? "." + word() : "");
-      out.add(new Planted("USER", user, pick(
-          "/home/" + user + "/src/app/Main.java", "open /Users/" + user + "/Library/prefs: denied",
-          "cd /home/" + user)));
+      out.add(
+          new Planted(
+              "USER",
+              user,
+              pick(
+                  "/home/" + user + "/src/app/Main.java",
+                  "open /Users/" + user + "/Library/prefs: denied",
+                  "cd /home/" + user)));
       String key = chars("0123456789abcdef", 64);
-      out.add(new Planted("KEY_MATERIAL", key, pick(
-          "cat ~/.tracefix/keys/current.key\n" + key + "\n$ exit", key + "\n(from current.key)",
-          "{\"content\": \"" + key + "\\n\"}")));
+      out.add(
+          new Planted(
+              "KEY_MATERIAL",
+              key,
+              pick(
+                  "cat ~/.tracefix/keys/current.key\n" + key + "\n$ exit",
+                  key + "\n(from current.key)",
+                  "{\"content\": \"" + key + "\\n\"}")));
       // A vendor token cut short, as a 15-byte comm or a truncated log line keeps it.
-      plain(out, "SECRET_PREFIX", r -> pick("eyJhbGciOi", "ghp_", "xoxb-", "sk_live_", "AKIA")
-          + chars(UPPER_NUM, 4 + r.nextInt(6)));
+      plain(
+          out,
+          "SECRET_PREFIX",
+          r ->
+              pick("eyJhbGciOi", "ghp_", "xoxb-", "sk_live_", "AKIA")
+                  + chars(UPPER_NUM, 4 + r.nextInt(6)));
     }
     return out;
   }
@@ -110,7 +176,8 @@ public final class SeededCorpus {
   }
 
   private String email(Random r) {
-    String local = word() + pick(".", "_", "+", "") + (r.nextBoolean() ? word() : "" + r.nextInt(99));
+    String local =
+        word() + pick(".", "_", "+", "") + (r.nextBoolean() ? word() : "" + r.nextInt(99));
     return local + "@" + pick("example.com", "mail.example.org", "corp.example.co.uk", "ex.io");
   }
 
@@ -159,13 +226,14 @@ public final class SeededCorpus {
 
   private String iban(Random r) {
     String country = pick("DE", "GB", "FR", "NL", "ES");
-    String bban = switch (country) {
-      case "DE" -> digits(18);
-      case "GB" -> chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4) + digits(14);
-      case "FR" -> digits(10) + chars(UPPER_NUM, 11) + digits(2);
-      case "NL" -> chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4) + digits(10);
-      default -> digits(20);
-    };
+    String bban =
+        switch (country) {
+          case "DE" -> digits(18);
+          case "GB" -> chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4) + digits(14);
+          case "FR" -> digits(10) + chars(UPPER_NUM, 11) + digits(2);
+          case "NL" -> chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4) + digits(10);
+          default -> digits(20);
+        };
     StringBuilder numeric = new StringBuilder();
     for (char c : (bban + country + "00").toCharArray()) {
       numeric.append(Character.isDigit(c) ? String.valueOf(c) : String.valueOf(c - 'A' + 10));
@@ -189,16 +257,24 @@ public final class SeededCorpus {
   private String jwt(Random r) {
     Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
     String header = url.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes());
-    String payload = url.encodeToString(("{\"sub\":\"" + word() + r.nextInt(1000) + "\",\"iat\":"
-        + (1_700_000_000 + r.nextInt(1_000_000)) + "}").getBytes());
+    String payload =
+        url.encodeToString(
+            ("{\"sub\":\""
+                    + word()
+                    + r.nextInt(1000)
+                    + "\",\"iat\":"
+                    + (1_700_000_000 + r.nextInt(1_000_000))
+                    + "}")
+                .getBytes());
     byte[] sig = new byte[32];
     r.nextBytes(sig);
     return header + "." + payload + "." + url.encodeToString(sig);
   }
 
   private String pem() {
-    StringBuilder b = new StringBuilder("-----BEGIN " + pick("RSA ", "EC ", "", "OPENSSH ")
-        + "PRIVATE KEY-----\n");
+    StringBuilder b =
+        new StringBuilder(
+            "-----BEGIN " + pick("RSA ", "EC ", "", "OPENSSH ") + "PRIVATE KEY-----\n");
     String kind = b.substring(11, b.indexOf("PRIVATE"));
     for (int i = 0; i < 4; i++) {
       b.append(chars(B64, 64)).append('\n');

@@ -9,9 +9,30 @@ import org.junit.jupiter.api.Test;
 /** The pair filter and the in-place ignore-case search answer as the plain definitions do. */
 class TextStatsTest {
   private static final String[] LITERALS = {
-    "bearer", "authorization", "token ", "aws", "secret", "ssn", "pass", "api_key", "private_key",
-    "credential", "eyJ", "://", "AKIA", "ghp_", "github_pat_", "hooks.slack.com", "AIza",
-    "_live_", "/home/", "\\Users\\", "k", "Ab", "", "é",
+    "bearer",
+    "authorization",
+    "token ",
+    "aws",
+    "secret",
+    "ssn",
+    "pass",
+    "api_key",
+    "private_key",
+    "credential",
+    "eyJ",
+    "://",
+    "AKIA",
+    "ghp_",
+    "github_pat_",
+    "hooks.slack.com",
+    "AIza",
+    "_live_",
+    "/home/",
+    "\\Users\\",
+    "k",
+    "Ab",
+    "",
+    "é",
   };
   private static final String CHARS =
       "abcdeknoprstuwyzABCDEKNOPRSTUWYZ_-:/.\\ 0123456789\u212A\u0130é";

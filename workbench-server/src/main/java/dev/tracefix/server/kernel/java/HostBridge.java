@@ -20,13 +20,13 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * The loopback channel through which snippets reach the notebook's data. Snippets run in a
- * separate JVM (so a runaway or exiting snippet cannot harm the server), and a JDBC connection
- * cannot cross a process boundary; instead the snippet VM posts a query (or a result name) to
- * this server on 127.0.0.1 and receives a page of rows as JSON ({@link HostTable}), then asks for
- * more pages as it reads. A random per-kernel token guards the port against other local
- * processes. A request body over {@link #MAX_REQUEST_BYTES} is refused unread, so a snippet cannot
- * make the server hold a huge query text either.
+ * The loopback channel through which snippets reach the notebook's data. Snippets run in a separate
+ * JVM (so a runaway or exiting snippet cannot harm the server), and a JDBC connection cannot cross
+ * a process boundary; instead the snippet VM posts a query (or a result name) to this server on
+ * 127.0.0.1 and receives a page of rows as JSON ({@link HostTable}), then asks for more pages as it
+ * reads. A random per-kernel token guards the port against other local processes. A request body
+ * over {@link #MAX_REQUEST_BYTES} is refused unread, so a snippet cannot make the server hold a
+ * huge query text either.
  */
 final class HostBridge implements AutoCloseable {
   static final String TOKEN_HEADER = "X-Tracefix-Token";
@@ -139,7 +139,8 @@ final class HostBridge implements AutoCloseable {
           reply(
               exchange,
               413,
-              ("the query is longer than " + MAX_REQUEST_BYTES + " bytes").getBytes(StandardCharsets.UTF_8));
+              ("the query is longer than " + MAX_REQUEST_BYTES + " bytes")
+                  .getBytes(StandardCharsets.UTF_8));
           return;
         }
         argument = new String(body, StandardCharsets.UTF_8);

@@ -17,8 +17,8 @@ public interface HostData {
   HostTable page(String handle, long offset, int limit) throws Exception;
 
   /**
-   * A kept table as the output of the running cell ({@code show(sql(...))}): its first page and
-   * its size; the cell's result pages from that table afterwards.
+   * A kept table as the output of the running cell ({@code show(sql(...))}): its first page and its
+   * size; the cell's result pages from that table afterwards.
    */
   CellOutput.Table show(String handle) throws Exception;
 }

@@ -39,17 +39,17 @@ import jdk.jshell.execution.JdiExecutionControlProvider;
 /**
  * Runs Java cells with the JShell API. Snippets execute in a separate JVM, one per notebook
  * (JShell's JDI engine, started by {@link SnippetVmStarter}): unprivileged ({@link
- * SnippetSandbox}), with a private class path ({@link SnippetClasspath}), its heap capped by
- * {@code -Xmx} ({@code java_heap}; it exits on {@code OutOfMemoryError} instead of lingering at
- * the cap) and its CPU by a cgroup where one can be made ({@link SnippetCgroup}, {@code java_cpu}).
- * A snippet reaches the notebook's data only through {@code sql(...)} and {@code result(...)},
- * and makes a table its cell's output with {@code show(...)}.
+ * SnippetSandbox}), with a private class path ({@link SnippetClasspath}), its heap capped by {@code
+ * -Xmx} ({@code java_heap}; it exits on {@code OutOfMemoryError} instead of lingering at the cap)
+ * and its CPU by a cgroup where one can be made ({@link SnippetCgroup}, {@code java_cpu}). A
+ * snippet reaches the notebook's data only through {@code sql(...)} and {@code result(...)}, and
+ * makes a table its cell's output with {@code show(...)}.
  *
  * <p>Stopping (a stop request, the cell's {@code timeout}, output past {@link #MAX_PRINTED})
  * escalates: JShell's stop first, which ends a loop or a wait; if the snippet has not ended {@link
  * #STOP_GRACE} later (it catches the stop, or the VM is busy collecting garbage at its heap cap),
- * or if threads it started are still running once it did, the VM is killed (with everything in
- * its cgroup) and the cell says "kernel restarted"; the next cell starts a fresh VM. A snippet that
+ * or if threads it started are still running once it did, the VM is killed (with everything in its
+ * cgroup) and the cell says "kernel restarted"; the next cell starts a fresh VM. A snippet that
  * calls {@code System.exit} or runs out of heap ends its VM the same way. The server's own heap
  * holds at most {@link #MAX_PRINTED} of a cell's printed text.
  */
@@ -111,8 +111,10 @@ public final class JavaKernel implements AutoCloseable {
   private final Runnable onRestart;
   private final CappedText printed = new CappedText(MAX_PRINTED);
   private final Set<String> notes = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+
   /** What the running cell's {@code show(...)} made its output, if it called it. */
   private volatile CellOutput.Table shown;
+
   private HostBridge bridge;
   private SnippetClasspath classpath;
   private Optional<SnippetCgroup> cgroup;
@@ -120,11 +122,15 @@ public final class JavaKernel implements AutoCloseable {
   private volatile JShell shell;
   private volatile boolean vmEnded;
   private volatile Run current;
+
   /** A run is starting its VM: a stop now ends it as soon as the VM is up. */
   private volatile boolean starting;
+
   private volatile boolean stopWhileStarting;
 
-  /** @param onRestart called whenever this kernel's VM ended or was killed under a cell */
+  /**
+   * @param onRestart called whenever this kernel's VM ended or was killed under a cell
+   */
   public JavaKernel(HostData data, VmLimits vm, Runnable onRestart) {
     this(data, vm, onRestart, SnippetSandbox.forThisProcess());
   }
@@ -188,8 +194,8 @@ public final class JavaKernel implements AutoCloseable {
   }
 
   /**
-   * Stops the cell running now, if any, and returns at once: JShell's stop, then the VM's kill
-   * when the snippet has not ended {@link #STOP_GRACE} later. Safe from any thread.
+   * Stops the cell running now, if any, and returns at once: JShell's stop, then the VM's kill when
+   * the snippet has not ended {@link #STOP_GRACE} later. Safe from any thread.
    */
   public void cancel() {
     Run run = current;
@@ -391,7 +397,8 @@ public final class JavaKernel implements AutoCloseable {
                       "java")
                   + gone,
               said);
-      case OUTPUT -> new CellOutput.Error("limit", killed + " after " + printedTooMuch() + gone, said);
+      case OUTPUT ->
+          new CellOutput.Error("limit", killed + " after " + printedTooMuch() + gone, said);
       case REQUEST -> new CellOutput.Error("restarted", killed + gone, said);
     };
   }
@@ -403,7 +410,9 @@ public final class JavaKernel implements AutoCloseable {
           new CellOutput.Error(
               "limit",
               run.limits.exceeded(
-                  Limit.TIMEOUT, "snippet stopped: the cell ran longer than its time limit", "java"),
+                  Limit.TIMEOUT,
+                  "snippet stopped: the cell ran longer than its time limit",
+                  "java"),
               said);
       case OUTPUT -> new CellOutput.Error("limit", "snippet stopped: " + printedTooMuch(), said);
       case REQUEST ->
@@ -438,9 +447,7 @@ public final class JavaKernel implements AutoCloseable {
             ? "snippet rejected: " + firstLine(snippet.source())
             : diags.getFirst().getMessage(Locale.ROOT);
     String detail =
-        diags.stream()
-                .map(d -> d.getMessage(Locale.ROOT))
-                .collect(Collectors.joining("\n"))
+        diags.stream().map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.joining("\n"))
             + "\nin: "
             + snippet.source().strip();
     return new CellOutput.Error("java", "compile error: " + firstLine(message), detail);
@@ -470,7 +477,8 @@ public final class JavaKernel implements AutoCloseable {
   /** A refusal of the operating system somewhere in the snippet's exception chain. */
   private static boolean permissionDenied(Exception exception) {
     for (Throwable t = exception; t != null; t = t.getCause()) {
-      String type = t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName();
+      String type =
+          t instanceof EvalException e ? e.getExceptionClassName() : t.getClass().getName();
       String message = String.valueOf(t.getMessage());
       if (type.equals("java.nio.file.AccessDeniedException")
           || message.contains("Permission denied")) {
@@ -495,9 +503,7 @@ public final class JavaKernel implements AutoCloseable {
     }
     SnippetVmStarter fresh =
         new SnippetVmStarter(
-            sandbox,
-            classpath.dir(),
-            cgroup.map(SnippetCgroup::commandPrefix).orElse(List.of()));
+            sandbox, classpath.dir(), cgroup.map(SnippetCgroup::commandPrefix).orElse(List.of()));
     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
     vmEnded = false;
     starter = fresh;

@@ -14,12 +14,12 @@ import java.util.stream.Stream;
  * group also ends processes a snippet started.
  *
  * <p>cgroup v2 ({@code cpu.max}) where our group, or its parent, already hands the {@code cpu}
- * controller to its children (nothing here enables a controller); else cgroup v1's {@code cpu} hierarchy ({@code cpu.cfs_quota_us}), as on hybrid machines
- * where cgroup2 (e.g. at {@code /sys/fs/cgroup/unified}) has no {@code cpu} controller. Creating
- * groups needs root (or a delegated subtree); without one the VM runs unbounded and {@link
- * #availability()} says why. The VM joins its group before it starts: the command runs through
- * {@code sh}, which writes its own pid into {@code cgroup.procs} and then execs the VM, so there is
- * no moment when it runs outside.
+ * controller to its children (nothing here enables a controller); else cgroup v1's {@code cpu}
+ * hierarchy ({@code cpu.cfs_quota_us}), as on hybrid machines where cgroup2 (e.g. at {@code
+ * /sys/fs/cgroup/unified}) has no {@code cpu} controller. Creating groups needs root (or a
+ * delegated subtree); without one the VM runs unbounded and {@link #availability()} says why. The
+ * VM joins its group before it starts: the command runs through {@code sh}, which writes its own
+ * pid into {@code cgroup.procs} and then execs the VM, so there is no moment when it runs outside.
  */
 final class SnippetCgroup implements AutoCloseable {
   private static final long PERIOD_US = 100_000;
@@ -37,8 +37,9 @@ final class SnippetCgroup implements AutoCloseable {
   static String availability() {
     return parent()
         .map(p -> "cgroup " + (p.v2 ? "v2" : "v1") + " cpu under " + p.dir)
-        .orElse("no cgroup cpu controller this process may use (needs root and cgroup v1 or v2"
-            + " with the cpu controller); java_cpu is not enforced");
+        .orElse(
+            "no cgroup cpu controller this process may use (needs root and cgroup v1 or v2"
+                + " with the cpu controller); java_cpu is not enforced");
   }
 
   /** A new group with a quota of {@code cpus}; empty when no cgroup can be made here. */
@@ -48,8 +49,14 @@ final class SnippetCgroup implements AutoCloseable {
       return Optional.empty();
     }
     Path dir =
-        parent.get().dir.resolve(
-            "tracefix-snippet-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+        parent
+            .get()
+            .dir
+            .resolve(
+                "tracefix-snippet-"
+                    + ProcessHandle.current().pid()
+                    + "-"
+                    + COUNTER.incrementAndGet());
     long quota = Math.max(1000, Math.round(cpus * PERIOD_US));
     try {
       Files.createDirectory(dir);
@@ -71,8 +78,8 @@ final class SnippetCgroup implements AutoCloseable {
   }
 
   /**
-   * What the VM's command line starts with: join this group, then exec the rest (without the
-   * {@code PWD} the shell exports; the VM's environment stays the starter's).
+   * What the VM's command line starts with: join this group, then exec the rest (without the {@code
+   * PWD} the shell exports; the VM's environment stays the starter's).
    */
   List<String> commandPrefix() {
     return List.of(
@@ -150,8 +157,7 @@ final class SnippetCgroup implements AutoCloseable {
 
   private static Optional<SnippetCgroup> v2Parent() {
     List<String[]> mounts = mounts();
-    Optional<String[]> mount =
-        mounts.stream().filter(f -> fsType(f).equals("cgroup2")).findFirst();
+    Optional<String[]> mount = mounts.stream().filter(f -> fsType(f).equals("cgroup2")).findFirst();
     Optional<String> own = ownPath(line -> line.startsWith("0::"));
     if (mount.isEmpty() || own.isEmpty()) {
       return Optional.empty();

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * The snippet VM's whole class path: copies of the jars it needs in a fresh folder of their own,
  * which is also the VM's working folder. Copies, because the originals may sit where the snippet
  * user cannot read (root's Maven repository under /root, 0700) and because a class path entry in
- * the server's folders could open them to snippets; nothing else (the key store least of all) is
- * on it. The folder is readable, not writable, by the snippet user.
+ * the server's folders could open them to snippets; nothing else (the key store least of all) is on
+ * it. The folder is readable, not writable, by the snippet user.
  */
 final class SnippetClasspath implements AutoCloseable {
   private static final Set<PosixFilePermission> DIR_MODE =
@@ -35,8 +35,8 @@ final class SnippetClasspath implements AutoCloseable {
   /**
    * Copies {@code originals} into a new folder under the JDK's temp folder.
    *
-   * @param forOtherUser whether another user must reach the folder: then every folder above it
-   *     must let others pass ({@code o+x}), or the snippet VM could not load its classes
+   * @param forOtherUser whether another user must reach the folder: then every folder above it must
+   *     let others pass ({@code o+x}), or the snippet VM could not load its classes
    */
   static SnippetClasspath copyOf(List<Path> originals, boolean forOtherUser) throws IOException {
     Path dir = Files.createTempDirectory("tracefix-snippet-vm-");

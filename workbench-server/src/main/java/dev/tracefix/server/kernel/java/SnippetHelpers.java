@@ -8,8 +8,8 @@ import java.util.List;
  * the kernel compares against after a stop ({@code TracefixHost.strays()}).
  *
  * <p>{@code sql(...)} returns a {@code SqlTable}: a {@code List<Map<String, Object>>} that holds
- * one page of rows and fetches others as they are read, so a 15 M-row query costs the snippet VM
- * a page, not the rows. It holds at most the cell's {@code max_rows}; {@code truncated()} and its
+ * one page of rows and fetches others as they are read, so a 15 M-row query costs the snippet VM a
+ * page, not the rows. It holds at most the cell's {@code max_rows}; {@code truncated()} and its
  * {@code toString()} say when the query was cut there. {@code show(...)} makes a table the cell's
  * output: a {@code SqlTable} by its handle (the page then pages it from the host), a list of maps
  * by its first {@link HostBridge#SHOWN_ROWS} rows and its size; anything else is printed.

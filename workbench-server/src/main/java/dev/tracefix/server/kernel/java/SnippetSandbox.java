@@ -10,8 +10,8 @@ import java.util.Optional;
  * Who Java snippets run as. A server running as root starts the snippet VM through {@code setpriv}
  * as {@code nobody} (group {@code nogroup}, no supplementary groups, no new privileges), so a
  * snippet cannot read root's home (0700), the key store (a 0700 folder of 0600 files) or {@code
- * /etc/shadow}. A server running as an ordinary user starts it as that user, as before: the
- * snippet can do no more than the person who started the server.
+ * /etc/shadow}. A server running as an ordinary user starts it as that user, as before: the snippet
+ * can do no more than the person who started the server.
  *
  * @param commandPrefix what the snippet VM's command line starts with; empty for "as this user"
  * @param user who the snippet VM runs as, for messages
@@ -39,7 +39,9 @@ record SnippetSandbox(List<String> commandPrefix, String user, Optional<String> 
           "root",
           Optional.of(
               "Java cells are off: this server runs as root, and setpriv (util-linux), which starts"
-                  + " snippets as the unprivileged user " + USER + ", is missing; install it"
+                  + " snippets as the unprivileged user "
+                  + USER
+                  + ", is missing; install it"
                   + " (apt-get install util-linux) and run the cell again"));
     }
     return new SnippetSandbox(

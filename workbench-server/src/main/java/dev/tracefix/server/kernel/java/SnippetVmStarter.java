@@ -15,13 +15,13 @@ import jdk.jshell.execution.JdiInitiator;
 import jdk.jshell.spi.ExecutionEnv;
 
 /**
- * Starts the snippet VM the way JShell's default engine does (a JDI listening connector, the
- * remote agent connecting back on loopback), with four differences: the command line starts with
- * the {@link SnippetCgroup}'s prefix (join the notebook's cgroup) and the {@link SnippetSandbox}'s
- * ({@code setpriv ...} as root), the working folder is the private {@link SnippetClasspath}
- * folder, the environment is cleared (the server's may hold API keys) but for {@code PATH} and the
- * locale, and the VM's process is kept ({@link #process()}) so the kernel can kill it when a
- * snippet does not stop.
+ * Starts the snippet VM the way JShell's default engine does (a JDI listening connector, the remote
+ * agent connecting back on loopback), with four differences: the command line starts with the
+ * {@link SnippetCgroup}'s prefix (join the notebook's cgroup) and the {@link SnippetSandbox}'s
+ * ({@code setpriv ...} as root), the working folder is the private {@link SnippetClasspath} folder,
+ * the environment is cleared (the server's may hold API keys) but for {@code PATH} and the locale,
+ * and the VM's process is kept ({@link #process()}) so the kernel can kill it when a snippet does
+ * not stop.
  */
 final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
   /** Loopback only: the debugger connection controls the snippet VM. */
@@ -32,8 +32,10 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
   private final SnippetSandbox sandbox;
   private final Path workDir;
   private final List<String> cgroupPrefix;
+
   /** What the VM printed itself (not snippets' output): the last {@link #OUTPUT_KEPT} chars. */
   private final StringBuilder output = new StringBuilder();
+
   private volatile Process process;
   private volatile Thread drain;
 
@@ -74,7 +76,8 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
   @Override
   public TargetDescription start(ExecutionEnv env, Map<String, String> parameters, int port) {
     String agent = parameters.get(JdiExecutionControlProvider.PARAM_REMOTE_AGENT);
-    int timeout = Integer.parseUnsignedInt(parameters.get(JdiExecutionControlProvider.PARAM_TIMEOUT));
+    int timeout =
+        Integer.parseUnsignedInt(parameters.get(JdiExecutionControlProvider.PARAM_TIMEOUT));
     Launch launch = new Launch(port, env.extraRemoteVMOptions(), agent, timeout, this);
     return new TargetDescription(launch.vm(), launch.process);
   }
@@ -123,8 +126,11 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
         process = builder.start();
         starter.process = process;
         Process started = process;
-        drain = Thread.ofPlatform().daemon().name("tracefix-snippet-vm-output")
-            .start(() -> keep(started.getInputStream(), output));
+        drain =
+            Thread.ofPlatform()
+                .daemon()
+                .name("tracefix-snippet-vm-output")
+                .start(() -> keep(started.getInputStream(), output));
         starter.drain = drain;
         setupVm.processStarted(process);
       } catch (Throwable e) {
@@ -144,7 +150,9 @@ final class SnippetVmStarter implements JdiDefaultExecutionControl.JdiStarter {
           said = output.toString().strip();
         }
         throw new IllegalStateException(
-            "the snippet VM (as " + starter.sandbox.user() + ") did not start: "
+            "the snippet VM (as "
+                + starter.sandbox.user()
+                + ") did not start: "
                 + (said.isEmpty() ? e.toString() : said),
             e);
       }

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * One column of a kept result summarized on demand by DuckDB, so the server never holds the
- * column: its type, smallest and largest value (as text; null for types without an order, such
- * as structs), nulls, and a HyperLogLog estimate of distinct values.
+ * One column of a kept result summarized on demand by DuckDB, so the server never holds the column:
+ * its type, smallest and largest value (as text; null for types without an order, such as structs),
+ * nulls, and a HyperLogLog estimate of distinct values.
  */
 public record ColumnSummary(
     String column,
@@ -46,8 +46,12 @@ public record ColumnSummary(
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT count(*), count(*) - count(" + c + "), approx_count_distinct(" + c
-                    + ") FROM " + table.sql())) {
+                "SELECT count(*), count(*) - count("
+                    + c
+                    + "), approx_count_distinct("
+                    + c
+                    + ") FROM "
+                    + table.sql())) {
       rs.next();
       rows = rs.getLong(1);
       nulls = rs.getLong(2);
@@ -70,6 +74,7 @@ public record ColumnSummary(
 
   /** This summary with {@code guard} applied to the values it quotes. */
   public ColumnSummary withText(java.util.function.UnaryOperator<String> guard) {
-    return new ColumnSummary(column, type, rows, nulls, distinctApprox, guard.apply(min), guard.apply(max));
+    return new ColumnSummary(
+        column, type, rows, nulls, distinctApprox, guard.apply(min), guard.apply(max));
   }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * A kept result as RFC 4180 CSV, streamed from DuckDB in batches so a 10M-row result never sits
- * in the server's heap. Rows pass {@code guard} (the key-material check) on their way out, as
- * pages do.
+ * A kept result as RFC 4180 CSV, streamed from DuckDB in batches so a 10M-row result never sits in
+ * the server's heap. Rows pass {@code guard} (the key-material check) on their way out, as pages
+ * do.
  */
 public final class CsvExport {
   private static final int BATCH = 1_000;
@@ -62,7 +62,8 @@ public final class CsvExport {
     return written;
   }
 
-  private static int flush(List<List<Object>> batch, UnaryOperator<List<List<Object>>> guard, Writer out)
+  private static int flush(
+      List<List<Object>> batch, UnaryOperator<List<List<Object>>> guard, Writer out)
       throws IOException {
     int n = batch.size();
     for (List<Object> row : guard.apply(List.copyOf(batch))) {
@@ -88,10 +89,12 @@ public final class CsvExport {
       return "";
     }
     String text = String.valueOf(value);
-    if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+    if (text.indexOf(',') < 0
+        && text.indexOf('"') < 0
+        && text.indexOf('\n') < 0
+        && text.indexOf('\r') < 0) {
       return text;
     }
     return '"' + text.replace("\"", "\"\"") + '"';
   }
-
 }

@@ -27,6 +27,7 @@ final class LockedConnection implements InvocationHandler {
   private final Object target;
   private final SqlLock lock;
   private final LockedStatements statements;
+
   /** The proxy of the connection: statements answer {@code getConnection} with it. */
   private Connection connection;
 
@@ -94,6 +95,8 @@ final class LockedConnection implements InvocationHandler {
       return result;
     }
     return Proxy.newProxyInstance(
-        type.getClassLoader(), new Class<?>[] {type}, new LockedConnection(result, lock, connection));
+        type.getClassLoader(),
+        new Class<?>[] {type},
+        new LockedConnection(result, lock, connection));
   }
 }

@@ -51,9 +51,8 @@ final class LockedStatements {
     if (at >= tokens.size()) {
       return Optional.empty();
     }
-    String keyword = tokens.get(at).kind() == Kind.WORD
-        ? tokens.get(at).value().toUpperCase(Locale.ROOT)
-        : "";
+    String keyword =
+        tokens.get(at).kind() == Kind.WORD ? tokens.get(at).value().toUpperCase(Locale.ROOT) : "";
     List<Token> rest = tokens.subList(at + 1, tokens.size());
     return switch (keyword) {
       case "COPY" -> copy(rest);
@@ -97,8 +96,9 @@ final class LockedStatements {
         Token target = i + 1 < rest.size() ? rest.get(i + 1) : null;
         Token after = i + 2 < rest.size() ? rest.get(i + 2) : null;
         // A literal followed by an operator would be an expression ('a' || 'b'): not a literal.
-        boolean plain = isLiteral(target)
-            && (after == null || after.kind() == Kind.OPEN || after.kind() == Kind.WORD);
+        boolean plain =
+            isLiteral(target)
+                && (after == null || after.kind() == Kind.OPEN || after.kind() == Kind.WORD);
         return target("COPY ... TO", plain ? Optional.of(target) : Optional.empty());
       }
     }
@@ -132,8 +132,7 @@ final class LockedStatements {
     if (insideAllowed(name)) {
       return Optional.empty();
     }
-    return Optional.of(
-        what + " writes only inside " + lock.folders() + ", not '" + name + "'");
+    return Optional.of(what + " writes only inside " + lock.folders() + ", not '" + name + "'");
   }
 
   private boolean insideAllowed(String name) {

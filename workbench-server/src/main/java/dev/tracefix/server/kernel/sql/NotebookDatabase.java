@@ -11,9 +11,9 @@ import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 
 /**
- * One notebook's DuckDB database: in memory, with its own {@code memory_limit} and {@code
- * threads}, spilling to the session's folder, the event store attached {@code READ_ONLY} as
- * {@code store}, and, unless the workbench is unlocked, locked ({@link SqlLock}).
+ * One notebook's DuckDB database: in memory, with its own {@code memory_limit} and {@code threads},
+ * spilling to the session's folder, the event store attached {@code READ_ONLY} as {@code store},
+ * and, unless the workbench is unlocked, locked ({@link SqlLock}).
  *
  * <p>Its writable catalog holds the notebook's results, so they live in DuckDB rather than in the
  * server's heap and every connection of the notebook reads them (a temp table would be visible to
@@ -66,7 +66,10 @@ public final class NotebookDatabase implements AutoCloseable {
           throw new SQLException("no event store at " + where.storeFile());
         }
         s.execute(
-            "ATTACH '" + where.storeFile().toString().replace("'", "''") + "' AS " + STORE
+            "ATTACH '"
+                + where.storeFile().toString().replace("'", "''")
+                + "' AS "
+                + STORE
                 + " (READ_ONLY)");
       }
       for (String schema : new String[] {SCRATCH, CELLS, JAVA}) {
@@ -79,20 +82,25 @@ public final class NotebookDatabase implements AutoCloseable {
       root.close();
       throw e;
     }
-    return new NotebookDatabase(root, where.lock(), where.storeFile() != null, memoryBytes, threads);
+    return new NotebookDatabase(
+        root, where.lock(), where.storeFile() != null, memoryBytes, threads);
   }
 
   /**
-   * A new connection to this database: searching {@code scratch} then the store, and guarded
-   * when the database is locked. The caller closes it; the database stays open until {@link
-   * #close} and every connection are closed.
+   * A new connection to this database: searching {@code scratch} then the store, and guarded when
+   * the database is locked. The caller closes it; the database stays open until {@link #close} and
+   * every connection are closed.
    */
   public Connection connect() throws SQLException {
     DuckDBConnection c = root.duplicate().unwrap(DuckDBConnection.class);
     try (Statement s = c.createStatement()) {
       s.execute("USE " + CATALOG + "." + SCRATCH);
       s.execute(
-          "SET search_path = '" + CATALOG + "." + SCRATCH + (hasStore ? "," + STORE + ".main" : "")
+          "SET search_path = '"
+              + CATALOG
+              + "."
+              + SCRATCH
+              + (hasStore ? "," + STORE + ".main" : "")
               + "'");
     } catch (SQLException e) {
       c.close();

@@ -8,12 +8,12 @@ import java.sql.SQLException;
  * Where notebooks' SQL runs: every notebook session gets a DuckDB database of its own, in memory,
  * with the event store attached {@code READ_ONLY} as {@code store} ({@link NotebookDatabase}).
  *
- * <p>DuckDB keeps {@code memory_limit}, {@code threads} and its lock settings per database, not
- * per connection: with one shared database, one notebook's {@code SET memory_limit} changed it
- * for all. A database per notebook makes those the notebook's own limits. DuckDB lets any number
- * of databases in one process attach a file read-only, but none while a database holds it
- * writable ("Unique file handle conflict"), so whoever serves notebooks closes its own writable
- * store first: the workbench queries and never writes the store.
+ * <p>DuckDB keeps {@code memory_limit}, {@code threads} and its lock settings per database, not per
+ * connection: with one shared database, one notebook's {@code SET memory_limit} changed it for all.
+ * A database per notebook makes those the notebook's own limits. DuckDB lets any number of
+ * databases in one process attach a file read-only, but none while a database holds it writable
+ * ("Unique file handle conflict"), so whoever serves notebooks closes its own writable store first:
+ * the workbench queries and never writes the store.
  *
  * @param storeFile the event store's DuckDB file, or null for notebooks without one
  * @param lock the lock every notebook database gets, or null for an unlocked workbench

@@ -13,21 +13,23 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * Reads one page of a result kept in DuckDB. The server holds one page at a time, never the
- * result: at most {@link #MAX_READ_ROWS} rows and, roughly, {@link #PAGE_BYTES} of values; text
- * longer than {@link #MAX_TEXT_CHARS} is cut in SQL before it reaches the server, and binary
- * values arrive as their size.
+ * Reads one page of a result kept in DuckDB. The server holds one page at a time, never the result:
+ * at most {@link #MAX_READ_ROWS} rows and, roughly, {@link #PAGE_BYTES} of values; text longer than
+ * {@link #MAX_TEXT_CHARS} is cut in SQL before it reaches the server, and binary values arrive as
+ * their size.
  *
  * <p>Unsorted pages are plain {@code LIMIT/OFFSET} scans, which DuckDB answers in table order
- * (insertion order is preserved) without sorting: 5 ms at offset 9 M of a 15 M-row table here.
- * A sorted page sorts the whole result in DuckDB (spilling within the notebook's memory limit);
- * ties keep table order.
+ * (insertion order is preserved) without sorting: 5 ms at offset 9 M of a 15 M-row table here. A
+ * sorted page sorts the whole result in DuckDB (spilling within the notebook's memory limit); ties
+ * keep table order.
  */
 public final class ResultPages {
   /** The most rows one page of the API holds. */
   public static final int MAX_PAGE_ROWS = 1000;
+
   /** The most rows one read holds: a Java snippet's pages, which are read row by row. */
   public static final int MAX_READ_ROWS = 10_000;
+
   public static final long PAGE_BYTES = 4L << 20;
   static final int MAX_TEXT_CHARS = 65_536;
 
@@ -142,8 +144,18 @@ public final class ResultPages {
   private static String bounded(String column, String type) {
     String t = type.toUpperCase(Locale.ROOT);
     if (t.equals("VARCHAR")) {
-      return "CASE WHEN length(" + column + ") > " + MAX_TEXT_CHARS + " THEN left(" + column + ", "
-          + MAX_TEXT_CHARS + ") || '…' ELSE " + column + " END AS " + column;
+      return "CASE WHEN length("
+          + column
+          + ") > "
+          + MAX_TEXT_CHARS
+          + " THEN left("
+          + column
+          + ", "
+          + MAX_TEXT_CHARS
+          + ") || '…' ELSE "
+          + column
+          + " END AS "
+          + column;
     }
     if (t.equals("BLOB")) {
       return "'<' || octet_length(" + column + ") || ' bytes>' AS " + column;

@@ -3,9 +3,9 @@ package dev.tracefix.server.kernel.sql;
 import java.util.Optional;
 
 /**
- * Where a result is kept in a notebook's database: a named cell's in {@code scratch} under its
- * name (so later cells read it by that name), an unnamed cell's in {@code tracefix_cells} under
- * its id, a Java cell's {@code sql(...)} in {@code tracefix_java}.
+ * Where a result is kept in a notebook's database: a named cell's in {@code scratch} under its name
+ * (so later cells read it by that name), an unnamed cell's in {@code tracefix_cells} under its id,
+ * a Java cell's {@code sql(...)} in {@code tracefix_java}.
  */
 public record ResultTable(String schema, String table) {
 

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * What a notebook's SQL can name, read live from its DuckDB catalog: the store's tables and views,
- * the notebook's named results (schema {@code scratch}), their columns and types, and the
- * function names. The editor completes from it and the schema browser lists it. The tables that
- * only keep unnamed cells' pages ({@code tracefix_cells}, {@code tracefix_java}) are left out:
- * SQL does not name them.
+ * the notebook's named results (schema {@code scratch}), their columns and types, and the function
+ * names. The editor completes from it and the schema browser lists it. The tables that only keep
+ * unnamed cells' pages ({@code tracefix_cells}, {@code tracefix_java}) are left out: SQL does not
+ * name them.
  *
  * @param relations tables, views and named results, by schema then name
  * @param functions every function and macro name, sorted, each once
@@ -22,11 +22,13 @@ import java.util.Map;
 public record SqlCatalog(List<Relation> relations, List<String> functions) {
 
   /**
-   * @param schema how SQL qualifies it: {@code store} for the event store, {@code scratch} for results
+   * @param schema how SQL qualifies it: {@code store} for the event store, {@code scratch} for
+   *     results
    * @param kind {@code table}, {@code view} or {@code result} (a named result of this notebook)
    * @param rows the table's row count as DuckDB estimates it; -1 for a view
    */
-  public record Relation(String schema, String name, String kind, long rows, List<Column> columns) {}
+  public record Relation(
+      String schema, String name, String kind, long rows, List<Column> columns) {}
 
   public record Column(String name, String type) {}
 
@@ -36,8 +38,11 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
     try (Statement s = connection.createStatement()) {
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT " + QUALIFIER + ", table_name, estimated_size FROM duckdb_tables()"
-                  + " WHERE NOT internal AND NOT temporary AND " + visible("")
+              "SELECT "
+                  + QUALIFIER
+                  + ", table_name, estimated_size FROM duckdb_tables()"
+                  + " WHERE NOT internal AND NOT temporary AND "
+                  + visible("")
                   + " ORDER BY schema_name, table_name")) {
         while (rs.next()) {
           String schema = rs.getString(1);
@@ -49,8 +54,11 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
       }
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT " + QUALIFIER + ", view_name FROM duckdb_views()"
-                  + " WHERE NOT internal AND NOT temporary AND " + visible("")
+              "SELECT "
+                  + QUALIFIER
+                  + ", view_name FROM duckdb_views()"
+                  + " WHERE NOT internal AND NOT temporary AND "
+                  + visible("")
                   + " ORDER BY schema_name, view_name")) {
         while (rs.next()) {
           relations.put(
@@ -60,8 +68,11 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
       }
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT " + QUALIFIER + ", table_name, column_name, data_type FROM duckdb_columns()"
-                  + " WHERE NOT internal AND " + visible("")
+              "SELECT "
+                  + QUALIFIER
+                  + ", table_name, column_name, data_type FROM duckdb_columns()"
+                  + " WHERE NOT internal AND "
+                  + visible("")
                   + " ORDER BY schema_name, table_name, column_index")) {
         while (rs.next()) {
           Relation r = relations.get(key(rs.getString(1), rs.getString(2)));
@@ -82,7 +93,10 @@ public record SqlCatalog(List<Relation> relations, List<String> functions) {
       }
       List<Relation> list =
           relations.values().stream()
-              .map(r -> new Relation(r.schema(), r.name(), r.kind(), r.rows(), List.copyOf(r.columns())))
+              .map(
+                  r ->
+                      new Relation(
+                          r.schema(), r.name(), r.kind(), r.rows(), List.copyOf(r.columns())))
               .toList();
       return new SqlCatalog(list, List.copyOf(functions));
     }

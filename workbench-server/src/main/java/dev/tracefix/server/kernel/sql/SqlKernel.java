@@ -17,15 +17,15 @@ import java.util.concurrent.ScheduledFuture;
  * Runs SQL cells on one notebook's DuckDB connection ({@link NotebookDatabase}). A cell's result
  * stays in DuckDB ({@link ResultTable}): the output carries its first page and its row count, and
  * the page route reads further pages ({@link ResultPages}), so the server never holds a whole
- * result. A named cell's table is what later cells read by that name; it keeps exactly the rows
- * the cell showed, without re-running upstream work, and the notebook's stale marks say when it
- * is out of date.
+ * result. A named cell's table is what later cells read by that name; it keeps exactly the rows the
+ * cell showed, without re-running upstream work, and the notebook's stale marks say when it is out
+ * of date.
  *
- * <p>Limits ({@link Limits}): the cell's statements together get {@code timeout}; a result keeps
- * at most {@code max_rows} rows (the query runs with {@code LIMIT max_rows + 1}, so an endless
- * query stops there) and {@code max_bytes} of DuckDB's memory and spill; hitting one is a cell
- * error that names it. Statements whose result cannot be kept ({@code SHOW}, {@code PRAGMA},
- * {@code EXPLAIN}, ...) show a first page and count the rest without keeping it.
+ * <p>Limits ({@link Limits}): the cell's statements together get {@code timeout}; a result keeps at
+ * most {@code max_rows} rows (the query runs with {@code LIMIT max_rows + 1}, so an endless query
+ * stops there) and {@code max_bytes} of DuckDB's memory and spill; hitting one is a cell error that
+ * names it. Statements whose result cannot be kept ({@code SHOW}, {@code PRAGMA}, {@code EXPLAIN},
+ * ...) show a first page and count the rest without keeping it.
  */
 public final class SqlKernel {
   private static final String BUILDING = "tracefix_building_";
@@ -52,9 +52,9 @@ public final class SqlKernel {
   public record Kept(ResultTable table, long rows, boolean truncated) {}
 
   /**
-   * Runs a cell's statements in order and shows the last result; the last statement's result, if
-   * it is a query, is kept in {@link ResultTable#ofCell}. With a name the last statement must be
-   * a query.
+   * Runs a cell's statements in order and shows the last result; the last statement's result, if it
+   * is a query, is kept in {@link ResultTable#ofCell}. With a name the last statement must be a
+   * query.
    */
   public synchronized CellOutput run(
       String sql, String cellId, Optional<String> name, Limits cellLimits) {
@@ -172,7 +172,11 @@ public final class SqlKernel {
     long before = tableBytes();
     try {
       execute(
-          "CREATE TABLE " + building.sql() + " AS SELECT * FROM (\n" + query + "\n) LIMIT "
+          "CREATE TABLE "
+              + building.sql()
+              + " AS SELECT * FROM (\n"
+              + query
+              + "\n) LIMIT "
               + (cap + 1));
     } catch (SQLException e) {
       // The query sits one line down in the statement; DuckDB's "LINE n:" must point into the cell.
@@ -193,8 +197,7 @@ public final class SqlKernel {
                 ""));
       }
       execute("DROP TABLE IF EXISTS " + table.sql());
-      execute(
-          "ALTER TABLE " + building.sql() + " RENAME TO " + ResultTable.quote(table.table()));
+      execute("ALTER TABLE " + building.sql() + " RENAME TO " + ResultTable.quote(table.table()));
       return new Kept(table, Math.min(rows, cap), rows > cap);
     } finally {
       drop(building); // left over only when the limit check or the swap failed

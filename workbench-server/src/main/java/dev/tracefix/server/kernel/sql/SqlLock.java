@@ -12,13 +12,13 @@ import java.util.stream.Collectors;
 
 /**
  * The lock on a notebook's database: SQL cells read the event store and keep results in the
- * notebook's own in-memory catalog, but read and write no file outside {@code allowedDirectories}, install and load
- * no extension, attach no other database file and change no setting.
+ * notebook's own in-memory catalog, but read and write no file outside {@code allowedDirectories},
+ * install and load no extension, attach no other database file and change no setting.
  *
- * <p>DuckDB holds these settings per database, not per connection. Every notebook has a database
- * of its own ({@link NotebookDatabase}: in memory, the store attached read-only), and {@link
- * #apply} locks it once the store is attached: its {@code memory_limit} and {@code threads} are
- * the notebook's limits, which its cells cannot change.
+ * <p>DuckDB holds these settings per database, not per connection. Every notebook has a database of
+ * its own ({@link NotebookDatabase}: in memory, the store attached read-only), and {@link #apply}
+ * locks it once the store is attached: its {@code memory_limit} and {@code threads} are the
+ * notebook's limits, which its cells cannot change.
  *
  * <p>DuckDB itself always lets the database write its own files (the store, its WAL and temp
  * folder): measured on DuckDB 2.0, a locked connection could still overwrite the store with {@code
@@ -37,8 +37,8 @@ public record SqlLock(List<Path> allowedDirectories) {
 
   /**
    * Locks the database behind {@code connection}. The order matters: DuckDB accepts the allowed
-   * folders only while external access is on, and nothing at all once the configuration is
-   * locked. A database locked before is left as it is, if it is locked the same way.
+   * folders only while external access is on, and nothing at all once the configuration is locked.
+   * A database locked before is left as it is, if it is locked the same way.
    */
   public void apply(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
@@ -71,11 +71,13 @@ public record SqlLock(List<Path> allowedDirectories) {
   }
 
   private static final Pattern FILE_REFUSED =
-      Pattern.compile("Cannot access (?:file|directory) \"([^\"]*)\" - file system operations are"
-          + " disabled by configuration");
+      Pattern.compile(
+          "Cannot access (?:file|directory) \"([^\"]*)\" - file system operations are"
+              + " disabled by configuration");
   private static final Pattern SETTING_REFUSED =
-      Pattern.compile("Cannot change configuration option \"+([^\"]*)\"+ - the configuration has"
-          + " been locked");
+      Pattern.compile(
+          "Cannot change configuration option \"+([^\"]*)\"+ - the configuration has"
+              + " been locked");
 
   /** DuckDB's refusals of the lock in words that say the notebook is locked; others unchanged. */
   SQLException explain(SQLException e) {
@@ -84,14 +86,16 @@ public record SqlLock(List<Path> allowedDirectories) {
     Matcher file = FILE_REFUSED.matcher(message);
     Matcher setting = SETTING_REFUSED.matcher(message);
     if (file.find()) {
-      what = "SQL cells read and write files only in " + folders() + ", not \"" + file.group(1)
-          + "\"";
+      what =
+          "SQL cells read and write files only in " + folders() + ", not \"" + file.group(1) + "\"";
     } else if (message.contains("Loading external extensions is disabled")) {
       what = "SQL cells cannot install or load extensions";
     } else if (setting.find()) {
-      what = "database settings such as " + setting.group(1)
-          + " come from the notebook's limits and cannot be changed with SET (set them in the"
-          + " notebook's front matter, e.g. 'limits:' then '  memory: 2GB')";
+      what =
+          "database settings such as "
+              + setting.group(1)
+              + " come from the notebook's limits and cannot be changed with SET (set them in the"
+              + " notebook's front matter, e.g. 'limits:' then '  memory: 2GB')";
     }
     if (what == null) {
       return e;

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * DuckDB names a failing position as {@code LINE n: <the line>} over a caret line. When the kernel
- * runs a cell's query inside a statement of its own, the numbers count the kernel's lines too;
- * this moves them back so the editor marks the line of the cell the person wrote.
+ * runs a cell's query inside a statement of its own, the numbers count the kernel's lines too; this
+ * moves them back so the editor marks the line of the cell the person wrote.
  */
 final class SqlPositions {
   private static final Pattern LINE = Pattern.compile("LINE (\\d+): ");
@@ -51,7 +51,10 @@ final class SqlPositions {
         // The caret line under it is indented to the old prefix: keep it under the same character.
         if (widthChange != 0 && i + 1 < parts.length && parts[i + 1].trim().startsWith("^")) {
           String caret = parts[i + 1];
-          parts[i + 1] = widthChange > 0 ? caret.substring(Math.min(widthChange, caret.indexOf('^'))) : " ".repeat(-widthChange) + caret;
+          parts[i + 1] =
+              widthChange > 0
+                  ? caret.substring(Math.min(widthChange, caret.indexOf('^')))
+                  : " ".repeat(-widthChange) + caret;
         }
       }
       out.append(part);

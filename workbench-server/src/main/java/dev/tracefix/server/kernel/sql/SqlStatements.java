@@ -62,8 +62,8 @@ public final class SqlStatements {
   }
 
   /**
-   * Whether the statement is a query whose result can be materialized with {@code CREATE TABLE x
-   * AS (...)}.
+   * Whether the statement is a query whose result can be materialized with {@code CREATE TABLE x AS
+   * (...)}.
    */
   public static boolean isQuery(String statement) {
     String s = withoutComments(statement).strip();

@@ -64,16 +64,20 @@ final class SqlTokens {
         i = end;
       } else if (isNameStart(c)) {
         int end = i + 1;
-        while (end < n && (isNameStart(sql.charAt(end)) || isDigit(sql.charAt(end))
-            || sql.charAt(end) == '$')) {
+        while (end < n
+            && (isNameStart(sql.charAt(end))
+                || isDigit(sql.charAt(end))
+                || sql.charAt(end) == '$')) {
           end++;
         }
         tokens.add(new Token(Kind.WORD, sql.substring(i, end), i, end));
         i = end;
       } else if (isDigit(c)) {
         int end = i + 1;
-        while (end < n && (isNameStart(sql.charAt(end)) || isDigit(sql.charAt(end))
-            || sql.charAt(end) == '.')) {
+        while (end < n
+            && (isNameStart(sql.charAt(end))
+                || isDigit(sql.charAt(end))
+                || sql.charAt(end) == '.')) {
           end++;
         }
         tokens.add(new Token(Kind.OTHER, sql.substring(i, end), i, end));
@@ -124,8 +128,7 @@ final class SqlTokens {
 
   private static int string(String sql, int quote, boolean escapes, List<Token> tokens, int start) {
     int end = escapes ? closeEscaped(sql, quote) : closeDoubled(sql, quote, '\'');
-    String value =
-        escapes ? unescape(sql, quote, end) : undouble(sql, quote, end, '\'');
+    String value = escapes ? unescape(sql, quote, end) : undouble(sql, quote, end, '\'');
     tokens.add(new Token(Kind.STRING, value, start, end));
     return end;
   }

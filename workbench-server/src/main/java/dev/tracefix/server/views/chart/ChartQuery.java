@@ -19,6 +19,7 @@ import java.util.Map;
 public final class ChartQuery {
   public static final int MAX_POINTS = 2000;
   public static final int MAX_BARS = 100;
+
   /** Histogram buckets per decade: edges at 1, 1.78, 3.16, 5.62, 10, ... */
   static final int BUCKETS_PER_DECADE = 4;
 
@@ -33,7 +34,9 @@ public final class ChartQuery {
       if (!types.containsKey(column.toLowerCase(Locale.ROOT))) {
         return Chart.failed(
             spec,
-            "no column '" + column + "' in the result; its columns: "
+            "no column '"
+                + column
+                + "' in the result; its columns: "
                 + String.join(", ", types.keySet()));
       }
     }
@@ -59,14 +62,28 @@ public final class ChartQuery {
     long every = Math.max(1, -Math.floorDiv(-rows, MAX_POINTS));
     String order = kind.equals("category") ? "rowid" : xValue;
     String sql =
-        "SELECT " + xValue + " AS x, CAST(" + x + " AS VARCHAR) AS label" + ys(spec)
-            + " FROM (SELECT *, row_number() OVER (ORDER BY " + order + ") - 1 AS tracefix_n"
-            + " FROM " + relation + " WHERE " + x + " IS NOT NULL)"
-            + " WHERE tracefix_n % " + every + " = 0 ORDER BY tracefix_n";
+        "SELECT "
+            + xValue
+            + " AS x, CAST("
+            + x
+            + " AS VARCHAR) AS label"
+            + ys(spec)
+            + " FROM (SELECT *, row_number() OVER (ORDER BY "
+            + order
+            + ") - 1 AS tracefix_n"
+            + " FROM "
+            + relation
+            + " WHERE "
+            + x
+            + " IS NOT NULL)"
+            + " WHERE tracefix_n % "
+            + every
+            + " = 0 ORDER BY tracefix_n";
     List<Double> xs = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<List<Double>> series = emptySeries(spec.y().size());
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         xs.add(kind.equals("category") ? (double) xs.size() : rs.getDouble(1));
         if (kind.equals("category")) {
@@ -76,19 +93,25 @@ public final class ChartQuery {
       }
     }
     String note = every > 1 ? "every " + every + "th of " + rows + " rows drawn" : null;
-    return new Chart(
-        spec.type().word(), spec.x(), spec.y(), kind, xs, labels, series, rows, note);
+    return new Chart(spec.type().word(), spec.x(), spec.y(), kind, xs, labels, series, rows, note);
   }
 
   private static Chart bars(Connection c, String relation, ChartSpec spec, long rows)
       throws SQLException {
     String sql =
-        "SELECT CAST(" + quote(spec.x()) + " AS VARCHAR)" + ys(spec) + " FROM " + relation
-            + " LIMIT " + MAX_BARS;
+        "SELECT CAST("
+            + quote(spec.x())
+            + " AS VARCHAR)"
+            + ys(spec)
+            + " FROM "
+            + relation
+            + " LIMIT "
+            + MAX_BARS;
     List<Double> xs = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<List<Double>> series = emptySeries(spec.y().size());
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         xs.add((double) xs.size());
         labels.add(rs.getString(1) == null ? "NULL" : rs.getString(1));
@@ -112,15 +135,27 @@ public final class ChartQuery {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT floor(log10(v) * " + BUCKETS_PER_DECADE + ")::INTEGER AS b, count(*)"
-                    + " FROM (SELECT " + v + " AS v FROM " + relation + ") WHERE v > 0"
+                "SELECT floor(log10(v) * "
+                    + BUCKETS_PER_DECADE
+                    + ")::INTEGER AS b, count(*)"
+                    + " FROM (SELECT "
+                    + v
+                    + " AS v FROM "
+                    + relation
+                    + ") WHERE v > 0"
                     + " GROUP BY b ORDER BY b")) {
       while (rs.next()) {
         counts.put(rs.getInt(1), rs.getLong(2));
       }
     }
     long outside =
-        count(c, "SELECT count(*) FROM (SELECT " + v + " AS v FROM " + relation + ") WHERE NOT (v > 0) OR v IS NULL");
+        count(
+            c,
+            "SELECT count(*) FROM (SELECT "
+                + v
+                + " AS v FROM "
+                + relation
+                + ") WHERE NOT (v > 0) OR v IS NULL");
     List<Double> xs = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<Double> heights = new ArrayList<>();
@@ -139,8 +174,15 @@ public final class ChartQuery {
             ? outside + " of " + rows + " values are zero, negative or NULL and are not counted"
             : null;
     return new Chart(
-        spec.type().word(), spec.x(), List.of("count"), "number", xs, labels,
-        List.of(heights), rows, note);
+        spec.type().word(),
+        spec.x(),
+        List.of("count"),
+        "number",
+        xs,
+        labels,
+        List.of(heights),
+        rows,
+        note);
   }
 
   static double edge(int bucket) {
@@ -189,14 +231,16 @@ public final class ChartQuery {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
       while (rs.next()) {
-        types.putIfAbsent(rs.getString("column_name").toLowerCase(Locale.ROOT), rs.getString("column_type"));
+        types.putIfAbsent(
+            rs.getString("column_name").toLowerCase(Locale.ROOT), rs.getString("column_type"));
       }
     }
     return types;
   }
 
   private static long count(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

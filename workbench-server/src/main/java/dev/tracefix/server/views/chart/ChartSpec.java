@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The chart a SQL cell draws of its result, kept in the cell's fence so it travels with the
- * notebook through git and headless runs: {@code ```sql name=rate chart=line x=second y=errors,calls}.
+ * notebook through git and headless runs: {@code ```sql name=rate chart=line x=second
+ * y=errors,calls}.
  *
  * @param type what to draw
  * @param x the column along the horizontal axis (a histogram's value column)
@@ -45,7 +46,9 @@ public record ChartSpec(Type type, String x, List<String> y) {
         }
       }
       throw new IllegalArgumentException(
-          "chart='" + word + "' is not a chart type; use one of "
+          "chart='"
+              + word
+              + "' is not a chart type; use one of "
               + String.join(", ", Arrays.stream(values()).map(Type::word).toList()));
     }
   }

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * Draws a {@link Chart} as inline SVG on the server, so the static HTML export, the report and
- * headless runs show the picture the page draws, without a script or a browser. Every text in it
- * is escaped; it references nothing outside itself.
+ * headless runs show the picture the page draws, without a script or a browser. Every text in it is
+ * escaped; it references nothing outside itself.
  */
 public final class ChartSvg {
   static final int WIDTH = 640;
@@ -19,7 +19,9 @@ public final class ChartSvg {
   private static final int RIGHT = 16;
   private static final int TOP = 28;
   private static final int BOTTOM = 44;
-  static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#b07aa1"};
+  static final String[] PALETTE = {
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#b07aa1"
+  };
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DAY =
@@ -32,15 +34,29 @@ public final class ChartSvg {
     String title = title(chart);
     svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-")
         .append(escape(chart.type()))
-        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-        .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-        .append("\" role=\"img\" aria-label=\"").append(escape(title))
+        .append("\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(escape(title))
         .append("\" font-family=\"sans-serif\" font-size=\"11\">");
     svg.append("<title>").append(escape(title)).append("</title>");
-    svg.append("<text x=\"").append(LEFT).append("\" y=\"16\" font-weight=\"bold\">")
-        .append(escape(title)).append("</text>");
+    svg.append("<text x=\"")
+        .append(LEFT)
+        .append("\" y=\"16\" font-weight=\"bold\">")
+        .append(escape(title))
+        .append("</text>");
     if (!chart.drawable()) {
-      svg.append("<text x=\"").append(LEFT).append("\" y=\"").append(HEIGHT / 2).append("\">")
+      svg.append("<text x=\"")
+          .append(LEFT)
+          .append("\" y=\"")
+          .append(HEIGHT / 2)
+          .append("\">")
           .append(escape(chart.note() == null ? "nothing to draw" : chart.note()))
           .append("</text></svg>");
       return svg.toString();
@@ -67,13 +83,26 @@ public final class ChartSvg {
         case "line" -> lines(svg, chart.xs(), values, x, y, color, false);
         case "area" -> lines(svg, chart.xs(), values, x, y, color, true);
         case "scatter" -> dots(svg, chart.xs(), values, x, y, color);
-        default -> bars(svg, values, x, y, color, s, chart.series().size(), chart.type().equals("histogram"));
+        default ->
+            bars(
+                svg,
+                values,
+                x,
+                y,
+                color,
+                s,
+                chart.series().size(),
+                chart.type().equals("histogram"));
       }
     }
     legend(svg, chart);
     if (chart.note() != null) {
-      svg.append("<text x=\"").append(WIDTH - RIGHT).append("\" y=\"").append(HEIGHT - 4)
-          .append("\" text-anchor=\"end\" fill=\"#666\">").append(escape(chart.note()))
+      svg.append("<text x=\"")
+          .append(WIDTH - RIGHT)
+          .append("\" y=\"")
+          .append(HEIGHT - 4)
+          .append("\" text-anchor=\"end\" fill=\"#666\">")
+          .append(escape(chart.note()))
           .append("</text>");
     }
     svg.append("</svg>");
@@ -108,7 +137,8 @@ public final class ChartSvg {
     if (banded || chart.xKind().equals("category")) {
       int step = Math.max(1, (int) Math.ceil(n / 8.0));
       for (int i = 0; i < n; i += step) {
-        String label = chart.labels().isEmpty() ? Numbers.compact(chart.xs().get(i)) : chart.labels().get(i);
+        String label =
+            chart.labels().isEmpty() ? Numbers.compact(chart.xs().get(i)) : chart.labels().get(i);
         svg.append(text(x.at(i), bottom + 14, "middle", shorten(label)));
       }
     } else {
@@ -116,17 +146,28 @@ public final class ChartSvg {
         double v = x.min() + (x.max() - x.min()) * i / 4;
         String label =
             chart.xKind().equals("time")
-                ? ((x.max() - x.min()) < 86_400_000 ? CLOCK : DAY).format(Instant.ofEpochMilli((long) v))
+                ? ((x.max() - x.min()) < 86_400_000 ? CLOCK : DAY)
+                    .format(Instant.ofEpochMilli((long) v))
                 : Numbers.compact(v);
         svg.append(text(x.at(v), bottom + 14, i == 0 ? "start" : i == 4 ? "end" : "middle", label));
       }
     }
-    svg.append(text((LEFT + WIDTH - RIGHT) / 2.0, HEIGHT - 18, "middle",
-        chart.x() + (chart.xKind().equals("time") ? " (UTC)" : "")));
+    svg.append(
+        text(
+            (LEFT + WIDTH - RIGHT) / 2.0,
+            HEIGHT - 18,
+            "middle",
+            chart.x() + (chart.xKind().equals("time") ? " (UTC)" : "")));
   }
 
   private static void lines(
-      StringBuilder svg, List<Double> xs, List<Double> ys, Scale x, Scale y, String color, boolean fill) {
+      StringBuilder svg,
+      List<Double> xs,
+      List<Double> ys,
+      Scale x,
+      Scale y,
+      String color,
+      boolean fill) {
     List<String> run = new ArrayList<>();
     double baseline = y.at(Math.max(y.min(), 0));
     for (int i = 0; i <= xs.size(); i++) {
@@ -139,31 +180,54 @@ public final class ChartSvg {
         if (fill) {
           String first = run.getFirst().split(",")[0];
           String last = run.getLast().split(",")[0];
-          svg.append("<polygon fill=\"").append(color).append("\" fill-opacity=\"0.3\" stroke=\"none\" points=\"")
-              .append(first).append(',').append(fmt(baseline)).append(' ')
-              .append(String.join(" ", run)).append(' ')
-              .append(last).append(',').append(fmt(baseline)).append("\"/>");
+          svg.append("<polygon fill=\"")
+              .append(color)
+              .append("\" fill-opacity=\"0.3\" stroke=\"none\" points=\"")
+              .append(first)
+              .append(',')
+              .append(fmt(baseline))
+              .append(' ')
+              .append(String.join(" ", run))
+              .append(' ')
+              .append(last)
+              .append(',')
+              .append(fmt(baseline))
+              .append("\"/>");
         }
-        svg.append("<polyline fill=\"none\" stroke=\"").append(color)
-            .append("\" stroke-width=\"1.5\" points=\"").append(String.join(" ", run)).append("\"/>");
+        svg.append("<polyline fill=\"none\" stroke=\"")
+            .append(color)
+            .append("\" stroke-width=\"1.5\" points=\"")
+            .append(String.join(" ", run))
+            .append("\"/>");
         run.clear();
       }
     }
   }
 
-  private static void dots(StringBuilder svg, List<Double> xs, List<Double> ys, Scale x, Scale y, String color) {
+  private static void dots(
+      StringBuilder svg, List<Double> xs, List<Double> ys, Scale x, Scale y, String color) {
     svg.append("<g fill=\"").append(color).append("\" fill-opacity=\"0.7\">");
     for (int i = 0; i < xs.size(); i++) {
       if (ys.get(i) != null) {
-        svg.append("<circle cx=\"").append(fmt(x.at(xs.get(i)))).append("\" cy=\"")
-            .append(fmt(y.at(ys.get(i)))).append("\" r=\"2.5\"/>");
+        svg.append("<circle cx=\"")
+            .append(fmt(x.at(xs.get(i))))
+            .append("\" cy=\"")
+            .append(fmt(y.at(ys.get(i))))
+            .append("\" r=\"2.5\"/>");
       }
     }
     svg.append("</g>");
   }
 
   private static void bars(
-      StringBuilder svg, List<Double> ys, Scale x, Scale y, String color, int series, int of, boolean touching) {
+      StringBuilder svg,
+      List<Double> ys,
+      Scale x,
+      Scale y,
+      String color,
+      int series,
+      int of,
+      boolean touching) {
     double band = Math.abs(x.at(1) - x.at(0));
     double width = (touching ? band : band * 0.8) / of;
     double baseline = y.at(Math.max(y.min(), 0));
@@ -175,9 +239,15 @@ public final class ChartSvg {
       }
       double left = x.at(i) - (touching ? band : band * 0.8) / 2 + series * width;
       double top = Math.min(y.at(v), baseline);
-      svg.append("<rect x=\"").append(fmt(left)).append("\" y=\"").append(fmt(top))
-          .append("\" width=\"").append(fmt(Math.max(0.5, width - (touching ? 1 : 0))))
-          .append("\" height=\"").append(fmt(Math.abs(baseline - y.at(v)))).append("\"/>");
+      svg.append("<rect x=\"")
+          .append(fmt(left))
+          .append("\" y=\"")
+          .append(fmt(top))
+          .append("\" width=\"")
+          .append(fmt(Math.max(0.5, width - (touching ? 1 : 0))))
+          .append("\" height=\"")
+          .append(fmt(Math.abs(baseline - y.at(v))))
+          .append("\"/>");
     }
     svg.append("</g>");
   }
@@ -188,8 +258,11 @@ public final class ChartSvg {
       String name = chart.y().get(s);
       double w = 16 + 6.5 * name.length();
       right -= w;
-      svg.append("<rect x=\"").append(fmt(right)).append("\" y=\"8\" width=\"10\" height=\"10\" fill=\"")
-          .append(PALETTE[s % PALETTE.length]).append("\"/>")
+      svg.append("<rect x=\"")
+          .append(fmt(right))
+          .append("\" y=\"8\" width=\"10\" height=\"10\" fill=\"")
+          .append(PALETTE[s % PALETTE.length])
+          .append("\"/>")
           .append(text(right + 13, 17, "start", name));
       right -= 8;
     }
@@ -227,12 +300,27 @@ public final class ChartSvg {
   }
 
   private static String line(double x1, double y1, double x2, double y2) {
-    return "<line x1=\"" + fmt(x1) + "\" y1=\"" + fmt(y1) + "\" x2=\"" + fmt(x2) + "\" y2=\"" + fmt(y2) + "\"/>";
+    return "<line x1=\""
+        + fmt(x1)
+        + "\" y1=\""
+        + fmt(y1)
+        + "\" x2=\""
+        + fmt(x2)
+        + "\" y2=\""
+        + fmt(y2)
+        + "\"/>";
   }
 
   private static String text(double x, double y, String anchor, String text) {
-    return "<text x=\"" + fmt(x) + "\" y=\"" + fmt(y) + "\" text-anchor=\"" + anchor + "\">"
-        + escape(text) + "</text>";
+    return "<text x=\""
+        + fmt(x)
+        + "\" y=\""
+        + fmt(y)
+        + "\" text-anchor=\""
+        + anchor
+        + "\">"
+        + escape(text)
+        + "</text>";
   }
 
   private static String shorten(String label) {

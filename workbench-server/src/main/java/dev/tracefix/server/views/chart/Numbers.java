@@ -19,10 +19,13 @@ final class Numbers {
       i++;
     }
     String digits =
-        a >= 100 ? String.format(Locale.ROOT, "%.0f", v)
-            : a >= 10 ? String.format(Locale.ROOT, "%.1f", v)
-            : a >= 0.01 ? String.format(Locale.ROOT, "%.2f", v)
-            : String.format(Locale.ROOT, "%.2g", v);
+        a >= 100
+            ? String.format(Locale.ROOT, "%.0f", v)
+            : a >= 10
+                ? String.format(Locale.ROOT, "%.1f", v)
+                : a >= 0.01
+                    ? String.format(Locale.ROOT, "%.2f", v)
+                    : String.format(Locale.ROOT, "%.2g", v);
     if (digits.contains(".") && !digits.contains("e")) {
       digits = digits.replaceAll("0+$", "").replaceAll("\\.$", "");
     }

@@ -4,14 +4,15 @@ import java.util.List;
 
 /**
  * A flame graph of a selection's stacks: a tree from the root (the outermost user frame) to the
- * leaves (the innermost kernel frame), each node weighted by the events, or the nanoseconds,
- * under it. A differential graph carries the other selection's weight in {@code baseline}.
+ * leaves (the innermost kernel frame), each node weighted by the events, or the nanoseconds, under
+ * it. A differential graph carries the other selection's weight in {@code baseline}.
  *
  * @param weight {@code events} (count) or {@code duration} (sum of {@code duration_ns})
  * @param total the root's weight in the selection
  * @param baselineTotal the root's weight in the baseline selection; 0 when not differential
  * @param events the selection's rows
- * @param withoutStack rows that carry no stack ({@code stack_id} NULL or 0, or not in {@code stacks})
+ * @param withoutStack rows that carry no stack ({@code stack_id} NULL or 0, or not in {@code
+ *     stacks})
  * @param stacks distinct stacks drawn
  */
 public record FlameGraph(
@@ -31,5 +32,6 @@ public record FlameGraph(
    * @param value the weight of the stacks through this node in the selection
    * @param baseline their weight in the baseline selection (differential graphs), else 0
    */
-  public record FlameNode(String name, String kind, long value, long baseline, List<FlameNode> children) {}
+  public record FlameNode(
+      String name, String kind, long value, long baseline, List<FlameNode> children) {}
 }

@@ -57,7 +57,8 @@ public final class FlameQuery {
 
   /**
    * @param store the event store's schema holding {@code stacks}
-   * @throws IllegalArgumentException when the selection has no {@code stack_id}, or there is no store
+   * @throws IllegalArgumentException when the selection has no {@code stack_id}, or there is no
+   *     store
    */
   public static Stacks read(Connection connection, Selection selection, String store, Weight weight)
       throws SQLException {
@@ -71,20 +72,43 @@ public final class FlameQuery {
     }
     boolean byCapture = selection.has("capture_id");
     String key = byCapture ? "capture_id, stack_id" : "stack_id";
-    String w = weight == Weight.DURATION ? "sum(greatest(coalesce(duration_ns, 0), 0))::BIGINT" : "count(*)";
+    String w =
+        weight == Weight.DURATION
+            ? "sum(greatest(coalesce(duration_ns, 0), 0))::BIGINT"
+            : "count(*)";
     String sql =
-        "WITH sel AS (SELECT " + (byCapture ? selection.column("capture_id", "VARCHAR") + " AS capture_id, " : "")
-            + selection.column("stack_id", "BIGINT") + " AS stack_id, "
-            + selection.column("duration_ns", "BIGINT") + " AS duration_ns FROM " + selection.relation() + "),"
-            + " agg AS (SELECT " + key + ", count(*) AS n, " + w + " AS w FROM sel"
-            + "  WHERE stack_id IS NOT NULL AND stack_id <> 0 GROUP BY " + key + "),"
-            + " st AS (SELECT DISTINCT ON (" + key + ") " + key + ", frames, kernel_frames FROM "
-            + store + ".stacks)"
-            + " SELECT st.frames, st.kernel_frames, agg.w, agg.n FROM agg JOIN st USING (" + key + ")"
-            + " ORDER BY agg.w DESC, agg.n DESC LIMIT " + MAX_STACKS;
+        "WITH sel AS (SELECT "
+            + (byCapture ? selection.column("capture_id", "VARCHAR") + " AS capture_id, " : "")
+            + selection.column("stack_id", "BIGINT")
+            + " AS stack_id, "
+            + selection.column("duration_ns", "BIGINT")
+            + " AS duration_ns FROM "
+            + selection.relation()
+            + "),"
+            + " agg AS (SELECT "
+            + key
+            + ", count(*) AS n, "
+            + w
+            + " AS w FROM sel"
+            + "  WHERE stack_id IS NOT NULL AND stack_id <> 0 GROUP BY "
+            + key
+            + "),"
+            + " st AS (SELECT DISTINCT ON ("
+            + key
+            + ") "
+            + key
+            + ", frames, kernel_frames FROM "
+            + store
+            + ".stacks)"
+            + " SELECT st.frames, st.kernel_frames, agg.w, agg.n FROM agg JOIN st USING ("
+            + key
+            + ")"
+            + " ORDER BY agg.w DESC, agg.n DESC LIMIT "
+            + MAX_STACKS;
     List<Stack> stacks = new ArrayList<>();
     long drawnRows = 0;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         List<Frame> frames = new ArrayList<>();
         List<String> user = strings(rs.getArray(1));

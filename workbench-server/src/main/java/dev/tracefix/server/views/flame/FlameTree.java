@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Merges stacks into a flame graph's tree, optionally against a baseline selection (the
  * differential form: each node has both weights, and the page colours by the change of its share).
- * Nodes lighter than {@link #MIN_SHARE} of the heavier total in both selections are folded into
- * one {@code [other]} child, so a selection with thousands of rare stacks stays a drawable tree.
+ * Nodes lighter than {@link #MIN_SHARE} of the heavier total in both selections are folded into one
+ * {@code [other]} child, so a selection with thousands of rare stacks stays a drawable tree.
  */
 public final class FlameTree {
   static final double MIN_SHARE = 1e-4;
@@ -34,7 +34,9 @@ public final class FlameTree {
     return of(weight, selection, null);
   }
 
-  /** @param baseline the other selection, or null for a plain flame graph */
+  /**
+   * @param baseline the other selection, or null for a plain flame graph
+   */
   public static FlameGraph of(
       FlameQuery.Weight weight, FlameQuery.Stacks selection, FlameQuery.Stacks baseline) {
     Mutable root = new Mutable("all", Frame.Kind.USER);
@@ -63,7 +65,8 @@ public final class FlameTree {
     for (Frame frame : stack.frames()) {
       node =
           node.children.computeIfAbsent(
-              frame.kind().word() + ":" + frame.name(), k -> new Mutable(frame.name(), frame.kind()));
+              frame.kind().word() + ":" + frame.name(),
+              k -> new Mutable(frame.name(), frame.kind()));
       credit(node, stack.weight(), isBaseline);
     }
   }
@@ -91,8 +94,10 @@ public final class FlameTree {
       }
     }
     if (otherValue + otherBaseline > 0) {
-      children.add(new FlameGraph.FlameNode("[other]", "user", otherValue, otherBaseline, List.of()));
+      children.add(
+          new FlameGraph.FlameNode("[other]", "user", otherValue, otherBaseline, List.of()));
     }
-    return new FlameGraph.FlameNode(node.name, node.kind.word(), node.value, node.baseline, children);
+    return new FlameGraph.FlameNode(
+        node.name, node.kind.word(), node.value, node.baseline, children);
   }
 }

@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Stacks as folded text, the input of Brendan Gregg's {@code flamegraph.pl} and of speedscope:
- * one line per distinct stack, frames from the root to the leaf joined by {@code ;}, a space and
- * the weight. Kernel frames end in {@code _[k]} and JVM frames in {@code _[j]}, the annotations
- * {@code flamegraph.pl --colors=java} colours by. A {@code ;} or line break inside a name would
- * split it, so those become {@code :} and a space.
+ * Stacks as folded text, the input of Brendan Gregg's {@code flamegraph.pl} and of speedscope: one
+ * line per distinct stack, frames from the root to the leaf joined by {@code ;}, a space and the
+ * weight. Kernel frames end in {@code _[k]} and JVM frames in {@code _[j]}, the annotations {@code
+ * flamegraph.pl --colors=java} colours by. A {@code ;} or line break inside a name would split it,
+ * so those become {@code :} and a space.
  */
 public final class FoldedStacks {
   private FoldedStacks() {}

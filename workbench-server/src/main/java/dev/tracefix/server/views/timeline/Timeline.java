@@ -17,11 +17,14 @@ import java.util.List;
  * @param bucketNs the width of one aggregated bucket: slices shorter than it are summed per bucket
  * @param events the events in the window (all tracks)
  * @param tracks the busiest tracks in the window, at most {@link TimelineQuery#MAX_TRACKS}
- * @param hiddenTracks tracks in the window that were left out (their events count in {@code events})
- * @param slices slices at least {@code bucketNs} long (at most {@link TimelineQuery#MAX_SLICES}, the longest)
+ * @param hiddenTracks tracks in the window that were left out (their events count in {@code
+ *     events})
+ * @param slices slices at least {@code bucketNs} long (at most {@link TimelineQuery#MAX_SLICES},
+ *     the longest)
  * @param buckets the shorter slices, summed per track and bucket
  * @param instants point events (TCP state changes, retransmits, resets, process start and exit)
- * @param instantsAggregated whether {@code instants} are per-bucket counts rather than single events
+ * @param instantsAggregated whether {@code instants} are per-bucket counts rather than single
+ *     events
  */
 public record Timeline(
     String originNs,
@@ -43,8 +46,8 @@ public record Timeline(
    * @param kind {@code process}, {@code thread} or {@code connection}
    * @param id the process or thread token, or the connection hash (redacted on capture)
    * @param process the process token the track belongs to
-   * @param label what the track is called: the process's comm (a plain word or a token) and a
-   *     short form of the id
+   * @param label what the track is called: the process's comm (a plain word or a token) and a short
+   *     form of the id
    */
   public record Track(String kind, String id, String process, String label, long events) {}
 
@@ -58,7 +61,13 @@ public record Timeline(
    *     selection is the store's events
    */
   public record Slice(
-      int track, long startNs, long durationNs, String name, int errno, String errnoName, long row) {}
+      int track,
+      long startNs,
+      long durationNs,
+      String name,
+      int errno,
+      String errnoName,
+      long row) {}
 
   /**
    * The slices of one track starting within one bucket, too short to draw one by one.
@@ -67,7 +76,13 @@ public record Timeline(
    * @param busyNs their summed duration
    */
   public record Bucket(
-      int track, long startNs, long endNs, long count, long errors, String errnoName, long busyNs) {}
+      int track,
+      long startNs,
+      long endNs,
+      long count,
+      long errors,
+      String errnoName,
+      long busyNs) {}
 
   /**
    * A point event, or when aggregated the count of one type in one bucket.

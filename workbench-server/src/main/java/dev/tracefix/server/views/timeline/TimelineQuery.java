@@ -13,15 +13,15 @@ import java.util.Optional;
 
 /**
  * Builds a {@link Timeline} of a selection in DuckDB, so a window with a million events in view
- * answers with a payload bounded by its width, not its events: at most {@link #MAX_TRACKS}
- * tracks, {@link #MAX_SLICES} slices drawn one by one (those at least a bucket long, the longest
- * first), per-bucket sums of the rest (at most about {@link #MAX_BUCKETS}: the bucket widens when
- * many tracks share the window) and {@link #MAX_INSTANTS} point events, or their per-bucket counts
+ * answers with a payload bounded by its width, not its events: at most {@link #MAX_TRACKS} tracks,
+ * {@link #MAX_SLICES} slices drawn one by one (those at least a bucket long, the longest first),
+ * per-bucket sums of the rest (at most about {@link #MAX_BUCKETS}: the bucket widens when many
+ * tracks share the window) and {@link #MAX_INSTANTS} point events, or their per-bucket counts
  * beyond that.
  *
- * <p>Tracks: TCP events on their connection, other events on their thread when the capture named
- * it ({@code thread_token}), else on their process. An event's {@code time} is when it completed
- * (the kernel's exit timestamp), so a slice spans {@code time - duration_ns .. time}.
+ * <p>Tracks: TCP events on their connection, other events on their thread when the capture named it
+ * ({@code thread_token}), else on their process. An event's {@code time} is when it completed (the
+ * kernel's exit timestamp), so a slice spans {@code time - duration_ns .. time}.
  */
 public final class TimelineQuery {
   public static final int MAX_TRACKS = 500;
@@ -120,9 +120,15 @@ public final class TimelineQuery {
     String d = "greatest(coalesce(" + selection.column("duration_ns", "BIGINT") + ", 0), 0)";
     long[] b =
         longs(
-            "SELECT coalesce(min(epoch_ns(\"time\") - " + d + "), 0),"
-                + " coalesce(max(epoch_ns(\"time\")) - min(epoch_ns(\"time\") - " + d + "), 0)"
-                + " FROM " + selection.relation() + " WHERE \"time\" IS NOT NULL",
+            "SELECT coalesce(min(epoch_ns(\"time\") - "
+                + d
+                + "), 0),"
+                + " coalesce(max(epoch_ns(\"time\")) - min(epoch_ns(\"time\") - "
+                + d
+                + "), 0)"
+                + " FROM "
+                + selection.relation()
+                + " WHERE \"time\" IS NOT NULL",
             2);
     return b;
   }
@@ -133,17 +139,41 @@ public final class TimelineQuery {
     String connectionHash = selection.column("connection_hash", "VARCHAR");
     String thread = selection.column("thread_token", "VARCHAR");
     String process = "coalesce(" + selection.column("process_token", "VARCHAR") + ", '?')";
-    return "WITH sel AS (SELECT epoch_ns(\"time\") - " + origin + " AS t,"
-        + " greatest(coalesce(" + selection.column("duration_ns", "BIGINT") + ", 0), 0) AS d,"
-        + " " + type + " AS type, " + process + " AS process,"
-        + " " + connectionHash + " AS conn, " + thread + " AS thread,"
-        + " coalesce(" + selection.column("errno", "INTEGER") + ", 0) AS errno,"
-        + " " + selection.column("errno_name", "VARCHAR") + " AS errno_name,"
-        + " " + selection.column("syscall", "VARCHAR") + " AS syscall,"
-        + " " + selection.column("tcp_old_state", "VARCHAR") + " AS old_state,"
-        + " " + selection.column("tcp_new_state", "VARCHAR") + " AS new_state,"
+    return "WITH sel AS (SELECT epoch_ns(\"time\") - "
+        + origin
+        + " AS t,"
+        + " greatest(coalesce("
+        + selection.column("duration_ns", "BIGINT")
+        + ", 0), 0) AS d,"
+        + " "
+        + type
+        + " AS type, "
+        + process
+        + " AS process,"
+        + " "
+        + connectionHash
+        + " AS conn, "
+        + thread
+        + " AS thread,"
+        + " coalesce("
+        + selection.column("errno", "INTEGER")
+        + ", 0) AS errno,"
+        + " "
+        + selection.column("errno_name", "VARCHAR")
+        + " AS errno_name,"
+        + " "
+        + selection.column("syscall", "VARCHAR")
+        + " AS syscall,"
+        + " "
+        + selection.column("tcp_old_state", "VARCHAR")
+        + " AS old_state,"
+        + " "
+        + selection.column("tcp_new_state", "VARCHAR")
+        + " AS new_state,"
         + " rowid AS rid"
-        + " FROM " + selection.relation() + " WHERE \"time\" IS NOT NULL),"
+        + " FROM "
+        + selection.relation()
+        + " WHERE \"time\" IS NOT NULL),"
         + " tracked AS (SELECT *,"
         + " d > 0 AND type NOT LIKE 'tcp%' AND type NOT LIKE 'process%' AS is_slice,"
         + " CASE WHEN conn IS NOT NULL AND type LIKE 'tcp%' THEN 'connection'"
@@ -152,24 +182,33 @@ public final class TimelineQuery {
         + "  WHEN thread IS NOT NULL THEN thread ELSE process END AS id FROM sel),"
         + " keyed AS (SELECT *, hash(kind, id) AS key FROM tracked),"
         + " inview AS (SELECT *, CASE WHEN is_slice THEN t - d ELSE t END AS s FROM keyed"
-        + "  WHERE (CASE WHEN is_slice THEN t - d ELSE t END) <= " + to + " AND t >= " + from + ") ";
+        + "  WHERE (CASE WHEN is_slice THEN t - d ELSE t END) <= "
+        + to
+        + " AND t >= "
+        + from
+        + ") ";
   }
 
   /**
-   * Keeps the window's tracks and, for the shown ones, their events (with the track's index
-   * instead of its strings) in temporary tables of this connection: two scans of the selection,
-   * then every part below scans a narrow table without joins. Measured on a million events: the
-   * parts re-deriving tracks from the selection each time took 2.5 s; this takes a few hundred ms.
+   * Keeps the window's tracks and, for the shown ones, their events (with the track's index instead
+   * of its strings) in temporary tables of this connection: two scans of the selection, then every
+   * part below scans a narrow table without joins. Measured on a million events: the parts
+   * re-deriving tracks from the selection each time took 2.5 s; this takes a few hundred ms.
    */
   private void materialize(String inView) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute("DROP TABLE IF EXISTS temp." + EVENTS);
       s.execute("DROP TABLE IF EXISTS temp." + TRACKS);
       s.execute(
-          "CREATE TEMP TABLE " + TRACKS + " AS " + inView
+          "CREATE TEMP TABLE "
+              + TRACKS
+              + " AS "
+              + inView
               + ", ranked AS (SELECT kind, id, any_value(key) AS key, any_value(process) AS process,"
               + "  count(*) AS n,"
-              + "  row_number() OVER (ORDER BY count(*) DESC, kind, id) <= " + MAX_TRACKS + " AS shown"
+              + "  row_number() OVER (ORDER BY count(*) DESC, kind, id) <= "
+              + MAX_TRACKS
+              + " AS shown"
               + "  FROM inview GROUP BY kind, id)"
               + " SELECT kind, id, key, process, n, CASE WHEN shown THEN (row_number() OVER ("
               + "  ORDER BY shown DESC, process,"
@@ -179,11 +218,16 @@ public final class TimelineQuery {
       // write than everything else here. Names are read back from the selection (by rowid) for
       // the few events drawn one by one; types are kept for point events, errno names for failures.
       s.execute(
-          "CREATE TEMP TABLE " + EVENTS + " AS " + inView
+          "CREATE TEMP TABLE "
+              + EVENTS
+              + " AS "
+              + inView
               + " SELECT tr.idx, v.t, v.d, v.s, v.is_slice, v.errno, v.rid,"
               + " CASE WHEN NOT v.is_slice THEN v.type END AS type,"
               + " CASE WHEN v.errno <> 0 THEN v.errno_name END AS errno_name"
-              + " FROM inview v JOIN temp." + TRACKS + " tr ON tr.key = v.key WHERE tr.idx IS NOT NULL");
+              + " FROM inview v JOIN temp."
+              + TRACKS
+              + " tr ON tr.key = v.key WHERE tr.idx IS NOT NULL");
     }
   }
 
@@ -196,7 +240,8 @@ public final class TimelineQuery {
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT kind, id, process, n FROM temp." + TRACKS
+                "SELECT kind, id, process, n FROM temp."
+                    + TRACKS
                     + " WHERE idx IS NOT NULL ORDER BY idx")) {
       while (rs.next()) {
         String kind = rs.getString(1);
@@ -206,7 +251,8 @@ public final class TimelineQuery {
         String label =
             switch (kind) {
               case "connection" -> "connection " + shortId(id);
-              case "thread" -> (comm.isEmpty() ? shortId(process) : comm) + " thread " + shortId(id);
+              case "thread" ->
+                  (comm.isEmpty() ? shortId(process) : comm) + " thread " + shortId(id);
               default -> (comm.isEmpty() ? "process" : comm) + " " + shortId(id);
             };
         tracks.add(new Timeline.Track(kind, id, process, label, rs.getLong(4)));
@@ -215,7 +261,9 @@ public final class TimelineQuery {
     return tracks;
   }
 
-  /** The comm of each shown process, from the store's {@code processes} (tokens and plain words). */
+  /**
+   * The comm of each shown process, from the store's {@code processes} (tokens and plain words).
+   */
   private Map<String, String> comms() throws SQLException {
     Map<String, String> comms = new HashMap<>();
     if (store == null) {
@@ -224,8 +272,12 @@ public final class TimelineQuery {
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT p.token, any_value(p.comm) FROM " + store + ".processes p WHERE p.token IN"
-                    + " (SELECT process FROM temp." + TRACKS + " WHERE idx IS NOT NULL)"
+                "SELECT p.token, any_value(p.comm) FROM "
+                    + store
+                    + ".processes p WHERE p.token IN"
+                    + " (SELECT process FROM temp."
+                    + TRACKS
+                    + " WHERE idx IS NOT NULL)"
                     + " GROUP BY p.token")) {
       while (rs.next()) {
         if (rs.getString(2) != null) {
@@ -248,20 +300,31 @@ public final class TimelineQuery {
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT d FROM temp." + EVENTS + " WHERE is_slice AND d >= " + bucket
-                    + " ORDER BY d DESC LIMIT 1 OFFSET " + MAX_SLICES)) {
+                "SELECT d FROM temp."
+                    + EVENTS
+                    + " WHERE is_slice AND d >= "
+                    + bucket
+                    + " ORDER BY d DESC LIMIT 1 OFFSET "
+                    + MAX_SLICES)) {
       return rs.next() ? rs.getLong(1) + 1 : bucket;
     }
   }
 
   /** The selection's own columns for a few events, by rowid: names and states to show. */
   private String names() {
-    return "(SELECT rowid AS rid, coalesce(" + selection.column("syscall", "VARCHAR") + ", "
-        + selection.column("type", "VARCHAR") + ", 'event') AS name, "
-        + selection.column("errno_name", "VARCHAR") + " AS errno_name, "
-        + selection.column("tcp_old_state", "VARCHAR") + " AS old_state, "
-        + selection.column("tcp_new_state", "VARCHAR") + " AS new_state FROM "
-        + selection.relation() + ")";
+    return "(SELECT rowid AS rid, coalesce("
+        + selection.column("syscall", "VARCHAR")
+        + ", "
+        + selection.column("type", "VARCHAR")
+        + ", 'event') AS name, "
+        + selection.column("errno_name", "VARCHAR")
+        + " AS errno_name, "
+        + selection.column("tcp_old_state", "VARCHAR")
+        + " AS old_state, "
+        + selection.column("tcp_new_state", "VARCHAR")
+        + " AS new_state FROM "
+        + selection.relation()
+        + ")";
   }
 
   private long row(long rid) {
@@ -274,8 +337,13 @@ public final class TimelineQuery {
         ResultSet rs =
             s.executeQuery(
                 "SELECT e.idx, e.s, e.d, n.name, e.errno, n.errno_name, e.rid FROM (SELECT * FROM temp."
-                    + EVENTS + " WHERE is_slice AND d >= " + threshold
-                    + " ORDER BY s, idx LIMIT " + MAX_SLICES + ") e JOIN " + names()
+                    + EVENTS
+                    + " WHERE is_slice AND d >= "
+                    + threshold
+                    + " ORDER BY s, idx LIMIT "
+                    + MAX_SLICES
+                    + ") e JOIN "
+                    + names()
                     + " n USING (rid) ORDER BY e.s, e.idx")) {
       while (rs.next()) {
         slices.add(
@@ -301,7 +369,8 @@ public final class TimelineQuery {
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT errno, any_value(errno_name) FROM temp." + EVENTS
+                "SELECT errno, any_value(errno_name) FROM temp."
+                    + EVENTS
                     + " WHERE errno <> 0 GROUP BY errno")) {
       while (rs.next()) {
         errnoNames.put(rs.getInt(1), rs.getString(2));
@@ -311,9 +380,13 @@ public final class TimelineQuery {
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT idx, s // " + bucket + " AS b, count(*), count(*) FILTER (WHERE errno <> 0),"
+                "SELECT idx, s // "
+                    + bucket
+                    + " AS b, count(*), count(*) FILTER (WHERE errno <> 0),"
                     + " coalesce(mode(errno) FILTER (WHERE errno <> 0), 0), sum(d)::BIGINT FROM temp."
-                    + EVENTS + " WHERE is_slice AND d < " + threshold
+                    + EVENTS
+                    + " WHERE is_slice AND d < "
+                    + threshold
                     + " GROUP BY idx, b ORDER BY idx, b")) {
       while (rs.next()) {
         long b = rs.getLong(2);
@@ -339,14 +412,23 @@ public final class TimelineQuery {
     aggregated[0] = count > MAX_INSTANTS;
     String sql =
         aggregated[0]
-            ? "SELECT idx, (t // " + bucket + ") * " + bucket + " AS at, type, NULL, count(*), -1"
-                + points + " GROUP BY idx, at, type ORDER BY at, idx, type"
+            ? "SELECT idx, (t // "
+                + bucket
+                + ") * "
+                + bucket
+                + " AS at, type, NULL, count(*), -1"
+                + points
+                + " GROUP BY idx, at, type ORDER BY at, idx, type"
             : "SELECT e.idx, e.t, e.type, CASE WHEN n.old_state IS NOT NULL AND n.new_state"
                 + " IS NOT NULL THEN n.old_state || ' -> ' || n.new_state ELSE n.errno_name END, 1,"
-                + " e.rid FROM (SELECT *" + points + ") e JOIN " + names()
+                + " e.rid FROM (SELECT *"
+                + points
+                + ") e JOIN "
+                + names()
                 + " n USING (rid) ORDER BY e.t, e.idx";
     List<Timeline.Instant> instants = new ArrayList<>();
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         instants.add(
             new Timeline.Instant(
@@ -362,7 +444,8 @@ public final class TimelineQuery {
   }
 
   private long[] longs(String sql, int n) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       long[] values = new long[n];
       if (rs.next()) {
         for (int i = 0; i < n; i++) {

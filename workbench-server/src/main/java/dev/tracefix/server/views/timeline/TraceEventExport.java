@@ -20,11 +20,11 @@ import java.util.Map;
  *
  * <p>Calls are complete events ({@code "ph":"X"} with {@code ts} and {@code dur}), TCP and process
  * events thread-scoped instants ({@code "ph":"i", "s":"t"}); {@code ts} and {@code dur} are
- * microseconds (the format's unit) from the selection's first moment, which {@code otherData}
- * gives in epoch nanoseconds. The format wants integer {@code pid}/{@code tid}: processes,
- * threads and connections are numbered in order of appearance and named by metadata events
- * ({@code process_name}, {@code thread_name}) with their tokens, which were keyed on capture:
- * the file holds nothing the store does not already hold redacted.
+ * microseconds (the format's unit) from the selection's first moment, which {@code otherData} gives
+ * in epoch nanoseconds. The format wants integer {@code pid}/{@code tid}: processes, threads and
+ * connections are numbered in order of appearance and named by metadata events ({@code
+ * process_name}, {@code thread_name}) with their tokens, which were keyed on capture: the file
+ * holds nothing the store does not already hold redacted.
  *
  * <p>Rows are streamed from DuckDB to the output, never held; at most {@link #MAX_EVENTS}.
  */
@@ -46,13 +46,23 @@ public final class TraceEventExport {
     String d = "greatest(coalesce(" + selection.column("duration_ns", "BIGINT") + ", 0), 0)";
     String type = "coalesce(" + selection.column("type", "VARCHAR") + ", 'event')";
     String start =
-        "epoch_ns(\"time\") - CASE WHEN " + d + " > 0 AND " + type + " NOT LIKE 'tcp%' AND "
-            + type + " NOT LIKE 'process%' THEN " + d + " ELSE 0 END";
+        "epoch_ns(\"time\") - CASE WHEN "
+            + d
+            + " > 0 AND "
+            + type
+            + " NOT LIKE 'tcp%' AND "
+            + type
+            + " NOT LIKE 'process%' THEN "
+            + d
+            + " ELSE 0 END";
     long origin;
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT coalesce(min(" + start + "), 0) FROM " + selection.relation()
+                "SELECT coalesce(min("
+                    + start
+                    + "), 0) FROM "
+                    + selection.relation()
                     + " WHERE \"time\" IS NOT NULL")) {
       rs.next();
       origin = rs.getLong(1);
@@ -62,17 +72,45 @@ public final class TraceEventExport {
             + (fromNs == null ? "" : " AND epoch_ns(\"time\") - " + origin + " >= " + fromNs)
             + (toNs == null ? "" : " AND " + start + " - " + origin + " <= " + toNs);
     String sql =
-        "SELECT " + start + " - " + origin + " AS s, " + d + " AS d, " + type + " AS type,"
-            + " coalesce(" + selection.column("process_token", "VARCHAR") + ", '?') AS process,"
-            + " " + selection.column("thread_token", "VARCHAR") + " AS thread,"
-            + " " + selection.column("connection_hash", "VARCHAR") + " AS conn,"
-            + " coalesce(" + selection.column("errno", "INTEGER") + ", 0) AS errno,"
-            + " " + selection.column("errno_name", "VARCHAR") + " AS errno_name,"
-            + " " + selection.column("syscall", "VARCHAR") + " AS syscall,"
-            + " " + selection.column("tcp_old_state", "VARCHAR") + " AS old_state,"
-            + " " + selection.column("tcp_new_state", "VARCHAR") + " AS new_state"
-            + " FROM " + selection.relation() + " WHERE " + where
-            + " ORDER BY s LIMIT " + MAX_EVENTS;
+        "SELECT "
+            + start
+            + " - "
+            + origin
+            + " AS s, "
+            + d
+            + " AS d, "
+            + type
+            + " AS type,"
+            + " coalesce("
+            + selection.column("process_token", "VARCHAR")
+            + ", '?') AS process,"
+            + " "
+            + selection.column("thread_token", "VARCHAR")
+            + " AS thread,"
+            + " "
+            + selection.column("connection_hash", "VARCHAR")
+            + " AS conn,"
+            + " coalesce("
+            + selection.column("errno", "INTEGER")
+            + ", 0) AS errno,"
+            + " "
+            + selection.column("errno_name", "VARCHAR")
+            + " AS errno_name,"
+            + " "
+            + selection.column("syscall", "VARCHAR")
+            + " AS syscall,"
+            + " "
+            + selection.column("tcp_old_state", "VARCHAR")
+            + " AS old_state,"
+            + " "
+            + selection.column("tcp_new_state", "VARCHAR")
+            + " AS new_state"
+            + " FROM "
+            + selection.relation()
+            + " WHERE "
+            + where
+            + " ORDER BY s LIMIT "
+            + MAX_EVENTS;
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(sql);
         JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -95,7 +133,8 @@ public final class TraceEventExport {
           metadata(json, "process_name", pid, pid, "process " + process);
           metadata(json, "thread_name", pid, pid, "process " + process);
         }
-        String threadKey = tcp && conn != null ? "c:" + conn : thread != null ? "t:" + thread : "p:" + process;
+        String threadKey =
+            tcp && conn != null ? "c:" + conn : thread != null ? "t:" + thread : "p:" + process;
         Integer tid = tids.get(threadKey);
         if (tid == null) {
           tid = 100_000 + tids.size();
@@ -126,7 +165,8 @@ public final class TraceEventExport {
           json.writeStringField("errno_name", rs.getString("errno_name"));
         }
         if (rs.getString("old_state") != null) {
-          json.writeStringField("transition", rs.getString("old_state") + " -> " + rs.getString("new_state"));
+          json.writeStringField(
+              "transition", rs.getString("old_state") + " -> " + rs.getString("new_state"));
         }
         json.writeEndObject();
         json.writeEndObject();

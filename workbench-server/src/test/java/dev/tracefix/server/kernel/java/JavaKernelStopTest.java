@@ -29,7 +29,8 @@ class JavaKernelStopTest {
   @BeforeEach
   void start() {
     kernel =
-        new JavaKernel(JavaKernelTest.DATA, new JavaKernel.VmLimits(128L << 20, 1), restarts::incrementAndGet);
+        new JavaKernel(
+            JavaKernelTest.DATA, new JavaKernel.VmLimits(128L << 20, 1), restarts::incrementAndGet);
     assertEquals(new CellOutput.Text("2"), kernel.run("1 + 1", LIMITS));
   }
 
@@ -40,7 +41,8 @@ class JavaKernelStopTest {
 
   /** Runs {@code source}, asks it to stop once it runs, returns its output. */
   private CellOutput stopped(String label, String source) throws Exception {
-    CompletableFuture<CellOutput> run = CompletableFuture.supplyAsync(() -> kernel.run(source, LIMITS));
+    CompletableFuture<CellOutput> run =
+        CompletableFuture.supplyAsync(() -> kernel.run(source, LIMITS));
     Thread.sleep(700); // let it start; nothing below depends on how long that takes
     long asked = System.nanoTime();
     kernel.cancel();
@@ -66,9 +68,12 @@ class JavaKernelStopTest {
     CellOutput.Error error =
         assertInstanceOf(
             CellOutput.Error.class,
-            stopped("catch(Throwable) loop", "while (true) { try { while (true) { } } catch (Throwable t) { } }"));
+            stopped(
+                "catch(Throwable) loop",
+                "while (true) { try { while (true) { } } catch (Throwable t) { } }"));
     assertEquals("restarted", error.errorKind(), error.message());
-    assertTrue(error.message().startsWith("kernel restarted: the snippet did not stop"), error.message());
+    assertTrue(
+        error.message().startsWith("kernel restarted: the snippet did not stop"), error.message());
     assertEquals(new CellOutput.Text("3"), kernel.run("1 + 2", LIMITS));
     assertEquals(1, restarts.get());
   }
@@ -113,11 +118,13 @@ class JavaKernelStopTest {
   @Test
   void theVmRunsInACgroupWhoseQuotaHoldsABusyLoopBack() {
     kernel.close();
-    kernel = new JavaKernel(JavaKernelTest.DATA, new JavaKernel.VmLimits(128L << 20, 0.2), () -> {});
+    kernel =
+        new JavaKernel(JavaKernelTest.DATA, new JavaKernel.VmLimits(128L << 20, 0.2), () -> {});
     kernel.run("1", LIMITS);
-    assumeTrue(
-        kernel.cgroup().isPresent(), "no cgroup here: " + JavaKernel.cpuLimitAvailability());
-    kernel.run("long end = System.nanoTime() + 1_500_000_000L; while (System.nanoTime() < end) { }", LIMITS);
+    assumeTrue(kernel.cgroup().isPresent(), "no cgroup here: " + JavaKernel.cpuLimitAvailability());
+    kernel.run(
+        "long end = System.nanoTime() + 1_500_000_000L; while (System.nanoTime() < end) { }",
+        LIMITS);
     long throttled = kernel.cgroup().get().throttledPeriods();
     System.out.printf(
         "java_cpu=0.2: %d periods throttled in %s%n", throttled, kernel.cgroup().get().dir());

@@ -30,7 +30,13 @@ class JavaKernelTest {
         @Override
         public HostTable result(String name) {
           return new HostTable(
-              null, List.of("name"), List.of(List.of(name), List.of(name + "-2")), 0, 2, false, null);
+              null,
+              List.of("name"),
+              List.of(List.of(name), List.of(name + "-2")),
+              0,
+              2,
+              false,
+              null);
         }
 
         @Override
@@ -72,7 +78,8 @@ class JavaKernelTest {
   @Test
   void snippetsReachHostDataThroughTheHelpers() {
     CellOutput out =
-        run("var rows = sql(\"select 1\");\nrows.get(0).get(\"n\") + \"/\" + result(\"retx\").size()");
+        run(
+            "var rows = sql(\"select 1\");\nrows.get(0).get(\"n\") + \"/\" + result(\"retx\").size()");
     assertEquals(new CellOutput.Text("\"3/2\""), out);
   }
 
@@ -127,7 +134,8 @@ class JavaKernelTest {
   void aRootServerWithoutSetprivRefusesJavaCellsInsteadOfRunningThemAsRoot() {
     SnippetSandbox noSetpriv = SnippetSandbox.of(0, Optional.empty(), "nogroup");
     try (JavaKernel refusing = new JavaKernel(DATA, VM, () -> {}, noSetpriv)) {
-      CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, refusing.run("1 + 1", LIMITS));
+      CellOutput.Error error =
+          assertInstanceOf(CellOutput.Error.class, refusing.run("1 + 1", LIMITS));
       assertEquals("java", error.errorKind());
       assertTrue(error.message().contains("setpriv (util-linux)"), error.message());
       assertTrue(error.message().contains("runs as root"), error.message());
@@ -138,7 +146,11 @@ class JavaKernelTest {
   void aServerThatIsNotRootRunsSnippetsAsItselfAndARootOneThroughSetpriv() {
     assertEquals(List.of(), SnippetSandbox.of(1000, Optional.empty(), "nogroup").commandPrefix());
     assertEquals(
-        List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+        List.of(
+            "/usr/bin/setpriv",
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
             "--no-new-privs"),
         SnippetSandbox.of(0, Optional.of(Path.of("/usr/bin/setpriv")), "nogroup").commandPrefix());
   }

@@ -111,7 +111,8 @@ class UnprivilegedJavaCellTest {
     assertEquals(new CellOutput.Text("\"nobody\""), run("System.getProperty(\"user.name\")"));
     CellOutput.Text env =
         assertInstanceOf(
-            CellOutput.Text.class, run("String.join(\",\", new TreeSet<>(System.getenv().keySet()))"));
+            CellOutput.Text.class,
+            run("String.join(\",\", new TreeSet<>(System.getenv().keySet()))"));
     for (String name : env.text().replace("\"", "").split(",")) {
       assertTrue(Set.of("PATH", "LANG", "LC_ALL", "TZ").contains(name), "leaked variable " + name);
     }
@@ -119,14 +120,12 @@ class UnprivilegedJavaCellTest {
 
   @Test
   void readingTheKeyStoreFileFailsWithPermissionDenied() {
-    assertDenied(
-        "java.nio.file.Files.readString(java.nio.file.Path.of(\"" + keyFile + "\"))");
+    assertDenied("java.nio.file.Files.readString(java.nio.file.Path.of(\"" + keyFile + "\"))");
   }
 
   @Test
   void readingTheDefaultKeyStoreInRootsHomeFailsWithPermissionDenied() {
-    Path defaultKey =
-        Path.of(System.getProperty("user.home"), ".tracefix", "keys", "current.key");
+    Path defaultKey = Path.of(System.getProperty("user.home"), ".tracefix", "keys", "current.key");
     assertDenied(
         "java.nio.file.Files.readAllBytes(java.nio.file.Path.of(\"" + defaultKey + "\")).length");
   }
@@ -159,8 +158,9 @@ class UnprivilegedJavaCellTest {
   private static void assumeRoot() {
     boolean root = SnippetSandbox.forThisProcess().dropsPrivileges();
     if (!root && "true".equals(System.getenv("CI"))) {
-      fail("CI=true runs as root with setpriv, but snippets would run as "
-          + System.getProperty("user.name"));
+      fail(
+          "CI=true runs as root with setpriv, but snippets would run as "
+              + System.getProperty("user.name"));
     }
     assumeTrue(root, "snippets drop privileges only when the server runs as root (with setpriv)");
   }

@@ -51,7 +51,8 @@ class LockedSqlTest {
     KeyStore.current(dir.resolve("keys"));
     keyFile = dir.resolve("keys").resolve("current.key");
     // A Parquet file in the user's home (root's in CI), for read_parquet to reach for.
-    homeParquet = Path.of(System.getProperty("user.home"), ".tracefix-locked-sql-" + run + ".parquet");
+    homeParquet =
+        Path.of(System.getProperty("user.home"), ".tracefix-locked-sql-" + run + ".parquet");
     try (Connection scratch = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = scratch.createStatement()) {
       s.execute("COPY (SELECT 7 AS x) TO '" + homeParquet + "' (FORMAT parquet)");
@@ -88,8 +89,8 @@ class LockedSqlTest {
   }
 
   /**
-   * Locked only: unlocked, the extensions need the network, and DuckDB never turns external
-   * access back on in a running database.
+   * Locked only: unlocked, the extensions need the network, and DuckDB never turns external access
+   * back on in a running database.
    */
   private static final List<String> LOCKED_ONLY =
       List.of("INSTALL httpfs", "LOAD httpfs", "SET enable_external_access = true");
@@ -133,23 +134,19 @@ class LockedSqlTest {
         CellOutput.Table.class,
         kernel.run("SELECT count(*) AS n FROM events", "counted", Optional.of("counted"), LIMITS));
     CellOutput.Table again =
-        assertInstanceOf(
-            CellOutput.Table.class, run(kernel, "SELECT n + 1 FROM counted"));
+        assertInstanceOf(CellOutput.Table.class, run(kernel, "SELECT n + 1 FROM counted"));
     assertEquals(1L, ((Number) again.rows().getFirst().getFirst()).longValue());
     assertInstanceOf(
         CellOutput.Table.class,
         run(kernel, "CREATE OR REPLACE TEMP VIEW v AS SELECT 2 AS two; SELECT * FROM v"));
     Path exported = exports().resolve("answer.csv");
     assertInstanceOf(
-        CellOutput.Text.class,
-        run(kernel, "COPY (SELECT 42 AS answer) TO '" + exported + "'"));
+        CellOutput.Text.class, run(kernel, "COPY (SELECT 42 AS answer) TO '" + exported + "'"));
     CellOutput.Table read =
         assertInstanceOf(
-            CellOutput.Table.class,
-            run(kernel, "SELECT answer FROM read_csv('" + exported + "')"));
+            CellOutput.Table.class, run(kernel, "SELECT answer FROM read_csv('" + exported + "')"));
     assertEquals(42L, ((Number) read.rows().getFirst().getFirst()).longValue());
-    assertInstanceOf(
-        CellOutput.Text.class, run(kernel, "ATTACH ':memory:' AS scratch"));
+    assertInstanceOf(CellOutput.Text.class, run(kernel, "ATTACH ':memory:' AS scratch"));
   }
 
   /**
@@ -249,8 +246,7 @@ class LockedSqlTest {
   }
 
   private static void assertRefused(SqlKernel kernel, String sql, String saying) {
-    CellOutput.Error error =
-        assertInstanceOf(CellOutput.Error.class, run(kernel, sql), sql);
+    CellOutput.Error error = assertInstanceOf(CellOutput.Error.class, run(kernel, sql), sql);
     assertTrue(error.message().startsWith("the notebook is locked: "), error.message());
     assertTrue(error.message().contains(saying), () -> sql + ": " + error.message());
   }

@@ -81,7 +81,8 @@ class SqlKernelTest {
     CellOutput.Table table =
         assertInstanceOf(
             CellOutput.Table.class,
-            kernel.run("SELECT seven + 1 AS seven FROM lucky", "lucky", Optional.of("lucky"), LIMITS));
+            kernel.run(
+                "SELECT seven + 1 AS seven FROM lucky", "lucky", Optional.of("lucky"), LIMITS));
     assertEquals(8L, ((Number) table.rows().getFirst().getFirst()).longValue());
   }
 
@@ -91,13 +92,24 @@ class SqlKernelTest {
     CellOutput.Table first =
         assertInstanceOf(
             CellOutput.Table.class,
-            run(kernel, "SELECT range AS i, 'v' || range AS s FROM range(250000)", Optional.empty(), LIMITS));
+            run(
+                kernel,
+                "SELECT range AS i, 'v' || range AS s FROM range(250000)",
+                Optional.empty(),
+                LIMITS));
     assertEquals(10, first.rows().size());
     assertEquals(250_000, first.totalRows());
     ResultTable table = ResultTable.ofCell("cell-1", Optional.empty());
     ResultPage deep =
         ResultPages.read(
-            connection, table, 200_000, 3, Optional.empty(), false, 1 << 20, Duration.ofSeconds(30));
+            connection,
+            table,
+            200_000,
+            3,
+            Optional.empty(),
+            false,
+            1 << 20,
+            Duration.ofSeconds(30));
     assertEquals(200_000L, ((Number) deep.rows().getFirst().getFirst()).longValue());
     ResultPage sorted =
         ResultPages.read(
@@ -126,7 +138,11 @@ class SqlKernelTest {
     CellOutput.Error error =
         assertInstanceOf(
             CellOutput.Error.class,
-            run(kernel, "SELECT repeat('x', 200) AS s FROM range(100000)", Optional.empty(), limits));
+            run(
+                kernel,
+                "SELECT repeat('x', 200) AS s FROM range(100000)",
+                Optional.empty(),
+                limits));
     assertEquals("limit", error.errorKind());
     assertTrue(error.message().contains("(max_bytes=1MB)"), error.message());
   }
