@@ -17,6 +17,9 @@ public final class SavedQueries {
 
   /** Every {@code .sql} file of the folder, parsed, by name. */
   public List<SavedQuery> list() {
+    if (!Files.isDirectory(dir)) {
+      return List.of(); // a notebook folder without saved queries has none to offer, not an error
+    }
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .filter(f -> f.getFileName().toString().endsWith(".sql"))
