@@ -15,7 +15,8 @@ class SavedQueriesTest {
   void aProjectWithoutAQueriesFolderHasNoSavedQueriesRatherThanAnError() throws Exception {
     assertEquals(List.of(), new SavedQueries(dir.resolve("queries")).list());
     Files.createDirectories(dir.resolve("queries"));
-    Files.writeString(dir.resolve("queries/one.sql"), "-- title: one\n-- parameters: none\nSELECT 1\n");
+    Files.writeString(
+        dir.resolve("queries/one.sql"), "-- title: one\n-- parameters: none\nSELECT 1\n");
     assertEquals(1, new SavedQueries(dir.resolve("queries")).list().size());
   }
 }
