@@ -18,41 +18,40 @@ import java.util.List;
 final class SchemaV12 {
   private SchemaV12() {}
 
-  private static final String TWIN =
-      """
-      t.type = 'syscall' AND s.type IN ('sendto', 'socket_write')
-        AND t.capture_id = s.capture_id AND t.process_token = s.process_token
-        AND t.time = s.time AND t.fd IS NOT DISTINCT FROM s.fd
-        AND t.syscall IN ('sendto', 'write', 'writev')
-      """;
+  /** A call of v12_twins ({@code w}) is the call of the row {@code alias}: same instant and fd. */
+  private static String sameCall(String alias) {
+    return ("w.capture_id = %1$s.capture_id AND w.time = %1$s.time"
+            + " AND w.process_token = %1$s.process_token AND w.fd IS NOT DISTINCT FROM %1$s.fd")
+        .formatted(alias);
+  }
 
   static final List<String> DDL =
       List.of(
           "ALTER TABLE captures ADD COLUMN socket_calls_twinned BOOLEAN",
-          "UPDATE events s SET syscall = t.syscall,"
-              + " thread_token = coalesce(s.thread_token, t.thread_token),"
-              + " stack_id = coalesce(s.stack_id, t.stack_id)"
-              + " FROM events t WHERE "
-              + TWIN,
+          // The pairs, found once: each socket row's syscall twin, with what the twin knows.
           """
           CREATE TEMP TABLE v12_twins AS
-          SELECT t.capture_id, t.time, t.process_token, t.fd FROM events t, events s
-          WHERE
-          """
-              + TWIN,
+          SELECT t.capture_id, t.time, t.process_token, t.fd, t.syscall, t.thread_token, t.stack_id
+          FROM events t, events s
+          WHERE t.type = 'syscall' AND s.type IN ('sendto', 'socket_write')
+            AND t.capture_id = s.capture_id AND t.process_token = s.process_token
+            AND t.time = s.time AND t.fd IS NOT DISTINCT FROM s.fd
+            AND t.syscall IN ('sendto', 'write', 'writev')
+          """,
+          "UPDATE events s SET syscall = w.syscall,"
+              + " thread_token = coalesce(s.thread_token, w.thread_token),"
+              + " stack_id = coalesce(s.stack_id, w.stack_id)"
+              + " FROM v12_twins w WHERE s.type IN ('sendto', 'socket_write') AND "
+              + sameCall("s"),
           """
           UPDATE captures c SET event_count = c.event_count - n.twins
           FROM (SELECT capture_id, count(*) AS twins FROM v12_twins GROUP BY 1) n
           WHERE c.capture_id = n.capture_id AND c.event_count IS NOT NULL
           """,
-          """
-          DELETE FROM events t
-          WHERE t.type = 'syscall' AND t.syscall IN ('sendto', 'write', 'writev')
-            AND EXISTS (SELECT 1 FROM v12_twins w
-                        WHERE w.capture_id = t.capture_id AND w.time = t.time
-                          AND w.process_token = t.process_token
-                          AND w.fd IS NOT DISTINCT FROM t.fd)
-          """,
+          "DELETE FROM events t WHERE t.type = 'syscall' AND t.syscall IN ('sendto', 'write',"
+              + " 'writev') AND EXISTS (SELECT 1 FROM v12_twins w WHERE "
+              + sameCall("t")
+              + ")",
           "DROP TABLE v12_twins",
           "UPDATE events SET syscall = 'sendto' WHERE type = 'sendto' AND syscall IS NULL",
           // What is left twinned: a socket row and a syscall row of the same name in one capture.
