@@ -2,7 +2,7 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.server.ServerException;
 import dev.tracefix.server.notebook.IpynbImporter;
-import dev.tracefix.server.notebook.NotebookParser;
+import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.sink.EventStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,11 +78,11 @@ final class ImportCommand implements Callable<Integer> {
         throw new ServerException(
             ServerException.Kind.INVALID, in + " is over 64 MiB: not a notebook to import");
       }
-      String markdown = IpynbImporter.toMarkdown(in.getFileName().toString(), Files.readString(in));
-      int cells = NotebookParser.parse(out.getFileName().toString(), markdown).cells().size();
+      Notebook notebook =
+          IpynbImporter.toNotebook(in.getFileName().toString(), Files.readString(in));
       // CREATE_NEW: an existing notebook is never overwritten by an import.
-      Files.writeString(out, markdown, StandardOpenOption.CREATE_NEW);
-      System.out.printf("imported %d cells from %s into %s%n", cells, in, out);
+      Files.writeString(out, notebook.text(), StandardOpenOption.CREATE_NEW);
+      System.out.printf("imported %d cells from %s into %s%n", notebook.cells().size(), in, out);
       return 0;
     } catch (FileAlreadyExistsException e) {
       throw new ServerException(

@@ -20,8 +20,8 @@ public final class IpynbImporter {
 
   private IpynbImporter() {}
 
-  /** The Markdown notebook text; parse it with {@link NotebookParser} to check it. */
-  public static String toMarkdown(String fileName, String ipynb) {
+  /** The notebook, read back from the Markdown the cells became ({@link Notebook#text()}). */
+  public static Notebook toNotebook(String fileName, String ipynb) {
     JsonNode root;
     try {
       root = JSON.readTree(ipynb);
@@ -58,13 +58,12 @@ public final class IpynbImporter {
       }
       sb.append(chunk);
     }
-    readsBack(fileName, 0, sb.toString());
-    return sb.toString();
+    return readsBack(fileName, 0, sb.toString());
   }
 
-  private static void readsBack(String fileName, int cell, String markdown) {
+  private static Notebook readsBack(String fileName, int cell, String markdown) {
     try {
-      NotebookParser.parse(fileName, markdown);
+      return NotebookParser.parse(fileName, markdown);
     } catch (ServerException e) {
       String where = cell == 0 ? "" : " cell " + cell + ":";
       throw new ServerException(

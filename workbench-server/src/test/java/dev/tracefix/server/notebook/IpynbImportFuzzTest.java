@@ -40,7 +40,7 @@ class IpynbImportFuzzTest {
     String text = JSON.writeValueAsString(doc);
     String markdown;
     try {
-      markdown = IpynbImporter.toMarkdown("in.ipynb", text);
+      markdown = IpynbImporter.toNotebook("in.ipynb", text).text();
     } catch (ServerException e) {
       Statistics.collect("refused");
       assertTrue(e.getMessage().startsWith("in.ipynb"), e.getMessage());
@@ -54,7 +54,7 @@ class IpynbImportFuzzTest {
   @Property(tries = 200)
   void bytesThatAreNotJupyterAreRefusedClearly(@ForAll("notJson") String text) {
     try {
-      String markdown = IpynbImporter.toMarkdown("in.ipynb", text);
+      String markdown = IpynbImporter.toNotebook("in.ipynb", text).text();
       assertEquals(markdown, NotebookParser.parse("in.md", markdown).text());
       Statistics.collect("imported");
     } catch (ServerException e) {
