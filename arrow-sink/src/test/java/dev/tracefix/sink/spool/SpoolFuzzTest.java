@@ -3,12 +3,9 @@ package dev.tracefix.sink.spool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.tracefix.capture.EventType;
-import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.Retention;
 import dev.tracefix.sink.StoreOptions;
-import dev.tracefix.sink.arrow.EventBatch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -59,11 +56,11 @@ class SpoolFuzzTest {
       Path spool = Files.createDirectories(EventStore.defaultSpoolDir(db));
       long expectedRows = 0;
       int expectedQuarantined = 0;
-      long time = 1_767_225_600_000_000_000L;
+      long offset = 0;
       for (int i = 0; i < segments.size(); i++) {
         Segment s = segments.get(i);
-        Path file = write(allocator, spool, i, s.rows(), time);
-        time += s.rows() * 1_000L;
+        Path file = SpoolRecoveryTest.segment(allocator, spool, i, s.rows(), offset);
+        offset += s.rows();
         harm(file, spool, s, i);
         Statistics.collect(s.harm());
         if (s.harm() == Harm.NONE || s.harm() == Harm.COPIED) {
@@ -99,20 +96,6 @@ class SpoolFuzzTest {
     }
   }
 
-  private static Path write(RootAllocator allocator, Path spool, long seq, int rows, long time)
-      throws IOException {
-    try (EventBatch batch = new EventBatch(allocator, rows)) {
-      for (int i = 0; i < rows; i++) {
-        batch.add(
-            SafeEvent.builder(time + i * 1_000L, EventType.SYSCALL, "p_fuzz", "k")
-                .syscall("read")
-                .build());
-      }
-      return SegmentFile.write(
-          spool, new SegmentName("cap-f", seq, SegmentTable.EVENTS), "node-f", batch.sealed());
-    }
-  }
-
   private static void harm(Path file, Path spool, Segment s, int seq) throws IOException {
     switch (s.harm()) {
       case NONE -> {}
@@ -133,7 +116,7 @@ class SpoolFuzzTest {
       case COPIED ->
           Files.copy(
               file,
-              spool.resolve(new SegmentName("cap-f", 1000 + seq, SegmentTable.EVENTS).fileName()));
+              spool.resolve(new SegmentName("cap-r", 1000 + seq, SegmentTable.EVENTS).fileName()));
       case HALF_WRITTEN -> {
         Path partial = file.resolveSibling(file.getFileName() + SegmentName.PARTIAL);
         Files.move(file, partial);

@@ -9,6 +9,7 @@ import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.arrow.EventBatch;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
@@ -47,11 +49,11 @@ class SpoolRecoveryTest {
     Path db = tmp.resolve("store.duckdb");
     Path spool = EventStore.defaultSpoolDir(db);
     Files.createDirectories(spool);
-    Path good1 = segment(spool, 0, 100, 0);
-    Path truncated = segment(spool, 1, 200, 1_000);
-    Path good2 = segment(spool, 2, 300, 2_000);
-    Path corrupt = segment(spool, 3, 400, 3_000);
-    Path good3 = segment(spool, 4, 500, 4_000);
+    Path good1 = segment(allocator, spool, 0, 100, 0);
+    Path truncated = segment(allocator, spool, 1, 200, 1_000);
+    Path good2 = segment(allocator, spool, 2, 300, 2_000);
+    Path corrupt = segment(allocator, spool, 3, 400, 3_000);
+    Path good3 = segment(allocator, spool, 4, 500, 4_000);
     Path unfinished = spool.resolve("cap-r~000000000005.events.arrows.partial");
     Files.write(unfinished, new byte[] {1, 2, 3});
     try (RandomAccessFile f = new RandomAccessFile(truncated.toFile(), "rw")) {
@@ -104,7 +106,7 @@ class SpoolRecoveryTest {
     Files.setPosixFilePermissions(
         spool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     new Spool(spool);
-    Path segment = segment(spool, 0, 10, 0);
+    Path segment = segment(allocator, spool, 0, 10, 0);
     assertEquals(
         "rwx------",
         java.nio.file.attribute.PosixFilePermissions.toString(
@@ -120,7 +122,7 @@ class SpoolRecoveryTest {
     Path db = tmp.resolve("store.duckdb");
     Path spool = EventStore.defaultSpoolDir(db);
     Files.createDirectories(spool);
-    Path first = segment(spool, 0, 250, 0);
+    Path first = segment(allocator, spool, 0, 250, 0);
     byte[] copy = Files.readAllBytes(first);
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION)) {
       assertEquals(1, store.recovery().ingested());
@@ -145,7 +147,7 @@ class SpoolRecoveryTest {
     Path spool = EventStore.defaultSpoolDir(db);
     Files.createDirectories(spool);
     Path old = v3Segment(spool, 0, 120, 0);
-    Path current = segment(spool, 1, 80, 1_000);
+    Path current = segment(allocator, spool, 1, 80, 1_000);
     try (EventStore store = EventStore.open(db, allocator, KEEP_ALL_RETENTION);
         Connection c = store.connect();
         Statement s = c.createStatement();
@@ -265,7 +267,13 @@ class SpoolRecoveryTest {
         .build();
   }
 
-  private Path segment(Path spool, long seq, int rows, long offset) throws Exception {
+  /**
+   * Writes segment {@code seq} of capture {@code cap-r}: {@code rows} events 1 µs apart, the first
+   * {@code offset} µs after the fixture's start (so segments written with distinct offsets never
+   * share a time).
+   */
+  static Path segment(BufferAllocator allocator, Path spool, long seq, int rows, long offset)
+      throws IOException {
     try (EventBatch batch = new EventBatch(allocator, rows)) {
       for (int i = 0; i < rows; i++) {
         batch.add(sendtoSyscall(1_767_225_600_000_000_000L + (offset + i) * 1_000));
