@@ -32,6 +32,11 @@ public final class PrivacyEngine {
   private final RecordShape<SafeProcess> processShape = new RecordShape<>(SafeProcess.class);
   private final TypePlan[] eventPlans;
   private final TypePlan processPlan;
+
+  /** Per event type ordinal, its plan compiled at load, or null where the reference path runs. */
+  private final CompiledRedactor[] eventRedactors;
+
+  private final CompiledRedactor processRedactor;
   private final LongAdder unknownDropped = new LongAdder();
 
   public PrivacyEngine(Policy policy, HmacKey key) {
@@ -48,6 +53,14 @@ public final class PrivacyEngine {
       eventPlans[t.ordinal()] = plan(t.columnValue(), List.of(eventShape.names));
     }
     processPlan = plan(EventSchema.PROCESS, List.of(processShape.names));
+    eventRedactors = new CompiledRedactor[types.length];
+    for (EventType t : types) {
+      eventRedactors[t.ordinal()] =
+          CompiledRedactor.compile(SafeEvent.class, eventPlans[t.ordinal()], tokenizer.keyId())
+              .orElse(null);
+    }
+    processRedactor =
+        CompiledRedactor.compile(SafeProcess.class, processPlan, tokenizer.keyId()).orElse(null);
   }
 
   /** The default policy (checked against its own tests) under {@code key}. */
@@ -74,12 +87,44 @@ public final class PrivacyEngine {
   }
 
   public SafeEvent redact(SafeEvent event) {
-    TypePlan plan = eventPlans[event.type().ordinal()];
-    return applyRecord(plan, eventShape, event);
+    int type = event.type().ordinal();
+    CompiledRedactor compiled = eventRedactors[type];
+    if (compiled == null) {
+      return applyRecord(eventPlans[type], eventShape, event);
+    }
+    eventPlans[type].records.increment();
+    return compiled.apply(event);
   }
 
   public SafeProcess redact(SafeProcess process) {
+    if (processRedactor == null) {
+      return applyRecord(processPlan, processShape, process);
+    }
+    processPlan.records.increment();
+    return processRedactor.apply(process);
+  }
+
+  /**
+   * {@link #redact(SafeEvent)} by the reference path: field values read into an array, each passed
+   * through its op, the record rebuilt. The compiled path must give the same record.
+   */
+  SafeEvent redactByReference(SafeEvent event) {
+    return applyRecord(eventPlans[event.type().ordinal()], eventShape, event);
+  }
+
+  /** {@link #redactByReference(SafeEvent)} for a process. */
+  SafeProcess redactByReference(SafeProcess process) {
     return applyRecord(processPlan, processShape, process);
+  }
+
+  /** Whether events of {@code type} take the compiled path under this policy. */
+  boolean compiled(EventType type) {
+    return eventRedactors[type.ordinal()] != null;
+  }
+
+  /** Whether processes take the compiled path under this policy. */
+  boolean processCompiled() {
+    return processRedactor != null;
   }
 
   /**
