@@ -43,7 +43,8 @@ kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 # --- tracefix capture (the JVM agent) ---
 calls=$rate
-rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys"
+# The .err file of a previous run would satisfy the wait for "probes attached" below.
+rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys" "$out/agent-cost.err"
 # AGENT_JAVA_OPTS: extra JVM options for the agent, e.g. "-Xmx256m -XX:+UseSerialGC".
 # shellcheck disable=SC2086
 "$java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -Xlog:disable \
