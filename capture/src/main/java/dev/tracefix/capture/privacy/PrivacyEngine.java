@@ -6,6 +6,7 @@ import dev.tracefix.capture.SafeEventSink;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
+import dev.tracefix.capture.privacy.policy.Action;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.Policy;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,10 +56,20 @@ public final class PrivacyEngine {
     }
     processPlan = plan(EventSchema.PROCESS, List.of(processShape.names));
     eventRedactors = new CompiledRedactor[types.length];
+    // Most types share the policy's "*" rules: one compiled form per distinct list of actions (its
+    // field ops hold no per-type state the compiled path uses; the plan counts the records).
+    Map<List<Action>, CompiledRedactor> byActions = new HashMap<>();
     for (EventType t : types) {
-      eventRedactors[t.ordinal()] =
-          CompiledRedactor.compile(SafeEvent.class, eventPlans[t.ordinal()], tokenizer.keyId())
-              .orElse(null);
+      TypePlan plan = eventPlans[t.ordinal()];
+      Optional<List<Action>> actions = plan.fixedActions(eventShape.names);
+      CompiledRedactor shared = actions.map(byActions::get).orElse(null);
+      if (shared == null) {
+        shared = CompiledRedactor.compile(SafeEvent.class, plan, tokenizer.keyId()).orElse(null);
+        if (shared != null && actions.isPresent()) {
+          byActions.put(actions.get(), shared);
+        }
+      }
+      eventRedactors[t.ordinal()] = shared;
     }
     processRedactor =
         CompiledRedactor.compile(SafeProcess.class, processPlan, tokenizer.keyId()).orElse(null);
