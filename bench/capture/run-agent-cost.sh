@@ -35,7 +35,7 @@ echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: 
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)"
 # The heap cap the launcher gives a capture (./tracefix: TRACEFIX_CAPTURE_HEAP, default 256m).
 heap=${TRACEFIX_CAPTURE_HEAP:-256m}
-echo "# target $rate records/s for ${seconds}s, agent heap -Xmx$heap, JVM options: ${AGENT_JAVA_OPTS:-none}, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# target $rate records/s for ${seconds}s, agent heap -Xmx$heap, JVM options: ${AGENT_JAVA_OPTS:-none}, capture options: ${CAPTURE_OPTS:-none}, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ticks of utime+stime of PID (fields 14, 15; counted after comm's closing parenthesis)
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
@@ -45,12 +45,14 @@ kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 calls=$rate
 # The .err file of a previous run would satisfy the wait for "probes attached" below.
 rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys" "$out/agent-cost.err"
-# AGENT_JAVA_OPTS: extra JVM options for the agent, e.g. "-Xmx256m -XX:+UseSerialGC".
+# AGENT_JAVA_OPTS: extra JVM options for the agent, e.g. "-XX:+UseSerialGC"; CAPTURE_OPTS: extra
+# options of `tracefix capture`, e.g. "--store-memory-mb 128 --store-threads 1".
 # shellcheck disable=SC2086
 "$java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -Xlog:disable \
   -Xmx"$heap" ${AGENT_JAVA_OPTS:-} \
   -cp "$cp" dev.tracefix.server.cli.Main capture --db "$out/agent-cost.duckdb" \
   --keys "$out/agent-keys" --duration $((seconds + 30))s --metrics 127.0.0.1:0 --probes full \
+  ${CAPTURE_OPTS:-} \
   -- "$out/producer" $((calls * seconds)) "$calls" >"$out/agent-cost.out" 2>"$out/agent-cost.err" &
 jvm=$!
 until grep -q 'probes attached' "$out/agent-cost.err"; do
