@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StatsChurnCaptureTest {
   private static final int CHILDREN = 400;
   private static final int WRITES = 10;
-  private static final int PAUSE_US = 3_000;
-  private static final int MAP_ENTRIES = 256;
+  private static final int PAUSE_US = 5_000;
+  private static final int MAP_ENTRIES = 512;
   private static final int EBADF = 9;
 
   @TempDir Path dir;
