@@ -206,7 +206,7 @@ test("a 10M-row result scrolls to its end fetching only the pages in view, and s
   await shot("column-summary");
 });
 
-test("cells of the grid are selected with the mouse and copied as tab-separated text; the result downloads as CSV", async () => {
+test("cells of the grid are selected with the mouse and copied as tab-separated text; the result downloads as CSV and Parquet", async () => {
   await open("retransmits.md");
   await cell("by_peer").locator("[data-testid=run-cell]").click();
   const cells = cell("by_peer").locator("[data-testid=grid-cell]");
@@ -220,6 +220,19 @@ test("cells of the grid are selected with the mouse and copied as tab-separated 
   const [download] = await Promise.all([page.waitForEvent("download"), cell("by_peer").locator("[data-testid=download-csv]").click()]);
   assert.equal(download.suggestedFilename(), "by_peer.csv");
   assert.equal(readFileSync(await download.path(), "utf8"), "peer,retx\r\npeer-7f3a,3\r\npeer-b2e4,2\r\npeer-19c0,1\r\n");
+
+  // Parquet beside it: the file the server's route writes (its rows and types are checked by
+  // ParquetDownloadTest, which decodes it with DuckDB), sorted as the grid shows.
+  await cell("by_peer").locator("[data-testid=sort-column]", { hasText: "retx" }).first().click();
+  await page.waitForFunction(() => document.querySelector("[data-cell-id=by_peer] [data-testid=row-count]")?.textContent?.endsWith("(sorted by retx)"));
+  const [parquet] = await Promise.all([page.waitForEvent("download"), cell("by_peer").locator("[data-testid=download-parquet]").click()]);
+  assert.equal(parquet.suggestedFilename(), "by_peer.parquet");
+  const bytes = readFileSync(await parquet.path());
+  assert.equal(bytes.subarray(0, 4).toString("latin1"), "PAR1");
+  assert.equal(bytes.subarray(bytes.length - 4).toString("latin1"), "PAR1");
+  const direct = await page.request.get(`${base}api/notebooks/retransmits.md/cells/by_peer/rows.parquet?sort=retx&desc=false`);
+  assert.equal(direct.status(), 200);
+  assert.ok(Buffer.compare(bytes, await direct.body()) === 0, "the button downloads the route's file, sorted as shown");
 });
 
 test("a runaway query shows its elapsed time, the page stays usable, and Interrupt stops it", async () => {
