@@ -58,6 +58,13 @@ class ParquetDownloadTest {
                 + ",\"kind\":\"sql\",\"id\":\"mixed\",\"source\":"
                 + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(SELECT)
                 + "}"));
+    ApiClient.json(
+        api.post(
+            "/api/notebooks/retransmits.md/blocks",
+            "{\"op\":\"insert\",\"index\":"
+                + (blocks + 1)
+                + ",\"kind\":\"sql\",\"id\":\"nested\",\"source\":"
+                + "\"SELECT ['key ' || repeat('ab12', 16) || chr(10)] AS l\"}"));
   }
 
   @AfterEach
@@ -110,6 +117,14 @@ class ParquetDownloadTest {
     assertEquals(400, badSort.statusCode());
     String body = Files.readString(file, StandardCharsets.UTF_8);
     assertTrue(body.contains("no column 'nope'"), body);
+
+    // Key material inside a list cannot be replaced in place: refused, not written.
+    api.run("retransmits.md", "nested");
+    HttpResponse<Path> nested =
+        api.download("/api/notebooks/retransmits.md/cells/nested/rows.parquet", file);
+    assertEquals(400, nested.statusCode());
+    body = Files.readString(file, StandardCharsets.UTF_8);
+    assertTrue(body.contains("holds text in the key store's format"), body);
   }
 
   /** A body as text whatever its bytes, for a failure's message. */
