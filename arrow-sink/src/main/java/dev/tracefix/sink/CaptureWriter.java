@@ -1,5 +1,6 @@
 package dev.tracefix.sink;
 
+import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
@@ -180,7 +181,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     awaitStored();
     writeSideRows();
     synchronized (this) {
-      Loss loss = countLoss(summary.dropCount());
+      Loss loss = countLoss(summary.dropCount(), aggregateOverflow(summary));
       try (PreparedStatement update =
           connection.prepareStatement(
               "UPDATE captures SET started_at = ?, ended_at = ?, probes = ?, event_count = ?,"
@@ -247,7 +248,15 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   }
 
   /** Counts this writer's losses by cause; {@code kernelDropped} comes from the capture summary. */
-  private Loss countLoss(long kernelDropped) {
+  /** Calls the in-kernel aggregates could not count because their map was full. */
+  private static long aggregateOverflow(CaptureSummary summary) {
+    return summary.stats().stream()
+        .filter(t -> t.type().equals(Capture.AGGREGATES))
+        .mapToLong(TypeStats::dropped)
+        .sum();
+  }
+
+  private Loss countLoss(long kernelDropped, long aggregateOverflow) {
     long delivered = 0;
     long queueDropped = 0;
     for (int t = 0; t < produced.length; t++) {
@@ -276,6 +285,13 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
               + (delivered + kernelDropped)
               + " events lost: "
               + String.join("; ", causes);
+    }
+    if (aggregateOverflow > 0) {
+      text =
+          (text == null ? "" : text + "; ")
+              + aggregateOverflow
+              + " system calls seen but not counted in syscall_stats (the kernel's aggregate map was"
+              + " full)";
     }
     if (waiting > 0) {
       text =

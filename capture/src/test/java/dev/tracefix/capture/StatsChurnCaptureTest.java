@@ -103,4 +103,43 @@ class StatsChurnCaptureTest {
         "every child's calls, exactly, though their keys outnumber the map's room");
     assertEquals(CHILDREN, childrenWithRows, "each child has its rows");
   }
+
+  /**
+   * A map too small for the keys of one interval (the only drain is the last one): the calls that
+   * found it full are not aggregated, and the capture says so — its {@code syscall_stats} line has
+   * produced = every call the generator made, stored = the calls in the rows, dropped = the rest —
+   * without counting them as dropped events.
+   */
+  @Test
+  void callsAFullMapCouldNotTakeAreCountedAsItsLoss() throws Exception {
+    KernelAssumptions.assumeCaptureAvailable();
+    int children = 20;
+    Path source = dir.resolve("churn_workload.c");
+    Files.copy(getClass().getResourceAsStream("/capture/churn_workload.c"), source);
+    Path exe = NativeBuild.gcc(source, dir.resolve("churnwork"), "-static");
+    CaptureConfig config =
+        SyscallStatsCaptureTest.defaultMode(
+                List.of(exe.toString(), "" + children, "" + WRITES, "0"), dir.resolve("keys"))
+            .withStats(new StatsConfig(Duration.ofSeconds(60), Map.of()).withMapEntries(16));
+    var sink = new CaptureTest.RecordingSink();
+    CaptureSummary summary = Capture.run(config, sink);
+
+    assertEquals(0, summary.commandExitCode(), "workload exit code");
+    TypeStats aggregates =
+        summary.stats().stream()
+            .filter(t -> t.type().equals(Capture.AGGREGATES))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no aggregate line in " + summary.stats()));
+    long inRows = sink.syscallStats.stream().mapToLong(SyscallStat::calls).sum();
+    System.out.printf("full map: %s, calls in rows %d%n", aggregates, inRows);
+    // The parent's two opens, and per child its writes, one read and one failed close.
+    assertEquals(2L + children * (WRITES + 2L), aggregates.produced(), "every call seen");
+    assertEquals(inRows, aggregates.stored(), "stored: the calls the rows hold");
+    assertEquals(
+        aggregates.produced() - aggregates.stored(), aggregates.dropped(), "dropped: the rest");
+    assertTrue(
+        aggregates.dropped() > 0,
+        "a 16-key map cannot hold the 3 keys of each of " + children + " children");
+    assertEquals(0, summary.dropCount(), "no event was dropped: the ring had room");
+  }
 }

@@ -92,6 +92,7 @@ public final class SyscallStatsDrain {
 
   private long retired;
   private int peakEntries;
+  private long aggregated;
 
   public SyscallStatsDrain(BpfMaps maps, Identities identities) {
     this(maps, identities, Liveness.of(ProcFs.system()));
@@ -147,6 +148,7 @@ public final class SyscallStatsDrain {
               after[2] - before[2],
               Arrays.copyOf(buckets, last + 1)));
       previous.put(e.getKey(), after);
+      aggregated += calls;
     }
     retire(now, exited);
     return rows;
@@ -232,6 +234,11 @@ public final class SyscallStatsDrain {
         bytes,
         buckets,
         identities.keyId());
+  }
+
+  /** Calls delivered in rows so far: the sum of {@code calls} over every row drained. */
+  public long aggregatedCalls() {
+    return aggregated;
   }
 
   /** Calls the kernel saw but could not aggregate because the map was full. */
