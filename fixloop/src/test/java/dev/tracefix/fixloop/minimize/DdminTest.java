@@ -277,6 +277,39 @@ class DdminTest {
   }
 
   @Test
+  void twoWorkersJudgeTheFirstHalfWhileTheWholeInputIsChecked() throws Exception {
+    List<Integer> whole = upTo(16);
+    List<Integer> firstHalf = upTo(8);
+    java.util.concurrent.CountDownLatch halfStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean overlapped =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Oracle<Integer> oracle =
+        candidate -> {
+          if (candidate.equals(firstHalf)) {
+            halfStarted.countDown();
+          } else if (candidate.equals(whole)) {
+            try { // bounded only so a regression fails instead of hanging
+              overlapped.set(halfStarted.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return candidate.contains(11) ? Outcome.FAIL : Outcome.PASS;
+        };
+    Ddmin.Result<Integer> found = new Ddmin<>(whole, oracle).parallel(2).minimize();
+    assertEquals(List.of(11), found.minimal());
+    assertTrue(overlapped.get(), "the first half did not start while the whole input was judged");
+  }
+
+  @Test
+  void twoWorkersRefuseAnInputThatDoesNotFailAndSayWhatItWas() {
+    Ddmin<Integer> ddmin = new Ddmin<>(upTo(8), c -> Outcome.PASS).parallel(2);
+    Ddmin.WholeInputDoesNotFail refused =
+        assertThrows(Ddmin.WholeInputDoesNotFail.class, ddmin::minimize);
+    assertEquals(Outcome.PASS, refused.outcome());
+  }
+
+  @Test
   void splitsIntoNearlyEqualContiguousParts() {
     assertEquals(List.of(List.of(0, 1), List.of(2, 3), List.of(4, 5, 6)), Ddmin.split(upTo(7), 3));
   }
