@@ -193,7 +193,12 @@ public final class FleetDdl {
     String trimmed = root.strip();
     String uri;
     if (trimmed.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      uri = URI.create(trimmed).toString();
+      try {
+        uri = URI.create(trimmed).toString();
+      } catch (IllegalArgumentException e) {
+        throw new SinkException(
+            SinkException.Kind.USER, "--root is not a URI: " + e.getMessage(), e);
+      }
     } else {
       uri = Path.of(trimmed).toAbsolutePath().normalize().toUri().toString();
     }

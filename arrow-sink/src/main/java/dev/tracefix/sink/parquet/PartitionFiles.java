@@ -39,8 +39,8 @@ public final class PartitionFiles {
 
   /**
    * Rewrites every partition folder under {@code tableDir} (each folder holding Parquet files) as
-   * sorted files of at most {@code targetBytes}; a file bigger than that is one row group that
-   * cannot be split.
+   * sorted files of at most {@code targetBytes} (only a single row bigger than that would make a
+   * bigger file).
    */
   public static List<Rewrite> rewriteTable(Statement statement, Path tableDir, long targetBytes) {
     if (targetBytes <= 0) {
@@ -136,7 +136,7 @@ public final class PartitionFiles {
 
   /**
    * Writes {@code sorted} as consecutive row ranges of at most {@code targetBytes} each, in the
-   * order of its rows; a range still too big is cut again, down to a single row group.
+   * order of its rows; a range still too big is cut again (each cut has fewer rows, so it ends).
    */
   private static void cut(
       Statement statement,
@@ -148,7 +148,7 @@ public final class PartitionFiles {
       List<Path> written)
       throws SQLException, IOException {
     long size = Files.size(sorted);
-    if (size <= targetBytes || rowGroups(statement, sorted) <= 1 || rows <= 1) {
+    if (size <= targetBytes || rows <= 1) {
       Path target = partition.resolve(String.format("%s-%05d.parquet", prefix, written.size()));
       Files.move(sorted, target);
       written.add(target);
@@ -205,11 +205,6 @@ public final class PartitionFiles {
       }
     }
     return "ALL";
-  }
-
-  private static long rowGroups(Statement statement, Path file) throws SQLException {
-    return count(
-        statement, "SELECT num_row_groups FROM parquet_file_metadata(" + literal(file) + ")");
   }
 
   private static long count(Statement statement, String sql) throws SQLException {
