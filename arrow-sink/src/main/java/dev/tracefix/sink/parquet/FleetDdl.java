@@ -200,7 +200,8 @@ public final class FleetDdl {
             SinkException.Kind.USER, "--root is not a URI: " + e.getMessage(), e);
       }
     } else {
-      uri = Path.of(trimmed).toAbsolutePath().normalize().toUri().toString();
+      // As engines' file systems (Hadoop's Path) take a local folder: not percent-encoded.
+      uri = "file://" + Path.of(trimmed).toAbsolutePath().normalize();
     }
     while (uri.endsWith("/") && !uri.endsWith("://")) {
       uri = uri.substring(0, uri.length() - 1);

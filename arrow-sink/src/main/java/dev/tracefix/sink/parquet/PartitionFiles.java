@@ -23,8 +23,10 @@ import java.util.stream.Stream;
  *
  * <p>DuckDB's partitioned {@code COPY} writes each partition's rows in whatever order its threads
  * reach them, even under {@code ORDER BY}; this rewrite is what makes the order hold. Nothing is
- * lost on the way: the new files are written beside the old under fresh names, their row count is
- * checked against the old files', and only then are the old ones deleted.
+ * lost on the way: the new files are written beside the old under hidden names (engines skip names
+ * starting with a dot), their row count is checked against the old files', and only then are the
+ * old ones deleted and the new ones named {@code part-00000.parquet}, {@code part-00001.parquet},
+ * ... in time order.
  */
 public final class PartitionFiles {
   /** The default target size of one file: within the 128–512 MiB engines like to split. */
@@ -104,7 +106,7 @@ public final class PartitionFiles {
               + " ("
               + OPTIONS
               + ")");
-      cut(statement, merged, rows, targetBytes, partition, "part-" + batch, written);
+      cut(statement, merged, rows, targetBytes, partition, ".part-" + batch, written);
       long after = 0;
       for (Path file : written) {
         after += count(statement, "SELECT count(*) FROM read_parquet(" + literal(file) + ")");
@@ -116,6 +118,11 @@ public final class PartitionFiles {
       }
       for (Path old : before) {
         Files.delete(old);
+      }
+      // Hidden until now, so no reader saw old and new rows at once; the names are stable, so an
+      // export written twice has the same files.
+      for (int i = 0; i < written.size(); i++) {
+        Files.move(written.get(i), partition.resolve(String.format("part-%05d.parquet", i)));
       }
       return new Rewrite(partition, before.size(), written.size(), rows);
     } catch (SQLException | IOException | RuntimeException e) {

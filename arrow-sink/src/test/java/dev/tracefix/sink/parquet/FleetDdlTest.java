@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The generated table definitions against a real export: each CREATE TABLE lists exactly the
  * columns the table's Parquet files hold, in their order, then the partition columns the folders
- * name, in folder order; each with the engine type that reads the file's Parquet type (mapped
- * here on its own, from the types the files hold, not from the generator's table).
+ * name, in folder order; each with the engine type that reads the file's Parquet type (mapped here
+ * on its own, from the types the files hold, not from the generator's table).
  */
 class FleetDdlTest {
   @TempDir static Path dir;
@@ -43,11 +43,14 @@ class FleetDdlTest {
           "TIMESTAMP_NS", List.of("timestamp", "BIGINT"),
           "TIMESTAMP", List.of("timestamp", "TIMESTAMP_NTZ"),
           "DATE", List.of("date", "DATE"),
+          "BOOLEAN", List.of("boolean", "BOOLEAN"),
+          "DOUBLE", List.of("double", "DOUBLE"),
           "VARCHAR[]", List.of("array(varchar)", "ARRAY<STRING>"),
           "BIGINT[]", List.of("array(bigint)", "ARRAY<BIGINT>"));
 
   private static final Pattern CREATE =
-      Pattern.compile("CREATE TABLE IF NOT EXISTS (\\S+) \\(\\n(.*?)\\n\\)\\n(.*?);\\n", Pattern.DOTALL);
+      Pattern.compile(
+          "CREATE TABLE IF NOT EXISTS (\\S+) \\(\\n(.*?)\\n\\)\\n(.*?);\\n", Pattern.DOTALL);
 
   @BeforeAll
   static void export() throws Exception {
@@ -117,7 +120,7 @@ class FleetDdlTest {
             new ArrayList<>(expected.entrySet()),
             new ArrayList<>(declared.entrySet()),
             table + " for " + engine);
-        String location = tableDir.toUri().toString().replaceAll("/$", "");
+        String location = "file://" + tableDir.toAbsolutePath();
         assertTrue(m.group(3).contains("'" + location + "'"), m.group(3));
         String keys =
             engine == FleetDdl.Engine.TRINO

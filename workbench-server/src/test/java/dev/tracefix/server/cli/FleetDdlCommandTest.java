@@ -15,10 +15,15 @@ class FleetDdlCommandTest {
   void printsTheSparkTablesOverALocalRoot() {
     CliRun run = CliRun.of("fleet", "ddl", "--engine", "spark", "--root", dir.toString());
     assertEquals(0, run.exit(), run.err());
-    String location = dir.toUri().toString().replaceAll("/$", "");
+    String location = "file://" + dir.toAbsolutePath();
     for (String table :
         new String[] {
-          "events", "captures", "processes", "capture_stats", "stacks", "trigger_firings",
+          "events",
+          "captures",
+          "processes",
+          "capture_stats",
+          "stacks",
+          "trigger_firings",
           "syscall_stats"
         }) {
       assertTrue(
