@@ -71,7 +71,7 @@ class CaptureQueryMinimizeCellTest {
       Files.writeString(
           fixture.notebooksDir.resolve("refused.md"),
           "# Refused connects\n\n```sql name=steps\n"
-              + "SELECT * FROM (VALUES (1, 'read'), (2, 'noop'), (3, 'connect'), (4, 'read'))"
+              + "SELECT * FROM (VALUES (1, 'read'), (2, 'connect'))"
               + " t(step, action) ORDER BY step\n```\n\n"
               + "```minimize name=shrink\ninput: steps\nrepo: "
               + repo
@@ -93,7 +93,7 @@ class CaptureQueryMinimizeCellTest {
               + out.get("oracleCalls")
               + " captured repro runs");
       assertEquals("minimized", out.get("kind").asText(), out.toString());
-      assertEquals(4, out.get("originalSize").asInt());
+      assertEquals(2, out.get("originalSize").asInt());
       assertEquals(1, out.get("rows").size(), out.toString());
       assertEquals("connect", out.get("rows").get(0).get(1).asText(), out.toString());
     }
