@@ -35,7 +35,8 @@ import java.util.function.Function;
  * killed) and nothing they said is used. The first failing candidate in order is always the one
  * taken, so the result is the one a single worker finds; the cost is some speculative runs. A
  * worker may also run ahead into the next round ({@link #firstFailing}), which is what makes two
- * workers pay off when one element alone fails and ddmin is a search by halves (BENCHMARKS.md).
+ * workers pay off when one element alone fails and ddmin is a search by halves, and judges the
+ * first half while the whole input is checked (BENCHMARKS.md).
  */
 public final class Ddmin<T> {
   /** The minimal input, in input order, and what it cost. */
