@@ -56,6 +56,28 @@ public final class PartitionFiles {
     return done;
   }
 
+  /**
+   * Rewrites every table of the export root {@code root} (a shared folder many hosts export into)
+   * the way {@link #rewriteTable} does; folders that are not an exported table are left alone.
+   */
+  public static List<Rewrite> rewriteRoot(Path root, long targetBytes) {
+    if (!Files.isDirectory(root)) {
+      throw new SinkException(SinkException.Kind.USER, "no export root at " + root);
+    }
+    List<Rewrite> done = new ArrayList<>();
+    try (java.sql.Connection duckdb = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duckdb.createStatement()) {
+      for (String table : ExportLayout.ALL) {
+        done.addAll(rewriteTable(statement, root.resolve(table), targetBytes));
+      }
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE, "compacting " + root + " failed: " + e.getMessage(), e);
+    }
+    dev.tracefix.capture.FileModes.active().tightenTree(root);
+    return done;
+  }
+
   /** Folders under {@code tableDir} (itself included) that hold Parquet files directly. */
   static List<Path> partitionFolders(Path tableDir) {
     if (!Files.isDirectory(tableDir)) {

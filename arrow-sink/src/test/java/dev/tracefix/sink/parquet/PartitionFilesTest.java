@@ -31,13 +31,13 @@ class PartitionFilesTest {
 
   @Test
   void exportSortsEachPartitionByTimeAndCutsItAtTheTargetSize() throws Exception {
-    long target = 64 * 1024;
+    long target = 32 * 1024;
     Path export = dir.resolve("export");
     List<Object> source;
     try (Connection store = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = store.createStatement()) {
       StoreSchema.migrate(store);
-      GenericRows.fill(store, 2, 60_000, 3600); // times inserted in a shuffled order
+      GenericRows.fill(store, 2, 30_000, 3600); // times inserted in a shuffled order
       source = row(s, FINGERPRINT + "events");
       ParquetExport.write(store, export, TestKeys.KEY, target);
     }

@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "fleet",
     mixinStandardHelpOptions = true,
     description = "Read many hosts' Parquet exports together on a distributed engine.",
-    subcommands = {FleetDdlCommand.class})
+    subcommands = {FleetDdlCommand.class, FleetCompactCommand.class})
 final class FleetCommand {}

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tracefix fleet ddl} prints one table per exported table; bad input is one clear line. */
+/**
+ * {@code tracefix fleet ddl} prints one table per exported table; bad input is one clear line.
+ * {@code tracefix fleet compact} merges a partition's small files into one sorted file.
+ */
 class FleetDdlCommandTest {
   @TempDir Path dir;
 
@@ -39,5 +42,31 @@ class FleetDdlCommandTest {
     assertTrue(run.exit() != 0);
     assertTrue(run.err().contains("unknown engine 'presto': use trino or spark"), run.err());
     assertEquals("", run.out());
+  }
+
+  @Test
+  void compactMergesAPartitionsSmallFiles() throws Exception {
+    Path partition =
+        java.nio.file.Files.createDirectories(
+            dir.resolve("root/events/date=2026-12-01/host=node-a/capture=c1"));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement()) {
+      for (int k = 0; k < 3; k++) {
+        s.execute(
+            "COPY (SELECT TIMESTAMP_NS '2026-12-01 10:00:00' + to_seconds(30 - i * 3 - "
+                + k
+                + ") AS time, 'read' AS type FROM range(10) t(i)) TO '"
+                + partition.resolve("small-" + k + ".parquet")
+                + "' (FORMAT parquet)");
+      }
+    }
+    CliRun run = CliRun.of("fleet", "compact", "--root", dir.resolve("root").toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals("compacted 1 partitions: 3 files into 1, 30 rows\n", run.out());
+    try (var left = java.nio.file.Files.list(partition)) {
+      assertEquals(
+          java.util.List.of("part-00000.parquet"),
+          left.map(p -> p.getFileName().toString()).toList());
+    }
   }
 }
