@@ -2,10 +2,13 @@ package dev.tracefix.sink.parquet;
 
 import static dev.tracefix.sink.parquet.ExportLayout.literal;
 
+import dev.tracefix.capture.FileModes;
 import dev.tracefix.sink.SinkException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,7 +68,7 @@ public final class PartitionFiles {
       throw new SinkException(SinkException.Kind.USER, "no export root at " + root);
     }
     List<Rewrite> done = new ArrayList<>();
-    try (java.sql.Connection duckdb = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = duckdb.createStatement()) {
       for (String table : ExportLayout.ALL) {
         done.addAll(rewriteTable(statement, root.resolve(table), targetBytes));
@@ -74,7 +77,7 @@ public final class PartitionFiles {
       throw new SinkException(
           SinkException.Kind.RESOURCE, "compacting " + root + " failed: " + e.getMessage(), e);
     }
-    dev.tracefix.capture.FileModes.active().tightenTree(root);
+    FileModes.active().tightenTree(root);
     return done;
   }
 

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -280,16 +283,15 @@ class DdminTest {
   void twoWorkersJudgeTheFirstHalfWhileTheWholeInputIsChecked() throws Exception {
     List<Integer> whole = upTo(16);
     List<Integer> firstHalf = upTo(8);
-    java.util.concurrent.CountDownLatch halfStarted = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean overlapped =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    CountDownLatch halfStarted = new CountDownLatch(1);
+    AtomicBoolean overlapped = new AtomicBoolean();
     Oracle<Integer> oracle =
         candidate -> {
           if (candidate.equals(firstHalf)) {
             halfStarted.countDown();
           } else if (candidate.equals(whole)) {
             try { // bounded only so a regression fails instead of hanging
-              overlapped.set(halfStarted.await(30, java.util.concurrent.TimeUnit.SECONDS));
+              overlapped.set(halfStarted.await(30, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }

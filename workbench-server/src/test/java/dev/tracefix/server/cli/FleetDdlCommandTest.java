@@ -3,7 +3,12 @@ package dev.tracefix.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,10 +52,9 @@ class FleetDdlCommandTest {
   @Test
   void compactMergesAPartitionsSmallFiles() throws Exception {
     Path partition =
-        java.nio.file.Files.createDirectories(
-            dir.resolve("root/events/date=2026-12-01/host=node-a/capture=c1"));
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-        java.sql.Statement s = c.createStatement()) {
+        Files.createDirectories(dir.resolve("root/events/date=2026-12-01/host=node-a/capture=c1"));
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
       for (int k = 0; k < 3; k++) {
         s.execute(
             "COPY (SELECT TIMESTAMP_NS '2026-12-01 10:00:00' + to_seconds(30 - i * 3 - "
@@ -63,10 +67,9 @@ class FleetDdlCommandTest {
     CliRun run = CliRun.of("fleet", "compact", "--root", dir.resolve("root").toString());
     assertEquals(0, run.exit(), run.err());
     assertEquals("compacted 1 partitions: 3 files into 1, 30 rows\n", run.out());
-    try (var left = java.nio.file.Files.list(partition)) {
+    try (var left = Files.list(partition)) {
       assertEquals(
-          java.util.List.of("part-00000.parquet"),
-          left.map(p -> p.getFileName().toString()).toList());
+          List.of("part-00000.parquet"), left.map(p -> p.getFileName().toString()).toList());
     }
   }
 }
