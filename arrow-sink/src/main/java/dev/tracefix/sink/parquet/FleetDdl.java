@@ -70,9 +70,9 @@ public final class FleetDdl {
       out.append("-- Spark SQL over the tracefix export at ")
           .append(location)
           .append(
-              "\n-- events.time is Parquet TIMESTAMP(NANOS): Spark has no such type and reads it"
-                  + " as BIGINT nanoseconds\n-- since the epoch (timestamp_micros(time DIV 1000)"
-                  + " makes it a timestamp).\n")
+              "\n-- events.time is Parquet TIMESTAMP(NANOS): Spark 4.2 reads it as BIGINT"
+                  + " nanoseconds since the epoch\n-- (timestamp_micros(time DIV 1000) makes it a"
+                  + " timestamp); Spark 4.1 and older refuse that type.\n")
           .append("CREATE DATABASE IF NOT EXISTS ")
           .append(schema)
           .append(";\n");
