@@ -119,7 +119,11 @@ public final class PartitionFiles {
     Path merged = partition.resolve(".merge-" + batch + ".parquet");
     List<Path> written = new ArrayList<>();
     try {
-      String source = "read_parquet(" + listLiteral(before) + ", hive_partitioning = false)";
+      // by name: in a shared root, hosts of different versions may have left different columns
+      String source =
+          "read_parquet("
+              + listLiteral(before)
+              + ", hive_partitioning = false, union_by_name = true)";
       long rows = count(statement, "SELECT count(*) FROM " + source);
       statement.execute(
           "COPY (SELECT * FROM "
