@@ -72,4 +72,29 @@ class FleetDdlCommandTest {
           List.of("part-00000.parquet"), left.map(p -> p.getFileName().toString()).toList());
     }
   }
+
+  @Test
+  void exportIntoASharedRootRefusesACaptureAlreadyThere() throws Exception {
+    Path db = dir.resolve("host.duckdb");
+    Path example = ProjectPaths.home().resolve("examples/recorded-capture");
+    assertEquals(
+        0, CliRun.of("import", "--db", db.toString(), "--parquet", example.toString()).exit());
+    Path root = dir.resolve("shared");
+    String keys = dir.resolve("keys").toString();
+    String[] export = {
+      "export", "--db", db.toString(), "--parquet", root.toString(), "--shared", "--keys", keys
+    };
+    CliRun first = CliRun.of(export);
+    assertEquals(0, first.exit(), first.err());
+    List<Path> files;
+    try (var all = Files.walk(root)) {
+      files = all.filter(Files::isRegularFile).sorted().toList();
+    }
+    CliRun again = CliRun.of(export);
+    assertTrue(again.exit() != 0, again.out());
+    assertTrue(again.err().contains("already holds capture="), again.err());
+    try (var all = Files.walk(root)) {
+      assertEquals(files, all.filter(Files::isRegularFile).sorted().toList());
+    }
+  }
 }
