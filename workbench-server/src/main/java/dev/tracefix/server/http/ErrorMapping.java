@@ -1,6 +1,7 @@
 package dev.tracefix.server.http;
 
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.run.CellEditConflict;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -21,6 +22,7 @@ final class ErrorMapping {
   static void register(RoutesConfig routes) {
     routes.exception(ServerException.class, ErrorMapping::workspace);
     routes.exception(HttpResponseException.class, ErrorMapping::httpResponse);
+    routes.exception(CellEditConflict.class, ErrorMapping::editConflict);
     routes.exception(UnsupportedCharsetException.class, ErrorMapping::charset);
     routes.exception(IllegalCharsetNameException.class, ErrorMapping::charset);
     routes.exception(Exception.class, ErrorMapping::unexpected);
@@ -46,6 +48,14 @@ final class ErrorMapping {
   /** Javalin's own (404 for unknown routes, 405) and ours (400 bad body, 401 no token). */
   private static void httpResponse(HttpResponseException e, Context ctx) {
     answer(ctx, e.getStatus(), code(e.getStatus()), e.getMessage());
+  }
+
+  /** Both versions of the cell, so the person can merge; nothing was written. */
+  private static void editConflict(CellEditConflict e, Context ctx) {
+    ctx.status(409)
+        .json(
+            new NotebookRoutes.EditConflict(
+                "edit_conflict", e.getMessage(), e.cellId(), e.onDisk(), e.yours()));
   }
 
   /** A Content-Type whose charset the JVM does not know: the body cannot be read as text. */
