@@ -314,6 +314,18 @@ final class NotebookSession implements AutoCloseable {
   }
 
   private Optional<CellOutput> ensureDatabase() {
+    NotebookDatabase open = database;
+    Optional<String> storeChange = open == null ? Optional.empty() : open.storeChange();
+    if (storeChange.isPresent()) {
+      return Optional.of(
+          new CellOutput.Error(
+              "store",
+              storeChange.get()
+                  + "; the cells' results so far come from the file as it was. Restart the"
+                  + " notebook to attach the store as it is now (kept results are dropped),"
+                  + " or put the earlier file back",
+              ""));
+    }
     if (sql != null) {
       return Optional.empty();
     }

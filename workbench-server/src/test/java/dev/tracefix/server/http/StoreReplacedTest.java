@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The event store deleted, or replaced by a file that is not a DuckDB database or by a database
  * without an events table, while the workbench runs: the store's views answer with a 4xx that says
- * which, instead of a 500 with DuckDB's catalog error; the workbench keeps serving notebooks.
+ * which, instead of a 500 with DuckDB's catalog error; a notebook that attached the old file says
+ * so in its next cell's output instead of reading the old file silently, until it is restarted; the
+ * workbench keeps serving notebooks.
  */
 class StoreReplacedTest {
   private static final String BASE = "/api/notebooks/retransmits.md";
@@ -33,7 +35,7 @@ class StoreReplacedTest {
   }
 
   @Test
-  void theStoresViewsSayWhatHappenedToTheStore() throws Exception {
+  void theStoresViewsAndCellsSayWhatHappenedToTheStore() throws Exception {
     try (WorkbenchFixture fixture = new WorkbenchFixture(dir)) {
       ApiClient api = new ApiClient(fixture);
       assertEquals(200, api.post(BASE + "/cells/by_peer/run").statusCode());
@@ -48,11 +50,31 @@ class StoreReplacedTest {
       Files.writeString(fixture.storeFile, "this is not a database\n");
       refused(api.get(BASE + "/timeline"), 409, "cannot be opened as a DuckDB database");
 
-      HttpResponse<String> rerun = api.post(BASE + "/cells/by_peer/run");
-      System.out.printf(
-          "a cell run over the replaced store: %d %s%n", rerun.statusCode(), rerun.body());
-      assertTrue(rerun.statusCode() < 500, rerun.body());
+      // A cell of a session that attached the store before it changed: it would go on reading
+      // the file it opened; instead it says so, until the notebook is restarted.
+      JsonNode stale = ApiClient.json(api.post(BASE + "/cells/by_peer/run"));
+      assertEquals("error", stale.get("kind").asText(), stale.toString());
+      assertTrue(
+          stale.toString().contains("was deleted or moved after this notebook attached it")
+              || stale.toString().contains("was replaced by another file"),
+          stale.toString());
       assertEquals(200, api.get("/api/notebooks").statusCode(), "still serving");
+
+      // A DuckDB database moved over the store (as a new capture would be): noticed too.
+      Files.delete(fixture.storeFile);
+      Path other = dir.resolve("other.duckdb");
+      try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + other);
+          var s = c.createStatement()) {
+        s.execute("create table retransmits as select 1 as ts, 'peer-1' as peer, 2 as bytes");
+      }
+      Files.move(other, fixture.storeFile);
+      JsonNode replaced = ApiClient.json(api.post(BASE + "/cells/by_peer/run"));
+      assertTrue(replaced.toString().contains("replaced by another file"), replaced.toString());
+      // Restarted: the session attaches the file as it is now, and reads it.
+      assertEquals(200, api.post(BASE + "/restart").statusCode());
+      JsonNode fresh = ApiClient.json(api.post(BASE + "/cells/by_peer/run"));
+      assertEquals("table", fresh.get("kind").asText(), fresh.toString());
+      assertEquals("[[\"peer-1\",1]]", fresh.get("rows").toString());
     }
   }
 }
