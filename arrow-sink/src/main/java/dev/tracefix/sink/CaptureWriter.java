@@ -69,6 +69,27 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   /** The first spool or ingest failure's cause, for the captures row's {@code loss}. */
   private String firstFailure;
 
+  /** Whether the latest spool write failed (e.g. the disk is full now); the next success clears. */
+  private volatile boolean spoolFailing;
+
+  /**
+   * The spool as it stands, for live metrics while the capture runs.
+   *
+   * @param eventsLost events lost so far on failed spool writes or ingests
+   * @param failing the latest spool write failed: the condition holds now
+   * @param firstFailure the first failure's cause, or null
+   */
+  public record SpoolHealth(long eventsLost, boolean failing, String firstFailure) {}
+
+  /** The spool's health now; safe to call from any thread while the capture runs. */
+  public SpoolHealth spoolHealth() {
+    String first;
+    synchronized (this) {
+      first = firstFailure;
+    }
+    return new SpoolHealth(ingester.eventsFailed(), spoolFailing, first);
+  }
+
   private boolean finished;
   private boolean closed;
 
@@ -509,10 +530,12 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         try {
           spooled = ingester.spool(next);
         } catch (SinkException e) {
+          spoolFailing = true;
           next.close();
           done(e);
           continue;
         }
+        spoolFailing = false;
         durable.put(spooled);
       }
     } catch (InterruptedException e) {

@@ -310,7 +310,9 @@ final class CaptureCommand implements Callable<Integer> {
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
-      summary = CaptureRecorder.record(config, store, announcing(endpoint));
+      summary =
+          CaptureRecorder.record(
+              config, store, announcing(endpoint), endpoint == null ? h -> {} : endpoint::onSpool);
     }
     System.out.printf(
         "capture %s: %d events stored, %d lost, key %s, stored in %s%n",
