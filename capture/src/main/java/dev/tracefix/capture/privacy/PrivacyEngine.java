@@ -1,8 +1,10 @@
 package dev.tracefix.capture.privacy;
 
 import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.JvmEventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
+import dev.tracefix.capture.SafeJvmEvent;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
@@ -30,8 +32,10 @@ public final class PrivacyEngine {
   private final Map<String, TypePlan> plans = new ConcurrentHashMap<>();
   private final RecordShape<SafeEvent> eventShape = new RecordShape<>(SafeEvent.class);
   private final RecordShape<SafeProcess> processShape = new RecordShape<>(SafeProcess.class);
+  private final RecordShape<SafeJvmEvent> jvmShape = new RecordShape<>(SafeJvmEvent.class);
   private final TypePlan[] eventPlans;
   private final TypePlan processPlan;
+  private final TypePlan[] jvmPlans;
   private final LongAdder unknownDropped = new LongAdder();
 
   public PrivacyEngine(Policy policy, HmacKey key) {
@@ -48,6 +52,11 @@ public final class PrivacyEngine {
       eventPlans[t.ordinal()] = plan(t.columnValue(), List.of(eventShape.names));
     }
     processPlan = plan(EventSchema.PROCESS, List.of(processShape.names));
+    JvmEventType[] jvmTypes = JvmEventType.values();
+    jvmPlans = new TypePlan[jvmTypes.length];
+    for (JvmEventType t : jvmTypes) {
+      jvmPlans[t.ordinal()] = plan(t.columnValue(), List.of(jvmShape.names));
+    }
   }
 
   /** The default policy (checked against its own tests) under {@code key}. */
@@ -80,6 +89,11 @@ public final class PrivacyEngine {
 
   public SafeProcess redact(SafeProcess process) {
     return applyRecord(processPlan, processShape, process);
+  }
+
+  /** A JVM flight-recorder event, by the policy's rules for its recorder type name. */
+  public SafeJvmEvent redact(SafeJvmEvent event) {
+    return applyRecord(jvmPlans[event.type().ordinal()], jvmShape, event);
   }
 
   /**
@@ -163,6 +177,7 @@ public final class PrivacyEngine {
     Map<String, Long> fields = new TreeMap<>();
     List<TypePlan> all = new ArrayList<>(List.of(eventPlans));
     all.add(processPlan);
+    all.addAll(List.of(jvmPlans));
     all.addAll(plans.values());
     for (TypePlan p : all) {
       for (TypePlan.Decision d : p.decisions.values()) {
