@@ -9,20 +9,27 @@ WITH reads AS (
          duration_ns, thread_token, thread_name, peer_hash, remote_port, bytes
   FROM jvm_events
   WHERE type = 'jdk.SocketRead' AND duration_ns >= $min_ms * 1000000
+),
+per_read AS (
+  SELECT r.capture_id, r.starts, r.thread_name, r.peer_hash, r.remote_port, r.bytes,
+         r.duration_ns,
+         count(e.time) AS kernel_calls,
+         string_agg(DISTINCT e.syscall, ', ' ORDER BY e.syscall) AS syscalls,
+         coalesce(sum(e.duration_ns), 0) AS kernel_ns
+  FROM reads r
+  LEFT JOIN events e
+    ON e.thread_token = r.thread_token
+   AND e.syscall IN ('read', 'readv', 'recvfrom', 'recvmsg', 'poll', 'ppoll', 'epoll_wait',
+                     'epoll_pwait', 'select', 'pselect6')
+   AND e.time - to_microseconds(e.duration_ns // 1000) >= r.starts - INTERVAL 1 MILLISECOND
+   AND e.time <= r.ends + INTERVAL 1 MILLISECOND
+  GROUP BY r.capture_id, r.starts, r.thread_name, r.peer_hash, r.remote_port, r.bytes,
+           r.duration_ns, r.thread_token
 )
-SELECT r.capture_id, r.starts AS read_at, r.thread_name, r.peer_hash, r.remote_port, r.bytes,
-       round(r.duration_ns / 1e3, 1) AS java_read_us,
-       count(e.time) AS kernel_calls,
-       string_agg(DISTINCT e.syscall, ', ' ORDER BY e.syscall) AS syscalls,
-       round(coalesce(sum(e.duration_ns), 0) / 1e3, 1) AS kernel_us,
-       round(100.0 * coalesce(sum(e.duration_ns), 0) / greatest(r.duration_ns, 1), 1)
-         AS kernel_share_pct
-FROM reads r
-LEFT JOIN events e
-  ON e.thread_token = r.thread_token
- AND e.syscall IN ('read', 'readv', 'recvfrom', 'recvmsg', 'poll', 'ppoll', 'epoll_wait',
-                   'epoll_pwait', 'select', 'pselect6')
- AND e.time - to_microseconds(e.duration_ns // 1000) >= r.starts - INTERVAL 1 MILLISECOND
- AND e.time <= r.ends + INTERVAL 1 MILLISECOND
-GROUP BY ALL
+SELECT capture_id, starts AS read_at, thread_name, peer_hash, remote_port, bytes,
+       round(duration_ns / 1e3, 1) AS java_read_us,
+       kernel_calls, syscalls,
+       round(kernel_ns / 1e3, 1) AS kernel_us,
+       round(100.0 * kernel_ns / greatest(duration_ns, 1), 1) AS kernel_share_pct
+FROM per_read
 ORDER BY java_read_us DESC
