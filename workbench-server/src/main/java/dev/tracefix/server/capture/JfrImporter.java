@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -73,13 +72,52 @@ public final class JfrImporter {
     }
   }
 
+  /**
+   * A live capture's recording, read when its JVM exited, into that capture (already finished): the
+   * JVM is one of the processes the capture traced, so its identity is found among them.
+   */
+  public static Result importInto(
+      Path file, EventStore store, String captureId, PrivacyEngine engine, HmacKey key) {
+    Set<String> traced = processTokens(store, captureId);
+    JvmIdentity jvmIdentity =
+        JfrReader.identify(
+            file, (pid, jvmStart) -> JvmIdentity.resolve(pid, jvmStart, key, traced::contains));
+    try (BufferAllocator allocator = new RootAllocator();
+        JvmEventWriter jvm = JvmEventWriter.intoFinished(store.connect(), allocator, captureId)) {
+      JfrImportSummary summary = JfrReader.read(file, jvmIdentity, engine, jvm);
+      long rows = jvm.commit();
+      try (Connection c = store.connect();
+          java.sql.PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE captures SET probes = list_append(coalesce(probes, []), 'jfr')"
+                      + " WHERE capture_id = ?")) {
+        update.setString(1, captureId);
+        update.executeUpdate();
+      } catch (SQLException e) {
+        throw new SinkException(
+            SinkException.Kind.INTERNAL, "recording the jfr probe of capture " + captureId, e);
+      }
+      return new Result(captureId, rows, summary);
+    }
+  }
+
   private static Set<String> processTokens(EventStore store) {
+    return processTokens(store, null);
+  }
+
+  /** The process tokens the store holds, of one capture or (null) of all. */
+  private static Set<String> processTokens(EventStore store, String captureId) {
     Set<String> tokens = new HashSet<>();
     try (Connection c = store.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT DISTINCT token FROM processes")) {
-      while (rs.next()) {
-        tokens.add(rs.getString(1));
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT DISTINCT token FROM processes WHERE ? IS NULL OR capture_id = ?")) {
+      s.setString(1, captureId);
+      s.setString(2, captureId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          tokens.add(rs.getString(1));
+        }
       }
     } catch (SQLException e) {
       throw new SinkException(SinkException.Kind.INTERNAL, "reading the stored processes", e);
