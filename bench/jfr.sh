@@ -19,13 +19,10 @@ settings+=",jdk.SocketWrite#threshold=0ms,jdk.FileWrite#threshold=0ms,jdk.Thread
 echo "recording: $(du -m "$work/load.jfr" | cut -f1) MiB"
 "$JAVA_HOME/bin/java" "${flags[@]}" -Xmx2g -cp "$cp" dev.tracefix.bench.jvm.JfrImportBench \
   "$work/load.jfr" "$work"
+TIMEFORMAT='%R %U %S'
 for round in 1 2; do
-  start=$(date +%s.%N)
-  "$JAVA_HOME/bin/jfr" print --json "$work/load.jfr" > "$work/print.json"
-  end=$(date +%s.%N)
-  events=$(grep -c '"type": "jdk\.' "$work/print.json" || true)
-  echo "jfr print --json round $round: $(du -m "$work/print.json" | cut -f1) MiB of JSON," \
-    "$(echo "$end - $start" | bc) s"
-  rm -f "$work/print.json"
+  times=$( { time "$JAVA_HOME/bin/jfr" print --json "$work/load.jfr" > /dev/null; } 2>&1 )
+  read -r wall user sys <<< "$times"
+  echo "jfr print --json round $round: $wall s wall, $(echo "$user + $sys" | bc) s CPU"
 done
 rm -rf "$work"

@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 
@@ -19,7 +21,7 @@ import java.util.function.Predicate;
  * some milliseconds after the kernel started the process. So the start ticks are found, in order:
  * from {@code /proc} while the JVM still runs; else as the one tick near the JVM's start whose
  * token the store already knows (a kernel capture of the same process); else estimated, and then
- * the tokens join no kernel rows (said by {@link #exact()}).
+ * the tokens join no kernel rows (said by {@link #exact()}). One reader at a time.
  */
 public final class JvmIdentity {
   /** How far before the JVM's start instant the kernel may have started the process. */
@@ -36,6 +38,10 @@ public final class JvmIdentity {
   private final String bootId;
   private final Redactor redactor;
   private final Tokenizer tokenizer;
+  private final String processToken;
+
+  /** Thread tokens by OS thread id: an HMAC per event was a good part of an import's cost. */
+  private final Map<Long, String> threadTokens = new HashMap<>();
 
   private JvmIdentity(int pid, long startTicks, boolean exact, String bootId, HmacKey key) {
     this.pid = pid;
@@ -44,6 +50,7 @@ public final class JvmIdentity {
     this.bootId = bootId;
     this.redactor = new Redactor(key, bootId);
     this.tokenizer = new Tokenizer(key);
+    this.processToken = redactor.processToken(pid, startTicks);
   }
 
   /**
@@ -87,12 +94,16 @@ public final class JvmIdentity {
   }
 
   public String processToken() {
-    return redactor.processToken(pid, startTicks);
+    return processToken;
   }
 
   /** The token kernel events of OS thread {@code tid} carry. */
   public String threadToken(long tid) {
-    return tid <= 0 ? null : redactor.threadToken(pid, startTicks, (int) tid);
+    if (tid <= 0) {
+      return null;
+    }
+    return threadTokens.computeIfAbsent(
+        tid, t -> redactor.threadToken(pid, startTicks, (int) (long) t));
   }
 
   /** A keyed token ({@code j_}) of a Java thread id: virtual threads have no OS thread. */
