@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.JvmEventType;
 import dev.tracefix.capture.SafeJvmEvent;
+import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.ForgetResult;
 import dev.tracefix.sink.Retention;
 import dev.tracefix.sink.StoreOptions;
+import dev.tracefix.sink.Subject;
 import dev.tracefix.sink.schema.JvmEventColumns;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
@@ -92,6 +97,38 @@ class JvmEventWriterTest {
         assertEquals(5432, rs.getInt(8));
         assertEquals(1001, rs.getLong(9));
         assertFalse(rs.next(), "the uncommitted import stored nothing");
+      }
+    }
+  }
+
+  @Test
+  void forgettingAProcessTokenDeletesItsJvmRowsAndNoOthers() throws Exception {
+    try (RootAllocator allocator = new RootAllocator();
+        EventStore store = open(allocator, "forget.duckdb")) {
+      long t = 1_765_000_000_000_000_000L;
+      try (CaptureWriter capture = store.beginCapture("c-jvm", "node-1");
+          JvmEventWriter jvm = new JvmEventWriter(store.connect(), allocator, capture)) {
+        for (String token : List.of("p_gone", "p_kept")) {
+          jvm.onProcess(new SafeProcess(token, "java", null, "/", "e_1", "k_1"));
+          jvm.onJvmEvents(
+              List.of(
+                  SafeJvmEvent.builder(t, JvmEventType.EXCEPTION_THROW, token, "k_1")
+                      .objectClass("java.io.IOException")
+                      .build()));
+        }
+        jvm.commit();
+        capture.finish(
+            new CaptureSummary(
+                "c-jvm", Instant.now(), Instant.now(), List.of("jfr"), 0, 0, "k_1", -1, List.of()));
+      }
+      ForgetResult forgot = store.forget(new Subject.Token("p_gone"));
+      System.out.println("JvmEventWriterTest: forget deleted " + forgot);
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT string_agg(process_token, ',') FROM jvm_events")) {
+        rs.next();
+        assertEquals("p_kept", rs.getString(1));
       }
     }
   }
