@@ -125,8 +125,7 @@ class JvmEventWriterTest {
       System.out.println("JvmEventWriterTest: forget deleted " + forgot);
       try (Connection c = store.connect();
           Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery("SELECT string_agg(process_token, ',') FROM jvm_events")) {
+          ResultSet rs = s.executeQuery("SELECT string_agg(process_token, ',') FROM jvm_events")) {
         rs.next();
         assertEquals("p_kept", rs.getString(1));
       }
