@@ -23,6 +23,6 @@ TIMEFORMAT='%R %U %S'
 for round in 1 2; do
   times=$( { time "$JAVA_HOME/bin/jfr" print --json "$work/load.jfr" > /dev/null; } 2>&1 )
   read -r wall user sys <<< "$times"
-  echo "jfr print --json round $round: $wall s wall, $(echo "$user + $sys" | bc) s CPU"
+  echo "jfr print --json round $round: $wall s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN{print u + s}') s CPU"
 done
 rm -rf "$work"

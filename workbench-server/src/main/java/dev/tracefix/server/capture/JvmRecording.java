@@ -35,6 +35,8 @@ public final class JvmRecording implements AutoCloseable {
     this.file = dir.resolve("recording.jfr");
     List<String> launched = new ArrayList<>();
     launched.add(command.get(0));
+    // The recorder's working chunks (as raw as the file) go to the private directory too.
+    launched.add("-XX:FlightRecorderOptions=repository=" + dir.resolve("repository"));
     launched.add("-XX:StartFlightRecording=filename=" + file + "," + SETTINGS);
     launched.addAll(command.subList(1, command.size()));
     this.command = List.copyOf(launched);
@@ -75,11 +77,10 @@ public final class JvmRecording implements AutoCloseable {
 
   @Override
   public void close() {
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(f);
       }
-      Files.deleteIfExists(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the recording in " + dir, e);
     }
