@@ -10,5 +10,5 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 mvn -o -q -B -pl workbench-server -am verify -Dtest=BrowserWorkbenchTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtracefix.browser.script=web/browser-tests/grid.bench.mjs -Dtracefix.bench.rounds="${1:-5}"
 echo
-grep -E '^(finished query|scroll|jump|bundle)' \
+grep -E '^(finished query|run request|scroll|jump|bundle)' \
   workbench-server/target/surefire-reports/dev.tracefix.server.http.BrowserWorkbenchTest-output.txt

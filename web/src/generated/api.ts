@@ -354,6 +354,8 @@ export interface Routes {
   "GET /api/notebooks/{name}/cells/{id}/rows": { body: never; response: ResultPage; media: "application/json" };
   /** a SQL cell's whole kept result as CSV (?sort=COLUMN&desc=true), streamed */
   "GET /api/notebooks/{name}/cells/{id}/rows.csv": { body: never; response: string; media: "text/csv" };
+  /** a SQL cell's whole kept result as Parquet (?sort=COLUMN&desc=true), written by DuckDB */
+  "GET /api/notebooks/{name}/cells/{id}/rows.parquet": { body: never; response: string; media: "application/vnd.apache.parquet" };
   /** runs one cell; a failing cell is an error output, not an HTTP error */
   "POST /api/notebooks/{name}/cells/{id}/run": { body: never; response: CellOutput; media: "application/json" };
   /** ?column=: type, min, max, nulls and approximate distinct count of a kept result's column */

@@ -20,6 +20,8 @@ export class CellUi {
   readonly stopButton: HTMLButtonElement;
   private savedSource: string;
   private lastOutputJson = "";
+  /** Outputs drawn so far (tests check a scrolled grid is not drawn again). */
+  private outputRenders = 0;
   private timer: number | undefined;
   private startedAt = 0;
   state: CellState = "idle";
@@ -101,6 +103,7 @@ export class CellUi {
     if (json === this.lastOutputJson) return;
     this.lastOutputJson = json;
     this.section.dataset.outputKind = output?.kind ?? "";
+    this.section.dataset.outputRenders = String(++this.outputRenders);
     if (!output) {
       this.outputBox.replaceChildren();
       return;

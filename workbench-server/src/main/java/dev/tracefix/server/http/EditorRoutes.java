@@ -91,9 +91,34 @@ final class EditorRoutes {
         "a SQL cell's whole kept result as CSV (?sort=COLUMN&desc=true), streamed",
         "text/csv",
         this::csv);
+    api.getText(
+        "/api/notebooks/{name}/cells/{id}/rows.parquet",
+        "a SQL cell's whole kept result as Parquet (?sort=COLUMN&desc=true), written by DuckDB",
+        PARQUET,
+        this::parquet);
   }
 
+  /** Parquet's media type, as registered with IANA. */
+  static final String PARQUET = "application/vnd.apache.parquet";
+
   private void csv(Context ctx) throws java.io.IOException {
+    Download d = download(ctx, "csv");
+    ctx.contentType("text/csv; charset=utf-8");
+    Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
+    workspace.writeCsv(d.name, d.cell, d.sort, d.descending, out);
+    out.flush();
+  }
+
+  private void parquet(Context ctx) throws java.io.IOException {
+    Download d = download(ctx, "parquet");
+    ctx.contentType(PARQUET);
+    workspace.writeParquet(d.name, d.cell, d.sort, d.descending, ctx.outputStream());
+  }
+
+  private record Download(String name, String cell, Optional<String> sort, boolean descending) {}
+
+  /** A download's notebook, cell and sort, checked before any byte of the file is sent. */
+  private Download download(Context ctx, String extension) {
     String sort = ctx.queryParam("sort");
     String desc = ctx.queryParam("desc");
     if (desc != null && !desc.equals("true") && !desc.equals("false")) {
@@ -105,13 +130,14 @@ final class EditorRoutes {
     // Read one row first: an unknown cell, a result not kept or a bad sort column is a clear 4xx
     // before any byte of the file is sent.
     workspace.page(name, cell, 0, 1, by, "true".equals(desc));
-    ctx.contentType("text/csv; charset=utf-8");
     ctx.header(
         "Content-Disposition",
-        "attachment; filename=\"" + cell.replaceAll("[^A-Za-z0-9_-]", "_") + ".csv\"");
-    Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
-    workspace.writeCsv(name, cell, by, "true".equals(desc), out);
-    out.flush();
+        "attachment; filename=\""
+            + cell.replaceAll("[^A-Za-z0-9_-]", "_")
+            + "."
+            + extension
+            + "\"");
+    return new Download(name, cell, by, "true".equals(desc));
   }
 
   private <T> T body(Context ctx, Class<T> type, String example) {

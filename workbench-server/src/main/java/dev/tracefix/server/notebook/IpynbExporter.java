@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.views.chart.ChartSvg;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Writes a notebook as Jupyter nbformat 4.5: prose as markdown cells, every tracefix cell as a code
  * cell carrying {@code metadata.tracefix} (kind, attributes, info string) so that {@link
- * IpynbImporter} can restore it, plus the outputs of cells that ran.
+ * IpynbImporter} can restore it, plus the outputs of cells that ran (a table's chart also as an
+ * {@code image/svg+xml} picture).
  */
 public final class IpynbExporter {
   private static final ObjectMapper JSON =
@@ -97,6 +99,10 @@ public final class IpynbExporter {
         ObjectNode data = out.putObject("data");
         data.set("text/plain", lines(plainTable(t)));
         data.set("application/json", JSON.valueToTree(t));
+        if (t.chart() != null) {
+          // The cell's chart as the report draws it, so Jupyter and GitHub show the picture.
+          data.set("image/svg+xml", lines(ChartSvg.render(t.chart())));
+        }
         out.putObject("metadata");
       }
       case CellOutput.Hypotheses h -> display(out, markdown(h), output);

@@ -257,6 +257,16 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
+  public long writeParquet(
+      String name,
+      String cellId,
+      Optional<String> sort,
+      boolean descending,
+      java.io.OutputStream out) {
+    return session(name).writeParquet(cellId, sort, descending, out);
+  }
+
+  @Override
   public NotebookView restart(String name) {
     NotebookSession session = session(name);
     session.restart();

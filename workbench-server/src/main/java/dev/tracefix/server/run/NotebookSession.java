@@ -9,6 +9,7 @@ import dev.tracefix.server.kernel.java.JavaKernel;
 import dev.tracefix.server.kernel.sql.ColumnSummary;
 import dev.tracefix.server.kernel.sql.CsvExport;
 import dev.tracefix.server.kernel.sql.NotebookDatabase;
+import dev.tracefix.server.kernel.sql.ParquetExport;
 import dev.tracefix.server.kernel.sql.ResultPage;
 import dev.tracefix.server.kernel.sql.ResultPages;
 import dev.tracefix.server.kernel.sql.ResultTable;
@@ -591,6 +592,26 @@ final class NotebookSession implements AutoCloseable {
     try (Connection c = keptResultConnection(cellId)) {
       return CsvExport.write(c, keptTable(cellId), sort, descending, KeyMaterialGuard::rows, out);
     } catch (ResultPages.UnknownColumn e) {
+      throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.IO, name + ": cannot export '" + cellId + "': " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A SQL cell's whole kept result as Parquet, written by DuckDB into the server's folder of the
+   * notebook's database and streamed; text passes the key-material guard.
+   */
+  long writeParquet(
+      String cellId, Optional<String> sort, boolean descending, java.io.OutputStream out) {
+    try (Connection c = keptResultConnection(cellId)) {
+      // The connection proves the result is kept; the export opens the server's own.
+      return ParquetExport.write(
+          database, keptTable(cellId), sort, descending, KeyMaterialGuard::text, out);
+    } catch (ResultPages.UnknownColumn | ParquetExport.Refused e) {
       throw new ServerException(ServerException.Kind.INVALID, e.getMessage(), e);
     } catch (SQLException e) {
       throw new ServerException(

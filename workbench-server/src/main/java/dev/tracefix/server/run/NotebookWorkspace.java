@@ -202,6 +202,17 @@ public interface NotebookWorkspace {
     throw new UnsupportedOperationException("CSV export is not offered by " + getClass().getName());
   }
 
+  /** Writes a SQL cell's whole kept result as Parquet; returns the rows written. */
+  default long writeParquet(
+      String name,
+      String cellId,
+      Optional<String> sort,
+      boolean descending,
+      java.io.OutputStream out) {
+    throw new UnsupportedOperationException(
+        "Parquet export is not offered by " + getClass().getName());
+  }
+
   /** Stops the notebook's kernels; the next cell starts fresh ones. */
   default NotebookView restart(String name) {
     throw new UnsupportedOperationException("restart is not supported by " + getClass().getName());

@@ -39,6 +39,18 @@ final class ApiClient {
     return send(request(path, LIVENESS).build());
   }
 
+  /** GETs {@code path} into the file {@code to}; the answer whatever its status. */
+  HttpResponse<java.nio.file.Path> download(String path, java.nio.file.Path to) {
+    try {
+      return http.send(request(path, LIVENESS).build(), HttpResponse.BodyHandlers.ofFile(to));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   HttpResponse<String> post(String path) {
     return send(request(path, LIVENESS).POST(HttpRequest.BodyPublishers.noBody()).build());
   }

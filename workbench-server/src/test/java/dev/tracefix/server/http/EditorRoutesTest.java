@@ -123,6 +123,22 @@ class EditorRoutesTest {
   }
 
   @Test
+  void aRunsAnswerIsTheOutputTheNotebookViewThenShows() throws Exception {
+    // The page draws the run's answer, then applies the view and redraws a cell whose output's
+    // JSON differs: a difference would recreate a scrolled grid.
+    String answer = api.post("/api/notebooks/retransmits.md/cells/by_peer/run").body();
+    JsonNode view = ApiClient.json(api.get("/api/notebooks/retransmits.md"));
+    JsonNode shown = null;
+    for (JsonNode block : view.get("blocks")) {
+      if (block.get("cell").isObject() && block.get("cell").get("id").asText().equals("by_peer")) {
+        shown = block.get("cell").get("output");
+      }
+    }
+    assertEquals(
+        answer, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(shown));
+  }
+
+  @Test
   void aColumnSummaryAndTheCsvDownloadReadTheKeptResult() {
     api.run("retransmits.md", "by_peer");
     JsonNode summary =

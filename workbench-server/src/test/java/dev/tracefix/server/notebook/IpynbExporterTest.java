@@ -2,11 +2,14 @@ package dev.tracefix.server.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracefix.server.message.CellOutput;
+import dev.tracefix.server.views.chart.Chart;
+import dev.tracefix.server.views.chart.ChartSvg;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,38 @@ class IpynbExporterTest {
     List<String> types = new java.util.ArrayList<>();
     exported.get("cells").forEach(c -> types.add(c.get("cell_type").asText()));
     assertEquals(List.of("markdown", "code", "markdown", "code", "code", "code"), types);
+  }
+
+  @Test
+  void aTablesChartIsExportedAsAnSvgPictureBesideItsRows() throws Exception {
+    Chart chart =
+        new Chart(
+            "line",
+            "second",
+            List.of("n"),
+            "number",
+            List.of(1.0, 2.0, 3.0),
+            List.of(),
+            List.of(java.util.Arrays.asList(4.0, null, 9.0)),
+            3,
+            null);
+    CellOutput table =
+        new CellOutput.Table(
+                List.of("second", "n"),
+                List.of(List.of(1, 4), java.util.Arrays.asList(2, null), List.of(3, 9)),
+                3)
+            .withChart(chart);
+    JsonNode exported = JSON.readTree(IpynbExporter.export(basic(), Map.of("failures", table)));
+    assertEquals(List.of(), NbformatSchema.violations(exported));
+    JsonNode data = exported.get("cells").get(1).at("/outputs/0/data");
+    StringBuilder svg = new StringBuilder();
+    data.get("image/svg+xml").forEach(line -> svg.append(line.asText()));
+    assertEquals(ChartSvg.render(chart), svg.toString());
+    assertTrue(
+        svg.toString().startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg.toString());
+    // Every other output keeps its text only: no picture where no chart was asked for.
+    JsonNode plain = JSON.readTree(IpynbExporter.export(basic(), OUTPUTS));
+    assertFalse(plain.get("cells").get(1).at("/outputs/0/data").has("image/svg+xml"));
   }
 
   @Test

@@ -33,14 +33,21 @@ public final class NotebookDatabase implements AutoCloseable {
   private final boolean hasStore;
   private final long memoryBytes;
   private final int threads;
+  private final Path spillDir;
 
   private NotebookDatabase(
-      DuckDBConnection root, SqlLock lock, boolean hasStore, long memoryBytes, int threads) {
+      DuckDBConnection root,
+      SqlLock lock,
+      boolean hasStore,
+      long memoryBytes,
+      int threads,
+      Path spillDir) {
     this.root = root;
     this.lock = lock;
     this.hasStore = hasStore;
     this.memoryBytes = memoryBytes;
     this.threads = threads;
+    this.spillDir = spillDir;
   }
 
   static NotebookDatabase open(
@@ -83,7 +90,7 @@ public final class NotebookDatabase implements AutoCloseable {
       throw e;
     }
     return new NotebookDatabase(
-        root, where.lock(), where.storeFile() != null, memoryBytes, threads);
+        root, where.lock(), where.storeFile() != null, memoryBytes, threads, spillDir);
   }
 
   /**
@@ -92,6 +99,15 @@ public final class NotebookDatabase implements AutoCloseable {
    * every connection are closed.
    */
   public Connection connect() throws SQLException {
+    Connection c = serverConnection();
+    return lock == null ? c : lock.guard(c);
+  }
+
+  /**
+   * A connection for the server's own statements, such as an export's {@code COPY} into {@link
+   * #serverFolder}: not guarded, so never handed to a cell. DuckDB's lock still holds for it.
+   */
+  Connection serverConnection() throws SQLException {
     DuckDBConnection c = root.duplicate().unwrap(DuckDBConnection.class);
     try (Statement s = c.createStatement()) {
       s.execute("USE " + CATALOG + "." + SCRATCH);
@@ -106,7 +122,17 @@ public final class NotebookDatabase implements AutoCloseable {
       c.close();
       throw e;
     }
-    return lock == null ? c : lock.guard(c);
+    return c;
+  }
+
+  /**
+   * Where the server may write files through this database: its spill folder. DuckDB lets a
+   * database write its own temp folder even when locked, and a cell's statements may not name it
+   * ({@link LockedStatements} allows only the allowed folders), so only the server writes there.
+   * Empty when the database does not spill.
+   */
+  java.util.Optional<Path> serverFolder() {
+    return java.util.Optional.ofNullable(spillDir);
   }
 
   /** A connection whose close also closes this database. */
