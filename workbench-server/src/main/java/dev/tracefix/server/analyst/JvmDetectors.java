@@ -23,6 +23,12 @@ final class JvmDetectors {
 
   private JvmDetectors() {}
 
+  /** Most stores hold no JVM rows: their detectors' joins are not worth running there. */
+  private static boolean hasJvmRows(TraceStats stats) throws SQLException {
+    return stats.hasTable("jvm_events")
+        && !stats.rows("SELECT 1 FROM jvm_events LIMIT 1").isEmpty();
+  }
+
   /**
    * Timeouts (ETIMEDOUT, or a Java exception named for a timeout) each during or just after a
    * pause.
@@ -57,7 +63,7 @@ final class JvmDetectors {
 
   /** Most of a JVM's timeouts come during or right after its GC pauses or safepoints. */
   static List<Finding> pauseTimeouts(TraceStats stats) throws SQLException {
-    if (!stats.hasTable("jvm_events")) {
+    if (!hasJvmRows(stats)) {
       return List.of();
     }
     List<Finding> findings = new ArrayList<>();
@@ -123,7 +129,7 @@ final class JvmDetectors {
    * five seconds or more of its recording), at 20 a second or more.
    */
   static List<Finding> exceptionBursts(TraceStats stats) throws SQLException {
-    if (!stats.hasTable("jvm_events")) {
+    if (!hasJvmRows(stats)) {
       return List.of();
     }
     List<Finding> findings = new ArrayList<>();
