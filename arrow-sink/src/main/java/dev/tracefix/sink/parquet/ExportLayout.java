@@ -20,7 +20,8 @@ final class ExportLayout {
 
   /** Tables exported per capture besides events, in import order after captures. */
   static final java.util.List<String> PER_CAPTURE =
-      java.util.List.of("processes", "capture_stats", "stacks", "trigger_firings", "syscall_stats");
+      java.util.List.of(
+          "processes", "capture_stats", "stacks", "trigger_firings", "syscall_stats", "jvm_events");
 
   /** Every exported table. */
   static final java.util.List<String> ALL =

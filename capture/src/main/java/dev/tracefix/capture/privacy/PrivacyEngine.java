@@ -1,8 +1,10 @@
 package dev.tracefix.capture.privacy;
 
 import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.JvmEventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
+import dev.tracefix.capture.SafeJvmEvent;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
@@ -32,6 +34,7 @@ public final class PrivacyEngine {
   private final Map<String, TypePlan> plans = new ConcurrentHashMap<>();
   private final RecordShape<SafeEvent> eventShape = new RecordShape<>(SafeEvent.class);
   private final RecordShape<SafeProcess> processShape = new RecordShape<>(SafeProcess.class);
+  private final RecordShape<SafeJvmEvent> jvmShape = new RecordShape<>(SafeJvmEvent.class);
   private final TypePlan[] eventPlans;
   private final TypePlan processPlan;
 
@@ -39,6 +42,7 @@ public final class PrivacyEngine {
   private final CompiledRedactor[] eventRedactors;
 
   private final CompiledRedactor processRedactor;
+  private final TypePlan[] jvmPlans;
   private final LongAdder unknownDropped = new LongAdder();
 
   public PrivacyEngine(Policy policy, HmacKey key) {
@@ -73,6 +77,11 @@ public final class PrivacyEngine {
     }
     processRedactor =
         CompiledRedactor.compile(SafeProcess.class, processPlan, tokenizer.keyId()).orElse(null);
+    JvmEventType[] jvmTypes = JvmEventType.values();
+    jvmPlans = new TypePlan[jvmTypes.length];
+    for (JvmEventType t : jvmTypes) {
+      jvmPlans[t.ordinal()] = plan(t.columnValue(), List.of(jvmShape.names));
+    }
   }
 
   /** The default policy (checked against its own tests) under {@code key}. */
@@ -137,6 +146,11 @@ public final class PrivacyEngine {
   /** Whether processes take the compiled path under this policy. */
   boolean processCompiled() {
     return processRedactor != null;
+  }
+
+  /** A JVM flight-recorder event, by the policy's rules for its recorder type name. */
+  public SafeJvmEvent redact(SafeJvmEvent event) {
+    return applyRecord(jvmPlans[event.type().ordinal()], jvmShape, event);
   }
 
   /**
@@ -220,6 +234,7 @@ public final class PrivacyEngine {
     Map<String, Long> fields = new TreeMap<>();
     List<TypePlan> all = new ArrayList<>(List.of(eventPlans));
     all.add(processPlan);
+    all.addAll(List.of(jvmPlans));
     all.addAll(plans.values());
     for (TypePlan p : all) {
       for (TypePlan.Decision d : p.decisions.values()) {

@@ -110,7 +110,7 @@ public final class CaptureRecorder {
    * The host name as the kernel knows it (this UTS namespace's, without a DNS lookup that may hang
    * with no network), reduced to the characters a partition folder name may hold.
    */
-  private static String hostName() {
+  static String hostName() {
     String name;
     try {
       name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
