@@ -147,11 +147,25 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     sideRows.add(firing);
   }
 
-  /** Keeps syscall aggregates for {@code syscall_stats} until the next commit point, as stacks. */
+  /**
+   * Stores syscall aggregates in {@code syscall_stats} as they arrive (once per interval) when no
+   * batch is in flight, else at the next interval or commit point. They are default mode's main
+   * data: held until the capture ends they would grow in memory for its whole length and be lost
+   * with it to a crash. Never waits, so the capture thread goes back to the ring at once.
+   */
   @Override
   public synchronized void onSyscallStats(List<SyscallStat> rows) {
     ensureOpen();
     sideRows.add(rows);
+    if (inFlight == 0) {
+      // Holding the monitor with nothing in flight keeps the ingest thread off the connection.
+      try {
+        sideRows.write(connection, captureId);
+      } catch (SQLException e) {
+        // Rolled back and still pending: the next interval tries again, and the capture's end
+        // (finish, flush or close) reports the failure if it persists.
+      }
+    }
   }
 
   /**

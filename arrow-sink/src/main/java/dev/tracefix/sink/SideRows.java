@@ -34,8 +34,32 @@ final class SideRows {
     firings.add(firing);
   }
 
-  /** Inserts and forgets what is pending. The connection must be idle (no batch in flight). */
+  /**
+   * Inserts and forgets what is pending, in one transaction: a commit per row would pay DuckDB's
+   * write-ahead-log sync per row, minutes for a long default-mode capture's aggregates. The
+   * connection must be idle (no batch in flight).
+   */
   void write(Connection connection, String captureId) throws SQLException {
+    if (stacks.isEmpty() && firings.isEmpty() && syscallStats.isEmpty()) {
+      return;
+    }
+    Transactions.inTransaction(
+        connection,
+        () -> {
+          insertPending(connection, captureId);
+          return null;
+        });
+    stacks.clear();
+    firings.clear();
+    syscallStats.clear();
+  }
+
+  /** The number of rows waiting for the next write. */
+  int pending() {
+    return stacks.size() + firings.size() + syscallStats.size();
+  }
+
+  private void insertPending(Connection connection, String captureId) throws SQLException {
     if (!stacks.isEmpty()) {
       try (PreparedStatement insert =
           connection.prepareStatement(
@@ -50,7 +74,6 @@ final class SideRows {
           insert.executeUpdate();
         }
       }
-      stacks.clear();
     }
     if (!firings.isEmpty()) {
       try (PreparedStatement insert =
@@ -69,7 +92,6 @@ final class SideRows {
           insert.executeUpdate();
         }
       }
-      firings.clear();
     }
     if (!syscallStats.isEmpty()) {
       try (PreparedStatement insert =
@@ -97,7 +119,6 @@ final class SideRows {
         }
         insert.executeBatch();
       }
-      syscallStats.clear();
     }
   }
 }

@@ -31,6 +31,60 @@ class SyscallStatsStoreTest {
 
   private record CallKey(String token, String syscall, int errno, String peer) {}
 
+  /**
+   * Aggregates are stored as each interval's rows arrive, not held until the capture ends: a long
+   * default-mode capture would keep them all in memory and lose them all to a crash.
+   */
+  @Test
+  void eachIntervalsAggregatesAreStoredAsTheyArrive() throws Exception {
+    try (RootAllocator allocator = new RootAllocator();
+        EventStore store = EventStore.open(tmp.resolve("s.duckdb"), allocator)) {
+      SyntheticCapture capture = SyntheticCapture.generate("cap-live", 2_000, 3);
+      try (CaptureWriter writer = store.beginCapture("cap-live", "node-a", 4_096)) {
+        long t0 = 1_767_225_600_000_000_000L;
+        for (int interval = 0; interval < 3; interval++) {
+          List<SyscallStat> rows = new ArrayList<>();
+          for (int p = 0; p < 500; p++) {
+            long start = t0 + interval * 1_000_000_000L;
+            rows.add(
+                new SyscallStat(
+                    start,
+                    start + 1_000_000_000L,
+                    "tok-p" + p,
+                    "read",
+                    0,
+                    null,
+                    2,
+                    2_000,
+                    128,
+                    new long[] {0, 0, 2},
+                    SyntheticCapture.KEY_ID));
+          }
+          writer.onSyscallStats(rows);
+          assertEquals(
+              500L * (interval + 1),
+              count(store, "SELECT count(*) FROM syscall_stats WHERE capture_id = 'cap-live'"),
+              "stored before the capture ends, interval " + interval);
+        }
+        capture.writeTo(writer, 500);
+        writer.finish(capture.summary());
+      }
+      assertEquals(
+          3_000L,
+          count(store, "SELECT sum(calls) FROM syscall_stats WHERE capture_id = 'cap-live'"),
+          "each row once");
+    }
+  }
+
+  private static long count(EventStore store, String sql) throws Exception {
+    try (Connection c = store.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next());
+      return rs.getLong(1);
+    }
+  }
+
   @Test
   void theViewsAnswerTheSameForStreamedAndAggregatedCalls() throws Exception {
     try (RootAllocator allocator = new RootAllocator();
