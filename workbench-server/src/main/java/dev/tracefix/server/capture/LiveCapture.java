@@ -1,5 +1,6 @@
 package dev.tracefix.server.capture;
 
+import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.LiveStats;
 import dev.tracefix.capture.TypeStats;
@@ -23,7 +24,7 @@ final class LiveCapture {
   private final Consumer<LiveCaptureStatus> listener;
   private final Instant startedAt = Instant.now();
   private final CountDownLatch ended = new CountDownLatch(1);
-  private Thread thread;
+  private volatile boolean stopRequested;
   private volatile LiveCaptureStatus status;
   private List<TypeStats> previous = List.of();
   private Instant previousAt = startedAt;
@@ -58,51 +59,50 @@ final class LiveCapture {
    * Runs {@code capture} on a thread of its own; once it is stored, hands its file to {@code done}.
    */
   void start(Callable<CaptureSummary> capture, Consumer<AttachedCaptures.Attached> done) {
-    thread =
-        Thread.ofPlatform()
-            .name("tracefix-" + id)
-            .daemon()
-            .start(
-                () -> {
-                  try {
-                    CaptureSummary summary = capture.call();
-                    done.accept(target); // the file is closed: notebooks may attach it now
-                    LiveCaptureStatus last = status;
-                    publish(
-                        new LiveCaptureStatus(
-                            id,
-                            "stored",
-                            target.catalog(),
-                            summary.captureId(),
-                            seconds,
-                            elapsedMs(),
-                            last.types(),
-                            last.produced(),
-                            last.dropped(),
-                            0,
-                            summary.eventCount(),
-                            null));
-                  } catch (Exception | Error e) {
-                    log.warn("live capture {} failed", id, e);
-                    LiveCaptureStatus last = status;
-                    publish(
-                        new LiveCaptureStatus(
-                            id,
-                            "failed",
-                            target.catalog(),
-                            null,
-                            seconds,
-                            elapsedMs(),
-                            last.types(),
-                            last.produced(),
-                            last.dropped(),
-                            last.queueDepth(),
-                            last.stored(),
-                            e.getClass().getSimpleName() + ": " + e.getMessage()));
-                  } finally {
-                    ended.countDown();
-                  }
-                });
+    Thread.ofPlatform()
+        .name("tracefix-" + id)
+        .daemon()
+        .start(
+            () -> {
+              try {
+                CaptureSummary summary = capture.call();
+                done.accept(target); // the file is closed: notebooks may attach it now
+                LiveCaptureStatus last = status;
+                publish(
+                    new LiveCaptureStatus(
+                        id,
+                        "stored",
+                        target.catalog(),
+                        summary.captureId(),
+                        seconds,
+                        elapsedMs(),
+                        last.types(),
+                        last.produced(),
+                        last.dropped(),
+                        0,
+                        summary.eventCount(),
+                        null));
+              } catch (Exception | Error e) {
+                log.warn("live capture {} failed", id, e);
+                LiveCaptureStatus last = status;
+                publish(
+                    new LiveCaptureStatus(
+                        id,
+                        "failed",
+                        target.catalog(),
+                        null,
+                        seconds,
+                        elapsedMs(),
+                        last.types(),
+                        last.produced(),
+                        last.dropped(),
+                        last.queueDepth(),
+                        last.stored(),
+                        e.getClass().getSimpleName() + ": " + e.getMessage()));
+              } finally {
+                ended.countDown();
+              }
+            });
   }
 
   /** A snapshot from the capture thread. */
@@ -134,11 +134,24 @@ final class LiveCapture {
             null));
   }
 
+  /** Asks the capture to end at its next poll; it drains and is stored as if its time was up. */
   void stop() {
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-    }
+    stopRequested = true;
+  }
+
+  /** What the capture reports to and asks whether to stop. */
+  CaptureObserver observer() {
+    return new CaptureObserver() {
+      @Override
+      public void onStats(LiveStats stats) {
+        LiveCapture.this.onStats(stats);
+      }
+
+      @Override
+      public boolean stopRequested() {
+        return stopRequested;
+      }
+    };
   }
 
   void await() {

@@ -111,7 +111,7 @@ public final class LiveCaptures {
     capture.start(
         () -> {
           try (store) {
-            return CaptureRecorder.record(config, store, capture::onStats);
+            return CaptureRecorder.record(config, store, capture.observer());
           }
         },
         attached::add);
