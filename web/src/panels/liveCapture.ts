@@ -65,7 +65,7 @@ registerPanel({
         insert.addEventListener("click", () => {
           void context.insertCell(
             "sql",
-            `-- live capture ${s.id} (${s.captureId ?? ""}): ${s.stored} events\nselect type, count(*) as events\nfrom ${s.catalog}.events\ngroup by type\norder by events desc`,
+            `-- live capture ${s.id} (${s.captureId ?? ""}): ${s.stored} events stored\nselect count(*) as events, count(distinct type) as types, min(time) as first, max(time) as last\nfrom ${s.catalog}.events`,
           );
         });
         parts.push(insert);

@@ -8,24 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.Capture;
-import dev.tracefix.server.capture.LiveCaptures;
-import dev.tracefix.server.kernel.sql.AttachedCaptures;
-import dev.tracefix.server.kernel.sql.NotebookDatabases;
-import dev.tracefix.server.kernel.sql.SqlLock;
-import dev.tracefix.server.run.FileNotebookWorkspace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,72 +36,24 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120) // a liveness bound only: the whole class takes a few seconds
 class LiveCaptureRouteTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NOTEBOOK = "live.md";
+  private static final String NOTEBOOK = LiveCaptureFixture.NOTEBOOK;
 
-  private Path dir;
-  private FileNotebookWorkspace workspace;
+  private LiveCaptureFixture live;
   private WorkbenchServer server;
-  private LiveCaptures captures;
   private Process child;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  void start(@TempDir Path tempDir) throws Exception {
-    dir = tempDir;
-    Path notebooks = Files.createDirectories(dir.resolve("notebooks"));
-    Files.writeString(
-        notebooks.resolve(NOTEBOOK),
-        """
-        # Live
-
-        ```sql name=before
-        select 1 as one
-        ```
-
-        ```sql name=first
-        select count(*) as n from live_1.events
-        ```
-
-        ```sql name=second
-        select count(*) as n from live_2.events
-        ```
-        """);
-    Path store = dir.resolve("store").resolve("trace.duckdb");
-    Files.createDirectories(store.getParent());
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + store);
-        Statement s = c.createStatement()) {
-      s.execute("create table seeded(x integer)");
-    }
-    AttachedCaptures attached = new AttachedCaptures(store.resolveSibling("live"));
-    NotebookDatabases databases =
-        NotebookDatabases.locked(
-                store,
-                new SqlLock(List.of(Files.createDirectories(store.resolveSibling("exports")))))
-            .withLiveCaptures(attached);
-    workspace = new FileNotebookWorkspace(notebooks, databases, dir, Map.of());
-    Path policy = Path.of("..", "policies", "default.yaml").toAbsolutePath().normalize();
-    captures =
-        new LiveCaptures(
-            attached, Files.isRegularFile(policy) ? policy : null, dir.resolve("keys"), 30);
-    server =
-        WorkbenchServer.start(
-            workspace, 0, WorkbenchFixture.TOKEN, null, java.util.Set.of(), captures);
-    // Some processes, files and syscalls a second: exec/exit/fork and openat/read events.
-    child =
-        new ProcessBuilder(
-                "sh", "-c", "while :; do head -c 16 /etc/hostname > /dev/null; sleep 0.02; done")
-            .start();
+  void start(@TempDir Path dir) throws Exception {
+    live = new LiveCaptureFixture(dir);
+    server = live.server;
+    child = live.child;
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (child != null) {
-      child.destroyForcibly();
-    }
-    if (captures != null) {
-      captures.close();
-      server.close();
-      workspace.close();
+    if (live != null) {
+      live.close();
     }
   }
 
