@@ -72,9 +72,11 @@ test("a live capture is started from the panel, shows a rate, is stopped, and it
   const before = await page.locator("[data-testid=cell]").count();
   await page.locator("[data-testid=capture-insert]").click();
   await page.waitForFunction((n) => document.querySelectorAll("[data-testid=cell]").length === n + 1, before);
-  const inserted = page.locator("[data-testid=cell]").nth(before);
+  // Inserted after the focused cell, if any: found by its text.
+  const inserted = page.locator("[data-testid=cell]", { hasText: "-- live capture live-1" });
   await inserted.locator("[data-testid=run-cell]").click();
-  await inserted.locator("[data-testid=row-count]").waitFor();
+  await inserted.locator("[data-testid=row-count], .output-error").first().waitFor();
+  assert.equal(await inserted.locator("[data-testid=row-count]").count(), 1, await inserted.textContent());
   const grid = await inserted.locator("[data-testid=output-table]").textContent();
   assert.ok(grid.includes(String(stored)), `the query's count is the stored ${stored}: ${grid}`);
 });
