@@ -42,10 +42,6 @@ final class LiveCaptureFixture implements AutoCloseable {
         ```sql name=first
         select count(*) as n from live_1.events
         ```
-
-        ```sql name=second
-        select count(*) as n from live_2.events
-        ```
         """);
     Path store = dir.resolve("store").resolve("trace.duckdb");
     Files.createDirectories(store.getParent());
