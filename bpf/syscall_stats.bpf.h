@@ -30,8 +30,11 @@ const volatile __u64 slow_call_ns[NET_TRACE_SYSCALL_MAX] = {};
 const volatile bool stats_own_sockets = false;
 
 /* The aggregates. Per-CPU: no atomics, no contention; user space sums the CPUs. Entries are never
- * deleted while the probes run (user space keeps the previous totals and stores differences), so
- * a drain can never lose an increment. A call that finds the map full is counted in
+ * reset while the probes run (user space keeps the previous totals and stores differences), so a
+ * drain can never lose an increment. User space deletes only the entries of processes that had
+ * exited before its read (no program can add to them again), after reporting their final totals,
+ * so the map holds the processes of the last interval or two. max_entries is the default; the
+ * loader sets it from the configuration. A call that finds the map full is counted in
  * stats_overflow instead: calls seen = sum of calls in the map + overflow. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);

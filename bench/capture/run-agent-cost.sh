@@ -2,10 +2,9 @@
 # CPU and memory of the capture agent at a fixed event rate, through the real CLI path
 # (`tracefix capture`: BPF ring -> redaction -> Arrow -> spool -> DuckDB), next to the plain C
 # libbpf consumer (drain.c, live mode) at the same record rate, in one run.
-# The producer (producer.c) is paced: each write() is one socket_write record, plus one syscall
-# record under the default syscall set (--probes full: every call streamed; default mode would
-# aggregate them), so the CLI run paces RATE/2 calls/s and the C run
-# (socket records only) RATE calls/s; both report the records they actually saw.
+# The producer (producer.c) is paced: under --probes full each write() on its socket is one
+# socket_write record (raw_syscalls leaves socket writes to the socket group: no second, syscall
+# record), so both runs pace RATE calls/s; both report the records they actually saw.
 # Every second the agent JVM's /proc/PID/stat (utime+stime), VmRSS and VmHWM are sampled and its
 # /metrics scraped (heap). Run as root from the project root after
 # `mvn -o -q -B -pl capture,arrow-sink,workbench-server -am compile`.
@@ -23,29 +22,37 @@ mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
 bpftool gen skeleton "$obj" name net_trace_bpf > "$out/net_trace.skel.h"
 gcc -O2 -Wall -I"$root/bpf" -I"$out" -o "$out/drain" "$root/bench/capture/drain.c" -lbpf
 gcc -O2 -Wall -o "$out/producer" "$root/bench/capture/producer.c"
+# Through the reactor (-am ... compile): the project's own modules resolve to their target/classes,
+# none of them needs to be installed; runtime scope leaves test jars out.
 (cd "$root" && JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} mvn -o -q -B \
-  -pl workbench-server dependency:build-classpath -Dmdep.outputFile="$out/cli.classpath" >/dev/null)
+  -pl workbench-server -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$out/cli.classpath" >/dev/null)
 cp="$root/workbench-server/target/classes:$root/capture/target/classes"
 cp="$cp:$root/arrow-sink/target/classes:$(cat "$out/cli.classpath")"
 hz=$(getconf CLK_TCK)
 
 echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F)"
-echo "# target $rate records/s for ${seconds}s, agent JVM options: ${AGENT_JAVA_OPTS:-none}"
+# The heap cap the launcher gives a capture (./tracefix: TRACEFIX_CAPTURE_HEAP, default 256m).
+heap=${TRACEFIX_CAPTURE_HEAP:-256m}
+echo "# target $rate records/s for ${seconds}s, agent heap -Xmx$heap, JVM options: ${AGENT_JAVA_OPTS:-none}, capture options: ${CAPTURE_OPTS:-none}, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ticks of utime+stime of PID (fields 14, 15; counted after comm's closing parenthesis)
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 # --- tracefix capture (the JVM agent) ---
-calls=$((rate / 2))
-rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys"
-# AGENT_JAVA_OPTS: extra JVM options for the agent, e.g. "-Xmx256m -XX:+UseSerialGC".
+calls=$rate
+# The .err file of a previous run would satisfy the wait for "probes attached" below.
+rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys" "$out/agent-cost.err"
+# AGENT_JAVA_OPTS: extra JVM options for the agent, e.g. "-XX:+UseSerialGC"; CAPTURE_OPTS: extra
+# options of `tracefix capture`, e.g. "--store-memory-mb 128 --store-threads 1".
 # shellcheck disable=SC2086
 "$java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -Xlog:disable \
-  ${AGENT_JAVA_OPTS:-} \
+  -Xmx"$heap" ${AGENT_JAVA_OPTS:-} \
   -cp "$cp" dev.tracefix.server.cli.Main capture --db "$out/agent-cost.duckdb" \
   --keys "$out/agent-keys" --duration $((seconds + 30))s --metrics 127.0.0.1:0 --probes full \
+  ${CAPTURE_OPTS:-} \
   -- "$out/producer" $((calls * seconds)) "$calls" >"$out/agent-cost.out" 2>"$out/agent-cost.err" &
 jvm=$!
 until grep -q 'probes attached' "$out/agent-cost.err"; do

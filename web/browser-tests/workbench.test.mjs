@@ -121,6 +121,22 @@ test("typed SQL completes a table name from the live catalog and runs with Shift
   assert.equal(await page.locator("#notebook").getAttribute("data-mode"), "command");
 });
 
+test("a cell changed in the file while the page edits it is a conflict, not overwritten", async () => {
+  await open("retransmits.md");
+  await typeInto("top_peer", "select 2 as typed_in_page");
+  // Meanwhile an editor (or a git pull) changes the same cell in the file.
+  writeFileSync(join(notebooks, "retransmits.md"), fileText("retransmits.md").replace("from by_peer limit 1", "from by_peer limit 3"));
+  await page.keyboard.press("Shift+Enter"); // saves before running: refused
+  const banner = page.locator("#banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /was changed on disk since this edit started/);
+  assert.match(fileText("retransmits.md"), /from by_peer limit 3/);
+  assert.doesNotMatch(fileText("retransmits.md"), /typed_in_page/);
+  // The typed edit is still in the editor, to merge by hand.
+  assert.match(await cell("top_peer").locator(".cm-content").textContent(), /typed_in_page/);
+  await page.keyboard.press("Escape");
+});
+
 test("columns complete after a table name with their types", async () => {
   await open("retransmits.md");
   await typeInto("top_peer", "select retransmits.by");

@@ -317,6 +317,7 @@ export interface Slice {
 
 export interface SourceUpdate {
   source: string;
+  base: string | null;
 }
 
 export interface SqlCatalog {
@@ -380,7 +381,7 @@ export interface Routes {
   "GET /api/notebooks/{name}/catalog": { body: never; response: SqlCatalog; media: "application/json" };
   /** appends a saved query as a SQL cell; its parameters join the notebook's front matter */
   "POST /api/notebooks/{name}/cells/from-query": { body: QueryInsert; response: NotebookView; media: "application/json" };
-  /** replaces a cell's source and saves the file; the cell and its dependents go stale */
+  /** replaces a cell's source and saves the file; the cell and its dependents go stale. With base (the source the edit started from) a cell changed on disk since is not overwritten: 409 with error edit_conflict, onDisk and yours */
   "PUT /api/notebooks/{name}/cells/{id}": { body: SourceUpdate; response: NotebookView; media: "application/json" };
   /** sets the chart a SQL cell draws (kept in its fence: chart=line x=.. y=..; type none removes it), saves the file and draws it from the kept result without a re-run */
   "PUT /api/notebooks/{name}/cells/{id}/chart": { body: ChartRequest; response: NotebookView; media: "application/json" };

@@ -72,6 +72,11 @@ export class CellUi {
     return this.editor.text !== this.savedSource;
   }
 
+  /** The source this cell's edit started from: the server refuses a save whose base is stale. */
+  get base(): string {
+    return this.savedSource;
+  }
+
   markSaved(source: string): void {
     this.savedSource = source;
     this.markDirty();

@@ -288,7 +288,7 @@ export class NotebookPage {
     if (!ui.dirty) return true;
     const source = ui.source;
     try {
-      const view = await call("PUT /api/notebooks/{name}/cells/{id}", { name: this.view.name, id: ui.view.id }, { body: { source } });
+      const view = await call("PUT /api/notebooks/{name}/cells/{id}", { name: this.view.name, id: ui.view.id }, { body: { source, base: ui.base } });
       ui.markSaved(source);
       this.sync(view);
       return true;

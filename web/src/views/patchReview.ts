@@ -113,7 +113,7 @@ function openReview(output: PatchedOutput, context: OutputContext): void {
   });
   rerun.addEventListener("click", async () => {
     status.textContent = "drafting again…";
-    await call("PUT /api/notebooks/{name}/cells/{id}", { name: context.notebook, id: context.cell.id }, { body: { source: editor.value } });
+    await call("PUT /api/notebooks/{name}/cells/{id}", { name: context.notebook, id: context.cell.id }, { body: { source: editor.value, base: context.cell.source } });
     const out = await call("POST /api/notebooks/{name}/cells/{id}/run", { name: context.notebook, id: context.cell.id });
     status.textContent = out.kind === "patched" ? `drafted again: ${out.strategy}, review ${out.reviewPassed ? "passed" : "failed"}` : `failed: ${out.kind}`;
   });

@@ -1,5 +1,6 @@
 package dev.tracefix.sink;
 
+import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.EventType;
 import dev.tracefix.capture.SafeEvent;
@@ -67,6 +68,27 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
 
   /** The first spool or ingest failure's cause, for the captures row's {@code loss}. */
   private String firstFailure;
+
+  /** Whether the latest spool write failed (e.g. the disk is full now); the next success clears. */
+  private volatile boolean spoolFailing;
+
+  /**
+   * The spool as it stands, for live metrics while the capture runs.
+   *
+   * @param eventsLost events lost so far on failed spool writes or ingests
+   * @param failing the latest spool write failed: the condition holds now
+   * @param firstFailure the first failure's cause, or null
+   */
+  public record SpoolHealth(long eventsLost, boolean failing, String firstFailure) {}
+
+  /** The spool's health now; safe to call from any thread while the capture runs. */
+  public SpoolHealth spoolHealth() {
+    String first;
+    synchronized (this) {
+      first = firstFailure;
+    }
+    return new SpoolHealth(ingester.eventsFailed(), spoolFailing, first);
+  }
 
   private boolean finished;
   private boolean closed;
@@ -180,7 +202,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     awaitStored();
     writeSideRows();
     synchronized (this) {
-      Loss loss = countLoss(summary.dropCount());
+      Loss loss = countLoss(summary.dropCount(), aggregateOverflow(summary));
       try (PreparedStatement update =
           connection.prepareStatement(
               "UPDATE captures SET started_at = ?, ended_at = ?, probes = ?, event_count = ?,"
@@ -247,7 +269,15 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   }
 
   /** Counts this writer's losses by cause; {@code kernelDropped} comes from the capture summary. */
-  private Loss countLoss(long kernelDropped) {
+  /** Calls the in-kernel aggregates could not count because their map was full. */
+  private static long aggregateOverflow(CaptureSummary summary) {
+    return summary.stats().stream()
+        .filter(t -> t.type().equals(Capture.AGGREGATES))
+        .mapToLong(TypeStats::dropped)
+        .sum();
+  }
+
+  private Loss countLoss(long kernelDropped, long aggregateOverflow) {
     long delivered = 0;
     long queueDropped = 0;
     for (int t = 0; t < produced.length; t++) {
@@ -276,6 +306,13 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
               + (delivered + kernelDropped)
               + " events lost: "
               + String.join("; ", causes);
+    }
+    if (aggregateOverflow > 0) {
+      text =
+          (text == null ? "" : text + "; ")
+              + aggregateOverflow
+              + " system calls seen but not counted in syscall_stats (the kernel's aggregate map was"
+              + " full)";
     }
     if (waiting > 0) {
       text =
@@ -493,10 +530,12 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
         try {
           spooled = ingester.spool(next);
         } catch (SinkException e) {
+          spoolFailing = true;
           next.close();
           done(e);
           continue;
         }
+        spoolFailing = false;
         durable.put(spooled);
       }
     } catch (InterruptedException e) {

@@ -9,6 +9,8 @@ import dev.tracefix.sink.forget.ParquetForget;
 import dev.tracefix.sink.forget.RetentionSweep;
 import dev.tracefix.sink.parquet.ParquetExport;
 import dev.tracefix.sink.parquet.ParquetImport;
+import dev.tracefix.sink.parquet.PartitionFiles;
+import dev.tracefix.sink.parquet.SharedRoot;
 import dev.tracefix.sink.schema.StoreSchema;
 import dev.tracefix.sink.spool.RecoveryReport;
 import dev.tracefix.sink.spool.Spool;
@@ -514,9 +516,31 @@ public final class EventStore implements AutoCloseable {
    * names and columns alike. Files and folders get {@link FileModes#active()}'s modes.
    */
   public ExportResult exportParquet(Path dir, HmacKey key) {
+    return exportParquet(dir, key, PartitionFiles.DEFAULT_TARGET_BYTES);
+  }
+
+  /**
+   * {@link #exportParquet(Path, HmacKey)} with each partition's rows sorted by time in files of at
+   * most {@code targetFileBytes} (a partition's small files merged, a big one cut by time range).
+   */
+  public ExportResult exportParquet(Path dir, HmacKey key, long targetFileBytes) {
     ensureOpen();
     try (Connection exportConnection = connect()) {
-      return ParquetExport.write(exportConnection, dir.toAbsolutePath(), key);
+      return ParquetExport.write(exportConnection, dir.toAbsolutePath(), key, targetFileBytes);
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.INTERNAL, "closing the export connection of " + dbFile, e);
+    }
+  }
+
+  /**
+   * {@link #exportParquet(Path, HmacKey, long)} into {@code root}, a folder many hosts export into
+   * (a mounted shared store): refused, with nothing moved in, when a capture is already there.
+   */
+  public ExportResult exportParquetShared(Path root, HmacKey key, long targetFileBytes) {
+    ensureOpen();
+    try (Connection exportConnection = connect()) {
+      return SharedRoot.export(exportConnection, root.toAbsolutePath(), key, targetFileBytes);
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.INTERNAL, "closing the export connection of " + dbFile, e);

@@ -8,9 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How long each table keeps rows. {@code events} ages by event time; {@code captures} removes a
- * whole capture (with its events, processes, stacks and stats) once it ended that long ago. A table
- * not named keeps its rows.
+ * How long each table keeps rows. {@code events} ages by event time, and default mode's {@code
+ * syscall_stats} (the same calls, counted in the kernel) with them by the end of their interval;
+ * {@code captures} removes a whole capture (with its events, processes, stacks and stats) once it
+ * ended that long ago. A table not named keeps its rows.
  *
  * @param maxAge per table, the age after which rows are deleted
  */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.capture.Capture;
 import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.TypeStats;
@@ -240,6 +241,46 @@ class CaptureWriterTest {
         assertEquals("cap-mine", rs.getString(1));
         assertEquals(10, rs.getLong(2));
         assertEquals(10, rs.getLong(3));
+      }
+    }
+  }
+
+  @Test
+  void callsTheAggregateMapCouldNotTakeAreNamedInTheLossNotCountedAsEvents() throws SQLException {
+    SyntheticCapture capture = SyntheticCapture.generate("cap-overflow", 1_000, 7);
+    var s0 = capture.summary();
+    CaptureSummary summary =
+        new CaptureSummary(
+            s0.captureId(),
+            s0.startedAt(),
+            s0.endedAt(),
+            s0.probes(),
+            s0.eventCount(),
+            0,
+            s0.keyId(),
+            s0.commandExitCode(),
+            List.of(new TypeStats(Capture.AGGREGATES, 1_000, 900, 100)));
+    try (EventStore store = EventStore.open(tmp.resolve("events.duckdb"), allocator)) {
+      try (CaptureWriter writer = store.beginCapture("cap-overflow", "node-a")) {
+        capture.writeTo(writer, 500);
+        writer.finish(summary);
+      }
+      try (Connection c = store.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT drop_count, loss, event_count,"
+                      + " (SELECT [produced, stored, dropped] FROM capture_stats"
+                      + "  WHERE type = 'syscall_stats') FROM captures")) {
+        assertTrue(rs.next());
+        System.out.println("CaptureWriterTest aggregate overflow: " + rs.getString(2));
+        assertEquals(0, rs.getLong(1), "no event was lost");
+        assertEquals(
+            "100 system calls seen but not counted in syscall_stats (the kernel's aggregate map"
+                + " was full)",
+            rs.getString(2));
+        assertEquals(capture.events().size(), rs.getLong(3));
+        assertEquals("[1000, 900, 100]", rs.getString(4));
       }
     }
   }

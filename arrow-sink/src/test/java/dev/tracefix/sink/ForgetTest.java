@@ -225,6 +225,63 @@ class ForgetTest {
   }
 
   @Test
+  void retentionAgesSyscallStatsWithTheEventsAndACapturesLimitTakesTheRest() throws Exception {
+    Path db = tmp.resolve("store.duckdb");
+    long jan1 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli() * 1_000_000L;
+    long jan15 = Instant.parse("2026-01-15T00:00:00Z").toEpochMilli() * 1_000_000L;
+    try (EventStore store = open(db)) {
+      SyntheticCapture capture = SyntheticCapture.generate("cap-s", 500, 3);
+      try (CaptureWriter writer = store.beginCapture("cap-s", "node-a", 1_000)) {
+        capture.writeTo(writer, 700);
+        writer.onSyscallStats(
+            List.of(
+                interval(jan1, "read"),
+                interval(jan1 + 1_000_000_000L, "read"),
+                interval(jan15, "write")));
+        writer.finish(capture.summary());
+      }
+    }
+    clock.set(Instant.parse("2026-01-16T00:00:00Z")); // events' cut-off: 2026-01-02
+    try (EventStore store = open(db);
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(
+          List.of("write"),
+          List.of(single(s, "SELECT string_agg(syscall) FROM syscall_stats")),
+          "the two intervals of January 1 aged out with the events");
+      Map<String, Long> audited = audit(s, "retention");
+      assertEquals(2L, audited.get("syscall_stats"), audited::toString);
+      assertEquals(Map.of(), store.enforceRetention(), "nothing more is due");
+    }
+    try (EventStore store =
+            EventStore.open(
+                db,
+                allocator,
+                StoreOptions.DEFAULT
+                    .withClock(clock)
+                    .withRetention(Retention.DEFAULT.with("captures=1d")));
+        Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      assertEquals(0L, single(s, "SELECT count(*) FROM syscall_stats"), "gone with its capture");
+    }
+  }
+
+  private static dev.tracefix.capture.SyscallStat interval(long startNs, String syscall) {
+    return new dev.tracefix.capture.SyscallStat(
+        startNs,
+        startNs + 1_000_000_000L,
+        "tok-cap-s-0",
+        syscall,
+        0,
+        null,
+        3,
+        3_000,
+        0,
+        new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3},
+        SyntheticCapture.KEY_ID);
+  }
+
+  @Test
   void anOpenStoreEnforcesRetentionOnItsScheduleAsTheClockMoves() throws Exception {
     StoreOptions every50ms =
         StoreOptions.DEFAULT

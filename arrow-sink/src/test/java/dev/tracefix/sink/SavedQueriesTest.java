@@ -163,6 +163,7 @@ class SavedQueriesTest {
         }
       }
       writeStackedCapture(store);
+      dev.tracefix.sink.jvm.JvmAndKernelCapture.write(store, allocator, "cap-jvm");
       try (Connection connection = store.connect();
           Statement s = connection.createStatement()) {
         for (Path file : files) {

@@ -47,7 +47,9 @@ public final class Capture {
   static final String OBJECT_RESOURCE = "/bpf/net_trace.bpf.o";
   private static final int POLL_MS = 100;
 
-  /** Fires on every context switch of the machine: attached only for off-CPU time. */
+  /** The {@code capture_stats} type of the in-kernel aggregates (calls, not events). */
+  public static final String AGGREGATES = "syscall_stats";
+
   private Capture() {}
 
   /** Empty if capture can run here (privileges, BTF, libbpf.so.1), else a one-line reason. */
@@ -238,8 +240,12 @@ public final class Capture {
       }
       assembler.flush();
       sampler.last(bpf, assembler.delivered());
-      List<TypeStats> stats = typeStats(bpf);
+      List<TypeStats> stats = new ArrayList<>(typeStats(bpf));
       long drops = stats.stream().mapToLong(TypeStats::dropped).sum();
+      if (aggregates != null) {
+        // Not events: calls counted into syscall_stats, and those a full map could not take.
+        stats.add(aggregateAccounting(aggregates));
+      }
       int exitCode = command == null ? -1 : command.stop();
       return new CaptureSummary(
           CaptureSummary.newCaptureId(),
@@ -282,6 +288,17 @@ public final class Capture {
       sink.onSyscallStats(rows);
     }
     return now;
+  }
+
+  /**
+   * The aggregates' own line in {@code capture_stats}: calls the stats hooks saw (produced), those
+   * counted into {@code syscall_stats} rows (stored) and those a full map sent to the overflow
+   * count (dropped), so a too-small map shows as loss instead of as quiet.
+   */
+  static TypeStats aggregateAccounting(SyscallStatsDrain aggregates) {
+    long overflow = aggregates.overflow();
+    long aggregated = aggregates.aggregatedCalls();
+    return new TypeStats(AGGREGATES, aggregated + overflow, aggregated, overflow, 0, 0);
   }
 
   /** The assembler's keyed identities, for aggregate rows. */

@@ -19,9 +19,20 @@ import java.util.Map;
  * @param fullFor with {@code fullEvery}: stream every call (raw_syscalls attached, as {@code
  *     --probes full}) for this long at the start of every {@code fullEvery}; null for never
  * @param fullEvery the duty cycle's period (e.g. 1 s in 20 s); null for none
+ * @param mapEntries capacity of the kernel's aggregate map, in keys (process, syscall, errno,
+ *     peer); the keys of exited processes are deleted after their last drain, so it needs to hold
+ *     the keys of an interval or two, not of the whole capture (default {@link
+ *     #DEFAULT_MAP_ENTRIES}). A call that finds it full is counted as overflow, not aggregated
  */
 public record StatsConfig(
-    Duration interval, Map<String, Duration> slowCall, Duration fullFor, Duration fullEvery) {
+    Duration interval,
+    Map<String, Duration> slowCall,
+    Duration fullFor,
+    Duration fullEvery,
+    int mapEntries) {
+  /** The aggregate map's capacity unless configured: bpf/syscall_stats.bpf.h's max_entries. */
+  public static final int DEFAULT_MAP_ENTRIES = 4096;
+
   /** The syscall families the stats group attaches, by name, with their syscalls. */
   public static final Map<String, List<String>> FAMILIES = families();
 
@@ -42,6 +53,17 @@ public record StatsConfig(
   /** Aggregation without a duty-cycled full window. */
   public StatsConfig(Duration interval, Map<String, Duration> slowCall) {
     this(interval, slowCall, null, null);
+  }
+
+  /** With the default map capacity. */
+  public StatsConfig(
+      Duration interval, Map<String, Duration> slowCall, Duration fullFor, Duration fullEvery) {
+    this(interval, slowCall, fullFor, fullEvery, DEFAULT_MAP_ENTRIES);
+  }
+
+  /** This configuration with the aggregate map holding at most {@code entries} keys. */
+  public StatsConfig withMapEntries(int entries) {
+    return new StatsConfig(interval, slowCall, fullFor, fullEvery, entries);
   }
 
   public StatsConfig {
@@ -66,6 +88,10 @@ public record StatsConfig(
       }
     }
     slowCall = Map.copyOf(slowCall);
+    if (mapEntries < 16 || mapEntries > 1 << 20) {
+      throw new CaptureException(
+          Kind.USER, "the syscall stats map holds 16 to 1048576 keys, got " + mapEntries);
+    }
     if ((fullFor == null) != (fullEvery == null)
         || (fullFor != null && (fullFor.toMillis() < 10 || fullEvery.compareTo(fullFor) <= 0))) {
       throw new CaptureException(
@@ -93,7 +119,8 @@ public record StatsConfig(
         interval,
         slowCall,
         parseDuration(spec.substring(0, slash)),
-        parseDuration(spec.substring(slash + 1)));
+        parseDuration(spec.substring(slash + 1)),
+        mapEntries);
   }
 
   /** The threshold of {@code family}: configured, else its default. */
@@ -113,7 +140,7 @@ public record StatsConfig(
     all.put(
         spec.substring(0, eq).strip().toLowerCase(Locale.ROOT),
         parseDuration(spec.substring(eq + 1)));
-    return new StatsConfig(interval, all, fullFor, fullEvery);
+    return new StatsConfig(interval, all, fullFor, fullEvery, mapEntries);
   }
 
   /** {@code 250ms}, {@code 2s}, {@code 500us}, {@code 0}. */

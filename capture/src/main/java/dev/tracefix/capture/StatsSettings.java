@@ -1,6 +1,7 @@
 package dev.tracefix.capture;
 
 import dev.tracefix.capture.ffm.BpfMaps;
+import dev.tracefix.capture.ffm.StatsLayout;
 import dev.tracefix.capture.pipeline.SyscallTable;
 import java.util.Set;
 
@@ -45,6 +46,7 @@ final class StatsSettings {
     maps.setRodataBool("stats_own_sockets", ProbeSettings.acceptInStats(config));
     maps.setRodataBool("stats_attached", config.probeGroups().contains(ProbeGroup.STATS));
     StatsConfig stats = config.stats();
+    maps.setMaxEntries(StatsLayout.MAP, stats.mapEntries());
     for (var family : StatsConfig.FAMILIES.entrySet()) {
       long slowNs = stats.slowCallOf(family.getKey()).toNanos();
       for (String name : family.getValue()) {

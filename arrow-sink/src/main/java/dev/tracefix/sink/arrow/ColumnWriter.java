@@ -141,10 +141,18 @@ interface ColumnWriter {
     }
   }
 
-  /** A text column: NULL for null, low-cardinality values encoded once. */
+  /**
+   * A text column: NULL for null, low-cardinality values encoded once. Past the cache, ASCII text
+   * (tokens, hashes, names: nearly every value) is copied into one reused buffer rather than a new
+   * byte array per row; other text is encoded per value.
+   */
   final class Text {
+    /** Longer ASCII values are encoded per value; tokens and hashes are far shorter. */
+    static final int SCRATCH_BYTES = 256;
+
     private final VarCharVector vector;
     private final Map<String, byte[]> encoded = new HashMap<>();
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
 
     Text(VarCharVector vector) {
       this.vector = vector;
@@ -156,13 +164,38 @@ interface ColumnWriter {
         return;
       }
       byte[] bytes = encoded.get(value);
-      if (bytes == null) {
-        bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (encoded.size() < MAX_CACHED_TEXT) {
-          encoded.put(value, bytes);
-        }
+      if (bytes != null) {
+        vector.setSafe(row, bytes);
+        return;
       }
-      vector.setSafe(row, bytes);
+      if (encoded.size() < MAX_CACHED_TEXT) {
+        bytes = value.getBytes(StandardCharsets.UTF_8);
+        encoded.put(value, bytes);
+        vector.setSafe(row, bytes);
+        return;
+      }
+      int n = asciiInto(value);
+      if (n >= 0) {
+        vector.setSafe(row, scratch, 0, n);
+      } else {
+        vector.setSafe(row, value.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    /** Copies ASCII {@code value} into the scratch buffer: its length, or -1 if it does not fit. */
+    private int asciiInto(String value) {
+      int n = value.length();
+      if (n > scratch.length) {
+        return -1;
+      }
+      for (int i = 0; i < n; i++) {
+        char c = value.charAt(i);
+        if (c >= 0x80) {
+          return -1;
+        }
+        scratch[i] = (byte) c;
+      }
+      return n;
     }
   }
 }

@@ -52,6 +52,26 @@ public final class RetentionSweep {
               long rows = Math.max(0, delete.executeLargeUpdate());
               audit(connection, now, "events>" + events, Map.of("events", rows), deleted);
             }
+            // Default mode's aggregates are the same calls counted in the kernel: they age with the
+            // events, by the end of their interval, so no call outlives the events' limit as a
+            // count.
+            try (PreparedStatement delete =
+                connection.prepareStatement(
+                    "DELETE FROM syscall_stats WHERE interval_end < ? AND capture_id NOT IN"
+                        + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
+              delete.setObject(1, cutoff(now, events));
+              long rows = Math.max(0, delete.executeLargeUpdate());
+              audit(connection, now, "events>" + events, Map.of("syscall_stats", rows), deleted);
+            }
+            // JVM flight-recorder rows are events too, and age by the same rule.
+            try (PreparedStatement delete =
+                connection.prepareStatement(
+                    "DELETE FROM jvm_events WHERE time < ? AND capture_id NOT IN"
+                        + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
+              delete.setObject(1, cutoff(now, events));
+              long rows = Math.max(0, delete.executeLargeUpdate());
+              audit(connection, now, "events>" + events, Map.of("jvm_events", rows), deleted);
+            }
           }
           return deleted;
         });

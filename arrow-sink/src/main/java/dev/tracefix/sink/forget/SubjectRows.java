@@ -25,6 +25,7 @@ final class SubjectRows {
       List.of(
           "stacks",
           "events",
+          "jvm_events",
           "syscall_stats",
           "processes",
           "capture_stats",
@@ -134,7 +135,8 @@ final class SubjectRows {
       return Optional.of(table + ".capture_id IN (SELECT capture_id FROM " + CAPTURES + ")");
     }
     return switch (table) {
-      case "events", "syscall_stats" -> Optional.of(keyMatch(table + ".process_token", table));
+      case "events", "jvm_events", "syscall_stats" ->
+          Optional.of(keyMatch(table + ".process_token", table));
       case "processes" -> Optional.of(keyMatch(table + ".token", table));
       case "stacks" ->
           Optional.of(

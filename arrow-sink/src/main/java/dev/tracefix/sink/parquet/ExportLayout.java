@@ -20,9 +20,33 @@ final class ExportLayout {
 
   /** Tables exported per capture besides events, in import order after captures. */
   static final java.util.List<String> PER_CAPTURE =
-      java.util.List.of("processes", "capture_stats", "stacks", "trigger_firings", "syscall_stats");
+      java.util.List.of(
+          "processes", "capture_stats", "stacks", "trigger_firings", "syscall_stats", "jvm_events");
+
+  /** Every exported table. */
+  static final java.util.List<String> ALL =
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(EVENTS, CAPTURES), PER_CAPTURE.stream())
+          .toList();
 
   private ExportLayout() {}
+
+  /** The columns {@code table}'s folders are named by, in folder order, with their types. */
+  static java.util.List<ExportColumns.Column> partitions(String table) {
+    return table.equals(EVENTS)
+        ? java.util.List.of(
+            new ExportColumns.Column("date", "DATE"),
+            new ExportColumns.Column("host", "VARCHAR"),
+            new ExportColumns.Column("capture", "VARCHAR"))
+        : java.util.List.of(new ExportColumns.Column("capture", "VARCHAR"));
+  }
+
+  /** {@code PARTITION_BY (...)} of a COPY writing {@code table}. */
+  static String partitionBy(String table) {
+    return "PARTITION_BY ("
+        + String.join(", ", partitions(table).stream().map(ExportColumns.Column::name).toList())
+        + ")";
+  }
 
   /** The glob DuckDB reads one table from, as a quoted SQL string literal. */
   static String glob(Path dir, String table) {

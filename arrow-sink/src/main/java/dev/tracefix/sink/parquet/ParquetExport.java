@@ -31,6 +31,21 @@ public final class ParquetExport {
    * {@code key}.
    */
   public static ExportResult write(Connection connection, Path dir, HmacKey key) {
+    return write(connection, dir, key, PartitionFiles.DEFAULT_TARGET_BYTES);
+  }
+
+  /**
+   * Exports every capture into {@code dir} (empty or absent), every text value redacted under
+   * {@code key}; each partition's rows sorted by time in files of at most {@code targetFileBytes}
+   * ({@link PartitionFiles}).
+   */
+  public static ExportResult write(
+      Connection connection, Path dir, HmacKey key, long targetFileBytes) {
+    if (targetFileBytes <= 0) {
+      throw new SinkException(
+          SinkException.Kind.USER,
+          "target file size must be positive, not " + targetFileBytes + " bytes");
+    }
     prepareEmpty(dir);
     ExportRedaction redaction = new ExportRedaction(key);
     String options = "FORMAT parquet, COMPRESSION zstd";
@@ -77,7 +92,9 @@ public final class ParquetExport {
                   + literal(dir.resolve(ExportLayout.EVENTS))
                   + " ("
                   + options
-                  + ", PARTITION_BY (date, host, capture))");
+                  + ", "
+                  + ExportLayout.partitionBy(ExportLayout.EVENTS)
+                  + ")");
       for (String table : ExportLayout.PER_CAPTURE) {
         if (!hasRows(statement, table)) {
           continue; // COPY of nothing would still leave a file behind in some engines' eyes
@@ -99,7 +116,9 @@ public final class ParquetExport {
                     + literal(dir.resolve(table))
                     + " ("
                     + options
-                    + ", PARTITION_BY (capture))");
+                    + ", "
+                    + ExportLayout.partitionBy(table)
+                    + ")");
       }
       rows +=
           ExportLayout.rowsOf(
@@ -116,8 +135,13 @@ public final class ParquetExport {
                   + literal(dir.resolve(ExportLayout.CAPTURES))
                   + " ("
                   + options
-                  + ", PARTITION_BY (capture))");
+                  + ", "
+                  + ExportLayout.partitionBy(ExportLayout.CAPTURES)
+                  + ")");
       statement.execute("DROP TABLE IF EXISTS " + RedactedTable.MAPPINGS);
+      for (String table : ExportLayout.ALL) {
+        PartitionFiles.rewriteTable(statement, dir.resolve(table), targetFileBytes);
+      }
       FileModes.active().tightenTree(dir);
       return new ExportResult(rows, changed, redaction.counts(), redaction.keyId());
     } catch (SQLException | java.io.UncheckedIOException e) {
@@ -128,7 +152,18 @@ public final class ParquetExport {
     }
   }
 
+  /** Whether {@code table} exists (a store of an older schema may lack it) and has rows. */
   private static boolean hasRows(Statement statement, String table) throws SQLException {
+    try (var rs =
+        statement.executeQuery(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                + " AND table_name = "
+                + literal(table))) {
+      rs.next();
+      if (rs.getLong(1) == 0) {
+        return false;
+      }
+    }
     try (var rs = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
       rs.next();
       return rs.getBoolean(1);

@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class StoreSchema {
   /** The version a freshly migrated database reports in {@code schema_version}. */
-  public static final int CURRENT_VERSION = 13;
+  public static final int CURRENT_VERSION = 14;
 
   private static final List<String> VERSION_1 =
       List.of(
@@ -83,7 +83,8 @@ public final class StoreSchema {
           SchemaV10.DDL,
           SchemaV11.DDL,
           SchemaV12.DDL,
-          SchemaV13.DDL);
+          SchemaV13.DDL,
+          SchemaV14.DDL);
 
   private StoreSchema() {}
 
@@ -135,6 +136,7 @@ public final class StoreSchema {
         // Only a store brought up to date gets SafeEvent's columns: one built at an older version
         // for a test has that version's columns, as a store that old had.
         inTransaction(connection, () -> EventColumnSync.addMissing(statement));
+        inTransaction(connection, () -> JvmEventColumns.addMissing(statement));
       }
       return found;
     }

@@ -14,6 +14,7 @@ import dev.tracefix.capture.ffm.BpfSession.Stage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
@@ -272,6 +273,31 @@ public final class BpfMaps {
         }
         previous = key;
       }
+    } catch (CaptureException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw internal(Stage.POLL, t);
+    }
+  }
+
+  /**
+   * Deletes {@code keys} (each {@code keySize} bytes) from a hash map; returns how many were there.
+   * Call it after a {@link #forEachPerCpu} walk, not during one (a deleted key ends a walk early).
+   */
+  public int deleteKeys(String mapName, int keySize, List<byte[]> keys) {
+    session.requireLoaded(Stage.POLL);
+    try (Arena call = Arena.ofConfined()) {
+      int fd = mapFd(mapName, Stage.POLL);
+      MemorySegment errno = LibBpf.errnoState(call);
+      MemorySegment key = call.allocate(keySize, 8);
+      int deleted = 0;
+      for (byte[] k : keys) {
+        MemorySegment.copy(k, 0, key, JAVA_BYTE, 0, keySize);
+        if ((int) LibBpf.H.MAP_DELETE_ELEM.invokeExact(errno, fd, key) == 0) {
+          deleted++;
+        }
+      }
+      return deleted;
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {

@@ -98,6 +98,8 @@ final class LibBpf {
             "bpf_map_lookup_elem",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
             ERRNO);
+    static final MethodHandle MAP_DELETE_ELEM =
+        handle("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
     static final MethodHandle MAP_GET_NEXT_KEY =
         handle(
             "bpf_map_get_next_key",

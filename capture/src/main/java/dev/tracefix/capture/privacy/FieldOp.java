@@ -51,8 +51,26 @@ final class FieldOp {
     };
   }
 
-  private Object bucket(long v) {
+  /** {@link #applyUncounted} of a text value, which is text or null for every action. */
+  String applyText(String value) {
+    return (String) applyUncounted(value);
+  }
+
+  /** {@link #applyUncounted} of a {@code long} component under {@code bucket}, unboxed. */
+  long bucketLong(long v) {
     return field.endsWith("_ns") ? Buckets.logDuration(v) : Buckets.powerOfTwo(v);
+  }
+
+  /**
+   * {@link #bucketLong} for an {@code int} component: the reference path stores a bucket above
+   * {@code Integer.MAX_VALUE} as {@code Integer.MAX_VALUE}.
+   */
+  int bucketInt(int v) {
+    return (int) Math.min(Integer.MAX_VALUE, bucketLong(v));
+  }
+
+  private Object bucket(long v) {
+    return bucketLong(v);
   }
 
   private static String truncate(String s, int length) {

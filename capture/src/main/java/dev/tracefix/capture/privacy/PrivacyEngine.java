@@ -1,11 +1,14 @@
 package dev.tracefix.capture.privacy;
 
 import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.JvmEventType;
 import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.capture.SafeEventSink;
+import dev.tracefix.capture.SafeJvmEvent;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.Tokenizer;
+import dev.tracefix.capture.privacy.policy.Action;
 import dev.tracefix.capture.privacy.policy.EventSchema;
 import dev.tracefix.capture.privacy.policy.Policy;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,8 +34,15 @@ public final class PrivacyEngine {
   private final Map<String, TypePlan> plans = new ConcurrentHashMap<>();
   private final RecordShape<SafeEvent> eventShape = new RecordShape<>(SafeEvent.class);
   private final RecordShape<SafeProcess> processShape = new RecordShape<>(SafeProcess.class);
+  private final RecordShape<SafeJvmEvent> jvmShape = new RecordShape<>(SafeJvmEvent.class);
   private final TypePlan[] eventPlans;
   private final TypePlan processPlan;
+
+  /** Per event type ordinal, its plan compiled at load, or null where the reference path runs. */
+  private final CompiledRedactor[] eventRedactors;
+
+  private final CompiledRedactor processRedactor;
+  private final TypePlan[] jvmPlans;
   private final LongAdder unknownDropped = new LongAdder();
 
   public PrivacyEngine(Policy policy, HmacKey key) {
@@ -48,6 +59,29 @@ public final class PrivacyEngine {
       eventPlans[t.ordinal()] = plan(t.columnValue(), List.of(eventShape.names));
     }
     processPlan = plan(EventSchema.PROCESS, List.of(processShape.names));
+    eventRedactors = new CompiledRedactor[types.length];
+    // Most types share the policy's "*" rules: one compiled form per distinct list of actions (its
+    // field ops hold no per-type state the compiled path uses; the plan counts the records).
+    Map<List<Action>, CompiledRedactor> byActions = new HashMap<>();
+    for (EventType t : types) {
+      TypePlan plan = eventPlans[t.ordinal()];
+      Optional<List<Action>> actions = plan.fixedActions(eventShape.names);
+      CompiledRedactor shared = actions.map(byActions::get).orElse(null);
+      if (shared == null) {
+        shared = CompiledRedactor.compile(SafeEvent.class, plan, tokenizer.keyId()).orElse(null);
+        if (shared != null && actions.isPresent()) {
+          byActions.put(actions.get(), shared);
+        }
+      }
+      eventRedactors[t.ordinal()] = shared;
+    }
+    processRedactor =
+        CompiledRedactor.compile(SafeProcess.class, processPlan, tokenizer.keyId()).orElse(null);
+    JvmEventType[] jvmTypes = JvmEventType.values();
+    jvmPlans = new TypePlan[jvmTypes.length];
+    for (JvmEventType t : jvmTypes) {
+      jvmPlans[t.ordinal()] = plan(t.columnValue(), List.of(jvmShape.names));
+    }
   }
 
   /** The default policy (checked against its own tests) under {@code key}. */
@@ -74,12 +108,49 @@ public final class PrivacyEngine {
   }
 
   public SafeEvent redact(SafeEvent event) {
-    TypePlan plan = eventPlans[event.type().ordinal()];
-    return applyRecord(plan, eventShape, event);
+    int type = event.type().ordinal();
+    CompiledRedactor compiled = eventRedactors[type];
+    if (compiled == null) {
+      return applyRecord(eventPlans[type], eventShape, event);
+    }
+    eventPlans[type].records.increment();
+    return compiled.apply(event);
   }
 
   public SafeProcess redact(SafeProcess process) {
+    if (processRedactor == null) {
+      return applyRecord(processPlan, processShape, process);
+    }
+    processPlan.records.increment();
+    return processRedactor.apply(process);
+  }
+
+  /**
+   * {@link #redact(SafeEvent)} by the reference path: field values read into an array, each passed
+   * through its op, the record rebuilt. The compiled path must give the same record.
+   */
+  SafeEvent redactByReference(SafeEvent event) {
+    return applyRecord(eventPlans[event.type().ordinal()], eventShape, event);
+  }
+
+  /** {@link #redactByReference(SafeEvent)} for a process. */
+  SafeProcess redactByReference(SafeProcess process) {
     return applyRecord(processPlan, processShape, process);
+  }
+
+  /** Whether events of {@code type} take the compiled path under this policy. */
+  boolean compiled(EventType type) {
+    return eventRedactors[type.ordinal()] != null;
+  }
+
+  /** Whether processes take the compiled path under this policy. */
+  boolean processCompiled() {
+    return processRedactor != null;
+  }
+
+  /** A JVM flight-recorder event, by the policy's rules for its recorder type name. */
+  public SafeJvmEvent redact(SafeJvmEvent event) {
+    return applyRecord(jvmPlans[event.type().ordinal()], jvmShape, event);
   }
 
   /**
@@ -163,6 +234,7 @@ public final class PrivacyEngine {
     Map<String, Long> fields = new TreeMap<>();
     List<TypePlan> all = new ArrayList<>(List.of(eventPlans));
     all.add(processPlan);
+    all.addAll(List.of(jvmPlans));
     all.addAll(plans.values());
     for (TypePlan p : all) {
       for (TypePlan.Decision d : p.decisions.values()) {

@@ -5,7 +5,9 @@ import dev.tracefix.capture.privacy.policy.Action;
 import dev.tracefix.capture.privacy.policy.Condition;
 import dev.tracefix.capture.privacy.policy.FieldRule;
 import dev.tracefix.capture.privacy.policy.Policy;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -70,6 +72,25 @@ final class TypePlan {
 
   Decision decision(String field) {
     return decisions.get(field);
+  }
+
+  /**
+   * The fixed action of each of {@code names} (type and key id: null), or empty when a field's
+   * action is chosen per event: plans with equal lists redact alike, and share one compiled form.
+   */
+  Optional<List<Action>> fixedActions(String[] names) {
+    List<Action> actions = new ArrayList<>(names.length);
+    for (String name : names) {
+      Decision d = decisions.get(name);
+      if (d == null) {
+        actions.add(null);
+      } else if (d.dynamic() != null) {
+        return Optional.empty();
+      } else {
+        actions.add(d.fixed().action);
+      }
+    }
+    return Optional.of(actions);
   }
 
   /** The decisions for a record's fields in component order, found once per record shape. */

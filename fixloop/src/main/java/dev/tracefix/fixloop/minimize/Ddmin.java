@@ -35,7 +35,8 @@ import java.util.function.Function;
  * killed) and nothing they said is used. The first failing candidate in order is always the one
  * taken, so the result is the one a single worker finds; the cost is some speculative runs. A
  * worker may also run ahead into the next round ({@link #firstFailing}), which is what makes two
- * workers pay off when one element alone fails and ddmin is a search by halves (BENCHMARKS.md).
+ * workers pay off when one element alone fails and ddmin is a search by halves, and judges the
+ * first half while the whole input is checked (BENCHMARKS.md).
  */
 public final class Ddmin<T> {
   /** The minimal input, in input order, and what it cost. */
@@ -111,15 +112,16 @@ public final class Ddmin<T> {
   /**
    * Minimizes the input. Requires {@link #testAll()} to be {@link Outcome#FAIL}.
    *
-   * @throws IllegalStateException if the whole input does not fail
+   * @throws WholeInputDoesNotFail if the whole input does not fail
    * @throws FixLoopException of kind CANCELLED when the control is cancelled
    */
   public Result<T> minimize() {
-    if (testAll() != Outcome.FAIL) {
-      throw new IllegalStateException("the whole input does not fail; nothing to minimize");
-    }
     try (ExecutorService pool =
         parallelism > 1 ? Executors.newFixedThreadPool(parallelism) : null) {
+      Outcome whole = pool == null ? testAll() : testAllWithFirstHalf(pool);
+      if (whole != Outcome.FAIL) {
+        throw new WholeInputDoesNotFail(whole);
+      }
       List<Integer> current = range(input.size());
       int granularity = 2;
       while (current.size() >= 2) {
@@ -160,6 +162,50 @@ public final class Ddmin<T> {
           diskHits.get(),
           cancelledCalls.get());
     }
+  }
+
+  /** {@link #minimize()} was asked to shrink an input that does not fail as a whole. */
+  public static final class WholeInputDoesNotFail extends IllegalStateException {
+    private final Outcome outcome;
+
+    WholeInputDoesNotFail(Outcome outcome) {
+      super(
+          "the whole input does not fail (it was "
+              + outcome.name().toLowerCase(java.util.Locale.ROOT)
+              + "); nothing to minimize");
+      this.outcome = outcome;
+    }
+
+    /** The whole input's verdict. */
+    public Outcome outcome() {
+      return outcome;
+    }
+  }
+
+  /**
+   * The whole input's verdict, judged while a second worker already judges its first half: ddmin
+   * needs that half next whenever the whole input fails, which is the only case it goes on, so the
+   * initial check no longer costs a round of its own. When the whole input does not fail the half
+   * is stopped and its verdict, if any, only sits in the cache.
+   */
+  private Outcome testAllWithFirstHalf(ExecutorService pool) {
+    List<Integer> all = range(input.size());
+    Flight whole = launch(all, pool);
+    List<Integer> firstHalf = all.size() >= 2 ? split(all, 2).getFirst() : null;
+    Flight half = firstHalf == null ? null : launch(firstHalf, pool);
+    Outcome outcome;
+    try {
+      outcome = await(whole.future());
+    } catch (RuntimeException e) {
+      if (half != null) {
+        stop(firstHalf, half);
+      }
+      throw e;
+    }
+    if (outcome != Outcome.FAIL && half != null) {
+      stop(firstHalf, half);
+    }
+    return outcome;
   }
 
   /**

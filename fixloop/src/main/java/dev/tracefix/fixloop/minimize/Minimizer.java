@@ -131,17 +131,19 @@ public final class Minimizer {
       if (disk != null) {
         ddmin.diskCache(disk, candidate -> input.withRows(candidate).sha256());
       }
-      Outcome whole = ddmin.testAll();
-      if (whole != Outcome.FAIL) {
+      Ddmin.Result<List<Object>> found;
+      try {
+        found = ddmin.minimize(); // checks the full input first, while it tries the first half
+      } catch (Ddmin.WholeInputDoesNotFail e) {
         throw new FixLoopException(
             FixLoopException.Kind.REPRO,
             "the repro passes on the full input; nothing to minimize (on all "
                 + input.size()
                 + " rows it was "
-                + whole.name().toLowerCase(java.util.Locale.ROOT)
-                + ")");
+                + e.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                + ")",
+            e);
       }
-      Ddmin.Result<List<Object>> found = ddmin.minimize();
       InputTable kept = input.withRows(found.minimal());
       if (spec.schedule().isPresent()) {
         kept = Schedule.withDelays(kept, spec.schedule().get());

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -274,6 +277,38 @@ class DdminTest {
     Ddmin<Integer> ddmin = new Ddmin<>(upTo(5), c -> Outcome.PASS);
     assertEquals(Outcome.PASS, ddmin.testAll());
     assertThrows(IllegalStateException.class, ddmin::minimize);
+  }
+
+  @Test
+  void twoWorkersJudgeTheFirstHalfWhileTheWholeInputIsChecked() throws Exception {
+    List<Integer> whole = upTo(16);
+    List<Integer> firstHalf = upTo(8);
+    CountDownLatch halfStarted = new CountDownLatch(1);
+    AtomicBoolean overlapped = new AtomicBoolean();
+    Oracle<Integer> oracle =
+        candidate -> {
+          if (candidate.equals(firstHalf)) {
+            halfStarted.countDown();
+          } else if (candidate.equals(whole)) {
+            try { // bounded only so a regression fails instead of hanging
+              overlapped.set(halfStarted.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return candidate.contains(11) ? Outcome.FAIL : Outcome.PASS;
+        };
+    Ddmin.Result<Integer> found = new Ddmin<>(whole, oracle).parallel(2).minimize();
+    assertEquals(List.of(11), found.minimal());
+    assertTrue(overlapped.get(), "the first half did not start while the whole input was judged");
+  }
+
+  @Test
+  void twoWorkersRefuseAnInputThatDoesNotFailAndSayWhatItWas() {
+    Ddmin<Integer> ddmin = new Ddmin<>(upTo(8), c -> Outcome.PASS).parallel(2);
+    Ddmin.WholeInputDoesNotFail refused =
+        assertThrows(Ddmin.WholeInputDoesNotFail.class, ddmin::minimize);
+    assertEquals(Outcome.PASS, refused.outcome());
   }
 
   @Test

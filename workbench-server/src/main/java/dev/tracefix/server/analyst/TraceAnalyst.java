@@ -112,6 +112,8 @@ public final class TraceAnalyst {
     findings.addAll(NetworkDetectors.retryStorm(stats));
     findings.addAll(NetworkDetectors.slowDependency(stats));
     findings.addAll(ChangeDetectors.newBuildOnset(stats));
+    findings.addAll(JvmDetectors.pauseTimeouts(stats));
+    findings.addAll(JvmDetectors.exceptionBursts(stats));
     findings.addAll(ResourceDetectors.exhaustion(stats));
     findings.addAll(ResourceDetectors.fdGrowth(stats));
     findings.addAll(AnswerDetectors.rejectedAnswers(stats));

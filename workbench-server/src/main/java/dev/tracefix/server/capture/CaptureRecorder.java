@@ -40,13 +40,38 @@ public final class CaptureRecorder {
   /** Captures into an open store while {@code observer} watches the capture. */
   public static CaptureSummary record(
       CaptureConfig config, EventStore store, CaptureObserver observer) {
+    return record(config, store, observer, health -> {});
+  }
+
+  /**
+   * Captures into an open store while {@code observer} watches the capture and {@code spool} gets
+   * the spool's health after each snapshot (a full disk shows on {@code /metrics} while it lasts).
+   */
+  public static CaptureSummary record(
+      CaptureConfig config,
+      EventStore store,
+      CaptureObserver observer,
+      java.util.function.Consumer<CaptureWriter.SpoolHealth> spool) {
     Capture.check(config); // a run that cannot start must not leave a captures row behind
     String captureId = CaptureSummary.newCaptureId();
     // The host name is whatever its operator chose: it passes the identity rule under the key.
     IdentityText identity = new IdentityText(new Tokenizer(KeyStore.current(config.keyDir())));
     String host = identity.hostname(hostName());
     try (CaptureWriter writer = store.beginCapture(captureId, host)) {
-      CaptureSummary summary = Capture.run(config, writer, observer);
+      CaptureObserver watching =
+          new CaptureObserver() {
+            @Override
+            public void onStats(dev.tracefix.capture.LiveStats stats) {
+              observer.onStats(stats);
+              spool.accept(writer.spoolHealth());
+            }
+
+            @Override
+            public boolean stopRequested() {
+              return observer.stopRequested(); // a live capture's stop must get through
+            }
+          };
+      CaptureSummary summary = Capture.run(config, writer, watching);
       writer.recordProvenance(provenance(summary.attestation(), policySource(config.policyFile())));
       writer.finish(summary);
       CaptureWriter.Loss stored = writer.loss().orElseThrow();
@@ -93,7 +118,7 @@ public final class CaptureRecorder {
    * The host name as the kernel knows it (this UTS namespace's, without a DNS lookup that may hang
    * with no network), reduced to the characters a partition folder name may hold.
    */
-  private static String hostName() {
+  static String hostName() {
     String name;
     try {
       name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();

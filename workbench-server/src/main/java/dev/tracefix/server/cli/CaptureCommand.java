@@ -11,8 +11,13 @@ import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.UprobeTarget;
 import dev.tracefix.capture.privacy.PolicyLoader;
+import dev.tracefix.capture.privacy.PrivacyEngine;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.server.capture.CaptureRecorder;
+import dev.tracefix.server.capture.JfrImporter;
+import dev.tracefix.server.capture.JvmRecording;
 import dev.tracefix.server.metrics.MetricsAddress;
 import dev.tracefix.server.metrics.MetricsEndpoint;
 import dev.tracefix.sink.EventStore;
@@ -91,6 +96,13 @@ final class CaptureCommand implements Callable<Integer> {
               + " syscall, uprobe, off_cpu. Java frames need -XX:+PreserveFramePointer and a perf"
               + " map (-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit)")
   List<String> stacks = new ArrayList<>();
+
+  @Option(
+      names = "--jfr",
+      description =
+          "record the launched JVM (-- java ...) with its flight recorder and store its events"
+              + " (jvm_events) with the capture when it exits, redacted by the same policy")
+  boolean jfr;
 
   @Option(
       names = "--off-cpu",
@@ -263,6 +275,15 @@ final class CaptureCommand implements Callable<Integer> {
   }
 
   private Integer capture() {
+    if (!jfr) {
+      return capture(command, null);
+    }
+    try (JvmRecording recording = JvmRecording.forCommand(command)) {
+      return capture(recording.command(), recording);
+    }
+  }
+
+  private Integer capture(List<String> command, JvmRecording recording) {
     Stores.preload(); // in parallel with the policy below: start-up is time the workload runs
     // untraced
     CaptureConfig config =
@@ -310,7 +331,12 @@ final class CaptureCommand implements Callable<Integer> {
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
-      summary = CaptureRecorder.record(config, store, announcing(endpoint));
+      summary =
+          CaptureRecorder.record(
+              config, store, announcing(endpoint), endpoint == null ? h -> {} : endpoint::onSpool);
+      if (recording != null) {
+        storeRecording(recording, store, summary, inForce, config);
+      }
     }
     System.out.printf(
         "capture %s: %d events stored, %d lost, key %s, stored in %s%n",
@@ -332,6 +358,34 @@ final class CaptureCommand implements Callable<Integer> {
           t.stackFailures() > 0 ? ", without stack " + t.stackFailures() : "");
     }
     return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
+  }
+
+  /** The launched JVM's recording into the finished capture, or why there is none. */
+  private static void storeRecording(
+      JvmRecording recording,
+      EventStore store,
+      CaptureSummary summary,
+      Policy policy,
+      CaptureConfig config) {
+    if (!recording.written()) {
+      System.err.println(
+          "tracefix capture: the JVM wrote no flight recording (killed before it could exit?)");
+      return;
+    }
+    HmacKey key = KeyStore.current(config.keyDir());
+    JfrImporter.Result r =
+        JfrImporter.importInto(
+            recording.file(), store, summary.captureId(), new PrivacyEngine(policy, key), key);
+    System.err.printf(
+        "tracefix capture: %d JVM events (%d stacks) of the flight recording stored in capture"
+            + " %s%s%n",
+        r.rows(),
+        r.summary().stacks(),
+        summary.captureId(),
+        r.summary().exactIdentity()
+            ? ""
+            : "; the JVM's identity was not found among the traced"
+                + " processes, so its tokens do not join the kernel rows");
   }
 
   /**

@@ -1,6 +1,12 @@
 package dev.tracefix.server.cli;
 
+import dev.tracefix.capture.jvm.JfrImportSummary;
+import dev.tracefix.capture.privacy.PolicyLoader;
+import dev.tracefix.capture.privacy.PrivacyEngine;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.capture.JfrImporter;
 import dev.tracefix.server.notebook.IpynbImporter;
 import dev.tracefix.server.notebook.Notebook;
 import dev.tracefix.sink.EventStore;
@@ -20,7 +26,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Load a Parquet export (from this or another host) into a database; idempotent.",
-      "Or turn a Jupyter .ipynb file into a notebook (outputs are dropped: notebooks hold none)."
+      "Or turn a Jupyter .ipynb file into a notebook (outputs are dropped: notebooks hold none).",
+      "Or read a JVM flight recording (.jfr) into a new capture: jvm_events, redacted by the"
+          + " privacy policy as kernel events are."
     })
 final class ImportCommand implements Callable<Integer> {
   /** A Jupyter file larger than this is not a notebook someone wrote. */
@@ -35,10 +43,21 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--ipynb", description = "Jupyter notebook file to turn into a notebook")
     Path ipynb;
+
+    @Option(names = "--jfr", description = "JVM flight recording to load as a capture (needs --db)")
+    Path jfr;
   }
 
-  @Option(names = "--db", description = "DuckDB file to load a Parquet export into")
+  @Option(names = "--db", description = "DuckDB file to load a Parquet export or recording into")
   Path db;
+
+  @Option(
+      names = "--policy",
+      description = "privacy policy for --jfr (default: as tracefix capture finds one)")
+  Path policy;
+
+  @Option(names = "--keys", description = "HMAC key directory for --jfr (default ~/.tracefix/keys)")
+  Path keys;
 
   @Option(
       names = "--to",
@@ -47,7 +66,38 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (source.jfr != null) {
+      return importJfr();
+    }
     return source.parquet != null ? importParquet() : importIpynb();
+  }
+
+  private int importJfr() {
+    if (db == null) {
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "--jfr needs --db: the database to load the recording into");
+    }
+    HmacKey key = KeyStore.current(keys == null ? KeyStoreLocation.defaultDir() : keys);
+    PrivacyEngine engine =
+        new PrivacyEngine(
+            PolicyLoader.loadOrDefault(policy == null ? ProjectPaths.defaultPolicy() : policy),
+            key);
+    try (EventStore store = Stores.open(db)) {
+      JfrImporter.Result result = JfrImporter.importFile(source.jfr, store, engine, key);
+      JfrImportSummary s = result.summary();
+      System.out.printf(
+          "imported %d JVM events (%d stacks) into capture %s of %s; %d events of other types"
+              + " not stored%n",
+          result.rows(), s.stacks(), result.captureId(), db, s.skipped());
+      s.imported().forEach((type, n) -> System.out.printf("  %-28s %d%n", type, n));
+      if (!s.exactIdentity()) {
+        System.out.println(
+            "  the JVM's start time is not known (it has exited and no capture of it is stored):"
+                + " its process and thread tokens will not join kernel captures");
+      }
+    }
+    return 0;
   }
 
   private int importParquet() {

@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
       QueryCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      FleetCommand.class,
       ForgetCommand.class,
       ServeCommand.class,
       RunCommand.class,

@@ -1,9 +1,12 @@
 package dev.tracefix.server.http;
 
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.run.CellEditConflict;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,9 @@ final class ErrorMapping {
   static void register(RoutesConfig routes) {
     routes.exception(ServerException.class, ErrorMapping::workspace);
     routes.exception(HttpResponseException.class, ErrorMapping::httpResponse);
+    routes.exception(CellEditConflict.class, ErrorMapping::editConflict);
+    routes.exception(UnsupportedCharsetException.class, ErrorMapping::charset);
+    routes.exception(IllegalCharsetNameException.class, ErrorMapping::charset);
     routes.exception(Exception.class, ErrorMapping::unexpected);
   }
 
@@ -41,17 +47,41 @@ final class ErrorMapping {
 
   /** Javalin's own (404 for unknown routes, 405) and ours (400 bad body, 401 no token). */
   private static void httpResponse(HttpResponseException e, Context ctx) {
-    String code =
-        switch (e.getStatus()) {
-          case 400 -> "bad_request";
-          case 401 -> "unauthorized";
-          case 403 -> "forbidden";
-          case 413 -> "payload_too_large";
-          case 404 -> "not_found";
-          case 405 -> "method_not_allowed";
-          default -> "http_" + e.getStatus();
-        };
-    answer(ctx, e.getStatus(), code, e.getMessage());
+    answer(ctx, e.getStatus(), code(e.getStatus()), e.getMessage());
+  }
+
+  /** Both versions of the cell, so the person can merge; nothing was written. */
+  private static void editConflict(CellEditConflict e, Context ctx) {
+    ctx.status(409)
+        .json(
+            new NotebookRoutes.EditConflict(
+                "edit_conflict", e.getMessage(), e.cellId(), e.onDisk(), e.yours()));
+  }
+
+  /** A Content-Type whose charset the JVM does not know: the body cannot be read as text. */
+  private static void charset(IllegalArgumentException e, Context ctx) {
+    answer(
+        ctx,
+        400,
+        "bad_request",
+        "the request's Content-Type names a charset this server does not know ("
+            + ctx.header("Content-Type")
+            + "); send the body as UTF-8 with Content-Type: application/json");
+  }
+
+  /** The {@code error} word of an {@link ApiError} for an HTTP status. */
+  static String code(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 413 -> "payload_too_large";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 414 -> "uri_too_long";
+      case 431 -> "headers_too_large";
+      default -> "http_" + status;
+    };
   }
 
   private static void unexpected(Exception e, Context ctx) {
@@ -65,7 +95,20 @@ final class ErrorMapping {
             + " (the server log has the stack trace)");
   }
 
+  /** Longer messages are cut: one that quotes a huge request value would send it all back. */
+  static final int MAX_MESSAGE_CHARS = 2_000;
+
   private static void answer(Context ctx, int status, String code, String message) {
-    ctx.status(status).json(new ApiError(code, message == null ? code : message));
+    ctx.status(status).json(new ApiError(code, clip(message == null ? code : message)));
+  }
+
+  static String clip(String message) {
+    if (message.length() <= MAX_MESSAGE_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE_CHARS)
+        + "… ("
+        + (message.length() - MAX_MESSAGE_CHARS)
+        + " more characters)";
   }
 }

@@ -19,7 +19,10 @@ import io.javalin.http.NotFoundResponse;
 /** The notebook API: thin handlers over {@link NotebookWorkspace}; no logic of their own. */
 final class NotebookRoutes {
   /** The body of {@code PUT /api/notebooks/{name}/cells/{id}}. */
-  record SourceUpdate(String source) {}
+  record SourceUpdate(String source, @dev.tracefix.server.wire.MayBeNull String base) {}
+
+  /** The 409 answer to a cell edit whose base is no longer the cell's source on disk. */
+  record EditConflict(String error, String message, String cell, String onDisk, String yours) {}
 
   /** The body of {@code POST /api/notebooks/{name}/save}; the message may be left out. */
   record SaveRequest(String message) {}
@@ -85,7 +88,9 @@ final class NotebookRoutes {
         this::rows);
     api.put(
         "/api/notebooks/{name}/cells/{id}",
-        "replaces a cell's source and saves the file; the cell and its dependents go stale",
+        "replaces a cell's source and saves the file; the cell and its dependents go stale."
+            + " With base (the source the edit started from) a cell changed on disk since is not"
+            + " overwritten: 409 with error edit_conflict, onDisk and yours",
         SourceUpdate.class,
         NotebookWorkspace.NotebookView.class,
         this::updateCell);
@@ -274,7 +279,9 @@ final class NotebookRoutes {
 
   private void updateCell(Context ctx) {
     SourceUpdate update = parse(ctx.body());
-    ctx.json(workspace.updateCell(ctx.pathParam("name"), ctx.pathParam("id"), update.source()));
+    ctx.json(
+        workspace.updateCell(
+            ctx.pathParam("name"), ctx.pathParam("id"), update.source(), update.base()));
   }
 
   private SourceUpdate parse(String body) {

@@ -97,6 +97,8 @@ public final class WorkbenchServer implements AutoCloseable {
               // Cell sources and notebook edits are small; a bigger body is a mistake or an
               // attack, answered 413 before it is read into memory.
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              JsonErrorHandler jettyErrors = new JsonErrorHandler(json);
+              config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
               config.staticFiles.add(
                   files -> {
                     files.hostedPath = "/";

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.tracefix.capture.CaptureObserver;
 import dev.tracefix.capture.LiveStats;
 import dev.tracefix.server.ServerException;
+import dev.tracefix.sink.CaptureWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -27,6 +28,7 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicReference<LiveStats> latest = new AtomicReference<>();
+  private final AtomicReference<CaptureWriter.SpoolHealth> spool = new AtomicReference<>();
 
   private MetricsEndpoint(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -78,6 +80,11 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
     latest.set(stats);
   }
 
+  /** The spool's health at the latest snapshot: a full disk shows while it lasts. */
+  public void onSpool(CaptureWriter.SpoolHealth health) {
+    spool.set(health);
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!exchange.getRequestURI().getPath().equals("/metrics")) {
@@ -90,7 +97,7 @@ public final class MetricsEndpoint implements CaptureObserver, AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] body = MetricsText.render(latest.get()).getBytes(StandardCharsets.UTF_8);
+      byte[] body = MetricsText.render(latest.get(), spool.get()).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", MetricsText.CONTENT_TYPE);
       if (method.equals("HEAD")) {
         exchange.sendResponseHeaders(200, -1);

@@ -3,6 +3,7 @@ package dev.tracefix.server.metrics;
 import dev.tracefix.capture.LiveStats;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.server.run.WorkspaceStats;
+import dev.tracefix.sink.CaptureWriter;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,27 @@ public final class MetricsText {
 
   /** The exposition of {@code stats}, or of a capture that has not taken a snapshot yet (null). */
   public static String render(LiveStats stats) {
+    return render(stats, null);
+  }
+
+  /**
+   * The exposition of {@code stats} and of the spool's health ({@code spool}, null before the first
+   * snapshot: rendered as no failures).
+   */
+  public static String render(LiveStats stats, CaptureWriter.SpoolHealth spool) {
     StringBuilder out = new StringBuilder();
+    single(
+        out,
+        "tracefix_spool_failed_events_total",
+        "counter",
+        "Events lost because writing them to the spool failed (e.g. no space left on the device).",
+        spool == null ? "0" : Long.toString(spool.eventsLost()));
+    single(
+        out,
+        "tracefix_spool_failing",
+        "gauge",
+        "1 while the latest spool write failed (e.g. the disk is full now), 0 once one succeeds.",
+        spool != null && spool.failing() ? "1" : "0");
     List<TypeStats> types = stats == null ? List.of() : stats.types();
     perType(
         out,

@@ -42,6 +42,8 @@ public final class NotebookParser {
   public static List<String> warnings(String fileName, String text) {
     List<String> warnings = new ArrayList<>();
     parse(fileName, text, warnings);
+    ConflictMarkers.firstLine(text)
+        .ifPresent(line -> warnings.add(ConflictMarkers.describe(fileName, line)));
     return List.copyOf(warnings);
   }
 

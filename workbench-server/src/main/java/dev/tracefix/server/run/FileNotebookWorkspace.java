@@ -229,9 +229,15 @@ public final class FileNotebookWorkspace implements NotebookWorkspace, AutoClose
   }
 
   @Override
-  public NotebookView updateCell(String name, String cellId, String source) {
-    NotebookSession session = session(name);
+  public NotebookView updateCell(String name, String cellId, String source, String base) {
+    NotebookSession session = session(name); // the file as it is on disk now
     synchronized (session.lock) {
+      if (base != null) {
+        String now = session.notebook().cell(cellId).map(Cell::source).orElse(null);
+        if (now != null && !now.equals(base) && !now.equals(source)) {
+          throw new CellEditConflict(name, cellId, now, source);
+        }
+      }
       Notebook edited = session.notebook().withCellSource(cellId, source);
       write(resolve(name), name, edited.text());
       session.replace(edited);

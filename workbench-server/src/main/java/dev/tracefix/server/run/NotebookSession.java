@@ -27,6 +27,7 @@ import dev.tracefix.server.parameters.SqlParameters;
 import dev.tracefix.server.views.chart.Chart;
 import dev.tracefix.server.views.chart.ChartQuery;
 import dev.tracefix.server.views.chart.ChartSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -314,6 +315,18 @@ final class NotebookSession implements AutoCloseable {
   }
 
   private Optional<CellOutput> ensureDatabase() {
+    NotebookDatabase open = database;
+    Optional<String> storeChange = open == null ? Optional.empty() : open.storeChange();
+    if (storeChange.isPresent()) {
+      return Optional.of(
+          new CellOutput.Error(
+              "store",
+              storeChange.get()
+                  + "; the cells' results so far come from the file as it was. Restart the"
+                  + " notebook to attach the store as it is now (kept results are dropped),"
+                  + " or put the earlier file back",
+              ""));
+    }
     if (sql != null) {
       try {
         database.attachLiveCaptures(); // captures that finished since the last cell
@@ -453,14 +466,62 @@ final class NotebookSession implements AutoCloseable {
             ServerException.Kind.NOT_FOUND,
             name + ": this workbench has no event store; start it with 'tracefix serve --db FILE'");
       }
-      try (Connection c = resources.databases().connect()) {
-        return reader.read(c, "store.main.events", "store.main");
-      }
+      return readStoreEvents(reader);
     } catch (IllegalArgumentException e) {
       throw new ServerException(ServerException.Kind.INVALID, name + ": " + e.getMessage(), e);
     } catch (SQLException e) {
       throw new ServerException(
           ServerException.Kind.IO, name + ": cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The store's events, or a clear refusal when the file was deleted, replaced by something that is
+   * not a DuckDB file, or by a database without an {@code events} table since the workbench
+   * started: each view call attaches the store afresh, so it reads the file as it is now.
+   */
+  private <T> T readStoreEvents(SelectionReader<T> reader) throws SQLException {
+    Path store = resources.databases().storeFile();
+    if (!Files.isRegularFile(store)) {
+      throw new ServerException(
+          ServerException.Kind.NOT_FOUND,
+          name
+              + ": the event store "
+              + store
+              + " is gone (deleted or moved after the workbench started); put it back, or restart"
+              + " with 'tracefix serve --db FILE'");
+    }
+    Connection c;
+    try {
+      c = resources.databases().connect();
+    } catch (SQLException e) {
+      throw new ServerException(
+          ServerException.Kind.CONFLICT,
+          name
+              + ": the event store "
+              + store
+              + " cannot be opened as a DuckDB database (was it"
+              + " replaced?): "
+              + e.getMessage(),
+          e);
+    }
+    try (c) {
+      try (var s = c.createStatement();
+          var r =
+              s.executeQuery(
+                  "select count(*) from duckdb_tables()"
+                      + " where database_name = 'store' and schema_name = 'main'"
+                      + " and table_name = 'events'")) {
+        if (!r.next() || r.getLong(1) == 0) {
+          throw new ServerException(
+              ServerException.Kind.NOT_FOUND,
+              name
+                  + ": the event store "
+                  + store
+                  + " has no events table: it is not a tracefix capture store (was it replaced?)");
+        }
+      }
+      return reader.read(c, "store.main.events", "store.main");
     }
   }
 

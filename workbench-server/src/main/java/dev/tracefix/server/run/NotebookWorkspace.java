@@ -131,7 +131,16 @@ public interface NotebookWorkspace {
   }
 
   /** Replaces a cell's source, saves the file, and marks the cell and its dependents stale. */
-  NotebookView updateCell(String name, String cellId, String source);
+  default NotebookView updateCell(String name, String cellId, String source) {
+    return updateCell(name, cellId, source, null);
+  }
+
+  /**
+   * Like {@link #updateCell(String, String, String)}, refusing with {@link CellEditConflict} when
+   * {@code base} (the source the edit started from) is given and the cell's source on disk is
+   * neither it nor {@code source}: a concurrent edit of the same cell is never overwritten.
+   */
+  NotebookView updateCell(String name, String cellId, String source, String base);
 
   /**
    * Sets parameter values for this notebook's session (names it declares in its front matter);

@@ -1,20 +1,24 @@
 package dev.tracefix.server.share;
 
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.notebook.ConflictMarkers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryState;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -49,15 +53,59 @@ public final class NotebookGit {
     try (Repository repo = open();
         Git git = new Git(repo)) {
       String path = pathIn(repo, file);
+      refuseUnfinished(repo, path);
       if (git.status().addPath(path).call().isClean()) {
         return Optional.empty();
+      }
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      OptionalInt marker = ConflictMarkers.firstLine(text);
+      if (marker.isPresent()) {
+        throw new ServerException(
+            ServerException.Kind.CONFLICT,
+            "not saved: " + ConflictMarkers.describe(path, marker.getAsInt()),
+            null);
       }
       git.add().addFilepattern(path).call();
       RevCommit commit = git.commit().setOnly(path).setMessage(message).call();
       return Optional.of(revision(commit));
-    } catch (GitAPIException e) {
+    } catch (GitAPIException | IOException e) {
       throw new ServerException(ServerException.Kind.IO, "git commit failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A merge, rebase, cherry-pick or bisect that stopped half-way: committing one file in the middle
+   * of it would record a partial resolution (or fail inside git), so saving waits until it is done.
+   */
+  private static void refuseUnfinished(Repository repo, String path) {
+    RepositoryState state = repo.getRepositoryState();
+    if (state != RepositoryState.SAFE) {
+      throw new ServerException(
+          ServerException.Kind.CONFLICT,
+          "not saved: the git repository "
+              + repo.getWorkTree()
+              + " is in the middle of "
+              + operation(state)
+              + " ("
+              + state.getDescription()
+              + "); finish it or abort it with git (e.g. 'git merge --continue' or 'git merge"
+              + " --abort', 'git rebase --continue' or 'git rebase --abort'), then save "
+              + path
+              + " again",
+          null);
+    }
+  }
+
+  private static String operation(RepositoryState state) {
+    return switch (state) {
+      case MERGING, MERGING_RESOLVED -> "a merge";
+      case REBASING, REBASING_REBASING, REBASING_MERGE, REBASING_INTERACTIVE -> "a rebase";
+      case CHERRY_PICKING, CHERRY_PICKING_RESOLVED -> "a cherry-pick";
+      case REVERTING, REVERTING_RESOLVED -> "a revert";
+      case BISECTING -> "a bisect";
+      case APPLY -> "applying patches (git am)";
+      default -> "an operation";
+    };
   }
 
   /** The saved versions of {@code file}, newest first (renames are not followed). */

@@ -42,7 +42,9 @@ class DetectorsTest {
           "retry-storm",
           "slow-dependency",
           "resource-exhaustion",
-          "rejected-answers");
+          "rejected-answers",
+          "jvm-pause-timeouts",
+          "jvm-exception-burst");
 
   interface Builder {
     void build(SyntheticCapture c) throws Exception;
@@ -216,6 +218,30 @@ class DetectorsTest {
             c.call(40 + i, "tok-worker", "mmap", -1, 3_000, "ENOMEM");
           }
         });
+    p.put(
+        "jvm-pause-timeouts",
+        c -> {
+          base(c);
+          c.process("tok-jvm", "java", "b1");
+          for (int i = 1; i <= 10; i++) {
+            c.jvm(i * 5, "jdk.GCPhasePause", "tok-jvm", 50_000_000, null);
+            c.call(i * 5 + 0.03, "tok-jvm", "connect", 9, 30_000_000, "ETIMEDOUT");
+          }
+        });
+    p.put(
+        "jvm-exception-burst",
+        c -> {
+          base(c);
+          c.process("tok-jvm", "java", "b1");
+          for (int s = 0; s < 30; s++) {
+            c.jvm(s + 0.5, "jdk.JavaExceptionThrow", "tok-jvm", 0, "java.io.IOException");
+          }
+          for (int s = 30; s < 40; s++) {
+            for (int k = 0; k < 50; k++) {
+              c.jvm(s + k * 0.02, "jdk.JavaExceptionThrow", "tok-jvm", 0, "java.io.IOException");
+            }
+          }
+        });
     return p;
   }
 
@@ -223,6 +249,27 @@ class DetectorsTest {
   static Map<String, Builder> cleans() {
     Map<String, Builder> p = new LinkedHashMap<>();
     p.put("steady traffic", DetectorsTest::base);
+    p.put(
+        "JVM pauses, and timeouts far from them",
+        c -> {
+          base(c);
+          c.process("tok-jvm", "java", "b1");
+          for (int i = 1; i <= 10; i++) {
+            c.jvm(i * 5, "jdk.GCPhasePause", "tok-jvm", 50_000_000, null);
+            c.call(i * 5 + 2.5, "tok-jvm", "connect", 9, 30_000_000, "ETIMEDOUT");
+          }
+        });
+    p.put(
+        "a JVM throwing the same exception steadily from the start",
+        c -> {
+          base(c);
+          c.process("tok-jvm", "java", "b1");
+          for (int s = 0; s < 60; s++) {
+            for (int k = 0; k < 50; k++) {
+              c.jvm(s + k * 0.02, "jdk.JavaExceptionThrow", "tok-jvm", 0, "java.io.IOException");
+            }
+          }
+        });
     p.put(
         "errors spread evenly from the start",
         c -> {

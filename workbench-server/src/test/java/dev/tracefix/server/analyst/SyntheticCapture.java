@@ -106,6 +106,23 @@ final class SyntheticCapture implements AutoCloseable {
     return this;
   }
 
+  /** A JVM flight-recorder row of {@code token} ({@code objectClass} null where it has none). */
+  SyntheticCapture jvm(double at, String type, String token, long durationNs, String objectClass)
+      throws SQLException {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "INSERT INTO jvm_events (capture_id, time, type, process_token, key_id, duration_ns,"
+                + " object_class) VALUES ('c1', make_timestamp_ns(?), ?, ?, 'k1', ?, ?)")) {
+      p.setLong(1, START_NS + (long) (at * 1e9));
+      p.setString(2, type);
+      p.setString(3, token);
+      p.setLong(4, durationNs);
+      p.setString(5, objectClass);
+      p.executeUpdate();
+    }
+    return this;
+  }
+
   SyntheticCapture call(
       double at, String token, String syscall, int fd, long durationNs, String errnoName)
       throws SQLException {

@@ -154,6 +154,93 @@ class CaptureLossTest {
   }
 
   /**
+   * {@code /metrics} while the spool disk is full says so ({@code tracefix_spool_failing 1}, failed
+   * events counting up), and says it is over once the test frees the space.
+   */
+  @Test
+  void metricsShowTheFullDiskWhileItLastsAndItsEnd() throws Exception {
+    Path db = fullSpoolDisk();
+    Path stop = dir.resolve("stop");
+    String workload =
+        "while [ ! -e "
+            + stop
+            + " ]; do dd if=/dev/zero of=/dev/null bs=1 count=100 2>/dev/null; sleep 0.05; done";
+    try (CliProcess cli =
+        CliProcess.start(
+            dir,
+            "capture",
+            "--db",
+            db.toString(),
+            "--keys",
+            dir.resolve("keys").toString(),
+            "--duration",
+            "120s",
+            "--metrics",
+            "0",
+            "--",
+            "sh",
+            "-c",
+            workload)) {
+      String urlLine = cli.awaitErrLine(l -> l.contains("metrics at http://"), "the metrics URL");
+      java.net.URI url = java.net.URI.create(urlLine.substring(urlLine.indexOf("http://")).strip());
+      java.util.Map<String, Double> full =
+          scrapeUntil(url, m -> m.get("tracefix_spool_failing") == 1.0, "the full disk");
+      assertTrue(full.get("tracefix_spool_failed_events_total") > 0, full.toString());
+      Files.delete(mounted.resolve("filler"));
+      java.util.Map<String, Double> freed =
+          scrapeUntil(url, m -> m.get("tracefix_spool_failing") == 0.0, "space returned");
+      System.out.printf(
+          "CaptureLossTest /metrics: while full failing=1 failed_events=%.0f; after freeing"
+              + " failing=0 failed_events=%.0f%n",
+          full.get("tracefix_spool_failed_events_total"),
+          freed.get("tracefix_spool_failed_events_total"));
+      assertTrue(
+          freed.get("tracefix_spool_failed_events_total")
+              >= full.get("tracefix_spool_failed_events_total"),
+          "a counter never falls");
+      Files.createFile(stop);
+      cli.awaitExit();
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT drop_count, loss FROM captures")) {
+        assertTrue(r.next(), "no captures row");
+        assertTrue(
+            r.getLong(1) >= freed.get("tracefix_spool_failed_events_total"),
+            "the row counts at least what the metrics showed lost: " + r.getString(2));
+        assertTrue(r.getString(2).contains("No space left on device"), r.getString(2));
+      }
+    }
+  }
+
+  /** Scrapes {@code /metrics} until {@code done} holds; a liveness bound, not a timing claim. */
+  private static java.util.Map<String, Double> scrapeUntil(
+      java.net.URI url,
+      java.util.function.Predicate<java.util.Map<String, Double>> done,
+      String what)
+      throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < 300; i++) {
+      var response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(url).GET().build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode());
+      java.util.Map<String, Double> samples = new java.util.HashMap<>();
+      for (String line : response.body().lines().toList()) {
+        if (!line.startsWith("#") && !line.isBlank()) {
+          int space = line.lastIndexOf(' ');
+          samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+      }
+      if (done.test(samples)) {
+        return samples;
+      }
+      Thread.sleep(200); // pacing between scrapes
+    }
+    throw new AssertionError("/metrics never showed " + what);
+  }
+
+  /**
    * The capture_stats rows of event types; the kernel's exec, exit and fork records have rows of
    * their own (counted where the ring delivers them) besides the process_* events they become.
    */

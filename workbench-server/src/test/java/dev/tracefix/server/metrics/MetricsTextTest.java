@@ -42,7 +42,8 @@ class MetricsTextTest {
             List.of(
                 "tracefix_events_produced_total", "tracefix_events_stored_total",
                 "tracefix_events_dropped_total", "tracefix_agent_cpu_seconds_total",
-                "tracefix_agent_resident_bytes", "tracefix_capture_running")),
+                "tracefix_agent_resident_bytes", "tracefix_capture_running",
+                "tracefix_spool_failing", "tracefix_spool_failed_events_total")),
         names.toString());
   }
 

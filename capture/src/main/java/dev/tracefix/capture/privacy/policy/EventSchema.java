@@ -1,7 +1,9 @@
 package dev.tracefix.capture.privacy.policy;
 
 import dev.tracefix.capture.EventType;
+import dev.tracefix.capture.JvmEventType;
 import dev.tracefix.capture.SafeEvent;
+import dev.tracefix.capture.SafeJvmEvent;
 import dev.tracefix.capture.SafeProcess;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
@@ -10,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which fields each event type has, read from the {@link SafeEvent} and {@link SafeProcess} record
- * components (so a field added there is known here, and dropped until a policy names it). The
+ * Which fields each event type has, read from the {@link SafeEvent}, {@link SafeProcess} and {@link
+ * SafeJvmEvent} record components (so a field added there is known here, and dropped until a policy
+ * names it). JVM flight-recorder types go by their recorder names ({@code jdk.SocketRead}). The
  * envelope ({@code type}, {@code key_id}) is set by the engine, not by the policy.
  */
 public record EventSchema(Map<String, Map<String, FieldKind>> types) {
@@ -25,6 +28,10 @@ public record EventSchema(Map<String, Map<String, FieldKind>> types) {
       types.put(t.columnValue(), eventFields);
     }
     types.put(PROCESS, fieldsOf(SafeProcess.class));
+    Map<String, FieldKind> jvmFields = fieldsOf(SafeJvmEvent.class);
+    for (JvmEventType t : JvmEventType.values()) {
+      types.put(t.columnValue(), jvmFields);
+    }
     return new EventSchema(types);
   }
 

@@ -37,6 +37,11 @@ public final class NotebookDatabase implements AutoCloseable {
   private final AttachedCaptures liveCaptures;
   private final java.util.Set<String> attachedCaptures = new java.util.HashSet<>();
 
+  /** The store file and its identity (device and inode) when attached; null without a store. */
+  private Path storeFile;
+
+  private Object storeIdentity;
+
   private NotebookDatabase(
       DuckDBConnection root,
       SqlLock lock,
@@ -99,14 +104,51 @@ public final class NotebookDatabase implements AutoCloseable {
       root.close();
       throw e;
     }
-    return new NotebookDatabase(
-        root,
-        where.lock(),
-        where.storeFile() != null,
-        memoryBytes,
-        threads,
-        spillDir,
-        where.liveCaptures());
+    NotebookDatabase db =
+        new NotebookDatabase(
+            root,
+            where.lock(),
+            where.storeFile() != null,
+            memoryBytes,
+            threads,
+            spillDir,
+            where.liveCaptures());
+    if (where.storeFile() != null) {
+      db.storeFile = where.storeFile();
+      db.storeIdentity = identity(where.storeFile());
+    }
+    return db;
+  }
+
+  /**
+   * What happened to the store file since it was attached, if anything: the attachment keeps
+   * reading the file it opened, so a store deleted or replaced (a new capture moved over it) would
+   * otherwise be queried as it was, silently. Empty while the same file is in place.
+   */
+  public java.util.Optional<String> storeChange() {
+    if (storeFile == null || storeIdentity == null) {
+      return java.util.Optional.empty();
+    }
+    if (!Files.isRegularFile(storeFile)) {
+      return java.util.Optional.of(
+          "the event store " + storeFile + " was deleted or moved after this notebook attached it");
+    }
+    Object now = identity(storeFile);
+    return now == null || now.equals(storeIdentity)
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            "the event store "
+                + storeFile
+                + " was replaced by another file after this notebook attached it");
+  }
+
+  private static Object identity(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   /**
