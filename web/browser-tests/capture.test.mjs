@@ -67,6 +67,7 @@ test("a live capture is started from the panel, shows a rate, is stopped, and it
   const status = await page.locator("[data-testid=capture-status]").textContent();
   const stored = Number(/stored (\d+)/.exec(status)[1]);
   assert.ok(stored > 0, status);
+  assert.ok(Number(/([\d.]+) s elapsed/.exec(status)[1]) < 30, `stopped, not timed out: ${status}`);
   await shot("live-capture-stored");
 
   const before = await page.locator("[data-testid=cell]").count();
