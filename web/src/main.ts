@@ -6,6 +6,7 @@ import { el } from "./dom.js";
 import { NotebookPage } from "./notebook/notebookPage.js";
 import { renderReadOnly } from "./notebook/readOnlyView.js";
 import { NotebookList } from "./panels/notebookList.js";
+import "./panels/liveCapture.js";
 import "./panels/savedQueries.js";
 import "./panels/schemaBrowser.js";
 import { registeredPanels, type PanelContext, type SidePanel } from "./shell/registry.js";

@@ -26,4 +26,5 @@ export type Relation = Api.Relation;
 export type ColumnSummary = Api.ColumnSummary;
 export type BlockEdit = Api.BlockEdit;
 export type ApiErrorBody = Api.ApiError;
+export type LiveCaptureStatus = Api.LiveCaptureStatus;
 export type Routes = Api.Routes;

@@ -196,6 +196,28 @@ export interface InterruptResult {
   interrupted: boolean;
 }
 
+export interface LiveCaptureRequest {
+  probes: string[] | null;
+  pid: number | null;
+  cgroups: string[] | null;
+  seconds: number;
+}
+
+export interface LiveCaptureStatus {
+  id: string;
+  state: string;
+  catalog: string;
+  captureId: string | null;
+  seconds: number;
+  elapsedMs: number;
+  types: TypeRate[];
+  produced: number;
+  dropped: number;
+  queueDepth: number;
+  stored: number;
+  error: string | null;
+}
+
 export interface NewNotebook {
   name: string;
   template: string | null;
@@ -326,8 +348,22 @@ export interface Track {
   events: number;
 }
 
+export interface TypeRate {
+  type: string;
+  produced: number;
+  stored: number;
+  dropped: number;
+  perSecond: number;
+}
+
 export interface Routes {
-  /** server-sent events: 'progress' with {notebook, cellId, line} while cells run */
+  /** starts a bounded capture of a pid or cgroup under the project's privacy policy (one at a time: 409 while one runs; 403 when the server may not capture); once stored, SQL cells read it as catalog live_N */
+  "POST /api/captures": { body: LiveCaptureRequest; response: LiveCaptureStatus; media: "application/json" };
+  /** stops a live capture early; it still drains and is stored */
+  "DELETE /api/captures/{id}": { body: never; response: LiveCaptureStatus; media: "application/json" };
+  /** a live capture's state and its last snapshot: rates, drops, queue depth */
+  "GET /api/captures/{id}": { body: never; response: LiveCaptureStatus; media: "application/json" };
+  /** server-sent events: 'progress' with {notebook, cellId, line} while cells run; 'capture' with a live capture's status about once a second while it runs */
   "GET /api/events": { body: never; response: string; media: "text/event-stream" };
   /** the server's heap, threads, sessions, running cells and snippet VMs (Prometheus text format) */
   "GET /api/metrics": { body: never; response: string; media: "text/plain; version=0.0.4; charset=utf-8" };

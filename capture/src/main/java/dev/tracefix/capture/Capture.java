@@ -208,7 +208,7 @@ public final class Capture {
       }
 
       long deadline = System.nanoTime() + config.duration().toNanos();
-      while (!stop.get() && !Thread.currentThread().isInterrupted()) {
+      while (!stop.get() && !observer.stopRequested() && !Thread.currentThread().isInterrupted()) {
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remainingMs <= 0 || (command != null && !command.isAlive())) {
           break;

@@ -12,4 +12,13 @@ public interface CaptureObserver {
 
   /** A snapshot, about once a second while capturing and once more after the final drain. */
   void onStats(LiveStats stats);
+
+  /**
+   * Asked on the capture thread between polls: true ends the capture as if its duration had elapsed
+   * (drained, detached and reported as usual). Interrupting the thread stops it too, but leaves the
+   * thread interrupted while the sink stores the last events.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
 }

@@ -59,9 +59,17 @@ public final class CaptureRecorder {
     String host = identity.hostname(hostName());
     try (CaptureWriter writer = store.beginCapture(captureId, host)) {
       CaptureObserver watching =
-          stats -> {
-            observer.onStats(stats);
-            spool.accept(writer.spoolHealth());
+          new CaptureObserver() {
+            @Override
+            public void onStats(dev.tracefix.capture.LiveStats stats) {
+              observer.onStats(stats);
+              spool.accept(writer.spoolHealth());
+            }
+
+            @Override
+            public boolean stopRequested() {
+              return observer.stopRequested(); // a live capture's stop must get through
+            }
           };
       CaptureSummary summary = Capture.run(config, writer, watching);
       writer.recordProvenance(provenance(summary.attestation(), policySource(config.policyFile())));

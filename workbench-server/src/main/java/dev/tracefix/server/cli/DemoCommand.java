@@ -68,7 +68,8 @@ final class DemoCommand implements Callable<Integer> {
           port,
           NOTEBOOK,
           Workbench.Access.LOCKED,
-          Limits.defaults());
+          Limits.defaults(),
+          300);
       return 0;
     }
     DemoVerdict verdict = runHeadless(dbFile, counts);

@@ -2,8 +2,10 @@ package dev.tracefix.server.cli;
 
 import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.server.ServerException;
+import dev.tracefix.server.capture.LiveCaptures;
 import dev.tracefix.server.http.WorkbenchServer;
 import dev.tracefix.server.kernel.java.JavaKernel;
+import dev.tracefix.server.kernel.sql.AttachedCaptures;
 import dev.tracefix.server.kernel.sql.NotebookDatabases;
 import dev.tracefix.server.limits.LimitException;
 import dev.tracefix.server.limits.Limits;
@@ -62,6 +64,17 @@ final class ServeCommand implements Callable<Integer> {
       })
   Map<String, String> limits = new LinkedHashMap<>();
 
+  @Option(
+      names = "--capture-max-seconds",
+      defaultValue = "300",
+      paramLabel = "SECONDS",
+      description = {
+        "the longest live capture the page may start (default: ${DEFAULT-VALUE}); 0 turns live"
+            + " capture off. Live capture needs root (CAP_BPF, CAP_PERFMON); it applies the same"
+            + " policy and key store as 'tracefix capture' and writes the store folder's live/"
+      })
+  int captureMaxSeconds = 300;
+
   @Override
   public Integer call() throws Exception {
     Path dbFile = db == null ? ProjectPaths.defaultDb() : db;
@@ -95,7 +108,8 @@ final class ServeCommand implements Callable<Integer> {
         port,
         null,
         unlocked ? Workbench.Access.UNLOCKED : Workbench.Access.LOCKED,
-        defaults);
+        defaults,
+        captureMaxSeconds);
     return 0;
   }
 
@@ -110,7 +124,8 @@ final class ServeCommand implements Callable<Integer> {
       int port,
       String openNotebook,
       Workbench.Access access,
-      Limits defaults)
+      Limits defaults,
+      int captureMaxSeconds)
       throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
@@ -125,7 +140,19 @@ final class ServeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                   }
                 }));
-    NotebookDatabases databases = Workbench.notebookDatabases(dbFile, access);
+    // Live captures write files of their own beside the store; notebooks attach each once stored.
+    AttachedCaptures attached =
+        new AttachedCaptures(dbFile.toAbsolutePath().resolveSibling("live"));
+    LiveCaptures captures =
+        captureMaxSeconds <= 0
+            ? null
+            : new LiveCaptures(
+                attached,
+                ProjectPaths.defaultPolicy(),
+                KeyStoreLocation.defaultDir(),
+                captureMaxSeconds);
+    NotebookDatabases databases =
+        Workbench.notebookDatabases(dbFile, access).withLiveCaptures(attached);
     try (FileNotebookWorkspace workspace =
             Workbench.workspace(notebooksDir, databases, ProjectPaths.home(), defaults);
         WorkbenchServer server =
@@ -137,7 +164,9 @@ final class ServeCommand implements Callable<Integer> {
                     workspace,
                     databases::connect,
                     AuditStore.beside(dbFile),
-                    () -> KeyStore.current(KeyStoreLocation.defaultDir())))) {
+                    () -> KeyStore.current(KeyStoreLocation.defaultDir())),
+                java.util.Set.of(),
+                captures)) {
       workspace.addProgressListener(server.progressListener());
       String url = server.url();
       if (openNotebook != null) {
@@ -149,6 +178,9 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("(Ctrl-C stops it)");
       stopped.await();
     } finally {
+      if (captures != null) {
+        captures.close(); // a running capture drains and closes its file first
+      }
       closed.countDown();
     }
   }

@@ -55,6 +55,11 @@ final class ApiRoutes {
     routes.put(path, handler);
   }
 
+  void delete(String path, String summary, Type response, Handler handler) {
+    documented.add(new Route("DELETE", path, summary, null, response, JSON));
+    routes.delete(path, handler);
+  }
+
   void sse(String path, String summary, Consumer<SseClient> client) {
     documented.add(new Route("GET", path, summary, null, null, "text/event-stream"));
     routes.sse(path, client);

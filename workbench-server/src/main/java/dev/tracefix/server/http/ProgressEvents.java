@@ -2,6 +2,7 @@ package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.capture.LiveCaptureStatus;
 import dev.tracefix.server.run.ProgressListener;
 import io.javalin.http.sse.SseClient;
 import java.util.Set;
@@ -28,7 +29,8 @@ final class ProgressEvents implements ProgressListener {
   void register(ApiRoutes api) {
     api.sse(
         "/api/events",
-        "server-sent events: 'progress' with {notebook, cellId, line} while cells run",
+        "server-sent events: 'progress' with {notebook, cellId, line} while cells run;"
+            + " 'capture' with a live capture's status about once a second while it runs",
         this::subscribe);
   }
 
@@ -45,11 +47,20 @@ final class ProgressEvents implements ProgressListener {
 
   @Override
   public void progress(String notebook, String cellId, String line) {
+    send("progress", new Progress(notebook, cellId, line));
+  }
+
+  /** A live capture's status, as {@code GET /api/captures/{id}} answers it. */
+  void capture(LiveCaptureStatus status) {
+    send("capture", status);
+  }
+
+  private void send(String event, Object message) {
     String data;
     try {
-      data = json.writeValueAsString(new Progress(notebook, cellId, line));
+      data = json.writeValueAsString(message);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("progress line could not be encoded", e);
+      throw new IllegalStateException(event + " event could not be encoded", e);
     }
     for (SseClient client : clients) {
       if (client.terminated()) {
@@ -58,7 +69,7 @@ final class ProgressEvents implements ProgressListener {
       }
       // One writer at a time per stream: cells of different notebooks may report at once.
       synchronized (client) {
-        client.sendEvent("progress", data);
+        client.sendEvent(event, data);
       }
     }
   }

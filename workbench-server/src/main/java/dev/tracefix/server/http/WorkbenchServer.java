@@ -1,6 +1,7 @@
 package dev.tracefix.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.server.capture.LiveCaptures;
 import dev.tracefix.server.metrics.MetricsText;
 import dev.tracefix.server.report.NotebookReports;
 import dev.tracefix.server.run.NotebookWorkspace;
@@ -65,6 +66,20 @@ public final class WorkbenchServer implements AutoCloseable {
       String token,
       NotebookReports reports,
       Set<String> extraHosts) {
+    return start(workspace, port, token, reports, extraHosts, null);
+  }
+
+  /**
+   * Starts serving {@code workspace} with the live capture routes over {@code captures} (null: they
+   * answer 403, this server does not capture).
+   */
+  public static WorkbenchServer start(
+      NotebookWorkspace workspace,
+      int port,
+      String token,
+      NotebookReports reports,
+      Set<String> extraHosts,
+      LiveCaptures captures) {
     TokenAuth auth = new TokenAuth(token == null ? TokenAuth.generate() : token);
     RequestGuard guard = new RequestGuard(auth, extraHosts);
     ObjectMapper json = JsonMapping.create();
@@ -96,6 +111,7 @@ public final class WorkbenchServer implements AutoCloseable {
               new EditorRoutes(workspace, json).register(api);
               new ViewRoutes(workspace, json).register(api);
               new ReviewRoutes(workspace, json).register(api);
+              new CaptureRoutes(captures, json).register(api);
               progress.register(api);
               api.getText(
                   "/api/metrics",
@@ -116,6 +132,9 @@ public final class WorkbenchServer implements AutoCloseable {
                   ctx -> ctx.contentType(ApiRoutes.JSON).result(openApiDocument()));
               ErrorMapping.register(config.routes);
             });
+    if (captures != null) {
+      captures.addListener(progress::capture);
+    }
     app.start(HOST, port);
     return new WorkbenchServer(app, auth.token(), progress, holder[0].documented());
   }

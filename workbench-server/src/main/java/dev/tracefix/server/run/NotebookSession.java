@@ -328,6 +328,13 @@ final class NotebookSession implements AutoCloseable {
               ""));
     }
     if (sql != null) {
+      try {
+        database.attachLiveCaptures(); // captures that finished since the last cell
+      } catch (SQLException e) {
+        return Optional.of(
+            new CellOutput.Error(
+                "sql", "cannot attach a finished live capture: " + e.getMessage(), stackOf(e)));
+      }
       return Optional.empty();
     }
     Limits limits = limits();

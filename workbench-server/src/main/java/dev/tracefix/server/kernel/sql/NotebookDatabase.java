@@ -34,6 +34,8 @@ public final class NotebookDatabase implements AutoCloseable {
   private final long memoryBytes;
   private final int threads;
   private final Path spillDir;
+  private final AttachedCaptures liveCaptures;
+  private final java.util.Set<String> attachedCaptures = new java.util.HashSet<>();
 
   /** The store file and its identity (device and inode) when attached; null without a store. */
   private Path storeFile;
@@ -46,8 +48,10 @@ public final class NotebookDatabase implements AutoCloseable {
       boolean hasStore,
       long memoryBytes,
       int threads,
-      Path spillDir) {
+      Path spillDir,
+      AttachedCaptures liveCaptures) {
     this.root = root;
+    this.liveCaptures = liveCaptures;
     this.lock = lock;
     this.hasStore = hasStore;
     this.memoryBytes = memoryBytes;
@@ -88,7 +92,13 @@ public final class NotebookDatabase implements AutoCloseable {
         s.execute("CREATE SCHEMA " + CATALOG + "." + schema);
       }
       if (where.lock() != null) {
-        where.lock().apply(root);
+        where
+            .lock()
+            .apply(
+                root,
+                where.liveCaptures() == null
+                    ? java.util.List.of()
+                    : java.util.List.of(where.liveCaptures().folder()));
       }
     } catch (SQLException | RuntimeException e) {
       root.close();
@@ -96,7 +106,13 @@ public final class NotebookDatabase implements AutoCloseable {
     }
     NotebookDatabase db =
         new NotebookDatabase(
-            root, where.lock(), where.storeFile() != null, memoryBytes, threads, spillDir);
+            root,
+            where.lock(),
+            where.storeFile() != null,
+            memoryBytes,
+            threads,
+            spillDir,
+            where.liveCaptures());
     if (where.storeFile() != null) {
       db.storeFile = where.storeFile();
       db.storeIdentity = identity(where.storeFile());
@@ -150,6 +166,7 @@ public final class NotebookDatabase implements AutoCloseable {
    * #serverFolder}: not guarded, so never handed to a cell. DuckDB's lock still holds for it.
    */
   Connection serverConnection() throws SQLException {
+    attachLiveCaptures();
     DuckDBConnection c = root.duplicate().unwrap(DuckDBConnection.class);
     try (Statement s = c.createStatement()) {
       s.execute("USE " + CATALOG + "." + SCRATCH);
@@ -165,6 +182,19 @@ public final class NotebookDatabase implements AutoCloseable {
       throw e;
     }
     return c;
+  }
+
+  /**
+   * Attaches the live captures that finished since the last call, read-only ({@link
+   * AttachedCaptures}); a session calls it before each SQL cell, since its kernel keeps one
+   * connection open.
+   */
+  public void attachLiveCaptures() throws SQLException {
+    if (liveCaptures != null) {
+      synchronized (attachedCaptures) {
+        liveCaptures.attachNew(root, attachedCaptures);
+      }
+    }
   }
 
   /**

@@ -17,10 +17,20 @@ import java.sql.SQLException;
  *
  * @param storeFile the event store's DuckDB file, or null for notebooks without one
  * @param lock the lock every notebook database gets, or null for an unlocked workbench
+ * @param liveCaptures finished live captures to attach beside the store, or null for none
  */
-public record NotebookDatabases(Path storeFile, SqlLock lock) {
+public record NotebookDatabases(Path storeFile, SqlLock lock, AttachedCaptures liveCaptures) {
   public NotebookDatabases {
     storeFile = storeFile == null ? null : storeFile.toAbsolutePath().normalize();
+  }
+
+  public NotebookDatabases(Path storeFile, SqlLock lock) {
+    this(storeFile, lock, null);
+  }
+
+  /** These databases, also attaching the finished live captures of {@code captures}. */
+  public NotebookDatabases withLiveCaptures(AttachedCaptures captures) {
+    return new NotebookDatabases(storeFile, lock, captures);
   }
 
   /** Notebook databases over {@code storeFile}, locked by {@code lock}. */

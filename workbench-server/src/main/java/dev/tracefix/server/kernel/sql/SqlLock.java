@@ -41,13 +41,22 @@ public record SqlLock(List<Path> allowedDirectories) {
    * A database locked before is left as it is, if it is locked the same way.
    */
   public void apply(Connection connection) throws SQLException {
+    apply(connection, List.of());
+  }
+
+  /**
+   * Locks it, letting DuckDB itself (not cells: {@link #guard} still allows only {@code
+   * allowedDirectories}) also read {@code serverFolders}, e.g. the live captures the server
+   * attaches later ({@link AttachedCaptures}).
+   */
+  public void apply(Connection connection, List<Path> serverFolders) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       if (isLocked(statement)) {
         return;
       }
       statement.execute("SET autoinstall_known_extensions = false");
       statement.execute("SET autoload_known_extensions = false");
-      statement.execute("SET allowed_directories = " + directoryList());
+      statement.execute("SET allowed_directories = " + directoryList(serverFolders));
       statement.execute("SET enable_external_access = false");
       statement.execute("SET lock_configuration = true");
     }
@@ -122,8 +131,10 @@ public record SqlLock(List<Path> allowedDirectories) {
   }
 
   /** A DuckDB list literal; a trailing slash, since DuckDB matches these as path prefixes. */
-  private String directoryList() {
-    return allowedDirectories.stream()
+  private String directoryList(List<Path> serverFolders) {
+    return java.util.stream.Stream.concat(
+            allowedDirectories.stream(),
+            serverFolders.stream().map(p -> p.toAbsolutePath().normalize()))
         .map(p -> "'" + (p + "/").replace("'", "''") + "'")
         .collect(Collectors.joining(", ", "[", "]"));
   }

@@ -1,0 +1,221 @@
+package dev.tracefix.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefix.capture.Capture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live capture over the real kernel and a real server on loopback: a capture of a child process the
+ * test runs, its snapshots on the events stream, stop, and its rows in a locked notebook's SQL cell
+ * afterwards, in a notebook whose database was open before the capture ended.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120) // a liveness bound only: the whole class takes a few seconds
+class LiveCaptureRouteTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NOTEBOOK = LiveCaptureFixture.NOTEBOOK;
+
+  private LiveCaptureFixture live;
+  private WorkbenchServer server;
+  private Process child;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    live = new LiveCaptureFixture(dir);
+    server = live.server;
+    child = live.child;
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (live != null) {
+      live.close();
+    }
+  }
+
+  private static void requireCapture() {
+    Optional<String> reason = Capture.unavailableReason();
+    if (reason.isPresent() && "true".equals(System.getenv("CI"))) {
+      fail("CI=true requires eBPF capture, but: " + reason.get());
+    }
+    assumeTrue(reason.isEmpty(), () -> "eBPF capture unavailable: " + reason.orElse(""));
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + WorkbenchFixture.TOKEN)
+            .header("Content-Type", "application/json");
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode ok(HttpResponse<String> response) throws Exception {
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readTree(response.body());
+  }
+
+  private String start(String probes, int seconds) {
+    return "{\"probes\":" + probes + ",\"pid\":" + child.pid() + ",\"seconds\":" + seconds + "}";
+  }
+
+  /** Reads 'capture' events of the stream into a queue, from a thread of its own. */
+  private BlockingQueue<JsonNode> subscribe() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/events"))
+            .header("Authorization", "Bearer " + WorkbenchFixture.TOKEN)
+            .header("Accept", "text/event-stream")
+            .build();
+    HttpResponse<Stream<String>> events = http.send(request, HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, events.statusCode());
+    Iterator<String> lines = events.body().iterator();
+    while (!lines.next().contains(ProgressEvents.HELLO)) {
+      // until the server has registered this subscriber
+    }
+    BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              boolean capture = false;
+              while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("event:")) {
+                  capture = line.substring(6).strip().equals("capture");
+                } else if (capture && line.startsWith("data:")) {
+                  try {
+                    queue.add(JSON.readTree(line.substring(5)));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              }
+            });
+    return queue;
+  }
+
+  private JsonNode next(BlockingQueue<JsonNode> events) throws InterruptedException {
+    JsonNode event = events.poll(30, TimeUnit.SECONDS);
+    if (event == null) {
+      fail("no capture event within 30 s");
+    }
+    return event;
+  }
+
+  private JsonNode untilEnded(BlockingQueue<JsonNode> events, String id) throws Exception {
+    while (true) {
+      JsonNode event = next(events);
+      if (event.get("id").asText().equals(id) && !event.get("state").asText().equals("running")) {
+        return event;
+      }
+    }
+  }
+
+  private long count(String cell) throws Exception {
+    JsonNode output =
+        ok(send("POST", "/api/notebooks/" + NOTEBOOK + "/cells/" + cell + "/run", null));
+    assertEquals("table", output.get("kind").asText(), output::toString);
+    return output.get("rows").get(0).get(0).asLong();
+  }
+
+  @Test
+  void capturesAChildProcessStopsAndItsRowsAreQueryable() throws Exception {
+    requireCapture();
+    // The notebook's database is open (and locked) before any capture ends.
+    assertEquals(1, count("before"));
+    BlockingQueue<JsonNode> events = subscribe();
+
+    // Asked for 30 s, stopped once a snapshot shows a rate: one kernel load for the whole test.
+    JsonNode first = ok(send("POST", "/api/captures", start("[\"process\",\"syscalls\"]", 30)));
+    assertEquals("live-1", first.get("id").asText());
+    assertEquals("running", first.get("state").asText());
+    HttpResponse<String> conflict = send("POST", "/api/captures", start("[\"process\"]", 2));
+    assertEquals(409, conflict.statusCode(), conflict.body());
+    assertTrue(conflict.body().contains("live-1 is running"), conflict.body());
+
+    boolean sawRate = false;
+    while (!sawRate) {
+      JsonNode event = next(events);
+      assertEquals("running", event.get("state").asText(), event::toString);
+      assertTrue(event.get("queueDepth").asLong() >= 0, event::toString);
+      for (JsonNode type : event.get("types")) {
+        sawRate |= type.get("perSecond").asDouble() > 0;
+      }
+    }
+    assertEquals("live-1", ok(send("DELETE", "/api/captures/live-1", null)).get("id").asText());
+    JsonNode ended = untilEnded(events, "live-1");
+    assertEquals("stored", ended.get("state").asText(), ended::toString);
+    assertTrue(ended.get("elapsedMs").asLong() < 30_000, ended::toString); // stopped, not timed out
+    long stored = ended.get("stored").asLong();
+    assertTrue(stored > 0, ended::toString);
+    assertEquals(ended, ok(send("GET", "/api/captures/live-1", null)));
+    // Same notebook, same (locked) database, no restart: the capture is attached as live_1.
+    assertEquals(stored, count("first"));
+    System.out.printf(
+        "live capture: live-1 stopped after %d ms with %d events stored, %d dropped%n",
+        ended.get("elapsedMs").asLong(), stored, ended.get("dropped").asLong());
+  }
+
+  @Test
+  void refusesBadRequestsClearlyAndKeepsServing() throws Exception {
+    assertBad(start("[\"process\"]", -1), "seconds must be 1 to 30");
+    assertBad(start("[\"process\"]", 31), "seconds must be 1 to 30");
+    assertBad(start("[\"nope\"]", 2), "nope");
+    assertBad("{\"probes\":[\"process\"],\"pid\":999999999,\"seconds\":2}", "no process with pid");
+    assertBad("{\"probes\":[\"process\"],\"seconds\":2}", "name a pid or a cgroup");
+    assertBad("not json", "request body must be JSON");
+    assertEquals(404, send("GET", "/api/captures/live-99", null).statusCode());
+    assertEquals(1, count("before"));
+  }
+
+  @Test
+  void aServerWithoutLiveCaptureRefusesWith403(@TempDir Path other) throws Exception {
+    try (WorkbenchFixture plain = new WorkbenchFixture(other)) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(plain.base() + "/api/captures"))
+                  .header("Authorization", "Bearer " + WorkbenchFixture.TOKEN)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(start("[\"process\"]", 2)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, response.statusCode(), response.body());
+      assertTrue(response.body().contains("does not capture"), response.body());
+    }
+  }
+
+  private void assertBad(String body, String message) throws Exception {
+    HttpResponse<String> response = send("POST", "/api/captures", body);
+    assertEquals(400, response.statusCode(), body + " -> " + response.body());
+    assertTrue(response.body().contains(message), body + " -> " + response.body());
+  }
+}
