@@ -320,6 +320,8 @@ public final class SoakBench {
         r.eventCount(),
         r.countsExact() ? "exact" : "NOT exact",
         r.captureErrors().size());
+    // The capture's log goes away with the work folder: its errors are shown here.
+    r.captureErrors().stream().limit(10).forEach(l -> out.println("    capture log: " + l));
   }
 
   private static long min(List<Long> v) {
