@@ -18,6 +18,11 @@ import java.util.Map;
  * a digest. Captures marked {@code retention_exempt} (the shipped recorded example) keep every row.
  */
 public final class RetentionSweep {
+  /** Tables that age by the events' limit, each with the time column it ages by. */
+  private static final String[][] EVENT_TABLES = {
+    {"events", "time"}, {"syscall_stats", "interval_end"}, {"jvm_events", "time"}
+  };
+
   private RetentionSweep() {}
 
   /** Rows deleted per table (only tables that lost rows). */
@@ -44,33 +49,22 @@ public final class RetentionSweep {
           }
           Duration events = retention.maxAge().get("events");
           if (events != null) {
-            try (PreparedStatement delete =
-                connection.prepareStatement(
-                    "DELETE FROM events WHERE time < ? AND capture_id NOT IN"
-                        + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
-              delete.setObject(1, cutoff(now, events));
-              long rows = Math.max(0, delete.executeLargeUpdate());
-              audit(connection, now, "events>" + events, Map.of("events", rows), deleted);
-            }
-            // Default mode's aggregates are the same calls counted in the kernel: they age with the
-            // events, by the end of their interval, so no call outlives the events' limit as a
-            // count.
-            try (PreparedStatement delete =
-                connection.prepareStatement(
-                    "DELETE FROM syscall_stats WHERE interval_end < ? AND capture_id NOT IN"
-                        + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
-              delete.setObject(1, cutoff(now, events));
-              long rows = Math.max(0, delete.executeLargeUpdate());
-              audit(connection, now, "events>" + events, Map.of("syscall_stats", rows), deleted);
-            }
-            // JVM flight-recorder rows are events too, and age by the same rule.
-            try (PreparedStatement delete =
-                connection.prepareStatement(
-                    "DELETE FROM jvm_events WHERE time < ? AND capture_id NOT IN"
-                        + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
-              delete.setObject(1, cutoff(now, events));
-              long rows = Math.max(0, delete.executeLargeUpdate());
-              audit(connection, now, "events>" + events, Map.of("jvm_events", rows), deleted);
+            // Events, and the rows that are events too: default mode's aggregates (the same calls
+            // counted in the kernel, aged by the end of their interval, so no call outlives the
+            // events' limit as a count) and JVM flight-recorder events.
+            for (String[] table : EVENT_TABLES) {
+              try (PreparedStatement delete =
+                  connection.prepareStatement(
+                      "DELETE FROM "
+                          + table[0]
+                          + " WHERE "
+                          + table[1]
+                          + " < ? AND capture_id NOT IN"
+                          + " (SELECT capture_id FROM captures WHERE retention_exempt)")) {
+                delete.setObject(1, cutoff(now, events));
+                long rows = Math.max(0, delete.executeLargeUpdate());
+                audit(connection, now, "events>" + events, Map.of(table[0], rows), deleted);
+              }
             }
           }
           return deleted;
