@@ -7,9 +7,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 mvn -o -q -B -pl bench -am package -DskipTests
-cp="$(cat bench/target/classpath.txt):bench/target/classes"
 work=${TRACEFIX_BENCH_DIR:-/tmp/tracefix-bench-soak}
-rm -rf "$work"; mkdir -p "$work"
+rm -rf "$work"; mkdir -p "$work/lib"
+# The soak runs for minutes from a copy of the project's own jars and classes: a build meanwhile
+# rewrites target/, and a JVM whose jar changed under it fails to load its next class.
+cp=""
+for entry in $(tr ':' '\n' < bench/target/classpath.txt) "$PWD/bench/target/classes"; do
+  if [[ $entry != "$HOME/.m2/"* ]]; then
+    copy="$work/lib/$(echo "${entry#"$PWD"/}" | tr '/' '_')"
+    cp -r "$entry" "$copy"
+    entry=$copy
+  fi
+  cp="$cp${cp:+:}$entry"
+done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r), $(date -u +%F), load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
