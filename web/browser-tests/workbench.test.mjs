@@ -137,6 +137,19 @@ test("a cell changed in the file while the page edits it is a conflict, not over
   await page.keyboard.press("Escape");
 });
 
+test("a cell changed in the file while its editor has focus but no edit shows the file's text", async () => {
+  await open("retransmits.md");
+  await cell("top_peer").locator(".cm-content").click(); // focus, nothing typed
+  writeFileSync(join(notebooks, "retransmits.md"), fileText("retransmits.md").replace(/from by_peer limit \d+/, "from by_peer limit 4"));
+  const runs = Number((await page.locator("#notebook").getAttribute("data-runs")) ?? "0");
+  await page.keyboard.press("Control+Enter"); // nothing to save: runs the file's text, then refreshes
+  await page.waitForFunction((n) => Number(document.querySelector("#notebook").dataset.runs) >= n + 1, runs);
+  // The editor shows what ran; left with the older text it would save that over the file later.
+  assert.match(await cell("top_peer").locator(".cm-content").textContent(), /limit 4/);
+  assert.doesNotMatch((await cell("top_peer").getAttribute("class")) ?? "", /\bdirty\b/);
+  await page.keyboard.press("Escape");
+});
+
 test("columns complete after a table name with their types", async () => {
   await open("retransmits.md");
   await typeInto("top_peer", "select retransmits.by");

@@ -93,9 +93,14 @@ export class CellUi {
     this.view = view;
     this.section.toggleAttribute("data-stale", view.stale);
     this.section.classList.toggle("stale", view.stale);
-    // The server's source replaces the editor's only when the person has no unsaved edit.
-    if (!this.editor.hasFocus() && !this.dirty) this.editor.text = view.source;
-    if (!this.dirty) this.savedSource = view.source;
+    // The server's source replaces the editor's whenever the person has no unsaved edit, focused
+    // or not, and the base moves with it: an editor left showing older text over a newer base
+    // would count as an edit and write that older text back over the server's. An unchanged text
+    // is left alone, so a refresh does not move the cursor.
+    if (!this.dirty) {
+      if (this.editor.text !== view.source) this.editor.text = view.source;
+      this.savedSource = view.source;
+    }
     this.markDirty();
     this.showOutput(view.output);
     if (this.state !== "running" && this.state !== "queued") {
