@@ -54,11 +54,6 @@ final class SideRows {
     syscallStats.clear();
   }
 
-  /** The number of rows waiting for the next write. */
-  int pending() {
-    return stacks.size() + firings.size() + syscallStats.size();
-  }
-
   private void insertPending(Connection connection, String captureId) throws SQLException {
     if (!stacks.isEmpty()) {
       try (PreparedStatement insert =
