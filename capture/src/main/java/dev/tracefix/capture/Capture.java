@@ -200,6 +200,7 @@ public final class Capture {
       long statsEvery = config.stats().interval().toNanos();
       long statsFrom = System.nanoTime();
       Instant startedAt = Instant.now();
+      observer.onStarted(startedAt);
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
         command.awaitGate();
