@@ -19,13 +19,21 @@ import java.util.concurrent.locks.LockSupport;
  * catches one IllegalStateException whose message carries the value, writes a file whose name
  * carries it, makes exactly one socket write of 1000+i bytes to a loopback peer through a host name
  * that is the value (the peer answers with one byte), and parks 20 ms on a Pause. Then it prints
- * "done" and runs until stdin closes. Usage: java AttachService.java DIR VALUE...
+ * "done N". On a second line ("burst") it makes 10 connects to a closed loopback port
+ * (ECONNREFUSED), then for 2.5 s parks 0.2 ms on a Blip every 10 ms (too short for the recorder's
+ * usual 1 ms threshold), and prints "burst done". It runs until stdin closes.
+ * Usage: java AttachService.java DIR VALUE...
  */
 public class AttachService {
   /** What the workers park on: the recorder names its class. */
   static final class Pause {}
 
   private static final Pause PAUSE = new Pause();
+
+  /** What the short parks of the burst phase park on. */
+  static final class Blip {}
+
+  private static final Blip BLIP = new Blip();
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
@@ -51,6 +59,12 @@ public class AttachService {
         t.join();
       }
       System.out.println("done " + workers.size());
+      System.out.flush();
+      if (stdin.readLine() == null) {
+        return;
+      }
+      burst();
+      System.out.println("burst done");
       System.out.flush();
       while (stdin.readLine() != null) {
         // runs until the test closes stdin
@@ -79,6 +93,26 @@ public class AttachService {
       LockSupport.parkNanos(PAUSE, 20_000_000);
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void burst() throws Exception {
+    InetAddress host = InetAddress.getLoopbackAddress();
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 1, host)) {
+      closed = probe.getLocalPort();
+    }
+    for (int i = 0; i < 10; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host, closed));
+      } catch (java.net.ConnectException expected) {
+        // refused: what the trigger counts
+      }
+    }
+    long until = System.nanoTime() + 2_500_000_000L;
+    while (System.nanoTime() < until) {
+      LockSupport.parkNanos(BLIP, 200_000);
+      Thread.sleep(10);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.tracefix.capture.CaptureSummary;
 import dev.tracefix.capture.SafeJvmEvent;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.SafeStack;
+import dev.tracefix.capture.TriggerRule;
 import dev.tracefix.capture.jvm.JfrLiveIntake;
 import dev.tracefix.capture.jvm.JvmAttach;
 import dev.tracefix.capture.jvm.JvmEventSink;
@@ -12,6 +13,7 @@ import dev.tracefix.capture.jvm.JvmIdentity;
 import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.proc.ProcFs;
+import dev.tracefix.capture.trigger.ProbeSwitch;
 import dev.tracefix.sink.EventStore;
 import dev.tracefix.sink.jvm.JvmEventWriter;
 import java.io.IOException;
@@ -64,6 +66,8 @@ public final class AttachedJvmRecording implements AutoCloseable {
   private EventStore store;
   private String captureId;
   private volatile Throwable streamError;
+  private long recordingId = -1;
+  private int rulesWantingRicher;
   private boolean closed;
 
   private AttachedJvmRecording(
@@ -148,7 +152,8 @@ public final class AttachedJvmRecording implements AutoCloseable {
     stream.onFlush(intake::flush);
     stream.onError(e -> streamError = e);
     stream.startAsync();
-    if (!recordingRunning()) {
+    recordingId = runningRecording();
+    if (recordingId < 0) {
       throw new CaptureException(
           CaptureException.Kind.USER,
           "--jfr --pid "
@@ -246,14 +251,61 @@ public final class AttachedJvmRecording implements AutoCloseable {
     }
   }
 
-  /** Whether the JVM runs a recording of a stream now (it closes the stream when it cannot). */
-  private boolean recordingRunning() {
+  /**
+   * The id of the stream's recording, running in the JVM now, or -1 (the stream closes itself when
+   * the JVM refuses to start it): the newest running recording of a stream.
+   */
+  private long runningRecording() {
     try {
       List<RecordingInfo> recordings = recorder.getRecordings();
       return recordings.stream()
-          .anyMatch(r -> r.getName().startsWith(STREAM_NAME) && r.getState().equals("RUNNING"));
+          .filter(r -> r.getName().startsWith(STREAM_NAME) && r.getState().equals("RUNNING"))
+          .mapToLong(RecordingInfo::getId)
+          .max()
+          .orElse(-1);
     } catch (RuntimeException e) {
       streamError = e;
+      return -1;
+    }
+  }
+
+  /**
+   * The trigger rules' {@code jfr} action: the recording switches to {@link JfrSettings#richer}
+   * while any firing rule wants it, and back. Called on the capture thread; a JVM that refuses
+   * records the action as failed in the firing, and the recording goes on as it was.
+   */
+  public ProbeSwitch triggerSwitch() {
+    return new ProbeSwitch() {
+      @Override
+      public List<String> turnOn(TriggerRule rule) {
+        if (!rule.jfr()) {
+          return List.of();
+        }
+        if (rulesWantingRicher == 0 && !apply(JfrSettings.richer())) {
+          return List.of("jfr");
+        }
+        rulesWantingRicher++;
+        return List.of();
+      }
+
+      @Override
+      public void turnOff(TriggerRule rule) {
+        if (rule.jfr() && rulesWantingRicher > 0 && --rulesWantingRicher == 0) {
+          apply(JfrSettings.streamed());
+        }
+      }
+    };
+  }
+
+  /**
+   * Replaces the running recording's settings through the JVM's recorder bean (not the stream's
+   * own setter, which closes the stream when the call fails).
+   */
+  private boolean apply(java.util.Map<String, String> settings) {
+    try {
+      recorder.setRecordingSettings(recordingId, settings);
+      return true;
+    } catch (RuntimeException e) {
       return false;
     }
   }

@@ -98,7 +98,12 @@ public final class CaptureRecorder {
               }
             }
           };
-      CaptureSummary summary = Capture.run(config, writer, watching);
+      CaptureSummary summary =
+          Capture.run(
+              config,
+              writer,
+              watching,
+              jvm == null ? dev.tracefix.capture.trigger.ProbeSwitch.NO_JVM : jvm.triggerSwitch());
       if (jvm != null) {
         summary = jvm.end(summary, System.err);
       }

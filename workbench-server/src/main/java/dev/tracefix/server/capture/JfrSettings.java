@@ -51,6 +51,17 @@ final class JfrSettings {
     return settings;
   }
 
+  /**
+   * What a trigger's {@code jfr} action switches a streamed recording to for its TTL: {@link
+   * #streamed} with every threshold at 0, so the short parks, monitor enters, waits and file I/O
+   * the usual thresholds leave out are recorded too.
+   */
+  static Map<String, String> richer() {
+    Map<String, String> settings = streamed();
+    settings.replaceAll((key, value) -> key.endsWith("#threshold") ? "0 ms" : value);
+    return settings;
+  }
+
   private static Map<String, String> profile() {
     try {
       return Configuration.getConfiguration("profile").getSettings();

@@ -86,7 +86,9 @@ final class CaptureCommand implements Callable<Integer> {
       description =
           "turn richer probes on while errors burst, e.g. 'ETIMEDOUT,ECONNRESET > 5/s in"
               + " /system.slice/checkout.service -> stacks,uprobe=/path/bin:symbol for 30s'"
-              + " (repeatable; each firing lands in the trigger_firings table)")
+              + " (repeatable; each firing lands in the trigger_firings table). Actions: stacks,"
+              + " full, uprobe=BINARY:SYMBOL, and jfr (with --jfr --pid: the JVM's recording"
+              + " keeps events of every duration while on)")
   List<String> triggers = new ArrayList<>();
 
   @Option(
@@ -317,6 +319,12 @@ final class CaptureCommand implements Callable<Integer> {
             .withOffCpu(offCpu)
             .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
             .withPolicy(policy == null ? ProjectPaths.defaultPolicy() : policy);
+    if (!attachJvm && config.triggers().stream().anyMatch(TriggerRule::jfr)) {
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "a trigger's jfr action switches the recording of an attached JVM: add --jfr --pid PID"
+              + " (without a command)");
+    }
     // Fail closed before anything is created: a broken policy names its line and stops here.
     Policy inForce = PolicyLoader.loadOrDefault(config.policyFile());
     System.err.printf(

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code tracefix capture --jfr --pid PID}: a JVM that already runs, as another user, is attached
  * to and its flight recorder streamed into the capture while it runs. The service (jvm/
  * AttachService.java) throws, writes to a socket and parks once per planted value, on a thread
- * named after the value, only once the capture's probes are attached.
+ * named after the value, only once the capture's probes are attached; then it makes a burst of
+ * refused connects that fires a {@code jfr} trigger, and parks briefly on while the trigger is on
+ * and after it went off. One service and one capture serve every test of the attached JVM.
  */
 class CaptureJfrAttachCliTest {
   private static final List<String> VALUES =
@@ -39,52 +41,81 @@ class CaptureJfrAttachCliTest {
   /** The uid and gid the service runs as: not the capture's (root). */
   private static final String NOBODY = "65534";
 
+  private static final String TRIGGER = "ECONNREFUSED > 5/s -> jfr for 1s";
+
+  @TempDir static Path shared;
   @TempDir Path dir;
 
-  @Test
-  void aRunningJvmOfAnotherUserStreamsItsEventsIntoTheCaptureWhileItRuns() throws Exception {
+  /** What the one capture of the attached service left. */
+  private record Attached(
+      Path db, String out, String err, boolean chunksWhileRunning, boolean chunksRemoved) {}
+
+  private static Attached attached;
+
+  /** The capture of the attached service, made by the first test that needs it. */
+  private static synchronized Attached attached() throws Exception {
     CliProcess.assumeKernelCapture();
+    if (attached == null) {
+      attached = captureTheAttachedService(shared);
+    }
+    return attached;
+  }
+
+  private static Attached captureTheAttachedService(Path dir) throws Exception {
     int n = VALUES.size();
-    Path work = serviceFolder();
+    Path work = serviceFolder(dir);
     Path db = dir.resolve("attached.duckdb");
-    Set<Path> chunkDirsBefore = chunkDirs();
+    // The capture's own temporary folder, so the check for leftovers sees its files only.
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
     Process service = startServiceAsNobody(work);
     LinkedBlockingQueue<String> serviceOut = lines(service);
-    String captureOut;
-    String captureErr;
+    String out;
+    String err;
+    boolean chunksWhileRunning;
     try (OutputStream serviceIn = service.getOutputStream()) {
       awaitLine(serviceOut, "ready", service);
       try (CliProcess cli =
           CliProcess.start(
               dir,
+              Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp),
               "capture",
               "--db",
               db.toString(),
               "--keys",
               dir.resolve("keys").toString(),
               "--duration",
-              "4s",
+              "7s",
+              "--trigger",
+              TRIGGER,
               "--pid",
               Long.toString(service.pid()),
               "--jfr")) {
         cli.awaitErrLine(l -> l.contains("probes attached"), "that probes are attached");
-        serviceIn.write("go\n".getBytes(StandardCharsets.UTF_8));
-        serviceIn.flush();
+        chunksWhileRunning = !chunkDirs(tmp).isEmpty();
+        tell(serviceIn, "go");
         awaitLine(serviceOut, "done " + n, service);
+        tell(serviceIn, "burst");
+        awaitLine(serviceOut, "burst done", service);
         assertEquals(0, cli.awaitExit(), cli.err());
-        captureOut = cli.out();
-        captureErr = cli.err();
+        out = cli.out();
+        err = cli.err();
       }
       assertTrue(service.isAlive(), "the attached JVM runs on after the capture");
     } finally {
       service.destroy();
       service.waitFor(30, TimeUnit.SECONDS);
     }
-    System.out.println("CaptureJfrAttachCliTest: capture stderr:\n" + captureErr);
-    assertTrue(captureErr.contains("attached to the JVM of process"), captureErr);
-    assertTrue(captureErr.contains("streamed from process"), captureErr);
+    System.out.println("CaptureJfrAttachCliTest: capture stdout:\n" + out + "stderr:\n" + err);
+    return new Attached(db, out, err, chunksWhileRunning, chunkDirs(tmp).isEmpty());
+  }
 
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+  @Test
+  void theServicesEventsAreStoredByTypeAsTheyHappenedInsideTheCaptureWindow() throws Exception {
+    Attached run = attached();
+    int n = VALUES.size();
+    assertTrue(run.err().contains("attached to the JVM of process"), run.err());
+    assertTrue(run.err().contains("streamed from process"), run.err());
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + run.db());
         Statement s = c.createStatement()) {
       Map<String, Long> byType = new TreeMap<>();
       try (ResultSet rs = s.executeQuery("SELECT type, count(*) FROM jvm_events GROUP BY type")) {
@@ -144,18 +175,82 @@ class CaptureJfrAttachCliTest {
               "SELECT count(*) FROM processes WHERE token IN"
                   + " (SELECT process_token FROM jvm_events)"),
           "the JVM's process row is stored once, whichever side saw it first");
-      assertStatsBalanceAndMatchTheRows(s);
     }
+  }
 
-    StringBuilder everything = new StringBuilder(StoreDump.all(db));
-    everything.append(captureOut).append(captureErr);
+  @Test
+  void captureStatsCountEachJvmTypeAsProducedStoredAndDropped() throws Exception {
+    Attached run = attached();
+    int rows = 0;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + run.db());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT t.type, t.produced, t.stored, t.dropped,"
+                    + " (SELECT count(*) FROM jvm_events j WHERE j.type = t.type)"
+                    + " FROM capture_stats t WHERE t.type LIKE 'jdk.%' ORDER BY t.type")) {
+      while (rs.next()) {
+        rows++;
+        String type = rs.getString(1);
+        System.out.printf(
+            "CaptureJfrAttachCliTest: capture_stats %s produced %d stored %d dropped %d, rows %d%n",
+            type, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+        assertEquals(rs.getLong(2), rs.getLong(3) + rs.getLong(4), type);
+        assertEquals(rs.getLong(5), rs.getLong(3), type + ": stored is what jvm_events holds");
+      }
+    }
+    assertTrue(rows >= 3, "capture_stats has the JVM types");
+    assertTrue(run.out().contains("jdk.SocketWrite: produced"), run.out());
+  }
+
+  @Test
+  void noPlantedValueReachesTheStoreOrTheOutputAndTheRawChunksAreRemoved() throws Exception {
+    Attached run = attached();
+    StringBuilder everything = new StringBuilder(StoreDump.all(run.db()));
+    everything.append(run.out()).append(run.err());
     List<String> leaks = PlantedSecrets.foundIn(everything.toString());
     System.out.printf(
         "CaptureJfrAttachCliTest: %d planted values (%d forms) searched in %d stored rows and the"
             + " CLI output: %d found%n",
-        n, PlantedSecrets.formCount(), everything.toString().lines().count(), leaks.size());
+        VALUES.size(),
+        PlantedSecrets.formCount(),
+        everything.toString().lines().count(),
+        leaks.size());
     assertEquals(List.of(), leaks);
-    assertEquals(chunkDirsBefore, chunkDirs(), "the streamed raw chunks are removed");
+    assertTrue(run.chunksWhileRunning(), "the stream keeps its raw chunks in the capture's tmp");
+    assertTrue(run.chunksRemoved(), "the streamed raw chunks are removed");
+  }
+
+  @Test
+  void aJfrTriggerKeepsShortParksOnlyWhileItIsOn() throws Exception {
+    Attached run = attached();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + run.db());
+        Statement s = c.createStatement()) {
+      assertEquals(
+          1,
+          count(
+              s,
+              "SELECT count(*) FROM trigger_firings WHERE probes = ['jfr']"
+                  + " AND ended_at > fired_at"),
+          "the burst fired the rule once and its jfr action did not fail");
+      String shortBlips =
+          "FROM jvm_events WHERE type = 'jdk.ThreadPark' AND object_class = 'AttachService$Blip'"
+              + " AND duration_ns < 1000000";
+      long inside =
+          count(
+              s,
+              "SELECT count(*) "
+                  + shortBlips
+                  + " AND time BETWEEN (SELECT fired_at FROM trigger_firings)"
+                  + " AND (SELECT ended_at FROM trigger_firings)");
+      long all = count(s, "SELECT count(*) " + shortBlips);
+      System.out.printf(
+          "CaptureJfrAttachCliTest: parks under 1 ms recorded: %d while the trigger was on, %d"
+              + " in all%n",
+          inside, all);
+      assertTrue(inside > 0, "short parks are recorded while the trigger is on");
+      assertEquals(inside, all, "and only then: the usual 1 ms threshold is back after it");
+    }
   }
 
   @Test
@@ -184,6 +279,16 @@ class CaptureJfrAttachCliTest {
   }
 
   @Test
+  void aJfrTriggerWithoutAnAttachedJvmIsRefused() {
+    Path db = dir.resolve("none.duckdb");
+    CliRun run =
+        CliRun.of("capture", "--db", db.toString(), "--trigger", TRIGGER, "--", "sleep", "1");
+    assertEquals(2, run.exit(), run.err());
+    assertTrue(run.err().contains("jfr action switches the recording of an attached JVM"));
+    assertTrue(Files.notExists(db));
+  }
+
+  @Test
   void jfrWithoutAPidOrACommandIsRefused() {
     Path db = dir.resolve("none.duckdb");
     CliRun run = CliRun.of("capture", "--db", db.toString(), "--jfr");
@@ -192,28 +297,8 @@ class CaptureJfrAttachCliTest {
     assertTrue(Files.notExists(db));
   }
 
-  private static void assertStatsBalanceAndMatchTheRows(Statement s) throws Exception {
-    int rows = 0;
-    try (ResultSet rs =
-        s.executeQuery(
-            "SELECT t.type, t.produced, t.stored, t.dropped,"
-                + " (SELECT count(*) FROM jvm_events j WHERE j.type = t.type)"
-                + " FROM capture_stats t WHERE t.type LIKE 'jdk.%' ORDER BY t.type")) {
-      while (rs.next()) {
-        rows++;
-        String type = rs.getString(1);
-        System.out.printf(
-            "CaptureJfrAttachCliTest: capture_stats %s produced %d stored %d dropped %d, rows %d%n",
-            type, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
-        assertEquals(rs.getLong(2), rs.getLong(3) + rs.getLong(4), type);
-        assertEquals(rs.getLong(5), rs.getLong(3), type + ": stored is what jvm_events holds");
-      }
-    }
-    assertTrue(rows >= 3, "capture_stats has the JVM types");
-  }
-
   /** A folder the service (as nobody) can read its source from and write its files into. */
-  private Path serviceFolder() throws Exception {
+  private static Path serviceFolder(Path dir) throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path work = Files.createDirectories(dir.resolve("service"));
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -241,6 +326,11 @@ class CaptureJfrAttachCliTest {
         new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
     builder.environment().put("SERVICE_SECRETS", String.join(" ", VALUES));
     return builder.start();
+  }
+
+  private static void tell(OutputStream in, String line) throws Exception {
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 
   private static LinkedBlockingQueue<String> lines(Process process) {
@@ -279,8 +369,8 @@ class CaptureJfrAttachCliTest {
   }
 
   /** The private folders the capture keeps a JVM's raw chunks in while it streams. */
-  private static Set<Path> chunkDirs() throws Exception {
-    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+  private static Set<Path> chunkDirs(Path tmp) throws Exception {
+    try (var files = Files.list(tmp)) {
       return files
           .filter(p -> p.getFileName().toString().startsWith("tracefix-jfr-"))
           .collect(Collectors.toSet());
