@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * @param ttl how long the richer probes stay on after a firing
  * @param full stream every call while on ({@code full}: the raw_syscalls programs of {@code
  *     --probes full} attached for the TTL, on top of the default mode's aggregates)
- * @param jfr record the attached JVM's flight recorder with a richer configuration while on
- *     ({@code jfr}: every threshold at 0, so short parks, monitor enters and file I/O are kept too;
- *     needs {@code --jfr --pid})
+ * @param jfr record the attached JVM's flight recorder with a richer configuration while on ({@code
+ *     jfr}: every threshold at 0, so short parks, monitor enters and file I/O are kept too; needs
+ *     {@code --jfr --pid})
  */
 public record TriggerRule(
     String text,

@@ -45,9 +45,9 @@ import org.apache.arrow.memory.RootAllocator;
  * the kernel's in {@code capture_stats}. The stream keeps the raw chunks it downloads (as raw as a
  * recording file) in a directory only root can read, removed at the end.
  *
- * <p>Order of use: {@link #attach} (before the store is opened: a JVM that cannot be reached
- * leaves nothing behind), {@link #begin}, {@link #windowStarts}, {@link #end}, {@link
- * #storeProcess}, {@link #close}.
+ * <p>Order of use: {@link #attach} (before the store is opened: a JVM that cannot be reached leaves
+ * nothing behind), {@link #begin}, {@link #windowStarts}, {@link #end}, {@link #storeProcess},
+ * {@link #close}.
  */
 public final class AttachedJvmRecording implements AutoCloseable {
   private static final String STREAM_NAME = "Remote Recording Stream";
@@ -88,8 +88,8 @@ public final class AttachedJvmRecording implements AutoCloseable {
   }
 
   /**
-   * Attaches to the JVM of {@code pid} and prepares its recording (not started yet); a clear
-   * {@link CaptureException} when the process is no JVM, cannot be attached or has no recorder.
+   * Attaches to the JVM of {@code pid} and prepares its recording (not started yet); a clear {@link
+   * CaptureException} when the process is no JVM, cannot be attached or has no recorder.
    */
   public static AttachedJvmRecording attach(int pid, PrivacyEngine engine, HmacKey key) {
     JMXConnector connector = JvmAttach.connect(pid);
@@ -114,13 +114,7 @@ public final class AttachedJvmRecording implements AutoCloseable {
           new RemoteRecordingStream(connector.getMBeanServerConnection(), dir);
       stream.setSettings(JfrSettings.streamed());
       return new AttachedJvmRecording(
-          pid,
-          dir,
-          connector,
-          recorder,
-          stream,
-          JvmIdentity.of(pid, startTicks, key),
-          engine);
+          pid, dir, connector, recorder, stream, JvmIdentity.of(pid, startTicks, key), engine);
     } catch (IOException | RuntimeException | MalformedObjectNameException e) {
       closeQuietly(connector);
       if (dir != null) {
@@ -230,7 +224,9 @@ public final class AttachedJvmRecording implements AutoCloseable {
     }
   }
 
-  /** Releases the JVM's recording, the connection and the raw chunks; a second call does nothing. */
+  /**
+   * Releases the JVM's recording, the connection and the raw chunks; a second call does nothing.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -298,8 +294,8 @@ public final class AttachedJvmRecording implements AutoCloseable {
   }
 
   /**
-   * Replaces the running recording's settings through the JVM's recorder bean (not the stream's
-   * own setter, which closes the stream when the call fails).
+   * Replaces the running recording's settings through the JVM's recorder bean (not the stream's own
+   * setter, which closes the stream when the call fails).
    */
   private boolean apply(java.util.Map<String, String> settings) {
     try {

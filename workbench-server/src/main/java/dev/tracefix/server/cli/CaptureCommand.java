@@ -393,7 +393,8 @@ final class CaptureCommand implements Callable<Integer> {
   /** Attaches to the JVM of --pid, its events to be redacted by {@code policy}. */
   private AttachedJvmRecording attach(Policy policy, CaptureConfig config) {
     HmacKey key = KeyStore.current(config.keyDir());
-    AttachedJvmRecording jvm = AttachedJvmRecording.attach(pid, new PrivacyEngine(policy, key), key);
+    AttachedJvmRecording jvm =
+        AttachedJvmRecording.attach(pid, new PrivacyEngine(policy, key), key);
     System.err.printf(
         "tracefix capture: attached to the JVM of process %d; its flight recorder streams into"
             + " the capture%n",

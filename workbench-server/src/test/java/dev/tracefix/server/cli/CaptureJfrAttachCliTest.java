@@ -315,8 +315,7 @@ class CaptureJfrAttachCliTest {
   private static Process startServiceAsNobody(Path work) throws Exception {
     List<String> command = new ArrayList<>();
     command.addAll(
-        List.of(
-            "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+        List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
     command.add(RecordedService.java());
     command.add("-Ddb.password=password=" + PlantedSecrets.PASSWORD);
     command.add(work.resolve("AttachService.java").toString());
