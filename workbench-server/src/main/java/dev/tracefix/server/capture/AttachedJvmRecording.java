@@ -52,6 +52,9 @@ import org.apache.arrow.memory.RootAllocator;
 public final class AttachedJvmRecording implements AutoCloseable {
   private static final String STREAM_NAME = "Remote Recording Stream";
 
+  /** How long after the capture's longest duration an orphaned recording stops by itself. */
+  private static final long LEFTOVER_SECONDS = 300;
+
   private final int pid;
   private final Path dir;
   private final JMXConnector connector;
@@ -134,8 +137,11 @@ public final class AttachedJvmRecording implements AutoCloseable {
     }
   }
 
-  /** Starts the recording; its events go to capture {@code captureId} of {@code store}. */
-  public void begin(EventStore store, String captureId) {
+  /**
+   * Starts the recording; its events go to capture {@code captureId} of {@code store}, which lasts
+   * at most {@code captureDuration}.
+   */
+  public void begin(EventStore store, String captureId, java.time.Duration captureDuration) {
     this.store = store;
     this.captureId = captureId;
     allocator = new RootAllocator();
@@ -154,6 +160,23 @@ public final class AttachedJvmRecording implements AutoCloseable {
               + pid
               + ": the JVM did not start the recording"
               + (streamError == null ? "" : " (" + streamError + ")"));
+    }
+    bound(captureDuration);
+  }
+
+  /**
+   * Bounds what the recording can cost the JVM if this capture dies without stopping it (killed,
+   * say): the JVM keeps two minutes of its chunks on disk, and stops it by itself a little after
+   * the capture's longest duration. A JVM that refuses keeps the recording unbounded until it is
+   * stopped, as usual.
+   */
+  private void bound(java.time.Duration captureDuration) {
+    long seconds = captureDuration.toSeconds() + LEFTOVER_SECONDS;
+    try {
+      recorder.setRecordingOptions(
+          recordingId, java.util.Map.of("maxAge", "120 s", "duration", seconds + " s"));
+    } catch (RuntimeException e) {
+      streamError = e;
     }
   }
 

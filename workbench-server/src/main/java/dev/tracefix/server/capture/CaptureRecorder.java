@@ -74,7 +74,7 @@ public final class CaptureRecorder {
     if (jvm != null) {
       // Before the captures row: a JVM that does not start its recording leaves none behind. Its
       // events wait for the probes (onStarted) and are stored only from then on.
-      jvm.begin(store, captureId);
+      jvm.begin(store, captureId, config.duration());
     }
     try (CaptureWriter writer = store.beginCapture(captureId, host)) {
       CaptureObserver watching =

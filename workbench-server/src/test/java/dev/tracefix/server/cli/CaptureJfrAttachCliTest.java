@@ -3,6 +3,7 @@ package dev.tracefix.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.capture.jvm.JvmAttach;
 import dev.tracefix.capture.privacy.recognize.PlantedSecrets;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,6 +24,10 @@ import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.management.JMX;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import jdk.management.jfr.FlightRecorderMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +54,13 @@ class CaptureJfrAttachCliTest {
 
   /** What the one capture of the attached service left. */
   private record Attached(
-      Path db, String out, String err, boolean chunksWhileRunning, boolean chunksRemoved) {}
+      Path db,
+      String out,
+      String err,
+      boolean chunksWhileRunning,
+      boolean chunksRemoved,
+      List<String> streamsWhileRunning,
+      List<String> streamsAfter) {}
 
   private static Attached attached;
 
@@ -74,6 +85,8 @@ class CaptureJfrAttachCliTest {
     String out;
     String err;
     boolean chunksWhileRunning;
+    List<String> streamsWhileRunning;
+    List<String> streamsAfter;
     try (OutputStream serviceIn = service.getOutputStream()) {
       awaitLine(serviceOut, "ready", service);
       long ready = System.nanoTime();
@@ -95,6 +108,7 @@ class CaptureJfrAttachCliTest {
               "--jfr")) {
         cli.awaitErrLine(l -> l.contains("probes attached"), "that probes are attached");
         chunksWhileRunning = !chunkDirs(tmp).isEmpty();
+        streamsWhileRunning = streamRecordings(service.pid());
         long attachedAt = System.nanoTime();
         tell(serviceIn, "go");
         awaitLine(serviceOut, "done " + n, service);
@@ -115,12 +129,20 @@ class CaptureJfrAttachCliTest {
         err = cli.err();
       }
       assertTrue(service.isAlive(), "the attached JVM runs on after the capture");
+      streamsAfter = streamRecordings(service.pid());
     } finally {
       service.destroy();
       service.waitFor(30, TimeUnit.SECONDS);
     }
     System.out.println("CaptureJfrAttachCliTest: capture stdout:\n" + out + "stderr:\n" + err);
-    return new Attached(db, out, err, chunksWhileRunning, chunkDirs(tmp).isEmpty());
+    return new Attached(
+        db,
+        out,
+        err,
+        chunksWhileRunning,
+        chunkDirs(tmp).isEmpty(),
+        streamsWhileRunning,
+        streamsAfter);
   }
 
   @Test
@@ -186,6 +208,18 @@ class CaptureJfrAttachCliTest {
                   + " (SELECT process_token FROM jvm_events)"),
           "the JVM's process row is stored once, whichever side saw it first");
     }
+  }
+
+  @Test
+  void theJvmsRecordingIsBoundedWhileItRunsAndGoneAfterTheCapture() throws Exception {
+    Attached run = attached();
+    System.out.println(
+        "CaptureJfrAttachCliTest: stream recordings in the JVM while capturing "
+            + run.streamsWhileRunning()
+            + ", after "
+            + run.streamsAfter());
+    assertEquals(List.of("RUNNING maxAge=2 m"), run.streamsWhileRunning());
+    assertEquals(List.of(), run.streamsAfter());
   }
 
   @Test
@@ -335,6 +369,23 @@ class CaptureJfrAttachCliTest {
         new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
     builder.environment().put("SERVICE_SECRETS", String.join(" ", VALUES));
     return builder.start();
+  }
+
+  /** The JVM's recordings made for a stream: state and kept age of each. */
+  private static List<String> streamRecordings(long pid) throws Exception {
+    try (JMXConnector connector = JvmAttach.connect((int) pid)) {
+      FlightRecorderMXBean recorder =
+          JMX.newMXBeanProxy(
+              connector.getMBeanServerConnection(),
+              new ObjectName(FlightRecorderMXBean.MXBEAN_NAME),
+              FlightRecorderMXBean.class);
+      return recorder.getRecordings().stream()
+          .filter(r -> r.getName().startsWith("Remote Recording Stream"))
+          .map(
+              r ->
+                  r.getState() + " maxAge=" + recorder.getRecordingOptions(r.getId()).get("maxAge"))
+          .toList();
+    }
   }
 
   private static void tell(OutputStream in, String line) throws Exception {
