@@ -31,7 +31,9 @@ final class JfrSettings {
    * For a recording streamed out of a running JVM: the profile's settings of the types tracefix
    * stores (see {@link JvmEventType}) and nothing else, so the recording asks for none of the types
    * that carry a process's own data (system properties, environment, arguments), with {@link
-   * #OVERRIDES} on top.
+   * #OVERRIDES} on top. Two facts of the JDK 25 recorder it keeps: thrown exceptions are recorded
+   * only while {@code jdk.JavaErrorThrow} is enabled too, and at most 300 a second (the profile's
+   * throttle; {@code jdk.ExceptionStatistics} still counts every one).
    */
   static Map<String, String> streamed() {
     Map<String, String> settings = new LinkedHashMap<>();
