@@ -250,7 +250,7 @@ class CaptureJfrAttachCliTest {
   @Test
   void noPlantedValueReachesTheStoreOrTheOutputAndTheRawChunksAreRemoved() throws Exception {
     Attached run = attached();
-    StringBuilder everything = new StringBuilder(StoreDump.all(run.db()));
+    StringBuilder everything = new StringBuilder(StoredText.ofStore(run.db()));
     everything.append(run.out()).append(run.err());
     List<String> leaks = PlantedSecrets.foundIn(everything.toString());
     System.out.printf(
