@@ -65,3 +65,17 @@ test("a live capture is started from the panel, shows a rate, is stopped, and it
   const grid = await inserted.locator("[data-testid=output-table]").textContent();
   assert.ok(grid.includes(String(stored)), `the query's count is the stored ${stored}: ${grid}`);
 });
+
+test("the JVM flight recorder box on a process that runs no JVM shows the server's refusal in the panel", async () => {
+  await page.locator("[data-testid=capture-target]").fill(pid);
+  await page.locator("[data-testid=capture-seconds]").fill("5");
+  await page.locator("[data-testid=capture-jfr]").check();
+  await page.locator("[data-testid=capture-start]").click();
+  const error = page.locator("[data-testid=capture-status] [data-testid=capture-error]");
+  await error.waitFor();
+  const text = await error.textContent();
+  assert.match(text, /runs no JVM/, text);
+  assert.equal(await page.locator("[data-testid=capture-start]").isDisabled(), false, "the form can be used again");
+  await shot("live-capture-jfr-refused");
+  await page.locator("[data-testid=capture-jfr]").uncheck();
+});

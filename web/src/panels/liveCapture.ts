@@ -1,6 +1,8 @@
 // Live capture: start a bounded capture of a pid or cgroup, watch its rates, drops and queue depth
 // (from the capture's own snapshots, pushed as `capture` events of /api/events), stop it, and once
-// it is stored insert a SQL cell that reads it (catalog live_N, attached to every notebook).
+// it is stored insert a SQL cell that reads it (catalog live_N, attached to every notebook). With
+// the JVM flight recorder box ticked, a target pid that runs a JVM also streams its recorder into
+// the capture's jvm_events; a pid that runs no JVM is refused with the server's reason.
 import { call, describe } from "../api.js";
 import { el } from "../dom.js";
 import { registerPanel, type PanelContext } from "../shell/registry.js";
@@ -20,6 +22,7 @@ registerPanel({
     });
     const target = el("input", { type: "text", placeholder: "pid or /cgroup/path", "data-testid": "capture-target", "aria-label": "pid or cgroup" });
     const seconds = el("input", { type: "number", min: "1", value: "10", "data-testid": "capture-seconds", "aria-label": "seconds" });
+    const jfr = el("input", { type: "checkbox", "data-testid": "capture-jfr" });
     const start = el("button", { type: "submit", class: "small", "data-testid": "capture-start" }, "Start");
     const stop = el("button", { type: "button", class: "small", "data-testid": "capture-stop", disabled: "" }, "Stop");
     const form = el(
@@ -28,6 +31,7 @@ registerPanel({
       el("div", { class: "probe-groups" }, ...probes.map((p) => p.label)),
       el("label", { class: "param" }, "target", target),
       el("label", { class: "param" }, "seconds", seconds),
+      el("label", { class: "param" }, jfr, "JVM flight recorder (target must be a JVM)"),
       el("div", { class: "panel-tools" }, start, stop),
     );
     const status = el("div", { class: "capture-status", "data-testid": "capture-status", "aria-live": "polite" });
@@ -90,6 +94,7 @@ registerPanel({
         pid: /^\d+$/.test(t) ? Number(t) : null,
         cgroups: t && !/^\d+$/.test(t) ? [t] : null,
         seconds: Number(seconds.value),
+        jfr: jfr.checked,
       };
       start.disabled = true;
       // Subscribed before the start, so no snapshot is missed.
@@ -108,7 +113,10 @@ registerPanel({
         })
         .catch((error) => {
           finish();
-          context.report(describe(error, "Starting the capture failed"));
+          const message = describe(error, "Starting the capture failed");
+          // In the panel too, beside the form it is about (e.g. a pid that runs no JVM).
+          status.replaceChildren(el("p", { class: "output-error", role: "alert", "data-testid": "capture-error" }, message));
+          context.report(message);
         });
     });
     stop.addEventListener("click", () => {

@@ -2,10 +2,12 @@ package dev.tracefix.server.capture;
 
 import dev.tracefix.capture.CaptureException;
 import dev.tracefix.capture.CaptureSummary;
+import dev.tracefix.capture.LiveStats;
 import dev.tracefix.capture.SafeJvmEvent;
 import dev.tracefix.capture.SafeProcess;
 import dev.tracefix.capture.SafeStack;
 import dev.tracefix.capture.TriggerRule;
+import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.jvm.JfrLiveIntake;
 import dev.tracefix.capture.jvm.JvmAttach;
 import dev.tracefix.capture.jvm.JvmEventSink;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import javax.management.JMX;
@@ -64,7 +67,7 @@ public final class AttachedJvmRecording implements AutoCloseable {
   private final PrivacyEngine engine;
   private BufferAllocator allocator;
   private JvmEventWriter writer;
-  private JfrLiveIntake intake;
+  private volatile JfrLiveIntake intake; // read by snapshots while the stream delivers
   private CommittingSink sink;
   private EventStore store;
   private String captureId;
@@ -178,6 +181,27 @@ public final class AttachedJvmRecording implements AutoCloseable {
     } catch (RuntimeException e) {
       streamError = e;
     }
+  }
+
+  /**
+   * {@code stats} with the JVM's types as counted so far beside the kernel's (the counts {@link
+   * #end} adds to the summary), so a running capture's snapshots show both.
+   */
+  public LiveStats withJvmTypes(LiveStats stats) {
+    JfrLiveIntake live = intake;
+    if (live == null) {
+      return stats;
+    }
+    List<TypeStats> types = new ArrayList<>(stats.types());
+    types.addAll(live.stats());
+    return new LiveStats(
+        stats.at(),
+        types,
+        stats.delivered(),
+        stats.cpuSeconds(),
+        stats.residentBytes(),
+        stats.heapUsedBytes(),
+        stats.running());
   }
 
   /** The capture's probes are attached: the JVM's events from {@code at} on are kept. */

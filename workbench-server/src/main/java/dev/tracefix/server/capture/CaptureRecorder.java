@@ -81,7 +81,7 @@ public final class CaptureRecorder {
           new CaptureObserver() {
             @Override
             public void onStats(dev.tracefix.capture.LiveStats stats) {
-              observer.onStats(stats);
+              observer.onStats(jvm == null ? stats : jvm.withJvmTypes(stats));
               spool.accept(writer.spoolHealth());
             }
 

@@ -67,7 +67,9 @@ final class LiveCapture {
               try {
                 CaptureSummary summary = capture.call();
                 done.accept(target); // the file is closed: notebooks may attach it now
-                LiveCaptureStatus last = status;
+                // The summary's counters: final for every type, the JVM's stored after the
+                // last snapshot included.
+                List<LiveCaptureStatus.TypeRate> types = finalRates(status.types(), summary);
                 publish(
                     new LiveCaptureStatus(
                         id,
@@ -76,9 +78,9 @@ final class LiveCapture {
                         summary.captureId(),
                         seconds,
                         elapsedMs(),
-                        last.types(),
-                        last.produced(),
-                        last.dropped(),
+                        types,
+                        types.stream().mapToLong(LiveCaptureStatus.TypeRate::produced).sum(),
+                        types.stream().mapToLong(LiveCaptureStatus.TypeRate::dropped).sum(),
                         0,
                         summary.eventCount(),
                         null));
@@ -132,6 +134,25 @@ final class LiveCapture {
             Math.max(0, produced - stored - dropped),
             stored,
             null));
+  }
+
+  /** Each type's final counters from {@code summary}, at the rate of the last snapshot. */
+  static List<LiveCaptureStatus.TypeRate> finalRates(
+      List<LiveCaptureStatus.TypeRate> last, CaptureSummary summary) {
+    return summary.stats().stream()
+        .map(
+            t ->
+                new LiveCaptureStatus.TypeRate(
+                    t.type(),
+                    t.produced(),
+                    t.stored(),
+                    t.dropped(),
+                    last.stream()
+                        .filter(r -> r.type().equals(t.type()))
+                        .mapToDouble(LiveCaptureStatus.TypeRate::perSecond)
+                        .findFirst()
+                        .orElse(0)))
+        .toList();
   }
 
   /** Asks the capture to end at its next poll; it drains and is stored as if its time was up. */

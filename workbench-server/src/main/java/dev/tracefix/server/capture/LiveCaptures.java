@@ -7,6 +7,10 @@ import dev.tracefix.capture.LiveStats;
 import dev.tracefix.capture.ProbeGroup;
 import dev.tracefix.capture.TypeStats;
 import dev.tracefix.capture.privacy.PolicyLoader;
+import dev.tracefix.capture.privacy.PrivacyEngine;
+import dev.tracefix.capture.privacy.keys.HmacKey;
+import dev.tracefix.capture.privacy.keys.KeyStore;
+import dev.tracefix.capture.privacy.policy.Policy;
 import dev.tracefix.server.ServerException;
 import dev.tracefix.server.kernel.sql.AttachedCaptures;
 import dev.tracefix.sink.EventStore;
@@ -29,7 +33,8 @@ import java.util.function.Consumer;
  * in {@link AttachedCaptures#folder} under the project's privacy policy and key store, exactly as
  * {@code tracefix capture} does, and once it has ended and its file is closed, notebooks read it as
  * catalog {@code live_N} ({@link AttachedCaptures}). Snapshots go to the listeners about once a
- * second.
+ * second. With {@link LiveCaptureRequest#jfr} the target JVM's flight recorder streams into the
+ * same capture through {@link AttachedJvmRecording}, as with {@code tracefix capture --jfr --pid}.
  */
 public final class LiveCaptures {
   /** Refused because this process may not capture (not root, no CAP_BPF, no BTF): HTTP 403. */
@@ -89,17 +94,23 @@ public final class LiveCaptures {
           "capture " + running.id() + " is running; stop it or wait for it to end");
     }
     // Fail closed before anything is created: a broken policy stops the capture here.
-    PolicyLoader.loadOrDefault(config.policyFile());
+    Policy policy = PolicyLoader.loadOrDefault(config.policyFile());
+    // So does a target that runs no JVM or cannot be attached, as for tracefix capture --jfr.
+    AttachedJvmRecording jvm = request.jfr() ? attach(request.pid(), policy) : null;
     int n = counter.incrementAndGet();
     Path file;
+    EventStore store;
     try {
       file =
           Files.createDirectories(attached.folder())
               .resolve("live-" + n + "-" + System.currentTimeMillis() + ".duckdb");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      store = EventStore.open(file);
+    } catch (IOException | RuntimeException e) {
+      if (jvm != null) {
+        jvm.close();
+      }
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-    EventStore store = EventStore.open(file);
     LiveCapture capture =
         new LiveCapture(
             "live-" + n,
@@ -110,8 +121,10 @@ public final class LiveCaptures {
     running = capture;
     capture.start(
         () -> {
-          try (store) {
-            return CaptureRecorder.record(config, store, capture.observer());
+          // The JVM's recording is released whatever fails, before the store closes.
+          try (store;
+              AttachedJvmRecording releasedFirst = jvm) {
+            return CaptureRecorder.record(config, store, capture.observer(), health -> {}, jvm);
           }
         },
         attached::add);
@@ -141,6 +154,22 @@ public final class LiveCaptures {
     }
   }
 
+  /**
+   * Attaches to the JVM of {@code pid}, its events to be redacted by {@code policy} under the
+   * capture's key: 400 with the reason when the process runs no JVM or cannot be attached.
+   */
+  private AttachedJvmRecording attach(int pid, Policy policy) {
+    HmacKey key = KeyStore.current(keyDir);
+    try {
+      return AttachedJvmRecording.attach(pid, new PrivacyEngine(policy, key), key);
+    } catch (CaptureException e) {
+      if (e.kind() != CaptureException.Kind.USER) {
+        throw e;
+      }
+      throw invalid(e.getMessage());
+    }
+  }
+
   private CaptureConfig config(LiveCaptureRequest request) {
     if (request == null) {
       throw invalid("a capture needs a JSON body like {\"probes\":[\"default\"],\"seconds\":5}");
@@ -155,6 +184,11 @@ public final class LiveCaptures {
     List<String> cgroups = request.cgroups() == null ? List.of() : request.cgroups();
     if (request.pid() == null && cgroups.isEmpty()) {
       throw invalid("name a pid or a cgroup to capture: the whole host is not captured from here");
+    }
+    if (request.jfr() && request.pid() == null) {
+      throw invalid(
+          "jfr streams a JVM's flight recorder into the capture: name that JVM's pid as the"
+              + " target");
     }
     if (request.pid() != null
         && (request.pid() < 1 || !Files.isDirectory(Path.of("/proc", request.pid().toString())))) {

@@ -30,8 +30,10 @@ final class CaptureRoutes {
     api.post(
         "/api/captures",
         "starts a bounded capture of a pid or cgroup under the project's privacy policy (one at a"
-            + " time: 409 while one runs; 403 when the server may not capture); once stored,"
-            + " SQL cells read it as catalog live_N",
+            + " time: 409 while one runs; 403 when the server may not capture); with jfr, the"
+            + " target pid's JVM streams its flight recorder into the capture's jvm_events (400"
+            + " when it runs no JVM or cannot be attached); once stored, SQL cells read it as"
+            + " catalog live_N",
         LiveCaptureRequest.class,
         LiveCaptureStatus.class,
         this::start);

@@ -5,24 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.jvm.JvmAttach;
 import dev.tracefix.capture.privacy.recognize.PlantedSecrets;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.tracefix.server.capture.AttachServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.management.JMX;
 import javax.management.ObjectName;
@@ -76,19 +69,16 @@ class CaptureJfrAttachCliTest {
   private static Attached captureTheAttachedService(Path dir) throws Exception {
     int n = VALUES.size();
     long t0 = System.nanoTime();
-    Path work = serviceFolder(dir);
     Path db = dir.resolve("attached.duckdb");
     // The capture's own temporary folder, so the check for leftovers sees its files only.
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    Process service = startServiceAsNobody(work);
-    LinkedBlockingQueue<String> serviceOut = lines(service);
     String out;
     String err;
     boolean chunksWhileRunning;
     List<String> streamsWhileRunning;
     List<String> streamsAfter;
-    try (OutputStream serviceIn = service.getOutputStream()) {
-      awaitLine(serviceOut, "ready", service);
+    try (AttachServiceProcess service = startServiceAsNobody(AttachServiceProcess.folder(dir))) {
+      service.awaitLine("ready");
       long ready = System.nanoTime();
       try (CliProcess cli =
           CliProcess.start(
@@ -110,10 +100,10 @@ class CaptureJfrAttachCliTest {
         chunksWhileRunning = !chunkDirs(tmp).isEmpty();
         streamsWhileRunning = streamRecordings(service.pid());
         long attachedAt = System.nanoTime();
-        tell(serviceIn, "go");
-        awaitLine(serviceOut, "done " + n, service);
-        tell(serviceIn, "burst");
-        awaitLine(serviceOut, "burst done", service);
+        service.tell("go");
+        service.awaitLine("done " + n);
+        service.tell("burst");
+        service.awaitLine("burst done");
         long worked = System.nanoTime();
         // Stopped as an operator stops it: the JVM's last events are stored on the way out too.
         assertTrue(cli.process.toHandle().destroy(), "SIGTERM sent");
@@ -130,9 +120,6 @@ class CaptureJfrAttachCliTest {
       }
       assertTrue(service.isAlive(), "the attached JVM runs on after the capture");
       streamsAfter = streamRecordings(service.pid());
-    } finally {
-      service.destroy();
-      service.waitFor(30, TimeUnit.SECONDS);
     }
     System.out.println("CaptureJfrAttachCliTest: capture stdout:\n" + out + "stderr:\n" + err);
     return new Attached(
@@ -341,34 +328,17 @@ class CaptureJfrAttachCliTest {
     assertTrue(Files.notExists(db));
   }
 
-  /** A folder the service (as nobody) can read its source from and write its files into. */
-  private static Path serviceFolder(Path dir) throws Exception {
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path work = Files.createDirectories(dir.resolve("service"));
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Files.copy(
-        Path.of("src/test/resources/jvm/AttachService.java").toAbsolutePath(),
-        work.resolve("AttachService.java"));
-    return work;
-  }
-
   /**
    * The service as uid and gid 65534, with the planted values also in a system property and its
    * environment (which the recorder would carry as events of types tracefix never asks for).
    */
-  private static Process startServiceAsNobody(Path work) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
-    command.add(RecordedService.java());
-    command.add("-Ddb.password=password=" + PlantedSecrets.PASSWORD);
-    command.add(work.resolve("AttachService.java").toString());
-    command.add(work.toString());
-    command.addAll(VALUES);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
-    builder.environment().put("SERVICE_SECRETS", String.join(" ", VALUES));
-    return builder.start();
+  private static AttachServiceProcess startServiceAsNobody(Path work) throws Exception {
+    return AttachServiceProcess.start(
+        work,
+        AttachServiceProcess.asUser(NOBODY),
+        List.of("-Ddb.password=password=" + PlantedSecrets.PASSWORD),
+        Map.of("SERVICE_SECRETS", String.join(" ", VALUES)),
+        VALUES);
   }
 
   /** The JVM's recordings made for a stream: state and kept age of each. */
@@ -385,46 +355,6 @@ class CaptureJfrAttachCliTest {
               r ->
                   r.getState() + " maxAge=" + recorder.getRecordingOptions(r.getId()).get("maxAge"))
           .toList();
-    }
-  }
-
-  private static void tell(OutputStream in, String line) throws Exception {
-    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    in.flush();
-  }
-
-  private static LinkedBlockingQueue<String> lines(Process process) {
-    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofPlatform()
-        .daemon()
-        .start(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  lines.add(l);
-                }
-              } catch (Exception ended) {
-                // the process ended
-              }
-            });
-    return lines;
-  }
-
-  private static void awaitLine(LinkedBlockingQueue<String> lines, String wanted, Process p)
-      throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    while (true) {
-      String line = lines.poll(60, TimeUnit.SECONDS);
-      if (line == null) {
-        throw new AssertionError(
-            "the service never printed '" + wanted + "' (alive " + p.isAlive() + "): " + seen);
-      }
-      if (line.equals(wanted)) {
-        return;
-      }
-      seen.add(line);
     }
   }
 

@@ -17,12 +17,17 @@ import java.util.Set;
 /**
  * A workbench that captures, as {@code serve} builds it: a store attached read-only to locked
  * notebook databases, live captures beside it (at most 30 s), the project's policy, and a child
- * process that runs a few processes, files and syscalls a second for captures to watch.
+ * process that runs a few processes, files and syscalls a second for captures to watch. Its
+ * notebook reads the first live capture's events and the second's JVM events.
  */
 final class LiveCaptureFixture implements AutoCloseable {
   static final String NOTEBOOK = "live.md";
 
   final Path notebooksDir;
+
+  /** Where the live captures' store files go. */
+  final Path liveFolder;
+
   final FileNotebookWorkspace workspace;
   final LiveCaptures captures;
   final WorkbenchServer server;
@@ -42,6 +47,23 @@ final class LiveCaptureFixture implements AutoCloseable {
         ```sql name=first
         select count(*) as n from live_1.events
         ```
+
+        ```sql name=jvmtypes
+        select type, count(*) as n, min(capture_id) as capture from live_2.jvm_events
+        group by type order by type
+        ```
+
+        ```sql name=jvmservice
+        select
+          count(*) filter (where type = 'jdk.JavaExceptionThrow'
+            and message like 'lookup failed for %') as thrown,
+          count(*) filter (where type = 'jdk.SocketWrite' and bytes between 1001 and 1003) as writes,
+          count(*) filter (where type = 'jdk.ThreadPark'
+            and object_class = 'AttachService$Pause') as parks
+        from live_2.jvm_events
+        where thread_token in (select thread_token from live_2.jvm_events
+          where type = 'jdk.JavaExceptionThrow' and message like 'lookup failed for %')
+        ```
         """);
     Path store = dir.resolve("store").resolve("trace.duckdb");
     Files.createDirectories(store.getParent());
@@ -49,7 +71,8 @@ final class LiveCaptureFixture implements AutoCloseable {
         Statement s = c.createStatement()) {
       s.execute("create table seeded(x integer)");
     }
-    AttachedCaptures attached = new AttachedCaptures(store.resolveSibling("live"));
+    liveFolder = store.resolveSibling("live");
+    AttachedCaptures attached = new AttachedCaptures(liveFolder);
     NotebookDatabases databases =
         NotebookDatabases.locked(
                 store,

@@ -8,35 +8,49 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefix.capture.Capture;
+import dev.tracefix.server.capture.AttachServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live capture over the real kernel and a real server on loopback: a capture of a child process the
  * test runs, its snapshots on the events stream, stop, and its rows in a locked notebook's SQL cell
- * afterwards, in a notebook whose database was open before the capture ended.
+ * afterwards, in a notebook whose database was open before the capture ended; then a capture of a
+ * JVM service with its flight recorder streamed into the same capture.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // live-1, then live-2 (its jvm_events)
 @Timeout(120) // a liveness bound only: the whole class takes a few seconds
 class LiveCaptureRouteTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NOTEBOOK = LiveCaptureFixture.NOTEBOOK;
+
+  /** What the JVM service of the jfr capture works on: one thread, exception, write, park each. */
+  private static final List<String> SERVICE_VALUES = List.of("alpha", "beta", "gamma");
 
   private LiveCaptureFixture live;
   private WorkbenchServer server;
@@ -148,6 +162,7 @@ class LiveCaptureRouteTest {
   }
 
   @Test
+  @Order(1)
   void capturesAChildProcessStopsAndItsRowsAreQueryable() throws Exception {
     requireCapture();
     // The notebook's database is open (and locked) before any capture ends.
@@ -193,6 +208,9 @@ class LiveCaptureRouteTest {
     assertBad("{\"probes\":[\"process\"],\"pid\":999999999,\"seconds\":2}", "no process with pid");
     assertBad("{\"probes\":[\"process\"],\"seconds\":2}", "name a pid or a cgroup");
     assertBad("not json", "request body must be JSON");
+    assertBad(
+        "{\"probes\":[\"process\"],\"cgroups\":[\"/x\"],\"seconds\":2,\"jfr\":true}",
+        "name that JVM's pid");
     assertEquals(404, send("GET", "/api/captures/live-99", null).statusCode());
     assertEquals(1, count("before"));
   }
@@ -211,6 +229,119 @@ class LiveCaptureRouteTest {
       assertEquals(403, response.statusCode(), response.body());
       assertTrue(response.body().contains("does not capture"), response.body());
     }
+  }
+
+  @Test
+  @Order(2)
+  void aJvmTargetsFlightRecorderStreamsIntoTheSameCaptureCountedLikeKernelTypes(@TempDir Path dir)
+      throws Exception {
+    requireCapture();
+    try (AttachServiceProcess service =
+        AttachServiceProcess.start(
+            AttachServiceProcess.folder(dir), List.of(), List.of(), Map.of(), SERVICE_VALUES)) {
+      service.awaitLine("ready");
+      JsonNode first =
+          ok(
+              send(
+                  "POST",
+                  "/api/captures",
+                  "{\"probes\":[\"process\"],\"pid\":"
+                      + service.pid()
+                      + ",\"seconds\":30,\"jfr\":true}"));
+      String id = first.get("id").asText();
+      assertEquals("live_2", first.get("catalog").asText(), "the notebook's jvm cells read it");
+      // The first snapshot comes once the probes are attached: the JVM's events from then on count.
+      untilStatus(id, s -> s.get("elapsedMs").asLong() > 0);
+      service.tell("go");
+      service.awaitLine("done " + SERVICE_VALUES.size());
+      // A running capture's snapshots count the JVM's types beside the kernel's.
+      JsonNode running =
+          untilStatus(
+              id,
+              s ->
+                  !s.get("state").asText().equals("running")
+                      || storedOf(s, "jdk.JavaExceptionThrow") >= SERVICE_VALUES.size());
+      assertEquals("running", running.get("state").asText(), running::toString);
+      ok(send("DELETE", "/api/captures/" + id, null));
+      JsonNode ended = untilStatus(id, s -> !s.get("state").asText().equals("running"));
+      assertEquals("stored", ended.get("state").asText(), ended::toString);
+      assertTrue(service.isAlive(), "the attached JVM runs on after the capture");
+
+      // As the service did it, once per value on its own thread, read from a notebook's SQL cell.
+      JsonNode planted = rows("jvmservice").get(0);
+      int n = SERVICE_VALUES.size();
+      assertEquals(n, planted.get(0).asLong(), "one exception thrown per value: " + planted);
+      assertEquals(n, planted.get(1).asLong(), "one sized socket write per value: " + planted);
+      assertEquals(n, planted.get(2).asLong(), "one park per value: " + planted);
+      // The stored status counts every JVM type as jvm_events holds it, in that capture.
+      Map<String, Long> stored = new TreeMap<>();
+      for (JsonNode row : rows("jvmtypes")) {
+        stored.put(row.get(0).asText(), row.get(1).asLong());
+        assertEquals(ended.get("captureId").asText(), row.get(2).asText(), row::toString);
+      }
+      Map<String, Long> counted = new TreeMap<>();
+      for (JsonNode type : ended.get("types")) {
+        if (type.get("type").asText().startsWith("jdk.")) {
+          counted.put(type.get("type").asText(), type.get("stored").asLong());
+        }
+      }
+      System.out.printf(
+          "live capture: %s with jfr: jvm_events by type %s; status counted %s; %d kernel events"
+              + " stored%n",
+          id, stored, counted, ended.get("stored").asLong());
+      assertEquals(stored, counted);
+    }
+  }
+
+  @Test
+  void jfrOnAProcessThatRunsNoJvmIsRefusedWithTheReasonAndNothingIsCreated() throws Exception {
+    requireCapture();
+    long before = liveFiles();
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            "/api/captures",
+            "{\"probes\":[\"process\"],\"pid\":" + child.pid() + ",\"seconds\":2,\"jfr\":true}");
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("runs no JVM"), refused.body());
+    assertEquals(before, liveFiles(), "no store file for a refused capture");
+    assertTrue(child.isAlive(), "the process was not signalled");
+  }
+
+  private long liveFiles() throws Exception {
+    if (!Files.isDirectory(live.liveFolder)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(live.liveFolder)) {
+      return files.count();
+    }
+  }
+
+  /** Polls a capture's state until {@code done} holds; the class's timeout bounds the wait. */
+  private JsonNode untilStatus(String id, Predicate<JsonNode> done) throws Exception {
+    while (true) {
+      JsonNode status = ok(send("GET", "/api/captures/" + id, null));
+      if (done.test(status)) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long storedOf(JsonNode status, String type) {
+    for (JsonNode t : status.get("types")) {
+      if (t.get("type").asText().equals(type)) {
+        return t.get("stored").asLong();
+      }
+    }
+    return 0;
+  }
+
+  private JsonNode rows(String cell) throws Exception {
+    JsonNode output =
+        ok(send("POST", "/api/notebooks/" + NOTEBOOK + "/cells/" + cell + "/run", null));
+    assertEquals("table", output.get("kind").asText(), output::toString);
+    return output.get("rows");
   }
 
   private void assertBad(String body, String message) throws Exception {
