@@ -201,6 +201,7 @@ export interface LiveCaptureRequest {
   pid: number | null;
   cgroups: string[] | null;
   seconds: number;
+  jfr: boolean;
 }
 
 export interface LiveCaptureStatus {
@@ -357,7 +358,7 @@ export interface TypeRate {
 }
 
 export interface Routes {
-  /** starts a bounded capture of a pid or cgroup under the project's privacy policy (one at a time: 409 while one runs; 403 when the server may not capture); once stored, SQL cells read it as catalog live_N */
+  /** starts a bounded capture of a pid or cgroup under the project's privacy policy (one at a time: 409 while one runs; 403 when the server may not capture); with jfr, the target pid's JVM streams its flight recorder into the capture's jvm_events (400 when it runs no JVM or cannot be attached); once stored, SQL cells read it as catalog live_N */
   "POST /api/captures": { body: LiveCaptureRequest; response: LiveCaptureStatus; media: "application/json" };
   /** stops a live capture early; it still drains and is stored */
   "DELETE /api/captures/{id}": { body: never; response: LiveCaptureStatus; media: "application/json" };

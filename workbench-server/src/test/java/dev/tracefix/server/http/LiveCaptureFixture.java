@@ -54,15 +54,18 @@ final class LiveCaptureFixture implements AutoCloseable {
         ```
 
         ```sql name=jvmservice
+        with workers as (select thread_token from live_2.jvm_events
+          where type = 'jdk.JavaExceptionThrow' and message like 'lookup failed for %')
         select
           count(*) filter (where type = 'jdk.JavaExceptionThrow'
             and message like 'lookup failed for %') as thrown,
           count(*) filter (where type = 'jdk.SocketWrite' and bytes between 1001 and 1003) as writes,
           count(*) filter (where type = 'jdk.ThreadPark'
-            and object_class = 'AttachService$Pause') as parks
+            and object_class = 'AttachService$Pause') as parks,
+          (select count(distinct thread_token) from live_2.events
+            where thread_token in (select thread_token from workers)) as with_kernel_rows
         from live_2.jvm_events
-        where thread_token in (select thread_token from live_2.jvm_events
-          where type = 'jdk.JavaExceptionThrow' and message like 'lookup failed for %')
+        where thread_token in (select thread_token from workers)
         ```
         """);
     Path store = dir.resolve("store").resolve("trace.duckdb");
