@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The trace views in real headless Chromium, driven by Playwright ({@code
  * web/browser-tests/views.test.mjs}, run with node's test runner) against a real server on
  * loopback: a store of a million generated events with stacks for charts, the timeline and the
- * flame graph, and the sample service's real git history for the fix loop and the patch review. The
+ * flame graph (and a JVM recording's rows of one of its processes, {@link JvmTraceRows}), and the
+ * sample service's real git history for the fix loop and the patch review. The
  * script's assertions decide; its report is in the failure message.
  *
  * <p>With {@code -Dtracefix.screenshots=DIR} the script writes a PNG of every view it visits.
@@ -50,7 +51,7 @@ class ViewsBrowserTest {
     try (WorkbenchFixture workbench =
         new WorkbenchFixture(
             tempDir,
-            TraceStore.withBulk(EVENTS),
+            JvmTraceRows.withBulk(EVENTS),
             Map.of("bisect", new BisectCellRunner(), "patch", new PatchCellRunner()))) {
       for (String name : List.of("trace.md", "charts.md")) {
         try (InputStream in = ViewsBrowserTest.class.getResourceAsStream("/views/" + name)) {
@@ -75,6 +76,7 @@ class ViewsBrowserTest {
       pb.environment().put("TRACEFIX_NOTEBOOKS", workbench.notebooksDir.toString());
       pb.environment().put("TRACEFIX_CHROMIUM", CHROMIUM.toString());
       pb.environment().put("TRACEFIX_EVENTS", Integer.toString(EVENTS));
+      pb.environment().put("TRACEFIX_JVM_EVENTS", Long.toString(JvmTraceRows.DRAWN));
       String screenshots = System.getProperty("tracefix.screenshots");
       if (screenshots != null && !screenshots.isBlank()) {
         pb.environment()
