@@ -41,7 +41,7 @@ final class JvmTraceRows {
 
   static final List<Row> ROWS =
       List.of(
-          new Row("jdk.SocketWrite", "p_checkout", "t_main", "main", 1.0, 0.15, null, null, true),
+          new Row("jdk.SocketWrite", "p_checkout", "t_main", "main", 1.0, 0.4, null, null, true),
           new Row("jdk.GCPhasePause", "p_checkout", null, null, 20, 8, null, "GC Pause", true),
           new Row("jdk.SafepointBegin", "p_checkout", null, null, 40, 1, null, null, true),
           new Row(
