@@ -177,16 +177,16 @@ final class JvmDetectors {
 
   /**
    * Per JVM process that took over a program from an earlier process, and per exception class it
-   * threw: how often the program threw that class before the new process started, and how often
-   * the new process threw it in its first minute.
+   * threw: how often the program threw that class before the new process started, and how often the
+   * new process threw it in its first minute.
    *
    * <p>A program is a comm and cgroup ({@code processes}); a JVM imported from a recording alone
-   * has no cgroup and counts as program {@code java}. A deployment is told apart by the first of:
-   * a build id no earlier process of the program had ({@code new_build}); an executable hash none
-   * had ({@code new_exe}); else the process start itself. The store keeps the ELF build id of a
-   * process's executable, which for a JVM is the java launcher's: it changes with the JDK, not
-   * with the application's jars, so for JVMs the restart is usually what marks new code (a
-   * recording imported alone has no build id at all).
+   * has no cgroup and counts as program {@code java}. A deployment is told apart by the first of: a
+   * build id no earlier process of the program had ({@code new_build}); an executable hash none had
+   * ({@code new_exe}); else the process start itself. The store keeps the ELF build id of a
+   * process's executable, which for a JVM is the java launcher's: it changes with the JDK, not with
+   * the application's jars, so for JVMs the restart is usually what marks new code (a recording
+   * imported alone has no build id at all).
    */
   static final String NEW_BUILD_EXCEPTIONS =
       """
@@ -258,15 +258,15 @@ final class JvmDetectors {
           row.get("comm") + (cgroup.isEmpty() || cgroup.equals("/") ? "" : " (" + cgroup + ")");
       String statement =
           "%s throws %s %s a second in the first %d s of %s, from %s; %s a second over the %d s"
-              .formatted(
-                  program,
-                  exception,
-                  row.get("after_per_s"),
-                  asLong(row.get("after_s")),
-                  deployment,
-                  row.get("since"),
-                  row.get("before_per_s"),
-                  asLong(row.get("before_s")))
+                  .formatted(
+                      program,
+                      exception,
+                      row.get("after_per_s"),
+                      asLong(row.get("after_s")),
+                      deployment,
+                      row.get("since"),
+                      row.get("before_per_s"),
+                      asLong(row.get("before_s")))
               + " before under the processes that ran it earlier";
       String evidence =
           "jdk.JavaExceptionThrow rows of %s: %d in the new process's first %d s, %d in the %d s"

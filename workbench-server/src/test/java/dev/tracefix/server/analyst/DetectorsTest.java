@@ -527,7 +527,9 @@ class DetectorsTest {
   @Test
   void anExceptionBurstAtANewJvmIsNamedByItsBuildIdElseByItsProcess() throws Exception {
     String[][] builds = {
-      {"b1aaaaaaaaaaaaaaaa", "b2bbbbbbbbbbbbbbbb"}, {null, null}, {"b0launcher0000", "b0launcher0000"}
+      {"b1aaaaaaaaaaaaaaaa", "b2bbbbbbbbbbbbbbbb"},
+      {null, null},
+      {"b0launcher0000", "b0launcher0000"}
     };
     for (String[] build : builds) {
       try (SyntheticCapture c = new SyntheticCapture()) {
@@ -547,8 +549,10 @@ class DetectorsTest {
                 .toList();
         assertEquals(1, found.size(), "build ids " + List.of(build) + ": " + found);
         CellOutput.Hypothesis h = found.getFirst().hypothesis();
-        System.out.println("[jvm-exception-burst-new-build] " + h.statement() + " | " + h.evidence());
-        assertTrue(h.statement().contains("throws " + STATE_EXCEPTION + " 30.2 a second"), h.statement());
+        System.out.println(
+            "[jvm-exception-burst-new-build] " + h.statement() + " | " + h.evidence());
+        assertTrue(
+            h.statement().contains("throws " + STATE_EXCEPTION + " 30.2 a second"), h.statement());
         assertTrue(h.statement().contains("1.01 a second over the 40 s before"), h.statement());
         if (build[0] != null && !build[0].equals(build[1])) {
           assertTrue(h.statement().contains("its new build b2bbbbbbbbbb"), h.statement());
@@ -566,7 +570,9 @@ class DetectorsTest {
         }
         assertEquals(
             CellOutput.Check.SUPPORTED,
-            new HypothesisChecks(Duration.ofSeconds(30)).check(c.connection, h.checkSql()).verdict());
+            new HypothesisChecks(Duration.ofSeconds(30))
+                .check(c.connection, h.checkSql())
+                .verdict());
       }
     }
   }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cells that would take a server down, against a real server on loopback with real JShell VMs and a
- * real DuckDB: each kind runs {@link #REPEATS} times; during each run the notebook list, the stuck notebook and
- * another notebook's cell answer; a stop request ends it; afterwards the stuck notebook runs cells
- * again and the other notebook's Java VM still holds its definitions. Printed per case: the stop
- * latency (median of 5 and every sample), the server's peak heap, whether the other notebook was
- * affected.
+ * real DuckDB: each kind runs {@link #REPEATS} times; during each run the notebook list, the stuck
+ * notebook and another notebook's cell answer; a stop request ends it; afterwards the stuck
+ * notebook runs cells again and the other notebook's Java VM still holds its definitions. Printed
+ * per case: the stop latency (median of 5 and every sample), the server's peak heap, whether the
+ * other notebook was affected.
  *
  * <p>Stop latency is not asserted (the machine is shared): a stop must complete within 30 s, a
  * liveness bound. The heap is: during a case the server's used heap, garbage included, stays under
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunawayCellTest {
   static final long PEAK_BOUND_MB = 1024;
   static final long RETAINED_BOUND_MB = 64;
+
   /**
    * Runs per case: two in the suite (each run already checks the stop, the restart and the other
    * notebook); BENCHMARKS.md's table uses {@code -Dtracefix.runawayRepeats=5} for its medians.

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * web/browser-tests/views.test.mjs}, run with node's test runner) against a real server on
  * loopback: a store of a million generated events with stacks for charts, the timeline and the
  * flame graph (and a JVM recording's rows of one of its processes, {@link JvmTraceRows}), and the
- * sample service's real git history for the fix loop and the patch review. The
- * script's assertions decide; its report is in the failure message.
+ * sample service's real git history for the fix loop and the patch review. The script's assertions
+ * decide; its report is in the failure message.
  *
  * <p>With {@code -Dtracefix.screenshots=DIR} the script writes a PNG of every view it visits.
  */

@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * The store's JVM flight-recorder rows ({@code jvm_events}) that the timeline and its export draw
- * beside a selection's kernel rows: those of the selection's processes that overlap its time
- * range. They are context for the kernel rows, not part of the selection, so they never move its
- * origin or extent.
+ * beside a selection's kernel rows: those of the selection's processes that overlap its time range.
+ * They are context for the kernel rows, not part of the selection, so they never move its origin or
+ * extent.
  *
  * <p>A JVM row's {@code time} is when the event started (the flight recorder's start time), a
  * kernel row's when the call completed; {@link #select} gives both ends so callers need not know.

@@ -55,8 +55,8 @@ public record Timeline(
    * @param label what the track is called: the process's comm (a plain word or a token) and a short
    *     form of the id; for a JVM thread its Java thread name as the privacy policy kept it
    * @param parent for a {@code jvm} track, the index of the kernel track of the same thread (or
-   *     process) it is drawn under, which comes right before it; -1 otherwise or when that track
-   *     is not shown
+   *     process) it is drawn under, which comes right before it; -1 otherwise or when that track is
+   *     not shown
    */
   public record Track(
       String kind, String id, String process, String label, long events, int parent) {}
@@ -65,8 +65,8 @@ public record Timeline(
    * One call, drawn as a bar from start to end.
    *
    * @param track index into {@code tracks}
-   * @param name the syscall name, else the event type; for a JVM span the flight recorder's type and
-   *     what it waited on ({@code jdk.JavaMonitorEnter Orders$Lock}) or the GC phase
+   * @param name the syscall name, else the event type; for a JVM span the flight recorder's type
+   *     and what it waited on ({@code jdk.JavaMonitorEnter Orders$Lock}) or the GC phase
    * @param errno 0 for success
    * @param row the event's row in the selection (a page offset of the cell's result), -1 when the
    *     selection is the store's events
@@ -99,8 +99,8 @@ public record Timeline(
    * A point event, or when aggregated the count of one type in one bucket.
    *
    * @param name the event type, e.g. {@code tcp_retransmit}
-   * @param detail a state change ({@code SYN_SENT -> ESTABLISHED}), an errno name or the class a JVM
-   *     threw, else null
+   * @param detail a state change ({@code SYN_SENT -> ESTABLISHED}), an errno name or the class a
+   *     JVM threw, else null
    * @param row as for slices; -1 when aggregated or from the store
    */
   public record Instant(int track, long atNs, String name, String detail, long count, long row) {}
