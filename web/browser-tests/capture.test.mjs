@@ -3,15 +3,12 @@
 // real kernel. Run by that JUnit test; by hand:
 //   TRACEFIX_URL=http://127.0.0.1:PORT/ TRACEFIX_TOKEN=... TRACEFIX_PID=N node --test browser-tests/capture.test.mjs
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { openBrowser, screenshot } from "./session.mjs";
 
 const base = process.env.TRACEFIX_URL;
 const token = process.env.TRACEFIX_TOKEN;
 const pid = process.env.TRACEFIX_PID;
-const shots = process.env.TRACEFIX_SCREENSHOTS;
 if (!base || !token || !pid) throw new Error("set TRACEFIX_URL, TRACEFIX_TOKEN and TRACEFIX_PID");
 
 /** An upper bound for the page to react, not a measurement: waits end as soon as it does. */
@@ -21,27 +18,14 @@ let browser;
 let page;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.TRACEFIX_CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(PATIENCE);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(`${base}?token=${token}`);
+  ({ browser, page } = await openBrowser({ base, token, patience: PATIENCE }));
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-}
+const shot = (name) => screenshot(page, name);
 
 test("a live capture is started from the panel, shows a rate, is stopped, and its rows are queried", async () => {
   await page.goto(`${base}#/notebook/live.md`);

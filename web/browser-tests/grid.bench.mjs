@@ -12,7 +12,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { openBrowser } from "./session.mjs";
 
 const base = process.env.TRACEFIX_URL;
 const token = process.env.TRACEFIX_TOKEN;
@@ -25,16 +25,9 @@ const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.f
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.TRACEFIX_CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  page.setDefaultTimeout(120_000);
   // Stamps the moment each cell run's answer reaches the page, and the frame after the first
   // grid row of a new grid is in the DOM.
-  await page.addInitScript(() => {
+  const init = () => {
     const original = window.fetch;
     window.fetch = async (...args) => {
       const sent = performance.now();
@@ -57,8 +50,8 @@ before(async () => {
       }
       return response;
     };
-  });
-  await page.goto(`${base}?token=${token}#/notebook/big.md`);
+  };
+  ({ browser, page } = await openBrowser({ base, token, patience: 120_000, init, path: "#/notebook/big.md" }));
   await page.locator("[data-cell-id=big]").waitFor();
 });
 

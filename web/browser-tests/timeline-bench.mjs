@@ -3,20 +3,13 @@
 // step by step and out again with S. At each window it waits for the server's level-of-detail
 // answer (timing the round trip from key press to the new data drawn) and redraws the canvas
 // 20 times, timing each frame. Prints medians and 95th percentiles.
-import { chromium } from "playwright-core";
+import { openBrowser } from "./session.mjs";
 
 const base = process.env.TRACEFIX_URL;
 const token = process.env.TRACEFIX_TOKEN;
 const events = Number(process.env.TRACEFIX_EVENTS);
-const browser = await chromium.launch({
-  executablePath: process.env.TRACEFIX_CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-});
+const { browser, page } = await openBrowser({ base, token, patience: 120_000, viewport: { width: 1600, height: 1000 } });
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-  page.setDefaultTimeout(120_000);
-  await page.goto(`${base}?token=${token}`);
   await page.goto(`${base}#/notebook/trace.md`);
   await page.locator("[data-testid=open-timeline]").click();
   await page.waitForFunction(() => document.querySelector("[data-testid=timeline]")?.dataset.loaded);

@@ -5,15 +5,14 @@
 //   TRACEFIX_URL=http://127.0.0.1:PORT/ TRACEFIX_TOKEN=... TRACEFIX_NOTEBOOKS=DIR node --test browser-tests/views.test.mjs
 // With TRACEFIX_SCREENSHOTS=DIR every view visited is also written there as a PNG.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { openBrowser, screenshot } from "./session.mjs";
 
 const base = process.env.TRACEFIX_URL;
 const token = process.env.TRACEFIX_TOKEN;
 const notebooks = process.env.TRACEFIX_NOTEBOOKS;
-const shots = process.env.TRACEFIX_SCREENSHOTS;
 const events = Number(process.env.TRACEFIX_EVENTS ?? "0");
 const jvmEvents = Number(process.env.TRACEFIX_JVM_EVENTS ?? "0");
 if (!base || !token || !notebooks) throw new Error("set TRACEFIX_URL, TRACEFIX_TOKEN and TRACEFIX_NOTEBOOKS");
@@ -25,27 +24,14 @@ let browser;
 let page;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.TRACEFIX_CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(PATIENCE);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(`${base}?token=${token}`);
+  ({ browser, page } = await openBrowser({ base, token, patience: PATIENCE }));
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-}
+const shot = (name) => screenshot(page, name);
 
 async function open(notebook) {
   await page.goto(`${base}#/notebook/${notebook}`);

@@ -4,15 +4,14 @@
 //   TRACEFIX_URL=http://127.0.0.1:PORT/ TRACEFIX_TOKEN=... TRACEFIX_NOTEBOOKS=DIR node --test browser-tests/
 // With TRACEFIX_SCREENSHOTS=DIR every view visited is also written there as a PNG.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { openBrowser, screenshot } from "./session.mjs";
 
 const base = process.env.TRACEFIX_URL;
 const token = process.env.TRACEFIX_TOKEN;
 const notebooks = process.env.TRACEFIX_NOTEBOOKS;
-const shots = process.env.TRACEFIX_SCREENSHOTS;
 if (!base || !token || !notebooks) throw new Error("set TRACEFIX_URL, TRACEFIX_TOKEN and TRACEFIX_NOTEBOOKS");
 
 /** An upper bound for the page to react, not a measurement: waits end as soon as it does. */
@@ -22,28 +21,14 @@ let browser;
 let page;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.TRACEFIX_CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(base).origin });
-  page = await context.newPage();
-  page.setDefaultTimeout(PATIENCE);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(`${base}?token=${token}`);
+  ({ browser, page } = await openBrowser({ base, token, patience: PATIENCE, clipboard: true }));
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-}
+const shot = (name) => screenshot(page, name);
 
 /** Each scenario starts from the fixture's text of the notebooks the others edit. */
 const pristine = new Map(["retransmits.md", "big.md", "failing-cell.md"].map((n) => [n, readFileSync(join(notebooks, n), "utf8")]));

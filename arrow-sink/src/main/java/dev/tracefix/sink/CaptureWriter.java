@@ -62,6 +62,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
   private final SideRows sideRows = new SideRows();
   private EventBatch batch;
+
+  /** The last interval's aggregate rows could not be stored (a warning was logged). */
+  private boolean sideRowsFailing;
+
   private long batchOpenedNanos;
   private int inFlight;
   private SinkException unreported;
@@ -161,9 +165,21 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       // Holding the monitor with nothing in flight keeps the ingest thread off the connection.
       try {
         sideRows.write(connection, captureId);
+        if (sideRowsFailing) {
+          sideRowsFailing = false;
+          LOG.info("capture {}: aggregate rows are stored again", captureId);
+        }
       } catch (SQLException e) {
         // Rolled back and still pending: the next interval tries again, and the capture's end
-        // (finish, flush or close) reports the failure if it persists.
+        // (finish, flush or close) reports the failure if it persists. Said once per streak, not
+        // every interval.
+        if (!sideRowsFailing) {
+          sideRowsFailing = true;
+          LOG.warn(
+              "capture {}: storing aggregate rows failed, kept to retry: {}",
+              captureId,
+              e.getMessage());
+        }
       }
     }
   }

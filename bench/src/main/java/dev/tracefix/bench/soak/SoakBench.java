@@ -194,7 +194,7 @@ public final class SoakBench {
             "--enable-native-access=ALL-UNNAMED",
             "--add-opens=java.base/java.nio=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow",
-            "-Xmx512m",
+            "-Xmx256m", // the launcher's default cap for a capture (TRACEFIX_CAPTURE_HEAP)
             "-cp",
             System.getProperty("java.class.path"),
             "dev.tracefix.server.cli.Main",

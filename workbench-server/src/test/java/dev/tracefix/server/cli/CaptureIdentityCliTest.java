@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,61 +111,20 @@ class CaptureIdentityCliTest {
             PLANTED_HOST.replaceAll("[^A-Za-z0-9@._:+-]", "_"),
             "eyJzdWIiOiJib2IifQ");
     String texts =
-        out + "\n" + err + "\n" + metrics + "\n" + export.out() + export.err() + "\n" + dump(db);
-    try (Stream<Path> files = Files.walk(parquet)) {
-      for (Path p : files.toList()) {
-        texts += "\n" + parquet.relativize(p);
-        if (p.toString().endsWith(".parquet")) {
-          texts += "\n" + dumpParquet(p);
-        }
-      }
-    }
+        String.join(
+            "\n",
+            out,
+            err,
+            metrics,
+            export.out() + export.err(),
+            StoredText.ofStore(db),
+            StoredText.ofExport(parquet));
     for (String form : forms) {
       if (texts.contains(form)) {
         leaks.add(form);
       }
     }
     assertEquals(List.of(), leaks, texts);
-  }
-
-  /** Every value of every table of the store, as text. */
-  private static String dump(Path db) throws Exception {
-    StringBuilder all = new StringBuilder();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
-        Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String table : tables) {
-        all.append(rows(s, "SELECT * FROM \"" + table + "\""));
-      }
-    }
-    return all.toString();
-  }
-
-  /** Every value of a Parquet file read back, as text. */
-  private static String dumpParquet(Path file) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement()) {
-      return rows(s, "SELECT * FROM read_parquet('" + file + "')");
-    }
-  }
-
-  private static String rows(Statement s, String query) throws Exception {
-    StringBuilder out = new StringBuilder();
-    try (ResultSet rs = s.executeQuery(query)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        for (int i = 1; i <= columns; i++) {
-          out.append(rs.getString(i)).append('\t');
-        }
-        out.append('\n');
-      }
-    }
-    return out.toString();
   }
 
   private static String sha256(Path file) throws Exception {

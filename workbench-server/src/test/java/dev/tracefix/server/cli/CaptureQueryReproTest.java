@@ -3,9 +3,9 @@ package dev.tracefix.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracefix.server.fixloop.CapturedReplay;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,24 +34,7 @@ class CaptureQueryReproTest {
   @Test
   void minimizeFindsTheRowWhoseRunTheCaptureShowsFailing() throws Exception {
     CliProcess.assumeKernelCapture();
-    Path repo = Files.createDirectories(dir.resolve("target"));
-    Path script = repo.resolve("replay.sh");
-    Files.writeString(
-        script,
-        """
-        #!/usr/bin/env bash
-        # Replays steps; exits 0 whatever happens: only a capture can tell a failing run.
-        while IFS=, read -r step action; do
-          [ "$step" = step ] && continue
-          case "$action" in
-            connect) (exec 3<>/dev/tcp/127.0.0.1/1) 2>/dev/null || true ;;
-            read) head -c 16 /proc/version > /dev/null ;;
-            *) : ;;
-          esac
-        done < "$TRACEFIX_INPUT"
-        exit 0
-        """);
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path repo = CapturedReplay.writeInto(dir.resolve("target"));
     StringBuilder csv = new StringBuilder("step,action\n");
     List<String> actions =
         List.of("read", "noop", "read", "read", "noop", "connect", "read", "noop");
@@ -87,12 +70,6 @@ class CaptureQueryReproTest {
     List<String> minimal = Files.readAllLines(dir.resolve("out/input.min.csv"));
     assertEquals(List.of("step,action", "6,connect"), minimal);
     assertTrue(run.err().contains("querying the capture of the run"), run.err());
-    // Every run's cgroup is gone with it.
-    Path mount = dev.tracefix.capture.proc.CgroupPaths.system().mount().orElseThrow();
-    try (var left = Files.list(mount)) {
-      assertEquals(
-          List.of(),
-          left.filter(p -> p.getFileName().toString().startsWith("tracefix-run-")).toList());
-    }
+    CapturedReplay.assertNoRunCgroupLeft();
   }
 }

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -143,15 +142,9 @@ class ImportJfrCliTest {
       jvmParquet = files.filter(f -> f.toString().endsWith(".parquet")).toList();
     }
     assertTrue(!jvmParquet.isEmpty(), "jvm_events is exported");
-    StringBuilder everything = new StringBuilder(dump(db));
-    long exportedRows = 0;
-    try (Stream<Path> files = Files.walk(export)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
-        String rows = dumpParquet(f);
-        exportedRows += rows.lines().count();
-        everything.append(rows);
-      }
-    }
+    String exportedText = StoredText.ofExport(export);
+    long exportedRows = exportedText.lines().filter(l -> l.contains("\t")).count();
+    StringBuilder everything = new StringBuilder(StoredText.ofStore(db)).append(exportedText);
     everything
         .append(imported.out())
         .append(imported.err())
@@ -215,44 +208,5 @@ class ImportJfrCliTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  /** Every value of every table of the store, as text. */
-  private static String dump(Path file) throws Exception {
-    StringBuilder all = new StringBuilder();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file);
-        Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String table : tables) {
-        all.append(rows(s, "SELECT * FROM \"" + table + "\""));
-      }
-    }
-    return all.toString();
-  }
-
-  private static String dumpParquet(Path file) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement()) {
-      return rows(s, "SELECT * FROM read_parquet('" + file + "')");
-    }
-  }
-
-  private static String rows(Statement s, String query) throws Exception {
-    StringBuilder out = new StringBuilder();
-    try (ResultSet rs = s.executeQuery(query)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        for (int i = 1; i <= columns; i++) {
-          out.append(rs.getString(i)).append('\t');
-        }
-        out.append('\n');
-      }
-    }
-    return out.toString();
   }
 }

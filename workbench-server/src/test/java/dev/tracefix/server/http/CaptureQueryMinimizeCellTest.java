@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracefix.capture.Capture;
-import dev.tracefix.capture.proc.CgroupPaths;
+import dev.tracefix.server.fixloop.CapturedReplay;
 import dev.tracefix.server.minimize.MinimizeCellRunner;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -48,24 +46,7 @@ class CaptureQueryMinimizeCellTest {
       fail("CI=true requires eBPF capture, but: " + unavailable.get());
     }
     assumeTrue(unavailable.isEmpty(), () -> "eBPF capture unavailable: " + unavailable.get());
-    Path repo = Files.createDirectories(dir.resolve("target"));
-    Path script = repo.resolve("replay.sh");
-    Files.writeString(
-        script,
-        """
-        #!/usr/bin/env bash
-        # Replays steps; exits 0 whatever happens: only a capture can tell a failing run.
-        while IFS=, read -r step action; do
-          [ "$step" = step ] && continue
-          case "$action" in
-            connect) (exec 3<>/dev/tcp/127.0.0.1/1) 2>/dev/null || true ;;
-            read) head -c 16 /proc/version > /dev/null ;;
-            *) : ;;
-          esac
-        done < "$TRACEFIX_INPUT"
-        exit 0
-        """);
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path repo = CapturedReplay.writeInto(dir.resolve("target"));
     try (WorkbenchFixture fixture =
         new WorkbenchFixture(dir, Map.of("minimize", new MinimizeCellRunner()))) {
       Files.writeString(
@@ -97,12 +78,6 @@ class CaptureQueryMinimizeCellTest {
       assertEquals(1, out.get("rows").size(), out.toString());
       assertEquals("connect", out.get("rows").get(0).get(1).asText(), out.toString());
     }
-    // Every run's cgroup is gone with it.
-    Path mount = CgroupPaths.system().mount().orElseThrow();
-    try (var left = Files.list(mount)) {
-      assertEquals(
-          List.of(),
-          left.filter(p -> p.getFileName().toString().startsWith("tracefix-run-")).toList());
-    }
+    CapturedReplay.assertNoRunCgroupLeft();
   }
 }
