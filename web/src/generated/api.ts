@@ -332,6 +332,7 @@ export interface Timeline {
   extentNs: number;
   bucketNs: number;
   events: number;
+  jvmEvents: number;
   tracks: Track[];
   hiddenTracks: number;
   slices: Slice[];
@@ -346,6 +347,7 @@ export interface Track {
   process: string;
   label: string;
   events: number;
+  parent: number;
 }
 
 export interface TypeRate {
