@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -547,7 +548,7 @@ class DetectorsTest {
             TraceAnalyst.findings(c.connection, Optional.empty()).stream()
                 .filter(f -> f.detector().equals("jvm-exception-burst-new-build"))
                 .toList();
-        assertEquals(1, found.size(), "build ids " + List.of(build) + ": " + found);
+        assertEquals(1, found.size(), "build ids " + Arrays.toString(build) + ": " + found);
         CellOutput.Hypothesis h = found.getFirst().hypothesis();
         System.out.println(
             "[jvm-exception-burst-new-build] " + h.statement() + " | " + h.evidence());
