@@ -534,7 +534,6 @@ class DetectorsTest {
     };
     for (String[] build : builds) {
       try (SyntheticCapture c = new SyntheticCapture()) {
-        base(c);
         c.process("tok-jvm-1", "java", build[0]).process("tok-jvm-2", "java", build[1]);
         for (int s = 0; s < 40; s++) {
           c.jvm(s + 0.5, "jdk.JavaExceptionThrow", "tok-jvm-1", 0, STATE_EXCEPTION);
