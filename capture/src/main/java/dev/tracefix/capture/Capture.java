@@ -25,6 +25,7 @@ import dev.tracefix.capture.proc.CgroupPaths;
 import dev.tracefix.capture.proc.ProcFs;
 import dev.tracefix.capture.proc.ProcessTable;
 import dev.tracefix.capture.stacks.StackCollector;
+import dev.tracefix.capture.trigger.ProbeSwitch;
 import dev.tracefix.capture.trigger.TriggerEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +101,16 @@ public final class Capture {
    */
   public static CaptureSummary run(
       CaptureConfig config, SafeEventSink sink, CaptureObserver observer) {
+    return run(config, sink, observer, ProbeSwitch.NO_JVM);
+  }
+
+  /**
+   * Like {@link #run(CaptureConfig, SafeEventSink, CaptureObserver)}, with {@code recorders}
+   * switched by the trigger rules beside the kernel probes: the {@code jfr} action of a JVM
+   * recording that runs beside the capture ({@link ProbeSwitch#NO_JVM} when none does).
+   */
+  public static CaptureSummary run(
+      CaptureConfig config, SafeEventSink sink, CaptureObserver observer, ProbeSwitch recorders) {
     validate(config);
     // Fail closed: a policy that does not parse or whose tests fail stops the capture here.
     Policy policy = PolicyLoader.loadOrDefault(config.policyFile());
@@ -188,7 +199,7 @@ public final class Capture {
               stackBits,
               triggerStackBits,
               ProbeSettings.rawSyscalls(config));
-      probeSwitch.bind(switches);
+      probeSwitch.bind(ProbeSwitch.both(switches, recorders));
       FullDutyCycle duty =
           ProbeSettings.rawPrepared(config) && config.stats().dutyCycled()
               ? new FullDutyCycle(switches, config.stats())
@@ -200,6 +211,7 @@ public final class Capture {
       long statsEvery = config.stats().interval().toNanos();
       long statsFrom = System.nanoTime();
       Instant startedAt = Instant.now();
+      observer.onStarted(startedAt);
       if (!config.command().isEmpty()) {
         command = CommandLauncher.startHeld(config.command());
         command.awaitGate();

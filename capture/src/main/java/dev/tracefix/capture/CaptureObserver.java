@@ -21,4 +21,11 @@ public interface CaptureObserver {
   default boolean stopRequested() {
     return false;
   }
+
+  /**
+   * The probes are attached and the capture's window opens at {@code startedAt} (the captures row's
+   * {@code started_at}); called once on the capture thread, so it must only take note. A recorder
+   * running beside the kernel capture (a JVM's flight recorder) keeps its events from then on.
+   */
+  default void onStarted(java.time.Instant startedAt) {}
 }

@@ -69,6 +69,30 @@ public record CaptureSummary(
         clockOffsetNs);
   }
 
+  /**
+   * This summary with a recorder that ran beside the kernel probes: its name among the probes and
+   * its per-type accounting after the kernel's (e.g. {@code jfr} and the JVM event types).
+   */
+  public CaptureSummary plus(String probe, List<TypeStats> moreStats) {
+    List<String> allProbes = new java.util.ArrayList<>(probes);
+    allProbes.add(probe);
+    List<TypeStats> allStats = new java.util.ArrayList<>(stats);
+    allStats.addAll(moreStats);
+    return new CaptureSummary(
+        captureId,
+        startedAt,
+        endedAt,
+        allProbes,
+        eventCount,
+        dropCount,
+        keyId,
+        commandExitCode,
+        allStats,
+        attestation,
+        bootIdHash,
+        clockOffsetNs);
+  }
+
   /** A summary without an attestation (made outside the capture pipeline). */
   public CaptureSummary(
       String captureId,

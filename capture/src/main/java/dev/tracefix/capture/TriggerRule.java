@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  * @param ttl how long the richer probes stay on after a firing
  * @param full stream every call while on ({@code full}: the raw_syscalls programs of {@code
  *     --probes full} attached for the TTL, on top of the default mode's aggregates)
+ * @param jfr record the attached JVM's flight recorder with a richer configuration while on ({@code
+ *     jfr}: every threshold at 0, so short parks, monitor enters and file I/O are kept too; needs
+ *     {@code --jfr --pid})
  */
 public record TriggerRule(
     String text,
@@ -40,21 +43,22 @@ public record TriggerRule(
     boolean stacks,
     List<UprobeTarget> uprobes,
     Duration ttl,
-    boolean full) {
+    boolean full,
+    boolean jfr) {
   private static final Pattern CONDITION =
       Pattern.compile(
           "\\s*([A-Za-z0-9_,\\s]+?)\\s*>\\s*([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*s(?:\\s+in\\s+(\\S+))?\\s*");
   private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h)");
   private static final String SYNTAX =
       "write a trigger as 'ERRNO[,ERRNO...] > RATE/s [in CGROUP] -> ACTION[,ACTION...] for TTL'"
-          + " with actions 'stacks', 'full' and 'uprobe=/path/to/binary:symbol', e.g."
+          + " with actions 'stacks', 'full', 'jfr' and 'uprobe=/path/to/binary:symbol', e.g."
           + " 'ETIMEDOUT,ECONNRESET > 5/s -> stacks for 30s'";
 
   public TriggerRule {
     errnoNames = List.copyOf(errnoNames);
     errnos = Set.copyOf(errnos);
     uprobes = List.copyOf(uprobes);
-    if (!stacks && uprobes.isEmpty() && !full) {
+    if (!stacks && uprobes.isEmpty() && !full && !jfr) {
       throw invalid(text, "it turns nothing on");
     }
     if (ttl.isNegative() || ttl.isZero()) {
@@ -101,6 +105,7 @@ public record TriggerRule(
     }
     boolean stacks = false;
     boolean full = false;
+    boolean jfr = false;
     List<UprobeTarget> uprobes = new ArrayList<>();
     for (String action : then.substring(0, forAt).split(",")) {
       String a = action.strip();
@@ -108,10 +113,13 @@ public record TriggerRule(
         stacks = true;
       } else if (a.equals("full")) {
         full = true;
+      } else if (a.equals("jfr")) {
+        jfr = true;
       } else if (a.startsWith("uprobe=")) {
         uprobes.add(UprobeTarget.parse(a.substring("uprobe=".length())));
       } else {
-        throw invalid(text, "'" + a + "' is not an action (stacks, full, uprobe=BINARY:SYMBOL)");
+        throw invalid(
+            text, "'" + a + "' is not an action (stacks, full, jfr, uprobe=BINARY:SYMBOL)");
       }
     }
     return new TriggerRule(
@@ -123,7 +131,8 @@ public record TriggerRule(
         stacks,
         uprobes,
         duration(text, then.substring(forAt + 5).strip()),
-        full);
+        full,
+        jfr);
   }
 
   /** Whether a process in {@code processCgroup} (null if unknown) counts towards this rule. */
@@ -137,7 +146,7 @@ public record TriggerRule(
   }
 
   /**
-   * What the rule turns on, as named in a firing: {@code full}, {@code stacks}, {@code
+   * What the rule turns on, as named in a firing: {@code full}, {@code stacks}, {@code jfr}, {@code
    * uprobe:SYMBOL}.
    */
   public List<String> probeNames() {
@@ -147,6 +156,9 @@ public record TriggerRule(
     }
     if (stacks) {
       names.add("stacks");
+    }
+    if (jfr) {
+      names.add("jfr");
     }
     // The symbol only: a binary's path may name a user.
     uprobes.forEach(u -> names.add("uprobe:" + u.symbol()));

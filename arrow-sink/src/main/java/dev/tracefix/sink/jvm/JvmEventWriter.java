@@ -36,7 +36,11 @@ public final class JvmEventWriter implements JvmEventSink, AutoCloseable {
     this(connection, allocator, capture.captureId(), capture);
   }
 
-  /** A writer into capture {@code captureId}, already finished; takes {@code connection}. */
+  /**
+   * A writer into capture {@code captureId} on {@code connection} alone (taken): processes and
+   * stacks are inserted beside the events unless the capture has them. For a capture already
+   * finished, or one whose kernel rows another writer stores meanwhile (a live JVM stream).
+   */
   public static JvmEventWriter intoFinished(
       Connection connection, BufferAllocator allocator, String captureId) {
     return new JvmEventWriter(connection, allocator, captureId, null);

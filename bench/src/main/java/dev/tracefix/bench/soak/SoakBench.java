@@ -6,6 +6,9 @@ import dev.tracefix.server.run.FileNotebookWorkspace;
 import dev.tracefix.sink.EventStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +23,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -51,9 +58,21 @@ public final class SoakBench {
       ```
       """;
 
-  /** One second's sample: resident MiB and open fds of the workbench and of the capture. */
+  /**
+   * One second's sample: resident memory and open fds of the workbench and of the capture, and the
+   * workbench's heap after its last collection (what it keeps alive, apart from the garbage a
+   * resident-set figure also counts).
+   */
   public record Sample(
-      long second, long serverRssKib, int serverFds, long captureRssKib, int captureFds) {}
+      long second,
+      long serverRssKib,
+      int serverFds,
+      long serverHeapAfterGcKib,
+      long captureRssKib,
+      int captureFds) {}
+
+  /** The capture's heap after one collection, from its GC log: seconds since its start, KiB. */
+  public record GcPoint(double second, long heapAfterKib) {}
 
   /** What a soak run saw. Counts are summed over the capture's event types. */
   public record Result(
@@ -66,7 +85,8 @@ public final class SoakBench {
       long dropped,
       long eventRows,
       long eventCount,
-      List<String> captureErrors) {
+      List<String> captureErrors,
+      List<GcPoint> captureGcs) {
     public boolean countsExact() {
       return produced == stored + dropped && stored == eventRows && eventRows == eventCount;
     }
@@ -148,7 +168,13 @@ public final class SoakBench {
         }
         long self = ProcessHandle.current().pid();
         samples.add(
-            new Sample(second, rssKib(self), fds(self), rssKib(capture.pid()), fds(capture.pid())));
+            new Sample(
+                second,
+                rssKib(self),
+                fds(self),
+                heapAfterLastGcKib(),
+                rssKib(capture.pid()),
+                fds(capture.pid())));
       }
       done.set(true);
       for (Thread t : clients) {
@@ -183,7 +209,8 @@ public final class SoakBench {
           rs.getLong(3),
           rs.getLong(4),
           rs.getLong(5),
-          errors);
+          errors,
+          gcPoints(work.resolve("capture-gc.log")));
     }
   }
 
@@ -195,6 +222,9 @@ public final class SoakBench {
             "--add-opens=java.base/java.nio=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow",
             "-Xmx256m", // the launcher's default cap for a capture (TRACEFIX_CAPTURE_HEAP)
+            // Its heap after each collection: whether what it keeps alive grows, apart from how
+            // much heap the JVM has taken from the system so far.
+            "-Xlog:gc:file=" + work.resolve("capture-gc.log"),
             "-cp",
             System.getProperty("java.class.path"),
             "dev.tracefix.server.cli.Main",
@@ -233,6 +263,58 @@ public final class SoakBench {
       Thread.sleep(100);
     }
     throw new IllegalStateException("capture did not attach within 5 minutes");
+  }
+
+  /** The heap in use right after this JVM's most recent collection, in KiB (-1: none yet). */
+  private static long heapAfterLastGcKib() {
+    com.sun.management.GcInfo latest = null;
+    for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (bean instanceof com.sun.management.GarbageCollectorMXBean gc) {
+        com.sun.management.GcInfo info = gc.getLastGcInfo();
+        if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+          latest = info;
+        }
+      }
+    }
+    if (latest == null) {
+      return -1;
+    }
+    Set<String> heapPools =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP)
+            .map(MemoryPoolMXBean::getName)
+            .collect(Collectors.toSet());
+    return latest.getMemoryUsageAfterGc().entrySet().stream()
+            .filter(e -> heapPools.contains(e.getKey()))
+            .mapToLong(e -> e.getValue().getUsed())
+            .sum()
+        >> 10;
+  }
+
+  /**
+   * Heap after each collection in a unified GC log ({@code [1.234s][info][gc] ... 40M->12M(64M)}).
+   */
+  static List<GcPoint> gcPoints(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return List.of();
+    }
+    Pattern line =
+        Pattern.compile("^\\[([0-9.]+)s\\].*\\s[0-9]+([KMG])->([0-9]+)([KMG])\\([0-9]+[KMG]\\)");
+    List<GcPoint> points = new ArrayList<>();
+    for (String l : Files.readAllLines(log)) {
+      Matcher m = line.matcher(l);
+      if (m.find()) {
+        long kib =
+            Long.parseLong(m.group(3))
+                * switch (m.group(4)) {
+                  case "G" -> 1L << 20;
+                  case "M" -> 1L << 10;
+                  default -> 1L;
+                };
+        points.add(new GcPoint(Double.parseDouble(m.group(1)), kib));
+      }
+    }
+    return points;
   }
 
   private static long rssKib(long pid) {
@@ -286,6 +368,31 @@ public final class SoakBench {
     return num / den * 60;
   }
 
+  /**
+   * Least-squares slope of heap after GC against the time of the collection, KiB per minute, over
+   * the collections of the second half of the log's time span.
+   */
+  static double gcTrendPerMinute(List<GcPoint> points) {
+    if (points.size() < 2) {
+      return 0;
+    }
+    double middle = (points.getFirst().second() + points.getLast().second()) / 2;
+    List<GcPoint> half = points.stream().filter(p -> p.second() >= middle).toList();
+    int n = half.size();
+    if (n < 2) {
+      return 0;
+    }
+    double meanX = half.stream().mapToDouble(GcPoint::second).average().orElse(0);
+    double meanY = half.stream().mapToLong(GcPoint::heapAfterKib).average().orElse(0);
+    double num = 0;
+    double den = 0;
+    for (GcPoint p : half) {
+      num += (p.second() - meanX) * (p.heapAfterKib() - meanY);
+      den += (p.second() - meanX) * (p.second() - meanX);
+    }
+    return den == 0 ? 0 : num / den * 60;
+  }
+
   public static void report(Result r, PrintStream out) {
     List<Long> serverRss = r.samples().stream().map(Sample::serverRssKib).toList();
     List<Long> captureRss = r.samples().stream().map(Sample::captureRssKib).toList();
@@ -304,6 +411,29 @@ public final class SoakBench {
         max(captureRss) >> 10,
         captureRss.getLast() >> 10,
         slopePerMinute(captureRss) / 1024);
+    List<Long> serverHeap =
+        r.samples().stream().map(Sample::serverHeapAfterGcKib).filter(k -> k >= 0).toList();
+    if (!serverHeap.isEmpty()) {
+      out.printf(
+          "  workbench heap after GC MiB: min %d, max %d, last %d, trend over the second half"
+              + " %+.1f MiB/min%n",
+          min(serverHeap) >> 10,
+          max(serverHeap) >> 10,
+          serverHeap.getLast() >> 10,
+          slopePerMinute(serverHeap) / 1024);
+    }
+    List<GcPoint> gcs = r.captureGcs();
+    if (gcs.size() >= 4) {
+      List<Long> after = gcs.stream().map(GcPoint::heapAfterKib).toList();
+      out.printf(
+          "  capture heap after GC MiB: min %d, max %d, last %d over %d collections, trend over the"
+              + " second half %+.1f MiB/min%n",
+          min(after) >> 10,
+          max(after) >> 10,
+          after.getLast() >> 10,
+          gcs.size(),
+          gcTrendPerMinute(gcs) / 1024);
+    }
     out.printf(
         "  fds: workbench %d..%d, capture %d..%d%n",
         r.samples().stream().mapToInt(Sample::serverFds).min().orElse(-1),

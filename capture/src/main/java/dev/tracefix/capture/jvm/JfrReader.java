@@ -79,10 +79,14 @@ public final class JfrReader {
   }
 
   private static void announce(JvmIdentity identity, PrivacyEngine engine, JvmEventSink sink) {
+    sink.onProcess(processRow(identity, engine));
+  }
+
+  /** The recorded JVM's {@code processes} row, redacted. */
+  static SafeProcess processRow(JvmIdentity identity, PrivacyEngine engine) {
     String comm = identity.exact() ? ProcFs.system().comm(identity.pid()).orElse("java") : "java";
-    sink.onProcess(
-        engine.redact(
-            new SafeProcess(identity.processToken(), comm, null, null, null, engine.keyId())));
+    return engine.redact(
+        new SafeProcess(identity.processToken(), comm, null, null, null, engine.keyId()));
   }
 
   private static JfrImportSummary readEvents(

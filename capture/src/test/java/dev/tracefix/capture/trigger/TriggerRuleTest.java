@@ -34,6 +34,15 @@ class TriggerRuleTest {
   }
 
   @Test
+  void jfrIsAnActionOfItsOwn() {
+    TriggerRule rule = TriggerRule.parse("ECONNREFUSED > 5/s -> jfr for 3s");
+    assertTrue(rule.jfr());
+    assertFalse(rule.stacks() || rule.full());
+    assertEquals(List.of("jfr"), rule.probeNames());
+    assertFalse(TriggerRule.parse("ECONNREFUSED > 5/s -> stacks for 3s").jfr());
+  }
+
+  @Test
   void coversItsCgroupAndEverythingBelowItOnly() {
     TriggerRule rule = TriggerRule.parse("EPIPE > 1/s in /a/b -> stacks for 500ms");
     assertTrue(rule.covers("/a/b"));

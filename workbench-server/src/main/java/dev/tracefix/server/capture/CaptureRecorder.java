@@ -52,11 +52,30 @@ public final class CaptureRecorder {
       EventStore store,
       CaptureObserver observer,
       java.util.function.Consumer<CaptureWriter.SpoolHealth> spool) {
+    return record(config, store, observer, spool, null);
+  }
+
+  /**
+   * As {@link #record(CaptureConfig, EventStore, CaptureObserver, java.util.function.Consumer)},
+   * with a running JVM's flight recorder streamed into the same capture while it runs, when {@code
+   * jvm} is not null.
+   */
+  public static CaptureSummary record(
+      CaptureConfig config,
+      EventStore store,
+      CaptureObserver observer,
+      java.util.function.Consumer<CaptureWriter.SpoolHealth> spool,
+      AttachedJvmRecording jvm) {
     Capture.check(config); // a run that cannot start must not leave a captures row behind
     String captureId = CaptureSummary.newCaptureId();
     // The host name is whatever its operator chose: it passes the identity rule under the key.
     IdentityText identity = new IdentityText(new Tokenizer(KeyStore.current(config.keyDir())));
     String host = identity.hostname(hostName());
+    if (jvm != null) {
+      // Before the captures row: a JVM that does not start its recording leaves none behind. Its
+      // events wait for the probes (onStarted) and are stored only from then on.
+      jvm.begin(store, captureId, config.duration());
+    }
     try (CaptureWriter writer = store.beginCapture(captureId, host)) {
       CaptureObserver watching =
           new CaptureObserver() {
@@ -70,10 +89,29 @@ public final class CaptureRecorder {
             public boolean stopRequested() {
               return observer.stopRequested(); // a live capture's stop must get through
             }
+
+            @Override
+            public void onStarted(java.time.Instant startedAt) {
+              observer.onStarted(startedAt);
+              if (jvm != null) {
+                jvm.windowStarts(startedAt);
+              }
+            }
           };
-      CaptureSummary summary = Capture.run(config, writer, watching);
+      CaptureSummary summary =
+          Capture.run(
+              config,
+              writer,
+              watching,
+              jvm == null ? dev.tracefix.capture.trigger.ProbeSwitch.NO_JVM : jvm.triggerSwitch());
+      if (jvm != null) {
+        summary = jvm.end(summary, System.err);
+      }
       writer.recordProvenance(provenance(summary.attestation(), policySource(config.policyFile())));
       writer.finish(summary);
+      if (jvm != null) {
+        jvm.storeProcess();
+      }
       CaptureWriter.Loss stored = writer.loss().orElseThrow();
       // One id and one count everywhere: what the captures row and the events table say.
       return summary.asStored(captureId, stored.stored(), stored.lost());

@@ -16,15 +16,9 @@ import java.util.List;
  * happens.
  */
 public final class JvmRecording implements AutoCloseable {
-  /**
-   * The recorder's profile settings, with exceptions and the I/O, monitor and park events kept at
-   * any duration (what the joins with kernel rows need), at the cost of more events.
-   */
+  /** The recorder's profile settings, with {@link JfrSettings#OVERRIDES}. */
   public static final String SETTINGS =
-      "settings=profile,jdk.JavaExceptionThrow#enabled=true,jdk.SocketRead#threshold=0ms,"
-          + "jdk.SocketWrite#threshold=0ms,jdk.FileRead#threshold=1ms,"
-          + "jdk.FileWrite#threshold=1ms,jdk.JavaMonitorEnter#threshold=1ms,"
-          + "jdk.ThreadPark#threshold=1ms";
+      "settings=profile," + String.join(",", JfrSettings.OVERRIDES);
 
   private final Path dir;
   private final Path file;

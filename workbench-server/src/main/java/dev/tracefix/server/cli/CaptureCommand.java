@@ -15,6 +15,8 @@ import dev.tracefix.capture.privacy.PrivacyEngine;
 import dev.tracefix.capture.privacy.keys.HmacKey;
 import dev.tracefix.capture.privacy.keys.KeyStore;
 import dev.tracefix.capture.privacy.policy.Policy;
+import dev.tracefix.server.ServerException;
+import dev.tracefix.server.capture.AttachedJvmRecording;
 import dev.tracefix.server.capture.CaptureRecorder;
 import dev.tracefix.server.capture.JfrImporter;
 import dev.tracefix.server.capture.JvmRecording;
@@ -84,7 +86,9 @@ final class CaptureCommand implements Callable<Integer> {
       description =
           "turn richer probes on while errors burst, e.g. 'ETIMEDOUT,ECONNRESET > 5/s in"
               + " /system.slice/checkout.service -> stacks,uprobe=/path/bin:symbol for 30s'"
-              + " (repeatable; each firing lands in the trigger_firings table)")
+              + " (repeatable; each firing lands in the trigger_firings table). Actions: stacks,"
+              + " full, uprobe=BINARY:SYMBOL, and jfr (with --jfr --pid: the JVM's recording"
+              + " keeps events of every duration while on)")
   List<String> triggers = new ArrayList<>();
 
   @Option(
@@ -100,8 +104,10 @@ final class CaptureCommand implements Callable<Integer> {
   @Option(
       names = "--jfr",
       description =
-          "record the launched JVM (-- java ...) with its flight recorder and store its events"
-              + " (jvm_events) with the capture when it exits, redacted by the same policy")
+          "also record a JVM's flight recorder into the capture (jvm_events), redacted by the"
+              + " same policy: with --pid PID and no command, attach to that running JVM and"
+              + " stream its events while the capture runs; with -- java ..., the launched JVM"
+              + " records itself and its events are stored when it exits")
   boolean jfr;
 
   @Option(
@@ -276,14 +282,23 @@ final class CaptureCommand implements Callable<Integer> {
 
   private Integer capture() {
     if (!jfr) {
-      return capture(command, null);
+      return capture(command, null, false);
+    }
+    if (command.isEmpty()) {
+      if (pid == null) {
+        throw new ServerException(
+            ServerException.Kind.INVALID,
+            "--jfr needs a JVM: --pid PID attaches to a running one, -- java [OPTIONS] MAIN-OR-JAR"
+                + " launches one");
+      }
+      return capture(command, null, true);
     }
     try (JvmRecording recording = JvmRecording.forCommand(command)) {
-      return capture(recording.command(), recording);
+      return capture(recording.command(), recording, false);
     }
   }
 
-  private Integer capture(List<String> command, JvmRecording recording) {
+  private Integer capture(List<String> command, JvmRecording recording, boolean attachJvm) {
     Stores.preload(); // in parallel with the policy below: start-up is time the workload runs
     // untraced
     CaptureConfig config =
@@ -304,6 +319,12 @@ final class CaptureCommand implements Callable<Integer> {
             .withOffCpu(offCpu)
             .withTriggers(triggers.stream().map(TriggerRule::parse).toList())
             .withPolicy(policy == null ? ProjectPaths.defaultPolicy() : policy);
+    if (!attachJvm && config.triggers().stream().anyMatch(TriggerRule::jfr)) {
+      throw new ServerException(
+          ServerException.Kind.INVALID,
+          "a trigger's jfr action switches the recording of an attached JVM: add --jfr --pid PID"
+              + " (without a command)");
+    }
     // Fail closed before anything is created: a broken policy names its line and stops here.
     Policy inForce = PolicyLoader.loadOrDefault(config.policyFile());
     System.err.printf(
@@ -319,11 +340,16 @@ final class CaptureCommand implements Callable<Integer> {
             : "a command with " + (command.size() - 1) + " arguments (not logged)",
         db);
     Capture.requireAvailable(); // before the database file is created
+    // A JVM that cannot be reached stops the capture here too, before anything is created.
+    AttachedJvmRecording jvm = attachJvm ? attach(inForce, config) : null;
     CaptureSummary summary;
-    try (MetricsEndpoint endpoint = startMetrics();
+    // The JVM's recording is released whatever fails; on the way out, before the store closes.
+    try (AttachedJvmRecording releasedLast = jvm;
+        MetricsEndpoint endpoint = startMetrics();
         EventStore store =
             Stores.openApplyingRetention(
-                db, inForce, System.err, (long) storeMemoryMib << 20, storeThreads)) {
+                db, inForce, System.err, (long) storeMemoryMib << 20, storeThreads);
+        AttachedJvmRecording releasedFirst = jvm) {
       // What this agent may take beside the traced service, as it actually runs.
       System.err.printf(
           "tracefix capture: limits: java heap max %d MiB, store %s%n",
@@ -333,7 +359,11 @@ final class CaptureCommand implements Callable<Integer> {
       }
       summary =
           CaptureRecorder.record(
-              config, store, announcing(endpoint), endpoint == null ? h -> {} : endpoint::onSpool);
+              config,
+              store,
+              announcing(endpoint),
+              endpoint == null ? h -> {} : endpoint::onSpool,
+              jvm);
       if (recording != null) {
         storeRecording(recording, store, summary, inForce, config);
       }
@@ -358,6 +388,18 @@ final class CaptureCommand implements Callable<Integer> {
           t.stackFailures() > 0 ? ", without stack " + t.stackFailures() : "");
     }
     return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
+  }
+
+  /** Attaches to the JVM of --pid, its events to be redacted by {@code policy}. */
+  private AttachedJvmRecording attach(Policy policy, CaptureConfig config) {
+    HmacKey key = KeyStore.current(config.keyDir());
+    AttachedJvmRecording jvm =
+        AttachedJvmRecording.attach(pid, new PrivacyEngine(policy, key), key);
+    System.err.printf(
+        "tracefix capture: attached to the JVM of process %d; its flight recorder streams into"
+            + " the capture%n",
+        pid);
+    return jvm;
   }
 
   /** The launched JVM's recording into the finished capture, or why there is none. */
