@@ -1,6 +1,7 @@
 // The trace views in real headless Chromium (Playwright driving /usr/bin/chromium) against a real
 // server that ViewsBrowserTest starts on loopback over a store of a million generated events with
-// stacks, and the sample service's git history for the fix loop. Run by that JUnit test; by hand:
+// stacks (and JVM flight-recorder rows of one of their processes), and the sample service's git
+// history for the fix loop. Run by that JUnit test; by hand:
 //   TRACEFIX_URL=http://127.0.0.1:PORT/ TRACEFIX_TOKEN=... TRACEFIX_NOTEBOOKS=DIR node --test browser-tests/views.test.mjs
 // With TRACEFIX_SCREENSHOTS=DIR every view visited is also written there as a PNG.
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ const base = process.env.TRACEFIX_URL;
 const token = process.env.TRACEFIX_TOKEN;
 const notebooks = process.env.TRACEFIX_NOTEBOOKS;
 const events = Number(process.env.TRACEFIX_EVENTS ?? "0");
+const jvmEvents = Number(process.env.TRACEFIX_JVM_EVENTS ?? "0");
 if (!base || !token || !notebooks) throw new Error("set TRACEFIX_URL, TRACEFIX_TOKEN and TRACEFIX_NOTEBOOKS");
 
 /** An upper bound for the page to react, not a measurement: waits end as soon as it does. */
@@ -75,7 +77,7 @@ test("the timeline draws a million events through the server's level of detail, 
   await cell("all").locator("[data-testid=open-timeline]").click();
   const timeline = page.locator("[data-testid=timeline]");
   await page.waitForFunction(() => document.querySelector("[data-testid=timeline]")?.dataset.loaded);
-  assert.equal(Number(await timeline.getAttribute("data-events")), events + 7);
+  assert.equal(Number(await timeline.getAttribute("data-events")), events + 7 + jvmEvents);
   assert.ok(Number(await timeline.getAttribute("data-buckets")) > 0, "short calls are summed per bucket");
   await shot("timeline");
 
@@ -108,6 +110,39 @@ test("the timeline draws a million events through the server's level of detail, 
   assert.match(await page.locator("[data-testid=timeline-picked]").textContent(), /connect ETIMEDOUT: 50\.0 ms/);
   assert.match(await details.textContent(), /ETIMEDOUT/);
   await shot("timeline-zoomed");
+});
+
+test("the timeline draws a JVM's recording on a track right under the kernel track of the thread it ran on", async () => {
+  await open("trace.md");
+  await run("all");
+  await cell("all").locator("[data-testid=open-timeline]").click();
+  const timeline = page.locator("[data-testid=timeline]");
+  await page.waitForFunction(() => document.querySelector("[data-testid=timeline]")?.dataset.loaded);
+  assert.equal(Number(await timeline.getAttribute("data-jvm-events")), jvmEvents);
+  // The first 60 ms: t_main writes, times out in connect and reads; its JVM wrote to a socket,
+  // threw, and waited for a lock; the process paused for a GC and a safepoint.
+  await page.evaluate(() => document.querySelector("[data-testid=timeline]").view.setWindow(0, 60_000_000));
+  await page.waitForFunction(() => Number(document.querySelector("[data-testid=timeline]").dataset.to) === 60_000_000);
+  const tracks = await page.locator("[data-testid=timeline-track]").evaluateAll((items) => items.map((li) => ({ ...li.dataset })));
+  const main = tracks.find((t) => t.kind === "thread" && t.id === "t_main");
+  const jvm = tracks.find((t) => t.kind === "jvm" && t.id === "t_main");
+  assert.ok(main && jvm, JSON.stringify(tracks));
+  assert.equal(Number(jvm.parent), Number(main.index), "the JVM track names t_main's kernel track as its parent");
+  assert.equal(Number(jvm.index), Number(main.index) + 1, "and is drawn right under it");
+  assert.equal(Number(jvm.slices), 2, "the socket write and the lock wait");
+  assert.equal(Number(jvm.instants), 1, "the exception thrown");
+  const pauses = tracks.find((t) => t.kind === "jvm" && t.id === "p_checkout");
+  assert.equal(Number(pauses?.slices), 2, "the GC pause and the safepoint on the process's JVM track");
+  assert.equal(tracks.filter((t) => t.kind === "jvm" && t.id === "t_other").length, 0, "another process's recording stays out");
+
+  const canvas = page.locator("[data-testid=timeline-canvas]");
+  const area = await canvas.boundingBox();
+  const at = await page.evaluate(() => document.querySelector("[data-testid=timeline]").view.locateSlice("jdk.JavaMonitorEnter Orders$Lock"));
+  assert.ok(at, "the lock wait is drawn as a slice");
+  assert.equal(at.track, Number(jvm.index), "on the JVM track's row");
+  await page.mouse.click(area.x + at.x, area.y + at.y);
+  assert.match(await page.locator("[data-testid=timeline-picked]").textContent(), /jdk\.JavaMonitorEnter Orders\$Lock: 4\.000 ms/);
+  await shot("timeline-jvm");
 });
 
 test("the flame graph shows kernel, JVM and user frames, zooms on click, highlights a search and compares two selections", async () => {

@@ -333,6 +333,7 @@ export interface Timeline {
   extentNs: number;
   bucketNs: number;
   events: number;
+  jvmEvents: number;
   tracks: Track[];
   hiddenTracks: number;
   slices: Slice[];
@@ -347,6 +348,7 @@ export interface Track {
   process: string;
   label: string;
   events: number;
+  parent: number;
 }
 
 export interface TypeRate {
@@ -424,7 +426,7 @@ export interface Routes {
   "POST /api/notebooks/{name}/run-stale": { body: never; response: NotebookView; media: "application/json" };
   /** commits the notebook file to the folder's git repository (no empty commits) */
   "POST /api/notebooks/{name}/save": { body: SaveRequest; response: SaveResult; media: "application/json" };
-  /** the timeline of a SQL cell's result (?cell=ID) or of the store's events in a window (?from=&to= nanoseconds from the selection's origin, &width= pixels): tracks per process, thread and connection, slices, per-bucket sums and instants, bounded by the width whatever the events in view */
+  /** the timeline of a SQL cell's result (?cell=ID) or of the store's events in a window (?from=&to= nanoseconds from the selection's origin, &width= pixels): tracks per process, thread and connection, slices, per-bucket sums and instants, bounded by the width whatever the events in view; the store's JVM flight-recorder rows of the selection's processes on tracks of kind jvm under their thread's */
   "GET /api/notebooks/{name}/timeline": { body: never; response: Timeline; media: "application/json" };
   /** the same selection and window as Chrome Trace Event Format JSON (opens in Perfetto UI) */
   "GET /api/notebooks/{name}/timeline.json": { body: never; response: string; media: "application/json" };

@@ -19,6 +19,19 @@ export function errnoColor(errno: number, name: string | null): string {
   return `hsl(${hue} 70% 50%)`;
 }
 
+/**
+ * A JVM flight-recorder span by what it was (its name starts with the recorder's type): the whole
+ * JVM stopped (GC pause, safepoint) amber, a thread blocked on a lock or parked purple, Java socket
+ * and file I/O green; kernel calls keep the errno colours, so the two kinds never read alike.
+ */
+export function jvmColor(name: string): string {
+  if (name.startsWith("jdk.GC") || name.startsWith("jdk.Safepoint")) return "#e5a50a";
+  if (name.startsWith("jdk.JavaMonitor") || name.startsWith("jdk.ThreadPark")) return "#8e6cc0";
+  if (name.startsWith("jdk.Socket") || name.startsWith("jdk.File")) return "#3a9e7a";
+  if (name.startsWith("jdk.JavaExceptionThrow") || name.startsWith("jdk.JavaErrorThrow")) return "#c0392b";
+  return "#7f7f7f";
+}
+
 /** flamegraph.pl's java palette in spirit: kernel orange, JVM green, user code warm yellow-red. */
 export function frameColor(kind: string, name: string): string {
   let h = 0;

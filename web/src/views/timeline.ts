@@ -1,24 +1,30 @@
 // The event timeline of a cell's result (Perfetto-like): one row per track (thread, process,
 // connection), calls as slices coloured by errno, per-pixel buckets where calls are too short to
-// draw one by one, TCP and process events as instants. The server aggregates (GET .../timeline),
+// draw one by one, TCP and process events as instants; under a thread's kernel track, its JVM
+// flight-recorder spans (GC pauses and safepoints on a track of the process) and exceptions thrown
+// when the store holds a recording of the process. The server aggregates (GET .../timeline),
 // so a million events in view arrive as a payload bounded by the canvas width; this view only
 // draws. Zoom with the wheel or W/S, pan by dragging or A/D; click a slice for its row.
 import { call } from "../api.js";
 import { el, formatValue } from "../dom.js";
 import type * as Api from "../generated/api.js";
-import { errnoColor } from "./colors.js";
+import { errnoColor, jvmColor } from "./colors.js";
 
 const ROW = 22;
 const LABELS = 200;
 const AXIS = 24;
 /** How long the view waits after the last zoom or pan before asking the server for detail. */
 const FETCH_DELAY_MS = 120;
+/** Short JVM spans summed per bucket, in a muted purple (kernel calls' buckets are blue-grey). */
+const JVM_BUCKET = "#b9a3d6";
 
 export class TimelineView {
   readonly root = el("div", { class: "timeline", "data-testid": "timeline", tabindex: "0" });
   private readonly canvas = el("canvas", { "data-testid": "timeline-canvas" });
   private readonly status = el("div", { class: "timeline-status muted", "data-testid": "timeline-status" });
   private readonly details = el("div", { class: "timeline-details", "data-testid": "timeline-details" });
+  /** The tracks as a list, the canvas's text alternative (read by screen readers and the browser test). */
+  private readonly trackList = el("ol", { class: "timeline-tracks", "data-testid": "timeline-tracks", "aria-label": "timeline tracks" });
   private data: Api.Timeline | null = null;
   /** The window shown, in ns from the selection's origin (may run ahead of `data` while fetching). */
   private from = 0;
@@ -43,6 +49,7 @@ export class TimelineView {
     this.root.append(
       el("div", { class: "timeline-toolbar" }, reset, exportButton, el("span", { class: "muted" }, "wheel or W/S zoom · drag or A/D pan · click a slice"), this.status),
       this.canvas,
+      this.trackList,
       this.details,
     );
     (this.root as unknown as { view: TimelineView }).view = this;
@@ -91,13 +98,17 @@ export class TimelineView {
       this.root.dataset.slices = String(data.slices.length);
       this.root.dataset.buckets = String(data.buckets.length);
       this.root.dataset.tracks = String(data.tracks.length);
+      this.root.dataset.jvmEvents = String(data.jvmEvents);
       this.root.dataset.from = String(data.fromNs);
       this.root.dataset.to = String(data.toNs);
       this.root.dataset.loaded = String(n);
       this.status.textContent =
-        `${data.events.toLocaleString()} events in view · ${data.tracks.length} tracks` +
+        `${data.events.toLocaleString()} events in view` +
+        (data.jvmEvents ? ` (${data.jvmEvents.toLocaleString()} from the JVM)` : "") +
+        ` · ${data.tracks.length} tracks` +
         (data.hiddenTracks ? ` (+${data.hiddenTracks} hidden)` : "") +
         ` · ${data.slices.length} slices, ${data.buckets.length} buckets of ${formatNs(data.bucketNs)}`;
+      this.listTracks(data);
       this.draw();
     } catch (e) {
       if (n === this.fetches) this.status.textContent = `timeline failed: ${(e as Error).message}`;
@@ -165,13 +176,39 @@ export class TimelineView {
     });
   }
 
+  /** One item per track in drawing order: kind, id, the kernel track a JVM track sits under, what is on it. */
+  private listTracks(data: Api.Timeline): void {
+    const slices = new Map<number, number>();
+    const instants = new Map<number, number>();
+    for (const s of data.slices) slices.set(s.track, (slices.get(s.track) ?? 0) + 1);
+    for (const i of data.instants) instants.set(i.track, (instants.get(i.track) ?? 0) + i.count);
+    this.trackList.replaceChildren(
+      ...data.tracks.map((track, i) =>
+        el(
+          "li",
+          {
+            "data-testid": "timeline-track",
+            "data-index": String(i),
+            "data-kind": track.kind,
+            "data-id": track.id,
+            "data-process": track.process,
+            "data-parent": String(track.parent),
+            "data-slices": String(slices.get(i) ?? 0),
+            "data-instants": String(instants.get(i) ?? 0),
+          },
+          `${track.label}: ${track.events.toLocaleString()} events`,
+        ),
+      ),
+    );
+  }
+
   /** Where the first slice called `name` is drawn, in canvas pixels (for tests and the benchmark). */
-  locateSlice(name: string): { x: number; y: number } | null {
+  locateSlice(name: string): { x: number; y: number; track: number } | null {
     const s = this.data?.slices.find((c) => c.name === name);
     if (!s) return null;
     const x0 = Math.max(LABELS, this.x(s.startNs));
     const x1 = Math.min(this.width() + LABELS, this.x(s.startNs + s.durationNs));
-    return { x: (x0 + x1) / 2, y: AXIS + s.track * ROW + ROW / 2 };
+    return { x: (x0 + x1) / 2, y: AXIS + s.track * ROW + ROW / 2, track: s.track };
   }
 
   private x(ns: number): number {
@@ -201,11 +238,14 @@ export class TimelineView {
     if (data) {
       data.tracks.forEach((track, i) => {
         const y = AXIS + i * ROW;
-        g.fillStyle = i % 2 ? "#f7f7f9" : "#ffffff";
+        const jvm = track.kind === "jvm";
+        g.fillStyle = jvm ? "#f6f1fb" : i % 2 ? "#f7f7f9" : "#ffffff";
         g.fillRect(0, y, width, ROW);
-        g.fillStyle = "#333";
-        g.fillText(track.label.slice(0, 30), 4, y + 15);
+        g.fillStyle = jvm ? "#5b3f86" : "#333";
+        // a JVM track under its thread's kernel track is indented, so the pair reads as one thread
+        g.fillText(jvm && track.parent >= 0 ? `↳ ${track.label.slice(0, 28)}` : track.label.slice(0, 30), 4, y + 15);
       });
+      const jvmTrack = data.tracks.map((t) => t.kind === "jvm");
       g.save();
       g.beginPath();
       g.rect(LABELS, AXIS, width - LABELS, height - AXIS);
@@ -229,7 +269,7 @@ export class TimelineView {
         const busy = Math.min(1, b.busyNs / Math.max(1, b.endNs - b.startNs));
         const h = Math.max(3, (ROW - 6) * Math.max(busy, 0.15));
         const w = Math.max(1, x1 - x0);
-        path(calm).rect(x0, y + ROW - 3 - h, w, h);
+        path(jvmTrack[b.track] ? JVM_BUCKET : calm).rect(x0, y + ROW - 3 - h, w, h);
         if (b.errors) {
           const e = Math.max(2, h * (b.errors / b.count));
           path(errnoColor(1, b.errnoName)).rect(x0, y + ROW - 3 - h, w, e);
@@ -244,7 +284,7 @@ export class TimelineView {
         const x1 = this.x(s.startNs + s.durationNs);
         if (x1 < LABELS || x0 > width) continue;
         const y = AXIS + s.track * ROW;
-        g.fillStyle = errnoColor(s.errno, s.errnoName);
+        g.fillStyle = jvmTrack[s.track] ? jvmColor(s.name) : errnoColor(s.errno, s.errnoName);
         g.fillRect(x0, y + 3, Math.max(1, x1 - x0), ROW - 6);
         if (x1 - x0 > 40) {
           g.fillStyle = "#fff";
@@ -255,7 +295,7 @@ export class TimelineView {
         const x = this.x(inst.atNs);
         if (x < LABELS || x > width) continue;
         const y = AXIS + inst.track * ROW + ROW / 2;
-        g.fillStyle = inst.name === "tcp_retransmit" ? "#d62728" : inst.name.startsWith("tcp_reset") ? "#9467bd" : "#222";
+        g.fillStyle = jvmTrack[inst.track] ? jvmColor(inst.name) : inst.name === "tcp_retransmit" ? "#d62728" : inst.name.startsWith("tcp_reset") ? "#9467bd" : "#222";
         g.beginPath();
         g.moveTo(x, y - 6);
         g.lineTo(x + 5, y);

@@ -70,10 +70,11 @@ public record CaptureSummary(
   }
 
   /**
-   * This summary with a recorder that ran beside the kernel probes: its name among the probes and
-   * its per-type accounting after the kernel's (e.g. {@code jfr} and the JVM event types).
+   * This summary with a recorder that ran beside the kernel probes: its name among the probes, its
+   * per-type accounting after the kernel's (e.g. {@code jfr} and the JVM event types), and what its
+   * privacy engine did added to the attestation.
    */
-  public CaptureSummary plus(String probe, List<TypeStats> moreStats) {
+  public CaptureSummary plus(String probe, List<TypeStats> moreStats, Attestation more) {
     List<String> allProbes = new java.util.ArrayList<>(probes);
     allProbes.add(probe);
     List<TypeStats> allStats = new java.util.ArrayList<>(stats);
@@ -88,7 +89,7 @@ public record CaptureSummary(
         keyId,
         commandExitCode,
         allStats,
-        attestation,
+        attestation == null ? more : attestation.plus(more),
         bootIdHash,
         clockOffsetNs);
   }

@@ -71,8 +71,11 @@ public final class SoakBench {
       long captureRssKib,
       int captureFds) {}
 
-  /** The capture's heap after one collection, from its GC log: seconds since its start, KiB. */
-  public record GcPoint(double second, long heapAfterKib) {}
+  /**
+   * The capture's heap after one collection, from its GC log: seconds since its start, KiB, and
+   * whether it was a full collection.
+   */
+  public record GcPoint(double second, long heapAfterKib, boolean full) {}
 
   /** What a soak run saw. Counts are summed over the capture's event types. */
   public record Result(
@@ -86,7 +89,8 @@ public final class SoakBench {
       long eventRows,
       long eventCount,
       List<String> captureErrors,
-      List<GcPoint> captureGcs) {
+      List<GcPoint> captureGcs,
+      List<long[]> liveHeap) {
     public boolean countsExact() {
       return produced == stored + dropped && stored == eventRows && eventRows == eventCount;
     }
@@ -112,6 +116,7 @@ public final class SoakBench {
     // machine can take tens of seconds to start a JVM and load the programs.
     awaitAttached(capture, work.resolve("capture.err"));
     List<Sample> samples = new ArrayList<>();
+    List<long[]> liveHeap = new ArrayList<>(); // second, workbench KiB, capture KiB
     AtomicLong runs = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     try (FileNotebookWorkspace workspace =
@@ -167,6 +172,14 @@ public final class SoakBench {
           break;
         }
         long self = ProcessHandle.current().pid();
+        // What each JVM keeps alive, by a full collection at a quarter of the run and near its
+        // end: heap after young collections also holds garbage awaiting G1's next old-gen cycle.
+        if (second == length.toSeconds() / 4 || second == length.toSeconds() - 5) {
+          liveHeap.add(
+              new long[] {
+                second, liveHeapKib(), fullGc(capture.pid(), work.resolve("capture-gc.log"))
+              });
+        }
         samples.add(
             new Sample(
                 second,
@@ -210,7 +223,8 @@ public final class SoakBench {
           rs.getLong(4),
           rs.getLong(5),
           errors,
-          gcPoints(work.resolve("capture-gc.log")));
+          gcPoints(work.resolve("capture-gc.log")),
+          liveHeap);
     }
   }
 
@@ -291,6 +305,41 @@ public final class SoakBench {
         >> 10;
   }
 
+  /** Heap in use in this JVM after a full collection, in KiB. */
+  private static long liveHeapKib() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 10;
+  }
+
+  /**
+   * Asks the capture's JVM for a full collection ({@code jcmd PID GC.run}, the JDK's own tool) and
+   * answers its heap after it, from the GC log it writes (-1 when it cannot be told).
+   */
+  private static long fullGc(long pid, Path gcLog) {
+    try {
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(pid),
+                  "GC.run")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+        jcmd.destroyForcibly();
+        return -1;
+      }
+      Thread.sleep(500); // the log line follows the collection
+      return gcPoints(gcLog).stream()
+          .filter(GcPoint::full)
+          .reduce((first, second) -> second)
+          .map(GcPoint::heapAfterKib)
+          .orElse(-1L);
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
   /**
    * Heap after each collection in a unified GC log ({@code [1.234s][info][gc] ... 40M->12M(64M)}).
    */
@@ -311,7 +360,7 @@ public final class SoakBench {
                   case "M" -> 1L << 10;
                   default -> 1L;
                 };
-        points.add(new GcPoint(Double.parseDouble(m.group(1)), kib));
+        points.add(new GcPoint(Double.parseDouble(m.group(1)), kib, l.contains("Pause Full")));
       }
     }
     return points;
@@ -395,7 +444,8 @@ public final class SoakBench {
 
   public static void report(Result r, PrintStream out) {
     List<Long> serverRss = r.samples().stream().map(Sample::serverRssKib).toList();
-    List<Long> captureRss = r.samples().stream().map(Sample::captureRssKib).toList();
+    List<Long> captureRss =
+        r.samples().stream().map(Sample::captureRssKib).filter(k -> k >= 0).toList();
     out.printf(
         "soak: %d s sampled, %d cell runs (%d failed), capture exit %d%n",
         r.samples().size(), r.cellRuns(), r.failedRuns(), r.captureExit());
@@ -422,7 +472,12 @@ public final class SoakBench {
           serverHeap.getLast() >> 10,
           slopePerMinute(serverHeap) / 1024);
     }
-    List<GcPoint> gcs = r.captureGcs();
+    for (long[] live : r.liveHeap()) {
+      out.printf(
+          "  live heap after a full collection at %d s: workbench %d MiB, capture %s%n",
+          live[0], live[1] >> 10, live[2] < 0 ? "unknown" : (live[2] >> 10) + " MiB");
+    }
+    List<GcPoint> gcs = r.captureGcs().stream().filter(g -> !g.full()).toList();
     if (gcs.size() >= 4) {
       List<Long> after = gcs.stream().map(GcPoint::heapAfterKib).toList();
       out.printf(

@@ -23,13 +23,15 @@ class GcLogTest {
         [4.000s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 30M->1G(2G) 2.0ms
         [5.000s][info][gc] GC(2) Pause Young (Concurrent Start) 900K->512K(64M) 1.0ms
         [5.100s][info][gc] GC(3) Concurrent Mark Cycle 12.0ms
+        [6.000s][info][gc] GC(4) Pause Full (Diagnostic Command) 40M->9M(64M) 20.0ms
         """);
     List<SoakBench.GcPoint> points = SoakBench.gcPoints(log);
     assertEquals(
         List.of(
-            new SoakBench.GcPoint(2.5, 6 << 10),
-            new SoakBench.GcPoint(4.0, 1 << 20),
-            new SoakBench.GcPoint(5.0, 512)),
+            new SoakBench.GcPoint(2.5, 6 << 10, false),
+            new SoakBench.GcPoint(4.0, 1 << 20, false),
+            new SoakBench.GcPoint(5.0, 512, false),
+            new SoakBench.GcPoint(6.0, 9 << 10, true)),
         points);
   }
 
@@ -38,12 +40,12 @@ class GcLogTest {
     // Flat at 10 MiB for the first minute, then 1 MiB more every 6 s: 10 MiB/min.
     List<SoakBench.GcPoint> points =
         List.of(
-            new SoakBench.GcPoint(0, 10 << 10),
-            new SoakBench.GcPoint(30, 10 << 10),
-            new SoakBench.GcPoint(60, 10 << 10),
-            new SoakBench.GcPoint(66, 11 << 10),
-            new SoakBench.GcPoint(72, 12 << 10),
-            new SoakBench.GcPoint(120, 20 << 10));
+            new SoakBench.GcPoint(0, 10 << 10, false),
+            new SoakBench.GcPoint(30, 10 << 10, false),
+            new SoakBench.GcPoint(60, 10 << 10, false),
+            new SoakBench.GcPoint(66, 11 << 10, false),
+            new SoakBench.GcPoint(72, 12 << 10, false),
+            new SoakBench.GcPoint(120, 20 << 10, false));
     assertEquals(10 << 10, SoakBench.gcTrendPerMinute(points), 1);
     assertEquals(0, SoakBench.gcTrendPerMinute(points.subList(0, 3)), 1e-9);
   }

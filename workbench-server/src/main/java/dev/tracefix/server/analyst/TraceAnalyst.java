@@ -114,6 +114,7 @@ public final class TraceAnalyst {
     findings.addAll(ChangeDetectors.newBuildOnset(stats));
     findings.addAll(JvmDetectors.pauseTimeouts(stats));
     findings.addAll(JvmDetectors.exceptionBursts(stats));
+    findings.addAll(JvmDetectors.exceptionBurstsAtNewBuild(stats));
     findings.addAll(ResourceDetectors.exhaustion(stats));
     findings.addAll(ResourceDetectors.fdGrowth(stats));
     findings.addAll(AnswerDetectors.rejectedAnswers(stats));

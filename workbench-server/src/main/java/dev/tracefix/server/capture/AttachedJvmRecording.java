@@ -256,7 +256,7 @@ public final class AttachedJvmRecording implements AutoCloseable {
               + " kept%n",
           intake.lostWaiting());
     }
-    return summary.plus("jfr", intake.stats());
+    return summary.plus("jfr", intake.stats(), engine.attestation());
   }
 
   /**

@@ -54,7 +54,8 @@ final class ViewRoutes {
         "the timeline of a SQL cell's result (?cell=ID) or of the store's events in a window"
             + " (?from=&to= nanoseconds from the selection's origin, &width= pixels): tracks per"
             + " process, thread and connection, slices, per-bucket sums and instants, bounded by"
-            + " the width whatever the events in view",
+            + " the width whatever the events in view; the store's JVM flight-recorder rows of the"
+            + " selection's processes on tracks of kind jvm under their thread's",
         Timeline.class,
         this::timeline);
     api.getText(
@@ -146,7 +147,7 @@ final class ViewRoutes {
           selection.requireTimestamp("time", "trace export", "when each event completed");
           ctx.contentType(ApiRoutes.JSON);
           ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
-          return TraceEventExport.write(c, selection, from, to, ctx.outputStream());
+          return TraceEventExport.write(c, selection, store, from, to, ctx.outputStream());
         });
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,8 @@ class DetectorsTest {
           "resource-exhaustion",
           "rejected-answers",
           "jvm-pause-timeouts",
-          "jvm-exception-burst");
+          "jvm-exception-burst",
+          "jvm-exception-burst-new-build");
 
   interface Builder {
     void build(SyntheticCapture c) throws Exception;
@@ -242,13 +244,58 @@ class DetectorsTest {
             }
           }
         });
+    p.put(
+        "jvm-exception-burst-new-build",
+        c -> {
+          base(c);
+          c.process("tok-jvm-1", "java", "b1aaaaaaaaaaaaaaaa")
+              .process("tok-jvm-2", "java", "b2bbbbbbbbbbbbbbbb");
+          for (int s = 0; s < 40; s++) {
+            c.jvm(s + 0.5, "jdk.JavaExceptionThrow", "tok-jvm-1", 0, STATE_EXCEPTION);
+          }
+          for (int s = 40; s < 60; s++) {
+            for (int k = 0; k < 30; k++) {
+              c.jvm(s + k * 0.03, "jdk.JavaExceptionThrow", "tok-jvm-2", 0, STATE_EXCEPTION);
+            }
+          }
+        });
     return p;
+  }
+
+  static final String STATE_EXCEPTION = "java.lang.IllegalStateException";
+
+  /**
+   * The exceptions of the new-build pattern (40 + 600), spread evenly over the minute: one
+   * process's, or the old build's until 40 s and the new build's after.
+   */
+  static void evenExceptions(SyntheticCapture c, boolean newBuildAt40s) throws Exception {
+    c.process("tok-jvm-1", "java", "b1aaaaaaaaaaaaaaaa");
+    if (newBuildAt40s) {
+      c.process("tok-jvm-2", "java", "b2bbbbbbbbbbbbbbbb");
+    }
+    for (int i = 0; i < 640; i++) {
+      double at = i * 60.0 / 640;
+      String token = newBuildAt40s && at >= 40 ? "tok-jvm-2" : "tok-jvm-1";
+      c.jvm(at, "jdk.JavaExceptionThrow", token, 0, STATE_EXCEPTION);
+    }
   }
 
   /** Near misses: each looks like an incident to a careless rule, and is not one. */
   static Map<String, Builder> cleans() {
     Map<String, Builder> p = new LinkedHashMap<>();
     p.put("steady traffic", DetectorsTest::base);
+    p.put(
+        "a JVM throwing as many exceptions evenly, under one build",
+        c -> {
+          base(c);
+          evenExceptions(c, false);
+        });
+    p.put(
+        "a new JVM build throwing as often as the one before",
+        c -> {
+          base(c);
+          evenExceptions(c, true);
+        });
     p.put(
         "JVM pauses, and timeouts far from them",
         c -> {
@@ -471,6 +518,63 @@ class DetectorsTest {
             + " %d on %d clean captures%n",
         tp, tp + fp, patterns().size(), fp, cleans().size());
     assertEquals(List.of(), falsePositives);
+  }
+
+  /**
+   * The burst is named by the new build id when the store has one that differs; a JVM recording
+   * imported alone has no build id, and a kernel capture gives a JVM the java launcher's, the same
+   * for every deployment: then the new process marks the new code, and the finding says so.
+   */
+  @Test
+  void anExceptionBurstAtANewJvmIsNamedByItsBuildIdElseByItsProcess() throws Exception {
+    String[][] builds = {
+      {"b1aaaaaaaaaaaaaaaa", "b2bbbbbbbbbbbbbbbb"},
+      {null, null},
+      {"b0launcher0000", "b0launcher0000"}
+    };
+    for (String[] build : builds) {
+      try (SyntheticCapture c = new SyntheticCapture()) {
+        c.process("tok-jvm-1", "java", build[0]).process("tok-jvm-2", "java", build[1]);
+        for (int s = 0; s < 40; s++) {
+          c.jvm(s + 0.5, "jdk.JavaExceptionThrow", "tok-jvm-1", 0, STATE_EXCEPTION);
+        }
+        for (int s = 40; s < 60; s++) {
+          for (int k = 0; k < 30; k++) {
+            c.jvm(s + k * 0.03, "jdk.JavaExceptionThrow", "tok-jvm-2", 0, STATE_EXCEPTION);
+          }
+        }
+        List<Finding> found =
+            TraceAnalyst.findings(c.connection, Optional.empty()).stream()
+                .filter(f -> f.detector().equals("jvm-exception-burst-new-build"))
+                .toList();
+        assertEquals(1, found.size(), "build ids " + Arrays.toString(build) + ": " + found);
+        CellOutput.Hypothesis h = found.getFirst().hypothesis();
+        System.out.println(
+            "[jvm-exception-burst-new-build] " + h.statement() + " | " + h.evidence());
+        assertTrue(
+            h.statement().contains("throws " + STATE_EXCEPTION + " 30.2 a second"), h.statement());
+        assertTrue(h.statement().contains("1.01 a second over the 40 s before"), h.statement());
+        if (build[0] != null && !build[0].equals(build[1])) {
+          assertTrue(h.statement().contains("its new build b2bbbbbbbbbb"), h.statement());
+          assertTrue(h.evidence().contains("a build id no earlier process"), h.evidence());
+        } else {
+          assertTrue(h.statement().contains("its new process tok-jvm-2"), h.statement());
+          assertTrue(
+              h.evidence()
+                  .contains(
+                      build[0] == null
+                          ? "the store keeps no build id for this JVM"
+                          : "its build id is the java launcher's"),
+              h.evidence());
+          assertTrue(h.evidence().contains("the process start marks the new deployment"));
+        }
+        assertEquals(
+            CellOutput.Check.SUPPORTED,
+            new HypothesisChecks(Duration.ofSeconds(30))
+                .check(c.connection, h.checkSql())
+                .verdict());
+      }
+    }
   }
 
   /**

@@ -19,6 +19,9 @@ final class SyntheticCapture implements AutoCloseable {
   final Connection connection;
   private final PreparedStatement insert;
 
+  /** Prepared once: JVM patterns write thousands of rows, and a statement each cost seconds. */
+  private PreparedStatement insertJvm;
+
   SyntheticCapture() throws SQLException {
     connection = DriverManager.getConnection("jdbc:duckdb:");
     StoreSchema.migrate(connection);
@@ -109,17 +112,18 @@ final class SyntheticCapture implements AutoCloseable {
   /** A JVM flight-recorder row of {@code token} ({@code objectClass} null where it has none). */
   SyntheticCapture jvm(double at, String type, String token, long durationNs, String objectClass)
       throws SQLException {
-    try (PreparedStatement p =
-        connection.prepareStatement(
-            "INSERT INTO jvm_events (capture_id, time, type, process_token, key_id, duration_ns,"
-                + " object_class) VALUES ('c1', make_timestamp_ns(?), ?, ?, 'k1', ?, ?)")) {
-      p.setLong(1, START_NS + (long) (at * 1e9));
-      p.setString(2, type);
-      p.setString(3, token);
-      p.setLong(4, durationNs);
-      p.setString(5, objectClass);
-      p.executeUpdate();
+    if (insertJvm == null) {
+      insertJvm =
+          connection.prepareStatement(
+              "INSERT INTO jvm_events (capture_id, time, type, process_token, key_id, duration_ns,"
+                  + " object_class) VALUES ('c1', make_timestamp_ns(?), ?, ?, 'k1', ?, ?)");
     }
+    insertJvm.setLong(1, START_NS + (long) (at * 1e9));
+    insertJvm.setString(2, type);
+    insertJvm.setString(3, token);
+    insertJvm.setLong(4, durationNs);
+    insertJvm.setString(5, objectClass);
+    insertJvm.executeUpdate();
     return this;
   }
 
@@ -146,6 +150,9 @@ final class SyntheticCapture implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     insert.close();
+    if (insertJvm != null) {
+      insertJvm.close();
+    }
     connection.close();
   }
 }

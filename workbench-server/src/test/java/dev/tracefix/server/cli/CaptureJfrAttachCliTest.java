@@ -235,6 +235,23 @@ class CaptureJfrAttachCliTest {
   }
 
   @Test
+  void theCapturesAttestationCountsWhatTheJvmsPrivacyRulesDid() throws Exception {
+    Attached run = attached();
+    String attestation;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + run.db());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT attestation FROM captures")) {
+      assertTrue(rs.next());
+      attestation = rs.getString(1);
+    }
+    System.out.println("CaptureJfrAttachCliTest: attestation " + attestation);
+    // The kernel engine's rules and the JVM engine's, in the one row of the capture.
+    assertTrue(attestation.contains("\"jdk.JavaExceptionThrow."), attestation);
+    assertTrue(attestation.contains("\"jdk.SocketWrite."), attestation);
+    assertTrue(attestation.contains("\"process."), attestation);
+  }
+
+  @Test
   void noPlantedValueReachesTheStoreOrTheOutputAndTheRawChunksAreRemoved() throws Exception {
     Attached run = attached();
     StringBuilder everything = new StringBuilder(StoredText.ofStore(run.db()));

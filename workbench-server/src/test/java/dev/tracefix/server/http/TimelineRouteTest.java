@@ -62,6 +62,87 @@ class TimelineRouteTest {
   }
 
   @Test
+  void jvmRowsOfTheSelectionsProcessesDrawOnTracksUnderTheirThreadsKernelTrack() throws Exception {
+    try (WorkbenchFixture fixture = TraceViewsFixture.start(dir, JvmTraceRows.withBulk(0))) {
+      ApiClient api = new ApiClient(fixture);
+      for (String query : List.of("", "?cell=all")) {
+        if (!query.isEmpty()) {
+          api.run(TraceViewsFixture.NOTEBOOK, "all");
+        }
+        JsonNode t = ApiClient.json(api.get(BASE + "/timeline" + query));
+        long origin = Long.parseLong(t.get("originNs").asText());
+        assertEquals(TraceStore.START_NS + 1_000_000, origin, "JVM rows do not move the origin");
+        assertEquals(TraceStore.KNOWN_EVENTS + JvmTraceRows.DRAWN, t.get("events").asLong());
+        assertEquals(JvmTraceRows.DRAWN, t.get("jvmEvents").asLong());
+        List<String> tracks = new ArrayList<>();
+        t.get("tracks")
+            .forEach(
+                track ->
+                    tracks.add(
+                        track.get("kind").asText()
+                            + ":"
+                            + track.get("label").asText()
+                            + ":"
+                            + track.get("parent").asInt()));
+        assertEquals(
+            List.of(
+                "jvm:JVM GC, safepoints:-1",
+                "thread:checkout thread t_main:-1",
+                "jvm:JVM main:1",
+                "jvm:JVM parker:-1",
+                "connection:connection a_conn1:-1",
+                "process:inventory p_inventory:-1"),
+            tracks,
+            "the JVM track of t_main right under its kernel track" + query);
+        int spans = 0;
+        for (JvmTraceRows.Row row : JvmTraceRows.ROWS) {
+          if (!row.drawn()) {
+            continue;
+          }
+          int track = trackOf(t, "jvm", row.thread() == null ? row.process() : row.thread());
+          String detail = row.objectClass() != null ? row.objectClass() : row.gcName();
+          if (row.durationNs() > 0) {
+            spans++;
+            String name = row.type() + (detail == null ? "" : " " + detail);
+            JsonNode slice = find(t.get("slices"), "name", name);
+            assertEquals(track, slice.get("track").asInt(), name);
+            assertEquals(row.startNs() - origin, slice.get("startNs").asLong(), name);
+            assertEquals(row.durationNs(), slice.get("durationNs").asLong(), name);
+            assertEquals(-1, slice.get("row").asLong(), "a JVM row is no row of the selection");
+          } else {
+            JsonNode mark = find(t.get("instants"), "name", row.type());
+            assertEquals(track, mark.get("track").asInt());
+            assertEquals(row.startNs() - origin, mark.get("atNs").asLong());
+            assertEquals(detail, mark.get("detail").asText());
+          }
+        }
+        assertEquals(4 + spans, t.get("slices").size(), t.get("slices").toString());
+        assertEquals(3 + 1, t.get("instants").size(), t.get("instants").toString());
+        if (!query.isEmpty()) {
+          assertTrue(
+              find(t.get("slices"), "name", "connect").get("row").asLong() >= 0,
+              "kernel slices still lead to their row of the cell's result");
+        }
+      }
+      // A window of 50..60 ms after the store's origin: the lock wait and the exception of
+      // t_main; the GC pause, the safepoint, the park and the socket write lie outside.
+      JsonNode w = ApiClient.json(api.get(BASE + "/timeline?from=50000000&to=60000000"));
+      assertEquals(2, w.get("jvmEvents").asLong(), w.toString());
+    }
+  }
+
+  private static int trackOf(JsonNode timeline, String kind, String id) {
+    JsonNode tracks = timeline.get("tracks");
+    for (int i = 0; i < tracks.size(); i++) {
+      if (tracks.get(i).get("kind").asText().equals(kind)
+          && tracks.get(i).get("id").asText().equals(id)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no " + kind + " track " + id + " in " + tracks);
+  }
+
+  @Test
   void aMillionEventsInViewAnswerWithABoundedPayloadAndZoomLeadsToRows() throws Exception {
     int bulk = 1_000_000;
     try (WorkbenchFixture fixture = TraceViewsFixture.start(dir, bulk)) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +57,40 @@ class TraceExportTest {
               "named by its token: " + e);
         }
       }
+    }
+  }
+
+  @Test
+  void jvmRowsExportOnThreadsOfTheirOwnBesideTheKernelThreads() throws Exception {
+    try (WorkbenchFixture fixture = TraceViewsFixture.start(dir, JvmTraceRows.withBulk(0))) {
+      HttpResponse<String> r = new ApiClient(fixture).get(BASE + "/timeline.json");
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode file = JSON.readTree(r.body());
+      TraceEventFormat.Counts counts = TraceEventFormat.check(file);
+      long spans = JvmTraceRows.ROWS.stream().filter(x -> x.drawn() && x.durationMs() > 0).count();
+      assertEquals(4 + spans, counts.complete(), "every call and every JVM span");
+      assertEquals(3 + JvmTraceRows.DRAWN - spans, counts.instant(), "and the exception thrown");
+      JsonNode lock =
+          TimelineRouteTest.find(
+              file.get("traceEvents"), "name", "jdk.JavaMonitorEnter Orders$Lock");
+      assertEquals("jvm", lock.get("cat").asText());
+      assertEquals(
+          54_000.0, lock.get("ts").asDouble(), "started 55 ms after START, 54 after the origin");
+      assertEquals(4_000.0, lock.get("dur").asDouble());
+      JsonNode thrown =
+          TimelineRouteTest.find(file.get("traceEvents"), "name", "jdk.JavaExceptionThrow");
+      assertEquals("java.net.SocketTimeoutException", thrown.get("args").get("detail").asText());
+      assertEquals(
+          lock.get("tid").asInt(), thrown.get("tid").asInt(), "both on t_main's JVM thread");
+      List<String> threads = new ArrayList<>();
+      for (JsonNode e : file.get("traceEvents")) {
+        if (e.get("name").asText().equals("thread_name")) {
+          threads.add(e.get("args").get("name").asText());
+        }
+      }
+      assertTrue(threads.contains("jvm thread t_main"), threads.toString());
+      assertTrue(threads.contains("jvm process p_checkout"), threads.toString());
+      assertFalse(threads.contains("jvm thread t_other"), "another process's rows stay out");
     }
   }
 

@@ -11,7 +11,12 @@ final class TraceViewsFixture {
   private TraceViewsFixture() {}
 
   static WorkbenchFixture start(Path dir, int bulkEvents) throws Exception {
-    WorkbenchFixture fixture = new WorkbenchFixture(dir, TraceStore.withBulk(bulkEvents));
+    return start(dir, TraceStore.withBulk(bulkEvents));
+  }
+
+  /** The same notebook over a store {@code seed} fills. */
+  static WorkbenchFixture start(Path dir, WorkbenchFixture.StoreSeed seed) throws Exception {
+    WorkbenchFixture fixture = new WorkbenchFixture(dir, seed);
     try (InputStream in = TraceViewsFixture.class.getResourceAsStream("/views/" + NOTEBOOK)) {
       Files.copy(in, fixture.notebooksDir.resolve(NOTEBOOK));
     }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The trace views in real headless Chromium, driven by Playwright ({@code
  * web/browser-tests/views.test.mjs}, run with node's test runner) against a real server on
  * loopback: a store of a million generated events with stacks for charts, the timeline and the
- * flame graph, and the sample service's real git history for the fix loop and the patch review. The
- * script's assertions decide ({@link BrowserScript}).
+ * flame graph (and a JVM recording's rows of one of its processes, {@link JvmTraceRows}), and the
+ * sample service's real git history for the fix loop and the patch review. The script's assertions
+ * decide ({@link BrowserScript}).
  */
 class ViewsBrowserTest {
   private static final int EVENTS = 1_000_000;
@@ -34,7 +35,7 @@ class ViewsBrowserTest {
     try (WorkbenchFixture workbench =
         new WorkbenchFixture(
             tempDir,
-            TraceStore.withBulk(EVENTS),
+            JvmTraceRows.withBulk(EVENTS),
             Map.of("bisect", new BisectCellRunner(), "patch", new PatchCellRunner()))) {
       for (String name : List.of("trace.md", "charts.md")) {
         try (InputStream in = ViewsBrowserTest.class.getResourceAsStream("/views/" + name)) {
@@ -57,7 +58,9 @@ class ViewsBrowserTest {
               "TRACEFIX_NOTEBOOKS",
               workbench.notebooksDir.toString(),
               "TRACEFIX_EVENTS",
-              Integer.toString(EVENTS)),
+              Integer.toString(EVENTS),
+              "TRACEFIX_JVM_EVENTS",
+              Long.toString(JvmTraceRows.DRAWN)),
           PATIENCE_MINUTES);
     }
   }

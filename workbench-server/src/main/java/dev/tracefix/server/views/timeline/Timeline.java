@@ -16,13 +16,16 @@ import java.util.List;
  * @param extentNs the selection's last moment, relative to the origin
  * @param bucketNs the width of one aggregated bucket: slices shorter than it are summed per bucket
  * @param events the events in the window (all tracks)
+ * @param jvmEvents how many of them are JVM flight-recorder rows drawn beside the selection's (on
+ *     tracks of kind {@code jvm})
  * @param tracks the busiest tracks in the window, at most {@link TimelineQuery#MAX_TRACKS}
  * @param hiddenTracks tracks in the window that were left out (their events count in {@code
  *     events})
  * @param slices slices at least {@code bucketNs} long (at most {@link TimelineQuery#MAX_SLICES},
  *     the longest)
  * @param buckets the shorter slices, summed per track and bucket
- * @param instants point events (TCP state changes, retransmits, resets, process start and exit)
+ * @param instants point events (TCP state changes, retransmits, resets, process start and exit,
+ *     exceptions a JVM threw)
  * @param instantsAggregated whether {@code instants} are per-bucket counts rather than single
  *     events
  */
@@ -33,6 +36,7 @@ public record Timeline(
     long extentNs,
     long bucketNs,
     long events,
+    long jvmEvents,
     List<Track> tracks,
     int hiddenTracks,
     List<Slice> slices,
@@ -43,19 +47,26 @@ public record Timeline(
   /**
    * One row of the timeline.
    *
-   * @param kind {@code process}, {@code thread} or {@code connection}
+   * @param kind {@code process}, {@code thread}, {@code connection}, or {@code jvm}: the JVM
+   *     flight-recorder spans and marks of a thread (id its thread token), or the GC pauses and
+   *     safepoints of a JVM process (id its process token)
    * @param id the process or thread token, or the connection hash (redacted on capture)
    * @param process the process token the track belongs to
    * @param label what the track is called: the process's comm (a plain word or a token) and a short
-   *     form of the id
+   *     form of the id; for a JVM thread its Java thread name as the privacy policy kept it
+   * @param parent for a {@code jvm} track, the index of the kernel track of the same thread (or
+   *     process) it is drawn under, which comes right before it; -1 otherwise or when that track is
+   *     not shown
    */
-  public record Track(String kind, String id, String process, String label, long events) {}
+  public record Track(
+      String kind, String id, String process, String label, long events, int parent) {}
 
   /**
    * One call, drawn as a bar from start to end.
    *
    * @param track index into {@code tracks}
-   * @param name the syscall name, else the event type
+   * @param name the syscall name, else the event type; for a JVM span the flight recorder's type
+   *     and what it waited on ({@code jdk.JavaMonitorEnter Orders$Lock}) or the GC phase
    * @param errno 0 for success
    * @param row the event's row in the selection (a page offset of the cell's result), -1 when the
    *     selection is the store's events
@@ -88,7 +99,8 @@ public record Timeline(
    * A point event, or when aggregated the count of one type in one bucket.
    *
    * @param name the event type, e.g. {@code tcp_retransmit}
-   * @param detail a state change ({@code SYN_SENT -> ESTABLISHED}) or an errno name, else null
+   * @param detail a state change ({@code SYN_SENT -> ESTABLISHED}), an errno name or the class a
+   *     JVM threw, else null
    * @param row as for slices; -1 when aggregated or from the store
    */
   public record Instant(int track, long atNs, String name, String detail, long count, long row) {}

@@ -22,6 +22,11 @@ import java.util.Optional;
  * <p>Tracks: TCP events on their connection, other events on their thread when the capture named it
  * ({@code thread_token}), else on their process. An event's {@code time} is when it completed (the
  * kernel's exit timestamp), so a slice spans {@code time - duration_ns .. time}.
+ *
+ * <p>When the store holds JVM flight-recorder rows of the selection's processes ({@link JvmRows}),
+ * each thread that has some gets a track of kind {@code jvm} right under its kernel track (its
+ * {@code parent}), and each JVM process one for its GC pauses and safepoints under the process's
+ * track: the same window, buckets and bounds apply to them as to kernel rows.
  */
 public final class TimelineQuery {
   public static final int MAX_TRACKS = 500;
@@ -58,6 +63,9 @@ public final class TimelineQuery {
   private final String store;
   private final boolean rowsArePageOffsets;
 
+  /** Whether this drawing includes the store's JVM rows (set by {@link #draw}). */
+  private boolean jvm;
+
   /**
    * @param store the event store's schema for process names, or null
    * @param rowsArePageOffsets whether the selection is a kept result whose {@code rowid} is the
@@ -81,8 +89,17 @@ public final class TimelineQuery {
     if (to <= from) {
       to = from + 1;
     }
+    jvm = JvmRows.present(connection, store);
+    if (jvm) {
+      materializeJvm(origin, extent);
+    }
     materialize(inView(origin, from, to));
-    long[] counts = longs("SELECT count(*), coalesce(sum(n), 0) FROM temp." + TRACKS, 2);
+    long[] counts =
+        longs(
+            "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE kind = 'jvm'), 0)"
+                + " FROM temp."
+                + TRACKS,
+            3);
     int trackCount = (int) counts[0];
     int shownCount = Math.min(trackCount, MAX_TRACKS);
     long span = to - from;
@@ -103,6 +120,7 @@ public final class TimelineQuery {
         extent,
         bucket,
         counts[1],
+        counts[2],
         tracks,
         trackCount - tracks.size(),
         slices(threshold),
@@ -170,15 +188,22 @@ public final class TimelineQuery {
         + " "
         + selection.column("tcp_new_state", "VARCHAR")
         + " AS new_state,"
-        + " rowid AS rid"
+        + " rowid AS rid, false AS jvm"
         + " FROM "
         + selection.relation()
-        + " WHERE \"time\" IS NOT NULL),"
+        + " WHERE \"time\" IS NOT NULL"
+        + (jvm
+            ? " UNION ALL SELECT t, d, type, process, NULL, thread, 0, NULL, NULL, NULL, NULL, rid,"
+                + " true FROM temp."
+                + JVM
+            : "")
+        + "),"
         + " tracked AS (SELECT *,"
         + " d > 0 AND type NOT LIKE 'tcp%' AND type NOT LIKE 'process%' AS is_slice,"
-        + " CASE WHEN conn IS NOT NULL AND type LIKE 'tcp%' THEN 'connection'"
+        + " CASE WHEN jvm THEN 'jvm' WHEN conn IS NOT NULL AND type LIKE 'tcp%' THEN 'connection'"
         + "  WHEN thread IS NOT NULL THEN 'thread' ELSE 'process' END AS kind,"
-        + " CASE WHEN conn IS NOT NULL AND type LIKE 'tcp%' THEN conn"
+        + " CASE WHEN jvm THEN coalesce(thread, process)"
+        + "  WHEN conn IS NOT NULL AND type LIKE 'tcp%' THEN conn"
         + "  WHEN thread IS NOT NULL THEN thread ELSE process END AS id FROM sel),"
         + " keyed AS (SELECT *, hash(kind, id) AS key FROM tracked),"
         + " inview AS (SELECT *, CASE WHEN is_slice THEN t - d ELSE t END AS s FROM keyed"
@@ -212,7 +237,9 @@ public final class TimelineQuery {
               + "  FROM inview GROUP BY kind, id)"
               + " SELECT kind, id, key, process, n, CASE WHEN shown THEN (row_number() OVER ("
               + "  ORDER BY shown DESC, process,"
-              + "  CASE kind WHEN 'process' THEN 0 WHEN 'thread' THEN 1 ELSE 2 END, id) - 1)::INTEGER"
+              // a JVM track right under the kernel track of its thread (or process)
+              + "  CASE WHEN kind = 'process' OR (kind = 'jvm' AND id = process) THEN 0"
+              + "  WHEN kind IN ('thread', 'jvm') THEN 1 ELSE 2 END, id, kind = 'jvm') - 1)::INTEGER"
               + "  END AS idx FROM ranked");
       // Numbers only, joined on the track's hash: the strings of a million rows cost more to
       // write than everything else here. Names are read back from the selection (by rowid) for
@@ -233,10 +260,34 @@ public final class TimelineQuery {
 
   private static final String TRACKS = "tracefix_timeline_tracks";
   private static final String EVENTS = "tracefix_timeline_events";
+  private static final String JVM = "tracefix_timeline_jvm";
+
+  /**
+   * Keeps the JVM rows drawn beside the selection ({@link JvmRows}) in a temporary table, their
+   * {@code t} the end relative to the origin as for kernel rows: the window's two scans and the
+   * names of the slices drawn one by one read it instead of the store.
+   */
+  private void materializeJvm(long origin, long extent) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS temp." + JVM);
+      s.execute(
+          "CREATE TEMP TABLE "
+              + JVM
+              + " AS SELECT start_ns + d - "
+              + origin
+              + " AS t, d, type, process, thread, rid, "
+              + JvmRows.NAME_SQL
+              + " AS name, detail, thread_name FROM ("
+              + JvmRows.select(store, selection, origin, origin + extent)
+              + ")");
+    }
+  }
 
   private List<Timeline.Track> tracks() throws SQLException {
     Map<String, String> comms = comms();
+    Map<String, String> javaThreads = javaThreadNames();
     List<Timeline.Track> tracks = new ArrayList<>();
+    Map<String, Integer> kernelTracks = new HashMap<>(); // "kind id" -> index
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -248,17 +299,49 @@ public final class TimelineQuery {
         String id = rs.getString(2);
         String process = rs.getString(3);
         String comm = comms.getOrDefault(process, "");
+        boolean processWide = id.equals(process);
         String label =
             switch (kind) {
               case "connection" -> "connection " + shortId(id);
               case "thread" ->
                   (comm.isEmpty() ? shortId(process) : comm) + " thread " + shortId(id);
+              case "jvm" ->
+                  processWide
+                      ? "JVM GC, safepoints"
+                      : "JVM " + javaThreads.getOrDefault(id, "thread " + shortId(id));
               default -> (comm.isEmpty() ? "process" : comm) + " " + shortId(id);
             };
-        tracks.add(new Timeline.Track(kind, id, process, label, rs.getLong(4)));
+        // tracks come ordered so that a JVM track follows the kernel track it belongs under
+        int parent =
+            kind.equals("jvm")
+                ? kernelTracks.getOrDefault((processWide ? "process " : "thread ") + id, -1)
+                : -1;
+        kernelTracks.put(kind + " " + id, tracks.size());
+        tracks.add(new Timeline.Track(kind, id, process, label, rs.getLong(4), parent));
       }
     }
     return tracks;
+  }
+
+  /** The Java thread name of each shown JVM thread track, as the privacy policy kept it. */
+  private Map<String, String> javaThreadNames() throws SQLException {
+    Map<String, String> names = new HashMap<>();
+    if (!jvm) {
+      return names;
+    }
+    try (Statement s = connection.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT thread, any_value(thread_name) FROM temp."
+                    + JVM
+                    + " WHERE thread_name IS NOT NULL AND thread IN (SELECT id FROM temp."
+                    + TRACKS
+                    + " WHERE kind = 'jvm' AND idx IS NOT NULL) GROUP BY thread")) {
+      while (rs.next()) {
+        names.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return names;
   }
 
   /**
@@ -310,7 +393,10 @@ public final class TimelineQuery {
     }
   }
 
-  /** The selection's own columns for a few events, by rowid: names and states to show. */
+  /**
+   * The selection's own columns for a few events, by rowid: names and states to show; and the JVM
+   * rows' names and details, by their negative ids.
+   */
   private String names() {
     return "(SELECT rowid AS rid, coalesce("
         + selection.column("syscall", "VARCHAR")
@@ -322,13 +408,15 @@ public final class TimelineQuery {
         + selection.column("tcp_old_state", "VARCHAR")
         + " AS old_state, "
         + selection.column("tcp_new_state", "VARCHAR")
-        + " AS new_state FROM "
+        + " AS new_state, NULL::VARCHAR AS detail FROM "
         + selection.relation()
+        + (jvm ? " UNION ALL SELECT rid, name, NULL, NULL, NULL, detail FROM temp." + JVM : "")
         + ")";
   }
 
+  /** A slice's or instant's row of the cell's result; -1 for the store's and for JVM rows. */
   private long row(long rid) {
-    return rowsArePageOffsets ? rid : -1;
+    return rowsArePageOffsets && rid >= 0 ? rid : -1;
   }
 
   private List<Timeline.Slice> slices(long threshold) throws SQLException {
@@ -420,7 +508,8 @@ public final class TimelineQuery {
                 + points
                 + " GROUP BY idx, at, type ORDER BY at, idx, type"
             : "SELECT e.idx, e.t, e.type, CASE WHEN n.old_state IS NOT NULL AND n.new_state"
-                + " IS NOT NULL THEN n.old_state || ' -> ' || n.new_state ELSE n.errno_name END, 1,"
+                + " IS NOT NULL THEN n.old_state || ' -> ' || n.new_state"
+                + " ELSE coalesce(n.detail, n.errno_name) END, 1,"
                 + " e.rid FROM (SELECT *"
                 + points
                 + ") e JOIN "

@@ -26,6 +26,12 @@ import java.util.Map;
  * process_name}, {@code thread_name}) with their tokens, which were keyed on capture: the file
  * holds nothing the store does not already hold redacted.
  *
+ * <p>The store's JVM flight-recorder rows of the selection's processes within its time range
+ * ({@link JvmRows}) are written too, as the timeline draws them: spans as complete events and
+ * exceptions as instants (category {@code jvm}, the recorder's type as name) on a thread of their
+ * own beside the kernel thread ({@code jvm thread t_…}), GC pauses and safepoints on one per
+ * process ({@code jvm process p_…}).
+ *
  * <p>Rows are streamed from DuckDB to the output, never held; at most {@link #MAX_EVENTS}.
  */
 public final class TraceEventExport {
@@ -35,12 +41,18 @@ public final class TraceEventExport {
   private TraceEventExport() {}
 
   /**
+   * @param store the event store's schema (for its JVM rows), or null
    * @param fromNs window start relative to the selection's first moment, or null
    * @param toNs window end, likewise, or null
    * @return the events written
    */
   public static long write(
-      Connection connection, Selection selection, Long fromNs, Long toNs, OutputStream out)
+      Connection connection,
+      Selection selection,
+      String store,
+      Long fromNs,
+      Long toNs,
+      OutputStream out)
       throws SQLException {
     selection.requireTimestamp("time", "trace export", "when each event completed");
     String d = "greatest(coalesce(" + selection.column("duration_ns", "BIGINT") + ", 0), 0)";
@@ -56,16 +68,18 @@ public final class TraceEventExport {
             + d
             + " ELSE 0 END";
     long origin;
+    long last;
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
                 "SELECT coalesce(min("
                     + start
-                    + "), 0) FROM "
+                    + "), 0), coalesce(max(epoch_ns(\"time\")), 0) FROM "
                     + selection.relation()
                     + " WHERE \"time\" IS NOT NULL")) {
       rs.next();
       origin = rs.getLong(1);
+      last = rs.getLong(2);
     }
     String where =
         "\"time\" IS NOT NULL"
@@ -104,13 +118,22 @@ public final class TraceEventExport {
             + " AS old_state,"
             + " "
             + selection.column("tcp_new_state", "VARCHAR")
-            + " AS new_state"
+            + " AS new_state, false AS jvm, NULL::VARCHAR AS detail"
             + " FROM "
             + selection.relation()
             + " WHERE "
-            + where
-            + " ORDER BY s LIMIT "
-            + MAX_EVENTS;
+            + where;
+    if (JvmRows.present(connection, store)) {
+      sql +=
+          " UNION ALL SELECT start_ns - "
+              + origin
+              + ", d, type, process, thread, NULL, 0, NULL, NULL, NULL, NULL, true, detail FROM ("
+              + JvmRows.select(store, selection, origin, last)
+              + ") WHERE true"
+              + (fromNs == null ? "" : " AND start_ns + d - " + origin + " >= " + fromNs)
+              + (toNs == null ? "" : " AND start_ns - " + origin + " <= " + toNs);
+    }
+    sql = "SELECT * FROM (" + sql + ") ORDER BY s LIMIT " + MAX_EVENTS;
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(sql);
         JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -124,6 +147,8 @@ public final class TraceEventExport {
         String thread = rs.getString("thread");
         String conn = rs.getString("conn");
         String eventType = rs.getString("type");
+        boolean jvm = rs.getBoolean("jvm");
+        String detail = rs.getString("detail");
         boolean tcp = eventType.startsWith("tcp");
         Integer pid = pids.get(process);
         if (pid == null) {
@@ -134,12 +159,22 @@ public final class TraceEventExport {
           metadata(json, "thread_name", pid, pid, "process " + process);
         }
         String threadKey =
-            tcp && conn != null ? "c:" + conn : thread != null ? "t:" + thread : "p:" + process;
+            jvm
+                ? (thread != null ? "j:" + thread : "jp:" + process)
+                : tcp && conn != null
+                    ? "c:" + conn
+                    : thread != null ? "t:" + thread : "p:" + process;
         Integer tid = tids.get(threadKey);
         if (tid == null) {
           tid = 100_000 + tids.size();
           tids.put(threadKey, tid);
-          String label = threadKey.startsWith("c:") ? "connection " + conn : "thread " + thread;
+          String label =
+              switch (threadKey.substring(0, threadKey.indexOf(':'))) {
+                case "c" -> "connection " + conn;
+                case "j" -> "jvm thread " + thread;
+                case "jp" -> "jvm process " + process;
+                default -> "thread " + thread;
+              };
           metadata(json, "thread_name", pid, tid, label);
         }
         long startNs = rs.getLong("s");
@@ -147,8 +182,12 @@ public final class TraceEventExport {
         boolean slice = durationNs > 0 && !tcp && !eventType.startsWith("process");
         json.writeStartObject();
         String syscall = rs.getString("syscall");
-        json.writeStringField("name", syscall != null ? syscall : eventType);
-        json.writeStringField("cat", eventType);
+        json.writeStringField(
+            "name",
+            syscall != null
+                ? syscall
+                : jvm && slice && detail != null ? eventType + " " + detail : eventType);
+        json.writeStringField("cat", jvm ? "jvm" : eventType);
         json.writeStringField("ph", slice ? "X" : "i");
         json.writeNumberField("ts", startNs / 1000.0);
         if (slice) {
@@ -163,6 +202,9 @@ public final class TraceEventExport {
         if (errno != 0) {
           json.writeNumberField("errno", errno);
           json.writeStringField("errno_name", rs.getString("errno_name"));
+        }
+        if (detail != null) {
+          json.writeStringField("detail", detail);
         }
         if (rs.getString("old_state") != null) {
           json.writeStringField(
