@@ -51,6 +51,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final SpoolIngester ingester;
   private final Thread thread;
   private final Thread ingestThread;
+  private final java.util.function.LongSupplier storeMemory;
 
   /** Durable batches between the spool thread and the ingest thread, in order. */
   private final BlockingQueue<SpoolIngester.Spooled> durable = new ArrayBlockingQueue<>(2);
@@ -78,8 +79,16 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
    * @param eventsLost events lost so far on failed spool writes or ingests
    * @param failing the latest spool write failed: the condition holds now
    * @param firstFailure the first failure's cause, or null
+   * @param bufferedBytes Arrow memory (off the Java heap) this writer holds now: the open batch and
+   *     the closed ones on their way to the spool and DuckDB
+   * @param storeMemoryBytes what DuckDB's buffer manager holds for the store now; -1 if unknown
    */
-  public record SpoolHealth(long eventsLost, boolean failing, String firstFailure) {}
+  public record SpoolHealth(
+      long eventsLost,
+      boolean failing,
+      String firstFailure,
+      long bufferedBytes,
+      long storeMemoryBytes) {}
 
   /** The spool's health now; safe to call from any thread while the capture runs. */
   public SpoolHealth spoolHealth() {
@@ -87,7 +96,12 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     synchronized (this) {
       first = firstFailure;
     }
-    return new SpoolHealth(ingester.eventsFailed(), spoolFailing, first);
+    return new SpoolHealth(
+        ingester.eventsFailed(),
+        spoolFailing,
+        first,
+        allocator.getAllocatedMemory(),
+        storeMemory.getAsLong());
   }
 
   private boolean finished;
@@ -100,8 +114,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       Path spoolDir,
       String captureId,
       String host,
-      IngestOptions options) {
+      IngestOptions options,
+      java.util.function.LongSupplier storeMemory) {
     this.connection = connection;
+    this.storeMemory = storeMemory;
     this.allocator = allocator;
     this.dbFile = dbFile;
     this.captureId = captureId;

@@ -13,6 +13,7 @@ import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.sink.CaptureProvenance;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.IngestOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -52,12 +53,22 @@ public final class CaptureRecorder {
       EventStore store,
       CaptureObserver observer,
       java.util.function.Consumer<CaptureWriter.SpoolHealth> spool) {
+    return record(config, store, observer, spool, IngestOptions.STREAMING);
+  }
+
+  /** As above, with the writer's batches sized and queued by {@code ingest}. */
+  public static CaptureSummary record(
+      CaptureConfig config,
+      EventStore store,
+      CaptureObserver observer,
+      java.util.function.Consumer<CaptureWriter.SpoolHealth> spool,
+      IngestOptions ingest) {
     Capture.check(config); // a run that cannot start must not leave a captures row behind
     String captureId = CaptureSummary.newCaptureId();
     // The host name is whatever its operator chose: it passes the identity rule under the key.
     IdentityText identity = new IdentityText(new Tokenizer(KeyStore.current(config.keyDir())));
     String host = identity.hostname(hostName());
-    try (CaptureWriter writer = store.beginCapture(captureId, host)) {
+    try (CaptureWriter writer = store.beginCapture(captureId, host, ingest)) {
       CaptureObserver watching =
           new CaptureObserver() {
             @Override

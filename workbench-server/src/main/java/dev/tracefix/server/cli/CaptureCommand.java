@@ -21,6 +21,7 @@ import dev.tracefix.server.capture.JvmRecording;
 import dev.tracefix.server.metrics.MetricsAddress;
 import dev.tracefix.server.metrics.MetricsEndpoint;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.IngestOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,6 +170,16 @@ final class CaptureCommand implements Callable<Integer> {
   int storeMemoryMib;
 
   @Option(
+      names = "--batch-rows",
+      defaultValue = "16384",
+      paramLabel = "N",
+      description =
+          "events per Arrow batch on the way to the store (default: ${DEFAULT-VALUE}, about 5 MiB"
+              + " of socket records; up to 8 closed batches queue): larger batches mean fewer"
+              + " DuckDB transactions and more memory held")
+  int batchRows;
+
+  @Option(
       names = "--store-threads",
       defaultValue = "1",
       paramLabel = "N",
@@ -311,6 +322,7 @@ final class CaptureCommand implements Callable<Integer> {
         inForce.name(), CaptureRecorder.policySource(config.policyFile()), inForce.hash());
     // Everything else the user can get wrong is checked before the database or its row exist.
     Capture.check(config);
+    IngestOptions ingest = IngestOptions.STREAMING.withBatchRows(batchRows);
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
@@ -326,14 +338,18 @@ final class CaptureCommand implements Callable<Integer> {
                 db, inForce, System.err, (long) storeMemoryMib << 20, storeThreads)) {
       // What this agent may take beside the traced service, as it actually runs.
       System.err.printf(
-          "tracefix capture: limits: java heap max %d MiB, store %s%n",
-          Runtime.getRuntime().maxMemory() >> 20, store.limits());
+          "tracefix capture: limits: java heap max %d MiB (%s), store %s, batches of %d events%n",
+          Runtime.getRuntime().maxMemory() >> 20, collectors(), store.limits(), batchRows);
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
       summary =
           CaptureRecorder.record(
-              config, store, announcing(endpoint), endpoint == null ? h -> {} : endpoint::onSpool);
+              config,
+              store,
+              announcing(endpoint),
+              endpoint == null ? h -> {} : endpoint::onSpool,
+              ingest);
       if (recording != null) {
         storeRecording(recording, store, summary, inForce, config);
       }
@@ -361,6 +377,13 @@ final class CaptureCommand implements Callable<Integer> {
   }
 
   /** The launched JVM's recording into the finished capture, or why there is none. */
+  /** The JVM's garbage collectors, e.g. {@code Copy+MarkSweepCompact} for the Serial GC. */
+  private static String collectors() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName)
+        .collect(Collectors.joining("+"));
+  }
+
   private static void storeRecording(
       JvmRecording recording,
       EventStore store,
