@@ -171,12 +171,12 @@ final class CaptureCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-rows",
-      defaultValue = "16384",
+      defaultValue = "15360",
       paramLabel = "N",
       description =
-          "events per Arrow batch on the way to the store (default: ${DEFAULT-VALUE}, about 5 MiB"
-              + " of socket records; up to 8 closed batches queue): larger batches mean fewer"
-              + " DuckDB transactions and more memory held")
+          "events per Arrow batch on the way to the store (default: ${DEFAULT-VALUE}, a few MiB;"
+              + " up to 8 closed batches queue): larger batches mean fewer DuckDB transactions and"
+              + " more memory held")
   int batchRows;
 
   @Option(
