@@ -166,7 +166,7 @@ final class CaptureCommand implements Callable<Integer> {
       description =
           "DuckDB memory_limit of the capture's store, in MiB (default: ${DEFAULT-VALUE}; 0 for"
               + " DuckDB's default of 80% of RAM). The Java heap is capped by the launcher"
-              + " (TRACEFIX_CAPTURE_HEAP, default 256m); both are printed at start")
+              + " (TRACEFIX_CAPTURE_HEAP, default 128m); both are printed at start")
   int storeMemoryMib;
 
   @Option(
@@ -376,7 +376,6 @@ final class CaptureCommand implements Callable<Integer> {
     return command.isEmpty() ? 0 : Math.max(summary.commandExitCode(), 0);
   }
 
-  /** The launched JVM's recording into the finished capture, or why there is none. */
   /** The JVM's garbage collectors, e.g. {@code Copy+MarkSweepCompact} for the Serial GC. */
   private static String collectors() {
     return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
@@ -384,6 +383,7 @@ final class CaptureCommand implements Callable<Integer> {
         .collect(Collectors.joining("+"));
   }
 
+  /** The launched JVM's recording into the finished capture, or why there is none. */
   private static void storeRecording(
       JvmRecording recording,
       EventStore store,
