@@ -452,8 +452,8 @@ public final class EventStore implements AutoCloseable {
 
   /**
    * Bytes DuckDB's buffer manager holds for this store's database now ({@code duckdb_memory()}),
-   * the part of the agent's resident memory that the JVM's own accounting does not see; -1 when
-   * the store is closed or the query fails (a metric must not stop a capture).
+   * the part of the agent's resident memory that the JVM's own accounting does not see; -1 when the
+   * store is closed or the query fails (a metric must not stop a capture).
    */
   public long memoryInUse() {
     try (Connection c = connect();

@@ -20,8 +20,8 @@ public record IngestOptions(
 
   /**
    * Rows per batch of {@link #STREAMING}: 15 Ki rather than 16 Ki because Arrow rounds each buffer
-   * up to a power of two and a column's validity bits share a buffer with its values or offsets,
-   * so at 16 Ki rows every number and offset buffer would be twice the size it needs.
+   * up to a power of two and a column's validity bits share a buffer with its values or offsets, so
+   * at 16 Ki rows every number and offset buffer would be twice the size it needs.
    */
   public static final int STREAMING_BATCH_ROWS = 15 * 1024;
 
