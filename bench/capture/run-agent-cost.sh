@@ -61,7 +61,7 @@ rm -rf "$out/agent-cost.duckdb" "$out/agent-cost.duckdb.wal" "$out/agent-keys" "
   ${CAPTURE_OPTS:-} \
   -- "$out/producer" $((calls * seconds)) "$calls" >"$out/agent-cost.out" 2>"$out/agent-cost.err" &
 jvm=$!
-until grep -q 'probes attached' "$out/agent-cost.err"; do
+until grep -qs 'probes attached' "$out/agent-cost.err"; do
   kill -0 $jvm 2>/dev/null || { cat "$out/agent-cost.err" >&2; exit 1; }
   sleep 0.1
 done
@@ -78,14 +78,14 @@ while kill -0 $jvm 2>/dev/null && [ -e /proc/$jvm/stat ]; do
     $1 == "tracefix_agent_buffered_bytes" {a = $2} $1 == "tracefix_store_memory_bytes" {d = $2}
     END {print (h ? h : 0), (a ? a : 0), (d ? d : 0)}' || true)
   echo "$t $c $rss $hwm ${m:-0 0 0}" >> "$out/agent-cost.samples"
-  if [ "$rss" -gt "$peak_rss" ]; then
+  if [ "${rss:-0}" -gt "$peak_rss" ]; then
     peak_rss=$rss
     grep -E '^(Rss|Anonymous|Pss_File|Pss_Shmem):' /proc/$jvm/smaps_rollup > "$out/agent-cost.smaps" 2>/dev/null || true
   fi
-  # Per-thread CPU ticks so far (the last sample before the JVM exits is printed below).
+  # Per-thread CPU ticks so far, by thread id (each thread's last reading is printed below).
   for task in /proc/$jvm/task/*; do
-    echo "$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') $(cat "$task/comm" 2>/dev/null)"
-  done > "$out/agent-cost.threads.now" 2>/dev/null && cp "$out/agent-cost.threads.now" "$out/agent-cost.threads"
+    echo "${task##*/} $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') $(cat "$task/comm" 2>/dev/null)"
+  done >> "$out/agent-cost.threads" 2>/dev/null || true
   n=$((n + 1))
   if [ $n -eq $((seconds * 3 / 4)) ] && [[ "${AGENT_JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
     jcmd $jvm VM.native_memory summary > "$out/agent-cost.nmt" 2>&1 || true
@@ -102,8 +102,9 @@ awk -v t0="$t0" -v c0="$c0" -v hz="$hz" '
   "$out/agent-cost.samples"
 echo "tracefix capture: at peak VmRSS (kB): $(tr -s ' \n' ' ' < "$out/agent-cost.smaps")"
 # Threads by name (digits dropped: GC Thread#0 and #1 together), CPU seconds since the JVM started.
-awk -v hz="$hz" '{name = $2; for (i = 3; i <= NF; i++) name = name " " $i; gsub(/[#0-9]+$/, "", name)
-  cpu[name] += $1} END {for (k in cpu) if (cpu[k] > 0) printf "%.2f %s\n", cpu[k] / hz, k}' \
+awk -v hz="$hz" 'NF >= 3 {name = $3; for (i = 4; i <= NF; i++) name = name " " $i; gsub(/[#0-9]+$/, "", name)
+  if ($2 >= ticks[$1]) {ticks[$1] = $2; names[$1] = name}}
+  END {for (t in ticks) cpu[names[t]] += ticks[t]; for (k in cpu) if (cpu[k] > 0) printf "%.2f %s\n", cpu[k] / hz, k}' \
   "$out/agent-cost.threads" | sort -rn | head -12 | awk '{printf "  thread cpu %ss: ", $1; $1 = ""; print substr($0, 2)}'
 [ -s "$out/agent-cost.nmt" ] && grep -E '^(Total|-  *[A-Z])' "$out/agent-cost.nmt" | grep -v 'reserved=0KB' | sed 's/^/  nmt /' || true
 grep -E '^capture |^  ' "$out/agent-cost.out"
