@@ -57,7 +57,11 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final BlockingQueue<SpoolIngester.Spooled> durable = new ArrayBlockingQueue<>(2);
 
   private static final SpoolIngester.Spooled STOP_INGEST =
-      new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null);
+      new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null, null);
+
+  /** Callers waiting in {@link #awaitStored}: the ingest thread commits at once for them. */
+  private volatile int waiters;
+
   private final long[] produced = new long[EventType.values().length];
   private final long[] dropped = new long[EventType.values().length];
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
@@ -394,14 +398,22 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
 
   /** Waits until every closed batch is committed (or failed); the open batch keeps filling. */
   public synchronized void awaitStored() {
-    while (inFlight > 0) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SinkException(
-            SinkException.Kind.INTERNAL, "interrupted waiting for capture " + captureId);
+    if (inFlight == 0) {
+      return;
+    }
+    waiters++; // the ingest thread commits what it holds instead of waiting for more rows
+    try {
+      while (inFlight > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SinkException(
+              SinkException.Kind.INTERNAL, "interrupted waiting for capture " + captureId);
+        }
       }
+    } finally {
+      waiters--;
     }
   }
 
@@ -565,7 +577,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
           done(e);
           continue;
         }
-        spoolFailing = false;
+        spoolFailing = spooled.spoolFailure() != null;
         durable.put(spooled);
       }
     } catch (InterruptedException e) {
@@ -579,25 +591,67 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
-  /** The ingest thread: one DuckDB transaction per durable segment, in the order written. */
+  /**
+   * The ingest thread: inserts durable batches in the order written into one open DuckDB
+   * transaction, and commits it once it holds {@link IngestOptions#commitRows} rows, once its first
+   * batch is twice {@link IngestOptions#maxBatchDelay} old, when someone waits for the store, or at
+   * the end. A failed insert or commit rolls back the whole group: its segments stay in the spool
+   * and are ingested the next time the store is opened.
+   */
   private void runIngest() {
+    List<SpoolIngester.Inserted> group = new ArrayList<>();
+    long groupRows = 0;
+    long groupStarted = 0;
+    long delayNanos = options.maxBatchDelay().toNanos();
+    long pollNanos = Math.max(1, Math.min(delayNanos / 4, TimeUnit.MILLISECONDS.toNanos(20)));
     while (true) {
       SpoolIngester.Spooled next;
       try {
-        next = durable.take();
+        next = group.isEmpty() ? durable.take() : durable.poll(pollNanos, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
+        next = STOP_INGEST;
+      }
+      boolean stop = next == STOP_INGEST;
+      if (next != null && !stop) {
+        try (SpoolIngester.Spooled batch = next) {
+          SpoolIngester.Inserted inserted = ingester.insert(batch);
+          if (group.isEmpty()) {
+            groupStarted = System.nanoTime();
+          }
+          group.add(inserted);
+          groupRows += inserted.rows();
+        } catch (SinkException e) {
+          ingester.rollback();
+          for (int i = 0; i < group.size(); i++) {
+            done(e);
+          }
+          group.clear();
+          groupRows = 0;
+          done(e); // the batch that failed
+          continue;
+        }
+      }
+      boolean due =
+          stop
+              || groupRows >= options.commitRows()
+              || waiters > 0
+              || System.nanoTime() - groupStarted >= 2 * delayNanos;
+      if (!group.isEmpty() && due) {
+        SinkException failure = null;
+        try {
+          ingester.commit(group);
+        } catch (SinkException e) {
+          failure = e;
+        }
+        for (SpoolIngester.Inserted inserted : group) {
+          done(failure != null ? failure : inserted.spoolFailure());
+        }
+        group.clear();
+        groupRows = 0;
+      }
+      if (stop) {
         return;
       }
-      if (next == STOP_INGEST) {
-        return;
-      }
-      SinkException failure = null;
-      try (next) {
-        ingester.ingest(next);
-      } catch (SinkException e) {
-        failure = e;
-      }
-      done(failure);
     }
   }
 
