@@ -9,7 +9,7 @@
 # /metrics scraped (heap, Arrow bytes buffered, DuckDB's buffer manager); at the peak of VmRSS its
 # smaps_rollup (anonymous vs file-backed) is kept, and at the end each thread's CPU is printed (the
 # capture thread, spool and ingest threads, GC, JIT). With -XX:NativeMemoryTracking=summary in
-# AGENT_JAVA_OPTS, jcmd's native memory summary is taken three quarters into the run.
+# AGENT_JAVA_OPTS, jcmd's native memory summary is taken 60 % into the run.
 # Run as root from the project root after
 # `mvn -o -q -B -pl capture,arrow-sink,workbench-server -am compile`.
 #   bench/capture/run-agent-cost.sh [RATE_EVENTS_PER_S] [SECONDS]
@@ -87,7 +87,8 @@ while kill -0 $jvm 2>/dev/null && [ -e /proc/$jvm/stat ]; do
     echo "${task##*/} $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') $(cat "$task/comm" 2>/dev/null)"
   done >> "$out/agent-cost.threads" 2>/dev/null || true
   n=$((n + 1))
-  if [ $n -eq $((seconds * 3 / 4)) ] && [[ "${AGENT_JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
+  if [ ! -s "$out/agent-cost.nmt" ] && [[ "${AGENT_JAVA_OPTS:-}" == *NativeMemoryTracking* ]] &&
+    awk -v t="$t" -v t0="$t0" -v s="$seconds" 'BEGIN {exit !(t - t0 >= 0.6 * s)}'; then
     jcmd $jvm VM.native_memory summary > "$out/agent-cost.nmt" 2>&1 || true
   fi
   sleep 1
