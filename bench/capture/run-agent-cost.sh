@@ -84,7 +84,7 @@ while kill -0 $jvm 2>/dev/null && [ -e /proc/$jvm/stat ]; do
   fi
   # Per-thread CPU ticks so far, by thread id (each thread's last reading is printed below).
   for task in /proc/$jvm/task/*; do
-    echo "${task##*/} $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') $(cat "$task/comm" 2>/dev/null)"
+    echo "$n ${task##*/} $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') $(cat "$task/comm" 2>/dev/null)"
   done >> "$out/agent-cost.threads" 2>/dev/null || true
   n=$((n + 1))
   if [ ! -s "$out/agent-cost.nmt" ] && [[ "${AGENT_JAVA_OPTS:-}" == *NativeMemoryTracking* ]] &&
@@ -102,11 +102,20 @@ awk -v t0="$t0" -v c0="$c0" -v hz="$hz" '
          100 * (c - c0) / hz / (t - t0), t - t0, n, rss / 1024, hwm / 1024, heap / 1048576, arrow / 1048576, duck / 1048576}' \
   "$out/agent-cost.samples"
 echo "tracefix capture: at peak VmRSS (kB): $(tr -s ' \n' ' ' < "$out/agent-cost.smaps")"
-# Threads by name (digits dropped: GC Thread#0 and #1 together), CPU seconds since the JVM started.
-awk -v hz="$hz" 'NF >= 3 {name = $3; for (i = 4; i <= NF; i++) name = name " " $i; gsub(/[#0-9]+$/, "", name)
-  if ($2 >= ticks[$1]) {ticks[$1] = $2; names[$1] = name}}
-  END {for (t in ticks) cpu[names[t]] += ticks[t]; for (k in cpu) if (cpu[k] > 0) printf "%.2f %s\n", cpu[k] / hz, k}' \
-  "$out/agent-cost.threads" | sort -rn | head -12 | awk '{printf "  thread cpu %ss: ", $1; $1 = ""; print substr($0, 2)}'
+# Steady state: from the first sample WARMUP seconds after attach (default 5: the JIT compiles
+# the pipeline in the first seconds) to the last one, for the process and per thread.
+warm=${WARMUP:-5}
+k=$(awk -v t0="$t0" -v w="$warm" '$1 - t0 >= w {print NR - 1; exit}' "$out/agent-cost.samples")
+awk -v t0="$t0" -v w="$warm" -v hz="$hz" '$1 - t0 >= w && !seen {t1 = $1; c1 = $2; seen = 1} {t = $1; c = $2}
+  END {if (seen && t > t1) printf "tracefix capture: steady state (from %ds after attach): cpu %.1f%% of one core over %.1fs\n", w, 100 * (c - c1) / hz / (t - t1), t - t1}' \
+  "$out/agent-cost.samples"
+# Threads by name (digits dropped: GC Thread#0 and #1 together): CPU seconds since the JVM started,
+# and in the steady state.
+awk -v hz="$hz" -v k="${k:-0}" 'NF >= 4 {name = $4; for (i = 5; i <= NF; i++) name = name " " $i; gsub(/[#0-9]+$/, "", name)
+  if ($3 >= ticks[$2]) {ticks[$2] = $3; names[$2] = name}; if ($1 == k) base[$2] = $3}
+  END {for (t in ticks) {cpu[names[t]] += ticks[t]; steady[names[t]] += ticks[t] - base[t]}
+       for (k2 in cpu) if (cpu[k2] > 0) printf "%.2f %.2f %s\n", cpu[k2] / hz, steady[k2] / hz, k2}' \
+  "$out/agent-cost.threads" | sort -rn | head -12 | awk '{printf "  thread cpu %ss (steady state %ss): ", $1, $2; $1 = ""; $2 = ""; print substr($0, 3)}'
 [ -s "$out/agent-cost.nmt" ] && grep -E '^(Total|-  *[A-Z])' "$out/agent-cost.nmt" | grep -v 'reserved=0KB' | sed 's/^/  nmt /' || true
 grep -E '^capture |^  ' "$out/agent-cost.out"
 awk -v s="$seconds" '/^  [a-z_]+: produced/ {gsub(",", ""); p += $3; st += $5; d += $7}
