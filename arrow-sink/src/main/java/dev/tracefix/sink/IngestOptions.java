@@ -27,8 +27,8 @@ public record IngestOptions(
   /**
    * DuckDB's row group: a transaction that appends at least this many rows writes them compressed
    * straight into the database file, where a smaller one writes them to the WAL first and again at
-   * the next checkpoint (which also rewrites the last, partly filled row group). Measured: 2.0 µs
-   * less CPU per event (BENCHMARKS.md, "Capture agent cost").
+   * the next checkpoint (which also rewrites the last, partly filled row group). Measured: 1 to 2
+   * µs less CPU per event ({@code bench/ingest-stages.sh}, BENCHMARKS.md "Capture agent cost").
    */
   public static final int DUCKDB_ROW_GROUP_ROWS = 122_880;
 
