@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Arrow batch; a batch closes at {@link IngestOptions#batchRows} events or after {@link
  * IngestOptions#maxBatchDelay}, and goes through a bounded queue to this writer's ingest thread,
  * which writes it as a spool segment (fsynced: acknowledged), inserts it into DuckDB together with
- * its segment id in one transaction, then deletes the segment. A full queue drops the batch and
- * counts it in {@code capture_stats}: {@link #onEvents} never waits for disk or database.
+ * its segment id, and commits several batches in one transaction ({@link
+ * IngestOptions#commitRows}), then deletes their segments. A full queue drops the batch and counts
+ * it in {@code capture_stats}: {@link #onEvents} never waits for disk or database.
  *
  * <p>Owns its own DuckDB connection, Arrow allocator and thread; {@link #close} releases them.
  * Closing without {@link #finish} still stores what was buffered and leaves the capture's {@code
