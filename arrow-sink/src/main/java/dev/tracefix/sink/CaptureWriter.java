@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Arrow batch; a batch closes at {@link IngestOptions#batchRows} events or after {@link
  * IngestOptions#maxBatchDelay}, and goes through a bounded queue to this writer's ingest thread,
  * which writes it as a spool segment (fsynced: acknowledged), inserts it into DuckDB together with
- * its segment id in one transaction, then deletes the segment. A full queue drops the batch and
- * counts it in {@code capture_stats}: {@link #onEvents} never waits for disk or database.
+ * its segment id, and commits several batches in one transaction ({@link
+ * IngestOptions#commitRows}), then deletes their segments. A full queue drops the batch and counts
+ * it in {@code capture_stats}: {@link #onEvents} never waits for disk or database.
  *
  * <p>Owns its own DuckDB connection, Arrow allocator and thread; {@link #close} releases them.
  * Closing without {@link #finish} still stores what was buffered and leaves the capture's {@code
@@ -51,12 +52,17 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
   private final SpoolIngester ingester;
   private final Thread thread;
   private final Thread ingestThread;
+  private final java.util.function.LongSupplier storeMemory;
 
   /** Durable batches between the spool thread and the ingest thread, in order. */
   private final BlockingQueue<SpoolIngester.Spooled> durable = new ArrayBlockingQueue<>(2);
 
   private static final SpoolIngester.Spooled STOP_INGEST =
-      new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null);
+      new SpoolIngester.Spooled(SealedBatch.STOP, null, null, null, null, null, null);
+
+  /** Callers waiting in {@link #awaitStored}: the ingest thread commits at once for them. */
+  private volatile int waiters;
+
   private final long[] produced = new long[EventType.values().length];
   private final long[] dropped = new long[EventType.values().length];
   private final List<SafeProcess> pendingProcesses = new ArrayList<>();
@@ -82,8 +88,16 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
    * @param eventsLost events lost so far on failed spool writes or ingests
    * @param failing the latest spool write failed: the condition holds now
    * @param firstFailure the first failure's cause, or null
+   * @param bufferedBytes Arrow memory (off the Java heap) this writer holds now: the open batch and
+   *     the closed ones on their way to the spool and DuckDB
+   * @param storeMemoryBytes what DuckDB's buffer manager holds for the store now; -1 if unknown
    */
-  public record SpoolHealth(long eventsLost, boolean failing, String firstFailure) {}
+  public record SpoolHealth(
+      long eventsLost,
+      boolean failing,
+      String firstFailure,
+      long bufferedBytes,
+      long storeMemoryBytes) {}
 
   /** The spool's health now; safe to call from any thread while the capture runs. */
   public SpoolHealth spoolHealth() {
@@ -91,7 +105,12 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     synchronized (this) {
       first = firstFailure;
     }
-    return new SpoolHealth(ingester.eventsFailed(), spoolFailing, first);
+    return new SpoolHealth(
+        ingester.eventsFailed(),
+        spoolFailing,
+        first,
+        allocator.getAllocatedMemory(),
+        storeMemory.getAsLong());
   }
 
   private boolean finished;
@@ -104,8 +123,10 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
       Path spoolDir,
       String captureId,
       String host,
-      IngestOptions options) {
+      IngestOptions options,
+      java.util.function.LongSupplier storeMemory) {
     this.connection = connection;
+    this.storeMemory = storeMemory;
     this.allocator = allocator;
     this.dbFile = dbFile;
     this.captureId = captureId;
@@ -394,14 +415,22 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
 
   /** Waits until every closed batch is committed (or failed); the open batch keeps filling. */
   public synchronized void awaitStored() {
-    while (inFlight > 0) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SinkException(
-            SinkException.Kind.INTERNAL, "interrupted waiting for capture " + captureId);
+    if (inFlight == 0) {
+      return;
+    }
+    waiters++; // the ingest thread commits what it holds instead of waiting for more rows
+    try {
+      while (inFlight > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SinkException(
+              SinkException.Kind.INTERNAL, "interrupted waiting for capture " + captureId);
+        }
       }
+    } finally {
+      waiters--;
     }
   }
 
@@ -565,7 +594,7 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
           done(e);
           continue;
         }
-        spoolFailing = false;
+        spoolFailing = spooled.spoolFailure() != null;
         durable.put(spooled);
       }
     } catch (InterruptedException e) {
@@ -579,25 +608,67 @@ public final class CaptureWriter implements SafeEventSink, AutoCloseable {
     }
   }
 
-  /** The ingest thread: one DuckDB transaction per durable segment, in the order written. */
+  /**
+   * The ingest thread: inserts durable batches in the order written into one open DuckDB
+   * transaction, and commits it once it holds {@link IngestOptions#commitRows} rows, once its first
+   * batch is twice {@link IngestOptions#maxBatchDelay} old, when someone waits for the store, or at
+   * the end. A failed insert or commit rolls back the whole group: its segments stay in the spool
+   * and are ingested the next time the store is opened.
+   */
   private void runIngest() {
+    List<SpoolIngester.Inserted> group = new ArrayList<>();
+    long groupRows = 0;
+    long groupStarted = 0;
+    long delayNanos = options.maxBatchDelay().toNanos();
+    long pollNanos = Math.max(1, Math.min(delayNanos / 4, TimeUnit.MILLISECONDS.toNanos(20)));
     while (true) {
       SpoolIngester.Spooled next;
       try {
-        next = durable.take();
+        next = group.isEmpty() ? durable.take() : durable.poll(pollNanos, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
+        next = STOP_INGEST;
+      }
+      boolean stop = next == STOP_INGEST;
+      if (next != null && !stop) {
+        try (SpoolIngester.Spooled batch = next) {
+          SpoolIngester.Inserted inserted = ingester.insert(batch);
+          if (group.isEmpty()) {
+            groupStarted = System.nanoTime();
+          }
+          group.add(inserted);
+          groupRows += inserted.rows();
+        } catch (SinkException e) {
+          ingester.rollback();
+          for (int i = 0; i < group.size(); i++) {
+            done(e);
+          }
+          group.clear();
+          groupRows = 0;
+          done(e); // the batch that failed
+          continue;
+        }
+      }
+      boolean due =
+          stop
+              || groupRows >= options.commitRows()
+              || waiters > 0
+              || System.nanoTime() - groupStarted >= 2 * delayNanos;
+      if (!group.isEmpty() && due) {
+        SinkException failure = null;
+        try {
+          ingester.commit(group);
+        } catch (SinkException e) {
+          failure = e;
+        }
+        for (SpoolIngester.Inserted inserted : group) {
+          done(failure != null ? failure : inserted.spoolFailure());
+        }
+        group.clear();
+        groupRows = 0;
+      }
+      if (stop) {
         return;
       }
-      if (next == STOP_INGEST) {
-        return;
-      }
-      SinkException failure = null;
-      try (next) {
-        ingester.ingest(next);
-      } catch (SinkException e) {
-        failure = e;
-      }
-      done(failure);
     }
   }
 

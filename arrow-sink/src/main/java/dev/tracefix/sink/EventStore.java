@@ -450,6 +450,23 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Bytes DuckDB's buffer manager holds for this store's database now ({@code duckdb_memory()}),
+   * the part of the agent's resident memory that the JVM's own accounting does not see; -1 when the
+   * store is closed or the query fails (a metric must not stop a capture).
+   */
+  public long memoryInUse() {
+    try (Connection c = connect();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException | SinkException e) {
+      return -1;
+    }
+  }
+
   /** Starts storing a capture with {@link #DEFAULT_BATCH_ROWS} rows per batch. */
   public CaptureWriter beginCapture(String captureId, String host) {
     return beginCapture(captureId, host, DEFAULT_BATCH_ROWS);
@@ -502,7 +519,14 @@ public final class EventStore implements AutoCloseable {
         allocator.newChildAllocator("capture " + captureId, 0, Long.MAX_VALUE);
     CaptureWriter writer =
         new CaptureWriter(
-            writerConnection, writerAllocator, dbFile, spool.dir(), captureId, host, options);
+            writerConnection,
+            writerAllocator,
+            dbFile,
+            spool.dir(),
+            captureId,
+            host,
+            options,
+            this::memoryInUse);
     writers.add(writer);
     return writer;
   }

@@ -11,6 +11,8 @@ import dev.tracefix.sink.spool.Spool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The work for one closed batch, in two stages on two threads so that the fsync of one batch
  * overlaps the DuckDB insert of the previous one: {@link #spool} writes the segment files (fsync,
- * acknowledge), {@link #ingest} runs one DuckDB transaction per segment with its id and deletes the
- * file. Counters are read by other threads, hence the locks and volatiles.
+ * acknowledge), {@link #insert} puts the rows and segment ids into DuckDB's open transaction and
+ * {@link #commit} commits it (several batches at once) and deletes the files. Counters are read by
+ * other threads, hence the locks and volatiles.
  */
 final class SpoolIngester {
   private static final Logger LOG = LoggerFactory.getLogger(SpoolIngester.class);
@@ -55,14 +58,19 @@ final class SpoolIngester {
     this.onDurable = onDurable;
   }
 
-  /** A batch whose segments are durable (acknowledged) and wait for their DuckDB transaction. */
+  /**
+   * A batch whose segments are durable (acknowledged) and wait for their DuckDB transaction. When
+   * its events could not be written ({@code spoolFailure}, counted as failed already), the process
+   * segment still goes in, so that the events of later batches join their processes.
+   */
   record Spooled(
       SealedBatch sealed,
       VectorSchemaRoot processRoot,
       SegmentName processName,
       Path processFile,
       SegmentName eventName,
-      Path eventFile)
+      Path eventFile,
+      SinkException spoolFailure)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -100,14 +108,14 @@ final class SpoolIngester {
       } catch (SinkException e) {
         countFailed(events);
         if (processRoot != null) {
-          // The processes are durable: ingest them anyway so their events from later batches join.
-          ingestQuietly(processName, processRoot, processFile);
-          processRoot.close();
+          // The processes are durable: the ingest thread inserts them anyway (this thread never
+          // touches the connection) so that their events from later batches join.
+          return new Spooled(sealed, processRoot, processName, processFile, null, null, e);
         }
         throw e;
       }
     }
-    return new Spooled(sealed, processRoot, processName, processFile, eventName, eventFile);
+    return new Spooled(sealed, processRoot, processName, processFile, eventName, eventFile, null);
   }
 
   private void countFailed(EventBatch events) {
@@ -123,29 +131,90 @@ final class SpoolIngester {
     }
   }
 
-  /** Stage two (ingest thread): one DuckDB transaction per segment, then the file goes. */
-  void ingest(Spooled spooled) {
-    if (spooled.processName() != null) {
-      ingestSegment(spooled.processName(), spooled.processRoot(), spooled.processFile());
+  /**
+   * What one batch put into the open transaction: its counts and files for {@link #commit}, and the
+   * spool failure that lost its events, if one did.
+   */
+  record Inserted(long[] typeCounts, int rows, List<Path> files, SinkException spoolFailure) {}
+
+  /**
+   * Stage two (ingest thread): inserts the batch's segments, each with its ledger entry, into the
+   * transaction this connection has open (opening one if none is): several batches then commit as
+   * one, see {@link IngestOptions#commitRows}. On failure the caller rolls back ({@link
+   * #rollback}): the segments stay in the spool for the next open.
+   */
+  Inserted insert(Spooled spooled) {
+    try {
+      if (connection.getAutoCommit()) {
+        connection.setAutoCommit(false);
+      }
+    } catch (SQLException e) {
+      throw new SinkException(
+          SinkException.Kind.RESOURCE, "cannot begin a DuckDB transaction: " + e.getMessage(), e);
     }
-    if (spooled.eventName() != null) {
-      EventBatch events = spooled.sealed().events();
-      ingestSegment(spooled.eventName(), events.sealed(), spooled.eventFile());
-      long[] counts = events.typeCounts();
+    List<Path> files = new ArrayList<>(2);
+    if (spooled.processName() != null) {
+      insertSegment(spooled.processName(), spooled.processRoot(), spooled.processFile());
+      files.add(spooled.processFile());
+    }
+    if (spooled.eventName() == null) {
+      return new Inserted(new long[0], 0, files, spooled.spoolFailure());
+    }
+    EventBatch events = spooled.sealed().events();
+    insertSegment(spooled.eventName(), events.sealed(), spooled.eventFile());
+    files.add(spooled.eventFile());
+    return new Inserted(events.typeCounts(), events.rowCount(), files, null);
+  }
+
+  /**
+   * Commits the open transaction: the inserted batches are stored, their segment files go and the
+   * counters count them. A failed commit rolls back and throws; the segments stay in the spool.
+   */
+  void commit(List<Inserted> group) {
+    try {
+      connection.commit();
+    } catch (SQLException e) {
+      rollback();
+      throw new SinkException(
+          SinkException.Kind.RESOURCE,
+          "committing "
+              + group.size()
+              + " spool segments into DuckDB failed ("
+              + e.getMessage()
+              + "); the segments are kept and are ingested the next time the store is opened",
+          e);
+    }
+    restoreAutoCommit();
+    for (Inserted inserted : group) {
+      inserted.files().forEach(Spool::delete);
+      if (inserted.rows() == 0) {
+        continue;
+      }
       synchronized (this) {
+        long[] counts = inserted.typeCounts();
         for (int t = 0; t < counts.length; t++) {
           stored[t] += counts[t];
         }
-        eventsStored += events.rowCount();
+        eventsStored += inserted.rows();
         batchesStored++;
       }
     }
   }
 
-  private void ingestQuietly(SegmentName name, VectorSchemaRoot root, Path file) {
+  /** Rolls the open transaction back (nothing of it is stored; its segments stay in the spool). */
+  void rollback() {
     try {
-      ingestSegment(name, root, file);
-    } catch (SinkException e) {
+      connection.rollback();
+    } catch (SQLException e) {
+      LOG.warn("tracefix: rolling back a DuckDB transaction failed: {}", e.getMessage());
+    }
+    restoreAutoCommit();
+  }
+
+  private void restoreAutoCommit() {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
       LOG.warn("tracefix: {}", e.getMessage());
     }
   }
@@ -175,9 +244,9 @@ final class SpoolIngester {
     return file;
   }
 
-  private void ingestSegment(SegmentName name, VectorSchemaRoot root, Path file) {
+  private void insertSegment(SegmentName name, VectorSchemaRoot root, Path file) {
     try {
-      SegmentIngest.ingest(connection, allocator, name, host, root);
+      SegmentIngest.insert(connection, allocator, name, host, root);
     } catch (SQLException e) {
       throw new SinkException(
           SinkException.Kind.RESOURCE,
@@ -188,7 +257,6 @@ final class SpoolIngester {
               + "); the segment is kept and is ingested the next time the store is opened",
           e);
     }
-    Spool.delete(file);
   }
 
   long eventsStored() {

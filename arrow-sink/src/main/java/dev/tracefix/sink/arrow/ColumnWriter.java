@@ -56,11 +56,9 @@ interface ColumnWriter {
           BigIntVector v = (BigIntVector) vector;
           return (event, row) -> {
             long x = value.applyAsLong(event);
-            if (x == 0) {
-              v.setNull(row);
-            } else {
+            if (x != 0) {
               v.setSafe(row, x);
-            }
+            } // else NULL: see Text.set
           };
         };
       }
@@ -160,7 +158,8 @@ interface ColumnWriter {
 
     void set(int row, String value) {
       if (value == null) {
-        vector.setNull(row);
+        // A batch's vectors start (and grow) with every validity bit clear, so a null needs no
+        // write; setValueCount at sealing fills the offsets of the null rows once.
         return;
       }
       byte[] bytes = encoded.get(value);

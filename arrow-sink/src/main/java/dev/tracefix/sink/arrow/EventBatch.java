@@ -5,6 +5,7 @@ import dev.tracefix.capture.SafeEvent;
 import dev.tracefix.sink.schema.EventColumns;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -94,7 +95,14 @@ public final class EventBatch implements AutoCloseable {
     minTimeNs = Long.MAX_VALUE;
     maxTimeNs = Long.MIN_VALUE;
     for (var vector : root.getFieldVectors()) {
-      vector.setInitialCapacity(initialCapacity);
+      if (vector instanceof BaseVariableWidthVector text) {
+        // Value bytes start at one a row and double as a column fills: most text columns stay
+        // NULL for any one record type and then hold no value bytes, where Arrow's default
+        // reserves eight a row for each.
+        text.setInitialCapacity(initialCapacity, 1.0);
+      } else {
+        vector.setInitialCapacity(initialCapacity);
+      }
       vector.allocateNew();
     }
   }

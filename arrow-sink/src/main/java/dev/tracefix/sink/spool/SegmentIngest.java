@@ -28,46 +28,57 @@ public final class SegmentIngest {
       VectorSchemaRoot root)
       throws SQLException {
     return Transactions.inTransaction(
-        connection,
-        () -> {
-          if (alreadyIngested(connection, name)) {
-            return -1L; // nothing written: the empty transaction commits
-          }
-          // A segment recovered without its capture row (copied from another machine) still lands.
-          try (PreparedStatement capture =
-              connection.prepareStatement(
-                  "INSERT INTO captures (capture_id, host) SELECT ?, ?"
-                      + " WHERE NOT EXISTS (SELECT 1 FROM captures WHERE capture_id = ?)")) {
-            capture.setString(1, name.captureId());
-            capture.setString(2, host);
-            capture.setString(3, name.captureId());
-            capture.executeUpdate();
-          }
-          String insertSql =
-              name.table()
-                  .insertSqlFor(root.getSchema().getFields())
-                  .orElseThrow(
-                      () ->
-                          new SQLException(
-                              "segment "
-                                  + name.fileName()
-                                  + " has columns no tracefix writes for "
-                                  + name.table().tableName()
-                                  + ": "
-                                  + root.getSchema()));
-          long rows =
-              ArrowStreamInsert.insert(connection, allocator, root, insertSql, name.captureId());
-          try (PreparedStatement ledger =
-              connection.prepareStatement("INSERT INTO spool_segments VALUES (?, ?, ?, ?, ?)")) {
-            ledger.setString(1, name.id());
-            ledger.setString(2, name.captureId());
-            ledger.setString(3, name.table().tableName());
-            ledger.setLong(4, rows);
-            ledger.setObject(5, LocalDateTime.now(ZoneOffset.UTC));
-            ledger.executeUpdate();
-          }
-          return rows;
-        });
+        connection, () -> insert(connection, allocator, name, host, root));
+  }
+
+  /**
+   * The rows and the ledger entry of one segment, in the transaction the connection has open (the
+   * caller commits several segments together or rolls them all back); -1 when the segment id was
+   * already recorded and nothing was written.
+   */
+  public static long insert(
+      DuckDBConnection connection,
+      BufferAllocator allocator,
+      SegmentName name,
+      String host,
+      VectorSchemaRoot root)
+      throws SQLException {
+    if (alreadyIngested(connection, name)) {
+      return -1L; // nothing written
+    }
+    // A segment recovered without its capture row (copied from another machine) still lands.
+    try (PreparedStatement capture =
+        connection.prepareStatement(
+            "INSERT INTO captures (capture_id, host) SELECT ?, ?"
+                + " WHERE NOT EXISTS (SELECT 1 FROM captures WHERE capture_id = ?)")) {
+      capture.setString(1, name.captureId());
+      capture.setString(2, host);
+      capture.setString(3, name.captureId());
+      capture.executeUpdate();
+    }
+    String insertSql =
+        name.table()
+            .insertSqlFor(root.getSchema().getFields())
+            .orElseThrow(
+                () ->
+                    new SQLException(
+                        "segment "
+                            + name.fileName()
+                            + " has columns no tracefix writes for "
+                            + name.table().tableName()
+                            + ": "
+                            + root.getSchema()));
+    long rows = ArrowStreamInsert.insert(connection, allocator, root, insertSql, name.captureId());
+    try (PreparedStatement ledger =
+        connection.prepareStatement("INSERT INTO spool_segments VALUES (?, ?, ?, ?, ?)")) {
+      ledger.setString(1, name.id());
+      ledger.setString(2, name.captureId());
+      ledger.setString(3, name.table().tableName());
+      ledger.setLong(4, rows);
+      ledger.setObject(5, LocalDateTime.now(ZoneOffset.UTC));
+      ledger.executeUpdate();
+    }
+    return rows;
   }
 
   private static boolean alreadyIngested(DuckDBConnection connection, SegmentName name)

@@ -51,6 +51,40 @@ class EventBatchTextTest {
     }
   }
 
+  /**
+   * A null writes nothing into the batch: runs of nulls between values, past the vectors' first
+   * capacity, at a batch's end and after a reset still read back NULL, text and stack id alike.
+   */
+  @Test
+  void nullRunsReadBackNullAcrossGrowthAndReset() {
+    try (RootAllocator allocator = new RootAllocator();
+        EventBatch batch = new EventBatch(allocator, 16)) {
+      for (int round = 0; round < 2; round++) {
+        int rows = 300 + round * 77;
+        for (int i = 0; i < rows; i++) {
+          boolean set = i < 250 && (i / (3 + round)) % 2 == 0;
+          batch.add(
+              SafeEvent.builder(i, EventType.SYSCALL, set ? "p_" + i : null, "k_1")
+                  .threadToken(set ? null : "t_" + i)
+                  .stackId(set ? i + 1 : 0)
+                  .build());
+        }
+        VectorSchemaRoot root = batch.sealed();
+        assertEquals(rows, root.getRowCount());
+        VarCharVector token = (VarCharVector) root.getVector("process_token");
+        VarCharVector thread = (VarCharVector) root.getVector("thread_token");
+        var stack = (org.apache.arrow.vector.BigIntVector) root.getVector("stack_id");
+        for (int i = 0; i < rows; i++) {
+          boolean set = i < 250 && (i / (3 + round)) % 2 == 0;
+          assertEquals(set ? "p_" + i : null, text(token, i), "process_token row " + i);
+          assertEquals(set ? null : "t_" + i, text(thread, i), "thread_token row " + i);
+          assertEquals(set ? Long.valueOf(i + 1) : null, stack.getObject(i), "stack_id row " + i);
+        }
+        batch.reset();
+      }
+    }
+  }
+
   /** ASCII of every length around the scratch buffer's, and non-ASCII text. */
   private static String symbol(Random random, int i) {
     return switch (i % 5) {

@@ -82,6 +82,19 @@ public final class SafeEventAssembler {
 
   private final Map<ThreadKey, String> threadTokens = new HashMap<>();
 
+  /**
+   * Distinct peers whose keyed hash is kept: a hash is an HMAC (about a microsecond), and a
+   * service's socket records name the same few peers over and over. Past the bound the map starts
+   * again, so a scan over many addresses costs what it cost without it.
+   */
+  static final int MAX_PEER_HASHES = 4096;
+
+  /** An inet address (IPv4 in {@code high}'s low 32 bits) and port, as the kernel gave them. */
+  private record PeerKey(int family, long high, long low, int port) {}
+
+  /** Keyed hashes of the peers seen, in memory only, like the raw ids behind the tokens. */
+  private final Map<PeerKey, String> peerHashes = new HashMap<>();
+
   /** The batch being assembled by accept/flush; null between calls. */
   private List<SafeEvent> batch;
 
@@ -448,10 +461,35 @@ public final class SafeEventAssembler {
   }
 
   private String addressHash(int family, byte[] address, int port) {
-    return switch (family) {
-      case RawNetEvent.AF_INET -> redactor.addressHash(family, Arrays.copyOf(address, 4), port);
-      case RawNetEvent.AF_INET6 -> redactor.addressHash(family, address, port);
-      default -> null;
-    };
+    PeerKey key =
+        switch (family) {
+          case RawNetEvent.AF_INET -> new PeerKey(family, bigEndian(address, 0, 4), 0, port);
+          case RawNetEvent.AF_INET6 ->
+              new PeerKey(family, bigEndian(address, 0, 8), bigEndian(address, 8, 8), port);
+          default -> null;
+        };
+    if (key == null) {
+      return null;
+    }
+    String hash = peerHashes.get(key);
+    if (hash == null) {
+      hash =
+          family == RawNetEvent.AF_INET
+              ? redactor.addressHash(family, Arrays.copyOf(address, 4), port)
+              : redactor.addressHash(family, address, port);
+      if (peerHashes.size() >= MAX_PEER_HASHES) {
+        peerHashes.clear();
+      }
+      peerHashes.put(key, hash);
+    }
+    return hash;
+  }
+
+  private static long bigEndian(byte[] bytes, int from, int length) {
+    long value = 0;
+    for (int i = from; i < from + length; i++) {
+      value = (value << 8) | (bytes[i] & 0xff);
+    }
+    return value;
   }
 }

@@ -13,6 +13,7 @@ import dev.tracefix.capture.privacy.keys.Tokenizer;
 import dev.tracefix.sink.CaptureProvenance;
 import dev.tracefix.sink.CaptureWriter;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.IngestOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -52,19 +53,20 @@ public final class CaptureRecorder {
       EventStore store,
       CaptureObserver observer,
       java.util.function.Consumer<CaptureWriter.SpoolHealth> spool) {
-    return record(config, store, observer, spool, null);
+    return record(config, store, observer, spool, IngestOptions.STREAMING, null);
   }
 
   /**
    * As {@link #record(CaptureConfig, EventStore, CaptureObserver, java.util.function.Consumer)},
-   * with a running JVM's flight recorder streamed into the same capture while it runs, when {@code
-   * jvm} is not null.
+   * with the writer's batches sized and queued by {@code ingest}, and a running JVM's flight
+   * recorder streamed into the same capture while it runs when {@code jvm} is not null.
    */
   public static CaptureSummary record(
       CaptureConfig config,
       EventStore store,
       CaptureObserver observer,
       java.util.function.Consumer<CaptureWriter.SpoolHealth> spool,
+      IngestOptions ingest,
       AttachedJvmRecording jvm) {
     Capture.check(config); // a run that cannot start must not leave a captures row behind
     String captureId = CaptureSummary.newCaptureId();
@@ -76,7 +78,7 @@ public final class CaptureRecorder {
       // events wait for the probes (onStarted) and are stored only from then on.
       jvm.begin(store, captureId, config.duration());
     }
-    try (CaptureWriter writer = store.beginCapture(captureId, host)) {
+    try (CaptureWriter writer = store.beginCapture(captureId, host, ingest)) {
       CaptureObserver watching =
           new CaptureObserver() {
             @Override

@@ -124,7 +124,13 @@ public final class LiveCaptures {
           // The JVM's recording is released whatever fails, before the store closes.
           try (store;
               AttachedJvmRecording releasedFirst = jvm) {
-            return CaptureRecorder.record(config, store, capture.observer(), health -> {}, jvm);
+            return CaptureRecorder.record(
+                config,
+                store,
+                capture.observer(),
+                health -> {},
+                dev.tracefix.sink.IngestOptions.STREAMING,
+                jvm);
           }
         },
         attached::add);

@@ -23,6 +23,7 @@ import dev.tracefix.server.capture.JvmRecording;
 import dev.tracefix.server.metrics.MetricsAddress;
 import dev.tracefix.server.metrics.MetricsEndpoint;
 import dev.tracefix.sink.EventStore;
+import dev.tracefix.sink.IngestOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,8 +172,18 @@ final class CaptureCommand implements Callable<Integer> {
       description =
           "DuckDB memory_limit of the capture's store, in MiB (default: ${DEFAULT-VALUE}; 0 for"
               + " DuckDB's default of 80% of RAM). The Java heap is capped by the launcher"
-              + " (TRACEFIX_CAPTURE_HEAP, default 256m); both are printed at start")
+              + " (TRACEFIX_CAPTURE_HEAP, default 128m); both are printed at start")
   int storeMemoryMib;
+
+  @Option(
+      names = "--batch-rows",
+      defaultValue = "15360",
+      paramLabel = "N",
+      description =
+          "events per Arrow batch on the way to the store (default: ${DEFAULT-VALUE}, a few MiB;"
+              + " up to 8 closed batches queue): larger batches mean fewer DuckDB transactions and"
+              + " more memory held")
+  int batchRows;
 
   @Option(
       names = "--store-threads",
@@ -332,6 +343,7 @@ final class CaptureCommand implements Callable<Integer> {
         inForce.name(), CaptureRecorder.policySource(config.policyFile()), inForce.hash());
     // Everything else the user can get wrong is checked before the database or its row exist.
     Capture.check(config);
+    IngestOptions ingest = IngestOptions.STREAMING.withBatchRows(batchRows);
     // The command line is not logged: its arguments and paths may hold secrets.
     System.err.printf(
         "tracefix capture: capturing %s into %s...%n",
@@ -352,8 +364,8 @@ final class CaptureCommand implements Callable<Integer> {
         AttachedJvmRecording releasedFirst = jvm) {
       // What this agent may take beside the traced service, as it actually runs.
       System.err.printf(
-          "tracefix capture: limits: java heap max %d MiB, store %s%n",
-          Runtime.getRuntime().maxMemory() >> 20, store.limits());
+          "tracefix capture: limits: java heap max %d MiB (%s), store %s, batches of %d events%n",
+          Runtime.getRuntime().maxMemory() >> 20, collectors(), store.limits(), batchRows);
       if (endpoint != null) {
         System.err.println("tracefix capture: metrics at " + endpoint.url());
       }
@@ -363,6 +375,7 @@ final class CaptureCommand implements Callable<Integer> {
               store,
               announcing(endpoint),
               endpoint == null ? h -> {} : endpoint::onSpool,
+              ingest,
               jvm);
       if (recording != null) {
         storeRecording(recording, store, summary, inForce, config);
@@ -400,6 +413,13 @@ final class CaptureCommand implements Callable<Integer> {
             + " the capture%n",
         pid);
     return jvm;
+  }
+
+  /** The JVM's garbage collectors, e.g. {@code Copy+MarkSweepCompact} for the Serial GC. */
+  private static String collectors() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName)
+        .collect(Collectors.joining("+"));
   }
 
   /** The launched JVM's recording into the finished capture, or why there is none. */

@@ -43,6 +43,18 @@ public final class MetricsText {
         "gauge",
         "1 while the latest spool write failed (e.g. the disk is full now), 0 once one succeeds.",
         spool != null && spool.failing() ? "1" : "0");
+    single(
+        out,
+        "tracefix_agent_buffered_bytes",
+        "gauge",
+        "Arrow memory (off the Java heap) holding events on their way to the spool and DuckDB.",
+        spool == null ? "0" : Long.toString(spool.bufferedBytes()));
+    single(
+        out,
+        "tracefix_store_memory_bytes",
+        "gauge",
+        "Memory DuckDB's buffer manager holds for the capture's store (duckdb_memory()).",
+        spool == null ? "0" : Long.toString(Math.max(0, spool.storeMemoryBytes())));
     List<TypeStats> types = stats == null ? List.of() : stats.types();
     perType(
         out,

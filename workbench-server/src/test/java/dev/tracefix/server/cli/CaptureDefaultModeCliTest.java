@@ -12,13 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code tracefix capture} without --probes captures in default mode: the command's syscalls land
  * in syscall_stats (counted in the kernel), no raw_syscalls probe is attached, and the agent's caps
- * (Java heap, the store's DuckDB memory_limit and threads) are applied and printed at start.
+ * (Java heap and collector, the store's DuckDB memory_limit and threads, the batch size) are
+ * applied and printed at start.
  */
 class CaptureDefaultModeCliTest {
   private static final Pattern LIMITS =
       Pattern.compile(
-          "tracefix capture: limits: java heap max (\\d+) MiB, store memory_limit=(\\S+ \\S+)"
-              + " threads=(\\d+)");
+          "tracefix capture: limits: java heap max (\\d+) MiB \\(([^)]+)\\), store"
+              + " memory_limit=(\\S+ \\S+) threads=(\\d+), batches of (\\d+) events");
 
   @TempDir Path dir;
 
@@ -37,6 +38,8 @@ class CaptureDefaultModeCliTest {
             "64",
             "--store-threads",
             "1",
+            "--batch-rows",
+            "1000",
             "--stats-interval",
             "200ms",
             "--",
@@ -49,9 +52,11 @@ class CaptureDefaultModeCliTest {
     Matcher m = LIMITS.matcher(capture.err());
     assertTrue(m.find(), capture.err());
     System.out.println("CaptureDefaultModeCliTest: " + m.group());
-    assertEquals("64.0 MiB", m.group(2));
-    assertEquals("1", m.group(3));
+    assertEquals("64.0 MiB", m.group(3));
+    assertEquals("1", m.group(4));
+    assertEquals("1000", m.group(5));
     assertEquals(Runtime.getRuntime().maxMemory() >> 20, Long.parseLong(m.group(1)));
+    assertTrue(!m.group(2).isBlank(), "the collectors are named: " + m.group());
 
     CliRun probes =
         CliRun.of(

@@ -122,6 +122,9 @@ class CaptureMetricsTest {
       }
       assertTrue(last.get("tracefix_agent_cpu_seconds_total") > 0, last.toString());
       assertTrue(last.get("tracefix_agent_resident_bytes") > 0, last.toString());
+      // DuckDB holds the store's tables, indexes and inserted blocks by then.
+      assertTrue(last.get("tracefix_store_memory_bytes") > 0, last.toString());
+      assertTrue(last.containsKey("tracefix_agent_buffered_bytes"), last.toString());
 
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
           ResultSet rs =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracefix.capture.LiveStats;
 import dev.tracefix.capture.TypeStats;
+import dev.tracefix.sink.CaptureWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,19 @@ class MetricsTextTest {
   void aDetachedCaptureReportsNotRunning() {
     LiveStats last = new LiveStats(Instant.now(), STATS.types(), 97, 1.5, 1, 1, false);
     assertTrue(MetricsText.render(last).contains("tracefix_capture_running 0\n"));
+  }
+
+  @Test
+  void rendersTheWritersBufferedBytesAndTheStoresMemory() {
+    String text =
+        MetricsText.render(
+            STATS, new CaptureWriter.SpoolHealth(0, false, null, 5_242_880, 73_400_320));
+    assertTrue(text.contains("# TYPE tracefix_agent_buffered_bytes gauge\n"), text);
+    assertTrue(text.contains("tracefix_agent_buffered_bytes 5242880\n"), text);
+    assertTrue(text.contains("tracefix_store_memory_bytes 73400320\n"), text);
+    String unknown =
+        MetricsText.render(STATS, new CaptureWriter.SpoolHealth(0, false, null, 0, -1));
+    assertTrue(unknown.contains("tracefix_store_memory_bytes 0\n"), unknown);
   }
 
   @Test
