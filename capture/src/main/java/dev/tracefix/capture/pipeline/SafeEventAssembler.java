@@ -95,6 +95,20 @@ public final class SafeEventAssembler {
   /** Keyed hashes of the peers seen, in memory only, like the raw ids behind the tokens. */
   private final Map<PeerKey, String> peerHashes = new HashMap<>();
 
+  /**
+   * How often the processes seen are checked against /proc, and how long one stays known after it
+   * was first seen gone: events of a process can still be in the ring after it exited, and a
+   * process forgotten too early would be announced a second time.
+   */
+  static final long RETIRE_EVERY_NS = 10_000_000_000L;
+
+  static final long RETIRE_GRACE_NS = 30_000_000_000L;
+
+  /** Processes seen gone from /proc, since when (System.nanoTime). */
+  private final Map<ProcessKey, Long> goneSince = new HashMap<>();
+
+  private long nextRetireNs = System.nanoTime() + RETIRE_EVERY_NS;
+
   /** The batch being assembled by accept/flush; null between calls. */
   private List<SafeEvent> batch;
 
@@ -143,6 +157,11 @@ public final class SafeEventAssembler {
    * exec}), and the process is announced with the program it runs by then.
    */
   public int accept(List<RawRecord> raw) {
+    long now = System.nanoTime();
+    if (now >= nextRetireNs) {
+      retireExited(now, RETIRE_GRACE_NS);
+      nextRetireNs = now + RETIRE_EVERY_NS;
+    }
     if (raw.isEmpty()) {
       return 0;
     }
@@ -411,6 +430,55 @@ public final class SafeEventAssembler {
 
   public long delivered() {
     return delivered;
+  }
+
+  /**
+   * Forgets the processes that have been gone from /proc for at least {@code graceNs}: their
+   * tokens, announcements, exec generations and thread tokens, here and in the process table. What
+   * was stored for them stays; a capture that runs for days beside short-lived processes keeps only
+   * those that live, and those of the last grace period.
+   *
+   * @return the processes forgotten
+   */
+  int retireExited(long nowNs, long graceNs) {
+    Set<ProcessKey> known = new HashSet<>(generations.keySet());
+    tokens.keySet().forEach(image -> known.add(image.process()));
+    announced.forEach(image -> known.add(image.process()));
+    threadTokens.keySet().forEach(t -> known.add(new ProcessKey(t.tgid(), t.startTicks())));
+    goneSince.keySet().retainAll(known);
+    Set<ProcessKey> expired = new HashSet<>();
+    for (ProcessKey k : known) {
+      // Held events and execs still need their process: it is retired on a later round.
+      if (k.tgid() == 0 || pendingExecs.containsKey(k) || held.containsKey(k.tgid())) {
+        continue;
+      }
+      if (processes.isRunning(k.tgid(), k.startTicks())) {
+        goneSince.remove(k);
+      } else if (nowNs - goneSince.computeIfAbsent(k, x -> nowNs) >= graceNs) {
+        expired.add(k);
+      }
+    }
+    if (expired.isEmpty()) {
+      return 0;
+    }
+    tokens.keySet().removeIf(image -> expired.contains(image.process()));
+    announced.removeIf(image -> expired.contains(image.process()));
+    generations.keySet().removeAll(expired);
+    threadTokens.keySet().removeIf(t -> expired.contains(new ProcessKey(t.tgid(), t.startTicks())));
+    goneSince.keySet().removeAll(expired);
+    for (ProcessKey k : expired) {
+      processes.forget(k.tgid(), k.startTicks());
+    }
+    return expired.size();
+  }
+
+  /** Processes this assembler holds state for (tokens, announcements, generations, threads). */
+  int knownProcesses() {
+    Set<ProcessKey> known = new HashSet<>(generations.keySet());
+    tokens.keySet().forEach(image -> known.add(image.process()));
+    announced.forEach(image -> known.add(image.process()));
+    threadTokens.keySet().forEach(t -> known.add(new ProcessKey(t.tgid(), t.startTicks())));
+    return known.size();
   }
 
   /**

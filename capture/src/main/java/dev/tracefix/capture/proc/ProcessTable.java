@@ -116,6 +116,27 @@ public final class ProcessTable {
     cache.put(key, info);
   }
 
+  /** Whether the process {@code pid} that started at {@code startTicks} still runs. */
+  public boolean isRunning(int pid, long startTicks) {
+    return pid > 0 && proc.startTimeTicks(pid).orElse(-1) == startTicks;
+  }
+
+  /**
+   * Forgets an exited process: every program it ran, described and announced. A long capture on a
+   * host that starts processes all day would otherwise keep every one it ever saw.
+   */
+  public void forget(int pid, long startTicks) {
+    cache.keySet().removeIf(k -> k.pid() == pid && k.startTicks() == startTicks);
+    announced.removeIf(k -> k.pid() == pid && k.startTicks() == startTicks);
+  }
+
+  /** Processes described or announced so far and not forgotten. */
+  public int size() {
+    Set<Key> all = new HashSet<>(cache.keySet());
+    all.addAll(announced);
+    return all.size();
+  }
+
   /** The kernel comm as the exec set it, against a (possibly untruncated) comm from /proc. */
   private static boolean sameProgram(String procComm, String execComm) {
     return execComm == null || execComm.isEmpty() || procComm.startsWith(execComm);
