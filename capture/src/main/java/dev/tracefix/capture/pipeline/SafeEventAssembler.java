@@ -441,10 +441,7 @@ public final class SafeEventAssembler {
    * @return the processes forgotten
    */
   int retireExited(long nowNs, long graceNs) {
-    Set<ProcessKey> known = new HashSet<>(generations.keySet());
-    tokens.keySet().forEach(image -> known.add(image.process()));
-    announced.forEach(image -> known.add(image.process()));
-    threadTokens.keySet().forEach(t -> known.add(new ProcessKey(t.tgid(), t.startTicks())));
+    Set<ProcessKey> known = knownKeys();
     goneSince.keySet().retainAll(known);
     Set<ProcessKey> expired = new HashSet<>();
     for (ProcessKey k : known) {
@@ -474,11 +471,15 @@ public final class SafeEventAssembler {
 
   /** Processes this assembler holds state for (tokens, announcements, generations, threads). */
   int knownProcesses() {
+    return knownKeys().size();
+  }
+
+  private Set<ProcessKey> knownKeys() {
     Set<ProcessKey> known = new HashSet<>(generations.keySet());
     tokens.keySet().forEach(image -> known.add(image.process()));
     announced.forEach(image -> known.add(image.process()));
     threadTokens.keySet().forEach(t -> known.add(new ProcessKey(t.tgid(), t.startTicks())));
-    return known.size();
+    return known;
   }
 
   /**
